@@ -1,0 +1,1 @@
+"""Pony ORM persistence over the yoyo-owned schema (SQLite embedded, PostgreSQL)."""

@@ -1,0 +1,60 @@
+"""Binding Pony to a database URL and mapping it onto the migrated schema."""
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from pony.orm import Database, db_session
+
+from adapters.pony.entities import define_entities
+
+
+def sqlite_path(url: str) -> str:
+    """`sqlite:///rel.db` -> absolute path of rel.db; `sqlite:////abs.db` -> /abs.db."""
+    path = url[len("sqlite:///"):]
+    if not path:
+        raise ValueError("sqlite URL has no file path")
+    return os.path.abspath(path)
+
+
+class PonyDatabase:
+    """One Pony `Database` with its own entities, bound to `url` (sqlite:/// or
+    postgresql://). Several can live in one process (the tests use two)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.db = Database()
+        self.entities: SimpleNamespace = define_entities(self.db)
+        scheme = urlsplit(url).scheme
+        if scheme == "sqlite":
+            self.dialect = "sqlite"
+            # An absolute path: Pony resolves relative ones against the caller's module.
+            self.db.bind(provider="sqlite", filename=sqlite_path(url), create_db=False)
+        elif scheme in ("postgresql", "postgres"):
+            self.dialect = "postgresql"
+            self.db.bind(provider="postgres", dsn=url, connect_timeout=5)
+        else:
+            raise ValueError(f"unsupported database URL scheme {scheme!r}")
+        # check_tables (the default) fails fast when a mapped column is missing.
+        self.db.generate_mapping(create_tables=False)
+
+    def ping(self) -> bool:
+        try:
+            with db_session:
+                self.db.execute("SELECT 1")
+            return True
+        except Exception:  # any failure to reach the database means "not healthy"
+            return False
+
+    def query_count(self) -> int:
+        """Queries this thread has sent since the last `reset_query_count()`."""
+        total = self.db.local_stats.get(None)
+        return total.db_count if total is not None else 0
+
+    def reset_query_count(self) -> None:
+        self.db.merge_local_stats()
+
+    def close(self) -> None:
+        """Close every pooled connection (tests drop their databases afterwards)."""
+        self.db.disconnect()

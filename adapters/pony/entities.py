@@ -1,0 +1,231 @@
+"""Pony entities for every table. Attribute names equal the domain fields and the
+column names; foreign keys are plain integer columns (the schema enforces them), which
+keeps each entity a flat row and every relation an explicit query."""
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+
+from pony.orm import Database, Json, Optional, PrimaryKey, Required
+
+
+def _text(column: str) -> Optional:
+    """A nullable text column (Pony's Optional(str) alone would store '' for None)."""
+    return Optional(str, column=column, nullable=True)
+
+
+def _when(column: str) -> Optional:
+    return Optional(datetime, column=column, nullable=True)
+
+
+def define_entities(db: Database) -> SimpleNamespace:
+    """Declare the entities on `db` (one Database per connection URL) and return them
+    by unit-of-work attribute name."""
+
+    class UserRow(db.Entity):
+        _table_ = "users"
+        id = PrimaryKey(int, auto=True, column="id")
+        name = _text("name")
+        email = Required(str, column="email", unique=True)
+        password = Required(str, column="password")
+        role = Required(str, column="role", default="user")
+        subscription_status = Required(int, column="subscription_status", default=0)
+        created_at = _when("created_at")
+
+    class PlanRow(db.Entity):
+        _table_ = "plans"
+        id = PrimaryKey(int, auto=True, column="id")
+        name = Required(str, column="name")
+        price = Required(int, column="price")
+        duration = Required(int, column="duration")
+        benefits_json = Optional(Json, column="benefits_json", nullable=True)
+        cta_text = _text("cta_text")
+        checkout_url = _text("checkout_url")
+        accepts_pix = Required(bool, column="accepts_pix", default=True)
+        accepts_card = Required(bool, column="accepts_card", default=True)
+
+    class PaymentGatewayRow(db.Entity):
+        _table_ = "payment_gateways"
+        id = PrimaryKey(int, auto=True, column="id")
+        name = Required(str, column="name", unique=True)
+        public_key = _text("public_key")
+        secret_key = _text("secret_key")
+        postback_url = _text("postback_url")
+        is_active = Required(bool, column="is_active", default=False)
+
+    class SubscriptionRow(db.Entity):
+        _table_ = "subscriptions"
+        id = PrimaryKey(int, auto=True, column="id")
+        user_id = Required(int, column="user_id")
+        plan_id = Optional(int, column="plan_id", nullable=True)
+        external_id = _text("external_id")
+        start_date = _when("start_date")
+        end_date = _when("end_date")
+        status = Required(str, column="status", default="pending")
+        created_at = _when("created_at")
+
+    class CreatorRow(db.Entity):
+        _table_ = "models"
+        id = PrimaryKey(int, auto=True, column="id")
+        name = Required(str, column="name")
+        description = _text("description")
+        icon_url = _text("icon_url")
+        banner_url = _text("banner_url")
+        is_featured = Required(bool, column="is_featured", default=False)
+        is_advertiser = Required(bool, column="is_advertiser", default=False)
+        created_at = _when("created_at")
+
+    class PostRow(db.Entity):
+        _table_ = "posts"
+        id = PrimaryKey(int, auto=True, column="id")
+        model_id = Optional(int, column="model_id", nullable=True)
+        title = _text("title")
+        content_url = Required(str, column="content_url")
+        type = Required(str, column="type")
+        created_at = _when("created_at")
+
+    class OrderBumpRow(db.Entity):
+        _table_ = "order_bumps"
+        id = PrimaryKey(int, auto=True, column="id")
+        name = Required(str, column="name")
+        description = _text("description")
+        price = Required(int, column="price")
+        is_active = Required(bool, column="is_active", default=True)
+        image_url = _text("image_url")
+        display_order = Required(int, column="display_order", default=0)
+        created_at = _when("created_at")
+
+    class CheckoutRow(db.Entity):
+        _table_ = "checkouts"
+        id = PrimaryKey(int, auto=True, column="id")
+        user_id = Optional(int, column="user_id", nullable=True)
+        plan_id = Required(int, column="plan_id")
+        external_id = _text("external_id")
+        status = Required(str, column="status", default="pending")
+        payment_method = _text("payment_method")
+        order_bump = Required(bool, column="order_bump", default=False)
+        order_bump_ids = Optional(Json, column="order_bump_ids", nullable=True)
+        total_amount = Required(int, column="total_amount")
+        customer_name = _text("customer_name")
+        customer_email = _text("customer_email")
+        customer_document = _text("customer_document")
+        customer_phone = _text("customer_phone")
+        created_at = _when("created_at")
+        updated_at = _when("updated_at")
+
+    class WhitelabelModelRow(db.Entity):
+        _table_ = "whitelabel_models"
+        id = PrimaryKey(int, auto=True, column="id")
+        folder_name = Required(str, column="folder_name", unique=True)
+        thumbnail_url = _text("thumbnail_url")
+        icon_url = _text("icon_url")
+        banner_url = _text("banner_url")
+        post_count = Required(int, column="post_count", default=0)
+        status = Required(str, column="status", default="new")
+        last_synced_at = _when("last_synced_at")
+        created_at = _when("created_at")
+
+    class WhitelabelPostRow(db.Entity):
+        _table_ = "whitelabel_posts"
+        id = PrimaryKey(int, auto=True, column="id")
+        whitelabel_model_id = Required(int, column="whitelabel_model_id")
+        folder_name = Required(str, column="folder_name")
+        title = _text("title")
+        media_cdns = Optional(Json, column="media_cdns", nullable=True)
+        created_at = _when("created_at")
+
+    class WhitelabelMediaRow(db.Entity):
+        _table_ = "whitelabel_media"
+        id = PrimaryKey(int, auto=True, column="id")
+        whitelabel_post_id = Required(int, column="whitelabel_post_id")
+        s3_key = Required(str, column="s3_key", unique=True)
+        url = _text("url")
+        type = Required(str, column="type")
+        etag = _text("etag")
+        size = Optional(int, column="size", nullable=True, size=64)
+        created_at = _when("created_at")
+
+    class SettingRow(db.Entity):
+        _table_ = "admin_settings"
+        key = PrimaryKey(str, column="key")
+        # NOT NULL, but may be empty: Optional(str) without nullable stores '' not NULL.
+        value = Optional(str, column="value")
+
+    class SupportContactRow(db.Entity):
+        _table_ = "support_contacts"
+        id = PrimaryKey(int, auto=True, column="id")
+        platform = Required(str, column="platform")
+        url = Required(str, column="url")
+        is_active = Required(bool, column="is_active", default=True)
+        updated_at = _when("updated_at")
+
+    class AdRow(db.Entity):
+        _table_ = "ads"
+        id = PrimaryKey(int, auto=True, column="id")
+        name = Required(str, column="name")
+        type = Required(str, column="type", default="banner")
+        placement = Required(str, column="placement", default="home_top")
+        status = Required(str, column="status", default="draft")
+        title = Required(str, column="title")
+        subtitle = _text("subtitle")
+        cta_text = _text("cta_text")
+        image_url = _text("image_url")
+        link = Required(str, column="link")
+        category = _text("category")
+        impressions = Required(int, column="impressions", default=0)
+        clicks = Required(int, column="clicks", default=0)
+        priority = Required(int, column="priority", default=0)
+        start_date = _when("start_date")
+        end_date = _when("end_date")
+        created_at = _when("created_at")
+        updated_at = _when("updated_at")
+
+    class ImpressionRow(db.Entity):
+        _table_ = "impressions"
+        id = PrimaryKey(int, auto=True, column="id")
+        ad_id = Required(int, column="ad_id")
+        placement = _text("placement")
+        user_agent = _text("user_agent")
+        ip = _text("ip")
+        created_at = _when("created_at")
+
+    class ClickRow(db.Entity):
+        _table_ = "clicks"
+        id = PrimaryKey(int, auto=True, column="id")
+        ad_id = Required(int, column="ad_id")
+        placement = _text("placement")
+        user_agent = _text("user_agent")
+        ip = _text("ip")
+        created_at = _when("created_at")
+
+    class PaymentNotificationRow(db.Entity):
+        _table_ = "payment_notifications"
+        id = PrimaryKey(int, auto=True, column="id")
+        gateway = Required(str, column="gateway")
+        event_key = Required(str, column="event_key")
+        external_id = _text("external_id")
+        status = _text("status")
+        checkout_id = Optional(int, column="checkout_id", nullable=True)
+        outcome = _text("outcome")
+        received_at = _when("received_at")
+
+    class SyncRunRow(db.Entity):
+        _table_ = "whitelabel_sync_runs"
+        id = PrimaryKey(int, auto=True, column="id")
+        status = Required(str, column="status")
+        started_at = _when("started_at")
+        finished_at = _when("finished_at")
+        dry_run = Required(bool, column="dry_run", default=False)
+        report = Optional(Json, column="report", nullable=True)
+        error = _text("error")
+
+    return SimpleNamespace(
+        users=UserRow, plans=PlanRow, payment_gateways=PaymentGatewayRow,
+        subscriptions=SubscriptionRow, creators=CreatorRow, posts=PostRow,
+        order_bumps=OrderBumpRow, checkouts=CheckoutRow,
+        whitelabel_models=WhitelabelModelRow, whitelabel_posts=WhitelabelPostRow,
+        whitelabel_media=WhitelabelMediaRow, settings=SettingRow,
+        support_contacts=SupportContactRow, ads=AdRow, impressions=ImpressionRow,
+        clicks=ClickRow, payment_notifications=PaymentNotificationRow,
+        sync_runs=SyncRunRow,
+    )

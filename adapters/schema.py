@@ -1,0 +1,59 @@
+"""Facts about the relational schema that several adapters share (the migrations are
+the source of truth; tests check these against them)."""
+from __future__ import annotations
+
+from domain.accounts import User
+from domain.ads import Ad, AdEvent
+from domain.catalog import Creator, OrderBump, Plan, Post, Setting, SupportContact
+from domain.checkout import Checkout
+from domain.payments import PaymentGatewayConfig, PaymentNotification
+from domain.subscriptions import Subscription
+from domain.whitelabel import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
+
+# unit-of-work attribute -> (table, entity class, primary key field)
+TABLES: dict[str, tuple[str, type, str]] = {
+    "users": ("users", User, "id"),
+    "plans": ("plans", Plan, "id"),
+    "order_bumps": ("order_bumps", OrderBump, "id"),
+    "creators": ("models", Creator, "id"),
+    "posts": ("posts", Post, "id"),
+    "settings": ("admin_settings", Setting, "key"),
+    "support_contacts": ("support_contacts", SupportContact, "id"),
+    "subscriptions": ("subscriptions", Subscription, "id"),
+    "checkouts": ("checkouts", Checkout, "id"),
+    "payment_gateways": ("payment_gateways", PaymentGatewayConfig, "id"),
+    "payment_notifications": ("payment_notifications", PaymentNotification, "id"),
+    "whitelabel_models": ("whitelabel_models", WhitelabelModel, "id"),
+    "whitelabel_posts": ("whitelabel_posts", WhitelabelPost, "id"),
+    "whitelabel_media": ("whitelabel_media", WhitelabelMedia, "id"),
+    "sync_runs": ("whitelabel_sync_runs", SyncRun, "id"),
+    "ads": ("ads", Ad, "id"),
+    "impressions": ("impressions", AdEvent, "id"),
+    "clicks": ("clicks", AdEvent, "id"),
+}
+
+# Unique constraints, by table: each a tuple of fields.
+UNIQUE: dict[str, list[tuple[str, ...]]] = {
+    "users": [("email",)],
+    "payment_gateways": [("name",)],
+    "payment_notifications": [("gateway", "event_key")],
+    "whitelabel_models": [("folder_name",)],
+    "whitelabel_posts": [("whitelabel_model_id", "folder_name")],
+    "whitelabel_media": [("s3_key",)],
+}
+
+# Foreign keys: (child table, column, parent table, on delete). PRODUCT.md names the
+# cascades; every other reference refuses the delete (NO ACTION), and use cases answer
+# 409 or remove the children themselves.
+FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
+    ("subscriptions", "user_id", "users", "restrict"),
+    ("subscriptions", "plan_id", "plans", "restrict"),
+    ("posts", "model_id", "models", "restrict"),
+    ("checkouts", "user_id", "users", "restrict"),
+    ("checkouts", "plan_id", "plans", "restrict"),
+    ("payment_notifications", "checkout_id", "checkouts", "restrict"),
+    ("whitelabel_posts", "whitelabel_model_id", "whitelabel_models", "cascade"),
+    ("whitelabel_media", "whitelabel_post_id", "whitelabel_posts", "cascade"),
+    ("impressions", "ad_id", "ads", "cascade"),
+    ("clicks", "ad_id", "ads", "cascade"),
+]

@@ -1,0 +1,61 @@
+"""Domain errors. The HTTP layer maps each class to a status code in one place."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class ValidationError(DomainError):
+    """Input that breaks a rule; `field` names the offending input."""
+
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request clashes with stored state (duplicate email, busy sync...)."""
+
+    code = "conflict"
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials were presented."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """Valid credentials, not enough rights."""
+
+    code = "forbidden"
+
+
+class PaymentRefused(DomainError):
+    """The gateway refused the payment (e.g. a declined card)."""
+
+    code = "payment_refused"
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency (database, gateway, storage) cannot be reached; try again later."""
+
+    code = "unavailable"
+
+
+class GatewayTimeout(ServiceUnavailable):
+    """A dependency did not answer in time."""
+
+    code = "gateway_timeout"

@@ -1,0 +1,79 @@
+"""Accounts: register, log in, who am I."""
+from __future__ import annotations
+
+import falcon
+
+from domain import auth
+from domain.accounts import User
+from domain.subscriptions import Subscription, current_subscription
+from entrypoints.http.auth import current_user
+from entrypoints.http.json_io import read_json, to_json
+from entrypoints.http.openapi import body_schema, entity_schema, nullable
+from entrypoints.http.routes import USER, Operation, Route
+
+USER_PRIVATE = ("password",)
+USER_SCHEMA = entity_schema(User, USER_PRIVATE)
+SESSION_SCHEMA = {"type": "object", "required": ["user", "token", "expires_in"],
+                  "properties": {"user": USER_SCHEMA, "token": {"type": "string"},
+                                 "expires_in": {"type": "integer"}}}
+ME_SCHEMA = {"type": "object", "required": ["user", "subscription"],
+             "properties": {"user": USER_SCHEMA,
+                            "subscription": nullable(entity_schema(Subscription))}}
+
+
+def user_json(user: User) -> dict:
+    return to_json(user, USER_PRIVATE)
+
+
+def session_json(session: auth.Session) -> dict:
+    return {"user": user_json(session.user), "token": session.token,
+            "expires_in": session.expires_in}
+
+
+class RegisterResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp) -> None:
+        session = auth.register(self.deps.auth, read_json(req, self.deps.config.max_body_bytes))
+        resp.media = session_json(session)
+        resp.status = falcon.HTTP_201
+
+
+class LoginResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp) -> None:
+        session = auth.login(self.deps.auth, read_json(req, self.deps.config.max_body_bytes))
+        resp.media = session_json(session)
+
+
+class MeResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp) -> None:
+        user = current_user(req)
+        with self.deps.uow() as uow:
+            subs = uow.subscriptions.find({"user_id": user.id, "status": "active"}).items
+        current = current_subscription(list(subs), self.deps.clock.now())
+        resp.media = {"user": user_json(user),
+                      "subscription": to_json(current) if current else None}
+
+
+def routes(deps) -> list[Route]:
+    tags = ("accounts",)
+    return [
+        Route("/api/auth/register", RegisterResource(deps), (
+            Operation("POST", "Create an account and log in", tags=tags,
+                      request=body_schema(auth.REGISTER_FIELDS),
+                      responses={201: SESSION_SCHEMA, 409: None}),)),
+        Route("/api/auth/login", LoginResource(deps), (
+            Operation("POST", "Log in with email and password", tags=tags,
+                      request=body_schema(auth.LOGIN_FIELDS),
+                      responses={200: SESSION_SCHEMA, 401: None}),)),
+        Route("/api/me", MeResource(deps), (
+            Operation("GET", "The current user and their active subscription", USER,
+                      tags=tags, responses={200: ME_SCHEMA}),)),
+    ]

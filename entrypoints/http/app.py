@@ -1,0 +1,78 @@
+"""The Falcon application factory."""
+from __future__ import annotations
+
+import logging
+
+import falcon
+
+from entrypoints.http import auth, errors, health
+from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
+from entrypoints.http.openapi import build_spec
+from entrypoints.http.routes import Route
+
+log = logging.getLogger("creatorflix.http")
+
+
+class IdConverter(falcon.routing.IntConverter):
+    """`{id:id}`: a positive 32-bit integer; anything else is a 404."""
+
+    def __init__(self):
+        super().__init__(min=1, max=2 ** 31 - 1)
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over the limit before any responder reads them."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+
+    def process_request(self, req, resp) -> None:
+        if req.content_length is not None and req.content_length > self.max_bytes:
+            raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes",
+                                  field="body")
+
+
+class CreatorFlixApp(falcon.App):
+    """falcon.App that also keeps its route declarations (`routes`) for tests and tools."""
+
+    routes: list[Route]
+
+
+def area_routes(deps) -> list[Route]:
+    """Routes of every capability, in the order they are documented."""
+    from entrypoints.http import areas
+    found: list[Route] = []
+    for module in areas.MODULES:
+        found.extend(module.routes(deps))
+    return found
+
+
+def create_app(deps) -> CreatorFlixApp:
+    """The WSGI app over `deps` (see entrypoints.bootstrap)."""
+    routes: list[Route] = []
+    spec: dict = {}
+    routes.extend(health.routes(deps, lambda: spec))
+    routes.extend(area_routes(deps))
+    spec.update(build_spec(routes))
+
+    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
+                                 auth.AuthMiddleware(deps.auth, routes)])
+    app.router_options.converters["id"] = IdConverter
+    app.req_options.strip_url_path_trailing_slash = True
+    app.req_options.auto_parse_qs_csv = False
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = JSON_HANDLER
+    app.req_options.media_handlers[falcon.MEDIA_JSON] = JSON_HANDLER
+    errors.install(app)
+    for route in routes:
+        app.add_route(route.path, route.resource, **({"suffix": route.suffix}
+                                                      if route.suffix else {}))
+    app.routes = routes
+    return app
+
+
+def get_app() -> falcon.App:
+    """The app from the environment (gunicorn: entrypoints.http.app:get_app())."""
+    from entrypoints.bootstrap import build_deps
+    from entrypoints.config import load_config
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return create_app(build_deps(load_config()))

@@ -1,0 +1,53 @@
+"""Access control, in one place every request passes through: the bearer token is read
+here, and each route's required level (public, user, admin) is enforced here. Every
+route under /api/admin is admin-only whatever its declaration says."""
+from __future__ import annotations
+
+from typing import Iterable
+
+import falcon
+
+from domain.accounts import User
+from domain.auth import AuthService, authenticate
+from domain.errors import Forbidden, Unauthenticated
+from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route
+
+ADMIN_PREFIX = "/api/admin"
+
+
+def required_level(path: str, declared: str) -> str:
+    return ADMIN if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/") else declared
+
+
+class AuthMiddleware:
+    def __init__(self, auth: AuthService, routes: Iterable[Route]):
+        self.auth = auth
+        self.levels: dict[tuple[str, str], str] = {}
+        for route in routes:
+            for op in route.operations:
+                self.levels[(route.path, op.method)] = required_level(route.path, op.auth)
+
+    def level_of(self, template: str, method: str) -> str:
+        declared = self.levels.get((template, method), PUBLIC)
+        return required_level(template, declared)
+
+    def process_resource(self, req: falcon.Request, resp, resource, params) -> None:
+        req.context.user = None
+        if resource is None:
+            return
+        header = req.get_header("Authorization")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthenticated("use Authorization: Bearer <token>")
+            req.context.user = authenticate(self.auth, token.strip())
+        level = self.level_of(req.uri_template or req.path, req.method)
+        user: User | None = req.context.user
+        if level in (USER, ADMIN) and user is None:
+            raise Unauthenticated("authentication required")
+        if level == ADMIN and not user.is_admin:
+            raise Forbidden("administrators only")
+
+
+def current_user(req: falcon.Request) -> User | None:
+    return getattr(req.context, "user", None)

@@ -1,0 +1,100 @@
+"""Generic admin resources over `domain.crud`: list/create on the collection,
+read/update/delete on the item, documented from the same field specs."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import falcon
+
+from domain import crud
+from domain.pagination import PageRequest
+from entrypoints.http.json_io import page_json, read_json, to_json
+from entrypoints.http.openapi import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
+                                      page_schema, query_params)
+from entrypoints.http.routes import ADMIN, Operation, Param, Route
+
+ALL = ("list", "create", "get", "update", "delete")
+PAGE_PARAMS = (Param("page", PAGE_PARAMS_SCHEMA), Param("limit", PAGE_PARAMS_SCHEMA))
+
+
+class _Collection:
+    def __init__(self, res: crud.Resource, deps, serialize: Callable[[Any], dict]):
+        self.res, self.deps, self.serialize = res, deps, serialize
+
+    def on_get(self, req, resp) -> None:
+        page = crud.list_items(self.res, self.deps.uow, req.params, PageRequest.parse(req.params))
+        resp.media = page_json(page, self.serialize)
+
+    def on_post(self, req, resp) -> None:
+        data = read_json(req, self.deps.config.max_body_bytes)
+        resp.media = self.serialize(crud.create_item(self.res, self.deps.uow, self.deps.clock,
+                                                     data))
+        resp.status = falcon.HTTP_201
+
+
+class _Item:
+    def __init__(self, res: crud.Resource, deps, serialize: Callable[[Any], dict]):
+        self.res, self.deps, self.serialize = res, deps, serialize
+
+    def on_get(self, req, resp, id) -> None:
+        resp.media = self.serialize(crud.get_item(self.res, self.deps.uow, id))
+
+    def on_patch(self, req, resp, id) -> None:
+        data = read_json(req, self.deps.config.max_body_bytes)
+        resp.media = self.serialize(crud.update_item(self.res, self.deps.uow, self.deps.clock,
+                                                     id, data))
+
+    def on_delete(self, req, resp, id) -> None:
+        crud.delete_item(self.res, self.deps.uow, id)
+        resp.status = falcon.HTTP_204
+
+
+def _only(base: type, responders: tuple[str, ...]) -> type:
+    """A subclass of `base` exposing only `responders` (Falcon answers 405 to the rest)."""
+    namespace = {name: getattr(base, name) for name in responders}
+    namespace["__init__"] = base.__init__
+    return type(base.__name__.lstrip("_"), (), namespace)
+
+
+def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
+                serialize: Callable[[Any], dict] | None = None,
+                exclude: tuple[str, ...] = (), actions: tuple[str, ...] = ALL,
+                item_path: str = "{id:id}") -> list[Route]:
+    """Routes for `path` (collection) and `path/{id}` (item) with the given actions."""
+    serialize = serialize or (lambda entity: to_json(entity, exclude))
+    schema = entity_schema(res.entity, exclude)
+    name = res.name
+    coll_ops, item_ops = [], []
+    coll_responders, item_responders = [], []
+    if "list" in actions:
+        coll_responders.append("on_get")
+        coll_ops.append(Operation("GET", f"List {name}s", ADMIN, tags=(tag,),
+                                  params=PAGE_PARAMS + query_params(res.filters),
+                                  responses={200: page_schema(schema)}))
+    if "create" in actions:
+        coll_responders.append("on_post")
+        coll_ops.append(Operation("POST", f"Create a {name}", ADMIN, tags=(tag,),
+                                  request=body_schema(res.fields),
+                                  responses={201: schema, 409: None}))
+    if "get" in actions:
+        item_responders.append("on_get")
+        item_ops.append(Operation("GET", f"Read a {name}", ADMIN, tags=(tag,),
+                                  responses={200: schema}))
+    if "update" in actions:
+        item_responders.append("on_patch")
+        item_ops.append(Operation("PATCH", f"Update a {name}", ADMIN, tags=(tag,),
+                                  request=body_schema(res.fields, partial=True),
+                                  responses={200: schema, 409: None}))
+    if "delete" in actions:
+        item_responders.append("on_delete")
+        item_ops.append(Operation("DELETE", f"Delete a {name}", ADMIN, tags=(tag,),
+                                  responses={204: None, 409: None}))
+    routes = []
+    if coll_ops:
+        routes.append(Route(path, _only(_Collection, tuple(coll_responders))(res, deps, serialize),
+                            tuple(coll_ops)))
+    if item_ops:
+        routes.append(Route(f"{path}/{item_path}",
+                            _only(_Item, tuple(item_responders))(res, deps, serialize),
+                            tuple(item_ops)))
+    return routes

@@ -1,0 +1,83 @@
+"""One error shape for every error: {"error": {"code", "message", "field"?}}."""
+from __future__ import annotations
+
+import logging
+
+import falcon
+
+from domain import errors
+from entrypoints.http.json_io import PayloadTooLarge
+
+log = logging.getLogger("creatorflix.http")
+
+STATUS_OF: list[tuple[type, str]] = [
+    (PayloadTooLarge, falcon.HTTP_413),
+    (errors.ValidationError, falcon.HTTP_400),
+    (errors.NotFound, falcon.HTTP_404),
+    (errors.Conflict, falcon.HTTP_409),
+    (errors.Unauthenticated, falcon.HTTP_401),
+    (errors.Forbidden, falcon.HTTP_403),
+    (errors.PaymentRefused, falcon.HTTP_402),
+    (errors.GatewayTimeout, falcon.HTTP_504),
+    (errors.ServiceUnavailable, falcon.HTTP_503),
+]
+
+CODE_OF_STATUS = {
+    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+    411: "length_required", 413: "payload_too_large", 414: "uri_too_long",
+    415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests",
+    500: "internal_error", 503: "unavailable", 504: "gateway_timeout",
+}
+
+
+DEFAULT_MESSAGES = {
+    404: "no resource at this path",
+    405: "this method is not allowed on this path",
+}
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict:
+    body = {"code": code, "message": message}
+    if field is not None:
+        body["field"] = field
+    return {"error": body}
+
+
+def _status_of(exc: errors.DomainError) -> str:
+    for cls, status in STATUS_OF:
+        if isinstance(exc, cls):
+            return status
+    return falcon.HTTP_400
+
+
+def handle_domain_error(req, resp, exc: errors.DomainError, params) -> None:
+    resp.status = _status_of(exc)
+    resp.media = error_body(exc.code, exc.message, exc.field)
+    if isinstance(exc, errors.Unauthenticated):
+        resp.set_header("WWW-Authenticate", "Bearer")
+    if isinstance(exc, errors.ServiceUnavailable):
+        resp.set_header("Retry-After", "5")
+
+
+def serialize_http_error(req, resp, exc: falcon.HTTPError) -> None:
+    """Falcon's own errors (404 route, 405, 413...) in our shape, always JSON."""
+    status = exc.status_code
+    code = getattr(exc, "code", None) or CODE_OF_STATUS.get(status, "error")
+    message = exc.description or DEFAULT_MESSAGES.get(status) or exc.title or "error"
+    resp.content_type = falcon.MEDIA_JSON
+    resp.media = error_body(code, message, getattr(exc, "field", None))
+    if status == 405 and not resp.get_header("Allow") and exc.headers:
+        resp.set_header("Allow", dict(exc.headers).get("Allow", ""))
+
+
+def handle_unexpected(req, resp, exc: Exception, params) -> None:
+    log.exception("unhandled error on %s %s", req.method, req.path)
+    resp.status = falcon.HTTP_500
+    resp.media = error_body("internal_error", "internal server error")
+
+
+def install(app: falcon.App) -> None:
+    app.set_error_serializer(serialize_http_error)
+    app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(errors.DomainError, handle_domain_error)

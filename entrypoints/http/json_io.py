@@ -1,0 +1,63 @@
+"""Reading JSON bodies and writing JSON responses."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import partial
+from typing import Any, Callable, Iterable
+
+import attrs
+import falcon
+
+from domain.errors import DomainError, ValidationError
+from domain.pagination import Page
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # Stored timestamps are naive UTC.
+        return value.isoformat(timespec="seconds") + ("Z" if value.tzinfo is None else "")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+dumps = partial(json.dumps, default=_default, ensure_ascii=False, separators=(",", ":"))
+JSON_HANDLER = falcon.media.JSONHandler(dumps=dumps, loads=json.loads)
+
+
+def read_json(req: falcon.Request, max_bytes: int, *, required: bool = True) -> Any:
+    """The parsed JSON body. Empty body -> {} unless required; malformed -> 400;
+    larger than `max_bytes` -> 413."""
+    length = req.content_length
+    if length is not None and length > max_bytes:
+        raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes", field="body")
+    raw = req.bounded_stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes", field="body")
+    if not raw.strip():
+        if required:
+            raise ValidationError("a JSON body is required", field="body", code="invalid_json")
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"malformed JSON: {exc}", field="body",
+                              code="invalid_json") from None
+
+
+def to_json(entity: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """A frozen domain entity as a JSON-ready dict, minus `exclude`."""
+    skip = set(exclude)
+    return {k: v for k, v in attrs.asdict(entity, recurse=False).items() if k not in skip}
+
+
+def page_json(page: Page, serialize: Callable[[Any], dict]) -> dict[str, Any]:
+    return {"data": [serialize(item) for item in page.items], "total": page.total,
+            "page": page.page, "total_pages": page.total_pages}

@@ -1,0 +1,204 @@
+"""The OpenAPI 3 document, generated from the route declarations, and schema helpers
+that derive JSON schemas from domain entities and field specs."""
+from __future__ import annotations
+
+import re
+import types
+import typing
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+import attrs
+import falcon
+
+from domain import fields as F
+from entrypoints.http.routes import ADMIN, PUBLIC, Route
+
+_CONVERTED = re.compile(r"\{(\w+)(?::(\w+))?(?:\([^)]*\))?\}")
+
+
+def nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def _type_schema(tp: Any) -> dict:
+    origin = typing.get_origin(tp)
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType):
+        inner = _type_schema(args[0]) if len(args) == 1 else {}
+        return nullable(inner) if type(None) in typing.get_args(tp) else inner
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is str:
+        return {"type": "string"}
+    if tp is datetime:
+        return {"type": "string", "format": "date-time"}
+    if origin is list or tp is list:
+        return {"type": "array", "items": _type_schema(args[0]) if args else {}}
+    if origin is dict or tp is dict:
+        return {"type": "object"}
+    return {}
+
+
+def entity_schema(cls: type, exclude: Iterable[str] = (), extra: Mapping[str, dict] | None = None,
+                  ) -> dict:
+    """The JSON schema of an entity as `to_json` serialises it."""
+    skip = set(exclude)
+    hints = typing.get_type_hints(cls)
+    props = {a.name: _type_schema(hints[a.name]) for a in attrs.fields(cls) if a.name not in skip}
+    props.update(extra or {})
+    return {"type": "object", "properties": props, "required": sorted(props)}
+
+
+def field_schema(fld: F.Field) -> dict:
+    if isinstance(fld, F.Choice):
+        schema: dict = {"type": "string", "enum": list(fld.choices)}
+    elif isinstance(fld, F.HttpUrl):
+        schema = {"type": "string", "format": "uri", "maxLength": fld.max_length}
+    elif isinstance(fld, F.Text):
+        schema = {"type": "string", "maxLength": fld.max_length}
+        if fld.required:
+            schema["minLength"] = max(1, fld.min_length)
+        elif fld.min_length:
+            schema["minLength"] = fld.min_length
+    elif isinstance(fld, F.Integer):
+        schema = {"type": "integer"}
+        if fld.minimum is not None:
+            schema["minimum"] = fld.minimum
+        if fld.maximum is not None:
+            schema["maximum"] = fld.maximum
+    elif isinstance(fld, F.Boolean):
+        schema = {"type": "boolean"}
+    elif isinstance(fld, F.StrList):
+        schema = {"type": "array", "maxItems": fld.max_items,
+                  "items": {"type": "string", "maxLength": fld.max_length}}
+    elif isinstance(fld, F.IntList):
+        schema = {"type": "array", "maxItems": fld.max_items,
+                  "items": {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1}}
+    elif isinstance(fld, F.Timestamp):
+        schema = {"type": "string", "format": "date-time"}
+    else:
+        schema = {}
+    if fld.description:
+        schema["description"] = fld.description
+    return nullable(schema) if fld.nullable and not fld.required else schema
+
+
+def body_schema(spec: Mapping[str, F.Field], *, partial: bool = False) -> dict:
+    """The JSON schema of a request body validated by `parse_fields(spec)`."""
+    schema = {"type": "object", "additionalProperties": False,
+              "properties": {name: field_schema(f) for name, f in spec.items()}}
+    required = [name for name, f in spec.items() if f.required and not partial]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def query_params(spec: Mapping[str, F.Field]):
+    from entrypoints.http.routes import Param
+    params = []
+    for name, fld in spec.items():
+        schema = field_schema(fld)
+        schema.pop("nullable", None)
+        if schema.get("type") in ("integer", "boolean"):
+            schema = {"type": schema["type"], **{k: v for k, v in schema.items()
+                                                 if k in ("minimum", "maximum")}}
+        params.append(Param(name=name, schema=schema))
+    return tuple(params)
+
+
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                       "field": {"type": "string"}}}},
+}
+
+PAGE_PARAMS_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 1000000}
+
+
+def page_schema(item: dict) -> dict:
+    return {"type": "object", "required": ["data", "total", "page", "total_pages"],
+            "properties": {"data": {"type": "array", "items": item},
+                           "total": {"type": "integer"}, "page": {"type": "integer"},
+                           "total_pages": {"type": "integer"}}}
+
+
+def openapi_path(template: str) -> tuple[str, list[dict]]:
+    """Falcon template -> OpenAPI path and its path parameters."""
+    params = []
+
+    def repl(match: re.Match) -> str:
+        name, converter = match.group(1), match.group(2)
+        schema = {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1} \
+            if converter == "int" else {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+        return "{" + name + "}"
+
+    return _CONVERTED.sub(repl, template), params
+
+
+def _responses(op, level: str) -> dict:
+    out: dict[str, Any] = {}
+    for status, schema in op.responses.items():
+        entry: dict[str, Any] = {"description": falcon.code_to_http_status(status)}
+        if schema is None and status >= 400:
+            schema = ERROR_SCHEMA
+        if schema is not None:
+            entry["content"] = {op.content_type: {"schema": schema}}
+        out[str(status)] = entry
+    errors = {400, 404, 413, 503} | ({401} if level != PUBLIC else set()) | \
+        ({403} if level == ADMIN else set())
+    for status in sorted(errors):
+        out.setdefault(str(status), {"description": falcon.code_to_http_status(status),
+                                     "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+    return out
+
+
+def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
+               version: str = "0.1.0") -> dict:
+    from entrypoints.http.auth import required_level
+    paths: dict[str, dict] = {}
+    for route in routes:
+        path, path_params = openapi_path(route.path)
+        item = paths.setdefault(path, {})
+        for op in route.operations:
+            level = required_level(route.path, op.auth)
+            entry: dict[str, Any] = {
+                "summary": op.summary,
+                "operationId": f"{op.method.lower()}_{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
+                "responses": _responses(op, level),
+                "parameters": path_params + [
+                    {"name": p.name, "in": p.location, "required": p.required,
+                     "schema": p.schema, **({"description": p.description} if p.description else {})}
+                    for p in op.params],
+            }
+            if op.tags:
+                entry["tags"] = list(op.tags)
+            if level != PUBLIC:
+                entry["security"] = [{"bearerAuth": []}]
+                entry["x-access"] = level
+            if op.request is not None:
+                entry["requestBody"] = {"required": op.request_required,
+                                        "content": {"application/json": {"schema": op.request}}}
+            item[op.method.lower()] = entry
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": title, "version": version,
+                 "description": "Premium-content subscriptions: creators, plans, checkout "
+                                "(PIX/card), white-label media and ads."},
+        "paths": paths,
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+                       "schemas": {"Error": ERROR_SCHEMA}},
+    }
+
+
+class OpenApiResource:
+    def __init__(self, spec_provider):
+        self._spec_provider = spec_provider
+
+    def on_get(self, req, resp) -> None:
+        resp.media = self._spec_provider()

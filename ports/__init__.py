@@ -1,0 +1,1 @@
+"""Ports: the interfaces (typing.Protocol) the core needs from the outside world."""

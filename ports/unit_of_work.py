@@ -1,0 +1,53 @@
+"""Unit of Work: one transaction per use case. Nothing is durable unless `commit()`
+is called; leaving the block without committing (or by an exception) rolls back."""
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from ports.accounts import (CreatorRepository, OrderBumpRepository, PlanRepository,
+                            PostRepository, SettingRepository, SupportContactRepository,
+                            UserRepository)
+from ports.ads import AdEventRepository, AdRepository
+from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
+                            PaymentNotificationRepository, SubscriptionRepository)
+from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
+                              WhitelabelModelRepository, WhitelabelPostRepository)
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    plans: PlanRepository
+    order_bumps: OrderBumpRepository
+    creators: CreatorRepository          # table `models`
+    posts: PostRepository
+    settings: SettingRepository          # table `admin_settings`
+    support_contacts: SupportContactRepository
+    subscriptions: SubscriptionRepository
+    checkouts: CheckoutRepository
+    payment_gateways: PaymentGatewayRepository
+    payment_notifications: PaymentNotificationRepository
+    whitelabel_models: WhitelabelModelRepository
+    whitelabel_posts: WhitelabelPostRepository
+    whitelabel_media: WhitelabelMediaRepository
+    sync_runs: SyncRunRepository
+    ads: AdRepository
+    impressions: AdEventRepository
+    clicks: AdEventRepository
+
+    def __enter__(self) -> "UnitOfWork": ...
+
+    def __exit__(self, *exc_info) -> None: ...
+
+    def commit(self) -> None:
+        """Make every change of this unit durable."""
+
+    def rollback(self) -> None:
+        """Discard every change since the last commit."""
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class HealthProbe(Protocol):
+    def ping(self) -> bool:
+        """True when the database answers."""

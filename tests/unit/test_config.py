@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from entrypoints.config import ConfigError, load_config
+
+KEY = {"CREATORFLIX_SECRET_KEY": "k" * 40}
+
+
+def test_defaults_are_the_embedded_setup():
+    config = load_config(KEY)
+    assert config.database_url == "sqlite:///creatorflix.db"
+    assert config.storage_url == "file://./media"
+    assert config.gateway == "sandbox"
+    assert config.public_url == "http://127.0.0.1:8000"
+    assert config.trusted_proxies == ()
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("CREATORFLIX_DATABASE_URL", "mysql://x/y", "unknown scheme 'mysql'"),
+    ("CREATORFLIX_DATABASE_URL", "postgresql://host-only", "postgresql://user"),
+    ("CREATORFLIX_STORAGE_URL", "ftp://x", "unknown scheme 'ftp'"),
+    ("CREATORFLIX_GATEWAY", "paypal", "expected one of sandbox, junglepay"),
+    ("CREATORFLIX_TRUSTED_PROXIES", "10.0.0.1,nope", "'nope' is not an IP"),
+    ("CREATORFLIX_PUBLIC_URL", "localhost:8000", "expected an http(s) URL"),
+    ("CREATORFLIX_TOKEN_TTL", "-5", "positive integer"),
+    ("CREATORFLIX_SECRET_KEY", "short", "at least 32"),
+])
+def test_bad_settings_are_refused_with_their_name(name, value, words):
+    with pytest.raises(ConfigError) as caught:
+        load_config({**KEY, name: value})
+    assert name in str(caught.value) and words in str(caught.value)
+
+
+def test_trusted_proxies_are_parsed_as_networks():
+    config = load_config({**KEY, "CREATORFLIX_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"})
+    assert config.trusted_proxies == (ipaddress.ip_network("10.0.0.0/8"),
+                                      ipaddress.ip_network("127.0.0.1/32"))
+
+
+def test_a_missing_secret_key_is_generated_once_into_a_private_file(tmp_path, caplog):
+    env = {"CREATORFLIX_SECRET_FILE": str(tmp_path / "secret")}
+    first = load_config(env).secret_key
+    assert "CREATORFLIX_SECRET_KEY is not set" in caplog.text
+    assert first not in caplog.text
+    assert len(first) >= 32
+    assert load_config(env).secret_key == first
+    assert (tmp_path / "secret").stat().st_mode & 0o077 == 0
