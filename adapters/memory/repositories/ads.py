@@ -1,0 +1,4 @@
+"""In-memory repositories of the ads area."""
+from __future__ import annotations
+
+REPOSITORIES: dict[str, type] = {}

@@ -1,0 +1,8 @@
+"""HTTP routes of the whitelabel area."""
+from __future__ import annotations
+
+from entrypoints.http.routes import Route
+
+
+def routes(deps) -> list[Route]:
+    return []
