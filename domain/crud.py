@@ -22,7 +22,9 @@ class Resource:
     name: singular noun for messages; repo: unit-of-work attribute; fields: writable
     fields; filters: list filters read from the query string; references: field ->
     unit-of-work attribute that must hold the referenced id; check: whole-entity rules
-    run before every write; before_delete: work done in the same transaction first.
+    run before every write; normalize: entity -> entity rewrite run before `check` on
+    every write (for rules that span fields, e.g. a contact link shaped by its platform);
+    before_delete: work done in the same transaction first.
     """
 
     name: str
@@ -35,6 +37,7 @@ class Resource:
     check: Callable[[Any], None] | None = None
     before_delete: Callable[[UnitOfWork, Any], None] | None = None
     pk: str = "id"
+    normalize: Callable[[Any], Any] | None = None
 
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in attrs.fields(self.entity))
@@ -57,6 +60,8 @@ def _check_references(res: Resource, uow: UnitOfWork, entity: Any) -> None:
 
 
 def _write(res: Resource, uow: UnitOfWork, entity: Any, *, creating: bool) -> Any:
+    if res.normalize is not None:
+        entity = res.normalize(entity)
     if res.check is not None:
         res.check(entity)
     _check_references(res, uow, entity)

@@ -18,6 +18,18 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _storable(text: str) -> bool:
+    """No NUL and no lone surrogate (JSON allows "\\ud800"; no database or UTF-8
+    response can hold it)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @frozen
 class Field:
     """Base field. `required`: must be given on create; `nullable`: may be null."""
@@ -59,8 +71,9 @@ class Text(Field):
         if len(text) > self.max_length:
             raise ValidationError(f"{name} must have at most {self.max_length} characters",
                                   field=name)
-        if "\x00" in text:
-            raise ValidationError(f"{name} must not contain NUL characters", field=name)
+        if not _storable(text):
+            raise ValidationError(f"{name} must not contain NUL characters or lone "
+                                  "surrogates", field=name)
         return self.normalize(text, name) if self.normalize else text
 
 
@@ -111,7 +124,10 @@ class Choice(Field):
 
 
 def check_http_url(text: str, name: str) -> str:
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. "http://[" (an unclosed IPv6 literal)
+        raise ValidationError(f"{name} must be an http(s) URL", field=name) from None
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
         raise ValidationError(f"{name} must be an http(s) URL", field=name)
     return text
@@ -136,7 +152,7 @@ class StrList(Field):
                                   field=name)
         items = []
         for item in value:
-            if not isinstance(item, str) or len(item) > self.max_length or "\x00" in item:
+            if not isinstance(item, str) or len(item) > self.max_length or not _storable(item):
                 raise ValidationError(f"{name} must be a list of strings of at most "
                                       f"{self.max_length} characters", field=name)
             items.append(item.strip())
@@ -184,7 +200,8 @@ def parse_fields(spec: Mapping[str, Field], data: Any, *, partial: bool) -> dict
         raise ValidationError("the request body must be a JSON object", field="body")
     for name in data:
         if name not in spec:
-            raise ValidationError(f"unknown field {name!r}", field=str(name)[:100])
+            raise ValidationError(f"unknown field {name!r}",
+                                  field=str(name)[:100].encode("utf-8", "replace").decode())
     values = {}
     for name, fld in spec.items():
         if name in data:

@@ -13,9 +13,13 @@ class UserRepository(Repository[User], Protocol):
         """The user with this (normalised) email, or None."""
 
 
+class PostRepository(Repository[Post], Protocol):
+    def delete_by_creator(self, model_id: int) -> int:
+        """Delete every post of the creator `model_id` in one statement; returns how many."""
+
+
 PlanRepository = Repository[Plan]
 OrderBumpRepository = Repository[OrderBump]
 CreatorRepository = Repository[Creator]
-PostRepository = Repository[Post]
 SettingRepository = Repository[Setting]
 SupportContactRepository = Repository[SupportContact]

@@ -1,8 +1,127 @@
-"""HTTP routes of the catalog area."""
+"""HTTP routes of the catalog area: what visitors browse (plans, order bumps, support
+contacts, creators and their posts behind the paywall) and its administration."""
 from __future__ import annotations
 
-from entrypoints.http.routes import Route
+from typing import Any, Callable
+
+from domain import catalog_admin as admin
+from domain import catalog_browse as browse
+from domain.catalog import Creator, OrderBump, Plan, Setting, SupportContact
+from domain.pagination import Page, PageRequest
+from entrypoints.http.accounts import USER_PRIVATE
+from entrypoints.http.auth import current_user
+from entrypoints.http.crud import PAGE_PARAMS, crud_routes
+from entrypoints.http.json_io import page_json, read_json, to_json
+from entrypoints.http.openapi import body_schema, entity_schema, page_schema, query_params
+from entrypoints.http.routes import ADMIN, Operation, Route
+
+PUBLIC_TAGS = ("catalog",)
+ADMIN_TAG = "admin: catalog"
+SETTINGS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "every setting, key -> value"}
+SETTING_BODY = {**body_schema(admin.SETTING_FIELDS), "required": ["value"]}
+
+
+class _PageResource:
+    """GET on a public collection: `read(req)` gives the page to serialise."""
+
+    def __init__(self, read: Callable[[Any], Page]):
+        self.read = read
+
+    def on_get(self, req, resp) -> None:
+        resp.media = page_json(self.read(req), to_json)
+
+
+class CreatorResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp, id: int) -> None:
+        resp.media = to_json(browse.get_creator(self.deps.uow, id))
+
+
+class CreatorPostsResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp, id: int) -> None:
+        page = browse.creator_posts(self.deps.uow, self.deps.clock, id,
+                                    PageRequest.parse(req.params), current_user(req))
+        resp.media = page_json(page, to_json)
+
+
+class SettingsResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp) -> None:
+        resp.media = admin.list_settings(self.deps.uow)
+
+
+class SettingResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_put(self, req, resp, key: str) -> None:
+        data = read_json(req, self.deps.config.max_body_bytes)
+        resp.media = to_json(admin.put_setting(self.deps.uow, key, data))
+
+
+def _public_list(path: str, summary: str, entity: type, read: Callable[[Any], Page],
+                 filters: dict | None = None) -> Route:
+    op = Operation("GET", summary, tags=PUBLIC_TAGS,
+                   params=PAGE_PARAMS + query_params(filters or {}),
+                   responses={200: page_schema(entity_schema(entity))})
+    return Route(path, _PageResource(read), (op,))
+
+
+def public_routes(deps) -> list[Route]:
+    def page(req) -> PageRequest:
+        return PageRequest.parse(req.params)
+
+    post_schema = entity_schema(browse.VisiblePost)
+    post_schema["properties"]["content_url"]["description"] = \
+        "null unless the caller is an admin or has an active subscription (see locked)"
+    return [
+        _public_list("/api/plans", "Every plan, cheapest first", Plan,
+                     lambda req: browse.list_plans(deps.uow, page(req))),
+        _public_list("/api/order-bumps", "Active order bumps in display order", OrderBump,
+                     lambda req: browse.list_order_bumps(deps.uow, page(req))),
+        _public_list("/api/support-contacts", "Active support contacts", SupportContact,
+                     lambda req: browse.list_support_contacts(deps.uow, page(req))),
+        _public_list("/api/models", "Models (creators), featured first", Creator,
+                     lambda req: browse.list_creators(deps.uow, req.params, page(req)),
+                     browse.CREATOR_FILTERS),
+        Route("/api/models/{id:id}", CreatorResource(deps), (
+            Operation("GET", "One model (creator)", tags=PUBLIC_TAGS,
+                      responses={200: entity_schema(Creator)}),)),
+        Route("/api/models/{id:id}/posts", CreatorPostsResource(deps), (
+            Operation("GET", "A model's posts, newest first; content_url only for admins "
+                      "and active subscribers (an optional bearer token identifies them)",
+                      tags=PUBLIC_TAGS, params=PAGE_PARAMS,
+                      responses={200: page_schema(post_schema), 401: None}),)),
+    ]
+
+
+def admin_routes(deps) -> list[Route]:
+    tag = ADMIN_TAG
+    return [
+        *crud_routes("/api/admin/plans", admin.PLANS, deps, tag=tag),
+        *crud_routes("/api/admin/order-bumps", admin.ORDER_BUMPS, deps, tag=tag),
+        *crud_routes("/api/admin/models", admin.CREATORS, deps, tag=tag),
+        *crud_routes("/api/admin/posts", admin.POSTS, deps, tag=tag),
+        *crud_routes("/api/admin/support-contacts", admin.SUPPORT_CONTACTS, deps, tag=tag),
+        *crud_routes("/api/admin/users", admin.USERS, deps, tag=tag, exclude=USER_PRIVATE,
+                     actions=("list", "get")),
+        Route("/api/admin/settings", SettingsResource(deps), (
+            Operation("GET", "Every setting", ADMIN, tags=(tag,),
+                      responses={200: SETTINGS_SCHEMA}),)),
+        Route("/api/admin/settings/{key}", SettingResource(deps), (
+            Operation("PUT", "Create or replace a setting (key: 1-64 of a-z 0-9 _ . -)",
+                      ADMIN, tags=(tag,), request=SETTING_BODY,
+                      responses={200: entity_schema(Setting), 409: None}),)),
+    ]
 
 
 def routes(deps) -> list[Route]:
-    return []
+    return public_routes(deps) + admin_routes(deps)

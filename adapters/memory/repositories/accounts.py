@@ -9,4 +9,12 @@ class MemoryUserRepository(MemoryRepository):
         return self.first({"email": email})
 
 
-REPOSITORIES: dict[str, type] = {"users": MemoryUserRepository}
+class MemoryPostRepository(MemoryRepository):
+    def delete_by_creator(self, model_id: int) -> int:
+        doomed = [pk for pk, post in self._rows.items() if post.model_id == model_id]
+        for pk in doomed:
+            self.delete(pk)
+        return len(doomed)
+
+
+REPOSITORIES: dict[str, type] = {"users": MemoryUserRepository, "posts": MemoryPostRepository}
