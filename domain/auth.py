@@ -111,6 +111,41 @@ def authenticate(svc: AuthService, token: str) -> User:
     return user
 
 
+SET_PASSWORD = "set_password"
+SET_PASSWORD_TTL_SECONDS = 7 * 24 * 3600
+SET_PASSWORD_FIELDS = {
+    "token": Text(required=True, nullable=False, max_length=4096),
+    "password": Text(required=True, nullable=False, strip=False, max_length=256),
+}
+
+
+def issue_set_password_token(tokens: TokenSigner, user: User,
+                             ttl_seconds: int = SET_PASSWORD_TTL_SECONDS) -> str:
+    """A token that lets its holder choose the password of `user` once: it carries the
+    password version, so it dies as soon as the password changes."""
+    return tokens.sign(SET_PASSWORD, {"sub": user.id, "pv": password_version(user)},
+                       ttl_seconds)
+
+
+def set_password(svc: AuthService, data: Any) -> Session:
+    """Choose a password with a set-password token (the account a checkout created for a
+    buyer); logs the user in."""
+    values = parse_fields(SET_PASSWORD_FIELDS, data, partial=False)
+    password = check_password_policy(values["password"])
+    claims = svc.tokens.verify(SET_PASSWORD, values["token"])
+    invalid = ValidationError("invalid, expired or already used token", field="token")
+    if claims is None or not isinstance(claims.get("sub"), int):
+        raise invalid
+    hashed = svc.hasher.hash(password)
+    with svc.uow() as uow:
+        user = uow.users.get(claims["sub"])
+        if user is None or claims.get("pv") != password_version(user):
+            raise invalid
+        user = uow.users.update(attrs.evolve(user, password=hashed))
+        uow.commit()
+    return issue_token(svc, user)
+
+
 def create_admin(svc: AuthService, email: str, password: str) -> tuple[User, bool]:
     """Create an admin, or promote (and reset the password of) an existing user.
     Returns the user and whether it was created."""

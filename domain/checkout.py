@@ -1,9 +1,14 @@
-"""Checkout: a purchase of a plan plus order bumps, and its payment state."""
+"""Checkout: a purchase of a plan plus order bumps, its total and its payment state."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Iterable
 
+import attrs
 from attrs import field, frozen
+
+from domain.catalog import OrderBump, Plan
+from domain.errors import ValidationError
 
 PENDING = "pending"
 PAID = "paid"
@@ -16,10 +21,18 @@ PIX = "pix"
 CREDIT_CARD = "credit_card"
 PAYMENT_METHODS = (PIX, CREDIT_CARD)
 
+# One-way state machine: a status only ever moves along these arrows, so a late,
+# repeated or forged notification can never move a paid checkout back to pending.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PENDING: frozenset({PAID, FAILED, ABANDONED}),
+    PAID: frozenset({REFUNDED}),
+}
+
 
 @frozen
 class Checkout:
-    """Table `checkouts`. `total_amount` in cents, always computed by the server."""
+    """Table `checkouts`. `total_amount` in cents, always computed by the server.
+    `payment_data` (ours) keeps what the buyer needs to pay: PIX code, expiry, links."""
 
     id: int | None
     plan_id: int
@@ -36,3 +49,57 @@ class Checkout:
     customer_phone: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    payment_data: dict[str, Any] | None = None
+
+
+def can_move(current: str, target: str) -> bool:
+    """True when `current -> target` is a forward transition."""
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def advance(checkout: Checkout, target: str, now: datetime) -> Checkout | None:
+    """The checkout moved to `target`, or None when that would not be a forward move."""
+    if not can_move(checkout.status, target):
+        return None
+    return attrs.evolve(checkout, status=target, updated_at=now)
+
+
+@frozen
+class Quote:
+    """What the buyer pays: the plan and the distinct selected bumps, priced from storage."""
+
+    plan: Plan
+    bumps: tuple[OrderBump, ...]
+    payment_method: str
+
+    @property
+    def total(self) -> int:
+        return self.plan.price + sum(b.price for b in self.bumps)
+
+    @property
+    def order_bump_ids(self) -> list[int]:
+        return [b.id for b in self.bumps]
+
+
+def accepts(plan: Plan, payment_method: str) -> bool:
+    return plan.accepts_pix if payment_method == PIX else plan.accepts_card
+
+
+def quote(plan: Plan, payment_method: str, requested_bump_ids: Iterable[int],
+          stored_bumps: Iterable[OrderBump]) -> Quote:
+    """Price a checkout from stored prices. Duplicate bump ids count once; an unknown or
+    inactive bump, or a payment method the plan does not accept, is refused."""
+    if payment_method not in PAYMENT_METHODS:
+        raise ValidationError(f"payment_method must be one of: {', '.join(PAYMENT_METHODS)}",
+                              field="payment_method")
+    if not accepts(plan, payment_method):
+        raise ValidationError(f"this plan does not accept {payment_method} payments",
+                              field="payment_method")
+    available = {b.id: b for b in stored_bumps if b.is_active}
+    chosen = []
+    for bump_id in dict.fromkeys(requested_bump_ids):
+        if bump_id not in available:
+            raise ValidationError(f"order bump {bump_id} does not exist or is not available",
+                                  field="order_bump_ids")
+        chosen.append(available[bump_id])
+    return Quote(plan=plan, bumps=tuple(chosen), payment_method=payment_method)

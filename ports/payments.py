@@ -1,10 +1,12 @@
 """Ports of checkout, subscriptions and payment gateways."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from domain.checkout import Checkout
-from domain.payments import PaymentGatewayConfig, PaymentNotification
+from domain.payments import (Charge, ChargeRequest, PaymentGatewayConfig,
+                             PaymentNotification, Transaction)
 from domain.subscriptions import Subscription
 from ports.repositories import Repository
 
@@ -14,7 +16,49 @@ class CheckoutRepository(Repository[Checkout], Protocol):
         """Read a checkout and lock its row until the unit of work ends, so concurrent
         notifications about it are processed one after the other."""
 
+    def get_for_update_by_external_id(self, external_id: str) -> Checkout | None:
+        """The checkout of this gateway transaction, read and locked like
+        `get_for_update` (the lowest id if several share it)."""
 
-SubscriptionRepository = Repository[Subscription]
+
+class SubscriptionRepository(Repository[Subscription], Protocol):
+    def ended(self, now: datetime) -> list[Subscription]:
+        """Subscriptions still marked active whose end_date is at or before `now`."""
+
+
+class PaymentNotificationRepository(Repository[PaymentNotification], Protocol):
+    def record(self, notification: PaymentNotification) -> bool:
+        """Insert unless (gateway, event_key) is already recorded; True when inserted.
+        Never raises on the duplicate (an error would abort a PostgreSQL transaction)."""
+
+
 PaymentGatewayRepository = Repository[PaymentGatewayConfig]
-PaymentNotificationRepository = Repository[PaymentNotification]
+
+
+class PaymentGateway(Protocol):
+    """A payment service that charges buyers and reports on its transactions.
+    Failures are domain errors: PaymentRefused (the card was declined),
+    ServiceUnavailable (unreachable, 5xx) and GatewayTimeout (no answer in time)."""
+
+    def create_charge(self, request: ChargeRequest) -> Charge:
+        """Ask for a PIX charge or a card payment; returns the gateway transaction."""
+
+    def get_transaction(self, external_id: str) -> Transaction | None:
+        """Read a transaction back (None when the gateway does not know it)."""
+
+
+class SandboxGateway(PaymentGateway, Protocol):
+    def mark_paid(self, external_id: str) -> None:
+        """Pretend the buyer paid the transaction (what a real gateway learns from
+        the bank)."""
+
+
+class PaymentGateways(Protocol):
+    """Makes the gateway adapters: JunglePay from its stored configuration, and the
+    embedded sandbox."""
+
+    def junglepay(self, config: PaymentGatewayConfig) -> PaymentGateway:
+        """A JunglePay client authenticated with `config.secret_key`."""
+
+    def sandbox(self) -> SandboxGateway:
+        """The in-process sandbox gateway."""

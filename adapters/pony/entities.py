@@ -112,6 +112,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         customer_phone = _text("customer_phone")
         created_at = _when("created_at")
         updated_at = _when("updated_at")
+        payment_data = Optional(Json, column="payment_data", nullable=True)
 
     class WhitelabelModelRow(db.Entity):
         _table_ = "whitelabel_models"

@@ -49,6 +49,16 @@ class LoginResource:
         resp.media = session_json(session)
 
 
+class SetPasswordResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp) -> None:
+        session = auth.set_password(self.deps.auth,
+                                    read_json(req, self.deps.config.max_body_bytes))
+        resp.media = session_json(session)
+
+
 class MeResource:
     def __init__(self, deps):
         self.deps = deps
@@ -73,6 +83,11 @@ def routes(deps) -> list[Route]:
             Operation("POST", "Log in with email and password", tags=tags,
                       request=body_schema(auth.LOGIN_FIELDS),
                       responses={200: SESSION_SCHEMA, 401: None}),)),
+        Route("/api/auth/set-password", SetPasswordResource(deps), (
+            Operation("POST", "Choose the password of an account created at checkout (with "
+                      "the one-time token of the paid checkout) and log in", tags=tags,
+                      request=body_schema(auth.SET_PASSWORD_FIELDS),
+                      responses={200: SESSION_SCHEMA}),)),
         Route("/api/me", MeResource(deps), (
             Operation("GET", "The current user and their active subscription", USER,
                       tags=tags, responses={200: ME_SCHEMA}),)),

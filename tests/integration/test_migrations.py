@@ -55,6 +55,7 @@ PRODUCT_TABLES: dict[str, dict[str, bool]] = {
 # Columns with a default are NOT NULL in our schema (stricter than the original's).
 OURS = {
     "whitelabel_media": {"etag": False, "size": False},
+    "checkouts": {"payment_data": False},
     "payment_notifications": {"id": True, "gateway": True, "event_key": True,
                               "external_id": False, "status": False, "checkout_id": False,
                               "outcome": False, "received_at": True},

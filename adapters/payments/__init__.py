@@ -1,0 +1,1 @@
+"""Payment gateway adapters: JunglePay over HTTP, and the embedded sandbox."""

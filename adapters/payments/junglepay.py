@@ -1,0 +1,120 @@
+"""JunglePay over `requests`: POST /v1/transactions to charge, GET to read back.
+HTTP Basic with the secret key as user name and "x" as password. Nothing here logs a
+request or response body: they carry customer data and the tokenised card."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from domain.checkout import PIX
+from domain.errors import GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.payments import Charge, ChargeRequest, Transaction
+
+log = logging.getLogger("creatorflix.junglepay")
+
+# (connect, read) seconds: connect a little over a TCP retransmission window.
+DEFAULT_TIMEOUT = (3.05, 10.0)
+
+
+def charge_body(request: ChargeRequest) -> dict[str, Any]:
+    """The JSON body of POST /v1/transactions (amounts in centavos)."""
+    customer = request.customer
+    body: dict[str, Any] = {
+        "amount": request.amount,
+        "paymentMethod": request.payment_method,
+        "customer": {"name": customer.name, "email": customer.email, "phone": customer.phone,
+                     "document": {"number": customer.document, "type": "cpf"}},
+        "items": [{"title": item.title, "unitPrice": item.unit_price,
+                   "quantity": item.quantity, "tangible": False} for item in request.items],
+        "postbackUrl": request.postback_url,
+    }
+    if request.payment_method == PIX:
+        body["pix"] = {"expiresInDays": request.pix_expires_in_days}
+    else:
+        body["installments"] = request.installments
+        body["card"] = {"hash": request.card_hash}
+    return body
+
+
+class JunglePayGateway:
+    """The PaymentGateway port over JunglePay's transaction API."""
+
+    def __init__(self, base_url: str, secret_key: str, *, session: requests.Session | None = None,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT):
+        self._base = base_url.rstrip("/")
+        self._auth = (secret_key, "x")
+        self._session = session or requests.Session()
+        self._timeout = timeout
+
+    def __repr__(self) -> str:  # never show the key
+        return f"JunglePayGateway({self._base!r})"
+
+    def create_charge(self, request: ChargeRequest) -> Charge:
+        response = self._send("POST", "/v1/transactions", json=charge_body(request))
+        if response.status_code == 402:
+            raise PaymentRefused("the payment was refused")
+        data = self._json(response)
+        pix = data.get("pix") if isinstance(data.get("pix"), dict) else {}
+        return Charge(external_id=self._id(data), status=str(data.get("status") or ""),
+                      pix_code=_opt(pix.get("qrcode")),
+                      pix_expires_at=_opt(pix.get("expirationDate")),
+                      secure_url=_opt(data.get("secureUrl")))
+
+    def get_transaction(self, external_id: str) -> Transaction | None:
+        response = self._send("GET", f"/v1/transactions/{quote(external_id, safe='')}")
+        if response.status_code == 404:
+            return None
+        data = self._json(response)
+        amount = data.get("amount")
+        return Transaction(external_id=self._id(data), status=str(data.get("status") or ""),
+                           amount=amount if isinstance(amount, int) else None)
+
+    # -- plumbing ------------------------------------------------------------------
+    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            response = self._session.request(method, self._base + path, auth=self._auth,
+                                             timeout=self._timeout, **kwargs)
+        except requests.ConnectTimeout:
+            log.warning("junglepay %s %s: connect timeout", method, path)
+            raise ServiceUnavailable("the payment gateway cannot be reached") from None
+        except requests.Timeout:
+            log.warning("junglepay %s %s: no answer in time", method, path)
+            raise GatewayTimeout("the payment gateway did not answer in time") from None
+        except requests.RequestException as exc:
+            log.warning("junglepay %s %s: %s", method, path, type(exc).__name__)
+            raise ServiceUnavailable("the payment gateway cannot be reached") from None
+        log.info("junglepay %s %s -> %s", method, path, response.status_code)
+        return response
+
+    def _json(self, response: requests.Response) -> dict[str, Any]:
+        status = response.status_code
+        if status in (401, 403):
+            log.error("junglepay refused our credentials (%s): check the secret key", status)
+            raise ServiceUnavailable("the payment gateway is misconfigured")
+        if not 200 <= status < 300:
+            if 400 <= status < 500:
+                log.error("junglepay rejected our request with %s", status)
+            raise ServiceUnavailable("the payment gateway failed")
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            log.error("junglepay answered %s without a JSON object", status)
+            raise ServiceUnavailable("the payment gateway gave an unreadable answer")
+        return data
+
+    @staticmethod
+    def _id(data: dict[str, Any]) -> str:
+        value = data.get("id")
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+            log.error("junglepay answered without a transaction id")
+            raise ServiceUnavailable("the payment gateway gave an unreadable answer")
+        return str(value)
+
+
+def _opt(value: Any) -> str | None:
+    return str(value) if isinstance(value, (str, int)) and value != "" else None

@@ -1,0 +1,83 @@
+"""The sandbox gateway (embedded default): fake PIX codes, paid only when an admin
+says so. Its state lives in this process; a transaction it has not seen (created by
+another worker) reads back as waiting for payment."""
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from datetime import timedelta
+
+from domain.checkout import PIX
+from domain.errors import PaymentRefused
+from domain.payments import TX_PAID, WAITING_PAYMENT, Charge, ChargeRequest, Transaction
+from ports.clock import Clock
+
+PREFIX = "sbx_"
+REFUSED_CARD = "sandbox-refuse"   # a card hash the sandbox declines, for trying the 402
+MAX_REMEMBERED = 10_000
+
+
+def _tlv(tag: str, value: str) -> str:
+    return f"{tag}{len(value):02d}{value}"
+
+
+def crc16_ccitt(data: str) -> str:
+    """CRC-16/CCITT-FALSE, the checksum closing an EMV (PIX) payload."""
+    crc = 0xFFFF
+    for byte in data.encode():
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return f"{crc:04X}"
+
+
+def pix_copy_paste(amount_cents: int, txid: str) -> str:
+    """An EMV-shaped "PIX copia e cola" payload; it pays nothing anywhere."""
+    payload = "".join([
+        _tlv("00", "01"),
+        _tlv("26", _tlv("00", "br.gov.bcb.pix") + _tlv("01", "sandbox@creatorflix.invalid")),
+        _tlv("52", "0000"), _tlv("53", "986"),
+        _tlv("54", f"{amount_cents // 100}.{amount_cents % 100:02d}"),
+        _tlv("58", "BR"), _tlv("59", "CREATORFLIX SANDBOX"), _tlv("60", "SAO PAULO"),
+        _tlv("62", _tlv("05", txid.replace("_", "")[:25])),
+    ]) + "6304"
+    return payload + crc16_ccitt(payload)
+
+
+class SandboxPaymentGateway:
+    def __init__(self, clock: Clock):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._transactions: OrderedDict[str, Transaction] = OrderedDict()
+
+    def _remember(self, tx: Transaction) -> None:
+        with self._lock:
+            self._transactions[tx.external_id] = tx
+            while len(self._transactions) > MAX_REMEMBERED:
+                self._transactions.popitem(last=False)
+
+    def create_charge(self, request: ChargeRequest) -> Charge:
+        if request.payment_method != PIX and request.card_hash == REFUSED_CARD:
+            raise PaymentRefused("the payment was refused")
+        external_id = PREFIX + secrets.token_hex(10)
+        self._remember(Transaction(external_id, WAITING_PAYMENT, request.amount))
+        if request.payment_method != PIX:
+            return Charge(external_id=external_id, status=WAITING_PAYMENT)
+        expires = self._clock.now() + timedelta(days=request.pix_expires_in_days)
+        return Charge(external_id=external_id, status=WAITING_PAYMENT,
+                      pix_code=pix_copy_paste(request.amount, external_id),
+                      pix_expires_at=expires.isoformat(timespec="seconds") + "Z")
+
+    def get_transaction(self, external_id: str) -> Transaction | None:
+        if not external_id.startswith(PREFIX):
+            return None
+        with self._lock:
+            return self._transactions.get(external_id) or Transaction(external_id,
+                                                                       WAITING_PAYMENT)
+
+    def mark_paid(self, external_id: str) -> None:
+        known = self.get_transaction(external_id)
+        if known is not None:
+            self._remember(Transaction(external_id, TX_PAID, known.amount))

@@ -1,0 +1,64 @@
+"""Admin use cases of checkouts and subscriptions: lists, manual grants, expiry."""
+from __future__ import annotations
+
+from typing import Any
+
+from domain import activation
+from domain import checkout as co
+from domain import subscriptions as subs
+from domain.checkout import Checkout
+from domain.crud import Resource
+from domain.errors import NotFound, ValidationError
+from domain.fields import Choice, Integer, Text, parse_fields
+from domain.subscriptions import MANUAL_ADMIN, Subscription
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
+
+_ID = Integer(minimum=1)
+
+# Read-only admin lists (newest first), through the generic admin use cases.
+CHECKOUTS = Resource(
+    name="checkout", repo="checkouts", entity=Checkout, fields={},
+    filters={"status": Choice(choices=co.STATUSES), "user_id": _ID, "plan_id": _ID,
+             "payment_method": Choice(choices=co.PAYMENT_METHODS),
+             "external_id": Text(max_length=200), "customer_email": Text(max_length=254)},
+    order_by=("-id",))
+SUBSCRIPTIONS = Resource(
+    name="subscription", repo="subscriptions", entity=Subscription, fields={},
+    filters={"status": Choice(choices=subs.STATUSES), "user_id": _ID, "plan_id": _ID,
+             "external_id": Text(max_length=200)},
+    order_by=("-id",))
+
+GRANT_FIELDS = {"plan_id": Integer(required=True, nullable=False, minimum=1)}
+
+
+def grant_manually(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int,
+                   data: Any) -> Subscription:
+    """An administrator gives a user a plan (external_id MANUAL_ADMIN), with the same
+    rule as a payment: from now, or from the end of the access the user already has."""
+    values = parse_fields(GRANT_FIELDS, data, partial=False)
+    now = clock.now()
+    with uow_factory() as uow:
+        user = uow.users.get(user_id)
+        if user is None:
+            raise NotFound(f"user {user_id} not found")
+        plan = uow.plans.get(values["plan_id"])
+        if plan is None:
+            raise ValidationError(f"plan {values['plan_id']} does not exist", field="plan_id")
+        granted = activation.grant(uow, user, plan, MANUAL_ADMIN, now, reuse_pending=False)
+        uow.commit()
+    return granted
+
+
+def expire_subscriptions(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
+    """Mark active subscriptions whose end has passed expired, and refresh their users'
+    subscription_status. Returns how many were marked."""
+    now = clock.now()
+    with uow_factory() as uow:
+        ended = uow.subscriptions.ended(now)
+        for sub in ended:
+            uow.subscriptions.update(subs.expire(sub, now))
+        for user_id in sorted({s.user_id for s in ended}):
+            activation.refresh_status(uow, user_id, now)
+        uow.commit()
+    return len(ended)

@@ -1,0 +1,108 @@
+"""Admin routes of payments: gateway settings, checkouts, subscriptions, manual grants
+and the sandbox's "pay" button."""
+from __future__ import annotations
+
+import falcon
+
+from domain import gateway_settings, payment_notifications, subscription_admin
+from domain.checkout import Checkout
+from domain.payments import CONFIGURABLE
+from domain.subscriptions import Subscription
+from entrypoints.http.checkout_views import payment_service
+from entrypoints.http.crud import crud_routes
+from entrypoints.http.json_io import read_json, to_json
+from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
+from entrypoints.http.routes import ADMIN, Operation, Route
+
+TAGS = ("payments",)
+_NSTR = nullable({"type": "string"})
+GATEWAY_SCHEMA = {
+    "type": "object",
+    "required": ["name", "public_key", "has_secret_key", "postback_url",
+                 "generated_postback_url", "is_active"],
+    "properties": {"name": {"type": "string", "enum": list(CONFIGURABLE)},
+                   "public_key": _NSTR, "has_secret_key": {"type": "boolean"},
+                   "postback_url": _NSTR, "generated_postback_url": {"type": "string"},
+                   "is_active": {"type": "boolean"}},
+}
+GATEWAY_LIST_SCHEMA = page_schema(GATEWAY_SCHEMA)
+GATEWAY_LIST_SCHEMA = {
+    **GATEWAY_LIST_SCHEMA, "required": GATEWAY_LIST_SCHEMA["required"] + ["charging_gateway"],
+    "properties": {**GATEWAY_LIST_SCHEMA["properties"], "charging_gateway": nullable(
+        {"type": "string", "description": "the gateway new checkouts are charged through "
+                                          "(null: none configured)"})},
+}
+SUBSCRIPTION_SCHEMA = entity_schema(Subscription)
+SANDBOX_PAY_SCHEMA = {
+    "type": "object", "required": ["status", "checkout"],
+    "properties": {"status": {"type": "string"}, "checkout": entity_schema(Checkout)},
+}
+
+
+class GatewaysResource:
+    def __init__(self, deps):
+        self.svc = payment_service(deps)
+
+    def on_get(self, req, resp) -> None:
+        settings = gateway_settings.list_gateways(self.svc)
+        items = [to_json(g) for g in settings.gateways]
+        resp.media = {"data": items, "total": len(items), "page": 1, "total_pages": 1,
+                      "charging_gateway": settings.charging_gateway}
+
+
+class GatewayResource:
+    def __init__(self, deps):
+        self.deps = deps
+        self.svc = payment_service(deps)
+
+    def on_put(self, req, resp, name: str) -> None:
+        data = read_json(req, self.deps.config.max_body_bytes)
+        resp.media = to_json(gateway_settings.configure_gateway(self.svc, name, data))
+
+
+class UserSubscriptionsResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp, id: int) -> None:
+        data = read_json(req, self.deps.config.max_body_bytes)
+        granted = subscription_admin.grant_manually(self.deps.uow, self.deps.clock, id, data)
+        resp.media = to_json(granted)
+        resp.status = falcon.HTTP_201
+
+
+class SandboxPayResource:
+    def __init__(self, deps):
+        self.svc = payment_service(deps)
+
+    def on_post(self, req, resp, id: int) -> None:
+        outcome = payment_notifications.pay_sandbox_checkout(self.svc, id)
+        with self.svc.uow() as uow:
+            checkout = uow.checkouts.get(id)
+        resp.media = {"status": outcome.status, "checkout": to_json(checkout)}
+
+
+def routes(deps) -> list[Route]:
+    return [
+        Route("/api/admin/payment-gateways", GatewaysResource(deps), (
+            Operation("GET", "Payment gateway settings (secret keys are never returned)",
+                      ADMIN, tags=TAGS, responses={200: GATEWAY_LIST_SCHEMA}),)),
+        Route("/api/admin/payment-gateways/{name}", GatewayResource(deps), (
+            Operation("PUT", "Configure a gateway (junglepay or dias); activating one "
+                      "deactivates the others", ADMIN, tags=TAGS,
+                      request=body_schema(gateway_settings.GATEWAY_FIELDS, partial=True),
+                      responses={200: GATEWAY_SCHEMA}),)),
+        *crud_routes("/api/admin/checkouts", subscription_admin.CHECKOUTS, deps, tag=TAGS[0],
+                     actions=("list", "get")),
+        *crud_routes("/api/admin/subscriptions", subscription_admin.SUBSCRIPTIONS, deps,
+                     tag=TAGS[0], actions=("list", "get")),
+        Route("/api/admin/users/{id:id}/subscriptions", UserSubscriptionsResource(deps), (
+            Operation("POST", "Grant a plan by hand (external_id MANUAL_ADMIN), from now or "
+                      "from the end of the user's current access", ADMIN, tags=TAGS,
+                      request=body_schema(subscription_admin.GRANT_FIELDS),
+                      responses={201: SUBSCRIPTION_SCHEMA}),)),
+        Route("/api/admin/sandbox/checkouts/{id:id}/pay", SandboxPayResource(deps), (
+            Operation("POST", "Sandbox only: simulate the gateway's paid notification",
+                      ADMIN, tags=TAGS, request_required=False,
+                      responses={200: SANDBOX_PAY_SCHEMA, 409: None}),)),
+    ]

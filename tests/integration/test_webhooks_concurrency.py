@@ -1,0 +1,77 @@
+"""The same paid notification delivered 10 times at once, against PostgreSQL: one paid
+checkout, one subscription, one activation (the end date extended exactly once)."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from falcon.testing import TestClient
+
+from domain.accounts import User
+from domain.subscriptions import Subscription
+from entrypoints.config import Config
+from entrypoints.http.app import create_app
+from tests.conftest import TEST_SECRET, Actors, deps_for
+from tests.support.payments import (add_catalogue, checkout_body, configure_junglepay,  # noqa: F401
+                                    junglepay, start)
+
+DELIVERIES = 10
+
+
+@pytest.fixture
+def pg_deps(pg_backend, junglepay, clock):
+    config = Config(secret_key=TEST_SECRET, gateway="junglepay", junglepay_url=junglepay.url)
+    return deps_for(pg_backend, config, clock)
+
+
+def test_concurrent_duplicates_activate_once(pg_deps, junglepay, clock):
+    deps = pg_deps
+    client = TestClient(create_app(deps))
+    configure_junglepay(client, Actors(deps).admin())
+    plan, _ = add_catalogue(deps)
+    running_until = clock.now() + timedelta(days=10)
+    with deps.uow() as uow:  # the buyer already has access for 10 more days
+        user = uow.users.add(User(id=None, email="ana@example.com", password="h",
+                                  subscription_status=1, created_at=clock.now()))
+        uow.subscriptions.add(Subscription(id=None, user_id=user.id, plan_id=plan.id,
+                                           status="active", start_date=clock.now(),
+                                           end_date=running_until, created_at=clock.now()))
+        uow.commit()
+    created = start(client, checkout_body(plan.id))
+    with deps.uow() as uow:
+        tx = uow.checkouts.get(created["id"]).external_id
+    junglepay.set_status(tx, "paid")
+    url = junglepay.transactions[tx]["postbackUrl"]
+    token = url.split("token=")[1]
+    body = junglepay.postback_body(tx)
+
+    barrier = threading.Barrier(DELIVERIES)
+    results: list = []
+
+    def deliver() -> None:
+        barrier.wait(timeout=10)
+        result = client.simulate_post("/api/webhooks/junglepay", params={"token": token},
+                                      json=body)
+        results.append((result.status_code, result.json))
+
+    threads = [threading.Thread(target=deliver) for _ in range(DELIVERIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [code for code, _ in results] == [200] * DELIVERIES
+    assert Counter(body["status"] for _, body in results) == {"processed": 1,
+                                                              "duplicate": DELIVERIES - 1}
+    with deps.uow() as uow:
+        checkout = uow.checkouts.get(created["id"])
+        subs = uow.subscriptions.find({"user_id": user.id}, order_by=["id"]).items
+        notes = uow.payment_notifications.find().items
+        buyer = uow.users.get(user.id)
+    assert checkout.status == "paid" and checkout.user_id == user.id
+    assert len(subs) == 2 and len(notes) == 1
+    assert (subs[1].start_date, subs[1].end_date) == (running_until,
+                                                      running_until + timedelta(days=30))
+    assert buyer.subscription_status == 1
