@@ -7,6 +7,7 @@ from attrs import frozen
 
 from adapters.clock import SystemClock
 from adapters.security import HmacTokenSigner, ScryptPasswordHasher
+from adapters.storage import storage_from_url
 from domain.auth import AuthService
 from entrypoints.config import Config
 from ports.clock import Clock
@@ -34,6 +35,13 @@ class Deps:
                            clock=self.clock, token_ttl_seconds=self.config.token_ttl_seconds)
 
 
+def _payment_gateways(config: Config, clock: Clock):
+    """JunglePay at CREATORFLIX_JUNGLEPAY_URL and the in-process sandbox (no network
+    until a JunglePay gateway is configured and used)."""
+    from adapters.payments.provider import GatewayProvider
+    return GatewayProvider(config.junglepay_url, clock)
+
+
 def build_deps(config: Config, *, clock: Clock | None = None,
                hasher: PasswordHasher | None = None, database: Any = None) -> Deps:
     """Real adapters from the configuration: Pony on the configured database."""
@@ -46,6 +54,8 @@ def build_deps(config: Config, *, clock: Clock | None = None,
         config=config, uow=PonyUnitOfWorkFactory(pdb), health=pdb, clock=clock,
         hasher=hasher or ScryptPasswordHasher(),
         tokens=HmacTokenSigner(config.secret_key, clock), database=pdb,
+        storage=storage_from_url(config, clock),
+        payments=_payment_gateways(config, clock),
     )
 
 
@@ -60,4 +70,6 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
         config=config, uow=lambda: MemoryUnitOfWork(store), health=MemoryHealthProbe(),
         clock=clock, hasher=hasher or ScryptPasswordHasher(),
         tokens=HmacTokenSigner(config.secret_key, clock), database=store,
+        storage=storage_from_url(config, clock),
+        payments=_payment_gateways(config, clock),
     )

@@ -148,7 +148,12 @@ def _responses(op, level: str) -> dict:
         if schema is None and status >= 400:
             schema = ERROR_SCHEMA
         if schema is not None:
-            entry["content"] = {op.content_type: {"schema": schema}}
+            # Errors are JSON whatever the route serves (e.g. a file).
+            ctype = op.content_type if status < 400 else "application/json"
+            entry["content"] = {ctype: {"schema": schema}}
+        if status in op.headers:
+            entry["headers"] = {name: {"schema": header}
+                                for name, header in op.headers[status].items()}
         out[str(status)] = entry
     errors = {400, 404, 413, 503} | ({401} if level != PUBLIC else set()) | \
         ({403} if level == ADMIN else set())

@@ -1,8 +1,122 @@
-"""HTTP routes of the whitelabel area."""
+"""HTTP routes of the white-label catalogue: the sync (admin), the synced models
+(admin), and the public catalogue behind the paywall."""
 from __future__ import annotations
 
-from entrypoints.http.routes import Route
+from domain import whitelabel_catalogue as catalogue
+from domain.errors import NotFound
+from domain.fields import parse_fields
+from domain.pagination import PageRequest
+from domain.whitelabel import SyncRun
+from domain.whitelabel_sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
+from entrypoints.http.auth import current_user
+from entrypoints.http.crud import PAGE_PARAMS, crud_routes
+from entrypoints.http.json_io import page_json, read_json, to_json
+from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
+from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Route
+from entrypoints.sync_command import sync_lock
+
+TAG = ("whitelabel",)
+_COUNTS = {"type": "object", "properties": {k: {"type": "integer"}
+                                            for k in ("models", "posts", "media")}}
+REPORT_SCHEMA = {
+    "type": "object",
+    "description": "empty while the run is in progress",
+    "properties": {
+        "listed": {"type": "integer", "description": "objects listed in the bucket"},
+        "ignored": {"type": "object", "properties": {
+            "count": {"type": "integer"},
+            "by_reason": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "examples": {"type": "array", "items": {"type": "string"}}}},
+        "created": _COUNTS, "updated": _COUNTS, "deleted": _COUNTS,
+        "catalogue": nullable(_COUNTS),
+        "batches": {"type": "object", "properties": {"total": {"type": "integer"},
+                                                     "applied": {"type": "integer"}}},
+        "write_statements": {"type": "integer"},
+        "listing_seconds": {"type": "number"},
+        "duration_seconds": {"type": "number"},
+    },
+}
+RUN_SCHEMA = entity_schema(SyncRun, extra={
+    "status": {"type": "string", "enum": list(RUN_STATUSES)}, "report": REPORT_SCHEMA})
+CDNS_SCHEMA = {"type": "object", "required": ["images", "videos"],
+               "properties": {k: {"type": "array", "items": {"type": "string"}}
+                              for k in ("images", "videos")}}
+PUBLIC_MODEL_SCHEMA = entity_schema(catalogue.PublicModel)
+PUBLIC_POST_SCHEMA = entity_schema(catalogue.PublicPost, extra={
+    "media_cdns": nullable({**CDNS_SCHEMA, "description": "signed URLs; null when locked"}),
+    "media_count": {"type": "object", "required": ["images", "videos"],
+                    "properties": {"images": {"type": "integer"},
+                                   "videos": {"type": "integer"}}}})
+
+
+class SyncResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp) -> None:
+        body = read_json(req, self.deps.config.max_body_bytes, required=False)
+        command = SyncCommand(**parse_fields(SYNC_FIELDS, body, partial=True))
+        run = sync_catalogue(command, self.deps.uow, self.deps.storage, sync_lock(self.deps),
+                             self.deps.clock)
+        resp.media = to_json(run)
+
+    def on_get(self, req, resp) -> None:
+        with self.deps.uow() as uow:
+            last = uow.sync_runs.first(order_by=("-id",))
+        if last is None:
+            raise NotFound("no sync has run yet")
+        resp.media = to_json(last)
+
+
+class ModelsResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp) -> None:
+        found = catalogue.list_models(self.deps.uow, self.deps.storage,
+                                      PageRequest.parse(req.params),
+                                      self.deps.config.signed_url_ttl_seconds)
+        resp.media = page_json(found, to_json)
+
+
+class ModelResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp, id) -> None:
+        resp.media = to_json(catalogue.get_model(self.deps.uow, self.deps.storage, id,
+                                                 self.deps.config.signed_url_ttl_seconds))
+
+    def on_get_posts(self, req, resp, id) -> None:
+        found = catalogue.list_posts(self.deps.uow, self.deps.storage, self.deps.clock,
+                                     current_user(req), id, PageRequest.parse(req.params),
+                                     self.deps.config.signed_url_ttl_seconds)
+        resp.media = page_json(found, to_json)
 
 
 def routes(deps) -> list[Route]:
-    return []
+    model = ModelResource(deps)
+    sync_body = body_schema(SYNC_FIELDS, partial=True)
+    return [
+        Route("/api/admin/whitelabel/sync", SyncResource(deps), (
+            Operation("POST", "Run a white-label sync now (synchronously) and return its "
+                      "report; 409 while another runs or when the mass-delete guard holds",
+                      ADMIN, tags=TAG, request=sync_body, request_required=False,
+                      responses={200: RUN_SCHEMA, 409: None}),
+            Operation("GET", "The report of the last sync", ADMIN, tags=TAG,
+                      responses={200: RUN_SCHEMA}))),
+        *crud_routes("/api/admin/whitelabel/models", catalogue.MODEL_RESOURCE, deps,
+                     tag=TAG[0], actions=("list", "update")),
+        Route("/api/whitelabel/models", ModelsResource(deps), (
+            Operation("GET", "Active white-label models (thumbnail, icon and banner signed)",
+                      PUBLIC, tags=TAG, params=PAGE_PARAMS,
+                      responses={200: page_schema(PUBLIC_MODEL_SCHEMA)}),)),
+        Route("/api/whitelabel/models/{id:id}", model, (
+            Operation("GET", "One active white-label model", PUBLIC, tags=TAG,
+                      responses={200: PUBLIC_MODEL_SCHEMA}),)),
+        Route("/api/whitelabel/models/{id:id}/posts", model, (
+            Operation("GET", "Posts of an active model, latest first; signed media URLs "
+                      "for active subscribers and admins only (others: locked)", PUBLIC,
+                      tags=TAG, params=PAGE_PARAMS,
+                      responses={200: page_schema(PUBLIC_POST_SCHEMA)}),), suffix="posts"),
+    ]

@@ -1,0 +1,61 @@
+"""The one-sync-at-a-time lock on a real database, held across processes and app
+servers, and released by the operating system or the server if the holder dies:
+PostgreSQL: a session advisory lock on a connection of its own;
+SQLite: an exclusive flock on a file next to the database."""
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+from adapters.pony.database import sqlite_path
+from domain.errors import ServiceUnavailable
+from domain.whitelabel_sync import SyncInProgress
+
+# pg_advisory_lock key: any constant 64-bit number naming "the white-label sync".
+ADVISORY_KEY = 0x6372666C_73796E63   # "crflsync"
+
+
+class PonySyncLock:
+    def __init__(self, pdb):
+        self.pdb = pdb
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        if self.pdb.dialect == "postgresql":
+            with self._advisory():
+                yield
+        else:
+            with self._flock():
+                yield
+
+    @contextmanager
+    def _advisory(self) -> Iterator[None]:
+        import psycopg2
+        try:
+            conn = psycopg2.connect(self.pdb.url, connect_timeout=5)
+        except psycopg2.Error as exc:
+            raise ServiceUnavailable("the database is unavailable") from exc
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
+                if not cur.fetchone()[0]:
+                    raise SyncInProgress()
+            yield
+        finally:
+            conn.close()      # ends the session, which releases the lock
+
+    @contextmanager
+    def _flock(self) -> Iterator[None]:
+        path = sqlite_path(self.pdb.url) + ".sync-lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SyncInProgress() from None
+            yield
+        finally:
+            os.close(fd)      # closing the descriptor releases the flock

@@ -1,0 +1,135 @@
+"""A local folder as the bucket (the embedded default, CREATORFLIX_STORAGE_URL=file://DIR).
+
+Keys are paths relative to the folder with '/' separators. Signed URLs are links to
+this app, `{CREATORFLIX_PUBLIC_URL}/media/{key}?exp=…&sig=…`, HMAC-SHA256 over the key
+and expiry under a key derived from the secret key; GET /media checks them and streams
+the file. Symbolic links are neither listed nor served (nothing outside the folder
+is ever reachable). A folder that does not exist yet lists as empty (a fresh install
+syncs nothing; against a non-empty catalogue the sync's empty-listing guard holds);
+one that cannot be read is unavailable."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import mimetypes
+import os
+import stat
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO, Iterator
+from urllib.parse import quote, unquote
+
+from attrs import frozen
+
+from domain.errors import NotFound, ServiceUnavailable
+from ports.clock import Clock
+from ports.storage import StoredObject
+
+MEDIA_PATH = "/media/"
+# The layout's media types, whatever the host's mime.types knows.
+CONTENT_TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
+    "gif": "image/gif", "avif": "image/avif", "mp4": "video/mp4", "mov": "video/quicktime",
+    "webm": "video/webm", "m4v": "video/x-m4v", "mkv": "video/x-matroska",
+    "avi": "video/x-msvideo", "wmv": "video/x-ms-wmv", "flv": "video/x-flv",
+}
+
+
+@frozen
+class OpenedFile:
+    stream: BinaryIO
+    size: int
+    content_type: str
+    modified: datetime
+
+
+def _epoch(when: datetime) -> int:
+    return int(when.replace(tzinfo=timezone.utc).timestamp())
+
+
+class LocalFolderStorage:
+    def __init__(self, root: str | os.PathLike, public_url: str, secret_key: str, clock: Clock):
+        self.root = Path(root).absolute()
+        self._base = public_url.rstrip("/") + MEDIA_PATH
+        self._key = hashlib.sha256(b"creatorflix-media:" + secret_key.encode()).digest()
+        self._clock = clock
+
+    # -- listing -------------------------------------------------------------------
+    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        if not self.root.exists():
+            return
+        yield from self._walk(str(self.root), "", prefix)
+
+    def _walk(self, folder: str, base: str, prefix: str) -> Iterator[StoredObject]:
+        try:
+            with os.scandir(folder) as found:
+                # Sorting "name/" for folders gives exactly the order of the full keys
+                # (all of a folder's keys share its "name/" prefix), as S3 lists them.
+                entries = sorted(((e.name + "/" if e.is_dir(follow_symlinks=False) else e.name, e)
+                                  for e in found), key=lambda item: item[0])
+            for name, entry in entries:
+                key = base + name
+                if name.endswith("/"):
+                    if key.startswith(prefix) or prefix.startswith(key):
+                        yield from self._walk(entry.path, key, prefix)
+                elif entry.is_file(follow_symlinks=False) and key.startswith(prefix):
+                    st = entry.stat(follow_symlinks=False)
+                    # Size and mtime are the change token: no need to read 100k files.
+                    yield StoredObject(key, st.st_size, f"{st.st_size:x}-{st.st_mtime_ns:x}",
+                                       datetime.fromtimestamp(st.st_mtime, timezone.utc)
+                                       .replace(tzinfo=None))
+        except OSError as exc:
+            raise ServiceUnavailable(f"the media folder cannot be read: {exc.strerror}") from exc
+
+    # -- URLs ----------------------------------------------------------------------
+    def public_url(self, key: str) -> str:
+        return self._base + quote(key, safe="/")
+
+    def key_from_url(self, url: str) -> str | None:
+        if not url.startswith(self._base):
+            return None
+        return unquote(url[len(self._base):].partition("?")[0]) or None
+
+    def _signature(self, key: str, exp: int) -> str:
+        message = f"{exp}\n{key}".encode("utf-8", "surrogateescape")
+        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+    def signed_url(self, key: str, expires_in: int) -> str:
+        exp = _epoch(self._clock.now()) + expires_in
+        return f"{self.public_url(key)}?exp={exp}&sig={self._signature(key, exp)}"
+
+    def verify(self, key: str, exp: str | None, sig: str | None) -> bool:
+        """True when `sig` signs `key` until `exp` and `exp` has not passed."""
+        if not exp or not sig or not exp.isdigit() or len(exp) > 12:
+            return False
+        expires = int(exp)
+        if not hmac.compare_digest(self._signature(key, expires), sig):
+            return False
+        return expires > _epoch(self._clock.now())
+
+    # -- serving -------------------------------------------------------------------
+    def open(self, key: str) -> OpenedFile:
+        """The file of `key`, opened for reading; NotFound for anything that is not a
+        regular file inside the folder."""
+        parts = key.split("/")
+        if any(p in ("", ".", "..") or "\x00" in p for p in parts):
+            raise NotFound("no such media")
+        path = os.path.join(os.path.realpath(self.root), *parts)
+        # Equal only when no symbolic link lies on the way (nothing can lead outside).
+        if os.path.realpath(path) != path:
+            raise NotFound("no such media")
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            raise NotFound("no such media") from None
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            raise NotFound("no such media")
+        ext = parts[-1].rpartition(".")[2].lower()
+        content_type = CONTENT_TYPES.get(ext) or mimetypes.guess_type(parts[-1])[0] or \
+            "application/octet-stream"
+        return OpenedFile(os.fdopen(fd, "rb"), st.st_size, content_type,
+                          datetime.fromtimestamp(st.st_mtime, timezone.utc).replace(tzinfo=None))

@@ -1,0 +1,34 @@
+"""Port of the object storage holding the white-label media (an S3 bucket, MinIO,
+DigitalOcean Spaces, or a local folder)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterator, NamedTuple, Protocol
+
+
+class StoredObject(NamedTuple):
+    """One object of the bucket. `etag` and `size` together are its change token (as
+    rclone uses them); a NamedTuple keeps 100,000 of them compact."""
+
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime | None = None
+
+
+class ObjectStorage(Protocol):
+    """Failures to reach the storage raise domain ServiceUnavailable."""
+
+    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        """Every object whose key starts with `prefix`, in key order, streamed page by
+        page (never the whole bucket in memory at once)."""
+
+    def signed_url(self, key: str, expires_in: int) -> str:
+        """A URL that lets anyone holding it GET the object for `expires_in` seconds."""
+
+    def public_url(self, key: str) -> str:
+        """The unsigned URL of the object: what the database stores."""
+
+    def key_from_url(self, url: str) -> str | None:
+        """The key of a URL made by `public_url`, or None for a URL of elsewhere (e.g. a
+        CDN URL copied from the original database)."""

@@ -1,0 +1,251 @@
+"""The white-label catalogue over the REST API, on every persistence set-up, with the
+local-folder storage: sync, administration, the public catalogue behind the paywall,
+and the signed /media links."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from domain.subscriptions import Subscription
+from entrypoints.sync_command import sync_lock
+from tests.e2e.test_platform import assert_error
+
+FILES = {
+    "ana/profile/icon.png": b"icon-bytes",
+    "ana/2024-01/a.jpg": b"jpeg-bytes-a",
+    "ana/2024-01/b.mp4": b"0123456789",
+    "ana/2024-02/c.png": b"png-bytes",
+    "bia/2024-03/d.jpg": b"jpeg-bytes-d",
+    "bia/2024-03/notes.txt": b"ignored",
+}
+
+
+@pytest.fixture
+def media_root(deps):
+    root = deps.storage.root
+    for key, body in FILES.items():
+        (root / key).parent.mkdir(parents=True, exist_ok=True)
+        (root / key).write_bytes(body)
+    return root
+
+
+@pytest.fixture
+def admin(actors) -> dict:
+    return actors.admin()
+
+
+def synced(client, admin, **body) -> dict:
+    result = client.simulate_post("/api/admin/whitelabel/sync", json=body or None, headers=admin)
+    assert result.status_code == 200, result.json
+    return result.json
+
+
+def model_ids(client, admin) -> dict[str, int]:
+    found = client.simulate_get("/api/admin/whitelabel/models", headers=admin).json["data"]
+    return {m["folder_name"]: m["id"] for m in found}
+
+
+def activate(client, admin, model_id: int, status: str = "active") -> dict:
+    result = client.simulate_patch(f"/api/admin/whitelabel/models/{model_id}",
+                                   json={"status": status}, headers=admin)
+    assert result.status_code == 200, result.json
+    return result.json
+
+
+def subscriber(deps, actors, clock, email="fan@example.com") -> dict:
+    headers = actors.user(email)
+    with deps.uow() as uow:
+        user = uow.users.get_by_email(email)
+        uow.subscriptions.add(Subscription(id=None, user_id=user.id, status="active",
+                                           start_date=clock.now() - timedelta(days=1),
+                                           end_date=clock.now() + timedelta(days=30)))
+        uow.commit()
+    return headers
+
+
+def get_link(client, url: str):
+    parts = urlsplit(url)
+    return client.simulate_get(parts.path, query_string=parts.query)
+
+
+def test_sync_reports_and_the_last_report_is_kept(client, admin, media_root):
+    assert_error(client.simulate_get("/api/admin/whitelabel/sync", headers=admin), 404,
+                 "not_found")
+    run = synced(client, admin)
+    assert run["status"] == "succeeded" and run["dry_run"] is False
+    assert run["report"]["created"] == {"models": 2, "posts": 3, "media": 4}
+    assert run["report"]["ignored"]["examples"] == ["bia/2024-03/notes.txt"]
+    again = synced(client, admin, dry_run=True)
+    assert again["dry_run"] and again["report"]["created"]["media"] == 0
+    last = client.simulate_get("/api/admin/whitelabel/sync", headers=admin).json
+    assert last == again
+
+
+def test_sync_is_for_admins_and_validates_its_body(client, actors, admin, media_root):
+    user = actors.user()
+    assert_error(client.simulate_post("/api/admin/whitelabel/sync"), 401, "unauthenticated")
+    assert_error(client.simulate_post("/api/admin/whitelabel/sync", headers=user), 403,
+                 "forbidden")
+    assert_error(client.simulate_post("/api/admin/whitelabel/sync", json={"dry_run": "yes"},
+                                      headers=admin), 400, "invalid", "dry_run")
+    assert_error(client.simulate_post("/api/admin/whitelabel/sync", json={"force": True},
+                                      headers=admin), 400, "invalid", "force")
+
+
+def test_sync_conflicts_refusals_and_storage_errors(client, deps, admin, media_root):
+    with sync_lock(deps).hold():
+        assert_error(client.simulate_post("/api/admin/whitelabel/sync", headers=admin),
+                     409, "sync_in_progress")
+    synced(client, admin)
+    for key in ["ana/2024-01/a.jpg", "ana/2024-01/b.mp4", "ana/2024-02/c.png"]:
+        (media_root / key).unlink()
+    refused = client.simulate_post("/api/admin/whitelabel/sync", headers=admin)
+    assert_error(refused, 409, "mass_delete_refused", "allow_mass_delete")
+    last = client.simulate_get("/api/admin/whitelabel/sync", headers=admin).json
+    assert last["status"] == "refused" and last["report"]["deleted"]["media"] == 3
+    assert synced(client, admin, allow_mass_delete=True)["report"]["deleted"]["posts"] == 2
+    media_root.rename(media_root.with_name("gone"))
+    media_root.write_bytes(b"a file, not a folder")
+    assert_error(client.simulate_post("/api/admin/whitelabel/sync", headers=admin), 503,
+                 "unavailable")
+
+
+def test_admins_list_every_synced_model_and_set_its_status(client, admin, media_root):
+    synced(client, admin)
+    everyone = client.simulate_get("/api/admin/whitelabel/models", headers=admin).json
+    assert [m["folder_name"] for m in everyone["data"]] == ["ana", "bia"]
+    assert everyone["data"][0]["post_count"] == 2 and everyone["data"][0]["status"] == "new"
+    ids = model_ids(client, admin)
+    assert activate(client, admin, ids["bia"])["status"] == "active"
+    active = client.simulate_get("/api/admin/whitelabel/models", params={"status": "active"},
+                                 headers=admin).json
+    assert [m["folder_name"] for m in active["data"]] == ["bia"]
+    assert_error(client.simulate_patch(f"/api/admin/whitelabel/models/{ids['ana']}",
+                                       json={"status": "public"}, headers=admin),
+                 400, "invalid", "status")
+    assert_error(client.simulate_patch("/api/admin/whitelabel/models/999",
+                                       json={"status": "hidden"}, headers=admin),
+                 404, "not_found")
+    synced(client, admin)             # a sync never touches the status
+    assert model_ids(client, admin) == ids
+    assert client.simulate_get("/api/admin/whitelabel/models", params={"status": "active"},
+                               headers=admin).json["total"] == 1
+
+
+def test_the_public_catalogue_shows_active_models_only(client, admin, media_root):
+    synced(client, admin)
+    ids = model_ids(client, admin)
+    assert client.simulate_get("/api/whitelabel/models").json["data"] == []
+    assert_error(client.simulate_get(f"/api/whitelabel/models/{ids['ana']}"), 404, "not_found")
+    activate(client, admin, ids["ana"])
+    listed = client.simulate_get("/api/whitelabel/models").json
+    assert [m["folder_name"] for m in listed["data"]] == ["ana"] and listed["total"] == 1
+    model = client.simulate_get(f"/api/whitelabel/models/{ids['ana']}").json
+    assert model["post_count"] == 2 and "status" not in model
+    thumb = get_link(client, model["thumbnail_url"])        # signed, for everyone
+    assert thumb.status_code == 200 and thumb.content == b"png-bytes"
+    assert thumb.headers["content-type"] == "image/png"
+    assert get_link(client, model["icon_url"]).content == b"icon-bytes"
+    activate(client, admin, ids["ana"], "hidden")
+    assert_error(client.simulate_get(f"/api/whitelabel/models/{ids['ana']}/posts"), 404,
+                 "not_found")
+
+
+def test_media_urls_only_for_subscribers_and_admins(client, deps, actors, admin, clock,
+                                                    media_root):
+    synced(client, admin)
+    ana = model_ids(client, admin)["ana"]
+    activate(client, admin, ana)
+    path = f"/api/whitelabel/models/{ana}/posts"
+    for headers in (None, actors.user("nosub@example.com")):
+        posts = client.simulate_get(path, headers=headers).json
+        assert [p["title"] for p in posts["data"]] == ["2024-02", "2024-01"]
+        assert all(p["locked"] and p["media_cdns"] is None for p in posts["data"])
+        assert posts["data"][1]["media_count"] == {"images": 1, "videos": 1}
+    for headers in (subscriber(deps, actors, clock), admin):
+        posts = client.simulate_get(path, headers=headers).json["data"]
+        assert not posts[1]["locked"]
+        [image], [video] = posts[1]["media_cdns"]["images"], posts[1]["media_cdns"]["videos"]
+        assert get_link(client, image).content == b"jpeg-bytes-a"
+        assert get_link(client, video).headers["content-type"] == "video/mp4"
+    paged = client.simulate_get(path, params={"limit": 1, "page": 2}, headers=admin).json
+    assert (paged["total"], paged["total_pages"], paged["data"][0]["title"]) == (2, 2, "2024-01")
+
+
+def test_signed_media_links_refuse_tampering_and_expiry(client, deps, admin, clock, media_root):
+    url = deps.storage.signed_url("ana/2024-01/b.mp4", deps.config.signed_url_ttl_seconds)
+    parts = urlsplit(url)
+    assert get_link(client, url).content == b"0123456789"
+    ranged = client.simulate_get(parts.path, query_string=parts.query,
+                                 headers={"Range": "bytes=2-5"})
+    assert ranged.status_code == 206 and ranged.content == b"2345"
+    assert ranged.headers["content-range"] == "bytes 2-5/10"
+    tail = client.simulate_get(parts.path, query_string=parts.query,
+                               headers={"Range": "bytes=-3"})
+    assert tail.status_code == 206 and tail.content == b"789"
+    beyond = client.simulate_get(parts.path, query_string=parts.query,
+                                 headers={"Range": "bytes=10-20"})
+    assert beyond.status_code == 416 and beyond.headers["content-range"] == "bytes */10"
+    assert beyond.json["error"]["message"]
+    other = deps.storage.signed_url("ana/2024-01/a.jpg", 60)
+    forged = [parts.path.replace("b.mp4", "a.jpg") + "?" + parts.query,
+              parts.path + "?" + urlsplit(other).query,
+              url.replace("sig=", "sig=x"), parts.path + "?exp=99999999999&sig=abc",
+              parts.path]
+    for bad in forged:
+        assert_error(get_link(client, bad), 403, "invalid_signature")
+    clock.advance(seconds=deps.config.signed_url_ttl_seconds)
+    assert_error(get_link(client, url), 403, "invalid_signature")
+    escape = deps.storage.signed_url("../../etc/passwd", 60)
+    assert_error(get_link(client, escape), 404, "not_found")
+    gone = deps.storage.signed_url("ana/2024-01/gone.jpg", 60)
+    assert_error(get_link(client, gone), 404, "not_found")
+
+
+def test_a_posts_page_costs_the_same_queries_whatever_its_size(pony_backend, config, clock):
+    from falcon.testing import TestClient
+
+    from entrypoints.http.app import create_app
+    from tests.conftest import Actors, deps_for
+    deps = deps_for(pony_backend, config, clock)
+    client, admin = TestClient(create_app(deps)), Actors(deps).admin()
+    for n in range(12):
+        (deps.storage.root / f"ana/2025-{n:02}").mkdir(parents=True)
+        (deps.storage.root / f"ana/2025-{n:02}/x.jpg").write_bytes(b"x")
+    synced(client, admin)
+    ana = model_ids(client, admin)["ana"]
+    activate(client, admin, ana)
+    path = f"/api/whitelabel/models/{ana}/posts"
+    costs = []
+    for limit in (2, 12):
+        pony_backend.reset_query_count()
+        page = client.simulate_get(path, params={"limit": limit}, headers=admin).json
+        assert len(page["data"]) == limit and not page["data"][0]["locked"]
+        costs.append(pony_backend.query_count())
+    assert 0 < costs[0] == costs[1]
+
+
+def test_responses_match_the_openapi_document(client, deps, actors, admin, clock, media_root):
+    from tests.support.openapi_check import assert_documented
+    sync = "/api/admin/whitelabel/sync"
+    assert_documented(client, sync, "GET", client.simulate_get(sync, headers=admin))
+    assert_documented(client, sync, "POST", client.simulate_post(sync, headers=admin))
+    assert_documented(client, sync, "GET", client.simulate_get(sync, headers=admin))
+    with sync_lock(deps).hold():
+        assert_documented(client, sync, "POST", client.simulate_post(sync, headers=admin))
+    ids = model_ids(client, admin)
+    item = "/api/admin/whitelabel/models/{id:id}"
+    assert_documented(client, item, "PATCH", client.simulate_patch(
+        f"/api/admin/whitelabel/models/{ids['ana']}", json={"status": "active"}, headers=admin))
+    assert_documented(client, "/api/admin/whitelabel/models", "GET", client.simulate_get(
+        "/api/admin/whitelabel/models", headers=admin))
+    assert_documented(client, "/api/whitelabel/models", "GET",
+                      client.simulate_get("/api/whitelabel/models"))
+    assert_documented(client, "/api/whitelabel/models/{id:id}", "GET",
+                      client.simulate_get(f"/api/whitelabel/models/{ids['ana']}"))
+    posts = f"/api/whitelabel/models/{ids['ana']}/posts"
+    for headers in (None, subscriber(deps, actors, clock)):
+        assert_documented(client, "/api/whitelabel/models/{id:id}/posts", "GET",
+                          client.simulate_get(posts, headers=headers))
