@@ -1,8 +1,34 @@
 """Ports of the ads system."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Protocol, Sequence
+
 from domain.ads import Ad, AdEvent
 from ports.repositories import Repository
 
-AdRepository = Repository[Ad]
-AdEventRepository = Repository[AdEvent]
+
+class AdRepository(Repository[Ad], Protocol):
+    """Table `ads`. Its counters (impressions, clicks) change only through
+    `record_events`: `update` writes every other field and leaves them alone, so an
+    admin edit never overwrites increments made meanwhile."""
+
+    def servable(self, placements: Sequence[str], now: datetime, limit: int) -> list[Ad]:
+        """In ONE query: the active ads of these placements whose schedule includes
+        `now`, at most `limit` per placement (the best by priority desc, created_at desc,
+        id desc; the caller orders them with `domain.ads.select_ads`)."""
+
+    def record_events(self, kind: str, events: Sequence[AdEvent]) -> int:
+        """Add `events` to table `kind` ("impressions" or "clicks") and raise each ad's
+        `kind` counter by its number of events, atomically in the database (concurrent
+        calls lose nothing), in the caller's transaction. Events of ads that no longer
+        exist are dropped; returns how many were recorded."""
+
+
+class AdEventRepository(Repository[AdEvent], Protocol):
+    """Table `impressions` or `clicks`."""
+
+    def count_by_day(self, ad_id: int, since: datetime, until: datetime) -> dict[date, int]:
+        """Events of `ad_id` with since <= created_at < until, counted per UTC day by
+        the database (days without events are absent)."""
+

@@ -35,6 +35,8 @@ class Operation:
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = ()
     content_type: str = "application/json"
+    # Response headers to document: status -> header name -> JSON schema.
+    headers: dict[int, dict[str, dict]] = field(factory=dict)
 
 
 @frozen

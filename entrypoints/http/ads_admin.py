@@ -1,0 +1,102 @@
+"""Admin routes of the ads area: CRUD (the generic admin resource, each ad with its
+CTR), toggle, and per-day statistics."""
+from __future__ import annotations
+
+import attrs
+
+from domain.ads import Ad, ctr
+from domain.ads_admin import ADS, MAX_STATS_DAYS, AdStats, ad_stats, parse_days, toggle_ad
+from entrypoints.http.crud import crud_routes
+from entrypoints.http.json_io import to_json
+from entrypoints.http.openapi import entity_schema, page_schema
+from entrypoints.http.routes import ADMIN, Operation, Param, Route
+
+TAGS = ("ads",)
+_NUMBER = {"type": "number", "minimum": 0}
+_INTEGER = {"type": "integer", "minimum": 0}
+_DAY = {"type": "string", "format": "date"}
+AD_SCHEMA = entity_schema(Ad, extra={"ctr": {**_NUMBER, "description": "clicks / impressions"}})
+_TOTALS = {"impressions": _INTEGER, "clicks": _INTEGER, "ctr": _NUMBER}
+STATS_SCHEMA = {
+    "type": "object",
+    "required": ["ad_id", "days", "since", "until", "impressions", "clicks", "ctr",
+                 "lifetime", "series"],
+    "properties": {
+        "ad_id": {"type": "integer"}, "days": {"type": "integer"},
+        "since": {**_DAY, "description": "first UTC day of the window"},
+        "until": {**_DAY, "description": "last UTC day of the window (today)"},
+        **_TOTALS,
+        "lifetime": {"type": "object", "required": sorted(_TOTALS), "properties": _TOTALS,
+                     "description": "the ad's counters since it was created"},
+        "series": {"type": "array", "items": {
+            "type": "object", "required": ["date", *sorted(_TOTALS)],
+            "properties": {"date": _DAY, **_TOTALS}}},
+    },
+}
+
+
+def ad_json(ad: Ad) -> dict:
+    data = to_json(ad)
+    data["ctr"] = ctr(ad.clicks, ad.impressions)
+    return data
+
+
+def stats_json(stats: AdStats) -> dict:
+    ad = stats.ad
+    return {
+        "ad_id": ad.id, "days": stats.days,
+        "since": stats.series[0].day, "until": stats.series[-1].day,
+        "impressions": stats.impressions, "clicks": stats.clicks, "ctr": stats.ctr,
+        "lifetime": {"impressions": ad.impressions, "clicks": ad.clicks,
+                     "ctr": ctr(ad.clicks, ad.impressions)},
+        "series": [{"date": d.day, "impressions": d.impressions, "clicks": d.clicks,
+                    "ctr": d.ctr} for d in stats.series],
+    }
+
+
+def _with_ctr(routes: list[Route]) -> list[Route]:
+    """The generic CRUD routes document the bare entity; ours carry `ctr` as well."""
+    bare = entity_schema(Ad)
+
+    def schema(value):
+        if value == bare:
+            return AD_SCHEMA
+        if value == page_schema(bare):
+            return page_schema(AD_SCHEMA)
+        return value
+
+    return [attrs.evolve(route, operations=tuple(
+        attrs.evolve(op, responses={s: schema(v) for s, v in op.responses.items()})
+        for op in route.operations)) for route in routes]
+
+
+class ToggleResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp, id: int) -> None:
+        resp.media = ad_json(toggle_ad(self.deps.uow, self.deps.clock, id))
+
+
+class StatsResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp, id: int) -> None:
+        days = parse_days(req.params.get("days"))
+        resp.media = stats_json(ad_stats(self.deps.uow, self.deps.clock, id, days))
+
+
+def routes(deps) -> list[Route]:
+    return [
+        *_with_ctr(crud_routes("/api/admin/ads", ADS, deps, tag="ads", serialize=ad_json)),
+        Route("/api/admin/ads/{id:id}/toggle", ToggleResource(deps), (
+            Operation("POST", "Pause an active ad, or activate a paused or draft one", ADMIN,
+                      tags=TAGS, responses={200: AD_SCHEMA}),)),
+        Route("/api/admin/ads/{id:id}/stats", StatsResource(deps), (
+            Operation("GET", "Impressions, clicks and CTR of an ad, totals and per UTC day",
+                      ADMIN, tags=TAGS, responses={200: STATS_SCHEMA},
+                      params=(Param("days", {"type": "integer", "minimum": 1,
+                                             "maximum": MAX_STATS_DAYS},
+                                    description="days up to today (default 30)"),)),)),
+    ]

@@ -1,0 +1,37 @@
+"""Demo ads for `creatorflix seed-demo`: one active campaign per ad type, each in a
+placement valid for its type. Idempotent (matched by name); created through the admin
+use case, so with the same validation as the REST API."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from domain.ads_admin import ADS
+
+
+def _ad(name: str, ad_type: str, placement: str, title: str, subtitle: str, cta: str,
+        slug: str, width: int, height: int, priority: int = 0) -> dict:
+    return {"name": name, "type": ad_type, "placement": placement, "status": "active",
+            "title": title, "subtitle": subtitle, "cta_text": cta, "priority": priority,
+            "category": "demo", "link": f"https://example.com/promo/{slug}",
+            "image_url": f"https://picsum.photos/seed/creatorflix-ad-{slug}/{width}/{height}"}
+
+
+DEMO_ADS = [
+    _ad("Demo: hero da home", "hero", "home_top", "Conteúdo exclusivo todo dia",
+        "Assine e libere todos os posts e vídeos", "Assinar agora", "hero", 1600, 600, 10),
+    _ad("Demo: banner da home", "banner", "home_bottom", "Plano anual com desconto",
+        "Economize mais de 40% no plano anual", "Ver planos", "banner", 1200, 250),
+    _ad("Demo: bloco de diamantes", "diamond_block", "home_middle", "Modelos em destaque",
+        "As criadoras mais vistas da semana", "Conhecer", "diamond-block", 1200, 400),
+    _ad("Demo: diamante no feed", "diamond", "feed_mix", "Novidade no feed",
+        "Um post patrocinado entre os posts", "Ver post", "diamond", 600, 600),
+    _ad("Demo: spot lateral", "spot", "sidebar", "Suporte pelo WhatsApp",
+        "Fale com a gente a qualquer hora", "Chamar", "spot", 300, 250),
+]
+
+
+def seed_ads(deps) -> Iterable[str]:
+    """One active ad per type; returns the line the CLI prints."""
+    from entrypoints.seed import ensure  # seed.py lists this seeder: import late
+    created = ensure(deps, ADS, DEMO_ADS, ["name"])
+    yield f"ads: {created} created, {len(DEMO_ADS) - created} already there"

@@ -1,0 +1,201 @@
+"""Administering ads over HTTP: CRUD with the placement rules, filters, CTR, toggle,
+statistics and cascade deletion (each test runs on memory, SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.test_platform import assert_error
+from tests.support.openapi_check import assert_documented
+
+ADS = "/api/admin/ads"
+
+
+def new_ad(**changes) -> dict:
+    return {"name": "Campanha", "title": "Assine já", "link": "https://example.com/promo",
+            "status": "active", **changes}
+
+
+@pytest.fixture
+def admin(actors) -> dict:
+    return actors.admin()
+
+
+def create(client, admin, **changes) -> dict:
+    result = client.simulate_post(ADS, json=new_ad(**changes), headers=admin)
+    assert result.status_code == 201, result.text
+    return result.json
+
+
+def test_ads_administration_is_for_admins_only(client, actors):
+    assert_error(client.simulate_get(ADS), 401, "unauthenticated")
+    assert_error(client.simulate_post(ADS, json=new_ad(), headers=actors.user()), 403,
+                 "forbidden")
+
+
+def test_an_ad_is_created_with_the_defaults_and_its_ctr(client, admin, clock):
+    result = client.simulate_post(ADS, json={"name": "N", "title": "T",
+                                             "link": "https://example.com/x"}, headers=admin)
+    assert_documented(client, ADS, "POST", result)
+    body = result.json
+    assert (body["type"], body["placement"], body["status"]) == ("banner", "home_top", "draft")
+    assert (body["impressions"], body["clicks"], body["ctr"], body["priority"]) == (0, 0, 0, 0)
+    assert body["created_at"] == clock.now().isoformat() + "Z"
+    read = client.simulate_get(f"{ADS}/{body['id']}", headers=admin)
+    assert read.json == body
+    assert_documented(client, f"{ADS}/{{id:id}}", "GET", read)
+
+
+def test_an_invalid_type_placement_pair_is_refused_naming_the_valid_placements(client, admin):
+    result = client.simulate_post(ADS, json=new_ad(type="spot", placement="home_top"),
+                                  headers=admin)
+    assert_error(result, 400, "invalid", "placement")
+    assert "sidebar, model_profile, model_sidebar" in result.json["error"]["message"]
+    assert client.simulate_get(ADS, headers=admin).json["total"] == 0  # nothing replaced
+
+
+@pytest.mark.parametrize("body,field", [
+    (new_ad(placement="footer"), "placement"),
+    (new_ad(type="popup"), "type"),
+    (new_ad(status="deleted"), "status"),
+    (new_ad(type=None), "type"),
+    (new_ad(start_date="2026-02-01T00:00:00Z", end_date="2026-01-31T23:59:59Z"), "end_date"),
+    (new_ad(start_date="2026-02-01T00:00:00Z", end_date="2026-02-01T00:00:00Z"), "end_date"),
+    (new_ad(end_date="yesterday"), "end_date"),
+    (new_ad(link="//evil.example"), "link"),
+    (new_ad(link="javascript:alert(1)"), "link"),
+    (new_ad(link="https://example.com/\r\nSet-Cookie: a=b"), "link"),
+    (new_ad(priority=10**7), "priority"),
+    (new_ad(impressions=1000), "impressions"),
+    ({"title": "no name", "link": "https://example.com"}, "name"),
+])
+def test_bad_ads_are_refused_naming_the_field(client, admin, body, field):
+    assert_error(client.simulate_post(ADS, json=body, headers=admin), 400, "invalid", field)
+
+
+def test_patch_revalidates_the_merged_ad(client, admin):
+    ad = create(client, admin, type="banner", placement="home_top",
+                start_date="2026-02-01T00:00:00Z")
+    item = f"{ADS}/{ad['id']}"
+    assert_error(client.simulate_patch(item, json={"type": "spot"}, headers=admin), 400,
+                 "invalid", "placement")
+    assert_error(client.simulate_patch(item, json={"end_date": "2026-01-01T00:00:00Z"},
+                                       headers=admin), 400, "invalid", "end_date")
+    result = client.simulate_patch(item, json={"type": "spot", "placement": "sidebar",
+                                               "priority": 5}, headers=admin)
+    assert result.status_code == 200, result.text
+    assert_documented(client, f"{ADS}/{{id:id}}", "PATCH", result)
+    assert (result.json["type"], result.json["placement"], result.json["priority"]) == \
+        ("spot", "sidebar", 5)
+    assert client.simulate_get(item, headers=admin).json["placement"] == "sidebar"
+    assert_error(client.simulate_patch(f"{ADS}/999", json={"priority": 1}, headers=admin),
+                 404, "not_found")
+
+
+def test_admin_edits_never_overwrite_the_counters(client, admin):
+    ad = create(client, admin)
+    client.simulate_get("/api/ads", params={"placements": "home_top"})
+    client.simulate_post(f"/api/ads/{ad['id']}/clicks")
+    result = client.simulate_patch(f"{ADS}/{ad['id']}", json={"title": "Novo"}, headers=admin)
+    assert (result.json["impressions"], result.json["clicks"]) == (1, 1)
+    stored = client.simulate_get(f"{ADS}/{ad['id']}", headers=admin).json
+    assert (stored["title"], stored["impressions"], stored["clicks"]) == ("Novo", 1, 1)
+
+
+def test_the_list_is_paginated_filtered_and_carries_the_ctr(client, admin):
+    banner = create(client, admin, name="a", type="banner", placement="login")
+    create(client, admin, name="b", type="spot", placement="sidebar", status="paused")
+    create(client, admin, name="c", type="hero", placement="home_top", status="draft")
+    for _ in range(4):
+        client.simulate_get("/api/ads", params={"placements": "login"})
+    client.simulate_post(f"/api/ads/{banner['id']}/clicks")
+
+    everything = client.simulate_get(ADS, headers=admin)
+    assert_documented(client, ADS, "GET", everything)
+    assert [a["name"] for a in everything.json["data"]] == ["c", "b", "a"]  # newest first
+    page = client.simulate_get(ADS, params={"limit": "2", "page": "2"}, headers=admin).json
+    assert (page["total"], page["total_pages"], [a["name"] for a in page["data"]]) == \
+        (3, 2, ["a"])
+    for params, names in [({"status": "paused"}, ["b"]), ({"placement": "login"}, ["a"]),
+                          ({"type": "hero"}, ["c"]), ({"type": "hero", "status": "active"}, [])]:
+        listed = client.simulate_get(ADS, params=params, headers=admin).json["data"]
+        assert [a["name"] for a in listed] == names
+    [listed] = client.simulate_get(ADS, params={"placement": "login"}, headers=admin).json["data"]
+    assert (listed["impressions"], listed["clicks"], listed["ctr"]) == (4, 1, 0.25)
+    assert_error(client.simulate_get(ADS, params={"status": "gone"}, headers=admin), 400,
+                 "invalid", "status")
+    assert_error(client.simulate_get(ADS, params={"placement": "x"}, headers=admin), 400,
+                 "invalid", "placement")
+
+
+def test_toggle_switches_active_and_paused_and_publishes_drafts(client, admin):
+    ad = create(client, admin, status="draft")
+    toggle = f"{ADS}/{ad['id']}/toggle"
+    statuses = []
+    for _ in range(3):
+        result = client.simulate_post(toggle, headers=admin)
+        assert_documented(client, f"{ADS}/{{id:id}}/toggle", "POST", result)
+        statuses.append(result.json["status"])
+    assert statuses == ["active", "paused", "active"]
+    assert_error(client.simulate_post(f"{ADS}/999/toggle", headers=admin), 404, "not_found")
+
+
+def test_stats_count_events_per_utc_day_with_zeros_and_lifetime_totals(client, admin, clock):
+    ad = create(client, admin)
+    start = clock.now()
+    for days_ago, views, clicks in [(40, 3, 1), (2, 4, 1), (0, 2, 2)]:
+        clock.current = start - timedelta(days=days_ago)
+        for _ in range(views):
+            client.simulate_get("/api/ads", params={"placements": "home_top"})
+        for _ in range(clicks):
+            client.simulate_get(f"/r/ads/{ad['id']}")
+    clock.current = start
+
+    result = client.simulate_get(f"{ADS}/{ad['id']}/stats", params={"days": "7"},
+                                 headers=admin)
+    assert_documented(client, f"{ADS}/{{id:id}}/stats", "GET", result)
+    stats = result.json
+    today = start.date()
+    assert (stats["days"], stats["until"], stats["since"]) == \
+        (7, today.isoformat(), (today - timedelta(days=6)).isoformat())
+    assert (stats["impressions"], stats["clicks"], stats["ctr"]) == (6, 3, 0.5)
+    assert stats["lifetime"] == {"impressions": 9, "clicks": 4, "ctr": 4 / 9}
+    assert [(d["impressions"], d["clicks"]) for d in stats["series"]] == \
+        [(0, 0)] * 4 + [(4, 1), (0, 0), (2, 2)]
+    assert stats["series"][-1] == {"date": today.isoformat(), "impressions": 2, "clicks": 2,
+                                   "ctr": 1.0}
+    default = client.simulate_get(f"{ADS}/{ad['id']}/stats", headers=admin).json
+    assert len(default["series"]) == 30 and default["impressions"] == 6
+    whole = client.simulate_get(f"{ADS}/{ad['id']}/stats", params={"days": "365"},
+                                headers=admin).json
+    assert (whole["impressions"], whole["clicks"]) == (9, 4)
+
+
+@pytest.mark.parametrize("days", ["0", "366", "x"])
+def test_stats_refuse_bad_days(client, admin, days):
+    ad = create(client, admin)
+    assert_error(client.simulate_get(f"{ADS}/{ad['id']}/stats", params={"days": days},
+                                     headers=admin), 400, "invalid", "days")
+
+
+def test_stats_of_an_unknown_ad_are_a_404(client, admin):
+    assert_error(client.simulate_get(f"{ADS}/42/stats", headers=admin), 404, "not_found")
+
+
+def test_deleting_an_ad_deletes_its_events(client, admin, backend):
+    doomed = create(client, admin, name="doomed")
+    kept = create(client, admin, name="kept", type="spot", placement="sidebar")
+    client.simulate_get("/api/ads", params={"placements": "home_top,sidebar"})
+    client.simulate_post(f"/api/ads/{doomed['id']}/clicks")
+    client.simulate_post(f"/api/ads/{kept['id']}/clicks")
+
+    result = client.simulate_delete(f"{ADS}/{doomed['id']}", headers=admin)
+    assert result.status_code == 204 and not result.text
+    assert_error(client.simulate_get(f"{ADS}/{doomed['id']}", headers=admin), 404, "not_found")
+    assert_error(client.simulate_delete(f"{ADS}/{doomed['id']}", headers=admin), 404,
+                 "not_found")
+    with backend.uow() as uow:
+        for events in (uow.impressions, uow.clicks):
+            assert events.count({"ad_id": doomed["id"]}) == 0
+            assert events.count({"ad_id": kept["id"]}) == 1
