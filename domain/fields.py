@@ -128,7 +128,9 @@ def check_http_url(text: str, name: str) -> str:
         parts = urlsplit(text)
     except ValueError:  # e.g. "http://[" (an unclosed IPv6 literal)
         raise ValidationError(f"{name} must be an http(s) URL", field=name) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
+    # urlsplit silently drops tabs and newlines: refuse any whitespace or control char.
+    if parts.scheme not in ("http", "https") or not parts.hostname or \
+            any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
         raise ValidationError(f"{name} must be an http(s) URL", field=name)
     return text
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from pony.orm import Database, db_session
+from pony.orm.dbproviders.postgres import PGPool, PGProvider
 
 from adapters.pony.entities import define_entities
 
@@ -16,6 +17,25 @@ def sqlite_path(url: str) -> str:
     if not path:
         raise ValueError("sqlite URL has no file path")
     return os.path.abspath(path)
+
+
+class _RollbackOnlyPGPool(PGPool):
+    """Pony resets a pooled connection with DISCARD ALL at the end of every db_session:
+    one more round trip and server work on every request. We keep no session state (no
+    temporary tables, prepared statements or SET), so ending the transaction is enough."""
+
+    def release(self, con) -> None:
+        assert con is self.con
+        try:
+            con.rollback()
+        except Exception:
+            self.drop(con)
+            raise
+
+
+class _PGProvider(PGProvider):
+    def get_pool(self, *args, **kwargs):
+        return _RollbackOnlyPGPool(self.dbapi_module, *args, **kwargs)
 
 
 class PonyDatabase:
@@ -33,7 +53,7 @@ class PonyDatabase:
             self.db.bind(provider="sqlite", filename=sqlite_path(url), create_db=False)
         elif scheme in ("postgresql", "postgres"):
             self.dialect = "postgresql"
-            self.db.bind(provider="postgres", dsn=url, connect_timeout=5)
+            self.db.bind(provider=_PGProvider, dsn=url, connect_timeout=5)
         else:
             raise ValueError(f"unsupported database URL scheme {scheme!r}")
         # check_tables (the default) fails fast when a mapped column is missing.

@@ -220,7 +220,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         report = Optional(Json, column="report", nullable=True)
         error = _text("error")
 
-    return SimpleNamespace(
+    entities = SimpleNamespace(
         users=UserRow, plans=PlanRow, payment_gateways=PaymentGatewayRow,
         subscriptions=SubscriptionRow, creators=CreatorRow, posts=PostRow,
         order_bumps=OrderBumpRow, checkouts=CheckoutRow,
@@ -230,3 +230,13 @@ def define_entities(db: Database) -> SimpleNamespace:
         clicks=ClickRow, payment_notifications=PaymentNotificationRow,
         sync_runs=SyncRunRow,
     )
+    # No optimistic checks (Pony's default adds "AND column = <value read>" to every
+    # UPDATE): repositories write whole entities, and use cases that need serialisation
+    # lock the row (get_for_update). The checks would only turn concurrent admin edits,
+    # or rows whose SQLite default timestamp has no microseconds, into spurious errors.
+    # (db_session(optimistic=False) is not the way: on SQLite it makes every session
+    # take the write lock.)
+    for entity in vars(entities).values():
+        for attr in entity._attrs_:
+            attr.optimistic = False
+    return entities

@@ -28,7 +28,9 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-dumps = partial(json.dumps, default=_default, ensure_ascii=False, separators=(",", ":"))
+# ensure_ascii: a lone surrogate echoed from client input cannot be encoded as UTF-8;
+# as an escape it is still valid JSON, never a 500.
+dumps = partial(json.dumps, default=_default, ensure_ascii=True, separators=(",", ":"))
 JSON_HANDLER = falcon.media.JSONHandler(dumps=dumps, loads=json.loads)
 
 

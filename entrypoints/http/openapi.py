@@ -134,7 +134,7 @@ def openapi_path(template: str) -> tuple[str, list[dict]]:
     def repl(match: re.Match) -> str:
         name, converter = match.group(1), match.group(2)
         schema = {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1} \
-            if converter == "int" else {"type": "string"}
+            if converter in ("int", "id") else {"type": "string"}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 

@@ -158,3 +158,40 @@ def test_list_queries_are_constant_whatever_the_page_size(pony_backend):
             uow.plans.find(page=1, limit=limit)
             counts.append(backend.query_count())
     assert counts == [2, 2, 2]
+
+
+def test_rows_written_by_plain_sql_defaults_can_be_updated(pony_backend):
+    """Rows copied in by SQL get the schema's default timestamp (on SQLite without
+    microseconds); updating them must not trip any optimistic check."""
+    from pony.orm import db_session
+    with db_session:
+        pony_backend.database.db.execute("INSERT INTO models (name) VALUES ('Imported')")
+    with pony_backend.uow() as uow:
+        [creator] = uow.creators.find().items
+        assert creator.created_at is not None
+        uow.creators.update(Creator(id=creator.id, name="Renamed", created_at=creator.created_at))
+        uow.commit()
+    with pony_backend.uow() as uow:
+        assert uow.creators.get(creator.id).name == "Renamed"
+
+
+def test_the_last_of_two_overlapping_edits_wins(pony_backend):
+    """An edit of a row another transaction changed after we read it is not an error
+    (no optimistic check): the last write wins, as for any admin form."""
+    import threading
+    [p] = add_all(pony_backend, plan("Original", 1), repo="plans")
+
+    def other_admin() -> None:
+        with pony_backend.uow() as uow:
+            uow.plans.update(Plan(id=p.id, name="Second", price=2, duration=30))
+            uow.commit()
+
+    with pony_backend.uow() as first:
+        stale = first.plans.get(p.id)
+        thread = threading.Thread(target=other_admin)
+        thread.start()
+        thread.join(timeout=10)
+        first.plans.update(Plan(id=stale.id, name="First", price=stale.price, duration=30))
+        first.commit()
+    with pony_backend.uow() as uow:
+        assert uow.plans.get(p.id).name == "First"
