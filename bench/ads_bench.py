@@ -8,7 +8,8 @@ placements, then measures:
   1. a bare Falcon route answering the same JSON from memory, vs GET /api/ads for the 5
      placements with tracking on (one impression recorded per served ad);
   2. POST /api/ads/{id}/clicks, vs the same SQL transaction — the very statement the
-     Pony adapter runs (lock the ad, raise its counter, insert the event), then COMMIT —
+     Pony adapter runs (raise the counter of the ad if it is servable, insert the event,
+     return the ad), then COMMIT —
      driven directly through psycopg2 by as many threads as wrk has connections.
 Both servers run with the options of `creatorflix serve` (gunicorn, gthread) minus the
 access log. The machine is shared, so the measurements alternate for --rounds rounds
@@ -49,9 +50,10 @@ SECRET = "bench-secret-key-" + "x" * 32
 
 
 def click_sql() -> str:
-    """The adapter's click statement, with psycopg2 placeholders."""
-    from adapters.pony.repositories.ads import RECORD_ONE_SQL
-    return re.sub(r"\$(\w+)", r"%(\1)s", RECORD_ONE_SQL["clicks"])
+    """The statement the API runs for a click (record it if the ad is servable, return
+    the ad), with psycopg2 placeholders."""
+    from adapters.pony.repositories.ads import RECORD_IF_SERVABLE_SQL
+    return re.sub(r"\$(\w+)", r"%(\1)s", RECORD_IF_SERVABLE_SQL["clicks"])
 
 
 # -- servers (run in a child process: `ads_bench.py --serve api|bare`) -----------------
@@ -189,9 +191,10 @@ def direct_clicks(db_url: str, ad_id: int, threads: int, duration: float) -> flo
         cur = conn.cursor()
         start.wait()
         while time.monotonic() < stop_at[0]:
-            cur.execute(sql, {"ad_id": ad_id, "placement": "home_top",
-                              "user_agent": "bench/1.0", "ip": "127.0.0.1",
-                              "created_at": datetime.now(timezone.utc).replace(tzinfo=None)})
+            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            cur.execute(sql, {"ad_id": ad_id, "placement": None, "user_agent": "bench/1.0",
+                              "ip": "127.0.0.1", "created_at": now, "now": now})
+            cur.fetchall()
             conn.commit()
             done[slot] += 1
         conn.close()

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 from attrs import frozen
 
-from domain.ads import (EVENT_KINDS, PLACEMENTS, Ad, AdEvent, check_link, is_servable,
+from domain.ads import (EVENT_KINDS, PLACEMENTS, Ad, AdEvent, check_link,
                         select_ads)
 from domain.errors import NotFound, ValidationError
 from domain.fields import Boolean, Choice, Integer, parse_fields, parse_query_filters
@@ -73,7 +73,7 @@ def parse_serve_request(params: Mapping[str, Any]) -> ServeRequest:
     return ServeRequest(placements=placements, **options)
 
 
-def _event(ad_id: int, placement: str, visitor: Visitor, now: datetime) -> AdEvent:
+def _event(ad_id: int, placement: str | None, visitor: Visitor, now: datetime) -> AdEvent:
     return AdEvent(id=None, ad_id=ad_id, placement=placement, user_agent=visitor.user_agent,
                    ip=visitor.ip, created_at=now)
 
@@ -107,16 +107,20 @@ def _track(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,
         raise ValueError(f"unknown event kind {kind!r}")
     now = clock.now()
     with uow_factory() as uow:
-        ad = uow.ads.get(ad_id)
-        if ad is None:
-            raise NotFound(f"ad {ad_id} not found")
-        if check is not None:
-            check(ad)
-        if is_servable(ad, now):
-            uow.ads.record_events(kind, [_event(ad.id, placement or ad.placement, visitor,
-                                                now)])
+        # The common case in one round trip: record, then check; a failed check raises
+        # and the unit of work rolls the event back.
+        ad = uow.ads.record_if_servable(kind, _event(ad_id, placement, visitor, now), now)
+        if ad is not None:
+            if check is not None:
+                check(ad)
             uow.commit()
-    return ad
+            return ad
+        ad = uow.ads.get(ad_id)
+    if ad is None:
+        raise NotFound(f"ad {ad_id} not found")
+    if check is not None:
+        check(ad)
+    return ad  # not servable now: followed, not counted
 
 
 def track_event(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,

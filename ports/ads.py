@@ -25,6 +25,13 @@ class AdRepository(Repository[Ad], Protocol):
         exist are dropped; returns how many were recorded."""
 
 
+    def record_if_servable(self, kind: str, event: AdEvent, now: datetime) -> Ad | None:
+        """Record one event (as `record_events`) only if its ad is servable at `now`
+        (`domain.ads.is_servable`), in one statement where the database allows; returns
+        the ad, or None when it does not exist or is not servable (nothing recorded).
+        `event.placement` None means the ad's own placement."""
+
+
 class AdEventRepository(Repository[AdEvent], Protocol):
     """Table `impressions` or `clicks`."""
 

@@ -9,7 +9,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.ads import Ad, AdEvent, select_ads
+from domain.ads import Ad, AdEvent, is_servable, select_ads
 
 NOW = datetime(2026, 3, 10, 12, 0, 0, 250000)
 PLACES = ("home_top", "sidebar", "login")
@@ -49,6 +49,30 @@ def test_the_database_preselection_agrees_with_select_ads(backend, ads, limit, p
             [a.id for a in expected]
         assert sorted(a.id for a in candidates if a.placement == place) == \
             sorted(a.id for a in expected)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ads=ADS, kind=st.sampled_from(["impressions", "clicks"]),
+       placement=st.sampled_from([None, "sidebar"]))
+def test_recording_if_servable_agrees_with_is_servable(backend, ads, kind, placement):
+    reset(backend)
+    with backend.uow() as uow:
+        stored = [uow.ads.add(ad) for ad in ads]
+        uow.commit()
+    for ad in stored:
+        with backend.uow() as uow:
+            got = uow.ads.record_if_servable(
+                kind, AdEvent(id=None, ad_id=ad.id, placement=placement, ip="10.0.0.1",
+                              created_at=NOW), NOW)
+            uow.commit()
+        assert (got is not None) == is_servable(ad, NOW)
+        with backend.uow() as uow:
+            assert getattr(uow.ads.get(ad.id), kind) == (1 if got else 0)
+            events = getattr(uow, kind).find({"ad_id": ad.id}).items
+        assert [e.placement for e in events] == ([placement or ad.placement] if got else [])
+        if got:
+            assert got.link == ad.link and got.id == ad.id
 
 
 def test_the_database_breaks_ties_like_the_domain(backend):

@@ -41,6 +41,14 @@ class MemoryAdRepository(MemoryRepository):
         return len(events)
 
 
+    def record_if_servable(self, kind: str, event: AdEvent, now: datetime) -> Ad | None:
+        ad = self._rows.get(event.ad_id)
+        if ad is None or not is_servable(ad, now):
+            return None
+        self.record_events(kind, [attrs.evolve(event, placement=event.placement or ad.placement)])
+        return self._rows[ad.id]
+
+
 class MemoryAdEventRepository(MemoryRepository):
     def count_by_day(self, ad_id: int, since: datetime, until: datetime) -> dict[date, int]:
         days: Counter[Any] = Counter(

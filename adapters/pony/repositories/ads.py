@@ -22,6 +22,11 @@ _EDITABLE = tuple(c for c in _AD_COLUMNS if c not in ("id",) + _COUNTERS)
 _EVENT_COLUMNS = ("ad_id", "placement", "user_agent", "ip", "created_at")
 _TIMESTAMPS = ("start_date", "end_date", "created_at", "updated_at")
 
+# domain.ads.is_servable, in SQL (tests check the two agree).
+_SERVABLE_WHERE = """status = 'active'
+      AND (start_date IS NULL OR start_date <= $now)
+      AND (end_date IS NULL OR end_date >= $now)"""
+
 # The best `limit` ads of each placement, ranked by the database in the same order as
 # domain.ads.serving_order (NULLS LAST: PostgreSQL puts NULLs first when descending).
 _SERVABLE_SQL = """SELECT {columns} FROM (
@@ -29,10 +34,18 @@ _SERVABLE_SQL = """SELECT {columns} FROM (
         PARTITION BY placement
         ORDER BY priority DESC, created_at DESC NULLS LAST, id DESC) AS serving_rank
     FROM ads
-    WHERE status = 'active' AND placement IN ({placements})
-      AND (start_date IS NULL OR start_date <= $now)
-      AND (end_date IS NULL OR end_date >= $now)
-) ranked WHERE serving_rank <= $limit"""
+    WHERE placement IN ({placements}) AND %s
+) ranked WHERE serving_rank <= $limit""" % _SERVABLE_WHERE
+
+# One event of an ad, only if it is servable: a click or a beacon in one round trip
+# (PostgreSQL; SQLite has no UPDATE in a WITH, it runs the two statements in turn).
+_BUMP_IF_SERVABLE_SQL = ("UPDATE ads SET {kind} = {kind} + 1 WHERE id = $ad_id AND "
+                         + _SERVABLE_WHERE + " RETURNING {columns}")
+_RECORD_IF_SERVABLE_SQL = """WITH bumped AS (%s),
+inserted AS (
+    INSERT INTO {kind} (ad_id, placement, user_agent, ip, created_at)
+    SELECT id, COALESCE($placement, placement), $user_agent, $ip, $created_at FROM bumped)
+SELECT {columns} FROM bumped""" % _BUMP_IF_SERVABLE_SQL
 
 # PostgreSQL, several events: passed as five arrays (one constant statement whatever
 # their number); the ads locked in id order, so two requests serving the same ads can
@@ -59,6 +72,10 @@ SELECT id, $placement, $user_agent, $ip, $created_at FROM bumped"""
 
 RECORD_MANY_SQL = {kind: _RECORD_MANY_SQL.format(kind=kind) for kind in EVENT_KINDS}
 RECORD_ONE_SQL = {kind: _RECORD_ONE_SQL.format(kind=kind) for kind in EVENT_KINDS}
+RECORD_IF_SERVABLE_SQL = {kind: _RECORD_IF_SERVABLE_SQL.format(
+    kind=kind, columns=", ".join(_AD_COLUMNS)) for kind in EVENT_KINDS}
+BUMP_IF_SERVABLE_SQL = {kind: _BUMP_IF_SERVABLE_SQL.format(
+    kind=kind, columns=", ".join(_AD_COLUMNS)) for kind in EVENT_KINDS}
 _GET_SQL = f"SELECT {', '.join(_AD_COLUMNS)} FROM ads WHERE id = $id"
 
 
@@ -145,6 +162,21 @@ class PonyAdRepository(_RawSql, PonyRepository):
         if kept:
             self._insert(kind, kept)
         return len(kept)
+
+    def record_if_servable(self, kind: str, event: AdEvent, now: datetime) -> Ad | None:
+        if kind not in EVENT_KINDS:  # it names a table and a column below
+            raise ValueError(f"unknown event kind {kind!r}")
+        params = {"now": now, **{c: getattr(event, c) for c in _EVENT_COLUMNS}}
+        if self.pdb.dialect == "postgresql":
+            rows = self._execute(RECORD_IF_SERVABLE_SQL[kind], params).fetchall()
+            return self._ad(rows[0]) if rows else None
+        rows = self._execute(BUMP_IF_SERVABLE_SQL[kind],
+                             {"now": now, "ad_id": event.ad_id}).fetchall()
+        if not rows:
+            return None
+        ad = self._ad(rows[0])
+        self._insert(kind, [attrs.evolve(event, placement=event.placement or ad.placement)])
+        return ad
 
     def _insert(self, kind: str, events: Sequence[AdEvent]) -> None:
         params: dict[str, Any] = {}
