@@ -72,7 +72,8 @@ class HmacTokenSigner:
         return f"{payload}.{self._mac(payload)}"
 
     def verify(self, purpose: str, token: str) -> dict[str, Any] | None:
-        if not isinstance(token, str) or token.count(".") != 1 or len(token) > 4096:
+        if not isinstance(token, str) or not token.isascii() or token.count(".") != 1 \
+                or len(token) > 4096:
             return None
         payload, signature = token.split(".")
         if not hmac.compare_digest(self._mac(payload), signature):

@@ -12,6 +12,7 @@ from attrs import frozen
 from domain.errors import ValidationError
 
 _INT_MAX = 2 ** 31 - 1
+MIN_YEAR, MAX_YEAR = 1900, 9998  # both databases store these; no zone shift overflows
 
 
 def _is_int(value: Any) -> bool:
@@ -92,8 +93,9 @@ class Integer(Field):
         return value
 
     def parse_query(self, raw: str, name: str) -> int:
-        if not re.fullmatch(r"-?\d{1,10}", raw.strip()):
-            raise ValidationError(f"{name} must be an integer", field=name)
+        if not re.fullmatch(r"-?[0-9]{1,10}", raw.strip()):
+            raise ValidationError(f"{name} must be an integer of at most 10 digits",
+                                  field=name)
         return self.parse(int(raw), name)
 
 
@@ -126,10 +128,11 @@ class Choice(Field):
 def check_http_url(text: str, name: str) -> str:
     try:
         parts = urlsplit(text)
+        port_ok = parts.port != 0  # .port raises ValueError outside 0-65535
     except ValueError:  # e.g. "http://[" (an unclosed IPv6 literal)
         raise ValidationError(f"{name} must be an http(s) URL", field=name) from None
     # urlsplit silently drops tabs and newlines: refuse any whitespace or control char.
-    if parts.scheme not in ("http", "https") or not parts.hostname or \
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or \
             any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
         raise ValidationError(f"{name} must be an http(s) URL", field=name)
     return text
@@ -182,10 +185,13 @@ def parse_timestamp(value: Any, name: str) -> datetime:
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted by a zone
         raise ValidationError(f"{name} must be an ISO 8601 date-time", field=name) from None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValidationError(f"{name} must be between the years {MIN_YEAR} and {MAX_YEAR}",
+                              field=name)
     return parsed
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from attrs import frozen
+from attrs import field, frozen
 
 log = logging.getLogger("creatorflix.config")
 
@@ -23,9 +23,10 @@ class ConfigError(ValueError):
 
 @frozen
 class Config:
-    database_url: str = "sqlite:///creatorflix.db"
-    storage_url: str = "file://./media"
-    secret_key: str = ""
+    # repr=False: URLs may carry credentials; none of them may reach a log or traceback.
+    database_url: str = field(default="sqlite:///creatorflix.db", repr=False)
+    storage_url: str = field(default="file://./media", repr=False)
+    secret_key: str = field(default="", repr=False)
     gateway: str = "sandbox"
     junglepay_url: str = DEFAULT_JUNGLEPAY_URL
     trusted_proxies: tuple = ()
@@ -109,8 +110,10 @@ def _secret_key(env: Mapping[str, str]) -> str:
         if len(key) >= 32:
             return key
     key = secrets.token_urlsafe(48)
-    path.write_text(key + "\n")
-    path.chmod(0o600)
+    # Created private (0600) from the start, never briefly readable by others.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
     log.warning("CREATORFLIX_SECRET_KEY is not set: generated one into %s. Set the variable "
                 "in production (every app server must share the same key).", path)
     return key

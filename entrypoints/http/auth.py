@@ -35,10 +35,13 @@ class AuthMiddleware:
         req.context.user = None
         if resource is None:
             return
-        header = req.get_header("Authorization")
-        if header:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+        # Only Bearer credentials are ours: other schemes (a gateway's Basic header on a
+        # postback, say) are ignored. A Bearer token that does not verify is a 401 on any
+        # route, so a client learns its session ended instead of silently browsing
+        # anonymously (and, say, seeing premium posts locked).
+        scheme, _, token = (req.get_header("Authorization") or "").partition(" ")
+        if scheme.lower() == "bearer":
+            if not token.strip():
                 raise Unauthenticated("use Authorization: Bearer <token>")
             req.context.user = authenticate(self.auth, token.strip())
         level = self.level_of(req.uri_template or req.path, req.method)

@@ -64,6 +64,7 @@ def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
     serialize = serialize or (lambda entity: to_json(entity, exclude))
     schema = entity_schema(res.entity, exclude)
     name = res.name
+    article = "an" if name[:1] in "aeiou" else "a"
     coll_ops, item_ops = [], []
     coll_responders, item_responders = [], []
     if "list" in actions:
@@ -73,21 +74,21 @@ def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
                                   responses={200: page_schema(schema)}))
     if "create" in actions:
         coll_responders.append("on_post")
-        coll_ops.append(Operation("POST", f"Create a {name}", ADMIN, tags=(tag,),
+        coll_ops.append(Operation("POST", f"Create {article} {name}", ADMIN, tags=(tag,),
                                   request=body_schema(res.fields),
                                   responses={201: schema, 409: None}))
     if "get" in actions:
         item_responders.append("on_get")
-        item_ops.append(Operation("GET", f"Read a {name}", ADMIN, tags=(tag,),
+        item_ops.append(Operation("GET", f"Read {article} {name}", ADMIN, tags=(tag,),
                                   responses={200: schema}))
     if "update" in actions:
         item_responders.append("on_patch")
-        item_ops.append(Operation("PATCH", f"Update a {name}", ADMIN, tags=(tag,),
+        item_ops.append(Operation("PATCH", f"Update {article} {name}", ADMIN, tags=(tag,),
                                   request=body_schema(res.fields, partial=True),
                                   responses={200: schema, 409: None}))
     if "delete" in actions:
         item_responders.append("on_delete")
-        item_ops.append(Operation("DELETE", f"Delete a {name}", ADMIN, tags=(tag,),
+        item_ops.append(Operation("DELETE", f"Delete {article} {name}", ADMIN, tags=(tag,),
                                   responses={204: None, 409: None}))
     routes = []
     if coll_ops:

@@ -26,7 +26,8 @@ CODE_OF_STATUS = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
     411: "length_required", 413: "payload_too_large", 414: "uri_too_long",
-    415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests",
+    415: "unsupported_media_type", 416: "range_not_satisfiable", 422: "invalid",
+    429: "too_many_requests",
     500: "internal_error", 503: "unavailable", 504: "gateway_timeout",
 }
 

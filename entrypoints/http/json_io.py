@@ -52,6 +52,9 @@ def read_json(req: falcon.Request, max_bytes: int, *, required: bool = True) -> 
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError(f"malformed JSON: {exc}", field="body",
                               code="invalid_json") from None
+    except RecursionError:
+        raise ValidationError("malformed JSON: nested too deeply", field="body",
+                              code="invalid_json") from None
 
 
 def to_json(entity: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:

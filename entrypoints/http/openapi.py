@@ -155,8 +155,8 @@ def _responses(op, level: str) -> dict:
             entry["headers"] = {name: {"schema": header}
                                 for name, header in op.headers[status].items()}
         out[str(status)] = entry
-    errors = {400, 404, 413, 503} | ({401} if level != PUBLIC else set()) | \
-        ({403} if level == ADMIN else set())
+    # 401 everywhere: a Bearer token that does not verify is refused on any route.
+    errors = {400, 401, 404, 413, 503} | ({403} if level == ADMIN else set())
     for status in sorted(errors):
         out.setdefault(str(status), {"description": falcon.code_to_http_status(status),
                                      "content": {"application/json": {"schema": ERROR_SCHEMA}}})

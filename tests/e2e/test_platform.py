@@ -52,6 +52,26 @@ def test_malformed_json_is_a_400_naming_the_body(client, body):
     assert_error(result, 400, "invalid_json", "body")
 
 
+def test_deeply_nested_json_is_a_400_not_a_crash(client):
+    body = "[" * 100_000 + "]" * 100_000
+    assert_error(client.simulate_post("/api/auth/login", body=body), 400, "invalid_json", "body")
+
+
+@pytest.mark.parametrize("header", ["Bearer é.x", "Bearer \u00ff", "Bearer a.b", "Bearer "])
+def test_a_bearer_token_that_does_not_verify_is_a_401_on_any_route(client, header):
+    for path in ("/api/plans", "/health", "/api/me"):
+        result = client.simulate_get(path, headers={"Authorization": header.encode("utf-8")
+                                                    .decode("latin-1")})
+        assert_error(result, 401, "unauthenticated")
+
+
+def test_other_authorization_schemes_are_not_ours_and_ignored(client):
+    assert client.simulate_get("/api/plans", headers={"Authorization": "Basic eDp4"}
+                               ).status_code == 200
+    assert_error(client.simulate_get("/api/me", headers={"Authorization": "Basic eDp4"}),
+                 401, "unauthenticated")
+
+
 def test_a_body_that_is_not_an_object_is_refused(client):
     assert_error(client.simulate_post("/api/auth/login", json=[1, 2]), 400, "invalid", "body")
 

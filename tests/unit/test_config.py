@@ -48,3 +48,10 @@ def test_a_missing_secret_key_is_generated_once_into_a_private_file(tmp_path, ca
     assert len(first) >= 32
     assert load_config(env).secret_key == first
     assert (tmp_path / "secret").stat().st_mode & 0o077 == 0
+
+
+def test_the_repr_of_the_configuration_hides_secrets():
+    config = load_config({**KEY, "CREATORFLIX_DATABASE_URL": "postgresql://u:dbpass@h:5432/d",
+                          "CREATORFLIX_STORAGE_URL": "s3://AK:s3secret@h:9000/b"})
+    text = repr(config)
+    assert "k" * 40 not in text and "dbpass" not in text and "s3secret" not in text

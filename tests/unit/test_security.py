@@ -39,3 +39,9 @@ def test_tampered_or_foreign_tokens_are_refused():
     assert HmacTokenSigner("t" * 40, clock).verify("access", token) is None
     assert signer.verify("access", "not-a-token") is None
     assert signer.sign("access", {"sub": 7}, 60) != signer.sign("access", {"sub": 7}, 60)
+
+
+def test_tokens_with_non_ascii_characters_are_refused_not_crashed_on():
+    signer = HmacTokenSigner("s" * 40, FakeClock())
+    for token in ("é.x", "a.é", "\ud800.x", "é"):
+        assert signer.verify("access", token) is None
