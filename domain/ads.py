@@ -149,6 +149,13 @@ def is_servable(ad: Ad, now: datetime) -> bool:
             and (ad.end_date is None or ad.end_date >= now))
 
 
+def link_is_public(ad: Ad, now: datetime) -> bool:
+    """Whether the ad has been published, so that its link may be revealed: it is not a
+    draft and its schedule has started. A paused or ended ad was public (pages may still
+    show it); a draft or a campaign that has not started yet may be unannounced."""
+    return ad.status != "draft" and (ad.start_date is None or ad.start_date <= now)
+
+
 def serving_order(ad: Ad) -> tuple:
     """Sort key, best first when reversed: priority, then newest, then highest id (so
     equal ads always come out in the same order)."""

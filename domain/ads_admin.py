@@ -10,7 +10,7 @@ from attrs import frozen
 
 from domain import crud
 from domain.ads import (AD_TYPES, PLACEMENTS, STATUSES, Ad, AdLink, check_ad, ctr)
-from domain.errors import NotFound, ValidationError
+from domain.errors import Conflict, NotFound, ValidationError
 from domain.fields import Choice, HttpUrl, Integer, Text, Timestamp
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
@@ -44,17 +44,23 @@ AD_FILTERS = {
 ADS = crud.Resource(name="ad", repo="ads", entity=Ad, fields=AD_FIELDS, filters=AD_FILTERS,
                     order_by=("-created_at", "-id"), check=check_ad)
 
-# Toggle: active <-> paused; a draft is published (becomes active), since "toggle" on
-# something never shown can only mean "start showing it".
-TOGGLED = {"active": "paused", "paused": "active", "draft": "active"}
+# Toggle switches active <-> paused (PRODUCT.md). A draft is not toggled: publishing a
+# campaign is a deliberate act (setting its status to active), never a side effect of
+# a pause/resume button.
+TOGGLED = {"active": "paused", "paused": "active"}
 
 
 def toggle_ad(uow_factory: UnitOfWorkFactory, clock: Clock, ad_id: int) -> Ad:
-    """Switch an ad between active and paused (a draft becomes active)."""
+    """Switch an ad between active and paused. NotFound for an unknown ad; Conflict (on
+    `status`) for a draft, which is published by setting its status to active."""
     with uow_factory() as uow:
         ad = uow.ads.get(ad_id)
         if ad is None:
             raise NotFound(f"ad {ad_id} not found")
+        if ad.status not in TOGGLED:
+            raise Conflict(f"ad {ad_id} is a {ad.status}: toggle switches active and paused "
+                           "ads only; to publish it, set its status to active explicitly",
+                           field="status")
         toggled = uow.ads.update(attrs.evolve(ad, status=TOGGLED[ad.status],
                                               updated_at=clock.now()))
         uow.commit()

@@ -3,8 +3,10 @@
 Decisions (README, "Ads"): impressions and clicks of an ad that is known but not
 servable right now (paused, draft, outside its schedule) are ignored — the page may
 have been rendered just before an admin paused it, so the beacon is answered 204 and
-nothing is counted; a click on such an ad still redirects to its stored link. Unknown
-ads are a 404."""
+nothing is counted. A click on a paused or ended ad still redirects to its stored link;
+the click redirect of a draft or of a campaign that has not started yet is a 404, as
+for an unknown ad (its link may be an unannounced campaign: `domain.ads.link_is_public`).
+Unknown ads are a 404."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 from attrs import frozen
 
-from domain.ads import (EVENT_KINDS, PLACEMENTS, Ad, AdEvent, check_link,
+from domain.ads import (EVENT_KINDS, PLACEMENTS, Ad, AdEvent, check_link, link_is_public,
                         select_ads)
 from domain.errors import NotFound, ValidationError
 from domain.fields import Boolean, Choice, Integer, parse_fields, parse_query_filters
@@ -102,7 +104,7 @@ def parse_event(data: Any) -> str | None:
 
 def _track(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,
            placement: str | None, visitor: Visitor,
-           check: Callable[[Ad], None] | None = None) -> Ad:
+           check: Callable[[Ad, datetime], None] | None = None) -> Ad:
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     now = clock.now()
@@ -112,14 +114,14 @@ def _track(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,
         ad = uow.ads.record_if_servable(kind, _event(ad_id, placement, visitor, now), now)
         if ad is not None:
             if check is not None:
-                check(ad)
+                check(ad, now)
             uow.commit()
             return ad
         ad = uow.ads.get(ad_id)
     if ad is None:
         raise NotFound(f"ad {ad_id} not found")
     if check is not None:
-        check(ad)
+        check(ad, now)
     return ad  # not servable now: followed, not counted
 
 
@@ -131,7 +133,10 @@ def track_event(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: 
     _track(uow_factory, clock, kind, ad_id, placement, visitor)
 
 
-def _safe_destination(ad: Ad) -> None:
+def _safe_destination(ad: Ad, now: datetime) -> None:
+    """The redirect reveals the link: only of a published ad, and only a safe link."""
+    if not link_is_public(ad, now):
+        raise NotFound(f"ad {ad.id} not found")     # as if unknown: nothing to learn
     try:
         check_link(ad.link)
     except ValidationError:
@@ -142,7 +147,8 @@ def _safe_destination(ad: Ad) -> None:
 def follow_click(uow_factory: UnitOfWorkFactory, clock: Clock, ad_id: int,
                  placement: str | None, visitor: Visitor) -> str:
     """Record a click (as `track_event`) and return where to send the visitor: the ad's
-    stored link and nothing else — never a URL the request carries."""
+    stored link and nothing else — never a URL the request carries. NotFound for an ad
+    not published yet (a draft, a schedule not started), as for an unknown one."""
     return _track(uow_factory, clock, "clicks", ad_id, placement, visitor,
                   check=_safe_destination).link
 

@@ -10,8 +10,6 @@ STATUS_ACTIVE = "active"
 STATUS_HIDDEN = "hidden"
 MODEL_STATUSES = (STATUS_NEW, STATUS_ACTIVE, STATUS_HIDDEN)
 
-MEDIA_TYPES = ("image", "video")
-
 
 def empty_media_cdns() -> dict[str, list[str]]:
     return {"images": [], "videos": []}

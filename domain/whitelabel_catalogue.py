@@ -24,6 +24,10 @@ from ports.clock import Clock
 from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWorkFactory
 
+# A page of posts signs a URL for each of their media: the page size is capped lower
+# than other lists' (100) to bound that work per request.
+MAX_POSTS_PER_PAGE = 24
+
 MODEL_RESOURCE = crud.Resource(
     name="white-label model", repo="whitelabel_models", entity=WhitelabelModel,
     fields={"status": Choice(required=True, nullable=False, choices=MODEL_STATUSES,
@@ -119,9 +123,11 @@ def _public_post(post: WhitelabelPost, media: list[WhitelabelMedia] | None,
 def list_posts(uow_factory: UnitOfWorkFactory, storage: ObjectStorage, clock: Clock,
                user: User | None, model_id: int, page: PageRequest,
                ttl: int) -> Page[PublicPost]:
-    """The posts of an active model, latest folder first. Media URLs (signed for `ttl`
-    seconds) only when the paywall lets `user` see premium media. A constant number of
-    queries whatever the page size."""
+    """The posts of an active model, latest folder first, at most MAX_POSTS_PER_PAGE a
+    page (`page.limit` is capped). Media URLs (signed for `ttl` seconds) only when the
+    paywall lets `user` see premium media. A constant number of queries whatever the
+    page size."""
+    page = PageRequest(page=page.page, limit=min(page.limit, MAX_POSTS_PER_PAGE))
     with uow_factory() as uow:
         _active_model(uow, model_id)
         posts = uow.whitelabel_posts.find({"whitelabel_model_id": model_id},

@@ -15,6 +15,9 @@ Decisions the layout leaves open, taken here:
 - An icon or banner must be an image; when several match (icon.jpg and icon.png) the
   first by key wins.
 - An ignored key registers nothing: a model folder holding only ignored files is no model.
+- A model's thumbnail is the first image of its last post (by folder name) that has an
+  image: a newest post of videos only does not leave the model without one
+  (domain.whitelabel_scan.describe).
 """
 from __future__ import annotations
 
@@ -64,6 +67,13 @@ def media_type_of(name: str) -> str | None:
 # Control characters and lone surrogates (what an undecodable file name becomes) cannot
 # make a usable URL or database text.
 _INVALID_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable_key(key: str) -> str:
+    """`key` with its control characters and lone surrogates written as escapes (\\x00,
+    \\udcff): text that every database, JSON and terminal accept, for the sync report."""
+    return _INVALID_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                              key)
 
 
 def _ignored(reason: str) -> ParsedKey:

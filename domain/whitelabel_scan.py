@@ -13,7 +13,8 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 
 from attrs import define, field, frozen
 
-from domain.whitelabel_layout import BANNER, ICON, IGNORED, MEDIA, media_type_of, parse_key
+from domain.whitelabel_layout import (BANNER, ICON, IGNORED, MEDIA, media_type_of, parse_key,
+                                      printable_key)
 
 MAX_IGNORED_EXAMPLES = 10
 
@@ -38,7 +39,8 @@ class BucketScan:
         if parsed.kind == IGNORED:
             self.ignored[parsed.reason] += 1
             if len(self.ignored_examples) < MAX_IGNORED_EXAMPLES:
-                self.ignored_examples.append(key)
+                # Escaped: a name that is not UTF-8 would make the report unstorable.
+                self.ignored_examples.append(printable_key(key))
             return
         profile = self.models.setdefault(parsed.model, [None, None])
         if parsed.kind == MEDIA:
@@ -123,9 +125,12 @@ def _post_of(key: str) -> tuple[str, str]:
 
 def describe(scan: BucketScan, url_of: UrlOf) -> Catalogue:
     """The models and posts of the scanned bucket, with the models' aggregates:
-    post_count, icon/banner, and the thumbnail = the first image of the model's last
-    post (by folder name) that has an image. (Posts' media_cdns are built by the diff,
-    which needs the same URLs anyway.)"""
+    post_count, icon/banner, and the thumbnail = the first image (by key) of the model's
+    last post by folder name THAT HAS AN IMAGE. A deliberate refinement of PRODUCT.md's
+    "first image of its last post": a model whose newest post holds only videos still
+    gets a thumbnail (from the latest post with an image); a model with no image in any
+    post has none. (Posts' media_cdns are built by the diff, which needs the same URLs
+    anyway.)"""
     keys = sorted(scan.media)
     posts: dict[tuple[str, str], DesiredPost] = {}
     thumbnails: dict[str, tuple[str, str]] = {}        # model -> (post folder, image key)

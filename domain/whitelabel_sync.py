@@ -3,12 +3,15 @@
 1. Take the sync lock (one sync at a time, across processes) and record a run.
 2. Stream the whole listing into a compact scan, with no transaction open. A storage
    error aborts here: nothing has been written, nothing deleted.
-3. Read the stored catalogue (one read transaction), diff, check the mass-delete guard.
+3. Read the stored catalogue (one read transaction), diff, check the mass-delete guard
+   (a dry run writes nothing, so it is never refused: its report says what the guard
+   would refuse, and why).
 4. Apply the plan batch by batch, one transaction per batch (a bounded number of
    statements per thousand objects). Committing per batch keeps transactions short
    and the database responsive; a run interrupted after any batch converges on the next
    run, because every run diffs the whole bucket against whatever is stored.
-5. Record the report."""
+5. Record the report. However the run ends, it is recorded as ended: should the report
+   itself fail to be stored, the run is closed as failed with a bare report."""
 from __future__ import annotations
 
 import time
@@ -120,6 +123,8 @@ def _report(scan: BucketScan, plan: SyncPlan | None, batches_total: int, applied
             listing_seconds: float, duration: float) -> dict:
     counts = plan.counts() if plan is not None else {}
     return {
+        # Why a run without allow_mass_delete is (or, for a dry run, would be) refused.
+        "refusal": plan.refusal() if plan is not None else None,
         "listed": scan.listed,
         "ignored": {"count": scan.ignored_count, "by_reason": dict(sorted(scan.ignored.items())),
                     "examples": list(scan.ignored_examples)},
@@ -140,6 +145,19 @@ def _record(uow_factory: UnitOfWorkFactory, run: SyncRun) -> SyncRun:
     return saved
 
 
+def _finish(uow_factory: UnitOfWorkFactory, run: SyncRun) -> SyncRun:
+    """Record how the run ended. Should that write fail (e.g. a report the database
+    refuses), the run is still closed, as failed with a bare report, never left
+    'running'; the error propagates."""
+    try:
+        return _record(uow_factory, run)
+    except Exception as exc:
+        _record(uow_factory, attrs.evolve(
+            run, status=FAILED, report={},
+            error=f"the sync report could not be stored ({type(exc).__name__})"))
+        raise
+
+
 def _start(uow_factory: UnitOfWorkFactory, clock: Clock, dry_run: bool) -> SyncRun:
     with uow_factory() as uow:
         # We hold the lock: a run still marked running died with its process.
@@ -156,8 +174,9 @@ def sync_catalogue(command: SyncCommand, uow_factory: UnitOfWorkFactory,
                    progress: Progress | None = None,
                    timer: Callable[[], float] = time.monotonic) -> SyncRun:
     """Run one sync and return its recorded report. Raises Conflict when another sync
-    runs, SyncRefused when the mass-delete guard holds, ServiceUnavailable when the
-    storage cannot be listed (each recorded as the run's status and error)."""
+    runs, SyncRefused when the mass-delete guard holds (never for a dry run: its report
+    carries the refusal instead), ServiceUnavailable when the storage cannot be listed
+    (each recorded as the run's status and error)."""
     with lock.hold():
         run = _start(uow_factory, clock, command.dry_run)
         started = timer()
@@ -168,8 +187,8 @@ def sync_catalogue(command: SyncCommand, uow_factory: UnitOfWorkFactory,
             plan = diff(describe(scan, storage.public_url), load_stored(uow_factory))
             total = plan.batch_count(command.batch_size)
             refusal = plan.refusal()
-            if refusal and not command.allow_mass_delete:
-                run = _record(uow_factory, attrs.evolve(
+            if refusal and not command.allow_mass_delete and not command.dry_run:
+                run = _finish(uow_factory, attrs.evolve(
                     run, status=REFUSED, finished_at=clock.now(), error=refusal,
                     report=_report(scan, plan, total, 0, listing, timer() - started)))
                 raise SyncRefused(refusal, run)
@@ -184,10 +203,10 @@ def sync_catalogue(command: SyncCommand, uow_factory: UnitOfWorkFactory,
         except Exception as exc:
             message = exc.message if isinstance(exc, DomainError) else \
                 f"internal error ({type(exc).__name__})"
-            _record(uow_factory, attrs.evolve(
+            _finish(uow_factory, attrs.evolve(
                 run, status=FAILED, finished_at=clock.now(), error=message,
                 report=_report(scan, plan, total, applied, listing, timer() - started)))
             raise
-        return _record(uow_factory, attrs.evolve(
+        return _finish(uow_factory, attrs.evolve(
             run, status=SUCCEEDED, finished_at=clock.now(),
             report=_report(scan, plan, total, applied, listing, timer() - started)))

@@ -27,6 +27,7 @@ class Deps:
     tokens: TokenSigner
     database: Any = None          # the PonyDatabase, when persistence is Pony
     storage: Any = None           # ObjectStorage (white-label media)
+    sync_lock: Any = None         # SyncLock: one white-label sync at a time
     payments: Any = None          # payment gateway provider
 
     @property
@@ -46,6 +47,7 @@ def build_deps(config: Config, *, clock: Clock | None = None,
                hasher: PasswordHasher | None = None, database: Any = None) -> Deps:
     """Real adapters from the configuration: Pony on the configured database."""
     from adapters.pony.database import PonyDatabase
+    from adapters.pony.repositories.whitelabel_lock import PonySyncLock
     from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
 
     clock = clock or SystemClock()
@@ -54,7 +56,7 @@ def build_deps(config: Config, *, clock: Clock | None = None,
         config=config, uow=PonyUnitOfWorkFactory(pdb), health=pdb, clock=clock,
         hasher=hasher or ScryptPasswordHasher(),
         tokens=HmacTokenSigner(config.secret_key, clock), database=pdb,
-        storage=storage_from_url(config, clock),
+        storage=storage_from_url(config, clock), sync_lock=PonySyncLock(pdb),
         payments=_payment_gateways(config, clock),
     )
 
@@ -62,6 +64,7 @@ def build_deps(config: Config, *, clock: Clock | None = None,
 def build_memory_deps(config: Config, *, clock: Clock | None = None,
                       hasher: PasswordHasher | None = None, store: Any = None) -> Deps:
     """In-memory adapters (tests, demos): nothing touches a disk or a network."""
+    from adapters.memory.repositories.whitelabel import MemorySyncLock
     from adapters.memory.unit_of_work import MemoryHealthProbe, MemoryStore, MemoryUnitOfWork
 
     clock = clock or SystemClock()
@@ -70,6 +73,6 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
         config=config, uow=lambda: MemoryUnitOfWork(store), health=MemoryHealthProbe(),
         clock=clock, hasher=hasher or ScryptPasswordHasher(),
         tokens=HmacTokenSigner(config.secret_key, clock), database=store,
-        storage=storage_from_url(config, clock),
+        storage=storage_from_url(config, clock), sync_lock=MemorySyncLock(store),
         payments=_payment_gateways(config, clock),
     )

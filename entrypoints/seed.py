@@ -5,11 +5,11 @@ the same admin use cases (and so the same validation) as the REST API.
 Each area contributes one seeder `(deps) -> lines to print`; add yours to SEEDERS."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Sequence
 
-from domain import crud
 from domain.catalog_admin import CREATORS, ORDER_BUMPS, PLANS, POSTS, SUPPORT_CONTACTS
 from entrypoints.seed_ads import seed_ads
+from entrypoints.seed_support import ensure, seeded_line
 
 Seeder = Callable[[object], Iterable[str]]
 
@@ -62,28 +62,13 @@ DEMO_CONTACTS = [
 ]
 
 
-def ensure(deps, res: crud.Resource, items: Sequence[Mapping], key: Sequence[str]) -> int:
-    """Create the items of `res` whose `key` fields match no stored row; returns how
-    many were created."""
-    with deps.uow() as uow:
-        repo = getattr(uow, res.repo)
-        missing = [item for item in items if repo.first({k: item[k] for k in key}) is None]
-    for item in missing:
-        crud.create_item(res, deps.uow, deps.clock, dict(item))
-    return len(missing)
-
-
-def _line(what: str, created: int, total: int) -> str:
-    return f"{what}: {created} created, {total - created} already there"
-
-
 def seed_catalog(deps) -> Iterable[str]:
     """Plans, order bumps, creators with posts, and WhatsApp/Telegram support contacts."""
-    yield _line("plans", ensure(deps, PLANS, DEMO_PLANS, ["name"]), len(DEMO_PLANS))
-    yield _line("order bumps", ensure(deps, ORDER_BUMPS, DEMO_ORDER_BUMPS, ["name"]),
-                len(DEMO_ORDER_BUMPS))
+    yield seeded_line("plans", ensure(deps, PLANS, DEMO_PLANS, ["name"]), len(DEMO_PLANS))
+    yield seeded_line("order bumps", ensure(deps, ORDER_BUMPS, DEMO_ORDER_BUMPS, ["name"]),
+                      len(DEMO_ORDER_BUMPS))
     creators = [creator for creator, _ in DEMO_CREATORS]
-    yield _line("models", ensure(deps, CREATORS, creators, ["name"]), len(creators))
+    yield seeded_line("models", ensure(deps, CREATORS, creators, ["name"]), len(creators))
     created = total = 0
     for creator, posts in DEMO_CREATORS:
         with deps.uow() as uow:
@@ -91,9 +76,9 @@ def seed_catalog(deps) -> Iterable[str]:
         posts = [{**post, "model_id": model_id} for post in posts]
         created += ensure(deps, POSTS, posts, ["model_id", "title"])
         total += len(posts)
-    yield _line("posts", created, total)
-    yield _line("support contacts", ensure(deps, SUPPORT_CONTACTS, DEMO_CONTACTS,
-                                           ["platform"]), len(DEMO_CONTACTS))
+    yield seeded_line("posts", created, total)
+    yield seeded_line("support contacts", ensure(deps, SUPPORT_CONTACTS, DEMO_CONTACTS,
+                                                 ["platform"]), len(DEMO_CONTACTS))
 
 
 # Run in order; each area appends its own seeder.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from domain.ads_admin import ADS
+from entrypoints.seed_support import ensure, seeded_line
 
 
 def _ad(name: str, ad_type: str, placement: str, title: str, subtitle: str, cta: str,
@@ -31,7 +32,5 @@ DEMO_ADS = [
 
 
 def seed_ads(deps) -> Iterable[str]:
-    """One active ad per type; returns the line the CLI prints."""
-    from entrypoints.seed import ensure  # seed.py lists this seeder: import late
-    created = ensure(deps, ADS, DEMO_ADS, ["name"])
-    yield f"ads: {created} created, {len(DEMO_ADS) - created} already there"
+    """One active ad per type; yields the line the CLI prints."""
+    yield seeded_line("ads", ensure(deps, ADS, DEMO_ADS, ["name"]), len(DEMO_ADS))

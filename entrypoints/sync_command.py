@@ -9,17 +9,6 @@ from typing import TextIO
 from domain.errors import DomainError
 from domain.whitelabel import SyncRun
 from domain.whitelabel_sync import SyncCommand, SyncRefused, sync_catalogue
-from ports.whitelabel import SyncLock
-
-
-def sync_lock(deps) -> SyncLock:
-    """The sync lock of the configured persistence (one sync at a time)."""
-    from adapters.memory.unit_of_work import MemoryStore
-    if isinstance(deps.database, MemoryStore):
-        from adapters.memory.repositories.whitelabel import MemorySyncLock
-        return MemorySyncLock(deps.database)
-    from adapters.pony.repositories.whitelabel_lock import PonySyncLock
-    return PonySyncLock(deps.database)
 
 
 class ProgressLine:
@@ -51,12 +40,13 @@ def format_report(run: SyncRun) -> str:
 
 def run_sync(deps, dry_run: bool = False, allow_mass_delete: bool = False, *,
              out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run one sync; 0 on success, 1 on refusal or error (the reason on stderr)."""
+    """Run one sync; 0 on success, 1 on refusal or error (the reason on stderr). A dry
+    run that a real run's mass-delete guard would refuse succeeds, with a warning."""
     out, err = out or sys.stdout, err or sys.stderr
     progress = ProgressLine(err)
     command = SyncCommand(dry_run=dry_run, allow_mass_delete=allow_mass_delete)
     try:
-        run = sync_catalogue(command, deps.uow, deps.storage, sync_lock(deps), deps.clock,
+        run = sync_catalogue(command, deps.uow, deps.storage, deps.sync_lock, deps.clock,
                              progress=progress)
     except SyncRefused as exc:
         progress.end()
@@ -70,4 +60,7 @@ def run_sync(deps, dry_run: bool = False, allow_mass_delete: bool = False, *,
         return 1
     progress.end()
     print(format_report(run), file=out)
+    if run.dry_run and run.report.get("refusal"):
+        print(f"a real run would be refused: {run.report['refusal']}; run it with "
+              "--allow-mass-delete to proceed", file=err)
     return 0

@@ -1,10 +1,25 @@
 """Object storage adapters, chosen by CREATORFLIX_STORAGE_URL."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ports.clock import Clock
 from ports.storage import ObjectStorage
+
+
+def folder_of_file_url(url: str) -> str:
+    """The folder a `file:` URL names (percent-escapes decoded):
+    file:///srv/media and file://localhost/srv/media -> /srv/media (RFC 8089: the host
+    "localhost" or none is this machine); file://./media and file://media/x -> the
+    relative folders ./media and media/x (a common shorthand, kept); file:media -> media."""
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        raise ValueError(f"not a file: URL: {url!r}")
+    host, path = unquote(parts.netloc), unquote(parts.path)
+    folder = path if host.lower() in ("", "localhost") else host + path
+    if not folder:
+        raise ValueError(f"the storage URL {url!r} names no folder")
+    return folder
 
 
 def storage_from_url(config, clock: Clock | None = None) -> ObjectStorage:
@@ -15,8 +30,7 @@ def storage_from_url(config, clock: Clock | None = None) -> ObjectStorage:
     parts = urlsplit(config.storage_url)
     if parts.scheme == "file":
         from adapters.storage.local_folder import LocalFolderStorage
-        # file://./media -> ./media ; file:///srv/media -> /srv/media
-        return LocalFolderStorage(parts.netloc + parts.path, config.public_url,
+        return LocalFolderStorage(folder_of_file_url(config.storage_url), config.public_url,
                                   config.secret_key, clock)
     if parts.scheme == "s3":
         from adapters.storage.minio_s3 import S3Storage

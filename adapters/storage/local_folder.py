@@ -12,22 +12,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import mimetypes
 import os
+import re
 import stat
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator
-from urllib.parse import quote, unquote
-
 from attrs import frozen
 
+from adapters.storage.object_urls import key_from_url, object_url
 from domain.errors import NotFound, ServiceUnavailable
 from ports.clock import Clock
 from ports.storage import StoredObject
 
 MEDIA_PATH = "/media/"
-# The layout's media types, whatever the host's mime.types knows.
+# The layout's media types, whatever the host's mime.types knows. Only these are served:
+# links are signed for the catalogue's images and videos, nothing else.
 CONTENT_TYPES = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
     "gif": "image/gif", "avif": "image/avif", "mp4": "video/mp4", "mov": "video/quicktime",
@@ -42,6 +42,9 @@ class OpenedFile:
     size: int
     content_type: str
     modified: datetime
+
+
+_EXPIRY = re.compile(r"[0-9]{1,12}")
 
 
 def _epoch(when: datetime) -> int:
@@ -84,12 +87,10 @@ class LocalFolderStorage:
 
     # -- URLs ----------------------------------------------------------------------
     def public_url(self, key: str) -> str:
-        return self._base + quote(key, safe="/")
+        return object_url(self._base, key)
 
     def key_from_url(self, url: str) -> str | None:
-        if not url.startswith(self._base):
-            return None
-        return unquote(url[len(self._base):].partition("?")[0]) or None
+        return key_from_url(self._base, url)
 
     def _signature(self, key: str, exp: int) -> str:
         message = f"{exp}\n{key}".encode("utf-8", "surrogateescape")
@@ -101,8 +102,12 @@ class LocalFolderStorage:
         return f"{self.public_url(key)}?exp={exp}&sig={self._signature(key, exp)}"
 
     def verify(self, key: str, exp: str | None, sig: str | None) -> bool:
-        """True when `sig` signs `key` until `exp` and `exp` has not passed."""
-        if not exp or not sig or not exp.isdigit() or len(exp) > 12:
+        """True when `sig` signs `key` until `exp` and `exp` has not passed. Anything a
+        client can send is a plain False: `exp` must be ASCII digits (str.isdigit also
+        takes '²' or Arabic-Indic digits, which int() then refuses), `sig` ASCII text
+        (hmac.compare_digest raises on other text)."""
+        if not isinstance(exp, str) or not isinstance(sig, str) or \
+                not _EXPIRY.fullmatch(exp) or not sig.isascii():
             return False
         expires = int(exp)
         if not hmac.compare_digest(self._signature(key, expires), sig):
@@ -112,9 +117,12 @@ class LocalFolderStorage:
     # -- serving -------------------------------------------------------------------
     def open(self, key: str) -> OpenedFile:
         """The file of `key`, opened for reading; NotFound for anything that is not a
-        regular file inside the folder."""
+        regular file inside the folder, or not an image or video of the layout."""
         parts = key.split("/")
         if any(p in ("", ".", "..") or "\x00" in p for p in parts):
+            raise NotFound("no such media")
+        content_type = CONTENT_TYPES.get(parts[-1].rpartition(".")[2].lower())
+        if content_type is None:
             raise NotFound("no such media")
         path = os.path.join(os.path.realpath(self.root), *parts)
         # Equal only when no symbolic link lies on the way (nothing can lead outside).
@@ -128,8 +136,5 @@ class LocalFolderStorage:
         if not stat.S_ISREG(st.st_mode):
             os.close(fd)
             raise NotFound("no such media")
-        ext = parts[-1].rpartition(".")[2].lower()
-        content_type = CONTENT_TYPES.get(ext) or mimetypes.guess_type(parts[-1])[0] or \
-            "application/octet-stream"
         return OpenedFile(os.fdopen(fd, "rb"), st.st_size, content_type,
                           datetime.fromtimestamp(st.st_mtime, timezone.utc).replace(tzinfo=None))

@@ -13,6 +13,7 @@ import urllib3
 from minio import Minio
 from minio.error import MinioException
 
+from adapters.storage.object_urls import key_from_url, object_url
 from domain.errors import ServiceUnavailable
 from ports.clock import Clock
 from ports.storage import StoredObject
@@ -75,12 +76,10 @@ class S3Storage:
             request_date=when)
 
     def public_url(self, key: str) -> str:
-        return self._base + quote(key, safe="/~")
+        return object_url(self._base, key, safe="/~")
 
     def key_from_url(self, url: str) -> str | None:
-        if not url.startswith(self._base):
-            return None
-        return unquote(url[len(self._base):].partition("?")[0]) or None
+        return key_from_url(self._base, url)
 
 
 def _reason(exc: Exception) -> str:

@@ -91,8 +91,9 @@ def routes(deps) -> list[Route]:
     return [
         *_with_ctr(crud_routes("/api/admin/ads", ADS, deps, tag="ads", serialize=ad_json)),
         Route("/api/admin/ads/{id:id}/toggle", ToggleResource(deps), (
-            Operation("POST", "Pause an active ad, or activate a paused or draft one", ADMIN,
-                      tags=TAGS, responses={200: AD_SCHEMA}),)),
+            Operation("POST", "Pause an active ad, or resume a paused one (409 for a "
+                      "draft: publish it by setting its status to active)", ADMIN,
+                      tags=TAGS, responses={200: AD_SCHEMA, 409: None}),)),
         Route("/api/admin/ads/{id:id}/stats", StatsResource(deps), (
             Operation("GET", "Impressions, clicks and CTR of an ad, totals and per UTC day",
                       ADMIN, tags=TAGS, responses={200: STATS_SCHEMA},

@@ -9,7 +9,12 @@ from adapters.storage.local_folder import LocalFolderStorage
 from domain.errors import Forbidden, NotFound
 from entrypoints.http.routes import PUBLIC, Operation, Param, Route
 
-BINARY = {"type": "string", "format": "binary"}
+BINARY = {"type": "string", "format": "binary",
+          "description": "the file, as image/* or video/* by its extension (the layout's "
+                         "media types; see adapters.storage.local_folder.CONTENT_TYPES)"}
+# One documented content type per operation: the range that covers both image/* and
+# video/* (OpenAPI allows media type ranges; response checkers match them).
+SERVED_TYPES = "*/*"
 
 
 class _Slice:
@@ -77,9 +82,10 @@ class MediaResource:
 
 def routes(deps) -> list[Route]:
     return [Route("/media/{key:path}", MediaResource(deps), (
-        Operation("GET", "A file of the local-folder storage, for the holder of a signed "
-                  "link (403 when the signature is wrong or expired)", PUBLIC,
-                  tags=("whitelabel",), content_type="application/octet-stream",
+        Operation("GET", "An image or video of the local-folder storage (image/* or "
+                  "video/*), for the holder of a signed link (403 when the signature is "
+                  "wrong or expired; 404 for anything but the layout's media)", PUBLIC,
+                  tags=("whitelabel",), content_type=SERVED_TYPES,
                   params=(Param("exp", {"type": "string", "pattern": "^[0-9]{1,12}$"},
                                 "expiry, seconds since the epoch", required=True),
                           Param("sig", {"type": "string", "maxLength": 100},

@@ -5,23 +5,32 @@ from __future__ import annotations
 from domain import whitelabel_catalogue as catalogue
 from domain.errors import NotFound
 from domain.fields import parse_fields
-from domain.pagination import PageRequest
+from domain.pagination import DEFAULT_LIMIT, PageRequest
 from domain.whitelabel import SyncRun
 from domain.whitelabel_sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
 from entrypoints.http.auth import current_user
 from entrypoints.http.crud import PAGE_PARAMS, crud_routes
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
-from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Route
-from entrypoints.sync_command import sync_lock
+from entrypoints.http.openapi import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
+                                      nullable, page_schema)
+from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Param, Route
 
 TAG = ("whitelabel",)
+POSTS_PAGE_PARAMS = (
+    Param("page", PAGE_PARAMS_SCHEMA),
+    Param("limit", PAGE_PARAMS_SCHEMA, description=(
+        f"posts per page (default {DEFAULT_LIMIT}; larger values are capped at "
+        f"{catalogue.MAX_POSTS_PER_PAGE}, since each post's media URLs are signed)")),
+)
 _COUNTS = {"type": "object", "properties": {k: {"type": "integer"}
                                             for k in ("models", "posts", "media")}}
 REPORT_SCHEMA = {
     "type": "object",
     "description": "empty while the run is in progress",
     "properties": {
+        "refusal": nullable({"type": "string", "description": (
+            "why the mass-delete guard refuses this sync without allow_mass_delete (a dry "
+            "run is never refused: it reports what would be); null: nothing to refuse")}),
         "listed": {"type": "integer", "description": "objects listed in the bucket"},
         "ignored": {"type": "object", "properties": {
             "count": {"type": "integer"},
@@ -56,7 +65,7 @@ class SyncResource:
     def on_post(self, req, resp) -> None:
         body = read_json(req, self.deps.config.max_body_bytes, required=False)
         command = SyncCommand(**parse_fields(SYNC_FIELDS, body, partial=True))
-        run = sync_catalogue(command, self.deps.uow, self.deps.storage, sync_lock(self.deps),
+        run = sync_catalogue(command, self.deps.uow, self.deps.storage, self.deps.sync_lock,
                              self.deps.clock)
         resp.media = to_json(run)
 
@@ -100,7 +109,8 @@ def routes(deps) -> list[Route]:
     return [
         Route("/api/admin/whitelabel/sync", SyncResource(deps), (
             Operation("POST", "Run a white-label sync now (synchronously) and return its "
-                      "report; 409 while another runs or when the mass-delete guard holds",
+                      "report; 409 while another runs or when the mass-delete guard holds "
+                      "(a dry run is never refused: its report gives the guard's reason)",
                       ADMIN, tags=TAG, request=sync_body, request_required=False,
                       responses={200: RUN_SCHEMA, 409: None}),
             Operation("GET", "The report of the last sync", ADMIN, tags=TAG,
@@ -117,6 +127,6 @@ def routes(deps) -> list[Route]:
         Route("/api/whitelabel/models/{id:id}/posts", model, (
             Operation("GET", "Posts of an active model, latest first; signed media URLs "
                       "for active subscribers and admins only (others: locked)", PUBLIC,
-                      tags=TAG, params=PAGE_PARAMS,
+                      tags=TAG, params=POSTS_PAGE_PARAMS,
                       responses={200: page_schema(PUBLIC_POST_SCHEMA)}),), suffix="posts"),
     ]

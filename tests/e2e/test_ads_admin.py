@@ -129,16 +129,30 @@ def test_the_list_is_paginated_filtered_and_carries_the_ctr(client, admin):
                  "invalid", "placement")
 
 
-def test_toggle_switches_active_and_paused_and_publishes_drafts(client, admin):
-    ad = create(client, admin, status="draft")
+def test_toggle_switches_active_and_paused_only(client, admin):
+    ad = create(client, admin, status="active")
     toggle = f"{ADS}/{ad['id']}/toggle"
     statuses = []
     for _ in range(3):
         result = client.simulate_post(toggle, headers=admin)
         assert_documented(client, f"{ADS}/{{id:id}}/toggle", "POST", result)
         statuses.append(result.json["status"])
-    assert statuses == ["active", "paused", "active"]
+    assert statuses == ["paused", "active", "paused"]
     assert_error(client.simulate_post(f"{ADS}/999/toggle", headers=admin), 404, "not_found")
+
+
+def test_toggling_a_draft_does_not_publish_it(client, admin):
+    draft = create(client, admin, status="draft")
+    toggle = f"{ADS}/{draft['id']}/toggle"
+    refused = client.simulate_post(toggle, headers=admin)
+    assert_documented(client, f"{ADS}/{{id:id}}/toggle", "POST", refused)
+    assert_error(refused, 409, "conflict", "status")
+    assert "set its status to active" in refused.json["error"]["message"]
+    assert client.simulate_get(f"{ADS}/{draft['id']}", headers=admin).json["status"] == "draft"
+    published = client.simulate_patch(f"{ADS}/{draft['id']}", json={"status": "active"},
+                                      headers=admin)
+    assert published.json["status"] == "active"
+    assert client.simulate_post(toggle, headers=admin).json["status"] == "paused"
 
 
 def test_stats_count_events_per_utc_day_with_zeros_and_lifetime_totals(client, admin, clock):

@@ -204,10 +204,28 @@ def test_a_stored_link_that_is_not_safe_is_never_redirected_to(client, add_ad, b
     assert counters(backend, ad.id) == (0, 0)
 
 
-def test_a_paused_ad_still_redirects_but_the_click_is_not_counted(client, add_ad, backend):
-    ad = add_ad(status="paused")
+@pytest.mark.parametrize("once_public", [{"status": "paused"}, {"end_date": "yesterday"}])
+def test_a_paused_or_ended_ad_still_redirects_but_the_click_is_not_counted(
+        client, add_ad, backend, clock, once_public):
+    if "end_date" in once_public:
+        once_public = {"end_date": clock.now() - timedelta(days=1)}
+    ad = add_ad(**once_public)
     result = client.simulate_get(f"/r/ads/{ad.id}")
     assert (result.status_code, result.headers["location"]) == (302, ad.link)
+    assert counters(backend, ad.id) == (0, 0)
+
+
+@pytest.mark.parametrize("unpublished", [{"status": "draft"}, {"start_date": "tomorrow"},
+                                         {"status": "paused", "start_date": "tomorrow"}])
+def test_the_link_of_an_ad_not_published_yet_is_never_revealed(client, add_ad, backend, clock,
+                                                                unpublished):
+    if "start_date" in unpublished:
+        unpublished = {**unpublished, "start_date": clock.now() + timedelta(days=1)}
+    ad = add_ad(link="https://secret-launch.example/promo", **unpublished)
+    result = client.simulate_get(f"/r/ads/{ad.id}", query_string="placement=home_top")
+    assert_documented(client, "/r/ads/{id:id}", "GET", result)
+    assert_error(result, 404, "not_found")
+    assert "location" not in result.headers and "secret-launch" not in result.text
     assert counters(backend, ad.id) == (0, 0)
 
 
@@ -221,8 +239,12 @@ def test_the_ip_behind_trusted_proxies_is_the_right_most_untrusted_hop(backend, 
     client.simulate_post(f"/api/ads/{ad.id}/clicks", headers=forwarded, remote_addr="10.0.0.1")
     client.simulate_post(f"/api/ads/{ad.id}/clicks", headers=forwarded,
                          remote_addr="203.0.113.50")
-    first, second = events(backend, "clicks", ad.id)
-    assert (first.ip, second.ip) == ("198.51.100.23", "203.0.113.50")
+    # A load balancer appending the hop with its port: the forged entry does not win.
+    client.simulate_post(f"/api/ads/{ad.id}/clicks", remote_addr="10.0.0.1",
+                         headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.24:5678"})
+    first, second, third = events(backend, "clicks", ad.id)
+    assert (first.ip, second.ip, third.ip) == ("198.51.100.23", "203.0.113.50",
+                                               "198.51.100.24")
 
 
 def test_forwarded_headers_are_ignored_without_trusted_proxies(client, add_ad, backend):

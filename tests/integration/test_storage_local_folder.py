@@ -7,7 +7,7 @@ import os
 import pytest
 
 from adapters.clock import FakeClock
-from adapters.storage import storage_from_url
+from adapters.storage import folder_of_file_url, storage_from_url
 from adapters.storage.local_folder import LocalFolderStorage
 from domain.errors import NotFound, ServiceUnavailable
 from entrypoints.config import Config
@@ -80,7 +80,10 @@ def test_signed_links_verify_until_they_expire(folder, clock):
     assert not folder.verify("ana/post 1/é.jpg", str(int(query["exp"]) + 1), query["sig"])
     assert not folder.verify("ana/post 1/é.jpg", query["exp"], query["sig"][:-1] + "A")
     for exp, sig in [(None, query["sig"]), (query["exp"], None), ("-5", query["sig"]),
-                     ("1e9", query["sig"]), ("9" * 40, query["sig"])]:
+                     ("1e9", query["sig"]), ("9" * 40, query["sig"]), ("", query["sig"]),
+                     ("²", query["sig"]), ("\u0661\u0662", query["sig"]),
+                     (query["exp"] + " ", query["sig"]), (query["exp"], query["sig"] + "é"),
+                     (query["exp"], "é" * 43), (query["exp"], "\udcff")]:
         assert not folder.verify("ana/post 1/é.jpg", exp, sig)
     clock.advance(seconds=59)
     assert folder.verify("ana/post 1/é.jpg", query["exp"], query["sig"])
@@ -98,6 +101,15 @@ def test_public_urls_round_trip_keys(folder):
     url = folder.public_url("ana/p/a+b?.jpg")
     assert "?" not in url and folder.key_from_url(url) == "ana/p/a+b?.jpg"
     assert folder.key_from_url("https://cdn.example.com/ana/p/a.jpg") is None
+
+
+def test_only_the_layouts_images_and_videos_are_served(folder):
+    write(folder.root, "ana/p/notes.txt", b"text")
+    write(folder.root, "ana/p/page.html", b"<script>")
+    write(folder.root, "ana/p/noext", b"x")
+    for key in ("ana/p/notes.txt", "ana/p/page.html", "ana/p/noext"):
+        with pytest.raises(NotFound):
+            folder.open(key)
 
 
 def test_open_streams_files_with_their_content_type(folder):
@@ -133,3 +145,31 @@ def test_the_factory_picks_the_storage_by_url(tmp_path, monkeypatch):
     assert local.public_url("a/p/b.jpg") == "https://app.example/media/a/p/b.jpg"
     relative = storage_from_url(Config(storage_url="file://./media", secret_key=SECRET))
     assert relative.root == tmp_path / "media"
+
+
+@pytest.mark.parametrize("url,folder", [
+    ("file:///srv/media", "/srv/media"),
+    ("file://localhost/srv/media", "/srv/media"),
+    ("file://LOCALHOST/srv/media", "/srv/media"),
+    ("file:///srv/my%20media", "/srv/my media"),
+    ("file://./media", "./media"),
+    ("file://media", "media"),
+    ("file://media/sub", "media/sub"),
+    ("file:media", "media"),
+    ("file:/srv/media", "/srv/media"),
+])
+def test_file_urls_name_their_folder(url, folder):
+    assert folder_of_file_url(url) == folder
+
+
+@pytest.mark.parametrize("url", ["file://", "file://localhost", "s3://host/bucket"])
+def test_file_urls_without_a_folder_are_refused(url):
+    with pytest.raises(ValueError):
+        folder_of_file_url(url)
+
+
+def test_the_factory_reads_localhost_file_urls_as_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    local = storage_from_url(Config(storage_url=f"file://localhost{tmp_path}/media",
+                                    secret_key=SECRET))
+    assert local.root == tmp_path / "media"

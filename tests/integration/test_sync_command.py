@@ -48,8 +48,13 @@ def test_a_refused_sync_exits_non_zero_with_the_reason(deps):
     assert cli(deps)[0] == 0
     for key in ("ana/p/a.jpg", "bia/p/b.jpg"):
         (deps.storage.root / key).unlink()
+    code, out, err = cli(deps, dry_run=True)     # a dry run writes nothing: not refused
+    assert code == 0 and out.startswith("sync #2 succeeded (dry run: nothing written)")
+    assert json.loads(out.partition("\n")[2])["deleted"] == {"models": 2, "posts": 2,
+                                                              "media": 2}
+    assert "a real run would be refused: the bucket listing holds no model" in err
     code, out, err = cli(deps)
-    assert code == 1 and out.startswith("sync #2 refused: the bucket listing holds no model")
+    assert code == 1 and out.startswith("sync #3 refused: the bucket listing holds no model")
     assert "run again with --allow-mass-delete" in err
     assert cli(deps, allow_mass_delete=True)[0] == 0
 
@@ -74,9 +79,9 @@ def test_the_installed_command(tmp_path):
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("sync #1 succeeded")
-    refused = subprocess.run(command + ["sync", "--dry-run"], env={
-        **env, "CREATORFLIX_STORAGE_URL": f"file://{tmp_path / 'missing'}"}, cwd=ROOT,
-        capture_output=True, text=True, timeout=60)
+    missing = {**env, "CREATORFLIX_STORAGE_URL": f"file://{tmp_path / 'missing'}"}
+    refused = subprocess.run(command + ["sync"], env=missing, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "holds no model" in refused.stderr
     assert "sync #2 refused" in refused.stdout
     failed = subprocess.run(command + ["sync"], env={

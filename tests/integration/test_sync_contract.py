@@ -9,7 +9,7 @@ import pytest
 
 from adapters.memory.unit_of_work import MemoryStore
 from domain.errors import Conflict, ServiceUnavailable
-from domain.whitelabel_sync import FAILED, REFUSED, SUCCEEDED, SyncRefused
+from domain.whitelabel_sync import FAILED, REFUSED, RUNNING, SUCCEEDED, SyncRefused
 from tests.support.backends import Backend, clear_pony
 from tests.support.fake_storage import FakeStorage
 from tests.support.whitelabel import (CrashingUow, catalogue_view, catalogue_writes, rows,
@@ -159,6 +159,51 @@ def test_a_dry_run_reports_and_writes_nothing(backend, clock):
     assert writes.value == 0 and run.dry_run and run.status == SUCCEEDED
     assert run.report["created"] == {"models": 3, "posts": 4, "media": 6}
     assert run.report["batches"] == {"total": 3, "applied": 0}
+
+
+def test_a_dry_run_reports_what_the_mass_delete_guard_would_refuse(backend, clock):
+    storage = FakeStorage(BUCKET)
+    run_sync(backend, storage, clock)
+    before = rows(backend)
+    for key in ["ana/2024-01/a.jpg", "ana/2024-01/b.mp4", "ana/2024-02/c.png", "cy/r/f.gif"]:
+        storage.remove(key)
+    run = run_sync(backend, storage, clock, dry_run=True)      # not refused: it writes nothing
+    assert run.status == SUCCEEDED and run.dry_run and run.error is None
+    assert "would delete 3 of 4 posts" in run.report["refusal"]
+    assert run.report["deleted"] == {"models": 1, "posts": 3, "media": 4}
+    assert rows(backend) == before
+    assert run_sync(backend, FakeStorage(), clock, dry_run=True).report["refusal"].startswith(
+        "the bucket listing holds no model")
+    assert run_sync(backend, FakeStorage(BUCKET), clock, dry_run=True).report["refusal"] is None
+    with pytest.raises(SyncRefused):                           # a real run still is refused
+        run_sync(backend, storage, clock)
+
+
+def test_a_badly_encoded_key_is_counted_as_ignored_and_reported_escaped(backend, clock):
+    # What a zip made on Windows leaves in a bucket: a name that is not UTF-8, listed as
+    # lone surrogates. The databases refuse such text; the sync must not.
+    bucket = {**BUCKET, "ana/p2/\udcff\udcfe.jpg": (1, "w1"), "ana/p2/nul\x00.jpg": (1, "w2")}
+    run = run_sync(backend, FakeStorage(bucket), clock)
+    assert run.status == SUCCEEDED
+    assert run.report["ignored"]["by_reason"]["invalid_name"] == 2
+    assert run.report["ignored"]["count"] == 4
+    assert {"ana/p2/\\udcff\\udcfe.jpg", "ana/p2/nul\\x00.jpg"} <= set(
+        run.report["ignored"]["examples"])
+    with backend.uow() as uow:
+        stored = uow.sync_runs.first(order_by=("-id",))
+    assert (stored.status, stored.report) == (SUCCEEDED, run.report)
+    assert counts(run)[0] == {"models": 3, "posts": 4, "media": 6}
+
+
+def test_a_report_that_cannot_be_stored_still_closes_the_run(backend, clock):
+    # Commit 1 records the run, 2-4 write the three batches, 5 records the report.
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_sync(backend, FakeStorage(BUCKET), clock, uow=CrashingUow(backend.uow, crash_at=5))
+    with backend.uow() as uow:
+        last = uow.sync_runs.first(order_by=("-id",))
+    assert last.status == FAILED != RUNNING
+    assert last.error == "the sync report could not be stored (RuntimeError)"
+    assert last.finished_at == clock.now()
 
 
 def reset(backend: Backend) -> None:

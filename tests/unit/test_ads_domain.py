@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from domain.ads import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
                         TYPE_LABELS, VALID_PLACEMENTS, Ad, check_ad, check_link, ctr,
-                        is_servable, select_ads, serving_order)
+                        is_servable, link_is_public, select_ads, serving_order)
 from domain.ads_admin import daily_series, parse_days, window
 from domain.ads_serving import Visitor, parse_placement_param, parse_serve_request
 from domain.errors import ValidationError
@@ -156,6 +156,24 @@ def test_select_ads_breaks_ties_by_created_at_then_id():
 ])
 def test_schedule_and_status_decide_what_is_served(changes, served):
     assert is_servable(ad(**changes), NOW) is served
+
+
+@pytest.mark.parametrize("changes,public", [
+    ({"status": "draft"}, False), ({"start_date": NOW + timedelta(seconds=1)}, False),
+    ({"status": "paused", "start_date": NOW + timedelta(days=1)}, False),
+    ({}, True), ({"status": "paused"}, True), ({"end_date": NOW - timedelta(days=1)}, True),
+    ({"start_date": NOW}, True),
+])
+def test_only_a_published_ads_link_is_public(changes, public):
+    assert link_is_public(ad(**changes), NOW) is public
+
+
+@given(st.sampled_from(STATUSES), st.none() | st.integers(-3, 3), st.none() | st.integers(-3, 3))
+def test_every_servable_ad_has_a_public_link(status, start, end):
+    candidate = ad(status=status,
+                   start_date=None if start is None else NOW + timedelta(days=start),
+                   end_date=None if end is None else NOW + timedelta(days=end))
+    assert link_is_public(candidate, NOW) or not is_servable(candidate, NOW)
 
 
 # -- CTR and statistics ----------------------------------------------------------------

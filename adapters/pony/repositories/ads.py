@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import attrs
 
+from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
 from domain.ads import EVENT_KINDS, Ad, AdEvent
 
@@ -91,13 +92,8 @@ class _RawSql:
     db: Any
     pdb: Any
 
-    def _value(self, value: Any) -> Any:
-        if isinstance(value, datetime) and self.pdb.dialect == "sqlite":
-            return value.isoformat(" ", timespec="microseconds")
-        return value
-
     def _params(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {k: self._value(v) for k, v in params.items()}
+        return {k: sql_value(v, self.pdb.dialect) for k, v in params.items()}
 
     def _execute(self, sql: str, params: dict[str, Any]):
         """A write, in the unit of work's transaction."""

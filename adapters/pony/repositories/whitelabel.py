@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 from typing import Iterator, NamedTuple, Sequence
 
+from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
 from domain.whitelabel_diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
                                     PostChange, StoredModel)
@@ -44,7 +45,7 @@ class _BulkRepository(PonyRepository):
         """One statement for the whole batch; rows are bound by field name (plus :now)."""
         if not rows:
             return
-        stamp = now if self._pg else now.isoformat(" ", timespec="microseconds")
+        stamp = sql_value(now, self.pdb.dialect)
         params = [{**row._asdict(), "now": stamp} for row in rows]
         cursor = self._connection().cursor()
         if self._pg:
