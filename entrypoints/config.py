@@ -59,8 +59,12 @@ def _database_url(raw: str) -> str:
 def _storage_url(raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme == "file":
-        if not (parts.netloc + parts.path):
-            raise ConfigError("CREATORFLIX_STORAGE_URL: file:// needs a folder, e.g. file://./media")
+        from adapters.storage import folder_of_file_url  # the adapter's own reading
+        try:
+            folder_of_file_url(raw)
+        except ValueError:
+            raise ConfigError("CREATORFLIX_STORAGE_URL: file:// needs a folder, e.g. "
+                              "file://./media or file:///srv/media") from None
         return raw
     if parts.scheme == "s3":
         if not parts.hostname or not parts.path.strip("/"):

@@ -22,6 +22,8 @@ def test_defaults_are_the_embedded_setup():
     ("CREATORFLIX_DATABASE_URL", "mysql://x/y", "unknown scheme 'mysql'"),
     ("CREATORFLIX_DATABASE_URL", "postgresql://host-only", "postgresql://user"),
     ("CREATORFLIX_STORAGE_URL", "ftp://x", "unknown scheme 'ftp'"),
+    ("CREATORFLIX_STORAGE_URL", "file://localhost", "needs a folder"),
+    ("CREATORFLIX_STORAGE_URL", "file://", "needs a folder"),
     ("CREATORFLIX_GATEWAY", "paypal", "expected one of sandbox, junglepay"),
     ("CREATORFLIX_TRUSTED_PROXIES", "10.0.0.1,nope", "'nope' is not an IP"),
     ("CREATORFLIX_PUBLIC_URL", "localhost:8000", "expected an http(s) URL"),
