@@ -230,6 +230,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating measurement "
                         "rounds (the medians are compared)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--serve", choices=("api", "bare"), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--body-file", default="", help=argparse.SUPPRESS)
@@ -291,6 +292,9 @@ def main() -> int:
             run_sql(args.pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     med = {key: statistics.median(values) for key, values in rates.items()}
+    ratios = {"serve": (med["serve"] / med["bare"], "bare route", 0.5),
+              "click": (med["click"] / med["direct"], "psycopg2", 0.8)}
+    rows = []
     print("medians:")
     for key, label, unit in (
             ("bare", "bare Falcon route, same JSON from memory", "req/s"),
@@ -299,11 +303,17 @@ def main() -> int:
             ("direct", f"same transaction through psycopg2 ({args.connections} threads)",
              "tx/s")):
         print(f"  {label:55s} {med[key]:8.0f} {unit}")
+        ratio, of, target = ratios.get(key, (None, None, None))
+        rows.append({"bench": "ads", "figure": label, "value": round(med[key]), "unit": unit,
+                     "ratio": None if ratio is None else round(ratio, 2), "ratio_of": of,
+                     "target": target})
     for name, ratio, target in (("GET /api/ads / bare", med["serve"] / med["bare"], 0.5),
                                 ("clicks / psycopg2", med["click"] / med["direct"], 0.8)):
         print(f"  ratio {name:20s} = {ratio:.2f}  (target >= {target}: "
               f"{'meets' if ratio >= target else 'MISSES'})")
     print(f"  responses other than 2xx/3xx: {bad}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
     print(f"  nothing lost: clicks counter {final[0]} == click rows {final[1]}: "
           f"{final[0] == final[1]}")
     return 0 if final[0] == final[1] and bad == 0 else 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -158,6 +159,9 @@ def run_phases(storage, pg_url: str | None, workdir: Path, batch_size: int, trac
     return results
 
 
+ROWS: list[dict] = []  # the figures, for --json (bench/run_all.py builds its table from them)
+
+
 def report(title: str, timed: dict, traced: dict) -> None:
     base_s, base_mem = timed["listing"][0], traced["listing"][1]
     print(f"\n{title}: {timed['listing'][2]:,} objects")
@@ -174,6 +178,13 @@ def report(title: str, timed: dict, traced: dict) -> None:
                        for k in ("models", "posts", "media"))
         print(f"  {phase:<18} {seconds:>9.2f} {seconds / base_s:>10.2f} {statements:>11} "
               f"{rows:>13} {peak / 2**20:>9.1f} {peak / base_mem:>10.1f}")
+        if phase != "listing as a list":
+            ROWS.append({"bench": "sync", "figure": f"{title}, {timed['listing'][2]:,} "
+                         f"objects: {phase}", "value": round(seconds, 2), "unit": "s",
+                         "ratio": round(seconds / base_s, 2), "ratio_of": "bare listing",
+                         "notes": (f"{statements} statements, {rows} rows written, "
+                                   if phase != "listing" else "") +
+                                  f"peak {peak / 2**20:.1f} MiB ({peak / base_mem:.1f}x listing)"})
 
 
 def bench(kind: str, n: int, args) -> None:
@@ -208,6 +219,7 @@ def main() -> None:
     parser.add_argument("--pg-url", help="PostgreSQL server URL (a scratch database is "
                                          "created and dropped); default: a SQLite file")
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--serve-moto", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_moto is not None:
@@ -219,6 +231,8 @@ def main() -> None:
         bench("local", args.local_objects, args)
     if args.storage in ("s3", "both"):
         bench("s3", args.s3_objects, args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(ROWS, indent=1))
 
 
 if __name__ == "__main__":
