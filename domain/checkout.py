@@ -1,7 +1,7 @@
 """Checkout: a purchase of a plan plus order bumps, its total and its payment state."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 import attrs
@@ -9,6 +9,7 @@ from attrs import field, frozen
 
 from domain.catalog import OrderBump, Plan
 from domain.errors import ValidationError
+from domain.fields import parse_timestamp
 
 PENDING = "pending"
 PAID = "paid"
@@ -23,10 +24,15 @@ PAYMENT_METHODS = (PIX, CREDIT_CARD)
 
 # One-way state machine: a status only ever moves along these arrows, so a late,
 # repeated or forged notification can never move a paid checkout back to pending.
+# Abandoned only means we stopped waiting: a payment the gateway confirms afterwards
+# (read back, right amount) still counts, and a refusal still closes it as failed.
 TRANSITIONS: dict[str, frozenset[str]] = {
     PENDING: frozenset({PAID, FAILED, ABANDONED}),
+    ABANDONED: frozenset({PAID, FAILED}),
     PAID: frozenset({REFUNDED}),
 }
+# How long a checkout waits to be paid when its PIX code has no known expiry.
+ABANDON_AFTER = timedelta(hours=24)
 
 
 @frozen
@@ -64,6 +70,35 @@ def advance(checkout: Checkout, target: str, now: datetime) -> Checkout | None:
     return attrs.evolve(checkout, status=target, updated_at=now)
 
 
+def _pix_expiry(value: Any) -> datetime | None:
+    """The PIX code's expiry (naive UTC) from what the gateway said: a date-time, or
+    a bare date (JunglePay's expirationDate), which lasts until the end of that day."""
+    if not isinstance(value, str):
+        return None
+    try:
+        expires = parse_timestamp(value, "expires_at")
+    except ValidationError:
+        return None
+    return expires + timedelta(days=1) if len(value.strip()) == 10 else expires
+
+
+def waits_until(checkout: Checkout) -> datetime | None:
+    """Until when a pending checkout waits to be paid: its PIX expiry, else a day after
+    it was created (None when neither is known)."""
+    expires = _pix_expiry((checkout.payment_data or {}).get("expires_at"))
+    if expires is not None:
+        return expires
+    return checkout.created_at + ABANDON_AFTER if checkout.created_at else None
+
+
+def abandon(checkout: Checkout, now: datetime) -> Checkout | None:
+    """The checkout marked abandoned when it is pending and past `waits_until`."""
+    deadline = waits_until(checkout)
+    if checkout.status != PENDING or deadline is None or now <= deadline:
+        return None
+    return advance(checkout, ABANDONED, now)
+
+
 @frozen
 class Quote:
     """What the buyer pays: the plan and the distinct selected bumps, priced from storage."""
@@ -88,7 +123,8 @@ def accepts(plan: Plan, payment_method: str) -> bool:
 def quote(plan: Plan, payment_method: str, requested_bump_ids: Iterable[int],
           stored_bumps: Iterable[OrderBump]) -> Quote:
     """Price a checkout from stored prices. Duplicate bump ids count once; an unknown or
-    inactive bump, or a payment method the plan does not accept, is refused."""
+    inactive bump, a payment method the plan does not accept, or a total of 0 (nothing
+    for a gateway to charge) is refused."""
     if payment_method not in PAYMENT_METHODS:
         raise ValidationError(f"payment_method must be one of: {', '.join(PAYMENT_METHODS)}",
                               field="payment_method")
@@ -102,4 +138,9 @@ def quote(plan: Plan, payment_method: str, requested_bump_ids: Iterable[int],
             raise ValidationError(f"order bump {bump_id} does not exist or is not available",
                                   field="order_bump_ids")
         chosen.append(available[bump_id])
-    return Quote(plan=plan, bumps=tuple(chosen), payment_method=payment_method)
+    priced = Quote(plan=plan, bumps=tuple(chosen), payment_method=payment_method)
+    if priced.total <= 0:
+        # Gateways charge at least a cent; a free plan is granted by an administrator.
+        raise ValidationError("this plan is free: there is nothing to pay",
+                              field="plan_id")
+    return priced

@@ -3,7 +3,9 @@ buyer follow it. The gateway is never called inside a database transaction: the
 pending checkout is committed first, the charge's answer stored in a second one."""
 from __future__ import annotations
 
+import logging
 import secrets
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,14 +17,19 @@ from domain import payment_notifications as notes
 from domain.accounts import User
 from domain.auth import issue_set_password_token
 from domain.customer import Customer, CustomerField
-from domain.errors import NotFound, PaymentRefused, ServiceUnavailable, ValidationError
+from domain.errors import (GatewayRejected, NotFound, PaymentRefused, ServiceUnavailable,
+                           ValidationError)
 from domain.fields import Choice, Integer, IntList, Text, parse_fields
 from domain.payment_service import PaymentService
 from domain.payments import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
-                             WEBHOOK_PATHS, GatewayChoice, Transaction)
+                             WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
+from domain.postbacks import CHECKOUT_PARAM
+
+log = logging.getLogger("creatorflix.payments")
 
 PIX_EXPIRES_IN_DAYS = 1
-# Names a client might use for a total: dropped, since the server alone prices a checkout.
+# Names a client might use for a total: accepted and dropped (documented so in the API),
+# since the server alone prices a checkout.
 CLIENT_TOTALS = ("total", "total_amount", "amount")
 
 CHECKOUT_FIELDS = {
@@ -49,8 +56,10 @@ class CheckoutView:
 
 def _charge_request(quote: co.Quote, customer: Customer, values: dict,
                     postback_url: str) -> ChargeRequest:
-    items = (ChargeItem(quote.plan.name, quote.plan.price),) + tuple(
-        ChargeItem(b.name, b.price) for b in quote.bumps)
+    # A free bump stays in the order but is no line of the charge: JunglePay refuses a
+    # unitPrice of 0 (and the quote refuses a total of 0).
+    lines = [(quote.plan.name, quote.plan.price)] + [(b.name, b.price) for b in quote.bumps]
+    items = tuple(ChargeItem(title, price) for title, price in lines if price > 0)
     return ChargeRequest(amount=quote.total,
                          payment_method=quote.payment_method, customer=customer, items=items,
                          postback_url=postback_url, pix_expires_in_days=PIX_EXPIRES_IN_DAYS,
@@ -63,12 +72,16 @@ def _redirect_url(checkout_url: str, ref: str, email: str) -> str:
     return f"{checkout_url}{joiner}{urlencode({'externalRef': ref, 'email': email})}"
 
 
-def _postback_url(svc: PaymentService, choice: GatewayChoice) -> str:
+def _postback_url(svc: PaymentService, choice: GatewayChoice, checkout_id: int) -> str:
+    """Where the gateway posts back about this charge. It names our checkout, so a
+    transaction whose creation answer we lost (timeout) can still be matched to it."""
     if choice.config is not None and choice.config.postback_url:
-        return choice.config.postback_url  # the administrator's override
-    if choice.name in WEBHOOK_PATHS:
-        return svc.postbacks.url(choice.name)
-    return svc.public_url  # the sandbox posts nothing back
+        url = choice.config.postback_url  # the administrator's override (keeps the token)
+    elif choice.name in WEBHOOK_PATHS:
+        url = svc.postbacks.url(choice.name)
+    else:
+        return svc.public_url  # the sandbox posts nothing back
+    return with_query(url, **{CHECKOUT_PARAM: str(checkout_id)})
 
 
 def _choose(svc: PaymentService, uow, plan, values: dict) -> GatewayChoice:
@@ -89,8 +102,9 @@ def _choose(svc: PaymentService, uow, plan, values: dict) -> GatewayChoice:
 
 def start_checkout(svc: PaymentService, data: Any, buyer: User | None) -> CheckoutView:
     """Price the checkout, record it pending, then ask the gateway for the charge. A
-    refused card -> PaymentRefused (checkout failed); an unreachable or slow gateway ->
-    the view carries the problem and the checkout stays pending, retrievable."""
+    refused card -> PaymentRefused, a request the gateway rejects -> GatewayRejected
+    (checkout failed either way); an unreachable or slow gateway -> the view carries the
+    problem and the checkout stays pending, retrievable."""
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k not in CLIENT_TOTALS}
     values = parse_fields(CHECKOUT_FIELDS, data, partial=False)
@@ -121,10 +135,11 @@ def start_checkout(svc: PaymentService, data: Any, buyer: User | None) -> Checko
     token = svc.checkout_token(checkout.id)
     if choice.name == DIAS:
         return CheckoutView(checkout, access_token=token)
-    request = _charge_request(quote, customer, values, _postback_url(svc, choice))
+    request = _charge_request(quote, customer, values,
+                              _postback_url(svc, choice, checkout.id))
     try:
         charge = svc.adapter(choice).create_charge(request)
-    except PaymentRefused:
+    except (PaymentRefused, GatewayRejected):
         _store(svc, checkout.id, status=co.FAILED)
         raise
     except ServiceUnavailable as problem:
@@ -142,15 +157,26 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
     with svc.uow() as uow:
         current = uow.checkouts.get_for_update(checkout_id)
         if charge is not None:
-            payment = {**(current.payment_data or {}), "status": charge.status,
-                       "qr_code": charge.pix_code, "expires_at": charge.pix_expires_at,
-                       "secure_url": charge.secure_url}
-            current = attrs.evolve(current, external_id=charge.external_id,
-                                   payment_data=payment, updated_at=now)
+            current = _charged(current, charge, now)
         if status is not None:
             current = co.advance(current, status, now) or current
         uow.checkouts.update(current)
         uow.commit()
+
+
+def _charged(checkout: co.Checkout, charge: Charge, now: datetime) -> co.Checkout:
+    """The checkout with the gateway's answer to its charge. Its postback may have come
+    first (and adopted the transaction): a settled checkout keeps the status it shows."""
+    if checkout.external_id not in (None, charge.external_id):
+        log.error("checkout %s is charged as transaction %s, not %s: keeping the first",
+                  checkout.id, checkout.external_id, charge.external_id)
+        return checkout
+    payment = {**(checkout.payment_data or {}), "qr_code": charge.pix_code,
+               "expires_at": charge.pix_expires_at, "secure_url": charge.secure_url}
+    if checkout.status == co.PENDING:
+        payment["status"] = charge.status
+    return attrs.evolve(checkout, external_id=charge.external_id, payment_data=payment,
+                        updated_at=now)
 
 
 def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | None,
@@ -163,10 +189,10 @@ def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | N
             raise NotFound(f"checkout {checkout_id} not found")
         user = uow.users.get(checkout.user_id) if checkout.user_id is not None else None
     set_password = None
-    if checkout.status == co.PAID and user is not None and not user.has_usable_password \
-            and user.created_at is not None and checkout.created_at is not None \
-            and user.created_at >= checkout.created_at:
-        # Only for an account this purchase created: a buyer typing someone else's
-        # email never gets to set the password of an existing account.
+    if checkout.status == co.PAID and (checkout.payment_data or {}).get("account_created") \
+            and user is not None and not user.has_usable_password:
+        # Only for the account THIS checkout's payment created (recorded in the same
+        # transaction): a buyer typing someone else's email never gets to set the
+        # password of an account another purchase (or a sign-up) created.
         set_password = issue_set_password_token(svc.tokens, user)
     return CheckoutView(checkout, set_password_token=set_password)

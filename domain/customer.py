@@ -8,10 +8,14 @@ from attrs import frozen
 
 from domain.accounts import normalize_email
 from domain.errors import ValidationError
-from domain.fields import Field
+from domain.fields import Field, Text
 
 PREFIX = "customer"
-_FIELDS = ("name", "email", "document", "phone")
+
+# Digits are ASCII digits: `\d` would also take Arabic-Indic or full-width ones, which
+# no gateway reads as the same number. Only the usual punctuation may surround them.
+_CPF_TEXT = re.compile(r"[0-9][0-9. /-]*")
+_PHONE_TEXT = re.compile(r"\+?[0-9 ().-]+")
 
 
 @frozen
@@ -25,7 +29,7 @@ class Customer:
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    return re.sub(r"[^0-9]", "", text)
 
 
 def cpf_check_digits(first_nine: str) -> str:
@@ -39,8 +43,8 @@ def cpf_check_digits(first_nine: str) -> str:
 
 
 def is_valid_cpf(digits: str) -> bool:
-    """Eleven digits, not all the same, with correct check digits."""
-    if not re.fullmatch(r"\d{11}", digits) or len(set(digits)) == 1:
+    """Eleven ASCII digits, not all the same, with correct check digits."""
+    if not re.fullmatch(r"[0-9]{11}", digits) or len(set(digits)) == 1:
         return False
     return cpf_check_digits(digits[:9]) == digits[9:]
 
@@ -48,22 +52,46 @@ def is_valid_cpf(digits: str) -> bool:
 def normalize_phone(raw: str) -> str | None:
     """Brazilian phone digits: area code + number (10 or 11 digits); a leading +55
     country code is dropped. None when it is not such a number."""
+    if not _PHONE_TEXT.fullmatch(raw):
+        return None
     digits = _digits(raw)
     if len(digits) in (12, 13) and digits.startswith("55"):
         digits = digits[2:]
     return digits if len(digits) in (10, 11) else None
 
 
-def _text(data: dict, name: str, max_length: int) -> str:
-    where = f"{PREFIX}.{name}"
-    value = data.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{where} is required", field=where)
-    value = value.strip()
-    if len(value) > max_length or "\x00" in value:
-        raise ValidationError(f"{where} must have at most {max_length} characters",
-                              field=where)
-    return value
+def _cpf(text: str, name: str) -> str:
+    digits = _digits(text) if _CPF_TEXT.fullmatch(text) else ""
+    if not is_valid_cpf(digits):
+        raise ValidationError(f"{name} must be a valid CPF", field=name)
+    return digits
+
+
+def _phone(text: str, name: str) -> str:
+    phone = normalize_phone(text)
+    if phone is None:
+        raise ValidationError(f"{name} must have 10 or 11 digits (area code and number)",
+                              field=name)
+    return phone
+
+
+def _email(text: str, name: str) -> str:
+    return normalize_email(text, field=name)
+
+
+def _required(max_length: int, normalize=None, description: str = "") -> Text:
+    return Text(required=True, nullable=False, max_length=max_length, normalize=normalize,
+                description=description)
+
+
+# The `customer` object: fields.Text refuses NUL and lone surrogates (no database can
+# store them) before each field's own rule runs.
+CUSTOMER_FIELDS: dict[str, Text] = {
+    "name": _required(120),
+    "email": _required(254, _email),
+    "document": _required(20, _cpf, "CPF (11 digits), with or without punctuation"),
+    "phone": _required(30, _phone, "area code and number (10 or 11 digits), +55 optional"),
+}
 
 
 def parse_customer(data: Any) -> Customer:
@@ -72,19 +100,16 @@ def parse_customer(data: Any) -> Customer:
         raise ValidationError("customer must be an object with name, email, document and "
                               "phone", field=PREFIX)
     for key in data:
-        if key not in _FIELDS:
-            raise ValidationError(f"unknown field {PREFIX}.{str(key)[:50]}",
-                                  field=f"{PREFIX}.{str(key)[:50]}")
-    name = _text(data, "name", 120)
-    email = normalize_email(_text(data, "email", 254), field=f"{PREFIX}.email")
-    document = _digits(_text(data, "document", 20))
-    if not is_valid_cpf(document):
-        raise ValidationError("customer.document must be a valid CPF", field="customer.document")
-    phone = normalize_phone(_text(data, "phone", 30))
-    if phone is None:
-        raise ValidationError("customer.phone must have 10 or 11 digits (area code and number)",
-                              field="customer.phone")
-    return Customer(name=name, email=email, document=document, phone=phone)
+        if key not in CUSTOMER_FIELDS:
+            where = f"{PREFIX}.{str(key)[:50]}".encode("utf-8", "replace").decode()
+            raise ValidationError(f"unknown field {where}", field=where)
+    values = {}
+    for name, spec in CUSTOMER_FIELDS.items():
+        where = f"{PREFIX}.{name}"
+        if name not in data:
+            raise ValidationError(f"{where} is required", field=where)
+        values[name] = spec.read(data[name], where)
+    return Customer(**values)
 
 
 @frozen

@@ -49,6 +49,13 @@ class PaymentRefused(DomainError):
     code = "payment_refused"
 
 
+class GatewayRejected(DomainError):
+    """The payment gateway refused our request as invalid (its 400/422): retrying the
+    same request cannot help. The message is the gateway's (never a secret)."""
+
+    code = "gateway_rejected"
+
+
 class ServiceUnavailable(DomainError):
     """A dependency (database, gateway, storage) cannot be reached; try again later."""
 

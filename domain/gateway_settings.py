@@ -15,8 +15,9 @@ from domain.payments import CONFIGURABLE, JUNGLEPAY, PaymentGatewayConfig
 GATEWAY_FIELDS = {
     "public_key": Text(max_length=512, description="used by the browser to tokenise cards"),
     "secret_key": Text(max_length=512, description="write-only; null removes it"),
-    "postback_url": HttpUrl(description="overrides the generated postback URL (it must "
-                                        "keep the ?token=)"),
+    "postback_url": HttpUrl(description="overrides the generated postback URL; it must "
+                                        "keep the token=… of generated_postback_url "
+                                        "(null: back to the generated one)"),
     "is_active": Boolean(nullable=False, description="activating one deactivates the others"),
 }
 
@@ -57,22 +58,28 @@ def list_gateways(svc: PaymentService) -> GatewaySettings:
 
 
 def configure_gateway(svc: PaymentService, name: str, data: Any) -> GatewayView:
-    """Update (or create) the settings of gateway `name`; fields left out are kept.
-    Activating one deactivates the others in the same transaction."""
+    """Update the settings of gateway `name` (its row is created on first use); fields
+    left out are kept. Activating one deactivates the others in the same transaction.
+    Concurrent changes, first ones included, queue on the locked rows: never two active
+    gateways."""
     if name not in CONFIGURABLE:
         raise NotFound(f"unknown payment gateway {name[:50]!r} (use {' or '.join(CONFIGURABLE)})")
     changes = parse_fields(GATEWAY_FIELDS, data, partial=True)
+    override = changes.get("postback_url")
+    if override and not svc.postbacks.carries_token(name, override):
+        # Without our token every postback would be refused (403).
+        raise ValidationError("postback_url must keep the token=… query parameter of "
+                              "generated_postback_url", field="postback_url")
     with svc.uow() as uow:
-        current = uow.payment_gateways.first({"name": name})
-        updated = attrs.evolve(current or PaymentGatewayConfig(id=None, name=name), **changes)
+        rows = {r.name: r for r in uow.payment_gateways.lock_settings(CONFIGURABLE)}
+        updated = attrs.evolve(rows[name], **changes)
         if updated.is_active and updated.name == JUNGLEPAY and not updated.secret_key:
             raise ValidationError("set the secret key to activate JunglePay", field="secret_key")
         if updated.is_active:
             # First the others, so the one-active-row index never sees two.
-            for other in uow.payment_gateways.find({"is_active": True}).items:
-                if other.name != name:
+            for other in rows.values():
+                if other.name != name and other.is_active:
                     uow.payment_gateways.update(attrs.evolve(other, is_active=False))
-        saved = uow.payment_gateways.update(updated) if current else \
-            uow.payment_gateways.add(updated)
+        saved = uow.payment_gateways.update(updated)
         uow.commit()
     return _view(svc, name, saved)

@@ -1,22 +1,20 @@
 """Payment notifications (gateway postbacks, the sandbox's simulated payments, the
-synchronous answer to a card charge): authenticated, matched to a checkout by the
-gateway's transaction id, recorded once, applied with one-way transitions."""
+synchronous answer to a card charge): matched to the checkout the gateway charged by
+its transaction id, recorded once, applied with one-way transitions."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 import attrs
 from attrs import frozen
 
 from domain import activation
 from domain import checkout as co
-from domain.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, Unauthenticated
+from domain.errors import Conflict, NotFound
 from domain.payment_service import PaymentService
-from domain.payments import (CHECKOUT_STATUS_OF, DIAS, DIAS_PAID, DIAS_PENDING, JUNGLEPAY,
-                             NOT_CONFIGURED, SANDBOX, TX_PAID, WAITING_PAYMENT,
-                             PaymentNotification, Transaction, event_key)
+from domain.payments import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, PaymentNotification,
+                             Transaction, event_key)
 from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.payments")
@@ -25,6 +23,8 @@ PROCESSED = "processed"     # the checkout moved
 UNCHANGED = "unchanged"     # recorded; nothing to change (not forward, not final...)
 DUPLICATE = "duplicate"     # this transaction already reached this status here
 IGNORED = "ignored"         # not a transaction of ours
+UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
+OUTCOMES = (PROCESSED, UNCHANGED, DUPLICATE, IGNORED, UNMATCHED)
 
 
 @frozen
@@ -59,13 +59,13 @@ def charged_through(checkout: co.Checkout, gateway: str) -> bool:
 
 def process(svc: PaymentService, gateway: str, tx: Transaction, *,
             hold_pending: bool = False) -> Outcome:
-    """Apply what the gateway says about one of its transactions, in one transaction
+    """Apply what `gateway` says about one of its transactions, in one transaction
     with the checkout row locked: concurrent and repeated notifications are applied
     once; a status that is not a forward move changes nothing."""
     now = svc.clock.now()
     with svc.uow() as uow:
-        checkout = uow.checkouts.get_for_update_by_external_id(tx.external_id)
-        if checkout is None or not charged_through(checkout, gateway):
+        checkout = uow.checkouts.get_for_update_by_external_id(tx.external_id, gateway)
+        if checkout is None:
             log.info("%s notification for unknown transaction %s ignored", gateway,
                      tx.external_id)
             return Outcome(IGNORED)
@@ -81,85 +81,65 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
             log.warning("%s transaction %s is %s (amount %s) but checkout %s is %s and "
                         "costs %s: %s", gateway, tx.external_id, tx.status, tx.amount,
                         checkout.id, checkout.status, checkout.total_amount, decision)
-        # The gateway's own status is shown to the buyer next to ours.
-        checkout = attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
-                                                        "status": tx.status})
-        changed = _apply(uow, checkout, decision, now)
-        if not changed:
-            if hold_pending and checkout.status == co.PENDING:
-                buyer = activation.buyer_of(uow, checkout, now)
-                checkout = attrs.evolve(checkout, user_id=buyer.id)
-                activation.hold_pending(uow, buyer, checkout.plan_id, tx.external_id, now)
-                changed = True
-            uow.checkouts.update(checkout)
+        checkout, changed = _apply(uow, checkout, tx, decision, now)
+        if not changed and hold_pending and checkout.status == co.PENDING:
+            checkout, changed = _hold(uow, checkout, tx.external_id, now), True
+        uow.checkouts.update(checkout)
         uow.commit()
     return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
 
 
-def _apply(uow: UnitOfWork, checkout: co.Checkout, decision: str, now: datetime) -> bool:
+def _shown(checkout: co.Checkout, gateway_status: str) -> co.Checkout:
+    """The gateway's own status, shown to the buyer next to ours."""
+    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
+                                                "status": gateway_status})
+
+
+def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checkout:
+    """The checkout tied to its buyer; `account_created` records that THIS checkout's
+    payment created the account, the only case its buyer may choose the password."""
+    checkout = attrs.evolve(checkout, user_id=buyer_id)
+    if not created:
+        return checkout
+    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
+                                                "account_created": True})
+
+
+def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: str,
+           now: datetime) -> tuple[co.Checkout, bool]:
     moved = co.advance(checkout, decision, now) if decision in co.STATUSES else None
     if moved is None:
-        return False
+        # A late or repeated status never overwrites what a settled checkout shows.
+        return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
+                False)
+    moved = _shown(moved, tx.status)
     if decision == co.PAID:
-        buyer = activation.buyer_of(uow, checkout, now)
-        uow.checkouts.update(attrs.evolve(moved, user_id=buyer.id))
+        buyer, created = activation.buyer_of(uow, checkout, now)
+        moved = _for_buyer(moved, buyer.id, created)
         activation.grant(uow, buyer, uow.plans.get(checkout.plan_id), checkout.external_id, now)
     else:  # refunded, charged back, refused, canceled: end what it granted or held
-        uow.checkouts.update(moved)
-        activation.end_grants(uow, checkout.external_id, now)
-    return True
+        grantee = _grantee_id(uow, checkout)
+        if grantee is not None:
+            activation.end_grants(uow, grantee, checkout.external_id, now)
+    return moved, True
 
 
-# -- postbacks -----------------------------------------------------------------------
-def authenticate_postback(svc: PaymentService, gateway: str, token: str | None) -> None:
-    """401 without the token of our postback URL, 403 with a wrong one."""
-    if not token:
-        raise Unauthenticated("the postback token is missing")
-    if not svc.postbacks.verify(gateway, token):
-        raise Forbidden("wrong postback token")
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+def _grantee_id(uow: UnitOfWork, checkout: co.Checkout) -> int | None:
+    """Whom this checkout's grant went to: its buyer; for rows copied from the original
+    (no user_id), the account with its email."""
+    if checkout.user_id is not None:
+        return checkout.user_id
+    if not checkout.customer_email:
         return None
-    text = str(value).strip()
-    return text[:200] if text else None
+    user = uow.users.get_for_update_by_email(checkout.customer_email)
+    return user.id if user is not None else None
 
 
-def handle_junglepay(svc: PaymentService, token: str | None, body: Any) -> Outcome:
-    """A JunglePay postback. Its body is only a hint: the transaction is read back from
-    JunglePay and its status there is what we act on."""
-    authenticate_postback(svc, JUNGLEPAY, token)
-    data = body.get("data") if isinstance(body, dict) else None
-    external_id = _text(data.get("id")) if isinstance(data, dict) else None
-    if external_id is None:
-        return Outcome(IGNORED)
-    with svc.uow() as uow:
-        checkout = uow.checkouts.first({"external_id": external_id}, order_by=["id"])
-        config = uow.payment_gateways.first({"name": JUNGLEPAY})
-    if checkout is None or not charged_through(checkout, JUNGLEPAY):
-        return Outcome(IGNORED)
-    if config is None or not config.secret_key:
-        raise ServiceUnavailable(NOT_CONFIGURED)  # non-2xx: JunglePay retries later
-    tx = svc.gateways.junglepay(config).get_transaction(external_id)
-    if tx is None:
-        log.warning("JunglePay does not know transaction %s (forged postback?)", external_id)
-        return Outcome(IGNORED)
-    return process(svc, JUNGLEPAY, tx)
-
-
-def handle_dias(svc: PaymentService, token: str | None, body: Any) -> Outcome:
-    """A Dias Marketplace postback: `externalRef` (else `id`) names our checkout;
-    PENDING records a pending subscription, PAID activates it."""
-    authenticate_postback(svc, DIAS, token)
-    if not isinstance(body, dict):
-        return Outcome(IGNORED)
-    ref = _text(body.get("externalRef")) or _text(body.get("id"))
-    status = (_text(body.get("status")) or "").upper()
-    if ref is None or status not in (DIAS_PENDING, DIAS_PAID):
-        return Outcome(IGNORED)
-    tx = Transaction(external_id=ref, status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT)
-    return process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)
+def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
+          now: datetime) -> co.Checkout:
+    buyer, created = activation.buyer_of(uow, checkout, now)
+    activation.hold_pending(uow, buyer, checkout.plan_id, external_id, now)
+    return _for_buyer(checkout, buyer.id, created)
 
 
 def pay_sandbox_checkout(svc: PaymentService, checkout_id: int) -> Outcome:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from attrs import field, frozen
 
@@ -115,6 +116,7 @@ class Transaction:
     external_id: str
     status: str
     amount: int | None = None
+    customer_email: str | None = None
 
 
 def event_key(external_id: str, status: str) -> str:
@@ -136,11 +138,25 @@ class Postbacks:
                         hashlib.sha256).hexdigest()
 
     def verify(self, gateway: str, token: str | None) -> bool:
-        """Constant-time check of a postback token."""
-        return isinstance(token, str) and hmac.compare_digest(self.token(gateway), token)
+        """Constant-time check of a postback token (compare_digest takes ASCII text only;
+        our tokens are hex, so anything else is simply wrong)."""
+        return isinstance(token, str) and token.isascii() and \
+            hmac.compare_digest(self.token(gateway), token)
 
     def url(self, gateway: str) -> str:
         return f"{self.public_url.rstrip('/')}{WEBHOOK_PATHS[gateway]}?token={self.token(gateway)}"
+
+    def carries_token(self, gateway: str, url: str) -> bool:
+        """Whether `url` (an administrator's override) keeps this gateway's token."""
+        tokens = parse_qs(urlsplit(url).query).get("token", [])
+        return len(tokens) == 1 and self.verify(gateway, tokens[0])
+
+
+def with_query(url: str, **params: str) -> str:
+    """`url` with `params` added to its query string."""
+    parts = urlsplit(url)
+    extra = urlencode(params)
+    return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
 
 
 # -- which gateway charges -----------------------------------------------------------

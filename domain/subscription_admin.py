@@ -1,4 +1,5 @@
-"""Admin use cases of checkouts and subscriptions: lists, manual grants, expiry."""
+"""Admin use cases of checkouts and subscriptions: lists, manual grants, expiry and
+abandoned checkouts."""
 from __future__ import annotations
 
 from typing import Any
@@ -39,7 +40,7 @@ def grant_manually(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int,
     values = parse_fields(GRANT_FIELDS, data, partial=False)
     now = clock.now()
     with uow_factory() as uow:
-        user = uow.users.get(user_id)
+        user = uow.users.get_for_update(user_id)  # grants at the same moment chain
         if user is None:
             raise NotFound(f"user {user_id} not found")
         plan = uow.plans.get(values["plan_id"])
@@ -62,3 +63,20 @@ def expire_subscriptions(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
             activation.refresh_status(uow, user_id, now)
         uow.commit()
     return len(ended)
+
+
+def abandon_checkouts(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
+    """Mark abandoned the pending checkouts past their PIX expiry (a day after they were
+    created when it is unknown). They are read locked, so a payment processed at the
+    same moment is not overwritten; a payment confirmed later still settles an
+    abandoned checkout. Returns how many were marked."""
+    now = clock.now()
+    marked = 0
+    with uow_factory() as uow:
+        for checkout in uow.checkouts.pending_for_update():
+            moved = co.abandon(checkout, now)
+            if moved is not None:
+                uow.checkouts.update(moved)
+                marked += 1
+        uow.commit()
+    return marked

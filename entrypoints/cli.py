@@ -55,9 +55,10 @@ def cmd_sync(args) -> int:
 
 
 def cmd_expire(args) -> int:
-    from entrypoints.jobs import expire_subscriptions
-    count = expire_subscriptions(_deps())
-    print(f"marked {count} subscription(s) expired")
+    from entrypoints.jobs import abandon_checkouts, expire_subscriptions
+    deps = _deps()
+    print(f"marked {expire_subscriptions(deps)} subscription(s) expired")
+    print(f"marked {abandon_checkouts(deps)} checkout(s) abandoned")
     return 0
 
 
@@ -90,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow deleting more than half of the catalogue")
     p.set_defaults(func=cmd_sync)
 
-    p = sub.add_parser("expire-subscriptions", help="mark ended subscriptions expired")
+    p = sub.add_parser("expire-subscriptions", help="mark ended subscriptions expired and "
+                       "unpaid checkouts past their expiry abandoned")
     p.set_defaults(func=cmd_expire)
     return parser
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, Sequence
 
 from domain.checkout import Checkout
 from domain.payments import (Charge, ChargeRequest, PaymentGatewayConfig,
@@ -16,9 +16,18 @@ class CheckoutRepository(Repository[Checkout], Protocol):
         """Read a checkout and lock its row until the unit of work ends, so concurrent
         notifications about it are processed one after the other."""
 
-    def get_for_update_by_external_id(self, external_id: str) -> Checkout | None:
-        """The checkout of this gateway transaction, read and locked like
-        `get_for_update` (the lowest id if several share it)."""
+    def get_by_external_id(self, external_id: str, provider: str) -> Checkout | None:
+        """The checkout that gateway `provider` charged as transaction `external_id`
+        (payment_data.provider; rows copied from the original, without one, are
+        JunglePay's). Gateways may reuse each other's ids: never match across them."""
+
+    def get_for_update_by_external_id(self, external_id: str, provider: str
+                                      ) -> Checkout | None:
+        """`get_by_external_id`, read and locked like `get_for_update`."""
+
+    def pending_for_update(self) -> list[Checkout]:
+        """The pending checkouts, oldest first, locked like `get_for_update`; those
+        another transaction holds (being settled right now) are skipped."""
 
 
 class SubscriptionRepository(Repository[Subscription], Protocol):
@@ -32,7 +41,11 @@ class PaymentNotificationRepository(Repository[PaymentNotification], Protocol):
         Never raises on the duplicate (an error would abort a PostgreSQL transaction)."""
 
 
-PaymentGatewayRepository = Repository[PaymentGatewayConfig]
+class PaymentGatewayRepository(Repository[PaymentGatewayConfig], Protocol):
+    def lock_settings(self, names: Sequence[str]) -> list[PaymentGatewayConfig]:
+        """Every gateway row, in id order, locked until the unit of work ends, after
+        creating (empty, inactive) the rows of `names` that are missing: changes to the
+        settings, first ones included, are made one after the other."""
 
 
 class PaymentGateway(Protocol):

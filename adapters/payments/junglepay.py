@@ -10,7 +10,7 @@ from urllib.parse import quote
 import requests
 
 from domain.checkout import PIX
-from domain.errors import GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
 from domain.payments import Charge, ChargeRequest, Transaction
 
 log = logging.getLogger("creatorflix.junglepay")
@@ -56,7 +56,7 @@ class JunglePayGateway:
         response = self._send("POST", "/v1/transactions", json=charge_body(request))
         if response.status_code == 402:
             raise PaymentRefused("the payment was refused")
-        data = self._json(response)
+        data = self._json(response, hide=request.card_hash)
         pix = data.get("pix") if isinstance(data.get("pix"), dict) else {}
         return Charge(external_id=self._id(data), status=str(data.get("status") or ""),
                       pix_code=_opt(pix.get("qrcode")),
@@ -69,8 +69,12 @@ class JunglePayGateway:
             return None
         data = self._json(response)
         amount = data.get("amount")
+        customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+        email = customer.get("email")
         return Transaction(external_id=self._id(data), status=str(data.get("status") or ""),
-                           amount=amount if isinstance(amount, int) else None)
+                           amount=amount if isinstance(amount, int) and
+                           not isinstance(amount, bool) else None,
+                           customer_email=email if isinstance(email, str) else None)
 
     # -- plumbing ------------------------------------------------------------------
     def _send(self, method: str, path: str, **kwargs) -> requests.Response:
@@ -89,14 +93,22 @@ class JunglePayGateway:
         log.info("junglepay %s %s -> %s", method, path, response.status_code)
         return response
 
-    def _json(self, response: requests.Response) -> dict[str, Any]:
+    def _json(self, response: requests.Response, hide: str | None = None) -> dict[str, Any]:
         status = response.status_code
         if status in (401, 403):
             log.error("junglepay refused our credentials (%s): check the secret key", status)
             raise ServiceUnavailable("the payment gateway is misconfigured")
+        if status in (400, 422):
+            # Its validation refused what we sent: the same request would be refused
+            # again, so this is no "retry later".
+            reason = _reason(response)
+            if hide:  # should it quote the card token back, it goes no further
+                reason = reason.replace(hide, "[card]")
+            log.error("junglepay rejected our request with %s: %s", status, reason)
+            raise GatewayRejected(f"the payment gateway rejected the request: {reason}")
         if not 200 <= status < 300:
             if 400 <= status < 500:
-                log.error("junglepay rejected our request with %s", status)
+                log.error("junglepay refused our request with %s", status)
             raise ServiceUnavailable("the payment gateway failed")
         try:
             data = response.json()
@@ -114,6 +126,23 @@ class JunglePayGateway:
             log.error("junglepay answered without a transaction id")
             raise ServiceUnavailable("the payment gateway gave an unreadable answer")
         return str(value)
+
+
+def _reason(response: requests.Response, limit: int = 300) -> str:
+    """JunglePay's explanation (`message`, `errors`), as printable text, bounded. It
+    answers about our request body, which holds no secret (the key is in a header)."""
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    parts = []
+    if isinstance(data, dict):
+        parts.append(data.get("message"))
+        errors = data.get("errors")
+        parts.extend(errors if isinstance(errors, list) else [errors])
+    text = "; ".join(str(p) for p in parts if isinstance(p, (str, int)) and p != "")
+    text = "".join(c if c.isprintable() else " " for c in text)[:limit].strip()
+    return text or f"HTTP {response.status_code}"
 
 
 def _opt(value: Any) -> str | None:

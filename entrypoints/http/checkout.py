@@ -5,6 +5,7 @@ from __future__ import annotations
 import falcon
 
 from domain import checkout_service
+from domain.customer import CUSTOMER_FIELDS
 from domain.errors import GatewayTimeout
 from entrypoints.http import payments_admin, webhooks
 from entrypoints.http.auth import current_user
@@ -16,21 +17,14 @@ from entrypoints.http.json_io import read_json
 from entrypoints.http.openapi import body_schema
 from entrypoints.http.routes import Operation, Param, Route
 
-CUSTOMER_SCHEMA = {
-    "type": "object", "additionalProperties": False,
-    "required": ["name", "email", "document", "phone"],
-    "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 120},
-        "email": {"type": "string", "format": "email", "maxLength": 254},
-        "document": {"type": "string", "maxLength": 20,
-                     "description": "CPF, with or without punctuation"},
-        "phone": {"type": "string", "maxLength": 30,
-                  "description": "area code and number (10 or 11 digits), +55 optional"},
-    },
-}
+# Both derived from the domain's field specs, so the document and the checks agree.
+CUSTOMER_SCHEMA = body_schema(CUSTOMER_FIELDS)
 _REQUEST = body_schema(checkout_service.CHECKOUT_FIELDS)
-CHECKOUT_REQUEST_SCHEMA = {**_REQUEST, "properties": {**_REQUEST["properties"],
-                                                      "customer": CUSTOMER_SCHEMA}}
+CHECKOUT_REQUEST_SCHEMA = {**_REQUEST, "properties": {
+    **_REQUEST["properties"], "customer": CUSTOMER_SCHEMA,
+    # Accepted so clients of the original keep working, and ignored: the server prices.
+    **{name: {"description": "accepted and ignored: the server computes the total"}
+       for name in checkout_service.CLIENT_TOTALS}}}
 
 
 class CheckoutsResource:
@@ -69,7 +63,7 @@ def _public_routes(deps) -> list[Route]:
             Operation("POST", "Buy a plan (with order bumps): PIX code, card outcome or "
                       "external checkout link; the total is computed by the server",
                       tags=tags, request=CHECKOUT_REQUEST_SCHEMA,
-                      responses={201: CHECKOUT_CREATED_SCHEMA, 402: None,
+                      responses={201: CHECKOUT_CREATED_SCHEMA, 402: None, 502: None,
                                  503: CHECKOUT_PENDING_ERROR_SCHEMA,
                                  504: CHECKOUT_PENDING_ERROR_SCHEMA}),)),
         Route("/api/checkouts/{id:id}", CheckoutResource(deps), (

@@ -18,6 +18,7 @@ STATUS_OF: list[tuple[type, str]] = [
     (errors.Unauthenticated, falcon.HTTP_401),
     (errors.Forbidden, falcon.HTTP_403),
     (errors.PaymentRefused, falcon.HTTP_402),
+    (errors.GatewayRejected, falcon.HTTP_502),
     (errors.GatewayTimeout, falcon.HTTP_504),
     (errors.ServiceUnavailable, falcon.HTTP_503),
 ]

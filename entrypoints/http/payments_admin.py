@@ -25,10 +25,10 @@ GATEWAY_SCHEMA = {
                    "postback_url": _NSTR, "generated_postback_url": {"type": "string"},
                    "is_active": {"type": "boolean"}},
 }
-GATEWAY_LIST_SCHEMA = page_schema(GATEWAY_SCHEMA)
+_GATEWAY_PAGE = page_schema(GATEWAY_SCHEMA)
 GATEWAY_LIST_SCHEMA = {
-    **GATEWAY_LIST_SCHEMA, "required": GATEWAY_LIST_SCHEMA["required"] + ["charging_gateway"],
-    "properties": {**GATEWAY_LIST_SCHEMA["properties"], "charging_gateway": nullable(
+    **_GATEWAY_PAGE, "required": _GATEWAY_PAGE["required"] + ["charging_gateway"],
+    "properties": {**_GATEWAY_PAGE["properties"], "charging_gateway": nullable(
         {"type": "string", "description": "the gateway new checkouts are charged through "
                                           "(null: none configured)"})},
 }

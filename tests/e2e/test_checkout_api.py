@@ -2,10 +2,12 @@
 default): pricing, validation, polling, paying, the account and the paywall."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
+from domain.catalog import OrderBump
 from tests.e2e.test_platform import assert_error
 from tests.support.payments import (add_catalogue, add_premium_post, checkout_body,
                                     configure_junglepay, content_urls, customer, login, poll,
@@ -185,3 +187,47 @@ def test_set_password_refuses_bad_tokens_and_weak_passwords(client, deps, actors
                      "invalid", field)
     assert client.simulate_post("/api/auth/set-password", json={
         "token": token, "password": "long-enough-1"}).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["name", "email", "document", "phone"])
+@pytest.mark.parametrize("bad", ["\ud800", "\udc00", "\x00"], ids=["high", "low", "nul"])
+def test_unstorable_customer_text_is_a_400_naming_the_field(client, deps, catalogue,
+                                                            field, bad):
+    plan, _ = catalogue
+    # Escaped in the JSON text ("\\ud800"), as a client would send it.
+    valid = customer()[field]
+    body = json.dumps(checkout_body(plan.id, customer=customer(**{field: valid[:1] + bad +
+                                                                    valid[1:]})))
+    result = client.simulate_post("/api/checkouts", body=body,
+                                  headers={"Content-Type": "application/json"})
+    assert_error(result, 400, "invalid", f"customer.{field}")
+    with deps.uow() as uow:
+        assert uow.checkouts.count() == 0
+
+
+def test_paying_a_checkout_never_hands_over_an_account_another_checkout_created(
+        client, deps, actors, clock, catalogue):
+    plan, _ = catalogue
+    admin = actors.admin()
+    attacker = start(client, checkout_body(plan.id, customer=customer(email="vic@example.com")))
+    clock.advance(minutes=1)
+    victim = start(client, checkout_body(plan.id, customer=customer(email="vic@example.com")))
+    for created in (victim, attacker):   # the victim pays first: their payment creates it
+        paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
+                                    headers=admin)
+        assert paid.json["status"] == "processed"
+    assert poll(client, victim).json["set_password"] is not None
+    assert poll(client, attacker).json["set_password"] is None
+    assert len(subscriptions_of(deps, "vic@example.com")) == 2
+
+
+def test_a_free_checkout_is_refused_and_a_free_bump_is_not_charged(client, deps):
+    free, _ = add_catalogue(deps, price=0)
+    assert_error(client.simulate_post("/api/checkouts", json=checkout_body(free.id)), 400,
+                 "invalid", "plan_id")
+    plan, _ = add_catalogue(deps)
+    with deps.uow() as uow:
+        gift = uow.order_bumps.add(OrderBump(id=None, name="Gift", price=0))
+        uow.commit()
+    created = start(client, checkout_body(plan.id, bumps=[gift.id]))
+    assert created["total_amount"] == plan.price and created["order_bump_ids"] == [gift.id]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from domain.checkout_service import CLIENT_TOTALS
+from domain.customer import CUSTOMER_FIELDS
+from entrypoints.http.openapi import body_schema
 from tests.support.openapi_check import assert_documented
 from tests.support.payments import (add_catalogue, checkout_body, poll, postback_token,
                                     start)
@@ -66,3 +69,18 @@ def test_payment_routes_answer_as_documented(client, deps, actors):
     check(pay, "POST", client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
                                             headers=admin), 409)
     assert len(seen) == 30
+
+
+@pytest.mark.parametrize("backend", ["memory"], indirect=True)
+def test_the_checkout_request_is_documented_from_the_domains_fields(client):
+    spec = client.simulate_get("/openapi.json").json
+    operation = spec["paths"]["/api/checkouts"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["customer"] == body_schema(CUSTOMER_FIELDS)
+    # A total a client sends is accepted and ignored: documented, so schema and server agree.
+    for name in CLIENT_TOTALS:
+        assert "ignored" in schema["properties"][name]["description"]
+    assert {"502", "503", "504"} <= set(operation["responses"])
+    webhook = spec["paths"]["/api/webhooks/junglepay"]["post"]["responses"]["200"]
+    outcomes = webhook["content"]["application/json"]["schema"]["properties"]["status"]["enum"]
+    assert "unmatched" in outcomes

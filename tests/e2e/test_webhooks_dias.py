@@ -91,3 +91,11 @@ def test_dias_cannot_settle_a_checkout_of_another_gateway(client, deps, actors):
     token = postback_token(client, actors.admin(), "dias")
     assert notify(client, token, externalRef=ref, status="PAID").json["status"] == "ignored"
     assert poll(client, created).json["status"] == "pending"
+
+
+def test_a_late_pending_leaves_the_paid_status_shown_to_the_buyer(bought):
+    client, created, ref, token = bought
+    assert notify(client, token, externalRef=ref, status="PAID").json["status"] == "processed"
+    assert notify(client, token, externalRef=ref, status="PENDING").json["status"] == "unchanged"
+    view = poll(client, created).json
+    assert (view["status"], view["payment"]["status"]) == ("paid", "paid")

@@ -9,6 +9,7 @@ from datetime import timedelta
 import attrs
 import pytest
 
+from domain.catalog import OrderBump
 from tests.e2e.test_platform import assert_error
 from tests.support.junglepay_server import REFUSED_CARD
 from tests.support.openapi_check import assert_documented
@@ -103,7 +104,7 @@ def test_paid_claimed_for_an_unpaid_transaction_changes_nothing(shop, deps, jung
     assert poll(client, created).json["status"] == "paid"
 
 
-def test_a_postback_for_a_transaction_we_do_not_know_is_ignored(shop, deps):
+def test_a_postback_for_a_transaction_junglepay_does_not_know_is_ignored(shop, deps):
     client, admin, _ = shop
     token = postback_token(client, admin, "junglepay")
     for body in ({"type": "transaction", "data": {"id": "999999", "status": "paid"}}, {}, None):
@@ -220,13 +221,24 @@ def test_the_sandbox_is_refused_in_production(shop, deps):
                                       headers=admin), 409, "conflict")
 
 
-def test_an_administrators_postback_url_overrides_ours(shop, junglepay):
+def test_an_administrators_postback_url_overrides_ours(shop, deps, junglepay):
     client, admin, plan = shop
-    override = "https://hooks.example/jp?token=abc"
-    client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
-                        json={"postback_url": override})
-    start(client, checkout_body(plan.id))
-    assert junglepay.received[-1]["postbackUrl"] == override
+    override = f"https://hooks.example/jp?token={postback_token(client, admin, 'junglepay')}"
+    result = client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
+                                 json={"postback_url": override})
+    assert result.status_code == 200 and result.json["postback_url"] == override
+    created = start(client, checkout_body(plan.id))
+    assert junglepay.received[-1]["postbackUrl"] == f"{override}&checkout={created['id']}"
+
+
+@pytest.mark.parametrize("override", ["https://hooks.example/jp",
+                                      "https://hooks.example/jp?token=abc",
+                                      "https://hooks.example/jp?tok=x&token="])
+def test_a_postback_url_override_must_keep_our_token(shop, override):
+    client, admin, _ = shop
+    result = client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
+                                 json={"postback_url": override})
+    assert_error(result, 400, "invalid", "postback_url")
 
 
 def test_a_checkout_copied_from_the_original_is_settled_through_its_old_path(shop, deps,
@@ -244,3 +256,27 @@ def test_a_checkout_copied_from_the_original_is_settled_through_its_old_path(sho
     assert junglepay.postback(tx, url=old_path) == 200
     assert poll(client, created).json["status"] == "paid"
     assert len(subscriptions_of(deps, "ana@example.com")) == 1
+
+
+def test_a_charge_junglepay_rejects_is_a_502_that_asks_for_no_retry(shop, deps, junglepay):
+    client, _, plan = shop
+    junglepay.mode = "reject"
+    result = client.simulate_post("/api/checkouts", json=checkout_body(plan.id))
+    assert_error(result, 502, "gateway_rejected")
+    assert "customer.document is not accepted" in result.json["error"]["message"]
+    assert "Retry-After" not in result.headers
+    assert_documented(client, "/api/checkouts", "POST", result)
+    with deps.uow() as uow:
+        assert [c.status for c in uow.checkouts.find().items] == ["failed"]
+
+
+def test_a_free_order_bump_is_left_out_of_the_charge(shop, deps, junglepay):
+    client, _, plan = shop
+    with deps.uow() as uow:
+        gift = uow.order_bumps.add(OrderBump(id=None, name="Gift", price=0))
+        uow.commit()
+    created = start(client, checkout_body(plan.id, bumps=[gift.id]))
+    assert created["total_amount"] == plan.price and created["order_bump_ids"] == [gift.id]
+    sent = junglepay.received[-1]
+    assert sent["amount"] == plan.price
+    assert [i["title"] for i in sent["items"]] == [plan.name]

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.payments.junglepay import JunglePayGateway
 from domain.customer import parse_customer
-from domain.errors import GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
 from domain.payments import ChargeItem, ChargeRequest
 from tests.support.junglepay_server import REFUSED_CARD
 from tests.support.payments import JUNGLEPAY_SECRET, customer, junglepay  # noqa: F401
@@ -62,6 +62,7 @@ def test_a_transaction_is_read_back(junglepay):
     junglepay.set_status(charge.external_id, "paid")
     tx = jp.get_transaction(charge.external_id)
     assert (tx.external_id, tx.status, tx.amount) == (charge.external_id, "paid", 3980)
+    assert tx.customer_email == "ana@example.com"
     assert jp.get_transaction("424242") is None
 
 
@@ -113,3 +114,17 @@ def test_neither_the_secret_key_nor_the_card_reaches_a_log(junglepay, caplog):
     text = caplog.text + repr(jp) + repr(request("credit_card"))
     assert JUNGLEPAY_SECRET not in text and CARD_HASH not in text
     assert "52998224725" not in caplog.text
+
+
+def test_a_request_junglepay_rejects_is_gateway_rejected_with_its_message(junglepay):
+    jp = gateway(junglepay)
+    with pytest.raises(GatewayRejected) as caught:   # 400: its validation of our body
+        jp.create_charge(request(items=(ChargeItem("Mensal", 3980), ChargeItem("Gift", 0))))
+    assert "items" in caught.value.message
+    assert not isinstance(caught.value, ServiceUnavailable)   # nothing to retry
+    junglepay.mode = "reject"                                  # 422
+    with pytest.raises(GatewayRejected) as caught:
+        jp.create_charge(request("credit_card"))
+    assert "customer.document is not accepted" in caught.value.message
+    assert caught.value.code == "gateway_rejected"
+    assert JUNGLEPAY_SECRET not in caught.value.message and CARD_HASH not in caught.value.message

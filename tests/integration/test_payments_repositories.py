@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from domain.accounts import User
 from domain.catalog import Plan
 from domain.checkout import Checkout
-from domain.payments import PaymentNotification
+from domain.payments import PaymentGatewayConfig, PaymentNotification
 from domain.subscriptions import Subscription
 
 T0 = datetime(2026, 3, 1, 10)
@@ -30,17 +30,78 @@ def test_a_notification_is_recorded_once(backend):
     assert rows[0].received_at == T0 and rows[0].outcome == "paid"
 
 
-def test_checkouts_are_found_and_locked_by_gateway_transaction(backend):
+def test_checkouts_are_found_by_gateway_transaction_of_their_provider(backend):
     with backend.uow() as uow:
         plan = uow.plans.add(Plan(id=None, name="P", price=100, duration=30))
-        first = uow.checkouts.add(Checkout(id=None, plan_id=plan.id, total_amount=100,
-                                           external_id="tx9", payment_data={"provider": "x"}))
-        uow.checkouts.add(Checkout(id=None, plan_id=plan.id, total_amount=100, external_id="tx9"))
+        dias, legacy, jungle, sandbox = (uow.checkouts.add(Checkout(
+            id=None, plan_id=plan.id, total_amount=100, external_id="tx9",
+            payment_data=data)) for data in ({"provider": "dias"}, None,
+                                             {"provider": "junglepay"}, {"provider": "sandbox"}))
+        uow.checkouts.add(Checkout(id=None, plan_id=plan.id, total_amount=100,
+                                   external_id="tx8", payment_data={"provider": "dias"}))
         uow.commit()
     with backend.uow() as uow:
-        assert uow.checkouts.get_for_update_by_external_id("tx9") == first
-        assert uow.checkouts.get_for_update_by_external_id("nope") is None
-        assert uow.checkouts.get_for_update(first.id).payment_data == {"provider": "x"}
+        for find in (uow.checkouts.get_by_external_id,
+                     uow.checkouts.get_for_update_by_external_id):
+            # Rows copied from the original carry no provider: JunglePay's.
+            assert find("tx9", "junglepay") == legacy
+            assert find("tx9", "dias") == dias and find("tx9", "sandbox") == sandbox
+            assert find("nope", "junglepay") is None and find("tx8", "junglepay") is None
+        assert uow.checkouts.get_for_update(jungle.id) == jungle
+
+
+def lock_is_held(backend, sql: str) -> bool:
+    """Whether another connection finds the row(s) of `sql` locked right now."""
+    if backend.name == "postgres":
+        import psycopg2
+        from psycopg2 import errors
+        conn = psycopg2.connect(backend.url)
+        try:
+            conn.cursor().execute(sql + " FOR UPDATE NOWAIT")
+            return False
+        except errors.LockNotAvailable:
+            return True
+        finally:
+            conn.close()
+    import sqlite3
+    from adapters.pony.database import sqlite_path
+    conn = sqlite3.connect(sqlite_path(backend.url), timeout=0, isolation_level=None)
+    try:  # SQLite locks the whole database for writing
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        conn.close()
+
+
+def test_the_for_update_reads_lock_until_the_unit_of_work_ends(pony_backend):
+    backend = pony_backend
+    with backend.uow() as uow:
+        plan = uow.plans.add(Plan(id=None, name="P", price=100, duration=30))
+        checkout = uow.checkouts.add(Checkout(id=None, plan_id=plan.id, total_amount=100,
+                                              external_id="tx7",
+                                              payment_data={"provider": "junglepay"}))
+        user = uow.users.add(User(id=None, email="l@example.com", password="h"))
+        uow.payment_gateways.add(PaymentGatewayConfig(id=None, name="dias"))
+        uow.commit()
+    locks = [
+        (lambda uow: uow.checkouts.get_for_update(checkout.id), "checkouts", checkout.id),
+        (lambda uow: uow.checkouts.get_for_update_by_external_id("tx7", "junglepay"),
+         "checkouts", checkout.id),
+        (lambda uow: uow.users.get_for_update(user.id), "users", user.id),
+        (lambda uow: uow.users.get_for_update_by_email("l@example.com"), "users", user.id),
+        (lambda uow: uow.payment_gateways.lock_settings(["dias", "junglepay"]),
+         "payment_gateways", 1),
+    ]
+    for lock, table, pk in locks:
+        sql = f"SELECT id FROM {table} WHERE id = {pk}"
+        assert not lock_is_held(backend, sql)
+        with backend.uow() as uow:
+            assert lock(uow)
+            assert lock_is_held(backend, sql), table
+        assert not lock_is_held(backend, sql)
 
 
 def test_ended_lists_active_subscriptions_past_their_end(backend):

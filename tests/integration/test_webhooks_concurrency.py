@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from falcon.testing import TestClient
@@ -44,7 +45,9 @@ def test_concurrent_duplicates_activate_once(pg_deps, junglepay, clock):
         tx = uow.checkouts.get(created["id"]).external_id
     junglepay.set_status(tx, "paid")
     url = junglepay.transactions[tx]["postbackUrl"]
-    token = url.split("token=")[1]
+    query = parse_qs(urlsplit(url).query)
+    assert query["checkout"] == [str(created["id"])]
+    token = query["token"][0]
     body = junglepay.postback_body(tx)
 
     barrier = threading.Barrier(DELIVERIES)

@@ -4,8 +4,9 @@
   field by field (400 otherwise); card hash REFUSED_CARD -> 402.
 - GET /v1/transactions/{id}: reads a transaction back (404 when unknown).
 - Knobs: `set_status(id, status)`, `mode` ("ok", "down" -> 500, "slow" -> answers after
-  `delay` seconds), and `postback(id)` POSTs the postback to the transaction's
-  postbackUrl, as JunglePay does.
+  `delay` seconds, "reject" -> 422 to a create, as JunglePay's own validation answers),
+  `wait_for_transactions(n)` (a slow create finishes after its caller gave up), and
+  `postback(id)` POSTs the postback to the transaction's postbackUrl, as JunglePay does.
 """
 from __future__ import annotations
 
@@ -95,6 +96,16 @@ class JunglePayServer:
         with self.lock:
             self.transactions[str(tx_id)]["status"] = status
 
+    def wait_for_transactions(self, count: int, timeout: float = 10.0) -> list[str]:
+        """The ids of the transactions, once there are `count` of them (bounded wait)."""
+        deadline = threading.Event()
+        for _ in range(int(timeout / 0.02)):
+            if len(self.transactions) >= count:
+                break
+            deadline.wait(0.02)
+        assert len(self.transactions) >= count, "JunglePay created no transaction"
+        return list(self.transactions)
+
     def postback_body(self, tx_id: str, status: str | None = None) -> dict:
         tx = self.transactions[str(tx_id)]
         return {"type": "transaction",
@@ -117,6 +128,9 @@ class JunglePayServer:
     # -- the API -------------------------------------------------------------------
     def _create(self, body: dict) -> tuple[int, dict]:
         self.received.append(body)
+        if self.mode == "reject":
+            return 422, {"message": "customer.document is not accepted",
+                         "errors": ["customer"]}
         problems = body_problems(body)
         if problems:
             return 400, {"message": "invalid request", "errors": problems}
@@ -145,11 +159,14 @@ class JunglePayServer:
 
             def _reply(self, status: int, body: dict) -> None:
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # a "slow" answer: the caller stopped waiting, as tested
 
             def _gate(self) -> bool:
                 if server.mode == "slow":

@@ -45,3 +45,28 @@ def test_unknown_fields_and_non_objects_are_refused():
     with pytest.raises(ValidationError) as caught:
         parse_customer("ana")
     assert caught.value.field == "customer"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("document", "٥٢٩٩٨٢٢٤٧٢٥"),            # Arabic-Indic digits
+    ("document", "５２９９８２２４７２５"),   # full-width digits
+    ("document", "529.982.247-25٥"),        # one foreign digit among ASCII ones
+    ("document", "٥٢٩٩٨٢٢٤٧25"),            # foreign digits, ASCII check digits
+    ("phone", "١١٩٨٧٦٥٤٣٢١"),
+    ("phone", "(11) 98765-432١"),
+    ("phone", "(11) ９８７６５-４３２１"),
+])
+def test_only_ascii_digits_count_as_digits(field, value):
+    with pytest.raises(ValidationError) as caught:
+        parse_customer(customer(**{field: value}))
+    assert caught.value.field == f"customer.{field}"
+
+
+@given(st.text(alphabet=st.characters(categories=["Nd"]), min_size=10, max_size=13))
+def test_stored_digits_are_always_ascii(digits):
+    for field in ("document", "phone"):
+        try:
+            parsed = parse_customer(customer(**{field: digits}))
+        except ValidationError:
+            continue
+        assert getattr(parsed, field).isascii() and getattr(parsed, field).isdigit()

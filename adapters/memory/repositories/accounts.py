@@ -8,6 +8,13 @@ class MemoryUserRepository(MemoryRepository):
     def get_by_email(self, email: str):
         return self.first({"email": email})
 
+    # The memory store runs one transaction at a time: reading is locking.
+    def get_for_update(self, pk: int):
+        return self.get(pk)
+
+    def get_for_update_by_email(self, email: str):
+        return self.get_by_email(email)
+
 
 class MemoryPostRepository(MemoryRepository):
     def delete_by_creator(self, model_id: int) -> int:

@@ -3,14 +3,26 @@ from __future__ import annotations
 
 from adapters.memory.repository import MemoryRepository
 
+LEGACY_PROVIDER = "junglepay"  # rows copied from the original carry no provider
+
 
 class MemoryCheckoutRepository(MemoryRepository):
     # The memory store runs one transaction at a time: reading is locking.
     def get_for_update(self, pk: int):
         return self.get(pk)
 
-    def get_for_update_by_external_id(self, external_id: str):
-        return self.first({"external_id": external_id}, order_by=["id"])
+    def get_by_external_id(self, external_id: str, provider: str):
+        for checkout in self._select({"external_id": external_id}, ["id"]):
+            found = (checkout.payment_data or {}).get("provider")
+            if found == provider or (found is None and provider == LEGACY_PROVIDER):
+                return checkout
+        return None
+
+    def get_for_update_by_external_id(self, external_id: str, provider: str):
+        return self.get_by_external_id(external_id, provider)
+
+    def pending_for_update(self):
+        return list(self._select({"status": "pending"}, ["id"]))
 
 
 class MemorySubscriptionRepository(MemoryRepository):
@@ -27,8 +39,17 @@ class MemoryPaymentNotificationRepository(MemoryRepository):
         return True
 
 
+class MemoryPaymentGatewayRepository(MemoryRepository):
+    def lock_settings(self, names):
+        for name in names:
+            if self.first({"name": name}) is None:
+                self.add(self.entity_cls(id=None, name=name))
+        return list(self._select({}, ["id"]))
+
+
 REPOSITORIES: dict[str, type] = {
     "checkouts": MemoryCheckoutRepository,
     "subscriptions": MemorySubscriptionRepository,
     "payment_notifications": MemoryPaymentNotificationRepository,
+    "payment_gateways": MemoryPaymentGatewayRepository,
 }

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from adapters.pony.repository import PonyRepository
 
+LEGACY_PROVIDER = "junglepay"  # rows copied from the original carry no provider
+
 
 class PonyCheckoutRepository(PonyRepository):
     def get_for_update(self, pk: int):
@@ -10,10 +12,29 @@ class PonyCheckoutRepository(PonyRepository):
         row = self.E.get_for_update(id=pk)
         return self.to_domain(row) if row is not None else None
 
-    def get_for_update_by_external_id(self, external_id: str):
-        row = self.E.select("lambda c: c.external_id == ext", {"ext": external_id}) \
-            .order_by(self.E.id).for_update().first()
+    def _by_external_id(self, external_id: str, provider: str):
+        # Served by the external_id index; the provider narrows the few rows it finds.
+        if provider == LEGACY_PROVIDER:
+            where = ("lambda c: c.external_id == ext and (c.payment_data is None or "
+                     "c.payment_data['provider'] is None or c.payment_data['provider'] == p)")
+        else:
+            where = "lambda c: c.external_id == ext and c.payment_data['provider'] == p"
+        return self.E.select(where, {"ext": external_id, "p": provider}).order_by(self.E.id)
+
+    def get_by_external_id(self, external_id: str, provider: str):
+        row = self._by_external_id(external_id, provider).first()
         return self.to_domain(row) if row is not None else None
+
+    def get_for_update_by_external_id(self, external_id: str, provider: str):
+        row = self._by_external_id(external_id, provider).for_update().first()
+        return self.to_domain(row) if row is not None else None
+
+    def pending_for_update(self):
+        # Served by the (status, created_at) index. SKIP LOCKED: a checkout a payment
+        # notification holds is being settled; the next run sees it if it is still due.
+        rows = self.E.select(status="pending").order_by(self.E.id) \
+            .for_update(skip_locked=True)
+        return [self.to_domain(r) for r in rows]
 
 
 class PonySubscriptionRepository(PonyRepository):
@@ -41,8 +62,21 @@ class PonyPaymentNotificationRepository(PonyRepository):
         return cursor.rowcount == 1
 
 
+class PonyPaymentGatewayRepository(PonyRepository):
+    def lock_settings(self, names):
+        # Missing rows are created first, always in the same order, with ON CONFLICT DO
+        # NOTHING: a concurrent first setting waits for the other's commit instead of
+        # colliding with it on the unique indexes (a deadlock on PostgreSQL). Then
+        # every row is locked, so the one-active-row rule is checked one change at a time.
+        for name in names:
+            self.db.execute(f"INSERT INTO {self.table} (name, is_active) VALUES ($name, FALSE) "
+                            "ON CONFLICT (name) DO NOTHING", {"name": name})
+        return [self.to_domain(r) for r in self.E.select().order_by(self.E.id).for_update()]
+
+
 REPOSITORIES: dict[str, type] = {
     "checkouts": PonyCheckoutRepository,
     "subscriptions": PonySubscriptionRepository,
     "payment_notifications": PonyPaymentNotificationRepository,
+    "payment_gateways": PonyPaymentGatewayRepository,
 }
