@@ -87,21 +87,23 @@ def create_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock,
     return created
 
 
-def get_item(res: Resource, uow_factory: UnitOfWorkFactory, pk: Any) -> Any:
-    with uow_factory() as uow:
-        entity = getattr(uow, res.repo).get(pk)
+def _existing(res: Resource, uow: UnitOfWork, pk: Any) -> Any:
+    entity = getattr(uow, res.repo).get(pk)
     if entity is None:
         raise NotFound(f"{res.name} {pk} not found")
     return entity
+
+
+def get_item(res: Resource, uow_factory: UnitOfWorkFactory, pk: Any) -> Any:
+    with uow_factory() as uow:
+        return _existing(res, uow, pk)
 
 
 def update_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock, pk: Any,
                 data: Any) -> Any:
     changes = parse_fields(res.fields, data, partial=True)
     with uow_factory() as uow:
-        current = getattr(uow, res.repo).get(pk)
-        if current is None:
-            raise NotFound(f"{res.name} {pk} not found")
+        current = _existing(res, uow, pk)
         changes = _stamp(res, changes, clock.now(), creating=False)
         updated = _write(res, uow, attrs.evolve(current, **changes), creating=False)
         uow.commit()
@@ -110,9 +112,7 @@ def update_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock, pk:
 
 def delete_item(res: Resource, uow_factory: UnitOfWorkFactory, pk: Any) -> None:
     with uow_factory() as uow:
-        current = getattr(uow, res.repo).get(pk)
-        if current is None:
-            raise NotFound(f"{res.name} {pk} not found")
+        current = _existing(res, uow, pk)
         if res.before_delete is not None:
             res.before_delete(uow, current)
         try:
