@@ -2,12 +2,82 @@
 
 gthread workers: each worker process runs `threads` threads, so a slow client holds
 one thread, not a whole process; `timeout` kills a worker stuck longer than that, and
-`keepalive` bounds idle connections. Put a buffering reverse proxy (nginx) in front in
-production so slow uploads and downloads never reach the workers at all.
+`keepalive` bounds idle connections. A client that sends its request head slowly
+(slowloris) would hold a thread for as long as it likes, so the worker below gives each
+request HEAD_TIMEOUT seconds to send its head. Put a buffering reverse proxy (nginx) in
+front in production so slow uploads and downloads never reach the workers at all.
 """
 from __future__ import annotations
 
+import socket
+import time
+
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
+
+# Seconds a connection may take to send a whole request head (request line + headers).
+HEAD_TIMEOUT = 10.0
+
+
+class HeadTimeoutThreadWorker(ThreadWorker):
+    """gunicorn's gthread worker, except that a connection gets `head_timeout` seconds,
+    from the moment it is queued for a thread, to deliver its request head. Measured with
+    gunicorn 27: eight connections sending partial headers held all four threads of a
+    worker, and a normal request waited as long as they did (over 20 s).
+
+    The main loop (which wakes at least once a second) shuts a late connection down,
+    which ends its thread's blocked read. The deadline counts from queueing, so slow
+    connections queued behind slow ones are dropped together rather than one batch of
+    threads after another; a queued connection whose whole head is already buffered
+    (a normal client waiting for a thread) is kept and served."""
+
+    head_timeout = HEAD_TIMEOUT
+    grace = 1.0   # a thread always gets this long with a connection it just took
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._deadlines: dict = {}   # connection -> deadline, until its head is in
+        self._in_thread: set = set()
+
+    def enqueue_req(self, conn):
+        self._deadlines[conn] = time.monotonic() + self.head_timeout
+        super().enqueue_req(conn)
+
+    def handle(self, conn):
+        self._deadlines[conn] = max(self._deadlines.get(conn, 0.0), time.monotonic() + self.grace)
+        self._in_thread.add(conn)
+        try:
+            return super().handle(conn)
+        finally:
+            self._in_thread.discard(conn)
+            self._deadlines.pop(conn, None)
+
+    def handle_request(self, req, conn):
+        self._deadlines.pop(conn, None)   # the head is in: the app may take its time
+        return super().handle_request(req, conn)
+
+    def murder_pending(self):
+        super().murder_pending()
+        now = time.monotonic()
+        for conn, deadline in list(self._deadlines.items()):
+            if deadline >= now or self._deadlines.get(conn) != deadline:
+                continue
+            if conn not in self._in_thread and _head_buffered(conn.sock):
+                continue
+            self._deadlines.pop(conn, None)
+            try:
+                conn.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by its thread
+
+
+def _head_buffered(sock) -> bool:
+    """Whether a whole request head (or the end of the stream) waits unread on `sock`."""
+    try:
+        data = sock.recv(65536, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except OSError:  # nothing buffered (EAGAIN), or a broken socket
+        return False
+    return not data or b"\r\n\r\n" in data
 
 
 class _Gunicorn(BaseApplication):
@@ -28,7 +98,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": HeadTimeoutThreadWorker,
         "threads": threads,
         "timeout": 30,
         "graceful_timeout": 10,
@@ -42,5 +112,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
     }
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
+          head_timeout: float = HEAD_TIMEOUT) -> None:
+    HeadTimeoutThreadWorker.head_timeout = head_timeout  # inherited by the forked workers
     _Gunicorn(gunicorn_options(host, port, workers, threads)).run()

@@ -3,6 +3,7 @@ whatever the use case did not commit, so the use case decides."""
 from __future__ import annotations
 
 from pony.orm import commit, db_session, rollback
+from pony.orm.core import UnexpectedError
 from pony.orm.dbapiprovider import InterfaceError, OperationalError
 
 from adapters.pony.database import PonyDatabase
@@ -19,6 +20,14 @@ def build_repositories(pdb: PonyDatabase) -> dict[str, PonyRepository]:
         cls = repositories.REPOSITORIES.get(attr, PonyRepository)
         built[attr] = cls(pdb, attr, table, entity_cls, pk)
     return built
+
+
+def _unreachable(exc: BaseException | None) -> bool:
+    """Whether `exc` means the database cannot be reached. Pony wraps the driver's error
+    met while flushing a write in an UnexpectedError."""
+    if isinstance(exc, UnexpectedError):
+        exc = exc.original_exc
+    return isinstance(exc, (OperationalError, InterfaceError))
 
 
 class PonyUnitOfWork:
@@ -43,7 +52,7 @@ class PonyUnitOfWork:
         except (OperationalError, InterfaceError) as failure:
             if exc is None:
                 raise ServiceUnavailable("the database is unavailable") from failure
-        if isinstance(exc, (OperationalError, InterfaceError)):
+        if _unreachable(exc):
             raise ServiceUnavailable("the database is unavailable") from exc
 
     def commit(self) -> None:

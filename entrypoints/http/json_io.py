@@ -40,7 +40,13 @@ def read_json(req: falcon.Request, max_bytes: int, *, required: bool = True) -> 
     length = req.content_length
     if length is not None and length > max_bytes:
         raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes", field="body")
-    raw = req.bounded_stream.read(max_bytes + 1)
+    if length is None and req.env.get("wsgi.input_terminated"):
+        # A chunked body has no Content-Length, and Falcon's bounded_stream reads nothing
+        # without one; a server that ends the input at the body's end (gunicorn does)
+        # lets us read it, still bounded.
+        raw = req.stream.read(max_bytes + 1)
+    else:
+        raw = req.bounded_stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes", field="body")
     if not raw.strip():
