@@ -31,6 +31,11 @@ class AdRepository(Repository[Ad], Protocol):
         the ad, or None when it does not exist or is not servable (nothing recorded).
         `event.placement` None means the ad's own placement."""
 
+    def top_by_ctr(self, limit: int) -> list[Ad]:
+        """In one query: the `limit` ads with the best lifetime CTR (clicks /
+        impressions) among those shown at least once; ties by impressions, then newest
+        id."""
+
 
 class AdEventRepository(Repository[AdEvent], Protocol):
     """Table `impressions` or `clicks`."""

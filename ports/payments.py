@@ -1,7 +1,7 @@
 """Ports of checkout, subscriptions and payment gateways."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, Sequence
 
 from domain.checkout import Checkout
@@ -29,10 +29,22 @@ class CheckoutRepository(Repository[Checkout], Protocol):
         """The pending checkouts, oldest first, locked like `get_for_update`; those
         another transaction holds (being settled right now) are skipped."""
 
+    def paid_by_day(self, since: datetime, until: datetime) -> dict[date, tuple[int, int]]:
+        """Checkouts now paid whose payment (updated_at) falls in [since, until), per
+        UTC day: {day: (how many, sum of total_amount)}, in one query; days without
+        any are absent."""
+
+    def count_by_status(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Checkouts created in [since, until), counted per status in one query."""
+
 
 class SubscriptionRepository(Repository[Subscription], Protocol):
     def ended(self, now: datetime) -> list[Subscription]:
         """Subscriptions still marked active whose end_date is at or before `now`."""
+
+    def count_active_subscribers(self, now: datetime) -> int:
+        """How many distinct users hold a subscription active at `now`
+        (`Subscription.is_active_at`), in one query."""
 
 
 class PaymentNotificationRepository(Repository[PaymentNotification], Protocol):

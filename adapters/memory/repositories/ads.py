@@ -48,6 +48,12 @@ class MemoryAdRepository(MemoryRepository):
         self.record_events(kind, [attrs.evolve(event, placement=event.placement or ad.placement)])
         return self._rows[ad.id]
 
+    def top_by_ctr(self, limit: int) -> list[Ad]:
+        shown = [ad for ad in self._rows.values() if ad.impressions > 0]
+        shown.sort(key=lambda ad: (ad.clicks / ad.impressions, ad.impressions, ad.id),
+                   reverse=True)
+        return shown[:limit]
+
 
 class MemoryAdEventRepository(MemoryRepository):
     def count_by_day(self, ad_id: int, since: datetime, until: datetime) -> dict[date, int]:

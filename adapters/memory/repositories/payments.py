@@ -1,6 +1,8 @@
 """In-memory repositories of checkout, subscriptions and payments."""
 from __future__ import annotations
 
+from collections import Counter
+
 from adapters.memory.repository import MemoryRepository
 
 LEGACY_PROVIDER = "junglepay"  # rows copied from the original carry no provider
@@ -24,11 +26,26 @@ class MemoryCheckoutRepository(MemoryRepository):
     def pending_for_update(self):
         return list(self._select({"status": "pending"}, ["id"]))
 
+    def paid_by_day(self, since, until):
+        days: dict = {}
+        for c in self._select({"status": "paid"}, ["id"]):
+            if c.updated_at is not None and since <= c.updated_at < until:
+                count, cents = days.get(c.updated_at.date(), (0, 0))
+                days[c.updated_at.date()] = (count + 1, cents + c.total_amount)
+        return days
+
+    def count_by_status(self, since, until):
+        return dict(Counter(c.status for c in self._rows.values()
+                            if c.created_at is not None and since <= c.created_at < until))
+
 
 class MemorySubscriptionRepository(MemoryRepository):
     def ended(self, now):
         return [s for s in self._select({"status": "active"}, ["id"])
                 if s.end_date is not None and s.end_date <= now]
+
+    def count_active_subscribers(self, now) -> int:
+        return len({s.user_id for s in self._rows.values() if s.is_active_at(now)})
 
 
 class MemoryPaymentNotificationRepository(MemoryRepository):

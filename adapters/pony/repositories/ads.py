@@ -192,6 +192,13 @@ class PonyAdRepository(_RawSql, PonyRepository):
         columns = {f"{c}s": [getattr(e, c) for e in events] for c in _EVENT_COLUMNS}
         return self._execute(RECORD_MANY_SQL[kind], columns).rowcount
 
+    def top_by_ctr(self, limit: int) -> list[Ad]:
+        rows = self._select(
+            f"SELECT {', '.join(_AD_COLUMNS)} FROM ads WHERE impressions > 0 "
+            "ORDER BY clicks * 1.0 / impressions DESC, impressions DESC, id DESC "
+            "LIMIT $limit", {"limit": limit})
+        return [self._ad(row) for row in rows]
+
 
 class PonyAdEventRepository(_RawSql, PonyRepository):
     def count_by_day(self, ad_id: int, since: datetime, until: datetime) -> dict[date, int]:

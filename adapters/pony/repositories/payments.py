@@ -1,6 +1,9 @@
 """Pony repositories of checkout, subscriptions and payments."""
 from __future__ import annotations
 
+from datetime import date
+
+from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
 
 LEGACY_PROVIDER = "junglepay"  # rows copied from the original carry no provider
@@ -36,6 +39,28 @@ class PonyCheckoutRepository(PonyRepository):
             .for_update(skip_locked=True)
         return [self.to_domain(r) for r in rows]
 
+    def paid_by_day(self, since, until):
+        rows = self.db.select(
+            "SELECT date(updated_at), COUNT(*), SUM(total_amount) FROM checkouts "
+            "WHERE status = 'paid' AND updated_at >= $since AND updated_at < $until "
+            "GROUP BY date(updated_at)", self._window(since, until))
+        # PostgreSQL answers dates (and SUM as a Decimal), SQLite 'YYYY-MM-DD' text.
+        return {_day(day): (count, int(cents)) for day, count, cents in rows}
+
+    def count_by_status(self, since, until):
+        rows = self.db.select(
+            "SELECT status, COUNT(*) FROM checkouts WHERE created_at >= $since "
+            "AND created_at < $until GROUP BY status", self._window(since, until))
+        return dict(rows)
+
+    def _window(self, since, until) -> dict:
+        return {"since": sql_value(since, self.pdb.dialect),
+                "until": sql_value(until, self.pdb.dialect)}
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
 
 class PonySubscriptionRepository(PonyRepository):
     def ended(self, now):
@@ -43,6 +68,15 @@ class PonySubscriptionRepository(PonyRepository):
         rows = self.E.select("lambda s: s.status == 'active' and s.end_date is not None "
                              "and s.end_date <= now", {"now": now}).order_by(self.E.id)
         return [self.to_domain(r) for r in rows]
+
+    def count_active_subscribers(self, now) -> int:
+        # domain.subscriptions.Subscription.is_active_at, in SQL.
+        rows = self.db.select(
+            "SELECT COUNT(DISTINCT user_id) FROM subscriptions WHERE status = 'active' "
+            "AND (start_date IS NULL OR start_date <= $now) "
+            "AND (end_date IS NULL OR end_date > $now)",
+            {"now": sql_value(now, self.pdb.dialect)})
+        return rows[0]
 
 
 class PonyPaymentNotificationRepository(PonyRepository):

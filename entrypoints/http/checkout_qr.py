@@ -1,0 +1,51 @@
+"""GET /api/checkouts/{id}/qr.svg: the PIX QR code of a checkout, drawn on the server
+from its copy-and-paste code (segno), so the page needs no QR library and shows
+exactly the code the gateway issued."""
+from __future__ import annotations
+
+import io
+
+import segno
+
+from domain import checkout_service
+from domain.errors import NotFound
+from entrypoints.http.checkout_views import payment_service
+from entrypoints.http.routes import Operation, Param, Route
+
+SVG = "image/svg+xml"
+
+
+def pix_qr_svg(code: str) -> bytes:
+    """The QR code of `code` as a standalone SVG that scales to its box (viewBox, no
+    fixed size). Error correction M: what banking apps read reliably on screens."""
+    out = io.BytesIO()
+    segno.make(code, error="m", micro=False).save(
+        out, kind="svg", xmldecl=False, scale=1, border=2, omitsize=True,
+        dark="#000", light="#fff", title="QR Code PIX")
+    return out.getvalue()
+
+
+class CheckoutQrResource:
+    def __init__(self, deps):
+        self.svc = payment_service(deps)
+
+    def on_get(self, req, resp, id: int) -> None:
+        # Same access rule as polling the checkout: its buyer, with the access token.
+        view = checkout_service.checkout_status(self.svc, id, req.get_param("access_token"))
+        code = (view.checkout.payment_data or {}).get("qr_code")
+        if not code:
+            raise NotFound(f"checkout {id} has no PIX code")
+        resp.content_type = SVG
+        resp.data = pix_qr_svg(code)
+        resp.cache_control = ("private", "no-store")
+
+
+def routes(deps) -> list[Route]:
+    return [Route("/api/checkouts/{id:id}/qr.svg", CheckoutQrResource(deps), (
+        Operation("GET", "The PIX QR code of a checkout as SVG (buyer, with its access "
+                  "token); 404 when the checkout has no PIX code", tags=("checkout",),
+                  content_type=SVG,
+                  params=(Param("access_token", {"type": "string", "maxLength": 4096},
+                                "the token returned when the checkout was created"),),
+                  responses={200: {"type": "string", "description": "an SVG document"},
+                             401: None, 403: None}),))]

@@ -1,0 +1,79 @@
+"""GET /api/admin/dashboard: the administrators' overview (domain.dashboard)."""
+from __future__ import annotations
+
+from domain.dashboard import Dashboard, ad_ctr, admin_dashboard
+from entrypoints.http.routes import ADMIN, Operation, Route
+
+_COUNT = {"type": "integer", "minimum": 0}
+_CENTS = {"type": "integer", "minimum": 0, "description": "cents (BRL)"}
+_RATE = {"type": "number", "minimum": 0, "maximum": 1}
+_DAY = {"type": "string", "format": "date"}
+TOP_AD_SCHEMA = {
+    "type": "object",
+    "required": ["id", "name", "type", "placement", "status", "impressions", "clicks", "ctr"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                   "type": {"type": "string"}, "placement": {"type": "string"},
+                   "status": {"type": "string"}, "impressions": _COUNT, "clicks": _COUNT,
+                   # Not capped at 1: clicks through /r/ads need no impression.
+                   "ctr": {"type": "number", "minimum": 0,
+                           "description": "lifetime clicks / impressions"}},
+}
+DASHBOARD_SCHEMA = {
+    "type": "object",
+    "required": ["generated_at", "days", "since", "until", "active_subscribers", "revenue",
+                 "paid_checkouts", "series", "conversion", "top_ads"],
+    "properties": {
+        "generated_at": {"type": "string", "format": "date-time"},
+        "days": {"type": "integer", "minimum": 1},
+        "since": {**_DAY, "description": "first UTC day of the window"},
+        "until": {**_DAY, "description": "last UTC day of the window (today)"},
+        "active_subscribers": {**_COUNT, "description": "users with a subscription "
+                                                        "active now"},
+        "revenue": {**_CENTS, "description": "paid checkouts of the window, cents "
+                                             "(refunded ones excluded)"},
+        "paid_checkouts": _COUNT,
+        "series": {"type": "array", "description": "one entry per UTC day, oldest first",
+                   "items": {"type": "object",
+                             "required": ["date", "paid_checkouts", "revenue"],
+                             "properties": {"date": _DAY, "paid_checkouts": _COUNT,
+                                            "revenue": _CENTS}}},
+        "conversion": {
+            "type": "object", "required": ["started", "paid", "rate"],
+            "description": "checkouts started in the window and how many were paid",
+            "properties": {"started": _COUNT, "paid": _COUNT, "rate": _RATE}},
+        "top_ads": {"type": "array", "items": TOP_AD_SCHEMA,
+                    "description": "best lifetime CTR first, among ads shown at least once"},
+    },
+}
+
+
+def dashboard_json(board: Dashboard) -> dict:
+    return {
+        "generated_at": board.generated_at, "days": board.days,
+        "since": board.series[0].day, "until": board.series[-1].day,
+        "active_subscribers": board.active_subscribers, "revenue": board.revenue,
+        "paid_checkouts": board.paid_checkouts,
+        "series": [{"date": d.day, "paid_checkouts": d.paid_checkouts, "revenue": d.revenue}
+                   for d in board.series],
+        "conversion": {"started": board.conversion.started, "paid": board.conversion.paid,
+                       "rate": board.conversion.rate},
+        "top_ads": [{"id": ad.id, "name": ad.name, "type": ad.type,
+                     "placement": ad.placement, "status": ad.status,
+                     "impressions": ad.impressions, "clicks": ad.clicks, "ctr": ad_ctr(ad)}
+                    for ad in board.top_ads],
+    }
+
+
+class DashboardResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp) -> None:
+        resp.media = dashboard_json(admin_dashboard(self.deps.uow, self.deps.clock))
+
+
+def routes(deps) -> list[Route]:
+    return [Route("/api/admin/dashboard", DashboardResource(deps), (
+        Operation("GET", "Active subscribers, revenue and paid checkouts per day for the "
+                  "last 30 UTC days, conversion of started checkouts, top ads by CTR",
+                  ADMIN, tags=("admin: dashboard",), responses={200: DASHBOARD_SCHEMA}),))]

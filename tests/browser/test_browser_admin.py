@@ -1,0 +1,67 @@
+"""The admin pages do what they show: gateway secrets are write-only, prices typed in
+reais are stored in cents, a sync can be run (simulated) from its page."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+
+@pytest.fixture
+def admin_tab(desktop_tab):
+    live = desktop_tab.live
+    session = live.api("POST", "/api/auth/login", json={
+        "email": "admin@creatorflix.test", "password": "admin-password-1"})
+    desktop_tab.log_in_as(session["token"], session["user"])
+    return desktop_tab
+
+
+def test_a_gateway_secret_is_written_and_never_shown(admin_tab):
+    page, live = admin_tab.page, admin_tab.live
+    secret = "sk_live_do_not_show_4242"
+    admin_tab.goto("/admin/gateways")
+    form = page.locator('form[data-gateway="junglepay"]')
+    form.locator('[name="public_key"]').fill("pk_live_visible")
+    form.locator('[name="secret_key"]').fill(secret)
+    form.get_by_role("button", name="Salvar").click()
+    expect(page.locator(".alert-success")).to_contain_text("salvo")
+    admin_tab.settle()
+    form = page.locator('form[data-gateway="junglepay"]')
+    expect(form.locator('[name="secret_key"]')).to_have_value("")
+    expect(form.locator('[name="secret_key"]')).to_have_attribute("placeholder", "•••••••• (definida)")
+    expect(form.locator('[name="public_key"]')).to_have_value("pk_live_visible")
+    assert secret not in page.content()
+    [junglepay] = [g for g in live.admin("GET", "/api/admin/payment-gateways")["data"]
+                   if g["name"] == "junglepay"]
+    assert junglepay["has_secret_key"] and not junglepay["is_active"]
+    admin_tab.shot("admin-gateways-saved-desktop")
+
+
+def test_a_plan_priced_in_reais_is_stored_in_cents(admin_tab):
+    page, live = admin_tab.page, admin_tab.live
+    admin_tab.goto("/admin/planos")
+    page.get_by_role("button", name="Novo plano").click()
+    page.fill('[name="name"]', "Trimestral")
+    page.fill('[name="price"]', "not money")
+    page.fill('[name="duration"]', "90")
+    page.fill('[name="benefits_json"]', "Tudo liberado\nSuporte prioritário")
+    page.get_by_role("button", name="Criar").click()
+    expect(page.locator('[name="price"] ~ .field-error')).to_have_text("Informe um valor como 29,90.")
+    page.fill('[name="price"]', "79,90")
+    page.get_by_role("button", name="Criar").click()
+    expect(page.get_by_role("cell", name="Trimestral")).to_be_visible()
+    [plan] = [p for p in live.api("GET", "/api/plans")["data"] if p["name"] == "Trimestral"]
+    assert (plan["price"], plan["duration"], plan["benefits_json"]) == (
+        7990, 90, ["Tudo liberado", "Suporte prioritário"])
+    live.admin("DELETE", f"/api/admin/plans/{plan['id']}", expect=204)
+
+
+def test_a_simulated_sync_reports_without_writing(admin_tab):
+    page = admin_tab.page
+    admin_tab.goto("/admin/sync")
+    page.get_by_label("Simulação (não grava nada)").check()
+    page.get_by_role("button", name="Sincronizar agora").click()
+    report = page.locator(".report")
+    expect(report).to_contain_text("simulação")
+    expect(report).to_contain_text("Concluída")
+    expect(report.locator('td[data-label="No catálogo"]').first).to_have_text("3")
+    admin_tab.shot("admin-sync-dry-run-desktop")

@@ -1,0 +1,145 @@
+// The one way pages talk to the server: the public REST API, JSON in and out, with the
+// session's bearer token. Every failure becomes an ApiError carrying the API's error
+// shape {"error": {"code", "message", "field"}}, so pages can show it where it belongs.
+
+const SESSION_KEY = 'cf.session';
+let memorySession = null;
+
+/** The logged-in session {token, user}, or null. Kept in sessionStorage (this tab only,
+ *  gone when it closes) and never put in a URL. */
+export function session() {
+  if (memorySession) return memorySession;
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    memorySession = raw ? JSON.parse(raw) : null;
+  } catch {
+    memorySession = null;
+  }
+  return memorySession;
+}
+
+export function saveSession(token, user) {
+  memorySession = { token, user };
+  try {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(memorySession));
+  } catch {
+    // Storage refused (private mode, quota): the session lives in memory for this page.
+  }
+}
+
+export function clearSession() {
+  memorySession = null;
+  try {
+    sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    // nothing stored
+  }
+}
+
+export function isAdmin() {
+  return session()?.user?.role === 'admin';
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, field, body = null) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code || 'error';
+    this.field = field || null;
+    this.body = body; // the whole answer (a 503 at checkout carries the pending checkout)
+  }
+}
+
+// While API calls are in flight the main area says so (aria-busy): assistive
+// technologies wait, and so do the browser tests before they look at a page.
+let inFlight = 0;
+function busy(delta) {
+  inFlight += delta;
+  document.getElementById('main')?.setAttribute('aria-busy', inFlight > 0 ? 'true' : 'false');
+}
+
+async function tracked(work) {
+  busy(1);
+  try {
+    return await work();
+  } finally {
+    busy(-1);
+  }
+}
+
+function urlWith(path, query) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Calls the API; resolves to the parsed JSON (null for an empty body), rejects with
+ *  ApiError. `auth: false` sends no token (public calls made for everyone alike). */
+export function api(path, options = {}) {
+  return tracked(() => call(path, options));
+}
+
+async function call(path, { method = 'GET', body, query, auth = true, signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  const current = auth ? session() : null;
+  if (current?.token) headers.Authorization = `Bearer ${current.token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(urlWith(path, query), {
+      method, headers, signal, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', 'Sem conexão com o servidor. Tente de novo.');
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const error = data?.error || {};
+    if (response.status === 401 && current?.token) {
+      clearSession(); // the session ended (expired, password changed...): say so once
+      window.dispatchEvent(new CustomEvent('cf:session-ended'));
+    }
+    throw new ApiError(response.status, error.code, error.message, error.field, data);
+  }
+  return data;
+}
+
+/** Fetches a binary resource of the API (e.g. an SVG) as an object URL. */
+export function apiBlobUrl(path, query) {
+  return tracked(() => blobUrl(path, query));
+}
+
+async function blobUrl(path, query) {
+  const response = await fetch(urlWith(path, query), { credentials: 'same-origin' });
+  if (!response.ok) {
+    let error = {};
+    try {
+      error = (await response.json()).error || {};
+    } catch {
+      // not JSON
+    }
+    throw new ApiError(response.status, error.code, error.message, error.field);
+  }
+  return URL.createObjectURL(await response.blob());
+}
+
+/** Sends a small beacon (ad impressions) that must survive the page being left. */
+export function beacon(path, body) {
+  return fetch(path, {
+    method: 'POST', keepalive: true, credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  }).then(() => true, () => false);
+}

@@ -1,0 +1,51 @@
+// Member area: who is logged in, and their subscription's status and end date.
+import { api, clearSession, isAdmin, session } from '../api.js';
+import { formatDate, h, pageTitle, render } from '../dom.js';
+import { alertBox, showError } from '../ui.js';
+
+const toLogin = () => window.location.assign(`/entrar?next=${encodeURIComponent('/minha-conta')}`);
+
+function subscriptionCard(subscription, plan) {
+  if (!subscription) {
+    return h('section', { class: 'card' }, h('div', { class: 'card-body' },
+      h('h2', {}, 'Assinatura'),
+      h('p', {}, h('span', { class: 'status status-off' }, 'Sem assinatura ativa')),
+      h('p', { class: 'muted' }, 'Assine um plano para liberar todos os posts.'),
+      h('a', { class: 'btn', href: '/planos' }, 'Ver planos')));
+  }
+  return h('section', { class: 'card' }, h('div', { class: 'card-body' },
+    h('h2', {}, 'Assinatura'),
+    h('p', {}, h('span', { class: 'status status-on' }, 'Ativa'),
+      plan ? ` · Plano ${plan.name}` : null),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Início'), h('dd', {}, formatDate(subscription.start_date)),
+      h('dt', {}, 'Válida até'), h('dd', { class: 'end-date' },
+        subscription.end_date ? formatDate(subscription.end_date) : 'Sem data de término')),
+    h('a', { class: 'btn', href: '/' }, 'Ver conteúdo')));
+}
+
+export default async function account(main) {
+  pageTitle('Minha conta');
+  if (!session()) { toLogin(); return; }
+  let me;
+  try {
+    me = await api('/api/me');
+  } catch (error) {
+    if (error.status === 401) { toLogin(); return; }
+    showError(main, error, () => account(main));
+    return;
+  }
+  let plan = null;
+  if (me.subscription?.plan_id) {
+    plan = await api('/api/plans', { auth: false, query: { limit: 100 } })
+      .then((found) => found.data.find((p) => p.id === me.subscription.plan_id))
+      .catch(() => null);
+  }
+  render(main, h('div', { class: 'account' },
+    h('h1', {}, `Olá${me.user.name ? `, ${me.user.name}` : ''}!`),
+    h('p', { class: 'muted' }, me.user.email),
+    subscriptionCard(me.subscription, plan),
+    isAdmin() ? alertBox('info', 'Você é administrador. ', h('a', { href: '/admin' }, 'Abrir o painel')) : null,
+    h('button', { class: 'btn btn-ghost', type: 'button',
+      onclick: () => { clearSession(); window.location.assign('/'); } }, 'Sair')));
+}

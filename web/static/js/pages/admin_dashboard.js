@@ -1,0 +1,79 @@
+// Admin dashboard (GET /api/admin/dashboard): subscribers, revenue and paid checkouts
+// per day over 30 days, conversion, and the ads with the best CTR.
+import { api } from '../api.js';
+import { adminPage, adsMeta, label, table } from '../admin/shell.js';
+import { h, money, percent } from '../dom.js';
+import { emptyState } from '../ui.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  children.forEach((c) => el.append(c));
+  return el;
+}
+
+/** Bars of revenue per day (an SVG that scales to its box). */
+function revenueChart(series) {
+  const width = 600;
+  const height = 160;
+  const top = Math.max(1, ...series.map((d) => d.revenue));
+  const step = width / series.length;
+  const bars = series.map((d, i) => {
+    const barHeight = Math.round((d.revenue / top) * (height - 20));
+    const title = svg('title', {});
+    title.textContent = `${day(d.date)}: ${money(d.revenue)} · ${d.paid_checkouts} pago(s)`;
+    return svg('rect', { x: (i * step + 2).toFixed(1), y: height - barHeight, width: (step - 4).toFixed(1),
+      height: Math.max(barHeight, 1), rx: 2, class: d.revenue ? 'bar' : 'bar bar-empty' }, title);
+  });
+  return svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img',
+    'aria-label': 'Receita por dia nos últimos 30 dias' }, ...bars);
+}
+
+const day = (iso) => iso.split('-').reverse().join('/');
+
+/** The days with payments, newest first: paid checkouts and revenue of each. */
+function salesDays(series) {
+  const sold = series.filter((d) => d.paid_checkouts > 0).reverse();
+  if (!sold.length) return h('p', { class: 'muted' }, 'Nenhum checkout pago nos últimos 30 dias.');
+  return table(sold, [
+    ['Dia', (d) => day(d.date)],
+    ['Checkouts pagos', (d) => String(d.paid_checkouts)],
+    ['Receita', (d) => money(d.revenue)],
+  ], 'Dias com vendas');
+}
+
+function stat(title, value, detail, name) {
+  return h('div', { class: 'stat card', 'data-stat': name },
+    h('span', { class: 'stat-label' }, title), h('strong', { class: 'stat-value' }, value),
+    detail ? h('span', { class: 'muted small' }, detail) : null);
+}
+
+export default function dashboard(main) {
+  return adminPage(main, 'Painel', async (content) => {
+    const [board, meta] = await Promise.all([api('/api/admin/dashboard'), adsMeta()]);
+    const { conversion } = board;
+    content.append(
+      h('div', { class: 'stats' },
+        stat('Assinantes ativos', String(board.active_subscribers), 'agora', 'subscribers'),
+        stat(`Receita (${board.days} dias)`, money(board.revenue), 'checkouts pagos', 'revenue'),
+        stat('Checkouts pagos', String(board.paid_checkouts), `últimos ${board.days} dias`, 'paid'),
+        stat('Conversão', percent(conversion.rate),
+          `${conversion.paid} pagos de ${conversion.started} iniciados`, 'conversion')),
+      h('section', { class: 'card' }, h('div', { class: 'card-body' },
+        h('h2', {}, 'Receita por dia'), revenueChart(board.series),
+        h('p', { class: 'muted small' }, `De ${day(board.since)} a ${day(board.until)} (UTC).`),
+        salesDays(board.series))),
+      h('section', { class: 'card' }, h('div', { class: 'card-body' },
+        h('h2', {}, 'Anúncios com melhor CTR'),
+        board.top_ads.length ? table(board.top_ads, [
+          ['Anúncio', (ad) => h('a', { href: `/admin/anuncios/${ad.id}` }, ad.name)],
+          ['Tipo', (ad) => label(meta.labels.types, ad.type)],
+          ['Posicionamento', (ad) => label(meta.labels.placements, ad.placement)],
+          ['Impressões', (ad) => String(ad.impressions)],
+          ['Cliques', (ad) => String(ad.clicks)],
+          ['CTR', (ad) => percent(ad.ctr)],
+        ], 'Anúncios com melhor CTR') : emptyState('Nenhum anúncio foi exibido ainda.'))));
+  });
+}

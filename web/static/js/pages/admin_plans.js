@@ -1,0 +1,30 @@
+// Admin: plans (prices typed in reais, stored in cents).
+import { adminPage } from '../admin/shell.js';
+import { convert, crudPage } from '../admin/crud.js';
+import { centsToInput, durationLabel, money, parseMoney } from '../dom.js';
+
+export const price = (raw) => {
+  const cents = parseMoney(raw);
+  if (Number.isNaN(cents)) throw new Error('Informe um valor como 29,90.');
+  return cents;
+};
+
+export default function plans(main) {
+  return adminPage(main, 'Planos', (content) => crudPage(content, {
+    path: '/api/admin/plans', newLabel: 'Novo plano', empty: 'Nenhum plano cadastrado.',
+    columns: [['Nome', (p) => p.name], ['Preço', (p) => money(p.price)],
+      ['Duração', (p) => durationLabel(p.duration)],
+      ['Pagamento', (p) => [p.accepts_pix ? 'PIX' : null, p.accepts_card ? 'Cartão' : null].filter(Boolean).join(' + ') || '—']],
+    fields: [
+      { name: 'name', label: 'Nome', fromInput: convert.required },
+      { name: 'price', label: 'Preço (R$)', initial: '', toInput: (p) => centsToInput(p.price), fromInput: price },
+      { name: 'duration', label: 'Duração (dias)', type: 'number', initial: 30, fromInput: convert.int },
+      { name: 'benefits_json', label: 'Benefícios (um por linha)', type: 'textarea',
+        toInput: (p) => (p.benefits_json || []).join('\n'), fromInput: convert.lines },
+      { name: 'cta_text', label: 'Texto do botão', fromInput: convert.text },
+      { name: 'checkout_url', label: 'Checkout externo de cartão (opcional)', type: 'url', fromInput: convert.text },
+      { name: 'accepts_pix', label: 'Aceita PIX', type: 'checkbox', initial: true, fromInput: convert.flag },
+      { name: 'accepts_card', label: 'Aceita cartão', type: 'checkbox', initial: true, fromInput: convert.flag },
+    ],
+  }));
+}

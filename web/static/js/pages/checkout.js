@@ -1,0 +1,143 @@
+// Checkout, step 1: the plan, its order bumps (the total shown follows the boxes ticked;
+// the server prices the order and its total is what is charged), the buyer's details
+// with CPF and phone masks, and the errors the API names by field.
+import { api, session } from '../api.js';
+import { durationLabel, h, money, pageTitle, param, render } from '../dom.js';
+import { field, inputOf, submitting } from '../forms.js';
+import { formatCpf, formatPhone, mask } from '../masks.js';
+import { pendingCheckout, showPayment } from '../pix.js';
+import { alertBox, clearErrors, emptyState, showError, showFormError } from '../ui.js';
+
+function bumpOption(bump, onChange) {
+  const id = `bump-${bump.id}`;
+  return h('label', { class: 'bump', for: id },
+    h('input', { type: 'checkbox', id, name: 'order_bump_ids', value: String(bump.id),
+      'data-price': String(bump.price), onchange: onChange }),
+    h('span', { class: 'bump-text' },
+      h('strong', {}, bump.name),
+      bump.description ? h('span', { class: 'muted small' }, bump.description) : null),
+    h('span', { class: 'bump-price' }, `+ ${money(bump.price)}`));
+}
+
+function methods(plan) {
+  const found = [];
+  if (plan.accepts_pix) found.push(['pix', 'PIX (aprovação na hora)']);
+  // Cards are paid on the plan's external checkout (the card is never typed here).
+  if (plan.accepts_card && plan.checkout_url) found.push(['credit_card', 'Cartão de crédito']);
+  return found;
+}
+
+function checkoutForm(main, plan, bumps) {
+  const user = session()?.user;
+  const total = h('strong', { class: 'total-value', 'aria-live': 'polite' }, money(plan.price));
+  const update = () => {
+    const ticked = [...form.querySelectorAll('input[name=order_bump_ids]:checked')];
+    total.textContent = money(plan.price + ticked.reduce((s, b) => s + Number(b.dataset.price), 0));
+  };
+  const options = methods(plan);
+  const cpf = field('CPF', 'customer.document', { inputmode: 'numeric', autocomplete: 'off',
+    placeholder: '000.000.000-00' });
+  const phone = field('Celular com DDD', 'customer.phone', { type: 'tel', inputmode: 'tel',
+    autocomplete: 'tel-national', placeholder: '(11) 98765-4321' });
+  mask(inputOf(cpf), formatCpf);
+  mask(inputOf(phone), formatPhone);
+  const form = h('form', { class: 'form checkout-form', novalidate: true },
+    h('div', { class: 'form-alert' }),
+    bumps.length ? h('fieldset', { class: 'bumps' }, h('legend', {}, 'Aproveite também'),
+      bumps.map((b) => bumpOption(b, update))) : null,
+    h('fieldset', {}, h('legend', {}, 'Seus dados'),
+      field('Nome completo', 'customer.name', { autocomplete: 'name', value: user?.name || '' }),
+      field('E-mail', 'customer.email', { type: 'email', autocomplete: 'email',
+        value: user?.email || '' }),
+      cpf, phone),
+    options.length > 1 ? h('fieldset', { class: 'methods' }, h('legend', {}, 'Pagamento'),
+      options.map(([value, label], i) => h('label', { class: 'method' },
+        h('input', { type: 'radio', name: 'payment_method', value, checked: i === 0 }), label)))
+      : h('input', { type: 'hidden', name: 'payment_method', value: options[0][0] }),
+    h('div', { class: 'total' }, h('span', {}, 'Total'), total),
+    h('p', { class: 'muted small' }, 'O valor final é calculado pelo servidor na confirmação.'),
+    h('button', { class: 'btn btn-block btn-large', type: 'submit' },
+      options[0][0] === 'pix' ? 'Gerar PIX' : 'Continuar para o pagamento'));
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const data = new FormData(form);
+    const body = {
+      plan_id: plan.id,
+      payment_method: data.get('payment_method'),
+      order_bump_ids: data.getAll('order_bump_ids').map(Number),
+      customer: { name: data.get('customer.name'), email: data.get('customer.email'),
+        document: data.get('customer.document'), phone: data.get('customer.phone') },
+    };
+    submitting(form, async () => {
+      let created;
+      try {
+        created = await api('/api/checkouts', { method: 'POST', body });
+      } catch (error) {
+        // 503/504: the gateway failed, but the checkout exists and can be followed.
+        if (error.body?.checkout) {
+          created = error.body.checkout;
+        } else {
+          showFormError(form, error);
+          return;
+        }
+      }
+      if (created.payment?.redirect_url) {
+        window.location.assign(created.payment.redirect_url);
+        return;
+      }
+      showPayment(main, plan, created);
+    });
+  });
+  return form;
+}
+
+export default async function checkout(main) {
+  pageTitle('Checkout');
+  const planId = Number(param('plano'));
+  const resumed = pendingCheckout(planId);
+  if (resumed) {
+    try {
+      const plan = await api('/api/plans', { auth: false, query: { limit: 100 } })
+        .then((found) => found.data.find((p) => p.id === resumed.plan_id));
+      if (plan) { showPayment(main, plan, resumed.checkout); return; }
+    } catch {
+      // start over below
+    }
+  }
+  if (!planId) {
+    render(main, emptyState('Escolha um plano para continuar.',
+      h('a', { class: 'btn', href: '/planos' }, 'Ver planos')));
+    return;
+  }
+  let plan;
+  let bumps = [];
+  try {
+    const [plans, offered] = await Promise.all([
+      api('/api/plans', { auth: false, query: { limit: 100 } }),
+      api('/api/order-bumps', { auth: false, query: { limit: 100 } }).catch(() => ({ data: [] })),
+    ]);
+    plan = plans.data.find((p) => p.id === planId);
+    bumps = offered.data;
+  } catch (error) {
+    showError(main, error, () => checkout(main));
+    return;
+  }
+  if (!plan || !methods(plan).length) {
+    render(main, emptyState(plan ? 'Este plano não pode ser pago por aqui.' : 'Plano não encontrado.',
+      h('a', { class: 'btn', href: '/planos' }, 'Ver planos')));
+    return;
+  }
+  render(main, h('div', { class: 'checkout' },
+    h('aside', { class: 'card summary' }, h('div', { class: 'card-body' },
+      h('p', { class: 'muted small' }, 'Você está assinando'),
+      h('h1', { class: 'plan-name' }, plan.name),
+      h('p', { class: 'plan-price' }, money(plan.price),
+        h('span', { class: 'muted' }, ` / ${durationLabel(plan.duration)}`)),
+      h('ul', { class: 'benefits' }, (plan.benefits_json || []).map((b) => h('li', {}, b))),
+      session() ? null : alertBox('info', 'Já tem conta? ',
+        h('a', { href: `/entrar?next=${encodeURIComponent(`/checkout?plano=${plan.id}`)}` }, 'Entre'),
+        ' para vincular a compra a ela.'))),
+    checkoutForm(main, plan, bumps)));
+}
