@@ -13,17 +13,10 @@ import pytest
 from tests.conftest import TEST_SECRET
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, junglepay, live_client, poll, start)
-from tests.support.s3 import ACCESS, MotoS3, free_port
+from tests.support.s3 import ACCESS, free_port, moto  # noqa: F401 (a fixture)
 from tests.support.seeded_app import MEDIA_FILES
 
 STORAGE_SECRET = "storage-secret-9f3Kq7Lw2Xz"   # moto does not check signatures
-
-
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoS3()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

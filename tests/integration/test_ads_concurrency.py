@@ -2,7 +2,6 @@
 HTTP API (each request its own transaction; counters and event rows together)."""
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
 from falcon.testing import TestClient
@@ -10,6 +9,7 @@ from falcon.testing import TestClient
 from domain.ads import Ad
 from entrypoints.http.app import create_app
 from tests.conftest import deps_for
+from tests.support.concurrency import at_once
 
 THREADS = 8
 CLICKS_PER_THREAD = 500
@@ -27,21 +27,8 @@ def add_ad(backend, clock, ad_type: str = "banner", placement: str = "home_top")
 def run_threads(count: int, work: Callable[[int, TestClient], list[str]], app) -> list[str]:
     """Run `work(thread_number, client)` in `count` threads started together; returns
     every failure they report."""
-    start = threading.Barrier(count)
-    failures: list[str] = []
-
-    def run(number: int) -> None:
-        client = TestClient(app)
-        start.wait()
-        failures.extend(work(number, client))
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    return failures
+    return [failure for failures in at_once(count, lambda n: work(n, TestClient(app)))
+            for failure in failures]
 
 
 def test_concurrent_clicks_lose_nothing(pg_backend, config, clock):

@@ -4,16 +4,15 @@ and concurrent gateway activations queue up: never a 500, never two active gatew
 from __future__ import annotations
 
 import itertools
-import threading
 from collections import Counter
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 from falcon.testing import TestClient
 
 from entrypoints.http.app import create_app
 from tests.conftest import Actors, deps_for
+from tests.support.concurrency import at_once
 from tests.support.payments import add_catalogue, checkout_body, start, subscriptions_of
 
 N = 4
@@ -28,24 +27,6 @@ def shop(pg_backend, config, clock):
     actors = Actors(deps)
     plan, _ = add_catalogue(deps, duration=DAYS)
     return deps, client, actors.admin(), actors.user("ana@example.com"), plan
-
-
-def at_once(count: int, call: Callable[[int], object]) -> list:
-    """`call(i)` in `count` threads released together; their results, in thread order."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait(timeout=10)
-        results[i] = call(i)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 def assert_chained(grants, now, count: int) -> None:

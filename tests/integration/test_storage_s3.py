@@ -12,15 +12,8 @@ from adapters.storage import storage_from_url
 from adapters.storage.minio_s3 import S3Storage
 from domain.errors import ServiceUnavailable
 from entrypoints.config import Config
-from tests.support.s3 import MotoS3, free_port
+from tests.support.s3 import free_port, moto  # noqa: F401 (a fixture)
 from tests.support.whitelabel import catalogue_view, catalogue_writes, run_sync
-
-
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoS3()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 checkout, one subscription, one activation (the end date extended exactly once)."""
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -15,6 +14,7 @@ from domain.subscriptions import Subscription
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
 from tests.conftest import TEST_SECRET, Actors, deps_for
+from tests.support.concurrency import at_once
 from tests.support.payments import (add_catalogue, checkout_body, configure_junglepay,  # noqa: F401
                                     junglepay, start)
 
@@ -50,20 +50,12 @@ def test_concurrent_duplicates_activate_once(pg_deps, junglepay, clock):
     token = query["token"][0]
     body = junglepay.postback_body(tx)
 
-    barrier = threading.Barrier(DELIVERIES)
-    results: list = []
-
-    def deliver() -> None:
-        barrier.wait(timeout=10)
+    def deliver(_: int) -> tuple:
         result = client.simulate_post("/api/webhooks/junglepay", params={"token": token},
                                       json=body)
-        results.append((result.status_code, result.json))
+        return result.status_code, result.json
 
-    threads = [threading.Thread(target=deliver) for _ in range(DELIVERIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = at_once(DELIVERIES, deliver, timeout=30)
 
     assert [code for code, _ in results] == [200] * DELIVERIES
     assert Counter(body["status"] for _, body in results) == {"processed": 1,

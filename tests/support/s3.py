@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import urllib3
+import pytest
 from minio import Minio
 
 ACCESS, SECRET = "creatorflix-test", "creatorflix-test-secret-key"
@@ -63,6 +64,14 @@ class MotoS3:
 
     def stop(self) -> None:
         self.server.stop()
+
+
+@pytest.fixture(scope="module")
+def moto():
+    """A moto S3 server on loopback for the tests of one module."""
+    server = MotoS3()
+    yield server
+    server.stop()
 
 
 def weed_binary() -> str:
