@@ -54,6 +54,17 @@ def activate(client, admin, model_id: int, status: str = "active") -> dict:
     return result.json
 
 
+def published_model(client, admin, root, posts: list[str]) -> int:
+    """Model "ana" with one image in each of `posts`, synced and made active: its id."""
+    for post in posts:
+        (root / f"ana/{post}").mkdir(parents=True)
+        (root / f"ana/{post}/x.jpg").write_bytes(b"x")
+    synced(client, admin)
+    ana = model_ids(client, admin)["ana"]
+    activate(client, admin, ana)
+    return ana
+
+
 def subscriber(deps, actors, clock, email="fan@example.com") -> dict:
     headers = actors.user(email)
     with deps.uow() as uow:
@@ -199,12 +210,7 @@ def test_a_posts_page_costs_the_same_queries_whatever_its_size(pony_backend, con
     from tests.conftest import Actors, deps_for
     deps = deps_for(pony_backend, config, clock)
     client, admin = TestClient(create_app(deps)), Actors(deps).admin()
-    for n in range(12):
-        (deps.storage.root / f"ana/2025-{n:02}").mkdir(parents=True)
-        (deps.storage.root / f"ana/2025-{n:02}/x.jpg").write_bytes(b"x")
-    synced(client, admin)
-    ana = model_ids(client, admin)["ana"]
-    activate(client, admin, ana)
+    ana = published_model(client, admin, deps.storage.root, [f"2025-{n:02}" for n in range(12)])
     path = f"/api/whitelabel/models/{ana}/posts"
     costs = []
     for limit in (2, 12):
@@ -240,12 +246,7 @@ def test_responses_match_the_openapi_document(client, deps, actors, admin, clock
 
 
 def test_a_posts_page_holds_at_most_24_posts(client, deps, admin):
-    for n in range(30):
-        (deps.storage.root / f"ana/p{n:02}").mkdir(parents=True)
-        (deps.storage.root / f"ana/p{n:02}/x.jpg").write_bytes(b"x")
-    synced(client, admin)
-    ana = model_ids(client, admin)["ana"]
-    activate(client, admin, ana)
+    ana = published_model(client, admin, deps.storage.root, [f"p{n:02}" for n in range(30)])
     page = client.simulate_get(f"/api/whitelabel/models/{ana}/posts", params={"limit": 100},
                                headers=admin).json
     assert (len(page["data"]), page["total"], page["total_pages"]) == (24, 30, 2)

@@ -109,12 +109,19 @@ def test_removed_objects_delete_media_then_empty_posts_then_empty_models(backend
     assert set(media) == {"ana/2024-01/a.jpg", "bia/2024-05/d.jpg", "bia/2024-05/e.webm"}
 
 
-def test_the_mass_delete_guard_holds_unless_allowed(backend, clock):
+def synced_then_mostly_removed(backend, clock):
+    """BUCKET synced, then most of it removed from the bucket (a mass delete to come):
+    (the storage, the rows stored before)."""
     storage = FakeStorage(BUCKET)
     run_sync(backend, storage, clock)
     before = rows(backend)
     for key in ["ana/2024-01/a.jpg", "ana/2024-01/b.mp4", "ana/2024-02/c.png", "cy/r/f.gif"]:
         storage.remove(key)
+    return storage, before
+
+
+def test_the_mass_delete_guard_holds_unless_allowed(backend, clock):
+    storage, before = synced_then_mostly_removed(backend, clock)
     with pytest.raises(SyncRefused) as refused:
         run_sync(backend, storage, clock)
     assert refused.value.field == "allow_mass_delete"
@@ -162,11 +169,7 @@ def test_a_dry_run_reports_and_writes_nothing(backend, clock):
 
 
 def test_a_dry_run_reports_what_the_mass_delete_guard_would_refuse(backend, clock):
-    storage = FakeStorage(BUCKET)
-    run_sync(backend, storage, clock)
-    before = rows(backend)
-    for key in ["ana/2024-01/a.jpg", "ana/2024-01/b.mp4", "ana/2024-02/c.png", "cy/r/f.gif"]:
-        storage.remove(key)
+    storage, before = synced_then_mostly_removed(backend, clock)
     run = run_sync(backend, storage, clock, dry_run=True)      # not refused: it writes nothing
     assert run.status == SUCCEEDED and run.dry_run and run.error is None
     assert "would delete 3 of 4 posts" in run.report["refusal"]
