@@ -2,13 +2,13 @@
 the source of truth; tests check these against them)."""
 from __future__ import annotations
 
-from domain.accounts import User
-from domain.ads import Ad, AdEvent
-from domain.catalog import Creator, OrderBump, Plan, Post, Setting, SupportContact
-from domain.checkout import Checkout
-from domain.payments import PaymentGatewayConfig, PaymentNotification
-from domain.subscriptions import Subscription
-from domain.whitelabel import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
+from domain.accounts.users import User
+from domain.ads.rules import Ad, AdEvent
+from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
+from domain.payments.checkout import Checkout
+from domain.payments.gateways import PaymentGatewayConfig, PaymentNotification
+from domain.payments.subscriptions import Subscription
+from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
 
 # unit-of-work attribute -> (table, entity class, primary key field)
 TABLES: dict[str, tuple[str, type, str]] = {

@@ -110,8 +110,8 @@ def run_sql(url: str, statement: str, params: tuple = ()) -> list:
 
 def seed(db_url: str) -> list[int]:
     from adapters import migrator
-    from domain import crud
-    from domain.ads_admin import ADS as AD_RESOURCE
+    from domain.common import crud
+    from domain.ads.admin import ADS as AD_RESOURCE
     from entrypoints.bootstrap import build_deps
     from entrypoints.config import Config
 

@@ -142,7 +142,7 @@ def run_phases(storage, pg_url: str | None, workdir: Path, batch_size: int, trac
     from adapters.clock import SystemClock
     from adapters.pony.repositories.whitelabel_lock import PonySyncLock
     from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
-    from domain.whitelabel_sync import SyncCommand, sync_catalogue
+    from domain.whitelabel.sync import SyncCommand, sync_catalogue
     results = {"listing": measure(lambda: sum(1 for _ in storage.list_objects()), trace),
                # For reference only: what holding the listing as full objects costs.
                "listing as a list": measure(lambda: len(list(storage.list_objects())), trace)}

@@ -8,7 +8,7 @@ from attrs import frozen
 from adapters.clock import SystemClock
 from adapters.security import HmacTokenSigner, ScryptPasswordHasher
 from adapters.storage import storage_from_url
-from domain.auth import AuthService
+from domain.accounts.auth import AuthService
 from entrypoints.config import Config
 from ports.clock import Clock
 from ports.security import PasswordHasher, TokenSigner

@@ -6,7 +6,7 @@ import logging
 import sys
 from typing import Callable
 
-from domain.errors import DomainError
+from domain.common.errors import DomainError
 from entrypoints.config import ConfigError, load_config
 
 
@@ -36,7 +36,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_create_admin(args) -> int:
-    from domain.auth import create_admin
+    from domain.accounts.auth import create_admin
     user, created = create_admin(_deps().auth, args.email, args.password)
     print(f"{'created' if created else 'promoted'} admin {user.email} (id {user.id})")
     return 0

@@ -1,7 +1,7 @@
 """Jobs run from the command line (cron): `creatorflix expire-subscriptions`."""
 from __future__ import annotations
 
-from domain import subscription_admin
+from domain.payments import subscription_admin
 
 
 def expire_subscriptions(deps) -> int:

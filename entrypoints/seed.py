@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
 
-from domain.catalog_admin import CREATORS, ORDER_BUMPS, PLANS, POSTS, SUPPORT_CONTACTS
+from domain.catalog.admin import CREATORS, ORDER_BUMPS, PLANS, POSTS, SUPPORT_CONTACTS
 from entrypoints.seed_ads import seed_ads
 from entrypoints.seed_support import ensure, seeded_line
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from domain.ads_admin import ADS
+from domain.ads.admin import ADS
 from entrypoints.seed_support import ensure, seeded_line
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from domain import crud
+from domain.common import crud
 
 
 def ensure(deps, res: crud.Resource, items: Sequence[Mapping], key: Sequence[str]) -> int:

@@ -6,9 +6,9 @@ import json
 import sys
 from typing import TextIO
 
-from domain.errors import DomainError
-from domain.whitelabel import SyncRun
-from domain.whitelabel_sync import SyncCommand, SyncRefused, sync_catalogue
+from domain.common.errors import DomainError
+from domain.whitelabel.entities import SyncRun
+from domain.whitelabel.sync import SyncCommand, SyncRefused, sync_catalogue
 
 
 class ProgressLine:

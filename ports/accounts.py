@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.accounts import User
-from domain.catalog import Creator, OrderBump, Plan, Post, Setting, SupportContact
+from domain.accounts.users import User
+from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
 from ports.repositories import Repository
 
 

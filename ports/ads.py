@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol, Sequence
 
-from domain.ads import Ad, AdEvent
+from domain.ads.rules import Ad, AdEvent
 from ports.repositories import Repository
 
 
@@ -16,7 +16,7 @@ class AdRepository(Repository[Ad], Protocol):
     def servable(self, placements: Sequence[str], now: datetime, limit: int) -> list[Ad]:
         """In ONE query: the active ads of these placements whose schedule includes
         `now`, at most `limit` per placement (the best by priority desc, created_at desc,
-        id desc; the caller orders them with `domain.ads.select_ads`)."""
+        id desc; the caller orders them with `domain.ads.rules.select_ads`)."""
 
     def record_events(self, kind: str, events: Sequence[AdEvent]) -> int:
         """Add `events` to table `kind` ("impressions" or "clicks") and raise each ad's
@@ -27,7 +27,7 @@ class AdRepository(Repository[Ad], Protocol):
 
     def record_if_servable(self, kind: str, event: AdEvent, now: datetime) -> Ad | None:
         """Record one event (as `record_events`) only if its ad is servable at `now`
-        (`domain.ads.is_servable`), in one statement where the database allows; returns
+        (`domain.ads.rules.is_servable`), in one statement where the database allows; returns
         the ad, or None when it does not exist or is not servable (nothing recorded).
         `event.placement` None means the ad's own placement."""
 

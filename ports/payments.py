@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol, Sequence
 
-from domain.checkout import Checkout
-from domain.payments import (Charge, ChargeRequest, PaymentGatewayConfig,
+from domain.payments.checkout import Checkout
+from domain.payments.gateways import (Charge, ChargeRequest, PaymentGatewayConfig,
                              PaymentNotification, Transaction)
-from domain.subscriptions import Subscription
+from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
 
 

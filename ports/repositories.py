@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Protocol, Sequence, TypeVar
 
-from domain.pagination import Page
+from domain.common.pagination import Page
 
 E = TypeVar("E")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ContextManager, Iterator, Protocol, Sequence
 
-from domain.whitelabel import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
-from domain.whitelabel_diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
+from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
+from domain.whitelabel.diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
                                     PostChange, StoredModel)
 from ports.repositories import Repository
 

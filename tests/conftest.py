@@ -121,12 +121,12 @@ class Actors:
         self.deps = deps
 
     def admin(self, email: str = "admin@example.com") -> dict:
-        from domain.auth import create_admin, issue_token
+        from domain.accounts.auth import create_admin, issue_token
         user, _ = create_admin(self.deps.auth, email, "admin-password")
         return self.headers(issue_token(self.deps.auth, user).token)
 
     def user(self, email: str = "user@example.com") -> dict:
-        from domain.auth import register
+        from domain.accounts.auth import register
         session = register(self.deps.auth, {"email": email, "password": "user-password"})
         return self.headers(session.token)
 

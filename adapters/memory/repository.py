@@ -6,7 +6,7 @@ from typing import Any, Iterable, Sequence
 import attrs
 
 from adapters.schema import FOREIGN_KEYS, UNIQUE
-from domain.pagination import Page
+from domain.common.pagination import Page
 from ports.repositories import DuplicateError, Filters, ReferencedError
 
 

@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 import requests
 
-from domain.checkout import PIX
-from domain.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
-from domain.payments import Charge, ChargeRequest, Transaction
+from domain.payments.checkout import PIX
+from domain.common.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.payments.gateways import Charge, ChargeRequest, Transaction
 
 log = logging.getLogger("creatorflix.junglepay")
 

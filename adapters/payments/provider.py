@@ -5,7 +5,7 @@ import requests
 
 from adapters.payments.junglepay import DEFAULT_TIMEOUT, JunglePayGateway
 from adapters.payments.sandbox import SandboxPaymentGateway
-from domain.payments import PaymentGatewayConfig
+from domain.payments.gateways import PaymentGatewayConfig
 from ports.clock import Clock
 
 

@@ -8,9 +8,9 @@ import threading
 from collections import OrderedDict
 from datetime import timedelta
 
-from domain.checkout import PIX
-from domain.errors import PaymentRefused
-from domain.payments import TX_PAID, WAITING_PAYMENT, Charge, ChargeRequest, Transaction
+from domain.payments.checkout import PIX
+from domain.common.errors import PaymentRefused
+from domain.payments.gateways import TX_PAID, WAITING_PAYMENT, Charge, ChargeRequest, Transaction
 from ports.clock import Clock
 
 PREFIX = "sbx_"

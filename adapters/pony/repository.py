@@ -9,7 +9,7 @@ from pony.orm.core import TransactionIntegrityError
 from pony.orm.dbapiprovider import IntegrityError
 
 from adapters.schema import UNIQUE
-from domain.pagination import Page
+from domain.common.pagination import Page
 from ports.repositories import DuplicateError, Filters, ReferencedError
 
 

@@ -9,7 +9,7 @@ from pony.orm.dbapiprovider import InterfaceError, OperationalError
 from adapters.pony.database import PonyDatabase
 from adapters.pony.repository import PonyRepository
 from adapters.schema import TABLES
-from domain.errors import ServiceUnavailable
+from domain.common.errors import ServiceUnavailable
 
 
 def build_repositories(pdb: PonyDatabase) -> dict[str, PonyRepository]:

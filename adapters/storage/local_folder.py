@@ -21,7 +21,7 @@ from typing import BinaryIO, Iterator
 from attrs import frozen
 
 from adapters.storage.object_urls import key_from_url, object_url
-from domain.errors import NotFound, ServiceUnavailable
+from domain.common.errors import NotFound, ServiceUnavailable
 from ports.clock import Clock
 from ports.storage import StoredObject
 

@@ -14,7 +14,7 @@ from minio import Minio
 from minio.error import MinioException
 
 from adapters.storage.object_urls import key_from_url, object_url
-from domain.errors import ServiceUnavailable
+from domain.common.errors import ServiceUnavailable
 from ports.clock import Clock
 from ports.storage import StoredObject
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import falcon
 
-from domain import auth
-from domain.accounts import User
-from domain.subscriptions import Subscription, current_subscription
+from domain.accounts import auth
+from domain.accounts.users import User
+from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.http.auth import current_user
 from entrypoints.http.json_io import read_json, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import falcon
 
-from domain import ads_serving as serving
-from domain.ads import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
+from domain.ads import serving
+from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
                         TYPE_LABELS, VALID_PLACEMENTS, Ad)
 from entrypoints.http import ads_admin
 from entrypoints.http.client_ip import request_ip

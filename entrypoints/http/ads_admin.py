@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from domain.ads import Ad, ctr
-from domain.ads_admin import ADS, MAX_STATS_DAYS, AdStats, ad_stats, parse_days, toggle_ad
+from domain.ads.rules import Ad, ctr
+from domain.ads.admin import ADS, MAX_STATS_DAYS, AdStats, ad_stats, parse_days, toggle_ad
 from entrypoints.http.crud import crud_routes
 from entrypoints.http.json_io import to_json
 from entrypoints.http.openapi import entity_schema, page_schema

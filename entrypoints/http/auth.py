@@ -7,9 +7,9 @@ from typing import Iterable
 
 import falcon
 
-from domain.accounts import User
-from domain.auth import AuthService, authenticate
-from domain.errors import Forbidden, Unauthenticated
+from domain.accounts.users import User
+from domain.accounts.auth import AuthService, authenticate
+from domain.common.errors import Forbidden, Unauthenticated
 from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route
 
 ADMIN_PREFIX = "/api/admin"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from domain import catalog_admin as admin
-from domain import catalog_browse as browse
-from domain.catalog import Creator, OrderBump, Plan, Setting, SupportContact
-from domain.pagination import Page, PageRequest
+from domain.catalog import admin
+from domain.catalog import browse
+from domain.catalog.entities import Creator, OrderBump, Plan, Setting, SupportContact
+from domain.common.pagination import Page, PageRequest
 from entrypoints.http.accounts import USER_PRIVATE
 from entrypoints.http.auth import current_user
 from entrypoints.http.crud import PAGE_PARAMS, crud_routes

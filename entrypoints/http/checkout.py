@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import falcon
 
-from domain import checkout_service
-from domain.customer import CUSTOMER_FIELDS
-from domain.errors import GatewayTimeout
+from domain.payments import buying as checkout_service
+from domain.payments.customer import CUSTOMER_FIELDS
+from domain.common.errors import GatewayTimeout
 from entrypoints.http import payments_admin, webhooks
 from entrypoints.http.auth import current_user
 from entrypoints.http.checkout_views import (CHECKOUT_CREATED_SCHEMA, CHECKOUT_PENDING_ERROR_SCHEMA,

@@ -7,8 +7,8 @@ import io
 
 import segno
 
-from domain import checkout_service
-from domain.errors import NotFound
+from domain.payments import buying as checkout_service
+from domain.common.errors import NotFound
 from entrypoints.http.checkout_views import payment_service
 from entrypoints.http.routes import Operation, Param, Route
 

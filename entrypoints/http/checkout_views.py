@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.checkout_service import CheckoutView
-from domain.payment_service import PaymentService
-from domain.payments import Postbacks
+from domain.payments.buying import CheckoutView
+from domain.payments.service import PaymentService
+from domain.payments.gateways import Postbacks
 from entrypoints.http.openapi import ERROR_SCHEMA, nullable
 
 _STR = {"type": "string"}

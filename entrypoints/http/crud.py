@@ -1,4 +1,4 @@
-"""Generic admin resources over `domain.crud`: list/create on the collection,
+"""Generic admin resources over `domain.common.crud`: list/create on the collection,
 read/update/delete on the item, documented from the same field specs."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 import falcon
 
-from domain import crud
-from domain.pagination import PageRequest
+from domain.common import crud
+from domain.common.pagination import PageRequest
 from entrypoints.http.json_io import page_json, read_json, to_json
 from entrypoints.http.openapi import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
                                       page_schema, query_params)

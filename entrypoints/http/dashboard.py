@@ -1,7 +1,7 @@
-"""GET /api/admin/dashboard: the administrators' overview (domain.dashboard)."""
+"""GET /api/admin/dashboard: the administrators' overview (domain.reporting.dashboard)."""
 from __future__ import annotations
 
-from domain.dashboard import Dashboard, ad_ctr, admin_dashboard
+from domain.reporting.dashboard import Dashboard, ad_ctr, admin_dashboard
 from entrypoints.http.routes import ADMIN, Operation, Route
 
 _COUNT = {"type": "integer", "minimum": 0}

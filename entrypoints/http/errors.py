@@ -5,7 +5,7 @@ import logging
 
 import falcon
 
-from domain import errors
+from domain.common import errors
 from entrypoints.http.json_io import PayloadTooLarge
 
 log = logging.getLogger("creatorflix.http")

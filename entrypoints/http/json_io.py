@@ -9,8 +9,8 @@ from typing import Any, Callable, Iterable
 import attrs
 import falcon
 
-from domain.errors import DomainError, ValidationError
-from domain.pagination import Page
+from domain.common.errors import DomainError, ValidationError
+from domain.common.pagination import Page
 
 
 class PayloadTooLarge(DomainError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import falcon
 
 from adapters.storage.local_folder import LocalFolderStorage
-from domain.errors import Forbidden, NotFound
+from domain.common.errors import Forbidden, NotFound
 from entrypoints.http.routes import PUBLIC, Operation, Param, Route
 
 BINARY = {"type": "string", "format": "binary",

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 import attrs
 import falcon
 
-from domain import fields as F
+from domain.common import fields as F
 from entrypoints.http.routes import ADMIN, PUBLIC, Route
 
 _CONVERTED = re.compile(r"\{(\w+)(?::(\w+))?(?:\([^)]*\))?\}")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import falcon
 
-from domain import gateway_settings, payment_notifications, subscription_admin
-from domain.checkout import Checkout
-from domain.payments import CONFIGURABLE
-from domain.subscriptions import Subscription
+from domain.payments import gateway_settings
+from domain.payments import settlement as payment_notifications
+from domain.payments import subscription_admin
+from domain.payments.checkout import Checkout
+from domain.payments.gateways import CONFIGURABLE
+from domain.payments.subscriptions import Subscription
 from entrypoints.http.checkout_views import payment_service
 from entrypoints.http.crud import crud_routes
 from entrypoints.http.json_io import read_json, to_json

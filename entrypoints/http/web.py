@@ -9,7 +9,7 @@ from pathlib import Path
 
 import falcon
 
-from domain.errors import NotFound
+from domain.common.errors import NotFound
 from entrypoints.http.routes import PUBLIC, Operation, Route
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"

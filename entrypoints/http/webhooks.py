@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from domain import postbacks
-from domain.payment_notifications import OUTCOMES
+from domain.payments import webhooks as postbacks
+from domain.payments.settlement import OUTCOMES
 from entrypoints.http.checkout_views import payment_service
 from entrypoints.http.json_io import read_json
 from entrypoints.http.routes import Operation, Param, Route

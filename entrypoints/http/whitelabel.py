@@ -2,12 +2,12 @@
 (admin), and the public catalogue behind the paywall."""
 from __future__ import annotations
 
-from domain import whitelabel_catalogue as catalogue
-from domain.errors import NotFound
-from domain.fields import parse_fields
-from domain.pagination import DEFAULT_LIMIT, PageRequest
-from domain.whitelabel import SyncRun
-from domain.whitelabel_sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
+from domain.whitelabel import catalogue
+from domain.common.errors import NotFound
+from domain.common.fields import parse_fields
+from domain.common.pagination import DEFAULT_LIMIT, PageRequest
+from domain.whitelabel.entities import SyncRun
+from domain.whitelabel.sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
 from entrypoints.http.auth import current_user
 from entrypoints.http.crud import PAGE_PARAMS, crud_routes
 from entrypoints.http.json_io import page_json, read_json, to_json

@@ -9,7 +9,7 @@ from falcon.testing import TestClient
 from adapters import migrator
 from adapters.pony.database import PonyDatabase
 from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
-from domain.accounts import User
+from domain.accounts.users import User
 from entrypoints import cli
 from entrypoints.http.app import create_app
 from tests.e2e.test_platform import assert_error
@@ -170,7 +170,7 @@ def stored_user(pdb, email: str) -> User | None:
 
 def test_create_admin_creates_then_promotes(database_file, capsys, config, clock):
     from entrypoints.bootstrap import build_deps
-    from domain.auth import register as register_user
+    from domain.accounts.auth import register as register_user
     assert cli.main(["create-admin", "--email", "Boss@Example.com",
                      "--password", PASSWORD]) == 0
     assert "created admin boss@example.com" in capsys.readouterr().out

@@ -9,7 +9,7 @@ import attrs
 import pytest
 from falcon.testing import TestClient
 
-from domain.ads import Ad
+from domain.ads.rules import Ad
 from entrypoints.http.app import create_app
 from tests.conftest import deps_for
 from tests.e2e.test_platform import assert_error
@@ -74,7 +74,7 @@ def test_paused_draft_future_and_ended_ads_are_never_served(client, add_ad, cloc
         assert counters(backend, ad.id) == (0, 0)
         client.simulate_post(f"/api/ads/{ad.id}/impressions")
         client.simulate_post(f"/api/ads/{ad.id}/clicks")
-        assert counters(backend, ad.id) == (0, 0)  # ignored, see domain.ads_serving
+        assert counters(backend, ad.id) == (0, 0)  # ignored, see domain.ads.serving
         assert events(backend, "impressions", ad.id) == []
 
 

@@ -1,7 +1,7 @@
 """`creatorflix seed-demo` loads one active ad per type, once."""
 from __future__ import annotations
 
-from domain.ads import AD_TYPES, VALID_PLACEMENTS
+from domain.ads.rules import AD_TYPES, VALID_PLACEMENTS
 from entrypoints import seed
 from entrypoints.seed_ads import seed_ads
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from attrs import frozen
 
-from domain.checkout import Checkout
-from domain.subscriptions import Subscription
+from domain.payments.checkout import Checkout
+from domain.payments.subscriptions import Subscription
 from tests.e2e.test_platform import assert_error
 
 

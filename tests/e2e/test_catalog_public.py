@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.catalog import Creator, OrderBump, Plan, Post, SupportContact
-from domain.subscriptions import Subscription
+from domain.catalog.entities import Creator, OrderBump, Plan, Post, SupportContact
+from domain.payments.subscriptions import Subscription
 from tests.e2e.test_platform import assert_error
 
 SECRET = "https://cdn.example.com/premium/"

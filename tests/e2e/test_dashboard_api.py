@@ -8,11 +8,11 @@ from uuid import uuid4
 import pytest
 from falcon.testing import TestClient
 
-from domain.accounts import User
-from domain.ads import Ad
-from domain.catalog import Plan
-from domain.checkout import Checkout
-from domain.subscriptions import Subscription
+from domain.accounts.users import User
+from domain.ads.rules import Ad
+from domain.catalog.entities import Plan
+from domain.payments.checkout import Checkout
+from domain.payments.subscriptions import Subscription
 from entrypoints.http.app import create_app
 from tests.conftest import Actors, deps_for
 from tests.support.openapi_check import assert_documented

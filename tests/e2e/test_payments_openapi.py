@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.checkout_service import CLIENT_TOTALS
-from domain.customer import CUSTOMER_FIELDS
+from domain.payments.buying import CLIENT_TOTALS
+from domain.payments.customer import CUSTOMER_FIELDS
 from entrypoints.http.openapi import body_schema
 from tests.support.openapi_check import assert_documented
 from tests.support.payments import (add_catalogue, checkout_body, poll, postback_token,

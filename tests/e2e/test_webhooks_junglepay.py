@@ -9,7 +9,7 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from domain.catalog import OrderBump
+from domain.catalog.entities import OrderBump
 from tests.e2e.test_platform import assert_error
 from tests.support.junglepay_server import REFUSED_CARD
 from tests.support.openapi_check import assert_documented

@@ -8,8 +8,8 @@ import logging
 from datetime import timedelta
 
 from adapters.payments.junglepay import JunglePayGateway
-from domain.customer import parse_customer
-from domain.payments import ChargeItem, ChargeRequest
+from domain.payments.customer import parse_customer
+from domain.payments.gateways import ChargeItem, ChargeRequest
 from tests.e2e.test_platform import assert_error
 from tests.e2e.test_webhooks_junglepay import config, notifications, shop  # noqa: F401
 from tests.support.payments import (JUNGLEPAY_SECRET, app_server, checkout_body,  # noqa: F401

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from domain.subscriptions import Subscription
+from domain.payments.subscriptions import Subscription
 from tests.e2e.test_platform import assert_error
 
 FILES = {

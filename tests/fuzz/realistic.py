@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 
-from domain.ads import PLACEMENTS
+from domain.ads.rules import PLACEMENTS
 from tests.support.payments import VALID_CPF
 from tests.support.seeded_app import USER_EMAIL, USER_PASSWORD, SeededApp
 

@@ -6,7 +6,7 @@ from typing import Callable
 
 from falcon.testing import TestClient
 
-from domain.ads import Ad
+from domain.ads.rules import Ad
 from entrypoints.http.app import create_app
 from tests.conftest import deps_for
 from tests.support.concurrency import at_once

@@ -9,7 +9,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.ads import Ad, AdEvent, is_servable, select_ads
+from domain.ads.rules import Ad, AdEvent, is_servable, select_ads
 
 NOW = datetime(2026, 3, 10, 12, 0, 0, 250000)
 PLACES = ("home_top", "sidebar", "login")

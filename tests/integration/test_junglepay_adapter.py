@@ -8,9 +8,9 @@ import socket
 import pytest
 
 from adapters.payments.junglepay import JunglePayGateway
-from domain.customer import parse_customer
-from domain.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
-from domain.payments import ChargeItem, ChargeRequest
+from domain.payments.customer import parse_customer
+from domain.common.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.payments.gateways import ChargeItem, ChargeRequest
 from tests.support.junglepay_server import REFUSED_CARD
 from tests.support.payments import JUNGLEPAY_SECRET, customer, junglepay  # noqa: F401
 

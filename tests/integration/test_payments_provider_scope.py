@@ -2,9 +2,9 @@
 checkout its own gateway charged, and a refund ends only the grant that checkout gave."""
 from __future__ import annotations
 
-from domain import payment_notifications as notes
-from domain.checkout import Checkout
-from domain.payments import DIAS, JUNGLEPAY, Transaction
+from domain.payments import settlement as notes
+from domain.payments.checkout import Checkout
+from domain.payments.gateways import DIAS, JUNGLEPAY, Transaction
 from entrypoints.http.checkout_views import payment_service
 from tests.support.payments import add_catalogue, subscriptions_of
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.accounts import User
-from domain.catalog import Plan
-from domain.checkout import Checkout
-from domain.payments import PaymentGatewayConfig, PaymentNotification
-from domain.subscriptions import Subscription
+from domain.accounts.users import User
+from domain.catalog.entities import Plan
+from domain.payments.checkout import Checkout
+from domain.payments.gateways import PaymentGatewayConfig, PaymentNotification
+from domain.payments.subscriptions import Subscription
 
 T0 = datetime(2026, 3, 1, 10)
 

@@ -6,11 +6,11 @@ from datetime import datetime
 
 import pytest
 
-from domain.accounts import User
-from domain.ads import Ad, AdEvent
-from domain.catalog import Creator, Plan, Post, Setting
-from domain.subscriptions import Subscription
-from domain.whitelabel import WhitelabelMedia, WhitelabelModel, WhitelabelPost
+from domain.accounts.users import User
+from domain.ads.rules import Ad, AdEvent
+from domain.catalog.entities import Creator, Plan, Post, Setting
+from domain.payments.subscriptions import Subscription
+from domain.whitelabel.entities import WhitelabelMedia, WhitelabelModel, WhitelabelPost
 from ports.repositories import DuplicateError, ReferencedError
 
 T0 = datetime(2026, 3, 1, 10, 30, 15, 123456)

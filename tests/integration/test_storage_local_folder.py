@@ -9,7 +9,7 @@ import pytest
 from adapters.clock import FakeClock
 from adapters.storage import folder_of_file_url, storage_from_url
 from adapters.storage.local_folder import LocalFolderStorage
-from domain.errors import NotFound, ServiceUnavailable
+from domain.common.errors import NotFound, ServiceUnavailable
 from entrypoints.config import Config
 
 SECRET = "local-folder-secret-" + "k" * 20

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.storage import storage_from_url
 from adapters.storage.minio_s3 import S3Storage
-from domain.errors import ServiceUnavailable
+from domain.common.errors import ServiceUnavailable
 from entrypoints.config import Config
 from tests.support.s3 import free_port, moto  # noqa: F401 (a fixture)
 from tests.support.whitelabel import catalogue_view, catalogue_writes, run_sync

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.clock import FakeClock, utcnow
 from adapters.storage.minio_s3 import S3Storage
-from domain.errors import ServiceUnavailable
+from domain.common.errors import ServiceUnavailable
 from tests.support.s3 import SECRET, SeaweedS3
 from tests.support.whitelabel import catalogue_view, run_sync
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from adapters.clock import utcnow
 from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
-from domain.accounts import User
-from domain.catalog import Plan
-from domain.checkout import Checkout
-from domain.paywall import can_see_premium
-from domain.subscription_admin import abandon_checkouts, grant_manually
-from domain.subscriptions import Subscription
+from domain.accounts.users import User
+from domain.catalog.entities import Plan
+from domain.payments.checkout import Checkout
+from domain.catalog.paywall import can_see_premium
+from domain.payments.subscription_admin import abandon_checkouts, grant_manually
+from domain.payments.subscriptions import Subscription
 from entrypoints import cli
 from entrypoints.jobs import expire_subscriptions
 from tests.e2e.test_accounts import database_file  # noqa: F401  (fixture)

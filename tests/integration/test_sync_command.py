@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import Conflict
+from domain.common.errors import Conflict
 from entrypoints.sync_command import run_sync
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from adapters.memory.unit_of_work import MemoryStore
-from domain.errors import Conflict, ServiceUnavailable
-from domain.whitelabel_sync import FAILED, REFUSED, RUNNING, SUCCEEDED, SyncRefused
+from domain.common.errors import Conflict, ServiceUnavailable
+from domain.whitelabel.sync import FAILED, REFUSED, RUNNING, SUCCEEDED, SyncRefused
 from tests.support.backends import Backend, clear_pony
 from tests.support.fake_storage import FakeStorage
 from tests.support.whitelabel import (CrashingUow, catalogue_view, catalogue_writes, rows,

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from falcon.testing import TestClient
 
-from domain.accounts import User
-from domain.subscriptions import Subscription
+from domain.accounts.users import User
+from domain.payments.subscriptions import Subscription
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
 from tests.conftest import TEST_SECRET, Actors, deps_for

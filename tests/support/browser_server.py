@@ -16,7 +16,7 @@ from attrs import define
 
 from adapters import migrator
 from adapters.security import ScryptPasswordHasher
-from domain.auth import create_admin
+from domain.accounts.auth import create_admin
 from entrypoints.bootstrap import Deps, build_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app

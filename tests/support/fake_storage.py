@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator, Mapping
 from urllib.parse import quote, unquote
 
-from domain.errors import ServiceUnavailable
+from domain.common.errors import ServiceUnavailable
 from ports.storage import StoredObject
 
 BASE = "https://bucket.example/"

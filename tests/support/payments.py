@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.catalog import Creator, OrderBump, Plan, Post
+from domain.catalog.entities import Creator, OrderBump, Plan, Post
 from entrypoints.config import Config
 from tests.conftest import TEST_SECRET
 from tests.support.junglepay_server import JunglePayServer

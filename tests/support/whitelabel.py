@@ -8,7 +8,7 @@ from typing import Iterator
 
 from hypothesis import strategies as st
 
-from domain.whitelabel_sync import SyncCommand, sync_catalogue
+from domain.whitelabel.sync import SyncCommand, sync_catalogue
 from tests.support.backends import Backend
 
 CATALOGUE = ("whitelabel_models", "whitelabel_posts", "whitelabel_media")

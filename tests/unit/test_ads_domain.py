@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.ads import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
+from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
                         TYPE_LABELS, VALID_PLACEMENTS, Ad, check_ad, check_link, ctr,
                         is_servable, link_is_public, select_ads, serving_order)
-from domain.ads_admin import daily_series, parse_days, window
-from domain.ads_serving import Visitor, parse_placement_param, parse_serve_request
-from domain.errors import ValidationError
+from domain.ads.admin import daily_series, parse_days, window
+from domain.ads.serving import Visitor, parse_placement_param, parse_serve_request
+from domain.common.errors import ValidationError
 
 NOW = datetime(2026, 3, 10, 12, 0, 0)
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import catalog_admin as admin
-from domain.catalog import (SETTING_KEY, SupportContact, check_setting_key, contact_url,
+from domain.catalog import admin
+from domain.catalog.entities import (SETTING_KEY, SupportContact, check_setting_key, contact_url,
                             normalize_contact)
-from domain.errors import ValidationError
-from domain.fields import parse_fields
+from domain.common.errors import ValidationError
+from domain.common.fields import parse_fields
 
 RESOURCES = [admin.PLANS, admin.ORDER_BUMPS, admin.CREATORS, admin.POSTS,
              admin.SUPPORT_CONTACTS]

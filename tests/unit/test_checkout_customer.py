@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.customer import cpf_check_digits, is_valid_cpf, parse_customer
-from domain.errors import ValidationError
+from domain.payments.customer import cpf_check_digits, is_valid_cpf, parse_customer
+from domain.common.errors import ValidationError
 from tests.support.payments import customer
 
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.catalog import OrderBump, Plan
-from domain.checkout import CREDIT_CARD, PIX, quote
-from domain.errors import ValidationError
+from domain.catalog.entities import OrderBump, Plan
+from domain.payments.checkout import CREDIT_CARD, PIX, quote
+from domain.common.errors import ValidationError
 
 prices = st.integers(min_value=0, max_value=1_000_000)
 

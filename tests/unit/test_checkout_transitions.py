@@ -9,14 +9,14 @@ from hypothesis import strategies as st
 
 from adapters.clock import FakeClock
 from adapters.memory.unit_of_work import MemoryStore, MemoryUnitOfWork
-from domain import checkout as co
-from domain import payment_notifications as notes
-from domain import subscriptions as subs
-from domain.catalog import Plan
-from domain.payment_notifications import decide
-from domain.payment_service import PaymentService
-from domain.payments import CHECKOUT_STATUS_OF, Transaction
-from domain.subscription_admin import abandon_checkouts, expire_subscriptions
+from domain.payments import checkout as co
+from domain.payments import settlement as notes
+from domain.payments import subscriptions as subs
+from domain.catalog.entities import Plan
+from domain.payments.settlement import decide
+from domain.payments.service import PaymentService
+from domain.payments.gateways import CHECKOUT_STATUS_OF, Transaction
+from domain.payments.subscription_admin import abandon_checkouts, expire_subscriptions
 
 NOW = datetime(2026, 1, 1)
 # How far along each status is; a move must never lower it.

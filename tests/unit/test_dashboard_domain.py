@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.ads_admin import window
-from domain.checkout import STATUSES
-from domain.dashboard import conversion_of, revenue_series
+from domain.ads.admin import window
+from domain.payments.checkout import STATUSES
+from domain.reporting.dashboard import conversion_of, revenue_series
 
 TODAY = date(2026, 3, 1)
 DAYS = st.dates(min_value=TODAY - timedelta(days=60), max_value=TODAY + timedelta(days=5))

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from domain.errors import ValidationError
-from domain.fields import check_http_url
+from domain.common.errors import ValidationError
+from domain.common.fields import check_http_url
 from entrypoints.http.json_io import dumps
 
 
@@ -37,7 +37,7 @@ def test_urls_with_impossible_ports_or_hosts_are_refused(url):
 @pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00",
                                    "1800-01-01T00:00:00Z", "9999-06-01T00:00:00"])
 def test_timestamps_out_of_range_are_a_validation_error(value):
-    from domain.fields import parse_timestamp
+    from domain.common.fields import parse_timestamp
     with pytest.raises(ValidationError) as caught:
         parse_timestamp(value, "start_date")
     assert caught.value.field == "start_date"
@@ -46,5 +46,5 @@ def test_timestamps_out_of_range_are_a_validation_error(value):
 def test_timestamps_with_zones_are_stored_as_naive_utc():
     from datetime import datetime
 
-    from domain.fields import parse_timestamp
+    from domain.common.fields import parse_timestamp
     assert parse_timestamp("2026-03-01T12:00:00-03:00", "d") == datetime(2026, 3, 1, 15, 0)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import ServiceUnavailable
-from domain.payments import (DIAS, JUNGLEPAY, SANDBOX, PaymentGatewayConfig, Postbacks,
+from domain.common.errors import ServiceUnavailable
+from domain.payments.gateways import (DIAS, JUNGLEPAY, SANDBOX, PaymentGatewayConfig, Postbacks,
                              choose_gateway, sandbox_enabled)
 
 

@@ -8,8 +8,8 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import subscriptions as subs
-from domain.subscriptions import Subscription
+from domain.payments import subscriptions as subs
+from domain.payments.subscriptions import Subscription
 
 NOW = datetime(2026, 1, 1, 12)
 durations = st.integers(min_value=1, max_value=400)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.whitelabel_diff import (CREATE, DELETE, MODELS, POSTS, StoredCatalogue,
+from domain.whitelabel.diff import (CREATE, DELETE, MODELS, POSTS, StoredCatalogue,
                                     StoredMedia, StoredModel, StoredPost, diff, media_token)
-from domain.whitelabel_scan import BucketScan, cdns_fingerprint, describe, split_media_key
+from domain.whitelabel.scan import BucketScan, cdns_fingerprint, describe, split_media_key
 from ports.storage import StoredObject
 from tests.support.whitelabel import buckets
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.whitelabel_layout import (AT_ROOT, BANNER, FOLDER_MARKER, HIDDEN, ICON, IGNORED,
+from domain.whitelabel.layout import (AT_ROOT, BANNER, FOLDER_MARKER, HIDDEN, ICON, IGNORED,
                                       IMAGE_EXTENSIONS, INVALID_NAME, MEDIA, MODEL_FILE,
                                       OTHER_PROFILE_FILE, TOO_DEEP, UNSUPPORTED,
                                       VIDEO_EXTENSIONS, ParsedKey, parse_key)

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import attrs
 
 from adapters.memory.repository import MemoryRepository
-from domain.ads import EVENT_KINDS, Ad, AdEvent, is_servable, serving_order
+from domain.ads.rules import EVENT_KINDS, Ad, AdEvent, is_servable, serving_order
 
 
 class MemoryAdRepository(MemoryRepository):

@@ -12,10 +12,10 @@ from typing import Any, Callable, Iterator, Sequence
 import attrs
 
 from adapters.memory.repository import MemoryRepository
-from domain.whitelabel import WhitelabelMedia, WhitelabelModel, WhitelabelPost
-from domain.whitelabel_diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
+from domain.whitelabel.entities import WhitelabelMedia, WhitelabelModel, WhitelabelPost
+from domain.whitelabel.diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
                                     PostChange, StoredModel)
-from domain.whitelabel_sync import SyncInProgress
+from domain.whitelabel.sync import SyncInProgress
 from ports.repositories import DuplicateError
 
 

@@ -15,7 +15,7 @@ import attrs
 
 from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
-from domain.ads import EVENT_KINDS, Ad, AdEvent
+from domain.ads.rules import EVENT_KINDS, Ad, AdEvent
 
 _COUNTERS = ("impressions", "clicks")
 _AD_COLUMNS = tuple(f.name for f in attrs.fields(Ad))
@@ -23,13 +23,13 @@ _EDITABLE = tuple(c for c in _AD_COLUMNS if c not in ("id",) + _COUNTERS)
 _EVENT_COLUMNS = ("ad_id", "placement", "user_agent", "ip", "created_at")
 _TIMESTAMPS = ("start_date", "end_date", "created_at", "updated_at")
 
-# domain.ads.is_servable, in SQL (tests check the two agree).
+# domain.ads.rules.is_servable, in SQL (tests check the two agree).
 _SERVABLE_WHERE = """status = 'active'
       AND (start_date IS NULL OR start_date <= $now)
       AND (end_date IS NULL OR end_date >= $now)"""
 
 # The best `limit` ads of each placement, ranked by the database in the same order as
-# domain.ads.serving_order (NULLS LAST: PostgreSQL puts NULLs first when descending).
+# domain.ads.rules.serving_order (NULLS LAST: PostgreSQL puts NULLs first when descending).
 _SERVABLE_SQL = """SELECT {columns} FROM (
     SELECT {columns}, ROW_NUMBER() OVER (
         PARTITION BY placement

@@ -70,7 +70,7 @@ class PonySubscriptionRepository(PonyRepository):
         return [self.to_domain(r) for r in rows]
 
     def count_active_subscribers(self, now) -> int:
-        # domain.subscriptions.Subscription.is_active_at, in SQL.
+        # domain.payments.subscriptions.Subscription.is_active_at, in SQL.
         rows = self.db.select(
             "SELECT COUNT(DISTINCT user_id) FROM subscriptions WHERE status = 'active' "
             "AND (start_date IS NULL OR start_date <= $now) "

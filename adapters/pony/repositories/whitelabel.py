@@ -11,7 +11,7 @@ from typing import Iterator, NamedTuple, Sequence
 
 from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
-from domain.whitelabel_diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
+from domain.whitelabel.diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
                                     PostChange, StoredModel)
 
 STREAM_ROWS = 2000

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from adapters.pony.database import sqlite_path
-from domain.errors import ServiceUnavailable
-from domain.whitelabel_sync import SyncInProgress
+from domain.common.errors import ServiceUnavailable
+from domain.whitelabel.sync import SyncInProgress
 
 # pg_advisory_lock key: any constant 64-bit number naming "the white-label sync".
 ADVISORY_KEY = 0x6372666C_73796E63   # "crflsync"

@@ -1,0 +1,1 @@
+"""Ads: placement rules, serving and tracking, administration."""

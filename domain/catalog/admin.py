@@ -1,0 +1,136 @@
+"""Administration of the catalogue: how each table is validated, filtered and ordered
+(one `crud.Resource` each), and the key/value settings use cases."""
+from __future__ import annotations
+
+from typing import Any
+
+from domain.accounts.users import ROLES, User
+from domain.catalog.entities import (POST_TYPES, SUPPORT_PLATFORMS, Creator, OrderBump, Plan, Post,
+                            Setting, SupportContact, check_setting_key, normalize_contact)
+from domain.common.crud import Resource
+from domain.common.errors import Conflict, ValidationError
+from domain.common.fields import Boolean, Choice, HttpUrl, Integer, StrList, Text, parse_fields
+from ports.repositories import DuplicateError
+from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+NAME = Text(required=True, nullable=False, max_length=120)
+CENTS = Integer(required=True, nullable=False, minimum=0, description="integer cents (BRL)")
+FLAG = Boolean(nullable=False)
+
+PLANS = Resource(
+    name="plan", repo="plans", entity=Plan,
+    fields={
+        "name": NAME,
+        "price": CENTS,
+        "duration": Integer(required=True, nullable=False, minimum=1, maximum=36500,
+                            description="days"),
+        "benefits_json": StrList(nullable=False, max_items=20, max_length=200),
+        "cta_text": Text(max_length=120),
+        "checkout_url": HttpUrl(description="external card checkout (e.g. Dias Marketplace)"),
+        "accepts_pix": FLAG,
+        "accepts_card": FLAG,
+    },
+    order_by=("price", "id"),
+)
+
+ORDER_BUMPS = Resource(
+    name="order bump", repo="order_bumps", entity=OrderBump,
+    fields={
+        "name": NAME,
+        "price": CENTS,
+        "description": Text(max_length=2000),
+        "is_active": FLAG,
+        "image_url": HttpUrl(),
+        "display_order": Integer(nullable=False, minimum=-1_000_000, maximum=1_000_000),
+    },
+    filters={"is_active": Boolean()},
+    order_by=("display_order", "id"),
+)
+
+
+def delete_posts_of_creator(uow: UnitOfWork, creator: Creator) -> None:
+    """A creator's posts go with it, in the deleting transaction."""
+    uow.posts.delete_by_creator(creator.id)
+
+
+CREATORS = Resource(
+    name="model", repo="creators", entity=Creator,
+    fields={
+        "name": NAME,
+        "description": Text(max_length=5000),
+        "icon_url": HttpUrl(),
+        "banner_url": HttpUrl(),
+        "is_featured": FLAG,
+        "is_advertiser": FLAG,
+    },
+    filters={"is_featured": Boolean(), "is_advertiser": Boolean()},
+    before_delete=delete_posts_of_creator,
+)
+
+POSTS = Resource(
+    name="post", repo="posts", entity=Post,
+    fields={
+        "model_id": Integer(required=True, nullable=False, minimum=1,
+                            description="id of the model (creator) who publishes it"),
+        "title": Text(max_length=255),
+        "content_url": HttpUrl(required=True, nullable=False,
+                               description="premium: shown to subscribers and admins only"),
+        "type": Choice(required=True, nullable=False, choices=POST_TYPES),
+    },
+    filters={"model_id": Integer(minimum=1), "type": Choice(choices=POST_TYPES)},
+    order_by=("-created_at", "-id"),
+    references={"model_id": "creators"},
+)
+
+SUPPORT_CONTACTS = Resource(
+    name="support contact", repo="support_contacts", entity=SupportContact,
+    fields={
+        "platform": Choice(required=True, nullable=False, choices=SUPPORT_PLATFORMS),
+        "url": Text(required=True, nullable=False, max_length=2048,
+                    description="whatsapp: phone number with country code or wa.me link; "
+                                "telegram: @handle or t.me link; other: http(s) URL. "
+                                "Stored as the normalised link."),
+        "is_active": FLAG,
+    },
+    filters={"platform": Choice(choices=SUPPORT_PLATFORMS), "is_active": Boolean()},
+    normalize=normalize_contact,
+)
+
+# Users are read here; accounts change through their own use cases (register, checkout,
+# create-admin), never by a generic write that could store a password.
+USERS = Resource(
+    name="user", repo="users", entity=User, fields={},
+    filters={"role": Choice(choices=ROLES),
+             "email": Text(max_length=254, normalize=lambda text, name: text.lower())},
+)
+
+# `value` may be empty (clearing a setting) but must be given: checked in put_setting.
+# Stripped like every text field (Pony strips stored strings anyway).
+SETTING_FIELDS = {"value": Text(nullable=False, max_length=10_000)}
+
+
+def list_settings(uow_factory: UnitOfWorkFactory) -> dict[str, str]:
+    """Every setting, key -> value."""
+    with uow_factory() as uow:
+        settings = uow.settings.find(order_by=("key",)).items
+    return {s.key: s.value for s in settings}
+
+
+def put_setting(uow_factory: UnitOfWorkFactory, key: Any, data: Any) -> Setting:
+    """Create or replace the setting `key` with `data["value"]`."""
+    key = check_setting_key(key)
+    values = parse_fields(SETTING_FIELDS, data, partial=False)
+    if "value" not in values:
+        raise ValidationError("value is required", field="value")
+    setting = Setting(key=key, value=values["value"])
+    with uow_factory() as uow:
+        try:
+            if uow.settings.get(key) is None:
+                setting = uow.settings.add(setting)
+            else:
+                setting = uow.settings.update(setting)
+        except DuplicateError:  # created by a concurrent request since our read
+            raise Conflict(f"setting {key} was just written by another request; retry",
+                           field="key") from None
+        uow.commit()
+    return setting

@@ -1,0 +1,96 @@
+"""What visitors browse: plans, active order bumps and support contacts, creators and
+their posts — with premium post content behind the paywall."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+from attrs import frozen
+
+from domain.accounts.users import User
+from domain.catalog.entities import Creator, OrderBump, Plan, Post, SupportContact
+from domain.catalog.admin import CREATORS, ORDER_BUMPS, PLANS, POSTS, SUPPORT_CONTACTS
+from domain.common.errors import NotFound
+from domain.common.fields import Boolean, parse_query_filters
+from domain.common.pagination import Page, PageRequest
+from domain.catalog.paywall import can_see_premium
+from ports.clock import Clock
+from ports.repositories import Filters
+from ports.unit_of_work import UnitOfWorkFactory
+
+CREATOR_FILTERS = {"is_featured": Boolean()}
+# Featured creators first, then the newest.
+CREATOR_ORDER = ("-is_featured", "-id")
+
+
+@frozen
+class VisiblePost:
+    """A post as one viewer may see it: `content_url` is None while `locked`."""
+
+    id: int
+    model_id: int | None
+    title: str | None
+    type: str
+    content_url: str | None
+    locked: bool
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, post: Post, unlocked: bool) -> "VisiblePost":
+        return cls(id=post.id, model_id=post.model_id, title=post.title, type=post.type,
+                   content_url=post.content_url if unlocked else None, locked=not unlocked,
+                   created_at=post.created_at)
+
+
+def _page(uow_factory: UnitOfWorkFactory, repo: str, filters: Filters,
+          order_by: Sequence[str], page: PageRequest) -> Page:
+    with uow_factory() as uow:
+        return getattr(uow, repo).find(filters, order_by=order_by, page=page.page,
+                                       limit=page.limit)
+
+
+def list_plans(uow_factory: UnitOfWorkFactory, page: PageRequest) -> Page[Plan]:
+    """Every plan, cheapest first."""
+    return _page(uow_factory, PLANS.repo, {}, PLANS.order_by, page)
+
+
+def list_order_bumps(uow_factory: UnitOfWorkFactory, page: PageRequest) -> Page[OrderBump]:
+    """The active order bumps, in display order."""
+    return _page(uow_factory, ORDER_BUMPS.repo, {"is_active": True}, ORDER_BUMPS.order_by,
+                 page)
+
+
+def list_support_contacts(uow_factory: UnitOfWorkFactory,
+                          page: PageRequest) -> Page[SupportContact]:
+    """The active support contacts."""
+    return _page(uow_factory, SUPPORT_CONTACTS.repo, {"is_active": True},
+                 SUPPORT_CONTACTS.order_by, page)
+
+
+def list_creators(uow_factory: UnitOfWorkFactory, params: Mapping[str, Any],
+                  page: PageRequest) -> Page[Creator]:
+    """Creators, featured first; `params` may filter on is_featured."""
+    filters = parse_query_filters(CREATOR_FILTERS, params)
+    return _page(uow_factory, CREATORS.repo, filters, CREATOR_ORDER, page)
+
+
+def get_creator(uow_factory: UnitOfWorkFactory, creator_id: int) -> Creator:
+    """One creator; NotFound when there is none with this id."""
+    with uow_factory() as uow:
+        creator = uow.creators.get(creator_id)
+    if creator is None:
+        raise NotFound(f"model {creator_id} not found")
+    return creator
+
+
+def creator_posts(uow_factory: UnitOfWorkFactory, clock: Clock, creator_id: int,
+                  page: PageRequest, viewer: User | None) -> Page[VisiblePost]:
+    """A creator's posts, newest first. Their content URLs only reach viewers allowed
+    premium content (admins, active subscribers); everyone else gets them locked."""
+    with uow_factory() as uow:
+        if uow.creators.get(creator_id) is None:
+            raise NotFound(f"model {creator_id} not found")
+        posts = uow.posts.find({"model_id": creator_id}, order_by=POSTS.order_by,
+                               page=page.page, limit=page.limit)
+        unlocked = can_see_premium(uow, viewer, clock.now())
+    return posts.map(lambda post: VisiblePost.of(post, unlocked))

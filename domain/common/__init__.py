@@ -1,0 +1,1 @@
+"""Shared by every capability: domain errors, input fields, pagination, generic admin CRUD."""

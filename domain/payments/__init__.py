@@ -1,0 +1,1 @@
+"""Buying: pricing, checkouts, gateways, webhooks, settlement and subscriptions."""

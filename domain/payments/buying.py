@@ -1,0 +1,198 @@
+"""Buying a plan: start a checkout (price it, charge it through the gateway) and let the
+buyer follow it. The gateway is never called inside a database transaction: the
+pending checkout is committed first, the charge's answer stored in a second one."""
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import attrs
+from attrs import frozen
+
+from domain.payments import checkout as co
+from domain.payments import settlement as notes
+from domain.accounts.users import User
+from domain.accounts.auth import issue_set_password_token
+from domain.payments.customer import Customer, CustomerField
+from domain.common.errors import (GatewayRejected, NotFound, PaymentRefused, ServiceUnavailable,
+                           ValidationError)
+from domain.common.fields import Choice, Integer, IntList, Text, parse_fields
+from domain.payments.service import PaymentService
+from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
+                             WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
+from domain.payments.webhooks import CHECKOUT_PARAM
+
+log = logging.getLogger("creatorflix.payments")
+
+PIX_EXPIRES_IN_DAYS = 1
+# Names a client might use for a total: accepted and dropped (documented so in the API),
+# since the server alone prices a checkout.
+CLIENT_TOTALS = ("total", "total_amount", "amount")
+
+CHECKOUT_FIELDS = {
+    "plan_id": Integer(required=True, nullable=False, minimum=1),
+    "payment_method": Choice(required=True, nullable=False, choices=co.PAYMENT_METHODS),
+    "order_bump_ids": IntList(description="order bumps to add (duplicates count once)"),
+    "customer": CustomerField(required=True, nullable=False),
+    "card_hash": Text(max_length=4096, description="the card tokenised in the browser "
+                                                   "with the gateway's public key"),
+    "installments": Integer(minimum=1, maximum=12),
+}
+
+
+@frozen
+class CheckoutView:
+    """A checkout as its buyer sees it; `set_password_token` once it is paid, for an
+    account created for the buyer that has no password yet."""
+
+    checkout: co.Checkout
+    access_token: str | None = None
+    set_password_token: str | None = None
+    problem: ServiceUnavailable | None = None   # the gateway failed; checkout kept pending
+
+
+def _charge_request(quote: co.Quote, customer: Customer, values: dict,
+                    postback_url: str) -> ChargeRequest:
+    # A free bump stays in the order but is no line of the charge: JunglePay refuses a
+    # unitPrice of 0 (and the quote refuses a total of 0).
+    lines = [(quote.plan.name, quote.plan.price)] + [(b.name, b.price) for b in quote.bumps]
+    items = tuple(ChargeItem(title, price) for title, price in lines if price > 0)
+    return ChargeRequest(amount=quote.total,
+                         payment_method=quote.payment_method, customer=customer, items=items,
+                         postback_url=postback_url, pix_expires_in_days=PIX_EXPIRES_IN_DAYS,
+                         installments=values.get("installments") or 1,
+                         card_hash=values.get("card_hash"))
+
+
+def _redirect_url(checkout_url: str, ref: str, email: str) -> str:
+    joiner = "&" if "?" in checkout_url else "?"
+    return f"{checkout_url}{joiner}{urlencode({'externalRef': ref, 'email': email})}"
+
+
+def _postback_url(svc: PaymentService, choice: GatewayChoice, checkout_id: int) -> str:
+    """Where the gateway posts back about this charge. It names our checkout, so a
+    transaction whose creation answer we lost (timeout) can still be matched to it."""
+    if choice.config is not None and choice.config.postback_url:
+        url = choice.config.postback_url  # the administrator's override (keeps the token)
+    elif choice.name in WEBHOOK_PATHS:
+        url = svc.postbacks.url(choice.name)
+    else:
+        return svc.public_url  # the sandbox posts nothing back
+    return with_query(url, **{CHECKOUT_PARAM: str(checkout_id)})
+
+
+def _choose(svc: PaymentService, uow, plan, values: dict) -> GatewayChoice:
+    external = values["payment_method"] == co.CREDIT_CARD and not values.get("card_hash")
+    if external:
+        if not plan.checkout_url:
+            raise ValidationError("card_hash is required to pay this plan by card",
+                                  field="card_hash")
+        return GatewayChoice(DIAS)  # the plan's external card checkout
+    if values["payment_method"] == co.PIX and values.get("card_hash"):
+        raise ValidationError("card_hash is only for credit_card payments", field="card_hash")
+    choice = svc.choose(uow)
+    if choice.name == DIAS:
+        raise ValidationError("this payment method is not available: pay by card through "
+                              "the plan's checkout", field="payment_method")
+    return choice
+
+
+def start_checkout(svc: PaymentService, data: Any, buyer: User | None) -> CheckoutView:
+    """Price the checkout, record it pending, then ask the gateway for the charge. A
+    refused card -> PaymentRefused, a request the gateway rejects -> GatewayRejected
+    (checkout failed either way); an unreachable or slow gateway -> the view carries the
+    problem and the checkout stays pending, retrievable."""
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in CLIENT_TOTALS}
+    values = parse_fields(CHECKOUT_FIELDS, data, partial=False)
+    customer: Customer = values["customer"]
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        plan = uow.plans.get(values["plan_id"])
+        if plan is None:
+            raise ValidationError(f"plan {values['plan_id']} does not exist", field="plan_id")
+        ids = values.get("order_bump_ids") or []
+        quote = co.quote(plan, values["payment_method"], ids, uow.order_bumps.get_many(ids))
+        choice = _choose(svc, uow, plan, values)
+        payment = {"provider": choice.name, "method": quote.payment_method}
+        external_id = None
+        if choice.name == DIAS:
+            external_id = "cf_" + secrets.token_hex(12)
+            payment["redirect_url"] = _redirect_url(plan.checkout_url, external_id,
+                                                    customer.email)
+        checkout = uow.checkouts.add(co.Checkout(
+            id=None, plan_id=plan.id, total_amount=quote.total,
+            user_id=buyer.id if buyer is not None else None, external_id=external_id,
+            payment_method=quote.payment_method, order_bump=bool(quote.bumps),
+            order_bump_ids=quote.order_bump_ids, customer_name=customer.name,
+            customer_email=customer.email, customer_document=customer.document,
+            customer_phone=customer.phone, created_at=now, updated_at=now,
+            payment_data=payment))
+        uow.commit()
+    token = svc.checkout_token(checkout.id)
+    if choice.name == DIAS:
+        return CheckoutView(checkout, access_token=token)
+    request = _charge_request(quote, customer, values,
+                              _postback_url(svc, choice, checkout.id))
+    try:
+        charge = svc.adapter(choice).create_charge(request)
+    except (PaymentRefused, GatewayRejected):
+        _store(svc, checkout.id, status=co.FAILED)
+        raise
+    except ServiceUnavailable as problem:
+        return CheckoutView(checkout, access_token=token, problem=problem)
+    _store(svc, checkout.id, charge=charge)
+    if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
+        notes.process(svc, choice.name, Transaction(charge.external_id, charge.status))
+    return attrs.evolve(checkout_status(svc, checkout.id, token), access_token=token)
+
+
+def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = None,
+           status: str | None = None) -> None:
+    """The second transaction: what the gateway answered."""
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        current = uow.checkouts.get_for_update(checkout_id)
+        if charge is not None:
+            current = _charged(current, charge, now)
+        if status is not None:
+            current = co.advance(current, status, now) or current
+        uow.checkouts.update(current)
+        uow.commit()
+
+
+def _charged(checkout: co.Checkout, charge: Charge, now: datetime) -> co.Checkout:
+    """The checkout with the gateway's answer to its charge. Its postback may have come
+    first (and adopted the transaction): a settled checkout keeps the status it shows."""
+    if checkout.external_id not in (None, charge.external_id):
+        log.error("checkout %s is charged as transaction %s, not %s: keeping the first",
+                  checkout.id, checkout.external_id, charge.external_id)
+        return checkout
+    payment = {**(checkout.payment_data or {}), "qr_code": charge.pix_code,
+               "expires_at": charge.pix_expires_at, "secure_url": charge.secure_url}
+    if checkout.status == co.PENDING:
+        payment["status"] = charge.status
+    return attrs.evolve(checkout, external_id=charge.external_id, payment_data=payment,
+                        updated_at=now)
+
+
+def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | None,
+                    ) -> CheckoutView:
+    """The buyer polls their checkout with the access token they were given."""
+    svc.check_checkout_token(checkout_id, access_token)
+    with svc.uow() as uow:
+        checkout = uow.checkouts.get(checkout_id)
+        if checkout is None:
+            raise NotFound(f"checkout {checkout_id} not found")
+        user = uow.users.get(checkout.user_id) if checkout.user_id is not None else None
+    set_password = None
+    if checkout.status == co.PAID and (checkout.payment_data or {}).get("account_created") \
+            and user is not None and not user.has_usable_password:
+        # Only for the account THIS checkout's payment created (recorded in the same
+        # transaction): a buyer typing someone else's email never gets to set the
+        # password of an account another purchase (or a sign-up) created.
+        set_password = issue_set_password_token(svc.tokens, user)
+    return CheckoutView(checkout, set_password_token=set_password)

@@ -1,0 +1,146 @@
+"""Checkout: a purchase of a plan plus order bumps, its total and its payment state."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+import attrs
+from attrs import field, frozen
+
+from domain.catalog.entities import OrderBump, Plan
+from domain.common.errors import ValidationError
+from domain.common.fields import parse_timestamp
+
+PENDING = "pending"
+PAID = "paid"
+FAILED = "failed"
+ABANDONED = "abandoned"
+REFUNDED = "refunded"
+STATUSES = (PENDING, PAID, FAILED, ABANDONED, REFUNDED)
+
+PIX = "pix"
+CREDIT_CARD = "credit_card"
+PAYMENT_METHODS = (PIX, CREDIT_CARD)
+
+# One-way state machine: a status only ever moves along these arrows, so a late,
+# repeated or forged notification can never move a paid checkout back to pending.
+# Abandoned only means we stopped waiting: a payment the gateway confirms afterwards
+# (read back, right amount) still counts, and a refusal still closes it as failed.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PENDING: frozenset({PAID, FAILED, ABANDONED}),
+    ABANDONED: frozenset({PAID, FAILED}),
+    PAID: frozenset({REFUNDED}),
+}
+# How long a checkout waits to be paid when its PIX code has no known expiry.
+ABANDON_AFTER = timedelta(hours=24)
+
+
+@frozen
+class Checkout:
+    """Table `checkouts`. `total_amount` in cents, always computed by the server.
+    `payment_data` (ours) keeps what the buyer needs to pay: PIX code, expiry, links."""
+
+    id: int | None
+    plan_id: int
+    total_amount: int
+    user_id: int | None = None
+    external_id: str | None = None
+    status: str = PENDING
+    payment_method: str | None = None
+    order_bump: bool = False
+    order_bump_ids: list[int] = field(factory=list)
+    customer_name: str | None = None
+    customer_email: str | None = None
+    customer_document: str | None = None
+    customer_phone: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    payment_data: dict[str, Any] | None = None
+
+
+def can_move(current: str, target: str) -> bool:
+    """True when `current -> target` is a forward transition."""
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def advance(checkout: Checkout, target: str, now: datetime) -> Checkout | None:
+    """The checkout moved to `target`, or None when that would not be a forward move."""
+    if not can_move(checkout.status, target):
+        return None
+    return attrs.evolve(checkout, status=target, updated_at=now)
+
+
+def _pix_expiry(value: Any) -> datetime | None:
+    """The PIX code's expiry (naive UTC) from what the gateway said: a date-time, or
+    a bare date (JunglePay's expirationDate), which lasts until the end of that day."""
+    if not isinstance(value, str):
+        return None
+    try:
+        expires = parse_timestamp(value, "expires_at")
+    except ValidationError:
+        return None
+    return expires + timedelta(days=1) if len(value.strip()) == 10 else expires
+
+
+def waits_until(checkout: Checkout) -> datetime | None:
+    """Until when a pending checkout waits to be paid: its PIX expiry, else a day after
+    it was created (None when neither is known)."""
+    expires = _pix_expiry((checkout.payment_data or {}).get("expires_at"))
+    if expires is not None:
+        return expires
+    return checkout.created_at + ABANDON_AFTER if checkout.created_at else None
+
+
+def abandon(checkout: Checkout, now: datetime) -> Checkout | None:
+    """The checkout marked abandoned when it is pending and past `waits_until`."""
+    deadline = waits_until(checkout)
+    if checkout.status != PENDING or deadline is None or now <= deadline:
+        return None
+    return advance(checkout, ABANDONED, now)
+
+
+@frozen
+class Quote:
+    """What the buyer pays: the plan and the distinct selected bumps, priced from storage."""
+
+    plan: Plan
+    bumps: tuple[OrderBump, ...]
+    payment_method: str
+
+    @property
+    def total(self) -> int:
+        return self.plan.price + sum(b.price for b in self.bumps)
+
+    @property
+    def order_bump_ids(self) -> list[int]:
+        return [b.id for b in self.bumps]
+
+
+def accepts(plan: Plan, payment_method: str) -> bool:
+    return plan.accepts_pix if payment_method == PIX else plan.accepts_card
+
+
+def quote(plan: Plan, payment_method: str, requested_bump_ids: Iterable[int],
+          stored_bumps: Iterable[OrderBump]) -> Quote:
+    """Price a checkout from stored prices. Duplicate bump ids count once; an unknown or
+    inactive bump, a payment method the plan does not accept, or a total of 0 (nothing
+    for a gateway to charge) is refused."""
+    if payment_method not in PAYMENT_METHODS:
+        raise ValidationError(f"payment_method must be one of: {', '.join(PAYMENT_METHODS)}",
+                              field="payment_method")
+    if not accepts(plan, payment_method):
+        raise ValidationError(f"this plan does not accept {payment_method} payments",
+                              field="payment_method")
+    available = {b.id: b for b in stored_bumps if b.is_active}
+    chosen = []
+    for bump_id in dict.fromkeys(requested_bump_ids):
+        if bump_id not in available:
+            raise ValidationError(f"order bump {bump_id} does not exist or is not available",
+                                  field="order_bump_ids")
+        chosen.append(available[bump_id])
+    priced = Quote(plan=plan, bumps=tuple(chosen), payment_method=payment_method)
+    if priced.total <= 0:
+        # Gateways charge at least a cent; a free plan is granted by an administrator.
+        raise ValidationError("this plan is free: there is nothing to pay",
+                              field="plan_id")
+    return priced

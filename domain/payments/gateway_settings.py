@@ -1,0 +1,85 @@
+"""Admin: configure the payment gateways (keys, postback URL, which one is active).
+Secret keys are write-only: the views below only say whether one is set."""
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from domain.common.errors import DomainError, NotFound, ValidationError
+from domain.common.fields import Boolean, HttpUrl, Text, parse_fields
+from domain.payments.service import PaymentService
+from domain.payments.gateways import CONFIGURABLE, JUNGLEPAY, PaymentGatewayConfig
+
+GATEWAY_FIELDS = {
+    "public_key": Text(max_length=512, description="used by the browser to tokenise cards"),
+    "secret_key": Text(max_length=512, description="write-only; null removes it"),
+    "postback_url": HttpUrl(description="overrides the generated postback URL; it must "
+                                        "keep the token=… of generated_postback_url "
+                                        "(null: back to the generated one)"),
+    "is_active": Boolean(nullable=False, description="activating one deactivates the others"),
+}
+
+
+@frozen
+class GatewayView:
+    """A gateway's settings as administrators see them (never the secret key)."""
+
+    name: str
+    public_key: str | None
+    has_secret_key: bool
+    postback_url: str | None
+    generated_postback_url: str
+    is_active: bool
+
+
+@frozen
+class GatewaySettings:
+    gateways: list[GatewayView]
+    charging_gateway: str | None     # the gateway new checkouts are charged through
+
+
+def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> GatewayView:
+    row = row or PaymentGatewayConfig(id=None, name=name)
+    return GatewayView(name=name, public_key=row.public_key, has_secret_key=bool(row.secret_key),
+                       postback_url=row.postback_url,
+                       generated_postback_url=svc.postbacks.url(name), is_active=row.is_active)
+
+
+def list_gateways(svc: PaymentService) -> GatewaySettings:
+    with svc.uow() as uow:
+        rows = {r.name: r for r in svc.gateway_rows(uow)}
+        try:
+            charging: str | None = svc.choose(uow).name
+        except DomainError:
+            charging = None
+    return GatewaySettings([_view(svc, name, rows.get(name)) for name in CONFIGURABLE], charging)
+
+
+def configure_gateway(svc: PaymentService, name: str, data: Any) -> GatewayView:
+    """Update the settings of gateway `name` (its row is created on first use); fields
+    left out are kept. Activating one deactivates the others in the same transaction.
+    Concurrent changes, first ones included, queue on the locked rows: never two active
+    gateways."""
+    if name not in CONFIGURABLE:
+        raise NotFound(f"unknown payment gateway {name[:50]!r} (use {' or '.join(CONFIGURABLE)})")
+    changes = parse_fields(GATEWAY_FIELDS, data, partial=True)
+    override = changes.get("postback_url")
+    if override and not svc.postbacks.carries_token(name, override):
+        # Without our token every postback would be refused (403).
+        raise ValidationError("postback_url must keep the token=… query parameter of "
+                              "generated_postback_url", field="postback_url")
+    with svc.uow() as uow:
+        rows = {r.name: r for r in uow.payment_gateways.lock_settings(CONFIGURABLE)}
+        updated = attrs.evolve(rows[name], **changes)
+        if updated.is_active and updated.name == JUNGLEPAY and not updated.secret_key:
+            raise ValidationError("set the secret key to activate JunglePay", field="secret_key")
+        if updated.is_active:
+            # First the others, so the one-active-row index never sees two.
+            for other in rows.values():
+                if other.name != name and other.is_active:
+                    uow.payment_gateways.update(attrs.evolve(other, is_active=False))
+        saved = uow.payment_gateways.update(updated)
+        uow.commit()
+    return _view(svc, name, saved)

@@ -1,0 +1,192 @@
+"""Payment gateways: their configuration, the values exchanged with them, the meaning of
+their statuses, and the log of processed notifications."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from attrs import field, frozen
+
+from domain.payments import checkout as co
+from domain.payments.customer import Customer
+from domain.common.errors import ServiceUnavailable
+
+JUNGLEPAY = "junglepay"
+DIAS = "dias"
+SANDBOX = "sandbox"
+GATEWAY_NAMES = (JUNGLEPAY, DIAS, SANDBOX)
+CONFIGURABLE = (JUNGLEPAY, DIAS)
+
+# JunglePay transaction statuses (the sandbox speaks the same language).
+PROCESSING = "processing"
+AUTHORIZED = "authorized"
+TX_PAID = "paid"
+TX_REFUNDED = "refunded"
+WAITING_PAYMENT = "waiting_payment"
+REFUSED = "refused"
+CHARGEDBACK = "chargedback"
+CANCELED = "canceled"
+IN_PROTEST = "in_protest"
+PARTIALLY_PAID = "partially_paid"
+
+# What a gateway status means for our checkout; statuses not listed change nothing.
+CHECKOUT_STATUS_OF = {
+    TX_PAID: co.PAID,
+    TX_REFUNDED: co.REFUNDED,
+    CHARGEDBACK: co.REFUNDED,
+    REFUSED: co.FAILED,
+    CANCELED: co.FAILED,
+}
+
+# Dias Marketplace postback statuses.
+DIAS_PENDING = "PENDING"
+DIAS_PAID = "PAID"
+
+WEBHOOK_PATHS = {JUNGLEPAY: "/api/webhooks/junglepay", DIAS: "/api/webhooks/dias"}
+
+
+@frozen
+class PaymentGatewayConfig:
+    """Table `payment_gateways`. `secret_key` is write-only: never serialised or logged."""
+
+    id: int | None
+    name: str
+    public_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    postback_url: str | None = None
+    is_active: bool = False
+
+
+@frozen
+class PaymentNotification:
+    """Table `payment_notifications` (ours): one row per notification processed, unique
+    by (gateway, event_key), so a repeated notification is recognised and ignored."""
+
+    id: int | None
+    gateway: str
+    event_key: str
+    external_id: str | None = None
+    status: str | None = None
+    checkout_id: int | None = None
+    outcome: str | None = None
+    received_at: datetime | None = None
+
+
+@frozen
+class ChargeItem:
+    """One line of a charge: the plan, or an order bump. `unit_price` in cents."""
+
+    title: str
+    unit_price: int
+    quantity: int = 1
+
+
+@frozen
+class ChargeRequest:
+    """What we ask a gateway to charge. `card_hash` is the browser-tokenised card
+    (never a card number) and is kept out of repr so it cannot reach a log."""
+
+    amount: int
+    payment_method: str
+    customer: Customer
+    items: tuple[ChargeItem, ...]
+    postback_url: str
+    pix_expires_in_days: int = 1
+    installments: int = 1
+    card_hash: str | None = field(default=None, repr=False)
+
+
+@frozen
+class Charge:
+    """The gateway's answer to a charge: its transaction id and how to pay it."""
+
+    external_id: str
+    status: str
+    pix_code: str | None = None
+    pix_expires_at: str | None = None
+    secure_url: str | None = None
+
+
+@frozen
+class Transaction:
+    """A transaction as the gateway reports it when read back."""
+
+    external_id: str
+    status: str
+    amount: int | None = None
+    customer_email: str | None = None
+
+
+def event_key(external_id: str, status: str) -> str:
+    """The identity of a notification: one transaction reaching one status."""
+    return f"{external_id}:{status}"
+
+
+# -- postback URLs -------------------------------------------------------------------
+@frozen
+class Postbacks:
+    """Our postback URLs. Each gateway gets its own secret token (derived from our
+    secret key), carried in the URL we give it, since its postbacks are not signed."""
+
+    public_url: str
+    key: str = field(repr=False)
+
+    def token(self, gateway: str) -> str:
+        return hmac.new(self.key.encode(), f"postback:{gateway}".encode(),
+                        hashlib.sha256).hexdigest()
+
+    def verify(self, gateway: str, token: str | None) -> bool:
+        """Constant-time check of a postback token (compare_digest takes ASCII text only;
+        our tokens are hex, so anything else is simply wrong)."""
+        return isinstance(token, str) and token.isascii() and \
+            hmac.compare_digest(self.token(gateway), token)
+
+    def url(self, gateway: str) -> str:
+        return f"{self.public_url.rstrip('/')}{WEBHOOK_PATHS[gateway]}?token={self.token(gateway)}"
+
+    def carries_token(self, gateway: str, url: str) -> bool:
+        """Whether `url` (an administrator's override) keeps this gateway's token."""
+        tokens = parse_qs(urlsplit(url).query).get("token", [])
+        return len(tokens) == 1 and self.verify(gateway, tokens[0])
+
+
+def with_query(url: str, **params: str) -> str:
+    """`url` with `params` added to its query string."""
+    parts = urlsplit(url)
+    extra = urlencode(params)
+    return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+
+
+# -- which gateway charges -----------------------------------------------------------
+@frozen
+class GatewayChoice:
+    name: str
+    config: PaymentGatewayConfig | None = None
+
+
+NOT_CONFIGURED = "payment gateway not configured"
+
+
+def choose_gateway(rows: list[PaymentGatewayConfig], default: str) -> GatewayChoice:
+    """The gateway that charges: the active row when there is one, else `default`
+    (CREATORFLIX_GATEWAY). The sandbox only ever charges while `default` is sandbox;
+    JunglePay needs a secret key. ServiceUnavailable when nothing can charge."""
+    by_name = {r.name: r for r in rows}
+    active = next((r for r in rows if r.is_active), None)
+    name = active.name if active is not None else default
+    if name == SANDBOX:
+        if default != SANDBOX:
+            raise ServiceUnavailable(NOT_CONFIGURED)
+        return GatewayChoice(SANDBOX)
+    row = by_name.get(name)
+    if name == JUNGLEPAY and (row is None or not row.secret_key):
+        raise ServiceUnavailable(NOT_CONFIGURED)
+    return GatewayChoice(name, row)
+
+
+def sandbox_enabled(rows: list[PaymentGatewayConfig], default: str) -> bool:
+    """The sandbox may be used (and paid by an admin) only while CREATORFLIX_GATEWAY is
+    sandbox and no other gateway is active."""
+    return default == SANDBOX and all(r.name == SANDBOX for r in rows if r.is_active)

@@ -1,0 +1,57 @@
+"""The collaborators of the payment use cases, and the choice of the charging gateway."""
+from __future__ import annotations
+
+from attrs import frozen
+
+from domain.common.errors import Forbidden, Unauthenticated
+from domain.payments.gateways import (SANDBOX, GatewayChoice, PaymentGatewayConfig, Postbacks,
+                             choose_gateway, sandbox_enabled)
+from ports.clock import Clock
+from ports.payments import PaymentGateway, PaymentGateways
+from ports.security import TokenSigner
+from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+CHECKOUT_TOKEN = "checkout"
+CHECKOUT_TOKEN_TTL_SECONDS = 7 * 24 * 3600
+
+
+@frozen
+class PaymentService:
+    """uow: units of work; gateways: gateway adapters; tokens: signs the buyer's
+    checkout access tokens; postbacks: our webhook URLs and their tokens;
+    default_gateway: CREATORFLIX_GATEWAY; public_url: where browsers reach us."""
+
+    uow: UnitOfWorkFactory
+    gateways: PaymentGateways
+    clock: Clock
+    tokens: TokenSigner
+    postbacks: Postbacks
+    default_gateway: str
+    public_url: str
+
+    def gateway_rows(self, uow: UnitOfWork) -> list[PaymentGatewayConfig]:
+        return list(uow.payment_gateways.find(order_by=["id"]).items)
+
+    def choose(self, uow: UnitOfWork) -> GatewayChoice:
+        """The gateway that charges now (ServiceUnavailable when none is configured)."""
+        return choose_gateway(self.gateway_rows(uow), self.default_gateway)
+
+    def sandbox_enabled(self, uow: UnitOfWork) -> bool:
+        return sandbox_enabled(self.gateway_rows(uow), self.default_gateway)
+
+    def adapter(self, choice: GatewayChoice) -> PaymentGateway:
+        if choice.name == SANDBOX:
+            return self.gateways.sandbox()
+        return self.gateways.junglepay(choice.config)
+
+    # -- the buyer's access to their checkout --------------------------------------
+    def checkout_token(self, checkout_id: int) -> str:
+        return self.tokens.sign(CHECKOUT_TOKEN, {"cid": checkout_id}, CHECKOUT_TOKEN_TTL_SECONDS)
+
+    def check_checkout_token(self, checkout_id: int, token: str | None) -> None:
+        """401 without a token, 403 with one that is not valid for this checkout."""
+        if not token:
+            raise Unauthenticated("access_token is required")
+        claims = self.tokens.verify(CHECKOUT_TOKEN, token)
+        if claims is None or claims.get("cid") != checkout_id:
+            raise Forbidden("this access token is not valid for this checkout")

@@ -1,0 +1,161 @@
+"""Payment notifications (gateway postbacks, the sandbox's simulated payments, the
+synchronous answer to a card charge): matched to the checkout the gateway charged by
+its transaction id, recorded once, applied with one-way transitions."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import attrs
+from attrs import frozen
+
+from domain.payments import activation
+from domain.payments import checkout as co
+from domain.common.errors import Conflict, NotFound
+from domain.payments.service import PaymentService
+from domain.payments.gateways import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, PaymentNotification,
+                             Transaction, event_key)
+from ports.unit_of_work import UnitOfWork
+
+log = logging.getLogger("creatorflix.payments")
+
+PROCESSED = "processed"     # the checkout moved
+UNCHANGED = "unchanged"     # recorded; nothing to change (not forward, not final...)
+DUPLICATE = "duplicate"     # this transaction already reached this status here
+IGNORED = "ignored"         # not a transaction of ours
+UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
+OUTCOMES = (PROCESSED, UNCHANGED, DUPLICATE, IGNORED, UNMATCHED)
+
+
+@frozen
+class Outcome:
+    status: str
+    checkout_id: int | None = None
+
+
+def decide(checkout: co.Checkout, tx: Transaction) -> str:
+    """What a gateway status means for this checkout: the target checkout status, or
+    why nothing changes ("no_change", "not_forward", "amount_mismatch")."""
+    target = CHECKOUT_STATUS_OF.get(tx.status)
+    if target is None:
+        return "no_change"
+    if not co.can_move(checkout.status, target):
+        return "not_forward"
+    if target == co.PAID and tx.amount is not None and tx.amount != checkout.total_amount:
+        return "amount_mismatch"
+    return target
+
+
+def provider_of(checkout: co.Checkout) -> str | None:
+    return (checkout.payment_data or {}).get("provider")
+
+
+def charged_through(checkout: co.Checkout, gateway: str) -> bool:
+    """Whether `gateway` charged this checkout. Rows copied from the original platform
+    have no payment data: its only API gateway was JunglePay."""
+    provider = provider_of(checkout)
+    return provider == gateway or (provider is None and gateway == JUNGLEPAY)
+
+
+def process(svc: PaymentService, gateway: str, tx: Transaction, *,
+            hold_pending: bool = False) -> Outcome:
+    """Apply what `gateway` says about one of its transactions, in one transaction
+    with the checkout row locked: concurrent and repeated notifications are applied
+    once; a status that is not a forward move changes nothing."""
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        checkout = uow.checkouts.get_for_update_by_external_id(tx.external_id, gateway)
+        if checkout is None:
+            log.info("%s notification for unknown transaction %s ignored", gateway,
+                     tx.external_id)
+            return Outcome(IGNORED)
+        decision = decide(checkout, tx)
+        note = PaymentNotification(id=None, gateway=gateway,
+                                   event_key=event_key(tx.external_id, tx.status),
+                                   external_id=tx.external_id, status=tx.status,
+                                   checkout_id=checkout.id, outcome=decision, received_at=now)
+        if not uow.payment_notifications.record(note):
+            return Outcome(DUPLICATE, checkout.id)
+        if decision in ("amount_mismatch", "not_forward"):
+            # Worth a look by a human (money may have moved), never an automatic change.
+            log.warning("%s transaction %s is %s (amount %s) but checkout %s is %s and "
+                        "costs %s: %s", gateway, tx.external_id, tx.status, tx.amount,
+                        checkout.id, checkout.status, checkout.total_amount, decision)
+        checkout, changed = _apply(uow, checkout, tx, decision, now)
+        if not changed and hold_pending and checkout.status == co.PENDING:
+            checkout, changed = _hold(uow, checkout, tx.external_id, now), True
+        uow.checkouts.update(checkout)
+        uow.commit()
+    return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
+
+
+def _shown(checkout: co.Checkout, gateway_status: str) -> co.Checkout:
+    """The gateway's own status, shown to the buyer next to ours."""
+    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
+                                                "status": gateway_status})
+
+
+def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checkout:
+    """The checkout tied to its buyer; `account_created` records that THIS checkout's
+    payment created the account, the only case its buyer may choose the password."""
+    checkout = attrs.evolve(checkout, user_id=buyer_id)
+    if not created:
+        return checkout
+    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
+                                                "account_created": True})
+
+
+def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: str,
+           now: datetime) -> tuple[co.Checkout, bool]:
+    moved = co.advance(checkout, decision, now) if decision in co.STATUSES else None
+    if moved is None:
+        # A late or repeated status never overwrites what a settled checkout shows.
+        return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
+                False)
+    moved = _shown(moved, tx.status)
+    if decision == co.PAID:
+        buyer, created = activation.buyer_of(uow, checkout, now)
+        moved = _for_buyer(moved, buyer.id, created)
+        activation.grant(uow, buyer, uow.plans.get(checkout.plan_id), checkout.external_id, now)
+    else:  # refunded, charged back, refused, canceled: end what it granted or held
+        grantee = _grantee_id(uow, checkout)
+        if grantee is not None:
+            activation.end_grants(uow, grantee, checkout.external_id, now)
+    return moved, True
+
+
+def _grantee_id(uow: UnitOfWork, checkout: co.Checkout) -> int | None:
+    """Whom this checkout's grant went to: its buyer; for rows copied from the original
+    (no user_id), the account with its email."""
+    if checkout.user_id is not None:
+        return checkout.user_id
+    if not checkout.customer_email:
+        return None
+    user = uow.users.get_for_update_by_email(checkout.customer_email)
+    return user.id if user is not None else None
+
+
+def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
+          now: datetime) -> co.Checkout:
+    buyer, created = activation.buyer_of(uow, checkout, now)
+    activation.hold_pending(uow, buyer, checkout.plan_id, external_id, now)
+    return _for_buyer(checkout, buyer.id, created)
+
+
+def pay_sandbox_checkout(svc: PaymentService, checkout_id: int) -> Outcome:
+    """Admin: the sandbox buyer "pays"; the paid notification then goes through the same
+    path as a real gateway's. Refused unless the sandbox is the gateway in use."""
+    with svc.uow() as uow:
+        enabled = svc.sandbox_enabled(uow)
+        checkout = uow.checkouts.get(checkout_id)
+    if not enabled:
+        raise Conflict("the sandbox gateway is not active (CREATORFLIX_GATEWAY must be "
+                       "sandbox and no other gateway active)")
+    if checkout is None:
+        raise NotFound(f"checkout {checkout_id} not found")
+    if provider_of(checkout) != SANDBOX or not checkout.external_id:
+        raise Conflict("this checkout was not charged through the sandbox gateway")
+    sandbox = svc.gateways.sandbox()
+    sandbox.mark_paid(checkout.external_id)
+    tx = sandbox.get_transaction(checkout.external_id)
+    return process(svc, SANDBOX, tx) if tx is not None else Outcome(IGNORED, checkout.id)

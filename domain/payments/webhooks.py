@@ -1,0 +1,144 @@
+"""Gateway postbacks (JunglePay, Dias Marketplace). They are not signed: the token of
+the postback URL we gave the gateway authenticates them, their body is only a hint,
+and a JunglePay transaction is read back from JunglePay before anything changes."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Callable
+
+import attrs
+from attrs import field, frozen
+
+from domain.payments import checkout as co
+from domain.payments import settlement as notes
+from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
+from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
+from domain.payments.service import PaymentService
+from domain.payments.gateways import (DIAS, DIAS_PAID, DIAS_PENDING, JUNGLEPAY, NOT_CONFIGURED, TX_PAID,
+                             WAITING_PAYMENT, PaymentNotification, Transaction, event_key)
+
+log = logging.getLogger("creatorflix.payments")
+
+CHECKOUT_PARAM = "checkout"   # our checkout's id, carried in the postback URL we send
+_MAX_REFERENCE = 200
+
+
+@frozen
+class Postback:
+    """A call to our postback URL: the `token` and `checkout` query parameters, and
+    `read_body`, called only once the token is verified (nothing the caller sent is
+    read before)."""
+
+    token: str | None
+    read_body: Callable[[], Any] = field(repr=False)
+    checkout_ref: str | None = None
+
+
+def authenticate(svc: PaymentService, gateway: str, token: str | None) -> None:
+    """401 without the token of our postback URL, 403 with a wrong one."""
+    if not token:
+        raise Unauthenticated("the postback token is missing")
+    if not svc.postbacks.verify(gateway, token):
+        raise Forbidden("wrong postback token")
+
+
+def reference(value: Any) -> str | None:
+    """A transaction reference or status as a gateway sends it (text or number); None
+    when it cannot be one of ours: empty, too long, or holding control characters, NUL
+    or lone surrogates (no database stores them)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    if isinstance(value, int) and abs(value) >= 10 ** _MAX_REFERENCE:
+        return None
+    text = str(value).strip()
+    return text if 0 < len(text) <= _MAX_REFERENCE and text.isprintable() else None
+
+
+def checkout_id_of(ref: str | None) -> int | None:
+    """The checkout id our postback URL carries, when it is one."""
+    if ref is None or not re.fullmatch(r"[0-9]{1,10}", ref):
+        return None
+    value = int(ref)
+    return value if 0 < value < 2 ** 31 else None
+
+
+def handle_junglepay(svc: PaymentService, postback: Postback) -> Outcome:
+    """A JunglePay postback: the transaction is read back from JunglePay and its status
+    there is what we act on. A transaction no checkout knows (its charge's answer was
+    lost to a timeout) is adopted by the checkout our URL names when amount and buyer
+    agree; otherwise it is recorded as unmatched for a human to look at."""
+    authenticate(svc, JUNGLEPAY, postback.token)
+    body = postback.read_body()
+    data = body.get("data") if isinstance(body, dict) else None
+    external_id = reference(data.get("id")) if isinstance(data, dict) else None
+    if external_id is None:
+        return Outcome(IGNORED)
+    with svc.uow() as uow:
+        known = uow.checkouts.get_by_external_id(external_id, JUNGLEPAY) is not None
+        config = uow.payment_gateways.first({"name": JUNGLEPAY})
+    if config is None or not config.secret_key:
+        raise ServiceUnavailable(NOT_CONFIGURED)  # non-2xx: JunglePay retries later
+    tx = svc.gateways.junglepay(config).get_transaction(external_id)
+    if tx is None:
+        log.warning("JunglePay does not know transaction %s (forged postback?)", external_id)
+        return Outcome(IGNORED)
+    if known:
+        return notes.process(svc, JUNGLEPAY, tx)
+    return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(postback.checkout_ref))
+
+
+def _adoptable(checkout: co.Checkout | None, gateway: str, tx: Transaction) -> bool:
+    """The checkout whose charge answer we lost: charged through `gateway`, still
+    waiting (or given up on), without a transaction id (or this one already), for
+    exactly this amount and, when the gateway says, this buyer."""
+    if checkout is None or not notes.charged_through(checkout, gateway):
+        return False
+    email = (tx.customer_email or "").strip().lower()
+    return checkout.status in (co.PENDING, co.ABANDONED) \
+        and checkout.external_id in (None, tx.external_id) \
+        and tx.amount is not None and tx.amount == checkout.total_amount \
+        and (not email or email == (checkout.customer_email or "").lower())
+
+
+def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
+                     checkout_id: int | None) -> Outcome:
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        candidate = uow.checkouts.get_for_update(checkout_id) if checkout_id else None
+        adopted, first_time = _adoptable(candidate, gateway, tx), False
+        if adopted:
+            uow.checkouts.update(attrs.evolve(candidate, external_id=tx.external_id,
+                                              updated_at=now))
+        else:
+            # Its own event key: should the transaction be matched later, its
+            # notification is still processed, not taken for this one's duplicate.
+            first_time = uow.payment_notifications.record(PaymentNotification(
+                id=None, gateway=gateway, event_key="unmatched:" + event_key(
+                    tx.external_id, tx.status), external_id=tx.external_id,
+                status=tx.status, outcome=UNMATCHED, received_at=now))
+        uow.commit()
+    if adopted:
+        log.warning("%s transaction %s adopted by checkout %s (the answer to its charge "
+                    "was lost)", gateway, tx.external_id, checkout_id)
+        return notes.process(svc, gateway, tx)
+    if first_time:
+        log.error("%s transaction %s (%s, amount %s) matches no checkout (postback for "
+                  "checkout %s): money may have moved, check it by hand", gateway,
+                  tx.external_id, tx.status, tx.amount, checkout_id)
+    return Outcome(UNMATCHED)
+
+
+def handle_dias(svc: PaymentService, postback: Postback) -> Outcome:
+    """A Dias Marketplace postback: `externalRef` (else `id`) names our checkout;
+    PENDING records a pending subscription, PAID activates it."""
+    authenticate(svc, DIAS, postback.token)
+    body = postback.read_body()
+    if not isinstance(body, dict):
+        return Outcome(IGNORED)
+    ref = reference(body.get("externalRef")) or reference(body.get("id"))
+    status = (reference(body.get("status")) or "").upper()
+    if ref is None or status not in (DIAS_PENDING, DIAS_PAID):
+        return Outcome(IGNORED)
+    tx = Transaction(external_id=ref, status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT)
+    return notes.process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)

@@ -1,0 +1,1 @@
+"""The white-label catalogue synced from a bucket: layout, scan, diff, sync, public reads."""
