@@ -6,7 +6,7 @@ from domain.accounts.users import User
 from domain.ads.rules import Ad, AdEvent
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import PaymentGatewayConfig, PaymentNotification
+from domain.payments.gateways import PaymentGatewayConfig, WebhookEvent
 from domain.payments.subscriptions import Subscription
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
 
@@ -22,7 +22,7 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "subscriptions": ("subscriptions", Subscription, "id"),
     "checkouts": ("checkouts", Checkout, "id"),
     "payment_gateways": ("payment_gateways", PaymentGatewayConfig, "id"),
-    "payment_notifications": ("payment_notifications", PaymentNotification, "id"),
+    "webhook_events": ("payment_notifications", WebhookEvent, "id"),
     "whitelabel_models": ("whitelabel_models", WhitelabelModel, "id"),
     "whitelabel_posts": ("whitelabel_posts", WhitelabelPost, "id"),
     "whitelabel_media": ("whitelabel_media", WhitelabelMedia, "id"),

@@ -6,7 +6,7 @@ from typing import Protocol, Sequence
 
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import (Charge, ChargeRequest, PaymentGatewayConfig,
-                             PaymentNotification, Transaction)
+                             WebhookEvent, Transaction)
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
 
@@ -47,8 +47,8 @@ class SubscriptionRepository(Repository[Subscription], Protocol):
         (`Subscription.is_active_at`), in one query."""
 
 
-class PaymentNotificationRepository(Repository[PaymentNotification], Protocol):
-    def record(self, notification: PaymentNotification) -> bool:
+class WebhookEventRepository(Repository[WebhookEvent], Protocol):
+    def record(self, notification: WebhookEvent) -> bool:
         """Insert unless (gateway, event_key) is already recorded; True when inserted.
         Never raises on the duplicate (an error would abort a PostgreSQL transaction)."""
 

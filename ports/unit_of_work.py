@@ -9,7 +9,7 @@ from ports.accounts import (CreatorRepository, OrderBumpRepository, PlanReposito
                             UserRepository)
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
-                            PaymentNotificationRepository, SubscriptionRepository)
+                            WebhookEventRepository, SubscriptionRepository)
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
 
@@ -25,7 +25,7 @@ class UnitOfWork(Protocol):
     subscriptions: SubscriptionRepository
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
-    payment_notifications: PaymentNotificationRepository
+    webhook_events: WebhookEventRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
     whitelabel_media: WhitelabelMediaRepository

@@ -199,7 +199,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         ip = _text("ip")
         created_at = _when("created_at")
 
-    class PaymentNotificationRow(db.Entity):
+    class WebhookEventRow(db.Entity):
         _table_ = "payment_notifications"
         id = PrimaryKey(int, auto=True, column="id")
         gateway = Required(str, column="gateway")
@@ -227,7 +227,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         whitelabel_models=WhitelabelModelRow, whitelabel_posts=WhitelabelPostRow,
         whitelabel_media=WhitelabelMediaRow, settings=SettingRow,
         support_contacts=SupportContactRow, ads=AdRow, impressions=ImpressionRow,
-        clicks=ClickRow, payment_notifications=PaymentNotificationRow,
+        clicks=ClickRow, webhook_events=WebhookEventRow,
         sync_runs=SyncRunRow,
     )
     # No optimistic checks (Pony's default adds "AND column = <value read>" to every

@@ -13,7 +13,7 @@ import attrs
 from attrs import frozen
 
 from domain.payments import checkout as co
-from domain.payments import settlement as notes
+from domain.payments import settlement
 from domain.accounts.users import User
 from domain.accounts.auth import issue_set_password_token
 from domain.payments.customer import Customer, CustomerField
@@ -78,7 +78,7 @@ def _postback_url(svc: PaymentService, choice: GatewayChoice, checkout_id: int) 
     if choice.config is not None and choice.config.postback_url:
         url = choice.config.postback_url  # the administrator's override (keeps the token)
     elif choice.name in WEBHOOK_PATHS:
-        url = svc.postbacks.url(choice.name)
+        url = svc.webhooks.url(choice.name)
     else:
         return svc.public_url  # the sandbox posts nothing back
     return with_query(url, **{CHECKOUT_PARAM: str(checkout_id)})
@@ -146,7 +146,7 @@ def start_checkout(svc: PaymentService, data: Any, buyer: User | None) -> Checko
         return CheckoutView(checkout, access_token=token, problem=problem)
     _store(svc, checkout.id, charge=charge)
     if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
-        notes.process(svc, choice.name, Transaction(charge.external_id, charge.status))
+        settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status))
     return attrs.evolve(checkout_status(svc, checkout.id, token), access_token=token)
 
 

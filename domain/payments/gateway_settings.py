@@ -44,7 +44,7 @@ def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> G
     row = row or PaymentGatewayConfig(id=None, name=name)
     return GatewayView(name=name, public_key=row.public_key, has_secret_key=bool(row.secret_key),
                        postback_url=row.postback_url,
-                       generated_postback_url=svc.postbacks.url(name), is_active=row.is_active)
+                       generated_postback_url=svc.webhooks.url(name), is_active=row.is_active)
 
 
 def list_gateways(svc: PaymentService) -> GatewaySettings:
@@ -66,7 +66,7 @@ def configure_gateway(svc: PaymentService, name: str, data: Any) -> GatewayView:
         raise NotFound(f"unknown payment gateway {name[:50]!r} (use {' or '.join(CONFIGURABLE)})")
     changes = parse_fields(GATEWAY_FIELDS, data, partial=True)
     override = changes.get("postback_url")
-    if override and not svc.postbacks.carries_token(name, override):
+    if override and not svc.webhooks.carries_token(name, override):
         # Without our token every postback would be refused (403).
         raise ValidationError("postback_url must keep the token=… query parameter of "
                               "generated_postback_url", field="postback_url")

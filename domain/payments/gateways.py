@@ -60,7 +60,7 @@ class PaymentGatewayConfig:
 
 
 @frozen
-class PaymentNotification:
+class WebhookEvent:
     """Table `payment_notifications` (ours): one row per notification processed, unique
     by (gateway, event_key), so a repeated notification is recognised and ignored."""
 
@@ -126,7 +126,7 @@ def event_key(external_id: str, status: str) -> str:
 
 # -- postback URLs -------------------------------------------------------------------
 @frozen
-class Postbacks:
+class WebhookUrls:
     """Our postback URLs. Each gateway gets its own secret token (derived from our
     secret key), carried in the URL we give it, since its postbacks are not signed."""
 

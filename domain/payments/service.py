@@ -4,7 +4,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from domain.common.errors import Forbidden, Unauthenticated
-from domain.payments.gateways import (SANDBOX, GatewayChoice, PaymentGatewayConfig, Postbacks,
+from domain.payments.gateways import (SANDBOX, GatewayChoice, PaymentGatewayConfig, WebhookUrls,
                              choose_gateway, sandbox_enabled)
 from ports.clock import Clock
 from ports.payments import PaymentGateway, PaymentGateways
@@ -25,7 +25,7 @@ class PaymentService:
     gateways: PaymentGateways
     clock: Clock
     tokens: TokenSigner
-    postbacks: Postbacks
+    webhooks: WebhookUrls
     default_gateway: str
     public_url: str
 

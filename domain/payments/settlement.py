@@ -13,7 +13,7 @@ from domain.payments import activation
 from domain.payments import checkout as co
 from domain.common.errors import Conflict, NotFound
 from domain.payments.service import PaymentService
-from domain.payments.gateways import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, PaymentNotification,
+from domain.payments.gateways import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, WebhookEvent,
                              Transaction, event_key)
 from ports.unit_of_work import UnitOfWork
 
@@ -70,11 +70,11 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
                      tx.external_id)
             return Outcome(IGNORED)
         decision = decide(checkout, tx)
-        note = PaymentNotification(id=None, gateway=gateway,
+        note = WebhookEvent(id=None, gateway=gateway,
                                    event_key=event_key(tx.external_id, tx.status),
                                    external_id=tx.external_id, status=tx.status,
                                    checkout_id=checkout.id, outcome=decision, received_at=now)
-        if not uow.payment_notifications.record(note):
+        if not uow.webhook_events.record(note):
             return Outcome(DUPLICATE, checkout.id)
         if decision in ("amount_mismatch", "not_forward"):
             # Worth a look by a human (money may have moved), never an automatic change.

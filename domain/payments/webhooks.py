@@ -11,12 +11,12 @@ import attrs
 from attrs import field, frozen
 
 from domain.payments import checkout as co
-from domain.payments import settlement as notes
+from domain.payments import settlement
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
 from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (DIAS, DIAS_PAID, DIAS_PENDING, JUNGLEPAY, NOT_CONFIGURED, TX_PAID,
-                             WAITING_PAYMENT, PaymentNotification, Transaction, event_key)
+                             WAITING_PAYMENT, WebhookEvent, Transaction, event_key)
 
 log = logging.getLogger("creatorflix.payments")
 
@@ -25,7 +25,7 @@ _MAX_REFERENCE = 200
 
 
 @frozen
-class Postback:
+class Webhook:
     """A call to our postback URL: the `token` and `checkout` query parameters, and
     `read_body`, called only once the token is verified (nothing the caller sent is
     read before)."""
@@ -39,7 +39,7 @@ def authenticate(svc: PaymentService, gateway: str, token: str | None) -> None:
     """401 without the token of our postback URL, 403 with a wrong one."""
     if not token:
         raise Unauthenticated("the postback token is missing")
-    if not svc.postbacks.verify(gateway, token):
+    if not svc.webhooks.verify(gateway, token):
         raise Forbidden("wrong postback token")
 
 
@@ -63,7 +63,7 @@ def checkout_id_of(ref: str | None) -> int | None:
     return value if 0 < value < 2 ** 31 else None
 
 
-def handle_junglepay(svc: PaymentService, postback: Postback) -> Outcome:
+def handle_junglepay(svc: PaymentService, postback: Webhook) -> Outcome:
     """A JunglePay postback: the transaction is read back from JunglePay and its status
     there is what we act on. A transaction no checkout knows (its charge's answer was
     lost to a timeout) is adopted by the checkout our URL names when amount and buyer
@@ -84,7 +84,7 @@ def handle_junglepay(svc: PaymentService, postback: Postback) -> Outcome:
         log.warning("JunglePay does not know transaction %s (forged postback?)", external_id)
         return Outcome(IGNORED)
     if known:
-        return notes.process(svc, JUNGLEPAY, tx)
+        return settlement.process(svc, JUNGLEPAY, tx)
     return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(postback.checkout_ref))
 
 
@@ -92,7 +92,7 @@ def _adoptable(checkout: co.Checkout | None, gateway: str, tx: Transaction) -> b
     """The checkout whose charge answer we lost: charged through `gateway`, still
     waiting (or given up on), without a transaction id (or this one already), for
     exactly this amount and, when the gateway says, this buyer."""
-    if checkout is None or not notes.charged_through(checkout, gateway):
+    if checkout is None or not settlement.charged_through(checkout, gateway):
         return False
     email = (tx.customer_email or "").strip().lower()
     return checkout.status in (co.PENDING, co.ABANDONED) \
@@ -113,7 +113,7 @@ def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
         else:
             # Its own event key: should the transaction be matched later, its
             # notification is still processed, not taken for this one's duplicate.
-            first_time = uow.payment_notifications.record(PaymentNotification(
+            first_time = uow.webhook_events.record(WebhookEvent(
                 id=None, gateway=gateway, event_key="unmatched:" + event_key(
                     tx.external_id, tx.status), external_id=tx.external_id,
                 status=tx.status, outcome=UNMATCHED, received_at=now))
@@ -121,7 +121,7 @@ def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
     if adopted:
         log.warning("%s transaction %s adopted by checkout %s (the answer to its charge "
                     "was lost)", gateway, tx.external_id, checkout_id)
-        return notes.process(svc, gateway, tx)
+        return settlement.process(svc, gateway, tx)
     if first_time:
         log.error("%s transaction %s (%s, amount %s) matches no checkout (postback for "
                   "checkout %s): money may have moved, check it by hand", gateway,
@@ -129,7 +129,7 @@ def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
     return Outcome(UNMATCHED)
 
 
-def handle_dias(svc: PaymentService, postback: Postback) -> Outcome:
+def handle_dias(svc: PaymentService, postback: Webhook) -> Outcome:
     """A Dias Marketplace postback: `externalRef` (else `id`) names our checkout;
     PENDING records a pending subscription, PAID activates it."""
     authenticate(svc, DIAS, postback.token)
@@ -141,4 +141,4 @@ def handle_dias(svc: PaymentService, postback: Postback) -> Outcome:
     if ref is None or status not in (DIAS_PENDING, DIAS_PAID):
         return Outcome(IGNORED)
     tx = Transaction(external_id=ref, status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT)
-    return notes.process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)
+    return settlement.process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)

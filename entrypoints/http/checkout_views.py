@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.payments.buying import CheckoutView
 from domain.payments.service import PaymentService
-from domain.payments.gateways import Postbacks
+from domain.payments.gateways import WebhookUrls
 from entrypoints.http.openapi import ERROR_SCHEMA, nullable
 
 _STR = {"type": "string"}
@@ -65,7 +65,7 @@ def payment_service(deps) -> PaymentService:
     config = deps.config
     return PaymentService(uow=deps.uow, gateways=deps.payments, clock=deps.clock,
                           tokens=deps.tokens,
-                          postbacks=Postbacks(public_url=config.public_url,
+                          webhooks=WebhookUrls(public_url=config.public_url,
                                               key=config.secret_key),
                           default_gateway=config.gateway, public_url=config.public_url)
 

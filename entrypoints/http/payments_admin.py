@@ -5,7 +5,7 @@ from __future__ import annotations
 import falcon
 
 from domain.payments import gateway_settings
-from domain.payments import settlement as payment_notifications
+from domain.payments import settlement
 from domain.payments import subscription_admin
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import CONFIGURABLE
@@ -78,7 +78,7 @@ class SandboxPayResource:
         self.svc = payment_service(deps)
 
     def on_post(self, req, resp, id: int) -> None:
-        outcome = payment_notifications.pay_sandbox_checkout(self.svc, id)
+        outcome = settlement.pay_sandbox_checkout(self.svc, id)
         with self.svc.uow() as uow:
             checkout = uow.checkouts.get(id)
         resp.media = {"status": outcome.status, "checkout": to_json(checkout)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from domain.payments import webhooks as postbacks
+from domain.payments import webhooks
 from domain.payments.settlement import OUTCOMES
 from entrypoints.http.checkout_views import payment_service
 from entrypoints.http.json_io import read_json
@@ -16,7 +16,7 @@ OUTCOME_SCHEMA = {
 }
 TOKEN_PARAM = Param("token", {"type": "string", "maxLength": 200},
                     "the secret token of the postback URL we generate for this gateway")
-CHECKOUT_PARAM = Param(postbacks.CHECKOUT_PARAM, {"type": "string", "maxLength": 20},
+CHECKOUT_PARAM = Param(webhooks.CHECKOUT_PARAM, {"type": "string", "maxLength": 20},
                        "our checkout's id, which we add to the postback URL of each charge")
 
 
@@ -28,10 +28,10 @@ class WebhookResource:
 
     def on_post(self, req, resp) -> None:
         # The use case authenticates the token, then reads the body.
-        postback = postbacks.Postback(
+        postback = webhooks.Webhook(
             token=req.get_param("token"),
             read_body=lambda: read_json(req, self.deps.config.max_body_bytes, required=False),
-            checkout_ref=req.get_param(postbacks.CHECKOUT_PARAM))
+            checkout_ref=req.get_param(webhooks.CHECKOUT_PARAM))
         resp.media = {"status": self.handle(self.svc, postback).status}
 
 
@@ -43,8 +43,8 @@ def _operation(summary: str) -> Operation:
 
 
 def routes(deps) -> list[Route]:
-    junglepay = WebhookResource(deps, postbacks.handle_junglepay)
-    dias = WebhookResource(deps, postbacks.handle_dias)
+    junglepay = WebhookResource(deps, webhooks.handle_junglepay)
+    dias = WebhookResource(deps, webhooks.handle_dias)
     jp_summary = ("JunglePay postback: the transaction is read back from JunglePay before "
                   "acting (503/504: JunglePay should retry; unmatched: a transaction of "
                   "JunglePay no checkout has, recorded for a human)")

@@ -44,4 +44,4 @@ def test_a_reference_no_database_can_hold_is_not_ours(client, deps, actors, gate
                                   headers={"Content-Type": "application/json"})
     assert result.status_code == 200 and result.json == {"status": "ignored"}
     with deps.uow() as uow:
-        assert uow.payment_notifications.count() == 0
+        assert uow.webhook_events.count() == 0

@@ -40,7 +40,7 @@ def tx_of(deps, created: dict) -> str:
 
 def notifications(deps) -> list:
     with deps.uow() as uow:
-        return list(uow.payment_notifications.find(order_by=["id"]).items)
+        return list(uow.webhook_events.find(order_by=["id"]).items)
 
 
 def test_the_pix_path_end_to_end(shop, deps, clock, junglepay, app_server):

@@ -2,7 +2,7 @@
 checkout its own gateway charged, and a refund ends only the grant that checkout gave."""
 from __future__ import annotations
 
-from domain.payments import settlement as notes
+from domain.payments import settlement
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import DIAS, JUNGLEPAY, Transaction
 from entrypoints.http.checkout_views import payment_service
@@ -30,15 +30,15 @@ def test_a_shared_transaction_id_settles_each_gateways_own_checkout(deps, clock)
     dias = add_checkout(deps, plan, "a@example.com", {"provider": "dias"})
     legacy = add_checkout(deps, plan, "b@example.com", None)   # the original's: JunglePay
 
-    paid = notes.process(svc, JUNGLEPAY, Transaction("tx1", "paid", amount=plan.price))
-    assert (paid.status, paid.checkout_id) == (notes.PROCESSED, legacy.id)
+    paid = settlement.process(svc, JUNGLEPAY, Transaction("tx1", "paid", amount=plan.price))
+    assert (paid.status, paid.checkout_id) == (settlement.PROCESSED, legacy.id)
     assert statuses(deps, dias, legacy) == ["pending", "paid"]
-    assert notes.process(svc, DIAS, Transaction("tx1", "paid")).checkout_id == dias.id
+    assert settlement.process(svc, DIAS, Transaction("tx1", "paid")).checkout_id == dias.id
     assert statuses(deps, dias, legacy) == ["paid", "paid"]
 
     clock.advance(days=2)
-    refund = notes.process(svc, JUNGLEPAY, Transaction("tx1", "refunded", amount=plan.price))
-    assert (refund.status, refund.checkout_id) == (notes.PROCESSED, legacy.id)
+    refund = settlement.process(svc, JUNGLEPAY, Transaction("tx1", "refunded", amount=plan.price))
+    assert (refund.status, refund.checkout_id) == (settlement.PROCESSED, legacy.id)
     assert statuses(deps, dias, legacy) == ["paid", "refunded"]
     [kept] = subscriptions_of(deps, "a@example.com")
     [ended] = subscriptions_of(deps, "b@example.com")

@@ -6,25 +6,25 @@ from datetime import datetime, timedelta
 from domain.accounts.users import User
 from domain.catalog.entities import Plan
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import PaymentGatewayConfig, PaymentNotification
+from domain.payments.gateways import PaymentGatewayConfig, WebhookEvent
 from domain.payments.subscriptions import Subscription
 
 T0 = datetime(2026, 3, 1, 10)
 
 
 def test_a_notification_is_recorded_once(backend):
-    note = PaymentNotification(id=None, gateway="junglepay", event_key="tx1:paid",
+    note = WebhookEvent(id=None, gateway="junglepay", event_key="tx1:paid",
                                external_id="tx1", status="paid", outcome="paid", received_at=T0)
     with backend.uow() as uow:
-        assert uow.payment_notifications.record(note) is True
-        assert uow.payment_notifications.record(note) is False
+        assert uow.webhook_events.record(note) is True
+        assert uow.webhook_events.record(note) is False
         # The transaction is still usable after the duplicate (no aborted transaction).
-        assert uow.payment_notifications.record(
-            PaymentNotification(id=None, gateway="dias", event_key="tx1:paid")) is True
+        assert uow.webhook_events.record(
+            WebhookEvent(id=None, gateway="dias", event_key="tx1:paid")) is True
         uow.commit()
     with backend.uow() as uow:
-        assert uow.payment_notifications.record(note) is False
-        rows = uow.payment_notifications.find(order_by=["id"]).items
+        assert uow.webhook_events.record(note) is False
+        rows = uow.webhook_events.find(order_by=["id"]).items
     assert [(n.gateway, n.event_key) for n in rows] == [("junglepay", "tx1:paid"),
                                                         ("dias", "tx1:paid")]
     assert rows[0].received_at == T0 and rows[0].outcome == "paid"

@@ -63,7 +63,7 @@ def test_concurrent_duplicates_activate_once(pg_deps, junglepay, clock):
     with deps.uow() as uow:
         checkout = uow.checkouts.get(created["id"])
         subs = uow.subscriptions.find({"user_id": user.id}, order_by=["id"]).items
-        notes = uow.payment_notifications.find().items
+        notes = uow.webhook_events.find().items
         buyer = uow.users.get(user.id)
     assert checkout.status == "paid" and checkout.user_id == user.id
     assert len(subs) == 2 and len(notes) == 1

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from adapters.clock import FakeClock
 from adapters.memory.unit_of_work import MemoryStore, MemoryUnitOfWork
 from domain.payments import checkout as co
-from domain.payments import settlement as notes
+from domain.payments import settlement
 from domain.payments import subscriptions as subs
 from domain.catalog.entities import Plan
 from domain.payments.settlement import decide
@@ -82,7 +82,7 @@ def _shop():
     store = MemoryStore()
     clock = FakeClock()
     svc = PaymentService(uow=lambda: MemoryUnitOfWork(store), gateways=None, clock=clock,
-                         tokens=None, postbacks=None, default_gateway="sandbox",
+                         tokens=None, webhooks=None, default_gateway="sandbox",
                          public_url="http://127.0.0.1:8000")
     with svc.uow() as uow:
         plan = uow.plans.add(Plan(id=None, name="P", price=PRICE, duration=30))
@@ -113,7 +113,7 @@ def test_notifications_in_any_order_only_move_grants_and_checkouts_forward(steps
         elif kind == "abandon":
             abandon_checkouts(svc.uow, clock)
         else:
-            notes.process(svc, provider, Transaction(external_id, status, amount=PRICE),
+            settlement.process(svc, provider, Transaction(external_id, status, amount=PRICE),
                           hold_pending=kind == "dias_pending")
         after, moved_checkouts = _state(svc)
         for sub_id, before in grants.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from domain.common.errors import ServiceUnavailable
-from domain.payments.gateways import (DIAS, JUNGLEPAY, SANDBOX, PaymentGatewayConfig, Postbacks,
+from domain.payments.gateways import (DIAS, JUNGLEPAY, SANDBOX, PaymentGatewayConfig, WebhookUrls,
                              choose_gateway, sandbox_enabled)
 
 
@@ -42,11 +42,11 @@ def test_the_sandbox_never_charges_in_production():
 
 
 def test_postback_tokens_are_per_gateway_and_secret():
-    postbacks = Postbacks(public_url="https://cf.example/", key="k" * 40)
+    postbacks = WebhookUrls(public_url="https://cf.example/", key="k" * 40)
     assert postbacks.url(JUNGLEPAY) == \
         f"https://cf.example/api/webhooks/junglepay?token={postbacks.token(JUNGLEPAY)}"
     assert postbacks.token(JUNGLEPAY) != postbacks.token(DIAS)
-    assert postbacks.token(JUNGLEPAY) != Postbacks("https://cf.example", "j" * 40).token(JUNGLEPAY)
+    assert postbacks.token(JUNGLEPAY) != WebhookUrls("https://cf.example", "j" * 40).token(JUNGLEPAY)
     assert postbacks.verify(JUNGLEPAY, postbacks.token(JUNGLEPAY))
     assert not postbacks.verify(DIAS, postbacks.token(JUNGLEPAY))
     assert not postbacks.verify(JUNGLEPAY, None) and not postbacks.verify(JUNGLEPAY, "")

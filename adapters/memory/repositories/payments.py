@@ -48,7 +48,7 @@ class MemorySubscriptionRepository(MemoryRepository):
         return len({s.user_id for s in self._rows.values() if s.is_active_at(now)})
 
 
-class MemoryPaymentNotificationRepository(MemoryRepository):
+class MemoryWebhookEventRepository(MemoryRepository):
     def record(self, notification) -> bool:
         if self.first({"gateway": notification.gateway, "event_key": notification.event_key}):
             return False
@@ -67,6 +67,6 @@ class MemoryPaymentGatewayRepository(MemoryRepository):
 REPOSITORIES: dict[str, type] = {
     "checkouts": MemoryCheckoutRepository,
     "subscriptions": MemorySubscriptionRepository,
-    "payment_notifications": MemoryPaymentNotificationRepository,
+    "webhook_events": MemoryWebhookEventRepository,
     "payment_gateways": MemoryPaymentGatewayRepository,
 }

@@ -79,7 +79,7 @@ class PonySubscriptionRepository(PonyRepository):
         return rows[0]
 
 
-class PonyPaymentNotificationRepository(PonyRepository):
+class PonyWebhookEventRepository(PonyRepository):
     def record(self, notification) -> bool:
         # ON CONFLICT DO NOTHING (SQLite >= 3.24, PostgreSQL): a duplicate is a no-op,
         # not an IntegrityError that would abort the PostgreSQL transaction.
@@ -111,6 +111,6 @@ class PonyPaymentGatewayRepository(PonyRepository):
 REPOSITORIES: dict[str, type] = {
     "checkouts": PonyCheckoutRepository,
     "subscriptions": PonySubscriptionRepository,
-    "payment_notifications": PonyPaymentNotificationRepository,
+    "webhook_events": PonyWebhookEventRepository,
     "payment_gateways": PonyPaymentGatewayRepository,
 }
