@@ -1,4 +1,5 @@
-"""Password hashing (stdlib scrypt) and HMAC-signed expiring tokens."""
+"""Password hashing (stdlib scrypt) and the HMAC-SHA256 signer: the only code that
+signs or checks what we hand out (tokens, media links, postback tokens)."""
 from __future__ import annotations
 
 import base64
@@ -7,9 +8,10 @@ import hmac
 import json
 import secrets
 from datetime import timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ports.clock import Clock
+from ports.security import MEDIA, TOKEN_PURPOSES, WEBHOOK
 
 
 def _b64(data: bytes) -> str:
@@ -51,40 +53,110 @@ def _epoch(clock: Clock) -> int:
     return int(clock.now().replace(tzinfo=timezone.utc).timestamp())
 
 
-class HmacTokenSigner:
-    """Tokens `<payload>.<signature>`: base64url JSON claims (with purpose, expiry and a
-    128-bit nonce) and their HMAC-SHA256 under the secret key."""
+def _derived_key(secret: bytes, label: str) -> bytes:
+    """The key of one purpose: sha256("creatorflix-<label>:" + secret). Labels hold no
+    ':', so no two labels give the same input."""
+    return hashlib.sha256(b"creatorflix-" + label.encode("ascii") + b":" + secret).digest()
+
+
+def _hmac(key: bytes, message: bytes) -> bytes:
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+MAX_TOKEN_LENGTH = 4096
+
+
+class HmacSigner:
+    """The Signer (ports.security) on HMAC-SHA256, one key per purpose.
+
+    Tokens `<payload>.<signature>`: base64url JSON claims (with purpose, expiry and a
+    128-bit nonce) and their base64url HMAC under the purpose's key
+    sha256("creatorflix-<purpose>:" + secret).
+
+    Digests, kept byte-for-byte as the releases before this signer made them:
+    - media: base64url HMAC of the message under sha256("creatorflix-media:" + secret),
+      so media links signed before an upgrade stay valid until they expire;
+    - webhook: hex HMAC of "postback:" + message under the secret key itself — the
+      tokens of the postback URLs operators pasted into the gateways' dashboards.
+      No other purpose uses the raw secret as its key.
+
+    Tokens signed before keys were split by purpose (one key,
+    sha256("creatorflix-token:" + secret), the purpose only in the claims) are still
+    accepted for the purpose their claims name, so nobody is logged out by the
+    upgrade; none are made any more (they all expire within the longest token TTL,
+    after which `_legacy_token_key` can go)."""
 
     def __init__(self, secret_key: str, clock: Clock):
         if len(secret_key) < 32:
             raise ValueError("the secret key must have at least 32 characters")
-        self._key = hashlib.sha256(b"creatorflix-token:" + secret_key.encode()).digest()
+        secret = secret_key.encode()
         self._clock = clock
+        self._token_keys = {purpose: _derived_key(secret, purpose) for purpose in TOKEN_PURPOSES}
+        self._legacy_token_key = _derived_key(secret, "token")
+        # purpose -> (key, prefix of the message, text of the MAC)
+        self._digests: dict[str, tuple[bytes, bytes, Callable[[bytes], str]]] = {
+            MEDIA: (_derived_key(secret, MEDIA), b"", _b64),
+            WEBHOOK: (secret, b"postback:", bytes.hex),
+        }
 
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode("ascii"), hashlib.sha256).digest())
+    def __repr__(self) -> str:
+        return "HmacSigner(<secret>)"
+
+    # -- expiring claims tokens ------------------------------------------------------
+    def _token_key(self, purpose: str) -> bytes:
+        try:
+            return self._token_keys[purpose]
+        except KeyError:
+            raise ValueError(f"{purpose!r} is not a token purpose") from None
 
     def sign(self, purpose: str, claims: Mapping[str, Any], ttl_seconds: int) -> str:
+        key = self._token_key(purpose)
         now = _epoch(self._clock)
         body = {**claims, "pur": purpose, "exp": now + ttl_seconds,
                 "nonce": _b64(secrets.token_bytes(16))}
         payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
-        return f"{payload}.{self._mac(payload)}"
+        return f"{payload}.{_b64(_hmac(key, payload.encode('ascii')))}"
 
     def verify(self, purpose: str, token: str) -> dict[str, Any] | None:
+        key = self._token_key(purpose)
         if not isinstance(token, str) or not token.isascii() or token.count(".") != 1 \
-                or len(token) > 4096:
+                or len(token) > MAX_TOKEN_LENGTH:
             return None
         payload, signature = token.split(".")
-        if not hmac.compare_digest(self._mac(payload), signature):
+        signed = payload.encode("ascii")
+        if not hmac.compare_digest(_b64(_hmac(key, signed)), signature) and \
+                not hmac.compare_digest(_b64(_hmac(self._legacy_token_key, signed)), signature):
             return None
         try:
             claims = json.loads(_unb64(payload))
         except (ValueError, UnicodeDecodeError):
             return None
+        # The claims name the purpose too: what makes a legacy token single-purpose.
         if not isinstance(claims, dict) or claims.get("pur") != purpose:
             return None
         exp = claims.get("exp")
         if not isinstance(exp, int) or exp <= _epoch(self._clock):
             return None
         return claims
+
+    # -- deterministic digests -------------------------------------------------------
+    def digest(self, purpose: str, message: str) -> str:
+        try:
+            key, prefix, text = self._digests[purpose]
+        except KeyError:
+            raise ValueError(f"{purpose!r} is not a digest purpose") from None
+        # surrogateescape: file names that are not UTF-8 sign as their very bytes.
+        return text(_hmac(key, prefix + message.encode("utf-8", "surrogateescape")))
+
+    def check(self, purpose: str, message: str, candidate: object) -> bool:
+        if purpose not in self._digests:
+            raise ValueError(f"{purpose!r} is not a digest purpose")
+        # compare_digest takes ASCII text only: anything else is simply wrong.
+        if not isinstance(message, str) or not isinstance(candidate, str) \
+                or not candidate.isascii() or len(candidate) > MAX_TOKEN_LENGTH:
+            return False
+        try:
+            expected = self.digest(purpose, message)
+        except UnicodeEncodeError:
+            return False
+        return hmac.compare_digest(expected, candidate)

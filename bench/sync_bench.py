@@ -62,7 +62,9 @@ def local_storage(n: int, workdir: Path):
         path = root / key
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
-    return LocalFolderStorage(root, "http://127.0.0.1:8000", SECRET, SystemClock())
+    from adapters.security import HmacSigner
+    clock = SystemClock()
+    return LocalFolderStorage(root, "http://127.0.0.1:8000", HmacSigner(SECRET, clock), clock)
 
 
 def serve_moto(n: int) -> None:

@@ -6,37 +6,52 @@ from typing import Any
 from attrs import frozen
 
 from adapters.clock import SystemClock
-from adapters.security import HmacTokenSigner, ScryptPasswordHasher
+from adapters.security import HmacSigner, ScryptPasswordHasher
 from adapters.storage import storage_from_url
 from domain.accounts.auth import AuthService
+from domain.payments.gateways import WebhookUrls
+from domain.payments.service import PaymentService
 from entrypoints.config import Config
 from ports.clock import Clock
-from ports.security import PasswordHasher, TokenSigner
+from ports.payments import PaymentGateways
+from ports.security import PasswordHasher, Signer
+from ports.storage import ObjectStorage
 from ports.unit_of_work import HealthProbe, UnitOfWorkFactory
+from ports.whitelabel import SyncLock
 
 
 @frozen(kw_only=True)
 class Deps:
-    """Everything the HTTP app and the CLI need, built once per process."""
+    """Everything the HTTP app and the CLI need, built once per process; the services
+    of the use cases are wired here and nowhere else."""
 
     config: Config
     uow: UnitOfWorkFactory
     health: HealthProbe
     clock: Clock
     hasher: PasswordHasher
-    tokens: TokenSigner
-    database: Any = None          # the PonyDatabase, when persistence is Pony
-    storage: Any = None           # ObjectStorage (white-label media)
-    sync_lock: Any = None         # SyncLock: one white-label sync at a time
-    payments: Any = None          # payment gateway provider
+    signer: Signer                # every signed value: tokens, media links, postbacks
+    storage: ObjectStorage        # the white-label media
+    sync_lock: SyncLock           # one white-label sync at a time
+    payments: PaymentGateways     # the payment gateway adapters
+    database: Any = None          # the PonyDatabase or the MemoryStore behind `uow`
 
     @property
     def auth(self) -> AuthService:
-        return AuthService(uow=self.uow, hasher=self.hasher, tokens=self.tokens,
+        return AuthService(uow=self.uow, hasher=self.hasher, tokens=self.signer,
                            clock=self.clock, token_ttl_seconds=self.config.token_ttl_seconds)
 
+    @property
+    def payments_service(self) -> PaymentService:
+        config = self.config
+        return PaymentService(uow=self.uow, gateways=self.payments, clock=self.clock,
+                              tokens=self.signer,
+                              webhooks=WebhookUrls(public_url=config.public_url,
+                                                   signer=self.signer),
+                              default_gateway=config.gateway, public_url=config.public_url)
 
-def _payment_gateways(config: Config, clock: Clock):
+
+def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
     """JunglePay at CREATORFLIX_JUNGLEPAY_URL and the in-process sandbox (no network
     until a JunglePay gateway is configured and used)."""
     from adapters.payments.provider import GatewayProvider
@@ -52,11 +67,11 @@ def build_deps(config: Config, *, clock: Clock | None = None,
 
     clock = clock or SystemClock()
     pdb = database or PonyDatabase(config.database_url)
+    signer = HmacSigner(config.secret_key, clock)
     return Deps(
         config=config, uow=PonyUnitOfWorkFactory(pdb), health=pdb, clock=clock,
-        hasher=hasher or ScryptPasswordHasher(),
-        tokens=HmacTokenSigner(config.secret_key, clock), database=pdb,
-        storage=storage_from_url(config, clock), sync_lock=PonySyncLock(pdb),
+        hasher=hasher or ScryptPasswordHasher(), signer=signer, database=pdb,
+        storage=storage_from_url(config, clock, signer=signer), sync_lock=PonySyncLock(pdb),
         payments=_payment_gateways(config, clock),
     )
 
@@ -69,10 +84,10 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
 
     clock = clock or SystemClock()
     store = store or MemoryStore()
+    signer = HmacSigner(config.secret_key, clock)
     return Deps(
         config=config, uow=lambda: MemoryUnitOfWork(store), health=MemoryHealthProbe(),
-        clock=clock, hasher=hasher or ScryptPasswordHasher(),
-        tokens=HmacTokenSigner(config.secret_key, clock), database=store,
-        storage=storage_from_url(config, clock), sync_lock=MemorySyncLock(store),
+        clock=clock, hasher=hasher or ScryptPasswordHasher(), signer=signer, database=store,
+        storage=storage_from_url(config, clock, signer=signer), sync_lock=MemorySyncLock(store),
         payments=_payment_gateways(config, clock),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from ports.clock import Clock
+from ports.security import Signer
 from ports.storage import ObjectStorage
 
 
@@ -22,16 +23,20 @@ def folder_of_file_url(url: str) -> str:
     return folder
 
 
-def storage_from_url(config, clock: Clock | None = None) -> ObjectStorage:
-    """`file://DIR` -> the local folder (signed links served by the app at /media);
-    `s3://...` -> an S3-protocol bucket."""
+def storage_from_url(config, clock: Clock | None = None, *,
+                     signer: Signer | None = None) -> ObjectStorage:
+    """`file://DIR` -> the local folder (signed links served by the app at /media,
+    signed by `signer`, which it requires: the bootstrap's);
+    `s3://...` -> an S3-protocol bucket (presigned with the bucket's own credentials)."""
     from adapters.clock import SystemClock
     clock = clock or SystemClock()
     parts = urlsplit(config.storage_url)
     if parts.scheme == "file":
         from adapters.storage.local_folder import LocalFolderStorage
+        if signer is None:
+            raise ValueError("a local-folder storage signs its media links: give it the signer")
         return LocalFolderStorage(folder_of_file_url(config.storage_url), config.public_url,
-                                  config.secret_key, clock)
+                                  signer, clock)
     if parts.scheme == "s3":
         from adapters.storage.minio_s3 import S3Storage
         return S3Storage.from_url(config.storage_url, clock)

@@ -1,17 +1,14 @@
 """A local folder as the bucket (the embedded default, CREATORFLIX_STORAGE_URL=file://DIR).
 
 Keys are paths relative to the folder with '/' separators. Signed URLs are links to
-this app, `{CREATORFLIX_PUBLIC_URL}/media/{key}?exp=…&sig=…`, HMAC-SHA256 over the key
-and expiry under a key derived from the secret key; GET /media checks them and streams
+this app, `{CREATORFLIX_PUBLIC_URL}/media/{key}?exp=…&sig=…`, `sig` the signer's
+"media" digest of the expiry and the key; GET /media checks them and streams
 the file. Symbolic links are neither listed nor served (nothing outside the folder
 is ever reachable). A folder that does not exist yet lists as empty (a fresh install
 syncs nothing; against a non-empty catalogue the sync's empty-listing guard holds);
 one that cannot be read is unavailable."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 import re
 import stat
@@ -23,6 +20,7 @@ from attrs import frozen
 from adapters.storage.object_urls import key_from_url, object_url
 from domain.common.errors import NotFound, ServiceUnavailable
 from ports.clock import Clock
+from ports.security import MEDIA, Signer
 from ports.storage import StoredObject
 
 MEDIA_PATH = "/media/"
@@ -52,10 +50,10 @@ def _epoch(when: datetime) -> int:
 
 
 class LocalFolderStorage:
-    def __init__(self, root: str | os.PathLike, public_url: str, secret_key: str, clock: Clock):
+    def __init__(self, root: str | os.PathLike, public_url: str, signer: Signer, clock: Clock):
         self.root = Path(root).absolute()
         self._base = public_url.rstrip("/") + MEDIA_PATH
-        self._key = hashlib.sha256(b"creatorflix-media:" + secret_key.encode()).digest()
+        self._signer = signer
         self._clock = clock
 
     # -- listing -------------------------------------------------------------------
@@ -92,25 +90,25 @@ class LocalFolderStorage:
     def key_from_url(self, url: str) -> str | None:
         return key_from_url(self._base, url)
 
-    def _signature(self, key: str, exp: int) -> str:
-        message = f"{exp}\n{key}".encode("utf-8", "surrogateescape")
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    @staticmethod
+    def _signed_message(key: str, exp: int) -> str:
+        return f"{exp}\n{key}"
 
     def signed_url(self, key: str, expires_in: int) -> str:
         exp = _epoch(self._clock.now()) + expires_in
-        return f"{self.public_url(key)}?exp={exp}&sig={self._signature(key, exp)}"
+        sig = self._signer.digest(MEDIA, self._signed_message(key, exp))
+        return f"{self.public_url(key)}?exp={exp}&sig={sig}"
 
     def verify(self, key: str, exp: str | None, sig: str | None) -> bool:
         """True when `sig` signs `key` until `exp` and `exp` has not passed. Anything a
         client can send is a plain False: `exp` must be ASCII digits (str.isdigit also
         takes '²' or Arabic-Indic digits, which int() then refuses), `sig` ASCII text
-        (hmac.compare_digest raises on other text)."""
+        (the signer's check refuses anything else)."""
         if not isinstance(exp, str) or not isinstance(sig, str) or \
                 not _EXPIRY.fullmatch(exp) or not sig.isascii():
             return False
         expires = int(exp)
-        if not hmac.compare_digest(self._signature(key, expires), sig):
+        if not self._signer.check(MEDIA, self._signed_message(key, expires), sig):
             return False
         return expires > _epoch(self._clock.now())
 

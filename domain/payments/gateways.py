@@ -2,8 +2,6 @@
 their statuses, and the log of processed notifications."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -12,6 +10,7 @@ from attrs import field, frozen
 from domain.payments import checkout as co
 from domain.payments.customer import Customer
 from domain.common.errors import ServiceUnavailable
+from ports.security import WEBHOOK, Signer
 
 JUNGLEPAY = "junglepay"
 DIAS = "dias"
@@ -127,21 +126,21 @@ def event_key(external_id: str, status: str) -> str:
 # -- postback URLs -------------------------------------------------------------------
 @frozen
 class WebhookUrls:
-    """Our postback URLs. Each gateway gets its own secret token (derived from our
-    secret key), carried in the URL we give it, since its postbacks are not signed."""
+    """Our postback URLs. Each gateway gets its own secret token (the signer's "webhook"
+    digest of its name), carried in the URL we give it, since its postbacks are not
+    signed. The tokens never change for a given secret key: operators paste these URLs
+    into the gateways' dashboards."""
 
     public_url: str
-    key: str = field(repr=False)
+    signer: Signer = field(repr=False)
 
     def token(self, gateway: str) -> str:
-        return hmac.new(self.key.encode(), f"postback:{gateway}".encode(),
-                        hashlib.sha256).hexdigest()
+        return self.signer.digest(WEBHOOK, gateway)
 
     def verify(self, gateway: str, token: str | None) -> bool:
-        """Constant-time check of a postback token (compare_digest takes ASCII text only;
-        our tokens are hex, so anything else is simply wrong)."""
-        return isinstance(token, str) and token.isascii() and \
-            hmac.compare_digest(self.token(gateway), token)
+        """Constant-time check of a postback token; anything that is not one (None,
+        non-ASCII text...) is simply wrong."""
+        return self.signer.check(WEBHOOK, gateway, token)
 
     def url(self, gateway: str) -> str:
         return f"{self.public_url.rstrip('/')}{WEBHOOK_PATHS[gateway]}?token={self.token(gateway)}"

@@ -8,10 +8,10 @@ from domain.payments.gateways import (SANDBOX, GatewayChoice, PaymentGatewayConf
                              choose_gateway, sandbox_enabled)
 from ports.clock import Clock
 from ports.payments import PaymentGateway, PaymentGateways
-from ports.security import TokenSigner
+from ports.security import CHECKOUT, Signer
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
-CHECKOUT_TOKEN = "checkout"
+CHECKOUT_TOKEN = CHECKOUT
 CHECKOUT_TOKEN_TTL_SECONDS = 7 * 24 * 3600
 
 
@@ -24,7 +24,7 @@ class PaymentService:
     uow: UnitOfWorkFactory
     gateways: PaymentGateways
     clock: Clock
-    tokens: TokenSigner
+    tokens: Signer
     webhooks: WebhookUrls
     default_gateway: str
     public_url: str
@@ -49,7 +49,8 @@ class PaymentService:
         return self.tokens.sign(CHECKOUT_TOKEN, {"cid": checkout_id}, CHECKOUT_TOKEN_TTL_SECONDS)
 
     def check_checkout_token(self, checkout_id: int, token: str | None) -> None:
-        """401 without a token, 403 with one that is not valid for this checkout."""
+        """Unauthenticated without a token, Forbidden with one that is not valid for
+        this checkout."""
         if not token:
             raise Unauthenticated("access_token is required")
         claims = self.tokens.verify(CHECKOUT_TOKEN, token)

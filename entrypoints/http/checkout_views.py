@@ -1,12 +1,10 @@
-"""What the payment routes share: the wired PaymentService and the JSON (and schemas)
-of a checkout as its buyer sees it."""
+"""What the payment routes share: the JSON (and schemas) of a checkout as its buyer
+sees it. (The PaymentService is wired in entrypoints.bootstrap: Deps.payments_service.)"""
 from __future__ import annotations
 
 from typing import Any
 
 from domain.payments.buying import CheckoutView
-from domain.payments.service import PaymentService
-from domain.payments.gateways import WebhookUrls
 from entrypoints.http.openapi import ERROR_SCHEMA, nullable
 
 _STR = {"type": "string"}
@@ -59,15 +57,6 @@ CHECKOUT_PENDING_ERROR_SCHEMA = {
     **ERROR_SCHEMA,
     "properties": {**ERROR_SCHEMA["properties"], "checkout": CHECKOUT_CREATED_SCHEMA},
 }
-
-
-def payment_service(deps) -> PaymentService:
-    config = deps.config
-    return PaymentService(uow=deps.uow, gateways=deps.payments, clock=deps.clock,
-                          tokens=deps.tokens,
-                          webhooks=WebhookUrls(public_url=config.public_url,
-                                              key=config.secret_key),
-                          default_gateway=config.gateway, public_url=config.public_url)
 
 
 def payment_json(payment_data: dict | None, payment_method: str | None) -> dict | None:

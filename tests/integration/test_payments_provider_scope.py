@@ -5,7 +5,6 @@ from __future__ import annotations
 from domain.payments import settlement
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import DIAS, JUNGLEPAY, Transaction
-from entrypoints.http.checkout_views import payment_service
 from tests.support.payments import add_catalogue, subscriptions_of
 
 
@@ -25,7 +24,7 @@ def statuses(deps, *checkouts) -> list[str]:
 
 
 def test_a_shared_transaction_id_settles_each_gateways_own_checkout(deps, clock):
-    svc = payment_service(deps)
+    svc = deps.payments_service
     plan, _ = add_catalogue(deps)
     dias = add_checkout(deps, plan, "a@example.com", {"provider": "dias"})
     legacy = add_checkout(deps, plan, "b@example.com", None)   # the original's: JunglePay

@@ -2,11 +2,16 @@
 expiring links, and opening files without ever leaving the folder."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
+from datetime import timezone
 
 import pytest
 
 from adapters.clock import FakeClock
+from adapters.security import HmacSigner
 from adapters.storage import folder_of_file_url, storage_from_url
 from adapters.storage.local_folder import LocalFolderStorage
 from domain.common.errors import NotFound, ServiceUnavailable
@@ -28,7 +33,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def folder(tmp_path, clock) -> LocalFolderStorage:
-    return LocalFolderStorage(tmp_path / "media", "https://app.example/", SECRET, clock)
+    return LocalFolderStorage(tmp_path / "media", "https://app.example/", HmacSigner(SECRET, clock),
+                              clock)
 
 
 def test_listing_is_in_key_order_as_s3_lists(folder):
@@ -92,9 +98,31 @@ def test_signed_links_verify_until_they_expire(folder, clock):
 
 
 def test_links_are_signed_with_the_secret_key(tmp_path, clock):
-    one = LocalFolderStorage(tmp_path, "https://app.example", SECRET, clock)
-    two = LocalFolderStorage(tmp_path, "https://app.example", SECRET.upper(), clock)
+    one = LocalFolderStorage(tmp_path, "https://app.example", HmacSigner(SECRET, clock), clock)
+    two = LocalFolderStorage(tmp_path, "https://app.example", HmacSigner(SECRET.upper(), clock),
+                             clock)
     assert one.signed_url("a/p/x.jpg", 60) != two.signed_url("a/p/x.jpg", 60)
+
+
+def test_links_signed_before_the_shared_signer_stay_valid(folder, clock):
+    """Same key (sha256 of "creatorflix-media:" and the secret), same message, same text:
+    the links in pages already served keep working until they expire."""
+    key = hashlib.sha256(b"creatorflix-media:" + SECRET.encode()).digest()
+    exp = str(int(clock.now().replace(tzinfo=timezone.utc).timestamp()) + 60)
+    before = base64.urlsafe_b64encode(hmac.new(key, f"{exp}\nana/p/é.jpg".encode(),
+                                               hashlib.sha256).digest()).rstrip(b"=").decode()
+    assert folder.verify("ana/p/é.jpg", exp, before)
+    assert folder.signed_url("ana/p/é.jpg", 60).endswith(f"?exp={exp}&sig={before}")
+
+
+def test_media_signatures_are_not_postback_tokens_or_access_tokens(folder):
+    """The signer's keys are per purpose: a media signature checks as nothing else."""
+    signer = HmacSigner(SECRET, FakeClock())
+    query = dict(p.split("=", 1) for p in folder.signed_url("a/p/x.jpg", 60).split("?")[1].split("&"))
+    message = f"{query['exp']}\na/p/x.jpg"
+    assert signer.check("media", message, query["sig"])
+    assert not signer.check("webhook", message, query["sig"])
+    assert signer.verify("access", query["sig"]) is None
 
 
 def test_public_urls_round_trip_keys(folder):
@@ -140,11 +168,15 @@ def test_the_factory_picks_the_storage_by_url(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     config = Config(storage_url=f"file://{tmp_path}/media", secret_key=SECRET,
                     public_url="https://app.example")
-    local = storage_from_url(config)
+    signer = HmacSigner(SECRET, FakeClock())
+    local = storage_from_url(config, signer=signer)
     assert isinstance(local, LocalFolderStorage) and local.root == tmp_path / "media"
     assert local.public_url("a/p/b.jpg") == "https://app.example/media/a/p/b.jpg"
-    relative = storage_from_url(Config(storage_url="file://./media", secret_key=SECRET))
+    relative = storage_from_url(Config(storage_url="file://./media", secret_key=SECRET),
+                                signer=signer)
     assert relative.root == tmp_path / "media"
+    with pytest.raises(ValueError, match="signer"):
+        storage_from_url(config)
 
 
 @pytest.mark.parametrize("url,folder", [
@@ -171,5 +203,5 @@ def test_file_urls_without_a_folder_are_refused(url):
 def test_the_factory_reads_localhost_file_urls_as_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     local = storage_from_url(Config(storage_url=f"file://localhost{tmp_path}/media",
-                                    secret_key=SECRET))
+                                    secret_key=SECRET), signer=HmacSigner(SECRET, FakeClock()))
     assert local.root == tmp_path / "media"

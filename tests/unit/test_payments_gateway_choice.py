@@ -1,8 +1,13 @@
 """Which gateway charges, when the sandbox may be used, and the postback tokens."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 
+from adapters.clock import FakeClock
+from adapters.security import HmacSigner
 from domain.common.errors import ServiceUnavailable
 from domain.payments.gateways import (DIAS, JUNGLEPAY, SANDBOX, PaymentGatewayConfig, WebhookUrls,
                              choose_gateway, sandbox_enabled)
@@ -41,13 +46,31 @@ def test_the_sandbox_never_charges_in_production():
     assert not sandbox_enabled([], JUNGLEPAY)
 
 
+def webhook_urls(public_url: str, secret: str) -> WebhookUrls:
+    return WebhookUrls(public_url=public_url, signer=HmacSigner(secret, FakeClock()))
+
+
 def test_postback_tokens_are_per_gateway_and_secret():
-    postbacks = WebhookUrls(public_url="https://cf.example/", key="k" * 40)
+    postbacks = webhook_urls("https://cf.example/", "k" * 40)
     assert postbacks.url(JUNGLEPAY) == \
         f"https://cf.example/api/webhooks/junglepay?token={postbacks.token(JUNGLEPAY)}"
     assert postbacks.token(JUNGLEPAY) != postbacks.token(DIAS)
-    assert postbacks.token(JUNGLEPAY) != WebhookUrls("https://cf.example", "j" * 40).token(JUNGLEPAY)
+    assert postbacks.token(JUNGLEPAY) != webhook_urls("https://cf.example", "j" * 40).token(JUNGLEPAY)
     assert postbacks.verify(JUNGLEPAY, postbacks.token(JUNGLEPAY))
     assert not postbacks.verify(DIAS, postbacks.token(JUNGLEPAY))
     assert not postbacks.verify(JUNGLEPAY, None) and not postbacks.verify(JUNGLEPAY, "")
+    for junk in ("é" * 64, "\udcff", postbacks.token(JUNGLEPAY) + "é", 64):
+        assert postbacks.verify(JUNGLEPAY, junk) is False
     assert "k" * 40 not in repr(postbacks)
+
+
+@pytest.mark.parametrize("gateway", [JUNGLEPAY, DIAS])
+def test_postback_urls_keep_the_tokens_operators_pasted(gateway):
+    """The postback URLs given out before the shared signer carry the same token."""
+    secret = "k" * 40
+    postbacks = webhook_urls("https://cf.example", secret)
+    pasted = hmac.new(secret.encode(), f"postback:{gateway}".encode(), hashlib.sha256).hexdigest()
+    assert postbacks.token(gateway) == pasted
+    assert postbacks.url(gateway).endswith(f"?token={pasted}")
+    assert postbacks.verify(gateway, pasted)
+    assert postbacks.carries_token(gateway, f"https://proxy.example/hook?token={pasted}")
