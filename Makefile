@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate test bench clean
+.PHONY: install run migrate test typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: migrate
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# mypy over domain, ports, adapters and entrypoints, as configured in setup.cfg [mypy].
+typecheck: install
+	$(BIN)/mypy $(MYPY_ARGS)
 
 bench: install
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)

@@ -26,7 +26,7 @@ def sort_entities(items: list, order_by: Sequence[str]) -> list:
     for key in reversed(order_by):
         name = key.lstrip("-")
         # NULLs sort last ascending and first descending, as PostgreSQL does.
-        items.sort(key=lambda e, n=name: (getattr(e, n) is None, getattr(e, n)),
+        items.sort(key=lambda e: (getattr(e, name) is None, getattr(e, name)),
                    reverse=key.startswith("-"))
     return items
 

@@ -4,8 +4,26 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from adapters.memory.repositories.accounts import MemoryPostRepository, MemoryUserRepository
+from adapters.memory.repositories.ads import MemoryAdEventRepository, MemoryAdRepository
+from adapters.memory.repositories.payments import (MemoryCheckoutRepository,
+                                                   MemoryPaymentGatewayRepository,
+                                                   MemorySubscriptionRepository,
+                                                   MemoryWebhookEventRepository)
+from adapters.memory.repositories.whitelabel import (MemoryWhitelabelMediaRepository,
+                                                     MemoryWhitelabelModelRepository,
+                                                     MemoryWhitelabelPostRepository)
 from adapters.memory.repository import MemoryRepository, cascade_delete
 from adapters.schema import TABLES
+from ports.accounts import (CreatorRepository, OrderBumpRepository, PlanRepository,
+                            PostRepository, SettingRepository, SupportContactRepository,
+                            UserRepository)
+from ports.ads import AdEventRepository, AdRepository
+from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
+                            SubscriptionRepository, WebhookEventRepository)
+from ports.unit_of_work import UnitOfWork
+from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
+                              WhitelabelModelRepository, WhitelabelPostRepository)
 
 
 class MemoryStore:
@@ -29,16 +47,50 @@ class MemoryStore:
 
 
 class MemoryUnitOfWork:
+    """A transaction on a MemoryStore, with one repository per table (TABLES gives
+    each its table, entity class and primary key)."""
+
+    users: UserRepository
+    plans: PlanRepository
+    order_bumps: OrderBumpRepository
+    creators: CreatorRepository
+    posts: PostRepository
+    settings: SettingRepository
+    support_contacts: SupportContactRepository
+    subscriptions: SubscriptionRepository
+    checkouts: CheckoutRepository
+    payment_gateways: PaymentGatewayRepository
+    webhook_events: WebhookEventRepository
+    whitelabel_models: WhitelabelModelRepository
+    whitelabel_posts: WhitelabelPostRepository
+    whitelabel_media: WhitelabelMediaRepository
+    sync_runs: SyncRunRepository
+    ads: AdRepository
+    impressions: AdEventRepository
+    clicks: AdEventRepository
+
     def __init__(self, store: MemoryStore):
         self.store = store
-        for attr, (table, entity_cls, pk) in TABLES.items():
-            setattr(self, attr, self.repository_class(attr)(store, table, entity_cls, pk))
-        self._snapshot: dict | None = None
-
-    @staticmethod
-    def repository_class(attr: str) -> type:
-        from adapters.memory import repositories  # area-specific queries
-        return repositories.REPOSITORIES.get(attr, MemoryRepository)
+        self.users = MemoryUserRepository(store, *TABLES["users"])
+        self.plans = MemoryRepository(store, *TABLES["plans"])
+        self.order_bumps = MemoryRepository(store, *TABLES["order_bumps"])
+        self.creators = MemoryRepository(store, *TABLES["creators"])
+        self.posts = MemoryPostRepository(store, *TABLES["posts"])
+        self.settings = MemoryRepository(store, *TABLES["settings"])
+        self.support_contacts = MemoryRepository(store, *TABLES["support_contacts"])
+        self.subscriptions = MemorySubscriptionRepository(store, *TABLES["subscriptions"])
+        self.checkouts = MemoryCheckoutRepository(store, *TABLES["checkouts"])
+        self.payment_gateways = MemoryPaymentGatewayRepository(store, *TABLES["payment_gateways"])
+        self.webhook_events = MemoryWebhookEventRepository(store, *TABLES["webhook_events"])
+        self.whitelabel_models = MemoryWhitelabelModelRepository(
+            store, *TABLES["whitelabel_models"])
+        self.whitelabel_posts = MemoryWhitelabelPostRepository(store, *TABLES["whitelabel_posts"])
+        self.whitelabel_media = MemoryWhitelabelMediaRepository(store, *TABLES["whitelabel_media"])
+        self.sync_runs = MemoryRepository(store, *TABLES["sync_runs"])
+        self.ads = MemoryAdRepository(store, *TABLES["ads"])
+        self.impressions = MemoryAdEventRepository(store, *TABLES["impressions"])
+        self.clicks = MemoryAdEventRepository(store, *TABLES["clicks"])
+        self._snapshot: dict[str, dict[Any, Any]] | None = None
 
     def __enter__(self) -> "MemoryUnitOfWork":
         self.store.lock.acquire()
@@ -58,6 +110,11 @@ class MemoryUnitOfWork:
     def rollback(self) -> None:
         if self._snapshot is not None:
             self.store.tables = {t: dict(rows) for t, rows in self._snapshot.items()}
+
+
+def _conforms(uow: MemoryUnitOfWork) -> UnitOfWork:
+    """Never called: makes the type checker hold MemoryUnitOfWork to the port."""
+    return uow
 
 
 class MemoryHealthProbe:

@@ -57,7 +57,9 @@ class JunglePayGateway:
         if response.status_code == 402:
             raise PaymentRefused("the payment was refused")
         data = self._json(response, hide=request.card_hash)
-        pix = data.get("pix") if isinstance(data.get("pix"), dict) else {}
+        pix = data.get("pix")
+        if not isinstance(pix, dict):
+            pix = {}
         return Charge(external_id=self._id(data), status=str(data.get("status") or ""),
                       pix_code=_opt(pix.get("qrcode")),
                       pix_expires_at=_opt(pix.get("expirationDate")),
@@ -69,7 +71,9 @@ class JunglePayGateway:
             return None
         data = self._json(response)
         amount = data.get("amount")
-        customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+        customer = data.get("customer")
+        if not isinstance(customer, dict):
+            customer = {}
         email = customer.get("email")
         return Transaction(external_id=self._id(data), status=str(data.get("status") or ""),
                            amount=amount if isinstance(amount, int) and

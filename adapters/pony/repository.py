@@ -41,7 +41,9 @@ class PonyRepository:
             if value is None and f.default is not attrs.NOTHING:
                 # Rows copied from the original database may hold NULL where we default.
                 default = f.default
-                value = default.factory() if isinstance(default, attrs.Factory) else default
+                # attrs' stubs declare Factory a function; at run time it is the class.
+                factory = isinstance(default, attrs.Factory)  # type: ignore[arg-type]
+                value = default.factory() if factory else default
             values[f.name] = value
         return self.entity_cls(**values)
 

@@ -2,24 +2,35 @@
 whatever the use case did not commit, so the use case decides."""
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from pony.orm import commit, db_session, rollback
 from pony.orm.core import UnexpectedError
 from pony.orm.dbapiprovider import InterfaceError, OperationalError
 
 from adapters.pony.database import PonyDatabase
+from adapters.pony.repositories.accounts import PonyPostRepository, PonyUserRepository
+from adapters.pony.repositories.ads import PonyAdEventRepository, PonyAdRepository
+from adapters.pony.repositories.payments import (PonyCheckoutRepository,
+                                                 PonyPaymentGatewayRepository,
+                                                 PonySubscriptionRepository,
+                                                 PonyWebhookEventRepository)
+from adapters.pony.repositories.whitelabel import (PonyWhitelabelMediaRepository,
+                                                   PonyWhitelabelModelRepository,
+                                                   PonyWhitelabelPostRepository)
 from adapters.pony.repository import PonyRepository
 from adapters.schema import TABLES
 from domain.common.errors import ServiceUnavailable
-
-
-def build_repositories(pdb: PonyDatabase) -> dict[str, PonyRepository]:
-    """One (stateless) repository per table; units of work share them."""
-    from adapters.pony import repositories  # area-specific queries
-    built = {}
-    for attr, (table, entity_cls, pk) in TABLES.items():
-        cls = repositories.REPOSITORIES.get(attr, PonyRepository)
-        built[attr] = cls(pdb, attr, table, entity_cls, pk)
-    return built
+from ports.accounts import (CreatorRepository, OrderBumpRepository, PlanRepository,
+                            PostRepository, SettingRepository, SupportContactRepository,
+                            UserRepository)
+from ports.ads import AdEventRepository, AdRepository
+from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
+                            SubscriptionRepository, WebhookEventRepository)
+from ports.unit_of_work import UnitOfWork
+from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
+                              WhitelabelModelRepository, WhitelabelPostRepository)
 
 
 def _unreachable(exc: BaseException | None) -> bool:
@@ -31,11 +42,56 @@ def _unreachable(exc: BaseException | None) -> bool:
 
 
 class PonyUnitOfWork:
-    def __init__(self, pdb: PonyDatabase, repositories: dict[str, PonyRepository] | None = None):
+    """One db_session, with one (stateless) repository per table (TABLES gives each its
+    table, entity class and primary key)."""
+
+    users: UserRepository
+    plans: PlanRepository
+    order_bumps: OrderBumpRepository
+    creators: CreatorRepository
+    posts: PostRepository
+    settings: SettingRepository
+    support_contacts: SupportContactRepository
+    subscriptions: SubscriptionRepository
+    checkouts: CheckoutRepository
+    payment_gateways: PaymentGatewayRepository
+    webhook_events: WebhookEventRepository
+    whitelabel_models: WhitelabelModelRepository
+    whitelabel_posts: WhitelabelPostRepository
+    whitelabel_media: WhitelabelMediaRepository
+    sync_runs: SyncRunRepository
+    ads: AdRepository
+    impressions: AdEventRepository
+    clicks: AdEventRepository
+
+    def __init__(self, pdb: PonyDatabase):
         self.pdb = pdb
-        for attr, repository in (repositories or build_repositories(pdb)).items():
-            setattr(self, attr, repository)
-        self._session = None
+        self.users = PonyUserRepository(pdb, "users", *TABLES["users"])
+        self.plans = PonyRepository(pdb, "plans", *TABLES["plans"])
+        self.order_bumps = PonyRepository(pdb, "order_bumps", *TABLES["order_bumps"])
+        self.creators = PonyRepository(pdb, "creators", *TABLES["creators"])
+        self.posts = PonyPostRepository(pdb, "posts", *TABLES["posts"])
+        self.settings = PonyRepository(pdb, "settings", *TABLES["settings"])
+        self.support_contacts = PonyRepository(pdb, "support_contacts",
+                                               *TABLES["support_contacts"])
+        self.subscriptions = PonySubscriptionRepository(pdb, "subscriptions",
+                                                        *TABLES["subscriptions"])
+        self.checkouts = PonyCheckoutRepository(pdb, "checkouts", *TABLES["checkouts"])
+        self.payment_gateways = PonyPaymentGatewayRepository(pdb, "payment_gateways",
+                                                             *TABLES["payment_gateways"])
+        self.webhook_events = PonyWebhookEventRepository(pdb, "webhook_events",
+                                                         *TABLES["webhook_events"])
+        self.whitelabel_models = PonyWhitelabelModelRepository(pdb, "whitelabel_models",
+                                                               *TABLES["whitelabel_models"])
+        self.whitelabel_posts = PonyWhitelabelPostRepository(pdb, "whitelabel_posts",
+                                                             *TABLES["whitelabel_posts"])
+        self.whitelabel_media = PonyWhitelabelMediaRepository(pdb, "whitelabel_media",
+                                                              *TABLES["whitelabel_media"])
+        self.sync_runs = PonyRepository(pdb, "sync_runs", *TABLES["sync_runs"])
+        self.ads = PonyAdRepository(pdb, "ads", *TABLES["ads"])
+        self.impressions = PonyAdEventRepository(pdb, "impressions", *TABLES["impressions"])
+        self.clicks = PonyAdEventRepository(pdb, "clicks", *TABLES["clicks"])
+        self._session: Any = None  # pony's (untyped) db_session while in the block
 
     def __enter__(self) -> "PonyUnitOfWork":
         self._session = db_session()
@@ -62,12 +118,19 @@ class PonyUnitOfWork:
         rollback()
 
 
+def _conforms(uow: PonyUnitOfWork) -> UnitOfWork:
+    """Never called: makes the type checker hold PonyUnitOfWork to the port."""
+    return uow
+
+
 class PonyUnitOfWorkFactory:
-    """Callable making a fresh unit of work per use case."""
+    """Callable making a fresh unit of work per use case. The repositories are
+    stateless, so units of work share them: each is a shallow copy of one built here,
+    outside any block."""
 
     def __init__(self, pdb: PonyDatabase):
         self.pdb = pdb
-        self.repositories = build_repositories(pdb)
+        self._prototype = PonyUnitOfWork(pdb)
 
     def __call__(self) -> PonyUnitOfWork:
-        return PonyUnitOfWork(self.pdb, self.repositories)
+        return copy.copy(self._prototype)

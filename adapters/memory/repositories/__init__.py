@@ -1,9 +1,1 @@
-"""Area-specific in-memory repositories, by unit-of-work attribute."""
-from __future__ import annotations
-
-from adapters.memory.repositories import accounts, ads, payments, whitelabel
-
-REPOSITORIES: dict[str, type] = {
-    **accounts.REPOSITORIES, **payments.REPOSITORIES, **whitelabel.REPOSITORIES,
-    **ads.REPOSITORIES,
-}
+"""Area-specific in-memory repositories (the unit of work builds one per table)."""

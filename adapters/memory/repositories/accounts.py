@@ -22,6 +22,3 @@ class MemoryPostRepository(MemoryRepository):
         for pk in doomed:
             self.delete(pk)
         return len(doomed)
-
-
-REPOSITORIES: dict[str, type] = {"users": MemoryUserRepository, "posts": MemoryPostRepository}

@@ -50,7 +50,7 @@ class MemoryAdRepository(MemoryRepository):
 
     def top_by_ctr(self, limit: int) -> list[Ad]:
         shown = [ad for ad in self._rows.values() if ad.impressions > 0]
-        shown.sort(key=lambda ad: (ad.clicks / ad.impressions, ad.impressions, ad.id),
+        shown.sort(key=lambda ad: (ad.ctr, ad.impressions, ad.id),
                    reverse=True)
         return shown[:limit]
 
@@ -61,8 +61,3 @@ class MemoryAdEventRepository(MemoryRepository):
             e.created_at.date() for e in self._rows.values()
             if e.ad_id == ad_id and e.created_at is not None and since <= e.created_at < until)
         return dict(days)
-
-
-REPOSITORIES: dict[str, type] = {"ads": MemoryAdRepository,
-                                 "impressions": MemoryAdEventRepository,
-                                 "clicks": MemoryAdEventRepository}

@@ -62,11 +62,3 @@ class MemoryPaymentGatewayRepository(MemoryRepository):
             if self.first({"name": name}) is None:
                 self.add(self.entity_cls(id=None, name=name))
         return list(self._select({}, ["id"]))
-
-
-REPOSITORIES: dict[str, type] = {
-    "checkouts": MemoryCheckoutRepository,
-    "subscriptions": MemorySubscriptionRepository,
-    "webhook_events": MemoryWebhookEventRepository,
-    "payment_gateways": MemoryPaymentGatewayRepository,
-}

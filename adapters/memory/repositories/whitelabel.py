@@ -140,10 +140,3 @@ class MemorySyncLock:
             yield
         finally:
             self._lock.release()
-
-
-REPOSITORIES: dict[str, type] = {
-    "whitelabel_models": MemoryWhitelabelModelRepository,
-    "whitelabel_posts": MemoryWhitelabelPostRepository,
-    "whitelabel_media": MemoryWhitelabelMediaRepository,
-}

@@ -25,6 +25,3 @@ class PonyPostRepository(PonyRepository):
     def delete_by_creator(self, model_id: int) -> int:
         # One DELETE statement, not one per row (Pony's per-object delete).
         return self.E.select(model_id=model_id).delete(bulk=True)
-
-
-REPOSITORIES: dict[str, type] = {"users": PonyUserRepository, "posts": PonyPostRepository}

@@ -210,8 +210,3 @@ class PonyAdEventRepository(_RawSql, PonyRepository):
         # PostgreSQL answers dates, SQLite 'YYYY-MM-DD' text.
         return {day if isinstance(day, date) else date.fromisoformat(day): count
                 for day, count in rows}
-
-
-REPOSITORIES: dict[str, type] = {"ads": PonyAdRepository,
-                                 "impressions": PonyAdEventRepository,
-                                 "clicks": PonyAdEventRepository}

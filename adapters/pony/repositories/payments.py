@@ -106,11 +106,3 @@ class PonyPaymentGatewayRepository(PonyRepository):
             self.db.execute(f"INSERT INTO {self.table} (name, is_active) VALUES ($name, FALSE) "
                             "ON CONFLICT (name) DO NOTHING", {"name": name})
         return [self.to_domain(r) for r in self.E.select().order_by(self.E.id).for_update()]
-
-
-REPOSITORIES: dict[str, type] = {
-    "checkouts": PonyCheckoutRepository,
-    "subscriptions": PonySubscriptionRepository,
-    "webhook_events": PonyWebhookEventRepository,
-    "payment_gateways": PonyPaymentGatewayRepository,
-}

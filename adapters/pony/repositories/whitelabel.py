@@ -41,12 +41,17 @@ class _BulkRepository(PonyRepository):
             cursor.close()
 
     def _write(self, sqlite_sql: str, pg_sql: str, pg_template: str,
-               rows: Sequence[NamedTuple], now: datetime) -> None:
-        """One statement for the whole batch; rows are bound by field name (plus :now)."""
+               rows: Sequence[NamedTuple], now: datetime, json_fields: Sequence[str] = ()
+               ) -> None:
+        """One statement for the whole batch; rows are bound by field name (plus :now),
+        the `json_fields` as JSON text."""
         if not rows:
             return
         stamp = sql_value(now, self.pdb.dialect)
         params = [{**row._asdict(), "now": stamp} for row in rows]
+        for param in params:
+            for field in json_fields:
+                param[field] = _json_text(param[field])
         cursor = self._connection().cursor()
         if self._pg:
             from psycopg2.extras import execute_values
@@ -66,8 +71,8 @@ class _BulkRepository(PonyRepository):
             cursor.executemany(f"DELETE FROM {self.table} WHERE id = ?", [(i,) for i in ids])
 
 
-def _cdns_json(cdns) -> str:
-    return json.dumps(cdns, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+def _json_text(value) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
 class PonyWhitelabelModelRepository(_BulkRepository):
@@ -120,7 +125,7 @@ class PonyWhitelabelPostRepository(_BulkRepository):
             "JOIN whitelabel_models m ON m.folder_name = v.model_folder",
             "(%(model_folder)s::text, %(folder_name)s::text, %(title)s::text, "
             "%(media_cdns)s::text, %(now)s::timestamp)",
-            [r._replace(media_cdns=_cdns_json(r.media_cdns)) for r in rows], now)
+            rows, now, json_fields=("media_cdns",))
 
     def update_many(self, rows: Sequence[PostChange], now: datetime) -> None:
         self._write(
@@ -128,7 +133,7 @@ class PonyWhitelabelPostRepository(_BulkRepository):
             "UPDATE whitelabel_posts AS t SET title = v.title, media_cdns = v.media_cdns::jsonb "
             "FROM (VALUES %s) AS v(id, title, media_cdns) WHERE t.id = v.id",
             "(%(id)s::integer, %(title)s::text, %(media_cdns)s::text)",
-            [r._replace(media_cdns=_cdns_json(r.media_cdns)) for r in rows], now)
+            rows, now, json_fields=("media_cdns",))
 
 
 class PonyWhitelabelMediaRepository(_BulkRepository):
@@ -158,10 +163,3 @@ class PonyWhitelabelMediaRepository(_BulkRepository):
             "FROM (VALUES %s) AS v(id, url, etag, size) WHERE t.id = v.id",
             "(%(id)s::integer, %(url)s::text, %(etag)s::text, %(size)s::bigint)",
             rows, now)
-
-
-REPOSITORIES: dict[str, type] = {
-    "whitelabel_models": PonyWhitelabelModelRepository,
-    "whitelabel_posts": PonyWhitelabelPostRepository,
-    "whitelabel_media": PonyWhitelabelMediaRepository,
-}
