@@ -112,16 +112,20 @@ def seed(db_url: str) -> list[int]:
     from adapters import migrator
     from domain.common import crud
     from domain.ads.admin import ADS as AD_RESOURCE
+    from domain.common.fields import parse_fields
+
+    def record(data: dict) -> crud.CreateRecord:
+        return crud.CreateRecord(parse_fields(AD_RESOURCE.fields, data, partial=False))
     from entrypoints.bootstrap import build_deps
     from entrypoints.config import Config
 
     migrator.migrate(db_url)
     deps = build_deps(Config(database_url=db_url, secret_key=SECRET))
-    ids = [crud.create_item(AD_RESOURCE, deps.uow, deps.clock, {
+    ids = [crud.create_item(AD_RESOURCE, deps.uow, deps.clock, record({
         "name": f"Bench {i}", "title": f"Anúncio {i}", "type": kind, "placement": where,
         "status": "active", "priority": i % 3, "link": f"https://example.com/ad/{i}",
         "image_url": f"https://picsum.photos/seed/ad{i}/600/200", "cta_text": "Saiba mais",
-    }).id for i, (kind, where) in enumerate(ADS)]
+    })).id for i, (kind, where) in enumerate(ADS)]
     deps.database.close()
     return ids
 

@@ -37,7 +37,8 @@ def cmd_serve(args) -> int:
 
 def cmd_create_admin(args) -> int:
     from domain.accounts.auth import create_admin
-    user, created = create_admin(_deps().auth, args.email, args.password)
+    from domain.accounts.commands import CreateAdmin
+    user, created = create_admin(_deps().auth, CreateAdmin(args.email, args.password))
     print(f"{'created' if created else 'promoted'} admin {user.email} (id {user.id})")
     return 0
 

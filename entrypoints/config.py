@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 
 from attrs import field, frozen
 
+from domain.common.errors import ValidationError
+from domain.common.fields import parse_int
+
 log = logging.getLogger("creatorflix.config")
 
 DEFAULT_JUNGLEPAY_URL = "https://api.junglepagamentos.com"
@@ -83,12 +86,9 @@ def _http_url(name: str, raw: str) -> str:
 
 def _positive_int(name: str, raw: str) -> int:
     try:
-        value = int(raw)
-    except ValueError:
+        return parse_int(raw, name, minimum=1)
+    except ValidationError:
         raise ConfigError(f"{name}: expected a positive integer, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name}: expected a positive integer, got {raw!r}")
-    return value
 
 
 def _proxies(raw: str) -> tuple:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from domain.common import crud
+from domain.common.fields import parse_fields
 
 
 def ensure(deps, res: crud.Resource, items: Sequence[Mapping], key: Sequence[str]) -> int:
@@ -13,7 +14,8 @@ def ensure(deps, res: crud.Resource, items: Sequence[Mapping], key: Sequence[str
         repo = getattr(uow, res.repo)
         missing = [item for item in items if repo.first({k: item[k] for k in key}) is None]
     for item in missing:
-        crud.create_item(res, deps.uow, deps.clock, dict(item))
+        values = parse_fields(res.fields, dict(item), partial=False)
+        crud.create_item(res, deps.uow, deps.clock, crud.CreateRecord(values))
     return len(missing)
 
 

@@ -122,12 +122,14 @@ class Actors:
 
     def admin(self, email: str = "admin@example.com") -> dict:
         from domain.accounts.auth import create_admin, issue_token
-        user, _ = create_admin(self.deps.auth, email, "admin-password")
+        from domain.accounts.commands import CreateAdmin
+        user, _ = create_admin(self.deps.auth, CreateAdmin(email, "admin-password"))
         return self.headers(issue_token(self.deps.auth, user).token)
 
     def user(self, email: str = "user@example.com") -> dict:
         from domain.accounts.auth import register
-        session = register(self.deps.auth, {"email": email, "password": "user-password"})
+        from domain.accounts.commands import Register
+        session = register(self.deps.auth, Register(email=email, password="user-password"))
         return self.headers(session.token)
 
     @staticmethod

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
-
 import attrs
 from attrs import frozen
 
 from domain.accounts.users import (ROLE_ADMIN, ROLE_USER, User, check_password_policy,
                              normalize_email)
 from domain.common.errors import Conflict, Unauthenticated, ValidationError
-from domain.common.fields import Text, parse_fields
+from domain.accounts.commands import CreateAdmin, Login, Register, SetPassword
 from ports.clock import Clock
 from ports.repositories import DuplicateError
-from ports.security import PasswordHasher, TokenSigner
+from ports.security import PasswordHasher, Signer
 from ports.unit_of_work import UnitOfWorkFactory
 
 ACCESS = "access"
@@ -34,7 +32,7 @@ class AuthService:
 
     uow: UnitOfWorkFactory
     hasher: PasswordHasher
-    tokens: TokenSigner
+    tokens: Signer
     clock: Clock
     token_ttl_seconds: int = 7 * 24 * 3600
 
@@ -51,23 +49,12 @@ def issue_token(svc: AuthService, user: User) -> Session:
     return Session(user=user, token=token, expires_in=svc.token_ttl_seconds)
 
 
-REGISTER_FIELDS = {
-    "email": Text(required=True, nullable=False, max_length=254),
-    "password": Text(required=True, nullable=False, strip=False, max_length=256),
-    "name": Text(max_length=120),
-}
-LOGIN_FIELDS = {
-    "email": Text(required=True, nullable=False, max_length=254),
-    "password": Text(required=True, nullable=False, strip=False, max_length=256),
-}
-
-
-def register(svc: AuthService, data: Any) -> Session:
-    values = parse_fields(REGISTER_FIELDS, data, partial=False)
-    email = normalize_email(values["email"])
-    password = check_password_policy(values["password"])
+def register(svc: AuthService, command: Register) -> Session:
+    """Open an account (Conflict when the email has one) and log in."""
+    email = normalize_email(command.email)
+    password = check_password_policy(command.password)
     user = User(id=None, email=email, password=svc.hasher.hash(password),
-                name=values.get("name") or None, role=ROLE_USER, created_at=svc.clock.now())
+                name=command.name or None, role=ROLE_USER, created_at=svc.clock.now())
     with svc.uow() as uow:
         if uow.users.get_by_email(email) is not None:
             raise Conflict("an account with this email already exists", field="email")
@@ -79,17 +66,17 @@ def register(svc: AuthService, data: Any) -> Session:
     return issue_token(svc, user)
 
 
-def login(svc: AuthService, data: Any) -> Session:
-    values = parse_fields(LOGIN_FIELDS, data, partial=False)
+def login(svc: AuthService, command: Login) -> Session:
+    """Log in; Unauthenticated for a wrong email or password (alike, and as slow)."""
     try:
-        email = normalize_email(values["email"])
+        email = normalize_email(command.email)
     except ValidationError:
         raise Unauthenticated("wrong email or password") from None
     with svc.uow() as uow:
         user = uow.users.get_by_email(email)
     # Hash even for unknown emails, so timing does not reveal which accounts exist.
     hashed = user.password if user is not None and user.has_usable_password else _DUMMY_HASH
-    if not svc.hasher.verify(values["password"], hashed) or user is None or \
+    if not svc.hasher.verify(command.password, hashed) or user is None or \
             not user.has_usable_password:
         raise Unauthenticated("wrong email or password")
     return issue_token(svc, user)
@@ -113,13 +100,9 @@ def authenticate(svc: AuthService, token: str) -> User:
 
 SET_PASSWORD = "set_password"
 SET_PASSWORD_TTL_SECONDS = 7 * 24 * 3600
-SET_PASSWORD_FIELDS = {
-    "token": Text(required=True, nullable=False, max_length=4096),
-    "password": Text(required=True, nullable=False, strip=False, max_length=256),
-}
 
 
-def issue_set_password_token(tokens: TokenSigner, user: User,
+def issue_set_password_token(tokens: Signer, user: User,
                              ttl_seconds: int = SET_PASSWORD_TTL_SECONDS) -> str:
     """A token that lets its holder choose the password of `user` once: it carries the
     password version, so it dies as soon as the password changes."""
@@ -127,12 +110,11 @@ def issue_set_password_token(tokens: TokenSigner, user: User,
                        ttl_seconds)
 
 
-def set_password(svc: AuthService, data: Any) -> Session:
+def set_password(svc: AuthService, command: SetPassword) -> Session:
     """Choose a password with a set-password token (the account a checkout created for a
     buyer); logs the user in."""
-    values = parse_fields(SET_PASSWORD_FIELDS, data, partial=False)
-    password = check_password_policy(values["password"])
-    claims = svc.tokens.verify(SET_PASSWORD, values["token"])
+    password = check_password_policy(command.password)
+    claims = svc.tokens.verify(SET_PASSWORD, command.token)
     invalid = ValidationError("invalid, expired or already used token", field="token")
     if claims is None or not isinstance(claims.get("sub"), int):
         raise invalid
@@ -146,11 +128,11 @@ def set_password(svc: AuthService, data: Any) -> Session:
     return issue_token(svc, user)
 
 
-def create_admin(svc: AuthService, email: str, password: str) -> tuple[User, bool]:
+def create_admin(svc: AuthService, command: CreateAdmin) -> tuple[User, bool]:
     """Create an admin, or promote (and reset the password of) an existing user.
     Returns the user and whether it was created."""
-    email = normalize_email(email)
-    hashed = svc.hasher.hash(check_password_policy(password))
+    email = normalize_email(command.email)
+    hashed = svc.hasher.hash(check_password_policy(command.password))
     with svc.uow() as uow:
         user = uow.users.get_by_email(email)
         if user is None:

@@ -106,15 +106,6 @@ class AdStats:
         return ctr(self.clicks, self.impressions)
 
 
-def parse_days(raw: str | None) -> int:
-    """The `days` query parameter: 1..365, default 30."""
-    if raw is None or raw == "":
-        return DEFAULT_STATS_DAYS
-    if not isinstance(raw, str):
-        raise ValidationError("days must be given once", field="days")
-    return STATS_DAYS.parse_query(raw, "days")
-
-
 def window(today: date, days: int) -> list[date]:
     """The `days` UTC days ending with `today`, oldest first."""
     return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]

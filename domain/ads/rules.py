@@ -43,6 +43,11 @@ class Ad:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    @property
+    def ctr(self) -> float:
+        """Lifetime click-through rate of the counted events."""
+        return ctr(self.clicks, self.impressions)
+
 
 @frozen
 class AdEvent:

@@ -2,54 +2,26 @@
 
 Decisions (README, "Ads"): impressions and clicks of an ad that is known but not
 servable right now (paused, draft, outside its schedule) are ignored — the page may
-have been rendered just before an admin paused it, so the beacon is answered 204 and
-nothing is counted. A click on a paused or ended ad still redirects to its stored link;
-the click redirect of a draft or of a campaign that has not started yet is a 404, as
-for an unknown ad (its link may be an unannounced campaign: `domain.ads.rules.link_is_public`).
-Unknown ads are a 404."""
+have been rendered just before an admin paused it, so the beacon is accepted and
+nothing is counted. A click on a paused or ended ad still leads to its stored link;
+following the click of a draft or of a campaign that has not started yet is NotFound,
+as for an unknown ad (its link may be an unannounced campaign:
+`domain.ads.rules.link_is_public`). Unknown ads are NotFound."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Mapping
-
-from attrs import frozen
+from typing import Callable
 
 from domain.ads.rules import (EVENT_KINDS, PLACEMENTS, Ad, AdEvent, check_link, link_is_public,
                         select_ads)
 from domain.common.errors import NotFound, ValidationError
-from domain.common.fields import Boolean, Choice, Integer, parse_fields, parse_query_filters
+from domain.ads.commands import FollowClick, ServeAds, TrackEvent, Visitor
+from domain.common.fields import Choice
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
 
-MAX_USER_AGENT = 512
-DEFAULT_LIMIT = 5            # ads per placement
-MAX_LIMIT = 20
-SERVE_LIMIT = Integer(minimum=1, maximum=MAX_LIMIT)
-TRACK = Boolean()
 EVENT_FIELDS = {"placement": Choice(choices=PLACEMENTS,
                                     description="where the ad was shown; default: its own")}
-
-
-@frozen
-class Visitor:
-    """Who saw or clicked: stored with every event."""
-
-    user_agent: str | None = None
-    ip: str | None = None
-
-    @classmethod
-    def of(cls, user_agent: str | None, ip: str | None) -> "Visitor":
-        """Keep at most MAX_USER_AGENT characters and no NUL (the databases refuse it)."""
-        if user_agent is not None:
-            user_agent = user_agent.replace("\x00", "")[:MAX_USER_AGENT] or None
-        return cls(user_agent=user_agent, ip=ip)
-
-
-@frozen
-class ServeRequest:
-    placements: tuple[str, ...]
-    limit: int = DEFAULT_LIMIT
-    track: bool = True
 
 
 def parse_placement(raw: str, name: str) -> str:
@@ -60,28 +32,13 @@ def parse_placement(raw: str, name: str) -> str:
     return raw
 
 
-def parse_serve_request(params: Mapping[str, Any]) -> ServeRequest:
-    """`placements` (comma-separated, required; repeats are fine), `limit` per placement
-    (1..20, default 5), `track` (default true)."""
-    raw = params.get("placements")
-    if isinstance(raw, list):
-        raw = ",".join(raw)
-    names = [p.strip() for p in (raw or "").split(",") if p.strip()]
-    if not names:
-        raise ValidationError("placements is required: a comma-separated list of "
-                              f"{', '.join(PLACEMENTS)}", field="placements")
-    placements = tuple(dict.fromkeys(parse_placement(p, "placements") for p in names))
-    options = parse_query_filters({"limit": SERVE_LIMIT, "track": TRACK}, params)
-    return ServeRequest(placements=placements, **options)
-
-
 def _event(ad_id: int, placement: str | None, visitor: Visitor, now: datetime) -> AdEvent:
     return AdEvent(id=None, ad_id=ad_id, placement=placement, user_agent=visitor.user_agent,
                    ip=visitor.ip, created_at=now)
 
 
-def serve_ads(uow_factory: UnitOfWorkFactory, clock: Clock, request: ServeRequest,
-              visitor: Visitor) -> dict[str, list[Ad]]:
+def serve_ads(uow_factory: UnitOfWorkFactory, clock: Clock,
+              request: ServeAds) -> dict[str, list[Ad]]:
     """The ads of every requested placement (an empty list when none), read in one
     query; unless `track` is off, one impression per served ad is recorded (counters
     and rows) in the same transaction, committed before the answer is returned."""
@@ -91,15 +48,10 @@ def serve_ads(uow_factory: UnitOfWorkFactory, clock: Clock, request: ServeReques
         served = {p: select_ads(candidates, p, now, request.limit)
                   for p in request.placements}
         if request.track and any(served.values()):
-            uow.ads.record_events("impressions", [_event(ad.id, p, visitor, now)
+            uow.ads.record_events("impressions", [_event(ad.id, p, request.visitor, now)
                                                   for p, ads in served.items() for ad in ads])
             uow.commit()
     return served
-
-
-def parse_event(data: Any) -> str | None:
-    """The optional body of an impression/click beacon: {"placement"?}."""
-    return parse_fields(EVENT_FIELDS, data, partial=True).get("placement")
 
 
 def _track(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,
@@ -125,12 +77,11 @@ def _track(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,
     return ad  # not servable now: followed, not counted
 
 
-def track_event(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,
-                placement: str | None, visitor: Visitor) -> None:
+def track_event(uow_factory: UnitOfWorkFactory, clock: Clock, command: TrackEvent) -> None:
     """Record one impression or click of a servable ad: its counter and an event row
     (placement, default the ad's own; user agent; IP) in one transaction. Ads not
     servable now are ignored (see the module docstring); unknown ads are NotFound."""
-    _track(uow_factory, clock, kind, ad_id, placement, visitor)
+    _track(uow_factory, clock, command.kind, command.ad_id, command.placement, command.visitor)
 
 
 def _safe_destination(ad: Ad, now: datetime) -> None:
@@ -144,20 +95,9 @@ def _safe_destination(ad: Ad, now: datetime) -> None:
         raise NotFound(f"ad {ad.id} has no valid destination") from None
 
 
-def follow_click(uow_factory: UnitOfWorkFactory, clock: Clock, ad_id: int,
-                 placement: str | None, visitor: Visitor) -> str:
+def follow_click(uow_factory: UnitOfWorkFactory, clock: Clock, command: FollowClick) -> str:
     """Record a click (as `track_event`) and return where to send the visitor: the ad's
     stored link and nothing else — never a URL the request carries. NotFound for an ad
     not published yet (a draft, a schedule not started), as for an unknown one."""
-    return _track(uow_factory, clock, "clicks", ad_id, placement, visitor,
-                  check=_safe_destination).link
-
-
-def parse_placement_param(params: Mapping[str, Any]) -> str | None:
-    """The optional `placement` query parameter of the click redirect."""
-    raw = params.get("placement")
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str):
-        raise ValidationError("placement must be given once", field="placement")
-    return parse_placement(raw.strip(), "placement")
+    return _track(uow_factory, clock, "clicks", command.ad_id, command.placement,
+                  command.visitor, check=_safe_destination).link

@@ -2,14 +2,14 @@
 (one `crud.Resource` each), and the key/value settings use cases."""
 from __future__ import annotations
 
-from typing import Any
+from attrs import frozen
 
 from domain.accounts.users import ROLES, User
 from domain.catalog.entities import (POST_TYPES, SUPPORT_PLATFORMS, Creator, OrderBump, Plan, Post,
                             Setting, SupportContact, check_setting_key, normalize_contact)
 from domain.common.crud import Resource
-from domain.common.errors import Conflict, ValidationError
-from domain.common.fields import Boolean, Choice, HttpUrl, Integer, StrList, Text, parse_fields
+from domain.common.errors import Conflict
+from domain.common.fields import Boolean, Choice, HttpUrl, Integer, StrList, Text
 from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -104,9 +104,18 @@ USERS = Resource(
              "email": Text(max_length=254, normalize=lambda text, name: text.lower())},
 )
 
-# `value` may be empty (clearing a setting) but must be given: checked in put_setting.
-# Stripped like every text field (Pony strips stored strings anyway).
+# `value` may be empty (clearing a setting) but must be given (Text's `required` would
+# refuse ""; the edge checks presence). Stripped like every text field (Pony strips
+# stored strings anyway).
 SETTING_FIELDS = {"value": Text(nullable=False, max_length=10_000)}
+
+
+@frozen
+class PutSetting:
+    """Create or replace the setting `key`."""
+
+    key: str
+    value: str
 
 
 def list_settings(uow_factory: UnitOfWorkFactory) -> dict[str, str]:
@@ -116,13 +125,10 @@ def list_settings(uow_factory: UnitOfWorkFactory) -> dict[str, str]:
     return {s.key: s.value for s in settings}
 
 
-def put_setting(uow_factory: UnitOfWorkFactory, key: Any, data: Any) -> Setting:
-    """Create or replace the setting `key` with `data["value"]`."""
-    key = check_setting_key(key)
-    values = parse_fields(SETTING_FIELDS, data, partial=False)
-    if "value" not in values:
-        raise ValidationError("value is required", field="value")
-    setting = Setting(key=key, value=values["value"])
+def put_setting(uow_factory: UnitOfWorkFactory, command: PutSetting) -> Setting:
+    """Create or replace a setting (Conflict when a concurrent request created it)."""
+    key = check_setting_key(command.key)
+    setting = Setting(key=key, value=command.value)
     with uow_factory() as uow:
         try:
             if uow.settings.get(key) is None:

@@ -3,7 +3,7 @@ their posts — with premium post content behind the paywall."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Sequence
 
 from attrs import frozen
 
@@ -11,7 +11,7 @@ from domain.accounts.users import User
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, SupportContact
 from domain.catalog.admin import CREATORS, ORDER_BUMPS, PLANS, POSTS, SUPPORT_CONTACTS
 from domain.common.errors import NotFound
-from domain.common.fields import Boolean, parse_query_filters
+from domain.common.fields import Boolean
 from domain.common.pagination import Page, PageRequest
 from domain.catalog.paywall import can_see_premium
 from ports.clock import Clock
@@ -19,6 +19,14 @@ from ports.repositories import Filters
 from ports.unit_of_work import UnitOfWorkFactory
 
 CREATOR_FILTERS = {"is_featured": Boolean()}
+
+
+@frozen
+class BrowseCreators:
+    """A page of creators, optionally only the featured (True) or the others (False)."""
+
+    page: PageRequest
+    is_featured: bool | None = None
 # Featured creators first, then the newest.
 CREATOR_ORDER = ("-is_featured", "-id")
 
@@ -67,11 +75,10 @@ def list_support_contacts(uow_factory: UnitOfWorkFactory,
                  SUPPORT_CONTACTS.order_by, page)
 
 
-def list_creators(uow_factory: UnitOfWorkFactory, params: Mapping[str, Any],
-                  page: PageRequest) -> Page[Creator]:
-    """Creators, featured first; `params` may filter on is_featured."""
-    filters = parse_query_filters(CREATOR_FILTERS, params)
-    return _page(uow_factory, CREATORS.repo, filters, CREATOR_ORDER, page)
+def list_creators(uow_factory: UnitOfWorkFactory, query: BrowseCreators) -> Page[Creator]:
+    """Creators, featured first."""
+    filters = {} if query.is_featured is None else {"is_featured": query.is_featured}
+    return _page(uow_factory, CREATORS.repo, filters, CREATOR_ORDER, query.page)
 
 
 def get_creator(uow_factory: UnitOfWorkFactory, creator_id: int) -> Creator:

@@ -8,7 +8,7 @@ import attrs
 from attrs import field, frozen
 
 from domain.common.errors import Conflict, NotFound, ValidationError
-from domain.common.fields import Field, parse_fields, parse_query_filters
+from domain.common.fields import Field
 from domain.common.pagination import Page, PageRequest
 from ports.clock import Clock
 from ports.repositories import DuplicateError, ReferencedError
@@ -20,7 +20,7 @@ class Resource:
     """How one table is administered.
 
     name: singular noun for messages; repo: unit-of-work attribute; fields: writable
-    fields; filters: list filters read from the query string; references: field ->
+    fields; filters: list filters a ListRecords command carries; references: field ->
     unit-of-work attribute that must hold the referenced id; check: whole-entity rules
     run before every write; normalize: entity -> entity rewrite run before `check` on
     every write (for rules that span fields, e.g. a contact link shaped by its platform);
@@ -41,6 +41,29 @@ class Resource:
 
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in attrs.fields(self.entity))
+
+
+@frozen
+class CreateRecord:
+    """Create a row: `values` already read against the resource's fields."""
+
+    values: dict[str, Any]
+
+
+@frozen
+class UpdateRecord:
+    """Change the fields in `changes` (only those given) of the row `pk`."""
+
+    pk: Any
+    changes: dict[str, Any]
+
+
+@frozen
+class ListRecords:
+    """A page of rows matching `filters` (read against the resource's filters)."""
+
+    filters: dict[str, Any]
+    page: PageRequest
 
 
 def _stamp(res: Resource, values: dict[str, Any], now, *, creating: bool) -> dict[str, Any]:
@@ -75,9 +98,9 @@ def _write(res: Resource, uow: UnitOfWork, entity: Any, *, creating: bool) -> An
 
 
 def create_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock,
-                data: Any) -> Any:
-    values = _stamp(res, parse_fields(res.fields, data, partial=False), clock.now(),
-                    creating=True)
+                command: CreateRecord) -> Any:
+    """Insert a row after the resource's rules; Conflict on a duplicate key."""
+    values = _stamp(res, dict(command.values), clock.now(), creating=True)
     if res.pk == "id":
         values["id"] = None
     entity = res.entity(**values)
@@ -95,15 +118,17 @@ def _existing(res: Resource, uow: UnitOfWork, pk: Any) -> Any:
 
 
 def get_item(res: Resource, uow_factory: UnitOfWorkFactory, pk: Any) -> Any:
+    """The row `pk`; NotFound when there is none."""
     with uow_factory() as uow:
         return _existing(res, uow, pk)
 
 
-def update_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock, pk: Any,
-                data: Any) -> Any:
-    changes = parse_fields(res.fields, data, partial=True)
+def update_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock,
+                command: UpdateRecord) -> Any:
+    """Change a row; the whole merged entity passes the resource's rules again."""
+    changes = dict(command.changes)
     with uow_factory() as uow:
-        current = _existing(res, uow, pk)
+        current = _existing(res, uow, command.pk)
         changes = _stamp(res, changes, clock.now(), creating=False)
         updated = _write(res, uow, attrs.evolve(current, **changes), creating=False)
         uow.commit()
@@ -111,6 +136,7 @@ def update_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock, pk:
 
 
 def delete_item(res: Resource, uow_factory: UnitOfWorkFactory, pk: Any) -> None:
+    """Delete a row; Conflict while other rows still reference it."""
     with uow_factory() as uow:
         current = _existing(res, uow, pk)
         if res.before_delete is not None:
@@ -122,9 +148,9 @@ def delete_item(res: Resource, uow_factory: UnitOfWorkFactory, pk: Any) -> None:
         uow.commit()
 
 
-def list_items(res: Resource, uow_factory: UnitOfWorkFactory, params: Mapping[str, Any],
-               page: PageRequest) -> Page:
-    filters = parse_query_filters(res.filters, params)
+def list_items(res: Resource, uow_factory: UnitOfWorkFactory, command: ListRecords) -> Page:
+    """A page of rows in the resource's order."""
+    page = command.page
     with uow_factory() as uow:
-        return getattr(uow, res.repo).find(filters, order_by=res.order_by, page=page.page,
-                                            limit=page.limit)
+        return getattr(uow, res.repo).find(command.filters, order_by=res.order_by,
+                                            page=page.page, limit=page.limit)

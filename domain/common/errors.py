@@ -50,7 +50,7 @@ class PaymentRefused(DomainError):
 
 
 class GatewayRejected(DomainError):
-    """The payment gateway refused our request as invalid (its 400/422): retrying the
+    """The payment gateway refused our request as invalid: retrying the
     same request cannot help. The message is the gateway's (never a secret)."""
 
     code = "gateway_rejected"

@@ -15,6 +15,27 @@ _INT_MAX = 2 ** 31 - 1
 MIN_YEAR, MAX_YEAR = 1900, 9998  # both databases store these; no zone shift overflows
 
 
+_DIGITS = re.compile(r"-?[0-9]{1,10}")
+
+
+def parse_int(raw: str, name: str, *, minimum: int | None = None,
+              maximum: int | None = None) -> int:
+    """The one reader of integers written as text (query strings, settings): ASCII
+    digits only (int() would also take '٣' or '²'), at most 10, within the bounds."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not _DIGITS.fullmatch(text):
+        raise ValidationError(f"{name} must be an integer of at most 10 digits", field=name)
+    return check_int_range(int(text), name, minimum, maximum)
+
+
+def check_int_range(value: int, name: str, minimum: int | None, maximum: int | None) -> int:
+    if minimum is not None and value < minimum:
+        raise ValidationError(f"{name} must be at least {minimum}", field=name)
+    if maximum is not None and value > maximum:
+        raise ValidationError(f"{name} must be at most {maximum}", field=name)
+    return value
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -86,17 +107,10 @@ class Integer(Field):
     def parse(self, value: Any, name: str) -> int:
         if not _is_int(value):
             raise ValidationError(f"{name} must be an integer", field=name)
-        if self.minimum is not None and value < self.minimum:
-            raise ValidationError(f"{name} must be at least {self.minimum}", field=name)
-        if self.maximum is not None and value > self.maximum:
-            raise ValidationError(f"{name} must be at most {self.maximum}", field=name)
-        return value
+        return check_int_range(value, name, self.minimum, self.maximum)
 
     def parse_query(self, raw: str, name: str) -> int:
-        if not re.fullmatch(r"-?[0-9]{1,10}", raw.strip()):
-            raise ValidationError(f"{name} must be an integer of at most 10 digits",
-                                  field=name)
-        return self.parse(int(raw), name)
+        return parse_int(raw, name, minimum=self.minimum, maximum=self.maximum)
 
 
 @frozen

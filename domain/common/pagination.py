@@ -6,6 +6,7 @@ from typing import Generic, Mapping, Sequence, TypeVar
 from attrs import frozen
 
 from domain.common.errors import ValidationError
+from domain.common.fields import parse_int
 
 T = TypeVar("T")
 
@@ -31,16 +32,12 @@ class PageRequest:
         return cls(page=page, limit=limit)
 
 
-def _positive_int(raw: str | None, field: str, default: int) -> int:
+def _positive_int(raw: object, field: str, default: int) -> int:
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{field} must be a positive integer", field=field) from None
-    if value < 1 or value > 1_000_000:
-        raise ValidationError(f"{field} must be between 1 and 1000000", field=field)
-    return value
+    if not isinstance(raw, str):
+        raise ValidationError(f"{field} must be given once", field=field)
+    return parse_int(raw, field, minimum=1, maximum=1_000_000)
 
 
 @frozen

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
 import attrs
@@ -14,33 +13,22 @@ from attrs import frozen
 
 from domain.payments import checkout as co
 from domain.payments import settlement
-from domain.accounts.users import User
 from domain.accounts.auth import issue_set_password_token
-from domain.payments.customer import Customer, CustomerField
+from domain.catalog.entities import Plan
+from domain.payments.commands import StartCheckout
+from domain.payments.pricing import Quote
+from domain.payments.pricing import quote as price
 from domain.common.errors import (GatewayRejected, NotFound, PaymentRefused, ServiceUnavailable,
                            ValidationError)
-from domain.common.fields import Choice, Integer, IntList, Text, parse_fields
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
                              WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
 from domain.payments.webhooks import CHECKOUT_PARAM
+from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.payments")
 
 PIX_EXPIRES_IN_DAYS = 1
-# Names a client might use for a total: accepted and dropped (documented so in the API),
-# since the server alone prices a checkout.
-CLIENT_TOTALS = ("total", "total_amount", "amount")
-
-CHECKOUT_FIELDS = {
-    "plan_id": Integer(required=True, nullable=False, minimum=1),
-    "payment_method": Choice(required=True, nullable=False, choices=co.PAYMENT_METHODS),
-    "order_bump_ids": IntList(description="order bumps to add (duplicates count once)"),
-    "customer": CustomerField(required=True, nullable=False),
-    "card_hash": Text(max_length=4096, description="the card tokenised in the browser "
-                                                   "with the gateway's public key"),
-    "installments": Integer(minimum=1, maximum=12),
-}
 
 
 @frozen
@@ -54,17 +42,17 @@ class CheckoutView:
     problem: ServiceUnavailable | None = None   # the gateway failed; checkout kept pending
 
 
-def _charge_request(quote: co.Quote, customer: Customer, values: dict,
-                    postback_url: str) -> ChargeRequest:
+def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> ChargeRequest:
     # A free bump stays in the order but is no line of the charge: JunglePay refuses a
     # unitPrice of 0 (and the quote refuses a total of 0).
     lines = [(quote.plan.name, quote.plan.price)] + [(b.name, b.price) for b in quote.bumps]
     items = tuple(ChargeItem(title, price) for title, price in lines if price > 0)
     return ChargeRequest(amount=quote.total,
-                         payment_method=quote.payment_method, customer=customer, items=items,
+                         payment_method=quote.payment_method, customer=command.customer,
+                         items=items,
                          postback_url=postback_url, pix_expires_in_days=PIX_EXPIRES_IN_DAYS,
-                         installments=values.get("installments") or 1,
-                         card_hash=values.get("card_hash"))
+                         installments=command.installments or 1,
+                         card_hash=command.card_hash)
 
 
 def _redirect_url(checkout_url: str, ref: str, email: str) -> str:
@@ -84,14 +72,15 @@ def _postback_url(svc: PaymentService, choice: GatewayChoice, checkout_id: int) 
     return with_query(url, **{CHECKOUT_PARAM: str(checkout_id)})
 
 
-def _choose(svc: PaymentService, uow, plan, values: dict) -> GatewayChoice:
-    external = values["payment_method"] == co.CREDIT_CARD and not values.get("card_hash")
+def _choose(svc: PaymentService, uow: UnitOfWork, plan: Plan,
+            command: StartCheckout) -> GatewayChoice:
+    external = command.payment_method == co.CREDIT_CARD and not command.card_hash
     if external:
         if not plan.checkout_url:
             raise ValidationError("card_hash is required to pay this plan by card",
                                   field="card_hash")
         return GatewayChoice(DIAS)  # the plan's external card checkout
-    if values["payment_method"] == co.PIX and values.get("card_hash"):
+    if command.payment_method == co.PIX and command.card_hash:
         raise ValidationError("card_hash is only for credit_card payments", field="card_hash")
     choice = svc.choose(uow)
     if choice.name == DIAS:
@@ -100,23 +89,21 @@ def _choose(svc: PaymentService, uow, plan, values: dict) -> GatewayChoice:
     return choice
 
 
-def start_checkout(svc: PaymentService, data: Any, buyer: User | None) -> CheckoutView:
+def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
     """Price the checkout, record it pending, then ask the gateway for the charge. A
     refused card -> PaymentRefused, a request the gateway rejects -> GatewayRejected
     (checkout failed either way); an unreachable or slow gateway -> the view carries the
     problem and the checkout stays pending, retrievable."""
-    if isinstance(data, dict):
-        data = {k: v for k, v in data.items() if k not in CLIENT_TOTALS}
-    values = parse_fields(CHECKOUT_FIELDS, data, partial=False)
-    customer: Customer = values["customer"]
+    customer = command.customer
+    buyer = command.buyer
     now = svc.clock.now()
     with svc.uow() as uow:
-        plan = uow.plans.get(values["plan_id"])
+        plan = uow.plans.get(command.plan_id)
         if plan is None:
-            raise ValidationError(f"plan {values['plan_id']} does not exist", field="plan_id")
-        ids = values.get("order_bump_ids") or []
-        quote = co.quote(plan, values["payment_method"], ids, uow.order_bumps.get_many(ids))
-        choice = _choose(svc, uow, plan, values)
+            raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
+        ids = command.order_bump_ids
+        quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
+        choice = _choose(svc, uow, plan, command)
         payment = {"provider": choice.name, "method": quote.payment_method}
         external_id = None
         if choice.name == DIAS:
@@ -135,8 +122,7 @@ def start_checkout(svc: PaymentService, data: Any, buyer: User | None) -> Checko
     token = svc.checkout_token(checkout.id)
     if choice.name == DIAS:
         return CheckoutView(checkout, access_token=token)
-    request = _charge_request(quote, customer, values,
-                              _postback_url(svc, choice, checkout.id))
+    request = _charge_request(quote, command, _postback_url(svc, choice, checkout.id))
     try:
         charge = svc.adapter(choice).create_charge(request)
     except (PaymentRefused, GatewayRejected):

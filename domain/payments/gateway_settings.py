@@ -2,25 +2,13 @@
 Secret keys are write-only: the views below only say whether one is set."""
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 from attrs import frozen
 
 from domain.common.errors import DomainError, NotFound, ValidationError
-from domain.common.fields import Boolean, HttpUrl, Text, parse_fields
+from domain.payments.commands import ConfigureGateway
 from domain.payments.service import PaymentService
 from domain.payments.gateways import CONFIGURABLE, JUNGLEPAY, PaymentGatewayConfig
-
-GATEWAY_FIELDS = {
-    "public_key": Text(max_length=512, description="used by the browser to tokenise cards"),
-    "secret_key": Text(max_length=512, description="write-only; null removes it"),
-    "postback_url": HttpUrl(description="overrides the generated postback URL; it must "
-                                        "keep the token=… of generated_postback_url "
-                                        "(null: back to the generated one)"),
-    "is_active": Boolean(nullable=False, description="activating one deactivates the others"),
-}
-
 
 @frozen
 class GatewayView:
@@ -57,17 +45,22 @@ def list_gateways(svc: PaymentService) -> GatewaySettings:
     return GatewaySettings([_view(svc, name, rows.get(name)) for name in CONFIGURABLE], charging)
 
 
-def configure_gateway(svc: PaymentService, name: str, data: Any) -> GatewayView:
+def check_gateway_name(name: str) -> str:
+    """`name` when it is a gateway administrators configure; NotFound otherwise."""
+    if name not in CONFIGURABLE:
+        raise NotFound(f"unknown payment gateway {name[:50]!r} (use {' or '.join(CONFIGURABLE)})")
+    return name
+
+
+def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> GatewayView:
     """Update the settings of gateway `name` (its row is created on first use); fields
     left out are kept. Activating one deactivates the others in the same transaction.
     Concurrent changes, first ones included, queue on the locked rows: never two active
     gateways."""
-    if name not in CONFIGURABLE:
-        raise NotFound(f"unknown payment gateway {name[:50]!r} (use {' or '.join(CONFIGURABLE)})")
-    changes = parse_fields(GATEWAY_FIELDS, data, partial=True)
+    name, changes = check_gateway_name(command.name), command.changes
     override = changes.get("postback_url")
     if override and not svc.webhooks.carries_token(name, override):
-        # Without our token every postback would be refused (403).
+        # Without our token every webhook would be refused.
         raise ValidationError("postback_url must keep the token=… query parameter of "
                               "generated_postback_url", field="postback_url")
     with svc.uow() as uow:

@@ -2,15 +2,14 @@
 abandoned checkouts."""
 from __future__ import annotations
 
-from typing import Any
-
 from domain.payments import activation
 from domain.payments import checkout as co
 from domain.payments import subscriptions as subs
 from domain.payments.checkout import Checkout
 from domain.common.crud import Resource
 from domain.common.errors import NotFound, ValidationError
-from domain.common.fields import Choice, Integer, Text, parse_fields
+from domain.common.fields import Choice, Integer, Text
+from domain.payments.commands import GrantPlan
 from domain.payments.subscriptions import MANUAL_ADMIN, Subscription
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
@@ -30,22 +29,19 @@ SUBSCRIPTIONS = Resource(
              "external_id": Text(max_length=200)},
     order_by=("-id",))
 
-GRANT_FIELDS = {"plan_id": Integer(required=True, nullable=False, minimum=1)}
-
-
-def grant_manually(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int,
-                   data: Any) -> Subscription:
+def grant_manually(uow_factory: UnitOfWorkFactory, clock: Clock,
+                   command: GrantPlan) -> Subscription:
     """An administrator gives a user a plan (external_id MANUAL_ADMIN), with the same
     rule as a payment: from now, or from the end of the access the user already has."""
-    values = parse_fields(GRANT_FIELDS, data, partial=False)
+    user_id = command.user_id
     now = clock.now()
     with uow_factory() as uow:
         user = uow.users.get_for_update(user_id)  # grants at the same moment chain
         if user is None:
             raise NotFound(f"user {user_id} not found")
-        plan = uow.plans.get(values["plan_id"])
+        plan = uow.plans.get(command.plan_id)
         if plan is None:
-            raise ValidationError(f"plan {values['plan_id']} does not exist", field="plan_id")
+            raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
         granted = activation.grant(uow, user, plan, MANUAL_ADMIN, now, reuse_pending=False)
         uow.commit()
     return granted

@@ -106,14 +106,17 @@ def rechain(subscriptions: Iterable[Subscription], now: datetime) -> list[Subscr
     """After a grant ended early, move the user's grants that have not started yet so
     they follow the access that remains without a gap, each keeping its length.
     Returns only the grants that moved."""
-    active = [s for s in subscriptions if s.status == ACTIVE and s.start_date and s.end_date]
-    cursor = paid_until((s for s in active if s.start_date <= now), now)
+    # (grant, start, end) of the active grants that have both dates.
+    active = [(s, s.start_date, s.end_date) for s in subscriptions
+              if s.status == ACTIVE and s.start_date and s.end_date]
+    cursor = paid_until((s for s, start, _ in active if start <= now), now)
     moved = []
-    for grant in sorted((s for s in active if s.start_date > now),
-                        key=lambda s: (s.start_date, s.id or 0)):
-        length = grant.end_date - grant.start_date
-        if grant.start_date != cursor:
-            grant = attrs.evolve(grant, start_date=cursor, end_date=cursor + length)
+    for grant, start, end in sorted((a for a in active if a[1] > now),
+                                    key=lambda a: (a[1], a[0].id or 0)):
+        length = end - start
+        if start != cursor:
+            end = cursor + length
+            grant = attrs.evolve(grant, start_date=cursor, end_date=end)
             moved.append(grant)
-        cursor = grant.end_date
+        cursor = end
     return moved

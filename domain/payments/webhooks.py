@@ -1,18 +1,18 @@
-"""Gateway postbacks (JunglePay, Dias Marketplace). They are not signed: the token of
+"""Gateway webhooks (JunglePay, Dias Marketplace). They are not signed: the token of
 the postback URL we gave the gateway authenticates them, their body is only a hint,
 and a JunglePay transaction is read back from JunglePay before anything changes."""
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable
+from typing import Any
 
 import attrs
-from attrs import field, frozen
 
 from domain.payments import checkout as co
 from domain.payments import settlement
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
+from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (DIAS, DIAS_PAID, DIAS_PENDING, JUNGLEPAY, NOT_CONFIGURED, TX_PAID,
@@ -24,19 +24,10 @@ CHECKOUT_PARAM = "checkout"   # our checkout's id, carried in the postback URL w
 _MAX_REFERENCE = 200
 
 
-@frozen
-class Webhook:
-    """A call to our postback URL: the `token` and `checkout` query parameters, and
-    `read_body`, called only once the token is verified (nothing the caller sent is
-    read before)."""
-
-    token: str | None
-    read_body: Callable[[], Any] = field(repr=False)
-    checkout_ref: str | None = None
-
-
 def authenticate(svc: PaymentService, gateway: str, token: str | None) -> None:
-    """401 without the token of our postback URL, 403 with a wrong one."""
+    """Unauthenticated without the token of our postback URL, Forbidden with a wrong
+    one. The edge calls it before reading the body (nothing a stranger sends is
+    parsed); the use cases check again."""
     if not token:
         raise Unauthenticated("the postback token is missing")
     if not svc.webhooks.verify(gateway, token):
@@ -63,15 +54,13 @@ def checkout_id_of(ref: str | None) -> int | None:
     return value if 0 < value < 2 ** 31 else None
 
 
-def handle_junglepay(svc: PaymentService, postback: Webhook) -> Outcome:
+def handle_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
     """A JunglePay postback: the transaction is read back from JunglePay and its status
     there is what we act on. A transaction no checkout knows (its charge's answer was
     lost to a timeout) is adopted by the checkout our URL names when amount and buyer
     agree; otherwise it is recorded as unmatched for a human to look at."""
-    authenticate(svc, JUNGLEPAY, postback.token)
-    body = postback.read_body()
-    data = body.get("data") if isinstance(body, dict) else None
-    external_id = reference(data.get("id")) if isinstance(data, dict) else None
+    authenticate(svc, JUNGLEPAY, webhook.token)
+    external_id = webhook.transaction_id
     if external_id is None:
         return Outcome(IGNORED)
     with svc.uow() as uow:
@@ -85,7 +74,7 @@ def handle_junglepay(svc: PaymentService, postback: Webhook) -> Outcome:
         return Outcome(IGNORED)
     if known:
         return settlement.process(svc, JUNGLEPAY, tx)
-    return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(postback.checkout_ref))
+    return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(webhook.checkout_ref))
 
 
 def _adoptable(checkout: co.Checkout | None, gateway: str, tx: Transaction) -> bool:
@@ -129,15 +118,12 @@ def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
     return Outcome(UNMATCHED)
 
 
-def handle_dias(svc: PaymentService, postback: Webhook) -> Outcome:
-    """A Dias Marketplace postback: `externalRef` (else `id`) names our checkout;
-    PENDING records a pending subscription, PAID activates it."""
-    authenticate(svc, DIAS, postback.token)
-    body = postback.read_body()
-    if not isinstance(body, dict):
-        return Outcome(IGNORED)
-    ref = reference(body.get("externalRef")) or reference(body.get("id"))
-    status = (reference(body.get("status")) or "").upper()
+def handle_dias(svc: PaymentService, webhook: DiasWebhook) -> Outcome:
+    """A Dias Marketplace postback: its reference names our checkout; PENDING records a
+    pending subscription, PAID activates it."""
+    authenticate(svc, DIAS, webhook.token)
+    ref = webhook.reference
+    status = (webhook.status or "").upper()
     if ref is None or status not in (DIAS_PENDING, DIAS_PAID):
         return Outcome(IGNORED)
     tx = Transaction(external_id=ref, status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT)

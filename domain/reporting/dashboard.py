@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from attrs import frozen
 
-from domain.ads.rules import Ad, ctr
+from domain.ads.rules import Ad
 from domain.ads.admin import window
 from domain.payments.checkout import PAID, REFUNDED
 from ports.clock import Clock
@@ -90,8 +90,3 @@ def admin_dashboard(uow_factory: UnitOfWorkFactory, clock: Clock,
     return Dashboard(generated_at=now, days=days, active_subscribers=subscribers,
                      series=revenue_series(span, paid), conversion=conversion_of(statuses),
                      top_ads=tuple(best))
-
-
-def ad_ctr(ad: Ad) -> float:
-    """An ad's lifetime click-through rate."""
-    return ctr(ad.clicks, ad.impressions)

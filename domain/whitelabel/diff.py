@@ -8,7 +8,7 @@ respect to the next diff: a run interrupted after any batch leaves a state from 
 the next diff plans exactly what is still missing (the sync converges)."""
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from attrs import field, frozen
 
@@ -163,7 +163,8 @@ class SyncPlan:
     def batches(self, size: int) -> Iterator[Batch]:
         """The writes, in order, in batches of at most `size` rows."""
         cat, stored = self.catalogue, self.stored
-        steps = [
+        # (kind, action, keys/folders/ids, row builder or None to pass the ids through)
+        steps: list[tuple[str, str, Sequence[Any], Callable[[Any], object] | None]] = [
             (MODELS, CREATE, self.create_models, lambda f: _new_model(cat, f)),
             (POSTS, CREATE, self.create_posts, lambda k: _new_post(cat, k)),
             (MEDIA, CREATE, self.create_media, lambda key: _new_media(cat, key)),
@@ -202,7 +203,10 @@ def _post_change(cat: Catalogue, stored: StoredCatalogue, key: tuple[str, str]) 
 def _new_media(cat: Catalogue, key: str) -> NewMedia:
     model, post, name = split_media_key(key)
     etag, size = cat.media[key]
-    return NewMedia(model, post, key, cat.url_of(key), media_type_of(name), etag, size)
+    media_type = media_type_of(name)
+    # The scan keeps a key in `media` only when parse_key found an image/video type.
+    assert media_type is not None, key
+    return NewMedia(model, post, key, cat.url_of(key), media_type, etag, size)
 
 
 def _media_change(cat: Catalogue, stored: StoredCatalogue, key: str) -> MediaChange:
@@ -229,10 +233,10 @@ def diff(catalogue: Catalogue, stored: StoredCatalogue) -> SyncPlan:
             update_posts.append(key)
         for media_key, url in zip(keys, urls):
             etag, size = cat.media[media_key]
-            old = stored.media.get(media_key)
-            if old is None:
+            old_media = stored.media.get(media_key)
+            if old_media is None:
                 create_media.append(media_key)
-            elif old.token != media_token(url, etag, size):
+            elif old_media.token != media_token(url, etag, size):
                 update_media.append(media_key)
             else:
                 continue
@@ -245,12 +249,12 @@ def diff(catalogue: Catalogue, stored: StoredCatalogue) -> SyncPlan:
 
     create_models, update_models = [], []
     for folder, model in cat.models.items():
-        old = stored.models.get(folder)
-        if old is None:
+        old_model = stored.models.get(folder)
+        if old_model is None:
             create_models.append(folder)
-        elif folder in touched or (old.thumbnail_url, old.icon_url, old.banner_url,
-                                   old.post_count) != (model.thumbnail_url, model.icon_url,
-                                                       model.banner_url, model.post_count):
+        elif folder in touched or (old_model.thumbnail_url, old_model.icon_url,
+                                   old_model.banner_url, old_model.post_count) != \
+                (model.thumbnail_url, model.icon_url, model.banner_url, model.post_count):
             update_models.append(folder)
     delete_models = [m.id for folder, m in stored.models.items() if folder not in cat.models]
     return SyncPlan(cat, stored, create_models, update_models, delete_models, create_posts,

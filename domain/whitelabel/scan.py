@@ -42,6 +42,7 @@ class BucketScan:
                 # Escaped: a name that is not UTF-8 would make the report unstorable.
                 self.ignored_examples.append(printable_key(key))
             return
+        assert parsed.model is not None, "parse_key names the model of every kept key"
         profile = self.models.setdefault(parsed.model, [None, None])
         if parsed.kind == MEDIA:
             self.media[key] = (etag or "", size)

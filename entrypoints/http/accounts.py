@@ -4,10 +4,11 @@ from __future__ import annotations
 import falcon
 
 from domain.accounts import auth
+from domain.accounts import commands as cmd
 from domain.accounts.users import User
 from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.http.auth import current_user
-from entrypoints.http.json_io import read_json, to_json
+from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable
 from entrypoints.http.routes import USER, Operation, Route
 
@@ -35,7 +36,9 @@ class RegisterResource:
         self.deps = deps
 
     def on_post(self, req, resp) -> None:
-        session = auth.register(self.deps.auth, read_json(req, self.deps.config.max_body_bytes))
+        command = read_command(req, self.deps.config.max_body_bytes, cmd.Register,
+                               cmd.REGISTER_FIELDS)
+        session = auth.register(self.deps.auth, command)
         resp.media = session_json(session)
         resp.status = falcon.HTTP_201
 
@@ -45,7 +48,9 @@ class LoginResource:
         self.deps = deps
 
     def on_post(self, req, resp) -> None:
-        session = auth.login(self.deps.auth, read_json(req, self.deps.config.max_body_bytes))
+        command = read_command(req, self.deps.config.max_body_bytes, cmd.Login,
+                               cmd.LOGIN_FIELDS)
+        session = auth.login(self.deps.auth, command)
         resp.media = session_json(session)
 
 
@@ -54,8 +59,9 @@ class SetPasswordResource:
         self.deps = deps
 
     def on_post(self, req, resp) -> None:
-        session = auth.set_password(self.deps.auth,
-                                    read_json(req, self.deps.config.max_body_bytes))
+        command = read_command(req, self.deps.config.max_body_bytes, cmd.SetPassword,
+                               cmd.SET_PASSWORD_FIELDS)
+        session = auth.set_password(self.deps.auth, command)
         resp.media = session_json(session)
 
 
@@ -77,16 +83,16 @@ def routes(deps) -> list[Route]:
     return [
         Route("/api/auth/register", RegisterResource(deps), (
             Operation("POST", "Create an account and log in", tags=tags,
-                      request=body_schema(auth.REGISTER_FIELDS),
+                      request=body_schema(cmd.REGISTER_FIELDS),
                       responses={201: SESSION_SCHEMA, 409: None}),)),
         Route("/api/auth/login", LoginResource(deps), (
             Operation("POST", "Log in with email and password", tags=tags,
-                      request=body_schema(auth.LOGIN_FIELDS),
+                      request=body_schema(cmd.LOGIN_FIELDS),
                       responses={200: SESSION_SCHEMA, 401: None}),)),
         Route("/api/auth/set-password", SetPasswordResource(deps), (
             Operation("POST", "Choose the password of an account created at checkout (with "
                       "the one-time token of the paid checkout) and log in", tags=tags,
-                      request=body_schema(auth.SET_PASSWORD_FIELDS),
+                      request=body_schema(cmd.SET_PASSWORD_FIELDS),
                       responses={200: SESSION_SCHEMA}),)),
         Route("/api/me", MeResource(deps), (
             Operation("GET", "The current user and their active subscription", USER,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import falcon
 
+from typing import Any, Mapping
+
 from domain.ads import serving
+from domain.ads.commands import DEFAULT_LIMIT, MAX_LIMIT, FollowClick, ServeAds, TrackEvent, Visitor
+from domain.common.errors import ValidationError
+from domain.common.fields import Boolean, Integer, parse_fields, parse_query_filters
 from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
                         TYPE_LABELS, VALID_PLACEMENTS, Ad)
 from entrypoints.http import ads_admin
@@ -44,8 +49,8 @@ META = {
 SERVE_PARAMS = (
     Param("placements", {"type": "string", "maxLength": 1000}, required=True,
           description="comma-separated placements, e.g. home_top,sidebar"),
-    Param("limit", {"type": "integer", "minimum": 1, "maximum": serving.MAX_LIMIT},
-          description=f"ads per placement (default {serving.DEFAULT_LIMIT})"),
+    Param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+          description=f"ads per placement (default {DEFAULT_LIMIT})"),
     Param("track", {"type": "boolean"},
           description="record one impression per served ad (default true)"),
 )
@@ -59,8 +64,41 @@ def public_ad_json(ad: Ad, placement: str) -> dict:
             "click_url": f"/r/ads/{ad.id}?placement={placement}"}
 
 
-def visitor(req: falcon.Request, deps) -> serving.Visitor:
-    return serving.Visitor.of(req.user_agent, request_ip(req, deps.config.trusted_proxies))
+SERVE_OPTIONS = {"limit": Integer(minimum=1, maximum=MAX_LIMIT), "track": Boolean()}
+
+
+def visitor(req: falcon.Request, deps) -> Visitor:
+    return Visitor.of(req.user_agent, request_ip(req, deps.config.trusted_proxies))
+
+
+def serve_ads_command(params: Mapping[str, Any], who: Visitor) -> ServeAds:
+    """`placements` (comma-separated, required; repeats are fine), `limit` per placement
+    (1..20, default 5), `track` (default true)."""
+    raw = params.get("placements")
+    if isinstance(raw, list):
+        raw = ",".join(raw)
+    names = [p.strip() for p in (raw or "").split(",") if p.strip()]
+    if not names:
+        raise ValidationError("placements is required: a comma-separated list of "
+                              f"{', '.join(PLACEMENTS)}", field="placements")
+    placements = tuple(dict.fromkeys(serving.parse_placement(p, "placements") for p in names))
+    options = parse_query_filters(SERVE_OPTIONS, params)
+    return ServeAds(placements=placements, visitor=who, **options)
+
+
+def event_placement(data: Any) -> str | None:
+    """The optional body of an impression/click beacon: {"placement"?}."""
+    return parse_fields(serving.EVENT_FIELDS, data, partial=True).get("placement")
+
+
+def placement_param(params: Mapping[str, Any]) -> str | None:
+    """The optional `placement` query parameter of the click redirect."""
+    raw = params.get("placement")
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise ValidationError("placement must be given once", field="placement")
+    return serving.parse_placement(raw.strip(), "placement")
 
 
 class MetaResource:
@@ -73,9 +111,8 @@ class ServeResource:
         self.deps = deps
 
     def on_get(self, req, resp) -> None:
-        request = serving.parse_serve_request(req.params)
-        served = serving.serve_ads(self.deps.uow, self.deps.clock, request,
-                                   visitor(req, self.deps))
+        request = serve_ads_command(req.params, visitor(req, self.deps))
+        served = serving.serve_ads(self.deps.uow, self.deps.clock, request)
         resp.media = {p: [public_ad_json(ad, p) for ad in ads] for p, ads in served.items()}
         # Every answer counts impressions: no cache may replay it.
         resp.cache_control = ("no-store",)
@@ -88,10 +125,10 @@ class EventResource:
         self.deps, self.kind = deps, kind
 
     def on_post(self, req, resp, id: int) -> None:
-        placement = serving.parse_event(read_json(req, self.deps.config.max_body_bytes,
-                                                  required=False))
-        serving.track_event(self.deps.uow, self.deps.clock, self.kind, id, placement,
-                            visitor(req, self.deps))
+        placement = event_placement(read_json(req, self.deps.config.max_body_bytes,
+                                              required=False))
+        serving.track_event(self.deps.uow, self.deps.clock,
+                            TrackEvent(self.kind, id, placement, visitor(req, self.deps)))
         resp.status = falcon.HTTP_204
 
 
@@ -103,9 +140,8 @@ class RedirectResource:
         self.deps = deps
 
     def on_get(self, req, resp, id: int) -> None:
-        placement = serving.parse_placement_param(req.params)
-        link = serving.follow_click(self.deps.uow, self.deps.clock, id, placement,
-                                    visitor(req, self.deps))
+        command = FollowClick(id, placement_param(req.params), visitor(req, self.deps))
+        link = serving.follow_click(self.deps.uow, self.deps.clock, command)
         resp.status = falcon.HTTP_302
         # set_header, not resp.location: the stored link is sent byte for byte.
         resp.set_header("Location", link)

@@ -2,10 +2,14 @@
 CTR), toggle, and per-day statistics."""
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
-from domain.ads.rules import Ad, ctr
-from domain.ads.admin import ADS, MAX_STATS_DAYS, AdStats, ad_stats, parse_days, toggle_ad
+from domain.ads.rules import Ad
+from domain.ads.admin import (ADS, DEFAULT_STATS_DAYS, MAX_STATS_DAYS, STATS_DAYS, AdStats,
+                              ad_stats, toggle_ad)
+from domain.common.errors import ValidationError
 from entrypoints.http.crud import crud_routes
 from entrypoints.http.json_io import to_json
 from entrypoints.http.openapi import entity_schema, page_schema
@@ -37,7 +41,7 @@ STATS_SCHEMA = {
 
 def ad_json(ad: Ad) -> dict:
     data = to_json(ad)
-    data["ctr"] = ctr(ad.clicks, ad.impressions)
+    data["ctr"] = ad.ctr
     return data
 
 
@@ -48,7 +52,7 @@ def stats_json(stats: AdStats) -> dict:
         "since": stats.series[0].day, "until": stats.series[-1].day,
         "impressions": stats.impressions, "clicks": stats.clicks, "ctr": stats.ctr,
         "lifetime": {"impressions": ad.impressions, "clicks": ad.clicks,
-                     "ctr": ctr(ad.clicks, ad.impressions)},
+                     "ctr": ad.ctr},
         "series": [{"date": d.day, "impressions": d.impressions, "clicks": d.clicks,
                     "ctr": d.ctr} for d in stats.series],
     }
@@ -68,6 +72,15 @@ def _with_ctr(routes: list[Route]) -> list[Route]:
     return [attrs.evolve(route, operations=tuple(
         attrs.evolve(op, responses={s: schema(v) for s, v in op.responses.items()})
         for op in route.operations)) for route in routes]
+
+
+def parse_days(raw: Any) -> int:
+    """The `days` query parameter: 1..365, default 30."""
+    if raw is None or raw == "":
+        return DEFAULT_STATS_DAYS
+    if not isinstance(raw, str):
+        raise ValidationError("days must be given once", field="days")
+    return STATS_DAYS.parse_query(raw, "days")
 
 
 class ToggleResource:

@@ -6,7 +6,10 @@ from typing import Any, Callable
 
 from domain.catalog import admin
 from domain.catalog import browse
-from domain.catalog.entities import Creator, OrderBump, Plan, Setting, SupportContact
+from domain.catalog.entities import (Creator, OrderBump, Plan, Setting, SupportContact,
+                                     check_setting_key)
+from domain.common.errors import ValidationError
+from domain.common.fields import parse_fields, parse_query_filters
 from domain.common.pagination import Page, PageRequest
 from entrypoints.http.accounts import USER_PRIVATE
 from entrypoints.http.auth import current_user
@@ -63,8 +66,13 @@ class SettingResource:
         self.deps = deps
 
     def on_put(self, req, resp, key: str) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
-        resp.media = to_json(admin.put_setting(self.deps.uow, key, data))
+        check_setting_key(key)  # a bad key is named before the body is read
+        values = parse_fields(admin.SETTING_FIELDS, read_json(req, self.deps.config.max_body_bytes),
+                              partial=False)
+        if "value" not in values:
+            raise ValidationError("value is required", field="value")
+        command = admin.PutSetting(key=key, value=values["value"])
+        resp.media = to_json(admin.put_setting(self.deps.uow, command))
 
 
 def _public_list(path: str, summary: str, entity: type, read: Callable[[Any], Page],
@@ -73,6 +81,12 @@ def _public_list(path: str, summary: str, entity: type, read: Callable[[Any], Pa
                    params=PAGE_PARAMS + query_params(filters or {}),
                    responses={200: page_schema(entity_schema(entity))})
     return Route(path, _PageResource(read), (op,))
+
+
+def browse_creators(req) -> browse.BrowseCreators:
+    page = PageRequest.parse(req.params)
+    filters = parse_query_filters(browse.CREATOR_FILTERS, req.params)
+    return browse.BrowseCreators(page=page, **filters)
 
 
 def public_routes(deps) -> list[Route]:
@@ -90,7 +104,7 @@ def public_routes(deps) -> list[Route]:
         _public_list("/api/support-contacts", "Active support contacts", SupportContact,
                      lambda req: browse.list_support_contacts(deps.uow, page(req))),
         _public_list("/api/models", "Models (creators), featured first", Creator,
-                     lambda req: browse.list_creators(deps.uow, req.params, page(req)),
+                     lambda req: browse.list_creators(deps.uow, browse_creators(req)),
                      browse.CREATOR_FILTERS),
         Route("/api/models/{id:id}", CreatorResource(deps), (
             Operation("GET", "One model (creator)", tags=PUBLIC_TAGS,

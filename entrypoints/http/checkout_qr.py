@@ -7,9 +7,8 @@ import io
 
 import segno
 
-from domain.payments import buying as checkout_service
+from domain.payments import buying
 from domain.common.errors import NotFound
-from entrypoints.http.checkout_views import payment_service
 from entrypoints.http.routes import Operation, Param, Route
 
 SVG = "image/svg+xml"
@@ -27,11 +26,11 @@ def pix_qr_svg(code: str) -> bytes:
 
 class CheckoutQrResource:
     def __init__(self, deps):
-        self.svc = payment_service(deps)
+        self.svc = deps.payments_service
 
     def on_get(self, req, resp, id: int) -> None:
         # Same access rule as polling the checkout: its buyer, with the access token.
-        view = checkout_service.checkout_status(self.svc, id, req.get_param("access_token"))
+        view = buying.checkout_status(self.svc, id, req.get_param("access_token"))
         code = (view.checkout.payment_data or {}).get("qr_code")
         if not code:
             raise NotFound(f"checkout {id} has no PIX code")

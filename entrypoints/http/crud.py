@@ -7,6 +7,7 @@ from typing import Any, Callable
 import falcon
 
 from domain.common import crud
+from domain.common.fields import parse_fields, parse_query_filters
 from domain.common.pagination import PageRequest
 from entrypoints.http.json_io import page_json, read_json, to_json
 from entrypoints.http.openapi import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
@@ -22,13 +23,16 @@ class _Collection:
         self.res, self.deps, self.serialize = res, deps, serialize
 
     def on_get(self, req, resp) -> None:
-        page = crud.list_items(self.res, self.deps.uow, req.params, PageRequest.parse(req.params))
+        page_request = PageRequest.parse(req.params)
+        command = crud.ListRecords(parse_query_filters(self.res.filters, req.params), page_request)
+        page = crud.list_items(self.res, self.deps.uow, command)
         resp.media = page_json(page, self.serialize)
 
     def on_post(self, req, resp) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
+        values = parse_fields(self.res.fields, read_json(req, self.deps.config.max_body_bytes),
+                              partial=False)
         resp.media = self.serialize(crud.create_item(self.res, self.deps.uow, self.deps.clock,
-                                                     data))
+                                                     crud.CreateRecord(values)))
         resp.status = falcon.HTTP_201
 
 
@@ -40,9 +44,10 @@ class _Item:
         resp.media = self.serialize(crud.get_item(self.res, self.deps.uow, id))
 
     def on_patch(self, req, resp, id) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
+        changes = parse_fields(self.res.fields, read_json(req, self.deps.config.max_body_bytes),
+                               partial=True)
         resp.media = self.serialize(crud.update_item(self.res, self.deps.uow, self.deps.clock,
-                                                     id, data))
+                                                     crud.UpdateRecord(id, changes)))
 
     def on_delete(self, req, resp, id) -> None:
         crud.delete_item(self.res, self.deps.uow, id)

@@ -1,7 +1,7 @@
 """GET /api/admin/dashboard: the administrators' overview (domain.reporting.dashboard)."""
 from __future__ import annotations
 
-from domain.reporting.dashboard import Dashboard, ad_ctr, admin_dashboard
+from domain.reporting.dashboard import Dashboard, admin_dashboard
 from entrypoints.http.routes import ADMIN, Operation, Route
 
 _COUNT = {"type": "integer", "minimum": 0}
@@ -59,7 +59,7 @@ def dashboard_json(board: Dashboard) -> dict:
                        "rate": board.conversion.rate},
         "top_ads": [{"id": ad.id, "name": ad.name, "type": ad.type,
                      "placement": ad.placement, "status": ad.status,
-                     "impressions": ad.impressions, "clicks": ad.clicks, "ctr": ad_ctr(ad)}
+                     "impressions": ad.impressions, "clicks": ad.clicks, "ctr": ad.ctr}
                     for ad in board.top_ads],
     }
 

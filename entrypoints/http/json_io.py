@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import attrs
 import falcon
 
 from domain.common.errors import DomainError, ValidationError
+from domain.common.fields import Field, parse_fields
 from domain.common.pagination import Page
 
 
@@ -72,3 +73,15 @@ def to_json(entity: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
 def page_json(page: Page, serialize: Callable[[Any], dict]) -> dict[str, Any]:
     return {"data": [serialize(item) for item in page.items], "total": page.total,
             "page": page.page, "total_pages": page.total_pages}
+
+
+C = TypeVar("C")
+
+
+def read_command(req: falcon.Request, max_bytes: int, command: Callable[..., C],
+                 spec: Mapping[str, Field], **extra: Any) -> C:
+    """The JSON body read against `spec` (a 4xx naming the field otherwise) and turned
+    into the use case's command; `extra` adds what the request says elsewhere (a path
+    id, the caller)."""
+    values = parse_fields(spec, read_json(req, max_bytes), partial=False)
+    return command(**values, **extra)

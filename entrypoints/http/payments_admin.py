@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import falcon
 
+from domain.common.fields import parse_fields
+from domain.payments import commands as cmd
 from domain.payments import gateway_settings
 from domain.payments import settlement
 from domain.payments import subscription_admin
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import CONFIGURABLE
 from domain.payments.subscriptions import Subscription
-from entrypoints.http.checkout_views import payment_service
 from entrypoints.http.crud import crud_routes
-from entrypoints.http.json_io import read_json, to_json
+from entrypoints.http.json_io import read_command, read_json, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
 from entrypoints.http.routes import ADMIN, Operation, Route
 
@@ -43,7 +44,7 @@ SANDBOX_PAY_SCHEMA = {
 
 class GatewaysResource:
     def __init__(self, deps):
-        self.svc = payment_service(deps)
+        self.svc = deps.payments_service
 
     def on_get(self, req, resp) -> None:
         settings = gateway_settings.list_gateways(self.svc)
@@ -55,11 +56,14 @@ class GatewaysResource:
 class GatewayResource:
     def __init__(self, deps):
         self.deps = deps
-        self.svc = payment_service(deps)
+        self.svc = deps.payments_service
 
     def on_put(self, req, resp, name: str) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
-        resp.media = to_json(gateway_settings.configure_gateway(self.svc, name, data))
+        gateway_settings.check_gateway_name(name)  # an unknown gateway is a 404 first
+        changes = parse_fields(cmd.GATEWAY_FIELDS, read_json(req, self.deps.config.max_body_bytes),
+                               partial=True)
+        command = cmd.ConfigureGateway(name=name, changes=changes)
+        resp.media = to_json(gateway_settings.configure_gateway(self.svc, command))
 
 
 class UserSubscriptionsResource:
@@ -67,15 +71,16 @@ class UserSubscriptionsResource:
         self.deps = deps
 
     def on_post(self, req, resp, id: int) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
-        granted = subscription_admin.grant_manually(self.deps.uow, self.deps.clock, id, data)
+        command = read_command(req, self.deps.config.max_body_bytes, cmd.GrantPlan,
+                               cmd.GRANT_FIELDS, user_id=id)
+        granted = subscription_admin.grant_manually(self.deps.uow, self.deps.clock, command)
         resp.media = to_json(granted)
         resp.status = falcon.HTTP_201
 
 
 class SandboxPayResource:
     def __init__(self, deps):
-        self.svc = payment_service(deps)
+        self.svc = deps.payments_service
 
     def on_post(self, req, resp, id: int) -> None:
         outcome = settlement.pay_sandbox_checkout(self.svc, id)
@@ -92,7 +97,7 @@ def routes(deps) -> list[Route]:
         Route("/api/admin/payment-gateways/{name}", GatewayResource(deps), (
             Operation("PUT", "Configure a gateway (junglepay or dias); activating one "
                       "deactivates the others", ADMIN, tags=TAGS,
-                      request=body_schema(gateway_settings.GATEWAY_FIELDS, partial=True),
+                      request=body_schema(cmd.GATEWAY_FIELDS, partial=True),
                       responses={200: GATEWAY_SCHEMA}),)),
         *crud_routes("/api/admin/checkouts", subscription_admin.CHECKOUTS, deps, tag=TAGS[0],
                      actions=("list", "get")),
@@ -101,7 +106,7 @@ def routes(deps) -> list[Route]:
         Route("/api/admin/users/{id:id}/subscriptions", UserSubscriptionsResource(deps), (
             Operation("POST", "Grant a plan by hand (external_id MANUAL_ADMIN), from now or "
                       "from the end of the user's current access", ADMIN, tags=TAGS,
-                      request=body_schema(subscription_admin.GRANT_FIELDS),
+                      request=body_schema(cmd.GRANT_FIELDS),
                       responses={201: SUBSCRIPTION_SCHEMA}),)),
         Route("/api/admin/sandbox/checkouts/{id:id}/pay", SandboxPayResource(deps), (
             Operation("POST", "Sandbox only: simulate the gateway's paid notification",

@@ -171,13 +171,14 @@ def stored_user(pdb, email: str) -> User | None:
 def test_create_admin_creates_then_promotes(database_file, capsys, config, clock):
     from entrypoints.bootstrap import build_deps
     from domain.accounts.auth import register as register_user
+    from domain.accounts.commands import Register
     assert cli.main(["create-admin", "--email", "Boss@Example.com",
                      "--password", PASSWORD]) == 0
     assert "created admin boss@example.com" in capsys.readouterr().out
     assert stored_user(database_file, "boss@example.com").role == "admin"
 
     deps = build_deps(config, clock=clock, database=database_file)
-    register_user(deps.auth, {"email": "staff@example.com", "password": "first password"})
+    register_user(deps.auth, Register(email="staff@example.com", password="first password"))
     assert stored_user(database_file, "staff@example.com").role == "user"
     assert cli.main(["create-admin", "--email", "staff@example.com",
                      "--password", "second password"]) == 0

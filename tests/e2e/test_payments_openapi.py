@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.payments.buying import CLIENT_TOTALS
+from domain.payments.commands import CLIENT_TOTALS
 from domain.payments.customer import CUSTOMER_FIELDS
 from entrypoints.http.openapi import body_schema
 from tests.support.openapi_check import assert_documented

@@ -10,6 +10,7 @@ from domain.accounts.users import User
 from domain.catalog.entities import Plan
 from domain.payments.checkout import Checkout
 from domain.catalog.paywall import can_see_premium
+from domain.payments.commands import GrantPlan
 from domain.payments.subscription_admin import abandon_checkouts, grant_manually
 from domain.payments.subscriptions import Subscription
 from entrypoints import cli
@@ -30,7 +31,7 @@ def setup_users(deps):
         uow.commit()
     for user, grants in ((one, 1), (two, 2)):
         for _ in range(grants):
-            grant_manually(deps.uow, deps.clock, user.id, {"plan_id": plan.id})
+            grant_manually(deps.uow, deps.clock, GrantPlan(user_id=user.id, plan_id=plan.id))
     return one, two
 
 

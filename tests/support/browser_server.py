@@ -17,6 +17,7 @@ from attrs import define
 from adapters import migrator
 from adapters.security import ScryptPasswordHasher
 from domain.accounts.auth import create_admin
+from domain.accounts.commands import CreateAdmin
 from entrypoints.bootstrap import Deps, build_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
@@ -101,7 +102,7 @@ def start_browser_server(folder: Path) -> BrowserServer:
     # A fast hash: production's scrypt cost is deliberate, not what is under test here.
     deps = build_deps(config, hasher=ScryptPasswordHasher(n=2 ** 8))
     list(seed_demo(deps))
-    create_admin(deps.auth, ADMIN_EMAIL, ADMIN_PASSWORD)
+    create_admin(deps.auth, CreateAdmin(ADMIN_EMAIL, ADMIN_PASSWORD))
     server.app = create_app(deps)
     live = BrowserServer(url=server.url, deps=deps, server=server)
     live.admin_token = live.api("POST", "/api/auth/login", json={

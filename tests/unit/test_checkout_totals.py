@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.catalog.entities import OrderBump, Plan
-from domain.payments.checkout import CREDIT_CARD, PIX, quote
+from domain.payments.checkout import CREDIT_CARD, PIX
+from domain.payments.pricing import quote
 from domain.common.errors import ValidationError
 
 prices = st.integers(min_value=0, max_value=1_000_000)

@@ -1,0 +1,86 @@
+"""Commands of the payment use cases, and the fields the edge reads them from."""
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from domain.accounts.users import User
+from domain.common.fields import Boolean, Choice, HttpUrl, Integer, IntList, Text
+from domain.payments.checkout import PAYMENT_METHODS
+from domain.payments.customer import Customer, CustomerField
+
+# Names a client might use for a total: accepted and dropped (documented so in the API),
+# since the server alone prices a checkout.
+CLIENT_TOTALS = ("total", "total_amount", "amount")
+
+
+@frozen
+class StartCheckout:
+    """Buy a plan with order bumps. `buyer`: the logged-in caller, if any."""
+
+    plan_id: int
+    payment_method: str
+    customer: Customer
+    order_bump_ids: list[int] = field(factory=list)
+    card_hash: str | None = None
+    installments: int | None = None
+    buyer: User | None = None
+
+
+START_CHECKOUT_FIELDS = {
+    "plan_id": Integer(required=True, nullable=False, minimum=1),
+    "payment_method": Choice(required=True, nullable=False, choices=PAYMENT_METHODS),
+    "order_bump_ids": IntList(description="order bumps to add (duplicates count once)"),
+    "customer": CustomerField(required=True, nullable=False),
+    "card_hash": Text(max_length=4096, description="the card tokenised in the browser "
+                                                   "with the gateway's public key"),
+    "installments": Integer(minimum=1, maximum=12),
+}
+
+
+@frozen
+class ConfigureGateway:
+    """Change a gateway's settings; `changes` holds only the fields given (PATCH-like)."""
+
+    name: str
+    changes: dict[str, object]
+
+
+GATEWAY_FIELDS = {
+    "public_key": Text(max_length=512, description="used by the browser to tokenise cards"),
+    "secret_key": Text(max_length=512, description="write-only; null removes it"),
+    "postback_url": HttpUrl(description="overrides the generated postback URL; it must "
+                                        "keep the token=… of generated_postback_url "
+                                        "(null: back to the generated one)"),
+    "is_active": Boolean(nullable=False, description="activating one deactivates the others"),
+}
+
+
+@frozen
+class GrantPlan:
+    """An administrator gives a user a plan by hand."""
+
+    user_id: int
+    plan_id: int
+
+
+GRANT_FIELDS = {"plan_id": Integer(required=True, nullable=False, minimum=1)}
+
+
+@frozen
+class JunglePayWebhook:
+    """A call to our JunglePay postback URL. `transaction_id` is only a hint: the
+    transaction is read back from JunglePay. `checkout_ref`: the checkout id our URL
+    carries."""
+
+    token: str | None
+    transaction_id: str | None
+    checkout_ref: str | None = None
+
+
+@frozen
+class DiasWebhook:
+    """A call to our Dias Marketplace postback URL: its reference and status."""
+
+    token: str | None
+    reference: str | None
+    status: str | None
