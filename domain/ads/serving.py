@@ -48,8 +48,12 @@ def serve_ads(uow_factory: UnitOfWorkFactory, clock: Clock,
         served = {p: select_ads(candidates, p, now, request.limit)
                   for p in request.placements}
         if request.track and any(served.values()):
-            uow.ads.record_events("impressions", [_event(ad.id, p, request.visitor, now)
-                                                  for p, ads in served.items() for ad in ads])
+            events = []
+            for p, ads in served.items():
+                for ad in ads:
+                    assert ad.id is not None, "servable() reads stored ads"
+                    events.append(_event(ad.id, p, request.visitor, now))
+            uow.ads.record_events("impressions", events)
             uow.commit()
     return served
 

@@ -50,6 +50,7 @@ ORDER_BUMPS = Resource(
 
 def delete_posts_of_creator(uow: UnitOfWork, creator: Creator) -> None:
     """A creator's posts go with it, in the deleting transaction."""
+    assert creator.id is not None, "the creator being deleted was read from storage"
     uow.posts.delete_by_creator(creator.id)
 
 

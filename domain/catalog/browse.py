@@ -45,6 +45,7 @@ class VisiblePost:
 
     @classmethod
     def of(cls, post: Post, unlocked: bool) -> "VisiblePost":
+        assert post.id is not None, "posts are read from storage"
         return cls(id=post.id, model_id=post.model_id, title=post.title, type=post.type,
                    content_url=post.content_url if unlocked else None, locked=not unlocked,
                    created_at=post.created_at)

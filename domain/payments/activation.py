@@ -25,12 +25,16 @@ def buyer_of(uow: UnitOfWork, checkout: Checkout, now: datetime) -> tuple[User, 
         user = uow.users.get_for_update(checkout.user_id)
         if user is not None:
             return user, False
-    user = uow.users.get_for_update_by_email(checkout.customer_email)
+    email = checkout.customer_email
+    # start_checkout always records the buyer's email; a row without one (only a copy
+    # from the original platform could be) names no account to find or create.
+    assert email is not None, f"checkout {checkout.id} has neither a user nor an email"
+    user = uow.users.get_for_update_by_email(email)
     if user is not None:
         return user, False
     try:
         return uow.users.add(User(
-            id=None, email=checkout.customer_email, name=checkout.customer_name,
+            id=None, email=email, name=checkout.customer_name,
             password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24), role=ROLE_USER,
             created_at=now)), True
     except DuplicateError:
@@ -59,15 +63,17 @@ def grant(uow: UnitOfWork, user: User, plan: Plan, external_id: str, now: dateti
     they already have; a pending subscription recorded for `external_id` becomes it.
     The user's row is locked first, so grants made at the same moment chain instead of
     all starting from the same end (callers that read the user lock it: buyer_of)."""
-    uow.users.get_for_update(user.id)
-    owned = _user_subscriptions(uow, user.id)
+    user_id = user.id
+    assert user_id is not None, "a stored user (read from the repository) has an id"
+    uow.users.get_for_update(user_id)
+    owned = _user_subscriptions(uow, user_id)
     pending = next((s for s in owned if s.status == subs.PENDING and
                     s.external_id == external_id), None) if reuse_pending else None
-    base = pending or Subscription(id=None, user_id=user.id, plan_id=plan.id,
+    base = pending or Subscription(id=None, user_id=user_id, plan_id=plan.id,
                                    external_id=external_id, created_at=now)
     granted = subs.activate(attrs.evolve(base, plan_id=plan.id), owned, plan.duration, now)
     saved = uow.subscriptions.update(granted) if pending else uow.subscriptions.add(granted)
-    refresh_status(uow, user.id, now)
+    refresh_status(uow, user_id, now)
     return saved
 
 
@@ -75,6 +81,7 @@ def hold_pending(uow: UnitOfWork, user: User, plan_id: int, external_id: str,
                  now: datetime) -> Subscription:
     """Record a pending subscription for a payment announced but not yet confirmed
     (once per payment)."""
+    assert user.id is not None, "a stored user (read from the repository) has an id"
     existing = uow.subscriptions.first({"user_id": user.id, "external_id": external_id})
     if existing is not None:
         return existing

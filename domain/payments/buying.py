@@ -107,9 +107,12 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
         payment = {"provider": choice.name, "method": quote.payment_method}
         external_id = None
         if choice.name == DIAS:
+            # _choose picks DIAS only for a plan with a checkout_url.
+            assert plan.checkout_url, plan.id
             external_id = "cf_" + secrets.token_hex(12)
             payment["redirect_url"] = _redirect_url(plan.checkout_url, external_id,
                                                     customer.email)
+        assert plan.id is not None, "read from the repository"
         checkout = uow.checkouts.add(co.Checkout(
             id=None, plan_id=plan.id, total_amount=quote.total,
             user_id=buyer.id if buyer is not None else None, external_id=external_id,
@@ -119,21 +122,23 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
             customer_phone=customer.phone, created_at=now, updated_at=now,
             payment_data=payment))
         uow.commit()
-    token = svc.checkout_token(checkout.id)
+    checkout_id = checkout.id
+    assert checkout_id is not None, "add() returns the checkout with its generated id"
+    token = svc.checkout_token(checkout_id)
     if choice.name == DIAS:
         return CheckoutView(checkout, access_token=token)
-    request = _charge_request(quote, command, _postback_url(svc, choice, checkout.id))
+    request = _charge_request(quote, command, _postback_url(svc, choice, checkout_id))
     try:
         charge = svc.adapter(choice).create_charge(request)
     except (PaymentRefused, GatewayRejected):
-        _store(svc, checkout.id, status=co.FAILED)
+        _store(svc, checkout_id, status=co.FAILED)
         raise
     except ServiceUnavailable as problem:
         return CheckoutView(checkout, access_token=token, problem=problem)
-    _store(svc, checkout.id, charge=charge)
+    _store(svc, checkout_id, charge=charge)
     if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
         settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status))
-    return attrs.evolve(checkout_status(svc, checkout.id, token), access_token=token)
+    return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
 
 
 def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = None,
@@ -142,6 +147,8 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
     now = svc.clock.now()
     with svc.uow() as uow:
         current = uow.checkouts.get_for_update(checkout_id)
+        # start_checkout committed this checkout, and checkouts are never deleted.
+        assert current is not None, f"checkout {checkout_id} not found"
         if charge is not None:
             current = _charged(current, charge, now)
         if status is not None:

@@ -1,6 +1,8 @@
 """Commands of the payment use cases, and the fields the edge reads them from."""
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import field, frozen
 
 from domain.accounts.users import User
@@ -39,10 +41,11 @@ START_CHECKOUT_FIELDS = {
 
 @frozen
 class ConfigureGateway:
-    """Change a gateway's settings; `changes` holds only the fields given (PATCH-like)."""
+    """Change a gateway's settings; `changes` holds only the fields given (PATCH-like),
+    each as its GATEWAY_FIELDS field read it (text, URL or bool: hence Any)."""
 
     name: str
-    changes: dict[str, object]
+    changes: dict[str, Any]
 
 
 GATEWAY_FIELDS = {

@@ -24,7 +24,12 @@ class Quote:
 
     @property
     def order_bump_ids(self) -> list[int]:
-        return [b.id for b in self.bumps]
+        ids = []
+        for bump in self.bumps:
+            # quote() picks each bump by its (requested) id among the stored ones.
+            assert bump.id is not None, bump
+            ids.append(bump.id)
+        return ids
 
 
 def accepts(plan: Plan, payment_method: str) -> bool:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from domain.common.errors import Forbidden, Unauthenticated
-from domain.payments.gateways import (SANDBOX, GatewayChoice, PaymentGatewayConfig, WebhookUrls,
-                             choose_gateway, sandbox_enabled)
+from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
+from domain.payments.gateways import (NOT_CONFIGURED, SANDBOX, GatewayChoice,
+                                      PaymentGatewayConfig, WebhookUrls, choose_gateway,
+                                      sandbox_enabled)
 from ports.clock import Clock
 from ports.payments import PaymentGateway, PaymentGateways
 from ports.security import CHECKOUT, Signer
@@ -42,6 +43,8 @@ class PaymentService:
     def adapter(self, choice: GatewayChoice) -> PaymentGateway:
         if choice.name == SANDBOX:
             return self.gateways.sandbox()
+        if choice.config is None:  # choose_gateway gives JunglePay with its stored row
+            raise ServiceUnavailable(NOT_CONFIGURED)
         return self.gateways.junglepay(choice.config)
 
     # -- the buyer's access to their checkout --------------------------------------

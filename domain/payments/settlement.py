@@ -9,6 +9,7 @@ from datetime import datetime
 import attrs
 from attrs import frozen
 
+from domain.accounts.users import User
 from domain.payments import activation
 from domain.payments import checkout as co
 from domain.common.errors import Conflict, NotFound
@@ -113,14 +114,20 @@ def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: st
         return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
                 False)
     moved = _shown(moved, tx.status)
+    # process() found the checkout by this external id.
+    external_id = checkout.external_id
+    assert external_id is not None, "a checkout matched by its transaction id has one"
     if decision == co.PAID:
         buyer, created = activation.buyer_of(uow, checkout, now)
-        moved = _for_buyer(moved, buyer.id, created)
-        activation.grant(uow, buyer, uow.plans.get(checkout.plan_id), checkout.external_id, now)
+        moved = _for_buyer(moved, _stored_id(buyer), created)
+        plan = uow.plans.get(checkout.plan_id)
+        # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
+        assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
+        activation.grant(uow, buyer, plan, external_id, now)
     else:  # refunded, charged back, refused, canceled: end what it granted or held
         grantee = _grantee_id(uow, checkout)
         if grantee is not None:
-            activation.end_grants(uow, grantee, checkout.external_id, now)
+            activation.end_grants(uow, grantee, external_id, now)
     return moved, True
 
 
@@ -139,7 +146,13 @@ def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
           now: datetime) -> co.Checkout:
     buyer, created = activation.buyer_of(uow, checkout, now)
     activation.hold_pending(uow, buyer, checkout.plan_id, external_id, now)
-    return _for_buyer(checkout, buyer.id, created)
+    return _for_buyer(checkout, _stored_id(buyer), created)
+
+
+def _stored_id(user: User) -> int:
+    """The id of a user buyer_of read or added (so stored: it has one)."""
+    assert user.id is not None, "a stored user has an id"
+    return user.id
 
 
 def pay_sandbox_checkout(svc: PaymentService, checkout_id: int) -> Outcome:

@@ -54,7 +54,10 @@ def expire_subscriptions(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
     with uow_factory() as uow:
         ended = uow.subscriptions.ended(now)
         for sub in ended:
-            uow.subscriptions.update(subs.expire(sub, now))
+            expired = subs.expire(sub, now)
+            # ended() returns the active ones past their end: exactly what expire() marks.
+            assert expired is not None, sub
+            uow.subscriptions.update(expired)
         for user_id in sorted({s.user_id for s in ended}):
             activation.refresh_status(uow, user_id, now)
         uow.commit()

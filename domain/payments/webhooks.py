@@ -97,6 +97,7 @@ def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
         candidate = uow.checkouts.get_for_update(checkout_id) if checkout_id else None
         adopted, first_time = _adoptable(candidate, gateway, tx), False
         if adopted:
+            assert candidate is not None, "_adoptable refuses None"
             uow.checkouts.update(attrs.evolve(candidate, external_id=tx.external_id,
                                               updated_at=now))
         else:

@@ -70,6 +70,7 @@ def signed(storage: ObjectStorage, url: str | None, ttl: int) -> str | None:
 
 
 def _public_model(model: WhitelabelModel, storage: ObjectStorage, ttl: int) -> PublicModel:
+    assert model.id is not None, "models are read from storage"
     return PublicModel(
         id=model.id, folder_name=model.folder_name,
         thumbnail_url=signed(storage, model.thumbnail_url, ttl),
@@ -109,7 +110,8 @@ def _media_count(post: WhitelabelPost) -> dict[str, int]:
 
 def _public_post(post: WhitelabelPost, media: list[WhitelabelMedia] | None,
                  storage: ObjectStorage, ttl: int) -> PublicPost:
-    cdns = None
+    assert post.id is not None, "posts are read from storage"
+    cdns: dict[str, list[str]] | None = None
     if media is not None:
         cdns = {"images": [], "videos": []}
         for m in media:               # already in key order

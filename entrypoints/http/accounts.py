@@ -7,7 +7,7 @@ from domain.accounts import auth
 from domain.accounts import commands as cmd
 from domain.accounts.users import User
 from domain.payments.subscriptions import Subscription, current_subscription
-from entrypoints.http.auth import current_user
+from entrypoints.http.auth import required_user
 from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable
 from entrypoints.http.routes import USER, Operation, Route
@@ -70,7 +70,7 @@ class MeResource:
         self.deps = deps
 
     def on_get(self, req, resp) -> None:
-        user = current_user(req)
+        user = required_user(req)  # a USER route
         with self.deps.uow() as uow:
             subs = uow.subscriptions.find({"user_id": user.id, "status": "active"}).items
         current = current_subscription(list(subs), self.deps.clock.now())

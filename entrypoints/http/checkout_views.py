@@ -28,7 +28,7 @@ SET_PASSWORD_LINK_SCHEMA = {
                    "with POST /api/auth/set-password (the token dies once it is used).",
     "properties": {"token": _STR, "url": _STR},
 }
-CHECKOUT_VIEW_SCHEMA = {
+CHECKOUT_VIEW_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "status", "plan_id", "order_bump_ids", "payment_method", "total_amount",
                  "created_at", "updated_at", "payment", "set_password"],

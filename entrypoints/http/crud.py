@@ -56,8 +56,7 @@ class _Item:
 
 def _only(base: type, responders: tuple[str, ...]) -> type:
     """A subclass of `base` exposing only `responders` (Falcon answers 405 to the rest)."""
-    namespace = {name: getattr(base, name) for name in responders}
-    namespace["__init__"] = base.__init__
+    namespace = {name: getattr(base, name) for name in ("__init__", *responders)}
     return type(base.__name__.lstrip("_"), (), namespace)
 
 

@@ -109,7 +109,7 @@ def query_params(spec: Mapping[str, F.Field]):
     return tuple(params)
 
 
-ERROR_SCHEMA = {
+ERROR_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["error"],
     "properties": {"error": {
         "type": "object", "required": ["code", "message"],
