@@ -17,14 +17,35 @@ def _deps():
 
 def cmd_migrate(args) -> int:
     from adapters import migrator
-    url = load_config().database_url
+    from adapters.adoption import AdoptionBlocked
+    from entrypoints.bootstrap import secret_box_of
+    config = load_config()
+    url, secrets = config.database_url, secret_box_of(config)
+    if args.dry_run:
+        for line in migrator.plan(url):
+            print(line)
+        return 0
     if args.rollback is not None:
-        done = migrator.rollback(url, args.rollback)
+        done = migrator.rollback(url, args.rollback, secrets=secrets)
         print(f"rolled back {len(done)} migration(s)" + (f": {', '.join(done)}" if done else ""))
-    else:
-        done = migrator.migrate(url)
-        print(f"applied {len(done)} migration(s)" + (f": {', '.join(done)}" if done else
-                                                      " (up to date)"))
+        return 0
+    try:
+        done = migrator.migrate(url, on_adopt=lambda plan: print("\n".join(plan.lines())),
+                                secrets=secrets)
+    except AdoptionBlocked as blocked:
+        print("\n".join(blocked.plan.lines()), file=sys.stderr)
+        return 1
+    print(f"applied {len(done)} migration(s)" + (f": {', '.join(done)}" if done else
+                                                  " (up to date)"))
+    return 0
+
+
+def cmd_rotate_secrets(args) -> int:
+    from adapters import migrator
+    from entrypoints.bootstrap import secret_box_of
+    config = load_config()
+    changed = migrator.reseal_secrets(config.database_url, secret_box_of(config))
+    print(f"re-encrypted {changed} stored secret(s) with the current CREATORFLIX_SECRET_KEY")
     return 0
 
 
@@ -35,11 +56,48 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _ask_password() -> str | None:
+    """The password typed twice at a prompt that does not echo it; None when the two
+    differ (said on stderr)."""
+    import getpass
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat it: ") != first:
+        print("error (password): the two passwords do not match", file=sys.stderr)
+        return None
+    return first
+
+
 def cmd_create_admin(args) -> int:
     from domain.accounts.auth import create_admin
     from domain.accounts.commands import CreateAdmin
-    user, created = create_admin(_deps().auth, CreateAdmin(args.email, args.password))
-    print(f"{'created' if created else 'promoted'} admin {user.email} (id {user.id})")
+    from domain.accounts.users import normalize_email
+    deps = _deps()
+    password = args.password
+    if password is None:
+        with deps.uow() as uow:
+            exists = uow.users.get_by_email(normalize_email(args.email)) is not None
+        if not exists:  # only a new account needs one
+            password = _ask_password()
+            if password is None:
+                return 1
+    user, created = create_admin(deps.auth, CreateAdmin(args.email, password))
+    if created:
+        print(f"created admin {user.email} (id {user.id})")
+    else:
+        print(f"promoted admin {user.email} (id {user.id}); the password was not changed "
+              "(creatorflix set-password changes it)")
+    return 0
+
+
+def cmd_set_password(args) -> int:
+    from domain.accounts.auth import reset_password
+    from domain.accounts.commands import ResetPassword
+    password = args.password if args.password is not None else _ask_password()
+    if password is None:
+        return 1
+    user = reset_password(_deps().auth, ResetPassword(args.email, password))
+    print(f"password set for {user.email} (id {user.id}, role {user.role}); "
+          "its earlier sessions are signed out")
     return 0
 
 
@@ -63,13 +121,28 @@ def cmd_expire(args) -> int:
     return 0
 
 
+def cmd_jobs(args) -> int:
+    from entrypoints.jobs import PERIODIC_JOBS
+    deps = _deps()
+    for name, job, meaning in PERIODIC_JOBS:
+        print(f"{name}: {job(deps)} {meaning}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="creatorflix", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("migrate", help="apply pending database migrations")
     p.add_argument("--rollback", type=int, metavar="N", help="undo the last N migrations")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be done (adopting an original database included)")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("rotate-secrets", help="re-encrypt every stored secret with the "
+                       "current CREATORFLIX_SECRET_KEY (after a key change, with the old "
+                       "key in CREATORFLIX_SECRET_KEY_PREVIOUS)")
+    p.set_defaults(func=cmd_rotate_secrets)
 
     p = sub.add_parser("serve", help="serve the API with gunicorn")
     p.add_argument("--host", default="127.0.0.1")
@@ -78,10 +151,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("create-admin", help="create an administrator or promote a user")
+    p = sub.add_parser("create-admin", help="create an administrator, or promote an existing "
+                       "user (a promotion keeps the user's password)",
+                       description="Creates an administrator, or promotes an existing user "
+                       "to administrator. A promotion never changes the password: use "
+                       "`creatorflix set-password` for that.")
     p.add_argument("--email", required=True)
-    p.add_argument("--password", required=True)
+    p.add_argument("--password", help="the new account's password (prompted for when "
+                   "omitted; ignored when the account exists)")
     p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("set-password", help="set the password of an existing account "
+                       "(never changes its role)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--password", help="the new password (prompted for, without echo, when "
+                   "omitted: keeps it out of the shell history)")
+    p.set_defaults(func=cmd_set_password)
 
     p = sub.add_parser("seed-demo", help="load demo plans, order bumps, creators, contacts, ads")
     p.set_defaults(func=cmd_seed_demo)
@@ -95,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("expire-subscriptions", help="mark ended subscriptions expired and "
                        "unpaid checkouts past their expiry abandoned")
     p.set_defaults(func=cmd_expire)
+
+    p = sub.add_parser("jobs", help="run every periodic job once (subscriptions, checkouts, "
+                       "retention of ad events, renewal reminders and expiry notices, mail "
+                       "delivery); run it from cron, e.g. hourly")
+    p.set_defaults(func=cmd_jobs)
     return parser
 
 
