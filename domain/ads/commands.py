@@ -6,6 +6,7 @@ from attrs import frozen
 MAX_USER_AGENT = 512
 DEFAULT_LIMIT = 5            # ads per placement
 MAX_LIMIT = 20
+MAX_BATCH = 50               # events per batched beacon
 
 
 @frozen
@@ -36,18 +37,40 @@ class ServeAds:
 @frozen
 class TrackEvent:
     """One impression or click (`kind`: "impressions" | "clicks") of an ad; `placement`
-    None means the ad's own."""
+    None means the ad's own; `token`: the serve token of the ad's click URL (a click
+    counts only with a valid one)."""
 
     kind: str
     ad_id: int
     placement: str | None = None
     visitor: Visitor = Visitor()
+    token: str | None = None
+
+
+@frozen
+class Beacon:
+    """One event of a batch: what a page showed (`kind` "impressions") or what was
+    clicked ("clicks", with the serve `token` of the ad's click URL)."""
+
+    kind: str
+    ad_id: int
+    placement: str | None = None
+    token: str | None = None
+
+
+@frozen
+class TrackEvents:
+    """The events of one page view (1 to MAX_BATCH), sent together."""
+
+    events: tuple[Beacon, ...]
+    visitor: Visitor = Visitor()
 
 
 @frozen
 class FollowClick:
-    """A visitor follows an ad's click-through link."""
+    """A visitor follows an ad's click-through link (`token`: its serve token)."""
 
     ad_id: int
     placement: str | None = None
     visitor: Visitor = Visitor()
+    token: str | None = None

@@ -51,7 +51,10 @@ class Ad:
 
 @frozen
 class AdEvent:
-    """A row of table `impressions` or `clicks` (the same columns)."""
+    """A row of table `impressions` or `clicks` (the same columns). Every event is
+    stored; only `counted` ones move the ad's counters. `filter_reason` says why one
+    does not count (domain.ads.counting: "bot", "repeat", "no_token"), None when it
+    does."""
 
     id: int | None
     ad_id: int
@@ -59,6 +62,8 @@ class AdEvent:
     user_agent: str | None = None
     ip: str | None = None
     created_at: datetime | None = None
+    counted: bool = True
+    filter_reason: str | None = None
 
 
 # -- placement rules -----------------------------------------------------------------

@@ -1,27 +1,36 @@
-"""Serving ads to pages and counting what visitors see and click.
-
-Decisions (README, "Ads"): impressions and clicks of an ad that is known but not
-servable right now (paused, draft, outside its schedule) are ignored — the page may
-have been rendered just before an admin paused it, so the beacon is accepted and
-nothing is counted. A click on a paused or ended ad still leads to its stored link;
-following the click of a draft or of a campaign that has not started yet is NotFound,
-as for an unknown ad (its link may be an unannounced campaign:
-`domain.ads.rules.link_is_public`). Unknown ads are NotFound."""
+"""Serving ads to pages: the ads of several placements for one page view, each with the
+serve token of its click URL (domain.ads.click_tokens). Without tracking (what pages
+ask for), the answer comes from this process's serving cache when it is fresh enough
+(domain.ads.service); with tracking, it is read and recorded afresh every time.
+Recording beacons and clicks is domain.ads.tracking."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable
 
-from domain.ads.rules import (EVENT_KINDS, PLACEMENTS, Ad, AdEvent, check_link, link_is_public,
-                        select_ads)
-from domain.common.errors import NotFound, ValidationError
-from domain.ads.commands import FollowClick, ServeAds, TrackEvent, Visitor
-from domain.common.fields import Choice
-from ports.clock import Clock
-from ports.unit_of_work import UnitOfWorkFactory
+from attrs import frozen
 
+from domain.ads import tracking
+from domain.ads.click_tokens import issue_click_token
+from domain.ads.commands import MAX_BATCH, ServeAds
+from domain.ads.rules import PLACEMENTS, Ad, select_ads
+from domain.ads.service import AdServices
+from domain.common.errors import ValidationError
+from domain.common.fields import Choice, Integer, Text
+
+EVENT_TYPES = {"impression": "impressions", "click": "clicks"}
+_TOKEN = Text(max_length=100, strip=False,
+              description="clicks: the serve token (`t`) of the ad's click_url; a click "
+                          "without a valid one is recorded but not counted")
 EVENT_FIELDS = {"placement": Choice(choices=PLACEMENTS,
-                                    description="where the ad was shown; default: its own")}
+                                    description="where the ad was shown; default: its own"),
+                "token": _TOKEN}
+BATCH_EVENT_FIELDS = {
+    "ad_id": Integer(required=True, nullable=False, minimum=1),
+    "placement": EVENT_FIELDS["placement"],
+    "type": Choice(required=True, nullable=False, choices=tuple(EVENT_TYPES)),
+    "token": _TOKEN,
+}
+BATCH_SIZE = (1, MAX_BATCH)
 
 
 def parse_placement(raw: str, name: str) -> str:
@@ -32,76 +41,50 @@ def parse_placement(raw: str, name: str) -> str:
     return raw
 
 
-def _event(ad_id: int, placement: str | None, visitor: Visitor, now: datetime) -> AdEvent:
-    return AdEvent(id=None, ad_id=ad_id, placement=placement, user_agent=visitor.user_agent,
-                   ip=visitor.ip, created_at=now)
+@frozen
+class ServedAd:
+    """An ad served in `placement`, with the token its click URL carries."""
+
+    ad: Ad
+    placement: str
+    click_token: str
 
 
-def serve_ads(uow_factory: UnitOfWorkFactory, clock: Clock,
-              request: ServeAds) -> dict[str, list[Ad]]:
-    """The ads of every requested placement (an empty list when none), read in one
-    query; unless `track` is off, one impression per served ad is recorded (counters
-    and rows) in the same transaction, committed before the answer is returned."""
-    now = clock.now()
-    with uow_factory() as uow:
+@frozen(eq=False)
+class ServedPage:
+    """The answer to one request: per requested placement (in the request's order),
+    its ads, best first. Compared by identity: a cached answer is the same object."""
+
+    placements: dict[str, tuple[ServedAd, ...]]
+
+
+def _earliest_end(served: dict[str, list[Ad]]) -> datetime | None:
+    ends = [ad.end_date for ads in served.values() for ad in ads if ad.end_date is not None]
+    return min(ends) if ends else None
+
+
+def serve_ads(services: AdServices, request: ServeAds) -> ServedPage:
+    """The ads of every requested placement (an empty tuple when none), read in one
+    query. Unless `track` is off, one impression per served ad is recorded (counted or
+    filtered, domain.ads.counting) in the same transaction, committed before the answer
+    is returned; with `track` off, an answer of this process's cache may be returned
+    (at most the cache's TTL old, never past the end of an ad it holds)."""
+    now = services.clock.now()
+    key = (request.placements, request.limit)
+    if not request.track:
+        cached = services.cache.get(key, now)
+        if cached is not None:
+            return cached
+    with services.uow() as uow:
         candidates = uow.ads.servable(request.placements, now, request.limit)
         served = {p: select_ads(candidates, p, now, request.limit)
                   for p in request.placements}
         if request.track and any(served.values()):
-            events = []
-            for p, ads in served.items():
-                for ad in ads:
-                    assert ad.id is not None, "servable() reads stored ads"
-                    events.append(_event(ad.id, p, request.visitor, now))
-            uow.ads.record_events("impressions", events)
-            uow.commit()
-    return served
-
-
-def _track(uow_factory: UnitOfWorkFactory, clock: Clock, kind: str, ad_id: int,
-           placement: str | None, visitor: Visitor,
-           check: Callable[[Ad, datetime], None] | None = None) -> Ad:
-    if kind not in EVENT_KINDS:
-        raise ValueError(f"unknown event kind {kind!r}")
-    now = clock.now()
-    with uow_factory() as uow:
-        # The common case in one round trip: record, then check; a failed check raises
-        # and the unit of work rolls the event back.
-        ad = uow.ads.record_if_servable(kind, _event(ad_id, placement, visitor, now), now)
-        if ad is not None:
-            if check is not None:
-                check(ad, now)
-            uow.commit()
-            return ad
-        ad = uow.ads.get(ad_id)
-    if ad is None:
-        raise NotFound(f"ad {ad_id} not found")
-    if check is not None:
-        check(ad, now)
-    return ad  # not servable now: followed, not counted
-
-
-def track_event(uow_factory: UnitOfWorkFactory, clock: Clock, command: TrackEvent) -> None:
-    """Record one impression or click of a servable ad: its counter and an event row
-    (placement, default the ad's own; user agent; IP) in one transaction. Ads not
-    servable now are ignored (see the module docstring); unknown ads are NotFound."""
-    _track(uow_factory, clock, command.kind, command.ad_id, command.placement, command.visitor)
-
-
-def _safe_destination(ad: Ad, now: datetime) -> None:
-    """The redirect reveals the link: only of a published ad, and only a safe link."""
-    if not link_is_public(ad, now):
-        raise NotFound(f"ad {ad.id} not found")     # as if unknown: nothing to learn
-    try:
-        check_link(ad.link)
-    except ValidationError:
-        # Only rows copied from the original database can hold such a link.
-        raise NotFound(f"ad {ad.id} has no valid destination") from None
-
-
-def follow_click(uow_factory: UnitOfWorkFactory, clock: Clock, command: FollowClick) -> str:
-    """Record a click (as `track_event`) and return where to send the visitor: the ad's
-    stored link and nothing else — never a URL the request carries. NotFound for an ad
-    not published yet (a draft, a schedule not started), as for an unknown one."""
-    return _track(uow_factory, clock, "clicks", command.ad_id, command.placement,
-                  command.visitor, check=_safe_destination).link
+            if tracking.record_impressions(uow, services, now, request.visitor, served):
+                uow.commit()
+    page = ServedPage({p: tuple(ServedAd(ad, p, issue_click_token(services.signer, ad.id or 0,
+                                                                   p, now))
+                                for ad in ads) for p, ads in served.items()})
+    if not request.track:
+        services.cache.put(key, page, now, until=_earliest_end(served))
+    return page

@@ -2,7 +2,8 @@
 
 Every figure is an aggregate computed by the database (a handful of queries whatever
 the volume): active subscribers now, revenue and paid checkouts per UTC day, the
-conversion of started checkouts into paid ones, and the ads with the best CTR."""
+conversion of started checkouts into paid ones, and the ads with the best CTR (counted
+events only, among ads with at least MIN_IMPRESSIONS_FOR_CTR counted impressions)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -17,6 +18,9 @@ from ports.unit_of_work import UnitOfWorkFactory
 
 DASHBOARD_DAYS = 30
 TOP_ADS = 5
+# A CTR over a handful of impressions says nothing (1 click of 1 impression is 100%):
+# the top ads are chosen among ads with at least this many counted impressions.
+MIN_IMPRESSIONS_FOR_CTR = 100
 
 
 @frozen
@@ -50,7 +54,7 @@ class Dashboard:
     active_subscribers: int
     series: tuple[DayRevenue, ...]      # one entry per day, oldest first, zeros included
     conversion: Conversion
-    top_ads: tuple[Ad, ...]             # best lifetime CTR first
+    top_ads: tuple[Ad, ...]             # best lifetime CTR first (MIN_IMPRESSIONS_FOR_CTR)
 
     @property
     def revenue(self) -> int:
@@ -86,7 +90,7 @@ def admin_dashboard(uow_factory: UnitOfWorkFactory, clock: Clock,
         subscribers = uow.subscriptions.count_active_subscribers(now)
         paid = uow.checkouts.paid_by_day(since, until)
         statuses = uow.checkouts.count_by_status(since, until)
-        best = uow.ads.top_by_ctr(top_ads)
+        best = uow.ads.top_by_ctr(top_ads, MIN_IMPRESSIONS_FOR_CTR)
     return Dashboard(generated_at=now, days=days, active_subscribers=subscribers,
                      series=revenue_series(span, paid), conversion=conversion_of(statuses),
                      top_ads=tuple(best))

@@ -1,20 +1,24 @@
-"""HTTP routes of the ads area: what pages call (serving, beacons, the click redirect,
-the enumerations with their labels). The admin routes are in ads_admin."""
+"""HTTP routes of the ads area: what pages call (serving, beacons one by one or in a
+batch, the click redirect, the enumerations with their labels). The admin routes are in
+ads_admin."""
 from __future__ import annotations
 
+from typing import Any, Hashable, Mapping
+
+import attrs
 import falcon
 
-from typing import Any, Mapping
-
-from domain.ads import serving
-from domain.ads.commands import DEFAULT_LIMIT, MAX_LIMIT, FollowClick, ServeAds, TrackEvent, Visitor
+from domain.ads import serving, tracking
+from domain.ads.commands import (DEFAULT_LIMIT, MAX_BATCH, MAX_LIMIT, Beacon, FollowClick,
+                                 ServeAds, TrackEvent, TrackEvents, Visitor)
+from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
+                              TYPE_LABELS, VALID_PLACEMENTS, Ad)
 from domain.common.errors import ValidationError
 from domain.common.fields import Boolean, Integer, parse_fields, parse_query_filters
-from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
-                        TYPE_LABELS, VALID_PLACEMENTS, Ad)
-from entrypoints.http import ads_admin
+from domain.assurance import policy
+from entrypoints.http import ads_admin, age_gate
 from entrypoints.http.client_ip import request_ip
-from entrypoints.http.json_io import read_json
+from entrypoints.http.json_io import dumps, read_json
 from entrypoints.http.openapi import body_schema, entity_schema
 from entrypoints.http.routes import Operation, Param, Route
 
@@ -23,11 +27,21 @@ TAGS = ("ads",)
 PRIVATE = ("name", "status", "impressions", "clicks", "priority", "start_date", "end_date",
            "created_at", "updated_at")
 PUBLIC_AD_SCHEMA = entity_schema(Ad, PRIVATE, extra={"click_url": {
-    "type": "string", "description": "this server's click-through path (records the click)"}})
+    "type": "string", "description": "this server's click-through path: records the click "
+    "and redirects to `link`; its `t` is the serve token (bound to the ad and placement, "
+    "valid 1 h) without which a click is not counted"}})
 SERVED_SCHEMA = {"type": "object", "additionalProperties": False,
                  "description": "one key per requested placement",
                  "properties": {p: {"type": "array", "items": PUBLIC_AD_SCHEMA}
                                 for p in PLACEMENTS}}
+BATCH_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["events"],
+    "properties": {"events": {
+        "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+        "description": "what one page view showed (impressions, once at least half of the "
+                       "ad was on screen) and clicked",
+        "items": body_schema(serving.BATCH_EVENT_FIELDS)}},
+}
 _NAMES = {"type": "array", "items": {"type": "string"}}
 _LABELS = {"type": "object", "additionalProperties": {"type": "string"}}
 META_SCHEMA = {
@@ -52,16 +66,23 @@ SERVE_PARAMS = (
     Param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
           description=f"ads per placement (default {DEFAULT_LIMIT})"),
     Param("track", {"type": "boolean"},
-          description="record one impression per served ad (default true)"),
+          description="record one impression per served ad (default true); with false "
+                      "(what pages use) the answer may be up to CREATORFLIX_AD_CACHE_MS old"),
 )
 
 
-def public_ad_json(ad: Ad, placement: str) -> dict:
+def click_url(ad_id: int, placement: str, token: str) -> str:
+    """This server's click-through path of a served ad (the token is URL-safe as is)."""
+    return f"/r/ads/{ad_id}?placement={placement}&t={token}"
+
+
+def public_ad_json(served: serving.ServedAd) -> dict:
     # Field by field rather than to_json: this runs for every ad of every page view.
+    ad = served.ad
     return {"id": ad.id, "type": ad.type, "placement": ad.placement, "title": ad.title,
             "subtitle": ad.subtitle, "cta_text": ad.cta_text, "image_url": ad.image_url,
             "link": ad.link, "category": ad.category,
-            "click_url": f"/r/ads/{ad.id}?placement={placement}"}
+            "click_url": click_url(ad.id or 0, served.placement, served.click_token)}
 
 
 SERVE_OPTIONS = {"limit": Integer(minimum=1, maximum=MAX_LIMIT), "track": Boolean()}
@@ -86,9 +107,40 @@ def serve_ads_command(params: Mapping[str, Any], who: Visitor) -> ServeAds:
     return ServeAds(placements=placements, visitor=who, **options)
 
 
-def event_placement(data: Any) -> str | None:
-    """The optional body of an impression/click beacon: {"placement"?}."""
-    return parse_fields(serving.EVENT_FIELDS, data, partial=True).get("placement")
+def event_body(data: Any) -> tuple[str | None, str | None]:
+    """The optional body of an impression/click beacon: {"placement"?, "token"?}."""
+    values = parse_fields(serving.EVENT_FIELDS, data, partial=True)
+    return values.get("placement"), values.get("token")
+
+
+def track_events_command(data: Any, who: Visitor) -> TrackEvents:
+    """The body of POST /api/ads/events: {"events": [{ad_id, placement?, type, token?}]},
+    1 to 50 events; errors name the field (`events`, `events[3].type`)."""
+    if not isinstance(data, dict):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    for name in data:
+        if name != "events":
+            raise ValidationError(f"unknown field {str(name)[:100]!r}",
+                                  field=str(name)[:100].encode("utf-8", "replace").decode())
+    events = data.get("events")
+    low, high = serving.BATCH_SIZE
+    if not isinstance(events, list) or not low <= len(events) <= high:
+        raise ValidationError(f"events must be a list of {low} to {high} events",
+                              field="events")
+    beacons = []
+    for i, item in enumerate(events):
+        where = f"events[{i}]"
+        if not isinstance(item, dict):
+            raise ValidationError(f"{where} must be an object", field=where)
+        try:
+            values = parse_fields(serving.BATCH_EVENT_FIELDS, item, partial=False)
+        except ValidationError as exc:
+            raise ValidationError(f"{where}: {exc.message}",
+                                  field=f"{where}.{exc.field}") from None
+        kind = serving.EVENT_TYPES[values["type"]]
+        beacons.append(Beacon(kind, values["ad_id"], values.get("placement"),
+                              values.get("token") if kind == "clicks" else None))
+    return TrackEvents(tuple(beacons), who)
 
 
 def placement_param(params: Mapping[str, Any]) -> str | None:
@@ -106,15 +158,40 @@ class MetaResource:
         resp.media = META
 
 
+MAX_RENDERED = 512
+
+
 class ServeResource:
+    """GET /api/ads. Besides the domain's serving cache, the JSON of a cached answer is
+    kept with it: while the answer is the same object, its bytes are sent as they are."""
+
     def __init__(self, deps):
         self.deps = deps
+        self.ads = deps.ads
+        self._rendered: dict[Hashable, tuple[serving.ServedPage, bytes]] = {}
 
     def on_get(self, req, resp) -> None:
-        request = serve_ads_command(req.params, visitor(req, self.deps))
-        served = serving.serve_ads(self.deps.uow, self.deps.clock, request)
-        resp.media = {p: [public_ad_json(ad, p) for ad in ads] for p, ads in served.items()}
-        # Every answer counts impressions: no cache may replay it.
+        request = serve_ads_command(req.params, Visitor())
+        if request.track:
+            request = attrs.evolve(request, visitor=visitor(req, self.deps))
+        page = serving.serve_ads(self.ads, request)
+        # The age gate is a step of its own on the caller-independent page: the JSON is
+        # kept once per gate state (image_url withheld or not), never per caller.
+        shown = age_gate.allowed(req, self.deps)
+        key = (request.placements, request.limit, shown)
+        rendered = self._rendered.get(key)
+        if rendered is not None and rendered[0] is page:
+            body = rendered[1]
+        else:
+            body = dumps({p: [policy.shown("ad", public_ad_json(s), shown) for s in served]
+                          for p, served in page.placements.items()}).encode()
+            if not request.track:
+                if len(self._rendered) >= MAX_RENDERED:
+                    self._rendered = {}
+                self._rendered[key] = (page, body)
+        resp.data = body
+        resp.content_type = falcon.MEDIA_JSON
+        # Tracked answers count impressions, and every answer carries serve tokens.
         resp.cache_control = ("no-store",)
 
 
@@ -123,12 +200,27 @@ class EventResource:
 
     def __init__(self, deps, kind: str):
         self.deps, self.kind = deps, kind
+        self.ads = deps.ads
 
     def on_post(self, req, resp, id: int) -> None:
-        placement = event_placement(read_json(req, self.deps.config.max_body_bytes,
-                                              required=False))
-        serving.track_event(self.deps.uow, self.deps.clock,
-                            TrackEvent(self.kind, id, placement, visitor(req, self.deps)))
+        placement, token = event_body(read_json(req, self.deps.config.max_body_bytes,
+                                                required=False))
+        tracking.track_event(self.ads, TrackEvent(self.kind, id, placement,
+                                                  visitor(req, self.deps), token))
+        resp.status = falcon.HTTP_204
+
+
+class BatchResource:
+    """POST /api/ads/events: the beacons of one page view (navigator.sendBeacon sends
+    them as text/plain: the body is read as JSON whatever its content type)."""
+
+    def __init__(self, deps):
+        self.deps = deps
+        self.ads = deps.ads
+
+    def on_post(self, req, resp) -> None:
+        data = read_json(req, self.deps.config.max_body_bytes)
+        tracking.track_events(self.ads, track_events_command(data, visitor(req, self.deps)))
         resp.status = falcon.HTTP_204
 
 
@@ -138,10 +230,13 @@ class RedirectResource:
 
     def __init__(self, deps):
         self.deps = deps
+        self.ads = deps.ads
 
     def on_get(self, req, resp, id: int) -> None:
-        command = FollowClick(id, placement_param(req.params), visitor(req, self.deps))
-        link = serving.follow_click(self.deps.uow, self.deps.clock, command)
+        token = req.params.get("t")
+        command = FollowClick(id, placement_param(req.params), visitor(req, self.deps),
+                              token if isinstance(token, str) else None)
+        link = tracking.follow_click(self.ads, command)
         resp.status = falcon.HTTP_302
         # set_header, not resp.location: the stored link is sent byte for byte.
         resp.set_header("Location", link)
@@ -150,7 +245,8 @@ class RedirectResource:
 
 def _event_route(deps, kind: str) -> Route:
     return Route(f"/api/ads/{{id:id}}/{kind}", EventResource(deps, kind), (
-        Operation("POST", f"Record one {kind[:-1]} of an ad (ignored while it is not served)",
+        Operation("POST", f"Record one {kind[:-1]} of an ad, counted or filtered (ignored "
+                  "while the ad is not served)",
                   tags=TAGS, request=body_schema(serving.EVENT_FIELDS, partial=True),
                   request_required=False, responses={204: None}),))
 
@@ -161,15 +257,24 @@ def routes(deps) -> list[Route]:
             Operation("GET", "Ad types, placements, statuses, valid placements by type "
                       "and their pt-BR labels", tags=TAGS, responses={200: META_SCHEMA}),)),
         Route("/api/ads", ServeResource(deps), (
-            Operation("GET", "The ads to show in several placements (one query); records "
-                      "an impression per ad unless track=false", tags=TAGS,
-                      params=SERVE_PARAMS, responses={200: SERVED_SCHEMA}),)),
+            Operation("GET", "The ads to show in several placements (one query), each with "
+                      "its signed click_url; records an impression per ad unless "
+                      "track=false", tags=TAGS, params=SERVE_PARAMS,
+                      responses={200: SERVED_SCHEMA}),)),
+        Route("/api/ads/events", BatchResource(deps), (
+            Operation("POST", "Record the impressions and clicks of one page view (1 to "
+                      f"{MAX_BATCH}) in one transaction, each counted or filtered; events "
+                      "of unknown or not served ads are dropped", tags=TAGS,
+                      request=BATCH_SCHEMA, responses={204: None}),)),
         _event_route(deps, "impressions"),
         _event_route(deps, "clicks"),
         Route("/r/ads/{id:id}", RedirectResource(deps), (
-            Operation("GET", "Record a click and redirect to the ad's stored link",
-                      tags=TAGS, params=(Param("placement", {"type": "string",
-                                                             "enum": list(PLACEMENTS)}),),
+            Operation("GET", "Record a click (counted only with the serve token `t` of a "
+                      "served click_url) and redirect to the ad's stored link",
+                      tags=TAGS, params=(
+                          Param("placement", {"type": "string", "enum": list(PLACEMENTS)}),
+                          Param("t", {"type": "string", "maxLength": 100},
+                                description="the serve token of the ad's click_url")),
                       responses={302: None},
                       headers={302: {"Location": {"type": "string", "format": "uri"}}}),)),
         *ads_admin.routes(deps),

@@ -1,7 +1,7 @@
 """GET /api/admin/dashboard: the administrators' overview (domain.reporting.dashboard)."""
 from __future__ import annotations
 
-from domain.reporting.dashboard import Dashboard, admin_dashboard
+from domain.reporting.dashboard import MIN_IMPRESSIONS_FOR_CTR, Dashboard, admin_dashboard
 from entrypoints.http.routes import ADMIN, Operation, Route
 
 _COUNT = {"type": "integer", "minimum": 0}
@@ -14,9 +14,10 @@ TOP_AD_SCHEMA = {
     "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                    "type": {"type": "string"}, "placement": {"type": "string"},
                    "status": {"type": "string"}, "impressions": _COUNT, "clicks": _COUNT,
-                   # Not capped at 1: clicks through /r/ads need no impression.
+                   # Not capped at 1: a visitor's clicks repeat after 30 s, their
+                   # impressions after 30 min (README, "Ads").
                    "ctr": {"type": "number", "minimum": 0,
-                           "description": "lifetime clicks / impressions"}},
+                           "description": "lifetime clicks / impressions (counted events)"}},
 }
 DASHBOARD_SCHEMA = {
     "type": "object",
@@ -42,7 +43,8 @@ DASHBOARD_SCHEMA = {
             "description": "checkouts started in the window and how many were paid",
             "properties": {"started": _COUNT, "paid": _COUNT, "rate": _RATE}},
         "top_ads": {"type": "array", "items": TOP_AD_SCHEMA,
-                    "description": "best lifetime CTR first, among ads shown at least once"},
+                    "description": "best lifetime CTR first, among ads with at least "
+                                   f"{MIN_IMPRESSIONS_FOR_CTR} counted impressions"},
     },
 }
 

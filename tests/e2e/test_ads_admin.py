@@ -1,5 +1,5 @@
 """Administering ads over HTTP: CRUD with the placement rules, filters, CTR, toggle,
-statistics and cascade deletion (each test runs on memory, SQLite and PostgreSQL)."""
+statistics and cascade deletion (on memory; the `smoke` tests on SQLite and PostgreSQL too)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -95,8 +95,8 @@ def test_patch_revalidates_the_merged_ad(client, admin):
 
 def test_admin_edits_never_overwrite_the_counters(client, admin):
     ad = create(client, admin)
-    client.simulate_get("/api/ads", params={"placements": "home_top"})
-    client.simulate_post(f"/api/ads/{ad['id']}/clicks")
+    served = client.simulate_get("/api/ads", params={"placements": "home_top"}).json
+    client.simulate_get(served["home_top"][0]["click_url"])   # a click with its serve token
     result = client.simulate_patch(f"{ADS}/{ad['id']}", json={"title": "Novo"}, headers=admin)
     assert (result.json["impressions"], result.json["clicks"]) == (1, 1)
     stored = client.simulate_get(f"{ADS}/{ad['id']}", headers=admin).json
@@ -107,9 +107,10 @@ def test_the_list_is_paginated_filtered_and_carries_the_ctr(client, admin):
     banner = create(client, admin, name="a", type="banner", placement="login")
     create(client, admin, name="b", type="spot", placement="sidebar", status="paused")
     create(client, admin, name="c", type="hero", placement="home_top", status="draft")
-    for _ in range(4):
-        client.simulate_get("/api/ads", params={"placements": "login"})
-    client.simulate_post(f"/api/ads/{banner['id']}/clicks")
+    for visitor in range(4):   # four visitors: none of the impressions is a repeat
+        served = client.simulate_get("/api/ads", params={"placements": "login"},
+                                     remote_addr=f"198.51.100.{visitor + 1}").json
+    client.simulate_get(served["login"][0]["click_url"])
 
     everything = client.simulate_get(ADS, headers=admin)
     assert_documented(client, ADS, "GET", everything)
@@ -155,16 +156,27 @@ def test_toggling_a_draft_does_not_publish_it(client, admin):
     assert client.simulate_post(toggle, headers=admin).json["status"] == "paused"
 
 
+@pytest.mark.smoke
 def test_stats_count_events_per_utc_day_with_zeros_and_lifetime_totals(client, admin, clock):
     ad = create(client, admin)
     start = clock.now()
+    visitors = (f"198.51.100.{n}" for n in range(1, 200))  # one visit each: none repeats
     for days_ago, views, clicks in [(40, 3, 1), (2, 4, 1), (0, 2, 2)]:
         clock.current = start - timedelta(days=days_ago)
         for _ in range(views):
-            client.simulate_get("/api/ads", params={"placements": "home_top"})
+            served = client.simulate_get("/api/ads", params={"placements": "home_top"},
+                                         remote_addr=next(visitors)).json
         for _ in range(clicks):
-            client.simulate_get(f"/r/ads/{ad['id']}")
+            client.simulate_get(served["home_top"][0]["click_url"], remote_addr=next(visitors))
+    # Recorded beside them, not counted: a crawler's view, a click without the serve
+    # token, a visitor coming back within the window.
     clock.current = start
+    client.simulate_get("/api/ads", params={"placements": "home_top"},
+                        headers={"User-Agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"})
+    client.simulate_get(f"/r/ads/{ad['id']}", remote_addr="203.0.113.1")
+    for _ in range(2):
+        client.simulate_get("/api/ads", params={"placements": "home_top"},
+                            remote_addr="203.0.113.2")
 
     result = client.simulate_get(f"{ADS}/{ad['id']}/stats", params={"days": "7"},
                                  headers=admin)
@@ -173,17 +185,21 @@ def test_stats_count_events_per_utc_day_with_zeros_and_lifetime_totals(client, a
     today = start.date()
     assert (stats["days"], stats["until"], stats["since"]) == \
         (7, today.isoformat(), (today - timedelta(days=6)).isoformat())
-    assert (stats["impressions"], stats["clicks"], stats["ctr"]) == (6, 3, 0.5)
-    assert stats["lifetime"] == {"impressions": 9, "clicks": 4, "ctr": 4 / 9}
+    assert (stats["impressions"], stats["clicks"], stats["ctr"]) == (7, 3, 3 / 7)
+    assert stats["lifetime"] == {"impressions": 10, "clicks": 4, "ctr": 4 / 10}
     assert [(d["impressions"], d["clicks"]) for d in stats["series"]] == \
-        [(0, 0)] * 4 + [(4, 1), (0, 0), (2, 2)]
-    assert stats["series"][-1] == {"date": today.isoformat(), "impressions": 2, "clicks": 2,
-                                   "ctr": 1.0}
+        [(0, 0)] * 4 + [(4, 1), (0, 0), (3, 2)]
+    assert stats["series"][-1] == {"date": today.isoformat(), "impressions": 3, "clicks": 2,
+                                   "ctr": 2 / 3, "filtered_impressions": 2,
+                                   "filtered_clicks": 1}
+    assert (stats["filtered_impressions"], stats["filtered_clicks"]) == (2, 1)
+    assert stats["filtered"] == {"impressions": {"bot": 1, "repeat": 1, "no_token": 0},
+                                 "clicks": {"bot": 0, "repeat": 0, "no_token": 1}}
     default = client.simulate_get(f"{ADS}/{ad['id']}/stats", headers=admin).json
-    assert len(default["series"]) == 30 and default["impressions"] == 6
+    assert len(default["series"]) == 30 and default["impressions"] == 7
     whole = client.simulate_get(f"{ADS}/{ad['id']}/stats", params={"days": "365"},
                                 headers=admin).json
-    assert (whole["impressions"], whole["clicks"]) == (9, 4)
+    assert (whole["impressions"], whole["clicks"]) == (10, 4)
 
 
 @pytest.mark.parametrize("days", ["0", "366", "x"])

@@ -1,5 +1,7 @@
 """The ads repositories behave the same on memory, SQLite and PostgreSQL: the database's
-pre-selection agrees with the domain's, counters move only by `record_events`."""
+pre-selection agrees with the domain's, counters move only by `record_events` (and only
+for counted events), the repeat lookup, the statistics per day and reason, the top ads
+by CTR and the retention agree."""
 from __future__ import annotations
 
 import threading
@@ -9,7 +11,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.ads.rules import Ad, AdEvent, is_servable, select_ads
+from domain.ads.rules import Ad, AdEvent, select_ads
 
 NOW = datetime(2026, 3, 10, 12, 0, 0, 250000)
 PLACES = ("home_top", "sidebar", "login")
@@ -51,28 +53,18 @@ def test_the_database_preselection_agrees_with_select_ads(backend, ads, limit, p
             sorted(a.id for a in expected)
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ads=ADS, kind=st.sampled_from(["impressions", "clicks"]),
-       placement=st.sampled_from([None, "sidebar"]))
-def test_recording_if_servable_agrees_with_is_servable(backend, ads, kind, placement):
+@given(ads=ADS, extra=st.lists(st.integers(0, 20), max_size=4))
+def test_locking_for_tracking_returns_the_stored_ads_that_exist(backend, ads, extra):
     reset(backend)
     with backend.uow() as uow:
         stored = [uow.ads.add(ad) for ad in ads]
         uow.commit()
-    for ad in stored:
-        with backend.uow() as uow:
-            got = uow.ads.record_if_servable(
-                kind, AdEvent(id=None, ad_id=ad.id, placement=placement, ip="10.0.0.1",
-                              created_at=NOW), NOW)
-            uow.commit()
-        assert (got is not None) == is_servable(ad, NOW)
-        with backend.uow() as uow:
-            assert getattr(uow.ads.get(ad.id), kind) == (1 if got else 0)
-            events = getattr(uow, kind).find({"ad_id": ad.id}).items
-        assert [e.placement for e in events] == ([placement or ad.placement] if got else [])
-        if got:
-            assert got.link == ad.link and got.id == ad.id
+    wanted = [ad.id for ad in reversed(stored)] + [1000 + n for n in extra]
+    with backend.uow() as uow:
+        locked = uow.ads.lock_for_tracking(wanted)
+    assert locked == {ad.id: ad for ad in stored}
 
 
 def test_the_database_breaks_ties_like_the_domain(backend):
@@ -94,9 +86,14 @@ def add_ads(backend, count: int) -> list[Ad]:
     return ads
 
 
-def event(ad_id: int, when: datetime = NOW) -> AdEvent:
-    return AdEvent(id=None, ad_id=ad_id, placement="home_top", user_agent="UA", ip="127.0.0.1",
-                   created_at=when)
+def event(ad_id: int, when: datetime = NOW, **changes) -> AdEvent:
+    values = {"placement": "home_top", "user_agent": "UA", "ip": "127.0.0.1",
+              "created_at": when, **changes}
+    return AdEvent(id=None, ad_id=ad_id, **values)
+
+
+def filtered(ad_id: int, reason: str, when: datetime = NOW, **changes) -> AdEvent:
+    return event(ad_id, when, counted=False, filter_reason=reason, **changes)
 
 
 def test_record_events_counts_repeats_and_drops_events_of_deleted_ads(backend):
@@ -148,16 +145,103 @@ def test_an_update_made_while_visitors_click_keeps_their_clicks(pony_backend):
     assert (stored.title, stored.clicks) == ("edited", 1)
 
 
-def test_events_are_counted_per_utc_day_within_the_window(backend):
+def test_events_are_counted_per_utc_day_and_reason_within_the_window(backend):
     [ad] = add_ads(backend, 1)
     day = datetime(2026, 3, 10)
     moments = [day - timedelta(microseconds=1), day, day + timedelta(hours=23, minutes=59),
                day + timedelta(days=1), day + timedelta(days=2)]
     with backend.uow() as uow:
-        uow.ads.record_events("clicks", [event(ad.id, when) for when in moments])
+        uow.ads.record_events("clicks", [event(ad.id, when) for when in moments]
+                              + [filtered(ad.id, "bot", day), filtered(ad.id, "repeat", day),
+                                 filtered(ad.id, "repeat", day + timedelta(days=1))])
         uow.commit()
     with backend.uow() as uow:
-        counts = uow.clicks.count_by_day(ad.id, day, day + timedelta(days=2))
-        assert uow.impressions.count_by_day(ad.id, day, day + timedelta(days=2)) == {}
-        assert uow.clicks.count_by_day(ad.id + 1, day, day + timedelta(days=2)) == {}
-    assert counts == {date(2026, 3, 10): 2, date(2026, 3, 11): 1}
+        counts = uow.clicks.outcomes_by_day(ad.id, day, day + timedelta(days=2))
+        assert uow.impressions.outcomes_by_day(ad.id, day, day + timedelta(days=2)) == {}
+        assert uow.clicks.outcomes_by_day(ad.id + 1, day, day + timedelta(days=2)) == {}
+    assert counts == {date(2026, 3, 10): {None: 2, "bot": 1, "repeat": 1},
+                      date(2026, 3, 11): {None: 1, "repeat": 1}}
+
+
+def test_only_counted_events_move_the_counters_and_every_event_is_stored(backend):
+    a, b = add_ads(backend, 2)
+    with backend.uow() as uow:
+        stored = uow.ads.record_all({
+            "impressions": [event(a.id), filtered(a.id, "bot"), filtered(b.id, "repeat"),
+                            event(b.id, ip="10.0.0.2")],
+            "clicks": [filtered(a.id, "no_token"), event(a.id), event(999)]})
+        uow.commit()
+    assert stored == 6   # the event of a missing ad is dropped
+    with backend.uow() as uow:
+        assert (uow.ads.get(a.id).impressions, uow.ads.get(a.id).clicks) == (1, 1)
+        assert (uow.ads.get(b.id).impressions, uow.ads.get(b.id).clicks) == (1, 0)
+        rows = uow.impressions.find({"ad_id": a.id}, order_by=["id"]).items
+        assert [(e.counted, e.filter_reason) for e in rows] == [(True, None), (False, "bot")]
+        assert uow.clicks.count({"counted": False}) == 1
+        assert uow.impressions.count() + uow.clicks.count() == 6
+    with backend.uow() as uow:   # one event alone takes the short statement
+        assert uow.ads.record_all({"clicks": [filtered(b.id, "bot")]}) == 1
+        assert uow.ads.record_all({"clicks": [event(b.id)], "impressions": []}) == 1
+        assert uow.ads.record_all({"clicks": [filtered(999, "bot")]}) == 0
+        uow.commit()
+    with backend.uow() as uow:
+        assert uow.ads.get(b.id).clicks == 1 and uow.clicks.count({"ad_id": b.id}) == 2
+
+
+def test_the_repeat_lookup_finds_counted_events_of_the_same_visit_within_the_window(backend):
+    a, b = add_ads(backend, 2)
+    since = NOW - timedelta(minutes=30)
+    with backend.uow() as uow:
+        uow.ads.record_all({"impressions": [
+            event(a.id, since),                                   # at the window's start
+            event(a.id, since, placement="sidebar", ip="10.0.0.9"),
+            event(b.id, since - timedelta(microseconds=1)),       # just before it
+            filtered(b.id, "bot", NOW, ip="10.0.0.7"),           # not counted
+        ], "clicks": [event(b.id, NOW, ip="10.0.0.7")]})
+        uow.commit()
+    keys = [(a.id, "home_top", "127.0.0.1", "UA"), (a.id, "home_top", "127.0.0.1", "UA2"),
+            (a.id, "sidebar", "10.0.0.9", "UA"), (a.id, "sidebar", "127.0.0.1", "UA"),
+            (b.id, "home_top", "127.0.0.1", "UA"), (b.id, "home_top", "10.0.0.7", "UA")]
+    with backend.uow() as uow:
+        assert uow.impressions.counted_since(keys, since) == {keys[0], keys[2]}
+        assert uow.clicks.counted_since(keys, since) == {keys[5]}
+        assert uow.impressions.counted_since(keys, since + timedelta(microseconds=1)) == set()
+        assert uow.impressions.counted_since([], since) == set()
+
+
+def test_the_top_ads_by_ctr_leave_out_those_with_too_few_impressions(backend):
+    with backend.uow() as uow:
+        for name, shown, clicked in [("few", 99, 90), ("a", 100, 5), ("b", 200, 40),
+                                     ("c", 0, 3), ("d", 150, 0), ("tie", 200, 40)]:
+            uow.ads.add(Ad(id=None, name=name, title="t", link="https://example.com/",
+                           impressions=shown, clicks=clicked, created_at=NOW))
+        uow.commit()
+    with backend.uow() as uow:
+        assert [ad.name for ad in uow.ads.top_by_ctr(10, 100)] == ["tie", "b", "a", "d"]
+        assert [ad.name for ad in uow.ads.top_by_ctr(2, 100)] == ["tie", "b"]
+        assert [ad.name for ad in uow.ads.top_by_ctr(10)] == ["few", "tie", "b", "a", "d"]
+
+
+def test_retention_clears_the_ip_and_user_agent_of_old_events_in_batches(backend):
+    [ad] = add_ads(backend, 1)
+    before = NOW - timedelta(days=180)
+    with backend.uow() as uow:
+        uow.ads.record_all({
+            "impressions": [event(ad.id, before - timedelta(days=1)),
+                            filtered(ad.id, "repeat", before - timedelta(seconds=1)),
+                            event(ad.id, before - timedelta(days=2), ip=None),
+                            event(ad.id, before)],
+            "clicks": [event(ad.id, before - timedelta(days=3))]})
+        uow.commit()
+    with backend.uow() as uow:
+        assert uow.impressions.forget_visitors(before, 2) == 2
+        assert uow.impressions.forget_visitors(before, 2) == 1
+        assert uow.impressions.forget_visitors(before, 2) == 0
+        uow.commit()
+    with backend.uow() as uow:
+        rows = uow.impressions.find({"ad_id": ad.id}, order_by=["created_at"]).items
+        assert [(e.ip, e.user_agent) for e in rows] == [(None, None)] * 3 + \
+            [("127.0.0.1", "UA")]
+        assert [e.counted for e in rows] == [True, True, False, True]
+        assert uow.clicks.first({"ad_id": ad.id}).ip == "127.0.0.1"   # its own table
+        assert uow.ads.get(ad.id).impressions == 3

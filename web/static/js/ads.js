@@ -1,9 +1,14 @@
 // Ads in their placements. Pages fetch them with track=false (fetching counts nothing);
-// an impression is sent once per ad and page view, when at least half of the ad has
-// been on screen (IntersectionObserver). Clicks follow the ad's /r/ads/{id} link, where
-// the server records the click and redirects to the advertiser.
-import { api, beacon } from './api.js';
+// an impression is noted once per ad, placement and page view, when at least half of
+// the ad has been on screen (IntersectionObserver), and the page's impressions leave
+// together, in one batch (POST /api/ads/events through navigator.sendBeacon), when the
+// page is hidden or left. Clicks follow the ad's click_url (/r/ads/{id}?placement=&t=,
+// signed by the server), where the click is recorded before the redirect.
+import { api, sendBatch } from './api.js';
 import { h, img } from './dom.js';
+
+const EVENTS_PATH = '/api/ads/events';
+const MAX_BATCH = 50; // the server's limit per request
 
 /** {placement: [ad]} for these placements; {} when the ads cannot be had (a page never
  *  depends on its ads). */
@@ -17,8 +22,30 @@ export async function loadAds(placements, limit = 5) {
   }
 }
 
-const counted = new Set();
+const seen = new Set(); // "id@placement" noted during this page view
+const pending = []; // [{event, el}] not sent yet
 let observer = null;
+let listening = false;
+
+/** Sends what is pending: one request per MAX_BATCH events (one in practice). */
+export function flushImpressions() {
+  while (pending.length) {
+    const batch = pending.splice(0, MAX_BATCH);
+    sendBatch(EVENTS_PATH, { events: batch.map((item) => item.event) });
+    batch.forEach((item) => { item.el.dataset.impression = 'sent'; });
+  }
+}
+
+function sendWhenLeaving() {
+  if (listening) return;
+  listening = true;
+  // visibilitychange is the last event a mobile browser reliably fires (tab switched,
+  // app closed); pagehide covers the desktop navigations that skip it.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushImpressions();
+  });
+  window.addEventListener('pagehide', flushImpressions);
+}
 
 function onVisible(entries) {
   for (const entry of entries) {
@@ -26,10 +53,11 @@ function onVisible(entries) {
     const el = entry.target;
     observer.unobserve(el);
     const id = Number(el.dataset.adId);
-    if (counted.has(id)) continue;
-    counted.add(id);
-    el.dataset.impression = 'sent';
-    beacon(`/api/ads/${id}/impressions`, { placement: el.dataset.placement });
+    const key = `${id}@${el.dataset.placement}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    el.dataset.impression = 'pending';
+    pending.push({ el, event: { ad_id: id, placement: el.dataset.placement, type: 'impression' } });
   }
 }
 
@@ -37,6 +65,7 @@ function onVisible(entries) {
 export function trackImpression(el) {
   if (!('IntersectionObserver' in window)) return;
   observer = observer || new IntersectionObserver(onVisible, { threshold: [0.5] });
+  sendWhenLeaving();
   observer.observe(el);
 }
 
