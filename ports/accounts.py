@@ -1,9 +1,11 @@
 """Ports of accounts and catalogue."""
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Mapping, Protocol
 
+from domain.accounts.audit_entry import AuditEntry
 from domain.accounts.users import User
+from domain.common.pagination import Page
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
 from ports.repositories import Repository
 
@@ -20,14 +22,31 @@ class UserRepository(Repository[User], Protocol):
     def get_for_update_by_email(self, email: str) -> User | None:
         """`get_by_email`, read and locked like `get_for_update`."""
 
+    def get_unless_revoked(self, pk: int, jti: str | None) -> User | None:
+        """The user, unless the token id `jti` is in revoked_tokens: ONE query (every
+        authenticated request makes it)."""
+
 
 class PostRepository(Repository[Post], Protocol):
     def delete_by_creator(self, model_id: int) -> int:
         """Delete every post of the creator `model_id` in one statement; returns how many."""
 
 
+class CreatorRepository(Repository[Creator], Protocol):
+    def get_for_update(self, pk: int) -> Creator | None:
+        """Read a creator and lock its row until the unit of work ends, so changes to its
+        post_count are made one after the other. Lock before any other read of that
+        creator in the unit of work."""
+
+
 PlanRepository = Repository[Plan]
 OrderBumpRepository = Repository[OrderBump]
-CreatorRepository = Repository[Creator]
 SettingRepository = Repository[Setting]
 SupportContactRepository = Repository[SupportContact]
+
+
+class AuditLogRepository(Repository[AuditEntry], Protocol):
+    def search(self, filters: Mapping[str, Any], page: int, limit: int) -> Page[AuditEntry]:
+        """Entries newest first matching `filters` (domain.accounts.audit.AUDIT_FILTERS:
+        equality on actor_id, actor_email, resource, route, record_id, method;
+        created_at >= since and < until), one page of them, in two queries."""

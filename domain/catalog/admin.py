@@ -2,11 +2,15 @@
 (one `crud.Resource` each), and the key/value settings use cases."""
 from __future__ import annotations
 
+import attrs
 from attrs import frozen
 
 from domain.accounts.users import ROLES, User
-from domain.catalog.entities import (POST_TYPES, SUPPORT_PLATFORMS, Creator, OrderBump, Plan, Post,
-                            Setting, SupportContact, check_setting_key, normalize_contact)
+from domain.catalog.entities import (CARD_STYLES, CREATOR_STATUSES, POST_TYPES,
+                                     SUPPORT_PLATFORMS, Creator, OrderBump, Plan, Post,
+                                     Setting, SupportContact, check_setting_key,
+                                     normalize_contact)
+from domain.catalog.slugs import Slug, free_slug
 from domain.common.crud import Resource
 from domain.common.errors import Conflict
 from domain.common.fields import Boolean, Choice, HttpUrl, Integer, StrList, Text
@@ -29,7 +33,12 @@ PLANS = Resource(
         "checkout_url": HttpUrl(description="external card checkout (e.g. Dias Marketplace)"),
         "accepts_pix": FLAG,
         "accepts_card": FLAG,
+        "is_active": Boolean(nullable=False, description="an inactive plan is neither "
+                             "listed publicly nor sold"),
+        "card_style": Choice(nullable=False, choices=CARD_STYLES,
+                             description="how the storefront draws the plan's card"),
     },
+    filters={"is_active": Boolean()},
     order_by=("price", "id"),
 )
 
@@ -54,19 +63,68 @@ def delete_posts_of_creator(uow: UnitOfWork, creator: Creator) -> None:
     uow.posts.delete_by_creator(creator.id)
 
 
+def slug_new_creator(uow: UnitOfWork, current: Creator | None, creator: Creator) -> Creator:
+    """A new creator without a slug gets one from its name ("Júlia Ávila" ->
+    "julia-avila", "julia-avila-2" when taken)."""
+    if current is not None or creator.slug is not None:
+        return creator
+    slug = free_slug(creator.name, lambda s: uow.creators.first({"slug": s}) is not None)
+    return attrs.evolve(creator, slug=slug)
+
+
 CREATORS = Resource(
     name="model", repo="creators", entity=Creator,
     fields={
         "name": NAME,
+        "slug": Slug(nullable=False, description="its public page /models/{slug}: "
+                     "lowercase letters, digits and hyphens; unique; made from the name "
+                     "when left out"),
         "description": Text(max_length=5000),
         "icon_url": HttpUrl(),
         "banner_url": HttpUrl(),
+        "thumbnail_url": HttpUrl(),
+        "external_url": HttpUrl(description="the creator's own site or social profile"),
+        "category": Text(max_length=120),
         "is_featured": FLAG,
         "is_advertiser": FLAG,
+        "status": Choice(nullable=False, choices=CREATOR_STATUSES,
+                         description="only active creators are public"),
     },
-    filters={"is_featured": Boolean(), "is_advertiser": Boolean()},
+    filters={"is_featured": Boolean(), "is_advertiser": Boolean(),
+             "status": Choice(choices=CREATOR_STATUSES), "slug": Text(max_length=255)},
+    before_write=slug_new_creator,
     before_delete=delete_posts_of_creator,
 )
+
+
+def _count_posts(uow: UnitOfWork, changes: dict[int, int]) -> None:
+    """Add `changes` (creator id -> posts gained or lost) to the creators' post_count,
+    each creator locked first, in id order (two moves never wait on each other)."""
+    for creator_id in sorted(changes):
+        delta = changes[creator_id]
+        creator = uow.creators.get_for_update(creator_id) if delta else None
+        if creator is not None:
+            uow.creators.update(attrs.evolve(creator,
+                                             post_count=max(creator.post_count + delta, 0)))
+
+
+def count_written_post(uow: UnitOfWork, current: Post | None, post: Post) -> Post:
+    """A post created, or moved to another creator: the counts follow, in the writing
+    transaction (run before the post is read against its creator, which it locks)."""
+    changes: dict[int, int] = {}
+    old = current.model_id if current is not None else None
+    if old != post.model_id:
+        if old is not None:
+            changes[old] = changes.get(old, 0) - 1
+        if post.model_id is not None:
+            changes[post.model_id] = changes.get(post.model_id, 0) + 1
+    _count_posts(uow, changes)
+    return post
+
+
+def count_deleted_post(uow: UnitOfWork, post: Post) -> None:
+    if post.model_id is not None:
+        _count_posts(uow, {post.model_id: -1})
 
 POSTS = Resource(
     name="post", repo="posts", entity=Post,
@@ -81,6 +139,8 @@ POSTS = Resource(
     filters={"model_id": Integer(minimum=1), "type": Choice(choices=POST_TYPES)},
     order_by=("-created_at", "-id"),
     references={"model_id": "creators"},
+    before_write=count_written_post,
+    before_delete=count_deleted_post,
 )
 
 SUPPORT_CONTACTS = Resource(

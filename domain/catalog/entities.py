@@ -12,11 +12,15 @@ from domain.common.errors import ValidationError
 from domain.common.fields import check_http_url
 
 POST_TYPES = ("image", "video")
+CARD_STYLES = ("primary", "secondary", "outline")     # how the storefront draws a plan
+CREATOR_ACTIVE = "active"
+CREATOR_STATUSES = (CREATOR_ACTIVE, "hidden", "draft")  # only active creators are public
 
 
 @frozen
 class Plan:
-    """Table `plans`. `price` in cents (BRL), `duration` in days."""
+    """Table `plans`. `price` in cents (BRL), `duration` in days. An inactive plan is
+    neither listed to visitors nor sold (checkouts already started still settle)."""
 
     id: int | None
     name: str
@@ -27,6 +31,8 @@ class Plan:
     checkout_url: str | None = None
     accepts_pix: bool = True
     accepts_card: bool = True
+    is_active: bool = True
+    card_style: str = "secondary"
 
 
 @frozen
@@ -45,7 +51,9 @@ class OrderBump:
 
 @frozen
 class Creator:
-    """Table `models`: a creator who publishes posts."""
+    """Table `models`: a creator who publishes posts. `slug` names its public page
+    (/models/{slug}); `post_count` is kept current by the post use cases; only an
+    active creator is public (hidden and draft ones are seen by admins only)."""
 
     id: int | None
     name: str
@@ -55,6 +63,16 @@ class Creator:
     is_featured: bool = False
     is_advertiser: bool = False
     created_at: datetime | None = None
+    slug: str | None = None
+    thumbnail_url: str | None = None
+    external_url: str | None = None
+    category: str | None = None
+    post_count: int = 0
+    status: str = CREATOR_ACTIVE
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == CREATOR_ACTIVE
 
 
 @frozen

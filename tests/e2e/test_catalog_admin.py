@@ -1,4 +1,4 @@
-"""Administering the catalogue over the REST API, on every persistence set-up: create,
+"""Administering the catalogue over the REST API (smoke tests on every backend): create,
 read, update, delete, list (pagination, filters, order), refusals naming the field."""
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ def body_for(client, admin, case: Case) -> dict:
     return dict(case.create)
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("name", CASES)
 def test_create_read_update_delete(client, admin, name):
     case = CASES[name]
@@ -203,6 +204,7 @@ def test_posts_filter_on_model_and_type_newest_first(client, admin, clock):
                      400, "invalid", field)
 
 
+@pytest.mark.smoke
 def test_deleting_a_model_deletes_its_posts_only(client, admin):
     luna, mia = creator(client, admin)["id"], creator(client, admin, name="Mia")["id"]
     for model_id in (luna, luna, mia):

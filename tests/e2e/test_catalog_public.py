@@ -1,4 +1,4 @@
-"""What visitors browse, on every persistence set-up: plans, active order bumps and
+"""What visitors browse (smoke tests on every backend): plans, active order bumps and
 contacts, creators and their posts — and the paywall over post content."""
 from __future__ import annotations
 
@@ -51,7 +51,8 @@ def test_plans_are_all_listed_cheapest_first(client, deps):
     assert [p["name"] for p in result["data"]] == ["Semanal", "Anual"]
     assert result["data"][0] == {"id": 2, "name": "Semanal", "price": 990, "duration": 7,
                                  "benefits_json": [], "cta_text": None, "checkout_url": None,
-                                 "accepts_pix": True, "accepts_card": False}
+                                 "accepts_pix": True, "accepts_card": False,
+                                 "is_active": True, "card_style": "secondary"}
     assert (result["total"], result["page"], result["total_pages"]) == (2, 1, 1)
 
 
@@ -107,6 +108,7 @@ def test_limit_is_capped(client, deps):
     assert [p["name"] for p in last["data"]] == ["p100"]
 
 
+@pytest.mark.smoke
 def test_posts_newest_first_and_paginated(client, deps, clock):
     [luna, mia] = add(deps, "creators", Creator(id=None, name="Luna"), Creator(id=None, name="Mia"))
     posts = add_posts(deps, luna.id, 5, clock)
@@ -168,6 +170,7 @@ def test_a_subscription_past_its_end_no_longer_unlocks(client, catalogue, actors
     assert_locked(posts_seen_by(client, catalogue, headers))
 
 
+@pytest.mark.smoke
 def test_admins_and_active_subscribers_get_content_urls(client, catalogue, actors, deps, clock):
     assert_unlocked(posts_seen_by(client, catalogue, actors.admin()))
     assert_unlocked(posts_seen_by(client, catalogue,
@@ -251,6 +254,7 @@ def strict(schema):
     return schema
 
 
+@pytest.mark.smoke
 def test_catalogue_responses_match_their_documented_schemas(client, deps, actors):
     from openapi_schema_validator import OAS30Validator, validate
 

@@ -13,6 +13,7 @@ from falcon.testing import TestClient
 
 from adapters import migrator
 from adapters.adoption import REFERENCE_SCHEMA, AdoptionBlocked
+from adapters.secret_box import FernetSecretBox
 from entrypoints import cli
 from tests.support import original_db, postgres
 from tests.support.junglepay_server import JunglePayServer
@@ -68,6 +69,9 @@ def assert_every_original_value_kept(before: dict, after: dict) -> None:
                     continue                    # linked by customer_email (checked below)
                 elif (table, column) == ("users", "email"):
                     assert now == was.lower(), (table, column)
+                elif (table, column) == ("payment_gateways", "secret_key") and was:
+                    # Kept, encrypted at rest (migration 0008): the same key once opened.
+                    assert now != was and FernetSecretBox(SECRET).open(now) == was
                 else:
                     assert now == was, (table, column, was, now)
 

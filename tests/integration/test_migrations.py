@@ -56,15 +56,42 @@ PRODUCT_TABLES: dict[str, dict[str, bool]] = {
 OURS = {
     "whitelabel_media": {"etag": False, "size": False},
     "checkouts": {"payment_data": False},
+    # 0006_original_columns: the original's own columns beyond the seed's diagram
+    # (PRODUCT.md, "The original's database").
+    "plans": {"is_active": True, "card_style": True},
+    "models": {"slug": False, "thumbnail_url": False, "external_url": False,
+               "category": False, "post_count": True, "status": True},
     "payment_notifications": {"id": True, "gateway": True, "event_key": True,
                               "external_id": False, "status": False, "checkout_id": False,
                               "outcome": False, "received_at": True},
+    "audit_log": {"id": True, "created_at": True, "actor_id": False, "actor_email": False,
+                  "method": True, "route": True, "resource": True, "path": True,
+                  "record_id": False, "status": True, "changes": False},
+    # 0009_mail_accounts: email verification, erasure, token versions; the mail
+    # outbox, revoked tokens and withdrawal requests.
+    "users": {"email_verified_at": False, "anonymised_at": False, "token_version": True},
+    "mail_outbox": {"id": True, "kind": True, "recipient": True, "subject": True,
+                    "text_body": True, "html_body": True, "inline_images": False,
+                    "dedupe_key": False, "user_id": False, "status": True, "attempts": True,
+                    "next_attempt_at": True, "claim_token": False, "claimed_until": False,
+                    "last_error": False, "created_at": True, "sent_at": False},
+    "revoked_tokens": {"jti": True, "user_id": True, "expires_at": True},
+    "withdrawal_requests": {"id": True, "checkout_id": True, "user_id": True,
+                            "status": True, "reason": False, "created_at": True,
+                            "resolved_at": False},
+    # 0007_ads_counting: whether each ad event counts, and why not.
+    "impressions": {"counted": True, "filter_reason": False},
+    "clicks": {"counted": True, "filter_reason": False},
+    # 0010_age_assurance: who passed an age check, how, until when (never a document).
+    "age_assurances": {"id": True, "method": True, "outcome": True, "user_id": False,
+                       "anonymous_id": False, "provider_ref": False, "created_at": True,
+                       "decided_at": False, "expires_at": False},
     "whitelabel_sync_runs": {"id": True, "status": True, "started_at": True,
                              "finished_at": False, "dry_run": True, "report": False,
                              "error": False},
 }
 CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whitelabel_posts"),
-            ("impressions", "ads"), ("clicks", "ads")}
+            ("impressions", "ads"), ("clicks", "ads"), ("age_assurances", "users")}
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:

@@ -116,3 +116,20 @@ def test_ended_lists_active_subscriptions_past_their_end(backend):
         uow.commit()
     with backend.uow() as uow:
         assert [s.id for s in uow.subscriptions.ended(T0)] == [1, 2]
+
+
+def test_the_originals_gateway_rows_are_locked_not_duplicated(backend):
+    with backend.uow() as uow:
+        jp = uow.payment_gateways.add(PaymentGatewayConfig(id=None, name="JunglePay",
+                                                           secret_key="sk", is_active=True))
+        uow.payment_gateways.add(PaymentGatewayConfig(id=None, name="PayPal"))
+        uow.commit()
+    with backend.uow() as uow:
+        rows = uow.payment_gateways.lock_settings(["junglepay", "dias"])
+        uow.commit()
+    assert [r.name for r in rows] == ["JunglePay", "PayPal", "dias"]
+    assert rows[0] == jp
+    with backend.uow() as uow:
+        again = uow.payment_gateways.lock_settings(["junglepay", "dias"])
+        uow.commit()
+    assert again == rows

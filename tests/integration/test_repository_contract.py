@@ -195,3 +195,64 @@ def test_the_last_of_two_overlapping_edits_wins(pony_backend):
         first.commit()
     with pony_backend.uow() as uow:
         assert uow.plans.get(p.id).name == "First"
+
+
+def test_the_original_columns_of_plans_and_creators_round_trip(backend):
+    [p] = add_all(backend, plan("Velho", 990, is_active=False, card_style="outline"),
+                  repo="plans")
+    [c] = add_all(backend, Creator(id=None, name="Júlia", slug="julia",
+                                   thumbnail_url="https://cdn.example.com/t.jpg",
+                                   external_url="https://instagram.com/julia", category="Moda",
+                                   post_count=3, status="hidden", created_at=T0),
+                  repo="creators")
+    with backend.uow() as uow:
+        assert uow.plans.get(p.id) == p and (p.is_active, p.card_style) == (False, "outline")
+        assert uow.plans.find({"is_active": True}).items == []
+        assert uow.creators.get(c.id) == c
+        assert uow.creators.first({"slug": "julia", "status": "hidden"}) == c
+        assert uow.creators.get_for_update(c.id) == c
+        assert uow.creators.get_for_update(999) is None
+
+
+def test_slugs_are_unique_but_many_creators_may_have_none(backend):
+    add_all(backend, Creator(id=None, name="A", slug="a"), Creator(id=None, name="B"),
+            Creator(id=None, name="C"), repo="creators")
+    with pytest.raises(DuplicateError) as caught:
+        add_all(backend, Creator(id=None, name="A2", slug="a"), repo="creators")
+    assert caught.value.fields == ("slug",)
+    with backend.uow() as uow:
+        assert uow.creators.count({"slug": None}) == 2
+
+
+def test_a_locked_creator_stays_locked_until_the_unit_of_work_ends(pony_backend):
+    from tests.integration.test_payments_repositories import lock_is_held
+    [c] = add_all(pony_backend, Creator(id=None, name="Ana"), repo="creators")
+    sql = f"SELECT id FROM models WHERE id = {c.id}"
+    with pony_backend.uow() as uow:
+        assert uow.creators.get_for_update(c.id) == c
+        assert lock_is_held(pony_backend, sql)
+    assert not lock_is_held(pony_backend, sql)
+
+
+def test_posts_written_at_once_keep_the_post_count_exact(pony_backend):
+    """Each post write locks its creator first: concurrent ones queue, none is lost."""
+    from adapters.clock import FakeClock
+    from domain.catalog.admin import POSTS
+    from domain.common import crud
+    from tests.support.concurrency import at_once
+    [luna, mia] = add_all(pony_backend, Creator(id=None, name="Luna"),
+                          Creator(id=None, name="Mia"), repo="creators")
+    clock = FakeClock()
+
+    def create(i: int):
+        return crud.create_item(POSTS, pony_backend.uow, clock, crud.CreateRecord({
+            "model_id": luna.id, "type": "image", "content_url": f"https://x.example/{i}.jpg"}))
+
+    posts = at_once(8, create)
+    at_once(4, lambda i: crud.update_item(POSTS, pony_backend.uow, clock,
+                                          crud.UpdateRecord(posts[i].id, {"model_id": mia.id})))
+    at_once(2, lambda i: crud.delete_item(POSTS, pony_backend.uow, posts[4 + i].id))
+    with pony_backend.uow() as uow:
+        counts = (uow.creators.get(luna.id).post_count, uow.creators.get(mia.id).post_count)
+        assert counts == (2, 4) == (uow.posts.count({"model_id": luna.id}),
+                                    uow.posts.count({"model_id": mia.id}))

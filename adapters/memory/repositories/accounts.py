@@ -15,6 +15,11 @@ class MemoryUserRepository(MemoryRepository):
     def get_for_update_by_email(self, email: str):
         return self.get_by_email(email)
 
+    def get_unless_revoked(self, pk: int, jti: str | None):
+        if jti is not None and jti in self._store.tables.get("revoked_tokens", {}):
+            return None
+        return self.get(pk)
+
 
 class MemoryPostRepository(MemoryRepository):
     def delete_by_creator(self, model_id: int) -> int:
@@ -22,3 +27,25 @@ class MemoryPostRepository(MemoryRepository):
         for pk in doomed:
             self.delete(pk)
         return len(doomed)
+
+
+class MemoryCreatorRepository(MemoryRepository):
+    # The memory store runs one transaction at a time: reading is locking.
+    def get_for_update(self, pk: int):
+        return self.get(pk)
+
+
+_AUDIT_EQUAL = ("actor_id", "actor_email", "resource", "route", "record_id", "method")
+
+
+class MemoryAuditLogRepository(MemoryRepository):
+    def search(self, filters, page: int, limit: int):
+        from domain.common.pagination import Page
+        since, until = filters.get("since"), filters.get("until")
+        items = [e for e in self._rows.values()
+                 if all(getattr(e, k) == filters[k] for k in _AUDIT_EQUAL if k in filters)
+                 and (since is None or e.created_at >= since)
+                 and (until is None or e.created_at < until)]
+        items.sort(key=lambda e: e.id, reverse=True)
+        start = (page - 1) * limit
+        return Page(items=items[start:start + limit], total=len(items), page=page, limit=limit)

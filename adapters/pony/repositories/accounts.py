@@ -20,8 +20,46 @@ class PonyUserRepository(PonyRepository):
         row = self.E.get_for_update(email=email)
         return self.to_domain(row) if row is not None else None
 
+    def get_unless_revoked(self, pk: int, jti: str | None):
+        row = self.E.get_by_sql(
+            "SELECT * FROM users WHERE id = $pk AND NOT EXISTS "
+            "(SELECT 1 FROM revoked_tokens WHERE jti = $jti)",
+            globals={}, locals={"pk": pk, "jti": jti or ""})
+        return self.to_domain(row) if row is not None else None
+
 
 class PonyPostRepository(PonyRepository):
     def delete_by_creator(self, model_id: int) -> int:
         # One DELETE statement, not one per row (Pony's per-object delete).
         return self.E.select(model_id=model_id).delete(bulk=True)
+
+
+class PonyCreatorRepository(PonyRepository):
+    def get_for_update(self, pk: int):
+        row = self.E.get_for_update(id=pk)
+        return self.to_domain(row) if row is not None else None
+
+
+_AUDIT_EQUAL = ("actor_id", "actor_email", "resource", "route", "record_id", "method")
+
+
+class PonyAuditLogRepository(PonyRepository):
+    def search(self, filters, page: int, limit: int):
+        # Served by the (created_at), (actor_id, created_at) and (resource, created_at)
+        # indexes; newest first by id (ids grow with time).
+        from pony.orm import desc
+
+        from domain.common.pagination import Page
+        q = self.E.select()
+        for name in _AUDIT_EQUAL:
+            if name in filters:
+                q = q.filter(**{name: filters[name]})
+        if filters.get("since") is not None:
+            q = q.filter("lambda e: e.created_at >= since", {"since": filters["since"]})
+        if filters.get("until") is not None:
+            q = q.filter("lambda e: e.created_at < until", {"until": filters["until"]})
+        q = q.order_by(desc(self.E.id))
+        total = q.count()
+        rows = q.page(page, limit) if total > (page - 1) * limit else []
+        return Page(items=[self.to_domain(r) for r in rows], total=total, page=page,
+                    limit=limit)

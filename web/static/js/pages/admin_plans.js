@@ -14,7 +14,8 @@ export default function plans(main) {
     path: '/api/admin/plans', newLabel: 'Novo plano', empty: 'Nenhum plano cadastrado.',
     columns: [['Nome', (p) => p.name], ['Preço', (p) => money(p.price)],
       ['Duração', (p) => durationLabel(p.duration)],
-      ['Pagamento', (p) => [p.accepts_pix ? 'PIX' : null, p.accepts_card ? 'Cartão' : null].filter(Boolean).join(' + ') || '—']],
+      ['Pagamento', (p) => [p.accepts_pix ? 'PIX' : null, p.accepts_card ? 'Cartão' : null].filter(Boolean).join(' + ') || '—'],
+      ['À venda', (p) => (p.is_active ? 'Sim' : 'Não')]],
     fields: [
       { name: 'name', label: 'Nome', fromInput: convert.required },
       { name: 'price', label: 'Preço (R$)', initial: '', toInput: (p) => centsToInput(p.price), fromInput: price },
@@ -25,6 +26,10 @@ export default function plans(main) {
       { name: 'checkout_url', label: 'Checkout externo de cartão (opcional)', type: 'url', fromInput: convert.text },
       { name: 'accepts_pix', label: 'Aceita PIX', type: 'checkbox', initial: true, fromInput: convert.flag },
       { name: 'accepts_card', label: 'Aceita cartão', type: 'checkbox', initial: true, fromInput: convert.flag },
+      { name: 'is_active', label: 'À venda (um plano inativo não aparece nem pode ser comprado)',
+        type: 'checkbox', initial: true, fromInput: convert.flag },
+      { name: 'card_style', label: 'Destaque do cartão', initial: 'secondary',
+        options: [['primary', 'Principal'], ['secondary', 'Normal'], ['outline', 'Contorno']] },
     ],
   }));
 }

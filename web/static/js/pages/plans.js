@@ -3,16 +3,20 @@ import { api } from '../api.js';
 import { durationLabel, h, money, pageTitle, render } from '../dom.js';
 import { emptyState, showError } from '../ui.js';
 
+const CARD_STYLES = ['primary', 'secondary', 'outline'];
+
 function planCard(plan) {
   const perDay = plan.duration > 1 ? money(Math.round(plan.price / plan.duration)) : null;
-  return h('article', { class: 'card plan-card', 'data-plan-id': String(plan.id) },
+  const style = CARD_STYLES.includes(plan.card_style) ? plan.card_style : 'secondary';
+  return h('article', { class: `card plan-card plan-${style}`, 'data-plan-id': String(plan.id) },
     h('div', { class: 'card-body' },
       h('h2', { class: 'plan-name' }, plan.name),
       h('p', { class: 'plan-price' }, money(plan.price),
         h('span', { class: 'muted' }, ` / ${durationLabel(plan.duration)}`)),
       perDay ? h('p', { class: 'muted small' }, `cerca de ${perDay} por dia`) : null,
       h('ul', { class: 'benefits' }, (plan.benefits_json || []).map((b) => h('li', {}, b))),
-      h('a', { class: 'btn btn-block', href: `/checkout?plano=${plan.id}` },
+      h('a', { class: style === 'outline' ? 'btn btn-block btn-ghost' : 'btn btn-block',
+        href: `/checkout?plano=${plan.id}` },
         plan.cta_text || 'Assinar')));
 }
 
