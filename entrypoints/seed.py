@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Sequence
 
 from domain.catalog.admin import CREATORS, ORDER_BUMPS, PLANS, POSTS, SUPPORT_CONTACTS
 from entrypoints.seed_ads import seed_ads
-from entrypoints.seed_support import ensure, seeded_line
+from entrypoints.seed_support import ensure, ours, own_image, seeded_line
 
 Seeder = Callable[[object], Iterable[str]]
 
@@ -27,25 +27,22 @@ DEMO_PLANS = [
 DEMO_ORDER_BUMPS = [
     {"name": "Pack de fotos exclusivas", "price": 1490, "display_order": 1,
      "description": "Um pack com 50 fotos inéditas, liberado junto com a assinatura.",
-     "image_url": "https://picsum.photos/seed/creatorflix-pack/600/400"},
+     "image_url": own_image("bump-pack")},
     {"name": "Chamada de vídeo de 10 minutos", "price": 4990, "display_order": 2,
      "description": "Uma chamada exclusiva agendada pelo suporte após a compra.",
-     "image_url": "https://picsum.photos/seed/creatorflix-call/600/400"},
+     "image_url": own_image("bump-call")},
 ]
-_VIDEO = "https://interactive-examples.mdn.mozilla.net/media/cc0-videos/flower.mp4"
 
 
 def _creator(name: str, slug: str, description: str, featured: bool) -> dict:
     return {"name": name, "description": description, "is_featured": featured,
-            "icon_url": f"https://picsum.photos/seed/{slug}-icon/256/256",
-            "banner_url": f"https://picsum.photos/seed/{slug}-banner/1200/400"}
+            "icon_url": own_image(f"{slug}-icon"), "banner_url": own_image(f"{slug}-banner")}
 
 
 def _posts(slug: str, titles: Sequence[str]) -> list[dict]:
-    """Image posts, and a video every third post."""
-    return [{"title": title, "type": "video" if i % 3 == 2 else "image",
-             "content_url": _VIDEO if i % 3 == 2 else
-             f"https://picsum.photos/seed/{slug}-{i}/1080/1350"}
+    """Image posts (no demo video: a playable one cannot be made with the standard
+    library, and none may come from another host)."""
+    return [{"title": title, "type": "image", "content_url": own_image(f"{slug}-post-{i}")}
             for i, title in enumerate(titles)]
 
 
@@ -65,15 +62,15 @@ DEMO_CONTACTS = [
 def seed_catalog(deps) -> Iterable[str]:
     """Plans, order bumps, creators with posts, and WhatsApp/Telegram support contacts."""
     yield seeded_line("plans", ensure(deps, PLANS, DEMO_PLANS, ["name"]), len(DEMO_PLANS))
-    yield seeded_line("order bumps", ensure(deps, ORDER_BUMPS, DEMO_ORDER_BUMPS, ["name"]),
-                      len(DEMO_ORDER_BUMPS))
-    creators = [creator for creator, _ in DEMO_CREATORS]
+    yield seeded_line("order bumps", ensure(deps, ORDER_BUMPS, ours(deps, DEMO_ORDER_BUMPS),
+                                            ["name"]), len(DEMO_ORDER_BUMPS))
+    creators = ours(deps, [creator for creator, _ in DEMO_CREATORS])
     yield seeded_line("models", ensure(deps, CREATORS, creators, ["name"]), len(creators))
     created = total = 0
     for creator, posts in DEMO_CREATORS:
         with deps.uow() as uow:
             model_id = uow.creators.first({"name": creator["name"]}).id
-        posts = [{**post, "model_id": model_id} for post in posts]
+        posts = [{**post, "model_id": model_id} for post in ours(deps, posts)]
         created += ensure(deps, POSTS, posts, ["model_id", "title"])
         total += len(posts)
     yield seeded_line("posts", created, total)

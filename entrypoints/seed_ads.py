@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Iterable
 
 from domain.ads.admin import ADS
-from entrypoints.seed_support import ensure, seeded_line
+from entrypoints.seed_support import ensure, ours, own_image, seeded_line
 
 
 def _ad(name: str, ad_type: str, placement: str, title: str, subtitle: str, cta: str,
         slug: str, width: int, height: int, priority: int = 0) -> dict:
     return {"name": name, "type": ad_type, "placement": placement, "status": "active",
             "title": title, "subtitle": subtitle, "cta_text": cta, "priority": priority,
-            "category": "demo", "link": f"https://example.com/promo/{slug}",
-            "image_url": f"https://picsum.photos/seed/creatorflix-ad-{slug}/{width}/{height}"}
+            "category": "demo", "link": "/planos",   # our plans page: no other host
+            "image_url": own_image(f"ad-{slug}")}   # a PNG of width x height
 
 
 DEMO_ADS = [
@@ -33,4 +33,4 @@ DEMO_ADS = [
 
 def seed_ads(deps) -> Iterable[str]:
     """One active ad per type; yields the line the CLI prints."""
-    yield seeded_line("ads", ensure(deps, ADS, DEMO_ADS, ["name"]), len(DEMO_ADS))
+    yield seeded_line("ads", ensure(deps, ADS, ours(deps, DEMO_ADS), ["name"]), len(DEMO_ADS))

@@ -22,3 +22,23 @@ def ensure(deps, res: crud.Resource, items: Sequence[Mapping], key: Sequence[str
 def seeded_line(what: str, created: int, total: int) -> str:
     """The line the CLI prints for one kind of seeded item."""
     return f"{what}: {created} created, {total - created} already there"
+
+
+# Demo images are files of the web client (web/static/img/demo/), served by this app:
+# the storefront loads nothing from another host, so it works offline and tells no
+# third party who visits. Stored as absolute URLs (the fields take http(s) only) on
+# CREATORFLIX_PUBLIC_URL, which the pages' CSP allows.
+OWN_PREFIX = "/static/img/demo/"
+
+
+def own_image(name: str) -> str:
+    """The path of a demo image; `ours` makes it an URL of this site."""
+    return f"{OWN_PREFIX}{name}.png"
+
+
+def ours(deps, items: Sequence[Mapping]) -> list[dict]:
+    """`items` with every value that is a path of this site made absolute on
+    CREATORFLIX_PUBLIC_URL."""
+    base = deps.config.public_url.rstrip("/")
+    return [{k: base + v if isinstance(v, str) and v.startswith("/") else v
+             for k, v in item.items()} for item in items]

@@ -12,8 +12,12 @@ from __future__ import annotations
 import socket
 import time
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
+
+from entrypoints import log_redaction
+from entrypoints.slow_clients import BODY_TIMEOUT, RequestBufferingWorker
 
 # Seconds a connection may take to send a whole request head (request line + headers).
 HEAD_TIMEOUT = 10.0
@@ -80,6 +84,23 @@ def _head_buffered(sock) -> bool:
     return not data or b"\r\n\r\n" in data
 
 
+class ServerWorker(RequestBufferingWorker, HeadTimeoutThreadWorker):
+    """The worker of `creatorflix serve`: requests are buffered whole in the main loop
+    before a thread takes them (entrypoints/slow_clients.py), and the head timeout
+    above still bounds what a thread reads of a head too large to buffer."""
+
+    body_timeout = BODY_TIMEOUT
+
+
+class RedactingLogger(glogging.Logger):
+    """gunicorn's logger, its access and error lines passed through the filter that
+    blanks secret query parameters (entrypoints/log_redaction.py)."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        log_redaction.install(self.error_log, self.access_log)
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict):
         self.options = options
@@ -94,11 +115,28 @@ class _Gunicorn(BaseApplication):
         return get_app()
 
 
+def _start_mail_worker(worker) -> None:
+    """gunicorn's post_worker_init hook: each worker process, after the fork and once
+    its app is loaded, starts its outbox delivery thread (a thread started before the
+    fork would not survive it)."""
+    deps = getattr(worker.wsgi, "deps", None)
+    if deps is not None and deps.config.mail_worker:
+        from entrypoints.mail_worker import MailWorker
+        worker.creatorflix_mail = MailWorker(deps).start()
+
+
+def _stop_mail_worker(server, worker) -> None:
+    """gunicorn's worker_exit hook: let the delivery thread finish its message."""
+    mail = getattr(worker, "creatorflix_mail", None)
+    if mail is not None:
+        mail.stop()
+
+
 def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": HeadTimeoutThreadWorker,
+        "worker_class": ServerWorker,
         "threads": threads,
         "timeout": 30,
         "graceful_timeout": 10,
@@ -109,10 +147,17 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
         "reuse_port": True,
         "limit_request_line": 8190,
         "accesslog": "-",
+        # gunicorn's default line, plus the worker's pid; secrets in query strings are
+        # blanked by RedactingLogger.
+        "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s',
+        "logger_class": RedactingLogger,
+        "post_worker_init": _start_mail_worker,
+        "worker_exit": _stop_mail_worker,
     }
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
-          head_timeout: float = HEAD_TIMEOUT) -> None:
+          head_timeout: float = HEAD_TIMEOUT, body_timeout: float = BODY_TIMEOUT) -> None:
     HeadTimeoutThreadWorker.head_timeout = head_timeout  # inherited by the forked workers
+    ServerWorker.body_timeout = body_timeout
     _Gunicorn(gunicorn_options(host, port, workers, threads)).run()

@@ -241,10 +241,20 @@ def _send_quietly(sock, data: bytes) -> None:
 
 
 def _closed_by_server(sock) -> bool:
-    sock.settimeout(2)
+    """Closed, at most after a 408 answer (issue 13: an overdue request is told why)."""
+    sock.settimeout(HEAD_TIMEOUT + 2)
     try:
-        return sock.recv(1024) == b""
+        first = sock.recv(1024)
+        if first == b"":
+            return True
+        return first.startswith(b"HTTP/1.1 408") and _drained(sock)
     except ConnectionResetError:
         return True
     except OSError:
         return False
+
+
+def _drained(sock) -> bool:
+    while sock.recv(1024):
+        pass
+    return True

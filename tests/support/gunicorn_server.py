@@ -18,7 +18,8 @@ READY_SECONDS = 30
 
 class GunicornServer:
     def __init__(self, workdir: Path, *, workers: int = 1, threads: int = 4,
-                 head_timeout: float = 10.0, env: dict | None = None):
+                 head_timeout: float = 10.0, body_timeout: float = 10.0,
+                 env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         database_url = f"sqlite:///{workdir / 'live.db'}"
@@ -27,9 +28,11 @@ class GunicornServer:
         self.env = {**os.environ, "CREATORFLIX_DATABASE_URL": database_url,
                     "CREATORFLIX_SECRET_KEY": TEST_SECRET,
                     "CREATORFLIX_STORAGE_URL": f"file://{workdir / 'media'}",
-                    "CREATORFLIX_PUBLIC_URL": self.url, **(env or {})}
+                    "CREATORFLIX_PUBLIC_URL": self.url,
+                    "CREATORFLIX_MAIL_URL": f"file://{workdir / 'outbox'}", **(env or {})}
         code = ("from entrypoints.server import serve; "
-                f"serve('127.0.0.1', {self.port}, {workers}, {threads}, {head_timeout})")
+                f"serve('127.0.0.1', {self.port}, {workers}, {threads}, {head_timeout}, "
+                f"{body_timeout})")
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen([sys.executable, "-c", code], env=self.env,
                                             stdout=log, stderr=subprocess.STDOUT)

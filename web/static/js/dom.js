@@ -103,10 +103,21 @@ export function pathId() {
   return match ? Number(match[1]) : null;
 }
 
-/** A same-site path to go back to after logging in (never another site). */
+/** Where to go after logging in: `text` (a `next` parameter) only when the browser
+ *  itself resolves it to a page of our origin over http(s) — never a string check, which
+ *  the URL parser defeats (it drops tab/CR/LF and reads `\\` as `/`: `/%09/evil.test`
+ *  is `//evil.test`). Returns the resolved path, so what we go to is what we checked. */
 export function safeNext(text, fallback = '/minha-conta') {
-  return text && text.startsWith('/') && !text.startsWith('//') && !text.includes('\\')
-    ? text : fallback;
+  if (!text) return fallback;
+  let target;
+  try {
+    target = new URL(text, window.location.origin);
+  } catch {
+    return fallback;
+  }
+  if (target.origin !== window.location.origin
+      || !['http:', 'https:'].includes(target.protocol)) return fallback;
+  return `${target.pathname}${target.search}${target.hash}`;
 }
 
 const ICONS = {

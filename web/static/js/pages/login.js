@@ -30,6 +30,7 @@ export default async function login(main) {
   });
   const ads = await loadAds(['login'], 1);
   render(main, authCard('Entrar', form,
-    h('p', { class: 'muted' }, 'Não tem conta? ', h('a', { href: '/cadastro' }, 'Crie a sua'))),
+    h('div', {}, h('p', { class: 'muted' }, h('a', { href: '/esqueci-senha' }, 'Esqueci minha senha')),
+      h('p', { class: 'muted' }, 'Não tem conta? ', h('a', { href: '/cadastro' }, 'Crie a sua')))),
   placementBlock(ads.login, 'login'));
 }

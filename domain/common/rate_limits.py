@@ -1,0 +1,92 @@
+"""Rate limits: every limit of the platform, in one table, and the rules that apply them.
+
+Each rate is a moving window ("at most `amount` events in any `seconds`"). A caller is
+counted per client IP and, where there is one, per account (the normalised email, or
+the credential presented); what a refusal costs the caller is a 429 with Retry-After.
+
+Logging in follows its own rule, so that an attacked account slows its attackers down
+without ever being locked against its owner:
+- every attempt counts against the client IP (LOGIN_PER_IP);
+- only failures count against the account, in windows of growing length
+  (LOGIN_FAILURES: 5 a minute, 10 in 10 minutes, 20 an hour, 50 a day), and each failure
+  also marks the pair (account, IP) for a day from that failure;
+- while the account is over its failure limit, an attempt from an IP marked on it is
+  refused at once (429, Retry-After = the account's wait), but an attempt from an IP that
+  has not failed on it is still checked: the owner, from their own connection, logs in;
+  a wrong password from there marks that IP too. A success clears its IP's mark.
+So a single-source attacker gets 5 guesses, then one per window as the windows grow; a
+distributed one gets one guess per IP per back-off window; the owner is refused only
+from an address that itself failed on the account, and only for the back-off.
+Unknown emails are counted like real ones (a 429 says nothing about an account)."""
+from __future__ import annotations
+
+import hashlib
+
+from attrs import frozen
+
+from domain.common.errors import TooManyRequests
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+
+
+@frozen
+class Rate:
+    """At most `amount` events in any `seconds`, counted under `name` per key."""
+
+    name: str
+    amount: int
+    seconds: int
+
+    def scaled(self, factor: float) -> Rate:
+        """The same window with `amount` multiplied (CREATORFLIX_RATE_LIMIT_FACTOR)."""
+        return Rate(self.name, max(1, int(self.amount * factor)), self.seconds)
+
+
+@frozen
+class Policy:
+    """The rates of one action: per client IP and per account."""
+
+    per_ip: tuple[Rate, ...] = ()
+    per_account: tuple[Rate, ...] = ()
+
+
+def backoff(name: str, steps: tuple[tuple[int, int], ...]) -> tuple[Rate, ...]:
+    """Growing back-off as moving windows: (amount, seconds) steps whose windows grow
+    faster than their amounts, so each further failure buys a longer wait."""
+    return tuple(Rate(f"{name}:{seconds}", amount, seconds) for amount, seconds in steps)
+
+
+# -- every limit, in one place ------------------------------------------------------
+LOGIN_PER_IP = (Rate("login-ip", 30, MINUTE), Rate("login-ip-h", 300, HOUR))
+LOGIN_FAILURES = backoff("login-fail", ((5, MINUTE), (10, 10 * MINUTE), (20, HOUR), (50, DAY)))
+LOGIN_FAILED_FROM = Rate("login-failed-from", 1, DAY)   # the mark of (account, IP)
+
+POLICIES: dict[str, Policy] = {
+    # per account: the email being registered (duplicate probes)
+    "register": Policy(per_ip=(Rate("register-ip", 5, MINUTE), Rate("register-ip-h", 30, HOUR)),
+                       per_account=(Rate("register-email", 5, HOUR),)),
+    # per account: the one-time token presented (no account is known before it verifies)
+    "set_password": Policy(per_ip=(Rate("set-password-ip", 10, MINUTE),
+                                   Rate("set-password-ip-h", 60, HOUR)),
+                           per_account=(Rate("set-password-token", 10, HOUR),)),
+    # a forgotten-password request: per account = the email it is for
+    "password_reset": Policy(per_ip=(Rate("reset-ip", 5, MINUTE), Rate("reset-ip-h", 30, HOUR)),
+                             per_account=(Rate("reset-email", 3, HOUR),)),
+    # per account: the buyer's email (each checkout can be a real charge request)
+    "checkout": Policy(per_ip=(Rate("checkout-ip", 10, MINUTE), Rate("checkout-ip-h", 60, HOUR)),
+                       per_account=(Rate("checkout-email", 10, HOUR),)),
+    # postbacks: only failed tokens count, per IP (a gateway never fails its token)
+    "webhook_token": Policy(per_ip=(Rate("webhook-fail-ip", 10, MINUTE),
+                                    Rate("webhook-fail-ip-d", 100, DAY))),
+}
+
+
+def account_key(text: str) -> str:
+    """A fixed-size key for an account identifier (an email, a token): the stored
+    counters never hold the identifier itself."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def refuse(wait: int, what: str) -> TooManyRequests:
+    return TooManyRequests(f"too many {what}; try again in {wait} s", retry_after=wait)
+

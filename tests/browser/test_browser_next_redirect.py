@@ -1,0 +1,80 @@
+"""Issue 13, finding 3: after logging in, `/entrar?next=…` goes only to a page of our
+own origin. The browser's URL parser strips tab, CR and LF and reads `\\` as `/`, so a
+string check let `/%09/evil.test/phish` through to evil.test; the page now resolves
+`next` with `new URL(next, location.origin)` and keeps it only when the origin is ours
+(and the scheme http(s)). Both the function, in chromium, and a real login are checked."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+from uuid import uuid4
+
+import pytest
+
+TRICKS = [
+    "/\t/evil.test/phish", "/\r/evil.test", "/\n/evil.test", "\t//evil.test",
+    "//evil.test", "///evil.test", "/\\evil.test", "\\\\evil.test", "/\\/evil.test",
+    "\\/evil.test", "https://evil.test/", "https:/evil.test",
+    "javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,hi",
+    " //evil.test", "//evil.test@127.0.0.1/",
+]
+KEPT = {"/planos": "/planos", "/modelos/1?x=1#top": "/modelos/1?x=1#top",
+        "/%2F%2Fevil.test": "/%2F%2Fevil.test", "planos": "/planos",
+        "http:evil.test": "/evil.test",   # same scheme: a relative path of ours
+        "/\u0000/evil.test": "/%00/evil.test"}
+
+
+def safe_next(page, values: list[str]) -> list[str]:
+    return page.evaluate("""async (values) => {
+        const { safeNext } = await import('/static/js/dom.js');
+        return values.map((value) => safeNext(value, '/fallback'));
+    }""", values)
+
+
+def test_safe_next_keeps_our_pages_and_refuses_every_trick(tab):
+    tab.goto("/entrar")
+    assert safe_next(tab.page, TRICKS) == ["/fallback"] * len(TRICKS)
+    assert safe_next(tab.page, list(KEPT)) == list(KEPT.values())
+    assert safe_next(tab.page, ["", None]) == ["/fallback", "/fallback"]  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("next_value, lands", [
+    ("/%09/evil.test/phish", "/minha-conta"),      # the issue's reproduction
+    (quote("/\\evil.test", safe=""), "/minha-conta"),
+    (quote("//evil.test", safe=""), "/minha-conta"),
+    ("/planos", "/planos"),
+])
+def test_logging_in_never_leaves_our_origin(tab, next_value, lands):
+    live, page = tab.live, tab.page
+    email = f"next-{uuid4().hex[:8]}@example.com"
+    live.api("POST", "/api/auth/register", json={"email": email, "password": "a password 1"},
+             expect=201)
+    tab.goto(f"/entrar?next={next_value}")
+    page.fill('[name="email"]', email)
+    page.fill('[name="password"]', "a password 1")
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(live.url + lands + "*")
+    assert page.url.startswith(live.url + lands)
+
+
+def test_the_checkout_page_keeps_its_access_token_out_of_urls(tab):
+    """Issue 13, finding 1: the PIX step fetches its QR code and polls with the
+    X-Checkout-Token header; no request of the page carries the token in its URL."""
+    from tests.support.payments import VALID_CPF
+    page, live = tab.page, tab.live
+    seen: list = []
+    page.on("request", lambda request: seen.append(
+        (request.url, request.headers.get("x-checkout-token"))))
+    tab.goto("/checkout?plano=2")
+    page.fill('[name="customer.name"]', "Bruna Compradora")
+    page.fill('[name="customer.email"]', f"buyer-{uuid4().hex[:8]}@example.com")
+    page.fill('[name="customer.document"]', VALID_CPF.replace(".", "").replace("-", ""))
+    page.fill('[name="customer.phone"]', "11987654321")
+    page.get_by_role("button", name="Gerar PIX").click()
+    page.locator("img.qr-image").wait_for()
+    with page.expect_request(lambda r: re.search(r"/api/checkouts/\d+$", r.url) is not None):
+        pass                                            # the first poll
+    assert not [url for url, _ in seen if "access_token" in url]
+    with_header = [url for url, token in seen if token]
+    assert any(url.endswith("/qr.svg") for url in with_header)
+    assert any(re.search(r"/api/checkouts/\d+$", url) for url in with_header)

@@ -1,0 +1,229 @@
+"""Issue 13, finding 4: rate limits, with the REAL defaults (factor 1; every other test
+runs them x1000, see tests/conftest.py). Login, register, set-password, checkout
+creation and wrong webhook tokens are limited per IP and (but webhooks) per account; a
+refusal is a 429 with Retry-After in the error shape; an attacked account slows its
+attacker down with a growing back-off but always lets its owner in from an address that
+has not failed on it (the rule: domain/common/rate_limits.py).
+
+`limits` counts in wall-clock time: `moving_clock` replaces the clock of its memory
+storage (and of our adapter) so windows can be made to pass without waiting."""
+from __future__ import annotations
+
+import types
+
+import pytest
+from falcon.testing import TestClient
+
+from adapters import rate_limits as adapter
+from domain.accounts.auth import register as register_user
+from domain.accounts.commands import Register
+from domain.common.rate_limits import LOGIN_FAILURES, LOGIN_PER_IP, POLICIES
+from entrypoints.bootstrap import build_memory_deps
+from entrypoints.config import Config, load_config
+from entrypoints.http.app import create_app
+from tests.conftest import FAST_HASHER, TEST_SECRET
+from tests.e2e.test_platform import assert_error
+from tests.support.payments import add_catalogue, checkout_body, customer
+
+OWNER, ATTACKER, ELSEWHERE = "198.51.100.7", "203.0.113.66", "192.0.2.10"
+PASSWORD = "the owner's password"
+
+
+class MovingClock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def moving_clock(monkeypatch) -> MovingClock:
+    import limits.storage.memory as memory
+    import limits.strategies as strategies
+    clock = MovingClock()
+    fake = types.SimpleNamespace(time=clock.time)
+    for module in (memory, strategies, adapter):
+        monkeypatch.setattr(module, "time", fake)
+    return clock
+
+
+@pytest.fixture
+def deps(tmp_path, clock):
+    """The real defaults: the configuration as load_config reads an empty environment."""
+    defaults = load_config({"CREATORFLIX_SECRET_KEY": TEST_SECRET})
+    assert (defaults.rate_limit_url, defaults.rate_limit_factor) == ("memory://", 1.0)
+    config = Config(secret_key=TEST_SECRET, storage_url=f"file://{tmp_path / 'media'}",
+                    age_gate=False)
+    assert config.rate_limit_factor == defaults.rate_limit_factor
+    return build_memory_deps(config, clock=clock, hasher=FAST_HASHER)
+
+
+@pytest.fixture
+def api(deps, moving_clock) -> TestClient:
+    return TestClient(create_app(deps))
+
+
+def login(api, password: str, ip: str, email: str = "owner@example.com"):
+    return api.simulate_post("/api/auth/login", remote_addr=ip,
+                             json={"email": email, "password": password})
+
+
+def assert_429(result) -> int:
+    assert_error(result, 429, "too_many_requests")
+    wait = int(result.headers["retry-after"])
+    assert wait >= 1
+    return wait
+
+
+# -- logging in ----------------------------------------------------------------------
+def test_an_attacked_account_slows_its_attacker_but_lets_its_owner_in(api, deps,
+                                                                      moving_clock):
+    register_user(deps.auth, Register(email="owner@example.com", password=PASSWORD))
+    for _ in range(5):
+        assert login(api, "guess", ATTACKER).status_code == 401
+    # The attacker is refused, even with the right password: it would be a free oracle.
+    first_wait = assert_429(login(api, PASSWORD, ATTACKER))
+    assert first_wait <= 60
+    # The owner, from an address that has not failed on the account, still gets in.
+    assert login(api, PASSWORD, OWNER).status_code == 200
+
+    # Growing back-off: an attacker who retries as soon as Retry-After allows gets 5
+    # guesses in the first minute, 10 in ten minutes, 20 in an hour, 50 in a day, and
+    # waits longer and longer (refused attempts do not count).
+    started = moving_clock.now
+    times, waits = [started] * 5, [first_wait]
+    while moving_clock.now - started < 2 * 86400:
+        # (a quarter of a second past: limits' memory storage disagrees with itself at
+        # the exact instant an event leaves a window, which a real clock never hits)
+        moving_clock.advance(waits[-1] + 0.25)
+        while (answer := login(api, "guess", ATTACKER)).status_code == 401:
+            times.append(moving_clock.now)
+        waits.append(assert_429(answer))
+    for span, most in ((60, 5), (600, 10), (3600, 20), (86400, 50)):
+        assert max(sum(1 for t in times if start <= t < start + span)
+                   for start in times) <= most, (span, most)
+    assert max(waits[:3]) > 60 and max(waits) > 3000, waits
+    assert login(api, PASSWORD, OWNER).status_code == 200    # never locked out
+
+    # An address that fails while the account is over its limit is refused next time.
+    assert login(api, "typo", ELSEWHERE).status_code == 401
+    assert_429(login(api, PASSWORD, ELSEWHERE))
+
+
+def test_the_owner_who_mistyped_once_gets_in_and_is_cleared(api, deps):
+    register_user(deps.auth, Register(email="owner@example.com", password=PASSWORD))
+    assert login(api, "typo", OWNER).status_code == 401
+    assert login(api, PASSWORD, OWNER).status_code == 200
+    for _ in range(5):
+        login(api, "guess", ATTACKER)
+    assert login(api, PASSWORD, OWNER).status_code == 200   # the success cleared its mark
+
+
+def test_unknown_accounts_are_limited_alike(api):
+    for _ in range(5):
+        assert login(api, "guess", ATTACKER, "nobody@example.com").status_code == 401
+    assert_429(login(api, "guess", ATTACKER, "nobody@example.com"))
+
+
+def test_one_address_is_limited_across_accounts(api):
+    [per_minute, _] = LOGIN_PER_IP
+    for n in range(per_minute.amount):   # not even emails: refused without hashing
+        assert login(api, "guess", ATTACKER, f"user{n}").status_code == 401
+    assert_429(login(api, "guess", ATTACKER, "fresh@example.com"))
+    assert login(api, "guess", OWNER, "fresh@example.com").status_code == 401
+
+
+def test_a_full_width_twin_counts_as_the_same_account(api):
+    for _ in range(5):
+        login(api, "guess", ATTACKER, "victim@example.com")
+    assert_429(login(api, "guess", ATTACKER, "\uff56ictim@EXAMPLE.com"))
+
+
+# -- register, set-password, checkouts, webhooks -----------------------------------------
+def test_registrations_are_limited_per_ip_and_per_email(api):
+    per_ip = POLICIES["register"].per_ip[0].amount
+    for n in range(per_ip):
+        assert api.simulate_post("/api/auth/register", remote_addr=ATTACKER, json={
+            "email": f"new{n}@example.com", "password": PASSWORD}).status_code == 201
+    assert_429(api.simulate_post("/api/auth/register", remote_addr=ATTACKER, json={
+        "email": "another@example.com", "password": PASSWORD}))
+    per_email = POLICIES["register"].per_account[0].amount
+    answers = [api.simulate_post("/api/auth/register", remote_addr=f"192.0.2.{n + 1}", json={
+        "email": "probe@example.com", "password": PASSWORD}).status_code
+        for n in range(per_email + 1)]
+    assert answers[0] == 201 and set(answers[1:-1]) == {409} and answers[-1] == 429
+
+
+def test_set_password_is_limited_per_ip(api):
+    per_ip = POLICIES["set_password"].per_ip[0].amount
+    for n in range(per_ip):
+        assert api.simulate_post("/api/auth/set-password", remote_addr=ATTACKER, json={
+            "token": f"forged-{n}", "password": PASSWORD}).status_code == 400
+    assert_429(api.simulate_post("/api/auth/set-password", remote_addr=ATTACKER, json={
+        "token": "forged", "password": PASSWORD}))
+
+
+def test_checkout_creation_is_limited_per_ip_and_per_buyer(api, deps):
+    plan, _ = add_catalogue(deps)
+    per_ip = POLICIES["checkout"].per_ip[0].amount
+    for n in range(per_ip):
+        body = {**checkout_body(plan.id), "customer": customer(email=f"b{n}@example.com")}
+        assert api.simulate_post("/api/checkouts", remote_addr=ATTACKER,
+                                 json=body).status_code == 201
+    assert_429(api.simulate_post("/api/checkouts", remote_addr=ATTACKER,
+                                 json=checkout_body(plan.id)))
+    per_buyer = POLICIES["checkout"].per_account[0].amount
+    answers = [api.simulate_post("/api/checkouts", remote_addr=f"192.0.2.{n + 1}",
+                                 json=checkout_body(plan.id)).status_code
+               for n in range(per_buyer + 1)]
+    assert answers[:-1] == [201] * per_buyer and answers[-1] == 429
+
+
+def test_wrong_webhook_tokens_are_limited_per_ip(api, deps):
+    right = deps.payments_service.webhooks.token("dias")
+    body = {"externalRef": "nothing", "status": "PENDING"}
+    per_ip = POLICIES["webhook_token"].per_ip[0].amount
+    for n in range(per_ip):
+        assert api.simulate_post(f"/api/webhooks/dias?token=wrong{n}", remote_addr=ATTACKER,
+                                 json=body).status_code == 403
+    assert_429(api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=ATTACKER,
+                                 json=body))
+    # The gateway, which never presents a wrong token, is not affected.
+    assert api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=ELSEWHERE,
+                             json=body).status_code == 200
+
+
+def test_the_limited_operations_document_their_429(api):
+    paths = api.simulate_get("/openapi.json").json["paths"]
+    for path in ("/api/auth/login", "/api/auth/register", "/api/auth/set-password",
+                 "/api/checkouts", "/api/webhooks/dias", "/api/webhooks/junglepay"):
+        answer = paths[path]["post"]["responses"]["429"]
+        assert "Retry-After" in answer["headers"], path
+
+
+def test_login_failures_back_off_in_growing_windows():
+    windows = [(rate.amount, rate.seconds) for rate in LOGIN_FAILURES]
+    assert windows == sorted(windows)
+    assert all(b[1] / a[1] > b[0] / a[0] for a, b in zip(windows, windows[1:]))
+
+
+@pytest.mark.parametrize("name, value", [
+    ("CREATORFLIX_RATE_LIMIT_URL", "ftp://127.0.0.1"), ("CREATORFLIX_RATE_LIMIT_URL", "redis://"),
+    ("CREATORFLIX_RATE_LIMIT_FACTOR", "0"), ("CREATORFLIX_RATE_LIMIT_FACTOR", "many"),
+    ("CREATORFLIX_RATE_LIMIT_FACTOR", "inf")])
+def test_bad_rate_limit_settings_stop_the_program_naming_the_variable(name, value):
+    from entrypoints.config import ConfigError
+    with pytest.raises(ConfigError, match=name):
+        load_config({"CREATORFLIX_SECRET_KEY": TEST_SECRET, name: value})
+
+
+def test_a_failing_redis_lets_requests_through(caplog):
+    from domain.common.rate_limits import Rate
+    limiter = adapter.LimitsRateLimiter("redis://127.0.0.1:9/0?prefix=nowhere")
+    assert limiter.hit(Rate("x", 1, 60), "k") is None
+    assert limiter.wait(Rate("x", 1, 60), "k") is None
+    assert "rate-limit storage failed" in caplog.text
