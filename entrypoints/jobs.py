@@ -1,6 +1,12 @@
-"""Jobs run from the command line (cron): `creatorflix expire-subscriptions`."""
+"""Jobs run from the command line (cron): `creatorflix jobs` runs every periodic job
+once (PERIODIC_JOBS); `creatorflix expire-subscriptions` the subscription ones only."""
 from __future__ import annotations
 
+from typing import Callable
+
+from domain.ads import retention
+from domain.mail import delivery
+from domain.payments import reminders
 from domain.payments import subscription_admin
 
 
@@ -14,3 +20,46 @@ def abandon_checkouts(deps) -> int:
     """Mark abandoned the pending checkouts past their PIX expiry (or a day old when it
     is unknown); returns how many were marked."""
     return subscription_admin.abandon_checkouts(deps.uow, deps.clock)
+
+
+def forget_old_event_visitors(deps) -> int:
+    """Clear the IP and user agent of ad events older than
+    CREATORFLIX_EVENT_RETENTION_DAYS; returns how many events were cleared."""
+    return retention.forget_old_visitors(deps.uow, deps.clock, deps.config.event_retention_days)
+
+
+def send_renewal_reminders(deps) -> int:
+    """Queue a reminder for every subscription ending within
+    CREATORFLIX_RENEWAL_REMINDER_DAYS days (once per subscription)."""
+    return reminders.send_renewal_reminders(deps.reminders)
+
+
+def send_expiry_notices(deps) -> int:
+    """Queue a notice for every subscription that just expired (once per subscription)."""
+    return reminders.send_expiry_notices(deps.reminders)
+
+
+def purge_mail_decoys(deps) -> int:
+    """Delete the outbox's decoy rows (password resets for unknown emails) older than a
+    day; returns how many."""
+    return delivery.purge_decoys(deps.uow, deps.clock)
+
+
+def deliver_mail(deps) -> int:
+    """Send every message of the outbox that is due (failures wait for their back-off);
+    returns how many were sent."""
+    return delivery.deliver_all(deps.uow, deps.mailer, deps.clock).sent
+
+
+# Every periodic job, in the order `creatorflix jobs` runs them: (name, job, what its
+# count means).
+PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
+    ("expire-subscriptions", expire_subscriptions, "subscription(s) marked expired"),
+    ("abandon-checkouts", abandon_checkouts, "checkout(s) marked abandoned"),
+    ("forget-event-visitors", forget_old_event_visitors,
+     "ad event(s) cleared of IP and user agent"),
+    ("renewal-reminders", send_renewal_reminders, "renewal reminder(s) queued"),
+    ("expiry-notices", send_expiry_notices, "expiry notice(s) queued"),
+    ("purge-mail-decoys", purge_mail_decoys, "decoy row(s) of the mail outbox deleted"),
+    ("deliver-mail", deliver_mail, "mail(s) sent"),   # last: sends what the others queued
+]

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import attrs
 from attrs import frozen
 
+from domain.accounts.mails import queue_verification
 from domain.accounts.users import (ROLE_ADMIN, ROLE_USER, User, check_password_policy,
                              normalize_email)
-from domain.common.errors import Conflict, Unauthenticated, ValidationError
-from domain.accounts.commands import CreateAdmin, Login, Register, SetPassword
+from domain.common.errors import Conflict, NotFound, Unauthenticated, ValidationError
+from domain.accounts.commands import (CreateAdmin, Login, Register, ResetPassword,
+                                      SetPassword)
 from ports.clock import Clock
 from ports.repositories import DuplicateError
 from ports.security import PasswordHasher, Signer
@@ -35,6 +38,7 @@ class AuthService:
     tokens: Signer
     clock: Clock
     token_ttl_seconds: int = 7 * 24 * 3600
+    public_url: str = "http://127.0.0.1:8000"   # the links of account mails
 
 
 def password_version(user: User) -> str:
@@ -44,7 +48,11 @@ def password_version(user: User) -> str:
 
 
 def issue_token(svc: AuthService, user: User) -> Session:
-    token = svc.tokens.sign(ACCESS, {"sub": user.id, "pv": password_version(user)},
+    # tv: the user's token version (log out everywhere raises it); jti: this token's
+    # own id, recorded in revoked_tokens when it logs out.
+    token = svc.tokens.sign(ACCESS, {"sub": user.id, "pv": password_version(user),
+                                     "tv": user.token_version,
+                                     "jti": secrets.token_urlsafe(12)},
                             svc.token_ttl_seconds)
     return Session(user=user, token=token, expires_in=svc.token_ttl_seconds)
 
@@ -62,12 +70,16 @@ def register(svc: AuthService, command: Register) -> Session:
             user = uow.users.add(user)
         except DuplicateError:
             raise Conflict("an account with this email already exists", field="email") from None
+        queue_verification(uow, svc.tokens, svc.public_url, user, svc.clock.now())
         uow.commit()
     return issue_token(svc, user)
 
 
 def login(svc: AuthService, command: Login) -> Session:
-    """Log in; Unauthenticated for a wrong email or password (alike, and as slow)."""
+    """Log in; Unauthenticated for a wrong email or password (alike, and as slow). A
+    hash that is not what the hasher writes now (the original platform's, an older
+    one of ours) is replaced by a new hash of the password, before the token is issued
+    (tokens carry the version of the hash)."""
     try:
         email = normalize_email(command.email)
     except ValidationError:
@@ -79,10 +91,30 @@ def login(svc: AuthService, command: Login) -> Session:
     if not svc.hasher.verify(command.password, hashed) or user is None or \
             not user.has_usable_password:
         raise Unauthenticated("wrong email or password")
+    if svc.hasher.needs_rehash(user.password):
+        user = _rehash(svc, user, command.password)
     return issue_token(svc, user)
 
 
-_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+def _rehash(svc: AuthService, user: User, password: str) -> User:
+    """`user` with a new hash of `password` (just verified against their stored hash),
+    unless that hash changed meanwhile: a password set since is not overwritten, and the
+    password just given is no longer theirs."""
+    assert user.id is not None, "read from the repository"
+    hashed = svc.hasher.hash(password)
+    with svc.uow() as uow:
+        current = uow.users.get_for_update(user.id)
+        if current is None or current.password != user.password:
+            raise Unauthenticated("wrong email or password")
+        user = uow.users.update(attrs.evolve(current, password=hashed))
+        uow.commit()
+    return user
+
+
+# An argon2id hash with the parameters of our new hashes (OWASP's), of no password
+# anyone uses: verifying it takes as long as verifying a real account's hash.
+_DUMMY_HASH = ("$argon2id$v=19$m=19456,t=2,p=1$ItmACdHu3836qEVWPhGoRg$"
+               "TQ+bLW+Pkj7KlpyNWzao5bF21o4nduuKJI1CoruZ1rs")
 
 
 def authenticate(svc: AuthService, token: str) -> User:
@@ -91,9 +123,11 @@ def authenticate(svc: AuthService, token: str) -> User:
     claims = svc.tokens.verify(ACCESS, token)
     if claims is None or not isinstance(claims.get("sub"), int):
         raise Unauthenticated("invalid or expired token")
+    jti = claims.get("jti")
     with svc.uow() as uow:
-        user = uow.users.get(claims["sub"])
-    if user is None or claims.get("pv") != password_version(user):
+        user = uow.users.get_unless_revoked(claims["sub"], jti if isinstance(jti, str) else None)
+    if user is None or claims.get("pv") != password_version(user) or \
+            claims.get("tv", 0) != user.token_version or user.anonymised_at is not None:
         raise Unauthenticated("invalid or expired token")
     return user
 
@@ -129,18 +163,37 @@ def set_password(svc: AuthService, command: SetPassword) -> Session:
 
 
 def create_admin(svc: AuthService, command: CreateAdmin) -> tuple[User, bool]:
-    """Create an admin, or promote (and reset the password of) an existing user.
+    """Create an admin (the password is required then, and checked), or promote an
+    existing user, whose password is left unchanged (use `reset_password` for that).
     Returns the user and whether it was created."""
+    email = normalize_email(command.email)
+    with svc.uow() as uow:
+        user = uow.users.get_by_email(email)
+        if user is not None:
+            user = uow.users.update(attrs.evolve(user, role=ROLE_ADMIN))
+            uow.commit()
+            return user, False
+    hashed = svc.hasher.hash(check_password_policy(command.password))
+    with svc.uow() as uow:
+        try:
+            user = uow.users.add(User(id=None, email=email, password=hashed, role=ROLE_ADMIN,
+                                      created_at=svc.clock.now()))
+        except DuplicateError:
+            raise Conflict("an account with this email was just created", field="email") from None
+        uow.commit()
+    return user, True
+
+
+def reset_password(svc: AuthService, command: ResetPassword) -> User:
+    """Give an existing account a new password (checked against the policy); its role
+    is unchanged, and every token issued before stops verifying (tokens carry the
+    password version). NotFound when no account has this email."""
     email = normalize_email(command.email)
     hashed = svc.hasher.hash(check_password_policy(command.password))
     with svc.uow() as uow:
         user = uow.users.get_by_email(email)
         if user is None:
-            user = uow.users.add(User(id=None, email=email, password=hashed, role=ROLE_ADMIN,
-                                      created_at=svc.clock.now()))
-            created = True
-        else:
-            user = uow.users.update(attrs.evolve(user, role=ROLE_ADMIN, password=hashed))
-            created = False
+            raise NotFound(f"no account with the email {email}", field="email")
+        user = uow.users.update(attrs.evolve(user, password=hashed))
         uow.commit()
-    return user, created
+    return user

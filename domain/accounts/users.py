@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from attrs import frozen
@@ -33,6 +34,9 @@ class User:
     role: str = ROLE_USER
     subscription_status: int = 0
     created_at: datetime | None = None
+    email_verified_at: datetime | None = None   # set by the link of the verification mail
+    anonymised_at: datetime | None = None       # LGPD erasure: the account is closed
+    token_version: int = 0   # bearer tokens carry it: raising it logs out everywhere
 
     @property
     def is_admin(self) -> bool:
@@ -44,10 +48,17 @@ class User:
 
 
 def normalize_email(raw: object, field: str = "email") -> str:
-    """Trim and lower-case an email address; refuse anything that is not one."""
+    """Trim, NFKC-normalise and case-fold an email address, so that one address has one
+    spelling (full-width `ａ` is `a`, `ß` is `ss`); refuse anything that is not one,
+    including invisible characters (format, control: U+200B and its kind), which would
+    make look-alike twins of an address."""
     if not isinstance(raw, str):
         raise ValidationError("email is required", field=field)
-    email = raw.strip().lower()
+    if any(unicodedata.category(char).startswith("C") for char in raw):
+        raise ValidationError("email contains an invisible or control character",
+                              field=field)
+    email = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw).casefold())
+    email = email.strip()
     if len(email) > 254 or not _EMAIL.match(email):
         raise ValidationError("not a valid email address", field=field)
     return email

@@ -12,7 +12,7 @@ import attrs
 from attrs import frozen
 
 from domain.payments import checkout as co
-from domain.payments import settlement
+from domain.payments import notices, settlement
 from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
 from domain.payments.commands import StartCheckout
@@ -101,6 +101,8 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
         plan = uow.plans.get(command.plan_id)
         if plan is None:
             raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
+        if not plan.is_active:
+            raise ValidationError(f"plan {command.plan_id} is not for sale", field="plan_id")
         ids = command.order_bump_ids
         quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
         choice = _choose(svc, uow, plan, command)
@@ -137,7 +139,9 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
         return CheckoutView(checkout, access_token=token, problem=problem)
     _store(svc, checkout_id, charge=charge)
     if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
-        settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status))
+        # The amount is the one this very charge asked for.
+        settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status,
+                                                         amount=checkout.total_amount))
     return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
 
 
@@ -154,6 +158,8 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
         if status is not None:
             current = co.advance(current, status, now) or current
         uow.checkouts.update(current)
+        if charge is not None and charge.pix_code and current.status == co.PENDING:
+            notices.queue_pix_created(uow, svc, current, now)  # with the code it reports
         uow.commit()
 
 

@@ -15,7 +15,11 @@ PAID = "paid"
 FAILED = "failed"
 ABANDONED = "abandoned"
 REFUNDED = "refunded"
-STATUSES = (PENDING, PAID, FAILED, ABANDONED, REFUNDED)
+# Paid for another amount than the checkout's total (or an unknown one): money moved,
+# but not what we asked for. Never granted by itself: an administrator settles it, or a
+# later read-back of the right amount does.
+REVIEW = "review"
+STATUSES = (PENDING, PAID, FAILED, ABANDONED, REFUNDED, REVIEW)
 
 PIX = "pix"
 CREDIT_CARD = "credit_card"
@@ -25,9 +29,11 @@ PAYMENT_METHODS = (PIX, CREDIT_CARD)
 # repeated or forged notification can never move a paid checkout back to pending.
 # Abandoned only means we stopped waiting: a payment the gateway confirms afterwards
 # (read back, right amount) still counts, and a refusal still closes it as failed.
+# A payment of the wrong amount parks the checkout in review, never paid, never stuck.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    PENDING: frozenset({PAID, FAILED, ABANDONED}),
-    ABANDONED: frozenset({PAID, FAILED}),
+    PENDING: frozenset({PAID, FAILED, ABANDONED, REVIEW}),
+    ABANDONED: frozenset({PAID, FAILED, REVIEW}),
+    REVIEW: frozenset({PAID, FAILED, REFUNDED}),
     PAID: frozenset({REFUNDED}),
 }
 # How long a checkout waits to be paid when its PIX code has no known expiry.

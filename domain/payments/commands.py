@@ -7,7 +7,7 @@ from attrs import field, frozen
 
 from domain.accounts.users import User
 from domain.common.fields import Boolean, Choice, HttpUrl, Integer, IntList, Text
-from domain.payments.checkout import PAYMENT_METHODS
+from domain.payments.checkout import FAILED, PAID, PAYMENT_METHODS
 from domain.payments.customer import Customer, CustomerField
 
 # Names a client might use for a total: accepted and dropped (documented so in the API),
@@ -82,8 +82,24 @@ class JunglePayWebhook:
 
 @frozen
 class DiasWebhook:
-    """A call to our Dias Marketplace postback URL: its reference and status."""
+    """A call to our Dias Marketplace postback URL: its reference, status and the amount
+    paid in cents (None when absent or unreadable: a PAID then goes to review)."""
 
     token: str | None
     reference: str | None
     status: str | None
+    amount: int | None = None
+
+
+@frozen
+class SettleCheckout:
+    """An administrator settles a checkout in review as paid or failed."""
+
+    checkout_id: int
+    status: str
+
+
+SETTLE_FIELDS = {
+    "status": Choice(required=True, nullable=False, choices=(PAID, FAILED),
+                     description="paid activates the subscription as a payment does"),
+}

@@ -8,7 +8,8 @@ from attrs import frozen
 from domain.common.errors import DomainError, NotFound, ValidationError
 from domain.payments.commands import ConfigureGateway
 from domain.payments.service import PaymentService
-from domain.payments.gateways import CONFIGURABLE, JUNGLEPAY, PaymentGatewayConfig
+from domain.payments.gateways import (CONFIGURABLE, JUNGLEPAY, PaymentGatewayConfig,
+                                      gateway_row)
 
 @frozen
 class GatewayView:
@@ -37,12 +38,13 @@ def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> G
 
 def list_gateways(svc: PaymentService) -> GatewaySettings:
     with svc.uow() as uow:
-        rows = {r.name: r for r in svc.gateway_rows(uow)}
+        rows = svc.gateway_rows(uow)
         try:
             charging: str | None = svc.choose(uow).name
         except DomainError:
             charging = None
-    return GatewaySettings([_view(svc, name, rows.get(name)) for name in CONFIGURABLE], charging)
+    return GatewaySettings([_view(svc, name, gateway_row(rows, name)) for name in CONFIGURABLE],
+                           charging)
 
 
 def check_gateway_name(name: str) -> str:
@@ -53,10 +55,10 @@ def check_gateway_name(name: str) -> str:
 
 
 def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> GatewayView:
-    """Update the settings of gateway `name` (its row is created on first use); fields
-    left out are kept. Activating one deactivates the others in the same transaction.
-    Concurrent changes, first ones included, queue on the locked rows: never two active
-    gateways."""
+    """Update the settings of gateway `name` (its row, found by `gateway_row` and never
+    renamed, is created on first use); fields left out are kept. Activating one
+    deactivates the others in the same transaction. Concurrent changes, first ones
+    included, queue on the locked rows: never two active gateways."""
     name, changes = check_gateway_name(command.name), command.changes
     override = changes.get("postback_url")
     if override and not svc.webhooks.carries_token(name, override):
@@ -64,14 +66,16 @@ def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> Gateway
         raise ValidationError("postback_url must keep the token=… query parameter of "
                               "generated_postback_url", field="postback_url")
     with svc.uow() as uow:
-        rows = {r.name: r for r in uow.payment_gateways.lock_settings(CONFIGURABLE)}
-        updated = attrs.evolve(rows[name], **changes)
-        if updated.is_active and updated.name == JUNGLEPAY and not updated.secret_key:
+        rows = uow.payment_gateways.lock_settings(CONFIGURABLE)
+        row = gateway_row(rows, name)
+        assert row is not None, "lock_settings creates the missing rows"
+        updated = attrs.evolve(row, **changes)
+        if updated.is_active and name == JUNGLEPAY and not updated.secret_key:
             raise ValidationError("set the secret key to activate JunglePay", field="secret_key")
         if updated.is_active:
             # First the others, so the one-active-row index never sees two.
-            for other in rows.values():
-                if other.name != name and other.is_active:
+            for other in rows:
+                if other.id != row.id and other.is_active:
                     uow.payment_gateways.update(attrs.evolve(other, is_active=False))
         saved = uow.payment_gateways.update(updated)
         uow.commit()

@@ -2,7 +2,9 @@
 their statuses, and the log of processed notifications."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Iterable
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from attrs import field, frozen
@@ -159,6 +161,37 @@ def with_query(url: str, **params: str) -> str:
 
 
 # -- which gateway charges -----------------------------------------------------------
+# -- which row is which gateway --------------------------------------------------------
+# Row names as people write them, case, spaces, hyphens and underscores aside: the
+# original platform's rows are 'JunglePay' and 'Dias Marketplace'.
+_GATEWAY_OF_NAME = {"junglepay": JUNGLEPAY, "dias": DIAS, "diasmarketplace": DIAS,
+                    "sandbox": SANDBOX}
+
+
+def gateway_of(row_name: str | None) -> str | None:
+    """The gateway (JUNGLEPAY, DIAS, SANDBOX) a payment_gateways row stands for, by its
+    name: 'JunglePay' and 'jungle_pay' are junglepay, 'Dias Marketplace' and 'dias' are
+    dias; None for a name we do not know. Every lookup of a row by gateway goes
+    through here: rows are never renamed."""
+    return _GATEWAY_OF_NAME.get(re.sub(r"[\s_-]+", "", row_name or "").casefold())
+
+
+def gateway_row(rows: Iterable[PaymentGatewayConfig], gateway: str
+                ) -> PaymentGatewayConfig | None:
+    """The row of `gateway` among `rows`: should several stand for it, the active one,
+    else the oldest."""
+    matching = [r for r in rows if gateway_of(r.name) == gateway]
+    return min(matching, key=lambda r: (not r.is_active, r.id is None, r.id or 0),
+               default=None)
+
+
+def missing_gateways(row_names: Iterable[str], gateways: Iterable[str]) -> list[str]:
+    """Those of `gateways` that no row (by its name) stands for yet."""
+    present = {gateway_of(name) for name in row_names}
+    return [g for g in gateways if g not in present]
+
+
+# -- which gateway charges -----------------------------------------------------------
 @frozen
 class GatewayChoice:
     name: str
@@ -171,15 +204,17 @@ NOT_CONFIGURED = "payment gateway not configured"
 def choose_gateway(rows: list[PaymentGatewayConfig], default: str) -> GatewayChoice:
     """The gateway that charges: the active row when there is one, else `default`
     (CREATORFLIX_GATEWAY). The sandbox only ever charges while `default` is sandbox;
-    JunglePay needs a secret key. ServiceUnavailable when nothing can charge."""
-    by_name = {r.name: r for r in rows}
+    JunglePay needs a secret key. ServiceUnavailable when nothing can charge (an active
+    row of a gateway we do not know cannot)."""
     active = next((r for r in rows if r.is_active), None)
-    name = active.name if active is not None else default
+    name = gateway_of(active.name) if active is not None else default
+    if name is None:
+        raise ServiceUnavailable(NOT_CONFIGURED)
     if name == SANDBOX:
         if default != SANDBOX:
             raise ServiceUnavailable(NOT_CONFIGURED)
         return GatewayChoice(SANDBOX)
-    row = by_name.get(name)
+    row = active if active is not None else gateway_row(rows, name)
     if name == JUNGLEPAY and (row is None or not row.secret_key):
         raise ServiceUnavailable(NOT_CONFIGURED)
     return GatewayChoice(name, row)
@@ -188,4 +223,5 @@ def choose_gateway(rows: list[PaymentGatewayConfig], default: str) -> GatewayCho
 def sandbox_enabled(rows: list[PaymentGatewayConfig], default: str) -> bool:
     """The sandbox may be used (and paid by an admin) only while CREATORFLIX_GATEWAY is
     sandbox and no other gateway is active."""
-    return default == SANDBOX and all(r.name == SANDBOX for r in rows if r.is_active)
+    return default == SANDBOX and all(gateway_of(r.name) == SANDBOX
+                                      for r in rows if r.is_active)

@@ -10,9 +10,11 @@ import attrs
 from attrs import frozen
 
 from domain.accounts.users import User
-from domain.payments import activation
+from domain.assurance.service import assure_card_buyer
+from domain.payments import activation, notices
 from domain.payments import checkout as co
 from domain.common.errors import Conflict, NotFound
+from domain.payments.commands import SettleCheckout
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, WebhookEvent,
                              Transaction, event_key)
@@ -34,17 +36,32 @@ class Outcome:
     checkout_id: int | None = None
 
 
+AMOUNT_MISMATCH = "amount_mismatch"
+
+
 def decide(checkout: co.Checkout, tx: Transaction) -> str:
     """What a gateway status means for this checkout: the target checkout status, or
-    why nothing changes ("no_change", "not_forward", "amount_mismatch")."""
+    why nothing changes ("no_change", "not_forward", "amount_mismatch"). A payment of
+    another amount than the total, or of an unknown one, is never taken as paid: the
+    checkout goes to review (or, already there, stays)."""
     target = CHECKOUT_STATUS_OF.get(tx.status)
     if target is None:
         return "no_change"
     if not co.can_move(checkout.status, target):
         return "not_forward"
-    if target == co.PAID and tx.amount is not None and tx.amount != checkout.total_amount:
-        return "amount_mismatch"
+    if target == co.PAID and tx.amount != checkout.total_amount:
+        return co.REVIEW if co.can_move(checkout.status, co.REVIEW) else AMOUNT_MISMATCH
     return target
+
+
+def notification_key(tx: Transaction, decision: str) -> str:
+    """The identity under which a notification is recorded. A payment of the wrong
+    amount gets its own key (with the amount), so the later notification of the right
+    amount, same transaction and status, is processed, not taken for its duplicate."""
+    key = event_key(tx.external_id, tx.status)
+    if decision in (co.REVIEW, AMOUNT_MISMATCH):
+        return f"mismatch:{key}:{tx.amount}"
+    return key
 
 
 def provider_of(checkout: co.Checkout) -> str | None:
@@ -72,20 +89,23 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
             return Outcome(IGNORED)
         decision = decide(checkout, tx)
         note = WebhookEvent(id=None, gateway=gateway,
-                                   event_key=event_key(tx.external_id, tx.status),
+                                   event_key=notification_key(tx, decision),
                                    external_id=tx.external_id, status=tx.status,
                                    checkout_id=checkout.id, outcome=decision, received_at=now)
         if not uow.webhook_events.record(note):
             return Outcome(DUPLICATE, checkout.id)
-        if decision in ("amount_mismatch", "not_forward"):
+        if decision in (co.REVIEW, AMOUNT_MISMATCH, "not_forward"):
             # Worth a look by a human (money may have moved), never an automatic change.
             log.warning("%s transaction %s is %s (amount %s) but checkout %s is %s and "
                         "costs %s: %s", gateway, tx.external_id, tx.status, tx.amount,
                         checkout.id, checkout.status, checkout.total_amount, decision)
-        checkout, changed = _apply(uow, checkout, tx, decision, now)
+        before = checkout.status
+        checkout, changed = _apply(uow, checkout, tx, decision, now,
+                                   card_assures=svc.card_assures)
         if not changed and hold_pending and checkout.status == co.PENDING:
             checkout, changed = _hold(uow, checkout, tx.external_id, now), True
         uow.checkouts.update(checkout)
+        notices.after_settlement(uow, svc, before, checkout, now)  # receipt, withdrawal
         uow.commit()
     return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
 
@@ -107,28 +127,41 @@ def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checko
 
 
 def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: str,
-           now: datetime) -> tuple[co.Checkout, bool]:
+           now: datetime, *, card_assures: bool = False) -> tuple[co.Checkout, bool]:
     moved = co.advance(checkout, decision, now) if decision in co.STATUSES else None
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
         return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
                 False)
-    moved = _shown(moved, tx.status)
-    # process() found the checkout by this external id.
+    return _settle(uow, checkout, _shown(moved, tx.status), now,
+                   card_assures=card_assures), True
+
+
+def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
+            now: datetime, *, card_assures: bool = False) -> co.Checkout:
+    """What `checkout` moving to `moved.status` does to its buyer's access: paid
+    grants, refunded or failed ends what it granted or held, review does nothing yet."""
+    if moved.status == co.REVIEW:
+        return moved
+    # process() found the checkout by this external id; a checkout in review was too.
     external_id = checkout.external_id
     assert external_id is not None, "a checkout matched by its transaction id has one"
-    if decision == co.PAID:
+    if moved.status == co.PAID:
         buyer, created = activation.buyer_of(uow, checkout, now)
         moved = _for_buyer(moved, _stored_id(buyer), created)
         plan = uow.plans.get(checkout.plan_id)
         # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
         assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
         activation.grant(uow, buyer, plan, external_id, now)
+        if card_assures and checkout.payment_method == co.CREDIT_CARD:
+            # Card data is on the ANPD's list of age checks; a PIX payment is not (a bank
+            # account can belong to a minor). Same transaction as the grant.
+            assure_card_buyer(uow, _stored_id(buyer), checkout.id, now)
     else:  # refunded, charged back, refused, canceled: end what it granted or held
         grantee = _grantee_id(uow, checkout)
         if grantee is not None:
             activation.end_grants(uow, grantee, external_id, now)
-    return moved, True
+    return moved
 
 
 def _grantee_id(uow: UnitOfWork, checkout: co.Checkout) -> int | None:
@@ -172,3 +205,27 @@ def pay_sandbox_checkout(svc: PaymentService, checkout_id: int) -> Outcome:
     sandbox.mark_paid(checkout.external_id)
     tx = sandbox.get_transaction(checkout.external_id)
     return process(svc, SANDBOX, tx) if tx is not None else Outcome(IGNORED, checkout.id)
+
+
+def settle_review(svc: PaymentService, command: SettleCheckout) -> co.Checkout:
+    """Admin: settle a checkout in review (paid for another amount than its total) as
+    paid (the subscription is activated as a payment does) or failed. Conflict when
+    the checkout is not in review (a later correct read-back may have settled it)."""
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        checkout = uow.checkouts.get_for_update(command.checkout_id)
+        if checkout is None:
+            raise NotFound(f"checkout {command.checkout_id} not found")
+        if checkout.status != co.REVIEW:
+            raise Conflict(f"checkout {checkout.id} is {checkout.status}, not in review")
+        moved = co.advance(checkout, command.status, now)
+        assert moved is not None, "review moves to paid and failed"
+        moved = attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
+                                                  "review_settled": command.status})
+        settled = uow.checkouts.update(_settle(uow, checkout, moved, now,
+                                               card_assures=svc.card_assures))
+        notices.after_settlement(uow, svc, checkout.status, settled, now)  # the receipt
+        uow.commit()
+    log.warning("checkout %s in review settled by an administrator as %s", checkout.id,
+                command.status)
+    return settled

@@ -1,13 +1,16 @@
 """Admin use cases of checkouts and subscriptions: lists, manual grants, expiry and
-abandoned checkouts."""
+abandoned checkouts, refunds of withdrawal requests."""
 from __future__ import annotations
 
+import attrs
+
 from domain.payments import activation
+from domain.payments import withdrawal as wd
 from domain.payments import checkout as co
 from domain.payments import subscriptions as subs
 from domain.payments.checkout import Checkout
 from domain.common.crud import Resource
-from domain.common.errors import NotFound, ValidationError
+from domain.common.errors import Conflict, NotFound, ValidationError
 from domain.common.fields import Choice, Integer, Text
 from domain.payments.commands import GrantPlan
 from domain.payments.subscriptions import MANUAL_ADMIN, Subscription
@@ -79,3 +82,27 @@ def abandon_checkouts(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
                 marked += 1
         uow.commit()
     return marked
+
+
+def refund_withdrawal(uow_factory: UnitOfWorkFactory, clock: Clock,
+                      withdrawal_id: int) -> wd.Withdrawal:
+    """An administrator refunded the purchase (in the gateway's dashboard): the checkout
+    becomes refunded and the access it granted ends, as a refund notice would do."""
+    now = clock.now()
+    with uow_factory() as uow:
+        request = uow.withdrawals.get(withdrawal_id)
+        if request is None:
+            raise NotFound(f"withdrawal request {withdrawal_id} not found")
+        if request.status != wd.REQUESTED:
+            raise Conflict(f"this request is already {request.status}", field="status")
+        checkout = uow.checkouts.get_for_update(request.checkout_id)
+        assert checkout is not None, "withdrawal_requests.checkout_id references checkouts"
+        moved = co.advance(checkout, co.REFUNDED, now)
+        if moved is not None:
+            uow.checkouts.update(moved)
+            if checkout.external_id:
+                activation.end_grants(uow, request.user_id, checkout.external_id, now)
+        request = uow.withdrawals.update(attrs.evolve(request, status=wd.REFUNDED,
+                                                      resolved_at=now))
+        uow.commit()
+    return request

@@ -16,7 +16,8 @@ from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (DIAS, DIAS_PAID, DIAS_PENDING, JUNGLEPAY, NOT_CONFIGURED, TX_PAID,
-                             WAITING_PAYMENT, WebhookEvent, Transaction, event_key)
+                             WAITING_PAYMENT, PaymentGatewayConfig, WebhookEvent, Transaction,
+                             event_key, gateway_row)
 
 log = logging.getLogger("creatorflix.payments")
 
@@ -46,6 +47,27 @@ def reference(value: Any) -> str | None:
     return text if 0 < len(text) <= _MAX_REFERENCE and text.isprintable() else None
 
 
+def amount_in_cents(value: Any) -> int | None:
+    """An amount as Dias posts it, in cents: an integer is cents (as JunglePay's), a
+    number or text with a decimal point or comma is reais ("29.90", "29,90", 29.9 ->
+    2990). None when it is none of these (a PAID then goes to review)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 10 ** 12 else None
+    if isinstance(value, float):
+        value = repr(value)
+    if not isinstance(value, str) or len(value) > 20:
+        return None
+    text = value.strip().replace(",", ".")
+    if re.fullmatch(r"[0-9]{1,12}", text):
+        return int(text)
+    if re.fullmatch(r"[0-9]{1,10}\.[0-9]{1,2}", text):
+        reais, _, cents = text.partition(".")
+        return int(reais) * 100 + int(cents.ljust(2, "0"))
+    return None
+
+
 def checkout_id_of(ref: str | None) -> int | None:
     """The checkout id our postback URL carries, when it is one."""
     if ref is None or not re.fullmatch(r"[0-9]{1,10}", ref):
@@ -65,16 +87,50 @@ def handle_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
         return Outcome(IGNORED)
     with svc.uow() as uow:
         known = uow.checkouts.get_by_external_id(external_id, JUNGLEPAY) is not None
-        config = uow.payment_gateways.first({"name": JUNGLEPAY})
-    if config is None or not config.secret_key:
-        raise ServiceUnavailable(NOT_CONFIGURED)  # non-2xx: JunglePay retries later
-    tx = svc.gateways.junglepay(config).get_transaction(external_id)
+        config = gateway_row(svc.gateway_rows(uow), JUNGLEPAY)
+    tx = _read_back(svc, config, external_id)
     if tx is None:
         log.warning("JunglePay does not know transaction %s (forged postback?)", external_id)
         return Outcome(IGNORED)
     if known:
         return settlement.process(svc, JUNGLEPAY, tx)
     return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(webhook.checkout_ref))
+
+
+def _read_back(svc: PaymentService, config: PaymentGatewayConfig | None,
+               external_id: str) -> Transaction | None:
+    """The transaction as JunglePay reports it (None when it does not know it)."""
+    if config is None or not config.secret_key:
+        raise ServiceUnavailable(NOT_CONFIGURED)  # non-2xx: JunglePay retries later
+    return svc.gateways.junglepay(config).get_transaction(external_id)
+
+
+def handle_original_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
+    """A JunglePay postback at the original platform's path. With a token, as
+    `handle_junglepay`. Without one (charges the original made before the take-over
+    post back to the URL it gave, which has none) it is believed only about a charge
+    we know: its transaction id must be a JunglePay checkout's external_id, and
+    JunglePay, asked, must know the transaction; what it says is then applied as any
+    notification (the body stays a hint). Anything else is Unauthenticated, as a
+    missing token always was: nothing is recorded or adopted for a stranger, and
+    JunglePay is never asked about an id no checkout has."""
+    if webhook.token:
+        return handle_junglepay(svc, webhook)
+    refused = Unauthenticated("the postback token is missing")
+    external_id = webhook.transaction_id
+    if external_id is None:
+        raise refused
+    with svc.uow() as uow:
+        checkout = uow.checkouts.get_by_external_id(external_id, JUNGLEPAY)
+        config = gateway_row(svc.gateway_rows(uow), JUNGLEPAY)
+    if checkout is None or not settlement.charged_through(checkout, JUNGLEPAY):
+        raise refused
+    tx = _read_back(svc, config, external_id)
+    if tx is None or tx.external_id != external_id:
+        log.warning("token-less JunglePay postback for checkout %s: JunglePay does not "
+                    "know transaction %s", checkout.id, external_id)
+        raise refused
+    return settlement.process(svc, JUNGLEPAY, tx)
 
 
 def _adoptable(checkout: co.Checkout | None, gateway: str, tx: Transaction) -> bool:
@@ -121,11 +177,13 @@ def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
 
 def handle_dias(svc: PaymentService, webhook: DiasWebhook) -> Outcome:
     """A Dias Marketplace postback: its reference names our checkout; PENDING records a
-    pending subscription, PAID activates it."""
+    pending subscription, PAID activates it when its amount is the checkout's total
+    (another amount, or none, puts the checkout in review for an administrator)."""
     authenticate(svc, DIAS, webhook.token)
     ref = webhook.reference
     status = (webhook.status or "").upper()
     if ref is None or status not in (DIAS_PENDING, DIAS_PAID):
         return Outcome(IGNORED)
-    tx = Transaction(external_id=ref, status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT)
+    tx = Transaction(external_id=ref, status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT,
+                     amount=webhook.amount)
     return settlement.process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.clock import FakeClock
+from adapters.security import HmacSigner
 from adapters.memory.unit_of_work import MemoryStore, MemoryUnitOfWork
 from domain.payments import checkout as co
 from domain.payments import settlement
@@ -21,7 +22,9 @@ from domain.payments.subscription_admin import abandon_checkouts, expire_subscri
 NOW = datetime(2026, 1, 1)
 # How far along each status is; a move must never lower it.
 # Abandoned (we stopped waiting) still lets a genuinely paid transaction through.
-CHECKOUT_RANK = {co.PENDING: 0, co.ABANDONED: 1, co.PAID: 2, co.FAILED: 2, co.REFUNDED: 3}
+# Review (paid for another amount) waits for an administrator or the right amount.
+CHECKOUT_RANK = {co.PENDING: 0, co.ABANDONED: 1, co.REVIEW: 1.5, co.PAID: 2, co.FAILED: 2,
+                 co.REFUNDED: 3}
 GATEWAY_STATUSES = ["processing", "authorized", "paid", "refunded", "waiting_payment",
                     "refused", "chargedback", "canceled", "in_protest", "partially_paid"]
 
@@ -37,9 +40,12 @@ def test_a_checkout_only_moves_forward(targets):
             checkout = moved
             history.append(checkout.status)
     assert history[0] == co.PENDING
+    settled = ([], [co.PAID], [co.PAID, co.REFUNDED], [co.FAILED], [co.REFUNDED])
     assert history[1:] in ([], [co.PAID], [co.PAID, co.REFUNDED], [co.FAILED], [co.ABANDONED],
                            [co.ABANDONED, co.PAID], [co.ABANDONED, co.PAID, co.REFUNDED],
-                           [co.ABANDONED, co.FAILED])
+                           [co.ABANDONED, co.FAILED],
+                           *([co.REVIEW] + rest for rest in settled),
+                           *([co.ABANDONED, co.REVIEW] + rest for rest in settled))
 
 
 @given(st.lists(st.sampled_from(GATEWAY_STATUSES), max_size=30))
@@ -56,9 +62,14 @@ def test_gateway_statuses_in_any_order_never_move_a_paid_checkout_back(statuses)
             assert checkout.status in (co.PAID, co.REFUNDED)
 
 
-def test_paid_for_another_amount_changes_nothing():
+def test_paid_for_another_amount_or_an_unknown_one_goes_to_review():
     checkout = co.Checkout(id=1, plan_id=1, total_amount=100)
-    assert decide(checkout, Transaction("tx", "paid", amount=99)) == "amount_mismatch"
+    assert decide(checkout, Transaction("tx", "paid", amount=99)) == co.REVIEW
+    assert decide(checkout, Transaction("tx", "paid", amount=None)) == co.REVIEW
+    in_review = co.advance(checkout, co.REVIEW, NOW)
+    assert decide(in_review, Transaction("tx", "paid", amount=99)) == "amount_mismatch"
+    assert decide(in_review, Transaction("tx", "paid", amount=100)) == co.PAID
+    assert decide(in_review, Transaction("tx", "refused", amount=100)) == co.FAILED
     assert decide(checkout, Transaction("tx", "paid", amount=100)) == co.PAID
     assert decide(checkout, Transaction("tx", "waiting_payment")) == "no_change"
 
@@ -73,6 +84,7 @@ events = st.one_of(
     st.tuples(st.just("notify"), st.integers(0, len(PAYMENTS) - 1),
               st.sampled_from(GATEWAY_STATUSES)),
     st.tuples(st.just("dias_pending"), st.just(2), st.just("waiting_payment")),
+    st.tuples(st.just("wrong_amount"), st.integers(0, len(PAYMENTS) - 1), st.just("paid")),
     st.tuples(st.just("expire"), st.just(0), st.just("")),
     st.tuples(st.just("abandon"), st.just(0), st.just("")),
 )
@@ -81,8 +93,10 @@ events = st.one_of(
 def _shop():
     store = MemoryStore()
     clock = FakeClock()
+    # The signer: a paid checkout's receipt carries a set-password link (issue 14).
     svc = PaymentService(uow=lambda: MemoryUnitOfWork(store), gateways=None, clock=clock,
-                         tokens=None, webhooks=None, default_gateway="sandbox",
+                         tokens=HmacSigner("k" * 40, clock), webhooks=None,
+                         default_gateway="sandbox",
                          public_url="http://127.0.0.1:8000")
     with svc.uow() as uow:
         plan = uow.plans.add(Plan(id=None, name="P", price=PRICE, duration=30))
@@ -113,7 +127,8 @@ def test_notifications_in_any_order_only_move_grants_and_checkouts_forward(steps
         elif kind == "abandon":
             abandon_checkouts(svc.uow, clock)
         else:
-            settlement.process(svc, provider, Transaction(external_id, status, amount=PRICE),
+            amount = PRICE - 1 if kind == "wrong_amount" else PRICE
+            settlement.process(svc, provider, Transaction(external_id, status, amount=amount),
                           hold_pending=kind == "dias_pending")
         after, moved_checkouts = _state(svc)
         for sub_id, before in grants.items():
@@ -126,4 +141,9 @@ def test_notifications_in_any_order_only_move_grants_and_checkouts_forward(steps
         for sub in after.values():
             if sub.status in (subs.ACTIVE, subs.EXPIRED):
                 assert sub.end_date - sub.start_date == timedelta(days=30)
+        # A payment of the wrong amount never grants by itself.
+        in_review = {PAYMENTS[cid - 1][1] for cid, status in moved_checkouts.items()
+                     if status == co.REVIEW}
+        assert not any(s.external_id in in_review and s.status == subs.ACTIVE
+                       for s in after.values())
         grants, checkouts = after, moved_checkouts

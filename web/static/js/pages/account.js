@@ -46,6 +46,13 @@ export default async function account(main) {
     h('p', { class: 'muted' }, me.user.email),
     subscriptionCard(me.subscription, plan),
     isAdmin() ? alertBox('info', 'Você é administrador. ', h('a', { href: '/admin' }, 'Abrir o painel')) : null,
+    h('p', { class: 'account-links' }, h('a', { class: 'btn btn-ghost', href: '/minha-conta/compras' }, 'Minhas compras'),
+      ' ', h('a', { class: 'btn btn-ghost', href: '/minha-conta/dados' }, 'Meus dados')),
     h('button', { class: 'btn btn-ghost', type: 'button',
-      onclick: () => { clearSession(); window.location.assign('/'); } }, 'Sair')));
+      onclick: async () => {
+        // The token stops working on the server too, not only in this tab.
+        try { await api('/api/auth/logout', { method: 'POST' }); } catch { /* ended anyway */ }
+        clearSession();
+        window.location.assign('/');
+      } }, 'Sair')));
 }

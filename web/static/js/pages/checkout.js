@@ -6,6 +6,7 @@ import { durationLabel, h, money, pageTitle, param, render } from '../dom.js';
 import { field, inputOf, submitting } from '../forms.js';
 import { formatCpf, formatPhone, mask } from '../masks.js';
 import { pendingCheckout, showPayment } from '../pix.js';
+import { mailedCheckout, prefillRenewal } from '../mail_links.js';
 import { alertBox, clearErrors, emptyState, showError, showFormError } from '../ui.js';
 
 function bumpOption(bump, onChange) {
@@ -96,7 +97,8 @@ function checkoutForm(main, plan, bumps) {
 export default async function checkout(main) {
   pageTitle('Checkout');
   const planId = Number(param('plano'));
-  const resumed = pendingCheckout(planId);
+  const mailed = await mailedCheckout();   // the link of a PIX mail
+  const resumed = mailed ? { plan_id: mailed.plan_id, checkout: mailed } : pendingCheckout(planId);
   if (resumed) {
     try {
       const plan = await api('/api/plans', { auth: false, query: { limit: 100 } })
@@ -140,4 +142,5 @@ export default async function checkout(main) {
         h('a', { href: `/entrar?next=${encodeURIComponent(`/checkout?plano=${plan.id}`)}` }, 'Entre'),
         ' para vincular a compra a ela.'))),
     checkoutForm(main, plan, bumps)));
+  await prefillRenewal(main.querySelector('form.checkout-form'));   // a renewal mail's link
 }

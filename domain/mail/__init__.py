@@ -1,0 +1,1 @@
+"""Mail: messages kept in the transactional outbox, their pt-BR templates, delivery."""

@@ -1,0 +1,71 @@
+"""Mail messages and their life in the outbox (table `mail_outbox`): written in the same
+transaction as the change that causes them, delivered later by a worker."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from attrs import field, frozen
+
+PENDING = "pending"     # waiting for its next attempt
+SENDING = "sending"     # claimed by a worker until `claimed_until`
+SENT = "sent"
+FAILED = "failed"       # permanently refused, or out of attempts
+STATUSES = (PENDING, SENDING, SENT, FAILED)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LAST_RETRY = timedelta(hours=2)
+# How long a worker owns what it claimed: a worker that dies mid-batch releases its
+# messages to the others after this (an SMTP conversation times out long before).
+LEASE = timedelta(minutes=5)
+
+# A row that is no message: written to make a request cost the same whatever it finds
+# (domain.mail.compose.decoy); never sent, purged by the jobs.
+DECOY = "decoy"
+DECOY_LIFETIME = timedelta(days=1)
+
+# Kinds of inline images: "qr" holds the text the adapter draws as a PNG QR code.
+INLINE_QR = "qr"
+
+
+@frozen
+class OutboxMessage:
+    """One mail to one recipient. `dedupe_key` (unique) makes a message that must go
+    at most once (a renewal reminder per subscription) impossible to store twice.
+    `inline_images`: [{"cid", "kind", "data"}], referenced by the HTML as cid:..."""
+
+    id: int | None
+    kind: str
+    recipient: str
+    subject: str
+    text_body: str
+    html_body: str
+    inline_images: list[dict[str, Any]] = field(factory=list)
+    dedupe_key: str | None = None
+    user_id: int | None = None
+    status: str = PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claim_token: str | None = None
+    claimed_until: datetime | None = None
+    last_error: str | None = None
+    created_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off after the `attempts`-th failed attempt: 30 s, 1 min, 2 min,
+    ... capped at two hours."""
+    delay = FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 16))
+    return min(delay, LAST_RETRY)
+
+
+class MailError(Exception):
+    """Delivery failed. `permanent`: the server refused the message itself (a bad
+    recipient); retrying cannot help. Anything else (server down, authentication,
+    timeouts) is retried with back-off."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent

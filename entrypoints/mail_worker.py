@@ -1,0 +1,58 @@
+"""The outbox's delivery thread of an app server process: every couple of seconds it
+sends what is due, so mail leaves under `creatorflix serve` (and `make run`) with no
+other command. Several processes and servers share the work: claims never overlap
+(domain.mail.delivery). Started after gunicorn forks its workers (entrypoints.server),
+never by create_app, so the tests' apps run no thread."""
+from __future__ import annotations
+
+import logging
+import threading
+
+from domain.mail.delivery import BATCH, deliver_due
+
+log = logging.getLogger("creatorflix.mail")
+
+INTERVAL_SECONDS = 2.0
+
+
+class MailWorker:
+    def __init__(self, deps, interval: float = INTERVAL_SECONDS):
+        self.deps = deps
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "MailWorker":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="creatorflix-mail",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def run_once(self) -> int:
+        """One round: send what is due (a full batch means more may wait: go again)."""
+        sent = 0
+        while not self._stop.is_set():
+            report = deliver_due(self.deps.uow, self.deps.mailer, self.deps.clock)
+            sent += report.sent
+            if report.attempted < BATCH or report.retried or report.failed:
+                break
+        return sent
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # a database hiccup must not kill the thread
+                log.exception("mail delivery round failed; retrying")
+            self._stop.wait(self.interval)

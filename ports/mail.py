@@ -1,0 +1,41 @@
+"""Mail: the outbox the use cases write messages to (inside their unit of work), and
+the Mailer that delivers them."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable, Mapping, Protocol
+
+from domain.mail.messages import OutboxMessage
+from ports.repositories import Repository
+
+
+class Mailer(Protocol):
+    def send(self, message: OutboxMessage) -> None:
+        """Deliver one message (plain text + HTML, inline images); raise
+        domain.mail.messages.MailError when it could not be handed over."""
+
+
+class OutboxRepository(Repository[OutboxMessage], Protocol):
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Store a message in the unit of work's transaction; False (and nothing
+        stored) when a message with its `dedupe_key` already exists."""
+
+    def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these dedupe keys are already taken."""
+
+    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
+                  limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` messages due now (pending and due, or claimed by a worker
+        whose lease ran out) for `claim_token` until `lease_until`, counting the
+        attempt. Concurrent claimers never get the same message (PostgreSQL: FOR
+        UPDATE SKIP LOCKED; SQLite: one writer at a time)."""
+
+    def settle(self, message_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
+        """Write `changes` to a message still claimed by `claim_token`; False when the
+        claim was lost (the lease ran out and another worker took it)."""
+
+    def purge_decoys(self, before: datetime) -> int:
+        """Delete the decoy rows written before `before`; returns how many."""
+
+    def forget_user(self, user_id: int) -> int:
+        """Erase the addresses and bodies of every message to `user_id` (LGPD)."""
