@@ -1,0 +1,55 @@
+"""Age assurance records: who passed (or failed) an age check, how, and until when.
+
+Data minimisation (ANPD guidance): a record holds who (an account, or the random id of
+an anonymous visitor), the method, when, the provider's reference, the outcome and the
+expiry — never a birth date, a document number, an image or a biometric template."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from attrs import frozen
+
+OIDC = "oidc"
+CARD = "card"
+DOCUMENT = "document"
+SANDBOX = "sandbox"
+METHODS = (OIDC, CARD, DOCUMENT, SANDBOX)
+# Methods a visitor without an account can use (the others need the account).
+ANONYMOUS_METHODS = (OIDC, SANDBOX)
+
+PENDING = "pending"      # an OIDC round trip or a document waiting for a decision
+ASSURED = "assured"
+REJECTED = "rejected"
+REVOKED = "revoked"      # an admin withdrew a past assurance
+OUTCOMES = (PENDING, ASSURED, REJECTED, REVOKED)
+
+ACCOUNT_TTL = timedelta(days=365)
+ANONYMOUS_TTL = timedelta(days=30)
+# An OIDC attempt still pending after this long was abandoned at the provider.
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+@frozen
+class AgeAssurance:
+    """Table `age_assurances`: one attempt and its outcome. Exactly one of `user_id`
+    and `anonymous_id` says who."""
+
+    id: int | None
+    method: str
+    outcome: str
+    user_id: int | None = None
+    anonymous_id: str | None = None
+    provider_ref: str | None = None
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+    expires_at: datetime | None = None
+
+    def holds_at(self, now: datetime) -> bool:
+        """Whether this record assures its holder at `now`."""
+        return (self.outcome == ASSURED and self.expires_at is not None
+                and self.expires_at > now)
+
+
+def lifetime(user_id: int | None) -> timedelta:
+    """How long an assurance lasts: a year for an account, 30 days for a visitor."""
+    return ACCOUNT_TTL if user_id is not None else ANONYMOUS_TTL

@@ -1,0 +1,271 @@
+"""HTTP routes of age assurance: the gate's status and methods, the sandbox button, the
+OpenID Connect round trip, the document upload, and the admin queue (decisions,
+revocation, effectiveness figures). The gate itself is entrypoints.http.age_gate."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+import falcon
+
+from domain.assurance import service as aa
+from domain.assurance.entities import AgeAssurance, METHODS, OUTCOMES
+from domain.common.errors import ValidationError
+from domain.common.fields import Choice, parse_query_filters
+from domain.common.pagination import PageRequest
+from entrypoints.http import age_gate
+from entrypoints.http.auth import current_user, required_user
+from entrypoints.http.crud import PAGE_PARAMS
+from entrypoints.http.json_io import page_json, read_json, to_json
+from entrypoints.http.openapi import entity_schema, nullable, page_schema, query_params
+from entrypoints.http.routes import ADMIN, PUBLIC, USER, Operation, Param, Route
+
+TAGS = ("age assurance",)
+ADMIN_TAGS = ("admin: age assurance",)
+BASE = "/api/age-assurance"
+CALLBACK = BASE + "/oidc/callback"
+HANDSHAKE_COOKIE = "cf_age_oidc"
+# Where the browser lands after the provider: the web client's gate page.
+DONE_PAGE = "/verificacao-idade?resultado=ok"
+FILTERS = {"method": Choice(choices=METHODS), "outcome": Choice(choices=OUTCOMES)}
+
+RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",))
+OFFER_SCHEMA = {"type": "object", "required": ["method", "for_visitors", "start"],
+                "properties": {"method": {"type": "string", "enum": list(METHODS)},
+                               "for_visitors": {"type": "boolean"},
+                               "start": {"type": "string"}}}
+STATUS_SCHEMA = {
+    "type": "object", "required": ["assured", "until", "method", "methods", "gate", "token"],
+    "properties": {
+        "assured": {"type": "boolean", "description": "whether adult media is shown"},
+        "until": nullable({"type": "string", "format": "date-time"}),
+        "method": nullable({"type": "string"}),
+        "methods": {"type": "array", "items": OFFER_SCHEMA},
+        "gate": {"type": "boolean", "description": "CREATORFLIX_AGE_GATE"},
+        "token": nullable({"type": "string", "description": (
+            f"the assurance token to send as {age_gate.HEADER} (also set as an HttpOnly "
+            "cookie for media)")}),
+    }}
+DOCUMENT_BODY = {"type": "object", "additionalProperties": False,
+                 "required": ["content_type", "data"],
+                 "properties": {"content_type": {"type": "string",
+                                                 "enum": list(aa.DOCUMENT_TYPES)},
+                                "data": {"type": "string", "description": "base64"}}}
+FIGURES_SCHEMA = {"type": "object", "required": ["methods", "enabled", "gate", "sandbox_only"],
+                  "properties": {
+                      "methods": {"type": "object", "additionalProperties": {
+                          "type": "object", "additionalProperties": {"type": "integer"}}},
+                      "enabled": {"type": "array", "items": {"type": "string"}},
+                      "gate": {"type": "boolean"},
+                      "sandbox_only": {"type": "boolean", "description": (
+                          "the sandbox is the only method: no real age check is offered")}}}
+
+
+def _status_json(status: aa.Status) -> dict:
+    return {"assured": status.assured, "until": status.until, "method": status.method,
+            "methods": status.methods, "gate": status.gate, "token": status.token}
+
+
+def _max_age(record: AgeAssurance, deps) -> int:
+    assert record.expires_at is not None
+    return max(1, int((record.expires_at - deps.clock.now()).total_seconds()))
+
+
+class StatusResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp) -> None:
+        status = aa.status(self.deps.age_assurance, current_user(req), age_gate.caller_token(req))
+        if status.token and status.until is not None:
+            age_gate.set_cookie(resp, self.deps, status.token,
+                                max(1, int((status.until - self.deps.clock.now())
+                                           .total_seconds())))
+        resp.media = _status_json(status)
+        resp.cache_control = ("no-store",)
+
+
+def _granted(resp, deps, granted: aa.Granted) -> None:
+    record = granted.assurance
+    age_gate.set_cookie(resp, deps, granted.token, _max_age(record, deps))
+    resp.cache_control = ("no-store",)
+
+
+class SandboxResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp) -> None:
+        granted = aa.assure_by_sandbox(self.deps.age_assurance, current_user(req))
+        _granted(resp, self.deps, granted)
+        resp.status = falcon.HTTP_201
+        resp.media = {"assured": True, "until": granted.assurance.expires_at,
+                      "method": granted.assurance.method, "token": granted.token}
+
+
+class OidcResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get_start(self, req, resp) -> None:
+        started = aa.start_oidc(self.deps.age_assurance, current_user(req))
+        resp.set_cookie(HANDSHAKE_COOKIE, started.handshake, max_age=aa.OIDC_ROUND_TRIP_SECONDS,
+                        path=BASE + "/oidc", http_only=True, same_site="Lax",
+                        secure=self.deps.config.public_url.startswith("https://"))
+        resp.status = falcon.HTTP_302
+        resp.set_header("Location", started.location)
+        resp.cache_control = ("no-store",)
+
+    def on_get_callback(self, req, resp) -> None:
+        granted = aa.finish_oidc(self.deps.age_assurance, req.cookies.get(HANDSHAKE_COOKIE),
+                                 req.get_param("state"), req.get_param("code"),
+                                 req.get_param("error"))
+        _granted(resp, self.deps, granted)
+        resp.unset_cookie(HANDSHAKE_COOKIE, path=BASE + "/oidc")
+        resp.status = falcon.HTTP_302
+        resp.set_header("Location", DONE_PAGE)
+
+
+def _document(req, max_bytes: int) -> tuple[bytes, str]:
+    """The photo from a multipart form (field `document`) or a JSON body
+    {content_type, data (base64)}."""
+    if (req.content_type or "").startswith("multipart/form-data"):
+        for part in req.get_media():
+            if part.name == "document":
+                return part.stream.read(max_bytes + 1), part.content_type or ""
+        raise ValidationError("the form has no `document` file", field="document")
+    body = read_json(req, max_bytes)
+    if not isinstance(body, dict):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    content_type, data = body.get("content_type"), body.get("data")
+    if not isinstance(content_type, str):
+        raise ValidationError("content_type is required", field="content_type")
+    if not isinstance(data, str):
+        raise ValidationError("data (base64) is required", field="data")
+    try:
+        return base64.b64decode(data, validate=True), content_type
+    except (binascii.Error, ValueError):
+        raise ValidationError("data must be base64", field="data") from None
+
+
+class DocumentsResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_post(self, req, resp) -> None:
+        data, content_type = _document(req, self.deps.config.max_body_bytes)
+        record = aa.submit_document(self.deps.age_assurance, required_user(req), data,
+                                    content_type)
+        resp.status = falcon.HTTP_201
+        resp.media = to_json(record, exclude=("anonymous_id",))
+
+    def on_get(self, req, resp) -> None:
+        found = aa.my_documents(self.deps.age_assurance, required_user(req),
+                                PageRequest.parse(req.params))
+        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+        resp.cache_control = ("no-store",)
+
+
+class AdminResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp) -> None:
+        filters = parse_query_filters(FILTERS, req.params)
+        found = aa.list_assurances(self.deps.age_assurance, PageRequest.parse(req.params),
+                                   filters)
+        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+
+    def on_get_figures(self, req, resp) -> None:
+        resp.media = aa.figures(self.deps.age_assurance)
+
+    def on_get_queue(self, req, resp) -> None:
+        found = aa.document_queue(self.deps.age_assurance, PageRequest.parse(req.params))
+        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+
+    def on_get_photo(self, req, resp, id: int) -> None:
+        resp.data = aa.document_photo(self.deps.age_assurance, id)
+        resp.content_type = "application/octet-stream"
+        resp.cache_control = ("no-store",)
+        resp.set_header("X-Content-Type-Options", "nosniff")
+
+    def on_post_approve(self, req, resp, id: int) -> None:
+        resp.media = to_json(aa.decide_document(self.deps.age_assurance, id, True),
+                             exclude=("anonymous_id",))
+
+    def on_post_reject(self, req, resp, id: int) -> None:
+        resp.media = to_json(aa.decide_document(self.deps.age_assurance, id, False),
+                             exclude=("anonymous_id",))
+
+    def on_post_revoke(self, req, resp, id: int) -> None:
+        resp.media = to_json(aa.revoke(self.deps.age_assurance, id), exclude=("anonymous_id",))
+
+
+def routes(deps) -> list[Route]:
+    oidc = OidcResource(deps)
+    admin = AdminResource(deps)
+    admin_base = "/api/admin/age-assurance"
+
+    def admin_post(what: str, summary: str) -> Route:
+        return Route(f"{admin_base}/documents/{{id:id}}/{what}" if what != "revoke"
+                     else f"{admin_base}/{{id:id}}/revoke", admin, (
+            Operation("POST", summary, ADMIN, tags=ADMIN_TAGS,
+                      responses={200: RECORD_SCHEMA, 404: None, 409: None}),), suffix=what)
+
+    return [
+        Route(BASE, StatusResource(deps), (
+            Operation("GET", "Whether the caller is age-assured, until when, and the methods "
+                      f"on offer (send the assurance token as {age_gate.HEADER})", PUBLIC,
+                      tags=TAGS, responses={200: STATUS_SCHEMA}),)),
+        Route(BASE + "/sandbox", SandboxResource(deps), (
+            Operation("POST", "Sandbox only: assure the caller (their account, or this "
+                      "visitor through the token); 409 unless the sandbox method is enabled",
+                      PUBLIC, tags=TAGS, request_required=False,
+                      responses={201: {"type": "object"}, 409: None}),)),
+        Route(BASE + "/oidc/start", oidc, (
+            Operation("GET", "Start an OpenID Connect age check: 302 to the provider",
+                      PUBLIC, tags=TAGS, responses={302: None, 409: None, 503: None},
+                      headers={302: {"Location": {"type": "string", "format": "uri"}}}),),
+              suffix="start"),
+        Route(CALLBACK, oidc, (
+            Operation("GET", "The provider's redirect: 302 to the gate page once assured; "
+                      "403 when the state, code, id_token or claim does not assure",
+                      PUBLIC, tags=TAGS,
+                      params=(Param("state", {"type": "string", "maxLength": 200}),
+                              Param("code", {"type": "string", "maxLength": 2000}),
+                              Param("error", {"type": "string", "maxLength": 200})),
+                      responses={302: None, 403: None, 409: None, 503: None},
+                      headers={302: {"Location": {"type": "string"}}}),),
+              suffix="callback"),
+        Route(BASE + "/documents", DocumentsResource(deps), (
+            Operation("GET", "The caller's own documents, newest first, with their outcome "
+                      "(pending, assured, rejected, revoked); never the photo", USER,
+                      tags=TAGS, params=PAGE_PARAMS,
+                      responses={200: page_schema(RECORD_SCHEMA)}),
+            Operation("POST", "Send a photo of an official ID (multipart field `document`, "
+                      "or JSON {content_type, data: base64}) for an admin to review; the "
+                      "photo is deleted once decided", USER, tags=TAGS,
+                      request=DOCUMENT_BODY,
+                      responses={201: RECORD_SCHEMA, 409: None, 503: None}),)),
+        Route(admin_base, admin, (
+            Operation("GET", "Age assurances (attempts and outcomes), newest first", ADMIN,
+                      tags=ADMIN_TAGS, params=PAGE_PARAMS + query_params(FILTERS),
+                      responses={200: page_schema(RECORD_SCHEMA)}),)),
+        Route(admin_base + "/figures", admin, (
+            Operation("GET", "Effectiveness figures: attempts per method and outcome, "
+                      "rejections, abandoned attempts", ADMIN, tags=ADMIN_TAGS,
+                      responses={200: FIGURES_SCHEMA}),), suffix="figures"),
+        Route(admin_base + "/documents", admin, (
+            Operation("GET", "The documents waiting for a decision, oldest first", ADMIN,
+                      tags=ADMIN_TAGS, params=PAGE_PARAMS,
+                      responses={200: page_schema(RECORD_SCHEMA)}),), suffix="queue"),
+        Route(admin_base + "/documents/{id:id}/photo", admin, (
+            Operation("GET", "The photo of a document waiting for a decision", ADMIN,
+                      tags=ADMIN_TAGS, content_type="application/octet-stream",
+                      responses={200: {"type": "string", "format": "binary"}, 404: None}),),
+              suffix="photo"),
+        admin_post("approve", "Approve a document: assures the member for a year; the "
+                   "photo is deleted"),
+        admin_post("reject", "Reject a document; the photo is deleted"),
+        admin_post("revoke", "Revoke an assurance: its holder is unassured from now"),
+    ]

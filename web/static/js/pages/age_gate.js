@@ -1,0 +1,75 @@
+// The age gate (Lei 15.211/2025, ECA Digital): until the visitor is age-assured, the
+// storefront shows no adult media; this page offers the verification methods the server
+// has enabled. Self-declaration ("tenho 18 anos") is not one of them: the law forbids it.
+import { documentMethod } from '../age_document.js';
+import { api, saveAgeToken } from '../api.js';
+import { formatDate, h, pageTitle, param, render, safeNext } from '../dom.js';
+import { showError } from '../ui.js';
+
+const LABELS = {
+  oidc: ['Verificar com um provedor de identidade',
+    'Você entra no provedor (carteira digital, gov.br ou serviço de verificação) e ele nos diz apenas se você tem 18 anos ou mais.'],
+  card: ['Assinar com cartão de crédito',
+    'Um pagamento aprovado no cartão de crédito verifica a idade da sua conta. Pagamentos por PIX não verificam.'],
+  document: ['Enviar a foto de um documento oficial',
+    'Um administrador confere a foto e a apaga assim que decide; guardamos apenas o resultado.'],
+  sandbox: ['Confirmar (ambiente de teste)',
+    'Somente na instalação de demonstração: confirma sem verificar nada.'],
+};
+
+function next() {
+  return safeNext(param('voltar'), '/');
+}
+
+async function sandbox(button, where) {
+  button.disabled = true;
+  try {
+    const done = await api('/api/age-assurance/sandbox', { method: 'POST' });
+    saveAgeToken(done.token);
+    window.location.assign(next());
+  } catch (error) {
+    button.disabled = false;
+    showError(where, error);
+  }
+}
+
+function method(offer, where) {
+  const [title, text] = LABELS[offer.method] || [offer.method, ''];
+  let action;
+  if (offer.method === 'sandbox') {
+    action = h('button', { class: 'btn', type: 'button', 'data-method': 'sandbox' }, title);
+    action.addEventListener('click', () => sandbox(action, where));
+  } else if (offer.method === 'oidc') {
+    action = h('a', { class: 'btn', href: '/api/age-assurance/oidc/start' }, 'Continuar');
+  } else if (offer.method === 'card') {
+    action = h('a', { class: 'btn', href: '/planos' }, 'Ver planos');
+  } else {
+    action = documentMethod();
+  }
+  return h('article', { class: 'card age-method', 'data-method': offer.method },
+    h('div', { class: 'card-body' }, h('h2', {}, title), h('p', { class: 'muted' }, text), action));
+}
+
+export default async function ageGate(main) {
+  pageTitle('Verificação de idade');
+  const where = h('div', { 'aria-live': 'polite' });
+  try {
+    const status = await api('/api/age-assurance');
+    if (status.assured) {
+      if (status.token) saveAgeToken(status.token);
+      render(main, h('div', { class: 'intro age-gate' }, h('h1', {}, 'Idade verificada'),
+        h('p', { class: 'lead' }, status.until ? `Válida até ${formatDate(status.until)}.` : 'Acesso liberado.'),
+        h('a', { class: 'btn', href: next() }, 'Ver o conteúdo')));
+      return;
+    }
+    render(main, h('div', { class: 'intro age-gate' },
+      h('h1', {}, 'Conteúdo para maiores de 18 anos'),
+      h('p', { class: 'lead' }, 'A lei brasileira exige verificar a sua idade antes de mostrar este conteúdo. Escolha uma forma de verificação:')),
+    h('div', { class: 'age-methods' }, status.methods.map((offer) => method(offer, where))),
+    where,
+    h('p', { class: 'muted small' }, 'Planos, preços, pagamento e a sua conta continuam disponíveis: ',
+      h('a', { href: '/planos' }, 'ver planos'), '.'));
+  } catch (error) {
+    showError(main, error, () => ageGate(main));
+  }
+}
