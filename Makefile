@@ -22,8 +22,10 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/creatorflix migrate
 
+# One worker (8 threads): rate limits count in process with the default memory://
+# storage, so a single process keeps them exact (README: Configuration).
 run: migrate
-	$(BIN)/creatorflix serve --host $(HOST) --port $(PORT)
+	$(BIN)/creatorflix serve --host $(HOST) --port $(PORT) --workers 1 --threads 8
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -195,15 +195,14 @@ def _migration_callables(steps: Iterable[Any]) -> Iterable[Any]:
             yield step._apply
 
 
-def build_reference(conn) -> None:
+def build_reference(conn, migrations_dir: str) -> None:
     from yoyo import read_migrations
 
-    from adapters.migrator import MIGRATIONS_DIR
     cur = conn.cursor()
     cur.execute(f"DROP SCHEMA IF EXISTS {REFERENCE_SCHEMA} CASCADE")
     cur.execute(f"CREATE SCHEMA {REFERENCE_SCHEMA}")
     _in_schema(cur, REFERENCE_SCHEMA)
-    migrations = {m.id: m for m in read_migrations(str(MIGRATIONS_DIR))}
+    migrations = {m.id: m for m in read_migrations(migrations_dir)}
     for mid in BASELINE:
         migration = migrations[mid]
         migration.load()
@@ -444,10 +443,10 @@ LINK_CHECKOUTS_SQL = """UPDATE checkouts c SET user_id = u.id FROM users u
     WHERE c.user_id IS NULL AND lower(u.email) = lower(c.customer_email)"""
 
 
-def make_plan(conn) -> AdoptionPlan:
+def make_plan(conn, migrations_dir: str) -> AdoptionPlan:
     """The plan, computed inside the caller's transaction (which it leaves holding the
     reference schema: roll back, or call `apply_plan` which drops it)."""
-    build_reference(conn)
+    build_reference(conn, migrations_dir)
     cur = conn.cursor()
     _in_schema(cur, "public")   # data queries below name public.<table> anyway
     plan = AdoptionPlan()

@@ -70,7 +70,7 @@ def adoption_plan(url: str) -> adoption.AdoptionPlan:
     """What adopting the original database at `url` would do (nothing is changed)."""
     conn = _pg_connect(url)
     try:
-        return adoption.make_plan(conn)
+        return adoption.make_plan(conn, str(MIGRATIONS_DIR))
     finally:
         conn.rollback()
         conn.close()
@@ -81,7 +81,7 @@ def adopt(url: str) -> adoption.AdoptionPlan:
     nothing changed, when existing rows stand in the way."""
     conn = _pg_connect(url)
     try:
-        plan = adoption.make_plan(conn)
+        plan = adoption.make_plan(conn, str(MIGRATIONS_DIR))
         adoption.apply_plan(conn, plan)
         conn.commit()
         return plan

@@ -2,12 +2,17 @@
 the source of truth; tests check these against them)."""
 from __future__ import annotations
 
+from domain.accounts.audit_entry import AuditEntry
 from domain.accounts.users import User
 from domain.ads.rules import Ad, AdEvent
+from domain.assurance.entities import AgeAssurance
+from domain.accounts.sessions import RevokedToken
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import PaymentGatewayConfig, WebhookEvent
 from domain.payments.subscriptions import Subscription
+from domain.payments.withdrawal import Withdrawal
+from domain.mail.messages import OutboxMessage
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
 
 # unit-of-work attribute -> (table, entity class, primary key field)
@@ -30,13 +35,21 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "ads": ("ads", Ad, "id"),
     "impressions": ("impressions", AdEvent, "id"),
     "clicks": ("clicks", AdEvent, "id"),
+    "outbox": ("mail_outbox", OutboxMessage, "id"),
+    "revoked_tokens": ("revoked_tokens", RevokedToken, "jti"),
+    "withdrawals": ("withdrawal_requests", Withdrawal, "id"),
+    "age_assurances": ("age_assurances", AgeAssurance, "id"),
+    "audit_log": ("audit_log", AuditEntry, "id"),
 }
 
 # Unique constraints, by table: each a tuple of fields.
 UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "users": [("email",)],
+    "models": [("slug",)],
     "payment_gateways": [("name",)],
     "payment_notifications": [("gateway", "event_key")],
+    "mail_outbox": [("dedupe_key",)],
+    "withdrawal_requests": [("checkout_id",)],
     "whitelabel_models": [("folder_name",)],
     "whitelabel_posts": [("whitelabel_model_id", "folder_name")],
     "whitelabel_media": [("s3_key",)],
@@ -56,4 +69,7 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("whitelabel_media", "whitelabel_post_id", "whitelabel_posts", "cascade"),
     ("impressions", "ad_id", "ads", "cascade"),
     ("clicks", "ad_id", "ads", "cascade"),
+    ("age_assurances", "user_id", "users", "cascade"),
+    ("withdrawal_requests", "checkout_id", "checkouts", "restrict"),
+    ("withdrawal_requests", "user_id", "users", "restrict"),
 ]

@@ -1,5 +1,6 @@
-"""Password hashing (stdlib scrypt) and the HMAC-SHA256 signer: the only code that
-signs or checks what we hand out (tokens, media links, postback tokens)."""
+"""Password hashing (argon2id; the hashes the original platform and our earlier releases
+wrote are still verified) and the HMAC-SHA256 signer: the only code that signs or checks
+what we hand out (tokens, media links, postback tokens)."""
 from __future__ import annotations
 
 import base64
@@ -10,8 +11,12 @@ import secrets
 from datetime import timezone
 from typing import Any, Callable, Mapping
 
+import argon2
+import bcrypt
+from argon2.exceptions import Argon2Error
+
 from ports.clock import Clock
-from ports.security import MEDIA, TOKEN_PURPOSES, WEBHOOK
+from ports.security import AD_CLICK, MEDIA, TOKEN_PURPOSES, WEBHOOK
 
 
 def _b64(data: bytes) -> str:
@@ -47,6 +52,66 @@ class ScryptPasswordHasher:
             return False
         return hmac.compare_digest(actual, expected)
 
+    def needs_rehash(self, hashed: str) -> bool:
+        return not hashed.startswith(f"scrypt${self.n}${self.r}${self.p}$")
+
+
+# OWASP's password storage cheat sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+OWASP_MEMORY_KIB, OWASP_TIME_COST, OWASP_PARALLELISM = 19456, 2, 1
+BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+_BCRYPT_MAX_BYTES = 72
+
+
+class Argon2PasswordHasher:
+    """New hashes are argon2id PHC strings with OWASP's parameters (cheaper ones for
+    tests, through the constructor). Verifies, besides ours:
+    - what the original platform's Bun.password wrote: argon2id (its default,
+      m=65536,t=2,p=1), argon2i, argon2d, and bcrypt MCF ($2a$/$2b$/$2y$) — Bun gives
+      bcrypt the SHA-512 digest of a password longer than 72 bytes, so do we;
+    - scrypt hashes of our earlier releases (ScryptPasswordHasher).
+    `needs_rehash` is true for every hash but argon2id with these very parameters."""
+
+    def __init__(self, memory_cost: int = OWASP_MEMORY_KIB, time_cost: int = OWASP_TIME_COST,
+                 parallelism: int = OWASP_PARALLELISM):
+        self._argon2 = argon2.PasswordHasher(time_cost=time_cost, memory_cost=memory_cost,
+                                             parallelism=parallelism, hash_len=32,
+                                             salt_len=16, type=argon2.Type.ID)
+        self._scrypt = ScryptPasswordHasher()  # parameters are read from each hash
+
+    def __repr__(self) -> str:
+        p = self._argon2
+        return (f"Argon2PasswordHasher(memory_cost={p.memory_cost}, "
+                f"time_cost={p.time_cost}, parallelism={p.parallelism})")
+
+    def hash(self, password: str) -> str:
+        return self._argon2.hash(password)
+
+    def verify(self, password: str, hashed: str) -> bool:
+        if not isinstance(hashed, str):
+            return False
+        try:
+            if hashed.startswith("$argon2"):
+                # argon2-cffi reads the variant and the parameters from the hash.
+                return self._argon2.verify(hashed, password)
+            if hashed.startswith(BCRYPT_PREFIXES):
+                secret = password.encode("utf-8")
+                if len(secret) > _BCRYPT_MAX_BYTES:
+                    secret = hashlib.sha512(secret).digest()
+                return bcrypt.checkpw(secret, hashed.encode("ascii"))
+            if hashed.startswith("scrypt$"):
+                return self._scrypt.verify(password, hashed)
+        except (Argon2Error, ValueError, TypeError):  # a mismatch, or a malformed hash
+            return False
+        return False
+
+    def needs_rehash(self, hashed: str) -> bool:
+        if not hashed.startswith("$argon2id$"):
+            return True
+        try:
+            return self._argon2.check_needs_rehash(hashed)
+        except (Argon2Error, ValueError):
+            return True
+
 
 def _epoch(clock: Clock) -> int:
     # The clock gives naive UTC; .timestamp() alone would read it as local time.
@@ -57,6 +122,12 @@ def _derived_key(secret: bytes, label: str) -> bytes:
     """The key of one purpose: sha256("creatorflix-<label>:" + secret). Labels hold no
     ':', so no two labels give the same input."""
     return hashlib.sha256(b"creatorflix-" + label.encode("ascii") + b":" + secret).digest()
+
+
+def purpose_key(secret_key: str, label: str) -> bytes:
+    """The 32-byte key of one purpose outside the signer (the Fernet key of secrets at
+    rest, adapters.secret_box), derived as every signer key is."""
+    return _derived_key(secret_key.encode(), label)
 
 
 def _hmac(key: bytes, message: bytes) -> bytes:
@@ -78,7 +149,9 @@ class HmacSigner:
       so media links signed before an upgrade stay valid until they expire;
     - webhook: hex HMAC of "postback:" + message under the secret key itself — the
       tokens of the postback URLs operators pasted into the gateways' dashboards.
-      No other purpose uses the raw secret as its key.
+      No other purpose uses the raw secret as its key;
+    - ad_click: base64url HMAC of the message under sha256("creatorflix-ad_click:" +
+      secret) (the serve tokens of ad click URLs, domain.ads.click_tokens).
 
     Tokens signed before keys were split by purpose (one key,
     sha256("creatorflix-token:" + secret), the purpose only in the claims) are still
@@ -97,6 +170,7 @@ class HmacSigner:
         self._digests: dict[str, tuple[bytes, bytes, Callable[[bytes], str]]] = {
             MEDIA: (_derived_key(secret, MEDIA), b"", _b64),
             WEBHOOK: (secret, b"postback:", bytes.hex),
+            AD_CLICK: (_derived_key(secret, AD_CLICK), b"", _b64),
         }
 
     def __repr__(self) -> str:

@@ -1,20 +1,35 @@
 """The one place that wires adapters to the core."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from attrs import frozen
+import attrs
 
+from attrs import field, frozen
+
+from adapters.bots import CrawlerDetectBots
 from adapters.clock import SystemClock
-from adapters.security import HmacSigner, ScryptPasswordHasher
+from adapters.mail import mailer_from_url
+from adapters.memory.mailer import MemoryMailer
+from adapters.rate_limits import LimitsRateLimiter
+from adapters.security import Argon2PasswordHasher, HmacSigner
 from adapters.storage import storage_from_url
 from domain.accounts.auth import AuthService
+from domain.ads.counting import RepeatWindows
+from domain.ads.service import AdServices, ServingCache
+from domain.assurance.service import AgeAssuranceService
+from domain.common.throttle import Throttle
 from domain.payments.gateways import WebhookUrls
+from domain.payments.reminders import Reminders
 from domain.payments.service import PaymentService
 from entrypoints.config import Config
+from ports.ads import BotDetector
 from ports.clock import Clock
+from ports.mail import Mailer
 from ports.payments import PaymentGateways
-from ports.security import PasswordHasher, Signer
+from ports.rate_limits import RateLimiter
+from ports.security import PasswordHasher, SecretBox, Signer
 from ports.storage import ObjectStorage
 from ports.unit_of_work import HealthProbe, UnitOfWorkFactory
 from ports.whitelabel import SyncLock
@@ -35,11 +50,50 @@ class Deps:
     sync_lock: SyncLock           # one white-label sync at a time
     payments: PaymentGateways     # the payment gateway adapters
     database: Any = None          # the PonyDatabase or the MemoryStore behind `uow`
+    secrets: SecretBox | None = None  # seals the gateways' secret keys at rest
+    bots: BotDetector = field(factory=CrawlerDetectBots)   # ad events of bots do not count
+    ad_cache: ServingCache = field(factory=ServingCache)   # this process's served ads
+    age_checks: dict = field(factory=dict)   # the enabled age-assurance methods, by name
+    # Rate-limit counters (CREATORFLIX_RATE_LIMIT_URL); in this process unless built from
+    # a redis:// URL by build_deps.
+    rate_limiter: RateLimiter = field(factory=LimitsRateLimiter)
+    # Delivers the mail outbox (CREATORFLIX_MAIL_URL in build_deps; kept in memory else).
+    mailer: Mailer = field(factory=MemoryMailer)
+
+    @property
+    def reminders(self) -> Reminders:
+        """Renewal reminders and expiry notices (CREATORFLIX_RENEWAL_REMINDER_DAYS)."""
+        return Reminders(uow=self.uow, clock=self.clock, tokens=self.signer,
+                         public_url=self.config.public_url,
+                         days_before=self.config.renewal_reminder_days)
+
+    @property
+    def throttle(self) -> Throttle:
+        """Every rate limit of domain.common.rate_limits, applied through `rate_limiter`."""
+        return Throttle(self.rate_limiter, self.config.rate_limit_factor)
 
     @property
     def auth(self) -> AuthService:
         return AuthService(uow=self.uow, hasher=self.hasher, tokens=self.signer,
-                           clock=self.clock, token_ttl_seconds=self.config.token_ttl_seconds)
+                           clock=self.clock, token_ttl_seconds=self.config.token_ttl_seconds,
+                           public_url=self.config.public_url)
+
+    @property
+    def ads(self) -> AdServices:
+        config = self.config
+        return AdServices(uow=self.uow, clock=self.clock, signer=self.signer, bots=self.bots,
+                          windows=RepeatWindows(
+                              impressions=timedelta(seconds=config.ad_impression_repeat_seconds),
+                              clicks=timedelta(seconds=config.ad_click_repeat_seconds)),
+                          cache=self.ad_cache)
+
+    @property
+    def age_assurance(self) -> AgeAssuranceService:
+        config = self.config
+        return AgeAssuranceService(
+            uow=self.uow, clock=self.clock, signer=self.signer, storage=self.storage,
+            gate_on=config.age_gate, checks=self.age_checks, oidc_claim=config.age_oidc_claim,
+            callback_url=config.public_url + "/api/age-assurance/oidc/callback")
 
     @property
     def payments_service(self) -> PaymentService:
@@ -48,7 +102,15 @@ class Deps:
                               tokens=self.signer,
                               webhooks=WebhookUrls(public_url=config.public_url,
                                                    signer=self.signer),
-                              default_gateway=config.gateway, public_url=config.public_url)
+                              default_gateway=config.gateway, public_url=config.public_url,
+                              card_assures="card" in config.age_methods)
+
+
+def secret_box_of(config: Config) -> SecretBox:
+    """Seals secrets at rest under CREATORFLIX_SECRET_KEY; opens what the previous keys
+    (CREATORFLIX_SECRET_KEY_PREVIOUS) sealed."""
+    from adapters.secret_box import FernetSecretBox
+    return FernetSecretBox(config.secret_key, config.secret_key_previous)
 
 
 def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
@@ -58,8 +120,27 @@ def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
     return GatewayProvider(config.junglepay_url, clock)
 
 
+def _ad_adapters(config: Config, bots: BotDetector | None) -> dict[str, Any]:
+    """The bot detector (crawlerdetect unless given) and this process's serving cache
+    (CREATORFLIX_AD_CACHE_MS)."""
+    return {"bots": bots or CrawlerDetectBots(),
+            "ad_cache": ServingCache(timedelta(milliseconds=config.ad_cache_ms))}
+
+
+def _age_checks(config: Config) -> dict:
+    """One adapter per age-assurance method CREATORFLIX_AGE_METHODS enables (the OIDC
+    one reads the provider's discovery document on first use, then keeps it)."""
+    from adapters.age_assurance.methods import enabled_checks
+    if config.gateway != "sandbox" and "sandbox" in config.age_methods:
+        # load_config already drops it with a warning; a Config built in code too.
+        config = attrs.evolve(config, age_methods=tuple(m for m in config.age_methods
+                                                         if m != "sandbox"))
+    return enabled_checks(config)
+
+
 def build_deps(config: Config, *, clock: Clock | None = None,
-               hasher: PasswordHasher | None = None, database: Any = None) -> Deps:
+               hasher: PasswordHasher | None = None, database: Any = None,
+               bots: BotDetector | None = None) -> Deps:
     """Real adapters from the configuration: Pony on the configured database."""
     from adapters.pony.database import PonyDatabase
     from adapters.pony.repositories.whitelabel_lock import PonySyncLock
@@ -68,16 +149,22 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     pdb = database or PonyDatabase(config.database_url)
     signer = HmacSigner(config.secret_key, clock)
+    secrets = secret_box_of(config)
     return Deps(
-        config=config, uow=PonyUnitOfWorkFactory(pdb), health=pdb, clock=clock,
-        hasher=hasher or ScryptPasswordHasher(), signer=signer, database=pdb,
+        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets), health=pdb, clock=clock,
+        secrets=secrets,
+        hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=PonySyncLock(pdb),
-        payments=_payment_gateways(config, clock),
+        payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
+        age_checks=_age_checks(config),
+        rate_limiter=LimitsRateLimiter(config.rate_limit_url),
+        mailer=mailer_from_url(config.mail_url, config.mail_from),
     )
 
 
 def build_memory_deps(config: Config, *, clock: Clock | None = None,
-                      hasher: PasswordHasher | None = None, store: Any = None) -> Deps:
+                      hasher: PasswordHasher | None = None, store: Any = None,
+                      bots: BotDetector | None = None) -> Deps:
     """In-memory adapters (tests, demos): nothing touches a disk or a network."""
     from adapters.memory.repositories.whitelabel import MemorySyncLock
     from adapters.memory.unit_of_work import MemoryHealthProbe, MemoryStore, MemoryUnitOfWork
@@ -85,9 +172,12 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     store = store or MemoryStore()
     signer = HmacSigner(config.secret_key, clock)
+    secrets = secret_box_of(config)
     return Deps(
-        config=config, uow=lambda: MemoryUnitOfWork(store), health=MemoryHealthProbe(),
-        clock=clock, hasher=hasher or ScryptPasswordHasher(), signer=signer, database=store,
+        config=config, uow=lambda: MemoryUnitOfWork(store, secrets), health=MemoryHealthProbe(),
+        secrets=secrets,
+        clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=MemorySyncLock(store),
-        payments=_payment_gateways(config, clock),
+        payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
+        age_checks=_age_checks(config),
     )

@@ -51,7 +51,12 @@ def cmd_rotate_secrets(args) -> int:
 
 def cmd_serve(args) -> int:
     from entrypoints.server import serve
-    load_config()  # fail fast, with a clear message, before forking workers
+    config = load_config()  # fail fast, with a clear message, before forking workers
+    if config.rate_limit_url.startswith("memory:") and args.workers > 1:
+        logging.getLogger("creatorflix.serve").warning(
+            "CREATORFLIX_RATE_LIMIT_URL is memory://: each of the %d workers counts rate "
+            "limits on its own (up to %d times the limits); use --workers 1, or "
+            "redis://… shared by every worker and server", args.workers, args.workers)
     serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
 
@@ -190,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from entrypoints import log_redaction
+    log_redaction.install()
     args = build_parser().parse_args(argv)
     func: Callable = args.func
     try:

@@ -30,6 +30,8 @@ class Config:
     database_url: str = field(default="sqlite:///creatorflix.db", repr=False)
     storage_url: str = field(default="file://./media", repr=False)
     secret_key: str = field(default="", repr=False)
+    # Earlier secret keys: what they sealed still opens until `rotate-secrets` runs.
+    secret_key_previous: tuple = field(default=(), repr=False)
     gateway: str = "sandbox"
     junglepay_url: str = DEFAULT_JUNGLEPAY_URL
     trusted_proxies: tuple = ()
@@ -37,6 +39,26 @@ class Config:
     token_ttl_seconds: int = 7 * 24 * 3600
     signed_url_ttl_seconds: int = 3600
     max_body_bytes: int = 1024 * 1024
+    # Mail (issue 14; README "Mail"). repr=False: an SMTP URL may hold a password.
+    mail_url: str = field(default="file://./outbox", repr=False)
+    mail_from: str = "CreatorFlix <nao-responda@localhost>"
+    renewal_reminder_days: int = 3
+    mail_worker: bool = True   # the app servers deliver the outbox in the background
+    # memory:// (this process) or redis://… (shared); repr=False: may hold a password.
+    rate_limit_url: str = field(default="memory://", repr=False)
+    rate_limit_factor: float = 1.0   # multiplies every rate limit (tests raise it)
+    # Ads (issue 15; README "Ads").
+    event_retention_days: int = 180
+    ad_impression_repeat_seconds: int = 30 * 60
+    ad_click_repeat_seconds: int = 30
+    ad_cache_ms: int = 500
+    # Age assurance (issue 16; README "Age assurance (Brazil)").
+    age_gate: bool = True
+    age_methods: tuple = ("card", "sandbox")
+    age_oidc_issuer: str = ""
+    age_oidc_client_id: str = ""
+    age_oidc_client_secret: str = field(default="", repr=False)
+    age_oidc_claim: str = "birthdate"
 
     @property
     def database_kind(self) -> str:
@@ -91,6 +113,32 @@ def _positive_int(name: str, raw: str) -> int:
         raise ConfigError(f"{name}: expected a positive integer, got {raw!r}") from None
 
 
+def _bounded_int(name: str, raw: str, minimum: int, maximum: int) -> int:
+    try:
+        return parse_int(raw, name, minimum=minimum, maximum=maximum)
+    except ValidationError:
+        raise ConfigError(f"{name}: expected an integer from {minimum} to {maximum}, "
+                          f"got {raw!r}") from None
+
+
+def _rate_limit_url(raw: str) -> str:
+    scheme = urlsplit(raw).scheme
+    if scheme == "memory" or (scheme in ("redis", "rediss") and urlsplit(raw).hostname):
+        return raw
+    raise ConfigError("CREATORFLIX_RATE_LIMIT_URL: use memory:// or "
+                      "redis://[:password@]host:port/db")
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{name}: expected a positive number, got {raw!r}")
+    return value
+
+
 def _proxies(raw: str) -> tuple:
     networks = []
     for item in filter(None, (p.strip() for p in raw.split(","))):
@@ -123,6 +171,68 @@ def _secret_key(env: Mapping[str, str]) -> str:
     return key
 
 
+def _previous_keys(raw: str) -> tuple:
+    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+    if any(len(k) < 32 for k in keys):
+        raise ConfigError("CREATORFLIX_SECRET_KEY_PREVIOUS: comma-separated earlier secret "
+                          "keys, each of at least 32 characters")
+    return keys
+
+
+AGE_METHODS = ("oidc", "card", "document", "sandbox")
+
+
+def _on_off(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise ConfigError(f"{name}: expected on or off, got {raw!r}")
+
+
+def _age_methods(env: Mapping[str, str], gateway: str) -> tuple:
+    """CREATORFLIX_AGE_METHODS, in the order given; the sandbox is dropped (with a
+    warning) unless the gateway is the sandbox; oidc needs its issuer and client id."""
+    raw = env.get("CREATORFLIX_AGE_METHODS", "card,sandbox")
+    methods: list[str] = []
+    for item in filter(None, (m.strip().lower() for m in raw.split(","))):
+        if item not in AGE_METHODS:
+            raise ConfigError(f"CREATORFLIX_AGE_METHODS: unknown method {item!r} (expected "
+                              f"some of {', '.join(AGE_METHODS)})")
+        if item not in methods:
+            methods.append(item)
+    if "sandbox" in methods and gateway != "sandbox":
+        methods.remove("sandbox")
+        log.warning("CREATORFLIX_AGE_METHODS: the sandbox age assurance is refused while "
+                    "CREATORFLIX_GATEWAY is %s; dropped", gateway)
+    if "oidc" in methods and not (env.get("CREATORFLIX_AGE_OIDC_ISSUER")
+                                  and env.get("CREATORFLIX_AGE_OIDC_CLIENT_ID")):
+        raise ConfigError("CREATORFLIX_AGE_METHODS: oidc needs CREATORFLIX_AGE_OIDC_ISSUER "
+                          "and CREATORFLIX_AGE_OIDC_CLIENT_ID")
+    return tuple(methods)
+
+
+def _mail_url(raw: str) -> str:
+    from adapters.mail import check_mail_url  # the adapter's own reading
+    try:
+        check_mail_url(raw)
+    except ValueError as exc:
+        raise ConfigError(f"CREATORFLIX_MAIL_URL: {exc} (e.g. file://./outbox, "
+                          "smtp://user:pass@host:587?starttls=true, "
+                          "smtps://user:pass@host:465)") from None
+    return raw
+
+
+def _mail_from(raw: str) -> str:
+    from email.utils import parseaddr
+    address = parseaddr(raw)[1]
+    if "@" not in address or any(c in raw for c in "\r\n"):
+        raise ConfigError(f"CREATORFLIX_MAIL_FROM: expected an address such as "
+                          f"'CreatorFlix <no-reply@example.com>', got {raw!r}")
+    return raw
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the environment; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
@@ -135,6 +245,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
                                            "sqlite:///creatorflix.db")),
         storage_url=_storage_url(env.get("CREATORFLIX_STORAGE_URL", "file://./media")),
         secret_key=_secret_key(env),
+        secret_key_previous=_previous_keys(env.get("CREATORFLIX_SECRET_KEY_PREVIOUS", "")),
         gateway=gateway,
         junglepay_url=_http_url("CREATORFLIX_JUNGLEPAY_URL",
                                 env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)),
@@ -147,4 +258,31 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
                                              env.get("CREATORFLIX_SIGNED_URL_TTL", "3600")),
         max_body_bytes=_positive_int("CREATORFLIX_MAX_BODY_BYTES",
                                      env.get("CREATORFLIX_MAX_BODY_BYTES", str(1024 * 1024))),
+        mail_url=_mail_url(env.get("CREATORFLIX_MAIL_URL", "file://./outbox")),
+        mail_from=_mail_from(env.get("CREATORFLIX_MAIL_FROM",
+                                     "CreatorFlix <nao-responda@localhost>")),
+        renewal_reminder_days=_positive_int("CREATORFLIX_RENEWAL_REMINDER_DAYS",
+                                            env.get("CREATORFLIX_RENEWAL_REMINDER_DAYS", "3")),
+        mail_worker=_on_off("CREATORFLIX_MAIL_WORKER", env.get("CREATORFLIX_MAIL_WORKER", "on")),
+        rate_limit_url=_rate_limit_url(env.get("CREATORFLIX_RATE_LIMIT_URL", "memory://")),
+        rate_limit_factor=_positive_float("CREATORFLIX_RATE_LIMIT_FACTOR",
+                                          env.get("CREATORFLIX_RATE_LIMIT_FACTOR", "1")),
+        event_retention_days=_positive_int("CREATORFLIX_EVENT_RETENTION_DAYS",
+                                           env.get("CREATORFLIX_EVENT_RETENTION_DAYS", "180")),
+        ad_impression_repeat_seconds=_bounded_int(
+            "CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS",
+            env.get("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "1800"), 0, 7 * 24 * 3600),
+        ad_click_repeat_seconds=_bounded_int(
+            "CREATORFLIX_AD_CLICK_REPEAT_SECONDS",
+            env.get("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "30"), 0, 7 * 24 * 3600),
+        ad_cache_ms=_bounded_int("CREATORFLIX_AD_CACHE_MS",
+                                 env.get("CREATORFLIX_AD_CACHE_MS", "500"), 0, 1000),
+        age_gate=_on_off("CREATORFLIX_AGE_GATE", env.get("CREATORFLIX_AGE_GATE", "on")),
+        age_methods=_age_methods(env, gateway),
+        age_oidc_issuer=(_http_url("CREATORFLIX_AGE_OIDC_ISSUER",
+                                   env["CREATORFLIX_AGE_OIDC_ISSUER"])
+                         if env.get("CREATORFLIX_AGE_OIDC_ISSUER") else ""),
+        age_oidc_client_id=env.get("CREATORFLIX_AGE_OIDC_CLIENT_ID", ""),
+        age_oidc_client_secret=env.get("CREATORFLIX_AGE_OIDC_CLIENT_SECRET", ""),
+        age_oidc_claim=env.get("CREATORFLIX_AGE_OIDC_CLAIM", "birthdate").strip() or "birthdate",
     )

@@ -56,8 +56,10 @@ class WebhookEventRepository(Repository[WebhookEvent], Protocol):
 class PaymentGatewayRepository(Repository[PaymentGatewayConfig], Protocol):
     def lock_settings(self, names: Sequence[str]) -> list[PaymentGatewayConfig]:
         """Every gateway row, in id order, locked until the unit of work ends, after
-        creating (empty, inactive) the rows of `names` that are missing: changes to the
-        settings, first ones included, are made one after the other."""
+        creating (empty, inactive) the rows of the gateways `names` that no row stands
+        for (domain.payments.gateways.gateway_of: the original's 'JunglePay' row is
+        junglepay's): changes to the settings, first ones included, are made one after
+        the other."""
 
 
 class PaymentGateway(Protocol):

@@ -1,5 +1,6 @@
 """Password hashing, and the one signer of every value we hand out and later trust back
-(bearer and checkout tokens, set-password links, signed media links, postback tokens).
+(bearer and checkout tokens, set-password links, signed media links, postback tokens,
+the serve tokens of ad click URLs).
 
 Every signed value is made for one purpose, and each purpose has its own key derived
 from the secret key: what is signed for one purpose never verifies for another."""
@@ -11,14 +12,24 @@ from typing import Any, Literal, Mapping, Protocol
 ACCESS = "access"                # bearer tokens of logged-in users
 SET_PASSWORD = "set_password"    # the link that lets a buyer choose their password
 CHECKOUT = "checkout"            # the buyer's access to their checkout
+AGE_ASSURANCE = "age_assurance"  # proof that a visitor (or account) passed an age check
+AGE_OIDC = "age_oidc"            # state, nonce and PKCE verifier of an OIDC age check
+RESET_PASSWORD = "reset_password"  # the single-use link of a forgotten-password mail
+VERIFY_EMAIL = "verify_email"      # the link confirming the email of a new account
+CHANGE_EMAIL = "change_email"      # the link, sent to the new address, that confirms it
+RENEWAL = "renewal"                # a renewal mail's link: fills the checkout with the member's data
 # Deterministic MACs of a message (Signer.digest / Signer.check).
 MEDIA = "media"                  # signed links to the local folder's media
 WEBHOOK = "webhook"              # the token in our postback URLs, per gateway
+AD_CLICK = "ad_click"            # serve tokens of ad click URLs (bound to ad, placement, expiry)
 
-TokenPurpose = Literal["access", "set_password", "checkout"]
-DigestPurpose = Literal["media", "webhook"]
-TOKEN_PURPOSES: frozenset[str] = frozenset({ACCESS, SET_PASSWORD, CHECKOUT})
-DIGEST_PURPOSES: frozenset[str] = frozenset({MEDIA, WEBHOOK})
+TokenPurpose = Literal["access", "set_password", "checkout", "age_assurance", "age_oidc",
+                       "reset_password", "verify_email", "change_email", "renewal"]
+DigestPurpose = Literal["media", "webhook", "ad_click"]
+TOKEN_PURPOSES: frozenset[str] = frozenset({ACCESS, SET_PASSWORD, CHECKOUT, AGE_ASSURANCE, AGE_OIDC,
+                                               RESET_PASSWORD, VERIFY_EMAIL, CHANGE_EMAIL,
+                                               RENEWAL})
+DIGEST_PURPOSES: frozenset[str] = frozenset({MEDIA, WEBHOOK, AD_CLICK})
 
 
 class PasswordHasher(Protocol):
@@ -26,7 +37,12 @@ class PasswordHasher(Protocol):
         """A salted, slow hash of the password, self-describing (algorithm, parameters)."""
 
     def verify(self, password: str, hashed: str) -> bool:
-        """True when the password matches the hash; constant-time."""
+        """True when the password matches the hash; constant-time. Takes every hash this
+        hasher ever wrote, and those the original platform wrote."""
+
+    def needs_rehash(self, hashed: str) -> bool:
+        """True when `hashed` is not what `hash` writes now (another algorithm, older
+        parameters): the password should be hashed again after a successful verify."""
 
 
 class Signer(Protocol):
@@ -55,3 +71,19 @@ class Signer(Protocol):
         """Whether `candidate` is `digest(purpose, message)`, compared in constant time.
         Anything else a client can send (None, non-ASCII or malformed text, a message
         that cannot be encoded) is a plain False."""
+
+
+class SecretBox(Protocol):
+    """Encrypts secrets kept at rest (the gateways' secret keys) under a key derived
+    from the secret key; the adapters that store them seal on write and open on read,
+    so the core sees plaintext and the database only ciphertext."""
+
+    def seal(self, plaintext: str) -> str:
+        """The ciphertext of `plaintext` under the current key (self-describing)."""
+
+    def open(self, stored: str) -> str:
+        """The plaintext of what `seal` (under the current or a previous key) gave;
+        text that was never sealed (rows written before encryption) as it is."""
+
+    def is_sealed_now(self, stored: str) -> bool:
+        """Whether `stored` is sealed under the current key (nothing to re-encrypt)."""

@@ -32,3 +32,14 @@ class ObjectStorage(Protocol):
     def key_from_url(self, url: str) -> str | None:
         """The key of a URL made by `public_url`, or None for a URL of elsewhere (e.g. a
         CDN URL copied from the original database)."""
+
+    # Private objects (age-assurance documents): written, read by an admin and deleted
+    # by the app only; never listed to visitors, never signed.
+    def put_object(self, key: str, data: bytes, content_type: str) -> None:
+        """Store `data` at `key` (replacing what was there)."""
+
+    def read_object(self, key: str) -> bytes:
+        """The bytes at `key`; domain NotFound when there is none."""
+
+    def delete_object(self, key: str) -> None:
+        """Remove `key` (nothing to do when it is not there)."""

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Callable, Protocol
 
-from ports.accounts import (CreatorRepository, OrderBumpRepository, PlanRepository,
+from domain.accounts.sessions import RevokedToken
+from domain.payments.withdrawal import Withdrawal
+
+from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
                             PostRepository, SettingRepository, SupportContactRepository,
                             UserRepository)
 from ports.ads import AdEventRepository, AdRepository
+from ports.age_assurance import AgeAssuranceRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             WebhookEventRepository, SubscriptionRepository)
+from ports.mail import OutboxRepository
+from ports.repositories import Repository
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
 
@@ -33,6 +39,11 @@ class UnitOfWork(Protocol):
     ads: AdRepository
     impressions: AdEventRepository
     clicks: AdEventRepository
+    outbox: OutboxRepository             # table `mail_outbox`
+    revoked_tokens: Repository[RevokedToken]
+    withdrawals: Repository[Withdrawal]  # table `withdrawal_requests`
+    age_assurances: AgeAssuranceRepository
+    audit_log: AuditLogRepository        # every administrator write
 
     def __enter__(self) -> "UnitOfWork": ...
 

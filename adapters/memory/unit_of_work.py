@@ -4,7 +4,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from adapters.memory.repositories.accounts import MemoryPostRepository, MemoryUserRepository
+from adapters.memory.repositories.accounts import (MemoryAuditLogRepository,
+                                                  MemoryCreatorRepository, MemoryPostRepository,
+                                                   MemoryUserRepository)
 from adapters.memory.repositories.ads import MemoryAdEventRepository, MemoryAdRepository
 from adapters.memory.repositories.payments import (MemoryCheckoutRepository,
                                                    MemoryPaymentGatewayRepository,
@@ -15,13 +17,20 @@ from adapters.memory.repositories.whitelabel import (MemoryWhitelabelMediaReposi
                                                      MemoryWhitelabelPostRepository)
 from adapters.memory.repository import MemoryRepository, cascade_delete
 from adapters.schema import TABLES
-from ports.accounts import (CreatorRepository, OrderBumpRepository, PlanRepository,
+from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
                             PostRepository, SettingRepository, SupportContactRepository,
                             UserRepository)
+from ports.age_assurance import AgeAssuranceRepository
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository)
+from ports.mail import OutboxRepository
+from ports.repositories import Repository
+from ports.security import SecretBox
 from ports.unit_of_work import UnitOfWork
+from adapters.memory.repositories.mail import MemoryOutboxRepository
+from domain.accounts.sessions import RevokedToken
+from domain.payments.withdrawal import Withdrawal
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
 
@@ -68,19 +77,25 @@ class MemoryUnitOfWork:
     ads: AdRepository
     impressions: AdEventRepository
     clicks: AdEventRepository
+    outbox: OutboxRepository
+    revoked_tokens: Repository[RevokedToken]
+    withdrawals: Repository[Withdrawal]
+    age_assurances: AgeAssuranceRepository
+    audit_log: AuditLogRepository
 
-    def __init__(self, store: MemoryStore):
+    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None):
         self.store = store
         self.users = MemoryUserRepository(store, *TABLES["users"])
         self.plans = MemoryRepository(store, *TABLES["plans"])
         self.order_bumps = MemoryRepository(store, *TABLES["order_bumps"])
-        self.creators = MemoryRepository(store, *TABLES["creators"])
+        self.creators = MemoryCreatorRepository(store, *TABLES["creators"])
         self.posts = MemoryPostRepository(store, *TABLES["posts"])
         self.settings = MemoryRepository(store, *TABLES["settings"])
         self.support_contacts = MemoryRepository(store, *TABLES["support_contacts"])
         self.subscriptions = MemorySubscriptionRepository(store, *TABLES["subscriptions"])
         self.checkouts = MemoryCheckoutRepository(store, *TABLES["checkouts"])
-        self.payment_gateways = MemoryPaymentGatewayRepository(store, *TABLES["payment_gateways"])
+        self.payment_gateways = MemoryPaymentGatewayRepository(store, *TABLES["payment_gateways"],
+                                                               secrets=secrets)
         self.webhook_events = MemoryWebhookEventRepository(store, *TABLES["webhook_events"])
         self.whitelabel_models = MemoryWhitelabelModelRepository(
             store, *TABLES["whitelabel_models"])
@@ -90,6 +105,11 @@ class MemoryUnitOfWork:
         self.ads = MemoryAdRepository(store, *TABLES["ads"])
         self.impressions = MemoryAdEventRepository(store, *TABLES["impressions"])
         self.clicks = MemoryAdEventRepository(store, *TABLES["clicks"])
+        self.outbox = MemoryOutboxRepository(store, *TABLES["outbox"])
+        self.revoked_tokens = MemoryRepository(store, *TABLES["revoked_tokens"])
+        self.withdrawals = MemoryRepository(store, *TABLES["withdrawals"])
+        self.age_assurances = MemoryRepository(store, *TABLES["age_assurances"])
+        self.audit_log = MemoryAuditLogRepository(store, *TABLES["audit_log"])
         self._snapshot: dict[str, dict[Any, Any]] | None = None
 
     def __enter__(self) -> "MemoryUnitOfWork":

@@ -1,6 +1,7 @@
 """Binding Pony to a database URL and mapping it onto the migrated schema."""
 from __future__ import annotations
 
+import logging
 import os
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -17,6 +18,26 @@ def sqlite_path(url: str) -> str:
     if not path:
         raise ValueError("sqlite URL has no file path")
     return os.path.abspath(path)
+
+
+log = logging.getLogger("creatorflix.database")
+
+SQLITE_COMPANIONS = ("", "-journal", "-wal", "-shm")
+PRIVATE = 0o600
+
+
+def make_sqlite_private(url: str) -> None:
+    """The SQLite file (created here, empty, when missing) and its -journal/-wal/-shm
+    readable by the owner only: they hold password hashes and gateway settings. SQLite
+    gives the companion files it creates the database file's own mode."""
+    path = sqlite_path(url)
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE))
+        for suffix in SQLITE_COMPANIONS:
+            if os.path.exists(path + suffix):
+                os.chmod(path + suffix, PRIVATE)
+    except OSError as exc:  # not ours to change (another owner): say so, go on
+        log.warning("could not make %s private (0600): %s", path, exc.strerror)
 
 
 class _RollbackOnlyPGPool(PGPool):
@@ -49,6 +70,7 @@ class PonyDatabase:
         scheme = urlsplit(url).scheme
         if scheme == "sqlite":
             self.dialect = "sqlite"
+            make_sqlite_private(url)
             # An absolute path: Pony resolves relative ones against the caller's module.
             self.db.bind(provider="sqlite", filename=sqlite_path(url), create_db=False)
         elif scheme in ("postgresql", "postgres"):

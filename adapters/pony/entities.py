@@ -31,6 +31,9 @@ def define_entities(db: Database) -> SimpleNamespace:
         role = Required(str, column="role", default="user")
         subscription_status = Required(int, column="subscription_status", default=0)
         created_at = _when("created_at")
+        email_verified_at = _when("email_verified_at")
+        anonymised_at = _when("anonymised_at")
+        token_version = Required(int, column="token_version", default=0)
 
     class PlanRow(db.Entity):
         _table_ = "plans"
@@ -43,6 +46,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         checkout_url = _text("checkout_url")
         accepts_pix = Required(bool, column="accepts_pix", default=True)
         accepts_card = Required(bool, column="accepts_card", default=True)
+        is_active = Required(bool, column="is_active", default=True)
+        card_style = Required(str, column="card_style", default="secondary")
 
     class PaymentGatewayRow(db.Entity):
         _table_ = "payment_gateways"
@@ -74,6 +79,12 @@ def define_entities(db: Database) -> SimpleNamespace:
         is_featured = Required(bool, column="is_featured", default=False)
         is_advertiser = Required(bool, column="is_advertiser", default=False)
         created_at = _when("created_at")
+        slug = _text("slug")
+        thumbnail_url = _text("thumbnail_url")
+        external_url = _text("external_url")
+        category = _text("category")
+        post_count = Required(int, column="post_count", default=0)
+        status = Required(str, column="status", default="active")
 
     class PostRow(db.Entity):
         _table_ = "posts"
@@ -189,6 +200,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         user_agent = _text("user_agent")
         ip = _text("ip")
         created_at = _when("created_at")
+        counted = Required(bool, column="counted", default=True)
+        filter_reason = _text("filter_reason")
 
     class ClickRow(db.Entity):
         _table_ = "clicks"
@@ -198,6 +211,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         user_agent = _text("user_agent")
         ip = _text("ip")
         created_at = _when("created_at")
+        counted = Required(bool, column="counted", default=True)
+        filter_reason = _text("filter_reason")
 
     class WebhookEventRow(db.Entity):
         _table_ = "payment_notifications"
@@ -220,7 +235,71 @@ def define_entities(db: Database) -> SimpleNamespace:
         report = Optional(Json, column="report", nullable=True)
         error = _text("error")
 
+    class OutboxRow(db.Entity):
+        _table_ = "mail_outbox"
+        id = PrimaryKey(int, auto=True, column="id")
+        kind = Required(str, column="kind")
+        # Optional(str): NOT NULL, and '' allowed (decoys, erased messages).
+        recipient = Optional(str, column="recipient")
+        subject = Optional(str, column="subject")
+        text_body = Optional(str, column="text_body")
+        html_body = Optional(str, column="html_body")
+        inline_images = Optional(Json, column="inline_images", nullable=True)
+        dedupe_key = _text("dedupe_key")
+        user_id = Optional(int, column="user_id", nullable=True)
+        status = Required(str, column="status", default="pending")
+        attempts = Required(int, column="attempts", default=0)
+        next_attempt_at = Required(datetime, column="next_attempt_at")
+        claim_token = _text("claim_token")
+        claimed_until = _when("claimed_until")
+        last_error = _text("last_error")
+        created_at = _when("created_at")
+        sent_at = _when("sent_at")
+
+    class RevokedTokenRow(db.Entity):
+        _table_ = "revoked_tokens"
+        jti = PrimaryKey(str, column="jti")
+        user_id = Required(int, column="user_id")
+        expires_at = Required(datetime, column="expires_at")
+
+    class WithdrawalRow(db.Entity):
+        _table_ = "withdrawal_requests"
+        id = PrimaryKey(int, auto=True, column="id")
+        checkout_id = Required(int, column="checkout_id")
+        user_id = Required(int, column="user_id")
+        status = Required(str, column="status", default="requested")
+        reason = _text("reason")
+        created_at = _when("created_at")
+        resolved_at = _when("resolved_at")
+
+    class AgeAssuranceRow(db.Entity):
+        _table_ = "age_assurances"
+        id = PrimaryKey(int, auto=True, column="id")
+        method = Required(str, column="method")
+        outcome = Required(str, column="outcome")
+        user_id = Optional(int, column="user_id", nullable=True)
+        anonymous_id = _text("anonymous_id")
+        provider_ref = _text("provider_ref")
+        created_at = _when("created_at")
+        decided_at = _when("decided_at")
+        expires_at = _when("expires_at")
+
+    class AuditEntryRow(db.Entity):
+        _table_ = "audit_log"
+        id = PrimaryKey(int, auto=True, column="id")
+        method = Required(str, column="method")
+        route = Required(str, column="route")
+        resource = Required(str, column="resource")
+        path = Required(str, column="path")
+        status = Required(int, column="status")
+        actor_id = Optional(int, column="actor_id", nullable=True)
+        actor_email = _text("actor_email")
+        record_id = _text("record_id")
+        changes = Optional(Json, column="changes", nullable=True)
+        created_at = _when("created_at")
+
     entities = SimpleNamespace(
+        audit_log=AuditEntryRow,
         users=UserRow, plans=PlanRow, payment_gateways=PaymentGatewayRow,
         subscriptions=SubscriptionRow, creators=CreatorRow, posts=PostRow,
         order_bumps=OrderBumpRow, checkouts=CheckoutRow,
@@ -229,6 +308,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         support_contacts=SupportContactRow, ads=AdRow, impressions=ImpressionRow,
         clicks=ClickRow, webhook_events=WebhookEventRow,
         sync_runs=SyncRunRow,
+        outbox=OutboxRow, revoked_tokens=RevokedTokenRow, withdrawals=WithdrawalRow,
+        age_assurances=AgeAssuranceRow,
     )
     # No optimistic checks (Pony's default adds "AND column = <value read>" to every
     # UPDATE): repositories write whole entities, and use cases that need serialisation

@@ -10,7 +10,8 @@ from pony.orm.core import UnexpectedError
 from pony.orm.dbapiprovider import InterfaceError, OperationalError
 
 from adapters.pony.database import PonyDatabase
-from adapters.pony.repositories.accounts import PonyPostRepository, PonyUserRepository
+from adapters.pony.repositories.accounts import (PonyAuditLogRepository, PonyCreatorRepository, PonyPostRepository,
+                                                 PonyUserRepository)
 from adapters.pony.repositories.ads import PonyAdEventRepository, PonyAdRepository
 from adapters.pony.repositories.payments import (PonyCheckoutRepository,
                                                  PonyPaymentGatewayRepository,
@@ -22,13 +23,20 @@ from adapters.pony.repositories.whitelabel import (PonyWhitelabelMediaRepository
 from adapters.pony.repository import PonyRepository
 from adapters.schema import TABLES
 from domain.common.errors import ServiceUnavailable
-from ports.accounts import (CreatorRepository, OrderBumpRepository, PlanRepository,
+from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
                             PostRepository, SettingRepository, SupportContactRepository,
                             UserRepository)
+from ports.age_assurance import AgeAssuranceRepository
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository)
+from ports.mail import OutboxRepository
+from ports.repositories import Repository
+from ports.security import SecretBox
 from ports.unit_of_work import UnitOfWork
+from adapters.pony.repositories.mail import PonyOutboxRepository
+from domain.accounts.sessions import RevokedToken
+from domain.payments.withdrawal import Withdrawal
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
 
@@ -63,13 +71,18 @@ class PonyUnitOfWork:
     ads: AdRepository
     impressions: AdEventRepository
     clicks: AdEventRepository
+    outbox: OutboxRepository
+    revoked_tokens: Repository[RevokedToken]
+    withdrawals: Repository[Withdrawal]
+    age_assurances: AgeAssuranceRepository
+    audit_log: AuditLogRepository
 
-    def __init__(self, pdb: PonyDatabase):
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None):
         self.pdb = pdb
         self.users = PonyUserRepository(pdb, "users", *TABLES["users"])
         self.plans = PonyRepository(pdb, "plans", *TABLES["plans"])
         self.order_bumps = PonyRepository(pdb, "order_bumps", *TABLES["order_bumps"])
-        self.creators = PonyRepository(pdb, "creators", *TABLES["creators"])
+        self.creators = PonyCreatorRepository(pdb, "creators", *TABLES["creators"])
         self.posts = PonyPostRepository(pdb, "posts", *TABLES["posts"])
         self.settings = PonyRepository(pdb, "settings", *TABLES["settings"])
         self.support_contacts = PonyRepository(pdb, "support_contacts",
@@ -78,7 +91,8 @@ class PonyUnitOfWork:
                                                         *TABLES["subscriptions"])
         self.checkouts = PonyCheckoutRepository(pdb, "checkouts", *TABLES["checkouts"])
         self.payment_gateways = PonyPaymentGatewayRepository(pdb, "payment_gateways",
-                                                             *TABLES["payment_gateways"])
+                                                             *TABLES["payment_gateways"],
+                                                             secrets=secrets)
         self.webhook_events = PonyWebhookEventRepository(pdb, "webhook_events",
                                                          *TABLES["webhook_events"])
         self.whitelabel_models = PonyWhitelabelModelRepository(pdb, "whitelabel_models",
@@ -91,6 +105,11 @@ class PonyUnitOfWork:
         self.ads = PonyAdRepository(pdb, "ads", *TABLES["ads"])
         self.impressions = PonyAdEventRepository(pdb, "impressions", *TABLES["impressions"])
         self.clicks = PonyAdEventRepository(pdb, "clicks", *TABLES["clicks"])
+        self.outbox = PonyOutboxRepository(pdb, "outbox", *TABLES["outbox"])
+        self.revoked_tokens = PonyRepository(pdb, "revoked_tokens", *TABLES["revoked_tokens"])
+        self.withdrawals = PonyRepository(pdb, "withdrawals", *TABLES["withdrawals"])
+        self.age_assurances = PonyRepository(pdb, "age_assurances", *TABLES["age_assurances"])
+        self.audit_log = PonyAuditLogRepository(pdb, "audit_log", *TABLES["audit_log"])
         self._session: Any = None  # pony's (untyped) db_session while in the block
 
     def __enter__(self) -> "PonyUnitOfWork":
@@ -128,9 +147,9 @@ class PonyUnitOfWorkFactory:
     stateless, so units of work share them: each is a shallow copy of one built here,
     outside any block."""
 
-    def __init__(self, pdb: PonyDatabase):
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb)
+        self._prototype = PonyUnitOfWork(pdb, secrets)
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)

@@ -112,6 +112,39 @@ class LocalFolderStorage:
             return False
         return expires > _epoch(self._clock.now())
 
+    # -- private objects -----------------------------------------------------------
+    def _private_path(self, key: str) -> Path:
+        parts = key.split("/")
+        if any(p in ("", ".", "..") or "\x00" in p for p in parts):
+            raise ValueError(f"invalid key {key!r}")
+        return self.root.joinpath(*parts)
+
+    def put_object(self, key: str, data: bytes, content_type: str) -> None:
+        path = self._private_path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") \
+                from exc
+
+    def read_object(self, key: str) -> bytes:
+        try:
+            return self._private_path(key).read_bytes()
+        except FileNotFoundError:
+            raise NotFound("no such object") from None
+        except OSError as exc:
+            raise ServiceUnavailable(f"the media folder cannot be read: {exc.strerror}") from exc
+
+    def delete_object(self, key: str) -> None:
+        try:
+            self._private_path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") \
+                from exc
+
     # -- serving -------------------------------------------------------------------
     def open(self, key: str) -> OpenedFile:
         """The file of `key`, opened for reading; NotFound for anything that is not a

@@ -81,6 +81,36 @@ class S3Storage:
     def key_from_url(self, url: str) -> str | None:
         return key_from_url(self._base, url)
 
+    def put_object(self, key: str, data: bytes, content_type: str) -> None:
+        import io
+        try:
+            self.client.put_object(self.bucket, key, io.BytesIO(data), len(data),
+                                   content_type=content_type)
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ServiceUnavailable(f"the storage cannot be written: {_reason(exc)}") from exc
+
+    def read_object(self, key: str) -> bytes:
+        from domain.common.errors import NotFound
+        try:
+            response = self.client.get_object(self.bucket, key)
+            try:
+                return response.read()
+            finally:
+                response.close()
+                response.release_conn()
+        except MinioException as exc:
+            if getattr(exc, "code", None) == "NoSuchKey":
+                raise NotFound("no such object") from None
+            raise ServiceUnavailable(f"the storage cannot be read: {_reason(exc)}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ServiceUnavailable(f"the storage cannot be read: {_reason(exc)}") from exc
+
+    def delete_object(self, key: str) -> None:
+        try:
+            self.client.remove_object(self.bucket, key)
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ServiceUnavailable(f"the storage cannot be written: {_reason(exc)}") from exc
+
 
 def _reason(exc: Exception) -> str:
     code = getattr(exc, "code", None)

@@ -24,7 +24,10 @@ class Resource:
     unit-of-work attribute that must hold the referenced id; check: whole-entity rules
     run before every write; normalize: entity -> entity rewrite run before `check` on
     every write (for rules that span fields, e.g. a contact link shaped by its platform);
-    before_delete: work done in the same transaction first.
+    before_write: (unit of work, the stored entity or None when creating, the entity to
+    write) -> the entity to write, run first on every write, in its transaction (values
+    that depend on other rows, counters kept in step); before_delete: work done in the
+    same transaction first.
     """
 
     name: str
@@ -38,6 +41,7 @@ class Resource:
     before_delete: Callable[[UnitOfWork, Any], None] | None = None
     pk: str = "id"
     normalize: Callable[[Any], Any] | None = None
+    before_write: Callable[[UnitOfWork, Any, Any], Any] | None = None
 
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in attrs.fields(self.entity))
@@ -82,7 +86,10 @@ def _check_references(res: Resource, uow: UnitOfWork, entity: Any) -> None:
             raise ValidationError(f"{name} {ref} does not exist", field=name)
 
 
-def _write(res: Resource, uow: UnitOfWork, entity: Any, *, creating: bool) -> Any:
+def _write(res: Resource, uow: UnitOfWork, entity: Any, *, current: Any = None) -> Any:
+    creating = current is None
+    if res.before_write is not None:
+        entity = res.before_write(uow, current, entity)
     if res.normalize is not None:
         entity = res.normalize(entity)
     if res.check is not None:
@@ -105,7 +112,7 @@ def create_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock,
         values["id"] = None
     entity = res.entity(**values)
     with uow_factory() as uow:
-        created = _write(res, uow, entity, creating=True)
+        created = _write(res, uow, entity)
         uow.commit()
     return created
 
@@ -130,7 +137,7 @@ def update_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock,
     with uow_factory() as uow:
         current = _existing(res, uow, command.pk)
         changes = _stamp(res, changes, clock.now(), creating=False)
-        updated = _write(res, uow, attrs.evolve(current, **changes), creating=False)
+        updated = _write(res, uow, attrs.evolve(current, **changes), current=current)
         uow.commit()
     return updated
 

@@ -43,6 +43,16 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class TooManyRequests(DomainError):
+    """A rate limit holds: `retry_after` is how many seconds to wait (at least 1)."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = max(1, int(retry_after))
+
+
 class PaymentRefused(DomainError):
     """The gateway refused the payment (e.g. a declined card)."""
 

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import falcon
 
-from domain.accounts import auth
+from domain.accounts import auth, privacy
 from domain.accounts import commands as cmd
 from domain.accounts.users import User
+from domain.common.errors import Unauthenticated
 from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.http.auth import required_user
 from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable
+from entrypoints.http.rate_limits import (RETRY_AFTER, account_of, client_of, limit_account,
+                                          limit_per_ip)
 from entrypoints.http.routes import USER, Operation, Route
 
-USER_PRIVATE = ("password",)
+USER_PRIVATE = ("password", "token_version")
 USER_SCHEMA = entity_schema(User, USER_PRIVATE)
 SESSION_SCHEMA = {"type": "object", "required": ["user", "token", "expires_in"],
                   "properties": {"user": USER_SCHEMA, "token": {"type": "string"},
@@ -35,9 +38,11 @@ class RegisterResource:
     def __init__(self, deps):
         self.deps = deps
 
+    @falcon.before(limit_per_ip("register"))
     def on_post(self, req, resp) -> None:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.Register,
                                cmd.REGISTER_FIELDS)
+        limit_account(self.deps, "register", account_of(command.email))
         session = auth.register(self.deps.auth, command)
         resp.media = session_json(session)
         resp.status = falcon.HTTP_201
@@ -50,7 +55,17 @@ class LoginResource:
     def on_post(self, req, resp) -> None:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.Login,
                                cmd.LOGIN_FIELDS)
-        session = auth.login(self.deps.auth, command)
+        # Per IP, and failures per account with a growing back-off that never locks the
+        # owner out (the rule: domain/common/rate_limits.py).
+        throttle, ip, account = self.deps.throttle, client_of(req, self.deps), \
+            account_of(command.email)
+        throttle.before_login(ip, account)
+        try:
+            session = auth.login(self.deps.auth, command)
+        except Unauthenticated:
+            throttle.login_failed(ip, account)
+            raise
+        throttle.login_succeeded(ip, account)
         resp.media = session_json(session)
 
 
@@ -58,9 +73,11 @@ class SetPasswordResource:
     def __init__(self, deps):
         self.deps = deps
 
+    @falcon.before(limit_per_ip("set_password"))
     def on_post(self, req, resp) -> None:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.SetPassword,
                                cmd.SET_PASSWORD_FIELDS)
+        limit_account(self.deps, "set_password", command.token)
         session = auth.set_password(self.deps.auth, command)
         resp.media = session_json(session)
 
@@ -77,6 +94,15 @@ class MeResource:
         resp.media = {"user": user_json(user),
                       "subscription": to_json(current) if current else None}
 
+    def on_delete(self, req, resp) -> None:
+        """LGPD erasure of the caller's account (domain.accounts.privacy)."""
+        user = required_user(req)
+        assert user.id is not None, "an authenticated user is stored"
+        command = read_command(req, self.deps.config.max_body_bytes, cmd.CloseAccount,
+                               cmd.CLOSE_ACCOUNT_FIELDS, user_id=user.id)
+        privacy.close_account(self.deps.auth, command)
+        resp.status = falcon.HTTP_204
+
 
 def routes(deps) -> list[Route]:
     tags = ("accounts",)
@@ -84,17 +110,25 @@ def routes(deps) -> list[Route]:
         Route("/api/auth/register", RegisterResource(deps), (
             Operation("POST", "Create an account and log in", tags=tags,
                       request=body_schema(cmd.REGISTER_FIELDS),
-                      responses={201: SESSION_SCHEMA, 409: None}),)),
+                      responses={201: SESSION_SCHEMA, 409: None, 429: None},
+                      headers=RETRY_AFTER),)),
         Route("/api/auth/login", LoginResource(deps), (
             Operation("POST", "Log in with email and password", tags=tags,
                       request=body_schema(cmd.LOGIN_FIELDS),
-                      responses={200: SESSION_SCHEMA, 401: None}),)),
+                      responses={200: SESSION_SCHEMA, 401: None, 429: None},
+                      headers=RETRY_AFTER),)),
         Route("/api/auth/set-password", SetPasswordResource(deps), (
             Operation("POST", "Choose the password of an account created at checkout (with "
                       "the one-time token of the paid checkout) and log in", tags=tags,
                       request=body_schema(cmd.SET_PASSWORD_FIELDS),
-                      responses={200: SESSION_SCHEMA}),)),
+                      responses={200: SESSION_SCHEMA, 429: None},
+                      headers=RETRY_AFTER),)),
         Route("/api/me", MeResource(deps), (
             Operation("GET", "The current user and their active subscription", USER,
-                      tags=tags, responses={200: ME_SCHEMA}),)),
+                      tags=tags, responses={200: ME_SCHEMA}),
+            Operation("DELETE", "Erase my account (LGPD): name, email, document and phone "
+                      "are anonymised here and in my checkouts, login becomes impossible; "
+                      "amounts and dates of payments are kept", USER, tags=tags,
+                      request=body_schema(cmd.CLOSE_ACCOUNT_FIELDS),
+                      responses={204: None, 409: None}))),
     ]

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import falcon
 
-from entrypoints.http import auth, errors, health
+from entrypoints import log_redaction
+from entrypoints.http import audit, auth, errors, health
 from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
 from entrypoints.http.openapi import build_spec
 from entrypoints.http.routes import Route
@@ -36,6 +38,7 @@ class CreatorFlixApp(falcon.App):
     """falcon.App that also keeps its route declarations (`routes`) for tests and tools."""
 
     routes: list[Route]
+    deps: Any
 
 
 def area_routes(deps) -> list[Route]:
@@ -56,7 +59,8 @@ def create_app(deps) -> CreatorFlixApp:
     spec.update(build_spec(routes))
 
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
-                                 auth.AuthMiddleware(deps.auth, routes)])
+                                 auth.AuthMiddleware(deps.auth, routes),
+                                 audit.AuditMiddleware(deps)])
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
@@ -67,6 +71,7 @@ def create_app(deps) -> CreatorFlixApp:
         app.add_route(route.path, route.resource, **({"suffix": route.suffix}
                                                       if route.suffix else {}))
     app.routes = routes
+    app.deps = deps   # for the server's post-fork hooks (the mail delivery thread)
     return app
 
 
@@ -75,4 +80,5 @@ def get_app() -> falcon.App:
     from entrypoints.bootstrap import build_deps
     from entrypoints.config import load_config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log_redaction.install()   # no secret query parameter in any line of ours either
     return create_app(build_deps(load_config()))

@@ -1,7 +1,11 @@
 """The capability modules whose routes make up the API. Each has `routes(deps)`."""
 from __future__ import annotations
 
+from entrypoints.http import age_assurance
+from entrypoints.http import audit
+from entrypoints.http import self_service
 from entrypoints.http import (accounts, ads, catalog, checkout, checkout_qr, dashboard, media,
                               web, whitelabel)
 
-MODULES = [accounts, catalog, checkout, checkout_qr, whitelabel, media, ads, dashboard, web]
+MODULES = [accounts, self_service, catalog, checkout, checkout_qr, whitelabel, media, ads, dashboard,
+           age_assurance, audit, web]

@@ -11,6 +11,7 @@ from domain.catalog.entities import (Creator, OrderBump, Plan, Setting, SupportC
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_fields, parse_query_filters
 from domain.common.pagination import Page, PageRequest
+from entrypoints.http import age_gate
 from entrypoints.http.accounts import USER_PRIVATE
 from entrypoints.http.auth import current_user
 from entrypoints.http.crud import PAGE_PARAMS, crud_routes
@@ -26,13 +27,18 @@ SETTING_BODY = {**body_schema(admin.SETTING_FIELDS), "required": ["value"]}
 
 
 class _PageResource:
-    """GET on a public collection: `read(req)` gives the page to serialise."""
+    """GET on a public collection: `read(req)` gives the page to serialise; with a
+    `gate` (deps, kind), each item goes through the age gate (entrypoints.http.age_gate)."""
 
-    def __init__(self, read: Callable[[Any], Page]):
+    def __init__(self, read: Callable[[Any], Page], gate: tuple[Any, str] | None = None):
         self.read = read
+        self.gate = gate
 
     def on_get(self, req, resp) -> None:
-        resp.media = page_json(self.read(req), to_json)
+        found = page_json(self.read(req), to_json)
+        if self.gate is not None:
+            found = age_gate.gated_page(req, self.gate[0], self.gate[1], found)
+        resp.media = found
 
 
 class CreatorResource:
@@ -40,7 +46,8 @@ class CreatorResource:
         self.deps = deps
 
     def on_get(self, req, resp, id: int) -> None:
-        resp.media = to_json(browse.get_creator(self.deps.uow, id))
+        resp.media = age_gate.gated(req, self.deps, "creator",
+                                    to_json(browse.get_creator(self.deps.uow, id)))
 
 
 class CreatorPostsResource:
@@ -50,7 +57,7 @@ class CreatorPostsResource:
     def on_get(self, req, resp, id: int) -> None:
         page = browse.creator_posts(self.deps.uow, self.deps.clock, id,
                                     PageRequest.parse(req.params), current_user(req))
-        resp.media = page_json(page, to_json)
+        resp.media = age_gate.gated_page(req, self.deps, "post", page_json(page, to_json))
 
 
 class SettingsResource:
@@ -76,11 +83,11 @@ class SettingResource:
 
 
 def _public_list(path: str, summary: str, entity: type, read: Callable[[Any], Page],
-                 filters: dict | None = None) -> Route:
+                 filters: dict | None = None, gate: tuple[Any, str] | None = None) -> Route:
     op = Operation("GET", summary, tags=PUBLIC_TAGS,
                    params=PAGE_PARAMS + query_params(filters or {}),
                    responses={200: page_schema(entity_schema(entity))})
-    return Route(path, _PageResource(read), (op,))
+    return Route(path, _PageResource(read, gate), (op,))
 
 
 def browse_creators(req) -> browse.BrowseCreators:
@@ -97,18 +104,19 @@ def public_routes(deps) -> list[Route]:
     post_schema["properties"]["content_url"]["description"] = \
         "null unless the caller is an admin or has an active subscription (see locked)"
     return [
-        _public_list("/api/plans", "Every plan, cheapest first", Plan,
+        _public_list("/api/plans", "The active plans, cheapest first", Plan,
                      lambda req: browse.list_plans(deps.uow, page(req))),
         _public_list("/api/order-bumps", "Active order bumps in display order", OrderBump,
                      lambda req: browse.list_order_bumps(deps.uow, page(req))),
         _public_list("/api/support-contacts", "Active support contacts", SupportContact,
                      lambda req: browse.list_support_contacts(deps.uow, page(req))),
-        _public_list("/api/models", "Models (creators), featured first", Creator,
+        _public_list("/api/models", "Active models (creators), featured first; ?slug= "
+                     "finds one by the slug of its page", Creator,
                      lambda req: browse.list_creators(deps.uow, browse_creators(req)),
-                     browse.CREATOR_FILTERS),
+                     browse.CREATOR_FILTERS, gate=(deps, "creator")),
         Route("/api/models/{id:id}", CreatorResource(deps), (
-            Operation("GET", "One model (creator)", tags=PUBLIC_TAGS,
-                      responses={200: entity_schema(Creator)}),)),
+            Operation("GET", "One active model (creator); hidden and draft ones are 404",
+                      tags=PUBLIC_TAGS, responses={200: entity_schema(Creator)}),)),
         Route("/api/models/{id:id}/posts", CreatorPostsResource(deps), (
             Operation("GET", "A model's posts, newest first; content_url only for admins "
                       "and active subscribers (an optional bearer token identifies them)",

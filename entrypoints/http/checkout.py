@@ -17,6 +17,7 @@ from entrypoints.http.checkout_views import (CHECKOUT_CREATED_SCHEMA, CHECKOUT_P
 from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
 from entrypoints.http.openapi import body_schema
+from entrypoints.http.rate_limits import RETRY_AFTER, account_of, limit_account, limit_per_ip
 from entrypoints.http.routes import Operation, Param, Route
 
 # Both derived from the domain's field specs, so the document and the checks agree.
@@ -44,9 +45,11 @@ class CheckoutsResource:
         self.deps = deps
         self.svc = deps.payments_service
 
+    @falcon.before(limit_per_ip("checkout"))
     def on_post(self, req, resp) -> None:
         data = read_json(req, self.deps.config.max_body_bytes)
         command = start_checkout_command(data, current_user(req))
+        limit_account(self.deps, "checkout", account_of(command.customer.email))
         view = buying.start_checkout(self.svc, command)
         body = checkout_view_json(view, self.svc.public_url)
         if view.problem is None:
@@ -60,12 +63,28 @@ class CheckoutsResource:
         resp.media = {**error_body(problem.code, problem.message), "checkout": body}
 
 
+CHECKOUT_TOKEN_HEADER = "X-Checkout-Token"
+# The buyer's access token travels in a header, out of URLs (and so out of access logs,
+# browser history and Referer); the query parameter is still accepted.
+ACCESS_TOKEN_PARAMS = (
+    Param(CHECKOUT_TOKEN_HEADER, {"type": "string", "maxLength": 4096},
+          "the access token returned when the checkout was created (preferred)",
+          location="header"),
+    Param("access_token", {"type": "string", "maxLength": 4096},
+          f"the same token in the URL (accepted; prefer the {CHECKOUT_TOKEN_HEADER} header)"))
+
+
+def checkout_token(req) -> str | None:
+    """The buyer's access token: the X-Checkout-Token header, else ?access_token=."""
+    return req.get_header(CHECKOUT_TOKEN_HEADER) or req.get_param("access_token")
+
+
 class CheckoutResource:
     def __init__(self, deps):
         self.svc = deps.payments_service
 
     def on_get(self, req, resp, id: int) -> None:
-        view = buying.checkout_status(self.svc, id, req.get_param("access_token"))
+        view = buying.checkout_status(self.svc, id, checkout_token(req))
         resp.media = checkout_view_json(view, self.svc.public_url)
 
 
@@ -76,13 +95,12 @@ def _public_routes(deps) -> list[Route]:
             Operation("POST", "Buy a plan (with order bumps): PIX code, card outcome or "
                       "external checkout link; the total is computed by the server",
                       tags=tags, request=CHECKOUT_REQUEST_SCHEMA,
-                      responses={201: CHECKOUT_CREATED_SCHEMA, 402: None, 502: None,
-                                 503: CHECKOUT_PENDING_ERROR_SCHEMA,
-                                 504: CHECKOUT_PENDING_ERROR_SCHEMA}),)),
+                      responses={201: CHECKOUT_CREATED_SCHEMA, 402: None, 429: None,
+                                 502: None, 503: CHECKOUT_PENDING_ERROR_SCHEMA,
+                                 504: CHECKOUT_PENDING_ERROR_SCHEMA}, headers=RETRY_AFTER),)),
         Route("/api/checkouts/{id:id}", CheckoutResource(deps), (
             Operation("GET", "Poll a checkout (buyer, with its access token)", tags=tags,
-                      params=(Param("access_token", {"type": "string", "maxLength": 4096},
-                                    "the token returned when the checkout was created"),),
+                      params=ACCESS_TOKEN_PARAMS,
                       responses={200: CHECKOUT_VIEW_SCHEMA, 401: None, 403: None}),)),
     ]
 

@@ -9,7 +9,8 @@ import segno
 
 from domain.payments import buying
 from domain.common.errors import NotFound
-from entrypoints.http.routes import Operation, Param, Route
+from entrypoints.http.checkout import ACCESS_TOKEN_PARAMS, checkout_token
+from entrypoints.http.routes import Operation, Route
 
 SVG = "image/svg+xml"
 
@@ -30,7 +31,7 @@ class CheckoutQrResource:
 
     def on_get(self, req, resp, id: int) -> None:
         # Same access rule as polling the checkout: its buyer, with the access token.
-        view = buying.checkout_status(self.svc, id, req.get_param("access_token"))
+        view = buying.checkout_status(self.svc, id, checkout_token(req))
         code = (view.checkout.payment_data or {}).get("qr_code")
         if not code:
             raise NotFound(f"checkout {id} has no PIX code")
@@ -44,7 +45,6 @@ def routes(deps) -> list[Route]:
         Operation("GET", "The PIX QR code of a checkout as SVG (buyer, with its access "
                   "token); 404 when the checkout has no PIX code", tags=("checkout",),
                   content_type=SVG,
-                  params=(Param("access_token", {"type": "string", "maxLength": 4096},
-                                "the token returned when the checkout was created"),),
+                  params=ACCESS_TOKEN_PARAMS,
                   responses={200: {"type": "string", "description": "an SVG document"},
                              401: None, 403: None}),))]

@@ -50,7 +50,8 @@ CHECKOUT_CREATED_SCHEMA = {
     "required": CHECKOUT_VIEW_SCHEMA["required"] + ["access_token"],
     "properties": {**CHECKOUT_VIEW_SCHEMA["properties"],
                    "access_token": {**_STR, "description": "lets the buyer poll "
-                                    "GET /api/checkouts/{id}?access_token="}},
+                                    "GET /api/checkouts/{id} with the header "
+                                    "X-Checkout-Token (or ?access_token=)"}},
 }
 # 503/504 while charging: the error, and the checkout kept pending for the buyer to poll.
 CHECKOUT_PENDING_ERROR_SCHEMA = {

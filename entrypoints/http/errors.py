@@ -6,18 +6,20 @@ import logging
 import falcon
 
 from domain.common import errors
-from entrypoints.http.json_io import PayloadTooLarge
+from entrypoints.http.json_io import PayloadTooLarge, RequestTimeout
 
 log = logging.getLogger("creatorflix.http")
 
 STATUS_OF: list[tuple[type, str]] = [
     (PayloadTooLarge, falcon.HTTP_413),
+    (RequestTimeout, falcon.HTTP_408),
     (errors.ValidationError, falcon.HTTP_400),
     (errors.NotFound, falcon.HTTP_404),
     (errors.Conflict, falcon.HTTP_409),
     (errors.Unauthenticated, falcon.HTTP_401),
     (errors.Forbidden, falcon.HTTP_403),
     (errors.PaymentRefused, falcon.HTTP_402),
+    (errors.TooManyRequests, falcon.HTTP_429),
     (errors.GatewayRejected, falcon.HTTP_502),
     (errors.GatewayTimeout, falcon.HTTP_504),
     (errors.ServiceUnavailable, falcon.HTTP_503),
@@ -25,7 +27,8 @@ STATUS_OF: list[tuple[type, str]] = [
 
 CODE_OF_STATUS = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+    405: "method_not_allowed", 406: "not_acceptable", 408: "request_timeout",
+    409: "conflict",
     411: "length_required", 413: "payload_too_large", 414: "uri_too_long",
     415: "unsupported_media_type", 416: "range_not_satisfiable", 422: "invalid",
     429: "too_many_requests",
@@ -60,6 +63,8 @@ def handle_domain_error(req, resp, exc: errors.DomainError, params) -> None:
         resp.set_header("WWW-Authenticate", "Bearer")
     if isinstance(exc, errors.ServiceUnavailable):
         resp.set_header("Retry-After", "5")
+    if isinstance(exc, errors.TooManyRequests):
+        resp.set_header("Retry-After", str(exc.retry_after))
 
 
 def serialize_http_error(req, resp, exc: falcon.HTTPError) -> None:

@@ -18,6 +18,12 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
 
 
+class RequestTimeout(DomainError):
+    """The body did not arrive within the server's bound (entrypoints/slow_clients.py)."""
+
+    code = "request_timeout"
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime):
         # Stored timestamps are naive UTC.
@@ -41,13 +47,16 @@ def read_json(req: falcon.Request, max_bytes: int, *, required: bool = True) -> 
     length = req.content_length
     if length is not None and length > max_bytes:
         raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes", field="body")
-    if length is None and req.env.get("wsgi.input_terminated"):
-        # A chunked body has no Content-Length, and Falcon's bounded_stream reads nothing
-        # without one; a server that ends the input at the body's end (gunicorn does)
-        # lets us read it, still bounded.
-        raw = req.stream.read(max_bytes + 1)
-    else:
-        raw = req.bounded_stream.read(max_bytes + 1)
+    try:
+        if length is None and req.env.get("wsgi.input_terminated"):
+            # A chunked body has no Content-Length, and Falcon's bounded_stream reads
+            # nothing without one; a server that ends the input at the body's end
+            # (gunicorn does) lets us read it, still bounded.
+            raw = req.stream.read(max_bytes + 1)
+        else:
+            raw = req.bounded_stream.read(max_bytes + 1)
+    except TimeoutError:
+        raise RequestTimeout("the request body did not arrive in time", field="body") from None
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes", field="body")
     if not raw.strip():
@@ -55,13 +64,15 @@ def read_json(req: falcon.Request, max_bytes: int, *, required: bool = True) -> 
             raise ValidationError("a JSON body is required", field="body", code="invalid_json")
         return {}
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError(f"malformed JSON: {exc}", field="body",
                               code="invalid_json") from None
     except RecursionError:
         raise ValidationError("malformed JSON: nested too deeply", field="body",
                               code="invalid_json") from None
+    req.context.json_body = body   # what the audit log records of an admin write
+    return body
 
 
 def to_json(entity: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:

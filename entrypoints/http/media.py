@@ -7,6 +7,7 @@ import falcon
 
 from adapters.storage.local_folder import LocalFolderStorage
 from domain.common.errors import Forbidden, NotFound
+from entrypoints.http import age_gate
 from entrypoints.http.routes import PUBLIC, Operation, Param, Route
 
 BINARY = {"type": "string", "format": "binary",
@@ -56,6 +57,9 @@ class MediaResource:
         storage = self.deps.storage
         if not isinstance(storage, LocalFolderStorage):
             raise NotFound("media are served by the storage bucket, not by this app")
+        # Adult media: only for age-assured callers (the browser sends the assurance
+        # cookie with the image and video requests it makes).
+        age_gate.require(req, self.deps)
         # The signature is checked before the file is looked for: an invalid link
         # tells nothing about what exists.
         if not storage.verify(key, req.get_param("exp"), req.get_param("sig")):

@@ -59,6 +59,8 @@ def field_schema(fld: F.Field) -> dict:
         schema = {"type": "string", "format": "uri", "maxLength": fld.max_length}
     elif isinstance(fld, F.Text):
         schema = {"type": "string", "maxLength": fld.max_length}
+        if getattr(fld, "pattern", None):   # e.g. a slug
+            schema["pattern"] = getattr(fld, "pattern")
         if fld.required:
             schema["minLength"] = max(1, fld.min_length)
         elif fld.min_length:

@@ -78,6 +78,17 @@ class UserSubscriptionsResource:
         resp.status = falcon.HTTP_201
 
 
+class SettleCheckoutResource:
+    def __init__(self, deps):
+        self.deps = deps
+        self.svc = deps.payments_service
+
+    def on_post(self, req, resp, id: int) -> None:
+        command = read_command(req, self.deps.config.max_body_bytes, cmd.SettleCheckout,
+                               cmd.SETTLE_FIELDS, checkout_id=id)
+        resp.media = to_json(settlement.settle_review(self.svc, command))
+
+
 class SandboxPayResource:
     def __init__(self, deps):
         self.svc = deps.payments_service
@@ -108,6 +119,12 @@ def routes(deps) -> list[Route]:
                       "from the end of the user's current access", ADMIN, tags=TAGS,
                       request=body_schema(cmd.GRANT_FIELDS),
                       responses={201: SUBSCRIPTION_SCHEMA}),)),
+        Route("/api/admin/checkouts/{id:id}/settle", SettleCheckoutResource(deps), (
+            Operation("POST", "Settle a checkout in review (paid for another amount than "
+                      "its total): paid activates the subscription as a payment does, "
+                      "failed closes it; 409 when it is not in review", ADMIN, tags=TAGS,
+                      request=body_schema(cmd.SETTLE_FIELDS),
+                      responses={200: entity_schema(Checkout), 409: None}),)),
         Route("/api/admin/sandbox/checkouts/{id:id}/pay", SandboxPayResource(deps), (
             Operation("POST", "Sandbox only: simulate the gateway's paid notification",
                       ADMIN, tags=TAGS, request_required=False,

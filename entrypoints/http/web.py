@@ -1,16 +1,22 @@
 """The web client: its pages and static files (HTML, CSS, JavaScript modules under
 `web/`), served by the same app. The pages speak to the public REST API only: every
 page is the same small HTML shell naming its page module, which fetches what it shows
-from /api. Nothing here reads the database."""
+from /api. Nothing here reads the database, but for the original platform's creator
+links (/models/{name}), resolved by the domain into the page that shows them now.
+
+The original's public URLs people bookmarked or search engines indexed answer a 301
+to ours, their query string kept (the checkout's planId renamed plano)."""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import falcon
 
+from domain.catalog.original_urls import COLLECTION, resolve_model_page
 from domain.common.errors import NotFound
-from entrypoints.http.routes import PUBLIC, Operation, Route
+from entrypoints.http.routes import PUBLIC, Operation, Param, Route
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -25,11 +31,22 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/modelos/{id:id}", "creator", "A creator's page and posts"),
     ("/colecoes/{id:id}", "collection", "A white-label collection and its posts"),
     ("/checkout", "checkout", "Checkout: plan, order bumps, buyer, PIX"),
+    ("/verificacao-idade", "age_gate", "The age gate: the age-verification methods on offer"),
     ("/entrar", "login", "Log in"),
     ("/cadastro", "register", "Create an account"),
     ("/minha-conta", "account", "Member area: subscription status"),
     ("/set-password", "set_password", "Choose the password of an account created at "
                                       "checkout (the link of a paid checkout)"),
+    ("/esqueci-senha", "forgot_password", "Forgot my password: mail me a reset link"),
+    ("/redefinir-senha", "reset_password", "Choose a new password (the link of the "
+                                           "reset mail)"),
+    ("/verificar-email", "verify_email", "Confirm the email (the link of the verification "
+                                         "mail)"),
+    ("/confirmar-email", "verify_email", "Confirm a new email (the link mailed to it)"),
+    ("/minha-conta/dados", "account_settings", "Member area: email, password, sessions, "
+                                               "my data (LGPD export, erasure)"),
+    ("/minha-conta/compras", "purchases", "Member area: my checkouts (withdrawal within "
+                                          "7 days) and subscriptions"),
     ("/admin", "admin_dashboard", "Admin: dashboard"),
     ("/admin/anuncios", "admin_ads", "Admin: ads"),
     ("/admin/anuncios/novo", "admin_ad_form", "Admin: new ad"),
@@ -40,6 +57,13 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/admin/order-bumps", "admin_bumps", "Admin: order bumps"),
     ("/admin/contatos", "admin_contacts", "Admin: support contacts"),
     ("/admin/configuracoes", "admin_settings", "Admin: settings"),
+    ("/admin/auditoria", "admin_audit", "Admin: the audit log of administrator writes"),
+    ("/admin/pagamentos-em-analise", "admin_review", "Admin: checkouts in review (paid for "
+                                                     "another amount), settled by hand"),
+    ("/admin/reembolsos", "admin_withdrawals", "Admin: withdrawal requests (CDC art. 49), "
+                                               "marked refunded"),
+    ("/admin/verificacao-idade", "admin_age", "Admin: age assurance (the ID document queue, "
+                                              "revocation, effectiveness figures)"),
 )
 
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -47,13 +71,37 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset
                  ".png": "image/png", ".ico": "image/x-icon", ".json": "application/json",
                  ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8"}
 
-# Scripts, styles and API calls from this origin only; images and videos may come from
-# anywhere over http(s) (creators' and ads' media live on CDNs and buckets).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-       "img-src 'self' data: blob: http: https:; media-src 'self' blob: http: https:; "
-       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
-SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
+    """Scripts, styles and API calls from this origin only. Images and videos from this
+    origin, from blob: URLs the pages make of our own answers (the PIX QR code), and
+    from `media_origins` — our public address and the storage's (an S3 host) — nothing
+    else: a page never makes a visitor's browser call a third party."""
+    media = " ".join(("'self'", "blob:", *media_origins))
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            f"img-src {media}; media-src {media}; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+
+
+def media_origins(deps) -> tuple[str, ...]:
+    """CREATORFLIX_PUBLIC_URL's origin and the origin of the storage's signed links (the
+    same for the local folder; the S3 host, or the bucket's virtual host, otherwise)."""
+    found: list[str] = []
+    for url in (deps.config.public_url, deps.storage.signed_url("csp-probe.png", 60)):
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        if origin not in found:
+            found.append(origin)
+    return tuple(found)
+
+
+def security_headers(deps=None) -> dict[str, str]:
+    return {"Content-Security-Policy": content_security_policy(
+                media_origins(deps) if deps is not None else ()),
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+            "X-Frame-Options": "DENY"}
+
+
+SECURITY_HEADERS = security_headers()   # without a configuration: this origin only
 
 
 def static_files(folder: Path = STATIC_DIR) -> dict[str, Path]:
@@ -75,15 +123,46 @@ def _conditional(req: falcon.Request, resp: falcon.Response, data: bytes) -> boo
     return False
 
 
-class PageResource:
-    """One page: the shell with its page module's name."""
+# The original's query parameters of our pages, by path: its name -> ours.
+RENAMED_PARAMS: dict[str, dict[str, str]] = {"/checkout": {"planId": "plano"}}
+# The original's pages with another path here: its path -> ours.
+MOVED_PAGES: dict[str, str] = {"/plans": "/planos", "/login": "/entrar",
+                               "/register": "/cadastro", "/models": "/"}
 
-    def __init__(self, page: str):
+
+def _moved(resp: falcon.Response, path: str, query: str) -> None:
+    """301 to our `path` (a path of this site: never a client's URL), with `query`."""
+    resp.status = falcon.HTTP_301
+    resp.location = f"{path}?{query}" if query else path
+
+
+def _renamed(query: str, renames: dict[str, str]) -> str | None:
+    """`query` with the original's parameter names made ours; None when it has none."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(name in renames for name, _ in pairs):
+        return None
+    ours = {renames.get(name, name) for name, _ in pairs if name not in renames}
+    return urlencode([(renames.get(name, name), value) for name, value in pairs
+                      if name not in renames or renames[name] not in ours])
+
+
+class PageResource:
+    """One page: the shell with its page module's name. `renames`: the original's
+    query parameters of this page (a request using one is moved to our spelling)."""
+
+    def __init__(self, page: str, renames: dict[str, str] | None = None,
+                 headers: dict[str, str] | None = None):
         self.page = page
+        self.renames = renames or {}
+        self.headers = headers or SECURITY_HEADERS
 
     def on_get(self, req, resp, **params) -> None:
+        query = _renamed(req.query_string, self.renames) if self.renames else None
+        if query is not None:
+            _moved(resp, req.path, query)
+            return
         html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page)
-        resp.set_headers(SECURITY_HEADERS)
+        resp.set_headers(self.headers)
         if not _conditional(req, resp, html.encode("utf-8")):
             resp.content_type = CONTENT_TYPES[".html"]
             resp.text = html
@@ -104,15 +183,68 @@ class StaticResource:
             resp.data = data
 
 
+class MovedPageResource:
+    """One of the original's pages that has another path here."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def on_get(self, req, resp) -> None:
+        _moved(resp, self.path, req.query_string)
+
+
+class OriginalModelPageResource:
+    """The original's /models/{name}: a 301 to the page showing that white-label model
+    or creator now (404 when none)."""
+
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp, name: str) -> None:
+        page = resolve_model_page(self.deps.uow, name)
+        path = "/colecoes" if page.kind == COLLECTION else "/modelos"
+        _moved(resp, f"{path}/{page.id}", req.query_string)
+
+
 _HTML = {"type": "string", "description": "the page (an HTML shell loading its module)"}
 _FILE = {"type": "string", "format": "binary",
          "description": "the file: text/css, text/javascript, image/svg+xml..."}
+_MOVED = {301: {"Location": {"type": "string",
+                             "description": "our page, with the query string kept"}}}
+
+
+def _page_operation(path: str, summary: str) -> Operation:
+    renames = RENAMED_PARAMS.get(path, {})
+    if not renames:
+        return Operation("GET", f"Web page: {summary}", PUBLIC, tags=TAGS,
+                         content_type="text/html", responses={200: _HTML, 304: None})
+    params = tuple(Param(old, {"type": "string"}, f"the original platform's name of "
+                        f"{new}: moved (301) to this page with {new}")
+                   for old, new in renames.items())
+    return Operation("GET", f"Web page: {summary}", PUBLIC, tags=TAGS,
+                     content_type="text/html", params=params,
+                     responses={200: _HTML, 301: None, 304: None}, headers=_MOVED)
+
+
+def _original_routes(deps) -> list[Route]:
+    found = [Route(old, MovedPageResource(new), (
+        Operation("GET", f"The original platform's {old}: moved (301) to {new}", PUBLIC,
+                  tags=TAGS, content_type="text/html", responses={301: None},
+                  headers=_MOVED),)) for old, new in MOVED_PAGES.items()]
+    found.append(Route("/models/{name}", OriginalModelPageResource(deps), (
+        Operation("GET", "The original platform's page of a model: moved (301) to the "
+                  "page showing it now — the published white-label collection with this "
+                  "folder name, else the active creator with this slug, else with this "
+                  "name; 404 when none", PUBLIC, tags=TAGS, content_type="text/html",
+                  responses={301: None, 404: None}, headers=_MOVED),)))
+    return found
 
 
 def routes(deps) -> list[Route]:
-    found = [Route(path, PageResource(page), (
-        Operation("GET", f"Web page: {summary}", PUBLIC, tags=TAGS, content_type="text/html",
-                  responses={200: _HTML, 304: None}),)) for path, page, summary in PAGES]
+    headers = security_headers(deps)
+    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers), (
+        _page_operation(path, summary),)) for path, page, summary in PAGES]
+    found.extend(_original_routes(deps))
     found.append(Route("/static/{path:path}", StaticResource(), (
         Operation("GET", "A static file of the web client (CSS, JavaScript modules, icons)",
                   PUBLIC, tags=TAGS, content_type="*/*",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.gateways import DIAS, JUNGLEPAY
 from domain.payments.settlement import OUTCOMES, Outcome
 from entrypoints.http.json_io import read_json
+from entrypoints.http.rate_limits import RETRY_AFTER, client_of
 from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
@@ -31,24 +33,38 @@ def junglepay_webhook(token: str | None, body: Any,
 
 
 def dias_webhook(token: str | None, body: Any, checkout_ref: str | None) -> DiasWebhook:
-    """Dias posts `externalRef` (else `id`) and `status`."""
+    """Dias posts `externalRef` (else `id`), `status` and `amount`."""
     if not isinstance(body, dict):
         return DiasWebhook(token=token, reference=None, status=None)
     ref = webhooks.reference(body.get("externalRef")) or webhooks.reference(body.get("id"))
-    return DiasWebhook(token=token, reference=ref, status=webhooks.reference(body.get("status")))
+    return DiasWebhook(token=token, reference=ref, status=webhooks.reference(body.get("status")),
+                       amount=webhooks.amount_in_cents(body.get("amount")))
 
 
 class WebhookResource:
+    """`tokenless`: a postback without a token is handed to `handle` (which decides
+    whether to believe it) instead of being refused at once."""
+
     def __init__(self, deps, gateway: str, command: Callable[..., Any],
-                 handle: Callable[..., Outcome]):
+                 handle: Callable[..., Outcome], *, tokenless: bool = False):
         self.deps = deps
         self.svc = deps.payments_service
         self.gateway, self.command, self.handle = gateway, command, handle
+        self.tokenless = tokenless
 
     def on_post(self, req, resp) -> None:
         token = req.get_param("token")
-        # Nothing a stranger sends is read: the token is checked before the body.
-        webhooks.authenticate(self.svc, self.gateway, token)
+        # Nothing a stranger sends is read: the token is checked before the body (a
+        # token-less postback where one is allowed: its body, bounded, is only read).
+        if token or not self.tokenless:
+            # An IP that keeps presenting wrong tokens is refused (429) for a while.
+            ip = client_of(req, self.deps)
+            self.deps.throttle.check_failures("webhook_token", ip)
+            try:
+                webhooks.authenticate(self.svc, self.gateway, token)
+            except (Unauthenticated, Forbidden):
+                self.deps.throttle.failed("webhook_token", ip)
+                raise
         body = read_json(req, self.deps.config.max_body_bytes, required=False)
         command = self.command(token, body, req.get_param(webhooks.CHECKOUT_PARAM))
         resp.media = {"status": self.handle(self.svc, command).status}
@@ -57,20 +73,28 @@ class WebhookResource:
 def _operation(summary: str) -> Operation:
     return Operation("POST", summary, tags=("webhooks",), params=(TOKEN_PARAM, CHECKOUT_PARAM),
                      request={"type": "object"}, request_required=False,
-                     responses={200: OUTCOME_SCHEMA, 401: None, 403: None, 502: None,
-                                504: None})
+                     responses={200: OUTCOME_SCHEMA, 401: None, 403: None, 429: None,
+                                502: None, 504: None}, headers=RETRY_AFTER)
 
 
 def routes(deps) -> list[Route]:
     junglepay = WebhookResource(deps, JUNGLEPAY, junglepay_webhook, webhooks.handle_junglepay)
+    # The original's path: the postbacks of charges it made carry no token.
+    original_junglepay = WebhookResource(deps, JUNGLEPAY, junglepay_webhook,
+                                         webhooks.handle_original_junglepay, tokenless=True)
     dias = WebhookResource(deps, DIAS, dias_webhook, webhooks.handle_dias)
     jp_summary = ("JunglePay postback: the transaction is read back from JunglePay before "
                   "acting (503/504: JunglePay should retry; unmatched: a transaction of "
                   "JunglePay no checkout has, recorded for a human)")
-    dias_summary = "Dias Marketplace postback: PENDING records, PAID activates"
+    dias_summary = ("Dias Marketplace postback: PENDING records, PAID activates when its "
+                    "amount (integer cents, or reais with a decimal point) is the "
+                    "checkout's total; another amount puts the checkout in review")
     return [
         Route("/api/webhooks/junglepay", junglepay, (_operation(jp_summary),)),
-        Route("/api/webhook/junglepay", junglepay, (_operation(jp_summary + " (alias)"),)),
+        Route("/api/webhook/junglepay", original_junglepay, (_operation(
+            jp_summary + " (alias, the original's path; without a token it is accepted "
+            "only about the transaction of a JunglePay checkout we have, read back from "
+            "JunglePay: 401 otherwise)"),)),
         Route("/api/webhooks/dias", dias, (_operation(dias_summary),)),
         Route("/api/webhook/dias/payment-sucess", dias,
               (_operation(dias_summary + " (alias, the original's spelling)"),)),

@@ -8,6 +8,7 @@ from domain.common.fields import parse_fields
 from domain.common.pagination import DEFAULT_LIMIT, PageRequest
 from domain.whitelabel.entities import SyncRun
 from domain.whitelabel.sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
+from entrypoints.http import age_gate
 from entrypoints.http.auth import current_user
 from entrypoints.http.crud import PAGE_PARAMS, crud_routes
 from entrypoints.http.json_io import page_json, read_json, to_json
@@ -85,7 +86,8 @@ class ModelsResource:
         found = catalogue.list_models(self.deps.uow, self.deps.storage,
                                       PageRequest.parse(req.params),
                                       self.deps.config.signed_url_ttl_seconds)
-        resp.media = page_json(found, to_json)
+        resp.media = age_gate.gated_page(req, self.deps, "whitelabel_model",
+                                         page_json(found, to_json))
 
 
 class ModelResource:
@@ -93,14 +95,16 @@ class ModelResource:
         self.deps = deps
 
     def on_get(self, req, resp, id) -> None:
-        resp.media = to_json(catalogue.get_model(self.deps.uow, self.deps.storage, id,
-                                                 self.deps.config.signed_url_ttl_seconds))
+        resp.media = age_gate.gated(req, self.deps, "whitelabel_model", to_json(
+            catalogue.get_model(self.deps.uow, self.deps.storage, id,
+                                self.deps.config.signed_url_ttl_seconds)))
 
     def on_get_posts(self, req, resp, id) -> None:
         found = catalogue.list_posts(self.deps.uow, self.deps.storage, self.deps.clock,
                                      current_user(req), id, PageRequest.parse(req.params),
                                      self.deps.config.signed_url_ttl_seconds)
-        resp.media = page_json(found, to_json)
+        resp.media = age_gate.gated_page(req, self.deps, "whitelabel_post",
+                                         page_json(found, to_json))
 
 
 def routes(deps) -> list[Route]:

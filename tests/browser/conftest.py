@@ -32,7 +32,10 @@ def contexts(chromium, live):
     """{"phone": context, "desktop": context} of one chromium for the whole session."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=harness.FLAGS)
+        # The user agent of chromium as people run it (harness.person_user_agent).
+        agent = f"--user-agent={harness.person_user_agent(chromium)}"
+        browser = playwright.chromium.launch(executable_path=chromium,
+                                             args=[*harness.FLAGS, agent])
         made = {}
         for name, viewport in (("phone", harness.PHONE), ("desktop", harness.DESKTOP)):
             context = browser.new_context(viewport=viewport, locale="pt-BR",

@@ -20,10 +20,17 @@ VISITS = [
     ("/", None), ("/planos", None), ("/modelos/1", None), ("/colecoes/1", None),
     ("/checkout?plano=2", None), ("/entrar", None), ("/cadastro", None),
     ("/set-password?token=one-time-token", None), ("/minha-conta", "member"),
+    ("/esqueci-senha", None), ("/redefinir-senha?token=one-time-token", None),
+    ("/verificar-email?token=one-time-token", None),
+    ("/confirmar-email?token=one-time-token", None),
+    ("/minha-conta/dados", "member"), ("/minha-conta/compras", "member"),
+    ("/verificacao-idade", None),
     ("/admin", "admin"), ("/admin/anuncios", "admin"), ("/admin/anuncios/novo", "admin"),
     ("/admin/anuncios/1", "admin"), ("/admin/sync", "admin"), ("/admin/gateways", "admin"),
     ("/admin/planos", "admin"), ("/admin/order-bumps", "admin"), ("/admin/contatos", "admin"),
-    ("/admin/configuracoes", "admin"),
+    ("/admin/configuracoes", "admin"), ("/admin/auditoria", "admin"),
+    ("/admin/pagamentos-em-analise", "admin"),
+    ("/admin/reembolsos", "admin"), ("/admin/verificacao-idade", "admin"),
 ]
 SCREENS = ("phone", "desktop")
 # A status per page (all of them used), and 401 where a session is needed: the page

@@ -67,6 +67,7 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+@pytest.mark.smoke
 def test_register_then_login_then_me(api):
     created = register(api, name="Ana")
     assert created.status_code == 201
@@ -153,8 +154,8 @@ def test_admin_listings_never_show_passwords(api, actors):
 # -- creatorflix create-admin ----------------------------------------------------------------
 
 @pytest.fixture
-def database_file(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def database_file(database_path, monkeypatch):
+    url = f"sqlite:///{database_path}"
     migrator.migrate(url)
     monkeypatch.setenv("CREATORFLIX_DATABASE_URL", url)
     monkeypatch.setenv("CREATORFLIX_SECRET_KEY", "cli-test-secret-" + "y" * 32)
@@ -186,8 +187,9 @@ def test_create_admin_creates_then_promotes(database_file, capsys, config, clock
     assert stored_user(database_file, "staff@example.com").role == "admin"
 
     api = CheckedClient(TestClient(create_app(deps)), deps.uow)
+    # A promotion keeps the user's password (issue 13: `set-password` resets it).
     logged = api.simulate_post("/api/auth/login", json={"email": "staff@example.com",
-                                                        "password": "second password"})
+                                                        "password": "first password"})
     assert logged.status_code == 200 and logged.json["user"]["role"] == "admin"
     assert api.simulate_get("/api/admin/users", headers=bearer(logged.json["token"])).json[
         "total"] == 2

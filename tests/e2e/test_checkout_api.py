@@ -83,6 +83,7 @@ def test_polling_needs_the_access_token_of_that_checkout(client, catalogue):
     assert result.json["payment"]["qr_code"] == first["payment"]["qr_code"]
 
 
+@pytest.mark.smoke
 def test_the_sandbox_path_end_to_end(client, deps, actors, clock, catalogue):
     plan, _ = catalogue
     creator = add_premium_post(deps)
@@ -136,6 +137,7 @@ def test_a_logged_in_buyer_gets_the_plan_on_their_account(client, deps, actors, 
     assert me["subscription"]["status"] == "active"
 
 
+@pytest.mark.smoke
 def test_an_existing_account_is_extended_and_never_offered_a_password_link(client, deps, actors,
                                                                            clock, catalogue):
     plan, _ = catalogue

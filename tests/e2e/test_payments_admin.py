@@ -46,6 +46,7 @@ def test_secret_keys_are_write_only(client, admin):
     assert settings(client, admin)["data"][0]["has_secret_key"] is False
 
 
+@pytest.mark.smoke
 def test_one_gateway_is_active_at_a_time(client, admin):
     assert_error(client.simulate_put(f"{GATEWAYS}/junglepay", headers=admin,
                                      json={"is_active": True}), 400, "invalid", "secret_key")
@@ -98,6 +99,7 @@ def test_checkouts_and_subscriptions_are_listed_with_filters(client, deps, admin
                                      params={"status": "gone"}), 400, "invalid", "status")
 
 
+@pytest.mark.smoke
 def test_an_admin_grants_a_plan_by_hand(client, deps, actors, admin, clock):
     plan, _ = add_catalogue(deps, duration=7)
     actors.user("bea@example.com")

@@ -19,6 +19,7 @@ def assert_error(result, status: int, code: str, field: str | None = None) -> No
         assert error["field"] == field
 
 
+@pytest.mark.smoke
 def test_health_answers_when_the_database_does(client):
     result = client.simulate_get("/health")
     assert result.status_code == 200 and result.json == {"status": "ok"}

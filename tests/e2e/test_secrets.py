@@ -38,7 +38,8 @@ def config(junglepay, app_server, moto, bucket):
     return Config(secret_key=TEST_SECRET, gateway="junglepay", junglepay_url=junglepay.url,
                   public_url=app_server.url,
                   storage_url=f"s3://{ACCESS}:{STORAGE_SECRET}@{moto.endpoint}/{bucket}"
-                              "?secure=false")
+                              "?secure=false",
+                  age_gate=False)   # the age gate has its own tests (test_age_gate.py)
 
 
 class Recorder:

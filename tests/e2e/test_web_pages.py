@@ -95,6 +95,8 @@ def test_modules_import_only_files_of_the_web_client():
 def test_nothing_is_loaded_from_another_host():
     """No CDN: the only absolute URLs are XML namespaces."""
     for path in [WEB_DIR / "index.html", *static_files().values()]:
+        if path.suffix == ".png":   # the demo's images (issue 13): no text, no URL
+            continue
         text = path.read_text(encoding="utf-8")
         for url in re.findall(r"https?://[^\s'\"`)]+", text):
             assert url == "http://www.w3.org/2000/svg", f"{path.name}: {url}"

@@ -39,6 +39,7 @@ def test_a_card_checkout_without_a_card_token_goes_to_the_plans_checkout(bought)
     assert ref.startswith("cf_")
 
 
+@pytest.mark.smoke
 def test_pending_records_a_pending_subscription_and_paid_activates_it(bought, deps, clock):
     client, created, ref, token = bought
     result = notify(client, token, externalRef=ref, status="PENDING", email="ana@example.com")
@@ -49,14 +50,15 @@ def test_pending_records_a_pending_subscription_and_paid_activates_it(bought, de
     assert notify(client, token, externalRef=ref, status="PENDING").json["status"] == "duplicate"
 
     clock.advance(hours=1)
-    result = notify(client, token, PATHS[1], externalRef=ref, status="PAID")
+    result = notify(client, token, PATHS[1], externalRef=ref, status="PAID", amount=2990)
     assert result.json["status"] == "processed"
     [active] = subscriptions_of(deps, "ana@example.com")
     assert active.id == pending.id and active.status == "active"
     assert active.end_date - active.start_date == timedelta(days=30)
     assert active.start_date == clock.now()
     assert poll(client, created).json["status"] == "paid"
-    assert notify(client, token, externalRef=ref, status="PAID").json["status"] == "duplicate"
+    assert notify(client, token, externalRef=ref, status="PAID",
+                  amount=2990).json["status"] == "duplicate"
     # A PENDING arriving late never moves it back.
     notify(client, token, id=ref, status="PENDING")
     assert subscriptions_of(deps, "ana@example.com")[0].status == "active"
@@ -68,7 +70,8 @@ def test_paid_is_matched_by_reference_only(bought, deps):
                  {"externalRef": ref, "status": "REFUSED"}, {"externalRef": ref}):
         assert notify(client, token, **body).json["status"] == "ignored"
     assert poll(client, created).json["status"] == "pending"
-    assert notify(client, token, id=ref, status="paid").json["status"] == "processed"
+    assert notify(client, token, id=ref, status="paid", amount="29.90").json["status"] \
+        == "processed"
     assert poll(client, created).json["status"] == "paid"
 
 
@@ -95,7 +98,8 @@ def test_dias_cannot_settle_a_checkout_of_another_gateway(client, deps, actors):
 
 def test_a_late_pending_leaves_the_paid_status_shown_to_the_buyer(bought):
     client, created, ref, token = bought
-    assert notify(client, token, externalRef=ref, status="PAID").json["status"] == "processed"
+    assert notify(client, token, externalRef=ref, status="PAID",
+                  amount=2990).json["status"] == "processed"
     assert notify(client, token, externalRef=ref, status="PENDING").json["status"] == "unchanged"
     view = poll(client, created).json
     assert (view["status"], view["payment"]["status"]) == ("paid", "paid")

@@ -23,6 +23,7 @@ def test_a_non_ascii_token_is_refused_like_a_wrong_one(client, gateway, token):
                      403, "forbidden")
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("gateway, body", [
     ("junglepay", {"type": "transaction", "data": {"id": "10\u00001", "status": "paid"}}),
     ("junglepay", {"type": "transaction", "data": {"id": "\ud800", "status": "paid"}}),

@@ -43,6 +43,7 @@ def notifications(deps) -> list:
         return list(uow.webhook_events.find(order_by=["id"]).items)
 
 
+@pytest.mark.smoke
 def test_the_pix_path_end_to_end(shop, deps, clock, junglepay, app_server):
     client, admin, plan = shop
     creator = add_premium_post(deps)
@@ -114,6 +115,7 @@ def test_a_postback_for_a_transaction_junglepay_does_not_know_is_ignored(shop, d
     assert notifications(deps) == []
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("status", ["refunded", "chargedback"])
 def test_a_refund_ends_the_grant_now(shop, deps, clock, junglepay, status):
     client, _, plan = shop
@@ -138,6 +140,7 @@ def test_a_refund_ends_the_grant_now(shop, deps, clock, junglepay, status):
     assert content_urls(client, creator) == [None]
 
 
+@pytest.mark.smoke
 def test_a_repeated_notification_activates_once(shop, deps, clock, junglepay, app_server):
     client, _, plan = shop
     created = start(client, checkout_body(plan.id))
@@ -241,6 +244,7 @@ def test_a_postback_url_override_must_keep_our_token(shop, override):
     assert_error(result, 400, "invalid", "postback_url")
 
 
+@pytest.mark.smoke
 def test_a_checkout_copied_from_the_original_is_settled_through_its_old_path(shop, deps,
                                                                              junglepay):
     client, _, plan = shop

@@ -1,4 +1,4 @@
-"""The white-label catalogue over the REST API, on every persistence set-up, with the
+"""The white-label catalogue over the REST API (smoke tests on every backend), with the
 local-folder storage: sync, administration, the public catalogue behind the paywall,
 and the signed /media links."""
 from __future__ import annotations
@@ -81,6 +81,7 @@ def get_link(client, url: str):
     return client.simulate_get(parts.path, query_string=parts.query)
 
 
+@pytest.mark.smoke
 def test_sync_reports_and_the_last_report_is_kept(client, admin, media_root):
     assert_error(client.simulate_get("/api/admin/whitelabel/sync", headers=admin), 404,
                  "not_found")
@@ -94,6 +95,7 @@ def test_sync_reports_and_the_last_report_is_kept(client, admin, media_root):
     assert last == again
 
 
+@pytest.mark.smoke
 def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(client, admin, media_root):
     # A zip made on Windows: the name's bytes are not UTF-8 (listed as lone surrogates).
     os.makedirs(os.fsencode(media_root) + b"/ana/p2")
@@ -163,6 +165,7 @@ def test_admins_list_every_synced_model_and_set_its_status(client, admin, media_
                                headers=admin).json["total"] == 1
 
 
+@pytest.mark.smoke
 def test_the_public_catalogue_shows_active_models_only(client, admin, media_root):
     synced(client, admin)
     ids = model_ids(client, admin)
@@ -182,6 +185,7 @@ def test_the_public_catalogue_shows_active_models_only(client, admin, media_root
                  "not_found")
 
 
+@pytest.mark.smoke
 def test_media_urls_only_for_subscribers_and_admins(client, deps, actors, admin, clock,
                                                     media_root):
     synced(client, admin)

@@ -1,5 +1,5 @@
-"""GET /media: the local-folder storage's signed links, served by the app (on every
-persistence set-up): ranges, tampering, expiry, malformed links, what is served and how
+"""GET /media: the local-folder storage's signed links, served by the app (on the
+memory adapters): ranges, tampering, expiry, malformed links, what is served and how
 it is documented."""
 from __future__ import annotations
 

@@ -32,7 +32,8 @@ def test_a_shared_transaction_id_settles_each_gateways_own_checkout(deps, clock)
     paid = settlement.process(svc, JUNGLEPAY, Transaction("tx1", "paid", amount=plan.price))
     assert (paid.status, paid.checkout_id) == (settlement.PROCESSED, legacy.id)
     assert statuses(deps, dias, legacy) == ["pending", "paid"]
-    assert settlement.process(svc, DIAS, Transaction("tx1", "paid")).checkout_id == dias.id
+    assert settlement.process(svc, DIAS, Transaction("tx1", "paid", amount=plan.price)
+                              ).checkout_id == dias.id
     assert statuses(deps, dias, legacy) == ["paid", "paid"]
 
     clock.advance(days=2)

@@ -98,7 +98,12 @@ def start_browser_server(folder: Path) -> BrowserServer:
     migrator.migrate(url)
     server = WsgiServer()
     config = Config(database_url=url, storage_url=f"file://{media}", secret_key=SECRET,
-                    gateway="sandbox", public_url=server.url)
+                    gateway="sandbox", public_url=server.url,
+                    mail_url=f"file://{folder / 'outbox'}",   # the mail, as .eml files
+                    # The journeys buy and browse; the gate has its own test
+                    # (tests/browser/test_browser_age_gate.py turns it on).
+                    age_gate=False,
+                    rate_limit_factor=1000)   # the journeys register and log in often
     # A fast hash: production's scrypt cost is deliberate, not what is under test here.
     deps = build_deps(config, hasher=ScryptPasswordHasher(n=2 ** 8))
     list(seed_demo(deps))

@@ -35,5 +35,17 @@ class FakeStorage:
     def key_from_url(self, url: str) -> str | None:
         return unquote(url[len(BASE):]) if url.startswith(BASE) else None
 
+    def put_object(self, key: str, data: bytes, content_type: str) -> None:
+        self.objects[key] = (len(data), "e1")
+
+    def read_object(self, key: str) -> bytes:
+        from domain.common.errors import NotFound
+        if key not in self.objects:
+            raise NotFound("no such object")
+        return b"x" * self.objects[key][0]
+
+    def delete_object(self, key: str) -> None:
+        self.objects.pop(key, None)
+
     def signed_url(self, key: str, expires_in: int) -> str:
         return f"{self.public_url(key)}?signed={expires_in}"

@@ -113,7 +113,8 @@ def junglepay_config(tmp_path, junglepay, app_server) -> Config:
     """Production-like: CREATORFLIX_GATEWAY=junglepay, JunglePay on loopback, and our
     public URL the loopback server the app is served on."""
     return Config(secret_key=TEST_SECRET, storage_url=f"file://{tmp_path / 'media'}",
-                  gateway="junglepay", junglepay_url=junglepay.url, public_url=app_server.url)
+                  gateway="junglepay", junglepay_url=junglepay.url, public_url=app_server.url,
+                  age_gate=False)   # as the shared `config` (tests/conftest.py)
 
 
 @pytest.fixture

@@ -29,11 +29,27 @@ def test_defaults_are_the_embedded_setup():
     ("CREATORFLIX_PUBLIC_URL", "localhost:8000", "expected an http(s) URL"),
     ("CREATORFLIX_TOKEN_TTL", "-5", "positive integer"),
     ("CREATORFLIX_SECRET_KEY", "short", "at least 32"),
+    ("CREATORFLIX_EVENT_RETENTION_DAYS", "0", "positive integer"),
+    ("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "-1", "from 0 to 604800"),
+    ("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "soon", "from 0 to 604800"),
+    ("CREATORFLIX_AD_CACHE_MS", "1001", "from 0 to 1000"),
 ])
 def test_bad_settings_are_refused_with_their_name(name, value, words):
     with pytest.raises(ConfigError) as caught:
         load_config({**KEY, name: value})
     assert name in str(caught.value) and words in str(caught.value)
+
+
+def test_ads_settings_default_to_the_issue_15_rules_and_can_be_changed():
+    config = load_config(KEY)
+    assert (config.event_retention_days, config.ad_impression_repeat_seconds,
+            config.ad_click_repeat_seconds, config.ad_cache_ms) == (180, 1800, 30, 500)
+    changed = load_config({**KEY, "CREATORFLIX_EVENT_RETENTION_DAYS": "90",
+                           "CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS": "0",
+                           "CREATORFLIX_AD_CLICK_REPEAT_SECONDS": "60",
+                           "CREATORFLIX_AD_CACHE_MS": "0"})
+    assert (changed.event_retention_days, changed.ad_impression_repeat_seconds,
+            changed.ad_click_repeat_seconds, changed.ad_cache_ms) == (90, 0, 60, 0)
 
 
 def test_trusted_proxies_are_parsed_as_networks():

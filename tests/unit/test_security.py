@@ -13,8 +13,8 @@ import pytest
 
 from adapters.clock import FakeClock
 from adapters.security import HmacSigner, ScryptPasswordHasher
-from ports.security import (ACCESS, CHECKOUT, DIGEST_PURPOSES, MEDIA, SET_PASSWORD,
-                            TOKEN_PURPOSES, WEBHOOK)
+from ports.security import (ACCESS, AD_CLICK, CHECKOUT, DIGEST_PURPOSES, MEDIA,
+                            SET_PASSWORD, TOKEN_PURPOSES, WEBHOOK)
 
 HASHER = ScryptPasswordHasher(n=2 ** 8)
 SECRET = "s" * 40
@@ -142,6 +142,15 @@ def test_a_digest_checks_for_its_purpose_only():
     for signed_for, checked_for in itertools.permutations(sorted(DIGEST_PURPOSES), 2):
         assert signer.digest(signed_for, "junglepay") != signer.digest(checked_for, "junglepay")
         assert not signer.check(checked_for, "junglepay", signer.digest(signed_for, "junglepay"))
+
+
+def test_ad_click_digests_have_their_own_derived_key():
+    """The serve tokens of ad click URLs (domain.ads.click_tokens)."""
+    key = hashlib.sha256(b"creatorflix-ad_click:" + SECRET.encode()).digest()
+    expected = b64(hmac.new(key, b"7:home_top:1773144000", hashlib.sha256).digest())
+    signer = HmacSigner(SECRET, FakeClock())
+    assert signer.digest(AD_CLICK, "7:home_top:1773144000") == expected
+    assert signer.check(AD_CLICK, "7:home_top:1773144000", expected)
 
 
 def test_webhook_tokens_are_byte_for_byte_those_of_the_postback_urls_given_out():

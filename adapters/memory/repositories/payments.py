@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import attrs
+
 from adapters.memory.repository import MemoryRepository
+from adapters.secret_box import opened, sealed
+from domain.payments.gateways import missing_gateways
+from ports.security import SecretBox
 
 LEGACY_PROVIDER = "junglepay"  # rows copied from the original carry no provider
 
@@ -57,8 +62,36 @@ class MemoryWebhookEventRepository(MemoryRepository):
 
 
 class MemoryPaymentGatewayRepository(MemoryRepository):
+    """Stores secret keys sealed, as the database does (adapters.secret_box)."""
+
+    def __init__(self, *args, secrets: SecretBox | None = None):
+        super().__init__(*args)
+        self.secrets = secrets
+
+    def _out(self, row):
+        if row is None:
+            return None
+        return attrs.evolve(row, secret_key=opened(self.secrets, row.secret_key))
+
+    def _in(self, entity):
+        return attrs.evolve(entity, secret_key=sealed(self.secrets, entity.secret_key))
+
+    def get(self, pk):
+        return self._out(super().get(pk))
+
+    def get_many(self, pks):
+        return [self._out(r) for r in super().get_many(pks)]
+
+    def add(self, entity):
+        return self._out(super().add(self._in(entity)))
+
+    def update(self, entity):
+        return self._out(super().update(self._in(entity)))
+
+    def _select(self, filters, order_by):
+        return [self._out(r) for r in super()._select(filters, order_by)]
+
     def lock_settings(self, names):
-        for name in names:
-            if self.first({"name": name}) is None:
-                self.add(self.entity_cls(id=None, name=name))
+        for name in missing_gateways([r.name for r in self._rows.values()], names):
+            self.add(self.entity_cls(id=None, name=name))
         return list(self._select({}, ["id"]))

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
+
 from adapters.pony.raw_sql import sql_value
+from adapters.secret_box import opened, sealed
 from adapters.pony.repository import PonyRepository
+from domain.payments.gateways import missing_gateways
+from ports.security import SecretBox
 
 LEGACY_PROVIDER = "junglepay"  # rows copied from the original carry no provider
 
@@ -97,12 +102,33 @@ class PonyWebhookEventRepository(PonyRepository):
 
 
 class PonyPaymentGatewayRepository(PonyRepository):
+    """Secret keys are sealed on the way in and opened on the way out
+    (adapters.secret_box): the core sees plaintext, the database only ciphertext."""
+
+    def __init__(self, *args, secrets: SecretBox | None = None):
+        super().__init__(*args)
+        self.secrets = secrets
+
+    def to_domain(self, row):
+        entity = super().to_domain(row)
+        return attrs.evolve(entity, secret_key=opened(self.secrets, entity.secret_key))
+
+    def _values(self, entity):
+        values = super()._values(entity)
+        values["secret_key"] = sealed(self.secrets, values["secret_key"])
+        return values
+
     def lock_settings(self, names):
         # Missing rows are created first, always in the same order, with ON CONFLICT DO
         # NOTHING: a concurrent first setting waits for the other's commit instead of
         # colliding with it on the unique indexes (a deadlock on PostgreSQL). Then
         # every row is locked, so the one-active-row rule is checked one change at a time.
-        for name in names:
+        # A row stands for a gateway by its name as the domain matches it ('JunglePay' is
+        # junglepay): read as plain names, not entities, so that the lock below is this
+        # session's first read of the rows (Pony refuses rows that changed since it read
+        # them).
+        present = self.db.select(f"SELECT name FROM {self.table}")
+        for name in missing_gateways(present, names):
             self.db.execute(f"INSERT INTO {self.table} (name, is_active) VALUES ($name, FALSE) "
                             "ON CONFLICT (name) DO NOTHING", {"name": name})
         return [self.to_domain(r) for r in self.E.select().order_by(self.E.id).for_update()]

@@ -36,6 +36,34 @@ export function clearSession() {
   }
 }
 
+// The age-assurance token (issue 16): proof that this browser passed an age check,
+// sent as a header (never in a URL). The server also keeps it as an HttpOnly cookie for
+// the images and videos the browser loads by itself.
+const AGE_KEY = 'cf.age';
+
+export function ageToken() {
+  try {
+    return localStorage.getItem(AGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function saveAgeToken(token) {
+  try {
+    if (token) localStorage.setItem(AGE_KEY, token);
+  } catch {
+    // storage refused: the cookie still carries it
+  }
+}
+
+/** Whether the caller may see the storefront's media; false sends them to the gate. */
+export async function ageAssured() {
+  const status = await api('/api/age-assurance');
+  if (status.token) saveAgeToken(status.token);
+  return status.assured;
+}
+
 export function isAdmin() {
   return session()?.user?.role === 'admin';
 }
@@ -82,10 +110,12 @@ export function api(path, options = {}) {
   return tracked(() => call(path, options));
 }
 
-async function call(path, { method = 'GET', body, query, auth = true, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+async function call(path, { method = 'GET', body, query, auth = true, signal, headers: extra } = {}) {
+  const headers = { Accept: 'application/json', ...(extra || {}) };
   const current = auth ? session() : null;
   if (current?.token) headers.Authorization = `Bearer ${current.token}`;
+  const age = ageToken();
+  if (age) headers['X-Age-Assurance'] = age;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
@@ -117,13 +147,14 @@ async function call(path, { method = 'GET', body, query, auth = true, signal } =
   return data;
 }
 
-/** Fetches a binary resource of the API (e.g. an SVG) as an object URL. */
-export function apiBlobUrl(path, query) {
-  return tracked(() => blobUrl(path, query));
+/** Fetches a binary resource of the API (e.g. an SVG) as an object URL; `headers`
+ *  carry credentials that must stay out of URLs (an <img> could not send them). */
+export function apiBlobUrl(path, query, headers = {}) {
+  return tracked(() => blobUrl(path, query, headers));
 }
 
-async function blobUrl(path, query) {
-  const response = await fetch(urlWith(path, query), { credentials: 'same-origin' });
+async function blobUrl(path, query, headers) {
+  const response = await fetch(urlWith(path, query), { credentials: 'same-origin', headers });
   if (!response.ok) {
     let error = {};
     try {
@@ -136,10 +167,25 @@ async function blobUrl(path, query) {
   return URL.createObjectURL(await response.blob());
 }
 
-/** Sends a small beacon (ad impressions) that must survive the page being left. */
+/** Sends a small beacon that must survive the page being left. */
 export function beacon(path, body) {
   return fetch(path, {
     method: 'POST', keepalive: true, credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
   }).then(() => true, () => false);
+}
+
+/** Sends a batch (the ad events of a page view) while the page is being hidden or left:
+ *  navigator.sendBeacon queues it in the browser, which delivers it after the page is
+ *  gone. A string goes as text/plain (no preflight; the server reads the JSON anyway).
+ *  Falls back to a keepalive fetch where sendBeacon is missing or refuses. */
+export function sendBatch(path, body) {
+  const text = JSON.stringify(body);
+  try {
+    if (navigator.sendBeacon && navigator.sendBeacon(path, text)) return true;
+  } catch {
+    // a browser that refuses this beacon: try fetch
+  }
+  beacon(path, body);
+  return false;
 }

@@ -126,7 +126,7 @@ export function showPayment(main, plan, checkout) {
       'Alterar o pedido')))));
 
   if (code) {
-    apiBlobUrl(`/api/checkouts/${checkout.id}/qr.svg`, { access_token: token })
+    apiBlobUrl(`/api/checkouts/${checkout.id}/qr.svg`, {}, { 'X-Checkout-Token': token })
       .then((url) => render(qr, h('img', { src: url, alt: 'QR Code PIX', class: 'qr-image' })))
       .catch(() => render(qr, h('span', { class: 'muted' }, 'Use o código copia e cola.')))
       .finally(() => qr.removeAttribute('aria-busy'));
@@ -137,10 +137,16 @@ export function showPayment(main, plan, checkout) {
   const poll = async () => {
     if (!polling || !main.contains(status)) return;
     try {
+      // The token in a header, never in the URL (URLs end up in logs and history).
       const now = await api(`/api/checkouts/${checkout.id}`, { auth: false,
-        query: { access_token: token } });
+        headers: { 'X-Checkout-Token': token } });
       if (now.status === 'paid') { timer.stop(); success(main, plan, now); return; }
-      if (now.status !== 'pending') { timer.stop(); closed(main, plan, now.status); return; }
+      if (now.status === 'review') {
+        // Paid, but not the amount asked: a person settles it; do not pay again.
+        timer.stop();
+        status.replaceChildren(alertBox('info', 'Recebemos um pagamento com valor diferente '
+          + 'do pedido. Ele está em análise: você verá a confirmação aqui. Não pague de novo.'));
+      } else if (now.status !== 'pending') { timer.stop(); closed(main, plan, now.status); return; }
     } catch (error) {
       if (error.status >= 400 && error.status < 500) {
         timer.stop();

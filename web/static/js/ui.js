@@ -111,7 +111,12 @@ function navLink(href, label) {
 
 export function renderHeader() {
   const logged = session();
-  const logout = () => { clearSession(); window.location.assign('/'); };
+  const logout = async () => {
+    // The token stops working on the server too (POST /api/auth/logout), not only here.
+    try { await api('/api/auth/logout', { method: 'POST' }); } catch { /* ended anyway */ }
+    clearSession();
+    window.location.assign('/');
+  };
   render(document.getElementById('site-header'),
     h('div', { class: 'header-inner' },
       h('a', { href: '/', class: 'brand', 'aria-label': 'CreatorFlix, início' },

@@ -44,6 +44,11 @@ async function statsBox(id) {
         h('dt', {}, 'Impressões'), h('dd', {}, String(stats.impressions)),
         h('dt', {}, 'Cliques'), h('dd', {}, String(stats.clicks)),
         h('dt', {}, 'CTR'), h('dd', {}, percent(stats.ctr)),
+        h('dt', {}, 'Filtrados (não contam)'),
+        h('dd', {}, `${stats.filtered_impressions} impressões · ${stats.filtered_clicks} cliques`
+          + ` (robôs ${stats.filtered.impressions.bot + stats.filtered.clicks.bot}, repetições `
+          + `${stats.filtered.impressions.repeat + stats.filtered.clicks.repeat}, cliques sem `
+          + `token ${stats.filtered.clicks.no_token})`),
         h('dt', {}, 'Total desde a criação'),
         h('dd', {}, `${stats.lifetime.impressions} impressões · ${stats.lifetime.clicks} cliques`))));
   } catch {

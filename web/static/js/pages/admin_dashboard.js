@@ -52,8 +52,15 @@ function stat(title, value, detail, name) {
 
 export default function dashboard(main) {
   return adminPage(main, 'Painel', async (content) => {
-    const [board, meta] = await Promise.all([api('/api/admin/dashboard'), adsMeta()]);
+    const [board, meta, age] = await Promise.all([api('/api/admin/dashboard'), adsMeta(),
+      api('/api/admin/age-assurance/figures')]);
     const { conversion } = board;
+    // Issue 16: the sandbox assures anyone; alone it is no age check the law accepts.
+    if (age.gate && age.sandbox_only) {
+      content.append(h('div', { class: 'alert alert-error age-sandbox-warning', role: 'alert' },
+        'Atenção: a verificação de idade de teste (sandbox) é o único método ativo. ',
+        'Configure CREATORFLIX_AGE_METHODS com oidc, card ou document antes de publicar conteúdo adulto.'));
+    }
     content.append(
       h('div', { class: 'stats' },
         stat('Assinantes ativos', String(board.active_subscribers), 'agora', 'subscribers'),
@@ -74,6 +81,7 @@ export default function dashboard(main) {
           ['Impressões', (ad) => String(ad.impressions)],
           ['Cliques', (ad) => String(ad.clicks)],
           ['CTR', (ad) => percent(ad.ctr)],
-        ], 'Anúncios com melhor CTR') : emptyState('Nenhum anúncio foi exibido ainda.'))));
+        ], 'Anúncios com melhor CTR') : emptyState(
+          'Nenhum anúncio tem 100 impressões contadas ainda.'))));
   });
 }
