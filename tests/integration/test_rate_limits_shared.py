@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import uuid
 
@@ -18,22 +17,22 @@ import pytest
 
 from domain.common.rate_limits import LOGIN_PER_IP
 from tests.conftest import IN_CI
+from tests.support import redis_server
 from tests.support.gunicorn_server import GunicornServer
 
-REDIS_URL = os.environ.get("CREATORFLIX_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = redis_server.url()
 
 
 @pytest.fixture
 def redis_url():
     """A Redis URL with a key prefix of this test's own; its keys are deleted after."""
     import redis
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError as exc:
+    problem = redis_server.ensure_server()
+    if problem:
         if IN_CI:
-            pytest.fail(f"Redis is mandatory in CI ({REDIS_URL}): {exc}")
-        pytest.skip(f"Redis tests skipped: no Redis at {REDIS_URL} ({exc})")
+            pytest.fail(f"Redis is mandatory in CI: {problem}")
+        pytest.skip(f"Redis tests skipped: {problem}")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     prefix = f"cftest{uuid.uuid4().hex[:10]}"
     yield f"{REDIS_URL}?prefix={prefix}"
     for key in client.scan_iter(match=f"{prefix}*"):
