@@ -27,8 +27,11 @@ migrate: install
 run: migrate
 	$(BIN)/creatorflix serve --host $(HOST) --port $(PORT) --workers 1 --threads 8
 
+# Tests in 3 processes (pytest-xdist): on 2 cores they overlap what waits on
+# PostgreSQL, gunicorn, chromium and the loopback servers. PYTEST_WORKERS= runs them in one.
+PYTEST_WORKERS ?= -n 3
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # mypy over domain, ports, adapters and entrypoints, as configured in setup.cfg [mypy].
 typecheck: install

@@ -2,6 +2,8 @@
 that derive JSON schemas from domain entities and field specs."""
 from __future__ import annotations
 
+import functools
+import json
 import re
 import types
 import typing
@@ -42,12 +44,20 @@ def _type_schema(tp: Any) -> dict:
     return {}
 
 
+@functools.lru_cache(maxsize=None)
+def _field_schemas(cls: type) -> tuple[tuple[str, str], ...]:
+    """Each attrs field of `cls` and its schema as JSON text: resolving type hints is
+    what costs (every app built, e.g. one per test, documents the same entities)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((a.name, json.dumps(_type_schema(hints[a.name]))) for a in attrs.fields(cls))
+
+
 def entity_schema(cls: type, exclude: Iterable[str] = (), extra: Mapping[str, dict] | None = None,
                   ) -> dict:
-    """The JSON schema of an entity as `to_json` serialises it."""
+    """The JSON schema of an entity as `to_json` serialises it (a fresh dict: callers
+    may adjust it)."""
     skip = set(exclude)
-    hints = typing.get_type_hints(cls)
-    props = {a.name: _type_schema(hints[a.name]) for a in attrs.fields(cls) if a.name not in skip}
+    props = {name: json.loads(schema) for name, schema in _field_schemas(cls) if name not in skip}
     props.update(extra or {})
     return {"type": "object", "properties": props, "required": sorted(props)}
 
@@ -130,8 +140,14 @@ def page_schema(item: dict) -> dict:
 
 
 def openapi_path(template: str) -> tuple[str, list[dict]]:
-    """Falcon template -> OpenAPI path and its path parameters."""
-    params = []
+    """Falcon template -> OpenAPI path and its path parameters (fresh lists/dicts)."""
+    path, params = _openapi_path(template)
+    return path, json.loads(params)
+
+
+@functools.lru_cache(maxsize=None)
+def _openapi_path(template: str) -> tuple[str, str]:
+    params: list[dict] = []
 
     def repl(match: re.Match) -> str:
         name, converter = match.group(1), match.group(2)
@@ -140,13 +156,17 @@ def openapi_path(template: str) -> tuple[str, list[dict]]:
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 
-    return _CONVERTED.sub(repl, template), params
+    return _CONVERTED.sub(repl, template), json.dumps(params)
+
+
+# falcon.code_to_http_status costs ~70 µs a call; an app documents ~1,500 responses.
+_status_line = functools.lru_cache(maxsize=None)(falcon.code_to_http_status)
 
 
 def _responses(op, level: str) -> dict:
     out: dict[str, Any] = {}
     for status, schema in op.responses.items():
-        entry: dict[str, Any] = {"description": falcon.code_to_http_status(status)}
+        entry: dict[str, Any] = {"description": _status_line(status)}
         if schema is None and status >= 400:
             schema = ERROR_SCHEMA
         if schema is not None:
@@ -160,7 +180,7 @@ def _responses(op, level: str) -> dict:
     # 401 everywhere: a Bearer token that does not verify is refused on any route.
     errors = {400, 401, 404, 413, 503} | ({403} if level == ADMIN else set())
     for status in sorted(errors):
-        out.setdefault(str(status), {"description": falcon.code_to_http_status(status),
+        out.setdefault(str(status), {"description": _status_line(status),
                                      "content": {"application/json": {"schema": ERROR_SCHEMA}}})
     return out
 
