@@ -33,6 +33,7 @@ class PonySyncLock:
     @contextmanager
     def _advisory(self) -> Iterator[None]:
         import psycopg2
+        import psycopg2.errors
         try:
             conn = psycopg2.connect(self.pdb.url, connect_timeout=5)
         except psycopg2.Error as exc:
@@ -40,9 +41,13 @@ class PonySyncLock:
         try:
             conn.autocommit = True
             with conn.cursor() as cur:
-                cur.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
-                if not cur.fetchone()[0]:
-                    raise SyncInProgress()
+                # A holder that just ended may still be leaving: its session (and lock)
+                # ends when the server notices, a moment after. Wait that moment, at most.
+                cur.execute("SET lock_timeout = '1s'")
+                try:
+                    cur.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_KEY,))
+                except psycopg2.errors.LockNotAvailable:
+                    raise SyncInProgress() from None
             yield
         finally:
             conn.close()      # ends the session, which releases the lock
