@@ -309,6 +309,15 @@ def _normalised_nulls(plan: AdoptionPlan, table: str) -> dict[str, str]:
     return found
 
 
+def _add_constraint(cur, plan: AdoptionPlan, table: str, con: Constraint,
+                    offending: tuple[Any, ...], reason: str, description: str) -> None:
+    """Plan `con` on the original's table; the rows breaking it block the adoption."""
+    if offending:
+        plan.blockers.append(Blocker(table, con.name, offending, reason))
+    plan.changes.append(Step(table, description, (
+        f"ALTER TABLE {table} ADD CONSTRAINT {_free_name(cur, con.name)} {con.definition}",)))
+
+
 def _plan_constraints(cur, plan: AdoptionPlan, table: str) -> None:
     theirs = _constraints(cur, "public", table)
     pk = _pk_of(cur, table)
@@ -326,11 +335,8 @@ def _plan_constraints(cur, plan: AdoptionPlan, table: str) -> None:
                 [c for c in _columns(cur, "public", table) if c not in fills and c != pk]
             ) + f" FROM public.{table}) AS t"
             bad = _ids(cur, f"SELECT {pk} FROM {subject} WHERE NOT ({expr}) ORDER BY 1")
-            if bad:
-                plan.blockers.append(Blocker(table, con.name, bad, f"breaks {con.definition}"))
-            plan.changes.append(Step(table, f"constraint {con.name} {con.definition}", (
-                f"ALTER TABLE {table} ADD CONSTRAINT {_free_name(cur, con.name)} "
-                f"{con.definition}",)))
+            _add_constraint(cur, plan, table, con, bad, f"breaks {con.definition}",
+                            f"constraint {con.name} {con.definition}")
         elif con.kind == "u":
             if any(t.kind in "up" and set(t.columns) == set(con.columns) for t in theirs):
                 continue
@@ -338,28 +344,24 @@ def _plan_constraints(cur, plan: AdoptionPlan, table: str) -> None:
             dups = _ids(cur, f"SELECT {pk} FROM public.{table} WHERE ({cols}) IN (SELECT "
                              f"{cols} FROM public.{table} GROUP BY {cols} "
                              "HAVING count(*) > 1) ORDER BY 1")
-            if dups:
-                plan.blockers.append(Blocker(table, con.name, dups, f"duplicate ({cols})"))
-            plan.changes.append(Step(table, f"unique ({cols})", (
-                f"ALTER TABLE {table} ADD CONSTRAINT {_free_name(cur, con.name)} "
-                f"{con.definition}",)))
+            _add_constraint(cur, plan, table, con, dups, f"duplicate ({cols})",
+                            f"unique ({cols})")
         elif con.kind == "f":
             target = re.search(r"REFERENCES (\w+)\((\w+)\)", con.definition)
             if any(t.kind == "f" and t.columns == con.columns and target and
                    f"REFERENCES {target.group(1)}(" in t.definition for t in theirs):
                 continue
+            orphans: tuple[Any, ...] = ()
+            reason = ""
             if target:
                 (col,) = con.columns
                 parent, parent_col = target.groups()
                 orphans = _ids(cur, f"SELECT {pk} FROM public.{table} WHERE {col} IS NOT NULL "
                                     f"AND {col} NOT IN (SELECT {parent_col} FROM "
                                     f"public.{parent}) ORDER BY 1")
-                if orphans:
-                    plan.blockers.append(Blocker(table, con.name, orphans,
-                                                 f"{col} names a missing {parent} row"))
-            plan.changes.append(Step(table, f"foreign key {con.definition}", (
-                f"ALTER TABLE {table} ADD CONSTRAINT {_free_name(cur, con.name)} "
-                f"{con.definition}",)))
+                reason = f"{col} names a missing {parent} row"
+            _add_constraint(cur, plan, table, con, orphans, reason,
+                            f"foreign key {con.definition}")
 
 
 def _plan_indexes(cur, plan: AdoptionPlan, table: str) -> None:
