@@ -27,6 +27,13 @@ BASELINE = ("0001_accounts_catalog", "0002_payments", "0003_whitelabel", "0004_a
 # Tables whose presence (without our migration log) says "the original made this".
 ORIGINAL_MARKERS = ("users", "plans", "checkouts", "subscriptions")
 _BLOCKER_IDS_SHOWN = 20
+# A table of ours saying "adopted": the baseline's tables are the original's, and its
+# rollback (DROP TABLE users...) must never run on them.
+ADOPTED_MARKER = "creatorflix_adoption"
+
+
+class RollbackRefused(Exception):
+    """A rollback that would undo the baseline of an adopted original database."""
 
 
 @frozen
@@ -502,6 +509,10 @@ def apply_plan(conn, plan: AdoptionPlan) -> None:
         for statement in step.sql:
             cur.execute(statement)
     cur.execute(LINK_CHECKOUTS_SQL)
+    # Remembered, so that no rollback ever runs our baseline's DROPs on their tables.
+    cur.execute(f"CREATE TABLE {ADOPTED_MARKER} (adopted_at timestamp NOT NULL "
+                "DEFAULT (now() AT TIME ZONE 'utc'))")
+    cur.execute(f"INSERT INTO {ADOPTED_MARKER} DEFAULT VALUES")
     modes = {"O": "", "A": "ALWAYS ", "R": "REPLICA "}   # restored exactly as found
     for table, trigger, mode in enabled:
         cur.execute(f'ALTER TABLE public.{table} ENABLE {modes.get(mode, "")}TRIGGER "{trigger}"')

@@ -110,10 +110,27 @@ def rollback(url: str, count: int, secrets: SecretBox | None = None) -> list[str
     try:
         with backend.lock(), secret_box.for_migrations(secrets):
             todo = backend.to_rollback(migrations)[:max(count, 0)]
+            baseline = [m.id for m in todo if m.id in adoption.BASELINE]
+            if baseline and _was_adopted(backend):
+                raise adoption.RollbackRefused(
+                    "this database was adopted from the original CreatorFlix: rolling back "
+                    f"{', '.join(baseline)} would drop the original's tables and columns; "
+                    "roll back fewer migrations (or restore the backup taken before)")
             backend.rollback_migrations(todo)
         return [m.id for m in todo]
     finally:
         backend.connection.close()
+
+
+def _was_adopted(backend) -> bool:
+    cursor = backend.connection.cursor()
+    try:
+        if not backend.uri.scheme.startswith("postgres"):
+            return False
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (adoption.ADOPTED_MARKER,))
+        return bool(cursor.fetchone()[0])
+    finally:
+        cursor.close()
 
 
 def reseal_secrets(url: str, secrets: SecretBox) -> int:

@@ -93,7 +93,8 @@ class Deps:
         return AgeAssuranceService(
             uow=self.uow, clock=self.clock, signer=self.signer, storage=self.storage,
             gate_on=config.age_gate, checks=self.age_checks, oidc_claim=config.age_oidc_claim,
-            callback_url=config.public_url + "/api/age-assurance/oidc/callback")
+            callback_url=config.public_url + "/api/age-assurance/oidc/callback",
+            default_gateway=config.gateway)
 
     @property
     def payments_service(self) -> PaymentService:

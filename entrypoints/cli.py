@@ -17,7 +17,7 @@ def _deps():
 
 def cmd_migrate(args) -> int:
     from adapters import migrator
-    from adapters.adoption import AdoptionBlocked
+    from adapters.adoption import AdoptionBlocked, RollbackRefused
     from entrypoints.bootstrap import secret_box_of
     config = load_config()
     url, secrets = config.database_url, secret_box_of(config)
@@ -26,7 +26,11 @@ def cmd_migrate(args) -> int:
             print(line)
         return 0
     if args.rollback is not None:
-        done = migrator.rollback(url, args.rollback, secrets=secrets)
+        try:
+            done = migrator.rollback(url, args.rollback, secrets=secrets)
+        except RollbackRefused as refused:
+            print(f"refused: {refused}", file=sys.stderr)
+            return 1
         print(f"rolled back {len(done)} migration(s)" + (f": {', '.join(done)}" if done else ""))
         return 0
     try:

@@ -17,6 +17,8 @@ SECRET_PARAMS = frozenset({
     "token", "access_token", "refresh_token", "id_token", "sig", "signature",
     "code", "state", "password", "secret", "secret_key", "client_secret", "api_key",
     "apikey", "key_secret", "auth", "authorization", "session", "set_password_token",
+    # the pt-BR links our mails carry: checkout access (PIX mail) and renewal prefill
+    "acesso", "renovacao",
 })
 REDACTED = "[redacted]"
 

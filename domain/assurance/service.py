@@ -21,6 +21,7 @@ from domain.assurance.entities import (ABANDONED_AFTER, ASSURED, DOCUMENT, METHO
 from domain.assurance.oidc_claims import is_adult
 from domain.common.errors import Conflict, Forbidden, NotFound, ValidationError
 from domain.common.pagination import Page, PageRequest
+from domain.payments.gateways import sandbox_enabled
 from ports.age_assurance import AgeCheck, OidcAgeCheck
 from ports.clock import Clock
 from ports.security import AGE_ASSURANCE, AGE_OIDC, Signer
@@ -58,12 +59,23 @@ class AgeAssuranceService:
     checks: Mapping[str, AgeCheck] = attrs.field(factory=dict)
     callback_url: str = ""
     oidc_claim: str = "birthdate"
+    default_gateway: str = "sandbox"     # CREATORFLIX_GATEWAY
 
     def enabled(self, method: str) -> bool:
+        if method == SANDBOX and method in self.checks:
+            return self.sandbox_live()
         return method in self.checks
 
+    def sandbox_live(self) -> bool:
+        """The sandbox assures only while the sandbox gateway is what charges: never
+        once a real gateway is active in the database, whatever CREATORFLIX_GATEWAY."""
+        with self.uow() as uow:
+            rows = list(uow.payment_gateways.find(order_by=["id"]).items)
+        return sandbox_enabled(rows, self.default_gateway)
+
     def offers(self) -> list[dict[str, Any]]:
-        return [check.offer() for check in self.checks.values()]
+        return [check.offer() for name, check in self.checks.items()
+                if name != SANDBOX or self.sandbox_live()]
 
 
 @frozen

@@ -22,7 +22,9 @@ def resolve_model_page(uow_factory: UnitOfWorkFactory, name: str) -> PublicPage:
     """What the original showed at /models/{name}, resolved as it did: the published
     white-label model with this folder name, else the active creator with this slug,
     else the active creator with this name (the oldest, should several share it).
-    NotFound when none."""
+    NotFound when none (and for a name no database can hold, e.g. with a NUL)."""
+    if not name.isprintable():
+        raise NotFound("no such model")
     with uow_factory() as uow:
         model = uow.whitelabel_models.first({"folder_name": name, "status": STATUS_ACTIVE})
         if model is not None and model.id is not None:

@@ -159,7 +159,8 @@ class PageResource:
     def on_get(self, req, resp, **params) -> None:
         query = _renamed(req.query_string, self.renames) if self.renames else None
         if query is not None:
-            _moved(resp, req.path, query)
+            # One leading slash: "//checkout" would be a protocol-relative Location.
+            _moved(resp, "/" + req.path.lstrip("/"), query)
             return
         html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page)
         resp.set_headers(self.headers)

@@ -58,6 +58,19 @@ def test_the_sandbox_is_refused_unless_the_gateway_is_the_sandbox(client, deps, 
     assert_error(refused.simulate_post("/api/age-assurance/sandbox"), 409, "method_disabled")
 
 
+def test_the_sandbox_stops_assuring_once_a_real_gateway_charges(client, actors):
+    # CREATORFLIX_GATEWAY left at sandbox, but an admin activates JunglePay in the
+    # database (or an adopted original database brings its active row): real money is
+    # charged, so the sandbox button must no longer assure anyone.
+    admin = actors.admin()
+    assert client.simulate_post("/api/age-assurance/sandbox").status_code == 201
+    activated = client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
+                                    json={"secret_key": "sk_live_x", "is_active": True})
+    assert activated.status_code == 200
+    assert "sandbox" not in [m["method"] for m in status(client)["methods"]]
+    assert_error(client.simulate_post("/api/age-assurance/sandbox"), 409, "method_disabled")
+
+
 def _buy(client, plan_id, method, headers):
     body = checkout_body(plan_id, method, **({"card_hash": "tok"} if method != "pix" else {}))
     created = client.simulate_post("/api/checkouts", json=body, headers=headers).json

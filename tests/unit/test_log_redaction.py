@@ -22,6 +22,8 @@ from entrypoints.slow_clients import BODY, HAND_OVER, HEAD, WHOLE, request_state
     ("/x?%74oken=abc", "/x?%74oken=[redacted]"),                   # an encoded name
     ("/x?a=1;sig=zz", "/x?a=1;sig=[redacted]"),
     ("/set-password?token=one#frag", "/set-password?token=[redacted]#frag"),
+    ("/checkout?pedido=7&acesso=eyJ.a.b", "/checkout?pedido=7&acesso=[redacted]"),  # PIX mail
+    ("/checkout?plano=2&renovacao=eyJ.c.d", "/checkout?plano=2&renovacao=[redacted]"),
     ("/api/plans?page=2&limit=10", "/api/plans?page=2&limit=10"),   # nothing secret
     ("/x?token=", "/x?token="),
     ('referer "http://h/set-password?token=abc"', 'referer "http://h/set-password?token=[redacted]"'),
