@@ -31,7 +31,8 @@ def message_id(message: OutboxMessage, sender: str) -> str:
 
 def build(message: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
-    email["Subject"] = message.subject
+    # One line: a plan named with a line break must not become a header error.
+    email["Subject"] = " ".join(message.subject.split())
     email["From"] = sender
     email["To"] = message.recipient
     if message.created_at is not None:

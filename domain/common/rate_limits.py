@@ -75,6 +75,12 @@ POLICIES: dict[str, Policy] = {
     # per account: the buyer's email (each checkout can be a real charge request)
     "checkout": Policy(per_ip=(Rate("checkout-ip", 10, MINUTE), Rate("checkout-ip-h", 60, HOUR)),
                        per_account=(Rate("checkout-email", 10, HOUR),)),
+    # a signed-in member checking their password or sending mail (change password or
+    # email, resend verification, erase the account): per account = the user id, so a
+    # stolen bearer token cannot guess the password or mail strangers without limit
+    "account_change": Policy(per_ip=(Rate("account-change-ip", 10, MINUTE),
+                                     Rate("account-change-ip-h", 60, HOUR)),
+                             per_account=(Rate("account-change-user", 10, HOUR),)),
     # postbacks: only failed tokens count, per IP (a gateway never fails its token)
     "webhook_token": Policy(per_ip=(Rate("webhook-fail-ip", 10, MINUTE),
                                     Rate("webhook-fail-ip-d", 100, DAY))),

@@ -38,13 +38,25 @@ def deliver_due(uow_factory: UnitOfWorkFactory, mailer: Mailer, clock: Clock,
         claimed = uow.outbox.claim_due(now, token, now + m.LEASE, limit)
         uow.commit()
     sent = retried = failed = 0
+    # Stop short of the lease: past it another worker may claim (and send) the rest.
+    stop_at = now + m.LEASE - m.LEASE / 5
     for message in claimed:
         assert message.id is not None, "claimed from the table"
+        if clock.now() >= stop_at:
+            changes: dict = {"status": m.PENDING, "claim_token": None, "claimed_until": None}
+            with uow_factory() as uow:
+                uow.outbox.settle(message.id, token, changes)
+                uow.commit()
+            continue
         try:
             mailer.send(message)
-        except m.MailError as error:
+        except Exception as unexpected:  # noqa: BLE001 — one bad message never stalls the rest
+            error = unexpected if isinstance(unexpected, m.MailError) else \
+                m.MailError(f"cannot be sent: {unexpected!r}", permanent=True)
+            if not isinstance(unexpected, m.MailError):
+                log.exception("mail %s (%s) cannot be built or sent", message.id, message.kind)
             done = error.permanent or message.attempts >= m.MAX_ATTEMPTS
-            changes: dict = {"status": m.FAILED if done else m.PENDING,
+            changes = {"status": m.FAILED if done else m.PENDING,
                              "last_error": str(error)[:500], "claim_token": None,
                              "claimed_until": None,
                              "next_attempt_at": clock.now() + m.retry_delay(message.attempts)}

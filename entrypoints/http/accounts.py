@@ -94,10 +94,12 @@ class MeResource:
         resp.media = {"user": user_json(user),
                       "subscription": to_json(current) if current else None}
 
+    @falcon.before(limit_per_ip("account_change"))
     def on_delete(self, req, resp) -> None:
         """LGPD erasure of the caller's account (domain.accounts.privacy)."""
         user = required_user(req)
         assert user.id is not None, "an authenticated user is stored"
+        limit_account(self.deps, "account_change", str(user.id))
         command = read_command(req, self.deps.config.max_body_bytes, cmd.CloseAccount,
                                cmd.CLOSE_ACCOUNT_FIELDS, user_id=user.id)
         privacy.close_account(self.deps.auth, command)
@@ -130,5 +132,5 @@ def routes(deps) -> list[Route]:
                       "are anonymised here and in my checkouts, login becomes impossible; "
                       "amounts and dates of payments are kept", USER, tags=tags,
                       request=body_schema(cmd.CLOSE_ACCOUNT_FIELDS),
-                      responses={204: None, 409: None}))),
+                      responses={204: None, 409: None, 429: None}, headers=RETRY_AFTER))),
     ]

@@ -109,22 +109,29 @@ class LogoutAllResource(_Resource):
 
 
 class ResendVerificationResource(_Resource):
+    @falcon.before(limit_per_ip("account_change"))
     def on_post(self, req, resp) -> None:
-        self_service.resend_verification(self.deps.auth, _id(required_user(req)))
+        user_id = _id(required_user(req))
+        limit_account(self.deps, "account_change", str(user_id))
+        self_service.resend_verification(self.deps.auth, user_id)
         _accepted(resp)
 
 
 class ChangePasswordResource(_Resource):
+    @falcon.before(limit_per_ip("account_change"))
     def on_post(self, req, resp) -> None:
         user_id = _id(required_user(req))
+        limit_account(self.deps, "account_change", str(user_id))
         command = self.command(req, cmd.ChangePassword, cmd.CHANGE_PASSWORD_FIELDS,
                                user_id=user_id)
         resp.media = session_json(self_service.change_password(self.deps.auth, command))
 
 
 class ChangeEmailResource(_Resource):
+    @falcon.before(limit_per_ip("account_change"))
     def on_post(self, req, resp) -> None:
         user_id = _id(required_user(req))
+        limit_account(self.deps, "account_change", str(user_id))
         command = self.command(req, cmd.ChangeEmail, cmd.CHANGE_EMAIL_FIELDS, user_id=user_id)
         self_service.request_email_change(self.deps.auth, command)
         _accepted(resp)
@@ -225,17 +232,19 @@ def routes(deps) -> list[Route]:
                       USER, tags=TAGS, request=None, responses={204: None}),)),
         Route("/api/me/verify-email", ResendVerificationResource(deps), (
             Operation("POST", "Mail the verification link again", USER, tags=TAGS,
-                      request=None, responses={202: ACCEPTED, 409: None}),)),
+                      request=None, responses={202: ACCEPTED, 409: None, 429: None},
+                      headers=RETRY_AFTER),)),
         Route("/api/me/password", ChangePasswordResource(deps), (
             Operation("POST", "Change my password (the current one required); every other "
                       "session ends, the answer carries a new token", USER, tags=TAGS,
                       request=body_schema(cmd.CHANGE_PASSWORD_FIELDS),
-                      responses={200: SESSION_SCHEMA}),)),
+                      responses={200: SESSION_SCHEMA, 429: None}, headers=RETRY_AFTER),)),
         Route("/api/me/email", ChangeEmailResource(deps), (
             Operation("POST", "Change my email: a confirmation link is mailed to the new "
                       "address (password required)", USER, tags=TAGS,
                       request=body_schema(cmd.CHANGE_EMAIL_FIELDS),
-                      responses={202: ACCEPTED, 409: None}),)),
+                      responses={202: ACCEPTED, 409: None, 429: None},
+                      headers=RETRY_AFTER),)),
         Route("/api/me/checkouts", MyCheckoutsResource(deps), (
             Operation("GET", "My checkouts, newest first", USER, tags=TAGS,
                       params=PAGE_PARAMS, responses={200: page_schema(CHECKOUT_SCHEMA)}),)),

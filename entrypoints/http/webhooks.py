@@ -54,20 +54,22 @@ class WebhookResource:
 
     def on_post(self, req, resp) -> None:
         token = req.get_param("token")
-        # Nothing a stranger sends is read: the token is checked before the body (a
-        # token-less postback where one is allowed: its body, bounded, is only read).
-        if token or not self.tokenless:
-            # An IP that keeps presenting wrong tokens is refused (429) for a while.
-            ip = client_of(req, self.deps)
-            self.deps.throttle.check_failures("webhook_token", ip)
-            try:
+        # An IP that keeps failing authentication is refused (429) for a while: wrong
+        # tokens, and token-less postbacks about transactions we do not have (which
+        # would otherwise probe our transaction ids and spend JunglePay read-backs).
+        ip = client_of(req, self.deps)
+        self.deps.throttle.check_failures("webhook_token", ip)
+        try:
+            # Nothing a stranger sends is read: the token is checked before the body (a
+            # token-less postback where one is allowed: its body, bounded, is only read).
+            if token or not self.tokenless:
                 webhooks.authenticate(self.svc, self.gateway, token)
-            except (Unauthenticated, Forbidden):
-                self.deps.throttle.failed("webhook_token", ip)
-                raise
-        body = read_json(req, self.deps.config.max_body_bytes, required=False)
-        command = self.command(token, body, req.get_param(webhooks.CHECKOUT_PARAM))
-        resp.media = {"status": self.handle(self.svc, command).status}
+            body = read_json(req, self.deps.config.max_body_bytes, required=False)
+            command = self.command(token, body, req.get_param(webhooks.CHECKOUT_PARAM))
+            resp.media = {"status": self.handle(self.svc, command).status}
+        except (Unauthenticated, Forbidden):
+            self.deps.throttle.failed("webhook_token", ip)
+            raise
 
 
 def _operation(summary: str) -> Operation:

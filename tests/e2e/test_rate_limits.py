@@ -197,10 +197,37 @@ def test_wrong_webhook_tokens_are_limited_per_ip(api, deps):
                              json=body).status_code == 200
 
 
+def test_a_stolen_token_cannot_guess_the_password_or_mail_without_limit(api, deps):
+    # /api/me/password and /api/me/email check the current password; with a bearer
+    # token alone an attacker would otherwise guess it (or mail strangers) at will.
+    session = api.simulate_post("/api/auth/register", remote_addr="10.9.0.1", json={
+        "email": "member@example.com", "password": "member-password-1"}).json
+    headers = {"Authorization": f"Bearer {session['token']}"}
+    answers = [api.simulate_post("/api/me/password", headers=headers,
+                                 remote_addr=f"10.9.1.{n}",
+                                 json={"current_password": f"guess-{n}-xxxxxx",
+                                       "password": "another-password-2"}).status_code
+               for n in range(12)]
+    assert len(set(answers[:10])) == 1 and 400 <= answers[0] < 429, answers
+    assert answers[10:] == [429, 429], answers
+    assert_429(api.simulate_post("/api/me/email", headers=headers, remote_addr="10.9.2.1",
+                                 json={"password": "guess", "email": "x@example.com"}))
+
+
+def test_tokenless_postbacks_about_unknown_transactions_are_limited_per_ip(api):
+    # The original's token-less JunglePay path answers 401 for a transaction we do not
+    # have: repeated, it would probe our ids; it counts as a failed token.
+    body = {"type": "transaction", "data": {"id": "jp_probe", "status": "paid"}}
+    answers = [api.simulate_post("/api/webhook/junglepay", json=body,
+                                 remote_addr="10.8.0.1").status_code for _ in range(11)]
+    assert answers[:10] == [401] * 10 and answers[10] == 429, answers
+
+
 def test_the_limited_operations_document_their_429(api):
     paths = api.simulate_get("/openapi.json").json["paths"]
     for path in ("/api/auth/login", "/api/auth/register", "/api/auth/set-password",
-                 "/api/checkouts", "/api/webhooks/dias", "/api/webhooks/junglepay"):
+                 "/api/checkouts", "/api/webhooks/dias", "/api/webhooks/junglepay",
+                 "/api/me/password", "/api/me/email", "/api/me/verify-email"):
         answer = paths[path]["post"]["responses"]["429"]
         assert "Retry-After" in answer["headers"], path
 

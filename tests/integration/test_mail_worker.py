@@ -82,3 +82,29 @@ def test_a_refund_notice_closes_the_withdrawal_request(client, deps, actors, clo
     assert (request.status, request.resolved_at) == ("refunded", clock.now())
     assert sub.status == "canceled" and sub.end_date == clock.now()
     assert clock.now() - timedelta(hours=2) < sub.end_date
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(tmp_path):
+    """One bad row (here a recipient the email library refuses) is marked failed for
+    good; the messages claimed with it are still sent, and nothing stays 'sending'."""
+    from adapters.clock import FakeClock
+    from adapters.mail.folder import FolderMailer
+    from adapters.memory.unit_of_work import MemoryStore, MemoryUnitOfWork
+    from domain.mail import delivery
+    from domain.mail import messages as m
+
+    store, clock = MemoryStore(), FakeClock()
+    with MemoryUnitOfWork(store) as uow:
+        for recipient in ("ok1@example.com", "bad\nrecipient@example.com", "ok2@example.com"):
+            uow.outbox.add(m.OutboxMessage(
+                id=None, kind="test", recipient=recipient, subject="Plano\nVIP",
+                text_body="x", html_body="<p>x</p>", status=m.PENDING, attempts=0,
+                next_attempt_at=clock.now(), created_at=clock.now()))
+        uow.commit()
+    report = delivery.deliver_due(lambda: MemoryUnitOfWork(store),
+                                  FolderMailer(tmp_path, "CreatorFlix <noreply@localhost>"),
+                                  clock)
+    assert (report.sent, report.failed) == (2, 1)
+    with MemoryUnitOfWork(store) as uow:
+        statuses = sorted(msg.status for msg in uow.outbox.find().items)
+    assert statuses == sorted([m.SENT, m.SENT, m.FAILED])
