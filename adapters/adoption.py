@@ -16,9 +16,12 @@ The reference schema is dropped before the transaction ends; a dry run rolls bac
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from attrs import define, field, frozen
+
+from adapters.pg_catalogue import (Constraint, columns, constraints, ids, in_schema, indexes,
+                                   pk_of, rows, tables)
 
 REFERENCE_SCHEMA = "creatorflix_adoption_reference"
 # Our migrations that together describe the original's tables (and ours around them).
@@ -105,90 +108,6 @@ class AdoptionBlocked(Exception):
         self.plan = plan
 
 
-# -- reading the catalogue ---------------------------------------------------------
-def _rows(cur, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    cur.execute(sql, params)
-    return list(cur.fetchall())
-
-
-def _tables(cur, schema: str) -> set[str]:
-    return {r[0] for r in _rows(cur, "SELECT tablename FROM pg_tables WHERE schemaname = %s",
-                                (schema,))}
-
-
-@frozen
-class Column:
-    name: str
-    type: str
-    not_null: bool
-    default: str | None
-
-
-def _columns(cur, schema: str, table: str) -> dict[str, Column]:
-    # pg_get_expr prints names relative to the search_path, which _in_schema sets.
-    rows = _rows(cur, """
-        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-               pg_get_expr(d.adbin, d.adrelid)
-        FROM pg_attribute a
-        JOIN pg_class c ON c.oid = a.attrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY a.attnum""", (schema, table))
-    return {r[0]: Column(r[0], r[1], r[2], r[3]) for r in rows}
-
-
-@frozen
-class Constraint:
-    name: str
-    kind: str            # c (check), u (unique), f (foreign key), p (primary key)
-    definition: str
-    columns: tuple[str, ...]
-
-
-def _constraints(cur, schema: str, table: str) -> list[Constraint]:
-    rows = _rows(cur, """
-        SELECT con.conname, con.contype, pg_get_constraintdef(con.oid),
-               ARRAY(SELECT a.attname FROM unnest(con.conkey) k
-                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k
-                     ORDER BY a.attname)
-        FROM pg_constraint con
-        JOIN pg_class c ON c.oid = con.conrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = %s AND c.relname = %s""", (schema, table))
-    return [Constraint(r[0], r[1], r[2], tuple(r[3])) for r in rows]
-
-
-@frozen
-class Index:
-    name: str
-    definition: str      # CREATE [UNIQUE] INDEX name ON table USING ...
-    shape: str           # the definition without its name and schema: what it indexes
-    unique: bool
-    constraint_backed: bool
-
-
-def _indexes(cur, schema: str, table: str) -> list[Index]:
-    rows = _rows(cur, """
-        SELECT i.indexname, i.indexdef, ix.indisunique,
-               EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid)
-        FROM pg_indexes i
-        JOIN pg_class ic ON ic.relname = i.indexname
-        JOIN pg_namespace n ON n.oid = ic.relnamespace AND n.nspname = i.schemaname
-        JOIN pg_index ix ON ix.indexrelid = ic.oid
-        WHERE i.schemaname = %s AND i.tablename = %s""", (schema, table))
-    return [Index(r[0], r[1], _index_shape(r[1], schema), r[2], r[3]) for r in rows]
-
-
-def _index_shape(definition: str, schema: str) -> str:
-    shape = re.sub(r"^CREATE (UNIQUE )?INDEX \S+ ON ", r"\1", definition)
-    return shape.replace(f"{schema}.", "")
-
-
-def _in_schema(cur, schema: str) -> None:
-    cur.execute(f"SET LOCAL search_path TO {schema}")
-
-
 # -- the reference: our baseline migrations, run into a scratch schema ----------------
 def _migration_callables(steps: Iterable[Any]) -> Iterable[Any]:
     """The apply functions of yoyo's (possibly wrapped or grouped) steps."""
@@ -208,7 +127,7 @@ def build_reference(conn, migrations_dir: str) -> None:
     cur = conn.cursor()
     cur.execute(f"DROP SCHEMA IF EXISTS {REFERENCE_SCHEMA} CASCADE")
     cur.execute(f"CREATE SCHEMA {REFERENCE_SCHEMA}")
-    _in_schema(cur, REFERENCE_SCHEMA)
+    in_schema(cur, REFERENCE_SCHEMA)
     migrations = {m.id: m for m in read_migrations(migrations_dir)}
     for mid in BASELINE:
         migration = migrations[mid]
@@ -218,7 +137,7 @@ def build_reference(conn, migrations_dir: str) -> None:
                 cur.execute(apply)
             else:
                 apply(conn)
-    _in_schema(cur, "public")
+    in_schema(cur, "public")
 
 
 # -- detection -------------------------------------------------------------------------
@@ -226,27 +145,16 @@ def is_original(conn) -> bool:
     """True when `public` holds the original's tables and our migration log does not
     record our baseline."""
     cur = conn.cursor()
-    tables = _tables(cur, "public")
-    if not all(t in tables for t in ORIGINAL_MARKERS):
+    present = tables(cur, "public")
+    if not all(t in present for t in ORIGINAL_MARKERS):
         return False
-    if "_yoyo_migration" not in tables:
+    if "_yoyo_migration" not in present:
         return True
-    applied = {r[0] for r in _rows(cur, "SELECT migration_id FROM _yoyo_migration")}
+    applied = {r[0] for r in rows(cur, "SELECT migration_id FROM _yoyo_migration")}
     return not applied & set(BASELINE)
 
 
 # -- planning --------------------------------------------------------------------------
-def _pk_of(cur, table: str) -> str:
-    for con in _constraints(cur, "public", table):
-        if con.kind == "p" and len(con.columns) == 1:
-            return con.columns[0]
-    return "ctid"
-
-
-def _ids(cur, sql: str) -> tuple[Any, ...]:
-    return tuple(r[0] for r in _rows(cur, sql))
-
-
 def _constant_default(default: str | None) -> bool:
     """A default that is a literal (0, false, 'user'::text), not now() or a sequence."""
     if default is None:
@@ -262,7 +170,7 @@ def _plan_table_create(cur, plan: AdoptionPlan, table: str) -> None:
     ref = f"{REFERENCE_SCHEMA}.{table}"
     sql = [f"CREATE TABLE public.{table} (LIKE {ref} INCLUDING DEFAULTS "
            "INCLUDING CONSTRAINTS INCLUDING INDEXES)"]
-    for col in _columns(cur, REFERENCE_SCHEMA, table).values():
+    for col in columns(cur, REFERENCE_SCHEMA, table).values():
         if col.default and col.default.startswith("nextval("):
             seq = f"{table}_{col.name}_seq"
             sql += [f"CREATE SEQUENCE public.{seq} OWNED BY public.{table}.{col.name}",
@@ -272,9 +180,9 @@ def _plan_table_create(cur, plan: AdoptionPlan, table: str) -> None:
 
 
 def _plan_columns(cur, plan: AdoptionPlan, table: str) -> None:
-    ours = _columns(cur, REFERENCE_SCHEMA, table)
-    theirs = _columns(cur, "public", table)
-    pk = _pk_of(cur, table)
+    ours = columns(cur, REFERENCE_SCHEMA, table)
+    theirs = columns(cur, "public", table)
+    pk = pk_of(cur, table)
     for name, col in ours.items():
         have = theirs.get(name)
         if have is None:
@@ -294,7 +202,7 @@ def _plan_columns(cur, plan: AdoptionPlan, table: str) -> None:
             plan.changes.append(Step(table, f"{name}: default {col.default}", (
                 f"ALTER TABLE {table} ALTER COLUMN {name} SET DEFAULT {col.default}",)))
         if col.not_null and not have.not_null:
-            nulls = _ids(cur, f"SELECT {pk} FROM public.{table} WHERE {name} IS NULL ORDER BY 1")
+            nulls = ids(cur, f"SELECT {pk} FROM public.{table} WHERE {name} IS NULL ORDER BY 1")
             if nulls and _constant_default(col.default):
                 plan.normalisations.append(Step(
                     table, f"{name}: {len(nulls)} NULL(s) -> {col.default}",
@@ -326,10 +234,10 @@ def _add_constraint(cur, plan: AdoptionPlan, table: str, con: Constraint,
 
 
 def _plan_constraints(cur, plan: AdoptionPlan, table: str) -> None:
-    theirs = _constraints(cur, "public", table)
-    pk = _pk_of(cur, table)
+    theirs = constraints(cur, "public", table)
+    pk = pk_of(cur, table)
     fills = _normalised_nulls(plan, table)
-    for con in _constraints(cur, REFERENCE_SCHEMA, table):
+    for con in constraints(cur, REFERENCE_SCHEMA, table):
         if con.kind == "p":
             continue
         if con.kind == "c":
@@ -339,16 +247,16 @@ def _plan_constraints(cur, plan: AdoptionPlan, table: str) -> None:
             # Rows checked as they will be once their NULLs are normalised.
             subject = f"public.{table}" if not fills else "(SELECT " + ", ".join(
                 [f"{pk}"] + [f"COALESCE({c}, {v}) AS {c}" for c, v in fills.items()] +
-                [c for c in _columns(cur, "public", table) if c not in fills and c != pk]
+                [c for c in columns(cur, "public", table) if c not in fills and c != pk]
             ) + f" FROM public.{table}) AS t"
-            bad = _ids(cur, f"SELECT {pk} FROM {subject} WHERE NOT ({expr}) ORDER BY 1")
+            bad = ids(cur, f"SELECT {pk} FROM {subject} WHERE NOT ({expr}) ORDER BY 1")
             _add_constraint(cur, plan, table, con, bad, f"breaks {con.definition}",
                             f"constraint {con.name} {con.definition}")
         elif con.kind == "u":
             if any(t.kind in "up" and set(t.columns) == set(con.columns) for t in theirs):
                 continue
             cols = ", ".join(con.columns)
-            dups = _ids(cur, f"SELECT {pk} FROM public.{table} WHERE ({cols}) IN (SELECT "
+            dups = ids(cur, f"SELECT {pk} FROM public.{table} WHERE ({cols}) IN (SELECT "
                              f"{cols} FROM public.{table} GROUP BY {cols} "
                              "HAVING count(*) > 1) ORDER BY 1")
             _add_constraint(cur, plan, table, con, dups, f"duplicate ({cols})",
@@ -363,7 +271,7 @@ def _plan_constraints(cur, plan: AdoptionPlan, table: str) -> None:
             if target:
                 (col,) = con.columns
                 parent, parent_col = target.groups()
-                orphans = _ids(cur, f"SELECT {pk} FROM public.{table} WHERE {col} IS NOT NULL "
+                orphans = ids(cur, f"SELECT {pk} FROM public.{table} WHERE {col} IS NOT NULL "
                                     f"AND {col} NOT IN (SELECT {parent_col} FROM "
                                     f"public.{parent}) ORDER BY 1")
                 reason = f"{col} names a missing {parent} row"
@@ -372,9 +280,9 @@ def _plan_constraints(cur, plan: AdoptionPlan, table: str) -> None:
 
 
 def _plan_indexes(cur, plan: AdoptionPlan, table: str) -> None:
-    theirs = {i.shape for i in _indexes(cur, "public", table)}
-    pk = _pk_of(cur, table)
-    for index in _indexes(cur, REFERENCE_SCHEMA, table):
+    theirs = {i.shape for i in indexes(cur, "public", table)}
+    pk = pk_of(cur, table)
+    for index in indexes(cur, REFERENCE_SCHEMA, table):
         if index.constraint_backed or index.shape in theirs:
             continue
         if index.unique:
@@ -383,7 +291,7 @@ def _plan_indexes(cur, plan: AdoptionPlan, table: str) -> None:
             if cols:
                 sel = f"SELECT {cols.group(1)} FROM public.{table}" + \
                     (f" WHERE {where.group(1)}" if where else "")
-                dups = _ids(cur, f"SELECT {pk} FROM public.{table} WHERE ({cols.group(1)}) IN "
+                dups = ids(cur, f"SELECT {pk} FROM public.{table} WHERE ({cols.group(1)}) IN "
                                  f"({sel} GROUP BY {cols.group(1)} HAVING count(*) > 1)" +
                                  (f" AND {where.group(1)}" if where else "") + " ORDER BY 1")
                 if dups:
@@ -397,7 +305,7 @@ def _plan_indexes(cur, plan: AdoptionPlan, table: str) -> None:
 
 def _free_name(cur, name: str) -> str:
     """`name`, or name_cf when the original already has a relation/constraint by it."""
-    taken = _rows(cur, """
+    taken = rows(cur, """
         SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relname = %s
         UNION ALL
@@ -407,43 +315,43 @@ def _free_name(cur, name: str) -> str:
 
 
 def _plan_kept(cur, plan: AdoptionPlan) -> None:
-    for name, table in _rows(cur, """
+    for name, table in rows(cur, """
             SELECT t.tgname, c.relname FROM pg_trigger t
             JOIN pg_class c ON c.oid = t.tgrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND NOT t.tgisinternal ORDER BY 2, 1"""):
         plan.kept.append(f"trigger {name} on {table}")
-    for (name,) in _rows(cur, """
+    for (name,) in rows(cur, """
             SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname = 'public' ORDER BY 1"""):
         plan.kept.append(f"function {name}")
-    if "__drizzle_migrations" in _tables(cur, "drizzle"):
-        count = _rows(cur, "SELECT count(*) FROM drizzle.__drizzle_migrations")[0][0]
+    if "__drizzle_migrations" in tables(cur, "drizzle"):
+        count = rows(cur, "SELECT count(*) FROM drizzle.__drizzle_migrations")[0][0]
         plan.kept.append(f"Drizzle's journal drizzle.__drizzle_migrations ({count} entries)")
 
 
 def _plan_emails(cur, plan: AdoptionPlan) -> None:
     """We store emails lower-cased (and look them up so); the original kept them as
     typed. Lower-casing is unambiguous unless two accounts differ only by case."""
-    clashes = _ids(cur, """SELECT id FROM public.users WHERE lower(email) IN (
+    clashes = ids(cur, """SELECT id FROM public.users WHERE lower(email) IN (
         SELECT lower(email) FROM public.users GROUP BY lower(email) HAVING count(*) > 1)
         ORDER BY 1""")
     if clashes:
         plan.blockers.append(Blocker("users", "users_email_unique (lower-cased)", clashes,
                                      "accounts whose emails differ only by case"))
-    mixed = _rows(cur, "SELECT count(*) FROM public.users WHERE email <> lower(email)")[0][0]
+    mixed = rows(cur, "SELECT count(*) FROM public.users WHERE email <> lower(email)")[0][0]
     if mixed:
         plan.normalisations.append(Step("users", f"email: {mixed} lower-cased", (
             "UPDATE users SET email = lower(email) WHERE email <> lower(email)",)))
 
 
 def _plan_history(cur, plan: AdoptionPlan) -> None:
-    plan.checkouts_to_link = _rows(cur, """
+    plan.checkouts_to_link = rows(cur, """
         SELECT count(*) FROM checkouts c WHERE c.user_id IS NULL AND EXISTS (
             SELECT 1 FROM users u WHERE lower(u.email) = lower(c.customer_email))""")[0][0]
     plan.pending_card_checkouts = [
-        (r[0], r[1], r[2]) for r in _rows(cur, """
+        (r[0], r[1], r[2]) for r in rows(cur, """
             SELECT id, customer_email, total_amount FROM checkouts
             WHERE status = 'pending' AND payment_method = 'credit_card' ORDER BY id""")]
 
@@ -457,11 +365,11 @@ def make_plan(conn, migrations_dir: str) -> AdoptionPlan:
     reference schema: roll back, or call `apply_plan` which drops it)."""
     build_reference(conn, migrations_dir)
     cur = conn.cursor()
-    _in_schema(cur, "public")   # data queries below name public.<table> anyway
+    in_schema(cur, "public")   # data queries below name public.<table> anyway
     plan = AdoptionPlan()
-    ours = sorted(_tables(cur, REFERENCE_SCHEMA) - {"_yoyo_migration", "_yoyo_log",
+    ours = sorted(tables(cur, REFERENCE_SCHEMA) - {"_yoyo_migration", "_yoyo_log",
                                                    "_yoyo_version", "yoyo_lock"})
-    theirs = _tables(cur, "public")
+    theirs = tables(cur, "public")
     created = [t for t in ours if t not in theirs]
     for table in created:
         _plan_table_create(cur, plan, table)
@@ -472,11 +380,11 @@ def make_plan(conn, migrations_dir: str) -> AdoptionPlan:
         if table not in created:
             _plan_indexes(cur, plan, table)
     # Constraints last: foreign keys of the new tables need their parents' keys.
-    _in_schema(cur, REFERENCE_SCHEMA)
+    in_schema(cur, REFERENCE_SCHEMA)
     for table in ours:
         _plan_constraints(cur, plan, table) if table not in created else \
             _plan_foreign_keys_of_new(cur, plan, table)
-    _in_schema(cur, "public")
+    in_schema(cur, "public")
     _plan_kept(cur, plan)
     _plan_emails(cur, plan)
     _plan_history(cur, plan)
@@ -484,7 +392,7 @@ def make_plan(conn, migrations_dir: str) -> AdoptionPlan:
 
 
 def _plan_foreign_keys_of_new(cur, plan: AdoptionPlan, table: str) -> None:
-    for con in _constraints(cur, REFERENCE_SCHEMA, table):
+    for con in constraints(cur, REFERENCE_SCHEMA, table):
         if con.kind == "f":
             plan.changes.append(Step(table, f"foreign key {con.definition}", (
                 f"ALTER TABLE public.{table} ADD CONSTRAINT {con.name} {con.definition}",)))
@@ -496,10 +404,10 @@ def apply_plan(conn, plan: AdoptionPlan) -> None:
     if plan.blockers:
         raise AdoptionBlocked(plan)
     cur = conn.cursor()
-    _in_schema(cur, "public")
+    in_schema(cur, "public")
     # The operator's triggers (e.g. a sale notification AFTER UPDATE ON checkouts) must
     # not fire for our own normalising updates: off for this transaction only.
-    enabled = _rows(cur, """
+    enabled = rows(cur, """
         SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t
         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgenabled <> 'D'""")

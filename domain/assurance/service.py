@@ -1,6 +1,7 @@
 """Use cases of age assurance: who is assured, the methods that assure (sandbox, OIDC,
-a paid card checkout, a reviewed document), and their administration (the document
-queue, revocation, the effectiveness figures the ANPD asks platforms to keep).
+a paid card checkout; the reviewed document is in domain.assurance.documents), and
+their administration (revocation, the effectiveness figures the ANPD asks platforms to
+keep).
 
 An assurance is checked on every request that needs it: for an account, one indexed
 query (holder, outcome, expiry); for a visitor, the signed assurance token names its
@@ -15,11 +16,11 @@ import attrs
 from attrs import frozen
 
 from domain.accounts.users import User
-from domain.assurance.entities import (ABANDONED_AFTER, ASSURED, DOCUMENT, METHODS, OIDC,
+from domain.assurance.entities import (ABANDONED_AFTER, ASSURED, METHODS, OIDC,
                                        OUTCOMES, PENDING, REJECTED, REVOKED, SANDBOX,
                                        AgeAssurance, lifetime)
 from domain.assurance.oidc_claims import is_adult
-from domain.common.errors import Conflict, Forbidden, NotFound, ValidationError
+from domain.common.errors import Conflict, Forbidden, NotFound
 from domain.common.pagination import Page, PageRequest
 from domain.payments.gateways import sandbox_enabled
 from ports.age_assurance import AgeCheck, OidcAgeCheck
@@ -28,16 +29,7 @@ from ports.security import AGE_ASSURANCE, AGE_OIDC, Signer
 from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
-# Documents wait here until an admin decides; hidden keys are never synced into the
-# white-label catalogue nor served by /media (domain.whitelabel.layout).
-DOCUMENT_PREFIX = ".private/age-documents/"
-DOCUMENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 OIDC_ROUND_TRIP_SECONDS = 15 * 60
-
-
-def document_key(assurance_id: int) -> str:
-    return f"{DOCUMENT_PREFIX}{assurance_id}"
 
 
 class NotAssured(Forbidden):
@@ -149,7 +141,7 @@ def status(svc: AgeAssuranceService, user: User | None, token: str | None) -> St
                   gate=svc.gate_on, token=_token(svc, record) if record else None)
 
 
-def _assure(uow: UnitOfWork, method: str, user_id: int | None, now: datetime,
+def assure(uow: UnitOfWork, method: str, user_id: int | None, now: datetime,
             provider_ref: str | None = None, pending: AgeAssurance | None = None) -> AgeAssurance:
     anonymous = None if user_id is not None else secrets.token_urlsafe(16)
     if pending is not None:
@@ -179,7 +171,7 @@ def assure_by_sandbox(svc: AgeAssuranceService, user: User | None) -> Granted:
                        code="method_disabled")
     now = svc.clock.now()
     with svc.uow() as uow:
-        record = _assure(uow, SANDBOX, user.id if user else None, now, provider_ref="sandbox")
+        record = assure(uow, SANDBOX, user.id if user else None, now, provider_ref="sandbox")
         uow.commit()
     return _granted(svc, record)
 
@@ -191,7 +183,7 @@ def assure_card_buyer(uow: UnitOfWork, user_id: int, checkout_id: int | None,
                       now: datetime) -> AgeAssurance:
     """Inside the settlement's transaction: a paid credit-card checkout assures its
     buyer's account (card data is on the ANPD's list; PIX alone is not)."""
-    return _assure(uow, "card", user_id, now, provider_ref=f"checkout:{checkout_id}")
+    return assure(uow, "card", user_id, now, provider_ref=f"checkout:{checkout_id}")
 
 
 # -- OIDC -----------------------------------------------------------------------------
@@ -262,7 +254,7 @@ def finish_oidc(svc: AgeAssuranceService, handshake: str | None, state: str | No
         current = uow.age_assurances.get(attempt.id)
         if current is None or current.outcome != PENDING:   # a concurrent callback won
             raise NotAssured("this age check was already used; start again", field="code")
-        record = _assure(uow, OIDC, current.user_id, now, provider_ref=ref, pending=current)
+        record = assure(uow, OIDC, current.user_id, now, provider_ref=ref, pending=current)
         uow.commit()
     return _granted(svc, record)
 
@@ -274,77 +266,6 @@ def _decide(svc: AgeAssuranceService, assurance_id: int | None, outcome: str) ->
             uow.age_assurances.update(attrs.evolve(current, outcome=outcome,
                                                    decided_at=svc.clock.now()))
             uow.commit()
-
-
-# -- document: a photo of an official ID, reviewed by an admin ----------------------
-
-
-def submit_document(svc: AgeAssuranceService, user: User, data: bytes,
-                    content_type: str) -> AgeAssurance:
-    """A member's photo of an official ID, kept privately until an admin decides."""
-    if not svc.enabled(DOCUMENT):
-        raise Conflict("the document age assurance is not enabled", code="method_disabled")
-    if content_type not in DOCUMENT_TYPES:
-        raise ValidationError(f"the photo must be one of {', '.join(DOCUMENT_TYPES)}",
-                              field="document")
-    if not data:
-        raise ValidationError("the photo is empty", field="document")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(f"the photo exceeds {MAX_DOCUMENT_BYTES} bytes", field="document")
-    now = svc.clock.now()
-    with svc.uow() as uow:
-        record = uow.age_assurances.add(AgeAssurance(
-            id=None, method=DOCUMENT, outcome=PENDING, user_id=user.id, created_at=now))
-        assert record.id is not None
-        # Stored before the commit: a failed upload leaves no pending row behind.
-        svc.storage.put_object(document_key(record.id), data, content_type)
-        uow.commit()
-    return record
-
-
-def document_photo(svc: AgeAssuranceService, assurance_id: int) -> bytes:
-    """Admin: the photo of a document waiting for a decision."""
-    with svc.uow() as uow:
-        record = uow.age_assurances.get(assurance_id)
-    if record is None or record.method != DOCUMENT or record.outcome != PENDING:
-        raise NotFound(f"no document {assurance_id} waits for a decision")
-    return svc.storage.read_object(document_key(assurance_id))
-
-
-def decide_document(svc: AgeAssuranceService, assurance_id: int, approve: bool) -> AgeAssurance:
-    """Admin: approve (assures the member for a year) or reject. The photo is deleted
-    from the storage as the decision is made; only the outcome is kept."""
-    now = svc.clock.now()
-    with svc.uow() as uow:
-        record = uow.age_assurances.get(assurance_id)
-        if record is None or record.method != DOCUMENT:
-            raise NotFound(f"document {assurance_id} not found")
-        if record.outcome != PENDING:
-            raise Conflict(f"document {assurance_id} was already decided ({record.outcome})")
-        svc.storage.delete_object(document_key(assurance_id))
-        if approve:
-            decided = _assure(uow, DOCUMENT, record.user_id, now, provider_ref="admin",
-                              pending=record)
-        else:
-            decided = uow.age_assurances.update(attrs.evolve(record, outcome=REJECTED,
-                                                             decided_at=now))
-        uow.commit()
-    return decided
-
-
-def my_documents(svc: AgeAssuranceService, user: User, page: PageRequest) -> Page[AgeAssurance]:
-    """A member's own documents, newest first: pending, assured, rejected or revoked
-    (the outcome only; the photo is never shown back)."""
-    with svc.uow() as uow:
-        return uow.age_assurances.find({"method": DOCUMENT, "user_id": user.id},
-                                       order_by=("-id",), page=page.page, limit=page.limit)
-
-
-def document_queue(svc: AgeAssuranceService, page: PageRequest) -> Page[AgeAssurance]:
-    """Admin: the documents waiting for a decision, oldest first."""
-    with svc.uow() as uow:
-        return uow.age_assurances.find({"method": DOCUMENT, "outcome": PENDING},
-                                       order_by=("id",), page=page.page, limit=page.limit)
 
 
 # -- administration -------------------------------------------------------------------

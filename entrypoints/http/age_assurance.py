@@ -8,6 +8,7 @@ import binascii
 
 import falcon
 
+from domain.assurance import documents
 from domain.assurance import service as aa
 from domain.assurance.entities import AgeAssurance, METHODS, OUTCOMES
 from domain.common.errors import ValidationError
@@ -49,7 +50,7 @@ STATUS_SCHEMA = {
 DOCUMENT_BODY = {"type": "object", "additionalProperties": False,
                  "required": ["content_type", "data"],
                  "properties": {"content_type": {"type": "string",
-                                                 "enum": list(aa.DOCUMENT_TYPES)},
+                                                 "enum": list(documents.DOCUMENT_TYPES)},
                                 "data": {"type": "string", "description": "base64"}}}
 FIGURES_SCHEMA = {"type": "object", "required": ["methods", "enabled", "gate", "sandbox_only"],
                   "properties": {
@@ -154,13 +155,13 @@ class DocumentsResource:
 
     def on_post(self, req, resp) -> None:
         data, content_type = _document(req, self.deps.config.max_body_bytes)
-        record = aa.submit_document(self.deps.age_assurance, required_user(req), data,
+        record = documents.submit_document(self.deps.age_assurance, required_user(req), data,
                                     content_type)
         resp.status = falcon.HTTP_201
         resp.media = to_json(record, exclude=("anonymous_id",))
 
     def on_get(self, req, resp) -> None:
-        found = aa.my_documents(self.deps.age_assurance, required_user(req),
+        found = documents.my_documents(self.deps.age_assurance, required_user(req),
                                 PageRequest.parse(req.params))
         resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
         resp.cache_control = ("no-store",)
@@ -180,21 +181,21 @@ class AdminResource:
         resp.media = aa.figures(self.deps.age_assurance)
 
     def on_get_queue(self, req, resp) -> None:
-        found = aa.document_queue(self.deps.age_assurance, PageRequest.parse(req.params))
+        found = documents.document_queue(self.deps.age_assurance, PageRequest.parse(req.params))
         resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
 
     def on_get_photo(self, req, resp, id: int) -> None:
-        resp.data = aa.document_photo(self.deps.age_assurance, id)
+        resp.data = documents.document_photo(self.deps.age_assurance, id)
         resp.content_type = "application/octet-stream"
         resp.cache_control = ("no-store",)
         resp.set_header("X-Content-Type-Options", "nosniff")
 
     def on_post_approve(self, req, resp, id: int) -> None:
-        resp.media = to_json(aa.decide_document(self.deps.age_assurance, id, True),
+        resp.media = to_json(documents.decide_document(self.deps.age_assurance, id, True),
                              exclude=("anonymous_id",))
 
     def on_post_reject(self, req, resp, id: int) -> None:
-        resp.media = to_json(aa.decide_document(self.deps.age_assurance, id, False),
+        resp.media = to_json(documents.decide_document(self.deps.age_assurance, id, False),
                              exclude=("anonymous_id",))
 
     def on_post_revoke(self, req, resp, id: int) -> None:
