@@ -99,3 +99,13 @@ def tab(open_tab) -> Tab:
 @pytest.fixture
 def desktop_tab(open_tab) -> Tab:
     return open_tab("desktop")
+
+
+@pytest.fixture
+def admin_tab(desktop_tab):
+    """A desktop tab logged in as the live server's administrator."""
+    live = desktop_tab.live
+    session = live.api("POST", "/api/auth/login", json={
+        "email": "admin@creatorflix.test", "password": "admin-password-1"})
+    desktop_tab.log_in_as(session["token"], session["user"])
+    return desktop_tab

@@ -2,17 +2,7 @@
 reais are stored in cents, a sync can be run (simulated) from its page."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
-
-
-@pytest.fixture
-def admin_tab(desktop_tab):
-    live = desktop_tab.live
-    session = live.api("POST", "/api/auth/login", json={
-        "email": "admin@creatorflix.test", "password": "admin-password-1"})
-    desktop_tab.log_in_as(session["token"], session["user"])
-    return desktop_tab
 
 
 def test_a_gateway_secret_is_written_and_never_shown(admin_tab):

@@ -5,19 +5,9 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-import pytest
 from playwright.sync_api import expect
 
 from domain.payments.checkout import REVIEW, Checkout
-
-
-@pytest.fixture
-def admin_tab(desktop_tab):
-    live = desktop_tab.live
-    session = live.api("POST", "/api/auth/login", json={
-        "email": "admin@creatorflix.test", "password": "admin-password-1"})
-    desktop_tab.log_in_as(session["token"], session["user"])
-    return desktop_tab
 
 
 def test_a_checkout_in_review_is_settled_from_its_page_and_audited(admin_tab):

@@ -55,6 +55,20 @@ export function showError(where, error, retry) {
       'Tentar de novo') : null));
 }
 
+/** The signed-in member (GET /api/me) for a member page; null once a visitor is sent
+ *  to log in (coming back to `path`) or an error is shown in `where` with `retry`. */
+export async function memberOrLogin(where, path, retry) {
+  const toLogin = () => window.location.assign(`/entrar?next=${encodeURIComponent(path)}`);
+  if (!session()) { toLogin(); return null; }
+  try {
+    return await api('/api/me');
+  } catch (error) {
+    if (error.status === 401) toLogin();
+    else showError(where, error, retry);
+    return null;
+  }
+}
+
 /** Clears the inline errors of a form. */
 export function clearErrors(form) {
   form.querySelectorAll('.field-error').forEach((el) => el.remove());

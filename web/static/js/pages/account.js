@@ -1,9 +1,7 @@
 // Member area: who is logged in, and their subscription's status and end date.
-import { api, clearSession, isAdmin, session } from '../api.js';
+import { api, clearSession, isAdmin } from '../api.js';
 import { formatDate, h, pageTitle, render } from '../dom.js';
-import { alertBox, showError } from '../ui.js';
-
-const toLogin = () => window.location.assign(`/entrar?next=${encodeURIComponent('/minha-conta')}`);
+import { alertBox, memberOrLogin } from '../ui.js';
 
 function subscriptionCard(subscription, plan) {
   if (!subscription) {
@@ -26,15 +24,8 @@ function subscriptionCard(subscription, plan) {
 
 export default async function account(main) {
   pageTitle('Minha conta');
-  if (!session()) { toLogin(); return; }
-  let me;
-  try {
-    me = await api('/api/me');
-  } catch (error) {
-    if (error.status === 401) { toLogin(); return; }
-    showError(main, error, () => account(main));
-    return;
-  }
+  const me = await memberOrLogin(main, '/minha-conta', () => account(main));
+  if (!me) return;
   let plan = null;
   if (me.subscription?.plan_id) {
     plan = await api('/api/plans', { auth: false, query: { limit: 100 } })

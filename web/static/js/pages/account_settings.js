@@ -1,12 +1,11 @@
 // Member area, "Meus dados": change password (the current one required), change email
 // (confirmed from the new address), confirm the email, log out everywhere, download my
 // data and delete my account (LGPD).
-import { api, clearSession, saveSession, session } from '../api.js';
+import { api, clearSession, saveSession } from '../api.js';
 import { formatDateTime, h, pageTitle, render } from '../dom.js';
 import { field, submitting } from '../forms.js';
-import { alertBox, clearErrors, showError, showFormError } from '../ui.js';
+import { alertBox, clearErrors, memberOrLogin, showFormError } from '../ui.js';
 
-const toLogin = () => window.location.assign(`/entrar?next=${encodeURIComponent('/minha-conta/dados')}`);
 
 function card(title, ...children) {
   return h('section', { class: 'card' }, h('div', { class: 'card-body' }, h('h2', {}, title), ...children));
@@ -39,15 +38,8 @@ function success(form, text) {
 
 export default async function accountSettings(main) {
   pageTitle('Meus dados');
-  if (!session()) { toLogin(); return; }
-  let me;
-  try {
-    me = await api('/api/me');
-  } catch (error) {
-    if (error.status === 401) { toLogin(); return; }
-    showError(main, error, () => accountSettings(main));
-    return;
-  }
+  const me = await memberOrLogin(main, '/minha-conta/dados', () => accountSettings(main));
+  if (!me) return;
   const user = me.user;
   const verified = user.email_verified_at
     ? h('p', {}, h('span', { class: 'status status-on' }, 'E-mail confirmado'),
