@@ -40,7 +40,8 @@ def export(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, Any]:
         withdrawals = list(uow.withdrawals.find({"user_id": user_id}, order_by=["id"]).items)
         mails = list(uow.outbox.find({"user_id": user_id}, order_by=["id"]).items)
     account = {k: v for k, v in attrs.asdict(user).items() if k not in ("password",
-                                                                           "token_version")}
+                                                                           "token_version",
+                                                                           "email_change")}
     return {
         "account": account,
         "checkouts": [_checkout(c) for c in checkouts],

@@ -2,6 +2,7 @@
 email, log out (one session or all), change password or email."""
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta, timezone
 from typing import Any
 
@@ -134,7 +135,9 @@ def logout_everywhere(svc: AuthService, user_id: int) -> None:
         user = uow.users.get_for_update(user_id)
         if user is None:
             raise NotFound(f"user {user_id} not found")
-        uow.users.update(attrs.evolve(user, token_version=user.token_version + 1))
+        # A pending email change dies with the sessions (its link carries the version).
+        uow.users.update(attrs.evolve(user, token_version=user.token_version + 1,
+                                      email_change=None))
         # Every token of the user is refused by its version now: no need to list any.
         for old in uow.revoked_tokens.find({"user_id": user_id}).items:
             uow.revoked_tokens.delete(old.jti)
@@ -155,7 +158,8 @@ def change_password(svc: AuthService, command: ChangePassword) -> Session:
         current = uow.users.get_for_update(command.user_id)
         if current is None or current.password != user.password:
             raise Conflict("the password changed meanwhile", field="current_password")
-        user = uow.users.update(attrs.evolve(current, password=hashed))
+        # A pending email change dies too (its link carries the password version).
+        user = uow.users.update(attrs.evolve(current, password=hashed, email_change=None))
         uow.commit()
     return issue_token(svc, user)
 
@@ -175,13 +179,21 @@ def request_email_change(svc: AuthService, command: ChangeEmail) -> None:
     if taken is not None:
         raise Conflict("an account with this email already exists", field="email")
     with svc.uow() as uow:
-        mails.queue_change_email(uow, svc.tokens, svc.public_url, user, email,
-                                 password_version(user), svc.clock.now())
+        current = uow.users.get_for_update(command.user_id)
+        if current is None or current.password != user.password:
+            raise ValidationError("the password is wrong", field="password")
+        # A new id for this change: the link of any older change no longer matches.
+        current = uow.users.update(attrs.evolve(current,
+                                                email_change=secrets.token_urlsafe(12)))
+        mails.queue_change_email(uow, svc.tokens, svc.public_url, current, email,
+                                 password_version(current), svc.clock.now())
         uow.commit()
 
 
 def confirm_email_change(svc: AuthService, command: ConfirmToken) -> User:
-    """The link sent to the new address: it becomes the account's (verified) email."""
+    """The link sent to the new address: it becomes the account's (verified) email. The
+    link works once, only for the newest change asked, and only while the account keeps
+    the password and the sessions it had when the change was asked."""
     claims = _claims(svc, CHANGE_EMAIL, command.token)
     email = claims.get("email")
     if not isinstance(email, str):
@@ -189,14 +201,14 @@ def confirm_email_change(svc: AuthService, command: ConfirmToken) -> User:
     with svc.uow() as uow:
         user = uow.users.get_for_update(claims["sub"])
         if user is None or user.anonymised_at is not None or \
-                claims.get("pv") != password_version(user):
+                claims.get("pv") != password_version(user) or \
+                claims.get("tv") != user.token_version or \
+                not user.email_change or claims.get("cid") != user.email_change:
             raise ValidationError(_INVALID_LINK, field="token")
-        if user.email == email:
-            return user
         if uow.users.get_by_email(email) is not None:
             raise Conflict("an account with this email already exists", field="email")
         try:
-            user = uow.users.update(attrs.evolve(user, email=email,
+            user = uow.users.update(attrs.evolve(user, email=email, email_change=None,
                                                  email_verified_at=svc.clock.now()))
         except DuplicateError:
             raise Conflict("an account with this email already exists", field="email") from None

@@ -15,7 +15,7 @@ from entrypoints.http.rate_limits import (RETRY_AFTER, account_of, client_of, li
                                           limit_per_ip)
 from entrypoints.http.routes import USER, Operation, Route
 
-USER_PRIVATE = ("password", "token_version")
+USER_PRIVATE = ("password", "token_version", "email_change")
 USER_SCHEMA = entity_schema(User, USER_PRIVATE)
 SESSION_SCHEMA = {"type": "object", "required": ["user", "token", "expires_in"],
                   "properties": {"user": USER_SCHEMA, "token": {"type": "string"},
