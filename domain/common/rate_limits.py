@@ -4,23 +4,25 @@ Each rate is a moving window ("at most `amount` events in any `seconds`"). A cal
 counted per client IP and, where there is one, per account (the normalised email, or
 the credential presented); what a refusal costs the caller is a 429 with Retry-After.
 
-Logging in follows its own rule, so that an attacked account slows its attackers down
-without ever being locked against its owner:
+Logging in follows its own rule, so that an attacked account stops its attackers,
+wherever they are, without being locked against its owner (OWASP: device cookies):
 - every attempt counts against the client IP (LOGIN_PER_IP);
-- only failures count against the account, in windows of growing length
-  (LOGIN_FAILURES: 5 a minute, 10 in 10 minutes, 20 an hour, 50 a day), and each failure
-  also marks the pair (account, IP) for a day from that failure;
-- while the account is over its failure limit, an attempt from an IP marked on it is
-  refused at once (429, Retry-After = the account's wait), but an attempt from an IP that
-  has not failed on it is still checked: the owner, from their own connection, logs in;
-  a wrong password from there marks that IP too. A success clears its IP's mark.
-So a single-source attacker gets 5 guesses, then one per window as the windows grow; a
-distributed one gets one guess per IP per back-off window; the owner is refused only
-from an address that itself failed on the account, and only for the back-off.
+- a failure without a valid device cookie of the account counts against the account,
+  in windows of growing length (LOGIN_FAILURES: 5 a minute, 10 in 10 minutes, 20 an
+  hour, 50 a day); while the account is over them, every such attempt is refused at
+  once (429, Retry-After = the account's wait), whatever its IP — the right password
+  too, or the refusal would be an oracle;
+- a login presenting the account's device cookie (domain.accounts.devices: a browser
+  that logged in to it before) is judged on that device's own failures only
+  (LOGIN_DEVICE_FAILURES), so the owner gets in from their browser while the account
+  is under attack.
+A distributed attacker gets the account's few guesses in total, not a few per IP.
+Client IPs are keyed by `ip_key`: an IPv6 address by its /64.
 Unknown emails are counted like real ones (a 429 says nothing about an account)."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from attrs import frozen
 
@@ -59,7 +61,8 @@ def backoff(name: str, steps: tuple[tuple[int, int], ...]) -> tuple[Rate, ...]:
 # -- every limit, in one place ------------------------------------------------------
 LOGIN_PER_IP = (Rate("login-ip", 30, MINUTE), Rate("login-ip-h", 300, HOUR))
 LOGIN_FAILURES = backoff("login-fail", ((5, MINUTE), (10, 10 * MINUTE), (20, HOUR), (50, DAY)))
-LOGIN_FAILED_FROM = Rate("login-failed-from", 1, DAY)   # the mark of (account, IP)
+LOGIN_DEVICE_FAILURES = backoff("login-device-fail", ((5, MINUTE), (10, 10 * MINUTE),
+                                                       (20, HOUR), (50, DAY)))
 
 POLICIES: dict[str, Policy] = {
     # per account: the email being registered (duplicate probes)
@@ -91,6 +94,21 @@ def account_key(text: str) -> str:
     """A fixed-size key for an account identifier (an email, a token): the stored
     counters never hold the identifier itself."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def ip_key(ip: str | None) -> str:
+    """The key a client address is counted under: an IPv4 address as it is, an IPv6
+    address by its /64 (one subscriber's whole prefix: a host picks any of its 2^64
+    addresses at will)."""
+    if not ip:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def refuse(wait: int, what: str) -> TooManyRequests:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import falcon
 
-from domain.accounts import auth, privacy
+from domain.accounts import auth, devices, privacy
 from domain.accounts import commands as cmd
 from domain.accounts.users import User
 from domain.common.errors import Unauthenticated
@@ -55,18 +55,30 @@ class LoginResource:
     def on_post(self, req, resp) -> None:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.Login,
                                cmd.LOGIN_FIELDS)
-        # Per IP, and failures per account with a growing back-off that never locks the
-        # owner out (the rule: domain/common/rate_limits.py).
+        # Per IP, and failures per account with a growing back-off, whatever the IP;
+        # the owner's browser is judged on its own failures through its device cookie
+        # (the rule: domain/common/rate_limits.py).
         throttle, ip, account = self.deps.throttle, client_of(req, self.deps), \
             account_of(command.email)
-        throttle.before_login(ip, account)
+        device = devices.device_of(self.deps.signer, req.cookies.get(devices.DEVICE_COOKIE),
+                                   account)
+        throttle.before_login(ip, account, device)
         try:
             session = auth.login(self.deps.auth, command)
         except Unauthenticated:
-            throttle.login_failed(ip, account)
+            throttle.login_failed(ip, account, device)
             raise
-        throttle.login_succeeded(ip, account)
+        set_device_cookie(req, resp, self.deps,
+                          devices.issue_device(self.deps.signer, account, device))
         resp.media = session_json(session)
+
+
+def set_device_cookie(req, resp, deps, cookie: str) -> None:
+    """HttpOnly, SameSite=Lax, Secure when the site is served over https."""
+    secure = req.scheme == "https" or deps.config.public_url.startswith("https:")
+    resp.set_cookie(devices.DEVICE_COOKIE, cookie, max_age=devices.DEVICE_TTL_SECONDS,
+                    path=devices.DEVICE_COOKIE_PATH, secure=secure, http_only=True,
+                    same_site="Lax")
 
 
 class SetPasswordResource:
