@@ -5,7 +5,8 @@ from __future__ import annotations
 from attrs import frozen
 
 from domain.common.rate_limits import (LOGIN_DEVICE_FAILURES, LOGIN_FAILURES, LOGIN_PER_IP,
-                                       POLICIES, Rate, account_key, ip_key, refuse)
+                                       MAIL_CAPS, MAIL_DEVICE_CAP, POLICIES, Rate,
+                                       account_key, ip_key, refuse)
 from ports.rate_limits import RateLimiter
 
 
@@ -35,6 +36,17 @@ class Throttle:
         """Count a request of `policy` for `account` (an email, a token...)."""
         self._count(POLICIES[policy].per_account, account_key(account),
                     "requests for this account")
+
+    # -- mails an address receives (MAIL_CAPS) ----------------------------------------
+    def mail_allowed(self, kind: str, address: str, device: str | None = None) -> bool:
+        """Count one `kind` mail to `address` (a normalised email); False beyond its cap
+        (the caller then mails nothing). Asked from a browser holding the account's
+        device cookie (`device`), the mail is counted on that device instead."""
+        if device is not None:
+            rate, key = MAIL_DEVICE_CAP, f"{account_key(address)}|{account_key(device)}"
+        else:
+            rate, key = MAIL_CAPS[kind], account_key(address)
+        return self.limiter.hit(rate.scaled(self.factor), key) is None
 
     # -- failures only (webhook tokens) ------------------------------------------
     def check_failures(self, policy: str, ip: str | None) -> None:

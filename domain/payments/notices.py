@@ -32,6 +32,9 @@ def queue_pix_created(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkou
     if checkout.payment_method != co.PIX or not code or not checkout.customer_email \
             or checkout.id is None:
         return
+    if svc.throttle is not None and not svc.throttle.mail_allowed("pix",
+                                                                  checkout.customer_email):
+        return  # the address had its share this hour; the code is on the checkout page
     plan = uow.plans.get(checkout.plan_id)
     link = checkout_link(svc.public_url, checkout.id, svc.checkout_token(checkout.id))
     uow.outbox.enqueue(compose.pix_created(

@@ -42,7 +42,6 @@ class RegisterResource:
     def on_post(self, req, resp) -> None:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.Register,
                                cmd.REGISTER_FIELDS)
-        limit_account(self.deps, "register", account_of(command.email))
         session = auth.register(self.deps.auth, command)
         resp.media = session_json(session)
         resp.status = falcon.HTTP_201

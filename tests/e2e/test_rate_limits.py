@@ -153,18 +153,18 @@ def test_a_full_width_twin_counts_as_the_same_account(api):
 
 
 # -- register, set-password, checkouts, webhooks -----------------------------------------
-def test_registrations_are_limited_per_ip_and_per_email(api):
+def test_registrations_are_limited_per_ip_not_per_email(api):
     per_ip = POLICIES["register"].per_ip[0].amount
     for n in range(per_ip):
         assert api.simulate_post("/api/auth/register", remote_addr=ATTACKER, json={
             "email": f"new{n}@example.com", "password": PASSWORD}).status_code == 201
     assert_429(api.simulate_post("/api/auth/register", remote_addr=ATTACKER, json={
         "email": "another@example.com", "password": PASSWORD}))
-    per_email = POLICIES["register"].per_account[0].amount
+    # A per-email count would let strangers lock the owner's sign-up (issue 20).
     answers = [api.simulate_post("/api/auth/register", remote_addr=f"192.0.2.{n + 1}", json={
         "email": "probe@example.com", "password": PASSWORD}).status_code
-        for n in range(per_email + 1)]
-    assert answers[0] == 201 and set(answers[1:-1]) == {409} and answers[-1] == 429
+        for n in range(8)]
+    assert answers[0] == 201 and set(answers[1:]) == {409}
 
 
 def test_set_password_is_limited_per_ip(api):
@@ -176,7 +176,7 @@ def test_set_password_is_limited_per_ip(api):
         "token": "forged", "password": PASSWORD}))
 
 
-def test_checkout_creation_is_limited_per_ip_and_per_buyer(api, deps):
+def test_checkout_creation_is_limited_per_ip_not_per_buyer(api, deps):
     plan, _ = add_catalogue(deps)
     per_ip = POLICIES["checkout"].per_ip[0].amount
     for n in range(per_ip):
@@ -185,11 +185,12 @@ def test_checkout_creation_is_limited_per_ip_and_per_buyer(api, deps):
                                  json=body).status_code == 201
     assert_429(api.simulate_post("/api/checkouts", remote_addr=ATTACKER,
                                  json=checkout_body(plan.id)))
-    per_buyer = POLICIES["checkout"].per_account[0].amount
+    # Checkouts naming one buyer from many addresses: the mails are capped
+    # (tests/e2e/test_mail_caps.py), the buyer's own checkout never is (issue 20).
     answers = [api.simulate_post("/api/checkouts", remote_addr=f"192.0.2.{n + 1}",
                                  json=checkout_body(plan.id)).status_code
-               for n in range(per_buyer + 1)]
-    assert answers[:-1] == [201] * per_buyer and answers[-1] == 429
+               for n in range(12)]
+    assert answers == [201] * 12
 
 
 def test_wrong_webhook_tokens_are_limited_per_ip(api, deps):
