@@ -27,10 +27,12 @@ ANONYMOUS_DOMAIN = "anonimizado.invalid"
 
 def _own_checkouts(uow: UnitOfWork, user: User) -> list:
     """The user's checkouts: linked to the account, or (rows copied from the original,
-    or bought before logging in) made with its email."""
+    or bought before logging in) made with its email — when that email is verified:
+    anyone may register an address and must not read what its owner bought."""
     linked = list(uow.checkouts.find({"user_id": user.id}, order_by=["id"]).items)
     by_email = list(uow.checkouts.find({"customer_email": user.email, "user_id": None},
-                                       order_by=["id"]).items)
+                                       order_by=["id"]).items) \
+        if user.email_verified_at is not None else []
     return sorted(linked + by_email, key=lambda c: c.id)
 
 

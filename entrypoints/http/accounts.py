@@ -7,6 +7,7 @@ from domain.accounts import auth, devices, privacy
 from domain.accounts import commands as cmd
 from domain.accounts.users import User
 from domain.common.errors import Unauthenticated
+from domain.payments import claims
 from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.http.auth import required_user
 from entrypoints.http.json_io import read_command, to_json
@@ -89,7 +90,10 @@ class SetPasswordResource:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.SetPassword,
                                cmd.SET_PASSWORD_FIELDS)
         limit_account(self.deps, "set_password", command.token)
-        session = auth.set_password(self.deps.auth, command)
+        if claims.is_claim(self.deps.signer, command.token):  # a paid checkout's claim link
+            session = claims.claim_checkout(self.deps.auth, self.deps.payments_service, command)
+        else:
+            session = auth.set_password(self.deps.auth, command)
         resp.media = session_json(session)
 
 
