@@ -104,8 +104,12 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime,
                 checkout, user_id=user_id, customer_name=None,
                 customer_email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
                 customer_document=None, customer_phone=None, payment_data=payment))
+        # Mails by address too (a guest checkout's, before the account was linked) —
+        # only for a verified address: an unverified one may be a stranger's, whose
+        # mails (a claim link) are theirs.
         uow.outbox.forget_user(user_id, {user.email} | {c.customer_email for c in checkouts
-                                                         if c.customer_email})
+                                                         if c.customer_email}
+                               if user.email_verified_at is not None else ())
         _forget_age_checks(uow, user_id, storage)
         for request in uow.withdrawals.find({"user_id": user_id}).items:
             uow.withdrawals.update(attrs.evolve(request, reason=None))

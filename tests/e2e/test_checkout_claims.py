@@ -90,3 +90,19 @@ def test_a_verified_account_gets_its_guest_checkouts(client, deps, actors):
     assert [c["id"] for c in client.simulate_get("/api/me/checkouts",
                                                  headers=member).json["data"]] == [created["id"]]
     assert client.simulate_get("/api/me", headers=member).json["subscription"]
+
+
+def test_erasing_the_unverified_account_leaves_the_owners_claim_alive(client, deps, actors):
+    plan, _ = add_catalogue(deps)
+    attacker = bearer(register(client, VICTIM, password="attacker-pass-1")["token"])
+    created = start(client, checkout_body(plan.id, customer=BUYER))
+    pay(client, actors, created)
+    assert client.simulate_delete("/api/me", headers=attacker,
+                                  json={"password": "attacker-pass-1"}).status_code == 204
+    token = Mailbox(deps).token(VICTIM, t.RECEIPT, "/set-password")
+    claimed = client.simulate_post("/api/auth/set-password",
+                                   json={"token": token, "password": "victim-pass-1"})
+    assert claimed.status_code == 200, claimed.json
+    assert claimed.json["user"]["email"] == VICTIM
+    owner = bearer(claimed.json["token"])
+    assert client.simulate_get("/api/me", headers=owner).json["subscription"]
