@@ -18,7 +18,10 @@ wherever they are, without being locked against its owner (OWASP: device cookies
   is under attack.
 A distributed attacker gets the account's few guesses in total, not a few per IP.
 Client IPs are keyed by `ip_key`: an IPv6 address by its /64.
-Unknown emails are counted like real ones (a 429 says nothing about an account)."""
+Unknown emails are counted like real ones (a 429 says nothing about an account).
+
+Requests naming an email are never counted per email (strangers would lock its owner
+out): the mails the address receives are (MAIL_CAPS)."""
 from __future__ import annotations
 
 import hashlib

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 from http.cookies import SimpleCookie
 
-import attrs
 import pytest
 from falcon.testing import TestClient
 
@@ -106,8 +105,3 @@ def test_ip_key_groups_ipv6_by_64_and_keeps_ipv4():
     assert ip_key("2001:db8:1:2::7") == ip_key("2001:db8:1:2:ffff:1:2:3") == "2001:db8:1:2::/64"
     assert ip_key("203.0.113.9") == "203.0.113.9"
     assert ip_key(None) == "unknown"
-
-
-def test_the_login_rule_keeps_its_defaults(deps):
-    assert attrs.fields_dict(type(deps.throttle))  # a Throttle, factor 1
-    assert deps.throttle.factor == 1.0
