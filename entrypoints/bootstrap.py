@@ -94,7 +94,9 @@ class Deps:
             uow=self.uow, clock=self.clock, signer=self.signer, storage=self.storage,
             gate_on=config.age_gate, checks=self.age_checks, oidc_claim=config.age_oidc_claim,
             callback_url=config.public_url + "/api/age-assurance/oidc/callback",
-            default_gateway=config.gateway)
+            default_gateway=config.gateway,
+            visitor_ttl=timedelta(hours=config.age_visitor_hours),
+            document_max_bytes=config.age_document_max_bytes, public_url=config.public_url)
 
     @property
     def payments_service(self) -> PaymentService:
@@ -105,7 +107,19 @@ class Deps:
                                                    signer=self.signer),
                               default_gateway=config.gateway, public_url=config.public_url,
                               card_assures="card" in config.age_methods,
+                              age_check=_age_check_hint(config),
                               throttle=self.throttle)
+
+
+def _age_check_hint(config: Config) -> tuple[str, str] | None:
+    """What a receipt tells a buyer whose payment did not assure their age: the methods
+    they can still use, and the page (None with the gate off or no such method)."""
+    words = {"document": "envio de documento", "oidc": "verificação automática",
+             "sandbox": "confirmação de teste"}
+    offered = [words[m] for m in config.age_methods if m in words]
+    if not config.age_gate or not offered:
+        return None
+    return " ou ".join(offered), config.public_url + "/verificacao-idade"
 
 
 def secret_box_of(config: Config) -> SecretBox:

@@ -34,6 +34,8 @@ class Config:
     secret_key_previous: tuple = field(default=(), repr=False)
     gateway: str = "sandbox"
     junglepay_url: str = DEFAULT_JUNGLEPAY_URL
+    # JunglePay's card-encryption script for the in-page card form ("" = its /v1/js).
+    junglepay_js_url: str = ""
     trusted_proxies: tuple = ()
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
@@ -54,11 +56,19 @@ class Config:
     ad_cache_ms: int = 500
     # Age assurance (issue 16; README "Age assurance (Brazil)").
     age_gate: bool = True
-    age_methods: tuple = ("card", "sandbox")
+    age_methods: tuple = ("card", "document", "sandbox")
+    age_visitor_hours: int = 24
+    age_document_max_bytes: int = 5 * 1024 * 1024
     age_oidc_issuer: str = ""
     age_oidc_client_id: str = ""
     age_oidc_client_secret: str = field(default="", repr=False)
     age_oidc_claim: str = "birthdate"
+
+    @property
+    def card_script_url(self) -> str:
+        """The card-encryption script's URL: CREATORFLIX_JUNGLEPAY_JS_URL, else
+        JunglePay's /v1/js at CREATORFLIX_JUNGLEPAY_URL."""
+        return self.junglepay_js_url or self.junglepay_url.rstrip("/") + "/v1/js"
 
     @property
     def database_kind(self) -> str:
@@ -194,7 +204,7 @@ def _on_off(name: str, raw: str) -> bool:
 def _age_methods(env: Mapping[str, str], gateway: str) -> tuple:
     """CREATORFLIX_AGE_METHODS, in the order given; the sandbox is dropped (with a
     warning) unless the gateway is the sandbox; oidc needs its issuer and client id."""
-    raw = env.get("CREATORFLIX_AGE_METHODS", "card,sandbox")
+    raw = env.get("CREATORFLIX_AGE_METHODS", "card,document,sandbox")
     methods: list[str] = []
     for item in filter(None, (m.strip().lower() for m in raw.split(","))):
         if item not in AGE_METHODS:
@@ -249,6 +259,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         gateway=gateway,
         junglepay_url=_http_url("CREATORFLIX_JUNGLEPAY_URL",
                                 env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)),
+        junglepay_js_url=_http_url("CREATORFLIX_JUNGLEPAY_JS_URL",
+                                   env.get("CREATORFLIX_JUNGLEPAY_JS_URL")
+                                   or env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)
+                                   .rstrip("/") + "/v1/js"),
         trusted_proxies=_proxies(env.get("CREATORFLIX_TRUSTED_PROXIES", "")),
         public_url=_http_url("CREATORFLIX_PUBLIC_URL",
                              env.get("CREATORFLIX_PUBLIC_URL", "http://127.0.0.1:8000")),
@@ -279,6 +293,12 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
                                  env.get("CREATORFLIX_AD_CACHE_MS", "500"), 0, 1000),
         age_gate=_on_off("CREATORFLIX_AGE_GATE", env.get("CREATORFLIX_AGE_GATE", "on")),
         age_methods=_age_methods(env, gateway),
+        age_visitor_hours=_bounded_int("CREATORFLIX_AGE_VISITOR_HOURS",
+                                       env.get("CREATORFLIX_AGE_VISITOR_HOURS", "24"), 1, 24 * 30),
+        age_document_max_bytes=_bounded_int(
+            "CREATORFLIX_AGE_DOCUMENT_MAX_BYTES",
+            env.get("CREATORFLIX_AGE_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)),
+            1024, 50 * 1024 * 1024),
         age_oidc_issuer=(_http_url("CREATORFLIX_AGE_OIDC_ISSUER",
                                    env["CREATORFLIX_AGE_OIDC_ISSUER"])
                          if env.get("CREATORFLIX_AGE_OIDC_ISSUER") else ""),

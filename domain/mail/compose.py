@@ -68,8 +68,11 @@ def pix_created(to: str, name: str | None, plan: str, total: int, copy_paste: st
 def receipt(to: str, name: str | None, order: int, plan: str, plan_price: int,
             bumps: Sequence[tuple[str, int]], total: int, start: datetime | None,
             end: datetime | None, set_password_link: str | None, now: datetime,
-            user_id: int | None, *, claim: bool = False) -> OutboxMessage:
-    """`claim`: the link claims the purchase for an account not yet confirmed."""
+            user_id: int | None, *, claim: bool = False,
+            age_check: tuple[str, str] | None = None) -> OutboxMessage:
+    """`claim`: the link claims the purchase for an account not yet confirmed.
+    `age_check`: (the methods the buyer can still use, the age-check page) when this
+    payment did not assure their age (PIX): the way to the content, never "pay again"."""
     import html
     bumps_text = "".join(f"Adicional: {n} ({t.money(p)})\n" for n, p in bumps)
     bumps_html = "".join(f"<tr><td>Adicional</td><td>{html.escape(n)} ({t.money(p)})"
@@ -90,10 +93,38 @@ def receipt(to: str, name: str | None, order: int, plan: str, plan_price: int,
     values = {"name": greeting(name), "order": str(order), "plan": plan,
               "plan_price": t.money(plan_price), "total": t.money(total),
               "start": t.day(start), "end": t.day(end), "bumps_text": bumps_text,
-              "set_password_text": set_text}
+              "set_password_text": set_text, "age_text": ""}
+    age_html = ""
+    if age_check is not None:
+        methods, page = age_check
+        age_intro = ("O conteúdo adulto pede uma verificação de idade (o pagamento por PIX "
+                     "não a substitui). Não é preciso pagar de novo: verifique sua idade "
+                     f"por {methods}:")
+        values["age_text"] = f"\n{age_intro}\n{page}\n"
+        age_html = (f"<p>{html.escape(age_intro)}</p><p><a href=\"{html.escape(page)}\">"
+                    "Verificar minha idade</a></p>")
     return message(t.RECEIPT, to, values, now, user_id=user_id,
                    dedupe_key=f"receipt:{order}",
-                   raw_html={"bumps_html": bumps_html, "set_password_html": set_html})
+                   raw_html={"bumps_html": bumps_html, "set_password_html": set_html,
+                             "age_html": age_html})
+
+
+def age_document_decided(to: str, name: str | None, approved: bool, link: str,
+                         now: datetime, user_id: int, assurance_id: int) -> OutboxMessage:
+    """The outcome of a member's ID document: approved (the content is open) or not
+    (send another photo or use another method)."""
+    if approved:
+        values = {"outcome": "aprovada", "button_text": "Ver conteúdo",
+                  "message": "Seu documento foi aprovado: sua idade está verificada e o "
+                             "conteúdo já está liberado. A foto foi apagada."}
+    else:
+        values = {"outcome": "não aprovada", "button_text": "Tentar de novo",
+                  "message": "Não conseguimos confirmar sua idade pela foto enviada (ela "
+                             "foi apagada). Envie uma foto nítida de um documento oficial "
+                             "com foto ou use outro método."}
+    return message(t.AGE_DOCUMENT_DECIDED, to, {**values, "name": greeting(name),
+                                                "link": link}, now, user_id=user_id,
+                   dedupe_key=f"age_document:{assurance_id}")
 
 
 def renewal_reminder(to: str, name: str | None, plan: str, end: datetime | None,

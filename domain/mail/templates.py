@@ -18,6 +18,7 @@ RECEIPT = "receipt"
 RENEWAL_REMINDER = "renewal_reminder"
 EXPIRY_NOTICE = "expiry_notice"
 WITHDRAWAL_RECEIVED = "withdrawal_received"
+AGE_DOCUMENT_DECIDED = "age_document_decided"
 
 
 @frozen
@@ -88,14 +89,14 @@ TEMPLATES: dict[str, MailTemplate] = {
         subject="Pagamento confirmado: plano $plan",
         text="Olá, $name!\n\nRecebemos seu pagamento. Obrigado!\n\nPedido nº $order\n"
              "Plano: $plan ($plan_price)\n${bumps_text}"
-             "Total: $total\nAcesso: de $start até $end\n$set_password_text",
+             "Total: $total\nAcesso: de $start até $end\n$set_password_text$age_text",
         html="<p>Olá, $name!</p><p>Recebemos seu pagamento. Obrigado!</p>"
              "<table style=\"border-collapse:collapse;width:100%\">"
              "<tr><td>Pedido</td><td>nº $order</td></tr>"
              "<tr><td>Plano</td><td>$plan ($plan_price)</td></tr>$bumps_html"
              "<tr><td><strong>Total</strong></td><td><strong>$total</strong></td></tr>"
              "<tr><td>Acesso</td><td>de $start até $end</td></tr></table>"
-             "$set_password_html"),
+             "$set_password_html$age_html"),
     RENEWAL_REMINDER: MailTemplate(
         subject="Sua assinatura termina em $end",
         text="Olá, $name!\n\nSua assinatura do plano $plan termina em $end. Para "
@@ -118,6 +119,11 @@ TEMPLATES: dict[str, MailTemplate] = {
         html="<p>Olá, $name!</p><p>Recebemos seu pedido de arrependimento do pedido "
              "nº $order (<strong>$total</strong>). O reembolso será feito pelo mesmo meio "
              "de pagamento e o acesso termina quando ele for concluído.</p>"),
+    AGE_DOCUMENT_DECIDED: MailTemplate(
+        subject="Verificação de idade: $outcome",
+        text="Olá, $name!\n\n$message\n\n$link\n",
+        html="<p>Olá, $name!</p><p>$message</p>"
+             + _BUTTON.replace("$button", "$button_text")),
 }
 
 

@@ -139,10 +139,25 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
         return CheckoutView(checkout, access_token=token, problem=problem)
     _store(svc, checkout_id, charge=charge)
     if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
-        # The amount is the one this very charge asked for.
-        settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status,
-                                                         amount=checkout.total_amount))
+        settlement.process(svc, choice.name,
+                           _answered(svc, choice, charge, checkout.total_amount))
     return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
+
+
+def _answered(svc: PaymentService, choice: GatewayChoice, charge: Charge,
+              amount: int) -> Transaction:
+    """A charge the gateway settled at once (a card), as the gateway reads it back: how
+    the buyer paid comes from the gateway, never from the client (a card it confirms
+    assures the buyer's age). If the read-back fails or disagrees, the charge's own
+    answer (the amount this very charge asked for), which assures nothing; the postback
+    follows."""
+    try:
+        found = svc.adapter(choice).get_transaction(charge.external_id)
+    except ServiceUnavailable:
+        found = None
+    if found is not None and found.status == charge.status:
+        return found
+    return Transaction(charge.external_id, charge.status, amount=amount)
 
 
 def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = None,

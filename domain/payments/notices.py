@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from domain.accounts.auth import issue_set_password_token
 from domain.accounts.mails import SET_PASSWORD_PAGE, page_link
+from domain.assurance.entities import ASSURED
 from domain.mail import compose
 from domain.payments import checkout as co
 from domain.payments import withdrawal as wd
@@ -73,7 +74,17 @@ def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
         user.email, user.name or checkout.customer_name, checkout.id, plan.name, plan.price,
         [(b.name, b.price) for b in bumps], checkout.total_amount,
         granted.start_date if granted else None, granted.end_date if granted else None,
-        set_password, now, user.id))
+        set_password, now, user.id, age_check=_age_check(uow, svc, user.id, now)))
+
+
+def _age_check(uow: UnitOfWork, svc: PaymentService, user_id: int | None,
+               now: datetime) -> tuple[str, str] | None:
+    """The age-check hint of a receipt: only for a buyer not age-assured now (a card
+    payment our gateway confirmed assured them in this same transaction)."""
+    if svc.age_check is None or user_id is None:
+        return None
+    assured = uow.age_assurances.find({"user_id": user_id, "outcome": ASSURED}).items
+    return None if any(r.holds_at(now) for r in assured) else svc.age_check
 
 
 def claim_token(svc: PaymentService, checkout_id: int, email: str) -> str:

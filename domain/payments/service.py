@@ -33,6 +33,9 @@ class PaymentService:
     # Whether a paid credit-card checkout assures its buyer's age (CREATORFLIX_AGE_METHODS
     # has `card`; domain.assurance).
     card_assures: bool = False
+    # (methods, page) a receipt names when the payment did not assure the buyer's age
+    # (PIX): the way to the content after paying, never "pay again".
+    age_check: tuple[str, str] | None = None
     # Caps the PIX mails an address receives (MAIL_CAPS): anyone may name any email.
     throttle: Throttle | None = None
 

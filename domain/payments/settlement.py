@@ -113,10 +113,24 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
     return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
 
 
-def _shown(checkout: co.Checkout, gateway_status: str) -> co.Checkout:
-    """The gateway's own status, shown to the buyer next to ours."""
+# payment_data: how the gateway said the buyer paid, when it read the transaction back.
+PAID_WITH = "paid_with"
+
+
+def _shown(checkout: co.Checkout, tx: Transaction) -> co.Checkout:
+    """The gateway's own status, shown to the buyer next to ours (and how it says the
+    buyer paid, when it says: a card payment it confirmed assures the buyer's age)."""
+    extra = {PAID_WITH: tx.payment_method} if tx.payment_method else {}
     return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
-                                                "status": gateway_status})
+                                                "status": tx.status, **extra})
+
+
+def card_confirmed(checkout: co.Checkout) -> bool:
+    """A credit-card checkout our own gateway (JunglePay) read back as paid by card. An
+    external page (Dias) never confirms how the buyer paid, whatever the client said."""
+    data = checkout.payment_data or {}
+    return (checkout.payment_method == co.CREDIT_CARD and provider_of(checkout) == JUNGLEPAY
+            and data.get(PAID_WITH) == co.CREDIT_CARD)
 
 
 def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checkout:
@@ -134,9 +148,9 @@ def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: st
     moved = co.advance(checkout, decision, now) if decision in co.STATUSES else None
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
-        return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
+        return (_shown(checkout, tx) if checkout.status == co.PENDING else checkout,
                 False)
-    return _settle(uow, checkout, _shown(moved, tx.status), now,
+    return _settle(uow, checkout, _shown(moved, tx), now,
                    card_assures=card_assures), True
 
 
@@ -157,7 +171,7 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
             return attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
                                                      UNCLAIMED: True})
         moved = _for_buyer(moved, _stored_id(buyer), created)
-        give(uow, checkout, buyer, now, card_assures=card_assures)
+        give(uow, moved, buyer, now, card_assures=card_assures)
     else:  # refunded, charged back, refused, canceled: end what it granted or held
         grantee = _grantee_id(uow, checkout)
         if grantee is not None:
@@ -167,14 +181,14 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
 
 def give(uow: UnitOfWork, checkout: co.Checkout, buyer: User, now: datetime, *,
          card_assures: bool = False) -> None:
-    """What a paid checkout gives its buyer: the plan's access (and, paid by card, an
-    age assurance)."""
+    """What a paid checkout gives its buyer: the plan's access (and, paid by a card our
+    gateway confirmed, an age assurance)."""
     assert checkout.external_id is not None, "a paid checkout has a transaction"
     plan = uow.plans.get(checkout.plan_id)
     # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
     assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
     activation.grant(uow, buyer, plan, checkout.external_id, now)
-    if card_assures and checkout.payment_method == co.CREDIT_CARD:
+    if card_assures and card_confirmed(checkout):
         # Card data is on the ANPD's list of age checks; a PIX payment is not (a bank
         # account can belong to a minor). Same transaction as the grant.
         assure_card_buyer(uow, _stored_id(buyer), checkout.id, now)

@@ -25,12 +25,14 @@ class IdConverter(falcon.routing.IntConverter):
 class BodyLimitMiddleware:
     """Refuse bodies over the limit before any responder reads them."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, per_path: dict[str, int] | None = None):
         self.max_bytes = max_bytes
+        self.per_path = per_path or {}   # routes that take more (an ID photo)
 
     def process_request(self, req, resp) -> None:
-        if req.content_length is not None and req.content_length > self.max_bytes:
-            raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes",
+        limit = max(self.max_bytes, self.per_path.get(req.path, 0))
+        if req.content_length is not None and req.content_length > limit:
+            raise PayloadTooLarge(f"the request body exceeds {limit} bytes",
                                   field="body")
 
 
@@ -58,7 +60,12 @@ def create_app(deps) -> CreatorFlixApp:
     routes.extend(area_routes(deps))
     spec.update(build_spec(routes))
 
-    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
+    # An ID photo may be CREATORFLIX_AGE_DOCUMENT_MAX_BYTES, base64 in JSON (4/3) or in
+    # a multipart form; its route reads no further than that.
+    documents = {"/api/age-assurance/documents":
+                 deps.config.age_document_max_bytes * 4 // 3 + 8192}
+    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes,
+                                                         documents),
                                  auth.AuthMiddleware(deps.auth, routes),
                                  audit.AuditMiddleware(deps)])
     app.router_options.converters["id"] = IdConverter

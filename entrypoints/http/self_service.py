@@ -19,6 +19,7 @@ from entrypoints.http.auth import required_user
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_command, read_json, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
+from entrypoints.http import age_gate
 from entrypoints.http.rate_limits import (LIMITED, RETRY_AFTER, account_of, limit_account,
                                           limit_per_ip)
 from entrypoints.http.routes import ADMIN, USER, Operation, Param, Route
@@ -111,6 +112,7 @@ class LogoutResource(_Resource):
 class LogoutAllResource(_Resource):
     def on_post(self, req, resp) -> None:
         self_service.logout_everywhere(self.deps.auth, _id(required_user(req)))
+        age_gate.clear_cookie(resp, self.deps)   # its media cookie died with the sessions
         resp.status = falcon.HTTP_204
 
 

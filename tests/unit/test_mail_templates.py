@@ -40,6 +40,7 @@ def test_every_kind_renders():
         compose.renewal_reminder("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.expiry_notice("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.withdrawal_received("a@x.com", "Ana", 7, 2990, NOW, 1),
+        compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW, 1, 9),
     ]
     assert {m.kind for m in made} == set(t.TEMPLATES)
     for message in made:
@@ -49,4 +50,15 @@ def test_every_kind_renders():
     assert made[0].text_body.startswith("Olá, assinante!")
     assert [m.dedupe_key for m in made[3:]] == ["pix_created:7", "receipt:7",
                                                 "renewal_reminder:3", "expiry_notice:3",
-                                                "withdrawal:7"]
+                                                "withdrawal:7", "age_document:9"]
+
+
+def test_a_pix_receipt_leads_to_the_age_check_never_to_paying_again():
+    message = compose.receipt("a@x.com", "Ana", 7, "Mensal", 2990, [], 2990, NOW, NOW, None,
+                              NOW, 1, age_check=("envio de documento", "http://s/verificacao-idade"))
+    assert "verificação de idade" in message.text_body
+    assert "http://s/verificacao-idade" in message.text_body
+    assert 'href="http://s/verificacao-idade"' in message.html_body
+    assert "pagar de novo" in message.text_body and "$" not in message.html_body.replace("R$", "")
+    plain = compose.receipt("a@x.com", "Ana", 7, "Mensal", 2990, [], 2990, NOW, NOW, None, NOW, 1)
+    assert "verificação de idade" not in plain.text_body
