@@ -103,6 +103,9 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
             raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
         if not plan.is_active:
             raise ValidationError(f"plan {command.plan_id} is not for sale", field="plan_id")
+        if command.installments and command.installments > plan.max_installments:
+            raise ValidationError(f"this plan is paid in at most {plan.max_installments} "
+                                  "installments", field="installments")
         ids = command.order_bump_ids
         quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
         choice = _choose(svc, uow, plan, command)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import falcon
@@ -71,13 +72,17 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset
                  ".png": "image/png", ".ico": "image/x-icon", ".json": "application/json",
                  ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8"}
 
-def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
+def content_security_policy(media_origins: tuple[str, ...] = (),
+                            scripts: tuple[str, ...] = ()) -> str:
     """Scripts, styles and API calls from this origin only. Images and videos from this
     origin, from blob: URLs the pages make of our own answers (the PIX QR code), and
     from `media_origins` — our public address and the storage's (an S3 host) — nothing
-    else: a page never makes a visitor's browser call a third party."""
+    else: a page never makes a visitor's browser call a third party. `scripts`: exact
+    script URLs a page may load besides (the checkout's card-encryption script, while
+    JunglePay charges)."""
     media = " ".join(("'self'", "blob:", *media_origins))
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    script = " ".join(("'self'", *scripts))
+    return (f"default-src 'self'; script-src {script}; style-src 'self'; connect-src 'self'; "
             f"img-src {media}; media-src {media}; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 
@@ -94,9 +99,9 @@ def media_origins(deps) -> tuple[str, ...]:
     return tuple(found)
 
 
-def security_headers(deps=None) -> dict[str, str]:
+def security_headers(deps=None, scripts: tuple[str, ...] = ()) -> dict[str, str]:
     return {"Content-Security-Policy": content_security_policy(
-                media_origins(deps) if deps is not None else ()),
+                media_origins(deps) if deps is not None else (), scripts),
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
             "X-Frame-Options": "DENY"}
 
@@ -151,10 +156,12 @@ class PageResource:
     query parameters of this page (a request using one is moved to our spelling)."""
 
     def __init__(self, page: str, renames: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None,
+                 dynamic_headers: Callable[[], dict[str, str]] | None = None):
         self.page = page
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
+        self.dynamic_headers = dynamic_headers   # read per request (the checkout's CSP)
 
     def on_get(self, req, resp, **params) -> None:
         query = _renamed(req.query_string, self.renames) if self.renames else None
@@ -163,7 +170,7 @@ class PageResource:
             _moved(resp, "/" + req.path.lstrip("/"), query)
             return
         html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page)
-        resp.set_headers(self.headers)
+        resp.set_headers(self.dynamic_headers() if self.dynamic_headers else self.headers)
         if not _conditional(req, resp, html.encode("utf-8")):
             resp.content_type = CONTENT_TYPES[".html"]
             resp.text = html
@@ -241,10 +248,24 @@ def _original_routes(deps) -> list[Route]:
     return found
 
 
+def checkout_headers(deps) -> Callable[[], dict[str, str]]:
+    """The checkout page's headers: its CSP allows exactly JunglePay's card-encryption
+    script (CREATORFLIX_JUNGLEPAY_JS_URL) while JunglePay charges with a public key,
+    and nothing more otherwise."""
+    from domain.payments.card_form import card_form
+    plain = security_headers(deps)
+
+    def headers() -> dict[str, str]:
+        form = card_form(deps.payments_service, deps.config.card_script_url)
+        return plain if form is None else security_headers(deps, (form.script_url,))
+    return headers
+
+
 def routes(deps) -> list[Route]:
     headers = security_headers(deps)
-    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers), (
-        _page_operation(path, summary),)) for path, page, summary in PAGES]
+    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers,
+                                      checkout_headers(deps) if page == "checkout" else None),
+                   (_page_operation(path, summary),)) for path, page, summary in PAGES]
     found.extend(_original_routes(deps))
     found.append(Route("/static/{path:path}", StaticResource(), (
         Operation("GET", "A static file of the web client (CSS, JavaScript modules, icons)",
