@@ -88,4 +88,19 @@ def get_app() -> falcon.App:
     from entrypoints.config import load_config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log_redaction.install()   # no secret query parameter in any line of ours either
-    return create_app(build_deps(load_config()))
+    deps = build_deps(load_config())
+    warn_about_age_methods(deps)
+    return create_app(deps)
+
+
+def warn_about_age_methods(deps) -> list[str]:
+    """The start-up log's warnings about the age-assurance methods on offer (the admin
+    dashboard shows the same): PIX buyers left with manual review only, or no way at
+    all, and how to add an OIDC provider. Returns what it logged."""
+    from domain.assurance.admin import method_warnings
+    if not deps.config.age_gate:
+        return []
+    found = method_warnings(deps.age_assurance.live_methods())
+    for warning in found:
+        logging.getLogger("creatorflix.age").warning("age assurance: %s", warning)
+    return found

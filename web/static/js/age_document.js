@@ -22,8 +22,8 @@ function statusBox(latest) {
   if (!latest) return null;
   const when = formatDateTime(latest.created_at);
   const box = {
-    pending: ['info', `Documento enviado em ${when}: aguardando a análise de um administrador. `
-      + 'O conteúdo fica disponível assim que ele for aprovado.'],
+    pending: ['info', `Em análise: documento enviado em ${when}, aguardando um administrador. `
+      + 'Você recebe um e-mail com a decisão, e o conteúdo fica disponível assim que ele for aprovado.'],
     assured: parseUtc(latest.expires_at) > new Date()
       ? ['success', `Documento aprovado. Idade verificada até ${formatDate(latest.expires_at)}.`]
       : ['info', `A verificação feita com o seu documento expirou em ${formatDate(latest.expires_at)}. Envie uma nova foto.`],
