@@ -9,7 +9,8 @@ import { field } from './forms.js';
 import { alertBox, clearErrors, describe, fieldError, showError, showFormError } from './ui.js';
 
 const TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-// Under CREATORFLIX_MAX_BODY_BYTES (1 MiB by default) once in base64 (4/3) and JSON.
+// Well under CREATORFLIX_AGE_DOCUMENT_MAX_BYTES (5 MB by default) once in base64 (4/3)
+// and JSON: a phone's photo reduced to this stays readable and uploads fast.
 const MAX_BYTES = 700 * 1024;
 const MAX_SIDE = 2000;
 
