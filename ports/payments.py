@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Protocol, Sequence
 
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import (Charge, ChargeRequest, PaymentGatewayConfig,
+from domain.payments.gateways import (Charge, ChargeRequest, CircuitView, PaymentGatewayConfig,
                              WebhookEvent, Transaction)
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
@@ -89,3 +89,7 @@ class PaymentGateways(Protocol):
 
     def sandbox(self) -> SandboxGateway:
         """The in-process sandbox gateway."""
+
+    def circuits(self) -> dict[str, CircuitView]:
+        """The circuit breaker of each gateway this process has called, by name (a
+        gateway not listed has not failed here: closed)."""

@@ -120,6 +120,22 @@ class Transaction:
     customer_email: str | None = None
 
 
+# The circuit breaker of a gateway's API calls (adapters/payments/guard.py).
+CIRCUIT_CLOSED = "closed"        # calls go through
+CIRCUIT_OPEN = "open"            # calls refused after repeated failures
+CIRCUIT_HALF_OPEN = "half_open"  # one trial call decides
+CIRCUIT_STATES = (CIRCUIT_CLOSED, CIRCUIT_OPEN, CIRCUIT_HALF_OPEN)
+
+
+@frozen
+class CircuitView:
+    """The breaker of one gateway in this process; `open_until` (UNIX time) while open."""
+
+    state: str = CIRCUIT_CLOSED
+    consecutive_failures: int = 0
+    open_until: float | None = None
+
+
 def event_key(external_id: str, status: str) -> str:
     """The identity of a notification: one transaction reaching one status."""
     return f"{external_id}:{status}"

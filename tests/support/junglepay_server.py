@@ -62,10 +62,14 @@ def body_problems(body: Any) -> list[str]:
 
 
 class JunglePayServer:
-    def __init__(self, secret_key: str = "sk_test_jungle_0123456789"):
+    def __init__(self, secret_key: str = "sk_test_jungle_0123456789", *, mode: str = "ok",
+                 delay: float = 2.0):
+        """`mode="slow"` with `delay` seconds: every call answers that late (bounded:
+        `stop()` releases the waiting handlers)."""
         self.secret_key = secret_key
-        self.mode = "ok"
-        self.delay = 2.0
+        self.mode = mode
+        self.delay = delay
+        self.calls = 0                          # API calls received, of any kind
         self.transactions: dict[str, dict] = {}
         self.received: list[dict] = []          # create bodies, in order
         self.lock = threading.Lock()
@@ -169,6 +173,8 @@ class JunglePayServer:
                     pass  # a "slow" answer: the caller stopped waiting, as tested
 
             def _gate(self) -> bool:
+                with server.lock:
+                    server.calls += 1
                 if server.mode == "slow":
                     server._release.wait(server.delay)
                 if server.mode == "down":
