@@ -47,6 +47,7 @@ UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "users": [("email",)],
     "models": [("slug",)],
     "payment_gateways": [("name",)],
+    "checkouts": [("idempotency_key",)],
     "payment_notifications": [("gateway", "event_key")],
     "mail_outbox": [("dedupe_key",)],
     "withdrawal_requests": [("checkout_id",)],

@@ -27,6 +27,7 @@ T = TypeVar("T")
 FAILURE_THRESHOLD = 5        # consecutive timeouts or 5xx that open the circuit
 RESET_AFTER_SECONDS = 30.0   # open this long, then one trial call (half-open)
 SLOT_WAIT_SECONDS = 1.0      # how long a call may wait for a free slot of the bulkhead
+SLOW_CALL_SECONDS = 1.0      # a call under way this long means the gateway is stalling
 
 BUSY = ("O meio de pagamento está sobrecarregado no momento. Tente de novo em alguns "
         "segundos; nada foi cobrado.")
@@ -104,34 +105,49 @@ class CircuitBreaker:
 
 class Bulkhead:
     """At most `slots` gateway calls at once in this process. A caller waits at most
-    `wait` seconds for a slot, and only while fewer than `max_waiting` others wait: the
-    threads left over (half the server's, by default) keep serving other routes
-    however many checkouts arrive during a stall (measured: with every caller waiting
-    its second, 22 refused checkouts still held `GET /api/plans` for 10 s)."""
+    `wait` seconds for a slot. While the gateway is slow (a call under way for longer
+    than `slow_after` s), only `max_waiting` callers may wait and the others are refused
+    at once: the threads left over (half the server's, by default) keep serving other
+    routes however many checkouts arrive during a stall (measured: with every caller
+    waiting its second, 22 refused checkouts held `GET /api/plans` for 10 s). A burst of
+    quick calls simply queues."""
 
     def __init__(self, slots: int, wait: float = SLOT_WAIT_SECONDS,
-                 max_waiting: int | None = None):
+                 max_waiting: int | None = None, slow_after: float = SLOW_CALL_SECONDS,
+                 monotonic: Callable[[], float] = time.monotonic):
         self.slots = max(1, slots)
         self.wait = wait
         self.max_waiting = max(1, self.slots // 2) if max_waiting is None else max_waiting
+        self.slow_after = slow_after
+        self._monotonic = monotonic
         self._semaphore = threading.BoundedSemaphore(self.slots)
         self._lock = threading.Lock()
         self._waiting = 0
+        self._started: list[float] = []   # when each call under way got its slot
 
-    def acquire(self) -> bool:
-        if self._semaphore.acquire(blocking=False):
-            return True
-        with self._lock:
-            if self._waiting >= self.max_waiting:
-                return False
-            self._waiting += 1
-        try:
-            return self._semaphore.acquire(timeout=self.wait)
-        finally:
+    def acquire(self) -> float | None:
+        """A slot: the token to give back to `release` (None: refused)."""
+        if not self._semaphore.acquire(blocking=False):
             with self._lock:
-                self._waiting -= 1
+                stalled = bool(self._started) and \
+                    self._monotonic() - min(self._started) > self.slow_after
+                if stalled and self._waiting >= self.max_waiting:
+                    return None
+                self._waiting += 1
+            try:
+                if not self._semaphore.acquire(timeout=self.wait):
+                    return None
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+        started = self._monotonic()
+        with self._lock:
+            self._started.append(started)
+        return started
 
-    def release(self) -> None:
+    def release(self, slot: float) -> None:
+        with self._lock:
+            self._started.remove(slot)
         self._semaphore.release()
 
 
@@ -165,7 +181,8 @@ class GatewayGuard:
         breaker = self.breaker(gateway)
         if not breaker.allow():
             raise GatewayBusy(CIRCUIT_IS_OPEN, code="gateway_circuit_open")
-        if not self.bulkhead.acquire():
+        slot = self.bulkhead.acquire()
+        if slot is None:
             breaker.release_trial()
             log.warning("gateway %s: no free slot within %.1f s (%s calls under way)",
                         gateway, self.bulkhead.wait, self.bulkhead.slots)
@@ -182,7 +199,7 @@ class GatewayGuard:
             breaker.release_trial()
             raise
         finally:
-            self.bulkhead.release()
+            self.bulkhead.release(slot)
         breaker.succeeded()
         return result
 

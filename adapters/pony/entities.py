@@ -124,6 +124,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         created_at = _when("created_at")
         updated_at = _when("updated_at")
         payment_data = Optional(Json, column="payment_data", nullable=True)
+        idempotency_key = Optional(str, column="idempotency_key", nullable=True, unique=True)
 
     class WhitelabelModelRow(db.Entity):
         _table_ = "whitelabel_models"

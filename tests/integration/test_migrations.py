@@ -55,7 +55,7 @@ PRODUCT_TABLES: dict[str, dict[str, bool]] = {
 # Columns with a default are NOT NULL in our schema (stricter than the original's).
 OURS = {
     "whitelabel_media": {"etag": False, "size": False},
-    "checkouts": {"payment_data": False},
+    "checkouts": {"payment_data": False, "idempotency_key": False},   # 0013
     # 0006_original_columns: the original's own columns beyond the seed's diagram
     # (PRODUCT.md, "The original's database").
     "plans": {"is_active": True, "card_style": True},

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from adapters.payments.guard import Bulkhead, CircuitBreaker, GatewayGuard
+from tests.support.concurrency import at_once
 from domain.common.errors import GatewayBusy, GatewayTimeout, PaymentRefused, ServiceUnavailable
 
 
@@ -84,15 +85,18 @@ def test_half_open_lets_only_one_trial_through_at_a_time():
 
 
 def test_a_full_bulkhead_refuses_after_its_wait_and_beyond_its_waiting_room_at_once():
-    bulkhead = Bulkhead(2, wait=0.05, max_waiting=1)
-    assert bulkhead.acquire() and bulkhead.acquire()
-    assert not bulkhead.acquire()          # waited 0.05 s, no slot came free
+    clock = Clock()
+    bulkhead = Bulkhead(2, wait=0.05, max_waiting=1, slow_after=1.0, monotonic=clock)
+    slots = [bulkhead.acquire(), bulkhead.acquire()]
+    assert None not in slots
+    assert bulkhead.acquire() is None     # waited 0.05 s, no slot came free
+    clock.now += 2                        # the calls under way are slow: a stall
     entered = threading.Event()
     results = []
 
     def waiter():
         entered.set()
-        results.append(Bulkhead.acquire(bulkhead))
+        results.append(bulkhead.acquire())
 
     bulkhead.wait = 5.0
     thread = threading.Thread(target=waiter)
@@ -100,18 +104,25 @@ def test_a_full_bulkhead_refuses_after_its_wait_and_beyond_its_waiting_room_at_o
     entered.wait()
     while bulkhead._waiting == 0:
         pass
-    assert not bulkhead.acquire()          # the waiting room is full: refused at once
-    bulkhead.release()
+    assert bulkhead.acquire() is None     # the waiting room is full: refused at once
+    bulkhead.release(slots[0])
     thread.join()
-    assert results == [True]
+    assert results == [clock.now]
+
+
+def test_a_burst_of_quick_calls_queues_instead_of_being_refused():
+    guard = GatewayGuard(1, wait=5.0)
+    results = at_once(8, lambda i: guard.call("junglepay", lambda: i))
+    assert results == list(range(8))
 
 
 def test_a_refused_call_never_reaches_the_gateway_and_frees_nothing():
     guard = GatewayGuard(1, wait=0.01)
+    guard.bulkhead.slow_after = 0.0
     release, calls = threading.Event(), []
     busy = threading.Thread(target=guard.call, args=("junglepay", release.wait))
     busy.start()
-    while guard.bulkhead._semaphore._value:   # the slot is taken
+    while not guard.bulkhead._started:   # the slot is taken
         pass
     with pytest.raises(GatewayBusy) as refused:
         guard.call("junglepay", lambda: calls.append(1))
