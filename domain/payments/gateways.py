@@ -75,6 +75,29 @@ class WebhookEvent:
     received_at: datetime | None = None
 
 
+POSTBACK_PENDING = "pending"
+
+
+@frozen
+class Postback:
+    """Table `payment_postbacks`: one received postback, until the background worker
+    has read it back and settled it (domain.payments.postbacks)."""
+
+    id: int | None
+    gateway: str
+    external_id: str
+    checkout_ref: str | None = None
+    status: str = POSTBACK_PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claim_token: str | None = None
+    claimed_until: datetime | None = None
+    outcome: str | None = None
+    last_error: str | None = None
+    received_at: datetime | None = None
+    processed_at: datetime | None = None
+
+
 @frozen
 class ChargeItem:
     """One line of a charge: the plan, or an order bump. `unit_price` in cents."""

@@ -53,6 +53,7 @@ def stalled(tmp_path):
     plan, _ = add_catalogue(deps)
     gateway_settings.configure_gateway(deps.payments_service, ConfigureGateway(
         name="junglepay", changes={"secret_key": JUNGLEPAY_SECRET, "is_active": True}))
+    server.postback_token = deps.payments_service.webhooks.token("junglepay")
     yield server, junglepay, plan
     server.stop()
     junglepay.stop()   # releases its stalled handlers
@@ -75,8 +76,12 @@ def test_a_stalled_gateway_is_refused_fast_and_cheap_routes_keep_answering(stall
         # them: a minute) and this read gave up.
         status, _, plans = call(port, "GET", "/api/plans", timeout=15)
         cheap_latency = time.monotonic() - started
+        # A postback is recorded and acknowledged without asking JunglePay.
+        postback = call(port, "POST", f"/api/webhooks/junglepay?token={server.postback_token}",
+                        {"type": "transaction", "data": {"id": "1001"}}, timeout=15)
         answers = [f.result() for f in checkouts]
     print(f"\nGET /api/plans during the stall: {cheap_latency:.2f} s")
+    assert postback[0] == 200 and postback[2] == {"status": "queued"}
     assert status == 200 and plans["data"][0]["id"] == plan.id
     statuses = [a[0] for a in answers]
     busy = [a for a in answers if a[0] == 503 and a[2]["error"]["code"] == "gateway_busy"]

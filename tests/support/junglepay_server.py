@@ -17,7 +17,7 @@ import threading
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 REFUSED_CARD = "tok_refused"
 TOP_LEVEL = {"amount", "paymentMethod", "customer", "items", "postbackUrl", "pix",
@@ -70,6 +70,9 @@ class JunglePayServer:
         self.mode = mode
         self.delay = delay
         self.calls = 0                          # API calls received, of any kind
+        # Run after each postback() answered: a test gives it our background worker's
+        # round (tests.support.payments.settle_postbacks), so it can assert the outcome.
+        self.after_postback: Callable[[], object] | None = None
         self.transactions: dict[str, dict] = {}
         self.received: list[dict] = []          # create bodies, in order
         self.lock = threading.Lock()
@@ -125,9 +128,12 @@ class JunglePayServer:
                                          headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status
+                status = response.status
         except urllib.error.HTTPError as exc:
-            return exc.code
+            status = exc.code
+        if self.after_postback is not None:
+            self.after_postback()
+        return status
 
     # -- the API -------------------------------------------------------------------
     def _create(self, body: dict) -> tuple[int, dict]:
