@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.support.concurrency import at_once
-from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
+from tests.support.payments import (add_catalogue, app_server,  # noqa: F401
                                     checkout_body, configure_junglepay, junglepay,
                                     junglepay_config, live_client)
 
