@@ -12,7 +12,8 @@ from tests.e2e.test_platform import assert_error
 from tests.support.junglepay_server import REFUSED_NUMBER
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, configure_junglepay, customer, junglepay,
-                                    junglepay_config, live_client, postback_token, start)
+                                    junglepay_config, live_client, postback_token,
+                                    settle_postbacks, start)
 
 
 @pytest.fixture
@@ -92,6 +93,9 @@ def test_a_pix_payment_does_not_assure(shop, deps, junglepay, actors):
         tx = uow.checkouts.get(created["id"]).external_id
     junglepay.set_status(tx, "paid")
     assert junglepay.postback(tx) == 200
+    assert settle_postbacks(deps) == ["processed"]
+    with deps.uow() as uow:
+        assert uow.checkouts.get(created["id"]).status == "paid"
     seen = age(client, buyer)
     assert seen["assured"] is False
     assert [m["method"] for m in seen["methods"]] == ["card", "document"]

@@ -102,6 +102,9 @@ function checkoutForm(main, plan, bumps, options, age) {
     submit);
   showCard();
 
+  // One Idempotency-Key per attempt to pay: made when the buyer clicks pay, reused when
+  // they click again for the same order after an error, so the server never charges twice.
+  let attempt = { order: null, key: null };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -113,6 +116,8 @@ function checkoutForm(main, plan, bumps, options, age) {
       customer: { name: data.get('customer.name'), email: data.get('customer.email'),
         document: data.get('customer.document'), phone: data.get('customer.phone') },
     };
+    const order = JSON.stringify(body);
+    if (attempt.order !== order) attempt = { order, key: newKey() };
     submitting(form, async () => {
       if (body.payment_method === 'credit_card' && card) {
         try {
@@ -124,7 +129,8 @@ function checkoutForm(main, plan, bumps, options, age) {
       }
       let created;
       try {
-        created = await api('/api/checkouts', { method: 'POST', body });
+        created = await api('/api/checkouts', { method: 'POST', body,
+          headers: { 'Idempotency-Key': attempt.key } });
       } catch (error) {
         // 503/504: the gateway failed, but the checkout exists and can be followed.
         if (error.body?.checkout) {
@@ -149,6 +155,13 @@ function checkoutForm(main, plan, bumps, options, age) {
     });
   });
   return form;
+}
+
+/** A random UUID (crypto.randomUUID needs a secure context; 128 random bits else). */
+function newKey() {
+  if (window.crypto?.randomUUID) return window.crypto.randomUUID();
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export default async function checkout(main) {
