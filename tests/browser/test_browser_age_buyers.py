@@ -121,8 +121,21 @@ def test_a_pix_buyer_is_led_to_the_document_method_and_sees_the_content_once_app
     page.get_by_role("link", name="Ver conteúdo").click()
     page.wait_for_url("**/verificacao-idade**")
 
+    # The admin sees the count on the dashboard (with the warning that PIX buyers wait
+    # for a human) and, in the queue, how long each document has waited.
     sent = gated.api("GET", "/api/age-assurance/documents", token=bia["token"])["data"][0]
-    gated.admin("POST", f"/api/admin/age-assurance/documents/{sent['id']}/approve")
+    admin = new_page(gated.api("POST", "/api/auth/login", json={
+        "email": "admin@creatorflix.test", "password": "admin-password-1"}))
+    go(admin, gated.url + "/admin")
+    expect(admin.locator('[data-stat="age-documents"] .stat-value')).not_to_have_text("0")
+    expect(admin.locator(".age-method-warning").first).to_contain_text("análise manual")
+    go(admin, gated.url + "/admin/verificacao-idade")
+    item = admin.locator(f'[data-document="{sent["id"]}"]')
+    expect(item.locator(".age-waiting")).to_contain_text("aguardando há")
+    admin.screenshot(path="artifacts/screenshots/admin-age-queue-waiting-desktop.png")
+    admin.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Aprovar").click()
+    expect(item).to_have_count(0)
     go(page, gated.url + "/")
     assert urlsplit(page.url).path == "/"
     expect(page.locator("img[src*='/media/']").first).to_be_visible()
