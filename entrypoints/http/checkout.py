@@ -17,7 +17,7 @@ from entrypoints.http.checkout_views import (CHECKOUT_CREATED_SCHEMA, CHECKOUT_P
                                              CHECKOUT_VIEW_SCHEMA, checkout_view_json)
 from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
-from entrypoints.http.openapi import body_schema
+from entrypoints.http.openapi import body_schema, nullable
 from entrypoints.http.rate_limits import RETRY_AFTER, limit_per_ip
 from entrypoints.http.routes import Operation, Param, Route
 
@@ -112,11 +112,12 @@ class CheckoutResource:
 
 CHECKOUT_OPTIONS_SCHEMA = {
     "type": "object", "required": ["card"],
-    "properties": {"card": {"type": ["object", "null"], "required": ["public_key", "script_url"],
-                            "description": "the in-page card form (null: no card in the "
-                                           "page; PIX or the plan's external checkout)",
-                            "properties": {"public_key": {"type": "string"},
-                                           "script_url": {"type": "string", "format": "uri"}}}}}
+    "properties": {"card": nullable({
+        "type": "object", "required": ["public_key", "script_url"],
+        "description": "the in-page card form (null: no card in the page; PIX or the "
+                       "plan's external checkout)",
+        "properties": {"public_key": {"type": "string"},
+                       "script_url": {"type": "string", "format": "uri"}}})}}
 
 
 class CheckoutOptionsResource:
