@@ -150,7 +150,9 @@ def holding(uow: UnitOfWork, user: User | None, token: str | None, signer: Signe
             return found
         return None
     uid = _session_user(uow, claims)
-    return _account_record(uow, uid, now, live) if uid is not None else None
+    if uid is None or (user is not None and user.id != uid):
+        return None   # another account's cookie left in this browser assures no one else
+    return _account_record(uow, uid, now, live)
 
 
 def is_assured(svc: AgeAssuranceService, user: User | None, token: str | None) -> bool:

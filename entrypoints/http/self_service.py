@@ -106,6 +106,7 @@ class LogoutResource(_Resource):
     def on_post(self, req, resp) -> None:
         required_user(req)
         self_service.logout(self.deps.auth, _bearer(req))
+        age_gate.clear_cookie(resp, self.deps)   # this browser forgets the account's
         resp.status = falcon.HTTP_204
 
 

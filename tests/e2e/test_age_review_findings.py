@@ -79,6 +79,16 @@ def test_logout_all_ends_the_accounts_media_cookie(client, deps, actors):
     assert assured(client, login(client, "member@example.com")) is True   # still hers
 
 
+def test_an_accounts_cookie_assures_no_other_account_and_logout_clears_it(client, actors):
+    member = actors.user("member@example.com")
+    client.simulate_post("/api/age-assurance/sandbox", headers=member)
+    cookie = status(client, member).cookies["cf_age_assurance"].value
+    other = actors.user("other@example.com")     # the same browser, another account
+    assert assured(client, {**other, "Cookie": f"cf_age_assurance={cookie}"}) is False
+    out = client.simulate_post("/api/auth/logout", headers=member)
+    assert out.status_code == 204 and out.cookies["cf_age_assurance"].value == ""
+
+
 def test_erasure_ends_the_accounts_assurance(client, deps, actors):
     member = actors.user("member@example.com")
     client.simulate_post("/api/age-assurance/sandbox", headers=member)
