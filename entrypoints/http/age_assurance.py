@@ -121,7 +121,7 @@ class OidcResource:
     def __init__(self, deps):
         self.deps = deps
 
-    def on_get_start(self, req, resp) -> None:
+    def _start(self, req, resp) -> str:
         user = current_user(req)
         if user is None:   # each anonymous start leaves a pending row: limited per IP
             self.deps.throttle.per_ip("age_oidc_start", client_of(req, self.deps))
@@ -130,9 +130,17 @@ class OidcResource:
                         max_age=age_oidc.OIDC_ROUND_TRIP_SECONDS,
                         path=BASE + "/oidc", http_only=True, same_site="Lax",
                         secure=self.deps.config.public_url.startswith("https://"))
-        resp.status = falcon.HTTP_302
-        resp.set_header("Location", started.location)
         resp.cache_control = ("no-store",)
+        return started.location
+
+    def on_get_start(self, req, resp) -> None:
+        resp.status = falcon.HTTP_302
+        resp.set_header("Location", self._start(req, resp))
+
+    def on_post_start(self, req, resp) -> None:
+        """For a signed-in member's browser (a link carries no bearer token): the
+        attempt is the account's; the page then goes to `location`."""
+        resp.media = {"location": self._start(req, resp)}
 
     def on_get_callback(self, req, resp) -> None:
         granted = age_oidc.finish_oidc(self.deps.age_assurance, req.cookies.get(HANDSHAKE_COOKIE),
@@ -252,7 +260,14 @@ def routes(deps) -> list[Route]:
                       "after 15 minutes)",
                       PUBLIC, tags=TAGS, responses={302: None, 409: None, 503: None, **LIMITED},
                       headers={302: {"Location": {"type": "string", "format": "uri"}},
-                               **RETRY_AFTER}),),
+                               **RETRY_AFTER}),
+            Operation("POST", "The same for a web page: {location} to send the browser to "
+                      "(with a bearer token the attempt assures the account)", PUBLIC,
+                      tags=TAGS, request_required=False,
+                      responses={200: {"type": "object", "required": ["location"],
+                                       "properties": {"location": {"type": "string",
+                                                                   "format": "uri"}}},
+                                 409: None, 503: None, **LIMITED}, headers=RETRY_AFTER),),
               suffix="start"),
         Route(CALLBACK, oidc, (
             Operation("GET", "The provider's redirect: 302 to the gate page once assured; "

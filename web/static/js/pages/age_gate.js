@@ -40,6 +40,18 @@ function method(offer, where) {
     action.addEventListener('click', () => sandbox(action, where));
   } else if (offer.method === 'oidc') {
     action = h('a', { class: 'btn', href: '/api/age-assurance/oidc/start' }, 'Continuar');
+    if (session()) {
+      // A link carries no bearer token: ask for the account's attempt, then go.
+      action.addEventListener('click', async (event) => {
+        event.preventDefault();
+        try {
+          const started = await api('/api/age-assurance/oidc/start', { method: 'POST' });
+          window.location.assign(started.location);
+        } catch (error) {
+          showError(where, error);
+        }
+      });
+    }
   } else if (offer.method === 'card') {
     action = h('a', { class: 'btn', href: '/planos' }, 'Ver planos');
   } else {
