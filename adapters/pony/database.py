@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -21,6 +22,9 @@ def sqlite_path(url: str) -> str:
 
 
 log = logging.getLogger("creatorflix.database")
+
+# The migrations this code expects (yoyo ids are the file names: adapters/migrator.py).
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 SQLITE_COMPANIONS = ("", "-journal", "-wal", "-shm")
 PRIVATE = 0o600
@@ -88,6 +92,16 @@ class PonyDatabase:
             return True
         except Exception:  # any failure to reach the database means "not healthy"
             return False
+
+    def migrations_current(self) -> bool:
+        """Whether every migration of this code is applied (read from yoyo's table)."""
+        expected = {path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")}
+        try:
+            with db_session:
+                applied = set(self.db.select("SELECT migration_id FROM _yoyo_migration"))
+        except Exception:  # no table, or no database: not current
+            return False
+        return expected <= applied
 
     def query_count(self) -> int:
         """Queries this thread has sent since the last `reset_query_count()`."""
