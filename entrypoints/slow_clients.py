@@ -42,6 +42,9 @@ from entrypoints.request_framing import (BODY, DEFAULT_BODY_LIMIT, HAND_OVER, HE
 BODY_TIMEOUT = 10.0
 # Seconds a connection answered by the main loop (408, 413, 503) is drained before closing.
 LINGER = 2.0
+# Bytes asked of the socket per read: larger buffers cost an mmap per call (measured:
+# 256 KiB reads lost about 20% of a bare route's throughput).
+RECV_SIZE = 64 * 1024
 # The most one worker buffers for all its connections at once (1 MiB x 64).
 BUFFER_BUDGET = 64 * 1024 * 1024
 
@@ -175,7 +178,7 @@ class RequestBufferingWorker(ThreadWorker):
         before = len(data)
         try:
             while True:
-                chunk = conn.sock.recv(256 * 1024)
+                chunk = conn.sock.recv(RECV_SIZE)
                 if not chunk:
                     ended = True
                     break
@@ -254,7 +257,7 @@ class RequestBufferingWorker(ThreadWorker):
 
     def _on_linger(self, conn, _sock) -> None:
         try:
-            while conn.sock.recv(256 * 1024):
+            while conn.sock.recv(RECV_SIZE):
                 pass
         except (BlockingIOError, InterruptedError):
             return                      # more may come: keep discarding
