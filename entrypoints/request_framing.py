@@ -24,8 +24,9 @@ class Framing:
     how its body is framed, and (for a chunked body) how far it has been scanned, so
     that each new read is scanned once."""
 
-    def __init__(self, body_limit: int = DEFAULT_BODY_LIMIT):
-        self.body_limit = body_limit
+    def __init__(self, body_limit: int = DEFAULT_BODY_LIMIT,
+                 streaming: tuple[tuple[bytes, re.Pattern[bytes]], ...] = STREAMING_ROUTES):
+        self.body_limit, self.streaming = body_limit, streaming
         self.head_end = -1          # index just past the head's blank line
         self.method = self.target = b""
         self.length = 0
@@ -48,7 +49,7 @@ class Framing:
             self.head_end = end + 4
             self._read_head(bytes(data[:end]))
             self._pos = self.head_end
-        if self.malformed or streams(self.method, self.target):
+        if self.malformed or streams(self.method, self.target, self.streaming):
             return HAND_OVER
         if self.end >= 0:
             return WHOLE
@@ -114,10 +115,13 @@ class Framing:
         return BODY
 
 
-def streams(method: bytes, target: bytes) -> bool:
+def streams(method: bytes, target: bytes,
+            routes: tuple[tuple[bytes, re.Pattern[bytes]], ...] = STREAMING_ROUTES) -> bool:
     """Whether the route of a request head reads its own body (STREAMING_ROUTES)."""
+    if not routes:
+        return False
     path = target.split(b"?", 1)[0]
-    return any(method == m and pattern.fullmatch(path) for m, pattern in STREAMING_ROUTES)
+    return any(method == m and pattern.fullmatch(path) for m, pattern in routes)
 
 
 def request_state(data: bytes, body_limit: int = DEFAULT_BODY_LIMIT) -> str:

@@ -1,11 +1,13 @@
 """Serving the WSGI app with gunicorn, configured in code.
 
-gthread workers: each worker process runs `threads` threads, so a slow client holds
-one thread, not a whole process; `timeout` kills a worker stuck longer than that, and
-`keepalive` bounds idle connections. A client that sends its request head slowly
-(slowloris) would hold a thread for as long as it likes, so the worker below gives each
-request HEAD_TIMEOUT seconds to send its head. Put a buffering reverse proxy (nginx) in
-front in production so slow uploads and downloads never reach the workers at all.
+gthread workers: each worker process runs `threads` threads; `timeout` kills a worker
+stuck longer than that, and `keepalive` bounds idle connections. Every request is read
+whole (head, then body up to CREATORFLIX_MAX_BODY_BYTES) in the worker's main loop before
+a thread takes it (entrypoints/slow_clients.py), so a slow client holds no thread; a
+client gets HEAD_TIMEOUT seconds for its head and BODY_TIMEOUT for its body. The head
+timeout below still bounds a thread that reads a head itself (one too large to buffer).
+Kept over a server that buffers on its own (waitress) for gunicorn's arbiter: several
+processes, a killed worker replaced, graceful stops, post-fork hooks (docs/deploy.md).
 """
 from __future__ import annotations
 

@@ -49,9 +49,11 @@ RECV_SIZE = 64 * 1024
 BUFFER_BUDGET = 64 * 1024 * 1024
 
 
-def _error_response(status: bytes, code: bytes, message: bytes,
-                    extra: bytes = b"") -> bytes:
-    body = b'{"error":{"code":"' + code + b'","message":"' + message + b'"}}'
+def _error_response(status: bytes, code: bytes, message: bytes, extra: bytes = b"",
+                    field: bytes = b"") -> bytes:
+    """A whole answer in the app's error shape (entrypoints/http/errors.py), closing."""
+    named = b',"field":"' + field + b'"' if field else b""
+    body = b'{"error":{"code":"' + code + b'","message":"' + message + b'"' + named + b"}}"
     return (b"HTTP/1.1 " + status + b"\r\nConnection: close\r\n" + extra
             + b"Content-Type: application/json\r\nContent-Length: "
             + str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -60,7 +62,7 @@ def _error_response(status: bytes, code: bytes, message: bytes,
 TIMEOUT_RESPONSE = _error_response(b"408 Request Timeout", b"request_timeout",
                                    b"the request did not arrive in time")
 TOO_LARGE_RESPONSE = _error_response(b"413 Payload Too Large", b"payload_too_large",
-                                     b"the request body is too large")
+                                     b"the request body is too large", field=b"body")
 BUSY_RESPONSE = _error_response(b"503 Service Unavailable", b"unavailable",
                                 b"the server is busy; try again shortly",
                                 b"Retry-After: 5\r\n")
