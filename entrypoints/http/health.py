@@ -20,7 +20,7 @@ from typing import Callable
 import falcon
 
 from entrypoints.http.errors import error_body
-from entrypoints.http.openapi import OpenApiResource
+from entrypoints.http.openapi import ERROR_SCHEMA, OpenApiResource
 from entrypoints.http.routes import Operation, Route
 
 HEALTH_SCHEMA = {"type": "object", "required": ["status"],
@@ -35,6 +35,10 @@ CHECKS_SCHEMA = {"type": "object", "required": ["database", "migrations", "rate_
 READY_SCHEMA = {"type": "object", "required": ["status", "checks"],
                 "properties": {"status": {"type": "string", "enum": ["ready"]},
                                "checks": CHECKS_SCHEMA}}
+NOT_READY_SCHEMA = {**ERROR_SCHEMA, "required": ["error", "checks"],
+                    "properties": {**ERROR_SCHEMA["properties"], "checks": CHECKS_SCHEMA}}
+RETRY = {503: {"Retry-After": {"type": "integer", "minimum": 1,
+                               "description": "seconds before checking again"}}}
 # How long a ready check's answer is reused by the checks that come while it is fresh.
 READY_REUSE_SECONDS = 1.0
 
@@ -123,7 +127,8 @@ def routes(deps, spec_provider) -> list[Route]:
         Route("/health/ready", ReadyResource(readiness), (
             Operation("GET", "Ready for traffic: the database answers and its migrations "
                       "are current (503 otherwise); how rate limits count",
-                      tags=("platform",), responses={200: READY_SCHEMA, 503: None}),)),
+                      tags=("platform",), responses={200: READY_SCHEMA, 503: NOT_READY_SCHEMA},
+                      headers=RETRY),)),
         Route("/openapi.json", OpenApiResource(spec_provider), (
             Operation("GET", "This OpenAPI document", tags=("platform",),
                       responses={200: {"type": "object"}}),)),
