@@ -6,9 +6,9 @@ database answers and its migrations are current (503 otherwise) — and how rate
 count (`redis`, `memory`, or `degraded`: Redis fails and each process counts on its own,
 still 200). /health stays as it was: the process and the database.
 
-A ready check holds at most one thread of a process: while one runs, the others answer
-what it found last (or wait up to a second for it), so a hung database cannot pile
-balancer probes onto every thread. Slow clients hold no thread at all (requests are
+A ready check holds at most one thread of a process: while one runs, the others wait up
+to a second for it, then answer what it found if that is recent, else "database down";
+so a hung database cannot pile balancer probes onto every thread. Slow clients hold no thread at all (requests are
 buffered whole first: entrypoints/slow_clients.py), and gateway calls are capped to part
 of the threads, so a live check always finds a thread."""
 from __future__ import annotations
@@ -79,7 +79,10 @@ class Readiness:
     def check(self) -> dict:
         """{"database": …, "migrations": …} (see CHECKS_SCHEMA), the rate limits apart."""
         if not self._running.acquire(timeout=READY_REUSE_SECONDS):
-            if self._last is not None:
+            # The running check has waited on the database for over a second: only an
+            # answer it found a moment ago stands; else the database is not answering.
+            if self._last is not None and \
+                    self.clock() - self._last[0] < 2 * READY_REUSE_SECONDS:
                 return self._last[1]
             return {"database": "down", "migrations": "unknown"}
         try:

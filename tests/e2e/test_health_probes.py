@@ -82,3 +82,34 @@ def test_ready_reports_rate_limits_counting_per_process_while_redis_fails(deps):
     result = client.simulate_get("/health/ready")
     assert result.status_code == 200
     assert result.json["checks"]["rate_limits"] == "degraded"
+
+
+def test_ready_checks_wait_on_one_check_at_most_and_a_hung_one_means_not_ready():
+    """While one check hangs on the database, the others hold no extra database call:
+    after a second they answer 'down' (the hung one still holds its thread)."""
+    import threading
+
+    from entrypoints.http.health import Readiness
+
+    release, asked = threading.Event(), []
+
+    class Hung:
+        def ping(self) -> bool:
+            asked.append(1)
+            release.wait(10)
+            return True
+
+        def migrations_current(self) -> bool:
+            return True
+
+    readiness = Readiness(Hung(), DegradedLimiter(), clock=lambda: 100.0)   # time stands
+    first = threading.Thread(target=readiness.check)
+    first.start()
+    while not asked:
+        threading.Event().wait(0.01)
+    assert readiness.check() == {"database": "down", "migrations": "unknown"}
+    assert len(asked) == 1
+    release.set()
+    first.join()
+    assert readiness.check() == {"database": "ok", "migrations": "current"}   # reused
+    assert len(asked) == 1
