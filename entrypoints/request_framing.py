@@ -17,6 +17,7 @@ CHUNKED_OVERHEAD = 64 * 1024
 STREAMING_ROUTES: tuple[tuple[bytes, re.Pattern[bytes]], ...] = ()
 
 HEAD, BODY, WHOLE, TOO_LARGE, HAND_OVER = "head", "body", "whole", "too large", "hand over"
+HEAD_TOO_LARGE = "head too large"
 
 
 class Framing:
@@ -39,13 +40,14 @@ class Framing:
 
     def state(self, data: bytes | bytearray) -> str:
         """HEAD (the head is incomplete), BODY (the head is in, the body is not), WHOLE
-        (a whole request: data[:self.end]), TOO_LARGE (a body over the limit), or
-        HAND_OVER (let a thread deal with it: a malformed or too large head, or a
-        streaming route; the thread reads nothing more than the head)."""
+        (a whole request: data[:self.end]), TOO_LARGE (a body over the limit),
+        HEAD_TOO_LARGE (no end of head within HEAD_LIMIT bytes), or HAND_OVER (let a
+        thread deal with it: a malformed head, or a streaming route; the thread reads
+        nothing more than the head)."""
         if self.head_end < 0:
             end = data.find(b"\r\n\r\n")
             if end < 0:
-                return HAND_OVER if len(data) >= HEAD_LIMIT else HEAD
+                return HEAD_TOO_LARGE if len(data) >= HEAD_LIMIT else HEAD
             self.head_end = end + 4
             self._read_head(bytes(data[:end]))
             self._pos = self.head_end

@@ -5,7 +5,8 @@ stuck longer than that, and `keepalive` bounds idle connections. Every request i
 whole (head, then body up to CREATORFLIX_MAX_BODY_BYTES) in the worker's main loop before
 a thread takes it (entrypoints/slow_clients.py), so a slow client holds no thread; a
 client gets HEAD_TIMEOUT seconds for its head and BODY_TIMEOUT for its body. The head
-timeout below still bounds a thread that reads a head itself (one too large to buffer).
+timeout below still bounds a thread that reads a head itself (a TLS or HTTP/2
+connection, which `creatorflix serve` never configures).
 Kept over a server that buffers on its own (waitress) for gunicorn's arbiter: several
 processes, a killed worker replaced, graceful stops, post-fork hooks (docs/deploy.md).
 """

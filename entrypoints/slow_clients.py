@@ -13,7 +13,8 @@ so 8 sockets declaring 900 kB took the site down again (issue 20). So:
   bytes handed to gunicorn's parser, so no thread ever reads a body from the socket.
   A request that is not whole within its total bound (HEAD_TIMEOUT for the head, then
   BODY_TIMEOUT for the body) is answered 408 and closed; one declaring or sending a body
-  over the limit is answered 413 at once and closed; neither ever held a thread. The
+  over the limit is answered 413 at once, one whose head passes HEAD_LIMIT 431; none of
+  them ever held a thread. The
   bytes all connections of a worker may buffer are capped (BUFFER_BUDGET): past it a new
   body is answered 503 with Retry-After.
 - `Expect: 100-continue` is answered by the main loop, which then buffers the body.
@@ -36,7 +37,7 @@ from functools import partial
 from gunicorn.workers.gthread import ThreadWorker
 
 from entrypoints.request_framing import (BODY, DEFAULT_BODY_LIMIT, HAND_OVER, HEAD,
-                                         TOO_LARGE, WHOLE, Framing)
+                                         HEAD_TOO_LARGE, TOO_LARGE, WHOLE, Framing)
 
 # Seconds a client may take to send a request body once its head is in.
 BODY_TIMEOUT = 10.0
@@ -63,6 +64,9 @@ TIMEOUT_RESPONSE = _error_response(b"408 Request Timeout", b"request_timeout",
                                    b"the request did not arrive in time")
 TOO_LARGE_RESPONSE = _error_response(b"413 Payload Too Large", b"payload_too_large",
                                      b"the request body is too large", field=b"body")
+HEAD_TOO_LARGE_RESPONSE = _error_response(b"431 Request Header Fields Too Large",
+                                          b"request_header_fields_too_large",
+                                          b"the request head is too large")
 BUSY_RESPONSE = _error_response(b"503 Service Unavailable", b"unavailable",
                                 b"the server is busy; try again shortly",
                                 b"Retry-After: 5\r\n")
@@ -203,6 +207,8 @@ class RequestBufferingWorker(ThreadWorker):
             self._drop(conn, registered)               # closed before sending anything
         elif state == TOO_LARGE:
             self._drop(conn, registered, TOO_LARGE_RESPONSE)
+        elif state == HEAD_TOO_LARGE:
+            self._drop(conn, registered, HEAD_TOO_LARGE_RESPONSE)
         elif ended or state in (WHOLE, HAND_OVER):
             self._hand_over(conn, registered, whole=state == WHOLE)
         elif state == BODY and self._buffered > self.buffer_budget:

@@ -187,6 +187,18 @@ def test_sixteen_stalled_large_bodies_hold_no_thread(live):
     assert _health_within_one_second(server.port)
 
 
+def test_a_head_that_never_ends_is_refused_by_the_main_loop(live):
+    server = live[0]
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:
+        sock.sendall(b"GET /health HTTP/1.1\r\nX-Padding: " + b"a" * 70_000)
+        answer = _read_all(sock)
+        assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
+        assert b'"request_header_fields_too_large"' in answer
+    finally:
+        sock.close()
+
+
 def test_expect_100_continue_is_answered_before_the_body_is_buffered(live):
     server = live[0]
     raw = json.dumps({"email": "nobody@example.com", "password": "wrong password"}).encode()

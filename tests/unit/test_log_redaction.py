@@ -9,8 +9,8 @@ import re
 import pytest
 
 from entrypoints.log_redaction import SECRET_PARAMS, RedactSecrets, redact
-from entrypoints.request_framing import (BODY, HAND_OVER, HEAD, TOO_LARGE, WHOLE, Framing,
-                                         request_state)
+from entrypoints.request_framing import (BODY, HAND_OVER, HEAD, HEAD_TOO_LARGE, TOO_LARGE,
+                                         WHOLE, Framing, request_state)
 
 
 @pytest.mark.parametrize("line, expected", [
@@ -74,7 +74,7 @@ HEAD_ONLY = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n
     (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nab\r\n0\r\n\r\n", BODY),
     (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n200000\r\n", TOO_LARGE),
     (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", HAND_OVER),
-    (b"GET /" + b"a" * 70_000, HAND_OVER),
+    (b"GET /" + b"a" * 70_000, HEAD_TOO_LARGE),           # a 431 from the main loop
 ])
 def test_the_server_knows_when_a_request_is_whole(data, state):
     assert request_state(data) == state
