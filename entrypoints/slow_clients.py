@@ -265,13 +265,16 @@ class RequestBufferingWorker(ThreadWorker):
 
     def _on_linger(self, conn, _sock) -> None:
         try:
-            while conn.sock.recv(RECV_SIZE):
-                pass
+            for _ in range(16):         # at most 1 MiB a turn: others have theirs
+                if not conn.sock.recv(RECV_SIZE):
+                    break               # the client closed its side
+            else:
+                return
         except (BlockingIOError, InterruptedError):
             return                      # more may come: keep discarding
         except OSError:
-            pass
-        self._end_linger(conn)          # the client closed its side (or broke)
+            pass                        # broken: nothing more to wait for
+        self._end_linger(conn)
 
     def _end_linger(self, conn) -> None:
         if self._lingering.pop(conn, None) is not None:
