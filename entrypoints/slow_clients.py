@@ -38,6 +38,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from entrypoints.request_framing import (BODY, DEFAULT_BODY_LIMIT, HAND_OVER, HEAD,
                                          HEAD_TOO_LARGE, TOO_LARGE, WHOLE, Framing)
+from entrypoints.streamed_bodies import DeadlineBody
 
 # Seconds a client may take to send a request body once its head is in.
 BODY_TIMEOUT = 10.0
@@ -71,56 +72,6 @@ BUSY_RESPONSE = _error_response(b"503 Service Unavailable", b"unavailable",
                                 b"the server is busy; try again shortly",
                                 b"Retry-After: 5\r\n")
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
-
-
-class DeadlineBody:
-    """gunicorn's request body with every read bounded by what is left until
-    `deadline` (time.monotonic()): past it a read raises TimeoutError, `failed` is set
-    (gunicorn then closes the connection) and so is `timed_out`."""
-
-    def __init__(self, body, sock, deadline: float):
-        self.body, self.sock, self.deadline = body, sock, deadline
-        self.timed_out = False
-
-    @property
-    def failed(self) -> bool:
-        return self.timed_out or getattr(self.body, "failed", False)
-
-    def _bounded(self, read, *args):
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            self.timed_out = True
-            raise TimeoutError("the request body did not arrive in time")
-        previous = self.sock.gettimeout()
-        self.sock.settimeout(remaining)
-        try:
-            return read(*args)
-        except (socket.timeout, TimeoutError):
-            self.timed_out = True
-            raise TimeoutError("the request body did not arrive in time") from None
-        finally:
-            try:
-                self.sock.settimeout(previous)
-            except OSError:
-                pass
-
-    def read(self, size=None):
-        return self._bounded(self.body.read, size)
-
-    def readline(self, size=None):
-        return self._bounded(self.body.readline, size)
-
-    def readlines(self, size=None):
-        return self._bounded(self.body.readlines, size)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self.readline()
-        if not line:
-            raise StopIteration()
-        return line
 
 
 class Pending:
