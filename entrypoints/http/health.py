@@ -59,6 +59,7 @@ class LiveResource:
     """The process answers: nothing else is looked at."""
 
     def on_get(self, req, resp) -> None:
+        resp.cache_control = ("no-store",)   # a cached answer would hide a dead process
         resp.media = {"status": "ok"}
 
 
@@ -106,6 +107,7 @@ class ReadyResource:
         self.readiness = readiness
 
     def on_get(self, req, resp) -> None:
+        resp.cache_control = ("no-store",)
         checks = {**self.readiness.check(),
                   "rate_limits": rate_limit_state(self.readiness.limiter)}
         if checks["database"] == "ok" and checks["migrations"] == "current":

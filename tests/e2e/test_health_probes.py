@@ -51,6 +51,7 @@ def test_live_answers_with_the_database_down_and_never_touches_it(deps):
     client = TestClient(create_app(attrs.evolve(deps, health=Down(), uow=no_database)))
     result = client.simulate_get("/health/live")
     assert result.status_code == 200 and result.json == {"status": "ok"}
+    assert result.headers["cache-control"] == "no-store"
     assert_error(client.simulate_get("/health"), 503, "unavailable")     # as before
 
 
