@@ -9,7 +9,7 @@ bounded number of buyers and seconds). During the load one gunicorn worker is ki
   marked sent reached it, and the outbox drained (expected to fail — xfail — while
   outbox claims last 5 minutes: issue 21, finding 2, fixed on another branch);
 - no answer was a 500 (503s while the database restarts, and broken connections of the
-  killed worker, are expected);
+  killed worker, are expected), and both servers are ready again (/health/ready);
 - the login limits are shared: failures for one account alternating between the two
   servers are refused after the fifth.
 Runs in about 25-45 s."""
@@ -213,6 +213,17 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
     assert not any(thread.is_alive() for thread in clients)
     assert wait_for(lambda: victim not in servers[0].worker_pids()
                     and len(servers[0].worker_pids()) == 2, 10)
+
+    # Both servers are ready again without a restart, their limits shared through Redis.
+    def ready(server) -> tuple[int, dict]:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            return request(conn, "GET", "/health/ready")
+        finally:
+            conn.close()
+    assert wait_for(lambda: all(ready(server)[0] == 200 for server in servers), 10)
+    assert [ready(server)[1]["checks"] for server in servers] == [
+        {"database": "ok", "migrations": "current", "rate_limits": "redis"}] * 2
 
     # Limits are shared: one account's failures, alternating servers.
     # (A thread whose pooled connection died with the restart answers 503 once, before
