@@ -48,13 +48,35 @@ def split_prefix(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(query=rest)), prefix
 
 
+def split_timeout(url: str) -> tuple[str, float | None]:
+    """(the storage URL without our `timeout` query parameter, that timeout in seconds
+    or None); ValueError unless it is a number of seconds above 0 and at most 5."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    raw = dict(query).get("timeout")
+    rest = urlencode([(k, v) for k, v in query if k != "timeout"])
+    if raw is None:
+        return url, None
+    try:
+        timeout = float(raw)
+    except ValueError:
+        timeout = math.nan
+    if not 0 < timeout <= 5:
+        raise ValueError(f"timeout must be seconds above 0 and at most 5, got {raw!r}")
+    return urlunsplit(parts._replace(query=rest)), timeout
+
+
 class LimitsRateLimiter:
-    """`url`: `memory://` or `redis://[:password@]host:port/db[?prefix=name]` (the
-    prefix keeps deployments sharing one Redis apart; default `creatorflix`)."""
+    """`url`: `memory://` or `redis://[:password@]host:port/db[?prefix=name][&timeout=s]`
+    (the prefix keeps deployments sharing one Redis apart, default `creatorflix`; the
+    timeout bounds each Redis call, default REDIS_TIMEOUT: raise it only where the
+    machine may stall a process longer, e.g. an overloaded test runner)."""
 
     def __init__(self, url: str = "memory://", *, timeout: float = REDIS_TIMEOUT,
                  probe_seconds: float = PROBE_SECONDS,
                  clock: Callable[[], float] = time.monotonic):
+        url, timeout_in_url = split_timeout(url)
+        timeout = timeout_in_url or timeout
         storage_url, prefix = split_prefix(url)
         scheme = urlsplit(storage_url).scheme
         if scheme not in SCHEMES:

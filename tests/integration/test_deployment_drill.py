@@ -76,7 +76,9 @@ def platform(tmp_path):
                           hasher=FAST_HASHER, database=pdb)
         plan, _ = add_catalogue(deps)
         create_admin(deps.auth, CreateAdmin(ADMIN_EMAIL, ADMIN_PASSWORD))
-        env = {"CREATORFLIX_RATE_LIMIT_URL": redis.url,
+        # (1 s per Redis call, not 100 ms: an overloaded test machine may stall a worker
+        # that long, and the limits would then count per process for a few seconds.)
+        env = {"CREATORFLIX_RATE_LIMIT_URL": redis.url + "?timeout=1",
                "CREATORFLIX_MAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
                "CREATORFLIX_TRUSTED_PROXIES": "127.0.0.1",   # each buyer has its own IP
                "CREATORFLIX_AGE_GATE": "off"}

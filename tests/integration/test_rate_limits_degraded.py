@@ -27,6 +27,9 @@ from tests.support.gunicorn_server import GunicornServer
 from tests.support.redis_server import PrivateRedis
 
 RATE = Rate("drill", 3, 60)
+# Half a second per Redis call instead of the default 100 ms: on a loaded test machine a
+# process may not be scheduled for 100 ms, and Redis would look hung while it answers.
+SLACK = "?timeout=0.5"
 
 
 class Clock:
@@ -56,7 +59,7 @@ def test_a_hung_redis_counts_in_memory_limits_hold_and_redis_takes_over_again(
         private_redis, caplog):
     caplog.set_level(logging.INFO, logger="creatorflix.rate_limits")
     clock = Clock()
-    limiter = LimitsRateLimiter(private_redis.url, clock=clock)
+    limiter = LimitsRateLimiter(private_redis.url + SLACK, clock=clock)
     assert limiter.hit(RATE, "a") is None and not limiter.degraded      # counted in Redis
 
     private_redis.pause()
@@ -81,7 +84,7 @@ def test_a_hung_redis_counts_in_memory_limits_hold_and_redis_takes_over_again(
 
 def test_a_dead_redis_counts_in_memory_until_it_is_back(private_redis):
     clock = Clock()
-    limiter = LimitsRateLimiter(private_redis.url, clock=clock)
+    limiter = LimitsRateLimiter(private_redis.url + SLACK, clock=clock)
     assert limiter.hit(RATE, "a") is None
     private_redis.kill()
     assert [limiter.hit(RATE, "a") is None for _ in range(4)] == [True] * 3 + [False]
@@ -120,7 +123,7 @@ def ready(server) -> dict:
 def test_logins_on_the_real_server_with_redis_hung_are_still_limited(tmp_path,
                                                                      private_redis):
     server = GunicornServer(tmp_path, workers=1, threads=4,
-                            env={"CREATORFLIX_RATE_LIMIT_URL": private_redis.url,
+                            env={"CREATORFLIX_RATE_LIMIT_URL": private_redis.url + SLACK,
                                  "CREATORFLIX_AGE_GATE": "off"})
     try:
         per_minute = LOGIN_PER_IP[0].amount
@@ -135,3 +138,15 @@ def test_logins_on_the_real_server_with_redis_hung_are_still_limited(tmp_path,
         private_redis.resume()
     finally:
         server.stop()
+
+
+def test_the_url_may_give_redis_more_time_than_the_default():
+    from adapters.rate_limits import REDIS_TIMEOUT, split_timeout
+    assert split_timeout("redis://h:6379/0?prefix=p&timeout=0.5") == \
+        ("redis://h:6379/0?prefix=p", 0.5)
+    assert split_timeout("redis://h:6379/0") == ("redis://h:6379/0", None)
+    limiter = LimitsRateLimiter("redis://127.0.0.1:6379/0?timeout=0.5")
+    kwargs = limiter.storage.storage.connection_pool.connection_kwargs
+    assert kwargs["socket_timeout"] == kwargs["socket_connect_timeout"] == 0.5
+    default = LimitsRateLimiter("redis://127.0.0.1:6379/0").storage.storage
+    assert default.connection_pool.connection_kwargs["socket_timeout"] == REDIS_TIMEOUT
