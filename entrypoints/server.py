@@ -12,18 +12,26 @@ processes, a killed worker replaced, graceful stops, post-fork hooks (docs/deplo
 """
 from __future__ import annotations
 
+import logging
 import socket
 import time
+from typing import Any, Callable
 
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
+from domain.common.errors import ServiceUnavailable
 from entrypoints import log_redaction
 from entrypoints.slow_clients import BODY_TIMEOUT, RequestBufferingWorker
 
 # Seconds a connection may take to send a whole request head (request line + headers).
 HEAD_TIMEOUT = 10.0
+# Seconds a booting worker waits for a database that does not answer (under gunicorn's
+# 30 s worker timeout).
+BOOT_WAIT_SECONDS = 20.0
+
+log = logging.getLogger("creatorflix.serve")
 
 
 class HeadTimeoutThreadWorker(ThreadWorker):
@@ -115,7 +123,24 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from entrypoints.http.app import get_app
-        return get_app()
+        return when_the_database_answers(get_app)
+
+
+def when_the_database_answers(load: Callable[[], Any], seconds: float = BOOT_WAIT_SECONDS,
+                              pause: float = 1.0) -> Any:
+    """`load()`, tried again while it fails because the database does not answer, for up
+    to `seconds`. gunicorn stops the whole server when a worker fails to boot, so a
+    worker replacing a killed one while the database restarts took every other worker
+    down with it (found by tests/integration/test_deployment_drill.py)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return load()
+        except ServiceUnavailable as exc:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("%s: this worker waits for it before serving", exc.message)
+            time.sleep(pause)
 
 
 def _start_mail_worker(worker) -> None:
