@@ -41,6 +41,9 @@ class CreatorFlixApp(falcon.App):
 
     routes: list[Route]
     deps: Any
+    # The largest request body any route takes (the server's pre-read is bounded by it;
+    # each route's own limit is BodyLimitMiddleware's).
+    largest_body: int
 
 
 def area_routes(deps) -> list[Route]:
@@ -78,6 +81,7 @@ def create_app(deps) -> CreatorFlixApp:
         app.add_route(route.path, route.resource, **({"suffix": route.suffix}
                                                       if route.suffix else {}))
     app.routes = routes
+    app.largest_body = max(deps.config.max_body_bytes, *documents.values())
     app.deps = deps   # for the server's post-fork hooks (the mail delivery thread)
     return app
 
