@@ -111,20 +111,22 @@ def handle_original_junglepay(svc: PaymentService, webhook: JunglePayWebhook) ->
     post back to the URL it gave, which has none) it is believed only about a charge
     we know: its transaction id must be a JunglePay checkout's external_id, and
     JunglePay, asked, must know the transaction; what it says is then applied as any
-    notification (the body stays a hint). Anything else is Unauthenticated, as a
-    missing token always was: nothing is recorded or adopted for a stranger, and
-    JunglePay is never asked about an id no checkout has."""
+    notification (the body stays a hint). About no checkout of ours it is IGNORED:
+    JunglePay itself keeps posting about the original's old charges, which must not
+    count as failures against its address (nothing is recorded or adopted for a
+    stranger, and JunglePay is never asked about an id no checkout has). A checkout's
+    id JunglePay does not know is Unauthenticated, as a missing token always was."""
     if webhook.token:
         return handle_junglepay(svc, webhook)
     refused = Unauthenticated("the postback token is missing")
     external_id = webhook.transaction_id
     if external_id is None:
-        raise refused
+        return Outcome(IGNORED)
     with svc.uow() as uow:
         checkout = uow.checkouts.get_by_external_id(external_id, JUNGLEPAY)
         config = gateway_row(svc.gateway_rows(uow), JUNGLEPAY)
     if checkout is None or not settlement.charged_through(checkout, JUNGLEPAY):
-        raise refused
+        return Outcome(IGNORED)
     tx = _read_back(svc, config, external_id)
     if tx is None or tx.external_id != external_id:
         log.warning("token-less JunglePay postback for checkout %s: JunglePay does not "
