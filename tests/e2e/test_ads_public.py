@@ -60,7 +60,7 @@ def test_several_placements_are_served_in_one_call_best_first(client, add_ad, cl
         "id": spot.id, "type": "spot", "placement": "sidebar", "title": "t", "subtitle": None,
         "cta_text": None, "image_url": None, "link": "https://example.com/landing",
         "category": None}
-    assert result.headers["cache-control"] == "no-store"
+    assert result.headers["cache-control"] == "private, no-store"  # issue 20, 12
     limited = client.simulate_get("/api/ads", params={"placements": "home_top", "limit": "2"})
     assert [a["id"] for a in limited.json["home_top"]] == [top.id, new.id]
 
