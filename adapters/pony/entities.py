@@ -34,6 +34,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         email_verified_at = _when("email_verified_at")
         anonymised_at = _when("anonymised_at")
         token_version = Required(int, column="token_version", default=0)
+        email_skeleton = _text("email_skeleton")   # adapters/email_lookalikes.py
 
     class PlanRow(db.Entity):
         _table_ = "plans"
@@ -202,6 +203,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         created_at = _when("created_at")
         counted = Required(bool, column="counted", default=True)
         filter_reason = _text("filter_reason")
+        ip_group = _text("ip_group")
 
     class ClickRow(db.Entity):
         _table_ = "clicks"
@@ -213,6 +215,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         created_at = _when("created_at")
         counted = Required(bool, column="counted", default=True)
         filter_reason = _text("filter_reason")
+        ip_group = _text("ip_group")
 
     class WebhookEventRow(db.Entity):
         _table_ = "payment_notifications"

@@ -13,6 +13,7 @@ from domain.accounts.auth import (ACCESS, AuthService, Session, issue_token,
 from domain.accounts.commands import (ChangeEmail, ChangePassword, ConfirmPasswordReset,
                                       ConfirmToken, RequestPasswordReset)
 from domain.accounts.sessions import RevokedToken
+from domain.accounts.lookalikes import check_new_address
 from domain.accounts.users import User, check_password_policy, normalize_email
 from domain.common.errors import Conflict, NotFound, Unauthenticated, ValidationError
 from domain.mail import compose
@@ -175,6 +176,7 @@ def request_email_change(svc: AuthService, command: ChangeEmail) -> None:
     if taken is not None:
         raise Conflict("an account with this email already exists", field="email")
     with svc.uow() as uow:
+        check_new_address(uow.users, svc.lookalikes, email)   # after the password check
         mails.queue_change_email(uow, svc.tokens, svc.public_url, user, email,
                                  password_version(user), svc.clock.now())
         uow.commit()
@@ -195,6 +197,7 @@ def confirm_email_change(svc: AuthService, command: ConfirmToken) -> User:
             return user
         if uow.users.get_by_email(email) is not None:
             raise Conflict("an account with this email already exists", field="email")
+        check_new_address(uow.users, svc.lookalikes, email)   # one may have registered since
         try:
             user = uow.users.update(attrs.evolve(user, email=email,
                                                  email_verified_at=svc.clock.now()))
