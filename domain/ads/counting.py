@@ -19,11 +19,12 @@ only when it passed the first two. Pure functions: the use cases (domain.ads.tra
 give them what the adapters found."""
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime, timedelta
 from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
+
+from domain.common.rate_limits import ip_key
 
 BOT = "bot"
 REPEAT = "repeat"
@@ -31,7 +32,6 @@ NO_TOKEN = "no_token"
 IP_CAP = "ip_cap"
 FILTER_REASONS = (BOT, REPEAT, NO_TOKEN, IP_CAP)
 CAP_WINDOW = timedelta(hours=1)
-IPV6_GROUP = 64   # the prefix one subscriber's line gets (RFC 6177): one visitor
 
 # (ad id, placement, IP, user agent): what makes two events "the same visitor on the
 # same ad and placement".
@@ -76,20 +76,10 @@ class IpCaps:
 
 
 def ip_group(ip: str | None) -> str | None:
-    """The address as the caps (and the visitor lock) count it: an IPv4 address as it
-    is (an IPv4-mapped IPv6 one too), an IPv6 address by its /64 (`2001:db8:1:2::/64`);
-    text that is no address, as it is."""
-    if not ip:
-        return None
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ip
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, IPV6_GROUP), strict=False))
-    return str(address)
+    """The address as the caps (and the visitor lock) count it, as every rate limit
+    does (domain.common.rate_limits.ip_key): an IPv4 address as it is, an IPv6 one by
+    its /64 (`2001:db8:1:2::/64`); None without an address."""
+    return ip_key(ip) if ip else None
 
 
 def over_cap(ad_ids: Sequence[int], counted_before: Mapping[int, int], cap: int
