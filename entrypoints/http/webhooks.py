@@ -8,6 +8,7 @@ from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.gateways import DIAS, JUNGLEPAY
+from domain.payments.postbacks import QUEUED
 from domain.payments.settlement import OUTCOMES, Outcome
 from entrypoints.http.json_io import read_json
 from entrypoints.http.rate_limits import RETRY_AFTER, client_of
@@ -15,7 +16,9 @@ from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
     "type": "object", "required": ["status"],
-    "properties": {"status": {"type": "string", "enum": list(OUTCOMES)}},
+    "properties": {"status": {"type": "string", "enum": [*OUTCOMES, QUEUED],
+                              "description": "queued: recorded; the worker reads the "
+                                             "transaction back and settles it"}},
 }
 TOKEN_PARAM = Param("token", {"type": "string", "maxLength": 200},
                     "the secret token of the postback URL we generate for this gateway")
@@ -71,10 +74,9 @@ class WebhookResource:
 
     def _authenticate(self, token: str | None, ip: str | None) -> None:
         """A right token is never limited (the gateway's address may be shared with
-        whoever failed there); an IP that keeps failing (wrong or missing tokens, and
-        token-less postbacks about a checkout JunglePay does not know) is refused
-        (429) for a while. Token-less postbacks about transactions we do not have are
-        ignored by the use case and do not count (JunglePay sends them for the
+        whoever failed there); an IP that keeps failing (wrong or missing tokens) is
+        refused (429) for a while. Token-less postbacks about transactions we do not
+        have are ignored by the use case and do not count (JunglePay sends them for the
         original's old charges)."""
         try:
             webhooks.authenticate(self.svc, self.gateway, token)
@@ -96,8 +98,9 @@ def routes(deps) -> list[Route]:
     original_junglepay = WebhookResource(deps, JUNGLEPAY, junglepay_webhook,
                                          webhooks.handle_original_junglepay, tokenless=True)
     dias = WebhookResource(deps, DIAS, dias_webhook, webhooks.handle_dias)
-    jp_summary = ("JunglePay postback: the transaction is read back from JunglePay before "
-                  "acting (503/504: JunglePay should retry; unmatched: a transaction of "
+    jp_summary = ("JunglePay postback: recorded and answered at once (queued); the "
+                  "background worker reads the transaction back from JunglePay before "
+                  "acting, retrying while JunglePay fails (unmatched: a transaction of "
                   "JunglePay no checkout has, recorded for a human)")
     dias_summary = ("Dias Marketplace postback: PENDING records, PAID activates when its "
                     "amount (integer cents, or reais with a decimal point) is the "
@@ -106,9 +109,9 @@ def routes(deps) -> list[Route]:
         Route("/api/webhooks/junglepay", junglepay, (_operation(jp_summary),)),
         Route("/api/webhook/junglepay", original_junglepay, (_operation(
             jp_summary + " (alias, the original's path; without a token it is accepted "
-            "only about the transaction of a JunglePay checkout we have, read back from "
-            "JunglePay (401 when JunglePay does not know it); about a transaction we do "
-            "not have it is ignored (200))"),)),
+            "only about the transaction of a JunglePay checkout we have (the worker "
+            "reads it back from JunglePay); about a transaction we do not have it is "
+            "ignored (200))"),)),
         Route("/api/webhooks/dias", dias, (_operation(dias_summary),)),
         Route("/api/webhook/dias/payment-sucess", dias,
               (_operation(dias_summary + " (alias, the original's spelling)"),)),

@@ -28,6 +28,9 @@ def test_defaults_are_the_embedded_setup():
     ("CREATORFLIX_TRUSTED_PROXIES", "10.0.0.1,nope", "'nope' is not an IP"),
     ("CREATORFLIX_PUBLIC_URL", "localhost:8000", "expected an http(s) URL"),
     ("CREATORFLIX_TOKEN_TTL", "-5", "positive integer"),
+    ("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT", "0", "positive number"),
+    ("CREATORFLIX_GATEWAY_READ_TIMEOUT", "500", "at most 120 seconds"),
+    ("CREATORFLIX_GATEWAY_CONCURRENCY", "0", "from 1 to 1000"),
     ("CREATORFLIX_SECRET_KEY", "short", "at least 32"),
     ("CREATORFLIX_EVENT_RETENTION_DAYS", "0", "positive integer"),
     ("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "-1", "from 0 to 604800"),
@@ -60,6 +63,17 @@ def test_the_per_ip_ad_caps_default_to_the_issue_20_rules_and_can_be_changed():
     changed = load_config({**KEY, "CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR": "0",
                            "CREATORFLIX_AD_CLICKS_PER_IP_HOUR": "3"})
     assert (changed.ad_impressions_per_ip_hour, changed.ad_clicks_per_ip_hour) == (0, 3)
+
+
+def test_gateway_calls_default_to_3_s_8_s_and_two_at_once_and_can_be_changed():
+    config = load_config(KEY)
+    assert (config.gateway_connect_timeout, config.gateway_read_timeout,
+            config.gateway_concurrency) == (3.0, 8.0, 2)
+    config = load_config({**KEY, "CREATORFLIX_GATEWAY_CONNECT_TIMEOUT": "1.5",
+                          "CREATORFLIX_GATEWAY_READ_TIMEOUT": "20",
+                          "CREATORFLIX_GATEWAY_CONCURRENCY": "6"})
+    assert (config.gateway_connect_timeout, config.gateway_read_timeout,
+            config.gateway_concurrency) == (1.5, 20.0, 6)
 
 
 def test_trusted_proxies_are_parsed_as_networks():
