@@ -38,6 +38,8 @@ def test_defaults_are_the_embedded_setup():
     ("CREATORFLIX_AD_CACHE_MS", "1001", "from 0 to 1000"),
     ("CREATORFLIX_AD_CLICKS_PER_IP_HOUR", "-1", "from 0 to 1000000"),
     ("CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR", "many", "from 0 to 1000000"),
+    ("CREATORFLIX_RATE_LIMIT_URL", "redis://h:6379/0?timeout=0", "at most 5"),
+    ("CREATORFLIX_RATE_LIMIT_URL", "redis://h:6379/0?timeout=soon", "at most 5"),
 ])
 def test_bad_settings_are_refused_with_their_name(name, value, words):
     with pytest.raises(ConfigError) as caught:
