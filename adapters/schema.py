@@ -10,6 +10,7 @@ from domain.accounts.sessions import RevokedToken
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import PaymentGatewayConfig, Postback, WebhookEvent
+from domain.payments.renewals import Renewal
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
 from domain.mail.messages import OutboxMessage
@@ -29,6 +30,7 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "payment_gateways": ("payment_gateways", PaymentGatewayConfig, "id"),
     "webhook_events": ("payment_notifications", WebhookEvent, "id"),
     "postbacks": ("payment_postbacks", Postback, "id"),
+    "renewals": ("subscription_renewals", Renewal, "id"),
     "whitelabel_models": ("whitelabel_models", WhitelabelModel, "id"),
     "whitelabel_posts": ("whitelabel_posts", WhitelabelPost, "id"),
     "whitelabel_media": ("whitelabel_media", WhitelabelMedia, "id"),
@@ -51,6 +53,7 @@ UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "checkouts": [("idempotency_key",)],
     "payment_notifications": [("gateway", "event_key")],
     "mail_outbox": [("dedupe_key",)],
+    "subscription_renewals": [("subscription_id", "period_start"), ("reference",)],
     "withdrawal_requests": [("checkout_id",)],
     "whitelabel_models": [("folder_name",)],
     "whitelabel_posts": [("whitelabel_model_id", "folder_name")],
@@ -74,4 +77,5 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("age_assurances", "user_id", "users", "cascade"),
     ("withdrawal_requests", "checkout_id", "checkouts", "restrict"),
     ("withdrawal_requests", "user_id", "users", "restrict"),
+    ("subscription_renewals", "subscription_id", "subscriptions", "cascade"),
 ]

@@ -22,7 +22,10 @@ from domain.ads.service import AdServices, ServingCache
 from domain.assurance.service import AgeAssuranceService
 from domain.common.throttle import Throttle
 from domain.payments.gateways import WebhookUrls
+from domain.payments import renewing
 from domain.payments.reminders import Reminders
+from domain.payments.renewals import Schedule
+from domain.payments.renewing import RenewalService
 from domain.payments.service import PaymentService
 from entrypoints.config import Config
 from ports.ads import BotDetector
@@ -63,10 +66,25 @@ class Deps:
 
     @property
     def reminders(self) -> Reminders:
-        """Renewal reminders and expiry notices (CREATORFLIX_RENEWAL_REMINDER_DAYS)."""
+        """Renewal reminders and expiry notices (CREATORFLIX_RENEWAL_REMINDER_DAYS);
+        none for the subscriptions the saved card renews."""
+        svc = self.payments_service
         return Reminders(uow=self.uow, clock=self.clock, tokens=self.signer,
                          public_url=self.config.public_url,
-                         days_before=self.config.renewal_reminder_days)
+                         days_before=self.config.renewal_reminder_days,
+                         saved_cards=lambda uow: renewing.charges_saved_cards(svc, uow))
+
+    @property
+    def renewals(self) -> RenewalService:
+        """Automatic renewal (CREATORFLIX_RENEWAL_CHARGE_AHEAD_HOURS, _GRACE_DAYS,
+        _RETRY_HOURS)."""
+        config = self.config
+        return RenewalService(
+            payments=self.payments_service, reminders=self.reminders,
+            schedule=Schedule(charge_ahead=timedelta(hours=config.renewal_charge_ahead_hours),
+                              grace=timedelta(days=config.renewal_grace_days),
+                              retries=tuple(timedelta(hours=h)
+                                            for h in config.renewal_retry_hours)))
 
     @property
     def throttle(self) -> Throttle:

@@ -17,6 +17,7 @@ from adapters.memory.repositories.whitelabel import (MemoryWhitelabelMediaReposi
                                                      MemoryWhitelabelPostRepository)
 from adapters.memory.repository import MemoryRepository, cascade_delete
 from adapters.memory.repositories.postbacks import MemoryPostbackRepository
+from adapters.memory.repositories.renewals import MemoryRenewalRepository
 from adapters.schema import TABLES
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
                             PostRepository, SettingRepository, SupportContactRepository,
@@ -25,7 +26,7 @@ from ports.age_assurance import AgeAssuranceRepository
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
-                            PostbackRepository)
+                            PostbackRepository, RenewalRepository)
 from ports.mail import OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
@@ -72,6 +73,7 @@ class MemoryUnitOfWork:
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
+    renewals: RenewalRepository        # table `subscription_renewals`
     postbacks: PostbackRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
@@ -100,6 +102,7 @@ class MemoryUnitOfWork:
         self.payment_gateways = MemoryPaymentGatewayRepository(store, *TABLES["payment_gateways"],
                                                                secrets=secrets)
         self.webhook_events = MemoryWebhookEventRepository(store, *TABLES["webhook_events"])
+        self.renewals = MemoryRenewalRepository(store, *TABLES["renewals"])
         self.postbacks = MemoryPostbackRepository(store, *TABLES["postbacks"])
         self.whitelabel_models = MemoryWhitelabelModelRepository(
             store, *TABLES["whitelabel_models"])

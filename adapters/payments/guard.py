@@ -17,8 +17,9 @@ from typing import Callable, TypeVar
 from domain.common.errors import (GatewayBusy, GatewayRejected, PaymentRefused,
                                   ServiceUnavailable)
 from domain.payments.gateways import (CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN,
-                                      ChargeRequest, Charge, CircuitView, Transaction)
-from ports.payments import PaymentGateway
+                                      ChargeRequest, Charge, CircuitView, SavedCardCharge,
+                                      Transaction)
+from ports.payments import PaymentGateway, SavedCardGateway
 
 log = logging.getLogger("creatorflix.payments")
 
@@ -207,7 +208,7 @@ class GatewayGuard:
 class GuardedGateway:
     """The PaymentGateway port, every call through the guard."""
 
-    def __init__(self, name: str, inner: PaymentGateway, guard: GatewayGuard):
+    def __init__(self, name: str, inner: SavedCardGateway, guard: GatewayGuard):
         self._name, self._inner, self._guard = name, inner, guard
 
     def __repr__(self) -> str:
@@ -218,3 +219,6 @@ class GuardedGateway:
 
     def get_transaction(self, external_id: str) -> Transaction | None:
         return self._guard.call(self._name, lambda: self._inner.get_transaction(external_id))
+
+    def charge_saved_card(self, request: SavedCardCharge) -> Charge:
+        return self._guard.call(self._name, lambda: self._inner.charge_saved_card(request))

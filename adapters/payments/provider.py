@@ -8,7 +8,7 @@ from adapters.payments.junglepay import DEFAULT_TIMEOUT, JunglePayGateway
 from adapters.payments.sandbox import SandboxPaymentGateway
 from domain.payments.gateways import JUNGLEPAY, CircuitView, PaymentGatewayConfig
 from ports.clock import Clock
-from ports.payments import PaymentGateway
+from ports.payments import SavedCardGateway
 
 DEFAULT_CONCURRENCY = 2   # half the 4 threads of a `creatorflix serve` worker
 
@@ -26,7 +26,7 @@ class GatewayProvider:
         self._session = requests.Session()
         self._sandbox = SandboxPaymentGateway(clock)
 
-    def junglepay(self, config: PaymentGatewayConfig) -> PaymentGateway:
+    def junglepay(self, config: PaymentGatewayConfig) -> SavedCardGateway:
         client = JunglePayGateway(self.junglepay_url, config.secret_key or "",
                                   session=self._session, timeout=self.timeout)
         return GuardedGateway(JUNGLEPAY, client, self.guard)

@@ -51,6 +51,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         is_active = Required(bool, column="is_active", default=True)
         card_style = Required(str, column="card_style", default="secondary")
         max_installments = Required(int, column="max_installments", default=12)
+        renewal = Required(str, column="renewal", default="manual")
 
     class PaymentGatewayRow(db.Entity):
         _table_ = "payment_gateways"
@@ -71,6 +72,30 @@ def define_entities(db: Database) -> SimpleNamespace:
         end_date = _when("end_date")
         status = Required(str, column="status", default="pending")
         created_at = _when("created_at")
+        auto_renew = Required(bool, column="auto_renew", default=False)
+        renewal_state = _text("renewal_state")
+        card_ref = _text("card_ref")
+        card_brand = _text("card_brand")
+        card_last4 = _text("card_last4")
+
+    class RenewalRow(db.Entity):
+        _table_ = "subscription_renewals"
+        id = PrimaryKey(int, auto=True, column="id")
+        subscription_id = Required(int, column="subscription_id")
+        period_start = Required(datetime, column="period_start")
+        period_end = Required(datetime, column="period_end")
+        amount = Required(int, column="amount")
+        reference = Required(str, column="reference", unique=True)
+        gateway = Required(str, column="gateway")
+        status = Required(str, column="status")
+        attempts = Required(int, column="attempts", default=0)
+        next_attempt_at = _when("next_attempt_at")
+        claim_token = _text("claim_token")
+        claimed_until = _when("claimed_until")
+        transaction_id = _text("transaction_id")
+        last_error = _text("last_error")
+        created_at = _when("created_at")
+        updated_at = _when("updated_at")
 
     class CreatorRow(db.Entity):
         _table_ = "models"
@@ -329,6 +354,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         whitelabel_media=WhitelabelMediaRow, settings=SettingRow,
         support_contacts=SupportContactRow, ads=AdRow, impressions=ImpressionRow,
         clicks=ClickRow, webhook_events=WebhookEventRow, postbacks=PostbackRow,
+        renewals=RenewalRow,
         sync_runs=SyncRunRow,
         outbox=OutboxRow, revoked_tokens=RevokedTokenRow, withdrawals=WithdrawalRow,
         age_assurances=AgeAssuranceRow,

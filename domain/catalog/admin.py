@@ -6,7 +6,7 @@ import attrs
 from attrs import frozen
 
 from domain.accounts.users import ROLES, User
-from domain.catalog.entities import (CARD_STYLES, CREATOR_STATUSES, POST_TYPES,
+from domain.catalog.entities import (CARD_STYLES, CREATOR_STATUSES, POST_TYPES, RENEWALS,
                                      SUPPORT_PLATFORMS, Creator, OrderBump, Plan, Post,
                                      Setting, SupportContact, check_setting_key,
                                      normalize_contact)
@@ -40,6 +40,9 @@ PLANS = Resource(
         "max_installments": Integer(nullable=False, minimum=1, maximum=12,
                                     description="in-page card payments: at most this "
                                                 "many installments"),
+        "renewal": Choice(nullable=False, choices=RENEWALS,
+                          description="manual: a pass bought again by hand (default); "
+                                      "automatic: the saved card is charged every period"),
     },
     filters={"is_active": Boolean()},
     order_by=("price", "id"),

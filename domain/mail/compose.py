@@ -142,6 +142,30 @@ def expiry_notice(to: str, name: str | None, plan: str, end: datetime | None, li
                    user_id=user_id, dedupe_key=expiry_key(subscription_id))
 
 
+def renewal_paid(to: str, name: str | None, plan: str, total: int, card: str,
+                 end: datetime | None, now: datetime, user_id: int,
+                 renewal_id: int) -> OutboxMessage:
+    """The receipt of an automatic renewal (once per renewal)."""
+    return message(t.RENEWAL_PAID, to, {"name": greeting(name), "plan": plan,
+                                        "total": t.money(total), "card": card,
+                                        "end": t.day(end)}, now,
+                   user_id=user_id, dedupe_key=f"renewal_paid:{renewal_id}")
+
+
+def renewal_past_due(to: str, name: str | None, plan: str, total: int, card: str,
+                     end: datetime | None, link: str, retries: bool, now: datetime,
+                     user_id: int, renewal_id: int) -> OutboxMessage:
+    """A renewal charge was refused: access until `end`, and a one-click way to pay
+    by PIX or another card (once per renewal)."""
+    retry_text = ("Vamos tentar o cartão de novo nos próximos dias." if retries else
+                  "Este cartão não será cobrado de novo.")
+    return message(t.RENEWAL_PAST_DUE, to, {"name": greeting(name), "plan": plan,
+                                            "total": t.money(total), "card": card,
+                                            "end": t.day(end), "link": link,
+                                            "retry_text": retry_text}, now,
+                   user_id=user_id, dedupe_key=f"renewal_past_due:{renewal_id}")
+
+
 def withdrawal_received(to: str, name: str | None, order: int, total: int, now: datetime,
                         user_id: int) -> OutboxMessage:
     return message(t.WITHDRAWAL_RECEIVED, to, {"name": greeting(name), "order": str(order),

@@ -19,6 +19,8 @@ RENEWAL_REMINDER = "renewal_reminder"
 EXPIRY_NOTICE = "expiry_notice"
 WITHDRAWAL_RECEIVED = "withdrawal_received"
 AGE_DOCUMENT_DECIDED = "age_document_decided"
+RENEWAL_PAID = "renewal_paid"
+RENEWAL_PAST_DUE = "renewal_past_due"
 
 
 @frozen
@@ -104,6 +106,25 @@ TEMPLATES: dict[str, MailTemplate] = {
         html="<p>Olá, $name!</p><p>Sua assinatura do plano <strong>$plan</strong> "
              "termina em <strong>$end</strong>. Para continuar com acesso, renove:</p>"
              + _BUTTON.replace("$button", "Renovar assinatura")),
+    RENEWAL_PAID: MailTemplate(
+        subject="Assinatura renovada: plano $plan",
+        text="Olá, $name!\n\nSua assinatura do plano $plan foi renovada: cobramos "
+             "$total no cartão $card. Seu acesso vai até $end.\n\nA renovação é "
+             "automática; você pode cancelar quando quiser em Minha conta.\n",
+        html="<p>Olá, $name!</p><p>Sua assinatura do plano <strong>$plan</strong> foi "
+             "renovada: cobramos <strong>$total</strong> no cartão $card. Seu acesso vai "
+             "até <strong>$end</strong>.</p><p>A renovação é automática; você pode "
+             "cancelar quando quiser em Minha conta.</p>"),
+    RENEWAL_PAST_DUE: MailTemplate(
+        subject="Não conseguimos renovar sua assinatura",
+        text="Olá, $name!\n\nNão conseguimos cobrar $total no cartão $card para renovar "
+             "o plano $plan. Seu acesso continua até $end. Para não perder o acesso, pague "
+             "com PIX ou outro cartão:\n\n$link\n\n$retry_text\n",
+        html="<p>Olá, $name!</p><p>Não conseguimos cobrar <strong>$total</strong> no "
+             "cartão $card para renovar o plano <strong>$plan</strong>. Seu acesso "
+             "continua até <strong>$end</strong>. Para não perder o acesso, pague com PIX "
+             "ou outro cartão:</p>" + _BUTTON.replace("$button", "Pagar agora")
+             + "<p>$retry_text</p>"),
     EXPIRY_NOTICE: MailTemplate(
         subject="Sua assinatura terminou",
         text="Olá, $name!\n\nSua assinatura do plano $plan terminou em $end. Quando "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import attrs
@@ -23,6 +24,7 @@ from domain.common.errors import (GatewayBusy, GatewayRejected, NotFound, Paymen
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
                              WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
+from domain.payments.renewing import RENEWAL_CONSENT
 from domain.payments.webhooks import CHECKOUT_PARAM
 from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork
@@ -108,7 +110,9 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
     try:
         with svc.uow() as uow:
             plan, quote, choice = _priced(svc, uow, command)
-            payment = {"provider": choice.name, "method": quote.payment_method}
+            payment: dict[str, Any] = {"provider": choice.name, "method": quote.payment_method}
+            if plan.renews_automatically and command.renewal_consent:
+                payment[RENEWAL_CONSENT] = True   # the saved card renews it (renewing)
             external_id = None
             if choice.name == DIAS:
                 # _choose picks DIAS only for a plan with a checkout_url.
@@ -152,6 +156,10 @@ def _priced(svc: PaymentService, uow: UnitOfWork, command: StartCheckout
     if command.installments and command.installments > plan.max_installments:
         raise ValidationError(f"this plan is paid in at most {plan.max_installments} "
                               "installments", field="installments")
+    if plan.renews_automatically and command.payment_method == co.CREDIT_CARD \
+            and command.card_hash and not command.renewal_consent:
+        raise ValidationError("agree that this plan renews automatically on your card",
+                              field="renewal_consent")
     ids = command.order_bump_ids
     quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
     return plan, quote, _choose(svc, uow, plan, command)

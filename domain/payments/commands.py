@@ -25,6 +25,8 @@ class StartCheckout:
     order_bump_ids: list[int] = field(factory=list)
     card_hash: str | None = None
     installments: int | None = None
+    # The buyer agreed that the card is charged at every period (automatic plans).
+    renewal_consent: bool = False
     buyer: User | None = None
     # The request's Idempotency-Key header (domain.payments.idempotency).
     idempotency_key: str | None = None
@@ -38,6 +40,9 @@ START_CHECKOUT_FIELDS = {
     "card_hash": Text(max_length=4096, description="the card tokenised in the browser "
                                                    "with the gateway's public key"),
     "installments": Integer(minimum=1, maximum=12),
+    "renewal_consent": Boolean(nullable=False, description="the buyer agrees that the "
+                               "card is charged the plan's price at every period "
+                               "(required to pay an automatic plan by card)"),
 }
 
 

@@ -11,13 +11,13 @@ from attrs import frozen
 
 from domain.accounts.users import User
 from domain.assurance.service import assure_card_buyer
-from domain.payments import activation, notices
+from domain.payments import activation, notices, renewing
 from domain.payments import checkout as co
 from domain.common.errors import Conflict, NotFound
 from domain.payments.commands import SettleCheckout
 from domain.payments.service import PaymentService
-from domain.payments.gateways import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, WebhookEvent,
-                             Transaction, event_key)
+from domain.payments.gateways import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, SavedCard,
+                                      WebhookEvent, Transaction, event_key)
 from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.payments")
@@ -151,11 +151,12 @@ def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: st
         return (_shown(checkout, tx) if checkout.status == co.PENDING else checkout,
                 False)
     return _settle(uow, checkout, _shown(moved, tx), now,
-                   card_assures=card_assures), True
+                   card_assures=card_assures, card=tx.card), True
 
 
 def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
-            now: datetime, *, card_assures: bool = False) -> co.Checkout:
+            now: datetime, *, card_assures: bool = False,
+            card: SavedCard | None = None) -> co.Checkout:
     """What `checkout` moving to `moved.status` does to its buyer's access: paid
     grants, refunded or failed ends what it granted or held, review does nothing yet."""
     if moved.status == co.REVIEW:
@@ -171,7 +172,7 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
             return attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
                                                      UNCLAIMED: True})
         moved = _for_buyer(moved, _stored_id(buyer), created)
-        give(uow, moved, buyer, now, card_assures=card_assures)
+        give(uow, moved, buyer, now, card_assures=card_assures, card=card)
     else:  # refunded, charged back, refused, canceled: end what it granted or held
         grantee = _grantee_id(uow, checkout)
         if grantee is not None:
@@ -180,14 +181,16 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
 
 
 def give(uow: UnitOfWork, checkout: co.Checkout, buyer: User, now: datetime, *,
-         card_assures: bool = False) -> None:
+         card_assures: bool = False, card: SavedCard | None = None) -> None:
     """What a paid checkout gives its buyer: the plan's access (and, paid by a card our
-    gateway confirmed, an age assurance)."""
+    gateway confirmed, an age assurance; on an automatic plan with the buyer's consent,
+    the saved card that renews it)."""
     assert checkout.external_id is not None, "a paid checkout has a transaction"
     plan = uow.plans.get(checkout.plan_id)
     # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
     assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
-    activation.grant(uow, buyer, plan, checkout.external_id, now)
+    granted = activation.grant(uow, buyer, plan, checkout.external_id, now)
+    renewing.after_purchase(uow, granted, plan, checkout, card, now)
     if card_assures and card_confirmed(checkout):
         # Card data is on the ANPD's list of age checks; a PIX payment is not (a bank
         # account can belong to a minor). Same transaction as the grant.

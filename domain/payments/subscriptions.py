@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 import attrs
-from attrs import frozen
+from attrs import field, frozen
 
 PENDING = "pending"
 ACTIVE = "active"
@@ -39,6 +39,14 @@ class Subscription:
     end_date: datetime | None = None
     status: str = PENDING
     created_at: datetime | None = None
+    # Automatic renewal (issue 25, domain.payments.renewals): whether the saved card is
+    # charged at the end of each period, the renewal's state, and the card — the
+    # gateway's reusable reference, its brand and last 4 digits, nothing else.
+    auto_renew: bool = False
+    renewal_state: str | None = None
+    card_ref: str | None = field(default=None, repr=False)
+    card_brand: str | None = None
+    card_last4: str | None = None
 
     def is_active_at(self, now: datetime) -> bool:
         """Active means status active AND not past its end: a subscription past its

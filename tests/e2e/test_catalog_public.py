@@ -53,7 +53,7 @@ def test_plans_are_all_listed_cheapest_first(client, deps):
                                  "benefits_json": [], "cta_text": None, "checkout_url": None,
                                  "accepts_pix": True, "accepts_card": False,
                                  "is_active": True, "card_style": "secondary",
-                                 "max_installments": 12}
+                                 "max_installments": 12, "renewal": "manual"}
     assert (result["total"], result["page"], result["total_pages"]) == (2, 1, 1)
 
 

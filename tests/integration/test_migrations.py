@@ -65,7 +65,9 @@ OURS = {
     # (PRODUCT.md, "The original's database").
     "plans": {"is_active": True, "card_style": True,
               # 0016_plan_installments: in-page card payments, at most this many.
-              "max_installments": True},
+              "max_installments": True,
+              # 0019_renewals: manual or automatic renewal.
+              "renewal": True},
     "models": {"slug": False, "thumbnail_url": False, "external_url": False,
                "category": False, "post_count": True, "status": True},
     "payment_notifications": {"id": True, "gateway": True, "event_key": True,
@@ -100,13 +102,23 @@ OURS = {
                              "error": False},
 }
 CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whitelabel_posts"),
-            ("impressions", "ads"), ("clicks", "ads"), ("age_assurances", "users")}
+            ("impressions", "ads"), ("clicks", "ads"), ("age_assurances", "users"),
+            ("subscription_renewals", "subscriptions")}
 
 
 # 0012_ip_caps_and_email_skeletons: the address the per-IP ad caps count (IPv6 by its
 # /64), and what each account's address looks like (UTS #39 skeleton).
 ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False},
-               "users": {"email_skeleton": False}}
+               "users": {"email_skeleton": False},
+               # 0019_renewals: automatic renewal on the saved card (issue 25).
+               "subscriptions": {"auto_renew": True, "renewal_state": False,
+                                 "card_ref": False, "card_brand": False, "card_last4": False},
+               "subscription_renewals": {
+                   "id": True, "subscription_id": True, "period_start": True,
+                   "period_end": True, "amount": True, "reference": True, "gateway": True,
+                   "status": True, "attempts": True, "next_attempt_at": False,
+                   "claim_token": False, "claimed_until": False, "transaction_id": False,
+                   "last_error": False, "created_at": True, "updated_at": False}}
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:
