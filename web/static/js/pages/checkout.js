@@ -213,6 +213,8 @@ export default async function checkout(main) {
       h('h1', { class: 'plan-name' }, plan.name),
       h('p', { class: 'plan-price' }, money(plan.price),
         h('span', { class: 'muted' }, ` / ${durationLabel(plan.duration)}`)),
+      plan.renewal === 'automatic'
+        ? h('p', { class: 'small plan-renewal' }, 'Renova automaticamente, cancele quando quiser.') : null,
       h('ul', { class: 'benefits' }, (plan.benefits_json || []).map((b) => h('li', {}, b))),
       session() ? null : alertBox('info', 'Já tem conta? ',
         h('a', { href: `/entrar?next=${encodeURIComponent(`/checkout?plano=${plan.id}`)}` }, 'Entre'),
