@@ -78,4 +78,6 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("withdrawal_requests", "checkout_id", "checkouts", "restrict"),
     ("withdrawal_requests", "user_id", "users", "restrict"),
     ("subscription_renewals", "subscription_id", "subscriptions", "cascade"),
+    ("subscription_renewals", "plan_id", "plans", "restrict"),
+    ("subscriptions", "next_plan_id", "plans", "restrict"),
 ]

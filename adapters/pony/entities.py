@@ -77,6 +77,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         card_ref = _text("card_ref")
         card_brand = _text("card_brand")
         card_last4 = _text("card_last4")
+        next_plan_id = Optional(int, column="next_plan_id", nullable=True)
 
     class RenewalRow(db.Entity):
         _table_ = "subscription_renewals"
@@ -84,6 +85,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         subscription_id = Required(int, column="subscription_id")
         period_start = Required(datetime, column="period_start")
         period_end = Required(datetime, column="period_end")
+        plan_id = Required(int, column="plan_id")
         amount = Required(int, column="amount")
         reference = Required(str, column="reference", unique=True)
         gateway = Required(str, column="gateway")

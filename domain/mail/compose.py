@@ -166,6 +166,14 @@ def renewal_past_due(to: str, name: str | None, plan: str, total: int, card: str
                    user_id=user_id, dedupe_key=f"renewal_past_due:{renewal_id}")
 
 
+def renewal_cancelled(to: str, name: str | None, plan: str, end: datetime | None,
+                      now: datetime, user_id: int, subscription_id: int) -> OutboxMessage:
+    """The member turned the automatic renewal off (once per change)."""
+    return message(t.RENEWAL_CANCELLED, to, {"name": greeting(name), "plan": plan,
+                                             "end": t.day(end)}, now, user_id=user_id,
+                   dedupe_key=f"renewal_cancelled:{subscription_id}:{now.isoformat()}")
+
+
 def withdrawal_received(to: str, name: str | None, order: int, total: int, now: datetime,
                         user_id: int) -> OutboxMessage:
     return message(t.WITHDRAWAL_RECEIVED, to, {"name": greeting(name), "order": str(order),

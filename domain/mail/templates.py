@@ -21,6 +21,7 @@ WITHDRAWAL_RECEIVED = "withdrawal_received"
 AGE_DOCUMENT_DECIDED = "age_document_decided"
 RENEWAL_PAID = "renewal_paid"
 RENEWAL_PAST_DUE = "renewal_past_due"
+RENEWAL_CANCELLED = "renewal_cancelled"
 
 
 @frozen
@@ -125,6 +126,15 @@ TEMPLATES: dict[str, MailTemplate] = {
              "continua até <strong>$end</strong>. Para não perder o acesso, pague com PIX "
              "ou outro cartão:</p>" + _BUTTON.replace("$button", "Pagar agora")
              + "<p>$retry_text</p>"),
+    RENEWAL_CANCELLED: MailTemplate(
+        subject="Renovação automática cancelada",
+        text="Olá, $name!\n\nA renovação automática do plano $plan foi cancelada: o "
+             "cartão não será mais cobrado. Seu acesso continua até $end.\n\nMudou de "
+             "ideia? Reative em Minha conta antes dessa data.\n",
+        html="<p>Olá, $name!</p><p>A renovação automática do plano <strong>$plan</strong> "
+             "foi cancelada: o cartão não será mais cobrado. Seu acesso continua até "
+             "<strong>$end</strong>.</p><p>Mudou de ideia? Reative em Minha conta antes "
+             "dessa data.</p>"),
     EXPIRY_NOTICE: MailTemplate(
         subject="Sua assinatura terminou",
         text="Olá, $name!\n\nSua assinatura do plano $plan terminou em $end. Quando "

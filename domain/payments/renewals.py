@@ -49,6 +49,7 @@ class Renewal:
     subscription_id: int
     period_start: datetime
     period_end: datetime
+    plan_id: int
     amount: int
     reference: str
     gateway: str
@@ -97,11 +98,19 @@ def next_period(sub: Subscription, duration_days: int) -> tuple[datetime, dateti
     return sub.end_date, sub.end_date + timedelta(days=duration_days)
 
 
+def renewal_plan(sub: Subscription) -> int | None:
+    """The plan the next renewal charges: the one the member switched to, else its own."""
+    return sub.next_plan_id or sub.plan_id
+
+
 def paid(sub: Subscription, renewal: Renewal) -> Subscription:
-    """`sub` once `renewal` is paid: the new period starts at the old end; a past-due
-    subscription is renewing (and active: its grace may have run out) again."""
+    """`sub` once `renewal` is paid: the new period starts at the old end, on the plan
+    the renewal charged; a past-due subscription is renewing (and active: its grace may
+    have run out) again."""
     return attrs.evolve(sub, status=subs.ACTIVE, end_date=renewal.period_end,
-                        renewal_state=RENEWING)
+                        renewal_state=RENEWING, plan_id=renewal.plan_id,
+                        next_plan_id=None if sub.next_plan_id == renewal.plan_id
+                        else sub.next_plan_id)
 
 
 def retry_at(renewal: Renewal, schedule: Schedule) -> datetime | None:

@@ -146,13 +146,13 @@ def _open_due(r: RenewalService, now: datetime) -> Iterator[Renewal]:
                if renewals.is_due(s, now, r.schedule)]
     for sub in due[:BATCH]:
         with svc.uow() as uow:
-            plan = uow.plans.get(sub.plan_id)
-            if plan is None or sub.id is None:
+            plan = uow.plans.get(renewals.renewal_plan(sub))
+            if plan is None or plan.id is None or sub.id is None:
                 continue
             start, end = renewals.next_period(sub, plan.duration)
             opened = uow.renewals.open(Renewal(
                 id=None, subscription_id=sub.id, period_start=start, period_end=end,
-                amount=plan.price, reference="rn_" + secrets.token_hex(12), gateway=JUNGLEPAY,
+                plan_id=plan.id, amount=plan.price, reference="rn_" + secrets.token_hex(12), gateway=JUNGLEPAY,
                 status=renewals.CHARGING, attempts=1, claim_token=secrets.token_hex(16),
                 claimed_until=now + LEASE, created_at=now, updated_at=now))
             uow.commit()
@@ -176,7 +176,7 @@ def _charge(r: RenewalService, gateway: SavedCardGateway, postback: str,
         sub = uow.subscriptions.get(renewal.subscription_id)
         purchase = uow.checkouts.get_by_external_id(sub.external_id, JUNGLEPAY) \
             if sub is not None and sub.external_id else None
-        plan = uow.plans.get(sub.plan_id) if sub is not None else None
+        plan = uow.plans.get(renewal.plan_id)
     if sub is None or plan is None or purchase is None or not sub.auto_renew \
             or sub.card_ref is None or sub.renewal_state not in (renewals.RENEWING,
                                                                  renewals.PAST_DUE):
@@ -257,7 +257,7 @@ def _paid(r: RenewalService, renewal: Renewal, transaction_id: str) -> str:
             uow.subscriptions.update(moved)
         activation.refresh_status(uow, sub.user_id, now)
         user = uow.users.get(sub.user_id)
-        plan = uow.plans.get(sub.plan_id)
+        plan = uow.plans.get(renewal.plan_id)
         if user is not None and user.anonymised_at is None:
             uow.outbox.enqueue(compose.renewal_paid(
                 user.email, user.name, plan.name if plan else "CreatorFlix", renewal.amount,
@@ -283,11 +283,11 @@ def _refused(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -
         uow.subscriptions.update(moved)
         activation.refresh_status(uow, sub.user_id, now)
         user = uow.users.get(sub.user_id)
-        plan = uow.plans.get(sub.plan_id)
+        plan = uow.plans.get(renewal.plan_id)
         if user is not None and user.anonymised_at is None:
             uow.outbox.enqueue(compose.renewal_past_due(
                 user.email, user.name, plan.name if plan else "CreatorFlix", renewal.amount,
-                _card(sub), moved.end_date, renewal_link(r.reminders, sub.user_id, sub.plan_id),
+                _card(sub), moved.end_date, renewal_link(r.reminders, sub.user_id, renewal.plan_id),
                 recorded.status == renewals.REFUSED, now, sub.user_id, renewal.id))
         uow.commit()
     log.warning("renewal %s refused (%s): %s", renewal.id, reason, recorded.status)

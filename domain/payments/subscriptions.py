@@ -47,6 +47,7 @@ class Subscription:
     card_ref: str | None = field(default=None, repr=False)
     card_brand: str | None = None
     card_last4: str | None = None
+    next_plan_id: int | None = None   # a member's switch, taken at the next renewal
 
     def is_active_at(self, now: datetime) -> bool:
         """Active means status active AND not past its end: a subscription past its

@@ -10,7 +10,7 @@ from domain.accounts import devices, privacy, self_service
 from domain.common.errors import Unauthenticated
 from domain.common.fields import Choice, Text, parse_fields
 from domain.common.pagination import PageRequest
-from domain.payments import purchases, reminders, subscription_admin
+from domain.payments import membership, purchases, reminders, subscription_admin
 from domain.payments import withdrawal as wd
 from domain.payments.checkout import Checkout
 from domain.payments.subscriptions import Subscription
@@ -20,6 +20,7 @@ from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_command, read_json, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
 from entrypoints.http import age_gate
+from entrypoints.http.renewals import MEMBER_SUBSCRIPTION_SCHEMA, member_json
 from entrypoints.http.rate_limits import (LIMITED, RETRY_AFTER, account_of, limit_account,
                                           limit_per_ip)
 from entrypoints.http.routes import ADMIN, USER, Operation, Param, Route
@@ -157,7 +158,9 @@ class MySubscriptionsResource(_Resource):
     def on_get(self, req, resp) -> None:
         page = purchases.member_subscriptions(self.deps.uow, _id(required_user(req)),
                                               PageRequest.parse(req.params))
-        resp.media = page_json(page, to_json)
+        shown = membership.views(self.deps.uow, list(page.items),
+                                 self.deps.renewals.schedule)   # next charge (issue 25)
+        resp.media = {**page_json(page, to_json), "data": [member_json(v) for v in shown]}
 
 
 class ExportResource(_Resource):
@@ -259,7 +262,8 @@ def routes(deps) -> list[Route]:
                       params=PAGE_PARAMS, responses={200: page_schema(CHECKOUT_SCHEMA)}),)),
         Route("/api/me/subscriptions", MySubscriptionsResource(deps), (
             Operation("GET", "My subscriptions, newest first", USER, tags=TAGS,
-                      params=PAGE_PARAMS, responses={200: page_schema(SUBSCRIPTION_SCHEMA)}),)),
+                      params=PAGE_PARAMS,
+                      responses={200: page_schema(MEMBER_SUBSCRIPTION_SCHEMA)}),)),
         Route("/api/me/export", ExportResource(deps), (
             Operation("GET", "Every personal datum held about me (LGPD art. 18), as JSON",
                       USER, tags=TAGS, responses={200: EXPORT_SCHEMA}),)),

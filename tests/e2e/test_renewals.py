@@ -22,7 +22,8 @@ from entrypoints.jobs import PERIODIC_JOBS
 from tests.e2e.test_platform import assert_error
 from tests.support.payments import (add_catalogue, app_server,  # noqa: F401
                                     checkout_body, configure_junglepay, customer, junglepay,
-                                    junglepay_config, live_client, start, subscriptions_of)
+                                    junglepay_config, live_client, login, start,
+                                    subscriptions_of)
 
 EMAIL = "ana@example.com"
 
@@ -40,8 +41,9 @@ def shop(live_client, deps, actors, junglepay):
     return live_client, plan
 
 
-def purchase(client, deps, plan, junglepay, actors, *, consent: bool = True) -> Subscription:
-    buyer = actors.user(EMAIL)
+def purchase(client, deps, plan, junglepay, actors, *, consent: bool = True,
+             buyer: dict | None = None) -> Subscription:
+    buyer = buyer or actors.user(EMAIL)
     created = start(client, checkout_body(plan.id, "credit_card",
                                           card_hash=junglepay.card_hash(),
                                           renewal_consent=consent,
@@ -200,7 +202,7 @@ def test_a_charge_whose_runner_stopped_is_never_charged_again(shop, deps, clock,
     with deps.uow() as uow:   # what a runner left behind: claimed, committed, then gone
         uow.renewals.open(renewals.Renewal(
             id=None, subscription_id=sub.id, period_start=sub.end_date,
-            period_end=sub.end_date + timedelta(days=30), amount=plan.price,
+            period_end=sub.end_date + timedelta(days=30), plan_id=plan.id, amount=plan.price,
             reference="rn_crashed", gateway="junglepay", attempts=1, claim_token="gone",
             claimed_until=clock.now() + renewing.LEASE, created_at=clock.now()))
         uow.commit()
@@ -294,3 +296,86 @@ def test_job_runners_at_once_never_charge_twice(shop, deps, clock, junglepay, ac
     assert len(junglepay.saved_card_charges) == 1
     assert current(deps).end_date == sub.end_date + timedelta(days=plan.duration)
     assert len(renewal_rows(deps)) == 1
+
+
+# -- members: cancel, resume, change plan --------------------------------------------
+def mine(client, headers) -> list:
+    result = client.simulate_get("/api/me/subscriptions", headers=headers)
+    assert result.status_code == 200, result.json
+    return result.json["data"]
+
+
+@pytest.mark.smoke
+def test_a_member_cancels_and_resumes_her_renewal(shop, deps, clock, junglepay, actors):
+    client, plan = shop
+    ana = actors.user(EMAIL)
+    sub = purchase(client, deps, plan, junglepay, actors, buyer=ana)
+    [shown] = mine(client, ana)
+    assert shown["auto_renew"] is True and "card_ref" not in shown
+    assert (shown["card_brand"], shown["card_last4"]) == ("visa", "1111")
+    assert shown["next_charge_amount"] == plan.price
+    assert shown["next_charge_at"] == (sub.end_date - timedelta(hours=24)).isoformat() + "Z"
+    assert sub.card_ref not in client.simulate_get("/api/me", headers=ana).text
+    assert sub.card_ref not in client.simulate_get("/api/me/export", headers=ana).text
+
+    cancelled = client.simulate_post(f"/api/me/subscriptions/{sub.id}/cancel", headers=ana)
+    assert cancelled.status_code == 200, cancelled.json
+    assert cancelled.json["auto_renew"] is False and cancelled.json["next_charge_at"] is None
+    assert cancelled.json["end_date"] == sub.end_date.isoformat() + "Z"  # access until the end
+    [mail] = mails(deps, t.RENEWAL_CANCELLED)
+    assert "o cartão não será mais cobrado" in mail.text_body
+    again = client.simulate_post(f"/api/me/subscriptions/{sub.id}/cancel", headers=ana)
+    assert again.status_code == 200 and len(mails(deps, t.RENEWAL_CANCELLED)) == 1
+    clock.current = sub.end_date - timedelta(hours=2)
+    run_jobs(deps)
+    assert junglepay.saved_card_charges == []
+
+    ana = login(client, EMAIL, "user-password")   # a month later: a new session
+    resumed = client.simulate_post(f"/api/me/subscriptions/{sub.id}/resume", headers=ana)
+    assert resumed.status_code == 200 and resumed.json["auto_renew"] is True
+    run_jobs(deps)
+    assert len(junglepay.saved_card_charges) == 1
+    assert current(deps).end_date == sub.end_date + timedelta(days=plan.duration)
+
+
+def test_no_resume_after_the_end_and_no_one_elses_subscription(shop, deps, clock, junglepay,
+                                                               actors):
+    client, plan = shop
+    ana = actors.user(EMAIL)
+    sub = purchase(client, deps, plan, junglepay, actors, buyer=ana)
+    other = actors.user("bia@example.com")
+    for action in ("cancel", "resume"):
+        stranger = client.simulate_post(f"/api/me/subscriptions/{sub.id}/{action}",
+                                        headers=other)
+        assert_error(stranger, 404, "not_found")
+    assert client.simulate_post(f"/api/me/subscriptions/{sub.id}/cancel").status_code == 401
+    client.simulate_post(f"/api/me/subscriptions/{sub.id}/cancel", headers=ana)
+    clock.current = sub.end_date + timedelta(minutes=1)
+    ana = login(client, EMAIL, "user-password")
+    late = client.simulate_post(f"/api/me/subscriptions/{sub.id}/resume", headers=ana)
+    assert_error(late, 409, "conflict")
+    run_jobs(deps)
+    assert junglepay.saved_card_charges == [] and current(deps).status == "expired"
+
+
+def test_a_plan_change_takes_effect_at_the_next_renewal(shop, deps, clock, junglepay, actors):
+    client, plan = shop
+    ana = actors.user(EMAIL)
+    sub = purchase(client, deps, plan, junglepay, actors, buyer=ana)
+    quarterly, _ = add_catalogue(deps, price=7990, duration=90, renewal=AUTOMATIC)
+    manual, _ = add_catalogue(deps, price=990, duration=7)
+    refused = client.simulate_post(f"/api/me/subscriptions/{sub.id}/change-plan", headers=ana,
+                                   json={"plan_id": manual.id})
+    assert_error(refused, 400, "invalid", "plan_id")
+    changed = client.simulate_post(f"/api/me/subscriptions/{sub.id}/change-plan", headers=ana,
+                                   json={"plan_id": quarterly.id})
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["plan_id"], changed.json["next_plan_id"],
+            changed.json["next_charge_amount"]) == (plan.id, quarterly.id, 7990)
+    clock.current = sub.end_date - timedelta(hours=1)
+    run_jobs(deps)
+    [charge] = junglepay.saved_card_charges
+    assert charge["amount"] == 7990 and charge["items"][0]["title"] == "Mensal"
+    renewed = current(deps)
+    assert (renewed.plan_id, renewed.next_plan_id) == (quarterly.id, None)
+    assert renewed.end_date == sub.end_date + timedelta(days=90)

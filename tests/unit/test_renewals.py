@@ -35,7 +35,7 @@ def renewing(end: datetime) -> Subscription:
 
 def renewal_of(sub: Subscription, days: int, now: datetime) -> Renewal:
     start, end = renewals.next_period(sub, days)
-    return Renewal(id=1, subscription_id=1, period_start=start, period_end=end, amount=2990,
+    return Renewal(id=1, subscription_id=1, period_start=start, period_end=end, plan_id=1, amount=2990,
                    reference="rn_1", gateway="junglepay", attempts=1, created_at=now)
 
 

@@ -1,0 +1,83 @@
+"""A member's automatic renewal over HTTP (issue 25): cancel, resume, switch the plan
+of the next renewal; and how /api/me/subscriptions shows each subscription."""
+from __future__ import annotations
+
+from domain.common.fields import Integer
+from domain.payments import membership
+from domain.payments.membership import MemberSubscription
+from domain.payments.subscriptions import Subscription
+from entrypoints.http.auth import required_user
+from entrypoints.http.json_io import read_command, to_json
+from entrypoints.http.openapi import body_schema, entity_schema, nullable
+from entrypoints.http.routes import USER, Operation, Route
+
+TAGS = ("accounts",)
+MEMBER_SUBSCRIPTION_SCHEMA = entity_schema(Subscription, extra={
+    "next_charge_at": nullable({"type": "string", "format": "date-time"}),
+    "next_charge_amount": nullable({"type": "integer"}),
+    "next_plan_id": nullable({"type": "integer"}),
+})
+CHANGE_PLAN_FIELDS = {"plan_id": Integer(required=True, nullable=False, minimum=1,
+                                         description="an automatic plan for sale: the "
+                                                     "next renewal charges it")}
+
+
+def member_json(view: MemberSubscription) -> dict:
+    """A subscription with `auto_renew`, the card's brand and last digits (never its
+    reference) and, while it renews, the next charge's date, amount and plan."""
+    return {**to_json(view.subscription), "next_charge_at": view.next_charge_at,
+            "next_charge_amount": view.next_charge_amount,
+            "next_plan_id": view.next_plan_id}
+
+
+def _user_id(req) -> int:
+    user = required_user(req)
+    assert user.id is not None, "an authenticated user is stored"
+    return user.id
+
+
+class _Action:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def _done(self, resp, view: MemberSubscription) -> None:
+        resp.media = member_json(view)
+
+
+class CancelResource(_Action):
+    def on_post(self, req, resp, id: int) -> None:
+        self._done(resp, membership.cancel(self.deps.uow, self.deps.clock, _user_id(req), id,
+                                           self.deps.renewals.schedule))
+
+
+class ResumeResource(_Action):
+    def on_post(self, req, resp, id: int) -> None:
+        self._done(resp, membership.resume(self.deps.uow, self.deps.clock, _user_id(req), id,
+                                           self.deps.renewals.schedule))
+
+
+class ChangePlanResource(_Action):
+    def on_post(self, req, resp, id: int) -> None:
+        user_id = _user_id(req)
+        plan_id = read_command(req, self.deps.config.max_body_bytes, lambda plan_id: plan_id,
+                               CHANGE_PLAN_FIELDS)
+        self._done(resp, membership.change_plan(self.deps.uow, self.deps.clock, user_id, id,
+                                                plan_id, self.deps.renewals.schedule))
+
+
+def routes(deps) -> list[Route]:
+    answers = {200: MEMBER_SUBSCRIPTION_SCHEMA, 404: None, 409: None}
+    return [
+        Route("/api/me/subscriptions/{id:id}/cancel", CancelResource(deps), (
+            Operation("POST", "Turn my subscription's automatic renewal off: no further "
+                      "charge, access until the end already paid, a confirmation mail",
+                      USER, tags=TAGS, request=None, responses=answers),)),
+        Route("/api/me/subscriptions/{id:id}/resume", ResumeResource(deps), (
+            Operation("POST", "Turn the automatic renewal back on, before the end",
+                      USER, tags=TAGS, request=None, responses=answers),)),
+        Route("/api/me/subscriptions/{id:id}/change-plan", ChangePlanResource(deps), (
+            Operation("POST", "Switch the plan my next renewal charges (the current period "
+                      "is unchanged)", USER, tags=TAGS,
+                      request=body_schema(CHANGE_PLAN_FIELDS),
+                      responses={**answers, 400: None}),)),
+    ]
