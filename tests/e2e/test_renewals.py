@@ -29,8 +29,9 @@ EMAIL = "ana@example.com"
 
 
 @pytest.fixture
-def config(junglepay_config):
-    return junglepay_config
+def config(junglepay_config, tmp_path):
+    # The databases' deps deliver mail to .eml files: in the test's folder.
+    return attrs.evolve(junglepay_config, mail_url=f"file://{tmp_path / 'outbox'}")
 
 
 @pytest.fixture

@@ -41,6 +41,10 @@ def test_every_kind_renders():
         compose.expiry_notice("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.withdrawal_received("a@x.com", "Ana", 7, 2990, NOW, 1),
         compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW, 1, 9),
+        compose.renewal_paid("a@x.com", "Ana", "Mensal", 2990, "VISA final 1111", NOW, NOW, 1, 4),
+        compose.renewal_past_due("a@x.com", "Ana", "Mensal", 2990, "VISA final 1111", NOW,
+                                 "http://l", True, NOW, 1, 4),
+        compose.renewal_cancelled("a@x.com", "Ana", "Mensal", NOW, NOW, 1, 3),
     ]
     assert {m.kind for m in made} == set(t.TEMPLATES)
     for message in made:
@@ -50,7 +54,9 @@ def test_every_kind_renders():
     assert made[0].text_body.startswith("Olá, assinante!")
     assert [m.dedupe_key for m in made[3:]] == ["pix_created:7", "receipt:7",
                                                 "renewal_reminder:3", "expiry_notice:3",
-                                                "withdrawal:7", "age_document:9"]
+                                                "withdrawal:7", "age_document:9",
+                                                "renewal_paid:4", "renewal_past_due:4",
+                                                f"renewal_cancelled:3:{NOW.isoformat()}"]
 
 
 def test_a_pix_receipt_leads_to_the_age_check_never_to_paying_again():
