@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from adapters.clock import utcnow
-from domain.mail import templates as t
+from domain.mail import messages as t
 from domain.payments.subscriptions import Subscription
 from entrypoints import cli
 from entrypoints.jobs import PERIODIC_JOBS
@@ -223,7 +223,7 @@ def test_a_pix_checkout_mails_its_code_qr_expiry_and_a_link_back(client, deps, m
     created = start(client, checkout_body(plan.id, bumps=[bumps[0].id]))
     mail = mailbox.last("ana@example.com", t.PIX_CREATED)
     code = created["payment"]["copy_paste"]
-    assert code and code in mail.text_body and "R$ 39,80" in mail.text_body
+    assert code and code in mail.text_body and "R$\xa039,80" in mail.text_body
     assert mail.inline_images == [{"cid": "pix-qr@creatorflix", "kind": "qr", "data": code}]
     assert 'src="cid:pix-qr@creatorflix"' in mail.html_body
     access = token_of(mail.text_body, "/checkout", "acesso")
@@ -240,7 +240,7 @@ def test_payment_mails_the_receipt_and_the_set_password_link(client, deps, actor
     pay(client, actors, created)
     receipt = mailbox.last("ana@example.com", t.RECEIPT)
     assert receipt.subject == "Pagamento confirmado: plano Mensal"
-    for text in ("Mensal (R$ 29,90)", "Adicional: Pack (R$ 9,90)", "Total: R$ 39,80",
+    for text in ("Mensal (R$\xa029,90)", "Adicional: Pack (R$\xa09,90)", "Total: R$\xa039,80",
                  f"de {clock.now():%d/%m/%Y} até {clock.now() + timedelta(days=30):%d/%m/%Y}"):
         assert text in receipt.text_body, text
     token = token_of(receipt.text_body, "/set-password")
