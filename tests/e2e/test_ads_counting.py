@@ -10,7 +10,7 @@ import pytest
 
 from domain.ads.commands import MAX_BATCH
 from domain.ads.rules import Ad
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.openapi_check import assert_documented
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "

@@ -14,7 +14,7 @@ import pytest
 from domain.ads.rules import PLACEMENTS, Ad
 from domain.catalog.entities import Creator, Post
 from domain.payments.subscriptions import Subscription
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 _PARAM = re.compile(r"\{[^}]*\}")
 CREATOR_MEDIA = ["https://cdn.example/ana/icon.jpg", "https://cdn.example/ana/banner.jpg",

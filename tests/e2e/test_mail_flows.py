@@ -12,9 +12,9 @@ from domain.mail import messages as t
 from domain.payments.subscriptions import Subscription
 from entrypoints import cli
 from entrypoints.jobs import PERIODIC_JOBS
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error, bearer, register
 from tests.support.mailbox import Mailbox, read_eml, token_of
-from tests.support.payments import (add_catalogue, checkout_body, customer, login, poll,
+from tests.support.payments import (add_catalogue, checkout_body, customer, login, pay, poll,
                                     start, subscriptions_of)
 
 PASSWORD = "user-password"
@@ -23,23 +23,6 @@ PASSWORD = "user-password"
 @pytest.fixture
 def mailbox(deps) -> Mailbox:
     return Mailbox(deps)
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def register(client, email: str, password: str = PASSWORD, name: str = "Ana Souza") -> dict:
-    result = client.simulate_post("/api/auth/register",
-                                  json={"email": email, "password": password, "name": name})
-    assert result.status_code == 201, result.json
-    return result.json
-
-
-def pay(client, actors, created: dict) -> None:
-    paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
-                                headers=actors.admin())
-    assert paid.status_code == 200 and paid.json["status"] == "processed", paid.json
 
 
 # -- forgotten password -------------------------------------------------------------

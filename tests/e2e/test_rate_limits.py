@@ -21,8 +21,8 @@ from domain.common.rate_limits import LOGIN_FAILURES, LOGIN_PER_IP, POLICIES
 from entrypoints.bootstrap import build_memory_deps
 from entrypoints.config import Config, load_config
 from entrypoints.http.app import create_app
-from tests.conftest import FAST_HASHER, TEST_SECRET
-from tests.e2e.test_platform import assert_error
+from tests.support.deps import FAST_HASHER, TEST_SECRET
+from tests.support.api import assert_error
 from tests.support.payments import add_catalogue, checkout_body, customer
 
 OWNER, ATTACKER, ELSEWHERE = "198.51.100.7", "203.0.113.66", "192.0.2.10"

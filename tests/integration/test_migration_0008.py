@@ -9,9 +9,9 @@ import pytest
 
 from adapters import migrator
 from adapters.pony.database import sqlite_path
-from tests.integration.test_adoption import original_url  # noqa: F401
-from tests.integration.test_secrets_at_rest import (empty_url, migrate_before_0008,  # noqa: F401
-                                                    rollback_from_0008)
+from tests.support.migration_steps import (empty_url, migrate_before_0008,  # noqa: F401
+                                          rollback_from_0008)
+from tests.support.original_db import original_url  # noqa: F401
 
 
 def connect(url):

@@ -1,0 +1,42 @@
+"""Migrations applied or rolled back around 0008 (gateway secrets sealed at rest), on an
+empty database of each kind."""
+from __future__ import annotations
+
+import pytest
+from yoyo import get_backend, read_migrations
+
+from adapters import migrator, secret_box
+from tests.support import postgres
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cf.db'}"
+        return
+    request.getfixturevalue("postgres_url")
+    name = f"creatorflix_secrets_{tmp_path.name[-20:]}".lower().replace("-", "_")
+    yield postgres.create_database(name)
+    postgres.drop_database(name)
+
+
+def migrate_before_0008(url) -> None:
+    backend = get_backend(url)
+    try:
+        with backend.lock():
+            migrations = read_migrations(str(migrator.MIGRATIONS_DIR))
+            older = migrations.filter(lambda m: m.id < "0008")
+            backend.apply_migrations(backend.to_apply(older))
+    finally:
+        backend.connection.close()
+
+
+def rollback_from_0008(url, box=None) -> None:
+    backend = get_backend(url)
+    try:
+        with backend.lock(), secret_box.for_migrations(box):
+            migrations = read_migrations(str(migrator.MIGRATIONS_DIR))
+            newer = migrations.filter(lambda m: m.id >= "0008")
+            backend.rollback_migrations(backend.to_rollback(newer))
+    finally:
+        backend.connection.close()
