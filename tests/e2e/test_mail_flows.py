@@ -255,7 +255,7 @@ def _ending_subscription(deps, email: str, ends_at) -> int:
             customer_name="Ana Souza", customer_email=email, customer_document="52998224725",
             customer_phone="11987654321", created_at=ends_at - timedelta(days=30),
             updated_at=ends_at - timedelta(days=30)))
-        sub = uow.subscriptions.add(Subscription(
+        uow.subscriptions.add(Subscription(
             id=None, user_id=user.id, plan_id=plan.id, external_id="tx-1",
             start_date=ends_at - timedelta(days=30), end_date=ends_at, status="active",
             created_at=ends_at - timedelta(days=30)))
