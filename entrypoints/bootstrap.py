@@ -152,8 +152,9 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     pdb = database or PonyDatabase(config.database_url)
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
+    mail_renderer = JinjaMailRenderer(config.timezone)
     return Deps(
-        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, JinjaMailRenderer(config.timezone)),
+        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, mail_renderer=mail_renderer),
         health=pdb, clock=clock,
         secrets=secrets,
         hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
@@ -176,9 +177,9 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     store = store or MemoryStore()
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
-    renderer = JinjaMailRenderer(config.timezone)
+    mail_renderer = JinjaMailRenderer(config.timezone)
     return Deps(
-        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, renderer),
+        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, mail_renderer=mail_renderer),
         health=MemoryHealthProbe(),
         secrets=secrets,
         clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,

@@ -1,12 +1,13 @@
 """The mail templates (adapters/mail/templates/<kind>/{subject.txt, body.txt, body.html},
 one layout.html) rendered by Jinja2: HTML autoescaped, a missing value an error
 (StrictUndefined), money and dates by Babel in pt-BR and the configured time zone."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,10 +37,14 @@ class JinjaMailRenderer:
 
     def __init__(self, timezone: str = DEFAULT_TIMEZONE, folder: Path = TEMPLATES):
         self.zone = ZoneInfo(timezone)
-        self.env = Environment(loader=FileSystemLoader(folder),
-                               autoescape=select_autoescape(["html"]),
-                               undefined=StrictUndefined, trim_blocks=True,
-                               lstrip_blocks=True, keep_trailing_newline=True)
+        self.env = Environment(
+            loader=FileSystemLoader(folder),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         self.env.filters.update(money=money, datetime=self.moment, date=self.day)
 
     def render(self, kind: str, values: Mapping[str, Any]) -> RenderedMail:
@@ -68,8 +73,10 @@ class JinjaMailRenderer:
         if moment is None:
             return NONE
         local = self.local(moment)
-        return (format_datetime(local, "dd/MM/yyyy HH:mm", locale=LOCALE)
-                + f" ({get_timezone_name(self.zone, locale=LOCALE)})")
+        return (
+            format_datetime(local, "dd/MM/yyyy HH:mm", locale=LOCALE)
+            + f" ({get_timezone_name(self.zone, locale=LOCALE)})"
+        )
 
     def day(self, moment: datetime | None) -> str:
         """01/03/2026, the day in the configured time zone."""
@@ -83,7 +90,7 @@ def money(cents: int) -> str:
     return format_currency(Decimal(cents) / 100, "BRL", locale=LOCALE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def default_renderer() -> JinjaMailRenderer:
     """The renderer with the default time zone, for units of work built without one
     (tests, scripts); bootstrap gives the configured one."""

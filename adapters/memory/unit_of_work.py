@@ -83,7 +83,7 @@ class MemoryUnitOfWork:
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
 
-    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None,
+    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
                  mail_renderer: MailRenderer | None = None):
         self.store = store
         self.users = MemoryUserRepository(store, *TABLES["users"])

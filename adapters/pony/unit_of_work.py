@@ -77,7 +77,7 @@ class PonyUnitOfWork:
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None,
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
                  mail_renderer: MailRenderer | None = None):
         self.pdb = pdb
         self.users = PonyUserRepository(pdb, "users", *TABLES["users"])
@@ -149,10 +149,10 @@ class PonyUnitOfWorkFactory:
     stateless, so units of work share them: each is a shallow copy of one built here,
     outside any block."""
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None,
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
                  mail_renderer: MailRenderer | None = None):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer)
+        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer)
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)

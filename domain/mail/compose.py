@@ -83,13 +83,14 @@ def pix_created(to: str, name: str | None, plan: str, total: int, copy_paste: st
 def receipt(to: str, name: str | None, order: int, plan: str, plan_price: int,
             bumps: Sequence[tuple[str, int]], total: int, start: datetime | None,
             end: datetime | None, set_password_link: str | None, now: datetime,
-            user_id: int | None) -> Mail:
+            user_id: int | None, *, claim: bool = False) -> Mail:
     """Prices in cents; `bumps` as (name, price); the set-password link when this
-    payment created the account."""
+    payment created the account (`claim`: the link claims the purchase for an account
+    not yet confirmed)."""
     values = {"name": greeting(name), "order": order, "plan": plan,
               "plan_price": plan_price, "total": total, "start": start, "end": end,
               "bumps": [{"name": n, "price": p} for n, p in bumps],
-              "set_password_link": set_password_link}
+              "set_password_link": set_password_link, "claim": claim}
     return mail(m.RECEIPT, to, values, now, user_id=user_id, dedupe_key=f"receipt:{order}")
 
 

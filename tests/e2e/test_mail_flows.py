@@ -207,6 +207,8 @@ def test_a_pix_checkout_mails_its_code_qr_expiry_and_a_link_back(client, deps, m
     mail = mailbox.last("ana@example.com", t.PIX_CREATED)
     code = created["payment"]["copy_paste"]
     assert code and code in mail.text_body and "R$\xa039,80" in mail.text_body
+    # The expiry as a buyer in Brazil reads it (CREATORFLIX_TIMEZONE), not in UTC.
+    assert "(Horário de Brasília)" in mail.text_body and "(UTC)" not in mail.text_body
     assert mail.inline_images == [{"cid": "pix-qr@creatorflix", "kind": "qr", "data": code}]
     assert 'src="cid:pix-qr@creatorflix"' in mail.html_body
     access = token_of(mail.text_body, "/checkout", "acesso")

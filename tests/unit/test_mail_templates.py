@@ -1,6 +1,7 @@
 """The mail templates (adapters/mail/templates): pt-BR money and dates in the configured
 time zone, escaping in the HTML body only, every kind renders with the values its
 composer gives, and the outbox renders what the domain composed."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -13,7 +14,7 @@ from domain.mail import compose
 from domain.mail import messages as m
 from domain.mail.messages import retry_delay
 
-NOW = datetime(2026, 3, 1, 14, 30)   # naive UTC, as stored
+NOW = datetime(2026, 3, 1, 14, 30)  # naive UTC, as stored
 RENDERER = JinjaMailRenderer()
 
 
@@ -26,10 +27,12 @@ def every_kind() -> list[m.Mail]:
         compose.password_reset("a@x.com", None, "http://l", NOW, 1),
         compose.verify_email("a@x.com", "Ana", "http://l", NOW, 1),
         compose.change_email("b@x.com", "Ana", "http://l", NOW, 1),
-        compose.pix_created("a@x.com", "Ana", "Mensal", 2990, "000201PIX", NOW, "http://l", NOW,
-                            1, 7),
-        compose.receipt("a@x.com", "Ana", 7, "Mensal", 2990, [("Pack", 990)], 3980, NOW, NOW,
-                        "http://s", NOW, 1),
+        compose.pix_created(
+            "a@x.com", "Ana", "Mensal", 2990, "000201PIX", NOW, "http://l", NOW, 1, 7
+        ),
+        compose.receipt(
+            "a@x.com", "Ana", 7, "Mensal", 2990, [("Pack", 990)], 3980, NOW, NOW, "http://s", NOW, 1
+        ),
         compose.renewal_reminder("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.expiry_notice("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.withdrawal_received("a@x.com", "Ana", 7, 2990, NOW, 1),
@@ -51,8 +54,20 @@ def test_times_are_shown_in_sao_paulo_time_and_dates_are_local_days():
 
 
 def test_a_pix_mail_shows_its_expiry_in_local_time():
-    mail = rendered(compose.pix_created("a@x.com", "Ana", "Mensal", 2990, "000201PIX",
-                                        datetime(2026, 3, 2, 2, 15), "http://l", NOW, 1, 7))
+    mail = rendered(
+        compose.pix_created(
+            "a@x.com",
+            "Ana",
+            "Mensal",
+            2990,
+            "000201PIX",
+            datetime(2026, 3, 2, 2, 15),
+            "http://l",
+            NOW,
+            1,
+            7,
+        )
+    )
     assert "O código vale até 01/03/2026 23:15 (Horário de Brasília)." in mail.text_body
     assert "R$\xa029,90" in mail.text_body and "R$\xa029,90" in mail.html_body
     assert "(UTC)" not in mail.text_body
@@ -64,8 +79,9 @@ def test_back_off():
 
 
 def test_values_are_escaped_in_the_html_body_only():
-    mail = rendered(compose.password_reset("a@example.com", "<b>Ana</b> & Cia",
-                                           "http://x/?a=1&b=2", NOW, 1))
+    mail = rendered(
+        compose.password_reset("a@example.com", "<b>Ana</b> & Cia", "http://x/?a=1&b=2", NOW, 1)
+    )
     assert "Olá, <b>Ana</b>!" in mail.text_body
     assert "&lt;b&gt;Ana&lt;/b&gt;" in mail.html_body and "<b>Ana</b>" not in mail.html_body
     assert 'href="http://x/?a=1&amp;b=2"' in mail.html_body
@@ -74,13 +90,27 @@ def test_values_are_escaped_in_the_html_body_only():
 
 def test_a_script_in_a_name_or_plan_is_escaped_in_the_html():
     script = "<script>alert(1)</script>"
-    mail = rendered(compose.receipt("a@x.com", script, 7, script, 2990, [(script, 990)], 3980,
-                                    NOW, NOW, "http://s/?a=1&b=\"2\"", NOW, 1))
+    mail = rendered(
+        compose.receipt(
+            "a@x.com",
+            script,
+            7,
+            script,
+            2990,
+            [(script, 990)],
+            3980,
+            NOW,
+            NOW,
+            'http://s/?a=1&b="2"',
+            NOW,
+            1,
+        )
+    )
     assert "<script>" not in mail.html_body
     assert mail.html_body.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
     assert 'href="http://s/?a=1&amp;b=&#34;2&#34;"' in mail.html_body
-    assert f"Pagamento confirmado: plano {script}" == mail.subject   # a header, not HTML
-    assert f"<title>Pagamento confirmado: plano &lt;script&gt;" in mail.html_body
+    assert f"Pagamento confirmado: plano {script}" == mail.subject  # a header, not HTML
+    assert "<title>Pagamento confirmado: plano &lt;script&gt;" in mail.html_body
 
 
 @pytest.mark.parametrize("mail", every_kind(), ids=lambda mail: mail.kind)
@@ -96,8 +126,11 @@ def test_every_kind_renders_a_one_line_subject_a_text_and_an_html_body(mail):
 
 
 def test_a_subject_stays_on_one_line_whatever_the_plan_name():
-    mail = rendered(compose.pix_created("a@x.com", "Ana", "Mensal\r\nBcc: x@y.z", 2990, "P",
-                                        NOW, "http://l", NOW, 1, 7))
+    mail = rendered(
+        compose.pix_created(
+            "a@x.com", "Ana", "Mensal\r\nBcc: x@y.z", 2990, "P", NOW, "http://l", NOW, 1, 7
+        )
+    )
     assert mail.subject == "Seu PIX para o plano Mensal Bcc: x@y.z"
 
 
@@ -108,7 +141,12 @@ def test_every_kind_has_its_composer_and_keeps_its_key_and_schedule():
         assert message.status == "pending" and message.next_attempt_at == NOW
     assert made[0].text_body.startswith("Olá, assinante!")
     assert [message.dedupe_key for message in made[3:]] == [
-        "pix_created:7", "receipt:7", "renewal_reminder:3", "expiry_notice:3", "withdrawal:7"]
+        "pix_created:7",
+        "receipt:7",
+        "renewal_reminder:3",
+        "expiry_notice:3",
+        "withdrawal:7",
+    ]
 
 
 def test_a_missing_value_or_an_unknown_kind_is_an_error_not_a_blank():
@@ -135,9 +173,31 @@ def test_the_outbox_renders_a_composed_mail_and_a_decoy_alike():
 def test_the_wiring_renders_in_the_configured_time_zone():
     from entrypoints.bootstrap import build_memory_deps
     from entrypoints.config import Config
+
     deps = build_memory_deps(Config(secret_key="k" * 40, timezone="Asia/Tokyo"))
     with deps.uow() as uow:
-        uow.outbox.enqueue(compose.pix_created("a@x.com", "Ana", "Mensal", 2990, "P", NOW,
-                                               "http://l", NOW, 1, 7))
+        uow.outbox.enqueue(
+            compose.pix_created("a@x.com", "Ana", "Mensal", 2990, "P", NOW, "http://l", NOW, 1, 7)
+        )
         [message] = uow.outbox.find().items
     assert "O código vale até 01/03/2026 23:30 (" in message.text_body
+
+
+def test_a_receipt_offers_the_set_password_link_or_the_claim_link():
+    def receipt(link, claim=False):
+        return rendered(
+            compose.receipt(
+                "a@x.com", "Ana", 7, "Mensal", 2990, [], 2990, NOW, NOW, link, NOW, 1, claim=claim
+            )
+        )
+
+    made = receipt("http://s/a")
+    assert (
+        "Sua conta foi criada com este e-mail. Escolha sua senha para entrar:\nhttp://s/a\n"
+        in made.text_body
+        and 'href="http://s/a"' in made.html_body
+    )
+    claimed = receipt("http://s/c", claim=True)
+    assert "Para receber esta compra, confirme este e-mail" in claimed.text_body
+    assert "Para receber esta compra" in claimed.html_body
+    assert "Escolha sua senha" not in receipt(None).text_body
