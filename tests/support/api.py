@@ -1,5 +1,6 @@
 """Talking to the API in tests: the shape of an error, bearer headers, a member
 registered through the API."""
+
 from __future__ import annotations
 
 PASSWORD = "user-password"
@@ -19,7 +20,8 @@ def bearer(token: str) -> dict:
 
 
 def register(client, email: str, password: str = PASSWORD, name: str = "Ana Souza") -> dict:
-    result = client.simulate_post("/api/auth/register",
-                                  json={"email": email, "password": password, "name": name})
+    result = client.simulate_post(
+        "/api/auth/register", json={"email": email, "password": password, "name": name}
+    )
     assert result.status_code == 201, result.json
     return result.json

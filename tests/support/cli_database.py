@@ -1,5 +1,6 @@
 """A migrated SQLite file the command line (and a job) reads through the environment, and
 the stored user of an email in it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """What most tests build the app with: the test settings, a fast password hasher, the
 dependencies on a backend, and users with bearer headers (Actors)."""
+
 from __future__ import annotations
 
 import os
@@ -31,12 +32,14 @@ class Actors:
     def admin(self, email: str = "admin@example.com") -> dict:
         from domain.accounts.auth import create_admin, issue_token
         from domain.accounts.commands import CreateAdmin
+
         user, _ = create_admin(self.deps.auth, CreateAdmin(email, "admin-password"))
         return self.headers(issue_token(self.deps.auth, user).token)
 
     def user(self, email: str = "user@example.com") -> dict:
         from domain.accounts.auth import register
         from domain.accounts.commands import Register
+
         session = register(self.deps.auth, Register(email=email, password="user-password"))
         return self.headers(session.token)
 

@@ -1,5 +1,6 @@
 """Migrations applied or rolled back around 0008 (gateway secrets sealed at rest), on an
 empty database of each kind."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The white-label bucket of the API tests, as files in the local-folder storage, and
 how a signed link of it is followed."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -1,6 +1,7 @@
 """What the import contracts (.importlinter, run by `make lint`) cannot say: no import
 cycle between the project's modules, late imports included; and shared test helpers
 come from tests/support only (a test module is never imported by another)."""
+
 from __future__ import annotations
 
 import ast
@@ -29,8 +30,10 @@ def a_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_project_has_no_import_cycle():
     # grimp reads every import statement, those inside functions too.
     graph = grimp.build_graph(*PACKAGES, cache_dir=None)
-    edges = {module: graph.find_modules_directly_imported_by(module) - {module}
-             for module in graph.modules}
+    edges = {
+        module: graph.find_modules_directly_imported_by(module) - {module}
+        for module in graph.modules
+    }
     assert a_cycle(edges) is None
 
 
@@ -62,8 +65,11 @@ LOCAL_HELPERS = {"tests.fuzz.realistic"}
 def test_tests_take_shared_helpers_from_tests_support_only():
     wrong = {}
     for path in sorted((ROOT / "tests").rglob("*.py")):
-        names = {name for name in imports_of_tests(path)
-                 if not name.startswith("tests.support") and name not in LOCAL_HELPERS}
+        names = {
+            name
+            for name in imports_of_tests(path)
+            if not name.startswith("tests.support") and name not in LOCAL_HELPERS
+        }
         if names:
             wrong[str(path.relative_to(ROOT))] = sorted(names)
     assert wrong == {}, "move these helpers into tests/support/"
