@@ -201,3 +201,28 @@ def test_a_receipt_offers_the_set_password_link_or_the_claim_link():
     assert "Para receber esta compra, confirme este e-mail" in claimed.text_body
     assert "Para receber esta compra" in claimed.html_body
     assert "Escolha sua senha" not in receipt(None).text_body
+
+
+def test_every_template_file_ships_as_package_data():
+    """A wheel carries only what setup.cfg's [options.package_data] names."""
+    import configparser
+    from pathlib import Path, PurePosixPath
+
+    from adapters.mail.rendering import TEMPLATES
+
+    setup = configparser.ConfigParser()
+    setup.read(Path(__file__).resolve().parents[2] / "setup.cfg")
+    globs = [g.strip() for g in setup["options.package_data"]["adapters.mail"].split(",")]
+    files = [
+        p.relative_to(TEMPLATES.parent).as_posix() for p in TEMPLATES.rglob("*") if p.is_file()
+    ]
+    assert len(files) >= 3 * len(m.KINDS) + 1
+
+    def shipped(file: str) -> bool:  # setuptools' globs: "*" stays within one folder
+        path = PurePosixPath(file)
+        return any(path.match(g) and len(path.parts) == len(PurePosixPath(g).parts) for g in globs)
+
+    assert [f for f in files if not shipped(f)] == []
+    for kind in m.KINDS:
+        for name in ("subject.txt", "body.txt", "body.html"):
+            assert (TEMPLATES / kind / name).is_file(), (kind, name)
