@@ -141,8 +141,10 @@ def pay(client, actors, created: dict) -> None:
 
 
 @pytest.fixture
-def shop(live_client, deps, actors):
-    """JunglePay configured by an admin, and a plan to buy: (client, admin headers, plan)."""
+def shop(live_client, deps, actors, junglepay):
+    """JunglePay configured by an admin, and a plan to buy: (client, admin headers, plan).
+    Each postback JunglePay sends is followed by our background worker's round."""
+    junglepay.after_postback = lambda: settle_postbacks(deps)
     admin = actors.admin()
     configure_junglepay(live_client, admin)
     plan, _ = add_catalogue(deps)
@@ -152,3 +154,11 @@ def shop(live_client, deps, actors):
 def notifications(deps) -> list:
     with deps.uow() as uow:
         return list(uow.webhook_events.find(order_by=["id"]).items)
+
+
+def settle_postbacks(deps) -> list[str]:
+    """What the background worker does with the postbacks received (read each back
+    from its gateway and settle it), run now; the statuses of their outcomes."""
+    from domain.payments import postbacks, webhooks
+    return [o.status for o in postbacks.settle_all(deps.payments_service,
+                                                   webhooks.settle_postback)]
