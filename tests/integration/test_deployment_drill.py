@@ -222,7 +222,7 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
         thread.join(LOAD_SECONDS + 15)
     assert not any(thread.is_alive() for thread in clients)
     for server, killed in zip(servers, (victim, second)):
-        assert wait_for(lambda: killed not in server.worker_pids()
+        assert wait_for(lambda server=server, killed=killed: killed not in server.worker_pids()
                         and len(server.worker_pids()) == 2, 20), \
             (server.worker_pids(), server.log()[-3000:])
 
