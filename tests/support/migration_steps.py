@@ -3,10 +3,13 @@ empty database of each kind."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from yoyo import get_backend, read_migrations
 
 from adapters import migrator, secret_box
+from adapters.pony.database import sqlite_path
 from tests.support import postgres
 
 
@@ -41,3 +44,28 @@ def rollback_from_0008(url, box=None) -> None:
             backend.rollback_migrations(backend.to_rollback(newer))
     finally:
         backend.connection.close()
+
+
+def connect(url):
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(sqlite_path(url))
+        conn.execute("PRAGMA foreign_keys = ON")  # as Pony's connections do
+        return conn, "?"
+    import psycopg2
+
+    return psycopg2.connect(url), "%s"
+
+
+def run(url, sql, params=()):
+    conn, p = connect(url)
+    try:
+        cur = conn.cursor()
+        if params:
+            cur.execute(sql.replace("?", p), params)
+        else:
+            cur.execute(sql)
+        rows = cur.fetchall() if cur.description else None
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
