@@ -18,6 +18,7 @@ log = logging.getLogger("creatorflix.config")
 
 DEFAULT_JUNGLEPAY_URL = "https://api.junglepagamentos.com"
 GATEWAYS = ("sandbox", "junglepay")
+DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
 
 class ConfigError(ValueError):
@@ -48,6 +49,8 @@ class Config:
     # Mail (issue 14; README "Mail"). repr=False: an SMTP URL may hold a password.
     mail_url: str = field(default="file://./outbox", repr=False)
     mail_from: str = "CreatorFlix <nao-responda@localhost>"
+    # The zone every time a person reads is shown in (mails; issue 19).
+    timezone: str = DEFAULT_TIMEZONE
     renewal_reminder_days: int = 3
     mail_worker: bool = True   # the app servers deliver the outbox in the background
     # memory:// (this process) or redis://… (shared); repr=False: may hold a password.
@@ -57,6 +60,8 @@ class Config:
     event_retention_days: int = 180
     ad_impression_repeat_seconds: int = 30 * 60
     ad_click_repeat_seconds: int = 30
+    ad_impressions_per_ip_hour: int = 30   # counted per ad and address (IPv6: /64)
+    ad_clicks_per_ip_hour: int = 10
     ad_cache_ms: int = 500
     # Age assurance (issue 16; README "Age assurance (Brazil)").
     age_gate: bool = True
@@ -260,6 +265,19 @@ def _mail_from(raw: str) -> str:
     return raw
 
 
+def _timezone(raw: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    name = raw.strip()
+    try:
+        if not name:
+            raise ValueError("empty")
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"CREATORFLIX_TIMEZONE: expected an IANA time zone such as "
+                          f"{DEFAULT_TIMEZONE}, got {raw!r}") from None
+    return name
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the environment; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
@@ -299,6 +317,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         mail_url=_mail_url(env.get("CREATORFLIX_MAIL_URL", "file://./outbox")),
         mail_from=_mail_from(env.get("CREATORFLIX_MAIL_FROM",
                                      "CreatorFlix <nao-responda@localhost>")),
+        timezone=_timezone(env.get("CREATORFLIX_TIMEZONE", DEFAULT_TIMEZONE)),
         renewal_reminder_days=_positive_int("CREATORFLIX_RENEWAL_REMINDER_DAYS",
                                             env.get("CREATORFLIX_RENEWAL_REMINDER_DAYS", "3")),
         mail_worker=_on_off("CREATORFLIX_MAIL_WORKER", env.get("CREATORFLIX_MAIL_WORKER", "on")),
@@ -313,6 +332,12 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         ad_click_repeat_seconds=_bounded_int(
             "CREATORFLIX_AD_CLICK_REPEAT_SECONDS",
             env.get("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "30"), 0, 7 * 24 * 3600),
+        ad_impressions_per_ip_hour=_bounded_int(
+            "CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR",
+            env.get("CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR", "30"), 0, 1_000_000),
+        ad_clicks_per_ip_hour=_bounded_int(
+            "CREATORFLIX_AD_CLICKS_PER_IP_HOUR",
+            env.get("CREATORFLIX_AD_CLICKS_PER_IP_HOUR", "10"), 0, 1_000_000),
         ad_cache_ms=_bounded_int("CREATORFLIX_AD_CACHE_MS",
                                  env.get("CREATORFLIX_AD_CACHE_MS", "500"), 0, 1000),
         age_gate=_on_off("CREATORFLIX_AGE_GATE", env.get("CREATORFLIX_AGE_GATE", "on")),

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.openapi_check import assert_documented
 
 ADS = "/api/admin/ads"
@@ -104,7 +104,7 @@ def test_admin_edits_never_overwrite_the_counters(client, admin):
 
 
 def test_the_list_is_paginated_filtered_and_carries_the_ctr(client, admin):
-    banner = create(client, admin, name="a", type="banner", placement="login")
+    create(client, admin, name="a", type="banner", placement="login")
     create(client, admin, name="b", type="spot", placement="sidebar", status="paused")
     create(client, admin, name="c", type="hero", placement="home_top", status="draft")
     for visitor in range(4):   # four visitors: none of the impressions is a repeat
@@ -193,8 +193,9 @@ def test_stats_count_events_per_utc_day_with_zeros_and_lifetime_totals(client, a
                                    "ctr": 2 / 3, "filtered_impressions": 2,
                                    "filtered_clicks": 1}
     assert (stats["filtered_impressions"], stats["filtered_clicks"]) == (2, 1)
-    assert stats["filtered"] == {"impressions": {"bot": 1, "repeat": 1, "no_token": 0},
-                                 "clicks": {"bot": 0, "repeat": 0, "no_token": 1}}
+    assert stats["filtered"] == {
+        "impressions": {"bot": 1, "repeat": 1, "no_token": 0, "ip_cap": 0},
+        "clicks": {"bot": 0, "repeat": 0, "no_token": 1, "ip_cap": 0}}
     default = client.simulate_get(f"{ADS}/{ad['id']}/stats", headers=admin).json
     assert len(default["series"]) == 30 and default["impressions"] == 7
     whole = client.simulate_get(f"{ADS}/{ad['id']}/stats", params={"days": "365"},

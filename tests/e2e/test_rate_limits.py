@@ -10,7 +10,6 @@ tests/e2e/test_login_devices.py).
 storage (and of our adapter) so windows can be made to pass without waiting."""
 from __future__ import annotations
 
-import types
 
 import pytest
 from falcon.testing import TestClient
@@ -22,36 +21,11 @@ from domain.common.rate_limits import LOGIN_FAILURES, LOGIN_PER_IP, POLICIES
 from entrypoints.bootstrap import build_memory_deps
 from entrypoints.config import Config, load_config
 from entrypoints.http.app import create_app
-from tests.conftest import FAST_HASHER, TEST_SECRET
-from tests.e2e.test_platform import assert_error
+from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support.payments import add_catalogue, checkout_body, customer
+from tests.support.rate_limits import PASSWORD, assert_429, moving_clock  # noqa: F401
 
 OWNER, ATTACKER, ELSEWHERE = "198.51.100.7", "203.0.113.66", "192.0.2.10"
-PASSWORD = "the owner's password"
-
-
-class MovingClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def moving_clock(monkeypatch) -> MovingClock:
-    import limits.storage.memory as memory
-    import limits.strategies as strategies
-    clock = MovingClock()
-    fake = types.SimpleNamespace(time=clock.time)
-    for module in (memory, strategies, adapter):
-        monkeypatch.setattr(module, "time", fake)
-    return clock
-
-
 @pytest.fixture
 def deps(tmp_path, clock):
     """The real defaults: the configuration as load_config reads an empty environment."""
@@ -79,13 +53,6 @@ def device_of(result) -> str:
     """The device cookie a successful login sets (domain.accounts.devices)."""
     assert result.status_code == 200, result.json
     return result.cookies["cf_device"].value
-
-
-def assert_429(result) -> int:
-    assert_error(result, 429, "too_many_requests")
-    wait = int(result.headers["retry-after"])
-    assert wait >= 1
-    return wait
 
 
 # -- logging in ----------------------------------------------------------------------
@@ -200,11 +167,13 @@ def test_wrong_webhook_tokens_are_limited_per_ip(api, deps):
     for n in range(per_ip):
         assert api.simulate_post(f"/api/webhooks/dias?token=wrong{n}", remote_addr=ATTACKER,
                                  json=body).status_code == 403
-    assert_429(api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=ATTACKER,
+    assert_429(api.simulate_post(f"/api/webhooks/dias?token=wrong-again", remote_addr=ATTACKER,
                                  json=body))
-    # The gateway, which never presents a wrong token, is not affected.
-    assert api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=ELSEWHERE,
-                             json=body).status_code == 200
+    # Issue 20, finding 11: a postback with the right token is never limited, even from
+    # an address that failed (the gateway's own, shared with whoever failed there).
+    for remote in (ATTACKER, ELSEWHERE):
+        assert api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=remote,
+                                 json=body).status_code == 200
 
 
 def test_a_stolen_token_cannot_guess_the_password_or_mail_without_limit(api, deps):
@@ -224,13 +193,27 @@ def test_a_stolen_token_cannot_guess_the_password_or_mail_without_limit(api, dep
                                  json={"password": "guess", "email": "x@example.com"}))
 
 
-def test_tokenless_postbacks_about_unknown_transactions_are_limited_per_ip(api):
-    # The original's token-less JunglePay path answers 401 for a transaction we do not
-    # have: repeated, it would probe our ids; it counts as a failed token.
-    body = {"type": "transaction", "data": {"id": "jp_probe", "status": "paid"}}
-    answers = [api.simulate_post("/api/webhook/junglepay", json=body,
-                                 remote_addr="10.8.0.1").status_code for _ in range(11)]
-    assert answers[:10] == [401] * 10 and answers[10] == 429, answers
+def test_tokenless_postbacks_about_unknown_transactions_are_ignored_and_not_counted(api,
+                                                                                    deps):
+    """Issue 20, finding 11: JunglePay itself posts, without a token, about the original
+    platform's old charges; those are answered 2xx (ignored, nothing read back) and do
+    not count as failures, so its valid postbacks that follow are not limited; wrong
+    tokens from the same address still are."""
+    body = {"type": "transaction", "data": {"id": "jp_old_charge", "status": "paid"}}
+    per_ip = POLICIES["webhook_token"].per_ip[0].amount
+    answers = [api.simulate_post("/api/webhook/junglepay", json=body, remote_addr="10.8.0.1")
+               for _ in range(per_ip + 5)]
+    assert [(a.status_code, a.json) for a in answers] == \
+        [(200, {"status": "ignored"})] * (per_ip + 5)
+    right = deps.payments_service.webhooks.token("junglepay")
+    valid = api.simulate_post(f"/api/webhooks/junglepay?token={right}", json={"data": {}},
+                              remote_addr="10.8.0.1")
+    assert valid.status_code == 200, valid.text
+    wrong = [api.simulate_post(f"/api/webhooks/junglepay?token=wrong{n}", json=body,
+                               remote_addr="10.8.0.1").status_code for n in range(per_ip + 1)]
+    assert wrong == [403] * per_ip + [429], wrong
+    assert api.simulate_post(f"/api/webhook/junglepay?token={right}", json={"data": {}},
+                             remote_addr="10.8.0.1").status_code == 200
 
 
 def test_the_limited_operations_document_their_429(api):
@@ -258,9 +241,12 @@ def test_bad_rate_limit_settings_stop_the_program_naming_the_variable(name, valu
         load_config({"CREATORFLIX_SECRET_KEY": TEST_SECRET, name: value})
 
 
-def test_a_failing_redis_lets_requests_through(caplog):
+def test_a_redis_that_is_not_there_counts_in_memory_never_open(caplog):
+    """Issue 21: a storage failure never opens the limits (it used to let every request
+    through); the limiter counts in this process and says so once."""
     from domain.common.rate_limits import Rate
     limiter = adapter.LimitsRateLimiter("redis://127.0.0.1:9/0?prefix=nowhere")
     assert limiter.hit(Rate("x", 1, 60), "k") is None
-    assert limiter.wait(Rate("x", 1, 60), "k") is None
+    assert limiter.wait(Rate("x", 1, 60), "k") == 60
+    assert limiter.hit(Rate("x", 1, 60), "k") is not None
     assert "rate-limit storage failed" in caplog.text

@@ -103,9 +103,15 @@ CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whi
             ("impressions", "ads"), ("clicks", "ads"), ("age_assurances", "users")}
 
 
+# 0012_ip_caps_and_email_skeletons: the address the per-IP ad caps count (IPv6 by its
+# /64), and what each account's address looks like (UTS #39 skeleton).
+ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False},
+               "users": {"email_skeleton": False}}
+
+
 def expected_schema() -> dict[str, dict[str, bool]]:
     schema = {t: dict(cols) for t, cols in PRODUCT_TABLES.items()}
-    for table, cols in OURS.items():
+    for table, cols in [*OURS.items(), *ROUND_THREE.items()]:
         schema.setdefault(table, {}).update(cols)
     return schema
 
@@ -138,8 +144,10 @@ def postgres_schema(url: str):
         columns.setdefault(table, {})[column] = nullable == "NO"
     cur.execute("""
         SELECT tc.table_name, ccu.table_name FROM information_schema.table_constraints tc
-        JOIN information_schema.referential_constraints rc ON rc.constraint_name = tc.constraint_name
-        JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name
+        JOIN information_schema.referential_constraints rc
+          ON rc.constraint_name = tc.constraint_name
+        JOIN information_schema.constraint_column_usage ccu
+          ON ccu.constraint_name = tc.constraint_name
         WHERE tc.constraint_type = 'FOREIGN KEY' AND rc.delete_rule = 'CASCADE'""")
     cascades = set(cur.fetchall())
     conn.close()
