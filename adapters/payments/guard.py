@@ -19,7 +19,7 @@ from domain.common.errors import (GatewayBusy, GatewayRejected, PaymentRefused,
 from domain.payments.gateways import (CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN,
                                       ChargeRequest, Charge, CircuitView, SavedCardCharge,
                                       Transaction)
-from ports.payments import PaymentGateway, SavedCardGateway
+from ports.payments import SavedCardGateway
 
 log = logging.getLogger("creatorflix.payments")
 

@@ -10,8 +10,8 @@ Each charge of a period is one `Renewal` row, unique per (subscription, period_s
 and made before the gateway is called, so no period is ever charged twice."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 import attrs
 from attrs import frozen

@@ -13,22 +13,34 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 import attrs
 from attrs import frozen
 
 from domain.catalog.entities import Plan
-from domain.common.errors import (FinalRefusal, GatewayBusy, GatewayRejected, PaymentRefused,
-                                  ServiceUnavailable)
+from domain.common.errors import (
+    FinalRefusal,
+    GatewayBusy,
+    GatewayRejected,
+    PaymentRefused,
+    ServiceUnavailable,
+)
 from domain.mail import compose
 from domain.payments import activation, renewals
 from domain.payments import checkout as co
 from domain.payments import subscriptions as subs
 from domain.payments.customer import Customer
-from domain.payments.gateways import (JUNGLEPAY, TX_PAID, ChargeItem, SavedCard,
-                                      SavedCardCharge, with_query)
+from domain.payments.gateways import (
+    JUNGLEPAY,
+    TX_PAID,
+    ChargeItem,
+    SavedCard,
+    SavedCardCharge,
+    with_query,
+)
 from domain.payments.reminders import Reminders, renewal_link
 from domain.payments.renewals import Renewal, Schedule
 from domain.payments.service import PaymentService
@@ -152,7 +164,8 @@ def _open_due(r: RenewalService, now: datetime) -> Iterator[Renewal]:
             start, end = renewals.next_period(sub, plan.duration)
             opened = uow.renewals.open(Renewal(
                 id=None, subscription_id=sub.id, period_start=start, period_end=end,
-                plan_id=plan.id, amount=plan.price, reference="rn_" + secrets.token_hex(12), gateway=JUNGLEPAY,
+                plan_id=plan.id, amount=plan.price, reference="rn_" + secrets.token_hex(12),
+                gateway=JUNGLEPAY,
                 status=renewals.CHARGING, attempts=1, claim_token=secrets.token_hex(16),
                 claimed_until=now + LEASE, created_at=now, updated_at=now))
             uow.commit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.junglepay_server import REFUSED_NUMBER
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, configure_junglepay, customer, junglepay,

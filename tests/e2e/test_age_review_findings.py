@@ -11,7 +11,7 @@ import pytest
 
 from domain.assurance.entities import OIDC, PENDING
 from ports.security import AGE_ASSURANCE
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

@@ -14,16 +14,25 @@ import pytest
 
 from adapters.clock import utcnow
 from domain.catalog.entities import AUTOMATIC
-from domain.mail import templates as t
+from domain.mail import messages as t
 from domain.payments import renewals, renewing
 from domain.payments.subscriptions import Subscription
 from entrypoints import cli
 from entrypoints.jobs import PERIODIC_JOBS
-from tests.e2e.test_platform import assert_error
-from tests.support.payments import (add_catalogue, app_server,  # noqa: F401
-                                    checkout_body, configure_junglepay, customer, junglepay,
-                                    junglepay_config, live_client, login, start,
-                                    subscriptions_of)
+from tests.support.api import assert_error
+from tests.support.payments import (  # noqa: F401
+    add_catalogue,
+    app_server,
+    checkout_body,
+    configure_junglepay,
+    customer,
+    junglepay,
+    junglepay_config,
+    live_client,
+    login,
+    start,
+    subscriptions_of,
+)
 
 EMAIL = "ana@example.com"
 
@@ -139,7 +148,7 @@ def test_a_refused_renewal_is_past_due_mailed_and_a_retry_succeeds(shop, deps, c
     assert late.renewal_state == renewals.PAST_DUE and late.status == "active"
     assert late.end_date == old_end + timedelta(days=3)       # the grace
     [mail] = mails(deps, t.RENEWAL_PAST_DUE)
-    assert "Não conseguimos cobrar R$ 29,90" in mail.text_body
+    assert "Não conseguimos cobrar R$\xa029,90" in mail.text_body
     assert f"/checkout?plano={plan.id}&renovacao=" in mail.text_body
     run_jobs(deps)                                            # not yet time to retry
     assert len(junglepay.saved_card_charges) == 1

@@ -118,3 +118,12 @@ def test_renewal_settings_default_to_issue_25_and_can_be_changed():
             load_config({"CREATORFLIX_SECRET_KEY": "k" * 40,
                          "CREATORFLIX_RENEWAL_RETRY_HOURS": bad})
         assert "CREATORFLIX_RENEWAL_RETRY_HOURS" in str(caught.value)
+
+
+def test_the_time_zone_people_read_defaults_to_sao_paulo_and_is_validated():
+    assert load_config(KEY).timezone == "America/Sao_Paulo"
+    assert load_config({**KEY, "CREATORFLIX_TIMEZONE": " Europe/Lisbon "}).timezone == \
+        "Europe/Lisbon"
+    for bad in ("Mars/Olympus", "", "../etc/passwd", "America/"):
+        with pytest.raises(ConfigError, match="CREATORFLIX_TIMEZONE"):
+            load_config({**KEY, "CREATORFLIX_TIMEZONE": bad})

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from adapters.clock import FakeClock
 from adapters.memory.unit_of_work import MemoryStore
+from domain.accounts.users import User
 from domain.catalog.entities import AUTOMATIC, Plan
 from domain.common.errors import FinalRefusal, PaymentRefused
 from domain.payments import renewals, renewing
 from domain.payments.checkout import CREDIT_CARD, PAID, Checkout
 from domain.payments.gateways import Charge, PaymentGatewayConfig
 from domain.payments.subscriptions import Subscription
-from domain.accounts.users import User
 from entrypoints.bootstrap import build_memory_deps
 from entrypoints.config import Config
 

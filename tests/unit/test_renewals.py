@@ -35,14 +35,14 @@ def renewing(end: datetime) -> Subscription:
 
 def renewal_of(sub: Subscription, days: int, now: datetime) -> Renewal:
     start, end = renewals.next_period(sub, days)
-    return Renewal(id=1, subscription_id=1, period_start=start, period_end=end, plan_id=1, amount=2990,
-                   reference="rn_1", gateway="junglepay", attempts=1, created_at=now)
+    return Renewal(id=1, subscription_id=1, period_start=start, period_end=end, plan_id=1,
+                   amount=2990, reference="rn_1", gateway="junglepay", attempts=1, created_at=now)
 
 
 @given(MOMENTS, DURATIONS, st.integers(1, 40))
 def test_each_period_starts_at_the_previous_end_whatever_the_calendar(end, days, periods):
     sub = renewing(end)
-    for n in range(periods):
+    for _ in range(periods):
         renewal = renewal_of(sub, days, sub.end_date)
         assert renewal.period_start == sub.end_date
         sub = renewals.paid(sub, renewal)

@@ -2,8 +2,9 @@
 claiming are trivially exclusive)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 import attrs
 

@@ -4,8 +4,9 @@
 FOR UPDATE SKIP LOCKED; SQLite: the statement holds the write lock)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from pony.orm import flush
 
