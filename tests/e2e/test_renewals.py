@@ -389,3 +389,21 @@ def test_a_plan_change_takes_effect_at_the_next_renewal(shop, deps, clock, jungl
     renewed = current(deps)
     assert (renewed.plan_id, renewed.next_plan_id) == (quarterly.id, None)
     assert renewed.end_date == sub.end_date + timedelta(days=90)
+
+
+def test_the_app_servers_background_worker_charges_the_renewals_due(shop, deps, clock,
+                                                                     junglepay, actors):
+    from entrypoints.mail_worker import MailWorker
+    client, plan = shop
+    sub = purchase(client, deps, plan, junglepay, actors)
+    clock.current = sub.end_date - timedelta(hours=3)
+    worker = MailWorker(deps, interval=0.05).start()
+    try:
+        for _ in range(400):   # bounded wait for its first round
+            if current(deps).end_date != sub.end_date:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        worker.stop()
+    assert len(junglepay.saved_card_charges) == 1
+    assert current(deps).end_date == sub.end_date + timedelta(days=plan.duration)
