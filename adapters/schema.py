@@ -10,6 +10,7 @@ from domain.accounts.sessions import RevokedToken
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import PaymentGatewayConfig, Postback, WebhookEvent
+from domain.payments.coupons import Coupon
 from domain.payments.renewals import Renewal
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
@@ -31,6 +32,7 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "webhook_events": ("payment_notifications", WebhookEvent, "id"),
     "postbacks": ("payment_postbacks", Postback, "id"),
     "renewals": ("subscription_renewals", Renewal, "id"),
+    "coupons": ("coupons", Coupon, "id"),
     "whitelabel_models": ("whitelabel_models", WhitelabelModel, "id"),
     "whitelabel_posts": ("whitelabel_posts", WhitelabelPost, "id"),
     "whitelabel_media": ("whitelabel_media", WhitelabelMedia, "id"),
@@ -54,6 +56,7 @@ UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "payment_notifications": [("gateway", "event_key")],
     "mail_outbox": [("dedupe_key",)],
     "subscription_renewals": [("subscription_id", "period_start"), ("reference",)],
+    "coupons": [("code",)],
     "withdrawal_requests": [("checkout_id",)],
     "whitelabel_models": [("folder_name",)],
     "whitelabel_posts": [("whitelabel_model_id", "folder_name")],
@@ -80,4 +83,5 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("subscription_renewals", "subscription_id", "subscriptions", "cascade"),
     ("subscription_renewals", "plan_id", "plans", "restrict"),
     ("subscriptions", "next_plan_id", "plans", "restrict"),
+    ("subscriptions", "coupon_id", "coupons", "restrict"),
 ]

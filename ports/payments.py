@@ -8,6 +8,7 @@ from domain.payments.checkout import Checkout
 from domain.payments.gateways import (Charge, ChargeRequest, CircuitView, PaymentGatewayConfig,
                                       Postback, SavedCardCharge,
                              WebhookEvent, Transaction)
+from domain.payments.coupons import Coupon
 from domain.payments.renewals import Renewal
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
@@ -69,6 +70,12 @@ class RenewalRepository(Repository[Renewal], Protocol):
     def lapse(self, now: datetime) -> int:
         """Mark `unconfirmed` the renewals left `charging` past their claim (a runner
         stopped between the charge and its record): never charged again here."""
+
+
+class CouponRepository(Repository[Coupon], Protocol):
+    def redeem(self, coupon_id: int) -> bool:
+        """Count one redemption unless the coupon is used up, in one statement (exact
+        under concurrency); False when it is used up."""
 
 
 class WebhookEventRepository(Repository[WebhookEvent], Protocol):

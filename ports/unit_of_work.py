@@ -12,7 +12,7 @@ from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepo
                             UserRepository)
 from ports.ads import AdEventRepository, AdRepository
 from ports.age_assurance import AgeAssuranceRepository
-from ports.payments import (CheckoutRepository, PaymentGatewayRepository, PostbackRepository, RenewalRepository,
+from ports.payments import (CheckoutRepository, PaymentGatewayRepository, PostbackRepository, RenewalRepository, CouponRepository,
                             WebhookEventRepository, SubscriptionRepository)
 from ports.mail import OutboxRepository
 from ports.repositories import Repository
@@ -33,6 +33,7 @@ class UnitOfWork(Protocol):
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
     renewals: RenewalRepository        # table `subscription_renewals`
+    coupons: CouponRepository
     postbacks: PostbackRepository        # table `payment_postbacks`
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository

@@ -17,7 +17,7 @@ from adapters.memory.repositories.whitelabel import (MemoryWhitelabelMediaReposi
                                                      MemoryWhitelabelPostRepository)
 from adapters.memory.repository import MemoryRepository, cascade_delete
 from adapters.memory.repositories.postbacks import MemoryPostbackRepository
-from adapters.memory.repositories.renewals import MemoryRenewalRepository
+from adapters.memory.repositories.renewals import MemoryCouponRepository, MemoryRenewalRepository
 from adapters.schema import TABLES
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
                             PostRepository, SettingRepository, SupportContactRepository,
@@ -26,7 +26,7 @@ from ports.age_assurance import AgeAssuranceRepository
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
-                            PostbackRepository, RenewalRepository)
+                            PostbackRepository, RenewalRepository, CouponRepository)
 from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
@@ -74,6 +74,7 @@ class MemoryUnitOfWork:
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
     renewals: RenewalRepository        # table `subscription_renewals`
+    coupons: CouponRepository
     postbacks: PostbackRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
@@ -104,6 +105,7 @@ class MemoryUnitOfWork:
                                                                secrets=secrets)
         self.webhook_events = MemoryWebhookEventRepository(store, *TABLES["webhook_events"])
         self.renewals = MemoryRenewalRepository(store, *TABLES["renewals"])
+        self.coupons = MemoryCouponRepository(store, *TABLES["coupons"])
         self.postbacks = MemoryPostbackRepository(store, *TABLES["postbacks"])
         self.whitelabel_models = MemoryWhitelabelModelRepository(
             store, *TABLES["whitelabel_models"])

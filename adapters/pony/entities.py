@@ -78,6 +78,22 @@ def define_entities(db: Database) -> SimpleNamespace:
         card_brand = _text("card_brand")
         card_last4 = _text("card_last4")
         next_plan_id = Optional(int, column="next_plan_id", nullable=True)
+        coupon_id = Optional(int, column="coupon_id", nullable=True)
+        coupon_cycles_left = Optional(int, column="coupon_cycles_left", nullable=True)
+
+    class CouponRow(db.Entity):
+        _table_ = "coupons"
+        id = PrimaryKey(int, auto=True, column="id")
+        code = Required(str, column="code", unique=True)
+        percent_off = Optional(int, column="percent_off", nullable=True)
+        amount_off = Optional(int, column="amount_off", nullable=True)
+        duration = Required(str, column="duration", default="once")
+        cycles = Optional(int, column="cycles", nullable=True)
+        max_redemptions = Optional(int, column="max_redemptions", nullable=True)
+        times_redeemed = Required(int, column="times_redeemed", default=0)
+        expires_at = _when("expires_at")
+        plan_ids = Optional(Json, column="plan_ids", nullable=True)
+        created_at = _when("created_at")
 
     class RenewalRow(db.Entity):
         _table_ = "subscription_renewals"
@@ -87,6 +103,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         period_end = Required(datetime, column="period_end")
         plan_id = Required(int, column="plan_id")
         amount = Required(int, column="amount")
+        discount = Required(int, column="discount", default=0)
         reference = Required(str, column="reference", unique=True)
         gateway = Required(str, column="gateway")
         status = Required(str, column="status")
@@ -356,7 +373,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         whitelabel_media=WhitelabelMediaRow, settings=SettingRow,
         support_contacts=SupportContactRow, ads=AdRow, impressions=ImpressionRow,
         clicks=ClickRow, webhook_events=WebhookEventRow, postbacks=PostbackRow,
-        renewals=RenewalRow,
+        renewals=RenewalRow, coupons=CouponRow,
         sync_runs=SyncRunRow,
         outbox=OutboxRow, revoked_tokens=RevokedTokenRow, withdrawals=WithdrawalRow,
         age_assurances=AgeAssuranceRow,

@@ -22,7 +22,7 @@ from adapters.pony.repositories.whitelabel import (PonyWhitelabelMediaRepository
                                                    PonyWhitelabelPostRepository)
 from adapters.pony.repository import PonyRepository
 from adapters.pony.repositories.postbacks import PonyPostbackRepository
-from adapters.pony.repositories.renewals import PonyRenewalRepository
+from adapters.pony.repositories.renewals import PonyCouponRepository, PonyRenewalRepository
 from adapters.schema import TABLES
 from domain.common.errors import ServiceUnavailable
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
@@ -32,7 +32,7 @@ from ports.age_assurance import AgeAssuranceRepository
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
-                            PostbackRepository, RenewalRepository)
+                            PostbackRepository, RenewalRepository, CouponRepository)
 from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
@@ -68,6 +68,7 @@ class PonyUnitOfWork:
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
     renewals: RenewalRepository        # table `subscription_renewals`
+    coupons: CouponRepository
     postbacks: PostbackRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
@@ -102,6 +103,7 @@ class PonyUnitOfWork:
         self.webhook_events = PonyWebhookEventRepository(pdb, "webhook_events",
                                                          *TABLES["webhook_events"])
         self.renewals = PonyRenewalRepository(pdb, "renewals", *TABLES["renewals"])
+        self.coupons = PonyCouponRepository(pdb, "coupons", *TABLES["coupons"])
         self.postbacks = PonyPostbackRepository(pdb, "postbacks", *TABLES["postbacks"])
         self.whitelabel_models = PonyWhitelabelModelRepository(pdb, "whitelabel_models",
                                                                *TABLES["whitelabel_models"])

@@ -24,7 +24,8 @@ from domain.common.errors import (GatewayBusy, GatewayRejected, NotFound, Paymen
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
                              WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
-from domain.payments.renewing import RENEWAL_CONSENT
+from domain.payments import coupons
+from domain.payments.renewing import COUPON, RENEWAL_CONSENT
 from domain.payments.webhooks import CHECKOUT_PARAM
 from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork
@@ -49,7 +50,7 @@ class CheckoutView:
 def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> ChargeRequest:
     # A free bump stays in the order but is no line of the charge: JunglePay refuses a
     # unitPrice of 0 (and the quote refuses a total of 0).
-    lines = [(quote.plan.name, quote.plan.price)] + [(b.name, b.price) for b in quote.bumps]
+    lines = [(quote.plan.name, quote.plan_price)] + [(b.name, b.price) for b in quote.bumps]
     items = tuple(ChargeItem(title, price) for title, price in lines if price > 0)
     return ChargeRequest(amount=quote.total,
                          payment_method=quote.payment_method, customer=command.customer,
@@ -113,6 +114,7 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
             payment: dict[str, Any] = {"provider": choice.name, "method": quote.payment_method}
             if plan.renews_automatically and command.renewal_consent:
                 payment[RENEWAL_CONSENT] = True   # the saved card renews it (renewing)
+            payment.update(_redeem(uow, command, quote))
             external_id = None
             if choice.name == DIAS:
                 # _choose picks DIAS only for a plan with a checkout_url.
@@ -161,8 +163,31 @@ def _priced(svc: PaymentService, uow: UnitOfWork, command: StartCheckout
         raise ValidationError("agree that this plan renews automatically on your card",
                               field="renewal_consent")
     ids = command.order_bump_ids
-    quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
+    coupon = _coupon(svc, uow, plan, command)
+    quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids),
+                  coupons.discount(coupon, plan.price) if coupon else 0)
     return plan, quote, _choose(svc, uow, plan, command)
+
+
+def _coupon(svc: PaymentService, uow: UnitOfWork, plan: Plan,
+            command: StartCheckout) -> coupons.Coupon | None:
+    if not command.coupon:
+        return None
+    assert plan.id is not None, "read from the repository"
+    found = uow.coupons.first({"code": coupons.normalize_code(command.coupon)})
+    return coupons.check_usable(found, plan.id, svc.clock.now())
+
+
+def _redeem(uow: UnitOfWork, command: StartCheckout, quote: Quote) -> dict[str, Any]:
+    """Count the coupon's redemption in the checkout's transaction (exact under
+    concurrency: one conditional UPDATE); what payment_data records of it."""
+    if not command.coupon:
+        return {}
+    coupon = uow.coupons.first({"code": coupons.normalize_code(command.coupon)})
+    assert coupon is not None and coupon.id is not None, "_priced found it"
+    if not uow.coupons.redeem(coupon.id):
+        raise ValidationError("this coupon has been used up", field="coupon")
+    return {COUPON: {"id": coupon.id, "code": coupon.code, "discount": quote.discount}}
 
 
 def _charge(svc: PaymentService, checkout: co.Checkout, choice: GatewayChoice, quote: Quote,

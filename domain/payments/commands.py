@@ -27,6 +27,7 @@ class StartCheckout:
     installments: int | None = None
     # The buyer agreed that the card is charged at every period (automatic plans).
     renewal_consent: bool = False
+    coupon: str | None = None   # a coupon's code (domain.payments.coupons)
     buyer: User | None = None
     # The request's Idempotency-Key header (domain.payments.idempotency).
     idempotency_key: str | None = None
@@ -40,6 +41,8 @@ START_CHECKOUT_FIELDS = {
     "card_hash": Text(max_length=4096, description="the card tokenised in the browser "
                                                    "with the gateway's public key"),
     "installments": Integer(minimum=1, maximum=12),
+    "coupon": Text(max_length=40, description="a coupon's code (case-insensitive): the "
+                                              "server applies it to the plan's price"),
     "renewal_consent": Boolean(nullable=False, description="the buyer agrees that the "
                                "card is charged the plan's price at every period "
                                "(required to pay an automatic plan by card)"),

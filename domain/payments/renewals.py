@@ -53,6 +53,7 @@ class Renewal:
     amount: int
     reference: str
     gateway: str
+    discount: int = 0   # cents a coupon took off the plan's price (in `amount` already)
     status: str = CHARGING
     attempts: int = 0
     next_attempt_at: datetime | None = None
@@ -107,10 +108,13 @@ def paid(sub: Subscription, renewal: Renewal) -> Subscription:
     """`sub` once `renewal` is paid: the new period starts at the old end, on the plan
     the renewal charged; a past-due subscription is renewing (and active: its grace may
     have run out) again."""
+    coupon_id, left = sub.coupon_id, sub.coupon_cycles_left
+    if renewal.discount and left is not None:   # a repeating coupon: one renewal fewer
+        coupon_id, left = (coupon_id, left - 1) if left > 1 else (None, None)
     return attrs.evolve(sub, status=subs.ACTIVE, end_date=renewal.period_end,
                         renewal_state=RENEWING, plan_id=renewal.plan_id,
                         next_plan_id=None if sub.next_plan_id == renewal.plan_id
-                        else sub.next_plan_id)
+                        else sub.next_plan_id, coupon_id=coupon_id, coupon_cycles_left=left)
 
 
 def retry_at(renewal: Renewal, schedule: Schedule) -> datetime | None:

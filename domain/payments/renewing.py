@@ -29,7 +29,7 @@ from domain.common.errors import (
     ServiceUnavailable,
 )
 from domain.mail import compose
-from domain.payments import activation, renewals
+from domain.payments import activation, coupons, renewals
 from domain.payments import checkout as co
 from domain.payments import subscriptions as subs
 from domain.payments.customer import Customer
@@ -52,6 +52,8 @@ log = logging.getLogger("creatorflix.renewals")
 
 # payment_data of a checkout whose buyer agreed to automatic renewal on the card.
 RENEWAL_CONSENT = "renewal_consent"
+# payment_data of a checkout bought with a coupon: {id, code, discount}.
+COUPON = "coupon"
 LEASE = timedelta(minutes=10)          # far above a gateway call's timeouts
 BUSY_RETRY = timedelta(minutes=15)     # the guard refused the call: nothing was sent
 BATCH = 50
@@ -75,6 +77,16 @@ class RunReport:
 
 
 # -- the purchase ---------------------------------------------------------------------
+def renewal_price(uow: UnitOfWork, sub: Subscription, plan: Plan) -> tuple[int, int]:
+    """(amount, discount) the next renewal of `sub` on `plan` charges: the plan's price
+    less the coupon the subscription keeps, if it applies to that plan."""
+    coupon = uow.coupons.get(sub.coupon_id) if sub.coupon_id is not None else None
+    if coupon is None or (coupon.plan_ids and plan.id not in coupon.plan_ids):
+        return plan.price, 0
+    off = coupons.discount(coupon, plan.price)
+    return plan.price - off, off
+
+
 def saves_card(plan: Plan, checkout: co.Checkout, card: SavedCard | None) -> bool:
     """A paid card checkout of an automatic plan, whose buyer consented, whose card
     the gateway keeps."""
@@ -97,9 +109,13 @@ def after_purchase(uow: UnitOfWork, granted: Subscription, plan: Plan, checkout:
     if not saving:
         return granted
     assert card is not None, "saves_card checked it"
+    used = (checkout.payment_data or {}).get(COUPON) or {}
+    coupon = uow.coupons.get(used["id"]) if isinstance(used.get("id"), int) else None
+    coupon_id, left = coupons.renewals_left(coupon) if coupon else (None, None)
     return uow.subscriptions.update(attrs.evolve(
         granted, auto_renew=True, renewal_state=renewals.RENEWING, card_ref=card.ref,
-        card_brand=card.brand, card_last4=card.last4))
+        card_brand=card.brand, card_last4=card.last4, coupon_id=coupon_id,
+        coupon_cycles_left=left))
 
 
 def charges_saved_cards(svc: PaymentService, uow: UnitOfWork) -> bool:
@@ -162,9 +178,10 @@ def _open_due(r: RenewalService, now: datetime) -> Iterator[Renewal]:
             if plan is None or plan.id is None or sub.id is None:
                 continue
             start, end = renewals.next_period(sub, plan.duration)
+            amount, off = renewal_price(uow, sub, plan)
             opened = uow.renewals.open(Renewal(
                 id=None, subscription_id=sub.id, period_start=start, period_end=end,
-                plan_id=plan.id, amount=plan.price, reference="rn_" + secrets.token_hex(12),
+                plan_id=plan.id, amount=amount, discount=off, reference="rn_" + secrets.token_hex(12),
                 gateway=JUNGLEPAY,
                 status=renewals.CHARGING, attempts=1, claim_token=secrets.token_hex(16),
                 claimed_until=now + LEASE, created_at=now, updated_at=now))
@@ -196,6 +213,8 @@ def _charge(r: RenewalService, gateway: SavedCardGateway, postback: str,
         # Cancelled, replaced by another purchase, or nothing to charge it with.
         _settle(r, renewal, {"status": renewals.FAILED, "last_error": "renewal is off"})
         return renewals.FAILED
+    if renewal.amount == 0:   # a 100% coupon: nothing to charge
+        return _paid(r, renewal, None)
     request = SavedCardCharge(
         amount=renewal.amount, card_ref=sub.card_ref, customer=_customer(purchase),
         items=(ChargeItem(plan.name, renewal.amount),),
@@ -251,7 +270,7 @@ def _card(sub: Subscription) -> str:
     return f"{(sub.card_brand or 'cartão').upper()} final {sub.card_last4 or '----'}"
 
 
-def _paid(r: RenewalService, renewal: Renewal, transaction_id: str) -> str:
+def _paid(r: RenewalService, renewal: Renewal, transaction_id: str | None) -> str:
     """The charge was paid: the new period starts at the old end (later grants move
     after it), the renewal is recorded, the receipt queued — in one transaction."""
     svc = r.payments

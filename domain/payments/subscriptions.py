@@ -48,6 +48,10 @@ class Subscription:
     card_brand: str | None = None
     card_last4: str | None = None
     next_plan_id: int | None = None   # a member's switch, taken at the next renewal
+    # The coupon its renewals apply (domain.payments.coupons), and for how many more
+    # renewals (None: all of them).
+    coupon_id: int | None = None
+    coupon_cycles_left: int | None = None
 
     def is_active_at(self, now: datetime) -> bool:
         """Active means status active AND not past its end: a subscription past its

@@ -1,12 +1,14 @@
 """A member's automatic renewal over HTTP (issue 25): cancel, resume, switch the plan
-of the next renewal; and how /api/me/subscriptions shows each subscription."""
+of the next renewal; how /api/me/subscriptions shows each subscription; the admin's
+coupons."""
 from __future__ import annotations
 
 from domain.common.fields import Integer
-from domain.payments import membership
+from domain.payments import coupon_admin, membership
 from domain.payments.membership import MemberSubscription
 from domain.payments.subscriptions import Subscription
 from entrypoints.http.auth import required_user
+from entrypoints.http.crud import crud_routes
 from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable
 from entrypoints.http.routes import USER, Operation, Route
@@ -68,6 +70,7 @@ class ChangePlanResource(_Action):
 def routes(deps) -> list[Route]:
     answers = {200: MEMBER_SUBSCRIPTION_SCHEMA, 404: None, 409: None}
     return [
+        *crud_routes("/api/admin/coupons", coupon_admin.COUPONS, deps, tag="payments"),
         Route("/api/me/subscriptions/{id:id}/cancel", CancelResource(deps), (
             Operation("POST", "Turn my subscription's automatic renewal off: no further "
                       "charge, access until the end already paid, a confirmation mail",

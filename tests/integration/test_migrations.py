@@ -113,13 +113,18 @@ ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False}
                # 0019_renewals: automatic renewal on the saved card (issue 25).
                "subscriptions": {"auto_renew": True, "renewal_state": False,
                                  "card_ref": False, "card_brand": False, "card_last4": False,
-                                 "next_plan_id": False},
+                                 "next_plan_id": False, "coupon_id": False,
+                                 "coupon_cycles_left": False},
                "subscription_renewals": {
                    "id": True, "subscription_id": True, "period_start": True,
-                   "period_end": True, "plan_id": True, "amount": True, "reference": True, "gateway": True,
+                   "period_end": True, "plan_id": True, "amount": True, "discount": True, "reference": True, "gateway": True,
                    "status": True, "attempts": True, "next_attempt_at": False,
                    "claim_token": False, "claimed_until": False, "transaction_id": False,
-                   "last_error": False, "created_at": True, "updated_at": False}}
+                   "last_error": False, "created_at": True, "updated_at": False},
+               "coupons": {"id": True, "code": True, "percent_off": False,
+                           "amount_off": False, "duration": True, "cycles": False,
+                           "max_redemptions": False, "times_redeemed": True,
+                           "expires_at": False, "plan_ids": False, "created_at": True}}
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:

@@ -43,3 +43,13 @@ class MemoryRenewalRepository(MemoryRepository):
             self.update(attrs.evolve(r, status=UNCONFIRMED, updated_at=now,
                                      last_error="the runner stopped during the charge"))
         return len(stale)
+
+
+class MemoryCouponRepository(MemoryRepository):
+    def redeem(self, coupon_id: int) -> bool:
+        coupon = self.get(coupon_id)
+        if coupon is None or (coupon.max_redemptions is not None and
+                              coupon.times_redeemed >= coupon.max_redemptions):
+            return False
+        self.update(attrs.evolve(coupon, times_redeemed=coupon.times_redeemed + 1))
+        return True

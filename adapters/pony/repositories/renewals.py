@@ -74,3 +74,15 @@ class PonyRenewalRepository(PonyRepository):
             "last_error = 'the runner stopped during the charge' "
             "WHERE status = 'charging' AND claimed_until < $now", self._params({"now": now}))
         return cursor.rowcount
+
+
+class PonyCouponRepository(PonyRepository):
+    def redeem(self, coupon_id: int) -> bool:
+        # One conditional UPDATE: PostgreSQL re-checks the condition on the row it
+        # waited for, SQLite has one writer: never more than max_redemptions.
+        flush()
+        cursor = self.db.execute(
+            "UPDATE coupons SET times_redeemed = times_redeemed + 1 WHERE id = $id "
+            "AND (max_redemptions IS NULL OR times_redeemed < max_redemptions)",
+            {"id": coupon_id})
+        return cursor.rowcount == 1
