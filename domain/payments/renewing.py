@@ -181,8 +181,8 @@ def _open_due(r: RenewalService, now: datetime) -> Iterator[Renewal]:
             amount, off = renewal_price(uow, sub, plan)
             opened = uow.renewals.open(Renewal(
                 id=None, subscription_id=sub.id, period_start=start, period_end=end,
-                plan_id=plan.id, amount=amount, discount=off, reference="rn_" + secrets.token_hex(12),
-                gateway=JUNGLEPAY,
+                plan_id=plan.id, amount=amount, discount=off,
+                reference="rn_" + secrets.token_hex(12), gateway=JUNGLEPAY,
                 status=renewals.CHARGING, attempts=1, claim_token=secrets.token_hex(16),
                 claimed_until=now + LEASE, created_at=now, updated_at=now))
             uow.commit()
