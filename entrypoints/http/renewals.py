@@ -3,14 +3,17 @@ of the next renewal; how /api/me/subscriptions shows each subscription; the admi
 coupons."""
 from __future__ import annotations
 
-from domain.common.fields import Integer
-from domain.payments import coupon_admin, membership
+import falcon
+
+from domain.common.fields import Integer, Text
+from domain.payments import coupon_admin, coupon_preview, membership
 from domain.payments.membership import MemberSubscription
 from domain.payments.subscriptions import Subscription
 from entrypoints.http.auth import required_user
 from entrypoints.http.crud import crud_routes
 from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable
+from entrypoints.http.rate_limits import RETRY_AFTER, limit_per_ip
 from entrypoints.http.routes import USER, Operation, Route
 
 TAGS = ("accounts",)
@@ -22,6 +25,26 @@ MEMBER_SUBSCRIPTION_SCHEMA = entity_schema(Subscription, extra={
 CHANGE_PLAN_FIELDS = {"plan_id": Integer(required=True, nullable=False, minimum=1,
                                          description="an automatic plan for sale: the "
                                                      "next renewal charges it")}
+
+
+COUPON_CHECK_FIELDS = {
+    "code": Text(required=True, nullable=False, max_length=40, description="the coupon's code"),
+    "plan_id": Integer(required=True, nullable=False, minimum=1),
+}
+COUPON_PREVIEW_SCHEMA = entity_schema(coupon_preview.CouponPreview)
+
+
+class CouponCheckResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    @falcon.before(limit_per_ip("coupon_check"))
+    def on_post(self, req, resp) -> None:
+        code, plan_id = read_command(req, self.deps.config.max_body_bytes,
+                                     lambda code, plan_id: (code, plan_id),
+                                     COUPON_CHECK_FIELDS)
+        resp.media = to_json(coupon_preview.preview(self.deps.uow, self.deps.clock, code,
+                                                    plan_id))
 
 
 def member_json(view: MemberSubscription) -> dict:
@@ -71,6 +94,12 @@ def routes(deps) -> list[Route]:
     answers = {200: MEMBER_SUBSCRIPTION_SCHEMA, 404: None, 409: None}
     return [
         *crud_routes("/api/admin/coupons", coupon_admin.COUPONS, deps, tag="payments"),
+        Route("/api/coupons/check", CouponCheckResource(deps), (
+            Operation("POST", "What a coupon takes off a plan's price, before paying (400 "
+                      "naming coupon when the checkout would refuse it)", tags=("payments",),
+                      request=body_schema(COUPON_CHECK_FIELDS),
+                      responses={200: COUPON_PREVIEW_SCHEMA, 400: None, 429: None},
+                      headers=RETRY_AFTER),)),
         Route("/api/me/subscriptions/{id:id}/cancel", CancelResource(deps), (
             Operation("POST", "Turn my subscription's automatic renewal off: no further "
                       "charge, access until the end already paid, a confirmation mail",

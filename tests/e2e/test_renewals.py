@@ -507,3 +507,18 @@ def test_renewals_apply_a_repeating_coupon_its_cycles_then_the_full_price(
         run_jobs(deps)
     assert [c["amount"] for c in junglepay.saved_card_charges] == [1990, 1990, 2990]
     assert current(deps).coupon_id is None
+
+
+def test_the_checkout_page_previews_a_coupon(shop, deps, actors, clock):
+    client, plan = shop
+    admin = actors.admin("boss@example.com")
+    client.simulate_post("/api/admin/coupons", headers=admin,
+                         json={"code": "DEZ", "percent_off": 10, "duration": "forever"})
+    seen = client.simulate_post("/api/coupons/check", json={"code": " dez ", "plan_id": plan.id})
+    assert seen.status_code == 200, seen.json
+    assert seen.json == {"code": "DEZ", "plan_id": plan.id, "discount": 299,
+                         "plan_price": 2691, "duration": "forever", "cycles": None}
+    unknown = client.simulate_post("/api/coupons/check", json={"code": "X", "plan_id": plan.id})
+    assert_error(unknown, 400, "invalid", "coupon")
+    with deps.uow() as uow:   # a preview redeems nothing
+        assert uow.coupons.first({"code": "DEZ"}).times_redeemed == 0

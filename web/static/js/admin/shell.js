@@ -7,7 +7,7 @@ import { alertBox, showError } from '../ui.js';
 const MENU = [
   ['/admin', 'Painel'], ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
   ['/admin/gateways', 'Gateways'], ['/admin/planos', 'Planos'],
-  ['/admin/order-bumps', 'Order bumps'], ['/admin/contatos', 'Contatos'],
+  ['/admin/order-bumps', 'Order bumps'], ['/admin/cupons', 'Cupons'], ['/admin/contatos', 'Contatos'],
   ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],
   ['/admin/pagamentos-em-analise', 'Em análise'],
   ['/admin/reembolsos', 'Reembolsos'], ['/admin/verificacao-idade', 'Verificação de idade'],
