@@ -49,6 +49,13 @@ class SubscriptionRepository(Repository[Subscription], Protocol):
         """How many distinct users hold a subscription active at `now`
         (`Subscription.is_active_at`), in one query."""
 
+    def churn(self, since: datetime, now: datetime) -> tuple[int, int]:
+        """(users who had access at `since`, those of them with none at `now`), in one
+        query: a subscription gave access at a moment when it is active, expired or
+        canceled now and that moment is in [start_date, end_date)
+        (domain.reporting.renewal_figures.churn_window_active); access now is
+        `is_active_at`."""
+
 
 class RenewalRepository(Repository[Renewal], Protocol):
     def open(self, renewal: Renewal) -> Renewal | None:

@@ -51,6 +51,15 @@ def discount(coupon: Coupon, price: int) -> int:
     return max(0, min(price, off))
 
 
+def applied(coupon: Coupon | None, plan_id: int | None, price: int) -> tuple[int, int]:
+    """(amount, discount) of `price` for plan `plan_id` once `coupon` (kept by a
+    subscription) is applied: nothing off when there is none or it is another plan's."""
+    if coupon is None or (coupon.plan_ids and plan_id not in coupon.plan_ids):
+        return price, 0
+    off = discount(coupon, price)
+    return price - off, off
+
+
 def check_usable(coupon: Coupon | None, plan_id: int, now: datetime) -> Coupon:
     """The coupon a buyer typed, if it may be used now on `plan_id`; a 400 naming
     `coupon` otherwise (unknown, expired, used up, another plan's)."""

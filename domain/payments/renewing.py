@@ -81,10 +81,7 @@ def renewal_price(uow: UnitOfWork, sub: Subscription, plan: Plan) -> tuple[int, 
     """(amount, discount) the next renewal of `sub` on `plan` charges: the plan's price
     less the coupon the subscription keeps, if it applies to that plan."""
     coupon = uow.coupons.get(sub.coupon_id) if sub.coupon_id is not None else None
-    if coupon is None or (coupon.plan_ids and plan.id not in coupon.plan_ids):
-        return plan.price, 0
-    off = coupons.discount(coupon, plan.price)
-    return plan.price - off, off
+    return coupons.applied(coupon, plan.id, plan.price)
 
 
 def saves_card(plan: Plan, checkout: co.Checkout, card: SavedCard | None) -> bool:

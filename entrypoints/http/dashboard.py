@@ -1,6 +1,7 @@
 """GET /api/admin/dashboard: the administrators' overview (domain.reporting.dashboard)."""
 from __future__ import annotations
 
+from domain.reporting import renewal_figures
 from domain.reporting.dashboard import MIN_IMPRESSIONS_FOR_CTR, Dashboard, admin_dashboard
 from entrypoints.http.routes import ADMIN, Operation, Route
 
@@ -19,11 +20,25 @@ TOP_AD_SCHEMA = {
                    "ctr": {"type": "number", "minimum": 0,
                            "description": "lifetime clicks / impressions (counted events)"}},
 }
+RENEWALS_SCHEMA = {
+    "type": "object",
+    "description": "subscriptions that renew themselves (README, \"Automatic renewal\")",
+    "required": ["mrr", "automatic_members", "manual_members", "renewals_paid",
+                 "renewals_refused", "churn", "churned", "active_30_days_ago", "past_due"],
+    "properties": {
+        "mrr": {**_CENTS, "description": "cents per 30 days of the active automatic "
+                                         "subscriptions, coupons applied"},
+        "automatic_members": _COUNT, "manual_members": _COUNT,
+        "renewals_paid": _COUNT, "renewals_refused": _COUNT,
+        "churn": {**_RATE, "description": "churned / active_30_days_ago"},
+        "churned": _COUNT, "active_30_days_ago": _COUNT, "past_due": _COUNT},
+}
 DASHBOARD_SCHEMA = {
     "type": "object",
     "required": ["generated_at", "days", "since", "until", "active_subscribers", "revenue",
-                 "paid_checkouts", "series", "conversion", "top_ads"],
+                 "paid_checkouts", "series", "conversion", "top_ads", "renewals"],
     "properties": {
+        "renewals": RENEWALS_SCHEMA,
         "generated_at": {"type": "string", "format": "date-time"},
         "days": {"type": "integer", "minimum": 1},
         "since": {**_DAY, "description": "first UTC day of the window"},
@@ -66,12 +81,21 @@ def dashboard_json(board: Dashboard) -> dict:
     }
 
 
+def renewals_json(f: renewal_figures.RenewalFigures) -> dict:
+    return {"mrr": f.mrr, "automatic_members": f.automatic_members,
+            "manual_members": f.manual_members, "renewals_paid": f.renewals_paid,
+            "renewals_refused": f.renewals_refused, "churn": f.churn, "churned": f.churned,
+            "active_30_days_ago": f.active_then, "past_due": f.past_due}
+
+
 class DashboardResource:
     def __init__(self, deps):
         self.deps = deps
 
     def on_get(self, req, resp) -> None:
-        resp.media = dashboard_json(admin_dashboard(self.deps.uow, self.deps.clock))
+        figures = renewal_figures.figures(self.deps.uow, self.deps.clock)
+        resp.media = {**dashboard_json(admin_dashboard(self.deps.uow, self.deps.clock)),
+                      "renewals": renewals_json(figures)}
 
 
 def routes(deps) -> list[Route]:
