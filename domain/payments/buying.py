@@ -16,6 +16,7 @@ from domain.payments import notices, settlement
 from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
 from domain.payments.commands import StartCheckout
+from domain.payments.events import checkout_event
 from domain.payments.pricing import Quote
 from domain.payments.pricing import quote as price
 from domain.common.errors import (GatewayRejected, NotFound, PaymentRefused, ServiceUnavailable,
@@ -123,6 +124,7 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
             customer_email=customer.email, customer_document=customer.document,
             customer_phone=customer.phone, created_at=now, updated_at=now,
             payment_data=payment))
+        uow.record(checkout_event(checkout, now))
         uow.commit()
     checkout_id = checkout.id
     assert checkout_id is not None, "add() returns the checkout with its generated id"
@@ -156,7 +158,10 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
         if charge is not None:
             current = _charged(current, charge, now)
         if status is not None:
-            current = co.advance(current, status, now) or current
+            moved = co.advance(current, status, now)
+            if moved is not None:
+                current = moved
+                uow.record(checkout_event(moved, now))
         uow.checkouts.update(current)
         if charge is not None and charge.pix_code and current.status == co.PENDING:
             notices.queue_pix_created(uow, svc, current, now)  # with the code it reports

@@ -1,6 +1,6 @@
 """The buyer's mails, stored in the unit of work of the change they report: the PIX
 code when the charge is created, the receipt (and, for an account this payment
-created, the set-password link) when it is paid."""
+created, the set-password link) when it is paid (domain.payments.handlers)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +10,8 @@ from domain.accounts.auth import issue_set_password_token
 from domain.accounts.mails import SET_PASSWORD_PAGE, page_link
 from domain.mail import compose
 from domain.payments import checkout as co
-from domain.payments import withdrawal as wd
 from domain.payments.service import PaymentService
+from ports.security import Signer
 from ports.unit_of_work import UnitOfWork
 
 CHECKOUT_PAGE = "/checkout"
@@ -40,7 +40,7 @@ def queue_pix_created(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkou
         checkout.user_id, checkout.id))
 
 
-def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
+def queue_receipt(uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co.Checkout,
                   now: datetime) -> None:
     """The receipt of a paid checkout: plan, bumps, total, the period it granted, and
     the set-password link when this payment created the account."""
@@ -56,22 +56,10 @@ def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
                                       order_by=["-id"]) if checkout.external_id else None
     set_password = None
     if (checkout.payment_data or {}).get("account_created") and not user.has_usable_password:
-        set_password = page_link(svc.public_url, SET_PASSWORD_PAGE,
-                                 issue_set_password_token(svc.tokens, user))
+        set_password = page_link(public_url, SET_PASSWORD_PAGE,
+                                 issue_set_password_token(tokens, user))
     uow.outbox.enqueue(compose.receipt(
         user.email, user.name or checkout.customer_name, checkout.id, plan.name, plan.price,
         [(b.name, b.price) for b in bumps], checkout.total_amount,
         granted.start_date if granted else None, granted.end_date if granted else None,
         set_password, now, user.id))
-
-
-def after_settlement(uow: UnitOfWork, svc: PaymentService, before: str,
-                     checkout: co.Checkout, now: datetime) -> None:
-    """What follows a checkout's move, in the same unit of work: the receipt when it
-    was paid; a withdrawal request closed when it was refunded."""
-    if checkout.status == before:
-        return
-    if checkout.status == co.PAID:
-        queue_receipt(uow, svc, checkout, now)
-    elif checkout.status == co.REFUNDED and checkout.id is not None:
-        wd.close_refunded(uow, checkout.id, now)

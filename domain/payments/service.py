@@ -29,9 +29,6 @@ class PaymentService:
     webhooks: WebhookUrls
     default_gateway: str
     public_url: str
-    # Whether a paid credit-card checkout assures its buyer's age (CREATORFLIX_AGE_METHODS
-    # has `card`; domain.assurance).
-    card_assures: bool = False
 
     def gateway_rows(self, uow: UnitOfWork) -> list[PaymentGatewayConfig]:
         return list(uow.payment_gateways.find(order_by=["id"]).items)

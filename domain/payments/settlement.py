@@ -9,10 +9,11 @@ from datetime import datetime
 import attrs
 from attrs import frozen
 
+from domain.accounts.events import CHECKOUT, UserRegistered
 from domain.accounts.users import User
-from domain.assurance.service import assure_card_buyer
-from domain.payments import activation, notices
+from domain.payments import activation
 from domain.payments import checkout as co
+from domain.payments import events as ev
 from domain.common.errors import Conflict, NotFound
 from domain.payments.commands import SettleCheckout
 from domain.payments.service import PaymentService
@@ -99,14 +100,11 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
             log.warning("%s transaction %s is %s (amount %s) but checkout %s is %s and "
                         "costs %s: %s", gateway, tx.external_id, tx.status, tx.amount,
                         checkout.id, checkout.status, checkout.total_amount, decision)
-        before = checkout.status
-        checkout, changed = _apply(uow, checkout, tx, decision, now,
-                                   card_assures=svc.card_assures)
+        checkout, changed = _apply(uow, checkout, tx, decision, now)
         if not changed and hold_pending and checkout.status == co.PENDING:
             checkout, changed = _hold(uow, checkout, tx.external_id, now), True
         uow.checkouts.update(checkout)
-        notices.after_settlement(uow, svc, before, checkout, now)  # receipt, withdrawal
-        uow.commit()
+        uow.commit()    # the handlers of the move's event first (bootstrap's table)
     return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
 
 
@@ -127,52 +125,33 @@ def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checko
 
 
 def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: str,
-           now: datetime, *, card_assures: bool = False) -> tuple[co.Checkout, bool]:
+           now: datetime) -> tuple[co.Checkout, bool]:
     moved = co.advance(checkout, decision, now) if decision in co.STATUSES else None
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
         return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
                 False)
-    return _settle(uow, checkout, _shown(moved, tx.status), now,
-                   card_assures=card_assures), True
+    return _settle(uow, checkout, _shown(moved, tx.status), now, paid_amount=tx.amount), True
 
 
 def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
-            now: datetime, *, card_assures: bool = False) -> co.Checkout:
-    """What `checkout` moving to `moved.status` does to its buyer's access: paid
-    grants, refunded or failed ends what it granted or held, review does nothing yet."""
-    if moved.status == co.REVIEW:
-        return moved
+            now: datetime, *, paid_amount: int | None = None) -> co.Checkout:
+    """`checkout` moving to `moved.status`: a paid one is tied to its buyer (found or
+    created here, locked); the event of the move is recorded, and its handlers
+    (granting or ending access, card age assurance, receipt, withdrawal) run when the
+    caller commits."""
     # process() found the checkout by this external id; a checkout in review was too.
-    external_id = checkout.external_id
-    assert external_id is not None, "a checkout matched by its transaction id has one"
+    assert checkout.external_id is not None, "a checkout matched by its transaction id has one"
+    account_created = False
     if moved.status == co.PAID:
-        buyer, created = activation.buyer_of(uow, checkout, now)
-        moved = _for_buyer(moved, _stored_id(buyer), created)
-        plan = uow.plans.get(checkout.plan_id)
-        # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
-        assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
-        activation.grant(uow, buyer, plan, external_id, now)
-        if card_assures and checkout.payment_method == co.CREDIT_CARD:
-            # Card data is on the ANPD's list of age checks; a PIX payment is not (a bank
-            # account can belong to a minor). Same transaction as the grant.
-            assure_card_buyer(uow, _stored_id(buyer), checkout.id, now)
-    else:  # refunded, charged back, refused, canceled: end what it granted or held
-        grantee = _grantee_id(uow, checkout)
-        if grantee is not None:
-            activation.end_grants(uow, grantee, external_id, now)
+        buyer, account_created = activation.buyer_of(uow, checkout, now)
+        moved = _for_buyer(moved, _stored_id(buyer), account_created)
+        if account_created:
+            uow.record(UserRegistered(occurred_at=now, user_id=_stored_id(buyer),
+                                      role=buyer.role, via=CHECKOUT))
+    uow.record(ev.checkout_event(moved, now, account_created=account_created,
+                                 paid_amount=paid_amount))
     return moved
-
-
-def _grantee_id(uow: UnitOfWork, checkout: co.Checkout) -> int | None:
-    """Whom this checkout's grant went to: its buyer; for rows copied from the original
-    (no user_id), the account with its email."""
-    if checkout.user_id is not None:
-        return checkout.user_id
-    if not checkout.customer_email:
-        return None
-    user = uow.users.get_for_update_by_email(checkout.customer_email)
-    return user.id if user is not None else None
 
 
 def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
@@ -222,10 +201,8 @@ def settle_review(svc: PaymentService, command: SettleCheckout) -> co.Checkout:
         assert moved is not None, "review moves to paid and failed"
         moved = attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
                                                   "review_settled": command.status})
-        settled = uow.checkouts.update(_settle(uow, checkout, moved, now,
-                                               card_assures=svc.card_assures))
-        notices.after_settlement(uow, svc, checkout.status, settled, now)  # the receipt
-        uow.commit()
+        settled = uow.checkouts.update(_settle(uow, checkout, moved, now))
+        uow.commit()    # the handlers of the move's event first (the receipt...)
     log.warning("checkout %s in review settled by an administrator as %s", checkout.id,
                 command.status)
     return settled

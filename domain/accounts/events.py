@@ -1,0 +1,22 @@
+"""What the accounts capability tells the rest of the system (domain.common.events)."""
+from __future__ import annotations
+
+from attrs import frozen
+
+from domain.common.events import Event
+
+# How an account came to be (UserRegistered.via).
+REGISTER = "register"
+CHECKOUT = "checkout"
+ADMIN = "admin"
+
+
+@frozen(kw_only=True)
+class UserRegistered(Event):
+    """An account was opened: by its owner (`register`), by a payment (`checkout`) or
+    by an administrator (`admin`)."""
+
+    name = "user.created"
+    user_id: int
+    role: str
+    via: str

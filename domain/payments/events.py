@@ -1,0 +1,135 @@
+"""What the payments capability tells the rest of the system (domain.common.events):
+a checkout's life, the access it grants, a withdrawal asked. Amounts are in cents."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from attrs import frozen
+
+from domain.common.events import Event
+from domain.payments.checkout import Checkout
+from domain.payments.subscriptions import Subscription
+
+
+@frozen(kw_only=True)
+class CheckoutEvent(Event):
+    """A checkout moved to `status` (its id, plan, buyer, total and payment)."""
+
+    checkout_id: int
+    plan_id: int
+    user_id: int | None
+    total_amount: int
+    status: str
+    payment_method: str | None
+    external_id: str | None = None
+    provider: str | None = None
+
+
+@frozen(kw_only=True)
+class CheckoutCreated(CheckoutEvent):
+    name = "checkout.created"
+
+
+@frozen(kw_only=True)
+class CheckoutPaid(CheckoutEvent):
+    """Paid the right amount. `account_created`: this payment opened the buyer's
+    account (the receipt then carries the set-password link)."""
+
+    name = "checkout.paid"
+    account_created: bool = False
+
+
+@frozen(kw_only=True)
+class CheckoutReview(CheckoutEvent):
+    """Paid another amount than the total (`paid_amount`, None when unknown)."""
+
+    name = "checkout.review"
+    paid_amount: int | None = None
+
+
+@frozen(kw_only=True)
+class CheckoutRefunded(CheckoutEvent):
+    name = "checkout.refunded"
+
+
+@frozen(kw_only=True)
+class CheckoutFailed(CheckoutEvent):
+    """Refused or canceled by the gateway, or settled as failed from review."""
+
+    name = "checkout.failed"
+
+
+@frozen(kw_only=True)
+class CheckoutAbandoned(CheckoutEvent):
+    name = "checkout.abandoned"
+
+
+@frozen(kw_only=True)
+class SubscriptionEvent(Event):
+    subscription_id: int
+    user_id: int
+    plan_id: int | None
+    external_id: str | None
+    status: str
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+
+
+@frozen(kw_only=True)
+class SubscriptionActivated(SubscriptionEvent):
+    name = "subscription.activated"
+
+
+@frozen(kw_only=True)
+class SubscriptionExpired(SubscriptionEvent):
+    name = "subscription.expired"
+
+
+@frozen(kw_only=True)
+class SubscriptionCanceled(SubscriptionEvent):
+    """Ended early: the payment that granted it was refunded or failed."""
+
+    name = "subscription.canceled"
+
+
+@frozen(kw_only=True)
+class WithdrawalRequested(Event):
+    """A member asked to undo a purchase (CDC art. 49)."""
+
+    name = "withdrawal.requested"
+    withdrawal_id: int
+    checkout_id: int
+    user_id: int
+    total_amount: int
+
+
+_MOVES: dict[str, type[CheckoutEvent]] = {
+    "paid": CheckoutPaid, "review": CheckoutReview, "refunded": CheckoutRefunded,
+    "failed": CheckoutFailed, "abandoned": CheckoutAbandoned, "pending": CheckoutCreated,
+}
+
+
+def checkout_event(checkout: Checkout, now: datetime, *, account_created: bool = False,
+                   paid_amount: int | None = None) -> CheckoutEvent:
+    """The event of `checkout` as it now is (its status names the event: pending is
+    the checkout just created)."""
+    assert checkout.id is not None, "a stored checkout"
+    fields: dict[str, Any] = dict(occurred_at=now, checkout_id=checkout.id, plan_id=checkout.plan_id,
+                  user_id=checkout.user_id, total_amount=checkout.total_amount,
+                  status=checkout.status, payment_method=checkout.payment_method,
+                  external_id=checkout.external_id,
+                  provider=(checkout.payment_data or {}).get("provider"))
+    if checkout.status == "paid":
+        return CheckoutPaid(**fields, account_created=account_created)
+    if checkout.status == "review":
+        return CheckoutReview(**fields, paid_amount=paid_amount)
+    return _MOVES[checkout.status](**fields)
+
+
+def subscription_event(kind: type[SubscriptionEvent], sub: Subscription,
+                       now: datetime) -> SubscriptionEvent:
+    assert sub.id is not None, "a stored subscription"
+    return kind(occurred_at=now, subscription_id=sub.id, user_id=sub.user_id,
+                plan_id=sub.plan_id, external_id=sub.external_id, status=sub.status,
+                start_date=sub.start_date, end_date=sub.end_date)
