@@ -300,8 +300,9 @@ def figures(svc: AgeAssuranceService) -> dict[str, Any]:
     per_method: dict[str, dict[str, int]] = {}
     with svc.uow() as uow:
         for method in METHODS:
-            counts = {outcome: uow.age_assurances.count({"method": method, "outcome": outcome})
-                      for outcome in OUTCOMES}
+            counts: dict[str, int] = {
+                outcome: uow.age_assurances.count({"method": method, "outcome": outcome})
+                for outcome in OUTCOMES}
             pending = uow.age_assurances.find({"method": method, "outcome": PENDING}).items
             abandoned = sum(1 for p in pending if method == OIDC and p.created_at is not None
                             and now - p.created_at > ABANDONED_AFTER)

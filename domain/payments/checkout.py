@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -9,21 +10,45 @@ from attrs import field, frozen
 
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_timestamp
+from domain.common.statuses import lenient
 
-PENDING = "pending"
-PAID = "paid"
-FAILED = "failed"
-ABANDONED = "abandoned"
-REFUNDED = "refunded"
-# Paid for another amount than the checkout's total (or an unknown one): money moved,
-# but not what we asked for. Never granted by itself: an administrator settles it, or a
-# later read-back of the right amount does.
-REVIEW = "review"
-STATUSES = (PENDING, PAID, FAILED, ABANDONED, REFUNDED, REVIEW)
 
-PIX = "pix"
-CREDIT_CARD = "credit_card"
-PAYMENT_METHODS = (PIX, CREDIT_CARD)
+class CheckoutStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+    REFUNDED = "refunded"
+    # Paid for another amount than the checkout's total (or an unknown one): money
+    # moved, but not what we asked for. Never granted by itself: an administrator
+    # settles it, or a later read-back of the right amount does.
+    REVIEW = "review"
+
+
+class PaymentMethod(StrEnum):
+    PIX = "pix"
+    CREDIT_CARD = "credit_card"
+
+
+PENDING = CheckoutStatus.PENDING
+PAID = CheckoutStatus.PAID
+FAILED = CheckoutStatus.FAILED
+ABANDONED = CheckoutStatus.ABANDONED
+REFUNDED = CheckoutStatus.REFUNDED
+REVIEW = CheckoutStatus.REVIEW
+STATUSES = tuple(CheckoutStatus)
+
+PIX = PaymentMethod.PIX
+CREDIT_CARD = PaymentMethod.CREDIT_CARD
+PAYMENT_METHODS = tuple(PaymentMethod)
+
+
+def to_checkout_status(value: str) -> CheckoutStatus:
+    return lenient(CheckoutStatus, value)
+
+
+def to_payment_method(value: str | None) -> PaymentMethod | None:
+    return None if value is None else lenient(PaymentMethod, value)
 
 # One-way state machine: a status only ever moves along these arrows, so a late,
 # repeated or forged notification can never move a paid checkout back to pending.
@@ -50,8 +75,8 @@ class Checkout:
     total_amount: int
     user_id: int | None = None
     external_id: str | None = None
-    status: str = PENDING
-    payment_method: str | None = None
+    status: CheckoutStatus = field(default=PENDING, converter=to_checkout_status)
+    payment_method: PaymentMethod | None = field(default=None, converter=to_payment_method)
     order_bump: bool = False
     order_bump_ids: list[int] = field(factory=list)
     customer_name: str | None = None

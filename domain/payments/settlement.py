@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from enum import StrEnum
 
 import attrs
 from attrs import frozen
@@ -23,39 +24,59 @@ from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.payments")
 
-PROCESSED = "processed"     # the checkout moved
-UNCHANGED = "unchanged"     # recorded; nothing to change (not forward, not final...)
-DUPLICATE = "duplicate"     # this transaction already reached this status here
-IGNORED = "ignored"         # not a transaction of ours
-UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
-OUTCOMES = (PROCESSED, UNCHANGED, DUPLICATE, IGNORED, UNMATCHED)
+class SettlementOutcome(StrEnum):
+    """What became of a payment notification (the webhook's answer, JSON `status`)."""
+
+    PROCESSED = "processed"     # the checkout moved
+    UNCHANGED = "unchanged"     # recorded; nothing to change (not forward, not final...)
+    DUPLICATE = "duplicate"     # this transaction already reached this status here
+    IGNORED = "ignored"         # not a transaction of ours
+    UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
+
+
+PROCESSED = SettlementOutcome.PROCESSED
+UNCHANGED = SettlementOutcome.UNCHANGED
+DUPLICATE = SettlementOutcome.DUPLICATE
+IGNORED = SettlementOutcome.IGNORED
+UNMATCHED = SettlementOutcome.UNMATCHED
+OUTCOMES = tuple(SettlementOutcome)
 
 
 @frozen
 class Outcome:
-    status: str
+    status: SettlementOutcome
     checkout_id: int | None = None
 
 
-AMOUNT_MISMATCH = "amount_mismatch"
+class NoChange(StrEnum):
+    """Why a notification moves nothing (recorded as its webhook event's outcome)."""
+
+    NO_CHANGE = "no_change"             # a gateway status that is not final
+    NOT_FORWARD = "not_forward"         # the checkout cannot move there any more
+    AMOUNT_MISMATCH = "amount_mismatch"  # paid another amount, already in review
 
 
-def decide(checkout: co.Checkout, tx: Transaction) -> str:
+AMOUNT_MISMATCH = NoChange.AMOUNT_MISMATCH
+# What a notification means for its checkout: the status it moves to, or why not.
+Decision = co.CheckoutStatus | NoChange
+
+
+def decide(checkout: co.Checkout, tx: Transaction) -> Decision:
     """What a gateway status means for this checkout: the target checkout status, or
-    why nothing changes ("no_change", "not_forward", "amount_mismatch"). A payment of
-    another amount than the total, or of an unknown one, is never taken as paid: the
-    checkout goes to review (or, already there, stays)."""
+    why nothing changes (NoChange). A payment of another amount than the total, or of
+    an unknown one, is never taken as paid: the checkout goes to review (or, already
+    there, stays)."""
     target = CHECKOUT_STATUS_OF.get(tx.status)
     if target is None:
-        return "no_change"
+        return NoChange.NO_CHANGE
     if not co.can_move(checkout.status, target):
-        return "not_forward"
+        return NoChange.NOT_FORWARD
     if target == co.PAID and tx.amount != checkout.total_amount:
         return co.REVIEW if co.can_move(checkout.status, co.REVIEW) else AMOUNT_MISMATCH
     return target
 
 
-def notification_key(tx: Transaction, decision: str) -> str:
+def notification_key(tx: Transaction, decision: Decision) -> str:
     """The identity under which a notification is recorded. A payment of the wrong
     amount gets its own key (with the amount), so the later notification of the right
     amount, same transaction and status, is processed, not taken for its duplicate."""
@@ -95,7 +116,7 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
                                    checkout_id=checkout.id, outcome=decision, received_at=now)
         if not uow.webhook_events.record(note):
             return Outcome(DUPLICATE, checkout.id)
-        if decision in (co.REVIEW, AMOUNT_MISMATCH, "not_forward"):
+        if decision in (co.REVIEW, AMOUNT_MISMATCH, NoChange.NOT_FORWARD):
             # Worth a look by a human (money may have moved), never an automatic change.
             log.warning("%s transaction %s is %s (amount %s) but checkout %s is %s and "
                         "costs %s: %s", gateway, tx.external_id, tx.status, tx.amount,
@@ -124,9 +145,10 @@ def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checko
                                                 "account_created": True})
 
 
-def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: str,
+def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: Decision,
            now: datetime) -> tuple[co.Checkout, bool]:
-    moved = co.advance(checkout, decision, now) if decision in co.STATUSES else None
+    moved = (co.advance(checkout, decision, now)
+             if isinstance(decision, co.CheckoutStatus) else None)
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
         return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,

@@ -33,7 +33,7 @@ def _type_schema(tp: Any) -> dict:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
-    if tp is str:
+    if tp is str or (isinstance(tp, type) and issubclass(tp, str)):   # and StrEnums
         return {"type": "string"}
     if tp is datetime:
         return {"type": "string", "format": "date-time"}
