@@ -53,9 +53,9 @@ def export(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, Any]:
 
 
 def _checkout(checkout) -> dict[str, Any]:
-    values = attrs.asdict(checkout)
-    payment = dict(values.pop("payment_data") or {})
-    payment.pop("account_created", None)
+    values = attrs.asdict(checkout, recurse=False)
+    values.pop("payment_data")
+    payment = checkout.payment_data.as_json() if checkout.payment_data is not None else {}
     values["payment"] = {k: payment[k] for k in ("provider", "method", "status", "expires_at")
                          if k in payment}
     return values
@@ -84,8 +84,7 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime) -> Us
             # Never lock the platform out of its own panel: demote the account first.
             raise Conflict("an administrator's account cannot be erased; demote it first")
         for checkout in _own_checkouts(uow, user):
-            payment = {k: v for k, v in (checkout.payment_data or {}).items()
-                       if k in ("provider", "method", "status", "account_created")}
+            payment = checkout.payment.anonymised()
             uow.checkouts.update(attrs.evolve(
                 checkout, user_id=user_id, customer_name=None,
                 customer_email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",

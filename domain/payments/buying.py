@@ -17,6 +17,7 @@ from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
 from domain.payments.commands import StartCheckout
 from domain.payments.events import checkout_event
+from domain.payments.payment_data import PaymentData
 from domain.payments.pricing import Quote
 from domain.payments.pricing import quote as price
 from domain.common.errors import (GatewayRejected, NotFound, PaymentRefused, ServiceUnavailable,
@@ -107,14 +108,14 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
         ids = command.order_bump_ids
         quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
         choice = _choose(svc, uow, plan, command)
-        payment = {"provider": choice.name, "method": quote.payment_method}
+        payment = PaymentData(provider=choice.name, method=quote.payment_method)
         external_id = None
         if choice.name == DIAS:
             # _choose picks DIAS only for a plan with a checkout_url.
             assert plan.checkout_url, plan.id
             external_id = "cf_" + secrets.token_hex(12)
-            payment["redirect_url"] = _redirect_url(plan.checkout_url, external_id,
-                                                    customer.email)
+            payment = payment.but(redirect_url=_redirect_url(plan.checkout_url, external_id,
+                                                             customer.email))
         assert plan.id is not None, "read from the repository"
         checkout = uow.checkouts.add(co.Checkout(
             id=None, plan_id=plan.id, total_amount=quote.total,
@@ -175,10 +176,10 @@ def _charged(checkout: co.Checkout, charge: Charge, now: datetime) -> co.Checkou
         log.error("checkout %s is charged as transaction %s, not %s: keeping the first",
                   checkout.id, checkout.external_id, charge.external_id)
         return checkout
-    payment = {**(checkout.payment_data or {}), "qr_code": charge.pix_code,
-               "expires_at": charge.pix_expires_at, "secure_url": charge.secure_url}
+    payment = checkout.payment.but(qr_code=charge.pix_code, expires_at=charge.pix_expires_at,
+                                   secure_url=charge.secure_url)
     if checkout.status == co.PENDING:
-        payment["status"] = charge.status
+        payment = payment.but(status=charge.status)
     return attrs.evolve(checkout, external_id=charge.external_id, payment_data=payment,
                         updated_at=now)
 
@@ -193,7 +194,7 @@ def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | N
             raise NotFound(f"checkout {checkout_id} not found")
         user = uow.users.get(checkout.user_id) if checkout.user_id is not None else None
     set_password = None
-    if checkout.status == co.PAID and (checkout.payment_data or {}).get("account_created") \
+    if checkout.status == co.PAID and checkout.payment.account_created \
             and user is not None and not user.has_usable_password:
         # Only for the account THIS checkout's payment created (recorded in the same
         # transaction): a buyer typing someone else's email never gets to set the

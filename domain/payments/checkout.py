@@ -11,6 +11,7 @@ from attrs import field, frozen
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_timestamp
 from domain.common.statuses import lenient
+from domain.payments.payment_data import PaymentData, payment_of, to_payment_data
 
 
 class CheckoutStatus(StrEnum):
@@ -85,7 +86,16 @@ class Checkout:
     customer_phone: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    payment_data: dict[str, Any] | None = None
+    payment_data: PaymentData | None = field(default=None, converter=to_payment_data)
+
+    @property
+    def payment(self) -> PaymentData:
+        """payment_data, or an empty one when the row has none."""
+        return payment_of(self.payment_data)
+
+    def with_payment(self, **changes: Any) -> Checkout:
+        """This checkout with its payment data changed (`changes`: PaymentData fields)."""
+        return attrs.evolve(self, payment_data=self.payment.but(**changes))
 
 
 def can_move(current: str, target: str) -> bool:
@@ -115,7 +125,7 @@ def _pix_expiry(value: Any) -> datetime | None:
 def waits_until(checkout: Checkout) -> datetime | None:
     """Until when a pending checkout waits to be paid: its PIX expiry, else a day after
     it was created (None when neither is known)."""
-    expires = _pix_expiry((checkout.payment_data or {}).get("expires_at"))
+    expires = _pix_expiry(checkout.payment.expires_at)
     if expires is not None:
         return expires
     return checkout.created_at + ABANDON_AFTER if checkout.created_at else None

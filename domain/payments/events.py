@@ -119,7 +119,7 @@ def checkout_event(checkout: Checkout, now: datetime, *, account_created: bool =
                   user_id=checkout.user_id, total_amount=checkout.total_amount,
                   status=checkout.status, payment_method=checkout.payment_method,
                   external_id=checkout.external_id,
-                  provider=(checkout.payment_data or {}).get("provider"))
+                  provider=checkout.payment.provider)
     if checkout.status == "paid":
         return CheckoutPaid(**fields, account_created=account_created)
     if checkout.status == "review":

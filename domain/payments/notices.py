@@ -27,8 +27,7 @@ def checkout_link(public_url: str, checkout_id: int, access_token: str) -> str:
 def queue_pix_created(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
                       now: datetime) -> None:
     """The PIX code (copy-paste and QR), its expiry and a link back to the checkout."""
-    payment = checkout.payment_data or {}
-    code = payment.get("qr_code")
+    code = checkout.payment.qr_code
     if checkout.payment_method != co.PIX or not code or not checkout.customer_email \
             or checkout.id is None:
         return
@@ -55,7 +54,7 @@ def queue_receipt(uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co
                                        "external_id": checkout.external_id},
                                       order_by=["-id"]) if checkout.external_id else None
     set_password = None
-    if (checkout.payment_data or {}).get("account_created") and not user.has_usable_password:
+    if checkout.payment.account_created and not user.has_usable_password:
         set_password = page_link(public_url, SET_PASSWORD_PAGE,
                                  issue_set_password_token(tokens, user))
     uow.outbox.enqueue(compose.receipt(

@@ -87,7 +87,7 @@ def notification_key(tx: Transaction, decision: Decision) -> str:
 
 
 def provider_of(checkout: co.Checkout) -> str | None:
-    return (checkout.payment_data or {}).get("provider")
+    return checkout.payment.provider
 
 
 def charged_through(checkout: co.Checkout, gateway: str) -> bool:
@@ -131,8 +131,7 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
 
 def _shown(checkout: co.Checkout, gateway_status: str) -> co.Checkout:
     """The gateway's own status, shown to the buyer next to ours."""
-    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
-                                                "status": gateway_status})
+    return checkout.with_payment(status=gateway_status)
 
 
 def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checkout:
@@ -141,8 +140,7 @@ def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checko
     checkout = attrs.evolve(checkout, user_id=buyer_id)
     if not created:
         return checkout
-    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
-                                                "account_created": True})
+    return checkout.with_payment(account_created=True)
 
 
 def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: Decision,
@@ -221,8 +219,7 @@ def settle_review(svc: PaymentService, command: SettleCheckout) -> co.Checkout:
             raise Conflict(f"checkout {checkout.id} is {checkout.status}, not in review")
         moved = co.advance(checkout, command.status, now)
         assert moved is not None, "review moves to paid and failed"
-        moved = attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
-                                                  "review_settled": command.status})
+        moved = moved.with_payment(review_settled=command.status)
         settled = uow.checkouts.update(_settle(uow, checkout, moved, now))
         uow.commit()    # the handlers of the move's event first (the receipt...)
     log.warning("checkout %s in review settled by an administrator as %s", checkout.id,

@@ -39,7 +39,7 @@ def _type_schema(tp: Any) -> dict:
         return {"type": "string", "format": "date-time"}
     if origin is list or tp is list:
         return {"type": "array", "items": _type_schema(args[0]) if args else {}}
-    if origin is dict or tp is dict:
+    if origin is dict or tp is dict or hasattr(tp, "as_json"):  # e.g. PaymentData
         return {"type": "object"}
     return {}
 
