@@ -25,8 +25,8 @@ from domain.assurance import handlers as assurance_handlers
 from domain.assurance.service import AgeAssuranceService
 from domain.common.throttle import Throttle
 from domain.payments import handlers as payments_handlers
-from domain.payments.events import (CheckoutFailed, CheckoutPaid, CheckoutRefunded,
-                                    WithdrawalRequested)
+from domain.payments.events import (CheckoutCharged, CheckoutFailed, CheckoutPaid,
+                                    CheckoutRefunded, WithdrawalRequested)
 from domain.payments.gateways import WebhookUrls
 from domain.payments.reminders import Reminders
 from domain.payments.service import PaymentService
@@ -130,6 +130,8 @@ def event_handlers(config: Config, signer: Signer) -> EventHandlers:
     return {
         UserRegistered: [functools.partial(accounts_handlers.mail_verification,
                                            tokens=signer, public_url=public_url)],
+        CheckoutCharged: [functools.partial(payments_handlers.mail_pix_code,
+                                            public_url=public_url, tokens=signer)],
         CheckoutPaid: paid,
         CheckoutRefunded: [payments_handlers.end_paid_access,
                            payments_handlers.close_withdrawal],

@@ -12,11 +12,11 @@ import attrs
 from attrs import frozen
 
 from domain.payments import checkout as co
-from domain.payments import notices, settlement
+from domain.payments import settlement
 from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
 from domain.payments.commands import StartCheckout
-from domain.payments.events import checkout_event
+from domain.payments.events import charge_event, checkout_event
 from domain.payments.payment_data import PaymentData
 from domain.payments.pricing import Quote
 from domain.payments.pricing import quote as price
@@ -164,8 +164,8 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
                 current = moved
                 uow.record(checkout_event(moved, now))
         uow.checkouts.update(current)
-        if charge is not None and charge.pix_code and current.status == co.PENDING:
-            notices.queue_pix_created(uow, svc, current, now)  # with the code it reports
+        if charge is not None:      # its handler mails the PIX code it reports
+            uow.record(charge_event(current, now, pix_code_issued=bool(charge.pix_code)))
         uow.commit()
 
 

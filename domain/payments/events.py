@@ -32,6 +32,15 @@ class CheckoutCreated(CheckoutEvent):
 
 
 @frozen(kw_only=True)
+class CheckoutCharged(CheckoutEvent):
+    """The gateway took the charge (its transaction is `external_id`); `pix_code_issued`:
+    it answered with a PIX code for the buyer to pay."""
+
+    name = "checkout.charged"
+    pix_code_issued: bool = False
+
+
+@frozen(kw_only=True)
 class CheckoutPaid(CheckoutEvent):
     """Paid the right amount. `account_created`: this payment opened the buyer's
     account (the receipt then carries the set-password link)."""
@@ -110,21 +119,30 @@ _MOVES: dict[str, type[CheckoutEvent]] = {
 }
 
 
+def _checkout_fields(checkout: Checkout, now: datetime) -> dict[str, Any]:
+    assert checkout.id is not None, "a stored checkout"
+    return dict(occurred_at=now, checkout_id=checkout.id, plan_id=checkout.plan_id,
+                user_id=checkout.user_id, total_amount=checkout.total_amount,
+                status=checkout.status, payment_method=checkout.payment_method,
+                external_id=checkout.external_id, provider=checkout.payment.provider)
+
+
 def checkout_event(checkout: Checkout, now: datetime, *, account_created: bool = False,
                    paid_amount: int | None = None) -> CheckoutEvent:
     """The event of `checkout` as it now is (its status names the event: pending is
     the checkout just created)."""
-    assert checkout.id is not None, "a stored checkout"
-    fields: dict[str, Any] = dict(occurred_at=now, checkout_id=checkout.id, plan_id=checkout.plan_id,
-                  user_id=checkout.user_id, total_amount=checkout.total_amount,
-                  status=checkout.status, payment_method=checkout.payment_method,
-                  external_id=checkout.external_id,
-                  provider=checkout.payment.provider)
+    fields = _checkout_fields(checkout, now)
     if checkout.status == "paid":
         return CheckoutPaid(**fields, account_created=account_created)
     if checkout.status == "review":
         return CheckoutReview(**fields, paid_amount=paid_amount)
     return _MOVES[checkout.status](**fields)
+
+
+def charge_event(checkout: Checkout, now: datetime, *,
+                 pix_code_issued: bool) -> CheckoutCharged:
+    """The event of the gateway's answer to `checkout`'s charge (stored in it)."""
+    return CheckoutCharged(**_checkout_fields(checkout, now), pix_code_issued=pix_code_issued)
 
 
 def subscription_event(kind: type[SubscriptionEvent], sub: Subscription,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from domain.payments import activation, notices
 from domain.payments import withdrawal as wd
-from domain.payments.events import (CheckoutEvent, CheckoutPaid, CheckoutRefunded,
-                                    WithdrawalRequested)
+from domain.payments import checkout as co
+from domain.payments.events import (CheckoutCharged, CheckoutEvent, CheckoutPaid,
+                                    CheckoutRefunded, WithdrawalRequested)
 from ports.security import Signer
 from ports.unit_of_work import UnitOfWork
 
@@ -51,6 +52,14 @@ def mail_receipt(event: CheckoutPaid, uow: UnitOfWork, *, public_url: str,
     checkout = uow.checkouts.get(event.checkout_id)
     if checkout is not None:
         notices.queue_receipt(uow, public_url, tokens, checkout, event.occurred_at)
+
+
+def mail_pix_code(event: CheckoutCharged, uow: UnitOfWork, *, public_url: str,
+                  tokens: Signer) -> None:
+    """The PIX code (copy-paste and QR) of a charge still waiting to be paid."""
+    checkout = uow.checkouts.get(event.checkout_id)
+    if event.pix_code_issued and checkout is not None and checkout.status == co.PENDING:
+        notices.queue_pix_created(uow, public_url, tokens, checkout, event.occurred_at)
 
 
 def close_withdrawal(event: CheckoutRefunded, uow: UnitOfWork) -> None:

@@ -10,7 +10,7 @@ from domain.accounts.auth import issue_set_password_token
 from domain.accounts.mails import SET_PASSWORD_PAGE, page_link
 from domain.mail import compose
 from domain.payments import checkout as co
-from domain.payments.service import PaymentService
+from domain.payments.service import checkout_token
 from ports.security import Signer
 from ports.unit_of_work import UnitOfWork
 
@@ -24,15 +24,15 @@ def checkout_link(public_url: str, checkout_id: int, access_token: str) -> str:
             f"&acesso={quote(access_token, safe='')}")
 
 
-def queue_pix_created(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
-                      now: datetime) -> None:
+def queue_pix_created(uow: UnitOfWork, public_url: str, tokens: Signer,
+                      checkout: co.Checkout, now: datetime) -> None:
     """The PIX code (copy-paste and QR), its expiry and a link back to the checkout."""
     code = checkout.payment.qr_code
     if checkout.payment_method != co.PIX or not code or not checkout.customer_email \
             or checkout.id is None:
         return
     plan = uow.plans.get(checkout.plan_id)
-    link = checkout_link(svc.public_url, checkout.id, svc.checkout_token(checkout.id))
+    link = checkout_link(public_url, checkout.id, checkout_token(tokens, checkout.id))
     uow.outbox.enqueue(compose.pix_created(
         checkout.customer_email, checkout.customer_name, plan.name if plan else "",
         checkout.total_amount, code, co.waits_until(checkout), link, now,

@@ -16,6 +16,11 @@ CHECKOUT_TOKEN = CHECKOUT
 CHECKOUT_TOKEN_TTL_SECONDS = 7 * 24 * 3600
 
 
+def checkout_token(tokens: Signer, checkout_id: int) -> str:
+    """The buyer's access token to their checkout (links, polling)."""
+    return tokens.sign(CHECKOUT_TOKEN, {"cid": checkout_id}, CHECKOUT_TOKEN_TTL_SECONDS)
+
+
 @frozen
 class PaymentService:
     """uow: units of work; gateways: gateway adapters; tokens: signs the buyer's
@@ -49,7 +54,7 @@ class PaymentService:
 
     # -- the buyer's access to their checkout --------------------------------------
     def checkout_token(self, checkout_id: int) -> str:
-        return self.tokens.sign(CHECKOUT_TOKEN, {"cid": checkout_id}, CHECKOUT_TOKEN_TTL_SECONDS)
+        return checkout_token(self.tokens, checkout_id)
 
     def check_checkout_token(self, checkout_id: int, token: str | None) -> None:
         """Unauthenticated without a token, Forbidden with one that is not valid for
