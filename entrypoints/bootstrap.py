@@ -186,7 +186,7 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     secrets = secret_box_of(config)
     handlers = event_handlers(config, signer)
     return Deps(
-        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, handlers), health=pdb,
+        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, handlers=handlers), health=pdb,
         clock=clock,
         secrets=secrets,
         hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
@@ -211,7 +211,7 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     secrets = secret_box_of(config)
     handlers = event_handlers(config, signer)
     return Deps(
-        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, handlers),
+        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, handlers=handlers),
         health=MemoryHealthProbe(),
         secrets=secrets,
         clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,

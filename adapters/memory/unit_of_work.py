@@ -85,7 +85,7 @@ class MemoryUnitOfWork:
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
 
-    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None,
+    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
                  handlers: EventHandlers = NO_HANDLERS):
         self.store = store
         self.events = RecordedEvents(handlers)

@@ -79,7 +79,7 @@ class PonyUnitOfWork:
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None,
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
                  handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
         self.events = RecordedEvents(handlers)
@@ -159,10 +159,10 @@ class PonyUnitOfWorkFactory:
     stateless, so units of work share them: each is a shallow copy of one built here,
     outside any block."""
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None,
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
                  handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb, secrets, handlers)
+        self._prototype = PonyUnitOfWork(pdb, secrets, handlers=handlers)
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)
