@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from domain.assurance.entities import AssuranceMethod, AssuranceOutcome
 from domain.common.events import Event
 
 
@@ -14,5 +15,5 @@ class DocumentSubmitted(Event):
     name = "age_assurance.document_submitted"
     assurance_id: int
     user_id: int
-    method: str
-    outcome: str
+    method: AssuranceMethod
+    outcome: AssuranceOutcome

@@ -8,7 +8,8 @@ from typing import Any
 from attrs import frozen
 
 from domain.common.events import Event
-from domain.payments.checkout import Checkout
+from domain.common.statuses import SubscriptionStatus
+from domain.payments.checkout import Checkout, CheckoutStatus, PaymentMethod
 from domain.payments.subscriptions import Subscription
 
 
@@ -20,8 +21,8 @@ class CheckoutEvent(Event):
     plan_id: int
     user_id: int | None
     total_amount: int
-    status: str
-    payment_method: str | None
+    status: CheckoutStatus
+    payment_method: PaymentMethod | None
     external_id: str | None = None
     provider: str | None = None
 
@@ -80,7 +81,7 @@ class SubscriptionEvent(Event):
     user_id: int
     plan_id: int | None
     external_id: str | None
-    status: str
+    status: SubscriptionStatus
     start_date: datetime | None = None
     end_date: datetime | None = None
 
@@ -114,8 +115,9 @@ class WithdrawalRequested(Event):
 
 
 _MOVES: dict[str, type[CheckoutEvent]] = {
-    "paid": CheckoutPaid, "review": CheckoutReview, "refunded": CheckoutRefunded,
-    "failed": CheckoutFailed, "abandoned": CheckoutAbandoned, "pending": CheckoutCreated,
+    CheckoutStatus.PAID: CheckoutPaid, CheckoutStatus.REVIEW: CheckoutReview,
+    CheckoutStatus.REFUNDED: CheckoutRefunded, CheckoutStatus.FAILED: CheckoutFailed,
+    CheckoutStatus.ABANDONED: CheckoutAbandoned, CheckoutStatus.PENDING: CheckoutCreated,
 }
 
 
@@ -132,9 +134,9 @@ def checkout_event(checkout: Checkout, now: datetime, *, account_created: bool =
     """The event of `checkout` as it now is (its status names the event: pending is
     the checkout just created)."""
     fields = _checkout_fields(checkout, now)
-    if checkout.status == "paid":
+    if checkout.status == CheckoutStatus.PAID:
         return CheckoutPaid(**fields, account_created=account_created)
-    if checkout.status == "review":
+    if checkout.status == CheckoutStatus.REVIEW:
         return CheckoutReview(**fields, paid_amount=paid_amount)
     return _MOVES[checkout.status](**fields)
 
