@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 
 from domain.common.events import Event
-from ports.unit_of_work import EventHandlers, UnitOfWork
+from ports.unit_of_work import EventHandler, EventHandlers, UnitOfWork
 
 NO_HANDLERS: EventHandlers = {}
 
@@ -28,11 +28,17 @@ class RecordedEvents:
         try:
             while self._waiting:
                 event = self._waiting.popleft()
-                for handler in self.handlers.get(type(event), ()):
+                for handler in self.handlers_of(type(event)):
                     handler(event, uow)
         except BaseException:
             self._waiting.clear()
             raise
+
+    def handlers_of(self, kind: type[Event]) -> list[EventHandler]:
+        """The handlers of `kind`, then those of its base classes up to Event: a
+        handler of Event sees every event (e.g. one writing each to an outbox)."""
+        return [handler for cls in kind.__mro__ if isinstance(cls, type)
+                and issubclass(cls, Event) for handler in self.handlers.get(cls, ())]
 
     def drop(self) -> None:
         self._waiting.clear()

@@ -72,7 +72,8 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 # `(event, uow) -> None`, typed Any for the event so that each handler may name its own
 # event class. What it needs besides the unit of work is bound in bootstrap.
 EventHandler = Callable[[Any, UnitOfWork], None]
-# The one table (entrypoints/bootstrap.py): event type -> handlers, run in this order.
+# The one table (entrypoints/bootstrap.py): event type -> handlers, run in this order;
+# an event also goes to the handlers of its base classes (Event: every event), after.
 EventHandlers = Mapping[type[Event], Sequence[EventHandler]]
 
 

@@ -127,3 +127,14 @@ def test_an_event_describes_itself_by_its_stable_name_and_its_fields():
     event = PlanPriced(occurred_at=NOW, plan_id=3, price=2990)
     assert event.name == "test.plan_priced"
     assert event.payload() == {"occurred_at": NOW, "plan_id": 3, "price": 2990}
+
+
+def test_handlers_of_a_base_class_see_its_events_after_their_own():
+    store, log = MemoryStore(), []
+    with MemoryUnitOfWork(store, handlers={
+            Event: [lambda event, uow: log.append(f"every:{event.name}")],
+            PlanAdded: [lambda event, uow: log.append("added")]}) as uow:
+        add_plan(uow, "Mensal")
+        uow.record(PlanPriced(occurred_at=NOW, plan_id=1, price=100))
+        uow.commit()
+    assert log == ["added", "every:test.plan_added", "every:test.plan_priced"]
