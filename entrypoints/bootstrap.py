@@ -25,8 +25,8 @@ from domain.assurance import handlers as assurance_handlers
 from domain.assurance.service import AgeAssuranceService
 from domain.common.throttle import Throttle
 from domain.payments import handlers as payments_handlers
-from domain.payments.events import (CheckoutCharged, CheckoutFailed, CheckoutPaid,
-                                    CheckoutRefunded, WithdrawalRequested)
+from domain.payments.events import (CheckoutCharged, CheckoutClaimed, CheckoutFailed,
+                                    CheckoutPaid, CheckoutRefunded, WithdrawalRequested)
 from domain.payments.gateways import WebhookUrls
 from domain.payments.reminders import Reminders
 from domain.payments.service import PaymentService
@@ -113,26 +113,33 @@ class Deps:
                               default_gateway=config.gateway, public_url=config.public_url)
 
 
-def event_handlers(config: Config, signer: Signer) -> EventHandlers:
+def event_handlers(config: Config, signer: Signer,
+                   rate_limiter: RateLimiter | None = None) -> EventHandlers:
     """THE table of domain events -> their handlers, run in this order inside the unit
     of work that recorded the event, before it commits (ports.unit_of_work). A handler
     is `(event, uow) -> None` and lives in its capability (domain/<cap>/handlers.py);
     what it needs besides the unit of work is bound here. To react to an event, write
     the handler there and add it to its event's list below."""
     public_url = config.public_url
-    paid: list[EventHandler] = [payments_handlers.grant_paid_access]
+    # What a payment gives its buyer (paid, or claimed through the mailed link).
+    gives: list[EventHandler] = [payments_handlers.grant_paid_access]
     if "card" in config.age_methods:
         # Same transaction as the grant (CREATORFLIX_AGE_METHODS has `card`).
-        paid.append(assurance_handlers.assure_card_buyer_on_paid)
+        gives.append(assurance_handlers.assure_card_buyer_on_paid)
     # After the grant: the receipt shows the period it granted.
-    paid.append(functools.partial(payments_handlers.mail_receipt, public_url=public_url,
-                                  tokens=signer))
+    paid: list[EventHandler] = [*gives, functools.partial(
+        payments_handlers.mail_receipt, public_url=public_url, tokens=signer)]
+    # The PIX mails an address gets are capped (MAIL_CAPS) on the app's rate limiter.
+    throttle = (Throttle(rate_limiter, config.rate_limit_factor)
+                if rate_limiter is not None else None)
     return {
         UserRegistered: [functools.partial(accounts_handlers.mail_verification,
                                            tokens=signer, public_url=public_url)],
         CheckoutCharged: [functools.partial(payments_handlers.mail_pix_code,
-                                            public_url=public_url, tokens=signer)],
+                                            public_url=public_url, tokens=signer,
+                                            throttle=throttle)],
         CheckoutPaid: paid,
+        CheckoutClaimed: gives,
         CheckoutRefunded: [payments_handlers.end_paid_access,
                            payments_handlers.close_withdrawal],
         CheckoutFailed: [payments_handlers.end_paid_access],
@@ -184,7 +191,8 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     pdb = database or PonyDatabase(config.database_url)
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
-    handlers = event_handlers(config, signer)
+    rate_limiter = LimitsRateLimiter(config.rate_limit_url)
+    handlers = event_handlers(config, signer, rate_limiter)
     return Deps(
         config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, handlers=handlers), health=pdb,
         clock=clock,
@@ -193,7 +201,7 @@ def build_deps(config: Config, *, clock: Clock | None = None,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=PonySyncLock(pdb),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config),
-        rate_limiter=LimitsRateLimiter(config.rate_limit_url),
+        rate_limiter=rate_limiter,
         mailer=mailer_from_url(config.mail_url, config.mail_from),
     )
 
@@ -209,7 +217,8 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     store = store or MemoryStore()
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
-    handlers = event_handlers(config, signer)
+    rate_limiter = LimitsRateLimiter()      # in this process
+    handlers = event_handlers(config, signer, rate_limiter)
     return Deps(
         config=config, uow=lambda: MemoryUnitOfWork(store, secrets, handlers=handlers),
         health=MemoryHealthProbe(),
@@ -217,5 +226,5 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
         clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=MemorySyncLock(store),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
-        age_checks=_age_checks(config),
+        age_checks=_age_checks(config), rate_limiter=rate_limiter,
     )

@@ -51,6 +51,14 @@ class CheckoutPaid(CheckoutEvent):
 
 
 @frozen(kw_only=True)
+class CheckoutClaimed(CheckoutEvent):
+    """A paid checkout no account had (its email's account was unverified) was claimed
+    through the link mailed to the address: `user_id` now has it."""
+
+    name = "checkout.claimed"
+
+
+@frozen(kw_only=True)
 class CheckoutReview(CheckoutEvent):
     """Paid another amount than the total (`paid_amount`, None when unknown)."""
 
@@ -139,6 +147,10 @@ def checkout_event(checkout: Checkout, now: datetime, *, account_created: bool =
     if checkout.status == CheckoutStatus.REVIEW:
         return CheckoutReview(**fields, paid_amount=paid_amount)
     return _MOVES[checkout.status](**fields)
+
+
+def claim_event(checkout: Checkout, now: datetime) -> CheckoutClaimed:
+    return CheckoutClaimed(**_checkout_fields(checkout, now))
 
 
 def charge_event(checkout: Checkout, now: datetime, *,

@@ -8,14 +8,16 @@ from domain.payments import withdrawal as wd
 from domain.payments import checkout as co
 from domain.payments.events import (CheckoutCharged, CheckoutEvent, CheckoutPaid,
                                     CheckoutRefunded, WithdrawalRequested)
+from domain.common.throttle import Throttle
 from ports.security import Signer
 from ports.unit_of_work import UnitOfWork
 
 
-def grant_paid_access(event: CheckoutPaid, uow: UnitOfWork) -> None:
-    """A paid checkout gives its buyer (tied to it, locked by the settlement) the plan's
-    days of access, chained after what they already have."""
-    assert event.user_id is not None, "a paid checkout is tied to its buyer"
+def grant_paid_access(event: CheckoutEvent, uow: UnitOfWork) -> None:
+    """A paid (or just claimed) checkout gives its buyer (tied to it, locked by the
+    settlement) the plan's days of access, chained after what they already have."""
+    if event.user_id is None:
+        return      # unclaimed (domain.payments.claims): no one's yet, nothing granted
     assert event.external_id is not None, "a checkout is paid through its transaction"
     buyer = uow.users.get_for_update(event.user_id)
     plan = uow.plans.get(event.plan_id)
@@ -55,11 +57,13 @@ def mail_receipt(event: CheckoutPaid, uow: UnitOfWork, *, public_url: str,
 
 
 def mail_pix_code(event: CheckoutCharged, uow: UnitOfWork, *, public_url: str,
-                  tokens: Signer) -> None:
-    """The PIX code (copy-paste and QR) of a charge still waiting to be paid."""
+                  tokens: Signer, throttle: Throttle | None = None) -> None:
+    """The PIX code (copy-paste and QR) of a charge still waiting to be paid, within
+    the address's cap of such mails (`throttle`: anyone may name any email)."""
     checkout = uow.checkouts.get(event.checkout_id)
     if event.pix_code_issued and checkout is not None and checkout.status == co.PENDING:
-        notices.queue_pix_created(uow, public_url, tokens, checkout, event.occurred_at)
+        notices.queue_pix_created(uow, public_url, tokens, checkout, event.occurred_at,
+                                  throttle)
 
 
 def close_withdrawal(event: CheckoutRefunded, uow: UnitOfWork) -> None:

@@ -1,6 +1,7 @@
 """The buyer's mails, stored in the unit of work of the change they report: the PIX
 code when the charge is created, the receipt (and, for an account this payment
-created, the set-password link) when it is paid (domain.payments.handlers)."""
+created, the set-password link; for an address an unverified account has, the link
+that claims the purchase) when it is paid (domain.payments.handlers)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,11 +11,14 @@ from domain.accounts.auth import issue_set_password_token
 from domain.accounts.mails import SET_PASSWORD_PAGE, page_link
 from domain.mail import compose
 from domain.payments import checkout as co
+from domain.common.throttle import Throttle
 from domain.payments.service import checkout_token
-from ports.security import Signer
+from ports.security import CLAIM_CHECKOUT, Signer
 from ports.unit_of_work import UnitOfWork
 
 CHECKOUT_PAGE = "/checkout"
+CLAIM_TTL_SECONDS = 7 * 24 * 3600
+UNCLAIMED = "unclaimed"   # the JSON key of PaymentData.unclaimed
 
 
 def checkout_link(public_url: str, checkout_id: int, access_token: str) -> str:
@@ -25,12 +29,15 @@ def checkout_link(public_url: str, checkout_id: int, access_token: str) -> str:
 
 
 def queue_pix_created(uow: UnitOfWork, public_url: str, tokens: Signer,
-                      checkout: co.Checkout, now: datetime) -> None:
+                      checkout: co.Checkout, now: datetime,
+                      throttle: Throttle | None = None) -> None:
     """The PIX code (copy-paste and QR), its expiry and a link back to the checkout."""
     code = checkout.payment.qr_code
     if checkout.payment_method != co.PIX or not code or not checkout.customer_email \
             or checkout.id is None:
         return
+    if throttle is not None and not throttle.mail_allowed("pix", checkout.customer_email):
+        return  # the address had its share this hour; the code is on the checkout page
     plan = uow.plans.get(checkout.plan_id)
     link = checkout_link(public_url, checkout.id, checkout_token(tokens, checkout.id))
     uow.outbox.enqueue(compose.pix_created(
@@ -43,6 +50,9 @@ def queue_receipt(uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co
                   now: datetime) -> None:
     """The receipt of a paid checkout: plan, bumps, total, the period it granted, and
     the set-password link when this payment created the account."""
+    if checkout.id is not None and checkout.user_id is None and checkout.payment.unclaimed:
+        queue_claim(uow, public_url, tokens, checkout, now)
+        return
     if checkout.id is None or checkout.user_id is None:
         return
     user = uow.users.get(checkout.user_id)
@@ -62,3 +72,29 @@ def queue_receipt(uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co
         [(b.name, b.price) for b in bumps], checkout.total_amount,
         granted.start_date if granted else None, granted.end_date if granted else None,
         set_password, now, user.id))
+
+
+def claim_token(tokens: Signer, checkout_id: int, email: str) -> str:
+    """The link that gives a paid, unclaimed checkout to whoever reads mail at `email`
+    (domain.payments.claims): signed, expiring; the claim links the checkout, so a
+    second use finds it claimed."""
+    return tokens.sign(CLAIM_CHECKOUT, {"cid": checkout_id, "email": email},
+                       CLAIM_TTL_SECONDS)
+
+
+def queue_claim(uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co.Checkout,
+                now: datetime) -> None:
+    """The receipt of a paid checkout no account has yet (its email's account is not
+    verified), to the address, with the link that claims it. Tied to no account: the
+    one with this email may be a stranger's."""
+    assert checkout.id is not None and checkout.customer_email, "a paid guest checkout"
+    plan = uow.plans.get(checkout.plan_id)
+    if plan is None:
+        return
+    bumps = uow.order_bumps.get_many(checkout.order_bump_ids or [])
+    link = page_link(public_url, SET_PASSWORD_PAGE,
+                     claim_token(tokens, checkout.id, checkout.customer_email))
+    uow.outbox.enqueue(compose.receipt(
+        checkout.customer_email, checkout.customer_name, checkout.id, plan.name, plan.price,
+        [(b.name, b.price) for b in bumps], checkout.total_amount, None, None, link, now,
+        None, claim=True))

@@ -11,7 +11,8 @@ from attrs import field, frozen
 
 # The JSON keys of the fields below, in the order they are written.
 _KEYS = ("provider", "method", "status", "qr_code", "expires_at", "secure_url",
-         "redirect_url", "account_created", "review_settled")
+         "redirect_url", "account_created", "review_settled", "unclaimed")
+_FLAGS = ("account_created", "unclaimed")
 
 
 @frozen(kw_only=True)
@@ -26,13 +27,17 @@ class PaymentData:
     # This payment opened the buyer's account (they may then choose its password).
     account_created: bool = False
     review_settled: str | None = None  # an administrator settled it from review as...
+    # Paid, but an unverified account has its email: no one's until the link mailed to
+    # the address claims it (domain.payments.claims).
+    unclaimed: bool = False
     extra: Mapping[str, Any] = field(factory=dict)   # keys we do not know, as read
 
     @classmethod
     def from_json(cls, value: Mapping[str, Any]) -> PaymentData:
         known = {k: value[k] for k in _KEYS if k in value and value[k] is not None}
-        if "account_created" in known:
-            known["account_created"] = bool(known["account_created"])
+        for flag in _FLAGS:
+            if flag in known:
+                known[flag] = bool(known[flag])
         return cls(**known, extra={k: v for k, v in value.items() if k not in _KEYS})
 
     def as_json(self) -> dict[str, Any]:

@@ -165,10 +165,16 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
     account_created = False
     if moved.status == co.PAID:
         buyer, account_created = activation.buyer_of(uow, checkout, now)
-        moved = _for_buyer(moved, _stored_id(buyer), account_created)
-        if account_created:
-            uow.record(UserRegistered(occurred_at=now, user_id=_stored_id(buyer),
-                                      role=buyer.role, via=CHECKOUT))
+        if buyer is None:
+            # An account has this email unverified: the purchase waits for the link
+            # mailed to the address (the receipt's handler, domain.payments.claims);
+            # its CheckoutPaid names no user, so nothing is granted meanwhile.
+            moved = moved.with_payment(unclaimed=True)
+        else:
+            moved = _for_buyer(moved, _stored_id(buyer), account_created)
+            if account_created:
+                uow.record(UserRegistered(occurred_at=now, user_id=_stored_id(buyer),
+                                          role=buyer.role, via=CHECKOUT))
     uow.record(ev.checkout_event(moved, now, account_created=account_created,
                                  paid_amount=paid_amount))
     return moved
@@ -177,6 +183,8 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
 def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
           now: datetime) -> co.Checkout:
     buyer, created = activation.buyer_of(uow, checkout, now)
+    if buyer is None:
+        return checkout   # nothing is held for an unverified address (see _settle)
     activation.hold_pending(uow, buyer, checkout.plan_id, external_id, now)
     return _for_buyer(checkout, _stored_id(buyer), created)
 

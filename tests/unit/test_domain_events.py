@@ -14,7 +14,7 @@ import attrs
 import domain
 from domain.common.events import Event
 from domain.payments import handlers as payments_handlers
-from domain.payments.events import CheckoutPaid
+from domain.payments.events import CheckoutClaimed, CheckoutPaid
 from entrypoints.bootstrap import event_handlers
 from entrypoints.config import Config
 from entrypoints.http.json_io import dumps
@@ -77,3 +77,10 @@ def test_a_paid_checkout_grants_then_assures_a_card_buyer_then_mails_the_receipt
     # Without the card method, a card payment assures nothing.
     assert [h for h in _table(("sandbox",))[CheckoutPaid]
             if getattr(h, "__name__", "") == "assure_card_buyer_on_paid"] == []
+
+
+def test_a_claimed_checkout_gets_what_a_paid_one_gives_but_no_second_receipt():
+    table = _table(("card", "sandbox"))
+    assert table[CheckoutClaimed] == table[CheckoutPaid][:2]
+    assert not any(getattr(h, "func", None) is payments_handlers.mail_receipt
+                   for h in table[CheckoutClaimed])
