@@ -18,7 +18,7 @@ from adapters.security import Argon2PasswordHasher, HmacSigner
 from adapters.storage import storage_from_url
 from domain.accounts import handlers as accounts_handlers
 from domain.accounts.auth import AuthService
-from domain.accounts.events import UserRegistered
+from domain.accounts.events import UserErased, UserRegistered
 from domain.ads.counting import RepeatWindows
 from domain.ads.service import AdServices, ServingCache
 from domain.assurance import handlers as assurance_handlers
@@ -113,8 +113,8 @@ class Deps:
                               default_gateway=config.gateway, public_url=config.public_url)
 
 
-def event_handlers(config: Config, signer: Signer,
-                   rate_limiter: RateLimiter | None = None) -> EventHandlers:
+def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | None = None,
+                   storage: ObjectStorage | None = None) -> EventHandlers:
     """THE table of domain events -> their handlers, run in this order inside the unit
     of work that recorded the event, before it commits (ports.unit_of_work). A handler
     is `(event, uow) -> None` and lives in its capability (domain/<cap>/handlers.py);
@@ -135,6 +135,9 @@ def event_handlers(config: Config, signer: Signer,
     return {
         UserRegistered: [functools.partial(accounts_handlers.mail_verification,
                                            tokens=signer, public_url=public_url)],
+        # Pending ID photos are deleted from the media storage.
+        UserErased: [functools.partial(assurance_handlers.forget_age_checks,
+                                       storage=storage)],
         CheckoutCharged: [functools.partial(payments_handlers.mail_pix_code,
                                             public_url=public_url, tokens=signer,
                                             throttle=throttle)],
@@ -192,13 +195,14 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
     rate_limiter = LimitsRateLimiter(config.rate_limit_url)
-    handlers = event_handlers(config, signer, rate_limiter)
+    storage = storage_from_url(config, clock, signer=signer)
+    handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
         config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, handlers=handlers), health=pdb,
         clock=clock,
         secrets=secrets,
         hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
-        storage=storage_from_url(config, clock, signer=signer), sync_lock=PonySyncLock(pdb),
+        storage=storage, sync_lock=PonySyncLock(pdb),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config),
         rate_limiter=rate_limiter,
@@ -218,13 +222,14 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
     rate_limiter = LimitsRateLimiter()      # in this process
-    handlers = event_handlers(config, signer, rate_limiter)
+    storage = storage_from_url(config, clock, signer=signer)
+    handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
         config=config, uow=lambda: MemoryUnitOfWork(store, secrets, handlers=handlers),
         health=MemoryHealthProbe(),
         secrets=secrets,
         clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,
-        storage=storage_from_url(config, clock, signer=signer), sync_lock=MemorySyncLock(store),
+        storage=storage, sync_lock=MemorySyncLock(store),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config), rate_limiter=rate_limiter,
     )

@@ -20,3 +20,12 @@ class UserRegistered(Event):
     user_id: int
     role: str
     via: str
+
+
+@frozen(kw_only=True)
+class UserErased(Event):
+    """An account was erased (LGPD): what it held of the person is gone, in this same
+    unit of work, in every capability (each handles this event)."""
+
+    name = "user.erased"
+    user_id: int
