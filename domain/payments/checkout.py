@@ -87,6 +87,9 @@ class Checkout:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     payment_data: PaymentData | None = field(default=None, converter=to_payment_data)
+    # The digest of the request's Idempotency-Key and its caller (domain.payments.
+    # idempotency); unique: a repeat of the request finds this checkout.
+    idempotency_key: str | None = None
 
     @property
     def payment(self) -> PaymentData:

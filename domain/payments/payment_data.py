@@ -11,7 +11,7 @@ from attrs import field, frozen
 
 # The JSON keys of the fields below, in the order they are written.
 _KEYS = ("provider", "method", "status", "qr_code", "expires_at", "secure_url",
-         "redirect_url", "account_created", "review_settled", "unclaimed")
+         "redirect_url", "account_created", "review_settled", "unclaimed", "charge")
 _FLAGS = ("account_created", "unclaimed")
 
 
@@ -30,6 +30,9 @@ class PaymentData:
     # Paid, but an unverified account has its email: no one's until the link mailed to
     # the address claims it (domain.payments.claims).
     unclaimed: bool = False
+    # Whether the gateway was called, while no transaction is known: not_sent, charging
+    # (domain.payments.idempotency).
+    charge: str | None = None
     extra: Mapping[str, Any] = field(factory=dict)   # keys we do not know, as read
 
     @classmethod

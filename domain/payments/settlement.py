@@ -32,6 +32,7 @@ class SettlementOutcome(StrEnum):
     DUPLICATE = "duplicate"     # this transaction already reached this status here
     IGNORED = "ignored"         # not a transaction of ours
     UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
+    QUEUED = "queued"           # a postback kept for the worker (domain.payments.postbacks)
 
 
 PROCESSED = SettlementOutcome.PROCESSED
