@@ -81,3 +81,6 @@ EventHandlers = Mapping[type[Event], Sequence[EventHandler]]
 class HealthProbe(Protocol):
     def ping(self) -> bool:
         """True when the database answers."""
+
+    def migrations_current(self) -> bool:
+        """True when every migration this code expects is applied."""
