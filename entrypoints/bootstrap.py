@@ -13,6 +13,7 @@ from adapters.bots import CrawlerDetectBots
 from adapters.clock import SystemClock
 from adapters.email_lookalikes import IcuEmailLookalikes
 from adapters.mail import mailer_from_url
+from adapters.mail.rendering import JinjaMailRenderer
 from adapters.memory.mailer import MemoryMailer
 from adapters.rate_limits import LimitsRateLimiter
 from adapters.security import Argon2PasswordHasher, HmacSigner
@@ -200,12 +201,14 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     pdb = database or PonyDatabase(config.database_url)
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
+    mail_renderer = JinjaMailRenderer(config.timezone)
     rate_limiter = LimitsRateLimiter(config.rate_limit_url)
     storage = storage_from_url(config, clock, signer=signer)
     handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
-        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, handlers=handlers), health=pdb,
-        clock=clock,
+        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, mail_renderer=mail_renderer,
+                                                 handlers=handlers),
+        health=pdb, clock=clock,
         secrets=secrets,
         hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
         storage=storage, sync_lock=PonySyncLock(pdb),
@@ -227,11 +230,13 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     store = store or MemoryStore()
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
+    mail_renderer = JinjaMailRenderer(config.timezone)
     rate_limiter = LimitsRateLimiter()      # in this process
     storage = storage_from_url(config, clock, signer=signer)
     handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
-        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, handlers=handlers),
+        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, mail_renderer=mail_renderer,
+                                                    handlers=handlers),
         health=MemoryHealthProbe(),
         secrets=secrets,
         clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,

@@ -27,7 +27,7 @@ from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
-from ports.mail import OutboxRepository
+from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
 from ports.unit_of_work import EventHandlers, UnitOfWork
@@ -89,6 +89,7 @@ class MemoryUnitOfWork:
     audit_log: AuditLogRepository
 
     def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
+                 mail_renderer: MailRenderer | None = None,
                  handlers: EventHandlers = NO_HANDLERS):
         self.store = store
         self.events = RecordedEvents(handlers)
@@ -113,7 +114,7 @@ class MemoryUnitOfWork:
         self.ads = MemoryAdRepository(store, *TABLES["ads"])
         self.impressions = MemoryAdEventRepository(store, *TABLES["impressions"])
         self.clicks = MemoryAdEventRepository(store, *TABLES["clicks"])
-        self.outbox = MemoryOutboxRepository(store, *TABLES["outbox"])
+        self.outbox = MemoryOutboxRepository(store, *TABLES["outbox"], renderer=mail_renderer)
         self.revoked_tokens = MemoryRepository(store, *TABLES["revoked_tokens"])
         self.withdrawals = MemoryRepository(store, *TABLES["withdrawals"])
         self.age_assurances = MemoryRepository(store, *TABLES["age_assurances"])

@@ -33,7 +33,7 @@ from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
-from ports.mail import OutboxRepository
+from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
 from ports.unit_of_work import EventHandlers, UnitOfWork
@@ -83,6 +83,7 @@ class PonyUnitOfWork:
     audit_log: AuditLogRepository
 
     def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
+                 mail_renderer: MailRenderer | None = None,
                  handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
         self.events = RecordedEvents(handlers)
@@ -113,7 +114,8 @@ class PonyUnitOfWork:
         self.ads = PonyAdRepository(pdb, "ads", *TABLES["ads"])
         self.impressions = PonyAdEventRepository(pdb, "impressions", *TABLES["impressions"])
         self.clicks = PonyAdEventRepository(pdb, "clicks", *TABLES["clicks"])
-        self.outbox = PonyOutboxRepository(pdb, "outbox", *TABLES["outbox"])
+        self.outbox = PonyOutboxRepository(pdb, "outbox", *TABLES["outbox"],
+                                           renderer=mail_renderer)
         self.revoked_tokens = PonyRepository(pdb, "revoked_tokens", *TABLES["revoked_tokens"])
         self.withdrawals = PonyRepository(pdb, "withdrawals", *TABLES["withdrawals"])
         self.age_assurances = PonyRepository(pdb, "age_assurances", *TABLES["age_assurances"])
@@ -164,9 +166,11 @@ class PonyUnitOfWorkFactory:
     outside any block."""
 
     def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
+                 mail_renderer: MailRenderer | None = None,
                  handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb, secrets, handlers=handlers)
+        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer,
+                                         handlers=handlers)
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)
