@@ -48,8 +48,9 @@ def figures(svc: AgeAssuranceService) -> dict[str, Any]:
         for method in METHODS:
             if method == SANDBOX and SANDBOX not in live:
                 continue
-            counts = {outcome: uow.age_assurances.count({"method": method, "outcome": outcome})
-                      for outcome in OUTCOMES}
+            counts: dict[str, int] = {
+                outcome: uow.age_assurances.count({"method": method, "outcome": outcome})
+                for outcome in OUTCOMES}
             pending = uow.age_assurances.find({"method": method, "outcome": PENDING}).items
             abandoned = sum(1 for p in pending if method == OIDC and p.created_at is not None
                             and now - p.created_at > ABANDONED_AFTER)

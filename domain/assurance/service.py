@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import attrs
 from attrs import frozen
@@ -24,7 +24,6 @@ from domain.assurance.entities import (ABANDONED_AFTER, ANONYMOUS_TTL, ASSURED, 
                                        DOCUMENT, METHODS, PENDING, SANDBOX, AgeAssurance,
                                        lifetime)
 from domain.common.errors import Conflict, Forbidden
-from domain.payments.gateways import sandbox_enabled
 from ports.age_assurance import AgeCheck
 from ports.clock import Clock
 from ports.security import AGE_ASSURANCE, Signer
@@ -57,7 +56,9 @@ class AgeAssuranceService:
     checks: Mapping[str, AgeCheck] = attrs.field(factory=dict)
     callback_url: str = ""
     oidc_claim: str = "birthdate"
-    default_gateway: str = "sandbox"     # CREATORFLIX_GATEWAY
+    # Whether the sandbox gateway is what charges now (payments' rule, bound in
+    # bootstrap): the sandbox method only assures while it is.
+    sandbox_charges: Callable[[UnitOfWork], bool] = lambda uow: False
     visitor_ttl: timedelta = ANONYMOUS_TTL
     document_max_bytes: int = 5 * 1024 * 1024
     public_url: str = "http://127.0.0.1:8000"   # the links of the decision mails
@@ -71,8 +72,7 @@ class AgeAssuranceService:
         """The sandbox assures only while the sandbox gateway is what charges: never
         once a real gateway is active in the database, whatever CREATORFLIX_GATEWAY."""
         with self.uow() as uow:
-            rows = list(uow.payment_gateways.find(order_by=["id"]).items)
-        return sandbox_enabled(rows, self.default_gateway)
+            return self.sandbox_charges(uow)
 
     def live_methods(self) -> frozenset[str]:
         """The methods whose assurances count now: those enabled, the sandbox only while
@@ -153,6 +153,12 @@ def holding(uow: UnitOfWork, user: User | None, token: str | None, signer: Signe
     if uid is None or (user is not None and user.id != uid):
         return None   # another account's cookie left in this browser assures no one else
     return _account_record(uow, uid, now, live)
+
+
+def account_assured(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
+    """Whether an account holds an assurance now (any method: what a receipt asks)."""
+    return any(r.holds_at(now) for r in
+               uow.age_assurances.find({"user_id": user_id, "outcome": ASSURED}).items)
 
 
 def is_assured(svc: AgeAssuranceService, user: User | None, token: str | None) -> bool:

@@ -13,10 +13,12 @@ import attrs
 from attrs import frozen
 
 from domain.payments import checkout as co
-from domain.payments import idempotency, notices, settlement
+from domain.payments import idempotency, settlement
 from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
 from domain.payments.commands import StartCheckout
+from domain.payments.events import charge_event, checkout_event
+from domain.payments.payment_data import PaymentData
 from domain.payments.pricing import Quote
 from domain.payments.pricing import quote as price
 from domain.common.errors import (GatewayBusy, GatewayRejected, NotFound, PaymentRefused,
@@ -25,7 +27,6 @@ from domain.payments.service import PaymentService
 from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
                              WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
 from domain.payments import coupons
-from domain.payments.renewing import COUPON, RENEWAL_CONSENT
 from domain.payments.webhooks import CHECKOUT_PARAM
 from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork
@@ -111,17 +112,18 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
     try:
         with svc.uow() as uow:
             plan, quote, choice = _priced(svc, uow, command)
-            payment: dict[str, Any] = {"provider": choice.name, "method": quote.payment_method}
-            if plan.renews_automatically and command.renewal_consent:
-                payment[RENEWAL_CONSENT] = True   # the saved card renews it (renewing)
-            payment.update(_redeem(uow, command, quote))
+            payment = PaymentData(provider=choice.name, method=quote.payment_method,
+                                  # the saved card renews it (domain.payments.renewing)
+                                  renewal_consent=plan.renews_automatically
+                                  and command.renewal_consent,
+                                  coupon=_redeem(uow, command, quote))
             external_id = None
             if choice.name == DIAS:
                 # _choose picks DIAS only for a plan with a checkout_url.
                 assert plan.checkout_url, plan.id
                 external_id = "cf_" + secrets.token_hex(12)
-                payment["redirect_url"] = _redirect_url(plan.checkout_url, external_id,
-                                                        customer.email)
+                payment = payment.but(redirect_url=_redirect_url(plan.checkout_url,
+                                                                 external_id, customer.email))
             assert plan.id is not None, "read from the repository"
             checkout = uow.checkouts.add(co.Checkout(
                 id=None, plan_id=plan.id, total_amount=quote.total,
@@ -131,6 +133,7 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
                 customer_email=customer.email, customer_document=customer.document,
                 customer_phone=customer.phone, created_at=now, updated_at=now,
                 payment_data=payment, idempotency_key=key))
+            uow.record(checkout_event(checkout, now))
             uow.commit()
     except DuplicateError:
         if key is None:
@@ -178,16 +181,16 @@ def _coupon(svc: PaymentService, uow: UnitOfWork, plan: Plan,
     return coupons.check_usable(found, plan.id, svc.clock.now())
 
 
-def _redeem(uow: UnitOfWork, command: StartCheckout, quote: Quote) -> dict[str, Any]:
+def _redeem(uow: UnitOfWork, command: StartCheckout, quote: Quote) -> dict[str, Any] | None:
     """Count the coupon's redemption in the checkout's transaction (exact under
     concurrency: one conditional UPDATE); what payment_data records of it."""
     if not command.coupon:
-        return {}
+        return None
     coupon = uow.coupons.first({"code": coupons.normalize_code(command.coupon)})
     assert coupon is not None and coupon.id is not None, "_priced found it"
     if not uow.coupons.redeem(coupon.id):
         raise ValidationError("this coupon has been used up", field="coupon")
-    return {COUPON: {"id": coupon.id, "code": coupon.code, "discount": quote.discount}}
+    return {"id": coupon.id, "code": coupon.code, "discount": quote.discount}
 
 
 def _charge(svc: PaymentService, checkout: co.Checkout, choice: GatewayChoice, quote: Quote,
@@ -230,8 +233,7 @@ def _mark_not_sent(svc: PaymentService, checkout_id: int) -> co.Checkout | None:
         with svc.uow() as uow:
             current = uow.checkouts.get_for_update(checkout_id)
             assert current is not None, f"checkout {checkout_id} was stored"
-            current = uow.checkouts.update(attrs.evolve(current, payment_data={
-                **(current.payment_data or {}), idempotency.CHARGE: idempotency.NOT_SENT}))
+            current = uow.checkouts.update(current.with_payment(charge=idempotency.NOT_SENT))
             uow.commit()
         return current
     except ServiceUnavailable:
@@ -253,8 +255,8 @@ def _replay(svc: PaymentService, command: StartCheckout, key: str) -> CheckoutVi
             checkout = uow.checkouts.get_for_update(_stored(checkout)) or checkout
             retry = idempotency.never_charged(checkout)
             if retry:   # claimed for this request: a concurrent retry sees CHARGING
-                checkout = uow.checkouts.update(attrs.evolve(checkout, payment_data={
-                    **(checkout.payment_data or {}), idempotency.CHARGE: idempotency.CHARGING}))
+                checkout = uow.checkouts.update(
+                    checkout.with_payment(charge=idempotency.CHARGING))
                 _, quote, choice = _priced(svc, uow, command)
         uow.commit()
     token = svc.checkout_token(_stored(checkout))
@@ -297,10 +299,13 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
         if charge is not None:
             current = _charged(current, charge, now)
         if status is not None:
-            current = co.advance(current, status, now) or current
+            moved = co.advance(current, status, now)
+            if moved is not None:
+                current = moved
+                uow.record(checkout_event(moved, now))
         uow.checkouts.update(current)
-        if charge is not None and charge.pix_code and current.status == co.PENDING:
-            notices.queue_pix_created(uow, svc, current, now)  # with the code it reports
+        if charge is not None:      # its handler mails the PIX code it reports
+            uow.record(charge_event(current, now, pix_code_issued=bool(charge.pix_code)))
         uow.commit()
 
 
@@ -311,10 +316,10 @@ def _charged(checkout: co.Checkout, charge: Charge, now: datetime) -> co.Checkou
         log.error("checkout %s is charged as transaction %s, not %s: keeping the first",
                   checkout.id, checkout.external_id, charge.external_id)
         return checkout
-    payment = {**(checkout.payment_data or {}), "qr_code": charge.pix_code,
-               "expires_at": charge.pix_expires_at, "secure_url": charge.secure_url}
+    payment = checkout.payment.but(qr_code=charge.pix_code, expires_at=charge.pix_expires_at,
+                                   secure_url=charge.secure_url)
     if checkout.status == co.PENDING:
-        payment["status"] = charge.status
+        payment = payment.but(status=charge.status)
     return attrs.evolve(checkout, external_id=charge.external_id, payment_data=payment,
                         updated_at=now)
 
@@ -329,7 +334,7 @@ def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | N
             raise NotFound(f"checkout {checkout_id} not found")
         user = uow.users.get(checkout.user_id) if checkout.user_id is not None else None
     set_password = None
-    if checkout.status == co.PAID and (checkout.payment_data or {}).get("account_created") \
+    if checkout.status == co.PAID and checkout.payment.account_created \
             and user is not None and not user.has_usable_password:
         # Only for the account THIS checkout's payment created (recorded in the same
         # transaction): a buyer typing someone else's email never gets to set the

@@ -13,6 +13,7 @@ from domain.common.errors import Conflict, NotFound, ValidationError
 from domain.mail import compose
 from domain.payments import renewals
 from domain.payments import subscriptions as subs
+from domain.payments.events import SubscriptionCancelled, subscription_event
 from domain.payments.renewals import Schedule
 from domain.payments.subscriptions import Subscription
 from ports.clock import Clock
@@ -77,6 +78,7 @@ def cancel(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int, subscript
                 else sub.renewal_state
             sub = uow.subscriptions.update(attrs.evolve(sub, auto_renew=False,
                                                         renewal_state=state))
+            uow.record(subscription_event(SubscriptionCancelled, sub, now))
             user = uow.users.get(user_id)
             plan = uow.plans.get(sub.plan_id) if sub.plan_id is not None else None
             if user is not None:

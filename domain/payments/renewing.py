@@ -33,6 +33,7 @@ from domain.payments import activation, coupons, renewals
 from domain.payments import checkout as co
 from domain.payments import subscriptions as subs
 from domain.payments.customer import Customer
+from domain.payments.events import CheckoutEvent, SubscriptionPastDue, SubscriptionRenewed
 from domain.payments.gateways import (
     JUNGLEPAY,
     TX_PAID,
@@ -50,10 +51,6 @@ from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.renewals")
 
-# payment_data of a checkout whose buyer agreed to automatic renewal on the card.
-RENEWAL_CONSENT = "renewal_consent"
-# payment_data of a checkout bought with a coupon: {id, code, discount}.
-COUPON = "coupon"
 LEASE = timedelta(minutes=10)          # far above a gateway call's timeouts
 BUSY_RETRY = timedelta(minutes=15)     # the guard refused the call: nothing was sent
 BATCH = 50
@@ -89,7 +86,7 @@ def saves_card(plan: Plan, checkout: co.Checkout, card: SavedCard | None) -> boo
     the gateway keeps."""
     return (plan.renews_automatically and card is not None
             and checkout.payment_method == co.CREDIT_CARD
-            and bool((checkout.payment_data or {}).get(RENEWAL_CONSENT)))
+            and checkout.payment_data is not None and checkout.payment_data.renewal_consent)
 
 
 def after_purchase(uow: UnitOfWork, granted: Subscription, plan: Plan, checkout: co.Checkout,
@@ -106,13 +103,30 @@ def after_purchase(uow: UnitOfWork, granted: Subscription, plan: Plan, checkout:
     if not saving:
         return granted
     assert card is not None, "saves_card checked it"
-    used = (checkout.payment_data or {}).get(COUPON) or {}
+    used = (checkout.payment_data.coupon if checkout.payment_data else None) or {}
     coupon = uow.coupons.get(used["id"]) if isinstance(used.get("id"), int) else None
     coupon_id, left = coupons.renewals_left(coupon) if coupon else (None, None)
     return uow.subscriptions.update(attrs.evolve(
         granted, auto_renew=True, renewal_state=renewals.RENEWING, card_ref=card.ref,
         card_brand=card.brand, card_last4=card.last4, coupon_id=coupon_id,
         coupon_cycles_left=left))
+
+
+def keep_saved_card(event: CheckoutEvent, uow: UnitOfWork) -> None:
+    """After a paid (or claimed) checkout's grant (domain.payments.handlers): the card
+    its gateway keeps renews the subscription, when the plan and the buyer say so; any
+    purchase ends the renewal of the buyer's past-due subscriptions."""
+    if event.user_id is None or event.external_id is None:
+        return      # unclaimed: nothing granted yet
+    granted = uow.subscriptions.first({"user_id": event.user_id,
+                                       "external_id": event.external_id},
+                                      order_by=["-id"])
+    plan = uow.plans.get(event.plan_id)
+    checkout = uow.checkouts.get(event.checkout_id)
+    if granted is None or plan is None or checkout is None:
+        return
+    after_purchase(uow, granted, plan, checkout, getattr(event, "saved_card", None),
+                   event.occurred_at)
 
 
 def charges_saved_cards(svc: PaymentService, uow: UnitOfWork) -> bool:
@@ -280,7 +294,8 @@ def _paid(r: RenewalService, renewal: Renewal, transaction_id: str | None) -> st
             "next_attempt_at": None, "claimed_until": None, "updated_at": now})
         renewed = renewals.paid(sub, renewal)
         assert sub.end_date is not None, "a renewing subscription has an end"
-        uow.subscriptions.update(renewed)
+        renewed = uow.subscriptions.update(renewed)
+        uow.record(SubscriptionRenewed(**_event_fields(renewed, now), amount=renewal.amount))
         owned = list(uow.subscriptions.find({"user_id": sub.user_id}).items)
         for moved in renewals.push_later_grants(owned, renewed, sub.end_date):
             uow.subscriptions.update(moved)
@@ -309,7 +324,9 @@ def _refused(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -
         uow.renewals.settle(renewal.id, renewal.claim_token, {
             "status": recorded.status, "next_attempt_at": recorded.next_attempt_at,
             "last_error": reason[:300], "claimed_until": None, "updated_at": now})
-        uow.subscriptions.update(moved)
+        moved = uow.subscriptions.update(moved)
+        uow.record(SubscriptionPastDue(**_event_fields(moved, now),
+                                       retry_at=recorded.next_attempt_at))
         activation.refresh_status(uow, sub.user_id, now)
         user = uow.users.get(sub.user_id)
         plan = uow.plans.get(renewal.plan_id)
@@ -321,6 +338,14 @@ def _refused(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -
         uow.commit()
     log.warning("renewal %s refused (%s): %s", renewal.id, reason, recorded.status)
     return recorded.status
+
+
+def _event_fields(sub: Subscription, now: datetime) -> dict[str, Any]:
+    """The fields of a subscription event (domain.payments.events.subscription_event)."""
+    assert sub.id is not None, "a stored subscription"
+    return {"occurred_at": now, "subscription_id": sub.id, "user_id": sub.user_id,
+            "plan_id": sub.plan_id, "external_id": sub.external_id, "status": sub.status,
+            "start_date": sub.start_date, "end_date": sub.end_date}
 
 
 def _locked(uow: UnitOfWork, subscription_id: int) -> Subscription:
