@@ -20,6 +20,7 @@ from domain.ads.counting import RepeatWindows
 from domain.ads.service import AdServices, ServingCache
 from domain.assurance.service import AgeAssuranceService
 from domain.common.throttle import Throttle
+from domain.notifications.delivery import Notifier
 from domain.payments.gateways import WebhookUrls
 from domain.payments.reminders import Reminders
 from domain.payments.service import PaymentService
@@ -27,6 +28,7 @@ from entrypoints.config import Config
 from ports.ads import BotDetector
 from ports.clock import Clock
 from ports.mail import Mailer
+from ports.notifications import TelegramTransport, WebhookTransport
 from ports.payments import PaymentGateways
 from ports.rate_limits import RateLimiter
 from ports.security import PasswordHasher, SecretBox, Signer
@@ -59,6 +61,18 @@ class Deps:
     rate_limiter: RateLimiter = field(factory=LimitsRateLimiter)
     # Delivers the mail outbox (CREATORFLIX_MAIL_URL in build_deps; kept in memory else).
     mailer: Mailer = field(factory=MemoryMailer)
+    # Notifications' transports (CREATORFLIX_WEBHOOK_*, CREATORFLIX_TELEGRAM_API_URL).
+    webhooks: WebhookTransport | None = None
+    telegram: TelegramTransport | None = None
+
+    @property
+    def notifier(self) -> Notifier:
+        """Webhook endpoints, Telegram and their delivery (CREATORFLIX_WEBHOOK_*)."""
+        webhooks, telegram = self.webhooks, self.telegram
+        if webhooks is None or telegram is None:
+            webhooks, telegram = notification_transports(self.config)
+        return Notifier(uow=self.uow, clock=self.clock, webhooks=webhooks, telegram=telegram,
+                        schedule=tuple(self.config.webhook_retry_schedule))
 
     @property
     def reminders(self) -> Reminders:
@@ -114,6 +128,20 @@ def secret_box_of(config: Config) -> SecretBox:
     return FernetSecretBox(config.secret_key, config.secret_key_previous)
 
 
+def notification_transports(config: Config) -> tuple[WebhookTransport, TelegramTransport]:
+    """Signed webhooks behind the SSRF guard, and the Telegram Bot API."""
+    from adapters.notifications.telegram import BotApiTelegram
+    from adapters.notifications.webhooks import HttpWebhookTransport
+    return (HttpWebhookTransport(allow_private=config.webhook_allow_private,
+                                 timeout=config.webhook_timeout_seconds),
+            BotApiTelegram(config.telegram_api_url, timeout=config.webhook_timeout_seconds))
+
+
+def _notification_adapters(config: Config) -> dict[str, Any]:
+    webhooks, telegram = notification_transports(config)
+    return {"webhooks": webhooks, "telegram": telegram}
+
+
 def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
     """JunglePay at CREATORFLIX_JUNGLEPAY_URL and the in-process sandbox (no network
     until a JunglePay gateway is configured and used)."""
@@ -158,6 +186,7 @@ def build_deps(config: Config, *, clock: Clock | None = None,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=PonySyncLock(pdb),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config),
+        **_notification_adapters(config),
         rate_limiter=LimitsRateLimiter(config.rate_limit_url),
         mailer=mailer_from_url(config.mail_url, config.mail_from),
     )
@@ -181,4 +210,5 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=MemorySyncLock(store),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config),
+        **_notification_adapters(config),
     )

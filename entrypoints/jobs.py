@@ -6,6 +6,7 @@ from typing import Callable
 
 from domain.ads import retention
 from domain.mail import delivery
+from domain.notifications import delivery as notifications
 from domain.payments import reminders
 from domain.payments import subscription_admin
 
@@ -51,6 +52,12 @@ def deliver_mail(deps) -> int:
     return delivery.deliver_all(deps.uow, deps.mailer, deps.clock).sent
 
 
+def deliver_notifications(deps) -> int:
+    """Send every webhook and Telegram message that is due (failures wait for their
+    retry); returns how many were delivered."""
+    return notifications.deliver_all(deps.notifier).sent
+
+
 # Every periodic job, in the order `creatorflix jobs` runs them: (name, job, what its
 # count means).
 PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
@@ -61,5 +68,6 @@ PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
     ("renewal-reminders", send_renewal_reminders, "renewal reminder(s) queued"),
     ("expiry-notices", send_expiry_notices, "expiry notice(s) queued"),
     ("purge-mail-decoys", purge_mail_decoys, "decoy row(s) of the mail outbox deleted"),
+    ("deliver-notifications", deliver_notifications, "notification(s) delivered"),
     ("deliver-mail", deliver_mail, "mail(s) sent"),   # last: sends what the others queued
 ]

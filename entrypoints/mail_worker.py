@@ -9,6 +9,7 @@ import logging
 import threading
 
 from domain.mail.delivery import BATCH, deliver_due
+from domain.notifications import delivery as notifications
 
 log = logging.getLogger("creatorflix.mail")
 
@@ -55,4 +56,8 @@ class MailWorker:
                 self.run_once()
             except Exception:  # a database hiccup must not kill the thread
                 log.exception("mail delivery round failed; retrying")
+            try:   # webhooks and Telegram (domain.notifications), same thread and cadence
+                notifications.deliver_due(self.deps.notifier)
+            except Exception:
+                log.exception("notification delivery round failed; retrying")
             self._stop.wait(self.interval)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from domain.accounts.sessions import RevokedToken
+from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
 
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
@@ -15,6 +16,7 @@ from ports.age_assurance import AgeAssuranceRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             WebhookEventRepository, SubscriptionRepository)
 from ports.mail import OutboxRepository
+from ports.notifications import DeliveryRepository
 from ports.repositories import Repository
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
@@ -44,6 +46,9 @@ class UnitOfWork(Protocol):
     withdrawals: Repository[Withdrawal]  # table `withdrawal_requests`
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository        # every administrator write
+    webhook_endpoints: Repository[WebhookEndpoint]
+    webhook_deliveries: DeliveryRepository   # webhooks' and Telegram's queue and log
+    telegram_settings: Repository[TelegramSettings]
 
     def __enter__(self) -> "UnitOfWork": ...
 
