@@ -3,7 +3,8 @@ in a thread:
 
 - WebhookReceiver: records every POST (headers, raw body), verifies its Standard
   Webhooks signature with the `standardwebhooks` library against each secret it is told
-  (`secrets`), and answers from a script of (status, headers, delay) — then 200.
+  (`secrets`), and answers from a script of (status, headers, delay) — then 200, or
+  `first_answer` to the first attempt of each message and 200 to the others.
 - TelegramBotApi: the Bot API's sendMessage at /bot<token>/sendMessage, recording the
   token, chat id and text.
 """
@@ -86,6 +87,7 @@ class WebhookReceiver(_LoopbackServer):
         self.received: list[Received] = []
         self.script: list[tuple[int, dict[str, str], float]] = []
         self.secrets: list[str] = []
+        self.first_answer: int | None = None   # the status of each message's 1st attempt
         super().__init__()
 
     def answer(self, *statuses: int | tuple[int, dict[str, str], float]) -> None:
@@ -103,8 +105,11 @@ class WebhookReceiver(_LoopbackServer):
             except WebhookVerificationError:
                 pass
         with self.lock:
+            seen = any(r.message_id == lowered.get("webhook-id") for r in self.received)
             self.received.append(Received(path, lowered, body, verified))
             status, extra, delay = self.script.pop(0) if self.script else (200, {}, 0.0)
+            if self.first_answer is not None and not self.script:
+                status = 200 if seen else self.first_answer
         if delay:
             time.sleep(delay)
         return status, extra, json.dumps({"received": True})
