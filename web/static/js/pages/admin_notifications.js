@@ -73,7 +73,7 @@ function actionButton(label, action, className = 'btn btn-small') {
 function endpointForm(events, onCreated) {
   const form = h('form', { class: 'form', novalidate: true, 'data-form': 'new-endpoint' },
     h('div', { class: 'form-alert' }),
-    field('URL (https)', 'url', { type: 'url', placeholder: 'https://exemplo.com.br/webhooks' }),
+    field('URL (https)', 'url', { type: 'url', placeholder: 'endereço https do seu sistema' }),
     field('Descrição (opcional)', 'description'),
     eventBoxes(events, ['checkout.paid']),
     h('button', { class: 'btn', type: 'submit' }, 'Adicionar endpoint'));
