@@ -50,7 +50,8 @@ def _plan(data: Mapping[str, Any]) -> str:
 
 def text(event: str, data: Mapping[str, Any]) -> str:
     """One line: the event's title, then what it is about, joined by " — "."""
-    who = [data.get(k) for k in ("customer", "user") if isinstance(data.get(k), Mapping)]
+    who: list[Mapping[str, Any]] = [v for k in ("customer", "user")
+                                    if isinstance(v := data.get(k), Mapping)]
     name = next((w.get("name") for w in who if w.get("name")), None) or data.get("name")
     parts = [TITLES.get(event, event)]
     if data.get("checkout_id") is not None and event == "withdrawal.requested":
