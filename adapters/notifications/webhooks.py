@@ -105,7 +105,8 @@ class HttpWebhookTransport:
         try:
             connection.request("POST", target.path, body=payload, headers=headers)
             answer = connection.getresponse()
-            excerpt = answer.read(MAX_READ).decode("utf-8", "replace")[:EXCERPT_CHARS]
+            excerpt = _read_start(answer, started + self.timeout).decode(
+                "utf-8", "replace")[:EXCERPT_CHARS]
             return SendOutcome(
                 status_code=answer.status, duration_ms=_ms(started), excerpt=excerpt,
                 retry_after=retry_after_seconds(answer.getheader("Retry-After"), time.time()),
@@ -116,6 +117,20 @@ class HttpWebhookTransport:
                                error=f"{kind}: {type(failure).__name__}: {failure}"[:500])
         finally:
             connection.close()
+
+
+def _read_start(answer: http.client.HTTPResponse, deadline: float) -> bytes:
+    """The start of the answer's body: at most MAX_READ bytes, and no more once the
+    deadline passed (a receiver trickling its answer cannot hold the worker)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < MAX_READ and time.monotonic() < deadline:
+        chunk = answer.read1(min(4096, MAX_READ - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _ms(started: float) -> int:

@@ -96,7 +96,8 @@ def _outcome_changes(delivery: Delivery, outcome: SendOutcome, now: datetime,
     return {**changes, "status": n.PENDING if due else n.FAILED, "next_attempt_at": due}
 
 
-def admin_notice(to: str, endpoint: WebhookEndpoint, now: datetime) -> OutboxMessage:
+def admin_notice(to: str, user_id: int | None, endpoint: WebhookEndpoint,
+                 now: datetime) -> OutboxMessage:
     """The mail that tells an administrator an endpoint was switched off."""
     text = (f"Olá,\n\nO endpoint de webhook {endpoint.url} falhou em todas as entregas "
             f"desde {n.FAILING_LIMIT.days} dias atrás e foi desativado.\n\nVeja as "
@@ -105,8 +106,9 @@ def admin_notice(to: str, endpoint: WebhookEndpoint, now: datetime) -> OutboxMes
     return OutboxMessage(id=None, kind="webhook_disabled", recipient=to,
                          subject="Endpoint de webhook desativado",
                          text_body=text, html_body=f"<pre>{html.escape(text)}</pre>",
-                         dedupe_key=f"webhook_disabled:{endpoint.id}:{now.isoformat()}",
-                         next_attempt_at=now, created_at=now)
+                         dedupe_key=f"webhook_disabled:{endpoint.id}:{user_id}:"
+                                    f"{now.isoformat()}",
+                         user_id=user_id, next_attempt_at=now, created_at=now)
 
 
 def _record_on_endpoint(uow: UnitOfWork, delivery: Delivery, outcome: SendOutcome,
@@ -130,7 +132,7 @@ def _record_on_endpoint(uow: UnitOfWork, delivery: Delivery, outcome: SendOutcom
                                 disabled_reason=f"falhou por {n.FAILING_LIMIT.days} dias",
                                 updated_at=now)
         for admin in uow.users.find({"role": "admin"}).items:
-            uow.outbox.enqueue(admin_notice(admin.email, endpoint, now))
+            uow.outbox.enqueue(admin_notice(admin.email, admin.id, endpoint, now))
     else:
         endpoint = attrs.evolve(endpoint, failing_since=since)
     uow.webhook_endpoints.update(endpoint)

@@ -171,6 +171,8 @@ def test_an_endpoint_failing_for_five_days_is_disabled_and_the_admins_mailed(bac
     notifier = make_notifier(backend, clock, schedule=schedule)
     with notifier.uow() as uow:
         uow.users.add(User(id=None, email="boss@example.com", password="x", role=ROLE_ADMIN))
+        uow.users.add(User(id=None, email="ops@example.com", password="x", role=ROLE_ADMIN))
+        uow.users.add(User(id=None, email="member@example.com", password="x"))
         uow.commit()
     endpoint = register(notifier, receiver)
     receiver.answer(*([500] * 10))
@@ -186,8 +188,9 @@ def test_an_endpoint_failing_for_five_days_is_disabled_and_the_admins_mailed(bac
     stored = admin.get_endpoint(notifier, endpoint.id)
     assert not stored.is_active and "5 dias" in stored.disabled_reason
     with notifier.uow() as uow:
-        [mail] = uow.outbox.find({"kind": "webhook_disabled"}).items
-    assert mail.recipient == "boss@example.com" and receiver.url in mail.text_body
+        mails = uow.outbox.find({"kind": "webhook_disabled"}).items
+    assert sorted(m.recipient for m in mails) == ["boss@example.com", "ops@example.com"]
+    assert all(receiver.url in m.text_body for m in mails)
 
 
 def test_a_success_ends_the_failing_streak(backend, clock, receiver):
