@@ -284,3 +284,30 @@ def test_telegram_receives_the_sale_in_portuguese(backend, clock, bot_api):
     with notifier.uow() as uow:
         [sent] = uow.webhook_deliveries.find({"channel": n.TELEGRAM}).items
     assert sent.status == n.SUCCEEDED and sent.endpoint_id is None
+
+
+def test_https_is_verified_for_the_host_name_while_connecting_to_the_checked_address(
+        backend, clock, tmp_path):
+    from tests.support.smtp_server import client_context, self_signed_cert
+    cert = self_signed_cert(tmp_path)
+    server = WebhookReceiver(tls=cert)
+    try:
+        port = server.url.rsplit(":", 1)[1]
+        trusting = Notifier(uow=backend.uow, clock=clock, telegram=BotApiTelegram(),
+                            webhooks=HttpWebhookTransport(allow_private=True,
+                                                          tls=client_context(cert[0])),
+                            schedule=(0,))
+        endpoint = admin.create_endpoint(trusting, {"url": f"https://localhost:{port}/hooks",
+                                                    "events": ["checkout.paid"]})
+        server.secrets = [endpoint.secret]
+        queue(trusting)
+        assert delivery.deliver_due(trusting).sent == 1
+        assert server.received[0].verified_by == [endpoint.secret]
+        # The system's trust store does not know the test certificate: refused, retried.
+        untrusting = attrs.evolve(trusting, webhooks=HttpWebhookTransport(allow_private=True))
+        queue(trusting)
+        assert delivery.deliver_due(untrusting).retried == 1
+        assert "CERTIFICATE_VERIFY_FAILED" in deliveries(trusting)[-1].last_error
+        assert len(server.received) == 1
+    finally:
+        server.stop()

@@ -11,9 +11,11 @@ in a thread:
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from attrs import define, field
@@ -41,7 +43,7 @@ class _Server(ThreadingHTTPServer):
 
 
 class _LoopbackServer:
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -63,6 +65,12 @@ class _LoopbackServer:
 
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), Handler)
+        self.scheme = "http"
+        if tls is not None:   # (certificate, key): serve https
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True)
         self._thread.start()
@@ -70,7 +78,7 @@ class _LoopbackServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def handle(self, path: str, headers: dict[str, str], body: bytes
                ) -> tuple[int, dict[str, str], str]:
@@ -83,12 +91,12 @@ class _LoopbackServer:
 
 
 class WebhookReceiver(_LoopbackServer):
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.received: list[Received] = []
         self.script: list[tuple[int, dict[str, str], float]] = []
         self.secrets: list[str] = []
         self.first_answer: int | None = None   # the status of each message's 1st attempt
-        super().__init__()
+        super().__init__(tls)
 
     def answer(self, *statuses: int | tuple[int, dict[str, str], float]) -> None:
         """The next answers, in order (a status, or (status, headers, delay seconds))."""
