@@ -37,7 +37,7 @@ def test_the_telegram_token_is_written_and_never_shown(admin_tab):
     form = page.locator('form[data-form="telegram"]')
     form.locator('[name="bot_token"]').fill(token)
     form.locator('[name="chat_id"]').fill("-1001234")
-    form.get_by_label("Venda aprovada (checkout.paid)").check()
+    form.get_by_label("Venda aprovada").check()
     form.get_by_label("Ativo").check()
     form.get_by_role("button", name="Salvar").click()
     expect(page.locator(".alert-success")).to_contain_text("Telegram: salvo")

@@ -20,7 +20,7 @@ const eventLabel = (name) => EVENT_LABELS[name] || name;
 
 function eventBoxes(events, chosen) {
   return h('fieldset', { class: 'field' }, h('legend', {}, 'Eventos'),
-    events.map((name) => field(`${eventLabel(name)} (${name})`, `event:${name}`,
+    events.map((name) => field(eventLabel(name), `event:${name}`,
       { type: 'checkbox', value: chosen.includes(name) })));
 }
 
