@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import falcon
 
-from domain.accounts import auth, privacy
+from domain.accounts import auth, devices, privacy
 from domain.accounts import commands as cmd
 from domain.accounts.users import User
 from domain.common.errors import Unauthenticated
+from domain.payments import claims
 from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.http.auth import required_user
 from entrypoints.http.json_io import read_command, to_json
@@ -15,7 +16,7 @@ from entrypoints.http.rate_limits import (RETRY_AFTER, account_of, client_of, li
                                           limit_per_ip)
 from entrypoints.http.routes import USER, Operation, Route
 
-USER_PRIVATE = ("password", "token_version")
+USER_PRIVATE = ("password", "token_version", "email_change")
 USER_SCHEMA = entity_schema(User, USER_PRIVATE)
 SESSION_SCHEMA = {"type": "object", "required": ["user", "token", "expires_in"],
                   "properties": {"user": USER_SCHEMA, "token": {"type": "string"},
@@ -42,7 +43,6 @@ class RegisterResource:
     def on_post(self, req, resp) -> None:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.Register,
                                cmd.REGISTER_FIELDS)
-        limit_account(self.deps, "register", account_of(command.email))
         session = auth.register(self.deps.auth, command)
         resp.media = session_json(session)
         resp.status = falcon.HTTP_201
@@ -55,18 +55,30 @@ class LoginResource:
     def on_post(self, req, resp) -> None:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.Login,
                                cmd.LOGIN_FIELDS)
-        # Per IP, and failures per account with a growing back-off that never locks the
-        # owner out (the rule: domain/common/rate_limits.py).
+        # Per IP, and failures per account with a growing back-off, whatever the IP;
+        # the owner's browser is judged on its own failures through its device cookie
+        # (the rule: domain/common/rate_limits.py).
         throttle, ip, account = self.deps.throttle, client_of(req, self.deps), \
             account_of(command.email)
-        throttle.before_login(ip, account)
+        device = devices.device_of(self.deps.signer, req.cookies.get(devices.DEVICE_COOKIE),
+                                   account)
+        throttle.before_login(ip, account, device)
         try:
             session = auth.login(self.deps.auth, command)
         except Unauthenticated:
-            throttle.login_failed(ip, account)
+            throttle.login_failed(ip, account, device)
             raise
-        throttle.login_succeeded(ip, account)
+        set_device_cookie(req, resp, self.deps,
+                          devices.issue_device(self.deps.signer, account, device))
         resp.media = session_json(session)
+
+
+def set_device_cookie(req, resp, deps, cookie: str) -> None:
+    """HttpOnly, SameSite=Lax, Secure when the site is served over https."""
+    secure = req.scheme == "https" or deps.config.public_url.startswith("https:")
+    resp.set_cookie(devices.DEVICE_COOKIE, cookie, max_age=devices.DEVICE_TTL_SECONDS,
+                    path=devices.DEVICE_COOKIE_PATH, secure=secure, http_only=True,
+                    same_site="Lax")
 
 
 class SetPasswordResource:
@@ -78,7 +90,10 @@ class SetPasswordResource:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.SetPassword,
                                cmd.SET_PASSWORD_FIELDS)
         limit_account(self.deps, "set_password", command.token)
-        session = auth.set_password(self.deps.auth, command)
+        if claims.is_claim(self.deps.signer, command.token):  # a paid checkout's claim link
+            session = claims.claim_checkout(self.deps.auth, self.deps.payments_service, command)
+        else:
+            session = auth.set_password(self.deps.auth, command)
         resp.media = session_json(session)
 
 
@@ -102,7 +117,7 @@ class MeResource:
         limit_account(self.deps, "account_change", str(user.id))
         command = read_command(req, self.deps.config.max_body_bytes, cmd.CloseAccount,
                                cmd.CLOSE_ACCOUNT_FIELDS, user_id=user.id)
-        privacy.close_account(self.deps.auth, command)
+        privacy.close_account(self.deps.auth, command, self.deps.storage)
         resp.status = falcon.HTTP_204
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import falcon
 
 from domain.accounts import commands as cmd
-from domain.accounts import privacy, self_service
+from domain.accounts import devices, privacy, self_service
 from domain.common.errors import Unauthenticated
 from domain.common.fields import Choice, Text, parse_fields
 from domain.common.pagination import PageRequest
@@ -69,8 +69,14 @@ class PasswordResetResource(_Resource):
     @falcon.before(limit_per_ip("password_reset"))
     def on_post(self, req, resp) -> None:
         command = self.command(req, cmd.RequestPasswordReset, cmd.PASSWORD_RESET_FIELDS)
-        limit_account(self.deps, "password_reset", account_of(command.email))
-        self_service.request_password_reset(self.deps.auth, command)
+        # The mails an address gets are capped, not the requests naming it; the owner's
+        # browser (its device cookie) is counted apart (domain/common/rate_limits.py).
+        account = account_of(command.email)
+        device = devices.device_of(self.deps.signer, req.cookies.get(devices.DEVICE_COOKIE),
+                                   account)
+        self_service.request_password_reset(
+            self.deps.auth, command,
+            mail=self.deps.throttle.mail_allowed("password_reset", account, device))
         _accepted(resp)
 
 
@@ -185,7 +191,7 @@ class AdminWithdrawalRefundResource(_Resource):
 
 class AdminAnonymiseResource(_Resource):
     def on_post(self, req, resp, id: int) -> None:
-        user = privacy.anonymise(self.deps.uow, id, self.deps.clock.now())
+        user = privacy.anonymise(self.deps.uow, id, self.deps.clock.now(), self.deps.storage)
         resp.media = {"user": user_json(user)}
 
 
