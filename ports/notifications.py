@@ -3,7 +3,7 @@ them (a signed webhook POST; a Telegram Bot API sendMessage)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from domain.notifications.entities import Delivery, SendOutcome
 from ports.repositories import Repository
@@ -20,6 +20,11 @@ class DeliveryRepository(Repository[Delivery], Protocol):
     def settle(self, delivery_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
         """Write `changes` to a delivery still claimed by `claim_token`; False when the
         claim was lost (its lease ran out and another worker took it)."""
+
+    def forget(self, texts: Iterable[str]) -> int:
+        """Erase every delivery whose body holds one of `texts` (a person's emails,
+        case-insensitive; LGPD): the body keeps only its event type, answers are
+        dropped, and what was still to send is never sent. Returns how many."""
 
 
 class WebhookTransport(Protocol):

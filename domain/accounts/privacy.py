@@ -111,6 +111,9 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime,
                                                          if c.customer_email}
                                if user.email_verified_at is not None else ())
         _forget_age_checks(uow, user_id, storage)
+        # Webhooks and Telegram notices about them (domain.notifications).
+        uow.webhook_deliveries.forget({user.email} | {c.customer_email for c in checkouts
+                                                      if c.customer_email})
         for request in uow.withdrawals.find({"user_id": user_id}).items:
             uow.withdrawals.update(attrs.evolve(request, reason=None))
         user = uow.users.update(attrs.evolve(

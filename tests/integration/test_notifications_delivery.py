@@ -4,6 +4,7 @@ PostgreSQL: every event type, retries with one webhook-id, Retry-After, 410, tim
 five failing days, resend, rotation, rollback, and Telegram."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import attrs
@@ -311,3 +312,23 @@ def test_https_is_verified_for_the_host_name_while_connecting_to_the_checked_add
         assert len(server.received) == 1
     finally:
         server.stop()
+
+
+def test_erasure_forgets_the_persons_deliveries_only(backend, clock, receiver):
+    notifier = make_notifier(backend, clock)
+    register(notifier, receiver)
+    ana = {**SALE, "customer": {"name": "Ana Apagada", "email": "Ana_X@example.com"}}
+    queue(notifier, "checkout.paid", ana)
+    delivery.deliver_all(notifier)
+    queue(notifier, "checkout.refunded", ana)                      # still pending
+    queue(notifier, "checkout.paid", {**SALE, "customer": {"email": "anaYx@example.com"}})
+    with notifier.uow() as uow:
+        assert uow.webhook_deliveries.forget({"ana_x@example.com"}) == 2
+        uow.commit()
+    sent, pending, other = deliveries(notifier)
+    for gone in (sent, pending):
+        assert "Apagada" not in gone.body and "example.com" not in gone.body
+        assert json.loads(gone.body) == {"type": gone.event, "data": {"forgotten": True}}
+        assert gone.response_excerpt is None
+    assert (sent.status, pending.status) == (n.SUCCEEDED, n.FAILED)   # never sent now
+    assert "anaYx@example.com" in other.body and other.status == n.PENDING

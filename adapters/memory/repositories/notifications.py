@@ -3,7 +3,7 @@ delivery queue (the store runs one transaction at a time: claiming is exclusive)
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import attrs
 
@@ -76,3 +76,22 @@ class MemoryDeliveryRepository(MemoryRepository):
             return False
         self.update(attrs.evolve(found, **changes))
         return True
+
+    def forget(self, texts: Iterable[str]) -> int:
+        wanted = [t.casefold() for t in texts if t]
+        doomed = [d for d in self._rows.values()
+                  if any(t in d.body.casefold() for t in wanted)]
+        for found in doomed:
+            self.update(attrs.evolve(found, **forgotten(found)))
+        return len(doomed)
+
+
+def forgotten(delivery: Delivery) -> dict[str, Any]:
+    """What erasure leaves of a delivery: its event, dates and outcome."""
+    return {"body": forgotten_body(delivery.event), "response_excerpt": None,
+            "last_error": None,
+            "status": n.FAILED if delivery.status in (n.PENDING, n.SENDING) else delivery.status}
+
+
+def forgotten_body(event: str) -> str:
+    return '{"type":"' + event + '","data":{"forgotten":true}}'

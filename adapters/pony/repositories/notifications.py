@@ -5,7 +5,7 @@ delivery; SQLite: the statement holds the one write lock)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import attrs
 from pony.orm import flush
@@ -81,3 +81,18 @@ class PonyDeliveryRepository(PonyRepository):
             "WHERE id = $id AND claim_token = $token",
             self._params({**params, "id": delivery_id, "token": claim_token}))
         return cursor.rowcount > 0
+
+    def forget(self, texts: Iterable[str]) -> int:
+        flush()
+        count = 0
+        for text in {t.casefold() for t in texts if t}:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%") \
+                .replace("_", "\\_") + "%"
+            count += self.db.execute(
+                "UPDATE webhook_deliveries SET "
+                "body = '{\"type\":\"' || event || '\",\"data\":{\"forgotten\":true}}', "
+                "response_excerpt = NULL, last_error = NULL, "
+                "status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' "
+                "ELSE status END "
+                "WHERE lower(body) LIKE $pattern ESCAPE '\\'", {"pattern": pattern}).rowcount
+        return count
