@@ -1,5 +1,5 @@
-"""The pure parts of notifications: the pt-BR Telegram line of each event, the retry
-schedule (with Retry-After), and the message body."""
+"""The rules of notifications: the pt-BR Telegram line of each event, the retry
+schedule (with Retry-After), the message body, rotation windows, and the settings."""
 from __future__ import annotations
 
 import json
@@ -75,3 +75,33 @@ def test_secrets_of_a_rotation_sign_until_the_window_ends():
                                  previous_secret_until=T0 + timedelta(hours=24))
     assert endpoint.secrets_at(T0) == ["new", "old"]
     assert endpoint.secrets_at(T0 + timedelta(hours=24)) == ["new"]
+
+
+KEY = {"CREATORFLIX_SECRET_KEY": "k" * 40}
+
+
+def test_notification_settings_default_to_the_standard_schedule_and_https_only():
+    from entrypoints.config import load_config
+    config = load_config(KEY)
+    assert config.webhook_retry_schedule == n.DEFAULT_RETRY_SCHEDULE
+    assert config.webhook_allow_private is False and config.webhook_timeout_seconds == 15
+    assert config.telegram_api_url == "https://api.telegram.org"
+    changed = load_config({**KEY, "CREATORFLIX_WEBHOOK_RETRY_SCHEDULE": " 0, 1,60 ",
+                           "CREATORFLIX_WEBHOOK_ALLOW_PRIVATE": "true",
+                           "CREATORFLIX_WEBHOOK_TIMEOUT": "0.5",
+                           "CREATORFLIX_TELEGRAM_API_URL": "http://127.0.0.1:8081/"})
+    assert changed.webhook_retry_schedule == (0, 1, 60) and changed.webhook_allow_private
+    assert changed.webhook_timeout_seconds == 0.5
+    assert changed.telegram_api_url == "http://127.0.0.1:8081"
+
+
+@pytest.mark.parametrize("name, value", [
+    ("CREATORFLIX_WEBHOOK_RETRY_SCHEDULE", ""), ("CREATORFLIX_WEBHOOK_RETRY_SCHEDULE", "5,1"),
+    ("CREATORFLIX_WEBHOOK_RETRY_SCHEDULE", "5,x"), ("CREATORFLIX_WEBHOOK_RETRY_SCHEDULE", "-1"),
+    ("CREATORFLIX_WEBHOOK_ALLOW_PRIVATE", "maybe"), ("CREATORFLIX_WEBHOOK_TIMEOUT", "0"),
+    ("CREATORFLIX_WEBHOOK_TIMEOUT", "61"), ("CREATORFLIX_TELEGRAM_API_URL", "ftp://x"),
+])
+def test_bad_notification_settings_are_refused_with_their_name(name, value):
+    from entrypoints.config import ConfigError, load_config
+    with pytest.raises(ConfigError, match=name):
+        load_config({**KEY, name: value})
