@@ -58,6 +58,11 @@ def deliver_notifications(deps) -> int:
     return notifications.deliver_all(deps.notifier).sent
 
 
+def purge_notification_log(deps) -> int:
+    """Delete the webhook and Telegram deliveries settled more than 60 days ago."""
+    return notifications.purge_log(deps.notifier)
+
+
 # Every periodic job, in the order `creatorflix jobs` runs them: (name, job, what its
 # count means).
 PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
@@ -68,6 +73,8 @@ PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
     ("renewal-reminders", send_renewal_reminders, "renewal reminder(s) queued"),
     ("expiry-notices", send_expiry_notices, "expiry notice(s) queued"),
     ("purge-mail-decoys", purge_mail_decoys, "decoy row(s) of the mail outbox deleted"),
+    ("purge-notification-log", purge_notification_log,
+     "webhook or Telegram delivery log row(s) deleted"),
     ("deliver-notifications", deliver_notifications, "notification(s) delivered"),
     ("deliver-mail", deliver_mail, "mail(s) sent"),   # last: sends what the others queued
 ]

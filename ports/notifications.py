@@ -21,6 +21,10 @@ class DeliveryRepository(Repository[Delivery], Protocol):
         """Write `changes` to a delivery still claimed by `claim_token`; False when the
         claim was lost (its lease ran out and another worker took it)."""
 
+    def purge(self, before: datetime) -> int:
+        """Delete the settled (succeeded or failed) deliveries created before `before`;
+        returns how many."""
+
     def forget(self, texts: Iterable[str]) -> int:
         """Erase every delivery whose body holds one of `texts` (a person's emails,
         case-insensitive; LGPD): the body keeps only its event type, answers are

@@ -197,6 +197,14 @@ def deliver_due(notifier: Notifier, limit: int = BATCH) -> DeliveryReport:
     return DeliveryReport(sent=sent, retried=retried, failed=failed)
 
 
+def purge_log(notifier: Notifier) -> int:
+    """Delete the settled deliveries older than LOG_RETENTION; returns how many."""
+    with notifier.uow() as uow:
+        purged = uow.webhook_deliveries.purge(notifier.clock.now() - n.LOG_RETENTION)
+        uow.commit()
+    return purged
+
+
 def deliver_all(notifier: Notifier, max_batches: int = 50) -> DeliveryReport:
     """`deliver_due` until nothing due is left (bounded): the cron job's run."""
     total = DeliveryReport()

@@ -37,6 +37,7 @@ ROTATION_OVERLAP = timedelta(hours=24)
 DEFAULT_RETRY_SCHEDULE: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000,
                                            86400)
 EXCERPT_CHARS = 500   # how much of an answer the delivery log keeps
+LOG_RETENTION = timedelta(days=60)   # settled deliveries older than this are deleted
 
 
 @frozen

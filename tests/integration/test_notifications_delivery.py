@@ -332,3 +332,16 @@ def test_erasure_forgets_the_persons_deliveries_only(backend, clock, receiver):
         assert gone.response_excerpt is None
     assert (sent.status, pending.status) == (n.SUCCEEDED, n.FAILED)   # never sent now
     assert "anaYx@example.com" in other.body and other.status == n.PENDING
+
+
+def test_the_log_keeps_sixty_days_of_settled_deliveries(backend, clock, receiver):
+    notifier = make_notifier(backend, clock)
+    register(notifier, receiver)
+    queue(notifier)
+    delivery.deliver_all(notifier)
+    clock.advance(days=59)
+    queue(notifier)                      # queued, not yet sent: kept whatever its age
+    assert delivery.purge_log(notifier) == 0
+    clock.advance(days=2)
+    assert delivery.purge_log(notifier) == 1
+    assert [d.status for d in deliveries(notifier)] == [n.PENDING]

@@ -77,6 +77,13 @@ class MemoryDeliveryRepository(MemoryRepository):
         self.update(attrs.evolve(found, **changes))
         return True
 
+    def purge(self, before: datetime) -> int:
+        doomed = [pk for pk, d in self._rows.items() if d.status in (n.SUCCEEDED, n.FAILED)
+                  and d.created_at is not None and d.created_at < before]
+        for pk in doomed:
+            self.delete(pk)
+        return len(doomed)
+
     def forget(self, texts: Iterable[str]) -> int:
         wanted = [t.casefold() for t in texts if t]
         doomed = [d for d in self._rows.values()

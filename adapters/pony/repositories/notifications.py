@@ -82,6 +82,12 @@ class PonyDeliveryRepository(PonyRepository):
             self._params({**params, "id": delivery_id, "token": claim_token}))
         return cursor.rowcount > 0
 
+    def purge(self, before: datetime) -> int:
+        flush()
+        return self.db.execute(
+            "DELETE FROM webhook_deliveries WHERE status IN ('succeeded', 'failed') "
+            "AND created_at < $before", self._params({"before": before})).rowcount
+
     def forget(self, texts: Iterable[str]) -> int:
         flush()
         count = 0
