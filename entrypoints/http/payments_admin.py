@@ -10,7 +10,7 @@ from domain.payments import gateway_settings
 from domain.payments import settlement
 from domain.payments import subscription_admin
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import CONFIGURABLE
+from domain.payments.gateways import CIRCUIT_STATES, CONFIGURABLE
 from domain.payments.subscriptions import Subscription
 from entrypoints.http.crud import crud_routes
 from entrypoints.http.json_io import read_command, read_json, to_json
@@ -26,7 +26,17 @@ GATEWAY_SCHEMA = {
     "properties": {"name": {"type": "string", "enum": list(CONFIGURABLE)},
                    "public_key": _NSTR, "has_secret_key": {"type": "boolean"},
                    "postback_url": _NSTR, "generated_postback_url": {"type": "string"},
-                   "is_active": {"type": "boolean"}},
+                   "is_active": {"type": "boolean"},
+                   "circuit": {
+                       "type": "object", "description": "this app server process's circuit "
+                       "breaker of the gateway's API: open after repeated timeouts or "
+                       "server errors (calls refused with 503), half_open after 30 s "
+                       "(one trial call)",
+                       "properties": {
+                           "state": {"type": "string", "enum": list(CIRCUIT_STATES)},
+                           "consecutive_failures": {"type": "integer"},
+                           "open_until": nullable({"type": "number",
+                                                   "description": "UNIX time"})}}},
 }
 _GATEWAY_PAGE = page_schema(GATEWAY_SCHEMA)
 GATEWAY_LIST_SCHEMA = {
