@@ -45,7 +45,7 @@ def clock() -> FakeClock:
     return FakeClock(utcnow())
 
 
-def make_notifier(backend, clock, bot_api=None, schedule=(0, 0, 0), timeout=2.0) -> Notifier:
+def make_notifier(backend, clock, bot_api=None, schedule=(0, 0, 0), timeout=10.0) -> Notifier:
     return Notifier(uow=backend.uow, clock=clock,
                     webhooks=HttpWebhookTransport(allow_private=True, timeout=timeout),
                     telegram=BotApiTelegram(bot_api.url if bot_api else "http://127.0.0.1:9"),
@@ -162,7 +162,10 @@ def test_a_timeout_is_retried(backend, clock, receiver):
     assert delivery.deliver_due(notifier).retried == 1
     [late] = deliveries(notifier)
     assert late.status_code is None and "timed out" in late.last_error
-    assert delivery.deliver_due(notifier).sent == 1
+    # The retry, with room to answer whatever the machine's load.
+    patient = attrs.evolve(notifier, webhooks=HttpWebhookTransport(allow_private=True,
+                                                                   timeout=30))
+    assert delivery.deliver_due(patient).sent == 1
     assert len({r.message_id for r in receiver.received}) == 1
 
 
