@@ -26,7 +26,7 @@ from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
-from ports.mail import OutboxRepository
+from ports.mail import MailRenderer, OutboxRepository
 from ports.notifications import DeliveryRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
@@ -94,7 +94,8 @@ class MemoryUnitOfWork:
     webhook_deliveries: DeliveryRepository
     telegram_settings: Repository[TelegramSettings]
 
-    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None):
+    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
+                 mail_renderer: MailRenderer | None = None):
         self.store = store
         self.users = MemoryUserRepository(store, *TABLES["users"])
         self.plans = MemoryRepository(store, *TABLES["plans"])
@@ -117,7 +118,7 @@ class MemoryUnitOfWork:
         self.ads = MemoryAdRepository(store, *TABLES["ads"])
         self.impressions = MemoryAdEventRepository(store, *TABLES["impressions"])
         self.clicks = MemoryAdEventRepository(store, *TABLES["clicks"])
-        self.outbox = MemoryOutboxRepository(store, *TABLES["outbox"])
+        self.outbox = MemoryOutboxRepository(store, *TABLES["outbox"], renderer=mail_renderer)
         self.revoked_tokens = MemoryRepository(store, *TABLES["revoked_tokens"])
         self.withdrawals = MemoryRepository(store, *TABLES["withdrawals"])
         self.age_assurances = MemoryRepository(store, *TABLES["age_assurances"])
