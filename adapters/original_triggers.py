@@ -5,7 +5,7 @@ hard-coded hub URL). A database taken over keeps them (`creatorflix migrate` lis
 operator is told by our webhooks or Telegram instead. Nothing is dropped."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from adapters.pg_catalogue import rows
 

@@ -2,8 +2,9 @@
 them (a signed webhook POST; a Telegram Bot API sendMessage)."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from domain.notifications.entities import Delivery, SendOutcome
 from ports.repositories import Repository

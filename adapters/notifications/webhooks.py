@@ -8,9 +8,9 @@ import http.client
 import socket
 import ssl
 import time
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from math import floor
-from typing import Sequence
 
 from standardwebhooks.webhooks import Webhook
 
@@ -64,7 +64,7 @@ def retry_after_seconds(value: str | None, now: float) -> int | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0, int(when.timestamp() - now))
 
 
@@ -97,7 +97,7 @@ class HttpWebhookTransport:
         headers = {
             "Content-Type": "application/json", "User-Agent": USER_AGENT,
             "webhook-id": message_id,
-            "webhook-timestamp": str(floor(timestamp.replace(tzinfo=timezone.utc).timestamp())),
+            "webhook-timestamp": str(floor(timestamp.replace(tzinfo=UTC).timestamp())),
             "webhook-signature": signature(secrets, message_id, timestamp, payload.decode()),
         }
         started = time.monotonic()

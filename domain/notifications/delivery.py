@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
 
 from domain.mail.messages import OutboxMessage
-from domain.notifications import telegram_text
 from domain.notifications import entities as n
+from domain.notifications import telegram_text
 from domain.notifications.entities import Delivery, SendOutcome, WebhookEndpoint
 from domain.notifications.queue import TELEGRAM_ROW
 from ports.clock import Clock

@@ -4,7 +4,7 @@ operator needs — ids, amounts in cents, plan and bump names, the buyer's name 
 never a password, token, document or card data."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.notifications.queue import enqueue
@@ -17,8 +17,8 @@ PRIVATE = frozenset({"password", "token", "card_hash", "customer_document", "doc
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc).isoformat(timespec="seconds") \
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="seconds") \
             .replace("+00:00", "Z")
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]

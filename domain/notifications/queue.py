@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from domain.notifications.entities import TELEGRAM, WEBHOOK, Delivery, WebhookEndpoint
 from ports.unit_of_work import UnitOfWork
@@ -23,7 +24,7 @@ def new_message_id() -> str:
 def message_body(event: str, data: Mapping[str, Any], now: datetime) -> str:
     """The JSON body `{type, timestamp, data}`, kept as sent (the bytes signed on every
     attempt stay the same)."""
-    stamp = now.replace(tzinfo=timezone.utc, microsecond=0).isoformat().replace("+00:00", "Z")
+    stamp = now.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
     return json.dumps({"type": event, "timestamp": stamp, "data": dict(data)},
                       ensure_ascii=False, separators=(",", ":"), default=str)
 

@@ -19,7 +19,8 @@ def test_an_endpoint_shows_its_secret_once_and_logs_a_test_event(admin_tab):
     secret = page.locator("[data-secret]")
     expect(secret).to_contain_text("whsec_")
     shown = secret.inner_text()
-    expect(page.get_by_role("cell", name="https://93.184.216.34/hooks — ERP da loja")).to_be_visible()
+    row = page.get_by_role("cell", name="https://93.184.216.34/hooks — ERP da loja")
+    expect(row).to_be_visible()
     admin_tab.shot("admin-notifications-secret-desktop")
     page.get_by_role("button", name="Enviar evento de teste").click()
     expect(page.locator('[data-list="deliveries"]')).to_contain_text("Evento de teste")
@@ -42,7 +43,8 @@ def test_the_telegram_token_is_written_and_never_shown(admin_tab):
     form.get_by_role("button", name="Salvar").click()
     expect(page.locator(".alert-success")).to_contain_text("Telegram: salvo")
     form = page.locator('form[data-form="telegram"]')
-    expect(form.locator('[name="bot_token"]')).to_have_attribute("placeholder", "•••••••• (definido)")
+    expect(form.locator('[name="bot_token"]')).to_have_attribute("placeholder",
+                                                                 "•••••••• (definido)")
     assert token not in page.content()
     settings = live.admin("GET", "/api/admin/notifications/telegram")
     assert settings["has_bot_token"] and settings["events"] == ["checkout.paid"]

@@ -10,9 +10,9 @@ from adapters.clock import FakeClock, utcnow
 from domain.notifications import entities as n
 from entrypoints import jobs
 from entrypoints.bootstrap import build_deps, build_memory_deps
-from tests.conftest import FAST_HASHER
-from tests.e2e.test_platform import assert_error
-from tests.support.webhook_receiver import WebhookReceiver
+from tests.support.api import assert_error
+from tests.support.deps import FAST_HASHER
+from tests.support.notifications import receiver  # noqa: F401 (fixture)
 
 ENDPOINTS = "/api/admin/webhook-endpoints"
 TELEGRAM = "/api/admin/notifications/telegram"
@@ -112,19 +112,12 @@ def test_telegram_on_needs_a_token_and_a_chat(client, admin):
     assert_error(result, 400, "invalid", field="bot_token")
 
 
-@pytest.fixture
-def receiver():
-    server = WebhookReceiver()
-    yield server
-    server.stop()
-
-
 @pytest.mark.smoke
 def test_a_test_event_is_logged_and_resent_with_the_same_webhook_id(backend, config, receiver):
     from falcon.testing import TestClient
 
     from entrypoints.http.app import create_app
-    from tests.conftest import Actors
+    from tests.support.deps import Actors
     clock = FakeClock(utcnow())
     config = attrs.evolve(config, webhook_allow_private=True)
     deps = (build_deps(config, clock=clock, hasher=FAST_HASHER, database=backend.database)

@@ -13,12 +13,13 @@ from adapters.secret_box import FernetSecretBox
 from domain.notifications import admin
 from domain.notifications.delivery import Notifier
 from entrypoints import cli
-from tests.integration.test_secrets_at_rest import NEW_KEY, OLD_KEY, _connect
-from tests.integration.test_secrets_at_rest import empty_url   # noqa: F401 (fixture)
+from tests.support.migration_steps import connect, empty_url  # noqa: F401 (fixture)
+
+OLD_KEY, NEW_KEY = "old-key-" + "o" * 32, "new-key-" + "n" * 32
 
 
 def raw(url: str) -> list[str]:
-    conn, _ = _connect(url)
+    conn, _ = connect(url)
     try:
         cur = conn.cursor()
         cur.execute("SELECT secret FROM webhook_endpoints UNION ALL "

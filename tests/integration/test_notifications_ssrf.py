@@ -12,8 +12,7 @@ from adapters.notifications.webhooks import HttpWebhookTransport
 from domain.common.errors import ValidationError
 from domain.notifications import delivery
 from domain.notifications import entities as n
-from tests.integration.test_notifications_delivery import (deliveries, make_notifier, queue,
-                                                           register)
+from tests.support.notifications import deliveries, make_notifier, queue, register
 from tests.support.webhook_receiver import WebhookReceiver
 
 REFUSED = [

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
 from adapters.clock import FakeClock, utcnow
 from domain.notifications import delivery
 from domain.notifications import entities as n
-from tests.integration.test_notifications_delivery import (SALE, deliveries, make_notifier,
-                                                           queue, register)
 from tests.support.concurrency import at_once
-from tests.support.webhook_receiver import WebhookReceiver
+from tests.support.notifications import (
+    SALE,
+    deliveries,
+    make_notifier,
+    queue,
+    receiver,  # noqa: F401 (fixture)
+    register,
+)
 
 MESSAGES = 24
-
-
-@pytest.fixture
-def receiver():
-    server = WebhookReceiver()
-    yield server
-    server.stop()
 
 
 def test_two_workers_send_each_attempt_once(pony_backend, receiver):

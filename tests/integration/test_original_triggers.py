@@ -4,14 +4,25 @@ tests/support/original_db.py with its three notification triggers), before and a
 enabled ones fire again."""
 from __future__ import annotations
 
+import psycopg2
 import pytest
 
 from entrypoints import cli
-from tests.integration.test_adoption import original_url, query   # noqa: F401 (fixture)
+from tests.support.original_db import original_url  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.postgres
 THREE = {("checkouts", "sale_completed_trigger"), ("users", "user_registered_trigger"),
          ("subscriptions", "subscription_active_trigger")}
+
+
+def query(url: str, sql: str) -> list[tuple]:
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall()
+    finally:
+        conn.close()
 
 
 def states(url: str) -> dict[tuple[str, str], str]:
@@ -26,7 +37,6 @@ def notices(url: str) -> int:
 
 
 def new_user(url: str, email: str) -> None:
-    import psycopg2
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
         cur.execute("INSERT INTO users (name, email, password, role) VALUES "

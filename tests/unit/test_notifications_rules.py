@@ -18,7 +18,8 @@ SALE = {"plan_name": "Mensal", "bump_names": ["Pack"], "amount": 3980,
 
 
 def test_the_sale_message_of_the_issue():
-    assert text("checkout.paid", SALE) == "💰 Venda aprovada — Mensal + 1 bump — R$ 39,80 — Maria S."
+    assert text("checkout.paid", SALE) == \
+        "💰 Venda aprovada — Mensal + 1 bump — R$ 39,80 — Maria S."
 
 
 @pytest.mark.parametrize("cents, shown", [(0, "R$ 0,00"), (5, "R$ 0,05"), (3980, "R$ 39,80"),

@@ -2,8 +2,9 @@
 delivery queue (the store runs one transaction at a time: claiming is exclusive)."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 

@@ -4,8 +4,9 @@ chosen FOR UPDATE SKIP LOCKED, so workers on several app servers never claim the
 delivery; SQLite: the statement holds the one write lock)."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 from pony.orm import flush
