@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.notifications.entities import EVENTS
 from domain.notifications.queue import enqueue
 from ports.unit_of_work import UnitOfWork
 
@@ -66,5 +67,7 @@ def event_data(event: Any, uow: UnitOfWork) -> dict[str, Any]:
 
 
 def notify(event: Any, uow: UnitOfWork) -> None:
-    """Queue `event` for every webhook endpoint and for Telegram, when they chose it."""
-    enqueue(uow, event.name, event_data(event, uow), now=event.occurred_at)
+    """Queue `event` for every webhook endpoint and for Telegram, when they chose it
+    (an event whose name is not one of EVENTS is for no one outside)."""
+    if event.name in EVENTS:
+        enqueue(uow, event.name, event_data(event, uow), now=event.occurred_at)
