@@ -15,6 +15,7 @@ from domain.payments.renewals import Renewal
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
 from domain.mail.messages import OutboxMessage
+from domain.notifications.entities import Delivery, TelegramSettings, WebhookEndpoint
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
 
 # unit-of-work attribute -> (table, entity class, primary key field)
@@ -45,6 +46,9 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "withdrawals": ("withdrawal_requests", Withdrawal, "id"),
     "age_assurances": ("age_assurances", AgeAssurance, "id"),
     "audit_log": ("audit_log", AuditEntry, "id"),
+    "webhook_endpoints": ("webhook_endpoints", WebhookEndpoint, "id"),
+    "webhook_deliveries": ("webhook_deliveries", Delivery, "id"),
+    "telegram_settings": ("telegram_settings", TelegramSettings, "id"),
 }
 
 # Unique constraints, by table: each a tuple of fields.
@@ -84,4 +88,5 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("subscription_renewals", "plan_id", "plans", "restrict"),
     ("subscriptions", "next_plan_id", "plans", "restrict"),
     ("subscriptions", "coupon_id", "coupons", "restrict"),
+    ("webhook_deliveries", "endpoint_id", "webhook_endpoints", "cascade"),
 ]

@@ -13,6 +13,7 @@ import threading
 import time
 
 from domain.mail.delivery import BATCH, deliver_due
+from domain.notifications import delivery as notifications
 from domain.payments import postbacks, renewing, webhooks
 
 log = logging.getLogger("creatorflix.mail")
@@ -90,4 +91,8 @@ class MailWorker:
                 self.settle_postbacks()
             except Exception:  # nor a gateway's
                 log.exception("postback round failed; retrying")
+            try:   # webhooks and Telegram (domain.notifications), same thread and cadence
+                notifications.deliver_due(self.deps.notifier)
+            except Exception:
+                log.exception("notification delivery round failed; retrying")
             self._stop.wait(self.interval)
