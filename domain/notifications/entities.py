@@ -12,6 +12,8 @@ EVENTS: tuple[str, ...] = (
     "user.created", "checkout.created", "checkout.paid", "checkout.review",
     "checkout.refunded", "checkout.abandoned", "subscription.activated",
     "subscription.expired", "withdrawal.requested", "age_assurance.document_submitted",
+    # issue 25: automatic renewal
+    "subscription.renewed", "subscription.past_due", "subscription.cancelled",
 )
 TEST_EVENT = "webhook.test"   # the admin page's "send a test event"; to one target only
 

@@ -41,7 +41,8 @@ EMAIL = "ana@example.com"
 @pytest.fixture
 def config(junglepay_config, tmp_path):
     # The databases' deps deliver mail to .eml files: in the test's folder.
-    return attrs.evolve(junglepay_config, mail_url=f"file://{tmp_path / 'outbox'}")
+    return attrs.evolve(junglepay_config, mail_url=f"file://{tmp_path / 'outbox'}",
+                        webhook_allow_private=True)   # an operator's endpoint on loopback
 
 
 @pytest.fixture
@@ -566,3 +567,38 @@ def test_the_dashboard_shows_mrr_members_renewals_churn_and_past_due(shop, deps,
     board = client.simulate_get("/api/admin/dashboard", headers=admin).json["renewals"]
     assert (board["renewals_refused"], board["past_due"], board["renewals_paid"]) == (1, 1, 0)
     assert board["mrr"] == 2997      # ana's renewal is past due: only bia's counts
+
+
+# -- events --------------------------------------------------------------------------
+def test_renewed_past_due_and_cancelled_are_events_an_operator_is_told_of(
+        shop, deps, clock, junglepay, actors):
+    import json
+
+    from domain.notifications import entities as n
+    client, plan = shop
+    admin = actors.admin("boss@example.com")
+    made = client.simulate_post("/api/admin/webhook-endpoints", headers=admin, json={
+        "url": "http://127.0.0.1:9/creatorflix", "events": [
+            "subscription.renewed", "subscription.past_due", "subscription.cancelled"]})
+    assert made.status_code == 201, made.json
+    ana = actors.user(EMAIL)
+    sub = purchase(client, deps, plan, junglepay, actors, buyer=ana)
+    # The engine alone: no delivery round (the endpoint is nowhere, and would be
+    # disabled after the month the clock jumps).
+    clock.current = sub.end_date - timedelta(hours=1)
+    renewing.run_due(deps.renewals)                   # renewed
+    junglepay.refuse_card(sub.card_ref)
+    clock.current = current(deps).end_date - timedelta(hours=1)
+    renewing.run_due(deps.renewals)                   # past due
+    ana = login(client, EMAIL, "user-password")
+    assert client.simulate_post(f"/api/me/subscriptions/{sub.id}/cancel",
+                                headers=ana).status_code == 200
+    with deps.uow() as uow:
+        sent = [(d.event, json.loads(d.body)["data"])
+                for d in uow.webhook_deliveries.find(order_by=["id"]).items]
+    assert [e for e, _ in sent] == ["subscription.renewed", "subscription.past_due",
+                                    "subscription.cancelled"]
+    renewed = sent[0][1]
+    assert renewed["subscription_id"] == sub.id and renewed["amount"] == plan.price
+    assert all(sub.card_ref not in json.dumps(data) for _, data in sent)
+    assert set(e for e, _ in sent) <= set(n.EVENTS)
