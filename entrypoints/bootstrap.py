@@ -34,7 +34,7 @@ from domain.payments import handlers as payments_handlers
 from domain.payments.events import (CheckoutCharged, CheckoutClaimed, CheckoutFailed,
                                     CheckoutPaid, CheckoutRefunded, WithdrawalRequested)
 from domain.payments.gateways import WebhookUrls
-from domain.payments import renewing
+from domain.payments import saved_cards
 from domain.payments.reminders import Reminders
 from domain.payments.renewals import Schedule
 from domain.payments.renewing import RenewalService
@@ -97,7 +97,7 @@ class Deps:
         return Reminders(uow=self.uow, clock=self.clock, tokens=self.signer,
                          public_url=self.config.public_url,
                          days_before=self.config.renewal_reminder_days,
-                         saved_cards=lambda uow: renewing.charges_saved_cards(svc, uow))
+                         saved_cards=lambda uow: saved_cards.charges_saved_cards(svc, uow))
 
     @property
     def renewals(self) -> RenewalService:
@@ -168,7 +168,7 @@ def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | N
         # Same transaction as the grant (CREATORFLIX_AGE_METHODS has `card`).
         gives.append(assurance_handlers.assure_card_buyer_on_paid)
     # After the grant: an automatic plan's saved card renews it (issue 25).
-    gives.append(renewing.keep_saved_card)
+    gives.append(saved_cards.keep_saved_card)
     # After the grant: the receipt shows the period it granted.
     paid: list[EventHandler] = [*gives, functools.partial(
         payments_handlers.mail_receipt, public_url=public_url, tokens=signer,

@@ -3,8 +3,9 @@ it has ended), each at most once per subscription: the outbox's dedupe key is un
 The reminder's link opens the checkout of the same plan with the member's data."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from attrs import frozen

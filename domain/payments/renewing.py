@@ -1,6 +1,6 @@
-"""Automatic renewal (issue 25), the use cases: a paid card purchase of an automatic
-plan keeps the saved card on its subscription; `run_due` charges the subscriptions
-whose period ends soon, and the refused ones again on their schedule.
+"""Automatic renewal (issue 25), the engine: `run_due` charges the saved cards
+(domain.payments.saved_cards) of the subscriptions whose period ends soon, and the
+refused ones again on their schedule.
 
 Safe with several job runners and app servers: a period's renewal row is inserted
 (unique per subscription and period) and committed BEFORE the gateway is called, and
@@ -33,12 +33,11 @@ from domain.payments import activation, coupons, renewals
 from domain.payments import checkout as co
 from domain.payments import subscriptions as subs
 from domain.payments.customer import Customer
-from domain.payments.events import CheckoutEvent, SubscriptionPastDue, SubscriptionRenewed
+from domain.payments.events import SubscriptionPastDue, SubscriptionRenewed
 from domain.payments.gateways import (
     JUNGLEPAY,
     TX_PAID,
     ChargeItem,
-    SavedCard,
     SavedCardCharge,
     with_query,
 )
@@ -73,69 +72,11 @@ class RunReport:
     unconfirmed: int = 0
 
 
-# -- the purchase ---------------------------------------------------------------------
 def renewal_price(uow: UnitOfWork, sub: Subscription, plan: Plan) -> tuple[int, int]:
     """(amount, discount) the next renewal of `sub` on `plan` charges: the plan's price
     less the coupon the subscription keeps, if it applies to that plan."""
     coupon = uow.coupons.get(sub.coupon_id) if sub.coupon_id is not None else None
     return coupons.applied(coupon, plan.id, plan.price)
-
-
-def saves_card(plan: Plan, checkout: co.Checkout, card: SavedCard | None) -> bool:
-    """A paid card checkout of an automatic plan, whose buyer consented, whose card
-    the gateway keeps."""
-    return (plan.renews_automatically and card is not None
-            and checkout.payment_method == co.CREDIT_CARD
-            and checkout.payment_data is not None and checkout.payment_data.renewal_consent)
-
-
-def after_purchase(uow: UnitOfWork, granted: Subscription, plan: Plan, checkout: co.Checkout,
-                   card: SavedCard | None, now: datetime) -> Subscription:
-    """Inside the paid checkout's transaction: a new purchase ends the renewal of the
-    buyer's past-due subscriptions (paid by PIX or another card: nothing is charged
-    again), and a purchase that saves a card moves the automatic renewal to it."""
-    saving = saves_card(plan, checkout, card)
-    for other in uow.subscriptions.find({"user_id": granted.user_id,
-                                         "auto_renew": True}).items:
-        if other.id != granted.id and (saving or other.renewal_state == renewals.PAST_DUE):
-            uow.subscriptions.update(attrs.evolve(other, auto_renew=False,
-                                                  renewal_state=renewals.ENDED))
-    if not saving:
-        return granted
-    assert card is not None, "saves_card checked it"
-    used = (checkout.payment_data.coupon if checkout.payment_data else None) or {}
-    coupon = uow.coupons.get(used["id"]) if isinstance(used.get("id"), int) else None
-    coupon_id, left = coupons.renewals_left(coupon) if coupon else (None, None)
-    return uow.subscriptions.update(attrs.evolve(
-        granted, auto_renew=True, renewal_state=renewals.RENEWING, card_ref=card.ref,
-        card_brand=card.brand, card_last4=card.last4, coupon_id=coupon_id,
-        coupon_cycles_left=left))
-
-
-def keep_saved_card(event: CheckoutEvent, uow: UnitOfWork) -> None:
-    """After a paid (or claimed) checkout's grant (domain.payments.handlers): the card
-    its gateway keeps renews the subscription, when the plan and the buyer say so; any
-    purchase ends the renewal of the buyer's past-due subscriptions."""
-    if event.user_id is None or event.external_id is None:
-        return      # unclaimed: nothing granted yet
-    granted = uow.subscriptions.first({"user_id": event.user_id,
-                                       "external_id": event.external_id},
-                                      order_by=["-id"])
-    plan = uow.plans.get(event.plan_id)
-    checkout = uow.checkouts.get(event.checkout_id)
-    if granted is None or plan is None or checkout is None:
-        return
-    after_purchase(uow, granted, plan, checkout, getattr(event, "saved_card", None),
-                   event.occurred_at)
-
-
-def charges_saved_cards(svc: PaymentService, uow: UnitOfWork) -> bool:
-    """Whether the gateway in use charges saved cards (JunglePay); the sandbox and Dias
-    do not: their automatic subscriptions get the manual reminder."""
-    try:
-        return svc.choose(uow).name == JUNGLEPAY
-    except ServiceUnavailable:
-        return False
 
 
 # -- the engine -----------------------------------------------------------------------

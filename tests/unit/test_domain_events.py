@@ -14,7 +14,7 @@ import attrs
 import domain
 from domain.common.events import Event
 from domain.payments import handlers as payments_handlers
-from domain.payments import renewing
+from domain.payments import saved_cards
 from domain.payments.events import CheckoutClaimed, CheckoutPaid
 from entrypoints.bootstrap import event_handlers
 from entrypoints.config import Config
@@ -75,7 +75,7 @@ def test_a_paid_checkout_grants_then_assures_a_card_buyer_then_mails_the_receipt
     paid = _table(("card", "sandbox"))[CheckoutPaid]
     assert paid[0] is payments_handlers.grant_paid_access
     assert paid[1].__name__ == "assure_card_buyer_on_paid"
-    assert paid[2] is renewing.keep_saved_card     # an automatic plan keeps the card
+    assert paid[2] is saved_cards.keep_saved_card     # an automatic plan keeps the card
     assert paid[3].func is payments_handlers.mail_receipt      # a partial, after the grant
     # Without the card method, a card payment assures nothing.
     assert [h for h in _table(("sandbox",))[CheckoutPaid]
