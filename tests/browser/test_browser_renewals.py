@@ -46,3 +46,22 @@ def test_a_member_cancels_her_renewal_from_her_account_and_sees_her_access_end(t
     assert "Você tem acesso até" in tab.page.locator(".renewal").inner_text()
     tab.page.get_by_role("button", name="Reativar renovação").click()
     tab.page.get_by_text("próxima cobrança").wait_for()
+
+
+def test_the_checkout_page_applies_a_coupon_and_shows_the_new_total(tab):
+    from playwright.sync_api import expect
+    live = tab.live
+    live.admin("POST", "/api/admin/coupons", expect=201,
+               json={"code": "NAVEGADOR", "percent_off": 50})
+    tab.console.allow(400)          # the unknown code below, as the page expects
+    tab.goto("/checkout?plano=2")   # seed-demo: "Mensal", R$ 29,90
+    expect(tab.page.locator(".total-value")).to_have_text("R$\u00a029,90")
+    tab.page.locator("#coupon-code").fill("inexistente")
+    tab.page.get_by_role("button", name="Aplicar").click()
+    expect(tab.page.locator(".coupon-note")).to_have_text("Cupom inválido, expirado ou esgotado.")
+    tab.page.locator("#coupon-code").fill("navegador")
+    tab.page.get_by_role("button", name="Aplicar").click()
+    expect(tab.page.locator(".coupon-note")).to_have_text(
+        "Cupom NAVEGADOR aplicado: − R$\u00a014,95 no plano.")
+    expect(tab.page.locator(".total-value")).to_have_text("R$\u00a014,95")
+    tab.shot("checkout-coupon")
