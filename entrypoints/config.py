@@ -63,6 +63,8 @@ class Config:
     age_oidc_client_id: str = ""
     age_oidc_client_secret: str = field(default="", repr=False)
     age_oidc_claim: str = "birthdate"
+    # What people read (pages, dashboard days, CSV, mails) is in this zone; storage is UTC.
+    timezone: str = "America/Sao_Paulo"
 
     @property
     def database_kind(self) -> str:
@@ -250,6 +252,17 @@ def _mail_from(raw: str) -> str:
     return raw
 
 
+def _timezone(raw: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    name = raw.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"CREATORFLIX_TIMEZONE: expected an IANA time zone such as "
+                          f"'America/Sao_Paulo', got {raw!r}") from None
+    return name
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the environment; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
@@ -309,4 +322,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         age_oidc_client_id=env.get("CREATORFLIX_AGE_OIDC_CLIENT_ID", ""),
         age_oidc_client_secret=env.get("CREATORFLIX_AGE_OIDC_CLIENT_SECRET", ""),
         age_oidc_claim=env.get("CREATORFLIX_AGE_OIDC_CLAIM", "birthdate").strip() or "birthdate",
+        timezone=_timezone(env.get("CREATORFLIX_TIMEZONE", "America/Sao_Paulo")),
     )

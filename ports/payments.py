@@ -30,10 +30,12 @@ class CheckoutRepository(Repository[Checkout], Protocol):
         """The pending checkouts, oldest first, locked like `get_for_update`; those
         another transaction holds (being settled right now) are skipped."""
 
-    def paid_by_day(self, since: datetime, until: datetime) -> dict[date, tuple[int, int]]:
+    def paid_by_day(self, since: datetime, until: datetime, offset_minutes: int = 0
+                    ) -> dict[date, tuple[int, int]]:
         """Checkouts now paid whose payment (updated_at) falls in [since, until), per
-        UTC day: {day: (how many, sum of total_amount)}, in one query; days without
-        any are absent."""
+        day of the zone `offset_minutes` from UTC (local days: -180 for Brasília):
+        {day: (how many, sum of total_amount)}, in one query; days without any are
+        absent."""
 
     def count_by_status(self, since: datetime, until: datetime) -> dict[str, int]:
         """Checkouts created in [since, until), counted per status in one query."""

@@ -14,7 +14,8 @@ from domain.payments import purchases, reminders, subscription_admin
 from domain.payments import withdrawal as wd
 from domain.payments.checkout import Checkout
 from domain.payments.subscriptions import Subscription
-from entrypoints.http.accounts import SESSION_SCHEMA, USER_SCHEMA, session_json, user_json
+from entrypoints.http import sessions
+from entrypoints.http.accounts import SESSION_SCHEMA, USER_SCHEMA, respond_session, user_json
 from entrypoints.http.auth import required_user
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_command, read_json, to_json
@@ -51,8 +52,11 @@ def _accepted(resp) -> None:
 
 
 def _bearer(req) -> str:
+    """The caller's token: the bearer one, or the session cookie's."""
     scheme, _, token = (req.get_header("Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        if getattr(req.context, "session_token", None):
+            return req.context.session_token
         raise Unauthenticated("use Authorization: Bearer <token>")
     return token.strip()
 
@@ -85,7 +89,8 @@ class PasswordResetConfirmResource(_Resource):
     def on_post(self, req, resp) -> None:
         command = self.command(req, cmd.ConfirmPasswordReset, cmd.CONFIRM_RESET_FIELDS)
         limit_account(self.deps, "set_password", command.token)
-        resp.media = session_json(self_service.confirm_password_reset(self.deps.auth, command))
+        respond_session(req, resp, self.deps,
+                        self_service.confirm_password_reset(self.deps.auth, command))
 
 
 class VerifyEmailResource(_Resource):
@@ -105,12 +110,14 @@ class LogoutResource(_Resource):
     def on_post(self, req, resp) -> None:
         required_user(req)
         self_service.logout(self.deps.auth, _bearer(req))
+        sessions.end(req, resp, self.deps)
         resp.status = falcon.HTTP_204
 
 
 class LogoutAllResource(_Resource):
     def on_post(self, req, resp) -> None:
         self_service.logout_everywhere(self.deps.auth, _id(required_user(req)))
+        sessions.end(req, resp, self.deps)
         resp.status = falcon.HTTP_204
 
 
@@ -130,7 +137,8 @@ class ChangePasswordResource(_Resource):
         limit_account(self.deps, "account_change", str(user_id))
         command = self.command(req, cmd.ChangePassword, cmd.CHANGE_PASSWORD_FIELDS,
                                user_id=user_id)
-        resp.media = session_json(self_service.change_password(self.deps.auth, command))
+        respond_session(req, resp, self.deps,
+                        self_service.change_password(self.deps.auth, command))
 
 
 class ChangeEmailResource(_Resource):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import attrs
 
@@ -31,12 +32,13 @@ class MemoryCheckoutRepository(MemoryRepository):
     def pending_for_update(self):
         return list(self._select({"status": "pending"}, ["id"]))
 
-    def paid_by_day(self, since, until):
+    def paid_by_day(self, since, until, offset_minutes=0):
         days: dict = {}
         for c in self._select({"status": "paid"}, ["id"]):
             if c.updated_at is not None and since <= c.updated_at < until:
-                count, cents = days.get(c.updated_at.date(), (0, 0))
-                days[c.updated_at.date()] = (count + 1, cents + c.total_amount)
+                day = (c.updated_at + timedelta(minutes=offset_minutes)).date()
+                count, cents = days.get(day, (0, 0))
+                days[day] = (count + 1, cents + c.total_amount)
         return days
 
     def count_by_status(self, since, until):

@@ -44,11 +44,15 @@ class PonyCheckoutRepository(PonyRepository):
             .for_update(skip_locked=True)
         return [self.to_domain(r) for r in rows]
 
-    def paid_by_day(self, since, until):
+    def paid_by_day(self, since, until, offset_minutes=0):
+        # The local day of each payment: its UTC time shifted by the zone's offset.
+        shift = int(offset_minutes)
+        local = (f"date(updated_at, '{shift:+d} minutes')" if self.pdb.dialect == "sqlite"
+                 else f"date(updated_at + interval '{shift:d} minutes')")
         rows = self.db.select(
-            "SELECT date(updated_at), COUNT(*), SUM(total_amount) FROM checkouts "
+            f"SELECT {local}, COUNT(*), SUM(total_amount) FROM checkouts "
             "WHERE status = 'paid' AND updated_at >= $since AND updated_at < $until "
-            "GROUP BY date(updated_at)", self._window(since, until))
+            f"GROUP BY {local}", self._window(since, until))
         # PostgreSQL answers dates (and SUM as a Decimal), SQLite 'YYYY-MM-DD' text.
         return {_day(day): (count, int(cents)) for day, count, cents in rows}
 

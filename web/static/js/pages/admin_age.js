@@ -2,7 +2,7 @@
 // a decision (each photo fetched with the admin's token, shown from a blob: URL, never a
 // public or signed link; the server deletes it once decided), the assurances with their
 // revocation, and the effectiveness figures the ANPD asks platforms to keep.
-import { ApiError, api, session } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { adminPage, table } from '../admin/shell.js';
 import { formatDate, formatDateTime, h, render } from '../dom.js';
 import { field } from '../forms.js';
@@ -25,11 +25,10 @@ function imageType(bytes) {
   return null;
 }
 
-/** The photo of a pending document as an object URL (bearer token in a header). */
+/** The photo of a pending document as an object URL (the session cookie goes along). */
 async function photoUrl(id) {
   const response = await fetch(`/api/admin/age-assurance/documents/${id}/photo`, {
     credentials: 'same-origin', cache: 'no-store',
-    headers: { Authorization: `Bearer ${session()?.token}` },
   });
   if (!response.ok) {
     let error = {};
