@@ -8,6 +8,7 @@ from domain.payments.checkout import Checkout
 from domain.payments.gateways import (Charge, ChargeRequest, CircuitView, PaymentGatewayConfig,
                                       Postback,
                              WebhookEvent, Transaction)
+from domain.common.pagination import Page
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
 
@@ -39,6 +40,14 @@ class CheckoutRepository(Repository[Checkout], Protocol):
 
     def count_by_status(self, since: datetime, until: datetime) -> dict[str, int]:
         """Checkouts created in [since, until), counted per status in one query."""
+
+    def search(self, query: Any, page: int, limit: int) -> Page[Checkout]:
+        """The checkouts matching a domain.payments.sales.SalesQuery, newest first:
+        `text` in the buyer's name or email (case-insensitive) or equal to the gateway
+        id, `digits` in the buyer's CPF or phone; two queries."""
+
+    def search_totals(self, query: Any) -> tuple[dict[str, int], dict[str, int]]:
+        """({status: how many}, {status: sum of total_amount}) of `search`, one query."""
 
 
 class SubscriptionRepository(Repository[Subscription], Protocol):

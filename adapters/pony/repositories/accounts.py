@@ -1,10 +1,18 @@
 """Pony repositories of accounts and catalogue."""
 from __future__ import annotations
 
+from pony.orm import desc
+
 from adapters.pony.repository import PonyRepository
 
 
 class PonyUserRepository(PonyRepository):
+    def search(self, text: str, limit: int):
+        rows = self.E.select("lambda u: u.anonymised_at is None and (text in u.email.lower() "
+                             "or text in u.name.lower())", {"text": text}
+                             ).order_by(lambda u: desc(u.id))[:limit]
+        return [self.to_domain(r) for r in rows]
+
     def get_by_email(self, email: str):
         row = self.E.get(email=email)
         return self.to_domain(row) if row is not None else None

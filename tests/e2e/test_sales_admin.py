@@ -1,0 +1,128 @@
+"""Sales and customers for the operator (issue 23): the checkouts list searched and
+filtered with its totals, its CSV for Excel pt-BR, customers found by CPF (with or without
+punctuation) or name, a customer's page, the password link; constant query counts."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from falcon.testing import TestClient
+
+from domain.mail import templates as t
+from entrypoints.http.app import create_app
+from tests.conftest import Actors, deps_for
+from tests.e2e.test_platform import assert_error
+from tests.support.payments import add_catalogue, checkout_body, customer, start
+
+SALES = "/api/admin/checkouts"
+
+
+def _buy(client, plan_id: int, **buyer) -> dict:
+    return start(client, checkout_body(plan_id, customer=customer(**buyer)))
+
+
+def _two_buyers(client, deps, admin) -> tuple[dict, dict]:
+    plan, _ = add_catalogue(deps)
+    ana = _buy(client, plan.id)
+    bia = _buy(client, plan.id, name="Beatriz Lima", email="bia@example.com",
+               document="111.444.777-35", phone="(21) 99999-0000", )
+    client.simulate_post(f"/api/admin/sandbox/checkouts/{ana['id']}/pay", headers=admin)
+    return ana, bia
+
+
+def test_sales_are_searched_by_buyer_and_filtered_with_the_totals_of_the_filter(
+        client, deps, actors):
+    admin = actors.admin()
+    ana, bia = _two_buyers(client, deps, admin)
+    every = client.simulate_get(SALES, headers=admin).json
+    assert every["totals"]["count"] == 2 and every["totals"]["paid_count"] == 1
+    assert every["totals"]["paid_amount"] == every["data"][1]["total_amount"]
+    assert every["data"][0]["plan_name"] == "Mensal"
+    for q in ("111.444.777-35", "11144477735", "99999-0000", "BEATRIZ", "bia@exa"):
+        found = client.simulate_get(SALES, headers=admin, params={"q": q}).json
+        assert [c["id"] for c in found["data"]] == [bia["id"]], q
+        assert found["data"][0]["customer_name"] == "Beatriz Lima"
+    paid = client.simulate_get(SALES, headers=admin, params={"status": "paid"}).json
+    assert [c["id"] for c in paid["data"]] == [ana["id"]]
+    today = client.simulate_get(SALES, headers=admin, params={"from": "2026-01-01",
+                                                              "to": "2026-01-01"}).json
+    assert today["totals"]["count"] == 2       # 12:00 UTC is 09:00 in São Paulo
+    none = client.simulate_get(SALES, headers=admin, params={"from": "2026-01-02"}).json
+    assert none["total"] == 0 and none["totals"]["amount"] == 0
+    assert_error(client.simulate_get(SALES, headers=admin, params={"from": "ontem"}),
+                 400, "invalid", "from")
+    assert_error(client.simulate_get(SALES, headers=admin, params={"q": "12"}),
+                 400, "invalid", "q")
+
+
+def test_the_csv_opens_in_excel_pt_br(client, deps, actors, clock):
+    admin = actors.admin()
+    clock.current = datetime(2026, 1, 1, 2, 30)   # 23:30 of Dec 31 in São Paulo
+    _two_buyers(client, deps, admin)
+    result = client.simulate_get(SALES + ".csv", headers=admin, params={"status": "paid"})
+    assert result.status_code == 200
+    assert result.headers["content-type"].startswith("text/csv")
+    assert "attachment" in result.headers["content-disposition"]
+    assert result.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(result.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["ID", "Criado em", "Atualizado em"] and len(rows) == 2
+    row = dict(zip(rows[0], rows[1]))
+    assert row["Valor (R$)"] == "29,90" and row["Status"] == "Pago"
+    assert row["Criado em"] == "31/12/2025 23:30:00" and row["Nome"] == "Ana Souza"
+
+
+def test_customers_are_found_by_cpf_with_or_without_punctuation_and_shown(
+        client, deps, actors):
+    admin = actors.admin()
+    actors.user("carla@example.com")
+    ana, bia = _two_buyers(client, deps, admin)
+    for q in ("111.444.777-35", "11144477735"):
+        found = client.simulate_get("/api/admin/customers", headers=admin,
+                                    params={"q": q}).json
+        assert [c["email"] for c in found["data"]] == ["bia@example.com"], q
+        assert found["data"][0]["document"] == "11144477735"
+    carla = client.simulate_get("/api/admin/customers", headers=admin,
+                                params={"q": "carla"}).json["data"]
+    assert [c["email"] for c in carla] == ["carla@example.com"]
+    assert carla[0]["user_id"] and carla[0]["checkouts"] == 0
+    everyone = client.simulate_get("/api/admin/customers", headers=admin).json
+    assert {c["email"] for c in everyone["data"]} >= {"ana@example.com", "bia@example.com",
+                                                      "carla@example.com"}
+    ana_id = client.simulate_get(f"{SALES}/{ana['id']}", headers=admin).json["user_id"]
+    page = client.simulate_get("/api/admin/customers/profile", headers=admin,
+                               params={"user_id": ana_id}).json
+    assert page["customer"]["name"] == "Ana Souza"
+    assert [c["id"] for c in page["checkouts"]] == [ana["id"]]
+    assert page["subscriptions"][0]["plan_name"] == "Mensal"
+    guest = client.simulate_get("/api/admin/customers/profile", headers=admin,
+                                params={"email": "bia@example.com"}).json
+    assert [c["id"] for c in guest["checkouts"]] == [bia["id"]]
+    assert_error(client.simulate_get("/api/admin/customers/profile", headers=admin,
+                                     params={"email": "x@example.com"}), 404, "not_found")
+    sent = client.simulate_post(f"/api/admin/users/{ana_id}/password-link", headers=admin)
+    assert sent.status_code == 202
+    with deps.uow() as uow:
+        mails = uow.outbox.find({"recipient": "ana@example.com"}).items
+    assert any(m.kind == t.PASSWORD_RESET for m in mails)
+
+
+def test_sales_and_customers_take_a_constant_number_of_queries(pony_backend, config, clock):
+    deps = deps_for(pony_backend, config, clock)
+    client = TestClient(create_app(deps))
+    admin = Actors(deps).admin()
+    plan, _ = add_catalogue(deps)
+
+    def counts() -> tuple[int, int]:
+        pony_backend.reset_query_count()
+        client.simulate_get(SALES, headers=admin, params={"q": "souza"})
+        sales = pony_backend.query_count()
+        pony_backend.reset_query_count()
+        client.simulate_get("/api/admin/customers", headers=admin, params={"q": "9876"})
+        return sales, pony_backend.query_count()
+
+    _buy(client, plan.id)
+    few = counts()
+    for n in range(6):
+        _buy(client, plan.id, email=f"ana{n}@example.com")
+    assert counts() == few
