@@ -31,6 +31,10 @@ VISITS = [
     ("/admin/configuracoes", "admin"), ("/admin/auditoria", "admin"),
     ("/admin/pagamentos-em-analise", "admin"),
     ("/admin/reembolsos", "admin"), ("/admin/verificacao-idade", "admin"),
+    ("/admin/vendas", "admin"), ("/admin/clientes", "admin"),
+    ("/admin/clientes/conta/1", "admin"),
+    # A guest buyer's page names them in the fragment (never sent to the server).
+    ("/admin/clientes/comprador?de=clientes#admin@creatorflix.test", "admin"),
 ]
 SCREENS = ("phone", "desktop")
 # A status per page (all of them used), and 401 where a session is needed: the page
