@@ -41,6 +41,7 @@ class Customer:
     paid_checkouts: int
     paid_amount: int
     last_activity: datetime | None
+    last_checkout_id: int | None = None   # a guest's page is reached through it
 
 
 @frozen
@@ -61,7 +62,7 @@ def _merge(users: list[User], checkouts: list[Checkout]) -> list[Customer]:
         by_email[user.email.lower()] = {"email": user.email, "name": user.name,
                                         "user_id": user.id, "document": None, "phone": None,
                                         "checkouts": 0, "paid": 0, "amount": 0,
-                                        "last": user.created_at}
+                                        "last": user.created_at, "checkout": None}
     user_email = {u.id: u.email.lower() for u in users}
     for c in sorted(checkouts, key=lambda c: c.id or 0):
         key = user_email.get(c.user_id) or (c.customer_email or "").lower()
@@ -70,12 +71,13 @@ def _merge(users: list[User], checkouts: list[Checkout]) -> list[Customer]:
         row = by_email.setdefault(key, {"email": c.customer_email, "name": None,
                                         "user_id": c.user_id, "document": None,
                                         "phone": None, "checkouts": 0, "paid": 0,
-                                        "amount": 0, "last": None})
+                                        "amount": 0, "last": None, "checkout": None})
         row["name"] = row["name"] or c.customer_name
         row["user_id"] = row["user_id"] or c.user_id
         row["document"] = c.customer_document or row["document"]
         row["phone"] = c.customer_phone or row["phone"]
         row["checkouts"] += 1
+        row["checkout"] = c.id
         if c.status == PAID:
             row["paid"] += 1
             row["amount"] += c.total_amount
@@ -84,7 +86,8 @@ def _merge(users: list[User], checkouts: list[Checkout]) -> list[Customer]:
     found = [Customer(email=r["email"], name=r["name"], user_id=r["user_id"],
                       document=r["document"], phone=r["phone"], checkouts=r["checkouts"],
                       paid_checkouts=r["paid"], paid_amount=r["amount"],
-                      last_activity=r["last"]) for r in by_email.values()]
+                      last_activity=r["last"], last_checkout_id=r["checkout"])
+             for r in by_email.values()]
     return sorted(found, key=lambda c: (c.last_activity or datetime.min, c.email), reverse=True)
 
 
@@ -107,25 +110,30 @@ def search_customers(uow_factory: UnitOfWorkFactory, q: str | None,
                 page=page.page, limit=page.limit)
 
 
-def customer_detail(uow_factory: UnitOfWorkFactory, user_id: int | None,
-                    email: str | None) -> CustomerDetail:
-    """An account (by id) or a guest buyer (by the email of their checkouts)."""
-    if user_id is None and not email:
-        raise ValidationError("user_id or email is required", field="user_id")
+def customer_detail(uow_factory: UnitOfWorkFactory, user_id: int | None = None,
+                    checkout_id: int | None = None) -> CustomerDetail:
+    """An account (by id), or the buyer of a checkout (their account, or a guest known
+    by the email of their checkouts)."""
+    if user_id is None and checkout_id is None:
+        raise ValidationError("user_id or checkout_id is required", field="user_id")
     with uow_factory() as uow:
+        email = ""
+        if checkout_id is not None:
+            bought = uow.checkouts.get(checkout_id)
+            if bought is None:
+                raise NotFound(f"checkout {checkout_id} not found")
+            user_id, email = bought.user_id, bought.customer_email or ""
         user = uow.users.get(user_id) if user_id is not None else \
-            uow.users.get_by_email((email or "").strip().lower())
-        if user_id is not None and user is None:
-            raise NotFound(f"user {user_id} not found", field="user_id")
-        mail = user.email if user is not None else (email or "").strip()
+            uow.users.get_by_email(email.strip().lower()) if email else None
+        if user is None and not email:
+            raise NotFound(f"user {user_id} not found")
+        mail = user.email if user is not None else email.strip()
         by_mail = uow.checkouts.find({"customer_email": mail}, order_by=("-id",),
                                      limit=DETAIL_CAP).items
         by_user = uow.checkouts.find({"user_id": user.id}, order_by=("-id",),
                                      limit=DETAIL_CAP).items if user is not None else []
         checkouts = sorted({c.id: c for c in [*by_mail, *by_user]}.values(),
                            key=lambda c: c.id or 0, reverse=True)
-        if user is None and not checkouts:
-            raise NotFound(f"no customer with the email {mail}", field="email")
         subs = uow.subscriptions.find({"user_id": user.id}, order_by=("-id",),
                                       limit=DETAIL_CAP).items if user is not None else []
         wds = uow.withdrawals.find({"user_id": user.id}, order_by=("-id",),
@@ -136,7 +144,7 @@ def customer_detail(uow_factory: UnitOfWorkFactory, user_id: int | None,
     customer = _merge([user] if user is not None else [], checkouts)[0]
     return CustomerDetail(customer=customer, checkouts=tuple(checkouts),
                           subscriptions=tuple(subs), withdrawals=tuple(wds),
-                          age_checks=tuple(ages), plan_names={p.id: p.name for p in plans})
+                          age_checks=tuple(ages), plan_names={p.id: p.name for p in plans if p.id is not None})
 
 
 def send_password_link(auth: AuthService, uow_factory: UnitOfWorkFactory, user_id: int) -> None:

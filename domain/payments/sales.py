@@ -127,7 +127,7 @@ def list_sales(uow_factory: UnitOfWorkFactory, query: SalesQuery, page: PageRequ
         found = uow.checkouts.search(query, page.page, page.limit)
         by_status, amounts = uow.checkouts.search_totals(query)
         plans = uow.plans.get_many({c.plan_id for c in found.items})
-    return found, totals_of(by_status, amounts), {p.id: p.name for p in plans}
+    return found, totals_of(by_status, amounts), {p.id: p.name for p in plans if p.id is not None}
 
 
 def export_rows(uow_factory: UnitOfWorkFactory, query: SalesQuery, zone: tzinfo,
@@ -140,7 +140,8 @@ def export_rows(uow_factory: UnitOfWorkFactory, query: SalesQuery, zone: tzinfo,
     while True:
         with uow_factory() as uow:
             found = uow.checkouts.search(query, page, batch)
-            plans = {p.id: p.name for p in uow.plans.get_many({c.plan_id for c in found.items})}
+            plans = {p.id: p.name for p in uow.plans.get_many({c.plan_id for c in found.items})
+                     if p.id is not None}
         for c in found.items:
             yield [str(c.id), local_text(c.created_at, zone), local_text(c.updated_at, zone),
                    STATUS_LABELS.get(c.status, c.status),

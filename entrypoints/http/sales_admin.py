@@ -127,16 +127,17 @@ class CustomersResource:
 
 
 class CustomerResource:
-    def __init__(self, deps):
-        self.deps = deps
+    """One customer: an account (`by` user_id) or the buyer of a checkout (checkout_id)."""
 
-    def on_get(self, req, resp) -> None:
-        user_id = req.get_param_as_int("user_id", min_value=1, max_value=2 ** 31 - 1)
-        detail = customers.customer_detail(self.deps.uow, user_id, req.get_param("email"))
+    def __init__(self, deps, by: str):
+        self.deps, self.by = deps, by
+
+    def on_get(self, req, resp, id: int) -> None:
+        detail = customers.customer_detail(self.deps.uow, **{self.by: id})
         plans = detail.plan_names
         resp.media = {"customer": to_json(detail.customer),
                       "checkouts": [_row(c, plans) for c in detail.checkouts],
-                      "subscriptions": [{**to_json(s), "plan_name": plans.get(s.plan_id)}
+                      "subscriptions": [{**to_json(s), "plan_name": plans.get(s.plan_id or 0)}
                                         for s in detail.subscriptions],
                       "withdrawals": [to_json(w) for w in detail.withdrawals],
                       "age_checks": [to_json(a) for a in detail.age_checks]}
@@ -168,12 +169,15 @@ def routes(deps) -> list[Route]:
                       "phone, most recent activity first", ADMIN, tags=CUSTOMER_TAGS,
                       params=PAGE_PARAMS + (SALES_PARAMS[-1],),
                       responses={200: page_schema(CUSTOMER_SCHEMA)}),)),
-        Route("/api/admin/customers/profile", CustomerResource(deps), (
-            Operation("GET", "One customer (an account by user_id, a guest buyer by email) "
-                      "with their checkouts, subscriptions, withdrawal requests and age "
-                      "checks", ADMIN, tags=CUSTOMER_TAGS,
-                      params=(Param("user_id", {"type": "integer", "minimum": 1}),
-                              Param("email", {"type": "string", "maxLength": 254})),
+        Route("/api/admin/customers/{id:id}", CustomerResource(deps, "user_id"), (
+            Operation("GET", "One account's customer page: their checkouts (by account or "
+                      "email), subscriptions, withdrawal requests and age checks", ADMIN,
+                      tags=CUSTOMER_TAGS,
+                      responses={200: CUSTOMER_DETAIL_SCHEMA, 404: None}),)),
+        Route("/api/admin/checkouts/{id:id}/customer", CustomerResource(deps, "checkout_id"), (
+            Operation("GET", "The customer page of a checkout's buyer (their account, or a "
+                      "guest buyer by the email of their checkouts)", ADMIN,
+                      tags=CUSTOMER_TAGS,
                       responses={200: CUSTOMER_DETAIL_SCHEMA, 404: None}),)),
         Route("/api/admin/users/{id:id}/password-link", PasswordLinkResource(deps), (
             Operation("POST", "Mail an account the link to choose a (new) password, valid "

@@ -66,8 +66,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
                                            "by name, email, CPF or phone"),
     ("/admin/clientes/conta/{id:id}", "admin_customer", "Admin: an account's page "
                                                         "(checkouts, subscriptions, grant)"),
-    ("/admin/clientes/comprador", "admin_customer", "Admin: a guest buyer's page (the "
-                                                    "email in the URL's fragment)"),
+    ("/admin/clientes/compra/{id:id}", "admin_customer", "Admin: the page of a "
+                                                         "checkout's buyer (a guest)"),
     ("/admin/vendas", "admin_sales", "Admin: sales (checkouts with filters, totals, CSV)"),
     ("/admin/verificacao-idade", "admin_age", "Admin: age assurance (the ID document queue, "
                                               "revocation, effectiveness figures)"),

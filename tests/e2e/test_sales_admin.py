@@ -90,16 +90,16 @@ def test_customers_are_found_by_cpf_with_or_without_punctuation_and_shown(
     assert {c["email"] for c in everyone["data"]} >= {"ana@example.com", "bia@example.com",
                                                       "carla@example.com"}
     ana_id = client.simulate_get(f"{SALES}/{ana['id']}", headers=admin).json["user_id"]
-    page = client.simulate_get("/api/admin/customers/profile", headers=admin,
-                               params={"user_id": ana_id}).json
+    page = client.simulate_get(f"/api/admin/customers/{ana_id}", headers=admin).json
     assert page["customer"]["name"] == "Ana Souza"
     assert [c["id"] for c in page["checkouts"]] == [ana["id"]]
     assert page["subscriptions"][0]["plan_name"] == "Mensal"
-    guest = client.simulate_get("/api/admin/customers/profile", headers=admin,
-                                params={"email": "bia@example.com"}).json
+    guest = client.simulate_get(f"{SALES}/{bia['id']}/customer", headers=admin).json
     assert [c["id"] for c in guest["checkouts"]] == [bia["id"]]
-    assert_error(client.simulate_get("/api/admin/customers/profile", headers=admin,
-                                     params={"email": "x@example.com"}), 404, "not_found")
+    assert guest["customer"]["user_id"] is None
+    assert guest["customer"]["email"] == "bia@example.com"
+    assert_error(client.simulate_get(f"{SALES}/999999/customer", headers=admin),
+                 404, "not_found")
     sent = client.simulate_post(f"/api/admin/users/{ana_id}/password-link", headers=admin)
     assert sent.status_code == 202
     with deps.uow() as uow:

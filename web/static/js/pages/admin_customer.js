@@ -1,5 +1,5 @@
-// Admin: one customer — an account (/admin/clientes/conta/{id}) or a guest buyer
-// (/admin/clientes/comprador#email: the email stays out of server logs). Their checkouts,
+// Admin: one customer — an account (/admin/clientes/conta/{id}) or the buyer of a
+// checkout (/admin/clientes/compra/{checkout id}: guests have no account id). Their checkouts,
 // subscriptions, withdrawal requests and age checks; grant a plan; mail the link to
 // choose a password.
 import { api } from '../api.js';
@@ -21,14 +21,14 @@ function part(title, rows, columns, empty) {
 }
 
 export default function adminCustomer(main) {
-  const userId = window.location.pathname.startsWith('/admin/clientes/conta/') ? pathId() : null;
-  const email = userId ? null : decodeURIComponent(window.location.hash.slice(1));
+  const account = window.location.pathname.startsWith('/admin/clientes/conta/');
+  const source = account ? `/api/admin/customers/${pathId()}` : `/api/admin/checkouts/${pathId()}/customer`;
   return adminPage(main, 'Cliente', async (content) => {
     const notice = h('div', { 'aria-live': 'polite' });
     const body = h('div');
 
     async function load() {
-      const found = await api('/api/admin/customers/profile', { query: { user_id: userId, email } });
+      const found = await api(source);
       const c = found.customer;
       const actions = [];
       if (c.user_id) {

@@ -7,8 +7,7 @@ import { field } from '../forms.js';
 import { emptyState, pager, showError } from '../ui.js';
 
 export function customerHref(c) {
-  return c.user_id ? `/admin/clientes/conta/${c.user_id}`
-    : `/admin/clientes/comprador#${encodeURIComponent(c.email)}`;
+  return c.user_id ? `/admin/clientes/conta/${c.user_id}` : `/admin/clientes/compra/${c.last_checkout_id}`;
 }
 
 export const cpf = (d) => (d && d.length === 11
