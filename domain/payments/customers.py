@@ -155,3 +155,15 @@ def send_password_link(auth: AuthService, uow_factory: UnitOfWorkFactory, user_i
     if user is None or user.anonymised_at is not None:
         raise NotFound(f"user {user_id} not found", field="user_id")
     request_password_reset(auth, RequestPasswordReset(email=user.email))
+
+
+def people(uow_factory: UnitOfWorkFactory, user_ids: set[int]) -> dict[int, User]:
+    """The accounts of `user_ids` (one query): admin lists name the people in them."""
+    with uow_factory() as uow:
+        return {u.id: u for u in uow.users.get_many(sorted(user_ids)) if u.id is not None}
+
+
+def checkouts_by_id(uow_factory: UnitOfWorkFactory, ids: set[int]) -> dict[int, Checkout]:
+    """The checkouts of `ids` (one query), for lists that name a buyer and an amount."""
+    with uow_factory() as uow:
+        return {c.id: c for c in uow.checkouts.get_many(sorted(ids)) if c.id is not None}

@@ -10,7 +10,7 @@ from domain.accounts import devices, privacy, self_service
 from domain.common.errors import Unauthenticated
 from domain.common.fields import Choice, Text, parse_fields
 from domain.common.pagination import PageRequest
-from domain.payments import purchases, reminders, subscription_admin
+from domain.payments import customers, purchases, reminders, subscription_admin
 from domain.payments import withdrawal as wd
 from domain.payments.checkout import Checkout
 from domain.payments.subscriptions import Subscription
@@ -32,6 +32,9 @@ USER_BODY = {"type": "object", "required": ["user"], "properties": {"user": USER
 CHECKOUT_SCHEMA = entity_schema(Checkout)
 SUBSCRIPTION_SCHEMA = entity_schema(Subscription)
 WITHDRAWAL_SCHEMA = entity_schema(wd.Withdrawal)
+WITHDRAWAL_ROW_SCHEMA = entity_schema(wd.Withdrawal, extra={
+    "customer_name": nullable({"type": "string"}), "customer_email": nullable({"type": "string"}),
+    "amount": nullable({"type": "integer", "description": "the checkout's total, cents"})})
 WITHDRAWAL_FIELDS = {"reason": Text(max_length=1000)}
 WITHDRAWAL_FILTERS = {"status": Choice(choices=wd.STATUSES)}
 PREFILL_SCHEMA = {"type": "object", "required": ["plan_id", "customer"], "properties": {
@@ -188,7 +191,15 @@ class AdminWithdrawalsResource(_Resource):
                                                     if k in WITHDRAWAL_FILTERS}, partial=True)
         page = purchases.withdrawal_requests(self.deps.uow, filters.get("status"),
                                              PageRequest.parse(req.params))
-        resp.media = page_json(page, to_json)
+        # Who asked and for how much (the panel names people, never "user #2").
+        bought = customers.checkouts_by_id(self.deps.uow, {w.checkout_id for w in page.items})
+        resp.media = page_json(page, lambda w: {**to_json(w), **_buyer(bought.get(w.checkout_id))})
+
+
+def _buyer(checkout) -> dict:
+    return {"customer_name": checkout.customer_name if checkout else None,
+            "customer_email": checkout.customer_email if checkout else None,
+            "amount": checkout.total_amount if checkout else None}
 
 
 class AdminWithdrawalRefundResource(_Resource):
@@ -277,7 +288,7 @@ def routes(deps) -> list[Route]:
             Operation("GET", "Withdrawal requests, newest first", ADMIN, tags=ADMIN_TAGS,
                       params=PAGE_PARAMS + (Param("status", {"type": "string",
                                                              "enum": list(wd.STATUSES)}),),
-                      responses={200: page_schema(WITHDRAWAL_SCHEMA)}),)),
+                      responses={200: page_schema(WITHDRAWAL_ROW_SCHEMA)}),)),
         Route("/api/admin/withdrawals/{id:id}/refund", AdminWithdrawalRefundResource(deps), (
             Operation("POST", "Mark a withdrawal refunded (after refunding it at the "
                       "gateway): the checkout becomes refunded and its access ends", ADMIN,

@@ -91,7 +91,7 @@ export default function adminAge(main) {
       button.addEventListener('click', async () => {
         // eslint-disable-next-line no-alert
         if (!window.confirm(approve
-          ? `Aprovar o documento nº ${doc.id}? O usuário nº ${doc.user_id} fica verificado por 1 ano e a foto é apagada.`
+          ? `Aprovar o documento nº ${doc.id}? ${doc.user_name || doc.user_email || `A conta nº ${doc.user_id}`} (${doc.user_email || '—'}) fica verificada por 1 ano e a foto é apagada.`
           : `Recusar o documento nº ${doc.id}? A foto é apagada.`)) return;
         button.disabled = true;
         try {
@@ -124,7 +124,7 @@ export default function adminAge(main) {
       });
       return h('article', { class: 'card age-document-item', 'data-document': doc.id },
         h('div', { class: 'card-body' },
-          h('h3', {}, `Documento nº ${doc.id} · usuário nº ${doc.user_id}`),
+          h('h3', {}, `Documento nº ${doc.id} · ${doc.user_name || 'sem nome'} (${doc.user_email || `conta nº ${doc.user_id}`})`),
           h('p', { class: 'muted small' }, `Enviado em ${formatDateTime(doc.created_at)}.`),
           photo,
           h('div', { class: 'row-actions' }, show, decideButton(doc, true), decideButton(doc, false))));
@@ -174,7 +174,7 @@ export default function adminAge(main) {
           query: { method: methodSelect.value, outcome: outcomeSelect.value, page, limit: 25 } });
         render(listBox, found.data.length ? table(found.data, [
           ['Nº', (r) => String(r.id)],
-          ['Quem', (r) => (r.user_id ? `Usuário nº ${r.user_id}` : 'Visitante sem conta')],
+          ['Quem', (r) => (r.user_id ? `${r.user_name || 'Sem nome'} (${r.user_email || `conta nº ${r.user_id}`})` : 'Visitante sem conta')],
           ['Método', (r) => label(METHODS, r.method)],
           ['Situação', (r) => label(OUTCOMES, r.outcome)],
           ['Em', (r) => formatDateTime(r.decided_at || r.created_at)],
