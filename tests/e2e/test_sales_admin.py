@@ -7,6 +7,8 @@ import csv
 import io
 from datetime import datetime
 
+import attrs
+
 from falcon.testing import TestClient
 
 from domain.mail import templates as t
@@ -126,3 +128,18 @@ def test_sales_and_customers_take_a_constant_number_of_queries(pony_backend, con
     for n in range(6):
         _buy(client, plan.id, email=f"ana{n}@example.com")
     assert counts() == few
+
+
+def test_a_plan_with_sales_is_not_deleted_and_says_why_in_portuguese(client, deps, actors):
+    admin = actors.admin()
+    plan, _ = add_catalogue(deps)
+    _buy(client, plan.id)
+    refused = client.simulate_delete(f"/api/admin/plans/{plan.id}", headers=admin)
+    assert_error(refused, 409, "plan_has_sales")
+    assert "Mensal tem 1 venda(s)" in refused.json["error"]["message"]
+    assert "Desative" in refused.json["error"]["message"]
+    with deps.uow() as uow:
+        unsold = uow.plans.add(attrs.evolve(plan, id=None, name="Sem vendas"))
+        uow.commit()
+    assert client.simulate_delete(f"/api/admin/plans/{unsold.id}",
+                                  headers=admin).status_code == 204

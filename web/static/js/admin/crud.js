@@ -3,16 +3,17 @@
 import { api } from '../api.js';
 import { h, render } from '../dom.js';
 import { field, submitting } from '../forms.js';
-import { clearErrors, emptyState, fieldError, pager, showError, showFormError } from '../ui.js';
+import { alertBox, clearErrors, emptyState, fieldError, pager, showError, showFormError } from '../ui.js';
 import { table } from './shell.js';
 
 /**
  * config = {path, columns: [[header, row => cell]], fields: [{name, label, type, options,
  * hint, toInput(row) -> value, fromInput(text, checked) -> value (throw Error to refuse)}],
- * newLabel, empty}
+ * newLabel, empty, deactivate?: {field, label} (offered when a delete is refused: 409)}
  */
 export function crudPage(content, config) {
   const list = h('div', { 'aria-live': 'polite' });
+  const notice = h('div', { 'aria-live': 'polite' });
   const editor = h('div', { class: 'editor' });
 
   function openForm(row, page) {
@@ -55,14 +56,32 @@ export function crudPage(content, config) {
     form.querySelector('input, select, textarea')?.focus();
   }
 
+  async function deactivate(row, page) {
+    try {
+      await api(`${config.path}/${row.id}`, { method: 'PATCH', body: { [config.deactivate.field]: false } });
+      render(notice, alertBox('success', `${row.name || 'Item'} desativado.`));
+    } catch (error) {
+      showError(notice, error);
+    }
+    load(page);
+  }
+
   async function remove(row, page) {
     // eslint-disable-next-line no-alert
-    if (!window.confirm('Excluir este item?')) return;
+    if (!window.confirm(`Excluir ${row.name ? `"${row.name}"` : 'este item'}?`)) return;
+    render(notice);
     try {
       await api(`${config.path}/${row.id}`, { method: 'DELETE' });
       load(page);
     } catch (error) {
-      showError(list, error, () => load(page));
+      // The table stays; the answer says why (in Portuguese when the API explains it) and,
+      // for a row with history, offers to deactivate it instead.
+      const why = error.status === 409 && error.code !== 'conflict' ? { text: error.message } : error;
+      showError(notice, why);
+      if (error.status === 409 && config.deactivate && row[config.deactivate.field]) {
+        notice.firstChild?.append(h('button', { class: 'btn btn-small', type: 'button',
+          onclick: () => deactivate(row, page) }, config.deactivate.label));
+      }
     }
   }
 
@@ -81,7 +100,7 @@ export function crudPage(content, config) {
 
   content.append(h('div', { class: 'toolbar' },
     h('button', { class: 'btn', type: 'button', onclick: () => openForm(null, 1) }, config.newLabel)),
-  editor, list);
+  editor, notice, list);
   return load(1);
 }
 
