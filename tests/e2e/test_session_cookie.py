@@ -70,3 +70,14 @@ def test_logout_all_ends_every_cookie_session(client, actors):
 def test_a_public_route_reads_on_as_anonymous_with_a_dead_cookie(client):
     result = client.simulate_get("/api/plans", headers=_headers({COOKIE: "garbage"}))
     assert result.status_code == 200 and result.cookies[COOKIE].value == ""
+
+
+def test_a_browser_gets_a_portuguese_page_for_an_unknown_url_and_the_api_json(client):
+    html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.simulate_get("/pagina-que-nao-existe", headers={"Accept": html})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Página não encontrada" in page.text and 'lang="pt-BR"' in page.text
+    assert_error(client.simulate_get("/pagina-que-nao-existe"), 404, "not_found")
+    assert_error(client.simulate_get("/api/nada", headers={"Accept": html}), 404, "not_found")
+    moved = client.simulate_get("/models/ninguem", headers={"Accept": html})
+    assert moved.status_code == 404 and "Página não encontrada" in moved.text
