@@ -167,3 +167,25 @@ def test_an_admin_sees_white_label_media_with_the_gate_on(gated, contexts):
         assert refused == []
     finally:
         context.close()
+
+
+def test_the_checkout_shows_every_field_error_at_once_and_clears_fixed_ones(tab):
+    page = tab.page
+    plan = tab.live.api("GET", "/api/plans")["data"][0]
+    tab.goto(f"/checkout?plano={plan['id']}")
+    page.fill('[name="customer.email"]', "not-an-email")
+    page.fill('[name="customer.document"]', "11144477700")
+    page.fill('[name="customer.phone"]', "1199")
+    page.locator('form.checkout-form [type="submit"]').click()
+    errors = page.locator("form.checkout-form .field-error")
+    expect(errors).to_have_count(4)
+    for name, text in (("customer.name", "Informe seu nome."),
+                       ("customer.email", "Informe um e-mail válido."),
+                       ("customer.document", "Informe um CPF válido."),
+                       ("customer.phone", "Informe um celular com DDD")):
+        expect(page.locator(f'[name="{name}"] ~ .field-error')).to_contain_text(text)
+    page.fill('[name="customer.name"]', "Nina")
+    page.fill('[name="customer.document"]', "52998224725")
+    expect(errors).to_have_count(2)
+    expect(page.locator('[name="customer.document"]')).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator('[name="customer.email"] ~ .field-error')).to_be_visible()
