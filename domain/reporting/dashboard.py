@@ -40,6 +40,7 @@ class Conversion:
 
     started: int
     paid: int
+    refunded: int = 0   # of `paid`: the money went back (not in the revenue)
 
     @property
     def rate(self) -> float:
@@ -76,7 +77,8 @@ def revenue_series(days: list[date], paid: dict[date, tuple[int, int]]
 def conversion_of(statuses: dict[str, int]) -> Conversion:
     """Started = every checkout; paid = those that reached paid (refunded included)."""
     return Conversion(started=sum(statuses.values()),
-                      paid=statuses.get(PAID, 0) + statuses.get(REFUNDED, 0))
+                      paid=statuses.get(PAID, 0) + statuses.get(REFUNDED, 0),
+                      refunded=statuses.get(REFUNDED, 0))
 
 
 def admin_dashboard(uow_factory: UnitOfWorkFactory, clock: Clock,

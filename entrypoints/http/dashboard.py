@@ -43,7 +43,9 @@ DASHBOARD_SCHEMA = {
         "conversion": {
             "type": "object", "required": ["started", "paid", "rate"],
             "description": "checkouts started in the window and how many were paid",
-            "properties": {"started": _COUNT, "paid": _COUNT, "rate": _RATE}},
+            "properties": {"started": _COUNT, "paid": _COUNT, "rate": _RATE,
+                           "refunded": {**_COUNT, "description": "of paid: refunded since "
+                                        "(their money is not in the revenue)"}}},
         "top_ads": {"type": "array", "items": TOP_AD_SCHEMA,
                     "description": "best lifetime CTR first, among ads with at least "
                                    f"{MIN_IMPRESSIONS_FOR_CTR} counted impressions"},
@@ -60,7 +62,7 @@ def dashboard_json(board: Dashboard) -> dict:
         "series": [{"date": d.day, "paid_checkouts": d.paid_checkouts, "revenue": d.revenue}
                    for d in board.series],
         "conversion": {"started": board.conversion.started, "paid": board.conversion.paid,
-                       "rate": board.conversion.rate},
+                       "rate": board.conversion.rate, "refunded": board.conversion.refunded},
         "top_ads": [{"id": ad.id, "name": ad.name, "type": ad.type,
                      "placement": ad.placement, "status": ad.status,
                      "impressions": ad.impressions, "clicks": ad.clicks, "ctr": ad.ctr}

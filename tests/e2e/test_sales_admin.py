@@ -143,3 +143,19 @@ def test_a_plan_with_sales_is_not_deleted_and_says_why_in_portuguese(client, dep
         uow.commit()
     assert client.simulate_delete(f"/api/admin/plans/{unsold.id}",
                                   headers=admin).status_code == 204
+
+
+def test_the_dashboard_counts_local_days_on_every_database(pony_backend, config, clock):
+    """A payment at 01:30 UTC on Jan 2 is Jan 1 in São Paulo (UTC-3)."""
+    clock.current = datetime(2026, 1, 2, 1, 30)
+    for zone, day in (("America/Sao_Paulo", "2026-01-01"), ("UTC", "2026-01-02")):
+        deps = deps_for(pony_backend, attrs.evolve(config, timezone=zone), clock)
+        client = TestClient(create_app(deps))
+        admin = Actors(deps).admin(f"admin-{zone.replace('/', '-').lower()}@example.com")
+        if zone != "UTC":
+            plan, _ = add_catalogue(deps)
+            paid = _buy(client, plan.id)
+            client.simulate_post(f"/api/admin/sandbox/checkouts/{paid['id']}/pay", headers=admin)
+        board = client.simulate_get("/api/admin/dashboard", headers=admin).json
+        assert board["until"] == day
+        assert {d["date"]: d["paid_checkouts"] for d in board["series"]}[day] == 1, zone
