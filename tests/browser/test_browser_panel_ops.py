@@ -189,3 +189,24 @@ def test_the_checkout_shows_every_field_error_at_once_and_clears_fixed_ones(tab)
     expect(errors).to_have_count(2)
     expect(page.locator('[name="customer.document"]')).not_to_have_attribute("aria-invalid", "true")
     expect(page.locator('[name="customer.email"] ~ .field-error')).to_be_visible()
+
+
+def test_deleting_a_plan_with_sales_says_why_and_offers_to_deactivate_it(admin_tab):
+    page, live = admin_tab.page, admin_tab.live
+    plan = live.admin("POST", "/api/admin/plans", expect=201, json={
+        "name": "Vendido", "price": 1990, "duration": 30})
+    live.api("POST", "/api/checkouts", expect=201, json={
+        "plan_id": plan["id"], "payment_method": "pix", "order_bump_ids": [],
+        "customer": {"name": "Sara", "email": "sara@example.com", "document": BUYER_CPF,
+                     "phone": "(11) 91234-5678"}})
+    admin_tab.goto("/admin/planos")
+    admin_tab.console.allow(409)
+    row = page.get_by_role("row").filter(has_text="Vendido")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Excluir").click()
+    alert = page.locator(".alert-error")
+    expect(alert).to_contain_text("O plano Vendido tem 1 venda(s)")
+    expect(page.get_by_role("row").filter(has_text="Vendido")).to_be_visible()   # the table stays
+    alert.get_by_role("button", name="Desativar plano (tirar da loja)").click()
+    expect(page.locator(".alert-success")).to_contain_text("Vendido desativado")
+    assert live.admin("GET", f"/api/admin/plans/{plan['id']}")["is_active"] is False

@@ -74,10 +74,9 @@ export function crudPage(content, config) {
       await api(`${config.path}/${row.id}`, { method: 'DELETE' });
       load(page);
     } catch (error) {
-      // The table stays; the answer says why (in Portuguese when the API explains it) and,
-      // for a row with history, offers to deactivate it instead.
-      const why = error.status === 409 && error.code !== 'conflict' ? { text: error.message } : error;
-      showError(notice, why);
+      // The table stays; the answer says why (ui.describe: the API's pt-BR reason when it
+      // gives one) and, for a row with history, offers to deactivate it instead.
+      showError(notice, error);
       if (error.status === 409 && config.deactivate && row[config.deactivate.field]) {
         notice.firstChild?.append(h('button', { class: 'btn btn-small', type: 'button',
           onclick: () => deactivate(row, page) }, config.deactivate.label));
