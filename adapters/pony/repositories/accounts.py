@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pony.orm import desc
 
+from adapters.email_lookalikes import skeleton
 from adapters.pony.repository import PonyRepository
 
 
@@ -12,6 +13,18 @@ class PonyUserRepository(PonyRepository):
                              "or text in u.name.lower())", {"text": text}
                              ).order_by(lambda u: desc(u.id))[:limit]
         return [self.to_domain(r) for r in rows]
+
+    def _values(self, entity):
+        # users.email_skeleton (migration 0012): what the address looks like (UTS #39),
+        # kept with every write of the address so lookalike_of is one indexed query.
+        values = super()._values(entity)
+        values["email_skeleton"] = skeleton(entity.email)
+        return values
+
+    def lookalike_of(self, email: str, skeleton: str):
+        row = self.E.select(lambda u: u.email_skeleton == skeleton and u.email != email
+                            ).order_by(lambda u: u.id).first()
+        return self.to_domain(row) if row is not None else None
 
     def get_by_email(self, email: str):
         row = self.E.get(email=email)
