@@ -210,3 +210,15 @@ def test_deleting_a_plan_with_sales_says_why_and_offers_to_deactivate_it(admin_t
     alert.get_by_role("button", name="Desativar plano (tirar da loja)").click()
     expect(page.locator(".alert-success")).to_contain_text("Vendido desativado")
     assert live.admin("GET", f"/api/admin/plans/{plan['id']}")["is_active"] is False
+
+
+def test_the_audit_log_reads_as_sentences(admin_tab):
+    page, live = admin_tab.page, admin_tab.live
+    plan = live.admin("POST", "/api/admin/plans", expect=201, json={
+        "name": "Auditado", "price": 2990, "duration": 30})
+    live.admin("PATCH", f"/api/admin/plans/{plan['id']}", json={"price": 3490})
+    admin_tab.goto("/admin/auditoria")
+    expect(page.locator(".audit-sentence").first).to_have_text(
+        "admin@creatorflix.test alterou o plano Auditado: preço 29,90 → 34,90")
+    expect(page.locator(".audit-sentence").nth(1)).to_contain_text(
+        "admin@creatorflix.test criou o plano")

@@ -8,6 +8,7 @@ import io
 from datetime import datetime
 
 import attrs
+import pytest
 
 from falcon.testing import TestClient
 
@@ -159,3 +160,21 @@ def test_the_dashboard_counts_local_days_on_every_database(pony_backend, config,
         board = client.simulate_get("/api/admin/dashboard", headers=admin).json
         assert board["until"] == day
         assert {d["date"]: d["paid_checkouts"] for d in board["series"]}[day] == 1, zone
+
+
+@pytest.mark.smoke
+def test_an_admin_change_keeps_what_it_replaced_and_who_made_it(client, deps):
+    from domain.accounts.auth import create_admin, issue_token
+    from domain.accounts.commands import CreateAdmin
+    user, _ = create_admin(deps.auth, CreateAdmin("ana.admin@example.com", "admin-password"))
+    with deps.uow() as uow:
+        uow.users.update(attrs.evolve(uow.users.get(user.id), name="Ana"))
+        uow.commit()
+    admin = Actors.headers(issue_token(deps.auth, user).token)
+    plan, _ = add_catalogue(deps)
+    client.simulate_patch(f"/api/admin/plans/{plan.id}", headers=admin, json={"price": 3490})
+    [entry] = client.simulate_get("/api/admin/audit-log", headers=admin,
+                                  params={"resource": "plans"}).json["data"]
+    assert entry["changes"] == {"price": 3490}
+    assert entry["before"] == {"name": "Mensal", "price": 2990}
+    assert entry["actor_name"] == "Ana"
