@@ -6,7 +6,7 @@ import { ApiError, api } from '../api.js';
 import { adminPage, table } from '../admin/shell.js';
 import { formatDate, formatDateTime, h, render } from '../dom.js';
 import { field } from '../forms.js';
-import { alertBox, emptyState, pager, section, showError } from '../ui.js';
+import { alertBox, describe, emptyState, pager, section, showError } from '../ui.js';
 
 const METHODS = { oidc: 'Provedor de identidade (OIDC)', card: 'Cartão de crédito',
   document: 'Documento oficial', sandbox: 'Sandbox (teste)' };
@@ -100,7 +100,7 @@ export default function adminAge(main) {
           await refreshAll();
         } catch (error) {
           button.disabled = false;
-          button.replaceWith(h('span', { class: 'muted' }, error.message));
+          button.replaceWith(h('span', { class: 'muted' }, describe(error)));
         }
       });
       return button;
@@ -162,7 +162,7 @@ export default function adminAge(main) {
           await api(`/api/admin/age-assurance/${record.id}/revoke`, { method: 'POST' });
           await Promise.all([loadList(1), loadFigures()]);
         } catch (error) {
-          button.replaceWith(h('span', { class: 'muted' }, error.message));
+          button.replaceWith(h('span', { class: 'muted' }, describe(error)));
         }
       });
       return button;

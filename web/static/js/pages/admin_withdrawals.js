@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { adminPage, table } from '../admin/shell.js';
 import { formatDateTime, h, money, render } from '../dom.js';
 import { field } from '../forms.js';
-import { emptyState, pager, showError } from '../ui.js';
+import { describe, emptyState, pager, showError } from '../ui.js';
 
 const STATUSES = [['requested', 'Pendentes'], ['refunded', 'Reembolsados'], ['rejected', 'Recusados'],
   ['', 'Todos']];
@@ -27,7 +27,7 @@ export default function adminWithdrawals(main) {
           await api(`/api/admin/withdrawals/${request.id}/refund`, { method: 'POST' });
           reload();
         } catch (error) {
-          button.replaceWith(h('span', { class: 'muted' }, error.message));
+          button.replaceWith(h('span', { class: 'muted' }, describe(error)));
         }
       });
       return button;
