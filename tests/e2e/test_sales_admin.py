@@ -34,6 +34,7 @@ def _two_buyers(client, deps, admin) -> tuple[dict, dict]:
     return ana, bia
 
 
+@pytest.mark.smoke
 def test_sales_are_searched_by_buyer_and_filtered_with_the_totals_of_the_filter(
         client, deps, actors):
     admin = actors.admin()
@@ -59,6 +60,7 @@ def test_sales_are_searched_by_buyer_and_filtered_with_the_totals_of_the_filter(
                  400, "invalid", "q")
 
 
+@pytest.mark.smoke
 def test_the_csv_opens_in_excel_pt_br(client, deps, actors, clock):
     admin = actors.admin()
     clock.current = datetime(2026, 1, 1, 2, 30)   # 23:30 of Dec 31 in São Paulo
@@ -75,6 +77,7 @@ def test_the_csv_opens_in_excel_pt_br(client, deps, actors, clock):
     assert row["Criado em"] == "31/12/2025 23:30:00" and row["Nome"] == "Ana Souza"
 
 
+@pytest.mark.smoke
 def test_customers_are_found_by_cpf_with_or_without_punctuation_and_shown(
         client, deps, actors):
     admin = actors.admin()
