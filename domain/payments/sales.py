@@ -5,8 +5,8 @@ Brazilian spreadsheet reads them (`;`, decimal comma, local times)."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from attrs import frozen
 
@@ -22,10 +22,10 @@ _PUNCTUATION = re.compile(r"[\s.\-/()+]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 MIN_DIGITS = 3
 MAX_QUERY = 200
-STATUS_LABELS = {co.PENDING: "Pendente", co.PAID: "Pago", co.FAILED: "Falhou",
+STATUS_LABELS: dict[str, str] = {co.PENDING: "Pendente", co.PAID: "Pago", co.FAILED: "Falhou",
                  co.ABANDONED: "Abandonado", co.REFUNDED: "Reembolsado",
                  co.REVIEW: "Em análise"}
-METHOD_LABELS = {co.PIX: "PIX", co.CREDIT_CARD: "Cartão de crédito"}
+METHOD_LABELS: dict[str, str] = {co.PIX: "PIX", co.CREDIT_CARD: "Cartão de crédito"}
 
 
 @frozen
@@ -85,7 +85,7 @@ def _local_day(params: Mapping[str, str], name: str) -> date | None:
 
 def _utc(day: date, zone: tzinfo) -> datetime:
     """The naive UTC instant the local `day` starts at."""
-    return datetime.combine(day, time.min, zone).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, time.min, zone).astimezone(UTC).replace(tzinfo=None)
 
 
 def parse_sales_query(params: Mapping[str, str], zone: tzinfo) -> SalesQuery:
@@ -164,4 +164,4 @@ def local_text(moment: datetime | None, zone: tzinfo) -> str:
     """A stored (naive UTC) instant as local 'DD/MM/AAAA HH:MM:SS'."""
     if moment is None:
         return ""
-    return moment.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S")
+    return moment.replace(tzinfo=UTC).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S")

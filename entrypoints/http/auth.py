@@ -1,6 +1,7 @@
 """Access control, in one place every request passes through: the bearer token (or the
-browser's session cookie, entrypoints.http.sessions, with its CSRF check) is read here, and each route's required level (public, user, admin) is enforced here. Every
-route under /api/admin is admin-only whatever its declaration says."""
+browser's session cookie, entrypoints.http.sessions, with its CSRF check) is read here,
+and each route's required level (public, user, admin) is enforced here. Every route
+under /api/admin is admin-only whatever its declaration says."""
 from __future__ import annotations
 
 from typing import Iterable

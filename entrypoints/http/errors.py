@@ -87,7 +87,8 @@ NOT_FOUND_PAGE = """<!doctype html>
     <section class="card"><div class="card-body">
       <h1>Página não encontrada</h1>
       <p>O endereço que você abriu não existe ou mudou de lugar.</p>
-      <p><a class="btn" href="/">Ir para o início</a> <a class="btn btn-ghost" href="/planos">Ver os planos</a></p>
+      <p><a class="btn" href="/">Ir para o início</a>
+         <a class="btn btn-ghost" href="/planos">Ver os planos</a></p>
     </div></section>
   </main>
 </body>

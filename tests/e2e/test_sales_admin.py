@@ -9,13 +9,12 @@ from datetime import datetime
 
 import attrs
 import pytest
-
 from falcon.testing import TestClient
 
-from domain.mail import templates as t
+from domain.mail import messages as t
 from entrypoints.http.app import create_app
-from tests.conftest import Actors, deps_for
-from tests.e2e.test_platform import assert_error
+from tests.support.deps import Actors, deps_for
+from tests.support.api import assert_error
 from tests.support.payments import add_catalogue, checkout_body, customer, start
 
 SALES = "/api/admin/checkouts"

@@ -4,7 +4,7 @@ and logout-all end the cookie; /media accepts it."""
 from __future__ import annotations
 
 from entrypoints.http.sessions import COOKIE, CSRF_COOKIE, CSRF_HEADER
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 ORIGIN = "http://127.0.0.1:8000"   # the test configuration's public URL
 
