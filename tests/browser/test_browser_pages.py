@@ -34,6 +34,7 @@ VISITS = [
     ("/admin/vendas", "admin"), ("/admin/clientes", "admin"),
     ("/admin/clientes/conta/1", "admin"),
     ("/admin/clientes/compra/1", "admin"),
+    ("/admin/notificacoes", "admin"),
 ]
 SCREENS = ("phone", "desktop")
 # A status per page (all of them used), and 401 where a session is needed: the page
