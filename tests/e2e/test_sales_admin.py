@@ -13,8 +13,8 @@ from falcon.testing import TestClient
 
 from domain.mail import messages as t
 from entrypoints.http.app import create_app
-from tests.support.deps import Actors, deps_for
 from tests.support.api import assert_error
+from tests.support.deps import Actors, deps_for
 from tests.support.payments import add_catalogue, checkout_body, customer, start
 
 SALES = "/api/admin/checkouts"
