@@ -69,7 +69,7 @@ def create_app(deps) -> CreatorFlixApp:
                  deps.config.age_document_max_bytes * 4 // 3 + 8192}
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes,
                                                          documents),
-                                 auth.AuthMiddleware(deps.auth, routes),
+                                 auth.AuthMiddleware(deps.auth, routes, deps),
                                  audit.AuditMiddleware(deps),
                                  caching.CallerCacheMiddleware()])
     app.router_options.converters["id"] = IdConverter

@@ -5,9 +5,10 @@ from entrypoints.http import age_assurance
 from entrypoints.http import audit
 from entrypoints.http import notifications
 from entrypoints.http import renewals
+from entrypoints.http import sales_admin
 from entrypoints.http import self_service
 from entrypoints.http import (accounts, ads, catalog, checkout, checkout_qr, dashboard, media,
                               web, whitelabel)
 
 MODULES = [accounts, self_service, renewals, catalog, checkout, checkout_qr, whitelabel, media, ads,
-           dashboard, age_assurance, audit, notifications, web]
+           dashboard, age_assurance, audit, notifications, sales_admin, web]

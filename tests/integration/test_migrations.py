@@ -125,6 +125,7 @@ CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whi
 # /64), and what each account's address looks like (UTS #39 skeleton).
 ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False},
                "users": {"email_skeleton": False},
+               "audit_log": {"before": False},   # 0018: what an admin change replaced
                # 0019_renewals: automatic renewal on the saved card (issue 25).
                "subscriptions": {"auto_renew": True, "renewal_state": False,
                                  "card_ref": False, "card_brand": False, "card_last4": False,
@@ -132,7 +133,8 @@ ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False}
                                  "coupon_cycles_left": False},
                "subscription_renewals": {
                    "id": True, "subscription_id": True, "period_start": True,
-                   "period_end": True, "plan_id": True, "amount": True, "discount": True, "reference": True, "gateway": True,
+                   "period_end": True, "plan_id": True, "amount": True, "discount": True,
+                   "reference": True, "gateway": True,
                    "status": True, "attempts": True, "next_attempt_at": False,
                    "claim_token": False, "claimed_until": False, "transaction_id": False,
                    "last_error": False, "created_at": True, "updated_at": False},

@@ -3,7 +3,7 @@
 import { api, session } from '../api.js';
 import { formatDate, formatDateTime, h, money, pageTitle, parseUtc, render } from '../dom.js';
 import { renewalBox } from '../renewal.js';
-import { alertBox, emptyState, showError } from '../ui.js';
+import { alertBox, describe, emptyState, showError } from '../ui.js';
 
 const toLogin = () => window.location.assign(`/entrar?next=${encodeURIComponent('/minha-conta/compras')}`);
 const STATUS = { pending: 'Aguardando pagamento', paid: 'Pago', failed: 'Recusado',
@@ -23,7 +23,7 @@ function withdrawal(checkout) {
       await api(`/api/me/checkouts/${checkout.id}/withdrawal`, { method: 'POST', body: {} });
       button.replaceWith(h('span', { class: 'muted' }, 'Pedido de reembolso enviado.'));
     } catch (error) {
-      button.replaceWith(h('span', { class: 'muted' }, error.message));
+      button.replaceWith(h('span', { class: 'muted' }, describe(error)));
     }
   });
   return button;
