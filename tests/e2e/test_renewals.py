@@ -291,3 +291,17 @@ def test_the_app_servers_background_worker_charges_the_renewals_due(shop, deps, 
         worker.stop()
     assert len(junglepay.saved_card_charges) == 1
     assert current(deps).end_date == sub.end_date + timedelta(days=plan.duration)
+
+
+def test_the_postback_of_a_renewal_charge_is_no_unmatched_payment(shop, deps, clock,
+                                                                   junglepay, actors, caplog):
+    from tests.support.payments import settle_postbacks
+    client, plan = shop
+    sub = purchase(client, deps, plan, junglepay, actors)
+    clock.current = sub.end_date - timedelta(hours=1)
+    run_jobs(deps)
+    [row] = renewal_rows(deps)
+    assert junglepay.postback(row.transaction_id) == 200
+    assert settle_postbacks(deps) == ["ignored"]
+    assert "matches no checkout" not in caplog.text
+    assert current(deps).end_date == sub.end_date + timedelta(days=plan.duration)
