@@ -14,6 +14,7 @@ from adapters.mail import mailer_from_url
 from adapters.memory.mailer import MemoryMailer
 from adapters.rate_limits import LimitsRateLimiter
 from adapters.security import Argon2PasswordHasher, HmacSigner
+from adapters.media.thumbnails import PillowAvThumbnailer
 from adapters.storage import storage_from_url
 from domain.accounts.auth import AuthService
 from domain.ads.counting import RepeatWindows
@@ -30,7 +31,7 @@ from ports.mail import Mailer
 from ports.payments import PaymentGateways
 from ports.rate_limits import RateLimiter
 from ports.security import PasswordHasher, SecretBox, Signer
-from ports.storage import ObjectStorage
+from ports.media import MediaStorage, Thumbnailer
 from ports.unit_of_work import HealthProbe, UnitOfWorkFactory
 from ports.whitelabel import SyncLock
 
@@ -46,7 +47,7 @@ class Deps:
     clock: Clock
     hasher: PasswordHasher
     signer: Signer                # every signed value: tokens, media links, postbacks
-    storage: ObjectStorage        # the white-label media
+    storage: MediaStorage         # the white-label media and the uploads
     sync_lock: SyncLock           # one white-label sync at a time
     payments: PaymentGateways     # the payment gateway adapters
     database: Any = None          # the PonyDatabase or the MemoryStore behind `uow`
@@ -59,6 +60,8 @@ class Deps:
     rate_limiter: RateLimiter = field(factory=LimitsRateLimiter)
     # Delivers the mail outbox (CREATORFLIX_MAIL_URL in build_deps; kept in memory else).
     mailer: Mailer = field(factory=MemoryMailer)
+    # Thumbnails and poster frames of the uploads.
+    thumbnailer: Thumbnailer = field(factory=PillowAvThumbnailer)
 
     @property
     def reminders(self) -> Reminders:

@@ -43,6 +43,9 @@ class Config:
     token_ttl_seconds: int = 7 * 24 * 3600
     signed_url_ttl_seconds: int = 3600
     max_body_bytes: int = 1024 * 1024
+    # POST /api/admin/media only (streamed to the storage; CREATORFLIX_MAX_BODY_BYTES
+    # does not apply to it): also the size limit of a presigned browser upload.
+    max_upload_bytes: int = 512 * 1024 * 1024
     # Mail (issue 14; README "Mail"). repr=False: an SMTP URL may hold a password.
     mail_url: str = field(default="file://./outbox", repr=False)
     mail_from: str = "CreatorFlix <nao-responda@localhost>"
@@ -277,6 +280,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
                                              env.get("CREATORFLIX_SIGNED_URL_TTL", "3600")),
         max_body_bytes=_positive_int("CREATORFLIX_MAX_BODY_BYTES",
                                      env.get("CREATORFLIX_MAX_BODY_BYTES", str(1024 * 1024))),
+        max_upload_bytes=_positive_int("CREATORFLIX_MAX_UPLOAD_BYTES",
+                                       env.get("CREATORFLIX_MAX_UPLOAD_BYTES",
+                                               str(512 * 1024 * 1024))),
         mail_url=_mail_url(env.get("CREATORFLIX_MAIL_URL", "file://./outbox")),
         mail_from=_mail_from(env.get("CREATORFLIX_MAIL_FROM",
                                      "CreatorFlix <nao-responda@localhost>")),

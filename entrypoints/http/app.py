@@ -7,7 +7,7 @@ from typing import Any
 import falcon
 
 from entrypoints import log_redaction
-from entrypoints.http import audit, auth, errors, health
+from entrypoints.http import audit, auth, errors, health, media_admin
 from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
 from entrypoints.http.openapi import build_spec
 from entrypoints.http.routes import Route
@@ -23,15 +23,18 @@ class IdConverter(falcon.routing.IntConverter):
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over the limit before any responder reads them."""
+    """Refuse bodies over the limit before any responder reads them. `streaming`:
+    (method, path) -> the limit of a route that streams its own body (an upload)
+    instead of the global one."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, streaming: dict[tuple[str, str], int] | None = None):
         self.max_bytes = max_bytes
+        self.streaming = streaming or {}
 
     def process_request(self, req, resp) -> None:
-        if req.content_length is not None and req.content_length > self.max_bytes:
-            raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes",
-                                  field="body")
+        limit = self.streaming.get((req.method, req.path.rstrip("/") or "/"), self.max_bytes)
+        if req.content_length is not None and req.content_length > limit:
+            raise PayloadTooLarge(f"the request body exceeds {limit} bytes", field="body")
 
 
 class CreatorFlixApp(falcon.App):
@@ -58,7 +61,9 @@ def create_app(deps) -> CreatorFlixApp:
     routes.extend(area_routes(deps))
     spec.update(build_spec(routes))
 
-    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
+    uploads = {("POST", media_admin.UPLOAD_PATH):
+               deps.config.max_upload_bytes + media_admin.MULTIPART_OVERHEAD}
+    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes, uploads),
                                  auth.AuthMiddleware(deps.auth, routes),
                                  audit.AuditMiddleware(deps)])
     app.router_options.converters["id"] = IdConverter
