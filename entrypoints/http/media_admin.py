@@ -138,6 +138,9 @@ class UploadResource:
         if not (req.content_type or "").lower().startswith("multipart/form-data"):
             raise ValidationError("send the file as multipart/form-data, field 'file'",
                                   field="file")
+        if req.content_length is None:
+            # Browsers always send one; a chunked body would not be bounded up front.
+            raise falcon.HTTPLengthRequired(description="send the upload with a Content-Length")
         with self.slots, _Scratch() as scratch:
             source = os.path.join(scratch, "upload")
             found = None
