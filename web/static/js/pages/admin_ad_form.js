@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { renderAd } from '../ads.js';
 import { adminPage, adsMeta, label } from '../admin/shell.js';
+import { uploadButton } from '../admin/upload.js';
 import { h, parseUtc, pathId, percent, render } from '../dom.js';
 import { field, inputOf, submitting } from '../forms.js';
 import { alertBox, clearErrors, fieldError, showError, showFormError } from '../ui.js';
@@ -75,6 +76,8 @@ export default function adForm(main) {
         label(meta.labels.placements, p))));
       if (!valid.includes(wanted) && valid.length) placementInput.value = valid[0];
     };
+    const imageField = field('URL da imagem', 'image_url', { type: 'url', value: ad.image_url });
+    imageField.append(uploadButton(inputOf(imageField)));
     const form = h('form', { class: 'form ad-form', novalidate: true },
       h('div', { class: 'form-alert' }),
       field('Nome interno', 'name', { value: ad.name, required: true }),
@@ -84,7 +87,7 @@ export default function adForm(main) {
       field('Título', 'title', { value: ad.title, required: true }),
       field('Subtítulo', 'subtitle', { value: ad.subtitle }),
       field('Texto do botão', 'cta_text', { value: ad.cta_text }),
-      field('URL da imagem', 'image_url', { type: 'url', value: ad.image_url }),
+      imageField,
       field('Link de destino', 'link', { type: 'url', value: ad.link, required: true,
         hint: 'Os cliques passam por /r/ads/{id}, que conta e redireciona.' }),
       h('div', { class: 'row' },
