@@ -9,7 +9,7 @@ from attrs import frozen
 from domain.common.errors import NotFound, TooLarge, UnsupportedMedia, ValidationError
 from domain.media.keys import (THUMB_MAX_WIDTH, THUMB_TYPE, is_upload_key, thumbnail_key)
 from domain.media.kinds import ACCEPTED_TYPES, IMAGE, SNIFF_BYTES, MediaKind, sniff
-from ports.media import MediaStorage, PresignedPost, Thumbnailer
+from ports.media import MediaStorage, Thumbnailer
 
 REFUSED = ("only JPEG, PNG, WebP or GIF images and MP4 or WebM videos are accepted "
            f"({', '.join(ACCEPTED_TYPES)}), told by the file's content")
@@ -74,16 +74,6 @@ def confirm_presigned(storage: MediaStorage, thumbnailer: Thumbnailer, key: str,
         raise
     storage.put_file(thumbnail_key(key), scratch, THUMB_TYPE)
     return _stored(storage, key, kind, width, height, size)
-
-
-def presign(storage: MediaStorage, key: str, max_bytes: int,
-            expires_in: int) -> PresignedPost:
-    """The form for a browser upload at `key` (NotFound when the storage takes uploads
-    through the app only)."""
-    form = storage.presigned_post(key, max_bytes, expires_in)
-    if form is None:
-        raise NotFound("this storage takes uploads through POST /api/admin/media only")
-    return form
 
 
 def _with_extension(key: str, kind: MediaKind) -> str:

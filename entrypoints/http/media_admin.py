@@ -52,10 +52,13 @@ UPLOAD_BODY = {"type": "object", "required": ["file"],
 PRESIGN_BODY = {"type": "object", "required": ["content_type"], "properties": {
     "content_type": {"type": "string", "enum": list(ACCEPTED_TYPES)}}}
 PRESIGN_SCHEMA = {"type": "object", "properties": {
-    "url": {"type": "string"}, "fields": {"type": "object",
-                                          "additionalProperties": {"type": "string"}},
-    "key": {"type": "string"}, "max_bytes": {"type": "integer"},
-    "expires_in": {"type": "integer"}}}
+    "direct": {"type": "boolean", "description": "false: the storage takes uploads through "
+               "POST /api/admin/media only (the local folder); the rest is then null"},
+    "url": {"type": "string", "nullable": True},
+    "fields": {"type": "object", "nullable": True,
+               "additionalProperties": {"type": "string"}},
+    "key": {"type": "string", "nullable": True}, "max_bytes": {"type": "integer"},
+    "expires_in": {"type": "integer", "nullable": True}}}
 CONFIRM_BODY = {"type": "object", "required": ["key"],
                 "properties": {"key": {"type": "string", "maxLength": 200}}}
 
@@ -173,9 +176,13 @@ class PresignResource:
             raise ValidationError(f"content_type: one of {', '.join(ACCEPTED_TYPES)}",
                                   field="content_type")
         key = upload_key(self.deps.clock.now(), secrets.token_urlsafe(18), kind.extension)
-        form = uploads.presign(cast(MediaStorage, self.deps.storage), key,
-                               self.deps.config.max_upload_bytes, PRESIGN_SECONDS)
-        resp.media = {"url": form.url, "fields": form.fields, "key": form.key,
+        form = cast(MediaStorage, self.deps.storage).presigned_post(
+            key, self.deps.config.max_upload_bytes, PRESIGN_SECONDS)
+        if form is None:          # the local folder: uploads go through the app
+            resp.media = {"direct": False, "url": None, "fields": None, "key": None,
+                          "max_bytes": self.deps.config.max_upload_bytes, "expires_in": None}
+            return
+        resp.media = {"direct": True, "url": form.url, "fields": form.fields, "key": form.key,
                       "max_bytes": form.max_bytes, "expires_in": form.expires_in}
 
 
@@ -214,9 +221,9 @@ def routes(deps) -> list[Route]:
             Operation("POST", "S3 storage: a form (url, fields) the browser posts a file of "
                       "`content_type` to, straight to the bucket, at a new key and up to "
                       "CREATORFLIX_MAX_UPLOAD_BYTES; then POST /api/admin/media/confirm. "
-                      "404 with the local folder (upload through POST /api/admin/media)",
-                      ADMIN, tags=TAGS, request=PRESIGN_BODY,
-                      responses={200: PRESIGN_SCHEMA, 404: None}),)),
+                      "With the local folder: direct false (upload through POST "
+                      "/api/admin/media)", ADMIN, tags=TAGS, request=PRESIGN_BODY,
+                      responses={200: PRESIGN_SCHEMA}),)),
         Route(UPLOAD_PATH + "/confirm", ConfirmResource(deps), (
             Operation("POST", "After a presigned upload: reads the object's bytes back, "
                       "checks its kind (415 and deleted otherwise) and makes its thumbnail",

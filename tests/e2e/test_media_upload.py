@@ -122,7 +122,11 @@ def test_a_body_without_the_file_field_names_it(client, actors):
                                       headers=actors.admin()), 400, "invalid", "file")
 
 
-def test_presigning_needs_an_s3_storage(client, actors):
+def test_the_local_folder_takes_uploads_through_the_app_only(client, actors):
     sent = client.simulate_post("/api/admin/media/presign", json={"content_type": "image/png"},
                                 headers=actors.admin())
-    assert_error(sent, 404, "not_found")
+    assert sent.status_code == 200 and sent.json["direct"] is False
+    assert sent.json["url"] is None and sent.json["fields"] is None
+    assert_error(client.simulate_post("/api/admin/media/presign", json={
+        "content_type": "image/svg+xml"}, headers=actors.admin()), 400, "invalid",
+        "content_type")

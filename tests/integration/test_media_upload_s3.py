@@ -88,7 +88,8 @@ def presign(client, admin, content_type: str) -> dict:
     sent = client.simulate_post("/api/admin/media/presign", headers=admin,
                                 json={"content_type": content_type})
     assert sent.status_code == 200, sent.text
-    assert sent.json["max_bytes"] == LIMIT and sent.json["key"].startswith("uploads/")
+    assert sent.json["direct"] is True and sent.json["max_bytes"] == LIMIT
+    assert sent.json["key"].startswith("uploads/")
     return sent.json
 
 

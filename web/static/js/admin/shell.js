@@ -5,10 +5,11 @@ import { h, pageTitle, render } from '../dom.js';
 import { alertBox, showError } from '../ui.js';
 
 const MENU = [
-  ['/admin', 'Painel'], ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
+  ['/admin', 'Painel'], ['/admin/criadoras', 'Criadoras'], ['/admin/anuncios', 'Anúncios'],
+  ['/admin/sync', 'Sincronização'],
   ['/admin/gateways', 'Gateways'], ['/admin/planos', 'Planos'],
   ['/admin/order-bumps', 'Order bumps'], ['/admin/contatos', 'Contatos'],
-  ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],
+  ['/admin/marca', 'Marca'], ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],
   ['/admin/pagamentos-em-analise', 'Em análise'],
   ['/admin/reembolsos', 'Reembolsos'], ['/admin/verificacao-idade', 'Verificação de idade'],
 ];

@@ -37,6 +37,7 @@ function uploadMessage(status) {
 
 async function throughBucket(file, onProgress) {
   const form = await send('POST', '/api/admin/media/presign', { content_type: file.type });
+  if (!form.direct) return null; // the storage takes uploads through the app
   if (file.size > form.max_bytes) throw new ApiError(413, 'payload_too_large', uploadMessage(413), 'file');
   const data = new FormData();
   for (const [name, value] of Object.entries(form.fields)) data.append(name, value);
@@ -49,14 +50,9 @@ async function throughBucket(file, onProgress) {
  *  width, height, size}. `onProgress(fraction)` as bytes leave. */
 export async function uploadFile(file, onProgress) {
   if (direct !== false && PRESIGNABLE.has(file.type)) {
-    try {
-      const done = await throughBucket(file, onProgress);
-      direct = true;
-      return done;
-    } catch (error) {
-      if (!(error.status === 404 && error.code === 'not_found' && direct === null)) throw error;
-      direct = false; // a local folder: through the app from now on
-    }
+    const done = await throughBucket(file, onProgress);
+    direct = done !== null;
+    if (done) return done;
   }
   const data = new FormData();
   data.append('file', file);
