@@ -22,7 +22,8 @@ class PillowAvThumbnailer:
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 with Image.open(source) as image:
                     size = image.size
-                    image.draft("RGB", (max_width, max_width * 4))
+                    # JPEG: decode at the smallest 1/2, 1/4, 1/8 scale still ≥ the thumbnail.
+                    image.draft("RGB", (max_width, max(1, max_width * size[1] // size[0])))
                     _save(ImageOps.exif_transpose(image), target, max_width)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
                 Image.DecompressionBombWarning) as exc:
