@@ -130,3 +130,26 @@ def test_the_local_folder_takes_uploads_through_the_app_only(client, actors):
     assert_error(client.simulate_post("/api/admin/media/presign", json={
         "content_type": "image/svg+xml"}, headers=actors.admin()), 400, "invalid",
         "content_type")
+
+
+def test_uploaded_media_is_served_signed_gated_and_paywalled(client, actors, deps, tmp_path):
+    admin = actors.admin()
+    icon = upload(client, admin, image_bytes("PNG")).json
+    clip = upload(client, admin, video_bytes(tmp_path, "mp4")).json
+    creator = client.simulate_post("/api/admin/models", headers=admin, json={
+        "name": "Ana", "icon_url": icon["url"], "status": "active"}).json
+    assert creator["icon_url"] == icon["url"]          # stored as uploaded, not signed
+    assert fetch(client, creator["signed"]["icon_url"]).status_code == 200
+    post = client.simulate_post("/api/admin/posts", headers=admin, json={
+        "model_id": creator["id"], "content_url": clip["url"], "type": clip["kind"]})
+    assert post.status_code == 201, post.text
+
+    public = client.simulate_get(f"/api/models/{creator['id']}").json
+    assert public["icon_url"].startswith(icon["url"] + "?exp=")
+    assert fetch(client, public["icon_url"]).status_code == 200
+    [locked] = client.simulate_get(f"/api/models/{creator['id']}/posts").json["data"]
+    assert locked["locked"] and locked["content_url"] is None
+    [shown] = client.simulate_get(f"/api/models/{creator['id']}/posts",
+                                  headers=admin).json["data"]
+    assert shown["content_url"].startswith(clip["url"] + "?exp=")
+    assert fetch(client, shown["content_url"]).content == fetch(client, clip["signed_url"]).content
