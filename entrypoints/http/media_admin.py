@@ -214,9 +214,9 @@ def routes(deps) -> list[Route]:
                       "CREATORFLIX_MAX_UPLOAD_BYTES; the kind is told by the file's bytes "
                       "(415 otherwise); a thumbnail (images) or poster frame (videos) "
                       f"≤ 480 px wide is kept beside it as {THUMB_TYPE}", ADMIN, tags=TAGS,
-                      request=UPLOAD_BODY,
-                      responses={201: MEDIA_SCHEMA, 408: None, 413: None, 415: refused,
-                                 503: None}),)),
+                      request=UPLOAD_BODY, request_type="multipart/form-data",
+                      responses={201: MEDIA_SCHEMA, 408: None, 411: None, 413: None,
+                                 415: refused, 503: None}),)),
         Route(UPLOAD_PATH + "/presign", PresignResource(deps), (
             Operation("POST", "S3 storage: a form (url, fields) the browser posts a file of "
                       "`content_type` to, straight to the bucket, at a new key and up to "
