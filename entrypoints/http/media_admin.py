@@ -8,7 +8,10 @@ memory, up to CREATORFLIX_MAX_UPLOAD_BYTES — this route's own limit, in place 
 CREATORFLIX_MAX_BODY_BYTES (entrypoints/http/app.py BodyLimitMiddleware.streaming).
 Behind `creatorflix serve` its body is read by a thread (a streaming route of the
 server's request buffering), so at most UPLOAD_SLOTS uploads run at once per process:
-uploads never hold every thread."""
+uploads never hold every thread. The server bounds such a body by a deadline (its
+BODY_TIMEOUT after the head: a few seconds, right for a form, not for a video), so an
+upload earns time as its bytes arrive: the deadline moves to what a sender keeping
+MIN_UPLOAD_RATE would need, never further — a sender that stalls still loses its thread."""
 from __future__ import annotations
 
 import os
@@ -33,6 +36,8 @@ CHUNK = 1024 * 1024
 # What multipart framing (boundaries, part headers) may add to the file's own bytes.
 MULTIPART_OVERHEAD = 64 * 1024
 UPLOAD_SLOTS = 2
+# The slowest sending an upload may keep (bytes per second) without being cut off.
+MIN_UPLOAD_RATE = 64 * 1024
 PRESIGN_SECONDS = 3600
 TAGS = ("admin: media",)
 
@@ -98,7 +103,24 @@ class _Scratch:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _spool(stream, target: str, max_bytes: int) -> tuple[bytes, int]:
+class _Allowance:
+    """Moves the server's deadline on the request body (entrypoints/slow_clients.py
+    DeadlineBody: its `deadline`, time.monotonic()) to `start` plus the server's own
+    bound plus the time MIN_UPLOAD_RATE takes for the bytes received so far. Without
+    such a body (the test client, another server) there is nothing to move."""
+
+    def __init__(self, req: falcon.Request):
+        body = req.env.get("wsgi.input")
+        self.body = body if isinstance(getattr(body, "deadline", None), float) else None
+        self.base = self.body.deadline if self.body is not None else 0.0
+
+    def received(self, total: int) -> None:
+        if self.body is not None:
+            self.body.deadline = max(self.body.deadline, self.base + total / MIN_UPLOAD_RATE)
+
+
+def _spool(stream, target: str, max_bytes: int,
+           allowance: _Allowance | None = None) -> tuple[bytes, int]:
     """Copy a part's stream into `target` in chunks: (first bytes, size). The kind is
     told from the first chunk: a refused file is refused before the rest is read."""
     head, size = b"", 0
@@ -114,6 +136,8 @@ def _spool(stream, target: str, max_bytes: int) -> tuple[bytes, int]:
                 head = chunk[:SNIFF_BYTES]
                 uploads.kind_of(head)            # 415 now, not after 500 MB
             size += len(chunk)
+            if allowance is not None:
+                allowance.received(size)
             if size > max_bytes:
                 raise TooLarge(f"the file exceeds {max_bytes} bytes", field="file")
             out.write(chunk)
@@ -144,16 +168,19 @@ class UploadResource:
         if req.content_length is None:
             # Browsers always send one; a chunked body would not be bounded up front.
             raise falcon.HTTPLengthRequired(description="send the upload with a Content-Length")
+        allowance = _Allowance(req)
         with self.slots, _Scratch() as scratch:
             source = os.path.join(scratch, "upload")
             found = None
             try:
                 for part in req.get_media():
                     if part.name == "file" and found is None:
-                        found = _spool(part.stream, source, max_bytes)
+                        found = _spool(part.stream, source, max_bytes, allowance)
                     # Other parts are skipped: the iteration reads past them.
             except falcon.MediaMalformedError:
                 raise ValidationError("malformed multipart body", field="file") from None
+            except TimeoutError:      # the server's deadline passed between parts
+                raise RequestTimeout("the upload did not arrive in time", field="file") from None
             if found is None:
                 raise ValidationError("file is required", field="file")
             head, size = found

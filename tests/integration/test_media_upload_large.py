@@ -54,6 +54,50 @@ def admin_token(workdir: Path) -> str:
     return issue_token(deps.auth, user).token
 
 
+def send_upload(port: int, token: str, picture: bytes, padding: int,
+                pace: float = 0.0) -> tuple[int, dict]:
+    """POST /api/admin/media with `picture` then `padding` zero bytes, 1 MiB at a time,
+    pausing `pace` seconds between chunks."""
+    import time
+    boundary = uuid.uuid4().hex
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n").encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    connection.putrequest("POST", "/api/admin/media")
+    connection.putheader("Authorization", f"Bearer {token}")
+    connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+    connection.putheader("Content-Length", str(len(head) + len(picture) + padding + len(tail)))
+    connection.endheaders()
+    connection.send(head + picture)
+    zeros = bytes(CHUNK)
+    try:
+        while padding:
+            piece = zeros[:min(CHUNK, padding)]
+            connection.send(piece)
+            padding -= len(piece)
+            time.sleep(pace)
+        connection.send(tail)
+    except OSError:
+        pass                  # the server answered early and closed: read its answer
+    answer = connection.getresponse()
+    body = json.loads(answer.read())
+    connection.close()
+    return answer.status, body
+
+
+def test_an_upload_slower_than_the_body_timeout_earns_time_as_it_arrives(tmp_path):
+    # The server gives bodies 1 s; this upload takes ~4 s at ~2 MiB/s (far above the
+    # minimum rate): it is not cut off.
+    live = GunicornServer(tmp_path, workers=1, threads=4, body_timeout=1.0)
+    try:
+        status, body = send_upload(live.port, admin_token(tmp_path), image_bytes("PNG"),
+                                   8 * CHUNK, pace=0.5)
+    finally:
+        live.stop()
+    assert status == 201, body
+
+
 def test_a_300_mb_upload_is_streamed_not_held(server):
     live, workdir = server
     token = admin_token(workdir)
