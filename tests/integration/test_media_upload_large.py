@@ -134,3 +134,19 @@ def test_a_300_mb_upload_is_streamed_not_held(server):
     growth = peak_rss(pid) - before
     assert growth < ALLOWED_GROWTH, f"the worker's peak RSS grew by {growth >> 20} MiB"
     print(f"300 MB upload: worker peak RSS {before >> 20} -> {peak_rss(pid) >> 20} MiB")
+
+
+def test_an_anonymous_upload_is_refused_before_its_body_is_read(server):
+    # The head declares 100 MB and a first part of the body follows; nothing more is
+    # sent: the 401 comes at once, from a request whose body was never waited for.
+    live, _ = server
+    import socket
+    boundary = uuid.uuid4().hex
+    with socket.create_connection(("127.0.0.1", live.port), timeout=20) as sock:
+        sock.sendall((f"POST /api/admin/media HTTP/1.1\r\nHost: x\r\n"
+                      f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                      f"Content-Length: {100 * 1024 * 1024}\r\n\r\n").encode()
+                     + b"\0" * (128 * 1024))
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+    assert b'"unauthenticated"' in answer
