@@ -153,3 +153,18 @@ def test_uploaded_media_is_served_signed_gated_and_paywalled(client, actors, dep
                                   headers=admin).json["data"]
     assert shown["content_url"].startswith(clip["url"] + "?exp=")
     assert fetch(client, shown["content_url"]).content == fetch(client, clip["signed_url"]).content
+
+
+def test_a_third_upload_at_once_is_turned_away_with_503(client, actors, deps):
+    # Uploads read their body in a thread (a streaming route): two at once per process
+    # at most, so they never hold every thread. Two are made to hold their slots here.
+    from entrypoints.http.media_admin import UPLOAD_SLOTS
+    route = next(r for r in client.app.routes if r.path == "/api/admin/media")
+    held = [route.resource.slots.__enter__() for _ in range(UPLOAD_SLOTS)]
+    try:
+        sent = upload(client, actors.admin(), image_bytes())
+        assert_error(sent, 503, "uploads_busy")
+    finally:
+        for _ in held:
+            route.resource.slots.__exit__(None, None, None)
+    assert upload(client, actors.admin(), image_bytes()).status_code == 201
