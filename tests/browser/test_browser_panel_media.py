@@ -139,3 +139,31 @@ def test_a_brand_change_is_seen_on_the_storefront_and_in_the_next_mail(admin_tab
         assert "ajuda@estrelas.test" in mail.get_body(("plain",)).get_content()
     finally:
         live.admin("PUT", "/api/admin/branding", json=DEFAULT_BRAND)
+
+
+def test_ads_and_order_bumps_take_an_uploaded_image(admin_tab, tmp_path):
+    page, live = admin_tab.page, admin_tab.live
+    picture = tmp_path / "oferta.webp"
+    picture.write_bytes(image_bytes("WEBP", (800, 450), (10, 120, 220)))
+    admin_tab.goto("/admin/anuncios/novo")
+    page.set_input_files('[data-upload-for="image_url"]', str(picture))
+    expect(page.locator('[name="image_url"]')).to_have_value(_starts(live.url + "/media/uploads/"))
+    page.fill('[name="title"]', "Oferta")
+    shown = page.locator(".preview-slot img.ad-image")
+    expect(shown).to_have_attribute("src", _starts(live.url + "/media/uploads/"))
+    assert "sig=" in shown.get_attribute("src")
+    page.wait_for_function("(img) => img.complete && img.naturalWidth === 800",
+                           arg=shown.element_handle())
+
+    name = f"Pacote {uuid4().hex[:6]}"
+    admin_tab.goto("/admin/order-bumps")
+    page.get_by_role("button", name="Novo order bump").click()
+    page.fill('[name="name"]', name)
+    page.fill('[name="price"]', "9,90")
+    page.set_input_files('[data-upload-for="image_url"]', str(picture))
+    expect(page.locator('[name="image_url"]')).to_have_value(_starts(live.url + "/media/uploads/"))
+    page.get_by_role("button", name="Criar").click()
+    expect(page.get_by_role("cell", name=name)).to_be_visible()
+    [bump] = [b for b in live.api("GET", "/api/order-bumps?limit=100")["data"] if b["name"] == name]
+    assert "sig=" in bump["image_url"]           # the storefront gets a viewable link
+    live.admin("DELETE", f"/api/admin/order-bumps/{bump['id']}", expect=204)

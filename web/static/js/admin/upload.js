@@ -88,9 +88,9 @@ export function uploadButton(input, { accept = 'image/jpeg,image/png,image/webp,
     try {
       const media = await uploadFile(file, row.set);
       input.value = media.url;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
       row.done('Enviado.');
-      if (onUploaded) onUploaded(media);
+      if (onUploaded) onUploaded(media);   // before the input event: previews redraw on it
+      input.dispatchEvent(new Event('input', { bubbles: true }));
     } catch (error) {
       row.fail(error.message);
     } finally {

@@ -77,7 +77,11 @@ export default function adForm(main) {
       if (!valid.includes(wanted) && valid.length) placementInput.value = valid[0];
     };
     const imageField = field('URL da imagem', 'image_url', { type: 'url', value: ad.image_url });
-    imageField.append(uploadButton(inputOf(imageField)));
+    // An uploaded image is seen through its signed link (its stored URL needs one).
+    const viewable = {};
+    imageField.append(uploadButton(inputOf(imageField), {
+      onUploaded: (media) => { viewable[media.url] = media.signed_url; },
+    }));
     const form = h('form', { class: 'form ad-form', novalidate: true },
       h('div', { class: 'form-alert' }),
       field('Nome interno', 'name', { value: ad.name, required: true }),
@@ -107,7 +111,8 @@ export default function adForm(main) {
       render(preview, h('p', { class: 'muted small' },
         `Prévia · ${label(meta.labels.placements, now.placement)}`),
       h('div', { class: `preview-slot preview-${now.type}` },
-        renderAd({ ...now, title: now.title || 'Título do anúncio' }, now.placement, { preview: true })));
+        renderAd({ ...now, title: now.title || 'Título do anúncio',
+          image_url: viewable[now.image_url] || now.image_url }, now.placement, { preview: true })));
     };
     typeInput.addEventListener('change', () => fillPlacements(placementInput.value));
     form.addEventListener('input', draw);
