@@ -7,7 +7,7 @@ from typing import Any
 import falcon
 
 from entrypoints import log_redaction
-from entrypoints.http import audit, auth, errors, health, media_admin
+from entrypoints.http import audit, auth, caching, errors, health, media_admin
 from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
 from entrypoints.http.openapi import build_spec
 from entrypoints.http.routes import Route
@@ -65,7 +65,8 @@ def create_app(deps) -> CreatorFlixApp:
                deps.config.max_upload_bytes + media_admin.MULTIPART_OVERHEAD}
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes, uploads),
                                  auth.AuthMiddleware(deps.auth, routes),
-                                 audit.AuditMiddleware(deps)])
+                                 audit.AuditMiddleware(deps),
+                                 caching.CallerCacheMiddleware()])
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
