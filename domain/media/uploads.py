@@ -2,12 +2,12 @@
 straight to the bucket with a presigned form), with its thumbnail or poster frame."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from attrs import frozen
 
 from domain.common.errors import NotFound, TooLarge, UnsupportedMedia, ValidationError
-from domain.media.keys import (THUMB_MAX_WIDTH, THUMB_TYPE, is_upload_key, thumbnail_key)
+from domain.media.keys import THUMB_MAX_WIDTH, THUMB_TYPE, is_upload_key, thumbnail_key
 from domain.media.kinds import ACCEPTED_TYPES, IMAGE, SNIFF_BYTES, MediaKind, sniff
 from ports.media import MediaStorage, Thumbnailer
 

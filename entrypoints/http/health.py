@@ -8,9 +8,9 @@ still 200). /health stays as it was: the process and the database.
 
 A ready check holds at most one thread of a process: while one runs, the others wait up
 to a second for it, then answer what it found if that is recent, else "database down";
-so a hung database cannot pile balancer probes onto every thread. Slow clients hold no thread at all (requests are
-buffered whole first: entrypoints/slow_clients.py), and gateway calls are capped to part
-of the threads, so a live check always finds a thread."""
+so a hung database cannot pile balancer probes onto every thread. Slow clients hold no
+thread at all (requests are buffered whole first: entrypoints/slow_clients.py), and
+gateway calls are capped to part of the threads, so a live check always finds a thread."""
 from __future__ import annotations
 
 import threading

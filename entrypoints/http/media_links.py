@@ -5,7 +5,8 @@ they emptied stays empty). Admin answers keep the stored URLs (what a form sends
 and add `signed`: the same fields, viewable now, for previews."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from domain.whitelabel.catalogue import signed
 from entrypoints.http.json_io import to_json
@@ -41,4 +42,5 @@ def with_previews(deps, fields: tuple[str, ...]) -> Callable[[Any], dict]:
 def previews_schema(fields: tuple[str, ...]) -> dict[str, dict]:
     return {"signed": {"type": "object", "description": "the media fields as links "
                        "viewable now (signed when the storage holds them)",
-                       "properties": {name: {"type": "string", "nullable": True} for name in fields}}}
+                       "properties": {name: {"type": "string", "nullable": True}
+                                      for name in fields}}}

@@ -69,8 +69,9 @@ def field_schema(fld: F.Field) -> dict:
         schema = {"type": "string", "format": "uri", "maxLength": fld.max_length}
     elif isinstance(fld, F.Text):
         schema = {"type": "string", "maxLength": fld.max_length}
-        if getattr(fld, "pattern", None):   # e.g. a slug
-            schema["pattern"] = getattr(fld, "pattern")
+        pattern = getattr(fld, "pattern", None)   # e.g. a slug
+        if pattern:
+            schema["pattern"] = pattern
         if fld.required:
             schema["minLength"] = max(1, fld.min_length)
         elif fld.min_length:
@@ -196,7 +197,8 @@ def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
             level = required_level(route.path, op.auth)
             entry: dict[str, Any] = {
                 "summary": op.summary,
-                "operationId": f"{op.method.lower()}_{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
+                "operationId": f"{op.method.lower()}_"
+                               f"{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
                 "responses": _responses(op, level),
                 "parameters": path_params + [
                     {"name": p.name, "in": p.location, "required": p.required,

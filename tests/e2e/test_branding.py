@@ -7,11 +7,10 @@ from email.utils import parseaddr
 
 import pytest
 
-from domain.mail import templates as t
-from tests.e2e.test_media_upload import fetch, upload
-from tests.e2e.test_platform import assert_error
+from domain.mail import messages as t
+from tests.support.api import assert_error
 from tests.support.mailbox import Mailbox
-from tests.support.media_files import image_bytes
+from tests.support.media_files import fetch, image_bytes, upload
 
 BRAND = {"site_name": "Estrelas & Cia", "logo_url": "", "primary_color": "#12AB34",
          "support_email": "Ajuda@Example.com"}

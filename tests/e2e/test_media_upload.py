@@ -3,34 +3,12 @@ told by their bytes; each gets a thumbnail ≤ 480 px; the rest is refused by co
 from __future__ import annotations
 
 import io
-import uuid
 
 import pytest
 from PIL import Image
 
-from tests.e2e.test_platform import assert_error
-from tests.support.media_files import HTML, SVG, image_bytes, video_bytes
-
-
-def multipart(data: bytes, filename: str = "photo.png", content_type: str = "image/png",
-              field: str = "file") -> tuple[bytes, dict]:
-    boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
-            f"filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").encode() \
-        + data + f"\r\n--{boundary}--\r\n".encode()
-    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-
-
-def upload(client, who, data: bytes, **kwargs):
-    body, headers = multipart(data, **kwargs)
-    return client.simulate_post("/api/admin/media", body=body, headers={**who, **headers})
-
-
-def fetch(client, signed_url: str):
-    path = signed_url.split("://", 1)[1].split("/", 1)[1]
-    path, _, query = path.partition("?")
-    return client.simulate_get("/" + path, query_string=query)
+from tests.support.api import assert_error
+from tests.support.media_files import HTML, SVG, fetch, image_bytes, multipart, upload, video_bytes
 
 
 @pytest.mark.parametrize("fmt,content_type", [("JPEG", "image/jpeg"), ("PNG", "image/png"),

@@ -15,7 +15,7 @@ from domain.accounts.auth import create_admin, issue_token
 from domain.accounts.commands import CreateAdmin
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
-from tests.conftest import TEST_SECRET
+from tests.support.deps import TEST_SECRET
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.media_files import image_bytes
 

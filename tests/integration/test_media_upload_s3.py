@@ -14,10 +14,9 @@ from PIL import Image
 
 from adapters.clock import FakeClock, utcnow
 from entrypoints.http.app import create_app
-from tests.conftest import Actors, deps_for
-from tests.e2e.test_media_upload import upload
-from tests.e2e.test_platform import assert_error
-from tests.support.media_files import SVG, image_bytes, video_bytes
+from tests.support.api import assert_error
+from tests.support.deps import Actors, deps_for
+from tests.support.media_files import SVG, image_bytes, upload, video_bytes
 from tests.support.s3 import MotoS3, SeaweedS3
 
 BUCKET = "creatorflix-uploads"

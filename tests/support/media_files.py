@@ -3,6 +3,7 @@ the upload tests: no binary fixtures in the repository."""
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 
 import av
@@ -42,3 +43,25 @@ def video_bytes(tmp: Path, container: str = "mp4") -> bytes:
 SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
        b'<script>alert(document.cookie)</script></svg>')
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
+
+
+# Uploads through the API (falcon.testing.TestClient).
+def multipart(data: bytes, filename: str = "photo.png", content_type: str = "image/png",
+              field: str = "file") -> tuple[bytes, dict]:
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
+            f"filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").encode() \
+        + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def upload(client, who, data: bytes, **kwargs):
+    body, headers = multipart(data, **kwargs)
+    return client.simulate_post("/api/admin/media", body=body, headers={**who, **headers})
+
+
+def fetch(client, signed_url: str):
+    path = signed_url.split("://", 1)[1].split("/", 1)[1]
+    path, _, query = path.partition("?")
+    return client.simulate_get("/" + path, query_string=query)
