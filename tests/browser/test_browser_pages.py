@@ -33,6 +33,7 @@ VISITS = [
     ("/admin/reembolsos", "admin"), ("/admin/verificacao-idade", "admin"),
     ("/admin/criadoras", "admin"), ("/admin/criadoras/1/posts", "admin"),
     ("/admin/marca", "admin"),
+    ("/admin/notificacoes", "admin"),
 ]
 SCREENS = ("phone", "desktop")
 # A status per page (all of them used), and 401 where a session is needed: the page
