@@ -64,7 +64,7 @@ def create_app(deps) -> CreatorFlixApp:
     uploads = {("POST", media_admin.UPLOAD_PATH):
                deps.config.max_upload_bytes + media_admin.MULTIPART_OVERHEAD}
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes, uploads),
-                                 auth.AuthMiddleware(deps.auth, routes),
+                                 auth.AuthMiddleware(deps.auth, routes, deps),
                                  audit.AuditMiddleware(deps),
                                  caching.CallerCacheMiddleware()])
     app.router_options.converters["id"] = IdConverter

@@ -5,9 +5,11 @@ from entrypoints.http import age_assurance
 from entrypoints.http import branding, media_admin
 from entrypoints.http import audit
 from entrypoints.http import notifications
+from entrypoints.http import sales_admin
 from entrypoints.http import self_service
 from entrypoints.http import (accounts, ads, catalog, checkout, checkout_qr, dashboard, media,
                               web, whitelabel)
 
 MODULES = [accounts, self_service, catalog, checkout, checkout_qr, whitelabel, media,
-           media_admin, ads, dashboard, age_assurance, audit, branding, notifications, web]
+           media_admin, ads, dashboard, age_assurance, audit, branding, notifications,
+           sales_admin, web]

@@ -72,6 +72,13 @@ PAGES: tuple[tuple[str, str, str], ...] = (
                                                      "another amount), settled by hand"),
     ("/admin/reembolsos", "admin_withdrawals", "Admin: withdrawal requests (CDC art. 49), "
                                                "marked refunded"),
+    ("/admin/clientes", "admin_customers", "Admin: customers (accounts and guest buyers) "
+                                           "by name, email, CPF or phone"),
+    ("/admin/clientes/conta/{id:id}", "admin_customer", "Admin: an account's page "
+                                                        "(checkouts, subscriptions, grant)"),
+    ("/admin/clientes/compra/{id:id}", "admin_customer", "Admin: the page of a "
+                                                         "checkout's buyer (a guest)"),
+    ("/admin/vendas", "admin_sales", "Admin: sales (checkouts with filters, totals, CSV)"),
     ("/admin/verificacao-idade", "admin_age", "Admin: age assurance (the ID document queue, "
                                               "revocation, effectiveness figures)"),
     ("/admin/notificacoes", "admin_notifications", "Admin: notifications (webhook "
@@ -168,9 +175,10 @@ class PageResource:
     query parameters of this page (a request using one is moved to our spelling)."""
 
     def __init__(self, page: str, renames: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None,
+                 headers: dict[str, str] | None = None, timezone: str = "America/Sao_Paulo",
                  brand: Callable[[], dict[str, str]] | None = None):
         self.page = page
+        self.timezone = timezone   # the zone pages show times in (CREATORFLIX_TIMEZONE)
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
         self.brand = brand or (lambda: shell_values(DEFAULT_BRAND, ""))
@@ -181,7 +189,8 @@ class PageResource:
             # One leading slash: "//checkout" would be a protocol-relative Location.
             _moved(resp, "/" + req.path.lstrip("/"), query)
             return
-        html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page)
+        html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page) \
+            .replace("{{timezone}}", self.timezone)
         for name, value in self.brand().items():
             html = html.replace("{{%s}}" % name, escape(value, quote=True))
         resp.set_headers(self.headers)
@@ -272,11 +281,12 @@ def shell_values(brand: Brand, public_url: str) -> dict[str, str]:
 
 def routes(deps) -> list[Route]:
     headers = security_headers(deps)
+    zone = deps.config.timezone
 
     def brand() -> dict[str, str]:
         return shell_values(get_brand(deps.uow), deps.config.public_url)
 
-    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, brand), (
+    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, zone, brand), (
         _page_operation(path, summary),)) for path, page, summary in PAGES]
     found.extend(_original_routes(deps))
     found.append(Route("/static/{path:path}", StaticResource(), (

@@ -2,7 +2,7 @@
 // (a presigned POST, then the app checks it: POST /api/admin/media/confirm), or through
 // the app otherwise (POST /api/admin/media). Either way the server tells the kind by the
 // file's bytes. XHR, not fetch: it reports the upload's progress.
-import { ApiError, session } from '../api.js';
+import { ApiError, csrfToken } from '../api.js';
 import { h } from '../dom.js';
 
 const PRESIGNABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'video/mp4', 'video/webm']);
@@ -12,10 +12,12 @@ function send(method, url, body, { auth = true, onProgress } = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
-    const token = auth ? session()?.token : null;
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    // Our API: the session cookie goes by itself; a write carries the CSRF token. The
+    // bucket (auth false) gets neither: a custom header would need a CORS preflight.
+    const csrf = auth ? csrfToken() : null;
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
     if (body && !(body instanceof FormData)) xhr.setRequestHeader('Content-Type', 'application/json');
-    xhr.setRequestHeader('Accept', 'application/json');
+    if (auth) xhr.setRequestHeader('Accept', 'application/json');
     if (onProgress) xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); });
     xhr.addEventListener('load', () => {
       let data = null;
