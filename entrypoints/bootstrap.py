@@ -25,6 +25,7 @@ from domain.accounts.events import UserErased, UserRegistered
 from domain.ads.counting import IpCaps, RepeatWindows
 from domain.ads.service import AdServices, ServingCache
 from domain.assurance import handlers as assurance_handlers
+from domain.assurance import service as assurance_service
 from domain.assurance.service import AgeAssuranceService
 from domain.common.events import Event
 from domain.common.throttle import Throttle
@@ -125,6 +126,8 @@ class Deps:
             uow=self.uow, clock=self.clock, signer=self.signer, storage=self.storage,
             gate_on=config.age_gate, checks=self.age_checks, oidc_claim=config.age_oidc_claim,
             callback_url=config.public_url + "/api/age-assurance/oidc/callback",
+            visitor_ttl=timedelta(hours=config.age_visitor_hours),
+            document_max_bytes=config.age_document_max_bytes, public_url=config.public_url,
             sandbox_charges=self.payments_service.sandbox_enabled)
 
     @property
@@ -152,7 +155,8 @@ def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | N
         gives.append(assurance_handlers.assure_card_buyer_on_paid)
     # After the grant: the receipt shows the period it granted.
     paid: list[EventHandler] = [*gives, functools.partial(
-        payments_handlers.mail_receipt, public_url=public_url, tokens=signer)]
+        payments_handlers.mail_receipt, public_url=public_url, tokens=signer,
+        age_check=_age_check_hint(config), age_assured=assurance_service.account_assured)]
     # The PIX mails an address gets are capped (MAIL_CAPS) on the app's rate limiter.
     throttle = (Throttle(rate_limiter, config.rate_limit_factor)
                 if rate_limiter is not None else None)
@@ -175,6 +179,17 @@ def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | N
         # (those whose name is one of domain.notifications.entities.EVENTS).
         Event: [notifications_handlers.notify],
     }
+
+
+def _age_check_hint(config: Config) -> tuple[str, str] | None:
+    """What a receipt tells a buyer whose payment did not assure their age: the methods
+    they can still use, and the page (None with the gate off or no such method)."""
+    words = {"document": "envio de documento", "oidc": "verificação automática",
+             "sandbox": "confirmação de teste"}
+    offered = [words[m] for m in config.age_methods if m in words]
+    if not config.age_gate or not offered:
+        return None
+    return " ou ".join(offered), config.public_url + "/verificacao-idade"
 
 
 def secret_box_of(config: Config) -> SecretBox:

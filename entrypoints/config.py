@@ -35,6 +35,8 @@ class Config:
     secret_key_previous: tuple = field(default=(), repr=False)
     gateway: str = "sandbox"
     junglepay_url: str = DEFAULT_JUNGLEPAY_URL
+    # JunglePay's card-encryption script for the in-page card form ("" = its /v1/js).
+    junglepay_js_url: str = ""
     # Gateway calls never starve the server (issue 21; README "Payments under load").
     gateway_connect_timeout: float = 3.0
     gateway_read_timeout: float = 8.0
@@ -66,7 +68,9 @@ class Config:
     ad_cache_ms: int = 500
     # Age assurance (issue 16; README "Age assurance (Brazil)").
     age_gate: bool = True
-    age_methods: tuple = ("card", "sandbox")
+    age_methods: tuple = ("card", "document", "sandbox")
+    age_visitor_hours: int = 24
+    age_document_max_bytes: int = 5 * 1024 * 1024
     age_oidc_issuer: str = ""
     age_oidc_client_id: str = ""
     age_oidc_client_secret: str = field(default="", repr=False)
@@ -76,6 +80,12 @@ class Config:
     webhook_allow_private: bool = False
     webhook_timeout_seconds: float = 15.0
     telegram_api_url: str = "https://api.telegram.org"
+
+    @property
+    def card_script_url(self) -> str:
+        """The card-encryption script's URL: CREATORFLIX_JUNGLEPAY_JS_URL, else
+        JunglePay's /v1/js at CREATORFLIX_JUNGLEPAY_URL."""
+        return self.junglepay_js_url or self.junglepay_url.rstrip("/") + "/v1/js"
 
     @property
     def database_kind(self) -> str:
@@ -224,7 +234,7 @@ def _on_off(name: str, raw: str) -> bool:
 def _age_methods(env: Mapping[str, str], gateway: str) -> tuple:
     """CREATORFLIX_AGE_METHODS, in the order given; the sandbox is dropped (with a
     warning) unless the gateway is the sandbox; oidc needs its issuer and client id."""
-    raw = env.get("CREATORFLIX_AGE_METHODS", "card,sandbox")
+    raw = env.get("CREATORFLIX_AGE_METHODS", "card,document,sandbox")
     methods: list[str] = []
     for item in filter(None, (m.strip().lower() for m in raw.split(","))):
         if item not in AGE_METHODS:
@@ -313,6 +323,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         gateway=gateway,
         junglepay_url=_http_url("CREATORFLIX_JUNGLEPAY_URL",
                                 env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)),
+        junglepay_js_url=_http_url("CREATORFLIX_JUNGLEPAY_JS_URL",
+                                   env.get("CREATORFLIX_JUNGLEPAY_JS_URL")
+                                   or env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)
+                                   .rstrip("/") + "/v1/js"),
         gateway_connect_timeout=_seconds("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT",
                                          env.get("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT", "3")),
         gateway_read_timeout=_seconds("CREATORFLIX_GATEWAY_READ_TIMEOUT",
@@ -360,6 +374,12 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
                                  env.get("CREATORFLIX_AD_CACHE_MS", "500"), 0, 1000),
         age_gate=_on_off("CREATORFLIX_AGE_GATE", env.get("CREATORFLIX_AGE_GATE", "on")),
         age_methods=_age_methods(env, gateway),
+        age_visitor_hours=_bounded_int("CREATORFLIX_AGE_VISITOR_HOURS",
+                                       env.get("CREATORFLIX_AGE_VISITOR_HOURS", "24"), 1, 24 * 30),
+        age_document_max_bytes=_bounded_int(
+            "CREATORFLIX_AGE_DOCUMENT_MAX_BYTES",
+            env.get("CREATORFLIX_AGE_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)),
+            1024, 50 * 1024 * 1024),
         age_oidc_issuer=(_http_url("CREATORFLIX_AGE_OIDC_ISSUER",
                                    env["CREATORFLIX_AGE_OIDC_ISSUER"])
                          if env.get("CREATORFLIX_AGE_OIDC_ISSUER") else ""),

@@ -50,6 +50,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         accepts_card = Required(bool, column="accepts_card", default=True)
         is_active = Required(bool, column="is_active", default=True)
         card_style = Required(str, column="card_style", default="secondary")
+        max_installments = Required(int, column="max_installments", default=12)
 
     class PaymentGatewayRow(db.Entity):
         _table_ = "payment_gateways"

@@ -83,15 +83,29 @@ def pix_created(to: str, name: str | None, plan: str, total: int, copy_paste: st
 def receipt(to: str, name: str | None, order: int, plan: str, plan_price: int,
             bumps: Sequence[tuple[str, int]], total: int, start: datetime | None,
             end: datetime | None, set_password_link: str | None, now: datetime,
-            user_id: int | None, *, claim: bool = False) -> Mail:
+            user_id: int | None, *, claim: bool = False,
+            age_check: tuple[str, str] | None = None) -> Mail:
     """Prices in cents; `bumps` as (name, price); the set-password link when this
     payment created the account (`claim`: the link claims the purchase for an account
-    not yet confirmed)."""
+    not yet confirmed); `age_check`: (the methods the buyer can still use, the age-check
+    page) when this payment did not assure their age (PIX): the way to the content,
+    never "pay again"."""
     values = {"name": greeting(name), "order": order, "plan": plan,
               "plan_price": plan_price, "total": total, "start": start, "end": end,
               "bumps": [{"name": n, "price": p} for n, p in bumps],
-              "set_password_link": set_password_link, "claim": claim}
+              "set_password_link": set_password_link, "claim": claim,
+              "age_methods": age_check[0] if age_check else None,
+              "age_check_link": age_check[1] if age_check else None}
     return mail(m.RECEIPT, to, values, now, user_id=user_id, dedupe_key=f"receipt:{order}")
+
+
+def age_document_decided(to: str, name: str | None, approved: bool, link: str,
+                         now: datetime, user_id: int, assurance_id: int) -> Mail:
+    """The outcome of a member's ID document: approved (the content is open) or not
+    (send another photo or use another method); the photo is gone either way."""
+    return mail(m.AGE_DOCUMENT_DECIDED, to, {"name": greeting(name), "approved": approved,
+                                             "link": link}, now, user_id=user_id,
+                dedupe_key=f"age_document:{assurance_id}")
 
 
 def renewal_reminder(to: str, name: str | None, plan: str, end: datetime | None,

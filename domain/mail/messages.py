@@ -51,8 +51,9 @@ RECEIPT = "receipt"
 RENEWAL_REMINDER = "renewal_reminder"
 EXPIRY_NOTICE = "expiry_notice"
 WITHDRAWAL_RECEIVED = "withdrawal_received"
+AGE_DOCUMENT_DECIDED = "age_document_decided"
 KINDS = (PASSWORD_RESET, VERIFY_EMAIL, CHANGE_EMAIL, PIX_CREATED, RECEIPT, RENEWAL_REMINDER,
-         EXPIRY_NOTICE, WITHDRAWAL_RECEIVED)
+         EXPIRY_NOTICE, WITHDRAWAL_RECEIVED, AGE_DOCUMENT_DECIDED)
 
 # Kinds of inline images: "qr" holds the text the adapter draws as a PNG QR code.
 INLINE_QR = "qr"

@@ -152,6 +152,9 @@ def _priced(svc: PaymentService, uow: UnitOfWork, command: StartCheckout
         raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
     if not plan.is_active:
         raise ValidationError(f"plan {command.plan_id} is not for sale", field="plan_id")
+    if command.installments and command.installments > plan.max_installments:
+        raise ValidationError(f"this plan is paid in at most {plan.max_installments} "
+                              "installments", field="installments")
     ids = command.order_bump_ids
     quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
     return plan, quote, _choose(svc, uow, plan, command)
@@ -179,9 +182,8 @@ def _charge(svc: PaymentService, checkout: co.Checkout, choice: GatewayChoice, q
     try:
         _store(svc, checkout_id, charge=charge)
         if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
-            # The amount is the one this very charge asked for.
-            settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status,
-                                                             amount=checkout.total_amount))
+            settlement.process(svc, choice.name,
+                               _answered(svc, choice, charge, checkout.total_amount))
         return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
     except ServiceUnavailable as problem:
         # The charge exists: never answer without it. Its postback (our URL names the
@@ -235,6 +237,22 @@ def _replay(svc: PaymentService, command: StartCheckout, key: str) -> CheckoutVi
 def _stored(checkout: co.Checkout) -> int:
     assert checkout.id is not None, "read from the repository"
     return checkout.id
+
+
+def _answered(svc: PaymentService, choice: GatewayChoice, charge: Charge,
+              amount: int) -> Transaction:
+    """A charge the gateway settled at once (a card), as the gateway reads it back: how
+    the buyer paid comes from the gateway, never from the client (a card it confirms
+    assures the buyer's age). If the read-back fails or disagrees, the charge's own
+    answer (the amount this very charge asked for), which assures nothing; the postback
+    follows."""
+    try:
+        found = svc.adapter(choice).get_transaction(charge.external_id)
+    except ServiceUnavailable:
+        found = None
+    if found is not None and found.status == charge.status:
+        return found
+    return Transaction(charge.external_id, charge.status, amount=amount)
 
 
 def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = None,

@@ -25,6 +25,8 @@ class CheckoutEvent(Event):
     payment_method: PaymentMethod | None
     external_id: str | None = None
     provider: str | None = None
+    # Paid by a card our gateway confirmed (PaymentData.confirms_card): assures age.
+    card_confirmed: bool = False
 
 
 @frozen(kw_only=True)
@@ -134,7 +136,9 @@ def _checkout_fields(checkout: Checkout, now: datetime) -> dict[str, Any]:
     return dict(occurred_at=now, checkout_id=checkout.id, plan_id=checkout.plan_id,
                 user_id=checkout.user_id, total_amount=checkout.total_amount,
                 status=checkout.status, payment_method=checkout.payment_method,
-                external_id=checkout.external_id, provider=checkout.payment.provider)
+                external_id=checkout.external_id, provider=checkout.payment.provider,
+                card_confirmed=(checkout.payment_method == PaymentMethod.CREDIT_CARD
+                                and checkout.payment.confirms_card()))
 
 
 def checkout_event(checkout: Checkout, now: datetime, *, account_created: bool = False,

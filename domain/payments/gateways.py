@@ -141,6 +141,9 @@ class Transaction:
     status: str
     amount: int | None = None
     customer_email: str | None = None
+    # How the buyer paid, as the gateway reports it on a read-back (JunglePay's
+    # paymentMethod); None when the gateway does not say (Dias's postback never does).
+    payment_method: str | None = None
 
 
 # The circuit breaker of a gateway's API calls (adapters/payments/guard.py).

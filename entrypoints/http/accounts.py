@@ -13,6 +13,7 @@ from entrypoints.http import sessions
 from entrypoints.http.auth import required_user
 from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable
+from entrypoints.http import age_gate
 from entrypoints.http.rate_limits import (RETRY_AFTER, account_of, client_of, limit_account,
                                           limit_per_ip)
 from entrypoints.http.routes import USER, Operation, Route
@@ -126,6 +127,7 @@ class MeResource:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.CloseAccount,
                                cmd.CLOSE_ACCOUNT_FIELDS, user_id=user.id)
         privacy.close_account(self.deps.auth, command)
+        age_gate.clear_cookie(resp, self.deps)
         resp.status = falcon.HTTP_204
 
 

@@ -8,7 +8,9 @@ import binascii
 
 import falcon
 
+from domain.assurance import admin as age_admin
 from domain.assurance import documents
+from domain.assurance import oidc as age_oidc
 from domain.assurance import service as aa
 from domain.assurance.entities import AgeAssurance, METHODS, OUTCOMES
 from domain.common.errors import ValidationError
@@ -20,6 +22,7 @@ from entrypoints.http.auth import current_user, required_user
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_json, to_json
 from entrypoints.http.openapi import entity_schema, nullable, page_schema, query_params
+from entrypoints.http.rate_limits import LIMITED, RETRY_AFTER, client_of, limit_per_ip
 from entrypoints.http.routes import ADMIN, PUBLIC, USER, Operation, Param, Route
 
 TAGS = ("age assurance",)
@@ -40,7 +43,8 @@ OFFER_SCHEMA = {"type": "object", "required": ["method", "for_visitors", "start"
                                "for_visitors": {"type": "boolean"},
                                "start": {"type": "string"}}}
 STATUS_SCHEMA = {
-    "type": "object", "required": ["assured", "until", "method", "methods", "gate", "token"],
+    "type": "object", "required": ["assured", "until", "method", "methods", "gate", "token",
+                                   "pending_document"],
     "properties": {
         "assured": {"type": "boolean", "description": "whether adult media is shown"},
         "until": nullable({"type": "string", "format": "date-time"}),
@@ -48,32 +52,37 @@ STATUS_SCHEMA = {
         "methods": {"type": "array", "items": OFFER_SCHEMA},
         "gate": {"type": "boolean", "description": "CREATORFLIX_AGE_GATE"},
         "token": nullable({"type": "string", "description": (
-            f"the assurance token to send as {age_gate.HEADER} (also set as an HttpOnly "
-            "cookie for media)")}),
+            f"an anonymous visitor's own assurance token, to send as {age_gate.HEADER} "
+            "(also set as an HttpOnly cookie); null for an account, whose assurance is "
+            "checked through its session and never handed out")}),
+        "pending_document": {"type": "boolean", "description": (
+            "a document of the caller waits for an admin's decision (em análise)")},
     }}
 DOCUMENT_BODY = {"type": "object", "additionalProperties": False,
                  "required": ["content_type", "data"],
                  "properties": {"content_type": {"type": "string",
                                                  "enum": list(documents.DOCUMENT_TYPES)},
                                 "data": {"type": "string", "description": "base64"}}}
-FIGURES_SCHEMA = {"type": "object", "required": ["methods", "enabled", "gate", "sandbox_only"],
+FIGURES_SCHEMA = {"type": "object", "required": ["methods", "enabled", "gate", "sandbox_only",
+                                                 "documents_waiting", "warnings"],
                   "properties": {
                       "methods": {"type": "object", "additionalProperties": {
                           "type": "object", "additionalProperties": {"type": "integer"}}},
                       "enabled": {"type": "array", "items": {"type": "string"}},
                       "gate": {"type": "boolean"},
                       "sandbox_only": {"type": "boolean", "description": (
-                          "the sandbox is the only method: no real age check is offered")}}}
+                          "the sandbox is the only method: no real age check is offered")},
+                      "documents_waiting": {"type": "integer", "description": (
+                          "documents waiting for a decision")},
+                      "warnings": {"type": "array", "items": {"type": "string"},
+                                   "description": "what the methods on offer leave "
+                                                  "PIX buyers (pt-BR)"}}}
 
 
 def _status_json(status: aa.Status) -> dict:
     return {"assured": status.assured, "until": status.until, "method": status.method,
-            "methods": status.methods, "gate": status.gate, "token": status.token}
-
-
-def _max_age(record: AgeAssurance, deps) -> int:
-    assert record.expires_at is not None
-    return max(1, int((record.expires_at - deps.clock.now()).total_seconds()))
+            "methods": status.methods, "gate": status.gate, "token": status.token,
+            "pending_document": status.pending_document}
 
 
 class StatusResource:
@@ -81,18 +90,22 @@ class StatusResource:
         self.deps = deps
 
     def on_get(self, req, resp) -> None:
-        status = aa.status(self.deps.age_assurance, current_user(req), age_gate.caller_token(req))
-        if status.token and status.until is not None:
-            age_gate.set_cookie(resp, self.deps, status.token,
-                                max(1, int((status.until - self.deps.clock.now())
-                                           .total_seconds())))
+        svc = self.deps.age_assurance
+        status = aa.status(svc, current_user(req), age_gate.caller_token(req))
+        if status.cookie and status.until is not None:
+            cap = svc.visitor_ttl if status.token else aa.ACCOUNT_COOKIE_TTL
+            left = min(status.until - self.deps.clock.now(), cap)
+            age_gate.set_cookie(resp, self.deps, status.cookie,
+                                max(1, int(left.total_seconds())))
+        elif not status.assured and req.cookies.get(age_gate.COOKIE):
+            age_gate.clear_cookie(resp, self.deps)   # ended: logout-all, revoked, expired
         resp.media = _status_json(status)
         resp.cache_control = ("no-store",)
 
 
 def _granted(resp, deps, granted: aa.Granted) -> None:
-    record = granted.assurance
-    age_gate.set_cookie(resp, deps, granted.token, _max_age(record, deps))
+    age_gate.set_cookie(resp, deps, granted.cookie,
+                        aa.cookie_seconds(deps.age_assurance, granted.assurance))
     resp.cache_control = ("no-store",)
 
 
@@ -112,17 +125,29 @@ class OidcResource:
     def __init__(self, deps):
         self.deps = deps
 
-    def on_get_start(self, req, resp) -> None:
-        started = aa.start_oidc(self.deps.age_assurance, current_user(req))
-        resp.set_cookie(HANDSHAKE_COOKIE, started.handshake, max_age=aa.OIDC_ROUND_TRIP_SECONDS,
+    def _start(self, req, resp) -> str:
+        user = current_user(req)
+        if user is None:   # each anonymous start leaves a pending row: limited per IP
+            self.deps.throttle.per_ip("age_oidc_start", client_of(req, self.deps))
+        started = age_oidc.start_oidc(self.deps.age_assurance, user)
+        resp.set_cookie(HANDSHAKE_COOKIE, started.handshake,
+                        max_age=age_oidc.OIDC_ROUND_TRIP_SECONDS,
                         path=BASE + "/oidc", http_only=True, same_site="Lax",
                         secure=self.deps.config.public_url.startswith("https://"))
-        resp.status = falcon.HTTP_302
-        resp.set_header("Location", started.location)
         resp.cache_control = ("no-store",)
+        return started.location
+
+    def on_get_start(self, req, resp) -> None:
+        resp.status = falcon.HTTP_302
+        resp.set_header("Location", self._start(req, resp))
+
+    def on_post_start(self, req, resp) -> None:
+        """For a signed-in member's browser (a link carries no bearer token): the
+        attempt is the account's; the page then goes to `location`."""
+        resp.media = {"location": self._start(req, resp)}
 
     def on_get_callback(self, req, resp) -> None:
-        granted = aa.finish_oidc(self.deps.age_assurance, req.cookies.get(HANDSHAKE_COOKIE),
+        granted = age_oidc.finish_oidc(self.deps.age_assurance, req.cookies.get(HANDSHAKE_COOKIE),
                                  req.get_param("state"), req.get_param("code"),
                                  req.get_param("error"))
         _granted(resp, self.deps, granted)
@@ -133,13 +158,14 @@ class OidcResource:
 
 def _document(req, max_bytes: int) -> tuple[bytes, str]:
     """The photo from a multipart form (field `document`) or a JSON body
-    {content_type, data (base64)}."""
+    {content_type, data (base64)}; read at most a little past `max_bytes` (the use case
+    refuses a photo over it by name)."""
     if (req.content_type or "").startswith("multipart/form-data"):
         for part in req.get_media():
             if part.name == "document":
                 return part.stream.read(max_bytes + 1), part.content_type or ""
         raise ValidationError("the form has no `document` file", field="document")
-    body = read_json(req, max_bytes)
+    body = read_json(req, max_bytes * 4 // 3 + 4096)   # base64 and the JSON around it
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     content_type, data = body.get("content_type"), body.get("data")
@@ -157,10 +183,12 @@ class DocumentsResource:
     def __init__(self, deps):
         self.deps = deps
 
+    @falcon.before(limit_per_ip("age_document"))
     def on_post(self, req, resp) -> None:
-        data, content_type = _document(req, self.deps.config.max_body_bytes)
-        record = documents.submit_document(self.deps.age_assurance, required_user(req), data,
-                                    content_type)
+        user = required_user(req)
+        self.deps.throttle.per_account("age_document", f"user:{user.id}")
+        data, content_type = _document(req, self.deps.age_assurance.document_max_bytes)
+        record = documents.submit_document(self.deps.age_assurance, user, data, content_type)
         resp.status = falcon.HTTP_201
         resp.media = to_json(record, exclude=("anonymous_id",))
 
@@ -177,12 +205,12 @@ class AdminResource:
 
     def on_get(self, req, resp) -> None:
         filters = parse_query_filters(FILTERS, req.params)
-        found = aa.list_assurances(self.deps.age_assurance, PageRequest.parse(req.params),
+        found = age_admin.list_assurances(self.deps.age_assurance, PageRequest.parse(req.params),
                                    filters)
         resp.media = self._named(found)
 
     def on_get_figures(self, req, resp) -> None:
-        resp.media = aa.figures(self.deps.age_assurance)
+        resp.media = age_admin.figures(self.deps.age_assurance)
 
     def on_get_queue(self, req, resp) -> None:
         found = documents.document_queue(self.deps.age_assurance, PageRequest.parse(req.params))
@@ -196,7 +224,9 @@ class AdminResource:
             "user_email": users[r.user_id].email if r.user_id in users else None})
 
     def on_get_photo(self, req, resp, id: int) -> None:
-        resp.data = documents.document_photo(self.deps.age_assurance, id)
+        # Served as bytes, never rendered at this API address (the admin page shows it
+        # from a blob); its type was checked by its bytes at upload.
+        resp.data, _ = documents.document_photo(self.deps.age_assurance, id)
         resp.content_type = "application/octet-stream"
         resp.cache_control = ("no-store",)
         resp.set_header("X-Content-Type-Options", "nosniff")
@@ -210,7 +240,8 @@ class AdminResource:
                              exclude=("anonymous_id",))
 
     def on_post_revoke(self, req, resp, id: int) -> None:
-        resp.media = to_json(aa.revoke(self.deps.age_assurance, id), exclude=("anonymous_id",))
+        resp.media = to_json(age_admin.revoke(self.deps.age_assurance, id),
+                             exclude=("anonymous_id",))
 
 
 def routes(deps) -> list[Route]:
@@ -235,9 +266,19 @@ def routes(deps) -> list[Route]:
                       PUBLIC, tags=TAGS, request_required=False,
                       responses={201: {"type": "object"}, 409: None}),)),
         Route(BASE + "/oidc/start", oidc, (
-            Operation("GET", "Start an OpenID Connect age check: 302 to the provider",
-                      PUBLIC, tags=TAGS, responses={302: None, 409: None, 503: None},
-                      headers={302: {"Location": {"type": "string", "format": "uri"}}}),),
+            Operation("GET", "Start an OpenID Connect age check: 302 to the provider "
+                      "(anonymous starts: at most 20 per IP an hour; the attempt expires "
+                      "after 15 minutes)",
+                      PUBLIC, tags=TAGS, responses={302: None, 409: None, 503: None, **LIMITED},
+                      headers={302: {"Location": {"type": "string", "format": "uri"}},
+                               **RETRY_AFTER}),
+            Operation("POST", "The same for a web page: {location} to send the browser to "
+                      "(with a bearer token the attempt assures the account)", PUBLIC,
+                      tags=TAGS, request_required=False,
+                      responses={200: {"type": "object", "required": ["location"],
+                                       "properties": {"location": {"type": "string",
+                                                                   "format": "uri"}}},
+                                 409: None, 503: None, **LIMITED}, headers=RETRY_AFTER),),
               suffix="start"),
         Route(CALLBACK, oidc, (
             Operation("GET", "The provider's redirect: 302 to the gate page once assured; "
@@ -255,10 +296,13 @@ def routes(deps) -> list[Route]:
                       tags=TAGS, params=PAGE_PARAMS,
                       responses={200: page_schema(RECORD_SCHEMA)}),
             Operation("POST", "Send a photo of an official ID (multipart field `document`, "
-                      "or JSON {content_type, data: base64}) for an admin to review; the "
-                      "photo is deleted once decided", USER, tags=TAGS,
+                      "or JSON {content_type, data: base64}) for an admin to review: JPEG, "
+                      "PNG or WebP by its bytes, at most CREATORFLIX_AGE_DOCUMENT_MAX_BYTES; "
+                      "5 per account and 20 per IP an hour; the photo is deleted once "
+                      "decided", USER, tags=TAGS,
                       request=DOCUMENT_BODY,
-                      responses={201: RECORD_SCHEMA, 409: None, 503: None}),)),
+                      responses={201: RECORD_SCHEMA, 409: None, 503: None, **LIMITED},
+                      headers=RETRY_AFTER),)),
         Route(admin_base, admin, (
             Operation("GET", "Age assurances (attempts and outcomes), newest first", ADMIN,
                       tags=ADMIN_TAGS, params=PAGE_PARAMS + query_params(FILTERS),

@@ -64,3 +64,8 @@ def set_cookie(resp: falcon.Response, deps, token: str | None, max_age: int) -> 
         return
     resp.set_cookie(COOKIE, token, max_age=max_age, path="/", http_only=True,
                     secure=deps.config.public_url.startswith("https://"), same_site="Lax")
+
+
+def clear_cookie(resp: falcon.Response, deps) -> None:
+    """The browser forgets an assurance that ended (logout, revocation, expiry)."""
+    resp.unset_cookie(COOKIE, path="/", same_site="Lax")

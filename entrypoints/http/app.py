@@ -42,6 +42,9 @@ class CreatorFlixApp(falcon.App):
 
     routes: list[Route]
     deps: Any
+    # The largest request body any route takes (the server's pre-read is bounded by it;
+    # each route's own limit is BodyLimitMiddleware's).
+    largest_body: int
 
 
 def area_routes(deps) -> list[Route]:
@@ -61,9 +64,14 @@ def create_app(deps) -> CreatorFlixApp:
     routes.extend(area_routes(deps))
     spec.update(build_spec(routes))
 
-    uploads = {("POST", media_admin.UPLOAD_PATH):
-               deps.config.max_upload_bytes + media_admin.MULTIPART_OVERHEAD}
-    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes, uploads),
+    # Routes that take more than CREATORFLIX_MAX_BODY_BYTES read no further than their
+    # own limit: uploads of the panel, and an ID photo (CREATORFLIX_AGE_DOCUMENT_MAX_BYTES,
+    # base64 in JSON (4/3) or in a multipart form).
+    larger = {("POST", media_admin.UPLOAD_PATH):
+              deps.config.max_upload_bytes + media_admin.MULTIPART_OVERHEAD,
+              ("POST", "/api/age-assurance/documents"):
+              max(deps.config.max_body_bytes, deps.config.age_document_max_bytes * 4 // 3 + 8192)}
+    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes, larger),
                                  auth.AuthMiddleware(deps.auth, routes, deps),
                                  audit.AuditMiddleware(deps),
                                  caching.CallerCacheMiddleware()])
@@ -77,6 +85,8 @@ def create_app(deps) -> CreatorFlixApp:
         app.add_route(route.path, route.resource, **({"suffix": route.suffix}
                                                       if route.suffix else {}))
     app.routes = routes
+    # What the server reads ahead of a thread: the ID photo, not the streamed uploads.
+    app.largest_body = larger[("POST", "/api/age-assurance/documents")]
     app.deps = deps   # for the server's post-fork hooks (the mail delivery thread)
     return app
 
@@ -87,4 +97,19 @@ def get_app() -> falcon.App:
     from entrypoints.config import load_config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log_redaction.install()   # no secret query parameter in any line of ours either
-    return create_app(build_deps(load_config()))
+    deps = build_deps(load_config())
+    warn_about_age_methods(deps)
+    return create_app(deps)
+
+
+def warn_about_age_methods(deps) -> list[str]:
+    """The start-up log's warnings about the age-assurance methods on offer (the admin
+    dashboard shows the same): PIX buyers left with manual review only, or no way at
+    all, and how to add an OIDC provider. Returns what it logged."""
+    from domain.assurance.admin import method_warnings
+    if not deps.config.age_gate:
+        return []
+    found = method_warnings(deps.age_assurance.live_methods())
+    for warning in found:
+        logging.getLogger("creatorflix.age").warning("age assurance: %s", warning)
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import falcon
 
 from domain.payments import buying, idempotency
+from domain.payments.card_form import card_form
 from domain.common.fields import parse_fields
 from domain.payments import commands as cmd
 from domain.payments.customer import CUSTOMER_FIELDS
@@ -16,7 +17,7 @@ from entrypoints.http.checkout_views import (CHECKOUT_CREATED_SCHEMA, CHECKOUT_P
                                              CHECKOUT_VIEW_SCHEMA, checkout_view_json)
 from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
-from entrypoints.http.openapi import body_schema
+from entrypoints.http.openapi import body_schema, nullable
 from entrypoints.http.rate_limits import RETRY_AFTER, limit_per_ip
 from entrypoints.http.routes import Operation, Param, Route
 
@@ -109,9 +110,34 @@ class CheckoutResource:
         resp.media = checkout_view_json(view, self.svc.public_url)
 
 
+CHECKOUT_OPTIONS_SCHEMA = {
+    "type": "object", "required": ["card"],
+    "properties": {"card": nullable({
+        "type": "object", "required": ["public_key", "script_url"],
+        "description": "the in-page card form (null: no card in the page; PIX or the "
+                       "plan's external checkout)",
+        "properties": {"public_key": {"type": "string"},
+                       "script_url": {"type": "string", "format": "uri"}}})}}
+
+
+class CheckoutOptionsResource:
+    def __init__(self, deps):
+        self.deps = deps
+
+    def on_get(self, req, resp) -> None:
+        form = card_form(self.deps.payments_service, self.deps.config.card_script_url)
+        resp.media = {"card": None if form is None else {
+            "public_key": form.public_key, "script_url": form.script_url}}
+        resp.cache_control = ("no-store",)
+
+
 def _public_routes(deps) -> list[Route]:
     tags = ("checkout",)
     return [
+        Route("/api/checkout-options", CheckoutOptionsResource(deps), (
+            Operation("GET", "How the checkout page takes payments: the in-page card form "
+                      "(JunglePay's public key and card-encryption script) when JunglePay "
+                      "charges", tags=tags, responses={200: CHECKOUT_OPTIONS_SCHEMA}),)),
         Route("/api/checkouts", CheckoutsResource(deps), (
             Operation("POST", "Buy a plan (with order bumps): PIX code, card outcome or "
                       "external checkout link; the total is computed by the server",

@@ -20,6 +20,7 @@ from entrypoints.http.auth import required_user
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_command, read_json, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
+from entrypoints.http import age_gate
 from entrypoints.http.rate_limits import (LIMITED, RETRY_AFTER, account_of, limit_account,
                                           limit_per_ip)
 from entrypoints.http.routes import ADMIN, USER, Operation, Param, Route
@@ -114,6 +115,7 @@ class LogoutResource(_Resource):
         required_user(req)
         self_service.logout(self.deps.auth, _bearer(req))
         sessions.end(req, resp, self.deps)
+        age_gate.clear_cookie(resp, self.deps)   # and the account's age cookie
         resp.status = falcon.HTTP_204
 
 
@@ -121,6 +123,7 @@ class LogoutAllResource(_Resource):
     def on_post(self, req, resp) -> None:
         self_service.logout_everywhere(self.deps.auth, _id(required_user(req)))
         sessions.end(req, resp, self.deps)
+        age_gate.clear_cookie(resp, self.deps)   # and the account's age cookie
         resp.status = falcon.HTTP_204
 
 

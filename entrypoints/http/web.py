@@ -90,17 +90,21 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset
                  ".png": "image/png", ".ico": "image/x-icon", ".json": "application/json",
                  ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8"}
 
-def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
+def content_security_policy(media_origins: tuple[str, ...] = (),
+                            scripts: tuple[str, ...] = ()) -> str:
     """Scripts, styles and API calls from this origin only. Images and videos from this
     origin, from blob: URLs the pages make of our own answers (the PIX QR code), and
     from `media_origins` — our public address and the storage's (an S3 host) — nothing
     else: a page never makes a visitor's browser call a third party. API calls go to
-    this origin, and uploads of the panel to the storage's."""
+    this origin, and uploads of the panel to the storage's. `scripts`: exact script URLs
+    a page may load besides (the checkout's card-encryption script, while JunglePay
+    charges)."""
     media = " ".join(("'self'", "blob:", *media_origins))
     # The storage's origin (after ours, when another): the panel posts large uploads
     # straight to an S3 bucket.
     connect = " ".join(("'self'", *media_origins[1:]))
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
+    script = " ".join(("'self'", *scripts))
+    return (f"default-src 'self'; script-src {script}; style-src 'self'; "
             f"connect-src {connect}; "
             f"img-src {media}; media-src {media}; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
@@ -118,9 +122,9 @@ def media_origins(deps) -> tuple[str, ...]:
     return tuple(found)
 
 
-def security_headers(deps=None) -> dict[str, str]:
+def security_headers(deps=None, scripts: tuple[str, ...] = ()) -> dict[str, str]:
     return {"Content-Security-Policy": content_security_policy(
-                media_origins(deps) if deps is not None else ()),
+                media_origins(deps) if deps is not None else (), scripts),
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
             "X-Frame-Options": "DENY"}
 
@@ -176,12 +180,14 @@ class PageResource:
 
     def __init__(self, page: str, renames: dict[str, str] | None = None,
                  headers: dict[str, str] | None = None, timezone: str = "America/Sao_Paulo",
-                 brand: Callable[[], dict[str, str]] | None = None):
+                 brand: Callable[[], dict[str, str]] | None = None,
+                 dynamic_headers: Callable[[], dict[str, str]] | None = None):
         self.page = page
         self.timezone = timezone   # the zone pages show times in (CREATORFLIX_TIMEZONE)
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
         self.brand = brand or (lambda: shell_values(DEFAULT_BRAND, ""))
+        self.dynamic_headers = dynamic_headers   # read per request (the checkout's CSP)
 
     def on_get(self, req, resp, **params) -> None:
         query = _renamed(req.query_string, self.renames) if self.renames else None
@@ -193,7 +199,7 @@ class PageResource:
             .replace("{{timezone}}", self.timezone)
         for name, value in self.brand().items():
             html = html.replace("{{%s}}" % name, escape(value, quote=True))
-        resp.set_headers(self.headers)
+        resp.set_headers(self.dynamic_headers() if self.dynamic_headers else self.headers)
         if not _conditional(req, resp, html.encode("utf-8")):
             resp.content_type = CONTENT_TYPES[".html"]
             resp.text = html
@@ -271,6 +277,19 @@ def _original_routes(deps) -> list[Route]:
     return found
 
 
+def checkout_headers(deps) -> Callable[[], dict[str, str]]:
+    """The checkout page's headers: its CSP allows exactly JunglePay's card-encryption
+    script (CREATORFLIX_JUNGLEPAY_JS_URL) while JunglePay charges with a public key,
+    and nothing more otherwise."""
+    from domain.payments.card_form import card_form
+    plain = security_headers(deps)
+
+    def headers() -> dict[str, str]:
+        form = card_form(deps.payments_service, deps.config.card_script_url)
+        return plain if form is None else security_headers(deps, (form.script_url,))
+    return headers
+
+
 def shell_values(brand: Brand, public_url: str) -> dict[str, str]:
     """The brand in the page shell: title, theme colour, social preview tags."""
     base = public_url.rstrip("/")
@@ -286,8 +305,9 @@ def routes(deps) -> list[Route]:
     def brand() -> dict[str, str]:
         return shell_values(get_brand(deps.uow), deps.config.public_url)
 
-    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, zone, brand), (
-        _page_operation(path, summary),)) for path, page, summary in PAGES]
+    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, zone, brand,
+                                      checkout_headers(deps) if page == "checkout" else None),
+                   (_page_operation(path, summary),)) for path, page, summary in PAGES]
     found.extend(_original_routes(deps))
     found.append(Route("/static/{path:path}", StaticResource(), (
         Operation("GET", "A static file of the web client (CSS, JavaScript modules, icons)",

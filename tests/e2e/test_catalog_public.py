@@ -52,7 +52,8 @@ def test_plans_are_all_listed_cheapest_first(client, deps):
     assert result["data"][0] == {"id": 2, "name": "Semanal", "price": 990, "duration": 7,
                                  "benefits_json": [], "cta_text": None, "checkout_url": None,
                                  "accepts_pix": True, "accepts_card": False,
-                                 "is_active": True, "card_style": "secondary"}
+                                 "is_active": True, "card_style": "secondary",
+                                 "max_installments": 12}
     assert (result["total"], result["page"], result["total_pages"]) == (2, 1, 1)
 
 

@@ -63,7 +63,9 @@ OURS = {
                           "received_at": True, "processed_at": False},
     # 0006_original_columns: the original's own columns beyond the seed's diagram
     # (PRODUCT.md, "The original's database").
-    "plans": {"is_active": True, "card_style": True},
+    "plans": {"is_active": True, "card_style": True,
+              # 0016_plan_installments: in-page card payments, at most this many.
+              "max_installments": True},
     "models": {"slug": False, "thumbnail_url": False, "external_url": False,
                "category": False, "post_count": True, "status": True},
     "payment_notifications": {"id": True, "gateway": True, "event_key": True,

@@ -89,9 +89,10 @@ def subscriptions_of(deps, email: str) -> list:
             uow.subscriptions.find({"user_id": user.id}, order_by=["id"]).items)
 
 
-def configure_junglepay(client, admin: dict, secret: str = JUNGLEPAY_SECRET) -> None:
+def configure_junglepay(client, admin: dict, secret: str = JUNGLEPAY_SECRET,
+                        public_key: str = "pk_test") -> None:
     result = client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
-                                 json={"secret_key": secret, "public_key": "pk_test",
+                                 json={"secret_key": secret, "public_key": public_key,
                                        "is_active": True})
     assert result.status_code == 200, result.json
 
