@@ -83,6 +83,15 @@ class JunglePayWebhook:
 
 
 @frozen
+class PixNotice:
+    """A notice of the API Pix at our URL (`{"pix": [...]}`): only the txids of the Pix
+    received are used (each cob is read back from the PSP)."""
+
+    token: str | None
+    txids: tuple[str, ...] = ()
+
+
+@frozen
 class DiasWebhook:
     """A call to our Dias Marketplace postback URL: its reference, status and the amount
     paid in cents (None when absent or unreadable: a PAID then goes to review)."""
