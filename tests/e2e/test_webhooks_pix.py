@@ -147,3 +147,27 @@ def test_the_psp_down_keeps_the_notice_for_a_retry(shop, deps, pix_api, clock):
     clock.advance(minutes=1)
     assert settle_postbacks(deps) == ["processed"]
     assert poll(client, created).json["status"] == "paid"
+
+
+def test_the_background_worker_registers_our_notice_url_at_start_up(live_client, deps,
+                                                                    pix_api):
+    import threading
+
+    from entrypoints.mail_worker import MailWorker
+    worker = MailWorker(deps, interval=0.05).start()
+    try:
+        for _ in range(200):            # bounded wait for the thread's first step
+            if pix_api.key in pix_api.webhooks:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        worker.stop()
+    assert pix_api.webhooks[pix_api.key]["webhookUrl"] == notice_url(deps)
+
+
+def test_an_unreachable_psp_at_start_up_is_logged_not_fatal(live_client, deps, pix_api,
+                                                           caplog):
+    pix_api.down = True
+    assert webhooks.register_pix_notices(deps.payments_service) is False
+    assert "could not be registered" in caplog.text
+    assert pix_api.webhooks == {}
