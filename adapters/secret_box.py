@@ -82,7 +82,9 @@ def opened(box: SecretBox | None, value: str | None) -> str | None:
 
 
 # -- re-sealing every stored secret (migration 0008, `creatorflix rotate-secrets`) -----
-SEALED_COLUMNS = (("payment_gateways", "id", "secret_key"),)
+# Migration 0008 seals these (the later columns do not exist yet when it runs).
+SECRET_KEY_COLUMNS = (("payment_gateways", "id", "secret_key"),)
+SEALED_COLUMNS = SECRET_KEY_COLUMNS + (("payment_gateways", "id", "certificate"),)
 
 _migration_box: SecretBox | None = None
 
@@ -104,13 +106,14 @@ def migration_box() -> SecretBox | None:
     return _migration_box
 
 
-def reseal_rows(conn, box: SecretBox, placeholder: str = "?") -> int:
+def reseal_rows(conn, box: SecretBox, placeholder: str = "?",
+                columns: tuple = SEALED_COLUMNS) -> int:
     """Seal under the current key every stored secret that is not (plaintext rows, rows
     sealed under a previous key), through a DB-API connection; returns how many rows
     changed. The caller commits."""
     changed = 0
     cur = conn.cursor()
-    for table, pk, column in SEALED_COLUMNS:
+    for table, pk, column in columns:
         cur.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} IS NOT NULL "
                     f"AND {column} <> ''")
         for row_id, stored in cur.fetchall():
@@ -124,11 +127,12 @@ def reseal_rows(conn, box: SecretBox, placeholder: str = "?") -> int:
     return changed
 
 
-def unseal_rows(conn, box: SecretBox, placeholder: str = "?") -> int:
+def unseal_rows(conn, box: SecretBox, placeholder: str = "?",
+                columns: tuple = SEALED_COLUMNS) -> int:
     """Back to plaintext (rolling migration 0008 back: older code reads plaintext)."""
     changed = 0
     cur = conn.cursor()
-    for table, pk, column in SEALED_COLUMNS:
+    for table, pk, column in columns:
         cur.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} LIKE "
                     f"{placeholder}", (PREFIX + "%",))
         for row_id, stored in cur.fetchall():

@@ -11,12 +11,16 @@
 from __future__ import annotations
 
 import logging
+import os
+import ssl
+import tempfile
 import threading
 import time
 from typing import Any, Callable
 from urllib.parse import quote
 
 import requests
+import requests.adapters
 
 from adapters.payments.pix_schemas import AccessToken, Problema, Unreadable, parse
 
@@ -39,9 +43,12 @@ class PixApiError(Exception):
 
 class PixApiClient:
     def __init__(self, api_url: str, token_url: str, client_id: str, client_secret: str,
-                 cert_file: str, *, ca_file: str | None = None,
+                 cert_file: str | None, *, ca_file: str | None = None,
+                 client_pem: str | None = None,
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT,
                  monotonic: Callable[[], float] = time.monotonic):
+        """The client certificate: `cert_file` (a PEM file with its key), or
+        `client_pem` (the same, in memory: the admin page's, stored sealed)."""
         self.api_url = api_url.rstrip("/")
         self.token_url = token_url
         self._credentials = (client_id, client_secret)
@@ -51,6 +58,9 @@ class PixApiClient:
         self._monotonic = monotonic
         self._session = requests.Session()
         self._session.trust_env = False
+        if client_pem is not None:
+            self._cert = None
+            self._session.mount("https://", _ClientCertAdapter(client_pem))
         self._lock = threading.Lock()
         self._token: str | None = None
         self._renew_at = 0.0
@@ -131,6 +141,27 @@ class PixApiClient:
         reason = problem.explain() if problem else f"HTTP {status}"
         log.error("pix %s %s refused with %s: %s", method, path, status, reason)
         return PixApiError(reason, status=status, problem=problem)
+
+
+class _ClientCertAdapter(requests.adapters.HTTPAdapter):
+    """Connections presenting a client certificate held in memory: Python's ssl loads a
+    certificate only from a file, so the PEM is written to a private temporary file,
+    loaded and deleted at once (the key never stays on disk)."""
+
+    def __init__(self, pem: str):
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)   # verifies, no CA yet
+        fd, path = tempfile.mkstemp(suffix=".pem")                # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(pem)
+            self._context.load_cert_chain(path)
+        finally:
+            os.unlink(path)
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._context
+        super().init_poolmanager(*args, **kwargs)
 
 
 def _decoded(response: requests.Response) -> Any:

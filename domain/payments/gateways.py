@@ -20,7 +20,7 @@ DIAS = "dias"
 SANDBOX = "sandbox"
 PIX_GATEWAY = "pix"   # a PSP's API Pix (the Banco Central's standard): CREATORFLIX_PIX_*
 GATEWAY_NAMES = (JUNGLEPAY, DIAS, SANDBOX, PIX_GATEWAY)
-CONFIGURABLE = (JUNGLEPAY, DIAS)
+CONFIGURABLE = (JUNGLEPAY, DIAS, PIX_GATEWAY)
 
 # JunglePay transaction statuses (the sandbox speaks the same language).
 PROCESSING = "processing"
@@ -55,7 +55,10 @@ PIX_NOTICE_PATH = "/api/webhook/pix"
 
 @frozen
 class PaymentGatewayConfig:
-    """Table `payment_gateways`. `secret_key` is write-only: never serialised or logged."""
+    """Table `payment_gateways`. `secret_key` and `certificate` are write-only: never
+    serialised or logged. The PIX gateway's row: `public_key` and `secret_key` are its
+    OAuth2 client id and secret, `certificate` the PEM of the client certificate and its
+    key, `ca_certificate` the PSP's CA (PEM), `pix_key` the operator's chave Pix."""
 
     id: int | None
     name: str
@@ -63,6 +66,11 @@ class PaymentGatewayConfig:
     secret_key: str | None = field(default=None, repr=False)
     postback_url: str | None = None
     is_active: bool = False
+    api_url: str | None = None
+    token_url: str | None = None
+    pix_key: str | None = None
+    certificate: str | None = field(default=None, repr=False)
+    ca_certificate: str | None = None
 
 
 @frozen
@@ -283,7 +291,17 @@ def choose_gateway(rows: list[PaymentGatewayConfig], default: str) -> GatewayCho
     row = active if active is not None else gateway_row(rows, name)
     if name == JUNGLEPAY and (row is None or not row.secret_key):
         raise ServiceUnavailable(NOT_CONFIGURED)
-    return GatewayChoice(name, row)   # PIX: its settings are CREATORFLIX_PIX_* (the adapter's)
+    # PIX: the row's settings when complete (pix_missing), else CREATORFLIX_PIX_*; the
+    # provider says NOT_CONFIGURED when neither is there.
+    return GatewayChoice(name, row)
+
+
+PIX_REQUIRED = ("api_url", "token_url", "public_key", "secret_key", "certificate", "pix_key")
+
+
+def pix_missing(row: PaymentGatewayConfig | None) -> list[str]:
+    """The settings the PIX gateway's row still lacks (all of them without a row)."""
+    return [name for name in PIX_REQUIRED if row is None or not getattr(row, name)]
 
 
 def sandbox_enabled(rows: list[PaymentGatewayConfig], default: str) -> bool:

@@ -50,7 +50,7 @@ class PaymentService:
         if choice.name == SANDBOX:
             return self.gateways.sandbox()
         if choice.name == PIX_GATEWAY:
-            return self.gateways.pix()
+            return self.gateways.pix(choice.config)
         if choice.config is None:  # choose_gateway gives JunglePay with its stored row
             raise ServiceUnavailable(NOT_CONFIGURED)
         return self.gateways.junglepay(choice.config)

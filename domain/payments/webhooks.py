@@ -121,10 +121,11 @@ def settle_pix(svc: PaymentService, txid: str) -> Outcome:
     with svc.uow() as uow:
         known = uow.checkouts.get_by_external_id(txid, PIX_GATEWAY) is not None
         owner = uow.checkouts.get(named) if named and not known else None
+        config = gateway_row(svc.gateway_rows(uow), PIX_GATEWAY)
     if owner is None or owner.created_at is None \
             or charge_reference(named or 0, owner.created_at) != txid:
         named = None   # not the txid we would have given that checkout's charge
-    tx = svc.gateways.pix().get_transaction(txid)
+    tx = svc.gateways.pix(config).get_transaction(txid)
     if tx is None:
         log.warning("the PSP does not know cob %s (forged notice?)", txid)
         return Outcome(IGNORED)
@@ -240,12 +241,18 @@ def handle_dias(svc: PaymentService, webhook: DiasWebhook) -> Outcome:
     return settlement.process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)
 
 
-def register_pix_notices(svc: PaymentService) -> bool:
+def register_pix_notices(svc: PaymentService,
+                         config: PaymentGatewayConfig | None = None) -> bool:
     """Register our notice URL (with its token) for the operator's key at the PSP (PUT
-    /webhook/{chave}): at start-up, best effort. False (logged) when it failed."""
+    /webhook/{chave}), through the pix row's settings (`config`, else the stored row)
+    or CREATORFLIX_PIX_*: on activation and at start-up, best effort. False (logged)
+    when it failed or nothing is configured."""
     url = svc.webhooks.url(PIX_GATEWAY)
+    if config is None:
+        with svc.uow() as uow:
+            config = gateway_row(svc.gateway_rows(uow), PIX_GATEWAY)
     try:
-        svc.gateways.register_pix_webhook(url)
+        svc.gateways.register_pix_webhook(config, url)
     except (ServiceUnavailable, GatewayRejected) as problem:
         log.error("PIX notices: our URL could not be registered at the PSP (%s): no paid "
                   "PIX is settled until it is", problem.message)

@@ -105,6 +105,9 @@ CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whi
 # /64), and what each account's address looks like (UTS #39 skeleton).
 ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False},
                "users": {"email_skeleton": False}}
+# Migration 0020: the PIX gateway's settings from the admin page (issue 26).
+ROUND_THREE["payment_gateways"] = {"api_url": False, "token_url": False, "pix_key": False,
+                                   "certificate": False, "ca_certificate": False}
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:

@@ -178,9 +178,9 @@ def test_the_provider_guards_pix_calls_with_the_breaker(pki, pix_api):
     pix_api.down = True
     for _ in range(5):
         with pytest.raises(ServiceUnavailable):
-            provider.pix().get_transaction("cf" + "0" * 30)
+            provider.pix(None).get_transaction("cf" + "0" * 30)
     assert provider.circuits()[PIX_GATEWAY].state == "open"
     calls = len(pix_api.api_calls)
     with pytest.raises(ServiceUnavailable, match="não está respondendo"):
-        provider.pix().get_transaction("cf" + "0" * 30)
+        provider.pix(None).get_transaction("cf" + "0" * 30)
     assert len(pix_api.api_calls) == calls          # refused without a call
