@@ -108,3 +108,12 @@ def test_an_unreachable_psp_at_activation_still_saves_and_logs(live_client, acto
         **settings_for(pki, pix_api), "is_active": True})
     assert result.status_code == 200 and result.json["is_active"]
     assert "could not be registered" in caplog.text
+
+
+def test_the_audit_log_keeps_no_certificate_or_secret(live_client, actors, pki, pix_api):
+    admin = actors.admin()
+    live_client.simulate_put(PIX, headers=admin, json=settings_for(pki, pix_api))
+    log = live_client.simulate_get("/api/admin/audit-log", headers=admin)
+    assert log.status_code == 200
+    assert "/api/admin/payment-gateways/pix" in log.text
+    assert "BEGIN" not in log.text and pix_api.client_secret not in log.text
