@@ -82,9 +82,13 @@ def opened(box: SecretBox | None, value: str | None) -> str | None:
 
 
 # -- re-sealing every stored secret (migration 0008, `creatorflix rotate-secrets`) -----
-# Migration 0008 seals these (the later columns do not exist yet when it runs).
-SECRET_KEY_COLUMNS = (("payment_gateways", "id", "secret_key"),)
-SEALED_COLUMNS = SECRET_KEY_COLUMNS + (("payment_gateways", "id", "certificate"),)
+SEALED_COLUMNS = (("payment_gateways", "id", "secret_key"),)
+# Sealed since migration 0015 (notifications) and 0020 (the PIX certificate): re-sealed
+# by `rotate-secrets` only (migration 0008 runs before these exist).
+LATER_SEALED_COLUMNS = (("webhook_endpoints", "id", "secret"),
+                        ("webhook_endpoints", "id", "previous_secret"),
+                        ("telegram_settings", "id", "bot_token"),
+                        ("payment_gateways", "id", "certificate"))
 
 _migration_box: SecretBox | None = None
 
@@ -127,12 +131,11 @@ def reseal_rows(conn, box: SecretBox, placeholder: str = "?",
     return changed
 
 
-def unseal_rows(conn, box: SecretBox, placeholder: str = "?",
-                columns: tuple = SEALED_COLUMNS) -> int:
+def unseal_rows(conn, box: SecretBox, placeholder: str = "?") -> int:
     """Back to plaintext (rolling migration 0008 back: older code reads plaintext)."""
     changed = 0
     cur = conn.cursor()
-    for table, pk, column in columns:
+    for table, pk, column in SEALED_COLUMNS:
         cur.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} LIKE "
                     f"{placeholder}", (PREFIX + "%",))
         for row_id, stored in cur.fetchall():

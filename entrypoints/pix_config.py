@@ -3,8 +3,8 @@ API Pix"), read and checked at start-up, so a wrong path or a missing secret sto
 server with a message naming the variable instead of failing the first buyer."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from adapters.payments.provider import PixSettings

@@ -87,13 +87,13 @@ def _placeholder(conn) -> str:
 def _seal(conn) -> None:
     box = secret_box.migration_box()
     if box is not None:
-        secret_box.reseal_rows(conn, box, _placeholder(conn), secret_box.SECRET_KEY_COLUMNS)
+        secret_box.reseal_rows(conn, box, _placeholder(conn))
 
 
 def _unseal(conn) -> None:
     box = secret_box.migration_box()
     if box is not None:
-        secret_box.unseal_rows(conn, box, _placeholder(conn), secret_box.SECRET_KEY_COLUMNS)
+        secret_box.unseal_rows(conn, box, _placeholder(conn))
         return
     cur = conn.cursor()
     cur.execute("SELECT COUNT(*) FROM payment_gateways WHERE secret_key LIKE "

@@ -11,13 +11,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from adapters.payments.pix_client import PixApiClient, PixApiError, path_of
-from adapters.payments.pix_schemas import (ATIVA, CONCLUIDA, TXID, Cob, Unreadable,
-                                           parse)
-from domain.common.errors import (GatewayRejected, GatewayTimeout, ServiceUnavailable,
-                                  ValidationError)
+from adapters.payments.pix_schemas import ATIVA, CONCLUIDA, TXID, Cob, Unreadable, parse
+from domain.common.errors import (
+    GatewayRejected,
+    GatewayTimeout,
+    ServiceUnavailable,
+    ValidationError,
+)
 from domain.payments.checkout import PIX
-from domain.payments.gateways import (CANCELED, TX_PAID, WAITING_PAYMENT, Charge,
-                                      ChargeRequest, Transaction)
+from domain.payments.gateways import (
+    CANCELED,
+    TX_PAID,
+    WAITING_PAYMENT,
+    Charge,
+    ChargeRequest,
+    Transaction,
+)
 
 log = logging.getLogger("creatorflix.pix")
 

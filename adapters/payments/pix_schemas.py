@@ -6,7 +6,8 @@ domain. Field names are the spec's, in Portuguese."""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from attrs import field, fields, frozen
 

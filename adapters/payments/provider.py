@@ -17,8 +17,15 @@ from adapters.payments.pix_api import PixApiGateway
 from adapters.payments.pix_client import PixApiClient
 from adapters.payments.sandbox import SandboxPaymentGateway
 from domain.common.errors import ServiceUnavailable
-from domain.payments.gateways import (JUNGLEPAY, NOT_CONFIGURED, PIX_GATEWAY, PIX_REQUIRED,
-                                      CircuitView, PaymentGatewayConfig, pix_missing)
+from domain.payments.gateways import (
+    JUNGLEPAY,
+    NOT_CONFIGURED,
+    PIX_GATEWAY,
+    PIX_REQUIRED,
+    CircuitView,
+    PaymentGatewayConfig,
+    pix_missing,
+)
 from ports.clock import Clock
 from ports.payments import PaymentGateway
 

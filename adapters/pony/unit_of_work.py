@@ -9,6 +9,7 @@ from pony.orm import commit, db_session, rollback
 from pony.orm.core import UnexpectedError
 from pony.orm.dbapiprovider import InterfaceError, OperationalError
 
+from adapters.events import NO_HANDLERS, RecordedEvents
 from adapters.pony.database import PonyDatabase
 from adapters.pony.repositories.accounts import (PonyAuditLogRepository, PonyCreatorRepository, PonyPostRepository,
                                                  PonyUserRepository)
@@ -33,11 +34,17 @@ from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
 from ports.mail import MailRenderer, OutboxRepository
+from ports.notifications import DeliveryRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
-from ports.unit_of_work import UnitOfWork
+from ports.unit_of_work import EventHandlers, UnitOfWork
 from adapters.pony.repositories.mail import PonyOutboxRepository
+from adapters.pony.repositories.notifications import (PonyDeliveryRepository,
+                                                      PonyTelegramSettingsRepository,
+                                                      PonyWebhookEndpointRepository)
 from domain.accounts.sessions import RevokedToken
+from domain.common.events import Event
+from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
@@ -79,10 +86,15 @@ class PonyUnitOfWork:
     withdrawals: Repository[Withdrawal]
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
+    webhook_endpoints: Repository[WebhookEndpoint]
+    webhook_deliveries: DeliveryRepository
+    telegram_settings: Repository[TelegramSettings]
 
     def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None):
+                 mail_renderer: MailRenderer | None = None,
+                 handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
+        self.events = RecordedEvents(handlers)
         self.users = PonyUserRepository(pdb, "users", *TABLES["users"])
         self.plans = PonyRepository(pdb, "plans", *TABLES["plans"])
         self.order_bumps = PonyRepository(pdb, "order_bumps", *TABLES["order_bumps"])
@@ -116,15 +128,24 @@ class PonyUnitOfWork:
         self.withdrawals = PonyRepository(pdb, "withdrawals", *TABLES["withdrawals"])
         self.age_assurances = PonyRepository(pdb, "age_assurances", *TABLES["age_assurances"])
         self.audit_log = PonyAuditLogRepository(pdb, "audit_log", *TABLES["audit_log"])
+        self.webhook_endpoints = PonyWebhookEndpointRepository(
+            pdb, "webhook_endpoints", *TABLES["webhook_endpoints"], secrets=secrets)
+        self.webhook_deliveries = PonyDeliveryRepository(pdb, "webhook_deliveries",
+                                                         *TABLES["webhook_deliveries"])
+        self.telegram_settings = PonyTelegramSettingsRepository(
+            pdb, "telegram_settings", *TABLES["telegram_settings"], secrets=secrets)
         self._session: Any = None  # pony's (untyped) db_session while in the block
 
     def __enter__(self) -> "PonyUnitOfWork":
+        # Units of work are shallow copies of one prototype: each gets its own events.
+        self.events = RecordedEvents(self.events.handlers)
         self._session = db_session()
         self._session.__enter__()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         session, self._session = self._session, None
+        self.events.drop()
         try:
             try:
                 rollback()
@@ -136,10 +157,15 @@ class PonyUnitOfWork:
         if _unreachable(exc):
             raise ServiceUnavailable("the database is unavailable") from exc
 
+    def record(self, event: Event) -> None:
+        self.events.record(event)
+
     def commit(self) -> None:
+        self.events.dispatch(self)
         commit()
 
     def rollback(self) -> None:
+        self.events.drop()
         rollback()
 
 
@@ -154,9 +180,11 @@ class PonyUnitOfWorkFactory:
     outside any block."""
 
     def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None):
+                 mail_renderer: MailRenderer | None = None,
+                 handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer)
+        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer,
+                                         handlers=handlers)
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)

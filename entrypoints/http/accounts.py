@@ -117,7 +117,7 @@ class MeResource:
         limit_account(self.deps, "account_change", str(user.id))
         command = read_command(req, self.deps.config.max_body_bytes, cmd.CloseAccount,
                                cmd.CLOSE_ACCOUNT_FIELDS, user_id=user.id)
-        privacy.close_account(self.deps.auth, command, self.deps.storage)
+        privacy.close_account(self.deps.auth, command)
         resp.status = falcon.HTTP_204
 
 

@@ -191,7 +191,7 @@ class AdminWithdrawalRefundResource(_Resource):
 
 class AdminAnonymiseResource(_Resource):
     def on_post(self, req, resp, id: int) -> None:
-        user = privacy.anonymise(self.deps.uow, id, self.deps.clock.now(), self.deps.storage)
+        user = privacy.anonymise(self.deps.uow, id, self.deps.clock.now())
         resp.media = {"user": user_json(user)}
 
 

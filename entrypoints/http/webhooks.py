@@ -11,7 +11,6 @@ from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook, PixNotice
 from domain.payments.gateways import DIAS, JUNGLEPAY, PIX_GATEWAY, PIX_NOTICE_PATH
-from domain.payments.postbacks import QUEUED
 from domain.payments.settlement import OUTCOMES, Outcome
 from entrypoints.http.json_io import read_json
 from entrypoints.http.rate_limits import RETRY_AFTER, client_of
@@ -19,7 +18,7 @@ from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
     "type": "object", "required": ["status"],
-    "properties": {"status": {"type": "string", "enum": [*OUTCOMES, QUEUED],
+    "properties": {"status": {"type": "string", "enum": list(OUTCOMES),
                               "description": "queued: recorded; the worker reads the "
                                              "transaction back and settles it"}},
 }

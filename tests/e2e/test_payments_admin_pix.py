@@ -9,9 +9,16 @@ import pytest
 from entrypoints.config import Config
 from tests.support.api import assert_error
 from tests.support.deps import TEST_SECRET
-from tests.support.payments import (add_catalogue, app_server, checkout_body,  # noqa: F401
-                                    live_client, poll, settle_postbacks, start,
-                                    subscriptions_of)
+from tests.support.payments import (  # noqa: F401
+    add_catalogue,
+    app_server,
+    checkout_body,
+    live_client,
+    poll,
+    settle_postbacks,
+    start,
+    subscriptions_of,
+)
 from tests.support.pix import pix_api, pki  # noqa: F401
 
 PIX = "/api/admin/payment-gateways/pix"

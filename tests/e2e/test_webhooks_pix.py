@@ -10,9 +10,19 @@ import pytest
 
 from domain.payments import webhooks
 from domain.payments.gateways import PIX_GATEWAY, charge_reference
-from tests.support.payments import (add_catalogue, add_premium_post, app_server,  # noqa: F401
-                                    checkout_body, content_urls, live_client, notifications,
-                                    poll, settle_postbacks, start, subscriptions_of)
+from tests.support.payments import (  # noqa: F401
+    add_catalogue,
+    add_premium_post,
+    app_server,
+    checkout_body,
+    content_urls,
+    live_client,
+    notifications,
+    poll,
+    settle_postbacks,
+    start,
+    subscriptions_of,
+)
 from tests.support.pix import pix_api, pix_config, pki  # noqa: F401
 
 

@@ -15,8 +15,14 @@ from adapters.payments.pix_client import PixApiClient
 from adapters.payments.provider import GatewayProvider
 from domain.common.errors import GatewayRejected, ServiceUnavailable
 from domain.payments.customer import Customer
-from domain.payments.gateways import (PIX_GATEWAY, TX_PAID, WAITING_PAYMENT, ChargeItem,
-                                      ChargeRequest, charge_reference)
+from domain.payments.gateways import (
+    PIX_GATEWAY,
+    TX_PAID,
+    WAITING_PAYMENT,
+    ChargeItem,
+    ChargeRequest,
+    charge_reference,
+)
 from tests.support.pix import pix_api, pix_settings, pki  # noqa: F401
 
 ANA = Customer(name="Ana Souza", email="ana@example.com", document="52998224725",

@@ -30,10 +30,11 @@ import ssl
 import threading
 import time
 import urllib.request
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from tests.support.pix_certs import TestPki
@@ -76,7 +77,7 @@ def _not_found() -> Problem:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def cob_problems(body: Any, key: str) -> list[dict]:
@@ -141,7 +142,7 @@ class PixApiServer:
     def token_url(self) -> str:
         return self.url + TOKEN_PATH
 
-    def start(self) -> "PixApiServer":
+    def start(self) -> PixApiServer:
         self._thread.start()
         return self
 

@@ -2,14 +2,22 @@
 declaratively: what breaks the spec is refused naming the field."""
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from adapters.payments.pix_api import as_transaction, cob_body, expires_at, reais
-from adapters.payments.pix_schemas import (AccessToken, Cob, Problema, Unreadable, parse)
+from adapters.payments.pix_schemas import AccessToken, Cob, Problema, Unreadable, parse
 from domain.payments.customer import Customer
-from domain.payments.gateways import (CANCELED, TX_PAID, WAITING_PAYMENT, ChargeItem,
-                                      ChargeRequest, charge_reference,
-                                      checkout_id_of_reference)
+from domain.payments.gateways import (
+    CANCELED,
+    TX_PAID,
+    WAITING_PAYMENT,
+    ChargeItem,
+    ChargeRequest,
+    charge_reference,
+    checkout_id_of_reference,
+)
 
 COB = {  # the spec's cobResponse2 (CobCompleta), trimmed
     "calendario": {"criacao": "2020-09-09T20:15:00.358Z", "expiracao": 3600},
@@ -95,13 +103,13 @@ def test_the_cob_we_send_has_the_specs_fields():
 
 
 def test_a_checkouts_txid_is_stable_and_names_it():
-    from datetime import datetime, timezone
+    from datetime import datetime
     created = datetime(2026, 12, 7, 5, 0, 1, 123456)
     txid = charge_reference(42, created)
     assert len(txid) == 32 and txid.isalnum()
     # What a database gives back (no microseconds, or an aware UTC time): the same txid.
     assert charge_reference(42, created.replace(microsecond=0)) == txid
-    assert charge_reference(42, created.replace(tzinfo=timezone.utc)) == txid
+    assert charge_reference(42, created.replace(tzinfo=UTC)) == txid
     assert charge_reference(43, created) != txid
     assert checkout_id_of_reference(txid) == 42
     assert checkout_id_of_reference("cf" + "0" * 30) is None
