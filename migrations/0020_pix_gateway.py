@@ -4,7 +4,7 @@ like the secret keys: adapters/secret_box.py) and the PSP's CA. The client id an
 secret live in the row's public_key and secret_key."""
 from adapters.sql_dialect import ddl
 
-__depends__ = ["0015_notifications"]
+__depends__ = ["0018_audit_before"]
 
 COLUMNS = ("api_url", "token_url", "pix_key", "certificate", "ca_certificate")
 

@@ -9,6 +9,7 @@ from domain.accounts.users import User
 from domain.common.errors import Unauthenticated
 from domain.payments import claims
 from domain.payments.subscriptions import Subscription, current_subscription
+from entrypoints.http import sessions
 from entrypoints.http.auth import required_user
 from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.openapi import body_schema, entity_schema, nullable
@@ -35,6 +36,13 @@ def session_json(session: auth.Session) -> dict:
             "expires_in": session.expires_in}
 
 
+def respond_session(req, resp, deps, session: auth.Session) -> None:
+    """The session as JSON (API clients keep the bearer token) and as the browser's
+    session cookies (entrypoints.http.sessions)."""
+    sessions.start(req, resp, deps, session)
+    resp.media = session_json(session)
+
+
 class RegisterResource:
     def __init__(self, deps):
         self.deps = deps
@@ -44,7 +52,7 @@ class RegisterResource:
         command = read_command(req, self.deps.config.max_body_bytes, cmd.Register,
                                cmd.REGISTER_FIELDS)
         session = auth.register(self.deps.auth, command)
-        resp.media = session_json(session)
+        respond_session(req, resp, self.deps, session)
         resp.status = falcon.HTTP_201
 
 
@@ -70,7 +78,7 @@ class LoginResource:
             raise
         set_device_cookie(req, resp, self.deps,
                           devices.issue_device(self.deps.signer, account, device))
-        resp.media = session_json(session)
+        respond_session(req, resp, self.deps, session)
 
 
 def set_device_cookie(req, resp, deps, cookie: str) -> None:
@@ -94,7 +102,7 @@ class SetPasswordResource:
             session = claims.claim_checkout(self.deps.auth, self.deps.payments_service, command)
         else:
             session = auth.set_password(self.deps.auth, command)
-        resp.media = session_json(session)
+        respond_session(req, resp, self.deps, session)
 
 
 class MeResource:

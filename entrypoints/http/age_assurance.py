@@ -14,6 +14,7 @@ from domain.assurance.entities import AgeAssurance, METHODS, OUTCOMES
 from domain.common.errors import ValidationError
 from domain.common.fields import Choice, parse_query_filters
 from domain.common.pagination import PageRequest
+from domain.payments import customers
 from entrypoints.http import age_gate
 from entrypoints.http.auth import current_user, required_user
 from entrypoints.http.crud import PAGE_PARAMS
@@ -31,6 +32,9 @@ DONE_PAGE = "/verificacao-idade?resultado=ok"
 FILTERS = {"method": Choice(choices=METHODS), "outcome": Choice(choices=OUTCOMES)}
 
 RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",))
+# Admin lists name the account holder (never only "user #2").
+ADMIN_RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",), extra={
+    "user_name": nullable({"type": "string"}), "user_email": nullable({"type": "string"})})
 OFFER_SCHEMA = {"type": "object", "required": ["method", "for_visitors", "start"],
                 "properties": {"method": {"type": "string", "enum": list(METHODS)},
                                "for_visitors": {"type": "boolean"},
@@ -175,14 +179,21 @@ class AdminResource:
         filters = parse_query_filters(FILTERS, req.params)
         found = aa.list_assurances(self.deps.age_assurance, PageRequest.parse(req.params),
                                    filters)
-        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+        resp.media = self._named(found)
 
     def on_get_figures(self, req, resp) -> None:
         resp.media = aa.figures(self.deps.age_assurance)
 
     def on_get_queue(self, req, resp) -> None:
         found = documents.document_queue(self.deps.age_assurance, PageRequest.parse(req.params))
-        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+        resp.media = self._named(found)
+
+    def _named(self, found) -> dict:
+        users = customers.people(self.deps.uow, {r.user_id for r in found.items if r.user_id})
+        return page_json(found, lambda r: {
+            **to_json(r, exclude=("anonymous_id",)),
+            "user_name": users[r.user_id].name if r.user_id in users else None,
+            "user_email": users[r.user_id].email if r.user_id in users else None})
 
     def on_get_photo(self, req, resp, id: int) -> None:
         resp.data = documents.document_photo(self.deps.age_assurance, id)
@@ -251,7 +262,7 @@ def routes(deps) -> list[Route]:
         Route(admin_base, admin, (
             Operation("GET", "Age assurances (attempts and outcomes), newest first", ADMIN,
                       tags=ADMIN_TAGS, params=PAGE_PARAMS + query_params(FILTERS),
-                      responses={200: page_schema(RECORD_SCHEMA)}),)),
+                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),)),
         Route(admin_base + "/figures", admin, (
             Operation("GET", "Effectiveness figures: attempts per method and outcome, "
                       "rejections, abandoned attempts", ADMIN, tags=ADMIN_TAGS,
@@ -259,7 +270,7 @@ def routes(deps) -> list[Route]:
         Route(admin_base + "/documents", admin, (
             Operation("GET", "The documents waiting for a decision, oldest first", ADMIN,
                       tags=ADMIN_TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(RECORD_SCHEMA)}),), suffix="queue"),
+                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),), suffix="queue"),
         Route(admin_base + "/documents/{id:id}/photo", admin, (
             Operation("GET", "The photo of a document waiting for a decision", ADMIN,
                       tags=ADMIN_TAGS, content_type="application/octet-stream",

@@ -59,7 +59,7 @@ def create_app(deps) -> CreatorFlixApp:
     spec.update(build_spec(routes))
 
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
-                                 auth.AuthMiddleware(deps.auth, routes),
+                                 auth.AuthMiddleware(deps.auth, routes, deps),
                                  audit.AuditMiddleware(deps),
                                  caching.CallerCacheMiddleware()])
     app.router_options.converters["id"] = IdConverter

@@ -129,8 +129,9 @@ def routes(deps) -> list[Route]:
                       "deactivates the others", ADMIN, tags=TAGS,
                       request=body_schema(cmd.GATEWAY_FIELDS, partial=True),
                       responses={200: GATEWAY_SCHEMA}),)),
+        # The list (search, filters, totals, CSV) is entrypoints.http.sales_admin's.
         *crud_routes("/api/admin/checkouts", subscription_admin.CHECKOUTS, deps, tag=TAGS[0],
-                     actions=("list", "get")),
+                     actions=("get",)),
         *crud_routes("/api/admin/subscriptions", subscription_admin.SUBSCRIPTIONS, deps,
                      tag=TAGS[0], actions=("list", "get")),
         Route("/api/admin/users/{id:id}/subscriptions", UserSubscriptionsResource(deps), (

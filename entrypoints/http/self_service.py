@@ -10,11 +10,12 @@ from domain.accounts import devices, privacy, self_service
 from domain.common.errors import Unauthenticated
 from domain.common.fields import Choice, Text, parse_fields
 from domain.common.pagination import PageRequest
-from domain.payments import purchases, reminders, subscription_admin
+from domain.payments import customers, purchases, reminders, subscription_admin
 from domain.payments import withdrawal as wd
 from domain.payments.checkout import Checkout
 from domain.payments.subscriptions import Subscription
-from entrypoints.http.accounts import SESSION_SCHEMA, USER_SCHEMA, session_json, user_json
+from entrypoints.http import sessions
+from entrypoints.http.accounts import SESSION_SCHEMA, USER_SCHEMA, respond_session, user_json
 from entrypoints.http.auth import required_user
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_command, read_json, to_json
@@ -31,6 +32,9 @@ USER_BODY = {"type": "object", "required": ["user"], "properties": {"user": USER
 CHECKOUT_SCHEMA = entity_schema(Checkout)
 SUBSCRIPTION_SCHEMA = entity_schema(Subscription)
 WITHDRAWAL_SCHEMA = entity_schema(wd.Withdrawal)
+WITHDRAWAL_ROW_SCHEMA = entity_schema(wd.Withdrawal, extra={
+    "customer_name": nullable({"type": "string"}), "customer_email": nullable({"type": "string"}),
+    "amount": nullable({"type": "integer", "description": "the checkout's total, cents"})})
 WITHDRAWAL_FIELDS = {"reason": Text(max_length=1000)}
 WITHDRAWAL_FILTERS = {"status": Choice(choices=wd.STATUSES)}
 PREFILL_SCHEMA = {"type": "object", "required": ["plan_id", "customer"], "properties": {
@@ -51,8 +55,11 @@ def _accepted(resp) -> None:
 
 
 def _bearer(req) -> str:
+    """The caller's token: the bearer one, or the session cookie's."""
     scheme, _, token = (req.get_header("Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        if getattr(req.context, "session_token", None):
+            return req.context.session_token
         raise Unauthenticated("use Authorization: Bearer <token>")
     return token.strip()
 
@@ -85,7 +92,8 @@ class PasswordResetConfirmResource(_Resource):
     def on_post(self, req, resp) -> None:
         command = self.command(req, cmd.ConfirmPasswordReset, cmd.CONFIRM_RESET_FIELDS)
         limit_account(self.deps, "set_password", command.token)
-        resp.media = session_json(self_service.confirm_password_reset(self.deps.auth, command))
+        respond_session(req, resp, self.deps,
+                        self_service.confirm_password_reset(self.deps.auth, command))
 
 
 class VerifyEmailResource(_Resource):
@@ -105,12 +113,14 @@ class LogoutResource(_Resource):
     def on_post(self, req, resp) -> None:
         required_user(req)
         self_service.logout(self.deps.auth, _bearer(req))
+        sessions.end(req, resp, self.deps)
         resp.status = falcon.HTTP_204
 
 
 class LogoutAllResource(_Resource):
     def on_post(self, req, resp) -> None:
         self_service.logout_everywhere(self.deps.auth, _id(required_user(req)))
+        sessions.end(req, resp, self.deps)
         resp.status = falcon.HTTP_204
 
 
@@ -130,7 +140,8 @@ class ChangePasswordResource(_Resource):
         limit_account(self.deps, "account_change", str(user_id))
         command = self.command(req, cmd.ChangePassword, cmd.CHANGE_PASSWORD_FIELDS,
                                user_id=user_id)
-        resp.media = session_json(self_service.change_password(self.deps.auth, command))
+        respond_session(req, resp, self.deps,
+                        self_service.change_password(self.deps.auth, command))
 
 
 class ChangeEmailResource(_Resource):
@@ -180,7 +191,15 @@ class AdminWithdrawalsResource(_Resource):
                                                     if k in WITHDRAWAL_FILTERS}, partial=True)
         page = purchases.withdrawal_requests(self.deps.uow, filters.get("status"),
                                              PageRequest.parse(req.params))
-        resp.media = page_json(page, to_json)
+        # Who asked and for how much (the panel names people, never "user #2").
+        bought = customers.checkouts_by_id(self.deps.uow, {w.checkout_id for w in page.items})
+        resp.media = page_json(page, lambda w: {**to_json(w), **_buyer(bought.get(w.checkout_id))})
+
+
+def _buyer(checkout) -> dict:
+    return {"customer_name": checkout.customer_name if checkout else None,
+            "customer_email": checkout.customer_email if checkout else None,
+            "amount": checkout.total_amount if checkout else None}
 
 
 class AdminWithdrawalRefundResource(_Resource):
@@ -269,7 +288,7 @@ def routes(deps) -> list[Route]:
             Operation("GET", "Withdrawal requests, newest first", ADMIN, tags=ADMIN_TAGS,
                       params=PAGE_PARAMS + (Param("status", {"type": "string",
                                                              "enum": list(wd.STATUSES)}),),
-                      responses={200: page_schema(WITHDRAWAL_SCHEMA)}),)),
+                      responses={200: page_schema(WITHDRAWAL_ROW_SCHEMA)}),)),
         Route("/api/admin/withdrawals/{id:id}/refund", AdminWithdrawalRefundResource(deps), (
             Operation("POST", "Mark a withdrawal refunded (after refunding it at the "
                       "gateway): the checkout becomes refunded and its access ends", ADMIN,
