@@ -6,13 +6,16 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 from attrs import field, frozen
 
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_int
+
+if TYPE_CHECKING:
+    from adapters.payments.provider import PixSettings
 
 log = logging.getLogger("creatorflix.config")
 
@@ -40,7 +43,7 @@ class Config:
     gateway_read_timeout: float = 8.0
     gateway_concurrency: int = 2   # calls at once per process: half the server's threads
     # CREATORFLIX_PIX_* (entrypoints/pix_config.py): a PSP's API Pix; None when unset.
-    pix: Any = field(default=None, repr=False)
+    pix: PixSettings | None = field(default=None, repr=False)
     trusted_proxies: tuple = ()
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600

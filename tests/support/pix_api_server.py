@@ -29,81 +29,27 @@ import secrets
 import ssl
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
-from datetime import UTC, datetime
-from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from tests.support.pix_api_rules import (
+    TXID,
+    Problem,
+    cob_problems,
+    copia_e_cola,
+    invalid_cob,
+    not_found,
+    now,
+)
 from tests.support.pix_certs import TestPki
 
 API_PREFIX = "/v2"
 TOKEN_PATH = "/oauth/token"
-ERROR_TYPE = "https://pix.bcb.gov.br/api/v2/error/"
-TXID = re.compile(r"[a-zA-Z0-9]{26,35}")
-VALOR = re.compile(r"\d{1,10}\.\d{2}")
-COB_FIELDS = {"calendario", "devedor", "loc", "valor", "chave", "solicitacaoPagador",
-              "infoAdicionais"}
 SCOPES = "cob.write cob.read webhook.write webhook.read"
-
-
-class Problem(Exception):
-    """An RFC 7807 answer (the spec's `Problema`)."""
-
-    def __init__(self, status: int, kind: str, title: str, detail: str,
-                 violacoes: list[dict] | None = None):
-        super().__init__(detail)
-        self.status, self.kind, self.title, self.detail = status, kind, title, detail
-        self.violacoes = violacoes or []
-
-    def body(self) -> dict:
-        body = {"type": ERROR_TYPE + self.kind, "title": self.title, "status": self.status,
-                "detail": self.detail}
-        if self.violacoes:
-            body["violacoes"] = self.violacoes
-        return body
-
-
-def _invalid_cob(violacoes: list[dict]) -> Problem:
-    return Problem(400, "CobOperacaoInvalida", "Cobrança inválida.",
-                   "A requisição que busca alterar ou criar uma cobrança para pagamento "
-                   "imediato não respeita o _schema_ ou está semanticamente errada.", violacoes)
-
-
-def _not_found() -> Problem:
-    return Problem(404, "NaoEncontrado", "Não Encontrado", "Entidade não encontrada.")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def cob_problems(body: Any, key: str) -> list[dict]:
-    """Why a CobSolicitada breaks the spec (or names another key than ours)."""
-    def v(prop: str, why: str) -> dict:
-        return {"razao": why, "propriedade": "cob." + prop}
-    if not isinstance(body, dict):
-        return [v("", "O corpo não é um objeto.")]
-    out = [v(k, f"O campo cob.{k} não existe.") for k in body if k not in COB_FIELDS]
-    cal = body.get("calendario")
-    exp = cal.get("expiracao") if isinstance(cal, dict) else None
-    if not isinstance(exp, int) or isinstance(exp, bool) or exp <= 0:
-        out.append(v("calendario.expiracao", "O campo cob.calendario.expiracao é inválido."))
-    devedor = body.get("devedor")
-    if devedor is not None and not (isinstance(devedor, dict) and set(devedor) == {"cpf", "nome"}
-                                    and re.fullmatch(r"\d{11}", str(devedor.get("cpf")))
-                                    and isinstance(devedor.get("nome"), str)
-                                    and 0 < len(devedor["nome"]) <= 200):
-        out.append(v("devedor", "O campo cob.devedor não respeita o _schema_."))
-    valor = body.get("valor")
-    original = valor.get("original") if isinstance(valor, dict) else None
-    if not isinstance(original, str) or not VALOR.fullmatch(original) or Decimal(original) <= 0:
-        out.append(v("valor.original", "O campo cob.valor.original não respeita o _schema_."))
-    if body.get("chave") != key:
-        out.append(v("chave", "A chave não pertence ao usuário recebedor."))
-    return out
 
 
 class PixApiServer:
@@ -157,7 +103,7 @@ class PixApiServer:
         with self.lock:
             cob = self.cobs[txid]
             pix = {"endToEndId": "E" + secrets.token_hex(16)[:31].upper(), "txid": txid,
-                   "valor": valor or cob["valor"]["original"], "horario": _now()}
+                   "valor": valor or cob["valor"]["original"], "horario": now()}
             cob["status"] = "CONCLUIDA"
             cob.setdefault("pix", []).append(pix)
             return pix
@@ -196,25 +142,25 @@ class PixApiServer:
 
     def _put_cob(self, txid: str, body: Any) -> tuple[int, dict]:
         if not TXID.fullmatch(txid):
-            raise _invalid_cob([{"razao": "O txid não respeita o _schema_.",
+            raise invalid_cob([{"razao": "O txid não respeita o _schema_.",
                                  "propriedade": "cob.txid"}])
         problems = cob_problems(body, self.key)
         if problems:
-            raise _invalid_cob(problems)
+            raise invalid_cob(problems)
         with self.lock:
             if txid in self.cobs:
-                raise _invalid_cob([{"razao": "O txid informado já foi utilizado.",
+                raise invalid_cob([{"razao": "O txid informado já foi utilizado.",
                                      "propriedade": "cob.txid"}])
             loc = len(self.cobs) + 1
-            cob = {"calendario": {"criacao": _now(),
+            cob = {"calendario": {"criacao": now(),
                                   "expiracao": body["calendario"]["expiracao"]},
                    "txid": txid, "revisao": 0,
                    "loc": {"id": loc, "location": f"pix.example.com/qr/v2/{txid.lower()}",
-                           "tipoCob": "cob", "criacao": _now()},
+                           "tipoCob": "cob", "criacao": now()},
                    "location": f"pix.example.com/qr/v2/{txid.lower()}",
                    "status": "ATIVA", "valor": {"original": body["valor"]["original"]},
                    "chave": body["chave"],
-                   "pixCopiaECola": _copia_e_cola(txid, body["valor"]["original"])}
+                   "pixCopiaECola": copia_e_cola(txid, body["valor"]["original"])}
             if "devedor" in body:
                 cob["devedor"] = dict(body["devedor"])
             self.cobs[txid] = cob
@@ -223,7 +169,7 @@ class PixApiServer:
     def _get_cob(self, txid: str, body: Any) -> tuple[int, dict]:
         with self.lock:
             if txid not in self.cobs:
-                raise _not_found()
+                raise not_found()
             return 200, json.loads(json.dumps(self.cobs[txid]))
 
     def _put_webhook(self, key: str, body: Any) -> tuple[int, dict]:
@@ -234,15 +180,15 @@ class PixApiServer:
                           [{"razao": "O campo webhookUrl não respeita o _schema_.",
                             "propriedade": "webhookUrl"}])
         if key != self.key:
-            raise _not_found()
+            raise not_found()
         with self.lock:
-            self.webhooks[key] = {"webhookUrl": url, "chave": key, "criacao": _now()}
+            self.webhooks[key] = {"webhookUrl": url, "chave": key, "criacao": now()}
         return 200, {}
 
     def _get_webhook(self, key: str, body: Any) -> tuple[int, dict]:
         with self.lock:
             if key not in self.webhooks:
-                raise _not_found()
+                raise not_found()
             return 200, dict(self.webhooks[key])
 
     # -- OAuth2 ----------------------------------------------------------------------
@@ -283,7 +229,7 @@ class PixApiServer:
         if method == "POST" and path == TOKEN_PATH:
             return self._token(authorization, body, headers.get("Content-Type", ""))
         if not path.startswith(API_PREFIX + "/"):
-            raise _not_found()
+            raise not_found()
         path = path[len(API_PREFIX):]
         for verb, pattern, scope, operation in self.routes():
             match = pattern.fullmatch(path)
@@ -299,7 +245,7 @@ class PixApiServer:
                 except ValueError:
                     parsed = None
                 return operation(unquote(match.group(1)), parsed)
-        raise _not_found()
+        raise not_found()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -355,18 +301,3 @@ class _TlsServer(ThreadingHTTPServer):
                 tls.close()
             except OSError:
                 pass
-
-
-def _copia_e_cola(txid: str, valor: str) -> str:
-    """An EMV-shaped BR Code for the cob (it pays nothing anywhere)."""
-    from adapters.payments.sandbox import crc16_ccitt
-
-    def tlv(tag: str, value: str) -> str:
-        return f"{tag}{len(value):02d}{value}"
-    payload = "".join([tlv("00", "01"), tlv("01", "12"),
-                       tlv("26", tlv("00", "br.gov.bcb.pix") +
-                           tlv("25", f"pix.example.com/qr/v2/{txid.lower()}")),
-                       tlv("52", "0000"), tlv("53", "986"), tlv("54", valor), tlv("58", "BR"),
-                       tlv("59", "CREATORFLIX TESTE"), tlv("60", "SAO PAULO"),
-                       tlv("62", tlv("05", "***"))]) + "6304"
-    return payload + crc16_ccitt(payload)
