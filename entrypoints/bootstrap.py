@@ -214,13 +214,13 @@ def _notification_adapters(config: Config) -> dict[str, Any]:
 
 
 def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
-    """JunglePay at CREATORFLIX_JUNGLEPAY_URL and the in-process sandbox (no network
-    until a JunglePay gateway is configured and used); JunglePay's calls bounded by the
+    """JunglePay at CREATORFLIX_JUNGLEPAY_URL, the API Pix of CREATORFLIX_PIX_* and the
+    in-process sandbox (no network until a gateway is used); their calls bounded by the
     CREATORFLIX_GATEWAY_* timeouts and bulkhead."""
     from adapters.payments.provider import GatewayProvider
     return GatewayProvider(config.junglepay_url, clock,
                            timeout=(config.gateway_connect_timeout, config.gateway_read_timeout),
-                           concurrency=config.gateway_concurrency)
+                           concurrency=config.gateway_concurrency, pix=config.pix)
 
 
 def _ad_adapters(config: Config, bots: BotDetector | None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 from attrs import field, frozen
@@ -14,10 +14,13 @@ from attrs import field, frozen
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_int
 
+if TYPE_CHECKING:
+    from adapters.payments.provider import PixSettings
+
 log = logging.getLogger("creatorflix.config")
 
 DEFAULT_JUNGLEPAY_URL = "https://api.junglepagamentos.com"
-GATEWAYS = ("sandbox", "junglepay")
+GATEWAYS = ("sandbox", "junglepay", "pix")
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
 
@@ -41,6 +44,8 @@ class Config:
     gateway_connect_timeout: float = 3.0
     gateway_read_timeout: float = 8.0
     gateway_concurrency: int = 2   # calls at once per process: half the server's threads
+    # CREATORFLIX_PIX_* (entrypoints/pix_config.py): a PSP's API Pix; None when unset.
+    pix: PixSettings | None = field(default=None, repr=False)
     trusted_proxies: tuple = ()
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
@@ -309,6 +314,7 @@ def _timezone(raw: str) -> str:
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the environment; raise ConfigError naming the first bad variable."""
+    from entrypoints.pix_config import load_pix
     env = os.environ if env is None else env
     gateway = env.get("CREATORFLIX_GATEWAY", "sandbox").strip().lower()
     if gateway not in GATEWAYS:
@@ -334,6 +340,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         gateway_concurrency=_bounded_int("CREATORFLIX_GATEWAY_CONCURRENCY",
                                          env.get("CREATORFLIX_GATEWAY_CONCURRENCY", "2"),
                                          1, 1000),
+        pix=load_pix(env, gateway, ConfigError),
         trusted_proxies=_proxies(env.get("CREATORFLIX_TRUSTED_PROXIES", "")),
         public_url=_http_url("CREATORFLIX_PUBLIC_URL",
                              env.get("CREATORFLIX_PUBLIC_URL", "http://127.0.0.1:8000")),

@@ -123,6 +123,9 @@ CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whi
 ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False},
                "users": {"email_skeleton": False},
                "audit_log": {"before": False}}   # 0018: what an admin change replaced
+# Migration 0020: the PIX gateway's settings from the admin page (issue 26).
+ROUND_THREE["payment_gateways"] = {"api_url": False, "token_url": False, "pix_key": False,
+                                   "certificate": False, "ca_certificate": False}
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:
