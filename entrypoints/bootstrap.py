@@ -14,6 +14,7 @@ from adapters.clock import SystemClock
 from adapters.email_lookalikes import IcuEmailLookalikes
 from adapters.mail import mailer_from_url
 from adapters.mail.rendering import JinjaMailRenderer
+from adapters.media.thumbnails import PillowAvThumbnailer
 from adapters.memory.mailer import MemoryMailer
 from adapters.rate_limits import LimitsRateLimiter
 from adapters.security import Argon2PasswordHasher, HmacSigner
@@ -47,6 +48,7 @@ from ports.notifications import TelegramTransport, WebhookTransport
 from ports.payments import PaymentGateways
 from ports.rate_limits import RateLimiter
 from ports.security import PasswordHasher, SecretBox, Signer
+from ports.media import MediaStorage, Thumbnailer
 from ports.storage import ObjectStorage
 from ports.unit_of_work import EventHandler, EventHandlers, HealthProbe, UnitOfWorkFactory
 from ports.whitelabel import SyncLock
@@ -63,7 +65,7 @@ class Deps:
     clock: Clock
     hasher: PasswordHasher
     signer: Signer                # every signed value: tokens, media links, postbacks
-    storage: ObjectStorage        # the white-label media
+    storage: MediaStorage         # the white-label media and the uploads
     sync_lock: SyncLock           # one white-label sync at a time
     payments: PaymentGateways     # the payment gateway adapters
     database: Any = None          # the PonyDatabase or the MemoryStore behind `uow`
@@ -76,6 +78,8 @@ class Deps:
     rate_limiter: RateLimiter = field(factory=LimitsRateLimiter)
     # Delivers the mail outbox (CREATORFLIX_MAIL_URL in build_deps; kept in memory else).
     mailer: Mailer = field(factory=MemoryMailer)
+    # Thumbnails and poster frames of the uploads.
+    thumbnailer: Thumbnailer = field(factory=PillowAvThumbnailer)
     # Notifications' transports (CREATORFLIX_WEBHOOK_*, CREATORFLIX_TELEGRAM_API_URL).
     webhooks: WebhookTransport | None = None
     telegram: TelegramTransport | None = None
@@ -230,13 +234,13 @@ def _notification_adapters(config: Config) -> dict[str, Any]:
 
 
 def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
-    """JunglePay at CREATORFLIX_JUNGLEPAY_URL and the in-process sandbox (no network
-    until a JunglePay gateway is configured and used); JunglePay's calls bounded by the
+    """JunglePay at CREATORFLIX_JUNGLEPAY_URL, the API Pix of CREATORFLIX_PIX_* and the
+    in-process sandbox (no network until a gateway is used); their calls bounded by the
     CREATORFLIX_GATEWAY_* timeouts and bulkhead."""
     from adapters.payments.provider import GatewayProvider
     return GatewayProvider(config.junglepay_url, clock,
                            timeout=(config.gateway_connect_timeout, config.gateway_read_timeout),
-                           concurrency=config.gateway_concurrency)
+                           concurrency=config.gateway_concurrency, pix=config.pix)
 
 
 def _ad_adapters(config: Config, bots: BotDetector | None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 from attrs import field, frozen
@@ -14,10 +14,13 @@ from attrs import field, frozen
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_int
 
+if TYPE_CHECKING:
+    from adapters.payments.provider import PixSettings
+
 log = logging.getLogger("creatorflix.config")
 
 DEFAULT_JUNGLEPAY_URL = "https://api.junglepagamentos.com"
-GATEWAYS = ("sandbox", "junglepay")
+GATEWAYS = ("sandbox", "junglepay", "pix")
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
 
@@ -41,11 +44,16 @@ class Config:
     gateway_connect_timeout: float = 3.0
     gateway_read_timeout: float = 8.0
     gateway_concurrency: int = 2   # calls at once per process: half the server's threads
+    # CREATORFLIX_PIX_* (entrypoints/pix_config.py): a PSP's API Pix; None when unset.
+    pix: PixSettings | None = field(default=None, repr=False)
     trusted_proxies: tuple = ()
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
     signed_url_ttl_seconds: int = 3600
     max_body_bytes: int = 1024 * 1024
+    # POST /api/admin/media only (streamed to the storage; CREATORFLIX_MAX_BODY_BYTES
+    # does not apply to it): also the size limit of a presigned browser upload.
+    max_upload_bytes: int = 512 * 1024 * 1024
     # Mail (issue 14; README "Mail"). repr=False: an SMTP URL may hold a password.
     mail_url: str = field(default="file://./outbox", repr=False)
     mail_from: str = "CreatorFlix <nao-responda@localhost>"
@@ -324,6 +332,7 @@ def _timezone(raw: str) -> str:
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the environment; raise ConfigError naming the first bad variable."""
+    from entrypoints.pix_config import load_pix
     env = os.environ if env is None else env
     gateway = env.get("CREATORFLIX_GATEWAY", "sandbox").strip().lower()
     if gateway not in GATEWAYS:
@@ -349,6 +358,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         gateway_concurrency=_bounded_int("CREATORFLIX_GATEWAY_CONCURRENCY",
                                          env.get("CREATORFLIX_GATEWAY_CONCURRENCY", "2"),
                                          1, 1000),
+        pix=load_pix(env, gateway, ConfigError),
         trusted_proxies=_proxies(env.get("CREATORFLIX_TRUSTED_PROXIES", "")),
         public_url=_http_url("CREATORFLIX_PUBLIC_URL",
                              env.get("CREATORFLIX_PUBLIC_URL", "http://127.0.0.1:8000")),
@@ -358,6 +368,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
                                              env.get("CREATORFLIX_SIGNED_URL_TTL", "3600")),
         max_body_bytes=_positive_int("CREATORFLIX_MAX_BODY_BYTES",
                                      env.get("CREATORFLIX_MAX_BODY_BYTES", str(1024 * 1024))),
+        max_upload_bytes=_positive_int("CREATORFLIX_MAX_UPLOAD_BYTES",
+                                       env.get("CREATORFLIX_MAX_UPLOAD_BYTES",
+                                               str(512 * 1024 * 1024))),
         mail_url=_mail_url(env.get("CREATORFLIX_MAIL_URL", "file://./outbox")),
         mail_from=_mail_from(env.get("CREATORFLIX_MAIL_FROM",
                                      "CreatorFlix <nao-responda@localhost>")),

@@ -19,7 +19,7 @@ from domain.common.errors import (GatewayBusy, GatewayRejected, PaymentRefused,
 from domain.payments.gateways import (CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN,
                                       ChargeRequest, Charge, CircuitView, SavedCardCharge,
                                       Transaction)
-from ports.payments import SavedCardGateway
+from ports.payments import PaymentGateway
 
 log = logging.getLogger("creatorflix.payments")
 
@@ -208,7 +208,7 @@ class GatewayGuard:
 class GuardedGateway:
     """The PaymentGateway port, every call through the guard."""
 
-    def __init__(self, name: str, inner: SavedCardGateway, guard: GatewayGuard):
+    def __init__(self, name: str, inner: PaymentGateway, guard: GatewayGuard):
         self._name, self._inner, self._guard = name, inner, guard
 
     def __repr__(self) -> str:
@@ -221,4 +221,9 @@ class GuardedGateway:
         return self._guard.call(self._name, lambda: self._inner.get_transaction(external_id))
 
     def charge_saved_card(self, request: SavedCardCharge) -> Charge:
-        return self._guard.call(self._name, lambda: self._inner.charge_saved_card(request))
+        # Only JunglePay keeps cards (domain.payments.saved_cards.charges_saved_cards
+        # chooses it); another gateway refuses before anything is sent.
+        charge = getattr(self._inner, "charge_saved_card", None)
+        if charge is None:
+            raise ServiceUnavailable(f"{self._name} charges no saved card")
+        return self._guard.call(self._name, lambda: charge(request))

@@ -5,7 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 from ports.clock import Clock
 from ports.security import Signer
-from ports.storage import ObjectStorage
+from ports.media import MediaStorage
 
 
 def folder_of_file_url(url: str) -> str:
@@ -24,7 +24,7 @@ def folder_of_file_url(url: str) -> str:
 
 
 def storage_from_url(config, clock: Clock | None = None, *,
-                     signer: Signer | None = None) -> ObjectStorage:
+                     signer: Signer | None = None) -> MediaStorage:
     """`file://DIR` -> the local folder (signed links served by the app at /media,
     signed by `signer`, which it requires: the bootstrap's);
     `s3://...` -> an S3-protocol bucket (presigned with the bucket's own credentials)."""

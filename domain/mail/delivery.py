@@ -11,7 +11,9 @@ from typing import Callable
 
 from attrs import frozen
 
+from domain.catalog.branding import read_brand
 from domain.mail import messages as m
+from domain.mail.branding import branded
 from ports.clock import Clock
 from ports.mail import Mailer
 from ports.unit_of_work import UnitOfWorkFactory
@@ -46,6 +48,7 @@ def deliver_due(uow_factory: UnitOfWorkFactory, mailer: Mailer, clock: Clock,
     now = clock.now()
     with uow_factory() as uow:
         claimed = uow.outbox.claim_due(now, token, now + m.LEASE, limit)
+        brand = read_brand(uow)
         uow.commit()
     sent = retried = failed = 0
     for message in claimed:
@@ -57,7 +60,7 @@ def deliver_due(uow_factory: UnitOfWorkFactory, mailer: Mailer, clock: Clock,
                         len(claimed) - sent - retried - failed)
             break
         try:
-            mailer.send(message)
+            mailer.send(branded(message, brand), sender_name=brand.site_name)
         except Exception as unexpected:  # noqa: BLE001 — one bad message never stalls the rest
             error = unexpected if isinstance(unexpected, m.MailError) else \
                 m.MailError(f"cannot be sent: {unexpected!r}", permanent=True)

@@ -25,7 +25,8 @@ from domain.common.errors import (GatewayBusy, GatewayRejected, NotFound, Paymen
                                   ServiceUnavailable, ValidationError)
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
-                             WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
+                             WEBHOOK_PATHS, GatewayChoice, Transaction, charge_reference,
+                             with_query)
 from domain.payments import coupons
 from domain.payments.webhooks import CHECKOUT_PARAM
 from ports.repositories import DuplicateError
@@ -48,7 +49,8 @@ class CheckoutView:
     replayed: bool = False   # a repeat of an earlier request (its Idempotency-Key)
 
 
-def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> ChargeRequest:
+def _charge_request(quote: Quote, command: StartCheckout, postback_url: str,
+                    reference: str) -> ChargeRequest:
     # A free bump stays in the order but is no line of the charge: JunglePay refuses a
     # unitPrice of 0 (and the quote refuses a total of 0).
     lines = [(quote.plan.name, quote.plan_price)] + [(b.name, b.price) for b in quote.bumps]
@@ -58,7 +60,7 @@ def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> 
                          items=items,
                          postback_url=postback_url, pix_expires_in_days=PIX_EXPIRES_IN_DAYS,
                          installments=command.installments or 1,
-                         card_hash=command.card_hash)
+                         card_hash=command.card_hash, reference=reference)
 
 
 def _redirect_url(checkout_url: str, ref: str, email: str) -> str:
@@ -200,7 +202,9 @@ def _charge(svc: PaymentService, checkout: co.Checkout, choice: GatewayChoice, q
     away) still answers with the checkout as charged, its state and how to pay it."""
     checkout_id = checkout.id
     assert checkout_id is not None, "stored"
-    request = _charge_request(quote, command, _postback_url(svc, choice, checkout_id))
+    assert checkout.created_at is not None, "stored with its creation time"
+    request = _charge_request(quote, command, _postback_url(svc, choice, checkout_id),
+                              charge_reference(checkout_id, checkout.created_at))
     try:
         charge = svc.adapter(choice).create_charge(request)
     except (PaymentRefused, GatewayRejected):

@@ -16,7 +16,7 @@ from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LAB
 from domain.common.errors import ValidationError
 from domain.common.fields import Boolean, Integer, parse_fields, parse_query_filters
 from domain.assurance import policy
-from entrypoints.http import ads_admin, age_gate
+from entrypoints.http import ads_admin, age_gate, media_links
 from entrypoints.http.client_ip import request_ip
 from entrypoints.http.json_io import dumps, read_json
 from entrypoints.http.openapi import body_schema, entity_schema
@@ -69,6 +69,9 @@ SERVE_PARAMS = (
           description="record one impression per served ad (default true); with false "
                       "(what pages use) the answer may be up to CREATORFLIX_AD_CACHE_MS old"),
 )
+
+
+AD_MEDIA = ("image_url",)
 
 
 def click_url(ad_id: int, placement: str, token: str) -> str:
@@ -183,8 +186,11 @@ class ServeResource:
         if rendered is not None and rendered[0] is page:
             body = rendered[1]
         else:
-            body = dumps({p: [policy.shown("ad", public_ad_json(s), shown) for s in served]
-                          for p, served in page.placements.items()}).encode()
+            # An uploaded image is answered signed (the cached bytes live far less than
+            # the link: CREATORFLIX_AD_CACHE_MS against CREATORFLIX_SIGNED_URL_TTL).
+            body = dumps({p: [media_links.sign_fields(
+                self.deps, policy.shown("ad", public_ad_json(s), shown), AD_MEDIA)
+                for s in served] for p, served in page.placements.items()}).encode()
             if not request.track:
                 if len(self._rendered) >= MAX_RENDERED:
                     self._rendered = {}

@@ -7,7 +7,7 @@ from typing import Any
 import falcon
 
 from entrypoints import log_redaction
-from entrypoints.http import audit, auth, caching, errors, health
+from entrypoints.http import audit, auth, caching, errors, health, media_admin
 from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
 from entrypoints.http.openapi import build_spec
 from entrypoints.http.routes import Route
@@ -23,17 +23,18 @@ class IdConverter(falcon.routing.IntConverter):
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over the limit before any responder reads them."""
+    """Refuse bodies over the limit before any responder reads them. `streaming`:
+    (method, path) -> the limit of a route that streams its own body (an upload)
+    instead of the global one."""
 
-    def __init__(self, max_bytes: int, per_path: dict[str, int] | None = None):
+    def __init__(self, max_bytes: int, streaming: dict[tuple[str, str], int] | None = None):
         self.max_bytes = max_bytes
-        self.per_path = per_path or {}   # routes that take more (an ID photo)
+        self.streaming = streaming or {}
 
     def process_request(self, req, resp) -> None:
-        limit = max(self.max_bytes, self.per_path.get(req.path, 0))
+        limit = self.streaming.get((req.method, req.path.rstrip("/") or "/"), self.max_bytes)
         if req.content_length is not None and req.content_length > limit:
-            raise PayloadTooLarge(f"the request body exceeds {limit} bytes",
-                                  field="body")
+            raise PayloadTooLarge(f"the request body exceeds {limit} bytes", field="body")
 
 
 class CreatorFlixApp(falcon.App):
@@ -63,12 +64,14 @@ def create_app(deps) -> CreatorFlixApp:
     routes.extend(area_routes(deps))
     spec.update(build_spec(routes))
 
-    # An ID photo may be CREATORFLIX_AGE_DOCUMENT_MAX_BYTES, base64 in JSON (4/3) or in
-    # a multipart form; its route reads no further than that.
-    documents = {"/api/age-assurance/documents":
-                 deps.config.age_document_max_bytes * 4 // 3 + 8192}
-    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes,
-                                                         documents),
+    # Routes that take more than CREATORFLIX_MAX_BODY_BYTES read no further than their
+    # own limit: uploads of the panel, and an ID photo (CREATORFLIX_AGE_DOCUMENT_MAX_BYTES,
+    # base64 in JSON (4/3) or in a multipart form).
+    larger = {("POST", media_admin.UPLOAD_PATH):
+              deps.config.max_upload_bytes + media_admin.MULTIPART_OVERHEAD,
+              ("POST", "/api/age-assurance/documents"):
+              max(deps.config.max_body_bytes, deps.config.age_document_max_bytes * 4 // 3 + 8192)}
+    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes, larger),
                                  auth.AuthMiddleware(deps.auth, routes, deps),
                                  audit.AuditMiddleware(deps),
                                  caching.CallerCacheMiddleware()])
@@ -82,7 +85,8 @@ def create_app(deps) -> CreatorFlixApp:
         app.add_route(route.path, route.resource, **({"suffix": route.suffix}
                                                       if route.suffix else {}))
     app.routes = routes
-    app.largest_body = max(deps.config.max_body_bytes, *documents.values())
+    # What the server reads ahead of a thread: the ID photo, not the streamed uploads.
+    app.largest_body = larger[("POST", "/api/age-assurance/documents")]
     app.deps = deps   # for the server's post-fork hooks (the mail delivery thread)
     return app
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from entrypoints.http import age_assurance
+from entrypoints.http import branding, media_admin
 from entrypoints.http import audit
 from entrypoints.http import notifications
 from entrypoints.http import renewals
@@ -10,5 +11,6 @@ from entrypoints.http import self_service
 from entrypoints.http import (accounts, ads, catalog, checkout, checkout_qr, dashboard, media,
                               web, whitelabel)
 
-MODULES = [accounts, self_service, renewals, catalog, checkout, checkout_qr, whitelabel, media, ads,
-           dashboard, age_assurance, audit, notifications, sales_admin, web]
+MODULES = [accounts, self_service, renewals, catalog, checkout, checkout_qr, whitelabel, media,
+           media_admin, ads, dashboard, age_assurance, audit, branding, notifications,
+           sales_admin, web]

@@ -11,7 +11,7 @@ from domain.catalog.entities import (Creator, OrderBump, Plan, Setting, SupportC
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_fields, parse_query_filters
 from domain.common.pagination import Page, PageRequest
-from entrypoints.http import age_gate
+from entrypoints.http import age_gate, media_links
 from entrypoints.http.accounts import USER_PRIVATE
 from entrypoints.http.auth import current_user
 from entrypoints.http.crud import PAGE_PARAMS, crud_routes
@@ -30,14 +30,18 @@ class _PageResource:
     """GET on a public collection: `read(req)` gives the page to serialise; with a
     `gate` (deps, kind), each item goes through the age gate (entrypoints.http.age_gate)."""
 
-    def __init__(self, read: Callable[[Any], Page], gate: tuple[Any, str] | None = None):
+    def __init__(self, read: Callable[[Any], Page], gate: tuple[Any, str] | None = None,
+                 media: tuple[Any, tuple[str, ...]] | None = None):
         self.read = read
         self.gate = gate
+        self.media = media
 
     def on_get(self, req, resp) -> None:
         found = page_json(self.read(req), to_json)
         if self.gate is not None:
             found = age_gate.gated_page(req, self.gate[0], self.gate[1], found)
+        if self.media is not None:
+            found = media_links.sign_page(self.media[0], found, self.media[1])
         resp.media = found
 
 
@@ -46,8 +50,9 @@ class CreatorResource:
         self.deps = deps
 
     def on_get(self, req, resp, id: int) -> None:
-        resp.media = age_gate.gated(req, self.deps, "creator",
-                                    to_json(browse.get_creator(self.deps.uow, id)))
+        resp.media = media_links.sign_fields(self.deps, age_gate.gated(
+            req, self.deps, "creator", to_json(browse.get_creator(self.deps.uow, id))),
+            media_links.CREATOR_MEDIA)
 
 
 class CreatorPostsResource:
@@ -57,7 +62,8 @@ class CreatorPostsResource:
     def on_get(self, req, resp, id: int) -> None:
         page = browse.creator_posts(self.deps.uow, self.deps.clock, id,
                                     PageRequest.parse(req.params), current_user(req))
-        resp.media = age_gate.gated_page(req, self.deps, "post", page_json(page, to_json))
+        resp.media = media_links.sign_page(self.deps, age_gate.gated_page(
+            req, self.deps, "post", page_json(page, to_json)), media_links.POST_MEDIA)
 
 
 class SettingsResource:
@@ -83,11 +89,12 @@ class SettingResource:
 
 
 def _public_list(path: str, summary: str, entity: type, read: Callable[[Any], Page],
-                 filters: dict | None = None, gate: tuple[Any, str] | None = None) -> Route:
+                 filters: dict | None = None, gate: tuple[Any, str] | None = None,
+                 media: tuple[Any, tuple[str, ...]] | None = None) -> Route:
     op = Operation("GET", summary, tags=PUBLIC_TAGS,
                    params=PAGE_PARAMS + query_params(filters or {}),
                    responses={200: page_schema(entity_schema(entity))})
-    return Route(path, _PageResource(read, gate), (op,))
+    return Route(path, _PageResource(read, gate, media), (op,))
 
 
 def browse_creators(req) -> browse.BrowseCreators:
@@ -107,13 +114,15 @@ def public_routes(deps) -> list[Route]:
         _public_list("/api/plans", "The active plans, cheapest first", Plan,
                      lambda req: browse.list_plans(deps.uow, page(req))),
         _public_list("/api/order-bumps", "Active order bumps in display order", OrderBump,
-                     lambda req: browse.list_order_bumps(deps.uow, page(req))),
+                     lambda req: browse.list_order_bumps(deps.uow, page(req)),
+                     media=(deps, media_links.BUMP_MEDIA)),
         _public_list("/api/support-contacts", "Active support contacts", SupportContact,
                      lambda req: browse.list_support_contacts(deps.uow, page(req))),
         _public_list("/api/models", "Active models (creators), featured first; ?slug= "
                      "finds one by the slug of its page", Creator,
                      lambda req: browse.list_creators(deps.uow, browse_creators(req)),
-                     browse.CREATOR_FILTERS, gate=(deps, "creator")),
+                     browse.CREATOR_FILTERS, gate=(deps, "creator"),
+                     media=(deps, media_links.CREATOR_MEDIA)),
         Route("/api/models/{id:id}", CreatorResource(deps), (
             Operation("GET", "One active model (creator); hidden and draft ones are 404",
                       tags=PUBLIC_TAGS, responses={200: entity_schema(Creator)}),)),
@@ -125,13 +134,21 @@ def public_routes(deps) -> list[Route]:
     ]
 
 
+def _previews(deps, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {"serialize": media_links.with_previews(deps, fields),
+            "schema_extra": media_links.previews_schema(fields)}
+
+
 def admin_routes(deps) -> list[Route]:
     tag = ADMIN_TAG
     return [
         *crud_routes("/api/admin/plans", admin.PLANS, deps, tag=tag),
-        *crud_routes("/api/admin/order-bumps", admin.ORDER_BUMPS, deps, tag=tag),
-        *crud_routes("/api/admin/models", admin.CREATORS, deps, tag=tag),
-        *crud_routes("/api/admin/posts", admin.POSTS, deps, tag=tag),
+        *crud_routes("/api/admin/order-bumps", admin.ORDER_BUMPS, deps, tag=tag,
+                     **_previews(deps, media_links.BUMP_MEDIA)),
+        *crud_routes("/api/admin/models", admin.CREATORS, deps, tag=tag,
+                     **_previews(deps, media_links.CREATOR_MEDIA)),
+        *crud_routes("/api/admin/posts", admin.POSTS, deps, tag=tag,
+                     **_previews(deps, media_links.POST_MEDIA)),
         *crud_routes("/api/admin/support-contacts", admin.SUPPORT_CONTACTS, deps, tag=tag),
         *crud_routes("/api/admin/users", admin.USERS, deps, tag=tag, exclude=USER_PRIVATE,
                      actions=("list", "get")),

@@ -63,10 +63,11 @@ def _only(base: type, responders: tuple[str, ...]) -> type:
 def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
                 serialize: Callable[[Any], dict] | None = None,
                 exclude: tuple[str, ...] = (), actions: tuple[str, ...] = ALL,
-                item_path: str = "{id:id}") -> list[Route]:
-    """Routes for `path` (collection) and `path/{id}` (item) with the given actions."""
+                item_path: str = "{id:id}", schema_extra: dict | None = None) -> list[Route]:
+    """Routes for `path` (collection) and `path/{id}` (item) with the given actions;
+    `schema_extra`: properties `serialize` adds to the entity's."""
     serialize = serialize or (lambda entity: to_json(entity, exclude))
-    schema = entity_schema(res.entity, exclude)
+    schema = entity_schema(res.entity, exclude, schema_extra)
     name = res.name
     article = "an" if name[:1] in "aeiou" else "a"
     coll_ops, item_ops = [], []

@@ -214,7 +214,7 @@ def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
                 entry["x-access"] = level
             if op.request is not None:
                 entry["requestBody"] = {"required": op.request_required,
-                                        "content": {"application/json": {"schema": op.request}}}
+                                        "content": {op.request_type: {"schema": op.request}}}
             item[op.method.lower()] = entry
     return {
         "openapi": "3.0.3",

@@ -37,6 +37,8 @@ class Operation:
     content_type: str = "application/json"
     # Response headers to document: status -> header name -> JSON schema.
     headers: dict[int, dict[str, dict]] = field(factory=dict)
+    # The media type of the request body (an upload's is multipart/form-data).
+    request_type: str = "application/json"
 
 
 @frozen

@@ -9,14 +9,18 @@ to ours, their query string kept (the checkout's planId renamed plano)."""
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import falcon
 
+from domain.catalog.branding import DEFAULT as DEFAULT_BRAND
+from domain.catalog.branding import Brand, get_brand
 from domain.catalog.original_urls import COLLECTION, resolve_model_page
 from domain.common.errors import NotFound
+from entrypoints.http.branding import LOGO_PATH
 from entrypoints.http.routes import PUBLIC, Operation, Param, Route
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -52,6 +56,11 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/admin/anuncios", "admin_ads", "Admin: ads"),
     ("/admin/anuncios/novo", "admin_ad_form", "Admin: new ad"),
     ("/admin/anuncios/{id:id}", "admin_ad_form", "Admin: edit an ad"),
+    ("/admin/criadoras", "admin_creators", "Admin: creators (search, status, create and "
+                                           "edit with uploaded images, card preview)"),
+    ("/admin/criadoras/{id:id}/posts", "admin_creator_posts", "Admin: a creator's posts "
+                                                              "(upload several at once)"),
+    ("/admin/marca", "admin_brand", "Admin: the brand (name, logo, colour, support email)"),
     ("/admin/sync", "admin_sync", "Admin: white-label sync"),
     ("/admin/gateways", "admin_gateways", "Admin: payment gateways"),
     ("/admin/planos", "admin_plans", "Admin: plans"),
@@ -87,12 +96,17 @@ def content_security_policy(media_origins: tuple[str, ...] = (),
     """Scripts, styles and API calls from this origin only. Images and videos from this
     origin, from blob: URLs the pages make of our own answers (the PIX QR code), and
     from `media_origins` — our public address and the storage's (an S3 host) — nothing
-    else: a page never makes a visitor's browser call a third party. `scripts`: exact
-    script URLs a page may load besides (the checkout's card-encryption script, while
-    JunglePay charges)."""
+    else: a page never makes a visitor's browser call a third party. API calls go to
+    this origin, and uploads of the panel to the storage's. `scripts`: exact script URLs
+    a page may load besides (the checkout's card-encryption script, while JunglePay
+    charges)."""
     media = " ".join(("'self'", "blob:", *media_origins))
+    # The storage's origin (after ours, when another): the panel posts large uploads
+    # straight to an S3 bucket.
+    connect = " ".join(("'self'", *media_origins[1:]))
     script = " ".join(("'self'", *scripts))
-    return (f"default-src 'self'; script-src {script}; style-src 'self'; connect-src 'self'; "
+    return (f"default-src 'self'; script-src {script}; style-src 'self'; "
+            f"connect-src {connect}; "
             f"img-src {media}; media-src {media}; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 
@@ -167,11 +181,13 @@ class PageResource:
 
     def __init__(self, page: str, renames: dict[str, str] | None = None,
                  headers: dict[str, str] | None = None, timezone: str = "America/Sao_Paulo",
+                 brand: Callable[[], dict[str, str]] | None = None,
                  dynamic_headers: Callable[[], dict[str, str]] | None = None):
         self.page = page
         self.timezone = timezone   # the zone pages show times in (CREATORFLIX_TIMEZONE)
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
+        self.brand = brand or (lambda: shell_values(DEFAULT_BRAND, ""))
         self.dynamic_headers = dynamic_headers   # read per request (the checkout's CSP)
 
     def on_get(self, req, resp, **params) -> None:
@@ -182,6 +198,8 @@ class PageResource:
             return
         html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page) \
             .replace("{{timezone}}", self.timezone)
+        for name, value in self.brand().items():
+            html = html.replace("{{%s}}" % name, escape(value, quote=True))
         resp.set_headers(self.dynamic_headers() if self.dynamic_headers else self.headers)
         if not _conditional(req, resp, html.encode("utf-8")):
             resp.content_type = CONTENT_TYPES[".html"]
@@ -273,10 +291,22 @@ def checkout_headers(deps) -> Callable[[], dict[str, str]]:
     return headers
 
 
+def shell_values(brand: Brand, public_url: str) -> dict[str, str]:
+    """The brand in the page shell: title, theme colour, social preview tags."""
+    base = public_url.rstrip("/")
+    image = LOGO_PATH if brand.logo_url else "/static/img/icon.svg"
+    return {"site_name": brand.site_name, "primary_color": brand.primary_color,
+            "og_image": base + image}
+
+
 def routes(deps) -> list[Route]:
     headers = security_headers(deps)
     zone = deps.config.timezone
-    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, zone,
+
+    def brand() -> dict[str, str]:
+        return shell_values(get_brand(deps.uow), deps.config.public_url)
+
+    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, zone, brand,
                                       checkout_headers(deps) if page == "checkout" else None),
                    (_page_operation(path, summary),)) for path, page, summary in PAGES]
     found.extend(_original_routes(deps))

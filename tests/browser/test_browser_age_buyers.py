@@ -53,6 +53,8 @@ def new_page(contexts, live):
                                       timezone_id="America/Sao_Paulo")
         context.set_default_timeout(10_000)
         harness.keep_on_loopback(context, live.url)
+        context.add_cookies(harness.session_cookies(live.url, session["token"],
+                                                    live.deps.config.secret_key))
         page = context.new_page()
         page.add_init_script(harness.session_script(session["token"], session["user"]))
         watch = harness.ConsoleWatch(page)

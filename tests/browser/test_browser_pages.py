@@ -31,6 +31,8 @@ VISITS = [
     ("/admin/configuracoes", "admin"), ("/admin/auditoria", "admin"),
     ("/admin/pagamentos-em-analise", "admin"),
     ("/admin/reembolsos", "admin"), ("/admin/verificacao-idade", "admin"),
+    ("/admin/criadoras", "admin"), ("/admin/criadoras/1/posts", "admin"),
+    ("/admin/marca", "admin"),
     ("/admin/vendas", "admin"), ("/admin/clientes", "admin"),
     ("/admin/clientes/conta/1", "admin"),
     ("/admin/clientes/compra/1", "admin"),

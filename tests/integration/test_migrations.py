@@ -142,6 +142,9 @@ ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False}
                            "amount_off": False, "duration": True, "cycles": False,
                            "max_redemptions": False, "times_redeemed": True,
                            "expires_at": False, "plan_ids": False, "created_at": True}}
+# Migration 0020: the PIX gateway's settings from the admin page (issue 26).
+ROUND_THREE["payment_gateways"] = {"api_url": False, "token_url": False, "pix_key": False,
+                                   "certificate": False, "ca_certificate": False}
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from domain.whitelabel.layout import (AT_ROOT, BANNER, FOLDER_MARKER, HIDDEN, ICON, IGNORED,
                                       IMAGE_EXTENSIONS, INVALID_NAME, MEDIA, MODEL_FILE,
-                                      OTHER_PROFILE_FILE, TOO_DEEP, UNSUPPORTED,
+                                      OTHER_PROFILE_FILE, PANEL_UPLOAD, TOO_DEEP, UNSUPPORTED,
                                       VIDEO_EXTENSIONS, ParsedKey, parse_key)
 
 
@@ -45,13 +45,15 @@ def test_keys_that_mean_something(key, expected):
     ("/ana/p/a.jpg", INVALID_NAME),
     ("ana/p/a\x07.jpg", INVALID_NAME),
     ("ana/p/\udcff.jpg", INVALID_NAME),                       # an undecodable file name
+    ("uploads/2026/12/AbCdEfGhIjKlMnOpQrStUvWx.jpg", PANEL_UPLOAD),   # the panel's uploads
+    ("uploads/2026/12/AbCdEfGhIjKlMnOpQrStUvWx.thumb.jpg", PANEL_UPLOAD),
 ])
 def test_keys_that_are_ignored_and_why(key, reason):
     assert parse_key(key) == ParsedKey(IGNORED, reason=reason)
 
 
 segment = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/."),
-                  min_size=1, max_size=8)
+                  min_size=1, max_size=8).filter(lambda text: text != "uploads")
 extension = st.sampled_from(sorted(IMAGE_EXTENSIONS | VIDEO_EXTENSIONS))
 
 

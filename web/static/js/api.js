@@ -9,7 +9,7 @@ const USER_KEY = 'cf.user';
 const CSRF_COOKIE = 'cf_csrf';
 let memorySession = null;
 
-function csrfToken() {
+export function csrfToken() {
   const found = document.cookie.match(new RegExp(`(?:^|;\\s*)${CSRF_COOKIE}=([^;]+)`));
   return found ? decodeURIComponent(found[1]) : null;
 }
