@@ -1,6 +1,7 @@
 """JunglePay over `requests`: POST /v1/transactions to charge, GET to read back.
 HTTP Basic with the secret key as user name and "x" as password. Nothing here logs a
 request or response body: they carry customer data and the tokenised card."""
+
 from __future__ import annotations
 
 import logging
@@ -9,11 +10,15 @@ from urllib.parse import quote
 
 import requests
 
+from domain.common.errors import (
+    FinalRefusal,
+    GatewayRejected,
+    GatewayTimeout,
+    PaymentRefused,
+    ServiceUnavailable,
+)
 from domain.payments.checkout import PIX
-from domain.common.errors import (FinalRefusal, GatewayRejected, GatewayTimeout,
-                                  PaymentRefused, ServiceUnavailable)
-from domain.payments.gateways import (Charge, ChargeRequest, SavedCard, SavedCardCharge,
-                                      Transaction)
+from domain.payments.gateways import Charge, ChargeRequest, SavedCard, SavedCardCharge, Transaction
 
 log = logging.getLogger("creatorflix.junglepay")
 
@@ -27,10 +32,21 @@ def charge_body(request: ChargeRequest) -> dict[str, Any]:
     body: dict[str, Any] = {
         "amount": request.amount,
         "paymentMethod": request.payment_method,
-        "customer": {"name": customer.name, "email": customer.email, "phone": customer.phone,
-                     "document": {"number": customer.document, "type": "cpf"}},
-        "items": [{"title": item.title, "unitPrice": item.unit_price,
-                   "quantity": item.quantity, "tangible": False} for item in request.items],
+        "customer": {
+            "name": customer.name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "document": {"number": customer.document, "type": "cpf"},
+        },
+        "items": [
+            {
+                "title": item.title,
+                "unitPrice": item.unit_price,
+                "quantity": item.quantity,
+                "tangible": False,
+            }
+            for item in request.items
+        ],
         "postbackUrl": request.postback_url,
     }
     if request.payment_method == PIX:
@@ -43,8 +59,17 @@ def charge_body(request: ChargeRequest) -> dict[str, Any]:
 
 # JunglePay's `refusedReason`s after which the same card can never be charged again:
 # the renewal skips its retries (issue 25).
-FINAL_REASONS = frozenset({"card_canceled", "card_cancelled", "stolen_card", "lost_card",
-                           "expired_card", "invalid_card", "card_blocked"})
+FINAL_REASONS = frozenset(
+    {
+        "card_canceled",
+        "card_cancelled",
+        "stolen_card",
+        "lost_card",
+        "expired_card",
+        "invalid_card",
+        "card_blocked",
+    }
+)
 
 
 def saved_card_body(request: SavedCardCharge) -> dict[str, Any]:
@@ -54,10 +79,21 @@ def saved_card_body(request: SavedCardCharge) -> dict[str, Any]:
     return {
         "amount": request.amount,
         "paymentMethod": "credit_card",
-        "customer": {"name": customer.name, "email": customer.email, "phone": customer.phone,
-                     "document": {"number": customer.document, "type": "cpf"}},
-        "items": [{"title": item.title, "unitPrice": item.unit_price,
-                   "quantity": item.quantity, "tangible": False} for item in request.items],
+        "customer": {
+            "name": customer.name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "document": {"number": customer.document, "type": "cpf"},
+        },
+        "items": [
+            {
+                "title": item.title,
+                "unitPrice": item.unit_price,
+                "quantity": item.quantity,
+                "tangible": False,
+            }
+            for item in request.items
+        ],
         "postbackUrl": request.postback_url,
         "installments": 1,
         "card": {"id": request.card_ref},
@@ -74,16 +110,26 @@ def saved_card(data: dict[str, Any]) -> SavedCard | None:
     if not isinstance(ref, (str, int)) or isinstance(ref, bool) or ref == "":
         return None
     brand, last4 = card.get("brand"), card.get("lastDigits")
-    return SavedCard(ref=str(ref), brand=str(brand)[:20] if isinstance(brand, str) else None,
-                     last4=str(last4)[-4:] if isinstance(last4, (str, int)) and
-                     not isinstance(last4, bool) else None)
+    return SavedCard(
+        ref=str(ref),
+        brand=str(brand)[:20] if isinstance(brand, str) else None,
+        last4=str(last4)[-4:]
+        if isinstance(last4, (str, int)) and not isinstance(last4, bool)
+        else None,
+    )
 
 
 class JunglePayGateway:
     """The PaymentGateway port over JunglePay's transaction API."""
 
-    def __init__(self, base_url: str, secret_key: str, *, session: requests.Session | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        base_url: str,
+        secret_key: str,
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ):
         self._base = base_url.rstrip("/")
         self._auth = (secret_key, "x")
         self._session = session or requests.Session()
@@ -100,10 +146,13 @@ class JunglePayGateway:
         pix = data.get("pix")
         if not isinstance(pix, dict):
             pix = {}
-        return Charge(external_id=self._id(data), status=str(data.get("status") or ""),
-                      pix_code=_opt(pix.get("qrcode")),
-                      pix_expires_at=_opt(pix.get("expirationDate")),
-                      secure_url=_opt(data.get("secureUrl")))
+        return Charge(
+            external_id=self._id(data),
+            status=str(data.get("status") or ""),
+            pix_code=_opt(pix.get("qrcode")),
+            pix_expires_at=_opt(pix.get("expirationDate")),
+            secure_url=_opt(data.get("secureUrl")),
+        )
 
     def charge_saved_card(self, request: SavedCardCharge) -> Charge:
         response = self._send("POST", "/v1/transactions", json=saved_card_body(request))
@@ -126,18 +175,21 @@ class JunglePayGateway:
             customer = {}
         email = customer.get("email")
         method = data.get("paymentMethod")
-        return Transaction(external_id=self._id(data), status=str(data.get("status") or ""),
-                           amount=amount if isinstance(amount, int) and
-                           not isinstance(amount, bool) else None,
-                           customer_email=email if isinstance(email, str) else None,
-                           payment_method=method if isinstance(method, str) else None,
-                           card=saved_card(data))
+        return Transaction(
+            external_id=self._id(data),
+            status=str(data.get("status") or ""),
+            amount=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
+            customer_email=email if isinstance(email, str) else None,
+            payment_method=method if isinstance(method, str) else None,
+            card=saved_card(data),
+        )
 
     # -- plumbing ------------------------------------------------------------------
     def _send(self, method: str, path: str, **kwargs) -> requests.Response:
         try:
-            response = self._session.request(method, self._base + path, auth=self._auth,
-                                             timeout=self._timeout, **kwargs)
+            response = self._session.request(
+                method, self._base + path, auth=self._auth, timeout=self._timeout, **kwargs
+            )
         except requests.ConnectTimeout:
             log.warning("junglepay %s %s: connect timeout", method, path)
             raise ServiceUnavailable("the payment gateway cannot be reached") from None

@@ -1,5 +1,6 @@
 """What a coupon does to a plan's price, before paying (the checkout page's coupon
 field): the same rules the checkout applies (domain.payments.coupons)."""
+
 from __future__ import annotations
 
 from attrs import frozen
@@ -14,14 +15,13 @@ from ports.unit_of_work import UnitOfWorkFactory
 class CouponPreview:
     code: str
     plan_id: int
-    discount: int       # cents off the plan's price (never off the order bumps)
-    plan_price: int     # the plan's price after the discount
+    discount: int  # cents off the plan's price (never off the order bumps)
+    plan_price: int  # the plan's price after the discount
     duration: str
     cycles: int | None = None
 
 
-def preview(uow_factory: UnitOfWorkFactory, clock: Clock, code: str,
-            plan_id: int) -> CouponPreview:
+def preview(uow_factory: UnitOfWorkFactory, clock: Clock, code: str, plan_id: int) -> CouponPreview:
     """A 400 naming `coupon` for a coupon the checkout would refuse."""
     with uow_factory() as uow:
         plan = uow.plans.get(plan_id)
@@ -30,6 +30,11 @@ def preview(uow_factory: UnitOfWorkFactory, clock: Clock, code: str,
         found = uow.coupons.first({"code": coupons.normalize_code(code)})
     coupon = coupons.check_usable(found, plan_id, clock.now())
     off = coupons.discount(coupon, plan.price)
-    return CouponPreview(code=coupon.code, plan_id=plan_id, discount=off,
-                         plan_price=plan.price - off, duration=coupon.duration,
-                         cycles=coupon.cycles)
+    return CouponPreview(
+        code=coupon.code,
+        plan_id=plan_id,
+        discount=off,
+        plan_price=plan.price - off,
+        duration=coupon.duration,
+        cycles=coupon.cycles,
+    )

@@ -2,6 +2,7 @@
 in cents — for the first payment only (`once`), every renewal (`forever`) or a number of
 periods (`repeating`, `cycles` counting the first), optionally limited in redemptions,
 in time and to some plans. The server applies it; order bumps are never discounted."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -96,5 +97,6 @@ def check(coupon: Coupon) -> None:
 
 
 def normalize(coupon: Coupon) -> Coupon:
-    return attrs.evolve(coupon, code=normalize_code(coupon.code),
-                        plan_ids=sorted(set(coupon.plan_ids or [])))
+    return attrs.evolve(
+        coupon, code=normalize_code(coupon.code), plan_ids=sorted(set(coupon.plan_ids or []))
+    )

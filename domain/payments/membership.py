@@ -1,6 +1,7 @@
 """A member's own automatic renewal (issue 25): cancel it (access stays until the end,
 a confirmation mail), resume it before the end, switch the plan its next renewal
 charges, and see when and how much the next charge is."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,13 +37,17 @@ def view(uow: UnitOfWork, sub: Subscription, schedule: Schedule) -> MemberSubscr
         return MemberSubscription(sub)
     plan_id = renewals.renewal_plan(sub)
     plan = uow.plans.get(plan_id) if plan_id is not None else None
-    return MemberSubscription(sub, next_charge_at=sub.end_date - schedule.charge_ahead,
-                              next_charge_amount=plan.price if plan else None,
-                              next_plan_id=plan_id)
+    return MemberSubscription(
+        sub,
+        next_charge_at=sub.end_date - schedule.charge_ahead,
+        next_charge_amount=plan.price if plan else None,
+        next_plan_id=plan_id,
+    )
 
 
-def views(uow_factory: UnitOfWorkFactory, subscriptions: list[Subscription],
-          schedule: Schedule) -> list[MemberSubscription]:
+def views(
+    uow_factory: UnitOfWorkFactory, subscriptions: list[Subscription], schedule: Schedule
+) -> list[MemberSubscription]:
     with uow_factory() as uow:
         return [view(uow, s, schedule) for s in subscriptions]
 
@@ -64,8 +69,13 @@ def _renewable(sub: Subscription, now: datetime) -> None:
         raise Conflict("this subscription has ended")
 
 
-def cancel(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int, subscription_id: int,
-           schedule: Schedule) -> MemberSubscription:
+def cancel(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    user_id: int,
+    subscription_id: int,
+    schedule: Schedule,
+) -> MemberSubscription:
     """Renewal off: no further charge; access until the end already paid (a past-due
     one keeps its grace and is retried no more). A confirmation mail, once per change;
     cancelling what is cancelled changes nothing."""
@@ -74,24 +84,35 @@ def cancel(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int, subscript
         sub = _own(uow, user_id, subscription_id)
         _renewable(sub, now)
         if sub.auto_renew:
-            state = renewals.ENDED if sub.renewal_state == renewals.PAST_DUE \
-                else sub.renewal_state
-            sub = uow.subscriptions.update(attrs.evolve(sub, auto_renew=False,
-                                                        renewal_state=state))
+            state = renewals.ENDED if sub.renewal_state == renewals.PAST_DUE else sub.renewal_state
+            sub = uow.subscriptions.update(attrs.evolve(sub, auto_renew=False, renewal_state=state))
             uow.record(subscription_event(SubscriptionCancelled, sub, now))
             user = uow.users.get(user_id)
             plan = uow.plans.get(sub.plan_id) if sub.plan_id is not None else None
             if user is not None:
-                uow.outbox.enqueue(compose.renewal_cancelled(
-                    user.email, user.name, plan.name if plan else "CreatorFlix",
-                    sub.end_date, now, user_id, _stored(sub)))
+                uow.outbox.enqueue(
+                    compose.renewal_cancelled(
+                        user.email,
+                        user.name,
+                        plan.name if plan else "CreatorFlix",
+                        sub.end_date,
+                        now,
+                        user_id,
+                        _stored(sub),
+                    )
+                )
         result = view(uow, sub, schedule)
         uow.commit()
     return result
 
 
-def resume(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int, subscription_id: int,
-           schedule: Schedule) -> MemberSubscription:
+def resume(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    user_id: int,
+    subscription_id: int,
+    schedule: Schedule,
+) -> MemberSubscription:
     """Renewal on again, before the end of what was paid, on the saved card."""
     now = clock.now()
     with uow_factory() as uow:
@@ -106,8 +127,14 @@ def resume(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int, subscript
     return result
 
 
-def change_plan(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int,
-                subscription_id: int, plan_id: int, schedule: Schedule) -> MemberSubscription:
+def change_plan(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    user_id: int,
+    subscription_id: int,
+    plan_id: int,
+    schedule: Schedule,
+) -> MemberSubscription:
     """The next renewal charges `plan_id` (an automatic plan for sale) and the period
     that follows is that plan's; the current one is unchanged."""
     now = clock.now()
@@ -118,8 +145,7 @@ def change_plan(uow_factory: UnitOfWorkFactory, clock: Clock, user_id: int,
         if plan is None or not plan.is_active:
             raise ValidationError(f"plan {plan_id} is not for sale", field="plan_id")
         if not _automatic(plan):
-            raise ValidationError(f"plan {plan_id} does not renew automatically",
-                                  field="plan_id")
+            raise ValidationError(f"plan {plan_id} does not renew automatically", field="plan_id")
         next_plan = None if plan_id == sub.plan_id else plan_id
         if sub.next_plan_id != next_plan:
             sub = uow.subscriptions.update(attrs.evolve(sub, next_plan_id=next_plan))

@@ -8,6 +8,7 @@ A subscription that renews automatically has a renewal state:
     active -> ended (a refusal the gateway calls final)
 Each charge of a period is one `Renewal` row, unique per (subscription, period_start)
 and made before the gateway is called, so no period is ever charged twice."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -30,11 +31,11 @@ STATE_MOVES: dict[str, frozenset[str]] = {
 }
 
 # Renewal.status
-DUE = "due"                  # to charge at next_attempt_at (never sent yet)
-CHARGING = "charging"        # claimed; the gateway is being called
+DUE = "due"  # to charge at next_attempt_at (never sent yet)
+CHARGING = "charging"  # claimed; the gateway is being called
 PAID = "paid"
-REFUSED = "refused"          # refused; tried again at next_attempt_at
-FAILED = "failed"            # refused for good (final, or the last retry)
+REFUSED = "refused"  # refused; tried again at next_attempt_at
+FAILED = "failed"  # refused for good (final, or the last retry)
 UNCONFIRMED = "unconfirmed"  # the charge's outcome is unknown: never charged again here
 STATUSES = (DUE, CHARGING, PAID, REFUSED, FAILED, UNCONFIRMED)
 CHARGEABLE = (DUE, REFUSED)
@@ -53,7 +54,7 @@ class Renewal:
     amount: int
     reference: str
     gateway: str
-    discount: int = 0   # cents a coupon took off the plan's price (in `amount` already)
+    discount: int = 0  # cents a coupon took off the plan's price (in `amount` already)
     status: str = CHARGING
     attempts: int = 0
     next_attempt_at: datetime | None = None
@@ -73,8 +74,11 @@ class Schedule:
 
     charge_ahead: timedelta = timedelta(hours=24)
     grace: timedelta = timedelta(days=3)
-    retries: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=72),
-                                      timedelta(hours=120))
+    retries: tuple[timedelta, ...] = (
+        timedelta(hours=24),
+        timedelta(hours=72),
+        timedelta(hours=120),
+    )
 
 
 def can_move(current: str | None, target: str) -> bool:
@@ -83,14 +87,18 @@ def can_move(current: str | None, target: str) -> bool:
 
 def renews(sub: Subscription) -> bool:
     """Whether the saved card of `sub` is to be charged at the end of its period."""
-    return (sub.auto_renew and sub.card_ref is not None and sub.renewal_state == RENEWING
-            and sub.status == subs.ACTIVE and sub.end_date is not None)
+    return (
+        sub.auto_renew
+        and sub.card_ref is not None
+        and sub.renewal_state == RENEWING
+        and sub.status == subs.ACTIVE
+        and sub.end_date is not None
+    )
 
 
 def is_due(sub: Subscription, now: datetime, schedule: Schedule) -> bool:
     """Due for its renewal charge: renewing, and its end within `charge_ahead`."""
-    return renews(sub) and sub.end_date is not None and \
-        sub.end_date - schedule.charge_ahead <= now
+    return renews(sub) and sub.end_date is not None and sub.end_date - schedule.charge_ahead <= now
 
 
 def next_period(sub: Subscription, duration_days: int) -> tuple[datetime, datetime]:
@@ -109,12 +117,18 @@ def paid(sub: Subscription, renewal: Renewal) -> Subscription:
     the renewal charged; a past-due subscription is renewing (and active: its grace may
     have run out) again."""
     coupon_id, left = sub.coupon_id, sub.coupon_cycles_left
-    if renewal.discount and left is not None:   # a repeating coupon: one renewal fewer
+    if renewal.discount and left is not None:  # a repeating coupon: one renewal fewer
         coupon_id, left = (coupon_id, left - 1) if left > 1 else (None, None)
-    return attrs.evolve(sub, status=subs.ACTIVE, end_date=renewal.period_end,
-                        renewal_state=RENEWING, plan_id=renewal.plan_id,
-                        next_plan_id=None if sub.next_plan_id == renewal.plan_id
-                        else sub.next_plan_id, coupon_id=coupon_id, coupon_cycles_left=left)
+    return attrs.evolve(
+        sub,
+        status=subs.ACTIVE,
+        end_date=renewal.period_end,
+        renewal_state=RENEWING,
+        plan_id=renewal.plan_id,
+        next_plan_id=None if sub.next_plan_id == renewal.plan_id else sub.next_plan_id,
+        coupon_id=coupon_id,
+        coupon_cycles_left=left,
+    )
 
 
 def retry_at(renewal: Renewal, schedule: Schedule) -> datetime | None:
@@ -126,8 +140,9 @@ def retry_at(renewal: Renewal, schedule: Schedule) -> datetime | None:
     return renewal.created_at + schedule.retries[renewal.attempts - 1]
 
 
-def refused(sub: Subscription, renewal: Renewal, now: datetime, schedule: Schedule, *,
-            final: bool) -> tuple[Subscription, Renewal]:
+def refused(
+    sub: Subscription, renewal: Renewal, now: datetime, schedule: Schedule, *, final: bool
+) -> tuple[Subscription, Renewal]:
     """`sub` and `renewal` once the gateway refused the charge. The first refusal makes
     the subscription past due with access for the grace days past the old end; retries
     follow the schedule; after the last one (or a refusal the gateway calls final) the
@@ -135,23 +150,32 @@ def refused(sub: Subscription, renewal: Renewal, now: datetime, schedule: Schedu
     when = None if final else retry_at(renewal, schedule)
     if sub.renewal_state == RENEWING:
         grace_end = renewal.period_start + schedule.grace
-        sub = attrs.evolve(sub, renewal_state=PAST_DUE,
-                           end_date=max(sub.end_date or grace_end, grace_end))
+        sub = attrs.evolve(
+            sub, renewal_state=PAST_DUE, end_date=max(sub.end_date or grace_end, grace_end)
+        )
     if when is None:
-        return (attrs.evolve(sub, renewal_state=ENDED, auto_renew=False),
-                attrs.evolve(renewal, status=FAILED, next_attempt_at=None, updated_at=now))
+        return (
+            attrs.evolve(sub, renewal_state=ENDED, auto_renew=False),
+            attrs.evolve(renewal, status=FAILED, next_attempt_at=None, updated_at=now),
+        )
     return sub, attrs.evolve(renewal, status=REFUSED, next_attempt_at=when, updated_at=now)
 
 
-def push_later_grants(grants: Iterable[Subscription], renewed: Subscription,
-                      old_end: datetime) -> list[Subscription]:
+def push_later_grants(
+    grants: Iterable[Subscription], renewed: Subscription, old_end: datetime
+) -> list[Subscription]:
     """The user's grants that started at or after `old_end` (bought while this one was
     running), moved by as much as the renewal lengthened it, so none overlaps it."""
     assert renewed.end_date is not None
     shift = renewed.end_date - old_end
     if shift <= timedelta(0):
         return []
-    return [attrs.evolve(g, start_date=g.start_date + shift, end_date=g.end_date + shift)
-            for g in grants
-            if g.id != renewed.id and g.status == subs.ACTIVE and g.start_date is not None
-            and g.end_date is not None and g.start_date >= old_end]
+    return [
+        attrs.evolve(g, start_date=g.start_date + shift, end_date=g.end_date + shift)
+        for g in grants
+        if g.id != renewed.id
+        and g.status == subs.ACTIVE
+        and g.start_date is not None
+        and g.end_date is not None
+        and g.start_date >= old_end
+    ]

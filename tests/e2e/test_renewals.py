@@ -4,6 +4,7 @@ JunglePay with reusable card ids: a card purchase of an automatic plan keeps the
 extends the subscription, a refusal makes it past due (grace, mail with a one-click
 link) and is retried on schedule, a final refusal ends it, and a gateway without
 saved-card charges keeps the manual reminder."""
+
 from __future__ import annotations
 
 import threading
@@ -52,8 +53,10 @@ def config(renewal_config):
 
 def test_an_automatic_plan_paid_by_card_needs_the_buyers_consent(shop, junglepay):
     client, plan = shop
-    refused = client.simulate_post("/api/checkouts", json=checkout_body(
-        plan.id, "credit_card", card_hash=junglepay.card_hash()))
+    refused = client.simulate_post(
+        "/api/checkouts",
+        json=checkout_body(plan.id, "credit_card", card_hash=junglepay.card_hash()),
+    )
     assert_error(refused, 400, "invalid", "renewal_consent")
     assert junglepay.received == []
     # PIX needs none: it renews by the reminder's one-click PIX.
@@ -64,24 +67,27 @@ def test_the_plan_says_how_it_renews(client, deps, actors):
     admin = actors.admin()
     plan, _ = add_catalogue(deps)
     assert client.simulate_get("/api/plans").json["data"][0]["renewal"] == "manual"
-    changed = client.simulate_patch(f"/api/admin/plans/{plan.id}", headers=admin,
-                                    json={"renewal": "automatic"})
+    changed = client.simulate_patch(
+        f"/api/admin/plans/{plan.id}", headers=admin, json={"renewal": "automatic"}
+    )
     assert changed.status_code == 200 and changed.json["renewal"] == "automatic"
-    bad = client.simulate_patch(f"/api/admin/plans/{plan.id}", headers=admin,
-                                json={"renewal": "monthly"})
+    bad = client.simulate_patch(
+        f"/api/admin/plans/{plan.id}", headers=admin, json={"renewal": "monthly"}
+    )
     assert_error(bad, 400, "invalid", "renewal")
 
 
 @pytest.mark.smoke
-def test_the_saved_card_is_charged_once_and_the_period_extended(shop, deps, clock, junglepay,
-                                                                actors):
+def test_the_saved_card_is_charged_once_and_the_period_extended(
+    shop, deps, clock, junglepay, actors
+):
     client, plan = shop
     sub = purchase(client, deps, plan, junglepay, actors)
     tx = junglepay.transactions[str(sub.external_id)]
     assert (sub.auto_renew, sub.renewal_state) == (True, renewals.RENEWING)
     assert (sub.card_ref, sub.card_brand, sub.card_last4) == (tx["card"]["id"], "visa", "1111")
     old_end = sub.end_date
-    run_jobs(deps)                       # a month ahead: nothing due
+    run_jobs(deps)  # a month ahead: nothing due
     assert junglepay.saved_card_charges == []
     clock.current = old_end - timedelta(hours=23)
     run_jobs(deps)
@@ -93,18 +99,22 @@ def test_the_saved_card_is_charged_once_and_the_period_extended(shop, deps, cloc
     assert renewed.start_date == sub.start_date and renewed.status == "active"
     [receipt] = mails(deps, t.RENEWAL_PAID)
     assert "foi renovada" in receipt.text_body and "VISA final 1111" in receipt.text_body
-    run_jobs(deps)                       # again: nothing more
+    run_jobs(deps)  # again: nothing more
     assert len(junglepay.saved_card_charges) == 1
     [row] = renewal_rows(deps)
     assert (row.status, row.period_start, row.transaction_id) == (
-        renewals.PAID, old_end, str(junglepay.wait_for_transactions(2)[-1]))
+        renewals.PAID,
+        old_end,
+        str(junglepay.wait_for_transactions(2)[-1]),
+    )
     # No "renew by hand" reminder for a subscription its card renews.
     assert mails(deps, t.RENEWAL_REMINDER) == []
 
 
 @pytest.mark.smoke
-def test_a_refused_renewal_is_past_due_mailed_and_a_retry_succeeds(shop, deps, clock, junglepay,
-                                                                   actors):
+def test_a_refused_renewal_is_past_due_mailed_and_a_retry_succeeds(
+    shop, deps, clock, junglepay, actors
+):
     client, plan = shop
     sub = purchase(client, deps, plan, junglepay, actors)
     junglepay.refuse_card(sub.card_ref)
@@ -113,11 +123,11 @@ def test_a_refused_renewal_is_past_due_mailed_and_a_retry_succeeds(shop, deps, c
     run_jobs(deps)
     late = current(deps)
     assert late.renewal_state == renewals.PAST_DUE and late.status == "active"
-    assert late.end_date == old_end + timedelta(days=3)       # the grace
+    assert late.end_date == old_end + timedelta(days=3)  # the grace
     [mail] = mails(deps, t.RENEWAL_PAST_DUE)
     assert "Não conseguimos cobrar R$\xa029,90" in mail.text_body
     assert f"/checkout?plano={plan.id}&renovacao=" in mail.text_body
-    run_jobs(deps)                                            # not yet time to retry
+    run_jobs(deps)  # not yet time to retry
     assert len(junglepay.saved_card_charges) == 1
     junglepay.accept_card(sub.card_ref)
     clock.advance(hours=24)
@@ -131,8 +141,9 @@ def test_a_refused_renewal_is_past_due_mailed_and_a_retry_succeeds(shop, deps, c
     assert (row.status, row.attempts) == (renewals.PAID, 2)
 
 
-def test_retries_follow_the_schedule_then_the_subscription_ends(shop, deps, clock, junglepay,
-                                                                actors):
+def test_retries_follow_the_schedule_then_the_subscription_ends(
+    shop, deps, clock, junglepay, actors
+):
     client, plan = shop
     sub = purchase(client, deps, plan, junglepay, actors)
     junglepay.refuse_card(sub.card_ref)
@@ -141,13 +152,13 @@ def test_retries_follow_the_schedule_then_the_subscription_ends(shop, deps, cloc
     run_jobs(deps)
     for hours in (24, 72, 120):
         clock.current = first + timedelta(hours=hours) - timedelta(minutes=1)
-        run_jobs(deps)                    # a minute early: no charge
+        run_jobs(deps)  # a minute early: no charge
         clock.current = first + timedelta(hours=hours)
         run_jobs(deps)
     assert len(junglepay.saved_card_charges) == 4
     ended = current(deps)
     assert (ended.renewal_state, ended.auto_renew) == (renewals.ENDED, False)
-    assert ended.status == "expired"      # its grace ran out before the last retry
+    assert ended.status == "expired"  # its grace ran out before the last retry
     clock.advance(days=40)
     run_jobs(deps)
     assert len(junglepay.saved_card_charges) == 4
@@ -171,17 +182,27 @@ def test_a_final_refusal_skips_the_retries(shop, deps, clock, junglepay, actors)
     assert renewal_rows(deps)[0].status == renewals.FAILED
 
 
-def test_a_charge_whose_runner_stopped_is_never_charged_again(shop, deps, clock, junglepay,
-                                                              actors):
+def test_a_charge_whose_runner_stopped_is_never_charged_again(shop, deps, clock, junglepay, actors):
     client, plan = shop
     sub = purchase(client, deps, plan, junglepay, actors)
     clock.current = sub.end_date - timedelta(hours=1)
-    with deps.uow() as uow:   # what a runner left behind: claimed, committed, then gone
-        uow.renewals.open(renewals.Renewal(
-            id=None, subscription_id=sub.id, period_start=sub.end_date,
-            period_end=sub.end_date + timedelta(days=30), plan_id=plan.id, amount=plan.price,
-            reference="rn_crashed", gateway="junglepay", attempts=1, claim_token="gone",
-            claimed_until=clock.now() + renewing.LEASE, created_at=clock.now()))
+    with deps.uow() as uow:  # what a runner left behind: claimed, committed, then gone
+        uow.renewals.open(
+            renewals.Renewal(
+                id=None,
+                subscription_id=sub.id,
+                period_start=sub.end_date,
+                period_end=sub.end_date + timedelta(days=30),
+                plan_id=plan.id,
+                amount=plan.price,
+                reference="rn_crashed",
+                gateway="junglepay",
+                attempts=1,
+                claim_token="gone",
+                claimed_until=clock.now() + renewing.LEASE,
+                created_at=clock.now(),
+            )
+        )
         uow.commit()
     run_jobs(deps)
     assert junglepay.saved_card_charges == []
@@ -193,30 +214,47 @@ def test_a_charge_whose_runner_stopped_is_never_charged_again(shop, deps, clock,
 
 
 def test_a_card_purchase_without_consent_on_a_manual_plan_saves_no_card(
-        live_client, deps, actors, junglepay, clock):
+    live_client, deps, actors, junglepay, clock
+):
     admin = actors.admin()
     configure_junglepay(live_client, admin, public_key=junglepay.public_key)
-    plan, _ = add_catalogue(deps)   # manual
+    plan, _ = add_catalogue(deps)  # manual
     sub = purchase(live_client, deps, plan, junglepay, actors, consent=False)
     assert (sub.auto_renew, sub.card_ref, sub.card_brand, sub.card_last4) == (
-        False, None, None, None)
+        False,
+        None,
+        None,
+        None,
+    )
     clock.current = sub.end_date - timedelta(hours=1)
     run_jobs(deps)
     assert junglepay.saved_card_charges == []
     assert len(mails(deps, t.RENEWAL_REMINDER)) == 1
 
 
-def test_a_gateway_without_saved_card_charges_falls_back_to_the_reminder(client, deps, clock,
-                                                                        actors):
+def test_a_gateway_without_saved_card_charges_falls_back_to_the_reminder(
+    client, deps, clock, actors
+):
     actors.user(EMAIL)
     plan, _ = add_catalogue(deps, renewal=AUTOMATIC)
-    with deps.uow() as uow:   # the sandbox is the gateway (the tests' default)
+    with deps.uow() as uow:  # the sandbox is the gateway (the tests' default)
         user = uow.users.get_by_email(EMAIL)
-        uow.subscriptions.add(Subscription(
-            id=None, user_id=user.id, plan_id=plan.id, external_id="tx-1", status="active",
-            start_date=clock.now(), end_date=clock.now() + timedelta(hours=20),
-            auto_renew=True, renewal_state=renewals.RENEWING, card_ref="card_1",
-            card_brand="visa", card_last4="1111"))
+        uow.subscriptions.add(
+            Subscription(
+                id=None,
+                user_id=user.id,
+                plan_id=plan.id,
+                external_id="tx-1",
+                status="active",
+                start_date=clock.now(),
+                end_date=clock.now() + timedelta(hours=20),
+                auto_renew=True,
+                renewal_state=renewals.RENEWING,
+                card_ref="card_1",
+                card_brand="visa",
+                card_last4="1111",
+            )
+        )
         uow.commit()
     run_jobs(deps)
     assert renewal_rows(deps) == []
@@ -224,8 +262,9 @@ def test_a_gateway_without_saved_card_charges_falls_back_to_the_reminder(client,
 
 
 @pytest.mark.smoke
-def test_creatorflix_jobs_charges_the_saved_card(shop, deps, backend, junglepay, actors,
-                                                 monkeypatch, tmp_path):
+def test_creatorflix_jobs_charges_the_saved_card(
+    shop, deps, backend, junglepay, actors, monkeypatch, tmp_path
+):
     if not backend.is_pony:
         pytest.skip("the command runs on a database")
     client, plan = shop
@@ -234,12 +273,14 @@ def test_creatorflix_jobs_charges_the_saved_card(shop, deps, backend, junglepay,
     with deps.uow() as uow:
         uow.subscriptions.update(attrs.evolve(current(deps), end_date=end))
         uow.commit()
-    for name, value in (("CREATORFLIX_DATABASE_URL", backend.url),
-                        ("CREATORFLIX_SECRET_KEY", deps.config.secret_key),
-                        ("CREATORFLIX_GATEWAY", "junglepay"),
-                        ("CREATORFLIX_JUNGLEPAY_URL", junglepay.url),
-                        ("CREATORFLIX_MAIL_URL", f"file://{tmp_path / 'outbox'}"),
-                        ("CREATORFLIX_PUBLIC_URL", deps.config.public_url)):
+    for name, value in (
+        ("CREATORFLIX_DATABASE_URL", backend.url),
+        ("CREATORFLIX_SECRET_KEY", deps.config.secret_key),
+        ("CREATORFLIX_GATEWAY", "junglepay"),
+        ("CREATORFLIX_JUNGLEPAY_URL", junglepay.url),
+        ("CREATORFLIX_MAIL_URL", f"file://{tmp_path / 'outbox'}"),
+        ("CREATORFLIX_PUBLIC_URL", deps.config.public_url),
+    ):
         monkeypatch.setenv(name, value)
     assert cli.main(["jobs"]) == 0
     assert cli.main(["jobs"]) == 0
@@ -261,7 +302,7 @@ def test_job_runners_at_once_never_charge_twice(shop, deps, clock, junglepay, ac
         try:
             barrier.wait(10)
             renewing.run_due(deps.renewals)
-        except BaseException as exc:   # reported below
+        except BaseException as exc:  # reported below
             problems.append(exc)
 
     threads = [threading.Thread(target=runner) for _ in range(4)]
@@ -275,15 +316,17 @@ def test_job_runners_at_once_never_charge_twice(shop, deps, clock, junglepay, ac
     assert len(renewal_rows(deps)) == 1
 
 
-def test_the_app_servers_background_worker_charges_the_renewals_due(shop, deps, clock,
-                                                                     junglepay, actors):
+def test_the_app_servers_background_worker_charges_the_renewals_due(
+    shop, deps, clock, junglepay, actors
+):
     from entrypoints.mail_worker import MailWorker
+
     client, plan = shop
     sub = purchase(client, deps, plan, junglepay, actors)
     clock.current = sub.end_date - timedelta(hours=3)
     worker = MailWorker(deps, interval=0.05).start()
     try:
-        for _ in range(400):   # bounded wait for its first round
+        for _ in range(400):  # bounded wait for its first round
             if current(deps).end_date != sub.end_date:
                 break
             threading.Event().wait(0.05)
@@ -293,9 +336,11 @@ def test_the_app_servers_background_worker_charges_the_renewals_due(shop, deps, 
     assert current(deps).end_date == sub.end_date + timedelta(days=plan.duration)
 
 
-def test_the_postback_of_a_renewal_charge_is_no_unmatched_payment(shop, deps, clock,
-                                                                   junglepay, actors, caplog):
+def test_the_postback_of_a_renewal_charge_is_no_unmatched_payment(
+    shop, deps, clock, junglepay, actors, caplog
+):
     from tests.support.payments import settle_postbacks
+
     client, plan = shop
     sub = purchase(client, deps, plan, junglepay, actors)
     clock.current = sub.end_date - timedelta(hours=1)

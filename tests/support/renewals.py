@@ -2,6 +2,7 @@
 with reusable card ids, a shop whose plan renews automatically, a card purchase with
 the buyer's consent, and what the engine left behind. Test modules import the fixtures
 they need by name."""
+
 from __future__ import annotations
 
 import attrs
@@ -25,8 +26,9 @@ EMAIL = "ana@example.com"
 @pytest.fixture
 def renewal_config(junglepay_config, tmp_path):
     # The databases' deps deliver mail to .eml files: in the test's folder.
-    return attrs.evolve(junglepay_config, mail_url=f"file://{tmp_path / 'outbox'}",
-                        webhook_allow_private=True)   # an operator's endpoint on loopback
+    return attrs.evolve(
+        junglepay_config, mail_url=f"file://{tmp_path / 'outbox'}", webhook_allow_private=True
+    )  # an operator's endpoint on loopback
 
 
 @pytest.fixture
@@ -37,13 +39,21 @@ def shop(live_client, deps, actors, junglepay):
     return live_client, plan
 
 
-def purchase(client, deps, plan, junglepay, actors, *, consent: bool = True,
-             buyer: dict | None = None) -> Subscription:
+def purchase(
+    client, deps, plan, junglepay, actors, *, consent: bool = True, buyer: dict | None = None
+) -> Subscription:
     buyer = buyer or actors.user(EMAIL)
-    created = start(client, checkout_body(plan.id, "credit_card",
-                                          card_hash=junglepay.card_hash(),
-                                          renewal_consent=consent,
-                                          customer=customer(email=EMAIL)), buyer)
+    created = start(
+        client,
+        checkout_body(
+            plan.id,
+            "credit_card",
+            card_hash=junglepay.card_hash(),
+            renewal_consent=consent,
+            customer=customer(email=EMAIL),
+        ),
+        buyer,
+    )
     assert created["status"] == "paid"
     [sub] = subscriptions_of(deps, EMAIL)
     return sub
@@ -67,7 +77,6 @@ def mails(deps, kind: str) -> list:
 def renewal_rows(deps) -> list:
     with deps.uow() as uow:
         return list(uow.renewals.find(order_by=["id"]).items)
-
 
 
 def mine(client, headers) -> list:

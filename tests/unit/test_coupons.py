@@ -1,6 +1,7 @@
 """Coupon arithmetic with hypothesis (domain.payments.coupons): a discount is never
 negative nor above the price, a percentage is rounded half up to the cent, and what a
 subscription keeps for its renewals follows the coupon's duration."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -39,8 +40,13 @@ def test_an_amount_never_takes_the_price_below_zero(price, amount):
 
 @given(st.sampled_from(coupons.DURATIONS), st.integers(1, 24))
 def test_what_renewals_keep_follows_the_duration(duration, cycles):
-    coupon = Coupon(id=7, code="C", percent_off=10, duration=duration,
-                    cycles=cycles if duration == coupons.REPEATING else None)
+    coupon = Coupon(
+        id=7,
+        code="C",
+        percent_off=10,
+        duration=duration,
+        cycles=cycles if duration == coupons.REPEATING else None,
+    )
     kept = coupons.renewals_left(coupon)
     if duration == coupons.FOREVER:
         assert kept == (7, None)
@@ -51,13 +57,22 @@ def test_what_renewals_keep_follows_the_duration(duration, cycles):
 
 
 def test_unusable_coupons_are_a_400_on_coupon():
-    fine = Coupon(id=1, code="OK", amount_off=100, plan_ids=[2],
-                  expires_at=NOW + timedelta(days=1), max_redemptions=2, times_redeemed=1)
+    fine = Coupon(
+        id=1,
+        code="OK",
+        amount_off=100,
+        plan_ids=[2],
+        expires_at=NOW + timedelta(days=1),
+        max_redemptions=2,
+        times_redeemed=1,
+    )
     assert coupons.check_usable(fine, 2, NOW) is fine
-    for coupon, plan_id in ((None, 2), (fine, 3),
-                            (Coupon(id=1, code="E", amount_off=1, expires_at=NOW), 2),
-                            (Coupon(id=1, code="U", amount_off=1, max_redemptions=1,
-                                    times_redeemed=1), 2)):
+    for coupon, plan_id in (
+        (None, 2),
+        (fine, 3),
+        (Coupon(id=1, code="E", amount_off=1, expires_at=NOW), 2),
+        (Coupon(id=1, code="U", amount_off=1, max_redemptions=1, times_redeemed=1), 2),
+    ):
         with pytest.raises(ValidationError) as caught:
             coupons.check_usable(coupon, plan_id, NOW)
         assert caught.value.field == "coupon"

@@ -2,6 +2,7 @@
 (subscription_id, period_start), so of concurrent job runners exactly one makes it
 (and charges it); retries are claimed in one UPDATE, as the postbacks are (PostgreSQL:
 FOR UPDATE SKIP LOCKED; SQLite: the statement holds the write lock)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -14,8 +15,18 @@ from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
 from domain.payments.renewals import Renewal
 
-_SETTLEABLE = frozenset({"status", "attempts", "next_attempt_at", "claim_token", "claimed_until",
-                         "transaction_id", "last_error", "updated_at"})
+_SETTLEABLE = frozenset(
+    {
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claim_token",
+        "claimed_until",
+        "transaction_id",
+        "last_error",
+        "updated_at",
+    }
+)
 
 _CLAIM = """UPDATE subscription_renewals
 SET status = 'charging', claim_token = $token, claimed_until = $lease,
@@ -32,25 +43,32 @@ class PonyRenewalRepository(PonyRepository):
 
     def open(self, renewal: Renewal) -> Renewal | None:
         flush()
-        values = {name: getattr(self.E, name).converters[0].py2sql(getattr(renewal, name))
-                  for name in self._names
-                  if name != "id" and getattr(renewal, name) is not None}
+        values = {
+            name: getattr(self.E, name).converters[0].py2sql(getattr(renewal, name))
+            for name in self._names
+            if name != "id" and getattr(renewal, name) is not None
+        }
         columns = ", ".join(values)
         params = ", ".join(f"$(values[{name!r}])" for name in values)
         cursor = self.db.execute(
             f"INSERT INTO {self.table} ({columns}) VALUES ({params}) "
-            "ON CONFLICT (subscription_id, period_start) DO NOTHING", {"values": values})
+            "ON CONFLICT (subscription_id, period_start) DO NOTHING",
+            {"values": values},
+        )
         if cursor.rowcount != 1:
             return None
         row = self.E.get(reference=renewal.reference)
         return self.to_domain(row)
 
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[Renewal]:
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[Renewal]:
         flush()
         lock = " FOR UPDATE SKIP LOCKED" if self.pdb.dialect == "postgresql" else ""
-        self.db.execute(_CLAIM.format(lock=lock), self._params(
-            {"token": claim_token, "lease": lease_until, "now": now, "limit": limit}))
+        self.db.execute(
+            _CLAIM.format(lock=lock),
+            self._params({"token": claim_token, "lease": lease_until, "now": now, "limit": limit}),
+        )
         rows = self.E.select(claim_token=claim_token, status="charging").order_by(self.E.id)
         return [self.to_domain(row) for row in rows]
 
@@ -64,7 +82,8 @@ class PonyRenewalRepository(PonyRepository):
         cursor = self.db.execute(
             f"UPDATE subscription_renewals SET {assignments} "
             "WHERE id = $id AND claim_token = $token",
-            self._params({**params, "id": renewal_id, "token": claim_token}))
+            self._params({**params, "id": renewal_id, "token": claim_token}),
+        )
         return cursor.rowcount > 0
 
     def lapse(self, now: datetime) -> int:
@@ -72,7 +91,9 @@ class PonyRenewalRepository(PonyRepository):
         cursor = self.db.execute(
             "UPDATE subscription_renewals SET status = 'unconfirmed', updated_at = $now, "
             "last_error = 'the runner stopped during the charge' "
-            "WHERE status = 'charging' AND claimed_until < $now", self._params({"now": now}))
+            "WHERE status = 'charging' AND claimed_until < $now",
+            self._params({"now": now}),
+        )
         return cursor.rowcount
 
 
@@ -84,5 +105,6 @@ class PonyCouponRepository(PonyRepository):
         cursor = self.db.execute(
             "UPDATE coupons SET times_redeemed = times_redeemed + 1 WHERE id = $id "
             "AND (max_redemptions IS NULL OR times_redeemed < max_redemptions)",
-            {"id": coupon_id})
+            {"id": coupon_id},
+        )
         return cursor.rowcount == 1
