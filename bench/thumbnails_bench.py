@@ -13,6 +13,7 @@ Measured here (2026-12-07, 2 shared cores, median of 5): photo.jpg Pillow 41 ms,
 on the common upload (a phone's JPEG, thanks to draft mode: 146 ms without it), and
 PyAV's frames convert through Pillow anyway — pyvips would be a second image library
 (+18 MB of libvips) to win 66 ms on a PNG, once per upload."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,11 +32,12 @@ from tests.support.media_files import video_file  # noqa: E402
 
 def photo(folder: Path) -> dict[str, Path]:
     from PIL import Image, ImageDraw
+
     found = {}
     for name, size, fmt in (("photo.jpg", (4000, 3000), "JPEG"), ("art.png", (2000, 2000), "PNG")):
         image = Image.linear_gradient("L").resize(size).convert("RGB")
         draw = ImageDraw.Draw(image)
-        for i in range(0, size[0], 40):          # detail, so the codecs have work to do
+        for i in range(0, size[0], 40):  # detail, so the codecs have work to do
             draw.line((i, 0, size[0] - i, size[1]), fill=(i % 255, 80, 200 - i % 200), width=3)
         path = folder / name
         image.save(path, fmt, quality=90)
@@ -63,8 +65,10 @@ def main() -> None:
         inputs = photo(folder)
         target = str(folder / "thumb.jpg")
         for name, path in inputs.items():
-            ms = timed(lambda path=path: pillow.image_thumbnail(str(path), target, 480),
-                       rounds) * 1000
+            ms = (
+                timed(lambda path=path: pillow.image_thumbnail(str(path), target, 480), rounds)
+                * 1000
+            )
             results[f"pillow {name}"] = {"ms": round(ms, 1)}
         try:
             import pyvips
@@ -72,8 +76,10 @@ def main() -> None:
             results["pyvips"] = "not installed"
         else:
             for name, path in inputs.items():
+
                 def vips(path=path) -> None:
                     pyvips.Image.thumbnail(str(path), 480).jpegsave(target, Q=82)
+
                 ms = timed(vips, rounds) * 1000
                 results[f"pyvips {name}"] = {"ms": round(ms, 1)}
         video = video_file(folder / "clip.mp4", "mp4", (1280, 720), frames=300)

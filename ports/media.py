@@ -1,5 +1,6 @@
 """Ports of the media uploads: the storage's file-sized writes and reads, and the
 library that makes thumbnails and poster frames."""
+
 from __future__ import annotations
 
 from typing import Protocol

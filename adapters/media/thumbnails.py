@@ -3,6 +3,7 @@ carry their native code, so nothing is installed beside pip. Pillow over pyvips:
 the thumbnails we make (one image, ≤ 480 px) Pillow's draft mode decodes a JPEG at a
 fraction of its size, and it is already the dependency PyAV's frames convert through
 (see bench/bench_thumbnails.py for the figures)."""
+
 from __future__ import annotations
 
 import warnings
@@ -25,8 +26,13 @@ class PillowAvThumbnailer:
                     # JPEG: decode at the smallest 1/2, 1/4, 1/8 scale still ≥ the thumbnail.
                     image.draft("RGB", (max_width, max(1, max_width * size[1] // size[0])))
                     _save(ImageOps.exif_transpose(image), target, max_width)
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-                Image.DecompressionBombWarning) as exc:
+        except (
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ) as exc:
             raise ValueError(str(exc) or type(exc).__name__) from None
         return size
 
@@ -49,6 +55,8 @@ class PillowAvThumbnailer:
 def _save(image: Image.Image, target: str, max_width: int) -> None:
     image = image.convert("RGB")
     if image.width > max_width:
-        image.thumbnail((max_width, round(image.height * max_width / image.width) or 1),
-                        Image.Resampling.LANCZOS)
+        image.thumbnail(
+            (max_width, round(image.height * max_width / image.width) or 1),
+            Image.Resampling.LANCZOS,
+        )
     image.save(target, "JPEG", quality=JPEG_QUALITY, optimize=True)

@@ -4,6 +4,7 @@ own txid, read back with `GET /cob/{txid}`), and our notice URL registered for t
 operator's key (`PUT /webhook/{chave}`). HTTP, mutual TLS and tokens: pix_client.py;
 the answers' schemas: pix_schemas.py. Nothing here logs a body (they carry the buyer's
 CPF and name)."""
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,8 @@ from domain.payments.gateways import (
 
 log = logging.getLogger("creatorflix.pix")
 
-STATUS_OF = {ATIVA: WAITING_PAYMENT, CONCLUIDA: TX_PAID}   # REMOVIDA_*: canceled
-TXID_TAKEN = "CobOperacaoInvalida"   # the problem a PSP answers to a txid already used
+STATUS_OF = {ATIVA: WAITING_PAYMENT, CONCLUIDA: TX_PAID}  # REMOVIDA_*: canceled
+TXID_TAKEN = "CobOperacaoInvalida"  # the problem a PSP answers to a txid already used
 
 
 def reais(cents: int) -> str:
@@ -42,10 +43,12 @@ def reais(cents: int) -> str:
 def cob_body(request: ChargeRequest, key: str) -> dict[str, Any]:
     """The CobSolicitada of a one-off PIX charge."""
     customer = request.customer
-    return {"calendario": {"expiracao": request.pix_expires_in_days * 86400},
-            "devedor": {"cpf": customer.document, "nome": customer.name[:200]},
-            "valor": {"original": reais(request.amount)},
-            "chave": key}
+    return {
+        "calendario": {"expiracao": request.pix_expires_in_days * 86400},
+        "devedor": {"cpf": customer.document, "nome": customer.name[:200]},
+        "valor": {"original": reais(request.amount)},
+        "chave": key,
+    }
 
 
 def expires_at(cob: Cob) -> str | None:
@@ -54,8 +57,7 @@ def expires_at(cob: Cob) -> str | None:
         created = datetime.fromisoformat((cob.calendario.criacao or "").replace("Z", "+00:00"))
     except ValueError:
         return None
-    return (created + timedelta(seconds=cob.calendario.expiracao)).isoformat(
-        timespec="seconds")
+    return (created + timedelta(seconds=cob.calendario.expiracao)).isoformat(timespec="seconds")
 
 
 def as_transaction(cob: Cob) -> Transaction:
@@ -93,12 +95,16 @@ class PixApiGateway:
                 raise _domain_error(error) from None
             log.info("pix cob %s already existed: reused", txid)
             cob = earlier
-        return Charge(external_id=cob.txid, status=as_transaction(cob).status,
-                      pix_code=cob.pixCopiaECola, pix_expires_at=expires_at(cob))
+        return Charge(
+            external_id=cob.txid,
+            status=as_transaction(cob).status,
+            pix_code=cob.pixCopiaECola,
+            pix_expires_at=expires_at(cob),
+        )
 
     def get_transaction(self, external_id: str) -> Transaction | None:
         if not TXID.fullmatch(external_id):
-            return None   # no txid of ours: the PSP is not even asked
+            return None  # no txid of ours: the PSP is not even asked
         try:
             status, data = self._client.call("GET", path_of("cob", external_id))
         except PixApiError as error:
@@ -108,8 +114,9 @@ class PixApiGateway:
     def register_webhook(self, webhook_url: str) -> None:
         """PUT /webhook/{chave}: the PSP posts its notices to `webhook_url` + "/pix"."""
         try:
-            self._client.call("PUT", path_of("webhook", self._key),
-                              json={"webhookUrl": webhook_url})
+            self._client.call(
+                "PUT", path_of("webhook", self._key), json={"webhookUrl": webhook_url}
+            )
         except PixApiError as error:
             raise _domain_error(error) from None
 
@@ -134,8 +141,9 @@ class PixApiGateway:
 
 
 def _taken(error: PixApiError) -> bool:
-    return error.status in (400, 409) and (error.problem is None or
-                                           error.problem.kind == TXID_TAKEN)
+    return error.status in (400, 409) and (
+        error.problem is None or error.problem.kind == TXID_TAKEN
+    )
 
 
 def _domain_error(error: PixApiError) -> Exception:

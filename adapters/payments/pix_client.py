@@ -8,6 +8,7 @@
 - One token is kept until shortly before it expires, shared by the threads of the
   process (one token call at a time); a 401 drops it and the call is tried once more.
 - Timeouts on every call; the PSP's RFC 7807 problems become `PixApiError`."""
+
 from __future__ import annotations
 
 import logging
@@ -27,27 +28,41 @@ from adapters.payments.pix_schemas import AccessToken, Problema, Unreadable, par
 
 log = logging.getLogger("creatorflix.pix")
 
-DEFAULT_TIMEOUT = (3.0, 8.0)     # (connect, read) seconds
-REFRESH_MARGIN = 60.0            # seconds before expiry a token is renewed...
-REFRESH_FRACTION = 0.2           # ...or this part of a short lifetime
+DEFAULT_TIMEOUT = (3.0, 8.0)  # (connect, read) seconds
+REFRESH_MARGIN = 60.0  # seconds before expiry a token is renewed...
+REFRESH_FRACTION = 0.2  # ...or this part of a short lifetime
 
 
 class PixApiError(Exception):
     """A failed call. `status` is the HTTP status (None: no answer); `problem` the PSP's
     RFC 7807 body when it sent one; `timeout` when it did not answer in time."""
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 problem: Problema | None = None, timeout: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        problem: Problema | None = None,
+        timeout: bool = False,
+    ):
         super().__init__(message)
         self.status, self.problem, self.timeout = status, problem, timeout
 
 
 class PixApiClient:
-    def __init__(self, api_url: str, token_url: str, client_id: str, client_secret: str,
-                 cert_file: str | None, *, ca_file: str | None = None,
-                 client_pem: str | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-                 monotonic: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        api_url: str,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        cert_file: str | None,
+        *,
+        ca_file: str | None = None,
+        client_pem: str | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         """The client certificate: `cert_file` (a PEM file with its key), or
         `client_pem` (the same, in memory: the admin page's, stored sealed)."""
         self.api_url = api_url.rstrip("/")
@@ -74,10 +89,11 @@ class PixApiClient:
         the API URL); PixApiError for anything else."""
         for attempt in (1, 2):
             token = self.token()
-            response = self._send(method, self.api_url + path, json=json,
-                                  headers={"Authorization": f"Bearer {token}"})
+            response = self._send(
+                method, self.api_url + path, json=json, headers={"Authorization": f"Bearer {token}"}
+            )
             if response.status_code == 401 and attempt == 1:
-                self.forget(token)   # revoked or expired early: one new token, once
+                self.forget(token)  # revoked or expired early: one new token, once
                 continue
             break
         status = response.status_code
@@ -90,22 +106,32 @@ class PixApiClient:
         with self._lock:
             if self._token is not None and self._monotonic() < self._renew_at:
                 return self._token
-            response = self._send("POST", self.token_url, auth=self._credentials,
-                                  data={"grant_type": "client_credentials"})
+            response = self._send(
+                "POST",
+                self.token_url,
+                auth=self._credentials,
+                data={"grant_type": "client_credentials"},
+            )
             if response.status_code != 200:
                 if response.status_code in (400, 401, 403):
-                    log.error("the PSP refused our client id/secret (%s): check "
-                              "CREATORFLIX_PIX_CLIENT_ID and _SECRET", response.status_code)
-                raise PixApiError(f"the PIX token endpoint answered {response.status_code}",
-                                  status=response.status_code)
+                    log.error(
+                        "the PSP refused our client id/secret (%s): check "
+                        "CREATORFLIX_PIX_CLIENT_ID and _SECRET",
+                        response.status_code,
+                    )
+                raise PixApiError(
+                    f"the PIX token endpoint answered {response.status_code}",
+                    status=response.status_code,
+                )
             try:
                 answer = parse(AccessToken, _decoded(response))
             except Unreadable as problem:
                 raise PixApiError(f"unreadable token answer ({problem})") from None
             lifetime = max(answer.expires_in, 0)
             self._token = answer.access_token
-            self._renew_at = self._monotonic() + lifetime - min(
-                REFRESH_MARGIN, lifetime * REFRESH_FRACTION)
+            self._renew_at = (
+                self._monotonic() + lifetime - min(REFRESH_MARGIN, lifetime * REFRESH_FRACTION)
+            )
             return self._token
 
     def forget(self, token: str) -> None:
@@ -115,17 +141,22 @@ class PixApiClient:
 
     # -- plumbing ------------------------------------------------------------------
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        where = url if url == self.token_url else url[len(self.api_url):]
+        where = url if url == self.token_url else url[len(self.api_url) :]
         try:
-            response = self._session.request(method, url, cert=self._cert,
-                                             verify=self._verify, timeout=self._timeout,
-                                             **kwargs)
+            response = self._session.request(
+                method, url, cert=self._cert, verify=self._verify, timeout=self._timeout, **kwargs
+            )
         except requests.Timeout:
             log.warning("pix %s %s: no answer in time", method, where)
             raise PixApiError("the PIX API did not answer in time", timeout=True) from None
         except requests.exceptions.SSLError as exc:
-            log.error("pix %s %s: TLS failed (%s): check CREATORFLIX_PIX_CERT_FILE and "
-                      "CREATORFLIX_PIX_CA_FILE", method, where, type(exc).__name__)
+            log.error(
+                "pix %s %s: TLS failed (%s): check CREATORFLIX_PIX_CERT_FILE and "
+                "CREATORFLIX_PIX_CA_FILE",
+                method,
+                where,
+                type(exc).__name__,
+            )
             raise PixApiError("the PIX API's TLS handshake failed") from None
         except (requests.RequestException, OSError) as exc:
             log.warning("pix %s %s: %s", method, where, type(exc).__name__)
@@ -150,8 +181,8 @@ class _ClientCertAdapter(requests.adapters.HTTPAdapter):
     loaded and deleted at once (the key never stays on disk)."""
 
     def __init__(self, pem: str):
-        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)   # verifies, no CA yet
-        fd, path = tempfile.mkstemp(suffix=".pem")                # mode 0600
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, no CA yet
+        fd, path = tempfile.mkstemp(suffix=".pem")  # mode 0600
         try:
             with os.fdopen(fd, "w", encoding="ascii") as out:
                 out.write(pem)

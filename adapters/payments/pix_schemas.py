@@ -3,6 +3,7 @@ attrs class per schema of the Banco Central's OpenAPI (bacen/pix-api 2.9.0) that
 read, built by `parse(Class, json)` from the field specs below. A value of the wrong
 type or shape raises `Unreadable` naming the field, so nothing half-read reaches the
 domain. Field names are the spec's, in Portuguese."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,8 @@ REMOVIDA_PELO_USUARIO_RECEBEDOR = "REMOVIDA_PELO_USUARIO_RECEBEDOR"
 REMOVIDA_PELO_PSP = "REMOVIDA_PELO_PSP"
 COB_STATUSES = (ATIVA, CONCLUIDA, REMOVIDA_PELO_USUARIO_RECEBEDOR, REMOVIDA_PELO_PSP)
 
-VALOR = re.compile(r"\d{1,10}\.\d{2}")      # the spec's money: "29.90"
-TXID = re.compile(r"[a-zA-Z0-9]{26,35}")    # a txid we choose (PUT /cob/{txid})
+VALOR = re.compile(r"\d{1,10}\.\d{2}")  # the spec's money: "29.90"
+TXID = re.compile(r"[a-zA-Z0-9]{26,35}")  # a txid we choose (PUT /cob/{txid})
 
 
 class Unreadable(ValueError):
@@ -58,6 +59,7 @@ def one_of(*allowed: str) -> Callable[[Any, str], str]:
         if value not in allowed:
             raise Unreadable(path, f"expected one of {', '.join(allowed)}")
         return value
+
     return read
 
 
@@ -70,6 +72,7 @@ def list_of(read: Callable[[Any, str], T]) -> Callable[[Any, str], tuple[T, ...]
         if not isinstance(value, list):
             raise Unreadable(path, "expected a list")
         return tuple(read(item, f"{path}[{i}]") for i, item in enumerate(value))
+
     return read_all
 
 
@@ -140,8 +143,9 @@ class Cob:
     calendario: CobCalendario = field(metadata=spec(object_of(CobCalendario)))
     revisao: int = field(default=0, metadata=spec(integer, required=False))
     pixCopiaECola: str | None = field(default=None, metadata=spec(text, required=False))
-    pix: tuple[PixRecebido, ...] = field(default=(), metadata=spec(
-        list_of(object_of(PixRecebido)), required=False))
+    pix: tuple[PixRecebido, ...] = field(
+        default=(), metadata=spec(list_of(object_of(PixRecebido)), required=False)
+    )
 
     def received(self) -> int:
         """The centavos received for this cob (the sum of its `pix`)."""
@@ -164,8 +168,9 @@ class Problema:
     status: int = field(metadata=spec(integer))
     detail: str = field(default="", metadata=spec(text, required=False))
     correlationId: str = field(default="", metadata=spec(text, required=False))
-    violacoes: tuple[Violacao, ...] = field(default=(), metadata=spec(
-        list_of(object_of(Violacao)), required=False))
+    violacoes: tuple[Violacao, ...] = field(
+        default=(), metadata=spec(list_of(object_of(Violacao)), required=False)
+    )
 
     @property
     def kind(self) -> str:

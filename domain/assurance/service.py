@@ -10,19 +10,30 @@ caller's session (one indexed query), never handed out as a token — the only c
 it gets is tied to the session's token version, so logout-all and erasure end it. A
 visitor's (no account) assurance is a short-lived signed token naming its record, read
 by primary key, so a revoked one stops at once."""
+
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import attrs
 from attrs import frozen
 
 from domain.accounts.users import User
-from domain.assurance.entities import (ABANDONED_AFTER, ANONYMOUS_TTL, ASSURED, CARD,
-                                       DOCUMENT, METHODS, PENDING, SANDBOX, AgeAssurance,
-                                       lifetime)
+from domain.assurance.entities import (
+    ABANDONED_AFTER,
+    ANONYMOUS_TTL,
+    ASSURED,
+    CARD,
+    DOCUMENT,
+    METHODS,
+    PENDING,
+    SANDBOX,
+    AgeAssurance,
+    lifetime,
+)
 from domain.common.errors import Conflict, Forbidden
 from ports.age_assurance import AgeCheck
 from ports.clock import Clock
@@ -61,7 +72,7 @@ class AgeAssuranceService:
     sandbox_charges: Callable[[UnitOfWork], bool] = lambda uow: False
     visitor_ttl: timedelta = ANONYMOUS_TTL
     document_max_bytes: int = 5 * 1024 * 1024
-    public_url: str = "http://127.0.0.1:8000"   # the links of the decision mails
+    public_url: str = "http://127.0.0.1:8000"  # the links of the decision mails
 
     def enabled(self, method: str) -> bool:
         if method == SANDBOX and method in self.checks:
@@ -80,8 +91,11 @@ class AgeAssuranceService:
         return frozenset(name for name in self.checks if self.enabled(name))
 
     def offers(self) -> list[dict[str, Any]]:
-        return [check.offer() for name, check in self.checks.items()
-                if name != SANDBOX or self.sandbox_live()]
+        return [
+            check.offer()
+            for name, check in self.checks.items()
+            if name != SANDBOX or self.sandbox_live()
+        ]
 
 
 @frozen
@@ -101,19 +115,24 @@ class Status:
     method: str | None
     methods: list[dict[str, Any]]
     gate: bool
-    token: str | None = None      # a visitor's own assurance only; never an account's
-    cookie: str | None = None     # what the HttpOnly cookie holds (visitor or account)
-    pending_document: bool = False   # a document of the caller waits for a decision
+    token: str | None = None  # a visitor's own assurance only; never an account's
+    cookie: str | None = None  # what the HttpOnly cookie holds (visitor or account)
+    pending_document: bool = False  # a document of the caller waits for a decision
 
 
 # -- who is assured -------------------------------------------------------------------
 
 
-def _account_record(uow: UnitOfWork, user_id: int, now: datetime,
-                    live: frozenset[str]) -> AgeAssurance | None:
-    found = [r for r in uow.age_assurances.find({"user_id": user_id, "outcome": ASSURED},
-                                                order_by=("-expires_at",)).items
-             if r.holds_at(now) and r.method in live]
+def _account_record(
+    uow: UnitOfWork, user_id: int, now: datetime, live: frozenset[str]
+) -> AgeAssurance | None:
+    found = [
+        r
+        for r in uow.age_assurances.find(
+            {"user_id": user_id, "outcome": ASSURED}, order_by=("-expires_at",)
+        ).items
+        if r.holds_at(now) and r.method in live
+    ]
     return found[0] if found else None
 
 
@@ -129,8 +148,14 @@ def _session_user(uow: UnitOfWork, claims: Mapping[str, Any]) -> int | None:
     return uid
 
 
-def holding(uow: UnitOfWork, user: User | None, token: str | None, signer: Signer,
-            now: datetime, live: frozenset[str] = frozenset(METHODS)) -> AgeAssurance | None:
+def holding(
+    uow: UnitOfWork,
+    user: User | None,
+    token: str | None,
+    signer: Signer,
+    now: datetime,
+    live: frozenset[str] = frozenset(METHODS),
+) -> AgeAssurance | None:
     """The record that assures this caller now, among methods `live`: their account's
     (found through the session, or the account's media cookie), else the visitor
     assurance their token names. A token never assures through an account's record:
@@ -145,20 +170,26 @@ def holding(uow: UnitOfWork, user: User | None, token: str | None, signer: Signe
     aid = claims.get("aid")
     if isinstance(aid, int):
         found = uow.age_assurances.get(aid)
-        if found is not None and found.user_id is None and found.method in live \
-                and found.holds_at(now):
+        if (
+            found is not None
+            and found.user_id is None
+            and found.method in live
+            and found.holds_at(now)
+        ):
             return found
         return None
     uid = _session_user(uow, claims)
     if uid is None or (user is not None and user.id != uid):
-        return None   # another account's cookie left in this browser assures no one else
+        return None  # another account's cookie left in this browser assures no one else
     return _account_record(uow, uid, now, live)
 
 
 def account_assured(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
     """Whether an account holds an assurance now (any method: what a receipt asks)."""
-    return any(r.holds_at(now) for r in
-               uow.age_assurances.find({"user_id": user_id, "outcome": ASSURED}).items)
+    return any(
+        r.holds_at(now)
+        for r in uow.age_assurances.find({"user_id": user_id, "outcome": ASSURED}).items
+    )
 
 
 def is_assured(svc: AgeAssuranceService, user: User | None, token: str | None) -> bool:
@@ -167,7 +198,7 @@ def is_assured(svc: AgeAssuranceService, user: User | None, token: str | None) -
     if not svc.gate_on or (user is not None and user.is_admin):
         return True
     if user is None and token is None:
-        return False    # an anonymous visitor with no assurance: nothing to look up
+        return False  # an anonymous visitor with no assurance: nothing to look up
     live = svc.live_methods()
     with svc.uow() as uow:
         return holding(uow, user, token, svc.signer, svc.clock.now(), live) is not None
@@ -184,18 +215,23 @@ def _token(svc: AgeAssuranceService, record: AgeAssurance) -> str | None:
     if record.user_id is not None:
         return None
     assert record.id is not None
-    return svc.signer.sign(AGE_ASSURANCE, {"aid": record.id},
-                           _seconds_left(svc, record, svc.visitor_ttl))
+    return svc.signer.sign(
+        AGE_ASSURANCE, {"aid": record.id}, _seconds_left(svc, record, svc.visitor_ttl)
+    )
 
 
-def _account_cookie(svc: AgeAssuranceService, user: User | None,
-                    record: AgeAssurance) -> str | None:
+def _account_cookie(
+    svc: AgeAssuranceService, user: User | None, record: AgeAssurance
+) -> str | None:
     """The account's media cookie: names the account and its session version, not the
     record; checked against the account's assurance on every use."""
     if user is None or user.id is None or record.user_id != user.id:
         return None
-    return svc.signer.sign(AGE_ASSURANCE, {"uid": user.id, "tv": user.token_version},
-                           _seconds_left(svc, record, ACCOUNT_COOKIE_TTL))
+    return svc.signer.sign(
+        AGE_ASSURANCE,
+        {"uid": user.id, "tv": user.token_version},
+        _seconds_left(svc, record, ACCOUNT_COOKIE_TTL),
+    )
 
 
 def cookie_seconds(svc: AgeAssuranceService, record: AgeAssurance) -> int:
@@ -212,32 +248,62 @@ def status(svc: AgeAssuranceService, user: User | None, token: str | None) -> St
     live = svc.live_methods()
     with svc.uow() as uow:
         record = holding(uow, user, token, svc.signer, svc.clock.now(), live)
-        waiting = (user is not None and user.id is not None and DOCUMENT in live
-                   and uow.age_assurances.count({"user_id": user.id, "method": DOCUMENT,
-                                                 "outcome": PENDING}) > 0)
+        waiting = (
+            user is not None
+            and user.id is not None
+            and DOCUMENT in live
+            and uow.age_assurances.count(
+                {"user_id": user.id, "method": DOCUMENT, "outcome": PENDING}
+            )
+            > 0
+        )
     admin = user is not None and user.is_admin
     visitor = _token(svc, record) if record else None
-    return Status(assured=record is not None or admin or not svc.gate_on,
-                  until=record.expires_at if record else None,
-                  method=record.method if record else None, methods=svc.offers(),
-                  gate=svc.gate_on, token=visitor,
-                  cookie=visitor or (_account_cookie(svc, user, record) if record else None),
-                  pending_document=waiting)
+    return Status(
+        assured=record is not None or admin or not svc.gate_on,
+        until=record.expires_at if record else None,
+        method=record.method if record else None,
+        methods=svc.offers(),
+        gate=svc.gate_on,
+        token=visitor,
+        cookie=visitor or (_account_cookie(svc, user, record) if record else None),
+        pending_document=waiting,
+    )
 
 
-def assure(uow: UnitOfWork, method: str, user_id: int | None, now: datetime,
-            provider_ref: str | None = None, pending: AgeAssurance | None = None,
-            visitor_ttl: timedelta = ANONYMOUS_TTL) -> AgeAssurance:
+def assure(
+    uow: UnitOfWork,
+    method: str,
+    user_id: int | None,
+    now: datetime,
+    provider_ref: str | None = None,
+    pending: AgeAssurance | None = None,
+    visitor_ttl: timedelta = ANONYMOUS_TTL,
+) -> AgeAssurance:
     anonymous = None if user_id is not None else secrets.token_urlsafe(16)
     if pending is not None:
-        return uow.age_assurances.update(attrs.evolve(
-            pending, outcome=ASSURED, decided_at=now,
-            expires_at=now + lifetime(pending.user_id, visitor_ttl),
-            provider_ref=provider_ref or pending.provider_ref))
-    return uow.age_assurances.add(AgeAssurance(
-        id=None, method=method, outcome=ASSURED, user_id=user_id, anonymous_id=anonymous,
-        provider_ref=provider_ref, created_at=now, decided_at=now,
-        expires_at=now + lifetime(user_id, visitor_ttl)))
+        return uow.age_assurances.update(
+            attrs.evolve(
+                pending,
+                outcome=ASSURED,
+                decided_at=now,
+                expires_at=now + lifetime(pending.user_id, visitor_ttl),
+                provider_ref=provider_ref or pending.provider_ref,
+            )
+        )
+    return uow.age_assurances.add(
+        AgeAssurance(
+            id=None,
+            method=method,
+            outcome=ASSURED,
+            user_id=user_id,
+            anonymous_id=anonymous,
+            provider_ref=provider_ref,
+            created_at=now,
+            decided_at=now,
+            expires_at=now + lifetime(user_id, visitor_ttl),
+        )
+    )
 
 
 def granted(svc: AgeAssuranceService, record: AgeAssurance, user: User | None) -> Granted:
@@ -252,13 +318,21 @@ def assure_by_sandbox(svc: AgeAssuranceService, user: User | None) -> Granted:
     """The embedded default's button: assures at once. Refused (Conflict) unless the
     sandbox method is enabled, which it never is while the gateway is not the sandbox."""
     if not svc.enabled(SANDBOX):
-        raise Conflict("the sandbox age assurance is not enabled (it needs "
-                       "CREATORFLIX_GATEWAY=sandbox and CREATORFLIX_AGE_METHODS with sandbox)",
-                       code="method_disabled")
+        raise Conflict(
+            "the sandbox age assurance is not enabled (it needs "
+            "CREATORFLIX_GATEWAY=sandbox and CREATORFLIX_AGE_METHODS with sandbox)",
+            code="method_disabled",
+        )
     now = svc.clock.now()
     with svc.uow() as uow:
-        record = assure(uow, SANDBOX, user.id if user else None, now, provider_ref="sandbox",
-                        visitor_ttl=svc.visitor_ttl)
+        record = assure(
+            uow,
+            SANDBOX,
+            user.id if user else None,
+            now,
+            provider_ref="sandbox",
+            visitor_ttl=svc.visitor_ttl,
+        )
         uow.commit()
     return granted(svc, record, user)
 
@@ -266,8 +340,9 @@ def assure_by_sandbox(svc: AgeAssuranceService, user: User | None) -> Granted:
 # -- card: a card payment our gateway confirmed -------------------------------------
 
 
-def assure_card_buyer(uow: UnitOfWork, user_id: int, checkout_id: int | None,
-                      now: datetime) -> AgeAssurance:
+def assure_card_buyer(
+    uow: UnitOfWork, user_id: int, checkout_id: int | None, now: datetime
+) -> AgeAssurance:
     """Inside the settlement's transaction: a card payment our gateway confirmed (read
     back as a paid credit-card transaction) assures its buyer's account (card data is on
     the ANPD's list; PIX alone is not; an external page's word never is)."""

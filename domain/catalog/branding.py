@@ -1,6 +1,7 @@
 """The brand: the site's name, logo, primary colour and support address, chosen by the
 admins (kept as `brand.*` rows of admin_settings) and used by every page, mail and
 social preview. Unset values fall back to DEFAULT."""
+
 from __future__ import annotations
 
 import re
@@ -32,22 +33,31 @@ def _email(text: str, name: str) -> str:
 @frozen
 class Brand:
     site_name: str = "CreatorFlix"
-    logo_url: str = ""          # an upload's URL (or any http(s) URL); "" for none
-    primary_color: str = "#e11d48"   # the web client's --accent
+    logo_url: str = ""  # an upload's URL (or any http(s) URL); "" for none
+    primary_color: str = "#e11d48"  # the web client's --accent
     support_email: str = ""
 
 
 DEFAULT = Brand()
 FIELDS = {
-    "site_name": Text(required=True, nullable=False, max_length=60,
-                      description="the name in titles, header, footer, mails"),
-    "logo_url": Text(nullable=False, max_length=2048,
-                     description="http(s) URL (an upload's url); empty for none",
-                     normalize=lambda text, name: HttpUrl().parse(text, name) if text else ""),
-    "primary_color": Text(required=True, nullable=False, max_length=7,
-                          description="#rrggbb", normalize=_colour),
-    "support_email": Text(nullable=False, max_length=254, description="empty for none",
-                          normalize=_email),
+    "site_name": Text(
+        required=True,
+        nullable=False,
+        max_length=60,
+        description="the name in titles, header, footer, mails",
+    ),
+    "logo_url": Text(
+        nullable=False,
+        max_length=2048,
+        description="http(s) URL (an upload's url); empty for none",
+        normalize=lambda text, name: HttpUrl().parse(text, name) if text else "",
+    ),
+    "primary_color": Text(
+        required=True, nullable=False, max_length=7, description="#rrggbb", normalize=_colour
+    ),
+    "support_email": Text(
+        nullable=False, max_length=254, description="empty for none", normalize=_email
+    ),
 }
 
 

@@ -1,6 +1,7 @@
 """Where uploads are kept in the storage: `uploads/YYYY/MM/<random>.<ext>`, the
 thumbnail beside it as `<random>.thumb.jpg`. Random names: a key never tells what it
 holds nor collides with another upload (or with the white-label layout's folders)."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """What an uploaded file is, told by its first bytes (never by its name or the type the
 browser declares: an SVG or HTML page declared image/png is refused)."""
+
 from __future__ import annotations
 
 from attrs import frozen
@@ -14,7 +15,7 @@ IMAGE, VIDEO = "image", "video"
 class MediaKind:
     content_type: str
     extension: str
-    kind: str           # IMAGE or VIDEO: the post type it makes
+    kind: str  # IMAGE or VIDEO: the post type it makes
 
 
 JPEG = MediaKind("image/jpeg", "jpg", IMAGE)
@@ -27,8 +28,7 @@ ACCEPTED = (JPEG, PNG, GIF, WEBP, MP4, WEBM)
 ACCEPTED_TYPES = tuple(k.content_type for k in ACCEPTED)
 
 # ISO-BMFF major brands that are still images (HEIF/AVIF), not MP4 video.
-_IMAGE_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif",
-                 b"avis")
+_IMAGE_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
 
 
 def sniff(head: bytes) -> MediaKind | None:

@@ -2,6 +2,7 @@
 The card is encrypted in the buyer's page by JunglePay's own script (their v1 flow:
 `JunglePagamentos.setPublicKey(pk)`, then `encrypt({...})` -> a card hash valid 5
 minutes); only the hash and the installments reach us, never the card number."""
+
 from __future__ import annotations
 
 from attrs import frozen

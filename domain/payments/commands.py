@@ -1,4 +1,5 @@
 """Commands of the payment use cases, and the fields the edge reads them from."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,13 +37,15 @@ START_CHECKOUT_FIELDS = {
     "payment_method": Choice(required=True, nullable=False, choices=PAYMENT_METHODS),
     "order_bump_ids": IntList(description="order bumps to add (duplicates count once)"),
     "customer": CustomerField(required=True, nullable=False),
-    "card_hash": Text(max_length=4096, description="the card tokenised in the browser "
-                                                   "with the gateway's public key"),
+    "card_hash": Text(
+        max_length=4096,
+        description="the card tokenised in the browser with the gateway's public key",
+    ),
     "installments": Integer(minimum=1, maximum=12),
 }
 
 
-MAX_PEM = 20_000   # a certificate chain and its key, with room to spare
+MAX_PEM = 20_000  # a certificate chain and its key, with room to spare
 
 
 @frozen
@@ -57,41 +60,56 @@ class ConfigureGateway:
 GATEWAY_FIELDS = {
     "public_key": Text(max_length=512, description="used by the browser to tokenise cards"),
     "secret_key": Text(max_length=512, description="write-only; null removes it"),
-    "postback_url": HttpUrl(description="overrides the generated postback URL; it must "
-                                        "keep the token=… of generated_postback_url "
-                                        "(null: back to the generated one)"),
+    "postback_url": HttpUrl(
+        description="overrides the generated postback URL; it must "
+        "keep the token=… of generated_postback_url "
+        "(null: back to the generated one)"
+    ),
     "is_active": Boolean(nullable=False, description="activating one deactivates the others"),
     # The PIX gateway's own (public_key/secret_key are its OAuth2 client id and secret).
-    "api_url": HttpUrl(normalize=lambda v, n: _https(v, n), description=(
-        "pix: the PSP's API Pix base with its version, e.g. https://pix.example.com/v2")),
-    "token_url": HttpUrl(normalize=lambda v, n: _https(v, n), description=(
-        "pix: the PSP's OAuth2 token endpoint")),
+    "api_url": HttpUrl(
+        normalize=lambda v, n: _https(v, n),
+        description=(
+            "pix: the PSP's API Pix base with its version, e.g. https://pix.example.com/v2"
+        ),
+    ),
+    "token_url": HttpUrl(
+        normalize=lambda v, n: _https(v, n), description=("pix: the PSP's OAuth2 token endpoint")
+    ),
     "pix_key": Text(max_length=77, description="pix: the operator's chave Pix"),
-    "certificate": Text(max_length=MAX_PEM, normalize=lambda v, n: _pem(v, n, key=True),
-                        description="pix, write-only: the client certificate and its "
-                                    "private key, PEM (a .p12 converted: README); null "
-                                    "removes it"),
-    "ca_certificate": Text(max_length=MAX_PEM, normalize=lambda v, n: _pem(v, n, key=False),
-                           description="pix: the PSP's CA certificate (PEM), when it has "
-                                       "its own"),
+    "certificate": Text(
+        max_length=MAX_PEM,
+        normalize=lambda v, n: _pem(v, n, key=True),
+        description="pix, write-only: the client certificate and its "
+        "private key, PEM (a .p12 converted: README); null "
+        "removes it",
+    ),
+    "ca_certificate": Text(
+        max_length=MAX_PEM,
+        normalize=lambda v, n: _pem(v, n, key=False),
+        description="pix: the PSP's CA certificate (PEM), when it has its own",
+    ),
 }
 PIX_ONLY = ("api_url", "token_url", "pix_key", "certificate", "ca_certificate")
 
 
 def _https(value: str, name: str) -> str:
     if not value.lower().startswith("https://"):
-        raise ValidationError(f"{name} must be an https URL (the API Pix is mutual TLS)",
-                              field=name)
+        raise ValidationError(
+            f"{name} must be an https URL (the API Pix is mutual TLS)", field=name
+        )
     return value.rstrip("/")
 
 
 def _pem(value: str, name: str, *, key: bool) -> str:
     if "-----BEGIN CERTIFICATE-----" not in value:
-        raise ValidationError(f"{name} must be a PEM certificate (-----BEGIN "
-                              "CERTIFICATE-----)", field=name)
+        raise ValidationError(
+            f"{name} must be a PEM certificate (-----BEGIN CERTIFICATE-----)", field=name
+        )
     if key and "PRIVATE KEY-----" not in value:
-        raise ValidationError(f"{name} must hold the private key too (openssl pkcs12 ... "
-                              "-nodes)", field=name)
+        raise ValidationError(
+            f"{name} must hold the private key too (openssl pkcs12 ... -nodes)", field=name
+        )
     if not key and "PRIVATE KEY-----" in value:
         raise ValidationError(f"{name} must not hold a private key", field=name)
     return value
@@ -148,6 +166,10 @@ class SettleCheckout:
 
 
 SETTLE_FIELDS = {
-    "status": Choice(required=True, nullable=False, choices=(PAID, FAILED),
-                     description="paid activates the subscription as a payment does"),
+    "status": Choice(
+        required=True,
+        nullable=False,
+        choices=(PAID, FAILED),
+        description="paid activates the subscription as a payment does",
+    ),
 }

@@ -1,5 +1,6 @@
 """Admin: configure the payment gateways (keys, postback URL, which one is active).
 Secret keys are write-only: the views below only say whether one is set."""
+
 from __future__ import annotations
 
 import attrs
@@ -7,10 +8,17 @@ from attrs import frozen
 
 from domain.common.errors import DomainError, NotFound, ValidationError
 from domain.payments.commands import PIX_ONLY, ConfigureGateway
+from domain.payments.gateways import (
+    CONFIGURABLE,
+    JUNGLEPAY,
+    PIX_GATEWAY,
+    CircuitView,
+    PaymentGatewayConfig,
+    gateway_row,
+    pix_missing,
+)
 from domain.payments.service import PaymentService
 from domain.payments.webhooks import register_pix_notices
-from domain.payments.gateways import (CONFIGURABLE, JUNGLEPAY, PIX_GATEWAY, CircuitView,
-                                      PaymentGatewayConfig, gateway_row, pix_missing)
 
 
 @frozen
@@ -23,7 +31,8 @@ class PixView:
     pix_key: str | None
     has_certificate: bool
     ca_certificate: str | None
-    missing: list[str]          # what activating it still needs
+    missing: list[str]  # what activating it still needs
+
 
 @frozen
 class GatewayView:
@@ -38,26 +47,42 @@ class GatewayView:
     # This process's circuit breaker of the gateway's API: {state, consecutive_failures,
     # open_until} (adapters/payments/guard.py).
     circuit: dict = attrs.field(factory=dict)
-    pix: dict | None = None   # the pix gateway only: a PixView as a dict
+    pix: dict | None = None  # the pix gateway only: a PixView as a dict
 
 
 @frozen
 class GatewaySettings:
     gateways: list[GatewayView]
-    charging_gateway: str | None     # the gateway new checkouts are charged through
+    charging_gateway: str | None  # the gateway new checkouts are charged through
 
 
 def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> GatewayView:
     row = row or PaymentGatewayConfig(id=None, name=name)
     circuit = svc.gateways.circuits().get(name) or CircuitView()
-    pix = None if name != PIX_GATEWAY else attrs.asdict(PixView(
-        api_url=row.api_url, token_url=row.token_url, pix_key=row.pix_key,
-        has_certificate=bool(row.certificate), ca_certificate=row.ca_certificate,
-        missing=pix_missing(row)))
-    return GatewayView(name=name, public_key=row.public_key, has_secret_key=bool(row.secret_key),
-                       postback_url=row.postback_url,
-                       generated_postback_url=svc.webhooks.url(name), is_active=row.is_active,
-                       circuit=attrs.asdict(circuit), pix=pix)
+    pix = (
+        None
+        if name != PIX_GATEWAY
+        else attrs.asdict(
+            PixView(
+                api_url=row.api_url,
+                token_url=row.token_url,
+                pix_key=row.pix_key,
+                has_certificate=bool(row.certificate),
+                ca_certificate=row.ca_certificate,
+                missing=pix_missing(row),
+            )
+        )
+    )
+    return GatewayView(
+        name=name,
+        public_key=row.public_key,
+        has_secret_key=bool(row.secret_key),
+        postback_url=row.postback_url,
+        generated_postback_url=svc.webhooks.url(name),
+        is_active=row.is_active,
+        circuit=attrs.asdict(circuit),
+        pix=pix,
+    )
 
 
 def list_gateways(svc: PaymentService) -> GatewaySettings:
@@ -67,8 +92,9 @@ def list_gateways(svc: PaymentService) -> GatewaySettings:
             charging: str | None = svc.choose(uow).name
         except DomainError:
             charging = None
-    return GatewaySettings([_view(svc, name, gateway_row(rows, name)) for name in CONFIGURABLE],
-                           charging)
+    return GatewaySettings(
+        [_view(svc, name, gateway_row(rows, name)) for name in CONFIGURABLE], charging
+    )
 
 
 def check_gateway_name(name: str) -> str:
@@ -88,13 +114,17 @@ def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> Gateway
     if foreign:
         raise ValidationError(f"{foreign} is a setting of the pix gateway only", field=foreign)
     if name == PIX_GATEWAY and changes.get("postback_url"):
-        raise ValidationError("the pix gateway's notice URL is registered at the PSP as "
-                              "generated_postback_url", field="postback_url")
+        raise ValidationError(
+            "the pix gateway's notice URL is registered at the PSP as generated_postback_url",
+            field="postback_url",
+        )
     override = changes.get("postback_url")
     if override and not svc.webhooks.carries_token(name, override):
         # Without our token every webhook would be refused.
-        raise ValidationError("postback_url must keep the token=… query parameter of "
-                              "generated_postback_url", field="postback_url")
+        raise ValidationError(
+            "postback_url must keep the token=… query parameter of generated_postback_url",
+            field="postback_url",
+        )
     with svc.uow() as uow:
         rows = uow.payment_gateways.lock_settings(CONFIGURABLE)
         row = gateway_row(rows, name)
@@ -104,9 +134,12 @@ def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> Gateway
             raise ValidationError("set the secret key to activate JunglePay", field="secret_key")
         missing = pix_missing(updated) if name == PIX_GATEWAY and updated.is_active else []
         if missing:
-            raise ValidationError(f"set {', '.join(missing)} to activate the pix gateway "
-                                  "(public_key: the client id, secret_key: the client "
-                                  "secret)", field=missing[0])
+            raise ValidationError(
+                f"set {', '.join(missing)} to activate the pix gateway "
+                "(public_key: the client id, secret_key: the client "
+                "secret)",
+                field=missing[0],
+            )
         if updated.is_active:
             # First the others, so the one-active-row index never sees two.
             for other in rows:

@@ -1,6 +1,7 @@
 """HTTP routes of age assurance: the gate's status and methods, the sandbox button, the
 OpenID Connect round trip, the document upload, and the admin queue (decisions,
 revocation, effectiveness figures). The gate itself is entrypoints.http.age_gate."""
+
 from __future__ import annotations
 
 import base64
@@ -12,7 +13,7 @@ from domain.assurance import admin as age_admin
 from domain.assurance import documents
 from domain.assurance import oidc as age_oidc
 from domain.assurance import service as aa
-from domain.assurance.entities import AgeAssurance, METHODS, OUTCOMES
+from domain.assurance.entities import METHODS, OUTCOMES, AgeAssurance
 from domain.common.errors import ValidationError
 from domain.common.fields import Choice, parse_query_filters
 from domain.common.pagination import PageRequest
@@ -36,53 +37,91 @@ FILTERS = {"method": Choice(choices=METHODS), "outcome": Choice(choices=OUTCOMES
 
 RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",))
 # Admin lists name the account holder (never only "user #2").
-ADMIN_RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",), extra={
-    "user_name": nullable({"type": "string"}), "user_email": nullable({"type": "string"})})
-OFFER_SCHEMA = {"type": "object", "required": ["method", "for_visitors", "start"],
-                "properties": {"method": {"type": "string", "enum": list(METHODS)},
-                               "for_visitors": {"type": "boolean"},
-                               "start": {"type": "string"}}}
+ADMIN_RECORD_SCHEMA = entity_schema(
+    AgeAssurance,
+    exclude=("anonymous_id",),
+    extra={"user_name": nullable({"type": "string"}), "user_email": nullable({"type": "string"})},
+)
+OFFER_SCHEMA = {
+    "type": "object",
+    "required": ["method", "for_visitors", "start"],
+    "properties": {
+        "method": {"type": "string", "enum": list(METHODS)},
+        "for_visitors": {"type": "boolean"},
+        "start": {"type": "string"},
+    },
+}
 STATUS_SCHEMA = {
-    "type": "object", "required": ["assured", "until", "method", "methods", "gate", "token",
-                                   "pending_document"],
+    "type": "object",
+    "required": ["assured", "until", "method", "methods", "gate", "token", "pending_document"],
     "properties": {
         "assured": {"type": "boolean", "description": "whether adult media is shown"},
         "until": nullable({"type": "string", "format": "date-time"}),
         "method": nullable({"type": "string"}),
         "methods": {"type": "array", "items": OFFER_SCHEMA},
         "gate": {"type": "boolean", "description": "CREATORFLIX_AGE_GATE"},
-        "token": nullable({"type": "string", "description": (
-            f"an anonymous visitor's own assurance token, to send as {age_gate.HEADER} "
-            "(also set as an HttpOnly cookie); null for an account, whose assurance is "
-            "checked through its session and never handed out")}),
-        "pending_document": {"type": "boolean", "description": (
-            "a document of the caller waits for an admin's decision (em análise)")},
-    }}
-DOCUMENT_BODY = {"type": "object", "additionalProperties": False,
-                 "required": ["content_type", "data"],
-                 "properties": {"content_type": {"type": "string",
-                                                 "enum": list(documents.DOCUMENT_TYPES)},
-                                "data": {"type": "string", "description": "base64"}}}
-FIGURES_SCHEMA = {"type": "object", "required": ["methods", "enabled", "gate", "sandbox_only",
-                                                 "documents_waiting", "warnings"],
-                  "properties": {
-                      "methods": {"type": "object", "additionalProperties": {
-                          "type": "object", "additionalProperties": {"type": "integer"}}},
-                      "enabled": {"type": "array", "items": {"type": "string"}},
-                      "gate": {"type": "boolean"},
-                      "sandbox_only": {"type": "boolean", "description": (
-                          "the sandbox is the only method: no real age check is offered")},
-                      "documents_waiting": {"type": "integer", "description": (
-                          "documents waiting for a decision")},
-                      "warnings": {"type": "array", "items": {"type": "string"},
-                                   "description": "what the methods on offer leave "
-                                                  "PIX buyers (pt-BR)"}}}
+        "token": nullable(
+            {
+                "type": "string",
+                "description": (
+                    f"an anonymous visitor's own assurance token, to send as {age_gate.HEADER} "
+                    "(also set as an HttpOnly cookie); null for an account, whose assurance is "
+                    "checked through its session and never handed out"
+                ),
+            }
+        ),
+        "pending_document": {
+            "type": "boolean",
+            "description": ("a document of the caller waits for an admin's decision (em análise)"),
+        },
+    },
+}
+DOCUMENT_BODY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["content_type", "data"],
+    "properties": {
+        "content_type": {"type": "string", "enum": list(documents.DOCUMENT_TYPES)},
+        "data": {"type": "string", "description": "base64"},
+    },
+}
+FIGURES_SCHEMA = {
+    "type": "object",
+    "required": ["methods", "enabled", "gate", "sandbox_only", "documents_waiting", "warnings"],
+    "properties": {
+        "methods": {
+            "type": "object",
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
+        },
+        "enabled": {"type": "array", "items": {"type": "string"}},
+        "gate": {"type": "boolean"},
+        "sandbox_only": {
+            "type": "boolean",
+            "description": ("the sandbox is the only method: no real age check is offered"),
+        },
+        "documents_waiting": {
+            "type": "integer",
+            "description": ("documents waiting for a decision"),
+        },
+        "warnings": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "what the methods on offer leave PIX buyers (pt-BR)",
+        },
+    },
+}
 
 
 def _status_json(status: aa.Status) -> dict:
-    return {"assured": status.assured, "until": status.until, "method": status.method,
-            "methods": status.methods, "gate": status.gate, "token": status.token,
-            "pending_document": status.pending_document}
+    return {
+        "assured": status.assured,
+        "until": status.until,
+        "method": status.method,
+        "methods": status.methods,
+        "gate": status.gate,
+        "token": status.token,
+        "pending_document": status.pending_document,
+    }
 
 
 class StatusResource:
@@ -95,17 +134,17 @@ class StatusResource:
         if status.cookie and status.until is not None:
             cap = svc.visitor_ttl if status.token else aa.ACCOUNT_COOKIE_TTL
             left = min(status.until - self.deps.clock.now(), cap)
-            age_gate.set_cookie(resp, self.deps, status.cookie,
-                                max(1, int(left.total_seconds())))
+            age_gate.set_cookie(resp, self.deps, status.cookie, max(1, int(left.total_seconds())))
         elif not status.assured and req.cookies.get(age_gate.COOKIE):
-            age_gate.clear_cookie(resp, self.deps)   # ended: logout-all, revoked, expired
+            age_gate.clear_cookie(resp, self.deps)  # ended: logout-all, revoked, expired
         resp.media = _status_json(status)
         resp.cache_control = ("no-store",)
 
 
 def _granted(resp, deps, granted: aa.Granted) -> None:
-    age_gate.set_cookie(resp, deps, granted.cookie,
-                        aa.cookie_seconds(deps.age_assurance, granted.assurance))
+    age_gate.set_cookie(
+        resp, deps, granted.cookie, aa.cookie_seconds(deps.age_assurance, granted.assurance)
+    )
     resp.cache_control = ("no-store",)
 
 
@@ -117,8 +156,12 @@ class SandboxResource:
         granted = aa.assure_by_sandbox(self.deps.age_assurance, current_user(req))
         _granted(resp, self.deps, granted)
         resp.status = falcon.HTTP_201
-        resp.media = {"assured": True, "until": granted.assurance.expires_at,
-                      "method": granted.assurance.method, "token": granted.token}
+        resp.media = {
+            "assured": True,
+            "until": granted.assurance.expires_at,
+            "method": granted.assurance.method,
+            "token": granted.token,
+        }
 
 
 class OidcResource:
@@ -127,13 +170,18 @@ class OidcResource:
 
     def _start(self, req, resp) -> str:
         user = current_user(req)
-        if user is None:   # each anonymous start leaves a pending row: limited per IP
+        if user is None:  # each anonymous start leaves a pending row: limited per IP
             self.deps.throttle.per_ip("age_oidc_start", client_of(req, self.deps))
         started = age_oidc.start_oidc(self.deps.age_assurance, user)
-        resp.set_cookie(HANDSHAKE_COOKIE, started.handshake,
-                        max_age=age_oidc.OIDC_ROUND_TRIP_SECONDS,
-                        path=BASE + "/oidc", http_only=True, same_site="Lax",
-                        secure=self.deps.config.public_url.startswith("https://"))
+        resp.set_cookie(
+            HANDSHAKE_COOKIE,
+            started.handshake,
+            max_age=age_oidc.OIDC_ROUND_TRIP_SECONDS,
+            path=BASE + "/oidc",
+            http_only=True,
+            same_site="Lax",
+            secure=self.deps.config.public_url.startswith("https://"),
+        )
         resp.cache_control = ("no-store",)
         return started.location
 
@@ -147,9 +195,13 @@ class OidcResource:
         resp.media = {"location": self._start(req, resp)}
 
     def on_get_callback(self, req, resp) -> None:
-        granted = age_oidc.finish_oidc(self.deps.age_assurance, req.cookies.get(HANDSHAKE_COOKIE),
-                                 req.get_param("state"), req.get_param("code"),
-                                 req.get_param("error"))
+        granted = age_oidc.finish_oidc(
+            self.deps.age_assurance,
+            req.cookies.get(HANDSHAKE_COOKIE),
+            req.get_param("state"),
+            req.get_param("code"),
+            req.get_param("error"),
+        )
         _granted(resp, self.deps, granted)
         resp.unset_cookie(HANDSHAKE_COOKIE, path=BASE + "/oidc")
         resp.status = falcon.HTTP_302
@@ -165,7 +217,7 @@ def _document(req, max_bytes: int) -> tuple[bytes, str]:
             if part.name == "document":
                 return part.stream.read(max_bytes + 1), part.content_type or ""
         raise ValidationError("the form has no `document` file", field="document")
-    body = read_json(req, max_bytes * 4 // 3 + 4096)   # base64 and the JSON around it
+    body = read_json(req, max_bytes * 4 // 3 + 4096)  # base64 and the JSON around it
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     content_type, data = body.get("content_type"), body.get("data")
@@ -193,8 +245,9 @@ class DocumentsResource:
         resp.media = to_json(record, exclude=("anonymous_id",))
 
     def on_get(self, req, resp) -> None:
-        found = documents.my_documents(self.deps.age_assurance, required_user(req),
-                                PageRequest.parse(req.params))
+        found = documents.my_documents(
+            self.deps.age_assurance, required_user(req), PageRequest.parse(req.params)
+        )
         resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
         resp.cache_control = ("no-store",)
 
@@ -205,8 +258,9 @@ class AdminResource:
 
     def on_get(self, req, resp) -> None:
         filters = parse_query_filters(FILTERS, req.params)
-        found = age_admin.list_assurances(self.deps.age_assurance, PageRequest.parse(req.params),
-                                   filters)
+        found = age_admin.list_assurances(
+            self.deps.age_assurance, PageRequest.parse(req.params), filters
+        )
         resp.media = self._named(found)
 
     def on_get_figures(self, req, resp) -> None:
@@ -218,10 +272,14 @@ class AdminResource:
 
     def _named(self, found) -> dict:
         users = customers.people(self.deps.uow, {r.user_id for r in found.items if r.user_id})
-        return page_json(found, lambda r: {
-            **to_json(r, exclude=("anonymous_id",)),
-            "user_name": users[r.user_id].name if r.user_id in users else None,
-            "user_email": users[r.user_id].email if r.user_id in users else None})
+        return page_json(
+            found,
+            lambda r: {
+                **to_json(r, exclude=("anonymous_id",)),
+                "user_name": users[r.user_id].name if r.user_id in users else None,
+                "user_email": users[r.user_id].email if r.user_id in users else None,
+            },
+        )
 
     def on_get_photo(self, req, resp, id: int) -> None:
         # Served as bytes, never rendered at this API address (the admin page shows it
@@ -232,16 +290,19 @@ class AdminResource:
         resp.set_header("X-Content-Type-Options", "nosniff")
 
     def on_post_approve(self, req, resp, id: int) -> None:
-        resp.media = to_json(documents.decide_document(self.deps.age_assurance, id, True),
-                             exclude=("anonymous_id",))
+        resp.media = to_json(
+            documents.decide_document(self.deps.age_assurance, id, True), exclude=("anonymous_id",)
+        )
 
     def on_post_reject(self, req, resp, id: int) -> None:
-        resp.media = to_json(documents.decide_document(self.deps.age_assurance, id, False),
-                             exclude=("anonymous_id",))
+        resp.media = to_json(
+            documents.decide_document(self.deps.age_assurance, id, False), exclude=("anonymous_id",)
+        )
 
     def on_post_revoke(self, req, resp, id: int) -> None:
-        resp.media = to_json(age_admin.revoke(self.deps.age_assurance, id),
-                             exclude=("anonymous_id",))
+        resp.media = to_json(
+            age_admin.revoke(self.deps.age_assurance, id), exclude=("anonymous_id",)
+        )
 
 
 def routes(deps) -> list[Route]:
@@ -250,78 +311,200 @@ def routes(deps) -> list[Route]:
     admin_base = "/api/admin/age-assurance"
 
     def admin_post(what: str, summary: str) -> Route:
-        return Route(f"{admin_base}/documents/{{id:id}}/{what}" if what != "revoke"
-                     else f"{admin_base}/{{id:id}}/revoke", admin, (
-            Operation("POST", summary, ADMIN, tags=ADMIN_TAGS,
-                      responses={200: RECORD_SCHEMA, 404: None, 409: None}),), suffix=what)
+        return Route(
+            f"{admin_base}/documents/{{id:id}}/{what}"
+            if what != "revoke"
+            else f"{admin_base}/{{id:id}}/revoke",
+            admin,
+            (
+                Operation(
+                    "POST",
+                    summary,
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    responses={200: RECORD_SCHEMA, 404: None, 409: None},
+                ),
+            ),
+            suffix=what,
+        )
 
     return [
-        Route(BASE, StatusResource(deps), (
-            Operation("GET", "Whether the caller is age-assured, until when, and the methods "
-                      f"on offer (send the assurance token as {age_gate.HEADER})", PUBLIC,
-                      tags=TAGS, responses={200: STATUS_SCHEMA}),)),
-        Route(BASE + "/sandbox", SandboxResource(deps), (
-            Operation("POST", "Sandbox only: assure the caller (their account, or this "
-                      "visitor through the token); 409 unless the sandbox method is enabled",
-                      PUBLIC, tags=TAGS, request_required=False,
-                      responses={201: {"type": "object"}, 409: None}),)),
-        Route(BASE + "/oidc/start", oidc, (
-            Operation("GET", "Start an OpenID Connect age check: 302 to the provider "
-                      "(anonymous starts: at most 20 per IP an hour; the attempt expires "
-                      "after 15 minutes)",
-                      PUBLIC, tags=TAGS, responses={302: None, 409: None, 503: None, **LIMITED},
-                      headers={302: {"Location": {"type": "string", "format": "uri"}},
-                               **RETRY_AFTER}),
-            Operation("POST", "The same for a web page: {location} to send the browser to "
-                      "(with a bearer token the attempt assures the account)", PUBLIC,
-                      tags=TAGS, request_required=False,
-                      responses={200: {"type": "object", "required": ["location"],
-                                       "properties": {"location": {"type": "string",
-                                                                   "format": "uri"}}},
-                                 409: None, 503: None, **LIMITED}, headers=RETRY_AFTER),),
-              suffix="start"),
-        Route(CALLBACK, oidc, (
-            Operation("GET", "The provider's redirect: 302 to the gate page once assured; "
-                      "403 when the state, code, id_token or claim does not assure",
-                      PUBLIC, tags=TAGS,
-                      params=(Param("state", {"type": "string", "maxLength": 200}),
-                              Param("code", {"type": "string", "maxLength": 2000}),
-                              Param("error", {"type": "string", "maxLength": 200})),
-                      responses={302: None, 403: None, 409: None, 503: None},
-                      headers={302: {"Location": {"type": "string"}}}),),
-              suffix="callback"),
-        Route(BASE + "/documents", DocumentsResource(deps), (
-            Operation("GET", "The caller's own documents, newest first, with their outcome "
-                      "(pending, assured, rejected, revoked); never the photo", USER,
-                      tags=TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(RECORD_SCHEMA)}),
-            Operation("POST", "Send a photo of an official ID (multipart field `document`, "
-                      "or JSON {content_type, data: base64}) for an admin to review: JPEG, "
-                      "PNG or WebP by its bytes, at most CREATORFLIX_AGE_DOCUMENT_MAX_BYTES; "
-                      "5 per account and 20 per IP an hour; the photo is deleted once "
-                      "decided", USER, tags=TAGS,
-                      request=DOCUMENT_BODY,
-                      responses={201: RECORD_SCHEMA, 409: None, 503: None, **LIMITED},
-                      headers=RETRY_AFTER),)),
-        Route(admin_base, admin, (
-            Operation("GET", "Age assurances (attempts and outcomes), newest first", ADMIN,
-                      tags=ADMIN_TAGS, params=PAGE_PARAMS + query_params(FILTERS),
-                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),)),
-        Route(admin_base + "/figures", admin, (
-            Operation("GET", "Effectiveness figures: attempts per method and outcome, "
-                      "rejections, abandoned attempts", ADMIN, tags=ADMIN_TAGS,
-                      responses={200: FIGURES_SCHEMA}),), suffix="figures"),
-        Route(admin_base + "/documents", admin, (
-            Operation("GET", "The documents waiting for a decision, oldest first", ADMIN,
-                      tags=ADMIN_TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),), suffix="queue"),
-        Route(admin_base + "/documents/{id:id}/photo", admin, (
-            Operation("GET", "The photo of a document waiting for a decision", ADMIN,
-                      tags=ADMIN_TAGS, content_type="application/octet-stream",
-                      responses={200: {"type": "string", "format": "binary"}, 404: None}),),
-              suffix="photo"),
-        admin_post("approve", "Approve a document: assures the member for a year; the "
-                   "photo is deleted"),
+        Route(
+            BASE,
+            StatusResource(deps),
+            (
+                Operation(
+                    "GET",
+                    "Whether the caller is age-assured, until when, and the methods "
+                    f"on offer (send the assurance token as {age_gate.HEADER})",
+                    PUBLIC,
+                    tags=TAGS,
+                    responses={200: STATUS_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            BASE + "/sandbox",
+            SandboxResource(deps),
+            (
+                Operation(
+                    "POST",
+                    "Sandbox only: assure the caller (their account, or this "
+                    "visitor through the token); 409 unless the sandbox method is enabled",
+                    PUBLIC,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={201: {"type": "object"}, 409: None},
+                ),
+            ),
+        ),
+        Route(
+            BASE + "/oidc/start",
+            oidc,
+            (
+                Operation(
+                    "GET",
+                    "Start an OpenID Connect age check: 302 to the provider "
+                    "(anonymous starts: at most 20 per IP an hour; the attempt expires "
+                    "after 15 minutes)",
+                    PUBLIC,
+                    tags=TAGS,
+                    responses={302: None, 409: None, 503: None, **LIMITED},
+                    headers={302: {"Location": {"type": "string", "format": "uri"}}, **RETRY_AFTER},
+                ),
+                Operation(
+                    "POST",
+                    "The same for a web page: {location} to send the browser to "
+                    "(with a bearer token the attempt assures the account)",
+                    PUBLIC,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={
+                        200: {
+                            "type": "object",
+                            "required": ["location"],
+                            "properties": {"location": {"type": "string", "format": "uri"}},
+                        },
+                        409: None,
+                        503: None,
+                        **LIMITED,
+                    },
+                    headers=RETRY_AFTER,
+                ),
+            ),
+            suffix="start",
+        ),
+        Route(
+            CALLBACK,
+            oidc,
+            (
+                Operation(
+                    "GET",
+                    "The provider's redirect: 302 to the gate page once assured; "
+                    "403 when the state, code, id_token or claim does not assure",
+                    PUBLIC,
+                    tags=TAGS,
+                    params=(
+                        Param("state", {"type": "string", "maxLength": 200}),
+                        Param("code", {"type": "string", "maxLength": 2000}),
+                        Param("error", {"type": "string", "maxLength": 200}),
+                    ),
+                    responses={302: None, 403: None, 409: None, 503: None},
+                    headers={302: {"Location": {"type": "string"}}},
+                ),
+            ),
+            suffix="callback",
+        ),
+        Route(
+            BASE + "/documents",
+            DocumentsResource(deps),
+            (
+                Operation(
+                    "GET",
+                    "The caller's own documents, newest first, with their outcome "
+                    "(pending, assured, rejected, revoked); never the photo",
+                    USER,
+                    tags=TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(RECORD_SCHEMA)},
+                ),
+                Operation(
+                    "POST",
+                    "Send a photo of an official ID (multipart field `document`, "
+                    "or JSON {content_type, data: base64}) for an admin to review: JPEG, "
+                    "PNG or WebP by its bytes, at most CREATORFLIX_AGE_DOCUMENT_MAX_BYTES; "
+                    "5 per account and 20 per IP an hour; the photo is deleted once "
+                    "decided",
+                    USER,
+                    tags=TAGS,
+                    request=DOCUMENT_BODY,
+                    responses={201: RECORD_SCHEMA, 409: None, 503: None, **LIMITED},
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            admin_base,
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "Age assurances (attempts and outcomes), newest first",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    params=PAGE_PARAMS + query_params(FILTERS),
+                    responses={200: page_schema(ADMIN_RECORD_SCHEMA)},
+                ),
+            ),
+        ),
+        Route(
+            admin_base + "/figures",
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "Effectiveness figures: attempts per method and outcome, "
+                    "rejections, abandoned attempts",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    responses={200: FIGURES_SCHEMA},
+                ),
+            ),
+            suffix="figures",
+        ),
+        Route(
+            admin_base + "/documents",
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "The documents waiting for a decision, oldest first",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(ADMIN_RECORD_SCHEMA)},
+                ),
+            ),
+            suffix="queue",
+        ),
+        Route(
+            admin_base + "/documents/{id:id}/photo",
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "The photo of a document waiting for a decision",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    content_type="application/octet-stream",
+                    responses={200: {"type": "string", "format": "binary"}, 404: None},
+                ),
+            ),
+            suffix="photo",
+        ),
+        admin_post(
+            "approve", "Approve a document: assures the member for a year; the photo is deleted"
+        ),
         admin_post("reject", "Reject a document; the photo is deleted"),
         admin_post("revoke", "Revoke an assurance: its holder is unassured from now"),
     ]

@@ -2,9 +2,11 @@
 once per request, cached on it), and the one step every read serialiser applies
 (domain.assurance.policy.shown) before answering. The records themselves, and any
 cache of them, never depend on the caller: the step returns a gated copy."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import falcon
 
@@ -55,15 +57,24 @@ def gated_page(req: falcon.Request, deps, kind: str, page: dict[str, Any]) -> di
 def require(req: falcon.Request, deps) -> None:
     """For routes that serve nothing but adult media (/media): 403 age_assurance_required."""
     if not allowed(req, deps):
-        raise AgeAssuranceRequired("age assurance is required to see this content "
-                                   "(GET /api/age-assurance lists the methods)")
+        raise AgeAssuranceRequired(
+            "age assurance is required to see this content "
+            "(GET /api/age-assurance lists the methods)"
+        )
 
 
 def set_cookie(resp: falcon.Response, deps, token: str | None, max_age: int) -> None:
     if not token:
         return
-    resp.set_cookie(COOKIE, token, max_age=max_age, path="/", http_only=True,
-                    secure=deps.config.public_url.startswith("https://"), same_site="Lax")
+    resp.set_cookie(
+        COOKIE,
+        token,
+        max_age=max_age,
+        path="/",
+        http_only=True,
+        secure=deps.config.public_url.startswith("https://"),
+        same_site="Lax",
+    )
 
 
 def clear_cookie(resp: falcon.Response, deps) -> None:

@@ -1,4 +1,5 @@
 """The Falcon application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,7 @@ class IdConverter(falcon.routing.IntConverter):
     """`{id:id}`: a positive 32-bit integer; anything else is a 404."""
 
     def __init__(self):
-        super().__init__(min=1, max=2 ** 31 - 1)
+        super().__init__(min=1, max=2**31 - 1)
 
 
 class BodyLimitMiddleware:
@@ -50,6 +51,7 @@ class CreatorFlixApp(falcon.App):
 def area_routes(deps) -> list[Route]:
     """Routes of every capability, in the order they are documented."""
     from entrypoints.http import areas
+
     found: list[Route] = []
     for module in areas.MODULES:
         found.extend(module.routes(deps))
@@ -67,14 +69,21 @@ def create_app(deps) -> CreatorFlixApp:
     # Routes that take more than CREATORFLIX_MAX_BODY_BYTES read no further than their
     # own limit: uploads of the panel, and an ID photo (CREATORFLIX_AGE_DOCUMENT_MAX_BYTES,
     # base64 in JSON (4/3) or in a multipart form).
-    larger = {("POST", media_admin.UPLOAD_PATH):
-              deps.config.max_upload_bytes + media_admin.MULTIPART_OVERHEAD,
-              ("POST", "/api/age-assurance/documents"):
-              max(deps.config.max_body_bytes, deps.config.age_document_max_bytes * 4 // 3 + 8192)}
-    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes, larger),
-                                 auth.AuthMiddleware(deps.auth, routes, deps),
-                                 audit.AuditMiddleware(deps),
-                                 caching.CallerCacheMiddleware()])
+    larger = {
+        ("POST", media_admin.UPLOAD_PATH): deps.config.max_upload_bytes
+        + media_admin.MULTIPART_OVERHEAD,
+        ("POST", "/api/age-assurance/documents"): max(
+            deps.config.max_body_bytes, deps.config.age_document_max_bytes * 4 // 3 + 8192
+        ),
+    }
+    app = CreatorFlixApp(
+        middleware=[
+            BodyLimitMiddleware(deps.config.max_body_bytes, larger),
+            auth.AuthMiddleware(deps.auth, routes, deps),
+            audit.AuditMiddleware(deps),
+            caching.CallerCacheMiddleware(),
+        ]
+    )
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
@@ -82,12 +91,13 @@ def create_app(deps) -> CreatorFlixApp:
     app.req_options.media_handlers[falcon.MEDIA_JSON] = JSON_HANDLER
     errors.install(app)
     for route in routes:
-        app.add_route(route.path, route.resource, **({"suffix": route.suffix}
-                                                      if route.suffix else {}))
+        app.add_route(
+            route.path, route.resource, **({"suffix": route.suffix} if route.suffix else {})
+        )
     app.routes = routes
     # What the server reads ahead of a thread: the ID photo, not the streamed uploads.
     app.largest_body = larger[("POST", "/api/age-assurance/documents")]
-    app.deps = deps   # for the server's post-fork hooks (the mail delivery thread)
+    app.deps = deps  # for the server's post-fork hooks (the mail delivery thread)
     return app
 
 
@@ -95,8 +105,9 @@ def get_app() -> falcon.App:
     """The app from the environment (gunicorn: entrypoints.http.app:get_app())."""
     from entrypoints.bootstrap import build_deps
     from entrypoints.config import load_config
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    log_redaction.install()   # no secret query parameter in any line of ours either
+    log_redaction.install()  # no secret query parameter in any line of ours either
     deps = build_deps(load_config())
     warn_about_age_methods(deps)
     return create_app(deps)
@@ -107,6 +118,7 @@ def warn_about_age_methods(deps) -> list[str]:
     dashboard shows the same): PIX buyers left with manual review only, or no way at
     all, and how to add an OIDC provider. Returns what it logged."""
     from domain.assurance.admin import method_warnings
+
     if not deps.config.age_gate:
         return []
     found = method_warnings(deps.age_assurance.live_methods())

@@ -2,14 +2,15 @@
 browser's session cookie, entrypoints.http.sessions, with its CSRF check) is read here,
 and each route's required level (public, user, admin) is enforced here. Every route
 under /api/admin is admin-only whatever its declaration says."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import falcon
 
-from domain.accounts.users import User
 from domain.accounts.auth import AuthService, authenticate
+from domain.accounts.users import User
 from domain.common.errors import Forbidden, Unauthenticated
 from entrypoints.http import sessions
 from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route
@@ -24,7 +25,7 @@ def required_level(path: str, declared: str) -> str:
 class AuthMiddleware:
     def __init__(self, auth: AuthService, routes: Iterable[Route], deps=None):
         self.auth = auth
-        self.deps = deps   # config of the session cookie (secret key, public URL)
+        self.deps = deps  # config of the session cookie (secret key, public URL)
         self.levels: dict[tuple[str, str], str] = {}
         for route in routes:
             for op in route.operations:
@@ -55,13 +56,15 @@ class AuthMiddleware:
         user: User | None = req.context.user
         if level in (USER, ADMIN):
             if user is None and csrf_failed:
-                raise Forbidden("this change must come from a page of the site with its "
-                                f"{sessions.CSRF_HEADER} header", code="csrf_failed")
+                raise Forbidden(
+                    "this change must come from a page of the site with its "
+                    f"{sessions.CSRF_HEADER} header",
+                    code="csrf_failed",
+                )
             if user is None:
                 raise Unauthenticated("authentication required")
             if level == ADMIN and not user.is_admin:
                 raise Forbidden("administrators only")
-
 
     def _use_cookie(self, req: falcon.Request, resp, cookie: str) -> bool:
         """Authenticate with the session cookie; False when a write fails the CSRF check

@@ -2,6 +2,7 @@
 /api/admin/branding for the panel, and GET /branding/logo — the logo as a public
 image (a social network's crawler fetches og:image with no age assurance and no
 signed link; a logo is no adult media)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,16 +18,29 @@ from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Route
 
 LOGO_PATH = "/branding/logo"
 LOGO_MAX_BYTES = 5 * 1024 * 1024
-IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
-               "webp": "image/webp", "gif": "image/gif"}
+IMAGE_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+}
 TAGS = ("branding",)
-BRAND_SCHEMA = {"type": "object", "properties": {
-    "site_name": {"type": "string"}, "logo_url": {"type": "string"},
-    "primary_color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
-    "support_email": {"type": "string"},
-    "logo_src": {"type": "string", "nullable": True,
-                 "description": "where pages load the logo from (null: none)"}},
-    "required": ["site_name", "logo_url", "primary_color", "support_email", "logo_src"]}
+BRAND_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "site_name": {"type": "string"},
+        "logo_url": {"type": "string"},
+        "primary_color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+        "support_email": {"type": "string"},
+        "logo_src": {
+            "type": "string",
+            "nullable": True,
+            "description": "where pages load the logo from (null: none)",
+        },
+    },
+    "required": ["site_name", "logo_url", "primary_color", "support_email", "logo_src"],
+}
 
 
 def brand_json(brand: branding.Brand) -> dict[str, Any]:
@@ -61,7 +75,7 @@ class LogoResource:
             raise NotFound("no logo is set")
         storage = self.deps.storage
         key = storage.key_from_url(url)
-        if key is None:                       # a logo hosted elsewhere
+        if key is None:  # a logo hosted elsewhere
             resp.status = falcon.HTTP_302
             resp.location = url
             return
@@ -77,18 +91,47 @@ class LogoResource:
 
 def routes(deps) -> list[Route]:
     return [
-        Route("/api/branding", BrandResource(deps), (
-            Operation("GET", "The brand: site name, logo, primary colour, support email",
-                      PUBLIC, tags=TAGS, responses={200: BRAND_SCHEMA}),)),
-        Route("/api/admin/branding", AdminBrandResource(deps), (
-            Operation("PUT", "Replace the brand (unset fields return to the defaults); "
-                      "primary_color #rrggbb, logo_url an upload's url", ADMIN, tags=TAGS,
-                      request=body_schema(branding.FIELDS),
-                      responses={200: BRAND_SCHEMA}),)),
-        Route(LOGO_PATH, LogoResource(deps), (
-            Operation("GET", "The brand's logo (public: social previews' og:image); 302 to "
-                      "a logo hosted elsewhere, 404 when none", PUBLIC, tags=TAGS,
-                      content_type="image/*",
-                      responses={200: {"type": "string", "format": "binary"}, 302: None,
-                                 404: None}),)),
+        Route(
+            "/api/branding",
+            BrandResource(deps),
+            (
+                Operation(
+                    "GET",
+                    "The brand: site name, logo, primary colour, support email",
+                    PUBLIC,
+                    tags=TAGS,
+                    responses={200: BRAND_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            "/api/admin/branding",
+            AdminBrandResource(deps),
+            (
+                Operation(
+                    "PUT",
+                    "Replace the brand (unset fields return to the defaults); "
+                    "primary_color #rrggbb, logo_url an upload's url",
+                    ADMIN,
+                    tags=TAGS,
+                    request=body_schema(branding.FIELDS),
+                    responses={200: BRAND_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            LOGO_PATH,
+            LogoResource(deps),
+            (
+                Operation(
+                    "GET",
+                    "The brand's logo (public: social previews' og:image); 302 to "
+                    "a logo hosted elsewhere, 404 when none",
+                    PUBLIC,
+                    tags=TAGS,
+                    content_type="image/*",
+                    responses={200: {"type": "string", "format": "binary"}, 302: None, 404: None},
+                ),
+            ),
+        ),
     ]

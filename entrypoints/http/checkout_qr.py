@@ -1,14 +1,15 @@
 """GET /api/checkouts/{id}/qr.svg: the PIX QR code of a checkout, drawn on the server
 from its copy-and-paste code (segno), so the page needs no QR library and shows
 exactly the code the gateway issued."""
+
 from __future__ import annotations
 
 import io
 
 import segno
 
-from domain.payments import buying
 from domain.common.errors import NotFound
+from domain.payments import buying
 from entrypoints.http.checkout import ACCESS_TOKEN_PARAMS, checkout_token
 from entrypoints.http.routes import Operation, Route
 
@@ -20,8 +21,16 @@ def pix_qr_svg(code: str) -> bytes:
     fixed size). Error correction M: what banking apps read reliably on screens."""
     out = io.BytesIO()
     segno.make(code, error="m", micro=False).save(
-        out, kind="svg", xmldecl=False, scale=1, border=2, omitsize=True,
-        dark="#000", light="#fff", title="QR Code PIX")
+        out,
+        kind="svg",
+        xmldecl=False,
+        scale=1,
+        border=2,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        title="QR Code PIX",
+    )
     return out.getvalue()
 
 
@@ -41,10 +50,24 @@ class CheckoutQrResource:
 
 
 def routes(deps) -> list[Route]:
-    return [Route("/api/checkouts/{id:id}/qr.svg", CheckoutQrResource(deps), (
-        Operation("GET", "The PIX QR code of a checkout as SVG (buyer, with its access "
-                  "token); 404 when the checkout has no PIX code", tags=("checkout",),
-                  content_type=SVG,
-                  params=ACCESS_TOKEN_PARAMS,
-                  responses={200: {"type": "string", "description": "an SVG document"},
-                             401: None, 403: None}),))]
+    return [
+        Route(
+            "/api/checkouts/{id:id}/qr.svg",
+            CheckoutQrResource(deps),
+            (
+                Operation(
+                    "GET",
+                    "The PIX QR code of a checkout as SVG (buyer, with its access "
+                    "token); 404 when the checkout has no PIX code",
+                    tags=("checkout",),
+                    content_type=SVG,
+                    params=ACCESS_TOKEN_PARAMS,
+                    responses={
+                        200: {"type": "string", "description": "an SVG document"},
+                        401: None,
+                        403: None,
+                    },
+                ),
+            ),
+        )
+    ]

@@ -1,8 +1,10 @@
 """Generic admin resources over `domain.common.crud`: list/create on the collection,
 read/update/delete on the item, documented from the same field specs."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import falcon
 
@@ -10,8 +12,13 @@ from domain.common import crud
 from domain.common.fields import parse_fields, parse_query_filters
 from domain.common.pagination import PageRequest
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
-                                      page_schema, query_params)
+from entrypoints.http.openapi import (
+    PAGE_PARAMS_SCHEMA,
+    body_schema,
+    entity_schema,
+    page_schema,
+    query_params,
+)
 from entrypoints.http.routes import ADMIN, Operation, Param, Route
 
 ALL = ("list", "create", "get", "update", "delete")
@@ -29,10 +36,12 @@ class _Collection:
         resp.media = page_json(page, self.serialize)
 
     def on_post(self, req, resp) -> None:
-        values = parse_fields(self.res.fields, read_json(req, self.deps.config.max_body_bytes),
-                              partial=False)
-        resp.media = self.serialize(crud.create_item(self.res, self.deps.uow, self.deps.clock,
-                                                     crud.CreateRecord(values)))
+        values = parse_fields(
+            self.res.fields, read_json(req, self.deps.config.max_body_bytes), partial=False
+        )
+        resp.media = self.serialize(
+            crud.create_item(self.res, self.deps.uow, self.deps.clock, crud.CreateRecord(values))
+        )
         resp.status = falcon.HTTP_201
 
 
@@ -44,10 +53,14 @@ class _Item:
         resp.media = self.serialize(crud.get_item(self.res, self.deps.uow, id))
 
     def on_patch(self, req, resp, id) -> None:
-        changes = parse_fields(self.res.fields, read_json(req, self.deps.config.max_body_bytes),
-                               partial=True)
-        resp.media = self.serialize(crud.update_item(self.res, self.deps.uow, self.deps.clock,
-                                                     crud.UpdateRecord(id, changes)))
+        changes = parse_fields(
+            self.res.fields, read_json(req, self.deps.config.max_body_bytes), partial=True
+        )
+        resp.media = self.serialize(
+            crud.update_item(
+                self.res, self.deps.uow, self.deps.clock, crud.UpdateRecord(id, changes)
+            )
+        )
 
     def on_delete(self, req, resp, id) -> None:
         crud.delete_item(self.res, self.deps.uow, id)
@@ -60,10 +73,18 @@ def _only(base: type, responders: tuple[str, ...]) -> type:
     return type(base.__name__.lstrip("_"), (), namespace)
 
 
-def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
-                serialize: Callable[[Any], dict] | None = None,
-                exclude: tuple[str, ...] = (), actions: tuple[str, ...] = ALL,
-                item_path: str = "{id:id}", schema_extra: dict | None = None) -> list[Route]:
+def crud_routes(
+    path: str,
+    res: crud.Resource,
+    deps,
+    *,
+    tag: str,
+    serialize: Callable[[Any], dict] | None = None,
+    exclude: tuple[str, ...] = (),
+    actions: tuple[str, ...] = ALL,
+    item_path: str = "{id:id}",
+    schema_extra: dict | None = None,
+) -> list[Route]:
     """Routes for `path` (collection) and `path/{id}` (item) with the given actions;
     `schema_extra`: properties `serialize` adds to the entity's."""
     serialize = serialize or (lambda entity: to_json(entity, exclude))
@@ -74,33 +95,71 @@ def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
     coll_responders, item_responders = [], []
     if "list" in actions:
         coll_responders.append("on_get")
-        coll_ops.append(Operation("GET", f"List {name}s", ADMIN, tags=(tag,),
-                                  params=PAGE_PARAMS + query_params(res.filters),
-                                  responses={200: page_schema(schema)}))
+        coll_ops.append(
+            Operation(
+                "GET",
+                f"List {name}s",
+                ADMIN,
+                tags=(tag,),
+                params=PAGE_PARAMS + query_params(res.filters),
+                responses={200: page_schema(schema)},
+            )
+        )
     if "create" in actions:
         coll_responders.append("on_post")
-        coll_ops.append(Operation("POST", f"Create {article} {name}", ADMIN, tags=(tag,),
-                                  request=body_schema(res.fields),
-                                  responses={201: schema, 409: None}))
+        coll_ops.append(
+            Operation(
+                "POST",
+                f"Create {article} {name}",
+                ADMIN,
+                tags=(tag,),
+                request=body_schema(res.fields),
+                responses={201: schema, 409: None},
+            )
+        )
     if "get" in actions:
         item_responders.append("on_get")
-        item_ops.append(Operation("GET", f"Read {article} {name}", ADMIN, tags=(tag,),
-                                  responses={200: schema}))
+        item_ops.append(
+            Operation("GET", f"Read {article} {name}", ADMIN, tags=(tag,), responses={200: schema})
+        )
     if "update" in actions:
         item_responders.append("on_patch")
-        item_ops.append(Operation("PATCH", f"Update {article} {name}", ADMIN, tags=(tag,),
-                                  request=body_schema(res.fields, partial=True),
-                                  responses={200: schema, 409: None}))
+        item_ops.append(
+            Operation(
+                "PATCH",
+                f"Update {article} {name}",
+                ADMIN,
+                tags=(tag,),
+                request=body_schema(res.fields, partial=True),
+                responses={200: schema, 409: None},
+            )
+        )
     if "delete" in actions:
         item_responders.append("on_delete")
-        item_ops.append(Operation("DELETE", f"Delete {article} {name}", ADMIN, tags=(tag,),
-                                  responses={204: None, 409: None}))
+        item_ops.append(
+            Operation(
+                "DELETE",
+                f"Delete {article} {name}",
+                ADMIN,
+                tags=(tag,),
+                responses={204: None, 409: None},
+            )
+        )
     routes = []
     if coll_ops:
-        routes.append(Route(path, _only(_Collection, tuple(coll_responders))(res, deps, serialize),
-                            tuple(coll_ops)))
+        routes.append(
+            Route(
+                path,
+                _only(_Collection, tuple(coll_responders))(res, deps, serialize),
+                tuple(coll_ops),
+            )
+        )
     if item_ops:
-        routes.append(Route(f"{path}/{item_path}",
-                            _only(_Item, tuple(item_responders))(res, deps, serialize),
-                            tuple(item_ops)))
+        routes.append(
+            Route(
+                f"{path}/{item_path}",
+                _only(_Item, tuple(item_responders))(res, deps, serialize),
+                tuple(item_ops),
+            )
+        )
     return routes

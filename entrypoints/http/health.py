@@ -11,11 +11,12 @@ to a second for it, then answer what it found if that is recent, else "database 
 so a hung database cannot pile balancer probes onto every thread. Slow clients hold no
 thread at all (requests are buffered whole first: entrypoints/slow_clients.py), and
 gateway calls are capped to part of the threads, so a live check always finds a thread."""
+
 from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import falcon
 
@@ -23,22 +24,39 @@ from entrypoints.http.errors import error_body
 from entrypoints.http.openapi import ERROR_SCHEMA, OpenApiResource
 from entrypoints.http.routes import Operation, Route
 
-HEALTH_SCHEMA = {"type": "object", "required": ["status"],
-                 "properties": {"status": {"type": "string", "enum": ["ok"]}}}
-CHECKS_SCHEMA = {"type": "object", "required": ["database", "migrations", "rate_limits"],
-                 "properties": {
-                     "database": {"type": "string", "enum": ["ok", "down"]},
-                     "migrations": {"type": "string",
-                                    "enum": ["current", "pending", "unknown"]},
-                     "rate_limits": {"type": "string",
-                                     "enum": ["redis", "memory", "degraded"]}}}
-READY_SCHEMA = {"type": "object", "required": ["status", "checks"],
-                "properties": {"status": {"type": "string", "enum": ["ready"]},
-                               "checks": CHECKS_SCHEMA}}
-NOT_READY_SCHEMA = {**ERROR_SCHEMA, "required": ["error", "checks"],
-                    "properties": {**ERROR_SCHEMA["properties"], "checks": CHECKS_SCHEMA}}
-RETRY = {503: {"Retry-After": {"type": "integer", "minimum": 1,
-                               "description": "seconds before checking again"}}}
+HEALTH_SCHEMA = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ok"]}},
+}
+CHECKS_SCHEMA = {
+    "type": "object",
+    "required": ["database", "migrations", "rate_limits"],
+    "properties": {
+        "database": {"type": "string", "enum": ["ok", "down"]},
+        "migrations": {"type": "string", "enum": ["current", "pending", "unknown"]},
+        "rate_limits": {"type": "string", "enum": ["redis", "memory", "degraded"]},
+    },
+}
+READY_SCHEMA = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "properties": {"status": {"type": "string", "enum": ["ready"]}, "checks": CHECKS_SCHEMA},
+}
+NOT_READY_SCHEMA = {
+    **ERROR_SCHEMA,
+    "required": ["error", "checks"],
+    "properties": {**ERROR_SCHEMA["properties"], "checks": CHECKS_SCHEMA},
+}
+RETRY = {
+    503: {
+        "Retry-After": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "seconds before checking again",
+        }
+    }
+}
 # How long a ready check's answer is reused by the checks that come while it is fresh.
 READY_REUSE_SECONDS = 1.0
 
@@ -59,7 +77,7 @@ class LiveResource:
     """The process answers: nothing else is looked at."""
 
     def on_get(self, req, resp) -> None:
-        resp.cache_control = ("no-store",)   # a cached answer would hide a dead process
+        resp.cache_control = ("no-store",)  # a cached answer would hide a dead process
         resp.media = {"status": "ok"}
 
 
@@ -82,8 +100,7 @@ class Readiness:
         if not self._running.acquire(timeout=READY_REUSE_SECONDS):
             # The running check has waited on the database for over a second: only an
             # answer it found a moment ago stands; else the database is not answering.
-            if self._last is not None and \
-                    self.clock() - self._last[0] < 2 * READY_REUSE_SECONDS:
+            if self._last is not None and self.clock() - self._last[0] < 2 * READY_REUSE_SECONDS:
                 return self._last[1]
             return {"database": "down", "migrations": "unknown"}
         try:
@@ -108,14 +125,16 @@ class ReadyResource:
 
     def on_get(self, req, resp) -> None:
         resp.cache_control = ("no-store",)
-        checks = {**self.readiness.check(),
-                  "rate_limits": rate_limit_state(self.readiness.limiter)}
+        checks = {**self.readiness.check(), "rate_limits": rate_limit_state(self.readiness.limiter)}
         if checks["database"] == "ok" and checks["migrations"] == "current":
             resp.media = {"status": "ready", "checks": checks}
             return
         resp.status = falcon.HTTP_503
-        message = ("the database does not answer" if checks["database"] != "ok" else
-                   "the database has migrations to apply (creatorflix migrate)")
+        message = (
+            "the database does not answer"
+            if checks["database"] != "ok"
+            else "the database has migrations to apply (creatorflix migrate)"
+        )
         resp.media = {**error_body("unavailable", message), "checks": checks}
         resp.set_header("Retry-After", "5")
 
@@ -123,18 +142,54 @@ class ReadyResource:
 def routes(deps, spec_provider) -> list[Route]:
     readiness = Readiness(deps.health, deps.rate_limiter)
     return [
-        Route("/health", HealthResource(deps.health), (
-            Operation("GET", "Liveness and database check", tags=("platform",),
-                      responses={200: HEALTH_SCHEMA}),)),
-        Route("/health/live", LiveResource(), (
-            Operation("GET", "The process answers (for balancers; touches nothing else)",
-                      tags=("platform",), responses={200: HEALTH_SCHEMA}),)),
-        Route("/health/ready", ReadyResource(readiness), (
-            Operation("GET", "Ready for traffic: the database answers and its migrations "
-                      "are current (503 otherwise); how rate limits count",
-                      tags=("platform",), responses={200: READY_SCHEMA, 503: NOT_READY_SCHEMA},
-                      headers=RETRY),)),
-        Route("/openapi.json", OpenApiResource(spec_provider), (
-            Operation("GET", "This OpenAPI document", tags=("platform",),
-                      responses={200: {"type": "object"}}),)),
+        Route(
+            "/health",
+            HealthResource(deps.health),
+            (
+                Operation(
+                    "GET",
+                    "Liveness and database check",
+                    tags=("platform",),
+                    responses={200: HEALTH_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            "/health/live",
+            LiveResource(),
+            (
+                Operation(
+                    "GET",
+                    "The process answers (for balancers; touches nothing else)",
+                    tags=("platform",),
+                    responses={200: HEALTH_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            "/health/ready",
+            ReadyResource(readiness),
+            (
+                Operation(
+                    "GET",
+                    "Ready for traffic: the database answers and its migrations "
+                    "are current (503 otherwise); how rate limits count",
+                    tags=("platform",),
+                    responses={200: READY_SCHEMA, 503: NOT_READY_SCHEMA},
+                    headers=RETRY,
+                ),
+            ),
+        ),
+        Route(
+            "/openapi.json",
+            OpenApiResource(spec_provider),
+            (
+                Operation(
+                    "GET",
+                    "This OpenAPI document",
+                    tags=("platform",),
+                    responses={200: {"type": "object"}},
+                ),
+            ),
+        ),
     ]

@@ -12,6 +12,7 @@ uploads never hold every thread. The server bounds such a body by a deadline (it
 BODY_TIMEOUT after the head: a few seconds, right for a form, not for a video), so an
 upload earns time as its bytes arrive: the deadline moves to what a sender keeping
 MIN_UPLOAD_RATE would need, never further — a sender that stalls still loses its thread."""
+
 from __future__ import annotations
 
 import os
@@ -41,40 +42,70 @@ MIN_UPLOAD_RATE = 64 * 1024
 PRESIGN_SECONDS = 3600
 TAGS = ("admin: media",)
 
-MEDIA_SCHEMA = {"type": "object", "properties": {
-    "key": {"type": "string"},
-    "url": {"type": "string", "description": "what a creator, post or brand stores"},
-    "thumbnail_url": {"type": "string", "description": "JPEG ≤ 480 px wide: the image's "
-                      "thumbnail or the video's poster frame"},
-    "signed_url": {"type": "string", "description": "the file, viewable now (signed)"},
-    "signed_thumbnail_url": {"type": "string"},
-    "content_type": {"type": "string", "enum": list(ACCEPTED_TYPES)},
-    "kind": {"type": "string", "enum": ["image", "video"]},
-    "width": {"type": "integer"}, "height": {"type": "integer"},
-    "size": {"type": "integer"}}}
-UPLOAD_BODY = {"type": "object", "required": ["file"],
-               "properties": {"file": {"type": "string", "format": "binary"}}}
-PRESIGN_BODY = {"type": "object", "required": ["content_type"], "properties": {
-    "content_type": {"type": "string", "enum": list(ACCEPTED_TYPES)}}}
-PRESIGN_SCHEMA = {"type": "object", "properties": {
-    "direct": {"type": "boolean", "description": "false: the storage takes uploads through "
-               "POST /api/admin/media only (the local folder); the rest is then null"},
-    "url": {"type": "string", "nullable": True},
-    "fields": {"type": "object", "nullable": True,
-               "additionalProperties": {"type": "string"}},
-    "key": {"type": "string", "nullable": True}, "max_bytes": {"type": "integer"},
-    "expires_in": {"type": "integer", "nullable": True}}}
-CONFIRM_BODY = {"type": "object", "required": ["key"],
-                "properties": {"key": {"type": "string", "maxLength": 200}}}
+MEDIA_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "key": {"type": "string"},
+        "url": {"type": "string", "description": "what a creator, post or brand stores"},
+        "thumbnail_url": {
+            "type": "string",
+            "description": "JPEG ≤ 480 px wide: the image's thumbnail or the video's poster frame",
+        },
+        "signed_url": {"type": "string", "description": "the file, viewable now (signed)"},
+        "signed_thumbnail_url": {"type": "string"},
+        "content_type": {"type": "string", "enum": list(ACCEPTED_TYPES)},
+        "kind": {"type": "string", "enum": ["image", "video"]},
+        "width": {"type": "integer"},
+        "height": {"type": "integer"},
+        "size": {"type": "integer"},
+    },
+}
+UPLOAD_BODY = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}},
+}
+PRESIGN_BODY = {
+    "type": "object",
+    "required": ["content_type"],
+    "properties": {"content_type": {"type": "string", "enum": list(ACCEPTED_TYPES)}},
+}
+PRESIGN_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "direct": {
+            "type": "boolean",
+            "description": "false: the storage takes uploads through "
+            "POST /api/admin/media only (the local folder); the rest is then null",
+        },
+        "url": {"type": "string", "nullable": True},
+        "fields": {"type": "object", "nullable": True, "additionalProperties": {"type": "string"}},
+        "key": {"type": "string", "nullable": True},
+        "max_bytes": {"type": "integer"},
+        "expires_in": {"type": "integer", "nullable": True},
+    },
+}
+CONFIRM_BODY = {
+    "type": "object",
+    "required": ["key"],
+    "properties": {"key": {"type": "string", "maxLength": 200}},
+}
 
 
 def media_json(deps, stored: uploads.StoredMedia) -> dict[str, Any]:
     ttl = deps.config.signed_url_ttl_seconds
-    return {"key": stored.key, "url": stored.url, "thumbnail_url": stored.thumbnail_url,
-            "signed_url": deps.storage.signed_url(stored.key, ttl),
-            "signed_thumbnail_url": deps.storage.signed_url(thumbnail_key(stored.key), ttl),
-            "content_type": stored.content_type, "kind": stored.kind,
-            "width": stored.width, "height": stored.height, "size": stored.size}
+    return {
+        "key": stored.key,
+        "url": stored.url,
+        "thumbnail_url": stored.thumbnail_url,
+        "signed_url": deps.storage.signed_url(stored.key, ttl),
+        "signed_thumbnail_url": deps.storage.signed_url(thumbnail_key(stored.key), ttl),
+        "content_type": stored.content_type,
+        "kind": stored.kind,
+        "width": stored.width,
+        "height": stored.height,
+        "size": stored.size,
+    }
 
 
 class _Slots:
@@ -85,8 +116,9 @@ class _Slots:
 
     def __enter__(self) -> None:
         if not self._semaphore.acquire(blocking=False):
-            raise ServiceUnavailable("other uploads are under way; retry in a moment",
-                                     code="uploads_busy")
+            raise ServiceUnavailable(
+                "other uploads are under way; retry in a moment", code="uploads_busy"
+            )
 
     def __exit__(self, *exc: object) -> None:
         self._semaphore.release()
@@ -119,8 +151,9 @@ class _Allowance:
             self.body.deadline = max(self.body.deadline, self.base + total / MIN_UPLOAD_RATE)
 
 
-def _spool(stream, target: str, max_bytes: int,
-           allowance: _Allowance | None = None) -> tuple[bytes, int]:
+def _spool(
+    stream, target: str, max_bytes: int, allowance: _Allowance | None = None
+) -> tuple[bytes, int]:
     """Copy a part's stream into `target` in chunks: (first bytes, size). The kind is
     told from the first chunk: a refused file is refused before the rest is read."""
     head, size = b"", 0
@@ -134,7 +167,7 @@ def _spool(stream, target: str, max_bytes: int,
                 break
             if not head:
                 head = chunk[:SNIFF_BYTES]
-                uploads.kind_of(head)            # 415 now, not after 500 MB
+                uploads.kind_of(head)  # 415 now, not after 500 MB
             size += len(chunk)
             if allowance is not None:
                 allowance.received(size)
@@ -163,8 +196,9 @@ class UploadResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         max_bytes = self.deps.config.max_upload_bytes
         if not (req.content_type or "").lower().startswith("multipart/form-data"):
-            raise ValidationError("send the file as multipart/form-data, field 'file'",
-                                  field="file")
+            raise ValidationError(
+                "send the file as multipart/form-data, field 'file'", field="file"
+            )
         if req.content_length is None:
             # Browsers always send one; a chunked body would not be bounded up front.
             raise falcon.HTTPLengthRequired(description="send the upload with a Content-Length")
@@ -179,14 +213,21 @@ class UploadResource:
                     # Other parts are skipped: the iteration reads past them.
             except falcon.MediaMalformedError:
                 raise ValidationError("malformed multipart body", field="file") from None
-            except TimeoutError:      # the server's deadline passed between parts
+            except TimeoutError:  # the server's deadline passed between parts
                 raise RequestTimeout("the upload did not arrive in time", field="file") from None
             if found is None:
                 raise ValidationError("file is required", field="file")
             head, size = found
             key = upload_key(self.deps.clock.now(), secrets.token_urlsafe(18), None)
-            stored = uploads.store_file(self.storage, self.deps.thumbnailer, source, head,
-                                        size, os.path.join(scratch, "thumb.jpg"), key)
+            stored = uploads.store_file(
+                self.storage,
+                self.deps.thumbnailer,
+                source,
+                head,
+                size,
+                os.path.join(scratch, "thumb.jpg"),
+                key,
+            )
         resp.status = falcon.HTTP_201
         resp.media = media_json(self.deps, stored)
 
@@ -200,17 +241,31 @@ class PresignResource:
         wanted = body.get("content_type") if isinstance(body, dict) else None
         kind = next((k for k in ACCEPTED if k.content_type == wanted), None)
         if kind is None:
-            raise ValidationError(f"content_type: one of {', '.join(ACCEPTED_TYPES)}",
-                                  field="content_type")
+            raise ValidationError(
+                f"content_type: one of {', '.join(ACCEPTED_TYPES)}", field="content_type"
+            )
         key = upload_key(self.deps.clock.now(), secrets.token_urlsafe(18), kind.extension)
         form = cast(MediaStorage, self.deps.storage).presigned_post(
-            key, self.deps.config.max_upload_bytes, PRESIGN_SECONDS)
-        if form is None:          # the local folder: uploads go through the app
-            resp.media = {"direct": False, "url": None, "fields": None, "key": None,
-                          "max_bytes": self.deps.config.max_upload_bytes, "expires_in": None}
+            key, self.deps.config.max_upload_bytes, PRESIGN_SECONDS
+        )
+        if form is None:  # the local folder: uploads go through the app
+            resp.media = {
+                "direct": False,
+                "url": None,
+                "fields": None,
+                "key": None,
+                "max_bytes": self.deps.config.max_upload_bytes,
+                "expires_in": None,
+            }
             return
-        resp.media = {"direct": True, "url": form.url, "fields": form.fields, "key": form.key,
-                      "max_bytes": form.max_bytes, "expires_in": form.expires_in}
+        resp.media = {
+            "direct": True,
+            "url": form.url,
+            "fields": form.fields,
+            "key": form.key,
+            "max_bytes": form.max_bytes,
+            "expires_in": form.expires_in,
+        }
 
 
 class ConfirmResource:
@@ -225,9 +280,14 @@ class ConfirmResource:
             raise ValidationError("key is required", field="key")
         with self.slots, _Scratch() as scratch:
             stored = uploads.confirm_presigned(
-                cast(MediaStorage, self.deps.storage), self.deps.thumbnailer, key,
-                os.path.join(scratch, "upload"), os.path.join(scratch, "thumb.jpg"),
-                self.deps.config.max_upload_bytes, _read_head)
+                cast(MediaStorage, self.deps.storage),
+                self.deps.thumbnailer,
+                key,
+                os.path.join(scratch, "upload"),
+                os.path.join(scratch, "thumb.jpg"),
+                self.deps.config.max_upload_bytes,
+                _read_head,
+            )
         resp.status = falcon.HTTP_201
         resp.media = media_json(self.deps, stored)
 
@@ -235,26 +295,63 @@ class ConfirmResource:
 def routes(deps) -> list[Route]:
     refused = {"type": "object", "description": "the error shape"}
     return [
-        Route(UPLOAD_PATH, UploadResource(deps), (
-            Operation("POST", "Upload an image (JPEG, PNG, WebP, GIF) or video (MP4, WebM) "
-                      "as multipart/form-data field `file`, streamed to the storage, up to "
-                      "CREATORFLIX_MAX_UPLOAD_BYTES; the kind is told by the file's bytes "
-                      "(415 otherwise); a thumbnail (images) or poster frame (videos) "
-                      f"≤ 480 px wide is kept beside it as {THUMB_TYPE}", ADMIN, tags=TAGS,
-                      request=UPLOAD_BODY, request_type="multipart/form-data",
-                      responses={201: MEDIA_SCHEMA, 408: None, 411: None, 413: None,
-                                 415: refused, 503: None}),)),
-        Route(UPLOAD_PATH + "/presign", PresignResource(deps), (
-            Operation("POST", "S3 storage: a form (url, fields) the browser posts a file of "
-                      "`content_type` to, straight to the bucket, at a new key and up to "
-                      "CREATORFLIX_MAX_UPLOAD_BYTES; then POST /api/admin/media/confirm. "
-                      "With the local folder: direct false (upload through POST "
-                      "/api/admin/media)", ADMIN, tags=TAGS, request=PRESIGN_BODY,
-                      responses={200: PRESIGN_SCHEMA}),)),
-        Route(UPLOAD_PATH + "/confirm", ConfirmResource(deps), (
-            Operation("POST", "After a presigned upload: reads the object's bytes back, "
-                      "checks its kind (415 and deleted otherwise) and makes its thumbnail",
-                      ADMIN, tags=TAGS, request=CONFIRM_BODY,
-                      responses={201: MEDIA_SCHEMA, 404: None, 413: None, 415: refused,
-                                 503: None}),)),
+        Route(
+            UPLOAD_PATH,
+            UploadResource(deps),
+            (
+                Operation(
+                    "POST",
+                    "Upload an image (JPEG, PNG, WebP, GIF) or video (MP4, WebM) "
+                    "as multipart/form-data field `file`, streamed to the storage, up to "
+                    "CREATORFLIX_MAX_UPLOAD_BYTES; the kind is told by the file's bytes "
+                    "(415 otherwise); a thumbnail (images) or poster frame (videos) "
+                    f"≤ 480 px wide is kept beside it as {THUMB_TYPE}",
+                    ADMIN,
+                    tags=TAGS,
+                    request=UPLOAD_BODY,
+                    request_type="multipart/form-data",
+                    responses={
+                        201: MEDIA_SCHEMA,
+                        408: None,
+                        411: None,
+                        413: None,
+                        415: refused,
+                        503: None,
+                    },
+                ),
+            ),
+        ),
+        Route(
+            UPLOAD_PATH + "/presign",
+            PresignResource(deps),
+            (
+                Operation(
+                    "POST",
+                    "S3 storage: a form (url, fields) the browser posts a file of "
+                    "`content_type` to, straight to the bucket, at a new key and up to "
+                    "CREATORFLIX_MAX_UPLOAD_BYTES; then POST /api/admin/media/confirm. "
+                    "With the local folder: direct false (upload through POST "
+                    "/api/admin/media)",
+                    ADMIN,
+                    tags=TAGS,
+                    request=PRESIGN_BODY,
+                    responses={200: PRESIGN_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            UPLOAD_PATH + "/confirm",
+            ConfirmResource(deps),
+            (
+                Operation(
+                    "POST",
+                    "After a presigned upload: reads the object's bytes back, "
+                    "checks its kind (415 and deleted otherwise) and makes its thumbnail",
+                    ADMIN,
+                    tags=TAGS,
+                    request=CONFIRM_BODY,
+                    responses={201: MEDIA_SCHEMA, 404: None, 413: None, 415: refused, 503: None},
+                ),
+            ),
+        ),
     ]

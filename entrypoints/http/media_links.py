@@ -3,6 +3,7 @@ white-label object's) is answered signed, for the signed-URL lifetime; a URL of
 elsewhere is answered as stored. Applied after the age gate and the paywall (a field
 they emptied stays empty). Admin answers keep the stored URLs (what a form sends back)
 and add `signed`: the same fields, viewable now, for previews."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -32,15 +33,21 @@ def sign_page(deps, page: dict[str, Any], fields: Iterable[str]) -> dict[str, An
 
 def with_previews(deps, fields: tuple[str, ...]) -> Callable[[Any], dict]:
     """An admin serialiser: the entity as stored, plus `signed` (fields -> viewable URL)."""
+
     def serialize(entity: Any) -> dict:
         record = to_json(entity)
         shown = sign_fields(deps, record, fields)
         return {**record, "signed": {name: shown.get(name) for name in fields}}
+
     return serialize
 
 
 def previews_schema(fields: tuple[str, ...]) -> dict[str, dict]:
-    return {"signed": {"type": "object", "description": "the media fields as links "
-                       "viewable now (signed when the storage holds them)",
-                       "properties": {name: {"type": "string", "nullable": True}
-                                      for name in fields}}}
+    return {
+        "signed": {
+            "type": "object",
+            "description": "the media fields as links "
+            "viewable now (signed when the storage holds them)",
+            "properties": {name: {"type": "string", "nullable": True} for name in fields},
+        }
+    }

@@ -1,5 +1,6 @@
 """The OpenAPI 3 document, generated from the route declarations, and schema helpers
 that derive JSON schemas from domain entities and field specs."""
+
 from __future__ import annotations
 
 import functools
@@ -7,8 +8,9 @@ import json
 import re
 import types
 import typing
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 import falcon
@@ -33,7 +35,7 @@ def _type_schema(tp: Any) -> dict:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
-    if tp is str or (isinstance(tp, type) and issubclass(tp, str)):   # and StrEnums
+    if tp is str or (isinstance(tp, type) and issubclass(tp, str)):  # and StrEnums
         return {"type": "string"}
     if tp is datetime:
         return {"type": "string", "format": "date-time"}
@@ -44,7 +46,7 @@ def _type_schema(tp: Any) -> dict:
     return {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_schemas(cls: type) -> tuple[tuple[str, str], ...]:
     """Each attrs field of `cls` and its schema as JSON text: resolving type hints is
     what costs (every app built, e.g. one per test, documents the same entities)."""
@@ -52,8 +54,11 @@ def _field_schemas(cls: type) -> tuple[tuple[str, str], ...]:
     return tuple((a.name, json.dumps(_type_schema(hints[a.name]))) for a in attrs.fields(cls))
 
 
-def entity_schema(cls: type, exclude: Iterable[str] = (), extra: Mapping[str, dict] | None = None,
-                  ) -> dict:
+def entity_schema(
+    cls: type,
+    exclude: Iterable[str] = (),
+    extra: Mapping[str, dict] | None = None,
+) -> dict:
     """The JSON schema of an entity as `to_json` serialises it (a fresh dict: callers
     may adjust it)."""
     skip = set(exclude)
@@ -69,7 +74,7 @@ def field_schema(fld: F.Field) -> dict:
         schema = {"type": "string", "format": "uri", "maxLength": fld.max_length}
     elif isinstance(fld, F.Text):
         schema = {"type": "string", "maxLength": fld.max_length}
-        pattern = getattr(fld, "pattern", None)   # e.g. a slug
+        pattern = getattr(fld, "pattern", None)  # e.g. a slug
         if pattern:
             schema["pattern"] = pattern
         if fld.required:
@@ -85,11 +90,17 @@ def field_schema(fld: F.Field) -> dict:
     elif isinstance(fld, F.Boolean):
         schema = {"type": "boolean"}
     elif isinstance(fld, F.StrList):
-        schema = {"type": "array", "maxItems": fld.max_items,
-                  "items": {"type": "string", "maxLength": fld.max_length}}
+        schema = {
+            "type": "array",
+            "maxItems": fld.max_items,
+            "items": {"type": "string", "maxLength": fld.max_length},
+        }
     elif isinstance(fld, F.IntList):
-        schema = {"type": "array", "maxItems": fld.max_items,
-                  "items": {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1}}
+        schema = {
+            "type": "array",
+            "maxItems": fld.max_items,
+            "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        }
     elif isinstance(fld, F.Timestamp):
         schema = {"type": "string", "format": "date-time"}
     else:
@@ -101,8 +112,11 @@ def field_schema(fld: F.Field) -> dict:
 
 def body_schema(spec: Mapping[str, F.Field], *, partial: bool = False) -> dict:
     """The JSON schema of a request body validated by `parse_fields(spec)`."""
-    schema = {"type": "object", "additionalProperties": False,
-              "properties": {name: field_schema(f) for name, f in spec.items()}}
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: field_schema(f) for name, f in spec.items()},
+    }
     required = [name for name, f in spec.items() if f.required and not partial]
     if required:
         schema["required"] = required
@@ -111,33 +125,50 @@ def body_schema(spec: Mapping[str, F.Field], *, partial: bool = False) -> dict:
 
 def query_params(spec: Mapping[str, F.Field]):
     from entrypoints.http.routes import Param
+
     params = []
     for name, fld in spec.items():
         schema = field_schema(fld)
         schema.pop("nullable", None)
         if schema.get("type") in ("integer", "boolean"):
-            schema = {"type": schema["type"], **{k: v for k, v in schema.items()
-                                                 if k in ("minimum", "maximum")}}
+            schema = {
+                "type": schema["type"],
+                **{k: v for k, v in schema.items() if k in ("minimum", "maximum")},
+            }
         params.append(Param(name=name, schema=schema))
     return tuple(params)
 
 
 ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "field": {"type": "string"}}}},
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": "string"},
+            },
+        }
+    },
 }
 
 PAGE_PARAMS_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 1000000}
 
 
 def page_schema(item: dict) -> dict:
-    return {"type": "object", "required": ["data", "total", "page", "total_pages"],
-            "properties": {"data": {"type": "array", "items": item},
-                           "total": {"type": "integer"}, "page": {"type": "integer"},
-                           "total_pages": {"type": "integer"}}}
+    return {
+        "type": "object",
+        "required": ["data", "total", "page", "total_pages"],
+        "properties": {
+            "data": {"type": "array", "items": item},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "total_pages": {"type": "integer"},
+        },
+    }
 
 
 def openapi_path(template: str) -> tuple[str, list[dict]]:
@@ -146,14 +177,17 @@ def openapi_path(template: str) -> tuple[str, list[dict]]:
     return path, json.loads(params)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _openapi_path(template: str) -> tuple[str, str]:
     params: list[dict] = []
 
     def repl(match: re.Match) -> str:
         name, converter = match.group(1), match.group(2)
-        schema = {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1} \
-            if converter in ("int", "id") else {"type": "string"}
+        schema = (
+            {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+            if converter in ("int", "id")
+            else {"type": "string"}
+        )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 
@@ -175,20 +209,28 @@ def _responses(op, level: str) -> dict:
             ctype = op.content_type if status < 400 else "application/json"
             entry["content"] = {ctype: {"schema": schema}}
         if status in op.headers:
-            entry["headers"] = {name: {"schema": header}
-                                for name, header in op.headers[status].items()}
+            entry["headers"] = {
+                name: {"schema": header} for name, header in op.headers[status].items()
+            }
         out[str(status)] = entry
     # 401 everywhere: a Bearer token that does not verify is refused on any route.
     errors = {400, 401, 404, 413, 503} | ({403} if level == ADMIN else set())
     for status in sorted(errors):
-        out.setdefault(str(status), {"description": _status_line(status),
-                                     "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+        out.setdefault(
+            str(status),
+            {
+                "description": _status_line(status),
+                "content": {"application/json": {"schema": ERROR_SCHEMA}},
+            },
+        )
     return out
 
 
-def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
-               version: str = "0.1.0") -> dict:
+def build_spec(
+    routes: Iterable[Route], *, title: str = "CreatorFlix API", version: str = "0.1.0"
+) -> dict:
     from entrypoints.http.auth import required_level
+
     paths: dict[str, dict] = {}
     for route in routes:
         path, path_params = openapi_path(route.path)
@@ -198,12 +240,19 @@ def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
             entry: dict[str, Any] = {
                 "summary": op.summary,
                 "operationId": f"{op.method.lower()}_"
-                               f"{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
+                f"{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
                 "responses": _responses(op, level),
-                "parameters": path_params + [
-                    {"name": p.name, "in": p.location, "required": p.required,
-                     "schema": p.schema, **({"description": p.description} if p.description else {})}
-                    for p in op.params],
+                "parameters": path_params
+                + [
+                    {
+                        "name": p.name,
+                        "in": p.location,
+                        "required": p.required,
+                        "schema": p.schema,
+                        **({"description": p.description} if p.description else {}),
+                    }
+                    for p in op.params
+                ],
             }
             if op.tags:
                 entry["tags"] = list(op.tags)
@@ -211,17 +260,24 @@ def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
                 entry["security"] = [{"bearerAuth": []}]
                 entry["x-access"] = level
             if op.request is not None:
-                entry["requestBody"] = {"required": op.request_required,
-                                        "content": {op.request_type: {"schema": op.request}}}
+                entry["requestBody"] = {
+                    "required": op.request_required,
+                    "content": {op.request_type: {"schema": op.request}},
+                }
             item[op.method.lower()] = entry
     return {
         "openapi": "3.0.3",
-        "info": {"title": title, "version": version,
-                 "description": "Premium-content subscriptions: creators, plans, checkout "
-                                "(PIX/card), white-label media and ads."},
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Premium-content subscriptions: creators, plans, checkout "
+            "(PIX/card), white-label media and ads.",
+        },
         "paths": paths,
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {"Error": ERROR_SCHEMA}},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR_SCHEMA},
+        },
     }
 
 

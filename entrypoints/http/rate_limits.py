@@ -6,6 +6,7 @@ the one-line hooks that apply a policy of domain.common.rate_limits to a route.
         limit_account(self.deps, "password_reset", account_of(command.email))
 
 A refusal is TooManyRequests: 429 with Retry-After, in the error shape (errors.py)."""
+
 from __future__ import annotations
 
 from domain.accounts.users import normalize_email
@@ -15,8 +16,15 @@ from entrypoints.http.client_ip import request_ip
 # For the OpenAPI declarations of limited operations: responses={..., **LIMITED},
 # headers=RETRY_AFTER.
 LIMITED: dict[int, dict | None] = {429: None}
-RETRY_AFTER = {429: {"Retry-After": {"type": "integer", "minimum": 1,
-                                     "description": "seconds to wait before trying again"}}}
+RETRY_AFTER = {
+    429: {
+        "Retry-After": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "seconds to wait before trying again",
+        }
+    }
+}
 
 
 def client_of(req, deps) -> str | None:
@@ -26,8 +34,10 @@ def client_of(req, deps) -> str | None:
 def limit_per_ip(policy: str):
     """A Falcon before-hook counting the request against `policy`'s per-IP rates; the
     resource must hold `deps`."""
+
     def hook(req, resp, resource, params) -> None:
         resource.deps.throttle.per_ip(policy, client_of(req, resource.deps))
+
     return hook
 
 

@@ -1,5 +1,6 @@
 """Routes are declared once, with their documentation: the app is built from these
 declarations and /openapi.json is generated from the same list."""
+
 from __future__ import annotations
 
 from typing import Any

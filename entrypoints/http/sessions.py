@@ -10,6 +10,7 @@ forged or tossed in by another site). The token is also kept in the readable coo
 `cf_csrf`, which the web client copies into the header (double submit) and reads to know
 whether it is signed in. Bearer requests need neither: a browser never adds that header
 by itself."""
+
 from __future__ import annotations
 
 import base64
@@ -39,10 +40,18 @@ def _secure(req: falcon.Request, deps) -> bool:
 def start(req: falcon.Request, resp: falcon.Response, deps, session: Session) -> None:
     """Set the session cookies for `session` (after login, registration, a new password)."""
     secure, ttl = _secure(req, deps), session.expires_in
-    resp.set_cookie(COOKIE, session.token, max_age=ttl, path="/", secure=secure,
-                    http_only=True, same_site="Lax")
-    resp.set_cookie(CSRF_COOKIE, csrf_token(deps.config.secret_key, session.token),
-                    max_age=ttl, path="/", secure=secure, http_only=False, same_site="Lax")
+    resp.set_cookie(
+        COOKIE, session.token, max_age=ttl, path="/", secure=secure, http_only=True, same_site="Lax"
+    )
+    resp.set_cookie(
+        CSRF_COOKIE,
+        csrf_token(deps.config.secret_key, session.token),
+        max_age=ttl,
+        path="/",
+        secure=secure,
+        http_only=False,
+        same_site="Lax",
+    )
 
 
 def end(req: falcon.Request, resp: falcon.Response, deps) -> None:

@@ -1,62 +1,99 @@
 """HTTP routes of the white-label catalogue: the sync (admin), the synced models
 (admin), and the public catalogue behind the paywall."""
+
 from __future__ import annotations
 
-from domain.whitelabel import catalogue
 from domain.common.errors import NotFound
 from domain.common.fields import parse_fields
 from domain.common.pagination import DEFAULT_LIMIT, PageRequest
+from domain.whitelabel import catalogue
 from domain.whitelabel.entities import SyncRun
 from domain.whitelabel.sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
 from entrypoints.http import age_gate
 from entrypoints.http.auth import current_user
 from entrypoints.http.crud import PAGE_PARAMS, crud_routes
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
-                                      nullable, page_schema)
+from entrypoints.http.openapi import (
+    PAGE_PARAMS_SCHEMA,
+    body_schema,
+    entity_schema,
+    nullable,
+    page_schema,
+)
 from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Param, Route
 
 TAG = ("whitelabel",)
 POSTS_PAGE_PARAMS = (
     Param("page", PAGE_PARAMS_SCHEMA),
-    Param("limit", PAGE_PARAMS_SCHEMA, description=(
-        f"posts per page (default {DEFAULT_LIMIT}; larger values are capped at "
-        f"{catalogue.MAX_POSTS_PER_PAGE}, since each post's media URLs are signed)")),
+    Param(
+        "limit",
+        PAGE_PARAMS_SCHEMA,
+        description=(
+            f"posts per page (default {DEFAULT_LIMIT}; larger values are capped at "
+            f"{catalogue.MAX_POSTS_PER_PAGE}, since each post's media URLs are signed)"
+        ),
+    ),
 )
-_COUNTS = {"type": "object", "properties": {k: {"type": "integer"}
-                                            for k in ("models", "posts", "media")}}
+_COUNTS = {
+    "type": "object",
+    "properties": {k: {"type": "integer"} for k in ("models", "posts", "media")},
+}
 REPORT_SCHEMA = {
     "type": "object",
     "description": "empty while the run is in progress",
     "properties": {
-        "refusal": nullable({"type": "string", "description": (
-            "why the mass-delete guard refuses this sync without allow_mass_delete (a dry "
-            "run is never refused: it reports what would be); null: nothing to refuse")}),
+        "refusal": nullable(
+            {
+                "type": "string",
+                "description": (
+                    "why the mass-delete guard refuses this sync without allow_mass_delete (a dry "
+                    "run is never refused: it reports what would be); null: nothing to refuse"
+                ),
+            }
+        ),
         "listed": {"type": "integer", "description": "objects listed in the bucket"},
-        "ignored": {"type": "object", "properties": {
-            "count": {"type": "integer"},
-            "by_reason": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "examples": {"type": "array", "items": {"type": "string"}}}},
-        "created": _COUNTS, "updated": _COUNTS, "deleted": _COUNTS,
+        "ignored": {
+            "type": "object",
+            "properties": {
+                "count": {"type": "integer"},
+                "by_reason": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "examples": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "created": _COUNTS,
+        "updated": _COUNTS,
+        "deleted": _COUNTS,
         "catalogue": nullable(_COUNTS),
-        "batches": {"type": "object", "properties": {"total": {"type": "integer"},
-                                                     "applied": {"type": "integer"}}},
+        "batches": {
+            "type": "object",
+            "properties": {"total": {"type": "integer"}, "applied": {"type": "integer"}},
+        },
         "write_statements": {"type": "integer"},
         "listing_seconds": {"type": "number"},
         "duration_seconds": {"type": "number"},
     },
 }
-RUN_SCHEMA = entity_schema(SyncRun, extra={
-    "status": {"type": "string", "enum": list(RUN_STATUSES)}, "report": REPORT_SCHEMA})
-CDNS_SCHEMA = {"type": "object", "required": ["images", "videos"],
-               "properties": {k: {"type": "array", "items": {"type": "string"}}
-                              for k in ("images", "videos")}}
+RUN_SCHEMA = entity_schema(
+    SyncRun,
+    extra={"status": {"type": "string", "enum": list(RUN_STATUSES)}, "report": REPORT_SCHEMA},
+)
+CDNS_SCHEMA = {
+    "type": "object",
+    "required": ["images", "videos"],
+    "properties": {k: {"type": "array", "items": {"type": "string"}} for k in ("images", "videos")},
+}
 PUBLIC_MODEL_SCHEMA = entity_schema(catalogue.PublicModel)
-PUBLIC_POST_SCHEMA = entity_schema(catalogue.PublicPost, extra={
-    "media_cdns": nullable({**CDNS_SCHEMA, "description": "signed URLs; null when locked"}),
-    "media_count": {"type": "object", "required": ["images", "videos"],
-                    "properties": {"images": {"type": "integer"},
-                                   "videos": {"type": "integer"}}}})
+PUBLIC_POST_SCHEMA = entity_schema(
+    catalogue.PublicPost,
+    extra={
+        "media_cdns": nullable({**CDNS_SCHEMA, "description": "signed URLs; null when locked"}),
+        "media_count": {
+            "type": "object",
+            "required": ["images", "videos"],
+            "properties": {"images": {"type": "integer"}, "videos": {"type": "integer"}},
+        },
+    },
+)
 
 
 class SyncResource:
@@ -66,8 +103,9 @@ class SyncResource:
     def on_post(self, req, resp) -> None:
         body = read_json(req, self.deps.config.max_body_bytes, required=False)
         command = SyncCommand(**parse_fields(SYNC_FIELDS, body, partial=True))
-        run = sync_catalogue(command, self.deps.uow, self.deps.storage, self.deps.sync_lock,
-                             self.deps.clock)
+        run = sync_catalogue(
+            command, self.deps.uow, self.deps.storage, self.deps.sync_lock, self.deps.clock
+        )
         resp.media = to_json(run)
 
     def on_get(self, req, resp) -> None:
@@ -83,11 +121,15 @@ class ModelsResource:
         self.deps = deps
 
     def on_get(self, req, resp) -> None:
-        found = catalogue.list_models(self.deps.uow, self.deps.storage,
-                                      PageRequest.parse(req.params),
-                                      self.deps.config.signed_url_ttl_seconds)
-        resp.media = age_gate.gated_page(req, self.deps, "whitelabel_model",
-                                         page_json(found, to_json))
+        found = catalogue.list_models(
+            self.deps.uow,
+            self.deps.storage,
+            PageRequest.parse(req.params),
+            self.deps.config.signed_url_ttl_seconds,
+        )
+        resp.media = age_gate.gated_page(
+            req, self.deps, "whitelabel_model", page_json(found, to_json)
+        )
 
 
 class ModelResource:
@@ -95,42 +137,108 @@ class ModelResource:
         self.deps = deps
 
     def on_get(self, req, resp, id) -> None:
-        resp.media = age_gate.gated(req, self.deps, "whitelabel_model", to_json(
-            catalogue.get_model(self.deps.uow, self.deps.storage, id,
-                                self.deps.config.signed_url_ttl_seconds)))
+        resp.media = age_gate.gated(
+            req,
+            self.deps,
+            "whitelabel_model",
+            to_json(
+                catalogue.get_model(
+                    self.deps.uow, self.deps.storage, id, self.deps.config.signed_url_ttl_seconds
+                )
+            ),
+        )
 
     def on_get_posts(self, req, resp, id) -> None:
-        found = catalogue.list_posts(self.deps.uow, self.deps.storage, self.deps.clock,
-                                     current_user(req), id, PageRequest.parse(req.params),
-                                     self.deps.config.signed_url_ttl_seconds)
-        resp.media = age_gate.gated_page(req, self.deps, "whitelabel_post",
-                                         page_json(found, to_json))
+        found = catalogue.list_posts(
+            self.deps.uow,
+            self.deps.storage,
+            self.deps.clock,
+            current_user(req),
+            id,
+            PageRequest.parse(req.params),
+            self.deps.config.signed_url_ttl_seconds,
+        )
+        resp.media = age_gate.gated_page(
+            req, self.deps, "whitelabel_post", page_json(found, to_json)
+        )
 
 
 def routes(deps) -> list[Route]:
     model = ModelResource(deps)
     sync_body = body_schema(SYNC_FIELDS, partial=True)
     return [
-        Route("/api/admin/whitelabel/sync", SyncResource(deps), (
-            Operation("POST", "Run a white-label sync now (synchronously) and return its "
-                      "report; 409 while another runs or when the mass-delete guard holds "
-                      "(a dry run is never refused: its report gives the guard's reason)",
-                      ADMIN, tags=TAG, request=sync_body, request_required=False,
-                      responses={200: RUN_SCHEMA, 409: None}),
-            Operation("GET", "The report of the last sync", ADMIN, tags=TAG,
-                      responses={200: RUN_SCHEMA}))),
-        *crud_routes("/api/admin/whitelabel/models", catalogue.MODEL_RESOURCE, deps,
-                     tag=TAG[0], actions=("list", "update")),
-        Route("/api/whitelabel/models", ModelsResource(deps), (
-            Operation("GET", "Active white-label models (thumbnail, icon and banner signed)",
-                      PUBLIC, tags=TAG, params=PAGE_PARAMS,
-                      responses={200: page_schema(PUBLIC_MODEL_SCHEMA)}),)),
-        Route("/api/whitelabel/models/{id:id}", model, (
-            Operation("GET", "One active white-label model", PUBLIC, tags=TAG,
-                      responses={200: PUBLIC_MODEL_SCHEMA}),)),
-        Route("/api/whitelabel/models/{id:id}/posts", model, (
-            Operation("GET", "Posts of an active model, latest first; signed media URLs "
-                      "for active subscribers and admins only (others: locked)", PUBLIC,
-                      tags=TAG, params=POSTS_PAGE_PARAMS,
-                      responses={200: page_schema(PUBLIC_POST_SCHEMA)}),), suffix="posts"),
+        Route(
+            "/api/admin/whitelabel/sync",
+            SyncResource(deps),
+            (
+                Operation(
+                    "POST",
+                    "Run a white-label sync now (synchronously) and return its "
+                    "report; 409 while another runs or when the mass-delete guard holds "
+                    "(a dry run is never refused: its report gives the guard's reason)",
+                    ADMIN,
+                    tags=TAG,
+                    request=sync_body,
+                    request_required=False,
+                    responses={200: RUN_SCHEMA, 409: None},
+                ),
+                Operation(
+                    "GET",
+                    "The report of the last sync",
+                    ADMIN,
+                    tags=TAG,
+                    responses={200: RUN_SCHEMA},
+                ),
+            ),
+        ),
+        *crud_routes(
+            "/api/admin/whitelabel/models",
+            catalogue.MODEL_RESOURCE,
+            deps,
+            tag=TAG[0],
+            actions=("list", "update"),
+        ),
+        Route(
+            "/api/whitelabel/models",
+            ModelsResource(deps),
+            (
+                Operation(
+                    "GET",
+                    "Active white-label models (thumbnail, icon and banner signed)",
+                    PUBLIC,
+                    tags=TAG,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(PUBLIC_MODEL_SCHEMA)},
+                ),
+            ),
+        ),
+        Route(
+            "/api/whitelabel/models/{id:id}",
+            model,
+            (
+                Operation(
+                    "GET",
+                    "One active white-label model",
+                    PUBLIC,
+                    tags=TAG,
+                    responses={200: PUBLIC_MODEL_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            "/api/whitelabel/models/{id:id}/posts",
+            model,
+            (
+                Operation(
+                    "GET",
+                    "Posts of an active model, latest first; signed media URLs "
+                    "for active subscribers and admins only (others: locked)",
+                    PUBLIC,
+                    tags=TAG,
+                    params=POSTS_PAGE_PARAMS,
+                    responses={200: page_schema(PUBLIC_POST_SCHEMA)},
+                ),
+            ),
+            suffix="posts",
+        ),
     ]

@@ -5,6 +5,7 @@ server with the gate on:
   sees it "em análise", an admin approves it, and she sees the content;
 - a card buyer on a JunglePay test server (its card-encryption script served by the
   fake) pays in the page and sees the content at once."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -22,15 +23,20 @@ from tests.support.browser_server import png
 from tests.support.junglepay_server import JunglePayServer
 from tests.support.payments import JUNGLEPAY_SECRET, VALID_CPF
 
-MENSAL = 2                   # seed-demo: plan "Mensal" (R$ 29,90)
+MENSAL = 2  # seed-demo: plan "Mensal" (R$ 29,90)
 METHODS = ("card", "document", "sandbox")
 
 
 def gated_app(live, **changes):
     config = attrs.evolve(live.deps.config, age_gate=True, age_methods=METHODS, **changes)
-    return create_app(attrs.evolve(live.deps, config=config, age_checks=enabled_checks(config),
-                                   payments=GatewayProvider(config.junglepay_url,
-                                                            live.deps.clock)))
+    return create_app(
+        attrs.evolve(
+            live.deps,
+            config=config,
+            age_checks=enabled_checks(config),
+            payments=GatewayProvider(config.junglepay_url, live.deps.clock),
+        )
+    )
 
 
 @pytest.fixture
@@ -49,12 +55,14 @@ def new_page(contexts, live):
     made = []
 
     def make(session: dict, allow: tuple[int, ...] = ()):
-        context = browser.new_context(viewport=harness.DESKTOP, locale="pt-BR",
-                                      timezone_id="America/Sao_Paulo")
+        context = browser.new_context(
+            viewport=harness.DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo"
+        )
         context.set_default_timeout(10_000)
         harness.keep_on_loopback(context, live.url)
-        context.add_cookies(harness.session_cookies(live.url, session["token"],
-                                                    live.deps.config.secret_key))
+        context.add_cookies(
+            harness.session_cookies(live.url, session["token"], live.deps.config.secret_key)
+        )
         page = context.new_page()
         page.add_init_script(harness.session_script(session["token"], session["user"]))
         watch = harness.ConsoleWatch(page)
@@ -70,9 +78,16 @@ def new_page(contexts, live):
 
 
 def buyer(live, name: str) -> dict:
-    return live.api("POST", "/api/auth/register", json={
-        "email": f"{name.lower()}-{uuid4().hex[:8]}@example.com",
-        "password": "member-password", "name": name}, expect=201)
+    return live.api(
+        "POST",
+        "/api/auth/register",
+        json={
+            "email": f"{name.lower()}-{uuid4().hex[:8]}@example.com",
+            "password": "member-password",
+            "name": name,
+        },
+        expect=201,
+    )
 
 
 def go(page, url: str) -> None:
@@ -88,7 +103,8 @@ def fill_buyer(page, who: dict) -> None:
 
 
 def test_a_pix_buyer_is_led_to_the_document_method_and_sees_the_content_once_approved(
-        gated, new_page):
+    gated, new_page
+):
     bia = buyer(gated, "Bia")
     page = new_page(bia)
     go(page, f"{gated.url}/checkout?plano={MENSAL}")
@@ -111,8 +127,9 @@ def test_a_pix_buyer_is_led_to_the_document_method_and_sees_the_content_once_app
     expect(page.get_by_role("heading", name="Falta só verificar a sua idade")).to_be_visible()
     expect(page.locator('.age-method[data-method="card"]')).to_have_count(0)  # she paid
     box = page.locator('.age-method[data-method="document"]')
-    box.locator('input[name="document"]').set_input_files(files=[{
-        "name": "rg.png", "mimeType": "image/png", "buffer": png(60, 40, (200, 180, 150))}])
+    box.locator('input[name="document"]').set_input_files(
+        files=[{"name": "rg.png", "mimeType": "image/png", "buffer": png(60, 40, (200, 180, 150))}]
+    )
     box.get_by_role("button", name="Enviar documento").click()
     expect(box.locator('[data-document-status="pending"]')).to_contain_text("Em análise")
     go(page, gated.url + "/verificacao-idade")
@@ -126,8 +143,13 @@ def test_a_pix_buyer_is_led_to_the_document_method_and_sees_the_content_once_app
     # The admin sees the count on the dashboard (with the warning that PIX buyers wait
     # for a human) and, in the queue, how long each document has waited.
     sent = gated.api("GET", "/api/age-assurance/documents", token=bia["token"])["data"][0]
-    admin = new_page(gated.api("POST", "/api/auth/login", json={
-        "email": "admin@creatorflix.test", "password": "admin-password-1"}))
+    admin = new_page(
+        gated.api(
+            "POST",
+            "/api/auth/login",
+            json={"email": "admin@creatorflix.test", "password": "admin-password-1"},
+        )
+    )
     go(admin, gated.url + "/admin")
     expect(admin.locator('[data-stat="age-documents"] .stat-value')).not_to_have_text("0")
     expect(admin.locator(".age-method-warning").first).to_contain_text("análise manual")
@@ -151,8 +173,11 @@ def jungle(live):
     server = JunglePayServer(JUNGLEPAY_SECRET).start()
     before = live.server.app
     live.server.app = gated_app(live, gateway="junglepay", junglepay_url=server.url)
-    live.admin("PUT", "/api/admin/payment-gateways/junglepay", json={
-        "secret_key": JUNGLEPAY_SECRET, "public_key": server.public_key, "is_active": True})
+    live.admin(
+        "PUT",
+        "/api/admin/payment-gateways/junglepay",
+        json={"secret_key": JUNGLEPAY_SECRET, "public_key": server.public_key, "is_active": True},
+    )
     yield server
     live.admin("PUT", "/api/admin/payment-gateways/junglepay", json={"is_active": False})
     live.server.app = before
@@ -173,7 +198,9 @@ def test_a_card_buyer_pays_in_the_page_and_sees_the_content_at_once(live, jungle
     page.fill('[data-card="expiry"]', "12/30")
     page.fill('[data-card="cvv"]', "123")
     page.select_option('[data-card="installments"]', "3")
-    expect(page.locator('[data-card="installments"] option[value="3"]')).to_have_text("3x de R$ 9,97")
+    expect(page.locator('[data-card="installments"] option[value="3"]')).to_have_text(
+        "3x de R$ 9,97"
+    )
     page.screenshot(path="artifacts/screenshots/checkout-card-form-desktop.png")
     page.get_by_role("button", name="Pagar com cartão").click()
     expect(page.get_by_role("heading", name="Tudo pronto!")).to_be_visible(timeout=15_000)
@@ -188,7 +215,7 @@ def test_a_card_buyer_pays_in_the_page_and_sees_the_content_at_once(live, jungle
 
 def test_a_refused_card_is_explained_in_portuguese(live, jungle, new_page):
     dani = buyer(live, "Dani")
-    page = new_page(dani, allow=(402,))     # the refusal is the answer under test
+    page = new_page(dani, allow=(402,))  # the refusal is the answer under test
     page.context.route(jungle.script_url, lambda route: route.continue_())
     go(page, f"{live.url}/checkout?plano={MENSAL}")
     fill_buyer(page, dani)

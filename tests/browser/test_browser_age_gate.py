@@ -1,6 +1,7 @@
 """The age gate in chromium (issue 16): with the gate on, a visitor opening the
 storefront lands on the gate page listing the methods; the sandbox button assures the
 browser and the storefront shows the creators' images again."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,9 @@ def gated(live):
     """The live server with the gate on for this test (the shared one runs with it off)."""
     before = live.server.app
     deps = live.deps
-    live.server.app = create_app(attrs.evolve(deps, config=attrs.evolve(deps.config,
-                                                                        age_gate=True)))
+    live.server.app = create_app(
+        attrs.evolve(deps, config=attrs.evolve(deps.config, age_gate=True))
+    )
     yield live
     live.server.app = before
 
@@ -43,8 +45,9 @@ def test_the_gate_then_the_storefront_after_the_sandbox_assurance(gated, context
         collection = page.locator("img[src*='/media/']").first
         expect(collection).to_be_visible()
         # Visible is not loaded yet: wait for the image itself (it came through the gate).
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                               arg=collection.element_handle())
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=collection.element_handle()
+        )
         page.screenshot(path="artifacts/screenshots/age-gate-storefront-desktop.png")
     finally:
         context.close()

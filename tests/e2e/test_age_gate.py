@@ -1,6 +1,7 @@
 """The age gate (issue 16): with CREATORFLIX_AGE_GATE on, no response to an unassured
 caller carries adult media or a media URL — proven by walking every public GET route of
 the router — and after an age assurance they appear as they do with the gate off."""
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,11 @@ def walk(client, ids: dict, headers: dict) -> str:
         path = _PARAM.sub(str(ids["creator"]), template)
         if "whitelabel/models/{" in template:
             path = _PARAM.sub(str(ids["model"]), template)
-        params = {"placements": ",".join(PLACEMENTS), "track": "false"} \
-            if template == "/api/ads" else None
+        params = (
+            {"placements": ",".join(PLACEMENTS), "track": "false"}
+            if template == "/api/ads"
+            else None
+        )
         if template.startswith("/media/"):
             continue  # the links themselves: test_media_links_need_an_age_assurance
         result = client.simulate_get(path, params=params, headers=headers)
@@ -48,15 +52,23 @@ def walk(client, ids: dict, headers: dict) -> str:
     return "\n".join(texts)
 
 
-def test_an_unassured_caller_sees_no_adult_media_on_any_public_route(client, catalogue,
-                                                                      actors, deps):
+def test_an_unassured_caller_sees_no_adult_media_on_any_public_route(
+    client, catalogue, actors, deps
+):
     subscriber = actors.user("sub@example.com")
-    with deps.uow() as uow:   # even a paying subscriber waits for the age check
+    with deps.uow() as uow:  # even a paying subscriber waits for the age check
         user = uow.users.get_by_email("sub@example.com")
         now = deps.clock.now()
-        uow.subscriptions.add(Subscription(id=None, user_id=user.id, plan_id=None,
-                                           status="active", start_date=now,
-                                           end_date=now.replace(year=now.year + 1)))
+        uow.subscriptions.add(
+            Subscription(
+                id=None,
+                user_id=user.id,
+                plan_id=None,
+                status="active",
+                start_date=now,
+                end_date=now.replace(year=now.year + 1),
+            )
+        )
         uow.commit()
     for who in ({}, subscriber):
         text = walk(client, catalogue, who)
@@ -68,7 +80,7 @@ def test_an_unassured_caller_sees_no_adult_media_on_any_public_route(client, cat
 
 
 def test_after_assurance_the_media_appear_as_today(client, catalogue, actors, deps):
-    admin_text = walk(client, catalogue, actors.admin())      # admins count as assured
+    admin_text = walk(client, catalogue, actors.admin())  # admins count as assured
     token = client.simulate_post("/api/age-assurance/sandbox").json["token"]
     visitor_text = walk(client, catalogue, {"X-Age-Assurance": token})
     for text in (admin_text, visitor_text):
@@ -80,10 +92,13 @@ def test_after_assurance_the_media_appear_as_today(client, catalogue, actors, de
 
 
 def test_with_the_gate_off_nothing_is_withheld(deps, catalogue, client):
-    from entrypoints.http.app import create_app
     from falcon.testing import TestClient
-    off = TestClient(create_app(attrs.evolve(deps, config=attrs.evolve(deps.config,
-                                                                       age_gate=False))))
+
+    from entrypoints.http.app import create_app
+
+    off = TestClient(
+        create_app(attrs.evolve(deps, config=attrs.evolve(deps.config, age_gate=False)))
+    )
     text = walk(off, catalogue, {})
     for marker in CREATOR_MEDIA + [AD_IMAGE]:
         assert marker in text
@@ -93,8 +108,9 @@ def test_with_the_gate_off_nothing_is_withheld(deps, catalogue, client):
 def test_media_links_need_an_age_assurance(client, catalogue):
     token = client.simulate_post("/api/age-assurance/sandbox").json["token"]
     assured = {"X-Age-Assurance": token}
-    model = client.simulate_get(f"/api/whitelabel/models/{catalogue['model']}",
-                                headers=assured).json
+    model = client.simulate_get(
+        f"/api/whitelabel/models/{catalogue['model']}", headers=assured
+    ).json
     link = urlsplit(model["icon_url"])
     path, query = link.path, link.query
     assert_error(client.simulate_get(path, query_string=query), 403, "age_assurance_required")
@@ -103,5 +119,6 @@ def test_media_links_need_an_age_assurance(client, catalogue):
     cookie = {"Cookie": f"cf_age_assurance={token}"}
     assert client.simulate_get(path, query_string=query, headers=cookie).status_code == 200
     forged = {"X-Age-Assurance": token[:-2] + "xx"}
-    assert_error(client.simulate_get(path, query_string=query, headers=forged), 403,
-                 "age_assurance_required")
+    assert_error(
+        client.simulate_get(path, query_string=query, headers=forged), 403, "age_assurance_required"
+    )

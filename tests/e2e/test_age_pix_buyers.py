@@ -3,6 +3,7 @@ on by default; the operator is warned (start-up log, dashboard figures) when PIX
 are left with manual review only; a PIX buyer's receipt leads to the age check (never
 "pay again"); a document waiting shows "em análise", its decision is mailed, and the
 admin queue is oldest first with the count on the dashboard figures."""
+
 from __future__ import annotations
 
 import base64
@@ -32,8 +33,12 @@ def test_the_document_method_is_on_by_default():
     assert config.age_methods == ("card", "document")
     assert config.age_visitor_hours == 24 and config.age_document_max_bytes == 5 * 1024 * 1024
     assert config.card_script_url == "https://api.junglepagamentos.com/v1/js"
-    assert load_config({**env, "CREATORFLIX_JUNGLEPAY_JS_URL": "https://js.example/v1/js"}
-                       ).card_script_url == "https://js.example/v1/js"
+    assert (
+        load_config(
+            {**env, "CREATORFLIX_JUNGLEPAY_JS_URL": "https://js.example/v1/js"}
+        ).card_script_url
+        == "https://js.example/v1/js"
+    )
 
 
 def test_warnings_say_what_pix_buyers_are_left_and_how_to_add_a_provider():
@@ -48,18 +53,19 @@ def test_the_start_up_log_and_the_dashboard_figures_warn(client, deps, actors, c
     caplog.set_level(logging.WARNING)
     logged = warn_about_age_methods(deps)
     assert logged and "análise manual" in caplog.text
-    figures = client.simulate_get("/api/admin/age-assurance/figures",
-                                  headers=actors.admin()).json
+    figures = client.simulate_get("/api/admin/age-assurance/figures", headers=actors.admin()).json
     assert figures["warnings"] == logged and figures["documents_waiting"] == 0
 
 
 def test_a_pix_receipt_leads_to_the_age_check(client, deps, actors):
     plan, _ = add_catalogue(deps)
     member = actors.user("pix@example.com")
-    created = start(client, checkout_body(plan.id, customer=customer(email="pix@example.com")),
-                    member)
-    paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
-                                headers=actors.admin())
+    created = start(
+        client, checkout_body(plan.id, customer=customer(email="pix@example.com")), member
+    )
+    paid = client.simulate_post(
+        f"/api/admin/sandbox/checkouts/{created['id']}/pay", headers=actors.admin()
+    )
     assert paid.json["status"] == "processed"
     receipt = Mailbox(deps).last("pix@example.com", "receipt")
     assert "verificação de idade" in receipt.text_body
@@ -67,14 +73,16 @@ def test_a_pix_receipt_leads_to_the_age_check(client, deps, actors):
     assert "Não é preciso pagar de novo" in receipt.text_body
 
 
-def test_a_waiting_document_shows_in_review_and_its_decision_is_mailed(client, deps, actors,
-                                                                       clock):
+def test_a_waiting_document_shows_in_review_and_its_decision_is_mailed(client, deps, actors, clock):
     admin = actors.admin()
     alice, bob = actors.user("alice@example.com"), actors.user("bob@example.com")
 
     def send(who):
-        sent = client.simulate_post("/api/age-assurance/documents", headers=who, json={
-            "content_type": "image/png", "data": base64.b64encode(PNG).decode()})
+        sent = client.simulate_post(
+            "/api/age-assurance/documents",
+            headers=who,
+            json={"content_type": "image/png", "data": base64.b64encode(PNG).decode()},
+        )
         assert sent.status_code == 201, sent.text
         return sent.json["id"]
 
@@ -84,7 +92,7 @@ def test_a_waiting_document_shows_in_review_and_its_decision_is_mailed(client, d
     seen = client.simulate_get("/api/age-assurance", headers=alice).json
     assert seen["pending_document"] is True and seen["assured"] is False
     queue = client.simulate_get("/api/admin/age-assurance/documents", headers=admin).json
-    assert [d["id"] for d in queue["data"]] == [first, second]       # oldest first
+    assert [d["id"] for d in queue["data"]] == [first, second]  # oldest first
     assert queue["data"][0]["created_at"] < queue["data"][1]["created_at"]
     figures = client.simulate_get("/api/admin/age-assurance/figures", headers=admin).json
     assert figures["documents_waiting"] == 2

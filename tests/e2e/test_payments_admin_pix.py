@@ -2,6 +2,7 @@
 client secret and the certificate are write-only and stored sealed; activating it
 registers our notice URL at the PSP, and a one-off PIX is then paid through a cob
 created with the uploaded certificate. No CREATORFLIX_PIX_* is set here."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,29 +27,46 @@ PIX = "/api/admin/payment-gateways/pix"
 
 @pytest.fixture
 def config(tmp_path, app_server) -> Config:
-    return Config(secret_key=TEST_SECRET, storage_url=f"file://{tmp_path / 'media'}",
-                  public_url=app_server.url, age_gate=False)
+    return Config(
+        secret_key=TEST_SECRET,
+        storage_url=f"file://{tmp_path / 'media'}",
+        public_url=app_server.url,
+        age_gate=False,
+    )
 
 
 def settings_for(pki, pix_api, **overrides) -> dict:
-    return {"api_url": pix_api.api_url, "token_url": pix_api.token_url,
-            "public_key": pix_api.client_id, "secret_key": pix_api.client_secret,
-            "pix_key": pix_api.key, "certificate": pki.client_cert_file.read_text(),
-            "ca_certificate": pki.ca_file.read_text(), **overrides}
+    return {
+        "api_url": pix_api.api_url,
+        "token_url": pix_api.token_url,
+        "public_key": pix_api.client_id,
+        "secret_key": pix_api.client_secret,
+        "pix_key": pix_api.key,
+        "certificate": pki.client_cert_file.read_text(),
+        "ca_certificate": pki.ca_file.read_text(),
+        **overrides,
+    }
 
 
 @pytest.mark.smoke
-def test_an_admin_configures_and_activates_pix_and_a_pix_is_paid(live_client, deps, actors,
-                                                                 pki, pix_api):
+def test_an_admin_configures_and_activates_pix_and_a_pix_is_paid(
+    live_client, deps, actors, pki, pix_api
+):
     admin = actors.admin()
-    result = live_client.simulate_put(PIX, headers=admin, json={
-        **settings_for(pki, pix_api), "is_active": True})
+    result = live_client.simulate_put(
+        PIX, headers=admin, json={**settings_for(pki, pix_api), "is_active": True}
+    )
     assert result.status_code == 200, result.json
     view = result.json
     assert view["is_active"] and view["has_secret_key"]
-    assert view["pix"] == {"api_url": pix_api.api_url, "token_url": pix_api.token_url,
-                           "pix_key": pix_api.key, "has_certificate": True,
-                           "ca_certificate": pki.ca_file.read_text().strip(), "missing": []}
+    assert view["pix"] == {
+        "api_url": pix_api.api_url,
+        "token_url": pix_api.token_url,
+        "pix_key": pix_api.key,
+        "has_certificate": True,
+        "ca_certificate": pki.ca_file.read_text().strip(),
+        "missing": [],
+    }
     listed = live_client.simulate_get("/api/admin/payment-gateways", headers=admin)
     assert listed.json["charging_gateway"] == "pix"
     for text in (result.text, listed.text):
@@ -67,8 +85,7 @@ def test_an_admin_configures_and_activates_pix_and_a_pix_is_paid(live_client, de
     assert len(subscriptions_of(deps, "ana@example.com")) == 1
 
 
-def test_the_secret_and_certificate_are_stored_sealed(live_client, deps, actors, pki,
-                                                      pix_api):
+def test_the_secret_and_certificate_are_stored_sealed(live_client, deps, actors, pki, pix_api):
     live_client.simulate_put(PIX, headers=actors.admin(), json=settings_for(pki, pix_api))
     [row] = [r for r in deps.database.tables["payment_gateways"].values() if r.name == "pix"]
     assert row.certificate.startswith("fernet:") and row.secret_key.startswith("fernet:")
@@ -81,38 +98,57 @@ def test_the_secret_and_certificate_are_stored_sealed(live_client, deps, actors,
 def test_activating_pix_needs_every_setting(live_client, actors, pki, pix_api):
     admin = actors.admin()
     partial = {k: v for k, v in settings_for(pki, pix_api).items() if k != "certificate"}
-    assert_error(live_client.simulate_put(PIX, headers=admin, json={
-        **partial, "is_active": True}), 400, "invalid", "certificate")
+    assert_error(
+        live_client.simulate_put(PIX, headers=admin, json={**partial, "is_active": True}),
+        400,
+        "invalid",
+        "certificate",
+    )
     result = live_client.simulate_put(PIX, headers=admin, json=partial)
     assert result.status_code == 200 and result.json["pix"]["missing"] == ["certificate"]
     assert pix_api.webhooks == {}
 
 
-@pytest.mark.parametrize("field, value", [
-    ("certificate", "not a certificate"),
-    ("certificate", "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----"),
-    ("ca_certificate", "nope"),
-    ("api_url", "http://pix.psp.example/v2"),
-    ("token_url", "ftp://pix.psp.example/token"),
-    ("pix_key", "x" * 78),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("certificate", "not a certificate"),
+        ("certificate", "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----"),
+        ("ca_certificate", "nope"),
+        ("api_url", "http://pix.psp.example/v2"),
+        ("token_url", "ftp://pix.psp.example/token"),
+        ("pix_key", "x" * 78),
+    ],
+)
 def test_bad_pix_settings_are_refused_naming_the_field(live_client, actors, field, value):
-    assert_error(live_client.simulate_put(PIX, headers=actors.admin(), json={field: value}),
-                 400, "invalid", field)
+    assert_error(
+        live_client.simulate_put(PIX, headers=actors.admin(), json={field: value}),
+        400,
+        "invalid",
+        field,
+    )
 
 
 def test_pix_settings_belong_to_the_pix_gateway_only(live_client, actors):
-    assert_error(live_client.simulate_put("/api/admin/payment-gateways/junglepay",
-                                          headers=actors.admin(),
-                                          json={"pix_key": "x@example.com"}),
-                 400, "invalid", "pix_key")
+    assert_error(
+        live_client.simulate_put(
+            "/api/admin/payment-gateways/junglepay",
+            headers=actors.admin(),
+            json={"pix_key": "x@example.com"},
+        ),
+        400,
+        "invalid",
+        "pix_key",
+    )
 
 
-def test_an_unreachable_psp_at_activation_still_saves_and_logs(live_client, actors, pki,
-                                                               pix_api, caplog):
+def test_an_unreachable_psp_at_activation_still_saves_and_logs(
+    live_client, actors, pki, pix_api, caplog
+):
     pix_api.down = True
-    result = live_client.simulate_put(PIX, headers=actors.admin(), json={
-        **settings_for(pki, pix_api), "is_active": True})
+    result = live_client.simulate_put(
+        PIX, headers=actors.admin(), json={**settings_for(pki, pix_api), "is_active": True}
+    )
     assert result.status_code == 200 and result.json["is_active"]
     assert "could not be registered" in caplog.text
 

@@ -2,6 +2,7 @@
 creates the cob at the local PSP (mutual TLS + OAuth2), the PSP posts its notice to the
 URL we registered for the key (+ "/pix"), the background worker reads the cob back and
 settles the checkout only when CONCLUIDA for its amount. CREATORFLIX_GATEWAY=pix."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -60,7 +61,10 @@ def test_a_one_off_pix_is_paid_through_a_cob(shop, deps, clock, pix_api, app_ser
     assert txid == charge_reference(checkout.id, checkout.created_at)
     cob = pix_api.cobs[txid]
     assert (cob["status"], cob["valor"], cob["chave"]) == (
-        "ATIVA", {"original": "29.90"}, pix_api.key)
+        "ATIVA",
+        {"original": "29.90"},
+        pix_api.key,
+    )
     assert cob["devedor"] == {"cpf": "52998224725", "nome": "Ana Souza"}
     assert cob["calendario"]["expiracao"] == 86400
     assert created["payment"]["provider"] == "pix"
@@ -69,17 +73,19 @@ def test_a_one_off_pix_is_paid_through_a_cob(shop, deps, clock, pix_api, app_ser
     assert registered == notice_url(deps)
     assert registered.startswith(f"{app_server.url}/api/webhook/pix/")
 
-    pix_api.pay(txid)                                   # the buyer paid at their bank
-    assert pix_api.notify(txid) == 200                  # posted to registered + "/pix"
-    assert subscriptions_of(deps, "ana@example.com") == []   # answered before reading back
-    assert settle_postbacks(deps) == ["processed"]      # the worker read the cob back
+    pix_api.pay(txid)  # the buyer paid at their bank
+    assert pix_api.notify(txid) == 200  # posted to registered + "/pix"
+    assert subscriptions_of(deps, "ana@example.com") == []  # answered before reading back
+    assert settle_postbacks(deps) == ["processed"]  # the worker read the cob back
 
     view = poll(client, created).json
     assert view["status"] == "paid"
     [sub] = subscriptions_of(deps, "ana@example.com")
     assert (sub.status, sub.end_date) == ("active", clock.now() + timedelta(days=30))
-    session = client.simulate_post("/api/auth/set-password", json={
-        "token": view["set_password"]["token"], "password": "ana-password-1"}).json
+    session = client.simulate_post(
+        "/api/auth/set-password",
+        json={"token": view["set_password"]["token"], "password": "ana-password-1"},
+    ).json
     buyer = {"Authorization": f"Bearer {session['token']}"}
     assert content_urls(client, creator, buyer) == ["https://cdn.example/bia/1.jpg"]
 
@@ -88,7 +94,8 @@ def test_a_one_off_pix_is_paid_through_a_cob(shop, deps, clock, pix_api, app_ser
     assert settle_postbacks(deps) == ["duplicate"]
     assert len(subscriptions_of(deps, "ana@example.com")) == 1
     assert [(n.gateway, n.status, n.outcome) for n in notifications(deps)] == [
-        ("pix", "paid", "paid")]
+        ("pix", "paid", "paid")
+    ]
     # One token for the registration, the cob and both read-backs.
     assert pix_api.token_calls == 1
     assert [m for m, _ in pix_api.api_calls] == ["PUT", "PUT", "GET", "GET"]
@@ -112,11 +119,19 @@ def test_a_notice_about_a_cob_not_concluded_activates_nothing(shop, deps, pix_ap
     client, plan = shop
     created = start(client, checkout_body(plan.id))
     txid = txid_of(deps, created)
-    forged = {"pix": [{"endToEndId": "E" + "1" * 31, "txid": txid, "valor": "29.90",
-                       "horario": "2026-12-07T05:00:00.000Z"}]}
-    assert pix_api.notify(txid, body=forged) == 200     # the cob is still ATIVA
+    forged = {
+        "pix": [
+            {
+                "endToEndId": "E" + "1" * 31,
+                "txid": txid,
+                "valor": "29.90",
+                "horario": "2026-12-07T05:00:00.000Z",
+            }
+        ]
+    }
+    assert pix_api.notify(txid, body=forged) == 200  # the cob is still ATIVA
     assert settle_postbacks(deps) == ["unchanged"]
-    pix_api.remove(txid)                                # removed at the PSP: not paid
+    pix_api.remove(txid)  # removed at the PSP: not paid
     assert pix_api.notify(txid, body=forged) == 200
     settle_postbacks(deps)
     assert poll(client, created).json["status"] in ("pending", "failed")
@@ -138,8 +153,16 @@ def test_a_notice_about_a_txid_the_psp_does_not_know_is_ignored(shop, deps, pix_
     client, plan = shop
     start(client, checkout_body(plan.id))
     unknown = "cf" + "9" * 30
-    body = {"pix": [{"endToEndId": "E" + "2" * 31, "txid": unknown, "valor": "29.90",
-                     "horario": "2026-12-07T05:00:00.000Z"}]}
+    body = {
+        "pix": [
+            {
+                "endToEndId": "E" + "2" * 31,
+                "txid": unknown,
+                "valor": "29.90",
+                "horario": "2026-12-07T05:00:00.000Z",
+            }
+        ]
+    }
     assert pix_api.notify("", body=body, url=notice_url(deps) + "/pix") == 200
     assert settle_postbacks(deps) == ["ignored"]
     assert subscriptions_of(deps, "ana@example.com") == []
@@ -152,21 +175,21 @@ def test_the_psp_down_keeps_the_notice_for_a_retry(shop, deps, pix_api, clock):
     pix_api.pay(txid)
     pix_api.down = True
     assert pix_api.notify(txid) == 200
-    assert settle_postbacks(deps) == []                 # 503 problem: retried later
+    assert settle_postbacks(deps) == []  # 503 problem: retried later
     pix_api.down = False
     clock.advance(minutes=1)
     assert settle_postbacks(deps) == ["processed"]
     assert poll(client, created).json["status"] == "paid"
 
 
-def test_the_background_worker_registers_our_notice_url_at_start_up(live_client, deps,
-                                                                    pix_api):
+def test_the_background_worker_registers_our_notice_url_at_start_up(live_client, deps, pix_api):
     import threading
 
     from entrypoints.mail_worker import MailWorker
+
     worker = MailWorker(deps, interval=0.05).start()
     try:
-        for _ in range(200):            # bounded wait for the thread's first step
+        for _ in range(200):  # bounded wait for the thread's first step
             if pix_api.key in pix_api.webhooks:
                 break
             threading.Event().wait(0.05)
@@ -175,8 +198,7 @@ def test_the_background_worker_registers_our_notice_url_at_start_up(live_client,
     assert pix_api.webhooks[pix_api.key]["webhookUrl"] == notice_url(deps)
 
 
-def test_an_unreachable_psp_at_start_up_is_logged_not_fatal(live_client, deps, pix_api,
-                                                           caplog):
+def test_an_unreachable_psp_at_start_up_is_logged_not_fatal(live_client, deps, pix_api, caplog):
     pix_api.down = True
     assert webhooks.register_pix_notices(deps.payments_service) is False
     assert "could not be registered" in caplog.text

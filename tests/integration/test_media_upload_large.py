@@ -1,6 +1,7 @@
 """A file larger than memory would like, through the real server (issue 23): 300 MB
 streamed to the local folder by `creatorflix serve`'s worker, whose peak resident memory
 grows by a small fraction of the file (it is spooled in 1 MiB chunks, never held)."""
+
 from __future__ import annotations
 
 import http.client
@@ -47,21 +48,30 @@ def server(tmp_path):
 
 
 def admin_token(workdir: Path) -> str:
-    deps = build_deps(Config(database_url=f"sqlite:///{workdir / 'live.db'}",
-                             secret_key=TEST_SECRET, storage_url=f"file://{workdir / 'media'}",
-                             mail_worker=False))
+    deps = build_deps(
+        Config(
+            database_url=f"sqlite:///{workdir / 'live.db'}",
+            secret_key=TEST_SECRET,
+            storage_url=f"file://{workdir / 'media'}",
+            mail_worker=False,
+        )
+    )
     user, _ = create_admin(deps.auth, CreateAdmin("admin@example.com", "admin-password"))
     return issue_token(deps.auth, user).token
 
 
-def send_upload(port: int, token: str, picture: bytes, padding: int,
-                pace: float = 0.0) -> tuple[int, dict]:
+def send_upload(
+    port: int, token: str, picture: bytes, padding: int, pace: float = 0.0
+) -> tuple[int, dict]:
     """POST /api/admin/media with `picture` then `padding` zero bytes, 1 MiB at a time,
     pausing `pace` seconds between chunks."""
     import time
+
     boundary = uuid.uuid4().hex
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="big.png"\r\nContent-Type: image/png\r\n\r\n'
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     connection.putrequest("POST", "/api/admin/media")
@@ -73,13 +83,13 @@ def send_upload(port: int, token: str, picture: bytes, padding: int,
     zeros = bytes(CHUNK)
     try:
         while padding:
-            piece = zeros[:min(CHUNK, padding)]
+            piece = zeros[: min(CHUNK, padding)]
             connection.send(piece)
             padding -= len(piece)
             time.sleep(pace)
         connection.send(tail)
     except OSError:
-        pass                  # the server answered early and closed: read its answer
+        pass  # the server answered early and closed: read its answer
     answer = connection.getresponse()
     body = json.loads(answer.read())
     connection.close()
@@ -91,8 +101,9 @@ def test_an_upload_slower_than_the_body_timeout_earns_time_as_it_arrives(tmp_pat
     # minimum rate): it is not cut off.
     live = GunicornServer(tmp_path, workers=1, threads=4, body_timeout=1.0)
     try:
-        status, body = send_upload(live.port, admin_token(tmp_path), image_bytes("PNG"),
-                                   8 * CHUNK, pace=0.5)
+        status, body = send_upload(
+            live.port, admin_token(tmp_path), image_bytes("PNG"), 8 * CHUNK, pace=0.5
+        )
     finally:
         live.stop()
     assert status == 201, body
@@ -102,10 +113,12 @@ def test_a_300_mb_upload_is_streamed_not_held(server):
     live, workdir = server
     token = admin_token(workdir)
     boundary = uuid.uuid4().hex
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="big.png"\r\nContent-Type: image/png\r\n\r\n'
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
-    picture = image_bytes("PNG", (800, 600))      # a real PNG; the rest pads it to 300 MB
+    picture = image_bytes("PNG", (800, 600))  # a real PNG; the rest pads it to 300 MB
     padding = SIZE - len(picture)
     pid = worker_pid(live)
     before = peak_rss(pid)
@@ -119,7 +132,7 @@ def test_a_300_mb_upload_is_streamed_not_held(server):
     connection.send(head + picture)
     zeros = bytes(CHUNK)
     while padding:
-        piece = zeros[:min(CHUNK, padding)]
+        piece = zeros[: min(CHUNK, padding)]
         connection.send(piece)
         padding -= len(piece)
     connection.send(tail)
@@ -141,12 +154,17 @@ def test_an_anonymous_upload_is_refused_before_its_body_is_read(server):
     # sent: the 401 comes at once, from a request whose body was never waited for.
     live, _ = server
     import socket
+
     boundary = uuid.uuid4().hex
     with socket.create_connection(("127.0.0.1", live.port), timeout=20) as sock:
-        sock.sendall((f"POST /api/admin/media HTTP/1.1\r\nHost: x\r\n"
-                      f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-                      f"Content-Length: {100 * 1024 * 1024}\r\n\r\n").encode()
-                     + b"\0" * (128 * 1024))
+        sock.sendall(
+            (
+                f"POST /api/admin/media HTTP/1.1\r\nHost: x\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                f"Content-Length: {100 * 1024 * 1024}\r\n\r\n"
+            ).encode()
+            + b"\0" * (128 * 1024)
+        )
         answer = b""
         while b'"unauthenticated"' not in answer:
             chunk = sock.recv(4096)

@@ -14,6 +14,7 @@
   `wait_for_transactions(n)` (a slow create finishes after its caller gave up), and
   `postback(id)` POSTs the postback to the transaction's postbackUrl, as JunglePay does.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,8 +23,9 @@ import re
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 REFUSED_CARD = "tok_refused"
 REFUSED_NUMBER = "4000000000000002"
@@ -49,8 +51,16 @@ window.JunglePagamentos = (function () {
   };
 })();
 """ % (REFUSED_NUMBER, HASH_PREFIX)
-TOP_LEVEL = {"amount", "paymentMethod", "customer", "items", "postbackUrl", "pix",
-             "installments", "card"}
+TOP_LEVEL = {
+    "amount",
+    "paymentMethod",
+    "customer",
+    "items",
+    "postbackUrl",
+    "pix",
+    "installments",
+    "card",
+}
 
 
 def body_problems(body: Any) -> list[str]:
@@ -63,36 +73,58 @@ def body_problems(body: Any) -> list[str]:
         problems.append("paymentMethod")
     customer = body.get("customer") or {}
     document = customer.get("document") or {}
-    if not isinstance(customer.get("name"), str) or not customer.get("name") \
-            or "@" not in str(customer.get("email")) \
-            or not re.fullmatch(r"\d{10,11}", str(customer.get("phone"))) \
-            or not re.fullmatch(r"\d{11}", str(document.get("number"))) \
-            or document.get("type") != "cpf":
+    if (
+        not isinstance(customer.get("name"), str)
+        or not customer.get("name")
+        or "@" not in str(customer.get("email"))
+        or not re.fullmatch(r"\d{10,11}", str(customer.get("phone")))
+        or not re.fullmatch(r"\d{11}", str(document.get("number")))
+        or document.get("type") != "cpf"
+    ):
         problems.append("customer")
     items = body.get("items")
-    if not isinstance(items, list) or not items or not all(
-            isinstance(i, dict) and set(i) == {"title", "unitPrice", "quantity", "tangible"}
-            and isinstance(i["unitPrice"], int) and i["unitPrice"] > 0
-            and isinstance(i["quantity"], int) and i["quantity"] >= 1
-            and i["tangible"] is False for i in items):
+    if (
+        not isinstance(items, list)
+        or not items
+        or not all(
+            isinstance(i, dict)
+            and set(i) == {"title", "unitPrice", "quantity", "tangible"}
+            and isinstance(i["unitPrice"], int)
+            and i["unitPrice"] > 0
+            and isinstance(i["quantity"], int)
+            and i["quantity"] >= 1
+            and i["tangible"] is False
+            for i in items
+        )
+    ):
         problems.append("items")
     elif body.get("amount") != sum(i["unitPrice"] * i["quantity"] for i in items):
         problems.append("amount must equal the sum of the items")
     if not str(body.get("postbackUrl", "")).startswith(("http://", "https://")):
         problems.append("postbackUrl")
-    if method == "pix" and (not isinstance(body.get("pix"), dict) or
-                            not isinstance(body["pix"].get("expiresInDays"), int)):
+    if method == "pix" and (
+        not isinstance(body.get("pix"), dict)
+        or not isinstance(body["pix"].get("expiresInDays"), int)
+    ):
         problems.append("pix.expiresInDays")
-    if method == "credit_card" and (not isinstance(body.get("card"), dict) or
-                                    not body["card"].get("hash") or
-                                    not isinstance(body.get("installments"), int)):
+    if method == "credit_card" and (
+        not isinstance(body.get("card"), dict)
+        or not body["card"].get("hash")
+        or not isinstance(body.get("installments"), int)
+    ):
         problems.append("card")
     return problems
 
 
 class JunglePayServer:
-    def __init__(self, secret_key: str = "sk_test_jungle_0123456789", *, mode: str = "ok",
-                 delay: float = 2.0, public_key: str = PUBLIC_KEY):
+    def __init__(
+        self,
+        secret_key: str = "sk_test_jungle_0123456789",
+        *,
+        mode: str = "ok",
+        delay: float = 2.0,
+        public_key: str = PUBLIC_KEY,
+    ):
         """`mode="slow"` with `delay` seconds: every call answers that late (bounded:
         `stop()` releases the waiting handlers). `public_key`: the key its script's
         hashes must be made with."""
@@ -100,19 +132,20 @@ class JunglePayServer:
         self.public_key = public_key
         self.mode = mode
         self.delay = delay
-        self.calls = 0                          # API calls received, of any kind
+        self.calls = 0  # API calls received, of any kind
         # Run after each postback() answered: a test gives it our background worker's
         # round (tests.support.payments.settle_postbacks), so it can assert the outcome.
         self.after_postback: Callable[[], object] | None = None
         self.transactions: dict[str, dict] = {}
-        self.received: list[dict] = []          # create bodies, in order
+        self.received: list[dict] = []  # create bodies, in order
         self.lock = threading.Lock()
-        self._release = threading.Event()       # wakes "slow" handlers at shutdown
+        self._release = threading.Event()  # wakes "slow" handlers at shutdown
         self._next_id = 1000
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -123,22 +156,29 @@ class JunglePayServer:
     def script_url(self) -> str:
         return self.url + "/v1/js"
 
-    def card_hash(self, number: str = "4111111111111111", *, age_ms: int = 0,
-                  public_key: str | None = None) -> str:
+    def card_hash(
+        self, number: str = "4111111111111111", *, age_ms: int = 0, public_key: str | None = None
+    ) -> str:
         """What the script's encrypt() gives for `number` (for API-level tests)."""
         import time
-        payload = {"pk": public_key or self.public_key, "last4": number[-4:],
-                   "ts": int(time.time() * 1000) - age_ms,
-                   "refused": number == REFUSED_NUMBER, "brand": "visa"}
+
+        payload = {
+            "pk": public_key or self.public_key,
+            "last4": number[-4:],
+            "ts": int(time.time() * 1000) - age_ms,
+            "refused": number == REFUSED_NUMBER,
+            "brand": "visa",
+        }
         return HASH_PREFIX + base64.b64encode(json.dumps(payload).encode()).decode()
 
     def _card(self, card_hash: str) -> tuple[dict | None, str | None]:
         """The card a script hash stands for, or why it is refused."""
         import time
+
         if not card_hash.startswith(HASH_PREFIX):
             return {"last4": "0000", "brand": "visa", "refused": False}, None  # a test token
         try:
-            card = json.loads(base64.b64decode(card_hash[len(HASH_PREFIX):]))
+            card = json.loads(base64.b64decode(card_hash[len(HASH_PREFIX) :]))
         except ValueError:
             return None, "card.hash is malformed"
         if card.get("pk") != self.public_key:
@@ -147,7 +187,7 @@ class JunglePayServer:
             return None, "card.hash expired"
         return card, None
 
-    def start(self) -> "JunglePayServer":
+    def start(self) -> JunglePayServer:
         self._thread.start()
         return self
 
@@ -174,17 +214,24 @@ class JunglePayServer:
 
     def postback_body(self, tx_id: str, status: str | None = None) -> dict:
         tx = self.transactions[str(tx_id)]
-        return {"type": "transaction",
-                "data": {"id": tx["id"], "status": status or tx["status"],
-                         "amount": tx["amount"], "customer": {"email": tx["customer"]["email"]}}}
+        return {
+            "type": "transaction",
+            "data": {
+                "id": tx["id"],
+                "status": status or tx["status"],
+                "amount": tx["amount"],
+                "customer": {"email": tx["customer"]["email"]},
+            },
+        }
 
     def postback(self, tx_id: str, status: str | None = None, url: str | None = None) -> int:
         """POST the postback to the transaction's postbackUrl; the HTTP status we got.
         `status` overrides the status the body claims (the body is only a hint)."""
         target = url or self.transactions[str(tx_id)]["postbackUrl"]
         data = json.dumps(self.postback_body(tx_id, status)).encode()
-        request = urllib.request.Request(target, data=data, method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            target, data=data, method="POST", headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 status = response.status
@@ -198,8 +245,7 @@ class JunglePayServer:
     def _create(self, body: dict) -> tuple[int, dict]:
         self.received.append(body)
         if self.mode == "reject":
-            return 422, {"message": "customer.document is not accepted",
-                         "errors": ["customer"]}
+            return 422, {"message": "customer.document is not accepted", "errors": ["customer"]}
         problems = body_problems(body)
         if problems:
             return 400, {"message": "invalid request", "errors": problems}
@@ -215,21 +261,31 @@ class JunglePayServer:
         with self.lock:
             self._next_id += 1
             tx_id = self._next_id
-            tx = {"id": tx_id, "status": "waiting_payment", "amount": body["amount"],
-                  "paymentMethod": body["paymentMethod"], "customer": body["customer"],
-                  "postbackUrl": body["postbackUrl"],
-                  "secureUrl": f"{self.url}/pay/{tx_id}"}
+            tx = {
+                "id": tx_id,
+                "status": "waiting_payment",
+                "amount": body["amount"],
+                "paymentMethod": body["paymentMethod"],
+                "customer": body["customer"],
+                "postbackUrl": body["postbackUrl"],
+                "secureUrl": f"{self.url}/pay/{tx_id}",
+            }
             if card is not None and body["card"]["hash"].startswith(HASH_PREFIX):
                 # a card the script encrypted is paid at once (a test token waits)
                 tx["status"] = "paid"
                 tx["installments"] = body["installments"]
-                tx["card"] = {"id": f"card_{tx_id}", "reusable": True,
-                              "brand": card.get("brand", "visa"),
-                              "lastDigits": card.get("last4", "0000")}
+                tx["card"] = {
+                    "id": f"card_{tx_id}",
+                    "reusable": True,
+                    "brand": card.get("brand", "visa"),
+                    "lastDigits": card.get("last4", "0000"),
+                }
             if body["paymentMethod"] == "pix":
-                tx["pix"] = {"qrcode": f"00020126580014br.gov.bcb.pix0136jungle-{tx_id}"
-                                       "5204000053039865802BR6304ABCD",
-                             "expirationDate": "2026-01-02"}
+                tx["pix"] = {
+                    "qrcode": f"00020126580014br.gov.bcb.pix0136jungle-{tx_id}"
+                    "5204000053039865802BR6304ABCD",
+                    "expirationDate": "2026-01-02",
+                }
             self.transactions[str(tx_id)] = tx
         return 200, tx
 
@@ -259,8 +315,7 @@ class JunglePayServer:
                 if server.mode == "down":
                     self._reply(500, {"message": "internal error"})
                     return False
-                expected = "Basic " + base64.b64encode(
-                    f"{server.secret_key}:x".encode()).decode()
+                expected = "Basic " + base64.b64encode(f"{server.secret_key}:x".encode()).decode()
                 if self.headers.get("Authorization") != expected:
                     self._reply(401, {"message": "unauthorized"})
                     return False
@@ -280,7 +335,7 @@ class JunglePayServer:
                 self._reply(*server._create(body))
 
             def do_GET(self) -> None:
-                if self.path == "/v1/js":   # public, like JunglePay's own script
+                if self.path == "/v1/js":  # public, like JunglePay's own script
                     data = SCRIPT.encode()
                     self.send_response(200)
                     self.send_header("Content-Type", "text/javascript; charset=utf-8")

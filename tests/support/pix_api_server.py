@@ -20,6 +20,7 @@
 Operations are rows of `routes()` (method, path pattern, scope, handler): the recurring
 ones of Pix Automático (rec, solicrec, cobr, webhookrec, webhookcobr) are added there.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,27 +54,34 @@ SCOPES = "cob.write cob.read webhook.write webhook.read"
 
 
 class PixApiServer:
-    def __init__(self, pki: TestPki, *, client_id: str = "cf-client",
-                 client_secret: str = "cf-secret-0123456789", key: str = "pix@creatorflix.example",
-                 expires_in: int = 3600):
+    def __init__(
+        self,
+        pki: TestPki,
+        *,
+        client_id: str = "cf-client",
+        client_secret: str = "cf-secret-0123456789",
+        key: str = "pix@creatorflix.example",
+        expires_in: int = 3600,
+    ):
         self.pki = pki
         self.client_id, self.client_secret, self.key = client_id, client_secret, key
         self.expires_in = expires_in
-        self.down = False                          # every API call answers a 503 problem
+        self.down = False  # every API call answers a 503 problem
         self.token_calls = 0
         self.api_calls: list[tuple[str, str]] = []  # (method, path) of the API, in order
         self.refused_handshakes = 0
         self.cobs: dict[str, dict] = {}
-        self.webhooks: dict[str, dict] = {}          # by key: WebhookCompleto
+        self.webhooks: dict[str, dict] = {}  # by key: WebhookCompleto
         self.tokens: dict[str, tuple[float, set[str]]] = {}  # token -> (expiry, scopes)
         self.lock = threading.Lock()
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(str(pki.server_cert_file))
         context.load_verify_locations(cafile=str(pki.ca_file))
-        context.verify_mode = ssl.CERT_REQUIRED      # mutual TLS: no client certificate, no talk
+        context.verify_mode = ssl.CERT_REQUIRED  # mutual TLS: no client certificate, no talk
         self._server = _TlsServer(("127.0.0.1", 0), self._handler_class(), context, self)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -102,8 +110,12 @@ class PixApiServer:
         """The payer paid the cob (its own amount unless `valor` says otherwise)."""
         with self.lock:
             cob = self.cobs[txid]
-            pix = {"endToEndId": "E" + secrets.token_hex(16)[:31].upper(), "txid": txid,
-                   "valor": valor or cob["valor"]["original"], "horario": now()}
+            pix = {
+                "endToEndId": "E" + secrets.token_hex(16)[:31].upper(),
+                "txid": txid,
+                "valor": valor or cob["valor"]["original"],
+                "horario": now(),
+            }
             cob["status"] = "CONCLUIDA"
             cob.setdefault("pix", []).append(pix)
             return pix
@@ -123,8 +135,9 @@ class PixApiServer:
         if url is None:
             url = self.webhooks[self.cobs[txid]["chave"]]["webhookUrl"].rstrip("/") + "/pix"
         data = json.dumps(body if body is not None else self.notice(txid)).encode()
-        request = urllib.request.Request(url, data=data, method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url, data=data, method="POST", headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as answer:
                 return answer.status
@@ -142,25 +155,34 @@ class PixApiServer:
 
     def _put_cob(self, txid: str, body: Any) -> tuple[int, dict]:
         if not TXID.fullmatch(txid):
-            raise invalid_cob([{"razao": "O txid não respeita o _schema_.",
-                                 "propriedade": "cob.txid"}])
+            raise invalid_cob(
+                [{"razao": "O txid não respeita o _schema_.", "propriedade": "cob.txid"}]
+            )
         problems = cob_problems(body, self.key)
         if problems:
             raise invalid_cob(problems)
         with self.lock:
             if txid in self.cobs:
-                raise invalid_cob([{"razao": "O txid informado já foi utilizado.",
-                                     "propriedade": "cob.txid"}])
+                raise invalid_cob(
+                    [{"razao": "O txid informado já foi utilizado.", "propriedade": "cob.txid"}]
+                )
             loc = len(self.cobs) + 1
-            cob = {"calendario": {"criacao": now(),
-                                  "expiracao": body["calendario"]["expiracao"]},
-                   "txid": txid, "revisao": 0,
-                   "loc": {"id": loc, "location": f"pix.example.com/qr/v2/{txid.lower()}",
-                           "tipoCob": "cob", "criacao": now()},
-                   "location": f"pix.example.com/qr/v2/{txid.lower()}",
-                   "status": "ATIVA", "valor": {"original": body["valor"]["original"]},
-                   "chave": body["chave"],
-                   "pixCopiaECola": copia_e_cola(txid, body["valor"]["original"])}
+            cob = {
+                "calendario": {"criacao": now(), "expiracao": body["calendario"]["expiracao"]},
+                "txid": txid,
+                "revisao": 0,
+                "loc": {
+                    "id": loc,
+                    "location": f"pix.example.com/qr/v2/{txid.lower()}",
+                    "tipoCob": "cob",
+                    "criacao": now(),
+                },
+                "location": f"pix.example.com/qr/v2/{txid.lower()}",
+                "status": "ATIVA",
+                "valor": {"original": body["valor"]["original"]},
+                "chave": body["chave"],
+                "pixCopiaECola": copia_e_cola(txid, body["valor"]["original"]),
+            }
             if "devedor" in body:
                 cob["devedor"] = dict(body["devedor"])
             self.cobs[txid] = cob
@@ -175,10 +197,18 @@ class PixApiServer:
     def _put_webhook(self, key: str, body: Any) -> tuple[int, dict]:
         url = body.get("webhookUrl") if isinstance(body, dict) else None
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            raise Problem(400, "WebhookOperacaoInvalida", "Webhook inválido.",
-                          "A requisição não respeita o _schema_.",
-                          [{"razao": "O campo webhookUrl não respeita o _schema_.",
-                            "propriedade": "webhookUrl"}])
+            raise Problem(
+                400,
+                "WebhookOperacaoInvalida",
+                "Webhook inválido.",
+                "A requisição não respeita o _schema_.",
+                [
+                    {
+                        "razao": "O campo webhookUrl não respeita o _schema_.",
+                        "propriedade": "webhookUrl",
+                    }
+                ],
+            )
         if key != self.key:
             raise not_found()
         with self.lock:
@@ -210,8 +240,12 @@ class PixApiServer:
         with self.lock:
             self.token_calls += 1
             self.tokens[token] = (time.monotonic() + self.expires_in, set(SCOPES.split()))
-        return 200, {"access_token": token, "token_type": "Bearer",
-                     "expires_in": self.expires_in, "scope": SCOPES}
+        return 200, {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "scope": SCOPES,
+        }
 
     def _authorised(self, authorization: str, scope: str) -> None:
         scheme, _, token = authorization.partition(" ")
@@ -220,9 +254,12 @@ class PixApiServer:
         if scheme.lower() != "bearer" or expiry < time.monotonic():
             raise Problem(401, "AcessoNegado", "Acesso Negado", "Token ausente ou expirado.")
         if scope not in scopes:
-            raise Problem(403, "AcessoNegado", "Acesso Negado",
-                          "Requisição de participante autenticado que viola alguma regra "
-                          "de autorização.")
+            raise Problem(
+                403,
+                "AcessoNegado",
+                "Acesso Negado",
+                "Requisição de participante autenticado que viola alguma regra de autorização.",
+            )
 
     def handle(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, dict]:
         authorization = headers.get("Authorization", "")
@@ -230,7 +267,7 @@ class PixApiServer:
             return self._token(authorization, body, headers.get("Content-Type", ""))
         if not path.startswith(API_PREFIX + "/"):
             raise not_found()
-        path = path[len(API_PREFIX):]
+        path = path[len(API_PREFIX) :]
         for verb, pattern, scope, operation in self.routes():
             match = pattern.fullmatch(path)
             if verb == method and match:
@@ -238,8 +275,12 @@ class PixApiServer:
                 with self.lock:
                     self.api_calls.append((method, path))
                 if self.down:
-                    raise Problem(503, "ServicoIndisponivel", "Serviço Indisponível",
-                                  "Serviço não está disponível no momento.")
+                    raise Problem(
+                        503,
+                        "ServicoIndisponivel",
+                        "Serviço Indisponível",
+                        "Serviço não está disponível no momento.",
+                    )
                 try:
                     parsed = json.loads(body) if body else None
                 except ValueError:
@@ -258,12 +299,16 @@ class PixApiServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 try:
-                    status, answer = server.handle(self.command, self.path.split("?")[0],
-                                                   self.headers, body)
+                    status, answer = server.handle(
+                        self.command, self.path.split("?")[0], self.headers, body
+                    )
                     kind = "application/json"
                 except Problem as problem:
-                    status, answer, kind = problem.status, problem.body(), \
-                        "application/problem+json"
+                    status, answer, kind = (
+                        problem.status,
+                        problem.body(),
+                        "application/problem+json",
+                    )
                 data = json.dumps(answer).encode() if answer or status != 200 else b""
                 self.send_response(status)
                 self.send_header("Content-Type", kind)

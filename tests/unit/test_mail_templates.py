@@ -152,25 +152,40 @@ def test_every_kind_has_its_composer_and_keeps_its_key_and_schedule():
 
 
 def test_a_pix_receipt_leads_to_the_age_check_never_to_paying_again():
-    message = rendered(compose.receipt(
-        "a@x.com", "Ana", 7, "Mensal", 2990, [], 2990, NOW, NOW, None, NOW, 1,
-        age_check=("envio de documento", "http://s/verificacao-idade")))
+    message = rendered(
+        compose.receipt(
+            "a@x.com",
+            "Ana",
+            7,
+            "Mensal",
+            2990,
+            [],
+            2990,
+            NOW,
+            NOW,
+            None,
+            NOW,
+            1,
+            age_check=("envio de documento", "http://s/verificacao-idade"),
+        )
+    )
     assert "verificação de idade" in message.text_body
     assert "http://s/verificacao-idade" in message.text_body
     assert 'href="http://s/verificacao-idade"' in message.html_body
     assert "pagar de novo" in message.text_body
-    plain = rendered(compose.receipt("a@x.com", "Ana", 7, "Mensal", 2990, [], 2990, NOW, NOW,
-                                     None, NOW, 1))
+    plain = rendered(
+        compose.receipt("a@x.com", "Ana", 7, "Mensal", 2990, [], 2990, NOW, NOW, None, NOW, 1)
+    )
     assert "verificação de idade" not in plain.text_body
 
 
 def test_a_document_decision_says_approved_or_not():
-    approved = rendered(compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW,
-                                                     1, 9))
+    approved = rendered(compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW, 1, 9))
     assert approved.subject == "Verificação de idade: aprovada"
     assert "conteúdo já está liberado" in approved.text_body
-    rejected = rendered(compose.age_document_decided("a@x.com", "Ana", False, "http://l", NOW,
-                                                     1, 9))
+    rejected = rendered(
+        compose.age_document_decided("a@x.com", "Ana", False, "http://l", NOW, 1, 9)
+    )
     assert rejected.subject == "Verificação de idade: não aprovada"
 
 

@@ -1,5 +1,6 @@
 """CREATORFLIX_GATEWAY=pix and CREATORFLIX_PIX_*: read and checked at start-up, each
 mistake named."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,22 +13,27 @@ KEY = {"CREATORFLIX_SECRET_KEY": "k" * 40}
 
 @pytest.fixture
 def env(pki) -> dict:
-    return {**KEY, "CREATORFLIX_GATEWAY": "pix",
-            "CREATORFLIX_PIX_API_URL": "https://pix.psp.example/v2/",
-            "CREATORFLIX_PIX_TOKEN_URL": "https://auth.psp.example/oauth/token",
-            "CREATORFLIX_PIX_CLIENT_ID": "client-id",
-            "CREATORFLIX_PIX_CLIENT_SECRET": "client-secret",
-            "CREATORFLIX_PIX_CERT_FILE": str(pki.client_cert_file),
-            "CREATORFLIX_PIX_CA_FILE": str(pki.ca_file),
-            "CREATORFLIX_PIX_KEY": "pix@creatorflix.example"}
+    return {
+        **KEY,
+        "CREATORFLIX_GATEWAY": "pix",
+        "CREATORFLIX_PIX_API_URL": "https://pix.psp.example/v2/",
+        "CREATORFLIX_PIX_TOKEN_URL": "https://auth.psp.example/oauth/token",
+        "CREATORFLIX_PIX_CLIENT_ID": "client-id",
+        "CREATORFLIX_PIX_CLIENT_SECRET": "client-secret",
+        "CREATORFLIX_PIX_CERT_FILE": str(pki.client_cert_file),
+        "CREATORFLIX_PIX_CA_FILE": str(pki.ca_file),
+        "CREATORFLIX_PIX_KEY": "pix@creatorflix.example",
+    }
 
 
 def test_the_pix_gateway_is_read_from_the_environment(env, pki):
     config = load_config(env)
     assert config.gateway == "pix"
     pix = config.pix
-    assert (pix.api_url, pix.token_url) == ("https://pix.psp.example/v2",
-                                            "https://auth.psp.example/oauth/token")
+    assert (pix.api_url, pix.token_url) == (
+        "https://pix.psp.example/v2",
+        "https://auth.psp.example/oauth/token",
+    )
     assert (pix.client_id, pix.key) == ("client-id", "pix@creatorflix.example")
     assert (pix.cert_file, pix.ca_file) == (str(pki.client_cert_file), str(pki.ca_file))
     assert "client-secret" not in repr(config) and "client-secret" not in repr(pix)
@@ -42,9 +48,17 @@ def test_the_ca_is_optional(env):
     assert load_config(env).pix.ca_file is None
 
 
-@pytest.mark.parametrize("name", ["CREATORFLIX_PIX_API_URL", "CREATORFLIX_PIX_TOKEN_URL",
-                                  "CREATORFLIX_PIX_CLIENT_ID", "CREATORFLIX_PIX_CLIENT_SECRET",
-                                  "CREATORFLIX_PIX_CERT_FILE", "CREATORFLIX_PIX_KEY"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CREATORFLIX_PIX_API_URL",
+        "CREATORFLIX_PIX_TOKEN_URL",
+        "CREATORFLIX_PIX_CLIENT_ID",
+        "CREATORFLIX_PIX_CLIENT_SECRET",
+        "CREATORFLIX_PIX_CERT_FILE",
+        "CREATORFLIX_PIX_KEY",
+    ],
+)
 def test_each_required_setting_is_named_when_missing(env, name):
     del env[name]
     with pytest.raises(ConfigError, match=f"{name} is required"):
@@ -58,12 +72,15 @@ def test_setting_pix_without_choosing_it_still_checks_it(env):
         load_config(env)
 
 
-@pytest.mark.parametrize("name, value, words", [
-    ("CREATORFLIX_PIX_API_URL", "http://pix.psp.example/v2", "expected an https URL"),
-    ("CREATORFLIX_PIX_TOKEN_URL", "pix.psp.example", "expected an https URL"),
-    ("CREATORFLIX_PIX_CERT_FILE", "/nonexistent/cert.pem", "cannot read"),
-    ("CREATORFLIX_PIX_KEY", "x" * 78, "at most 77"),
-])
+@pytest.mark.parametrize(
+    "name, value, words",
+    [
+        ("CREATORFLIX_PIX_API_URL", "http://pix.psp.example/v2", "expected an https URL"),
+        ("CREATORFLIX_PIX_TOKEN_URL", "pix.psp.example", "expected an https URL"),
+        ("CREATORFLIX_PIX_CERT_FILE", "/nonexistent/cert.pem", "cannot read"),
+        ("CREATORFLIX_PIX_KEY", "x" * 78, "at most 77"),
+    ],
+)
 def test_bad_values_are_named(env, name, value, words):
     env[name] = value
     with pytest.raises(ConfigError, match=name) as refused:
