@@ -62,12 +62,19 @@ class SalesTotals:
     by_status: dict[str, int]
 
 
+def _no_nul(value: str, name: str) -> str:
+    """A query value no database stores (PostgreSQL refuses NUL in a text literal)."""
+    if "\x00" in value:
+        raise ValidationError(f"{name}: must not contain NUL characters", field=name)
+    return value
+
+
 def search_terms(raw: str | None) -> tuple[str | None, str | None]:
     """(text, digits) of a search box: digits alone (punctuation dropped) search CPF and
     phone; anything else searches name, email and gateway id, case-insensitively."""
     if raw is None or not raw.strip():
         return None, None
-    raw = raw.strip()
+    raw = _no_nul(raw.strip(), "q")
     if len(raw) > MAX_QUERY:
         raise ValidationError(f"q: at most {MAX_QUERY} characters", field="q")
     bare = _PUNCTUATION.sub("", raw)
@@ -117,7 +124,7 @@ def parse_sales_query(params: Mapping[str, str], zone: tzinfo) -> SalesQuery:
         raise ValidationError("to: must not be before from", field="to")
     text, digits = search_terms(params.get("q"))
     exact = {
-        name: str(params[name])[:254] if params.get(name) else None
+        name: _no_nul(str(params[name]), name)[:254] if params.get(name) else None
         for name in ("external_id", "customer_email")
     }
     return SalesQuery(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -141,7 +142,11 @@ class SalesCsvResource:
             "Content-Disposition", f'attachment; filename="vendas-{day[2]}-{day[1]}-{day[0]}.csv"'
         )
         resp.set_header("Cache-Control", "no-store")
-        resp.stream = csv_stream(sales.export_rows(self.deps.uow, query, zone))
+        rows = sales.export_rows(self.deps.uow, query, zone)
+        # The header and the first batch are read here, in the responder: a database that
+        # does not answer is then a 503, not a stream cut after its 200.
+        first = list(itertools.islice(rows, 2))
+        resp.stream = csv_stream(itertools.chain(first, rows))
 
 
 class CustomersResource:

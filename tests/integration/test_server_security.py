@@ -143,7 +143,10 @@ def test_the_logs_of_a_whole_journey_hold_none_of_its_secrets(live):
     call(server, "GET", f"/api/age-assurance/oidc/callback?code={oauth_code}&state={oauth_state}")
     call(server, "GET", f"/nowhere?%74oken={webhook_token}")  # an encoded name
 
-    log = _log_once_it_has(server, "/nowhere?")  # written after the response
+    # Access-log lines are written after each response, by the thread that served it:
+    # wait for the last request's line and for the webhook's, whichever comes last.
+    _log_once_it_has(server, "/nowhere?")
+    log = _log_once_it_has(server, "/api/webhooks/dias?")
     secrets = {
         "access token": access_token,
         "set-password token": set_token,

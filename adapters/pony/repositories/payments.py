@@ -60,7 +60,9 @@ class PonyCheckoutRepository(PonyRepository):
         # The local day of each payment: its UTC time shifted by the zone's offset.
         shift = int(offset_minutes)
         local = (
-            f"date(updated_at, '{shift:+d} minutes')"
+            # The fraction of a second is dropped first: SQLite's date arithmetic rounds
+            # to the millisecond, and 23:59:59.9999 would become the next day.
+            f"date(substr(updated_at, 1, 19), '{shift:+d} minutes')"
             if self.pdb.dialect == "sqlite"
             else f"date(updated_at + interval '{shift:d} minutes')"
         )
