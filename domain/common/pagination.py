@@ -24,7 +24,7 @@ class PageRequest:
         return (self.page - 1) * self.limit
 
     @classmethod
-    def parse(cls, params: Mapping[str, str], *, default_limit: int = DEFAULT_LIMIT,
+    def parse(cls, params: Mapping[str, object], *, default_limit: int = DEFAULT_LIMIT,
               max_limit: int = MAX_LIMIT) -> "PageRequest":
         """Read `page` and `limit` from query parameters; `limit` is capped at `max_limit`."""
         page = _positive_int(params.get("page"), "page", 1)

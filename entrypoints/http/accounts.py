@@ -1,67 +1,52 @@
-"""Accounts: register, log in, who am I."""
+"""Accounts over HTTP, every /api/auth route: register, log in, set the password of an
+account made at checkout, recover a forgotten password, confirm an email, log out."""
 from __future__ import annotations
 
 import falcon
 
-from domain.accounts import auth, privacy
+from domain.accounts import auth, self_service
+from domain.accounts.auth import AuthService
 from domain.accounts import commands as cmd
-from domain.accounts.users import User
 from domain.common.errors import Unauthenticated
-from domain.payments.subscriptions import Subscription, current_subscription
-from entrypoints.http.auth import required_user
-from entrypoints.http.json_io import read_command, to_json
-from entrypoints.http.openapi import body_schema, entity_schema, nullable
-from entrypoints.http.rate_limits import (RETRY_AFTER, account_of, client_of, limit_account,
-                                          limit_per_ip)
+from entrypoints.bootstrap import Deps
+from entrypoints.http.account_views import (ACCEPTED, SESSION_SCHEMA, USER_BODY, accepted,
+                                            session_json, user_json)
+from entrypoints.http.caller import required_user
+from entrypoints.http.json_io import read_command
+from entrypoints.http.rate_limits import (LIMITED, RETRY_AFTER, Limits, account_of,
+                                          limit_per_ip, limits_of)
 from entrypoints.http.routes import USER, Operation, Route
+from entrypoints.http.schemas import body_schema
 
-USER_PRIVATE = ("password", "token_version")
-USER_SCHEMA = entity_schema(User, USER_PRIVATE)
-SESSION_SCHEMA = {"type": "object", "required": ["user", "token", "expires_in"],
-                  "properties": {"user": USER_SCHEMA, "token": {"type": "string"},
-                                 "expires_in": {"type": "integer"}}}
-ME_SCHEMA = {"type": "object", "required": ["user", "subscription"],
-             "properties": {"user": USER_SCHEMA,
-                            "subscription": nullable(entity_schema(Subscription))}}
-
-
-def user_json(user: User) -> dict:
-    return to_json(user, USER_PRIVATE)
-
-
-def session_json(session: auth.Session) -> dict:
-    return {"user": user_json(session.user), "token": session.token,
-            "expires_in": session.expires_in}
+TAGS = ("accounts",)
 
 
 class RegisterResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
+        self.auth, self.limits, self.max_body = auth, limits, max_body
 
     @falcon.before(limit_per_ip("register"))
-    def on_post(self, req, resp) -> None:
-        command = read_command(req, self.deps.config.max_body_bytes, cmd.Register,
-                               cmd.REGISTER_FIELDS)
-        limit_account(self.deps, "register", account_of(command.email))
-        session = auth.register(self.deps.auth, command)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.Register, cmd.REGISTER_FIELDS)
+        self.limits.per_account("register", account_of(command.email))
+        session = auth.register(self.auth, command)
         resp.media = session_json(session)
         resp.status = falcon.HTTP_201
 
 
 class LoginResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
+        self.auth, self.limits, self.max_body = auth, limits, max_body
 
-    def on_post(self, req, resp) -> None:
-        command = read_command(req, self.deps.config.max_body_bytes, cmd.Login,
-                               cmd.LOGIN_FIELDS)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.Login, cmd.LOGIN_FIELDS)
         # Per IP, and failures per account with a growing back-off that never locks the
         # owner out (the rule: domain/common/rate_limits.py).
-        throttle, ip, account = self.deps.throttle, client_of(req, self.deps), \
+        throttle, ip, account = self.limits.throttle, self.limits.client(req), \
             account_of(command.email)
         throttle.before_login(ip, account)
         try:
-            session = auth.login(self.deps.auth, command)
+            session = auth.login(self.auth, command)
         except Unauthenticated:
             throttle.login_failed(ip, account)
             raise
@@ -70,67 +55,117 @@ class LoginResource:
 
 
 class SetPasswordResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
+        self.auth, self.limits, self.max_body = auth, limits, max_body
 
     @falcon.before(limit_per_ip("set_password"))
-    def on_post(self, req, resp) -> None:
-        command = read_command(req, self.deps.config.max_body_bytes, cmd.SetPassword,
-                               cmd.SET_PASSWORD_FIELDS)
-        limit_account(self.deps, "set_password", command.token)
-        session = auth.set_password(self.deps.auth, command)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.SetPassword, cmd.SET_PASSWORD_FIELDS)
+        self.limits.per_account("set_password", command.token)
+        session = auth.set_password(self.auth, command)
         resp.media = session_json(session)
 
 
-class MeResource:
-    def __init__(self, deps):
-        self.deps = deps
+class PasswordResetResource:
+    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
+        self.auth, self.limits, self.max_body = auth, limits, max_body
 
-    def on_get(self, req, resp) -> None:
-        user = required_user(req)  # a USER route
-        with self.deps.uow() as uow:
-            subs = uow.subscriptions.find({"user_id": user.id, "status": "active"}).items
-        current = current_subscription(list(subs), self.deps.clock.now())
-        resp.media = {"user": user_json(user),
-                      "subscription": to_json(current) if current else None}
+    @falcon.before(limit_per_ip("password_reset"))
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.RequestPasswordReset,
+                               cmd.PASSWORD_RESET_FIELDS)
+        self.limits.per_account("password_reset", account_of(command.email))
+        self_service.request_password_reset(self.auth, command)
+        accepted(resp)
 
-    @falcon.before(limit_per_ip("account_change"))
-    def on_delete(self, req, resp) -> None:
-        """LGPD erasure of the caller's account (domain.accounts.privacy)."""
-        user = required_user(req)
-        assert user.id is not None, "an authenticated user is stored"
-        limit_account(self.deps, "account_change", str(user.id))
-        command = read_command(req, self.deps.config.max_body_bytes, cmd.CloseAccount,
-                               cmd.CLOSE_ACCOUNT_FIELDS, user_id=user.id)
-        privacy.close_account(self.deps.auth, command)
+
+class PasswordResetConfirmResource:
+    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
+        self.auth, self.limits, self.max_body = auth, limits, max_body
+
+    @falcon.before(limit_per_ip("set_password"))
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.ConfirmPasswordReset,
+                               cmd.CONFIRM_RESET_FIELDS)
+        self.limits.per_account("set_password", command.token)
+        resp.media = session_json(self_service.confirm_password_reset(self.auth, command))
+
+
+class VerifyEmailResource:
+    def __init__(self, auth: AuthService, max_body: int):
+        self.auth, self.max_body = auth, max_body
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.ConfirmToken, cmd.CONFIRM_TOKEN_FIELDS)
+        resp.media = {"user": user_json(self_service.verify_email(self.auth, command))}
+
+
+class EmailChangeConfirmResource:
+    def __init__(self, auth: AuthService, max_body: int):
+        self.auth, self.max_body = auth, max_body
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.ConfirmToken, cmd.CONFIRM_TOKEN_FIELDS)
+        user = self_service.confirm_email_change(self.auth, command)
+        resp.media = {"user": user_json(user)}
+
+
+def _bearer(req: falcon.Request) -> str:
+    scheme, _, token = (req.get_header("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("use Authorization: Bearer <token>")
+    return token.strip()
+
+
+class LogoutResource:
+    def __init__(self, auth: AuthService):
+        self.auth = auth
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        required_user(req)
+        self_service.logout(self.auth, _bearer(req))
         resp.status = falcon.HTTP_204
 
 
-def routes(deps) -> list[Route]:
-    tags = ("accounts",)
+def routes(deps: Deps) -> list[Route]:
+    service, limits, max_body = deps.auth, limits_of(deps), deps.config.max_body_bytes
+    token_body = body_schema(cmd.CONFIRM_TOKEN_FIELDS)
     return [
-        Route("/api/auth/register", RegisterResource(deps), (
-            Operation("POST", "Create an account and log in", tags=tags,
+        Route("/api/auth/register", RegisterResource(service, limits, max_body), (
+            Operation("POST", "Create an account and log in", tags=TAGS,
                       request=body_schema(cmd.REGISTER_FIELDS),
                       responses={201: SESSION_SCHEMA, 409: None, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/auth/login", LoginResource(deps), (
-            Operation("POST", "Log in with email and password", tags=tags,
+        Route("/api/auth/login", LoginResource(service, limits, max_body), (
+            Operation("POST", "Log in with email and password", tags=TAGS,
                       request=body_schema(cmd.LOGIN_FIELDS),
                       responses={200: SESSION_SCHEMA, 401: None, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/auth/set-password", SetPasswordResource(deps), (
+        Route("/api/auth/set-password", SetPasswordResource(service, limits, max_body), (
             Operation("POST", "Choose the password of an account created at checkout (with "
-                      "the one-time token of the paid checkout) and log in", tags=tags,
+                      "the one-time token of the paid checkout) and log in", tags=TAGS,
                       request=body_schema(cmd.SET_PASSWORD_FIELDS),
                       responses={200: SESSION_SCHEMA, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/me", MeResource(deps), (
-            Operation("GET", "The current user and their active subscription", USER,
-                      tags=tags, responses={200: ME_SCHEMA}),
-            Operation("DELETE", "Erase my account (LGPD): name, email, document and phone "
-                      "are anonymised here and in my checkouts, login becomes impossible; "
-                      "amounts and dates of payments are kept", USER, tags=tags,
-                      request=body_schema(cmd.CLOSE_ACCOUNT_FIELDS),
-                      responses={204: None, 409: None, 429: None}, headers=RETRY_AFTER))),
+        Route("/api/auth/password-reset", PasswordResetResource(service, limits, max_body), (
+            Operation("POST", "Forgot my password: mails a link valid for 1 hour, once. "
+                      "202 whatever the email (nothing tells whether it has an account)",
+                      tags=TAGS, request=body_schema(cmd.PASSWORD_RESET_FIELDS),
+                      responses={202: ACCEPTED, **LIMITED}, headers=RETRY_AFTER),)),
+        Route("/api/auth/password-reset/confirm",
+              PasswordResetConfirmResource(service, limits, max_body), (
+            Operation("POST", "Choose a new password with the mailed link and log in; every "
+                      "older session of the account ends", tags=TAGS,
+                      request=body_schema(cmd.CONFIRM_RESET_FIELDS),
+                      responses={200: SESSION_SCHEMA, **LIMITED}, headers=RETRY_AFTER),)),
+        Route("/api/auth/verify-email", VerifyEmailResource(service, max_body), (
+            Operation("POST", "Confirm the account's email with the mailed link", tags=TAGS,
+                      request=token_body, responses={200: USER_BODY}),)),
+        Route("/api/auth/email-change/confirm", EmailChangeConfirmResource(service, max_body), (
+            Operation("POST", "Make the new address the account's email (the link mailed "
+                      "to it)", tags=TAGS, request=token_body,
+                      responses={200: USER_BODY, 409: None}),)),
+        Route("/api/auth/logout", LogoutResource(service), (
+            Operation("POST", "Log out: this bearer token stops working", USER, tags=TAGS,
+                      request=None, responses={204: None}),)),
     ]

@@ -3,24 +3,24 @@ batch, the click redirect, the enumerations with their labels). The admin routes
 ads_admin."""
 from __future__ import annotations
 
-from typing import Any, Hashable, Mapping
+from typing import Any, Hashable, Iterable, Mapping
 
 import attrs
 import falcon
 
 from domain.ads import serving, tracking
+from domain.ads.service import AdServices
 from domain.ads.commands import (DEFAULT_LIMIT, MAX_BATCH, MAX_LIMIT, Beacon, FollowClick,
                                  ServeAds, TrackEvent, TrackEvents, Visitor)
 from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
                               TYPE_LABELS, VALID_PLACEMENTS, Ad)
 from domain.common.errors import ValidationError
 from domain.common.fields import Boolean, Integer, parse_fields, parse_query_filters
-from domain.assurance import policy
-from entrypoints.http import ads_admin, age_gate
-from entrypoints.http.client_ip import request_ip
-from entrypoints.http.json_io import dumps, read_json
-from entrypoints.http.openapi import body_schema, entity_schema
-from entrypoints.http.routes import Operation, Param, Route
+from entrypoints.bootstrap import Deps
+from entrypoints.http.client_ip import Network, request_ip
+from entrypoints.http.json_io import read_json
+from entrypoints.http.routes import GROUPS, NO_MEDIA, Operation, Param, Route, Serves
+from entrypoints.http.schemas import body_schema, entity_schema
 
 TAGS = ("ads",)
 # What a page needs to render an ad; counters, schedule and status stay private.
@@ -88,8 +88,8 @@ def public_ad_json(served: serving.ServedAd) -> dict:
 SERVE_OPTIONS = {"limit": Integer(minimum=1, maximum=MAX_LIMIT), "track": Boolean()}
 
 
-def visitor(req: falcon.Request, deps) -> Visitor:
-    return Visitor.of(req.user_agent, request_ip(req, deps.config.trusted_proxies))
+def visitor(req: falcon.Request, proxies: Iterable[Network]) -> Visitor:
+    return Visitor.of(req.user_agent, request_ip(req, proxies))
 
 
 def serve_ads_command(params: Mapping[str, Any], who: Visitor) -> ServeAds:
@@ -154,43 +154,39 @@ def placement_param(params: Mapping[str, Any]) -> str | None:
 
 
 class MetaResource:
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = META
 
 
-MAX_RENDERED = 512
+MAX_KEPT = 512
 
 
 class ServeResource:
-    """GET /api/ads. Besides the domain's serving cache, the JSON of a cached answer is
-    kept with it: while the answer is the same object, its bytes are sent as they are."""
+    """GET /api/ads. The answer is the same for every caller (the age gate applies to it
+    in the response step, entrypoints.http.age_gate): while the domain's serving cache
+    returns the same page, the JSON of that page is kept with it."""
 
-    def __init__(self, deps):
-        self.deps = deps
-        self.ads = deps.ads
-        self._rendered: dict[Hashable, tuple[serving.ServedPage, bytes]] = {}
+    def __init__(self, ads: AdServices, proxies: Iterable[Network]):
+        self.ads, self.proxies = ads, proxies
+        self._kept: dict[Hashable, tuple[serving.ServedPage, dict]] = {}
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         request = serve_ads_command(req.params, Visitor())
         if request.track:
-            request = attrs.evolve(request, visitor=visitor(req, self.deps))
+            request = attrs.evolve(request, visitor=visitor(req, self.proxies))
         page = serving.serve_ads(self.ads, request)
-        # The age gate is a step of its own on the caller-independent page: the JSON is
-        # kept once per gate state (image_url withheld or not), never per caller.
-        shown = age_gate.allowed(req, self.deps)
-        key = (request.placements, request.limit, shown)
-        rendered = self._rendered.get(key)
-        if rendered is not None and rendered[0] is page:
-            body = rendered[1]
+        key = (request.placements, request.limit)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is page:
+            body = kept[1]
         else:
-            body = dumps({p: [policy.shown("ad", public_ad_json(s), shown) for s in served]
-                          for p, served in page.placements.items()}).encode()
+            body = {p: [public_ad_json(s) for s in served]
+                    for p, served in page.placements.items()}
             if not request.track:
-                if len(self._rendered) >= MAX_RENDERED:
-                    self._rendered = {}
-                self._rendered[key] = (page, body)
-        resp.data = body
-        resp.content_type = falcon.MEDIA_JSON
+                if len(self._kept) >= MAX_KEPT:
+                    self._kept = {}
+                self._kept[key] = (page, body)
+        resp.media = body
         # Tracked answers count impressions, and every answer carries serve tokens.
         resp.cache_control = ("no-store",)
 
@@ -198,15 +194,13 @@ class ServeResource:
 class EventResource:
     """POST /api/ads/{id}/impressions or /clicks (a beacon from the page)."""
 
-    def __init__(self, deps, kind: str):
-        self.deps, self.kind = deps, kind
-        self.ads = deps.ads
+    def __init__(self, ads: AdServices, proxies: Iterable[Network], max_body: int, kind: str):
+        self.ads, self.proxies, self.max_body, self.kind = ads, proxies, max_body, kind
 
-    def on_post(self, req, resp, id: int) -> None:
-        placement, token = event_body(read_json(req, self.deps.config.max_body_bytes,
-                                                required=False))
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        placement, token = event_body(read_json(req, self.max_body, required=False))
         tracking.track_event(self.ads, TrackEvent(self.kind, id, placement,
-                                                  visitor(req, self.deps), token))
+                                                  visitor(req, self.proxies), token))
         resp.status = falcon.HTTP_204
 
 
@@ -214,13 +208,12 @@ class BatchResource:
     """POST /api/ads/events: the beacons of one page view (navigator.sendBeacon sends
     them as text/plain: the body is read as JSON whatever its content type)."""
 
-    def __init__(self, deps):
-        self.deps = deps
-        self.ads = deps.ads
+    def __init__(self, ads: AdServices, proxies: Iterable[Network], max_body: int):
+        self.ads, self.proxies, self.max_body = ads, proxies, max_body
 
-    def on_post(self, req, resp) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
-        tracking.track_events(self.ads, track_events_command(data, visitor(req, self.deps)))
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        data = read_json(req, self.max_body)
+        tracking.track_events(self.ads, track_events_command(data, visitor(req, self.proxies)))
         resp.status = falcon.HTTP_204
 
 
@@ -228,13 +221,12 @@ class RedirectResource:
     """GET /r/ads/{id}: the link pages put on an ad. The destination is the ad's stored
     link only; no query parameter can change it (no open redirect)."""
 
-    def __init__(self, deps):
-        self.deps = deps
-        self.ads = deps.ads
+    def __init__(self, ads: AdServices, proxies: Iterable[Network]):
+        self.ads, self.proxies = ads, proxies
 
-    def on_get(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         token = req.params.get("t")
-        command = FollowClick(id, placement_param(req.params), visitor(req, self.deps),
+        command = FollowClick(id, placement_param(req.params), visitor(req, self.proxies),
                               token if isinstance(token, str) else None)
         link = tracking.follow_click(self.ads, command)
         resp.status = falcon.HTTP_302
@@ -243,32 +235,35 @@ class RedirectResource:
         resp.cache_control = ("no-store",)
 
 
-def _event_route(deps, kind: str) -> Route:
-    return Route(f"/api/ads/{{id:id}}/{kind}", EventResource(deps, kind), (
+def _event_route(ads: AdServices, proxies: Iterable[Network], max_body: int,
+                 kind: str) -> Route:
+    return Route(f"/api/ads/{{id:id}}/{kind}", EventResource(ads, proxies, max_body, kind), (
         Operation("POST", f"Record one {kind[:-1]} of an ad, counted or filtered (ignored "
                   "while the ad is not served)",
                   tags=TAGS, request=body_schema(serving.EVENT_FIELDS, partial=True),
                   request_required=False, responses={204: None}),))
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    ads, proxies, max_body = deps.ads, deps.config.trusted_proxies, deps.config.max_body_bytes
     return [
         Route("/api/ads/meta", MetaResource(), (
             Operation("GET", "Ad types, placements, statuses, valid placements by type "
-                      "and their pt-BR labels", tags=TAGS, responses={200: META_SCHEMA}),)),
-        Route("/api/ads", ServeResource(deps), (
+                      "and their pt-BR labels", tags=TAGS, responses={200: META_SCHEMA},
+                      serves=NO_MEDIA),)),
+        Route("/api/ads", ServeResource(ads, proxies), (
             Operation("GET", "The ads to show in several placements (one query), each with "
                       "its signed click_url; records an impression per ad unless "
                       "track=false", tags=TAGS, params=SERVE_PARAMS,
-                      responses={200: SERVED_SCHEMA}),)),
-        Route("/api/ads/events", BatchResource(deps), (
+                      responses={200: SERVED_SCHEMA}, serves=Serves("ad", GROUPS)),)),
+        Route("/api/ads/events", BatchResource(ads, proxies, max_body), (
             Operation("POST", "Record the impressions and clicks of one page view (1 to "
                       f"{MAX_BATCH}) in one transaction, each counted or filtered; events "
                       "of unknown or not served ads are dropped", tags=TAGS,
                       request=BATCH_SCHEMA, responses={204: None}),)),
-        _event_route(deps, "impressions"),
-        _event_route(deps, "clicks"),
-        Route("/r/ads/{id:id}", RedirectResource(deps), (
+        _event_route(ads, proxies, max_body, "impressions"),
+        _event_route(ads, proxies, max_body, "clicks"),
+        Route("/r/ads/{id:id}", RedirectResource(ads, proxies), (
             Operation("GET", "Record a click (counted only with the serve token `t` of a "
                       "served click_url) and redirect to the ad's stored link",
                       tags=TAGS, params=(
@@ -276,6 +271,6 @@ def routes(deps) -> list[Route]:
                           Param("t", {"type": "string", "maxLength": 100},
                                 description="the serve token of the ad's click_url")),
                       responses={302: None},
-                      headers={302: {"Location": {"type": "string", "format": "uri"}}}),)),
-        *ads_admin.routes(deps),
+                      headers={302: {"Location": {"type": "string", "format": "uri"}}},
+                      serves=NO_MEDIA),)),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import datetime
 
 import falcon
 
@@ -14,12 +15,14 @@ from domain.assurance.entities import AgeAssurance, METHODS, OUTCOMES
 from domain.common.errors import ValidationError
 from domain.common.fields import Choice, parse_query_filters
 from domain.common.pagination import PageRequest
+from entrypoints.bootstrap import Deps
 from entrypoints.http import age_gate
-from entrypoints.http.auth import current_user, required_user
-from entrypoints.http.crud import PAGE_PARAMS
+from entrypoints.http.caller import current_user, required_user
+from entrypoints.http.crud import PAGE_PARAMS, query_params
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import entity_schema, nullable, page_schema, query_params
-from entrypoints.http.routes import ADMIN, PUBLIC, USER, Operation, Param, Route
+from entrypoints.http.routes import ADMIN, NO_MEDIA, PUBLIC, USER, Operation, Param, Route
+from entrypoints.http.schemas import entity_schema, nullable, page_schema
+from ports.clock import Clock
 
 TAGS = ("age assurance",)
 ADMIN_TAGS = ("admin: age assurance",)
@@ -67,67 +70,63 @@ def _status_json(status: aa.Status) -> dict:
             "methods": status.methods, "gate": status.gate, "token": status.token}
 
 
-def _max_age(record: AgeAssurance, deps) -> int:
-    assert record.expires_at is not None
-    return max(1, int((record.expires_at - deps.clock.now()).total_seconds()))
+def _max_age(until: datetime | None, clock: Clock) -> int:
+    assert until is not None
+    return max(1, int((until - clock.now()).total_seconds()))
 
 
-class StatusResource:
-    def __init__(self, deps):
-        self.deps = deps
+class _Resource:
+    """`secure`: the public address is https (the cookies are then Secure)."""
 
-    def on_get(self, req, resp) -> None:
-        status = aa.status(self.deps.age_assurance, current_user(req), age_gate.caller_token(req))
+    def __init__(self, service: aa.AgeAssuranceService, secure: bool):
+        self.service, self.secure = service, secure
+
+    def granted(self, resp: falcon.Response, granted: aa.Granted) -> None:
+        age_gate.set_cookie(resp, self.secure, granted.token,
+                            _max_age(granted.assurance.expires_at, self.service.clock))
+        resp.cache_control = ("no-store",)
+
+
+class StatusResource(_Resource):
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        status = aa.status(self.service, current_user(req), age_gate.caller_token(req))
         if status.token and status.until is not None:
-            age_gate.set_cookie(resp, self.deps, status.token,
-                                max(1, int((status.until - self.deps.clock.now())
-                                           .total_seconds())))
+            age_gate.set_cookie(resp, self.secure, status.token,
+                                _max_age(status.until, self.service.clock))
         resp.media = _status_json(status)
         resp.cache_control = ("no-store",)
 
 
-def _granted(resp, deps, granted: aa.Granted) -> None:
-    record = granted.assurance
-    age_gate.set_cookie(resp, deps, granted.token, _max_age(record, deps))
-    resp.cache_control = ("no-store",)
-
-
-class SandboxResource:
-    def __init__(self, deps):
-        self.deps = deps
-
-    def on_post(self, req, resp) -> None:
-        granted = aa.assure_by_sandbox(self.deps.age_assurance, current_user(req))
-        _granted(resp, self.deps, granted)
+class SandboxResource(_Resource):
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        granted = aa.assure_by_sandbox(self.service, current_user(req))
+        self.granted(resp, granted)
         resp.status = falcon.HTTP_201
         resp.media = {"assured": True, "until": granted.assurance.expires_at,
                       "method": granted.assurance.method, "token": granted.token}
 
 
-class OidcResource:
-    def __init__(self, deps):
-        self.deps = deps
-
-    def on_get_start(self, req, resp) -> None:
-        started = aa.start_oidc(self.deps.age_assurance, current_user(req))
+class OidcResource(_Resource):
+    def on_get_start(self, req: falcon.Request, resp: falcon.Response) -> None:
+        started = aa.start_oidc(self.service, current_user(req))
         resp.set_cookie(HANDSHAKE_COOKIE, started.handshake, max_age=aa.OIDC_ROUND_TRIP_SECONDS,
                         path=BASE + "/oidc", http_only=True, same_site="Lax",
-                        secure=self.deps.config.public_url.startswith("https://"))
+                        secure=self.secure)
         resp.status = falcon.HTTP_302
         resp.set_header("Location", started.location)
         resp.cache_control = ("no-store",)
 
-    def on_get_callback(self, req, resp) -> None:
-        granted = aa.finish_oidc(self.deps.age_assurance, req.cookies.get(HANDSHAKE_COOKIE),
+    def on_get_callback(self, req: falcon.Request, resp: falcon.Response) -> None:
+        granted = aa.finish_oidc(self.service, req.cookies.get(HANDSHAKE_COOKIE),
                                  req.get_param("state"), req.get_param("code"),
                                  req.get_param("error"))
-        _granted(resp, self.deps, granted)
+        self.granted(resp, granted)
         resp.unset_cookie(HANDSHAKE_COOKIE, path=BASE + "/oidc")
         resp.status = falcon.HTTP_302
         resp.set_header("Location", DONE_PAGE)
 
 
-def _document(req, max_bytes: int) -> tuple[bytes, str]:
+def _document(req: falcon.Request, max_bytes: int) -> tuple[bytes, str]:
     """The photo from a multipart form (field `document`) or a JSON body
     {content_type, data (base64)}."""
     if (req.content_type or "").startswith("multipart/form-data"):
@@ -150,61 +149,64 @@ def _document(req, max_bytes: int) -> tuple[bytes, str]:
 
 
 class DocumentsResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, service: aa.AgeAssuranceService, max_body: int):
+        self.service, self.max_body = service, max_body
 
-    def on_post(self, req, resp) -> None:
-        data, content_type = _document(req, self.deps.config.max_body_bytes)
-        record = documents.submit_document(self.deps.age_assurance, required_user(req), data,
-                                    content_type)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        data, content_type = _document(req, self.max_body)
+        record = documents.submit_document(self.service, required_user(req), data,
+                                           content_type)
         resp.status = falcon.HTTP_201
         resp.media = to_json(record, exclude=("anonymous_id",))
 
-    def on_get(self, req, resp) -> None:
-        found = documents.my_documents(self.deps.age_assurance, required_user(req),
-                                PageRequest.parse(req.params))
-        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        found = documents.my_documents(self.service, required_user(req),
+                                       PageRequest.parse(req.params))
+        resp.media = page_json(found, _record_json)
         resp.cache_control = ("no-store",)
 
 
+def _record_json(record: AgeAssurance) -> dict:
+    return to_json(record, exclude=("anonymous_id",))
+
+
 class AdminResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, service: aa.AgeAssuranceService):
+        self.service = service
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         filters = parse_query_filters(FILTERS, req.params)
-        found = aa.list_assurances(self.deps.age_assurance, PageRequest.parse(req.params),
-                                   filters)
-        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+        found = aa.list_assurances(self.service, PageRequest.parse(req.params), filters)
+        resp.media = page_json(found, _record_json)
 
-    def on_get_figures(self, req, resp) -> None:
-        resp.media = aa.figures(self.deps.age_assurance)
+    def on_get_figures(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = aa.figures(self.service)
 
-    def on_get_queue(self, req, resp) -> None:
-        found = documents.document_queue(self.deps.age_assurance, PageRequest.parse(req.params))
-        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+    def on_get_queue(self, req: falcon.Request, resp: falcon.Response) -> None:
+        found = documents.document_queue(self.service, PageRequest.parse(req.params))
+        resp.media = page_json(found, _record_json)
 
-    def on_get_photo(self, req, resp, id: int) -> None:
-        resp.data = documents.document_photo(self.deps.age_assurance, id)
+    def on_get_photo(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.data = documents.document_photo(self.service, id)
         resp.content_type = "application/octet-stream"
         resp.cache_control = ("no-store",)
         resp.set_header("X-Content-Type-Options", "nosniff")
 
-    def on_post_approve(self, req, resp, id: int) -> None:
-        resp.media = to_json(documents.decide_document(self.deps.age_assurance, id, True),
-                             exclude=("anonymous_id",))
+    def on_post_approve(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = _record_json(documents.decide_document(self.service, id, True))
 
-    def on_post_reject(self, req, resp, id: int) -> None:
-        resp.media = to_json(documents.decide_document(self.deps.age_assurance, id, False),
-                             exclude=("anonymous_id",))
+    def on_post_reject(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = _record_json(documents.decide_document(self.service, id, False))
 
-    def on_post_revoke(self, req, resp, id: int) -> None:
-        resp.media = to_json(aa.revoke(self.deps.age_assurance, id), exclude=("anonymous_id",))
+    def on_post_revoke(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = _record_json(aa.revoke(self.service, id))
 
 
-def routes(deps) -> list[Route]:
-    oidc = OidcResource(deps)
-    admin = AdminResource(deps)
+def routes(deps: Deps) -> list[Route]:
+    service = deps.age_assurance
+    secure = deps.config.public_url.startswith("https://")
+    oidc = OidcResource(service, secure)
+    admin = AdminResource(service)
     admin_base = "/api/admin/age-assurance"
 
     def admin_post(what: str, summary: str) -> Route:
@@ -214,11 +216,11 @@ def routes(deps) -> list[Route]:
                       responses={200: RECORD_SCHEMA, 404: None, 409: None}),), suffix=what)
 
     return [
-        Route(BASE, StatusResource(deps), (
+        Route(BASE, StatusResource(service, secure), (
             Operation("GET", "Whether the caller is age-assured, until when, and the methods "
                       f"on offer (send the assurance token as {age_gate.HEADER})", PUBLIC,
-                      tags=TAGS, responses={200: STATUS_SCHEMA}),)),
-        Route(BASE + "/sandbox", SandboxResource(deps), (
+                      tags=TAGS, responses={200: STATUS_SCHEMA}, serves=NO_MEDIA),)),
+        Route(BASE + "/sandbox", SandboxResource(service, secure), (
             Operation("POST", "Sandbox only: assure the caller (their account, or this "
                       "visitor through the token); 409 unless the sandbox method is enabled",
                       PUBLIC, tags=TAGS, request_required=False,
@@ -226,7 +228,8 @@ def routes(deps) -> list[Route]:
         Route(BASE + "/oidc/start", oidc, (
             Operation("GET", "Start an OpenID Connect age check: 302 to the provider",
                       PUBLIC, tags=TAGS, responses={302: None, 409: None, 503: None},
-                      headers={302: {"Location": {"type": "string", "format": "uri"}}}),),
+                      headers={302: {"Location": {"type": "string", "format": "uri"}}},
+                      serves=NO_MEDIA),),
               suffix="start"),
         Route(CALLBACK, oidc, (
             Operation("GET", "The provider's redirect: 302 to the gate page once assured; "
@@ -236,13 +239,13 @@ def routes(deps) -> list[Route]:
                               Param("code", {"type": "string", "maxLength": 2000}),
                               Param("error", {"type": "string", "maxLength": 200})),
                       responses={302: None, 403: None, 409: None, 503: None},
-                      headers={302: {"Location": {"type": "string"}}}),),
+                      headers={302: {"Location": {"type": "string"}}}, serves=NO_MEDIA),),
               suffix="callback"),
-        Route(BASE + "/documents", DocumentsResource(deps), (
+        Route(BASE + "/documents", DocumentsResource(service, deps.config.max_body_bytes), (
             Operation("GET", "The caller's own documents, newest first, with their outcome "
                       "(pending, assured, rejected, revoked); never the photo", USER,
                       tags=TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(RECORD_SCHEMA)}),
+                      responses={200: page_schema(RECORD_SCHEMA)}, serves=NO_MEDIA),
             Operation("POST", "Send a photo of an official ID (multipart field `document`, "
                       "or JSON {content_type, data: base64}) for an admin to review; the "
                       "photo is deleted once decided", USER, tags=TAGS,

@@ -1,24 +1,43 @@
-"""The Falcon application factory."""
+"""The Falcon application factory, and the route map: ROUTE_MODULES lists every module
+that declares routes, and no route module pulls in another's routes (asgilook's way:
+one place to read what the API is made of)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from types import ModuleType
 
 import falcon
 
 from entrypoints import log_redaction
-from entrypoints.http import audit, auth, errors, health
+from entrypoints.bootstrap import Deps
+from entrypoints.http import (accounts, ads, ads_admin, age_assurance, age_gate, audit, auth,
+                              catalog, catalog_admin, checkout, checkout_qr, dashboard, errors,
+                              health, me, media, payments_admin, privacy, purchases, web,
+                              webhooks, whitelabel, withdrawals)
 from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
 from entrypoints.http.openapi import build_spec
 from entrypoints.http.routes import Route
 
 log = logging.getLogger("creatorflix.http")
 
+# Every module of routes, in the order they are documented; each has `routes(deps)`,
+# which gives each resource the few collaborators it uses. (/health and /openapi.json,
+# which need the document, come first: health.routes.)
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    accounts, me, purchases, withdrawals, privacy,          # accounts and members
+    catalog, catalog_admin,                                 # the catalog
+    checkout, checkout_qr, webhooks, payments_admin,        # payments
+    whitelabel, media,                                      # the white-label catalogue
+    ads, ads_admin,                                         # ads
+    dashboard, age_assurance, audit,                        # reports, age, audit log
+    web,                                                    # the web client
+)
+
 
 class IdConverter(falcon.routing.IntConverter):
     """`{id:id}`: a positive 32-bit integer; anything else is a 404."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(min=1, max=2 ** 31 - 1)
 
 
@@ -28,7 +47,7 @@ class BodyLimitMiddleware:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
 
-    def process_request(self, req, resp) -> None:
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.content_length is not None and req.content_length > self.max_bytes:
             raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes",
                                   field="body")
@@ -38,29 +57,31 @@ class CreatorFlixApp(falcon.App):
     """falcon.App that also keeps its route declarations (`routes`) for tests and tools."""
 
     routes: list[Route]
-    deps: Any
+    deps: Deps
 
 
-def area_routes(deps) -> list[Route]:
-    """Routes of every capability, in the order they are documented."""
-    from entrypoints.http import areas
+def area_routes(deps: Deps) -> list[Route]:
+    """Routes of every capability (ROUTE_MODULES), in the order they are documented."""
     found: list[Route] = []
-    for module in areas.MODULES:
+    for module in ROUTE_MODULES:
         found.extend(module.routes(deps))
     return found
 
 
-def create_app(deps) -> CreatorFlixApp:
-    """The WSGI app over `deps` (see entrypoints.bootstrap)."""
+def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
+    """The WSGI app over `deps` (see entrypoints.bootstrap). `extra`: routes declared
+    elsewhere (a test's), added as the map's are."""
     routes: list[Route] = []
     spec: dict = {}
     routes.extend(health.routes(deps, lambda: spec))
     routes.extend(area_routes(deps))
+    routes.extend(extra)
     spec.update(build_spec(routes))
 
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
-                                 auth.AuthMiddleware(deps.auth, routes),
-                                 audit.AuditMiddleware(deps)])
+                                     auth.AuthMiddleware(deps.auth, routes),
+                                     age_gate.AgeGate(deps.age_assurance, routes),
+                                     audit.AuditMiddleware(deps.uow, deps.clock)])
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False

@@ -17,11 +17,14 @@ import falcon
 from domain.accounts import audit
 from domain.common.fields import parse_query_filters
 from domain.common.pagination import PageRequest
-from entrypoints.http.auth import ADMIN_PREFIX, current_user
-from entrypoints.http.crud import PAGE_PARAMS
+from entrypoints.bootstrap import Deps
+from entrypoints.http.caller import current_user
+from entrypoints.http.crud import PAGE_PARAMS, query_params
 from entrypoints.http.json_io import page_json, to_json
-from entrypoints.http.openapi import entity_schema, page_schema, query_params
-from entrypoints.http.routes import ADMIN, Operation, Route
+from entrypoints.http.routes import ADMIN, ADMIN_PREFIX, Operation, Route
+from entrypoints.http.schemas import entity_schema, page_schema
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("creatorflix.audit")
 
@@ -38,13 +41,14 @@ def _record_id(params: dict, resp: falcon.Response) -> str | None:
 class AuditMiddleware:
     """Records every successful administrator write in the audit log."""
 
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self.uow, self.clock = uow, clock
 
-    def process_resource(self, req: falcon.Request, resp, resource, params) -> None:
+    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: object,
+                         params: dict) -> None:
         req.context.audit_params = dict(params or {})
 
-    def process_response(self, req: falcon.Request, resp: falcon.Response, resource,
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object,
                          req_succeeded: bool) -> None:
         route = re.sub(r"\{(\w+):[^}]*\}", r"{\1}", req.uri_template or "")  # {id:id}
         if not (req_succeeded and req.method in audit.WRITE_METHODS
@@ -61,25 +65,25 @@ class AuditMiddleware:
             actor_email=user.email if user else None, record_id=_record_id(params, resp),
             changes=audit.changes_of(getattr(req.context, "json_body", None), params))
         try:
-            audit.record(self.deps.uow, self.deps.clock, entry)
+            audit.record(self.uow, self.clock, entry)
         except Exception:  # the change is made: say so loudly, do not turn it into a 500
             log.exception("audit log: could not record %s %s by %s", req.method, route,
                           entry.actor_email)
 
 
 class AuditLogResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory):
+        self.uow = uow
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         query = audit.AuditQuery(filters=parse_query_filters(audit.AUDIT_FILTERS, req.params),
                                  page=PageRequest.parse(req.params))
-        resp.media = page_json(audit.find_entries(self.deps.uow, query), to_json)
+        resp.media = page_json(audit.find_entries(self.uow, query), to_json)
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
     return [
-        Route("/api/admin/audit-log", AuditLogResource(deps), (
+        Route("/api/admin/audit-log", AuditLogResource(deps.uow), (
             Operation("GET", "Administrator writes, newest first: who, when, route, record "
                       "and the fields sent (secrets masked); filters by actor, resource, "
                       "route, method and date range", ADMIN, tags=("admin",),

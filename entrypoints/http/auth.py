@@ -10,13 +10,7 @@ import falcon
 from domain.accounts.users import User
 from domain.accounts.auth import AuthService, authenticate
 from domain.common.errors import Forbidden, Unauthenticated
-from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route
-
-ADMIN_PREFIX = "/api/admin"
-
-
-def required_level(path: str, declared: str) -> str:
-    return ADMIN if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/") else declared
+from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route, required_level
 
 
 class AuthMiddleware:
@@ -31,7 +25,8 @@ class AuthMiddleware:
         declared = self.levels.get((template, method), PUBLIC)
         return required_level(template, declared)
 
-    def process_resource(self, req: falcon.Request, resp, resource, params) -> None:
+    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: object,
+                         params: dict) -> None:
         req.context.user = None
         if resource is None:
             return
@@ -52,15 +47,3 @@ class AuthMiddleware:
             if level == ADMIN and not user.is_admin:
                 raise Forbidden("administrators only")
 
-
-def current_user(req: falcon.Request) -> User | None:
-    return getattr(req.context, "user", None)
-
-
-def required_user(req: falcon.Request) -> User:
-    """The caller of a route declared USER or ADMIN. AuthMiddleware lets such a request
-    through only with a user, so the check below (the middleware's own) is a safety net."""
-    user = current_user(req)
-    if user is None:
-        raise Unauthenticated("authentication required")
-    return user

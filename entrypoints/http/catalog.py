@@ -1,103 +1,74 @@
 """HTTP routes of the catalog area: what visitors browse (plans, order bumps, support
-contacts, creators and their posts behind the paywall) and its administration."""
+contacts, creators and their posts behind the paywall). Its administration:
+catalog_admin.py."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
-from domain.catalog import admin
+import falcon
+
 from domain.catalog import browse
-from domain.catalog.entities import (Creator, OrderBump, Plan, Setting, SupportContact,
-                                     check_setting_key)
-from domain.common.errors import ValidationError
-from domain.common.fields import parse_fields, parse_query_filters
+from domain.catalog.entities import Creator, OrderBump, Plan, SupportContact
+from domain.common.fields import parse_query_filters
 from domain.common.pagination import Page, PageRequest
-from entrypoints.http import age_gate
-from entrypoints.http.accounts import USER_PRIVATE
-from entrypoints.http.auth import current_user
-from entrypoints.http.crud import PAGE_PARAMS, crud_routes
-from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import body_schema, entity_schema, page_schema, query_params
-from entrypoints.http.routes import ADMIN, Operation, Route
+from entrypoints.bootstrap import Deps
+from entrypoints.http.caller import current_user
+from entrypoints.http.crud import PAGE_PARAMS, query_params
+from entrypoints.http.json_io import page_json, to_json
+from entrypoints.http.routes import ITEM, NO_MEDIA, PAGE, Operation, Route, Serves
+from entrypoints.http.schemas import entity_schema, page_schema
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 PUBLIC_TAGS = ("catalog",)
-ADMIN_TAG = "admin: catalog"
-SETTINGS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"},
-                   "description": "every setting, key -> value"}
-SETTING_BODY = {**body_schema(admin.SETTING_FIELDS), "required": ["value"]}
 
 
 class _PageResource:
-    """GET on a public collection: `read(req)` gives the page to serialise; with a
-    `gate` (deps, kind), each item goes through the age gate (entrypoints.http.age_gate)."""
+    """GET on a public collection: `read(req)` gives the page to serialise."""
 
-    def __init__(self, read: Callable[[Any], Page], gate: tuple[Any, str] | None = None):
+    def __init__(self, read: Callable[[falcon.Request], Page]):
         self.read = read
-        self.gate = gate
 
-    def on_get(self, req, resp) -> None:
-        found = page_json(self.read(req), to_json)
-        if self.gate is not None:
-            found = age_gate.gated_page(req, self.gate[0], self.gate[1], found)
-        resp.media = found
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = page_json(self.read(req), to_json)
 
 
 class CreatorResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory):
+        self.uow = uow
 
-    def on_get(self, req, resp, id: int) -> None:
-        resp.media = age_gate.gated(req, self.deps, "creator",
-                                    to_json(browse.get_creator(self.deps.uow, id)))
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = to_json(browse.get_creator(self.uow, id))
 
 
 class CreatorPostsResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self.uow, self.clock = uow, clock
 
-    def on_get(self, req, resp, id: int) -> None:
-        page = browse.creator_posts(self.deps.uow, self.deps.clock, id,
-                                    PageRequest.parse(req.params), current_user(req))
-        resp.media = age_gate.gated_page(req, self.deps, "post", page_json(page, to_json))
-
-
-class SettingsResource:
-    def __init__(self, deps):
-        self.deps = deps
-
-    def on_get(self, req, resp) -> None:
-        resp.media = admin.list_settings(self.deps.uow)
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        page = browse.creator_posts(self.uow, self.clock, id, PageRequest.parse(req.params),
+                                    current_user(req))
+        resp.media = page_json(page, to_json)
 
 
-class SettingResource:
-    def __init__(self, deps):
-        self.deps = deps
-
-    def on_put(self, req, resp, key: str) -> None:
-        check_setting_key(key)  # a bad key is named before the body is read
-        values = parse_fields(admin.SETTING_FIELDS, read_json(req, self.deps.config.max_body_bytes),
-                              partial=False)
-        if "value" not in values:
-            raise ValidationError("value is required", field="value")
-        command = admin.PutSetting(key=key, value=values["value"])
-        resp.media = to_json(admin.put_setting(self.deps.uow, command))
-
-
-def _public_list(path: str, summary: str, entity: type, read: Callable[[Any], Page],
-                 filters: dict | None = None, gate: tuple[Any, str] | None = None) -> Route:
+def _public_list(path: str, summary: str, entity: type, read: Callable[[falcon.Request], Page],
+                 filters: dict | None = None, serves: Serves = NO_MEDIA) -> Route:
     op = Operation("GET", summary, tags=PUBLIC_TAGS,
                    params=PAGE_PARAMS + query_params(filters or {}),
-                   responses={200: page_schema(entity_schema(entity))})
-    return Route(path, _PageResource(read, gate), (op,))
+                   responses={200: page_schema(entity_schema(entity))}, serves=serves)
+    return Route(path, _PageResource(read), (op,))
 
 
-def browse_creators(req) -> browse.BrowseCreators:
+def browse_creators(req: falcon.Request) -> browse.BrowseCreators:
     page = PageRequest.parse(req.params)
     filters = parse_query_filters(browse.CREATOR_FILTERS, req.params)
     return browse.BrowseCreators(page=page, **filters)
 
 
-def public_routes(deps) -> list[Route]:
-    def page(req) -> PageRequest:
+def routes(deps: Deps) -> list[Route]:
+    uow = deps.uow
+
+    def page(req: falcon.Request) -> PageRequest:
         return PageRequest.parse(req.params)
 
     post_schema = entity_schema(browse.VisiblePost)
@@ -105,45 +76,23 @@ def public_routes(deps) -> list[Route]:
         "null unless the caller is an admin or has an active subscription (see locked)"
     return [
         _public_list("/api/plans", "The active plans, cheapest first", Plan,
-                     lambda req: browse.list_plans(deps.uow, page(req))),
+                     lambda req: browse.list_plans(uow, page(req))),
         _public_list("/api/order-bumps", "Active order bumps in display order", OrderBump,
-                     lambda req: browse.list_order_bumps(deps.uow, page(req))),
+                     lambda req: browse.list_order_bumps(uow, page(req))),
         _public_list("/api/support-contacts", "Active support contacts", SupportContact,
-                     lambda req: browse.list_support_contacts(deps.uow, page(req))),
+                     lambda req: browse.list_support_contacts(uow, page(req))),
         _public_list("/api/models", "Active models (creators), featured first; ?slug= "
                      "finds one by the slug of its page", Creator,
-                     lambda req: browse.list_creators(deps.uow, browse_creators(req)),
-                     browse.CREATOR_FILTERS, gate=(deps, "creator")),
-        Route("/api/models/{id:id}", CreatorResource(deps), (
+                     lambda req: browse.list_creators(uow, browse_creators(req)),
+                     browse.CREATOR_FILTERS, serves=Serves("creator", PAGE)),
+        Route("/api/models/{id:id}", CreatorResource(uow), (
             Operation("GET", "One active model (creator); hidden and draft ones are 404",
-                      tags=PUBLIC_TAGS, responses={200: entity_schema(Creator)}),)),
-        Route("/api/models/{id:id}/posts", CreatorPostsResource(deps), (
+                      tags=PUBLIC_TAGS, responses={200: entity_schema(Creator)},
+                      serves=Serves("creator", ITEM)),)),
+        Route("/api/models/{id:id}/posts", CreatorPostsResource(uow, deps.clock), (
             Operation("GET", "A model's posts, newest first; content_url only for admins "
                       "and active subscribers (an optional bearer token identifies them)",
                       tags=PUBLIC_TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(post_schema), 401: None}),)),
+                      responses={200: page_schema(post_schema), 401: None},
+                      serves=Serves("post", PAGE)),)),
     ]
-
-
-def admin_routes(deps) -> list[Route]:
-    tag = ADMIN_TAG
-    return [
-        *crud_routes("/api/admin/plans", admin.PLANS, deps, tag=tag),
-        *crud_routes("/api/admin/order-bumps", admin.ORDER_BUMPS, deps, tag=tag),
-        *crud_routes("/api/admin/models", admin.CREATORS, deps, tag=tag),
-        *crud_routes("/api/admin/posts", admin.POSTS, deps, tag=tag),
-        *crud_routes("/api/admin/support-contacts", admin.SUPPORT_CONTACTS, deps, tag=tag),
-        *crud_routes("/api/admin/users", admin.USERS, deps, tag=tag, exclude=USER_PRIVATE,
-                     actions=("list", "get")),
-        Route("/api/admin/settings", SettingsResource(deps), (
-            Operation("GET", "Every setting", ADMIN, tags=(tag,),
-                      responses={200: SETTINGS_SCHEMA}),)),
-        Route("/api/admin/settings/{key}", SettingResource(deps), (
-            Operation("PUT", "Create or replace a setting (key: 1-64 of a-z 0-9 _ . -)",
-                      ADMIN, tags=(tag,), request=SETTING_BODY,
-                      responses={200: entity_schema(Setting), 409: None}),)),
-    ]
-
-
-def routes(deps) -> list[Route]:
-    return public_routes(deps) + admin_routes(deps)

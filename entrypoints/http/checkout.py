@@ -1,5 +1,5 @@
-"""HTTP routes of the checkout area: buying (checkouts), gateway webhooks and the
-payment administration."""
+"""HTTP routes of buying: start a checkout, and poll it as its buyer. (Its PIX QR code:
+checkout_qr.py; gateway webhooks: webhooks.py; administration: payments_admin.py.)"""
 from __future__ import annotations
 
 import falcon
@@ -8,17 +8,21 @@ from domain.payments import buying
 from domain.common.fields import parse_fields
 from domain.payments import commands as cmd
 from domain.payments.customer import CUSTOMER_FIELDS
+from domain.payments.service import PaymentService
 from domain.accounts.users import User
 from domain.common.errors import GatewayTimeout
-from entrypoints.http import payments_admin, webhooks
-from entrypoints.http.auth import current_user
-from entrypoints.http.checkout_views import (CHECKOUT_CREATED_SCHEMA, CHECKOUT_PENDING_ERROR_SCHEMA,
-                                             CHECKOUT_VIEW_SCHEMA, checkout_view_json)
+from entrypoints.bootstrap import Deps
+from entrypoints.http.caller import current_user
+from entrypoints.http.checkout_views import (ACCESS_TOKEN_PARAMS, CHECKOUT_CREATED_SCHEMA,
+                                             CHECKOUT_PENDING_ERROR_SCHEMA,
+                                             CHECKOUT_VIEW_SCHEMA, checkout_token,
+                                             checkout_view_json)
 from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
-from entrypoints.http.openapi import body_schema
-from entrypoints.http.rate_limits import RETRY_AFTER, account_of, limit_account, limit_per_ip
-from entrypoints.http.routes import Operation, Param, Route
+from entrypoints.http.rate_limits import (RETRY_AFTER, Limits, account_of, limit_per_ip,
+                                          limits_of)
+from entrypoints.http.routes import NO_MEDIA, Operation, Route
+from entrypoints.http.schemas import body_schema
 
 # Both derived from the domain's field specs, so the document and the checks agree.
 CUSTOMER_SCHEMA = body_schema(CUSTOMER_FIELDS)
@@ -41,15 +45,14 @@ def start_checkout_command(data: object, buyer: User | None) -> cmd.StartCheckou
 
 
 class CheckoutsResource:
-    def __init__(self, deps):
-        self.deps = deps
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService, limits: Limits, max_body: int):
+        self.svc, self.limits, self.max_body = svc, limits, max_body
 
     @falcon.before(limit_per_ip("checkout"))
-    def on_post(self, req, resp) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        data = read_json(req, self.max_body)
         command = start_checkout_command(data, current_user(req))
-        limit_account(self.deps, "checkout", account_of(command.customer.email))
+        self.limits.per_account("checkout", account_of(command.customer.email))
         view = buying.start_checkout(self.svc, command)
         body = checkout_view_json(view, self.svc.public_url)
         if view.problem is None:
@@ -63,47 +66,30 @@ class CheckoutsResource:
         resp.media = {**error_body(problem.code, problem.message), "checkout": body}
 
 
-CHECKOUT_TOKEN_HEADER = "X-Checkout-Token"
-# The buyer's access token travels in a header, out of URLs (and so out of access logs,
-# browser history and Referer); the query parameter is still accepted.
-ACCESS_TOKEN_PARAMS = (
-    Param(CHECKOUT_TOKEN_HEADER, {"type": "string", "maxLength": 4096},
-          "the access token returned when the checkout was created (preferred)",
-          location="header"),
-    Param("access_token", {"type": "string", "maxLength": 4096},
-          f"the same token in the URL (accepted; prefer the {CHECKOUT_TOKEN_HEADER} header)"))
-
-
-def checkout_token(req) -> str | None:
-    """The buyer's access token: the X-Checkout-Token header, else ?access_token=."""
-    return req.get_header(CHECKOUT_TOKEN_HEADER) or req.get_param("access_token")
-
-
 class CheckoutResource:
-    def __init__(self, deps):
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService):
+        self.svc = svc
 
-    def on_get(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         view = buying.checkout_status(self.svc, id, checkout_token(req))
         resp.media = checkout_view_json(view, self.svc.public_url)
 
 
-def _public_routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
     tags = ("checkout",)
+    svc = deps.payments_service
     return [
-        Route("/api/checkouts", CheckoutsResource(deps), (
+        Route("/api/checkouts",
+              CheckoutsResource(svc, limits_of(deps), deps.config.max_body_bytes), (
             Operation("POST", "Buy a plan (with order bumps): PIX code, card outcome or "
                       "external checkout link; the total is computed by the server",
                       tags=tags, request=CHECKOUT_REQUEST_SCHEMA,
                       responses={201: CHECKOUT_CREATED_SCHEMA, 402: None, 429: None,
                                  502: None, 503: CHECKOUT_PENDING_ERROR_SCHEMA,
                                  504: CHECKOUT_PENDING_ERROR_SCHEMA}, headers=RETRY_AFTER),)),
-        Route("/api/checkouts/{id:id}", CheckoutResource(deps), (
+        Route("/api/checkouts/{id:id}", CheckoutResource(svc), (
             Operation("GET", "Poll a checkout (buyer, with its access token)", tags=tags,
                       params=ACCESS_TOKEN_PARAMS,
-                      responses={200: CHECKOUT_VIEW_SCHEMA, 401: None, 403: None}),)),
+                      responses={200: CHECKOUT_VIEW_SCHEMA, 401: None, 403: None},
+                      serves=NO_MEDIA),)),
     ]
-
-
-def routes(deps) -> list[Route]:
-    return _public_routes(deps) + webhooks.routes(deps) + payments_admin.routes(deps)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 
+import falcon
 import segno
 
 from domain.payments import buying
 from domain.common.errors import NotFound
-from entrypoints.http.checkout import ACCESS_TOKEN_PARAMS, checkout_token
-from entrypoints.http.routes import Operation, Route
+from domain.payments.service import PaymentService
+from entrypoints.bootstrap import Deps
+from entrypoints.http.checkout_views import ACCESS_TOKEN_PARAMS, checkout_token
+from entrypoints.http.routes import NO_MEDIA, Operation, Route
 
 SVG = "image/svg+xml"
 
@@ -26,10 +29,10 @@ def pix_qr_svg(code: str) -> bytes:
 
 
 class CheckoutQrResource:
-    def __init__(self, deps):
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService):
+        self.svc = svc
 
-    def on_get(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         # Same access rule as polling the checkout: its buyer, with the access token.
         view = buying.checkout_status(self.svc, id, checkout_token(req))
         code = (view.checkout.payment_data or {}).get("qr_code")
@@ -40,11 +43,11 @@ class CheckoutQrResource:
         resp.cache_control = ("private", "no-store")
 
 
-def routes(deps) -> list[Route]:
-    return [Route("/api/checkouts/{id:id}/qr.svg", CheckoutQrResource(deps), (
+def routes(deps: Deps) -> list[Route]:
+    return [Route("/api/checkouts/{id:id}/qr.svg", CheckoutQrResource(deps.payments_service), (
         Operation("GET", "The PIX QR code of a checkout as SVG (buyer, with its access "
                   "token); 404 when the checkout has no PIX code", tags=("checkout",),
                   content_type=SVG,
                   params=ACCESS_TOKEN_PARAMS,
                   responses={200: {"type": "string", "description": "an SVG document"},
-                             401: None, 403: None}),))]
+                             401: None, 403: None}, serves=NO_MEDIA),))]

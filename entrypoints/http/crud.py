@@ -1,56 +1,87 @@
 """Generic admin resources over `domain.common.crud`: list/create on the collection,
-read/update/delete on the item, documented from the same field specs."""
+read/update/delete on the item, documented from the same field specs; and the query
+parameters of list routes (pages, filters)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import falcon
+from attrs import frozen
 
 from domain.common import crud
-from domain.common.fields import parse_fields, parse_query_filters
+from domain.common.fields import Field, parse_fields, parse_query_filters
 from domain.common.pagination import PageRequest
+from entrypoints.bootstrap import Deps
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
-                                      page_schema, query_params)
 from entrypoints.http.routes import ADMIN, Operation, Param, Route
+from entrypoints.http.schemas import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
+                                      field_schema, page_schema)
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 ALL = ("list", "create", "get", "update", "delete")
 PAGE_PARAMS = (Param("page", PAGE_PARAMS_SCHEMA), Param("limit", PAGE_PARAMS_SCHEMA))
 
 
-class _Collection:
-    def __init__(self, res: crud.Resource, deps, serialize: Callable[[Any], dict]):
-        self.res, self.deps, self.serialize = res, deps, serialize
+def query_params(spec: Mapping[str, Field]) -> tuple[Param, ...]:
+    """The query parameters read by `parse_query_filters(spec)`, documented."""
+    params = []
+    for name, fld in spec.items():
+        schema = field_schema(fld)
+        schema.pop("nullable", None)
+        if schema.get("type") in ("integer", "boolean"):
+            schema = {"type": schema["type"], **{k: v for k, v in schema.items()
+                                                 if k in ("minimum", "maximum")}}
+        params.append(Param(name=name, schema=schema))
+    return tuple(params)
 
-    def on_get(self, req, resp) -> None:
+
+@frozen
+class Store:
+    """What the generic admin resources work with (bootstrap.Deps gives them)."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    max_body: int       # CREATORFLIX_MAX_BODY_BYTES
+
+    @classmethod
+    def of(cls, deps: Deps) -> Store:
+        return cls(deps.uow, deps.clock, deps.config.max_body_bytes)
+
+
+class _Collection:
+    def __init__(self, res: crud.Resource, store: Store, serialize: Callable[[Any], dict]):
+        self.res, self.store, self.serialize = res, store, serialize
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         page_request = PageRequest.parse(req.params)
         command = crud.ListRecords(parse_query_filters(self.res.filters, req.params), page_request)
-        page = crud.list_items(self.res, self.deps.uow, command)
+        page = crud.list_items(self.res, self.store.uow, command)
         resp.media = page_json(page, self.serialize)
 
-    def on_post(self, req, resp) -> None:
-        values = parse_fields(self.res.fields, read_json(req, self.deps.config.max_body_bytes),
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        values = parse_fields(self.res.fields, read_json(req, self.store.max_body),
                               partial=False)
-        resp.media = self.serialize(crud.create_item(self.res, self.deps.uow, self.deps.clock,
+        resp.media = self.serialize(crud.create_item(self.res, self.store.uow, self.store.clock,
                                                      crud.CreateRecord(values)))
         resp.status = falcon.HTTP_201
 
 
 class _Item:
-    def __init__(self, res: crud.Resource, deps, serialize: Callable[[Any], dict]):
-        self.res, self.deps, self.serialize = res, deps, serialize
+    def __init__(self, res: crud.Resource, store: Store, serialize: Callable[[Any], dict]):
+        self.res, self.store, self.serialize = res, store, serialize
 
-    def on_get(self, req, resp, id) -> None:
-        resp.media = self.serialize(crud.get_item(self.res, self.deps.uow, id))
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = self.serialize(crud.get_item(self.res, self.store.uow, id))
 
-    def on_patch(self, req, resp, id) -> None:
-        changes = parse_fields(self.res.fields, read_json(req, self.deps.config.max_body_bytes),
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        changes = parse_fields(self.res.fields, read_json(req, self.store.max_body),
                                partial=True)
-        resp.media = self.serialize(crud.update_item(self.res, self.deps.uow, self.deps.clock,
+        resp.media = self.serialize(crud.update_item(self.res, self.store.uow, self.store.clock,
                                                      crud.UpdateRecord(id, changes)))
 
-    def on_delete(self, req, resp, id) -> None:
-        crud.delete_item(self.res, self.deps.uow, id)
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        crud.delete_item(self.res, self.store.uow, id)
         resp.status = falcon.HTTP_204
 
 
@@ -60,7 +91,7 @@ def _only(base: type, responders: tuple[str, ...]) -> type:
     return type(base.__name__.lstrip("_"), (), namespace)
 
 
-def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
+def crud_routes(path: str, res: crud.Resource, store: Store, *, tag: str,
                 serialize: Callable[[Any], dict] | None = None,
                 exclude: tuple[str, ...] = (), actions: tuple[str, ...] = ALL,
                 item_path: str = "{id:id}") -> list[Route]:
@@ -96,10 +127,10 @@ def crud_routes(path: str, res: crud.Resource, deps, *, tag: str,
                                   responses={204: None, 409: None}))
     routes = []
     if coll_ops:
-        routes.append(Route(path, _only(_Collection, tuple(coll_responders))(res, deps, serialize),
+        routes.append(Route(path, _only(_Collection, tuple(coll_responders))(res, store, serialize),
                             tuple(coll_ops)))
     if item_ops:
         routes.append(Route(f"{path}/{item_path}",
-                            _only(_Item, tuple(item_responders))(res, deps, serialize),
+                            _only(_Item, tuple(item_responders))(res, store, serialize),
                             tuple(item_ops)))
     return routes

@@ -1,8 +1,13 @@
 """GET /api/admin/dashboard: the administrators' overview (domain.reporting.dashboard)."""
 from __future__ import annotations
 
+import falcon
+
 from domain.reporting.dashboard import MIN_IMPRESSIONS_FOR_CTR, Dashboard, admin_dashboard
+from entrypoints.bootstrap import Deps
 from entrypoints.http.routes import ADMIN, Operation, Route
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 _COUNT = {"type": "integer", "minimum": 0}
 _CENTS = {"type": "integer", "minimum": 0, "description": "cents (BRL)"}
@@ -67,15 +72,15 @@ def dashboard_json(board: Dashboard) -> dict:
 
 
 class DashboardResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self.uow, self.clock = uow, clock
 
-    def on_get(self, req, resp) -> None:
-        resp.media = dashboard_json(admin_dashboard(self.deps.uow, self.deps.clock))
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = dashboard_json(admin_dashboard(self.uow, self.clock))
 
 
-def routes(deps) -> list[Route]:
-    return [Route("/api/admin/dashboard", DashboardResource(deps), (
+def routes(deps: Deps) -> list[Route]:
+    return [Route("/api/admin/dashboard", DashboardResource(deps.uow, deps.clock), (
         Operation("GET", "Active subscribers, revenue and paid checkouts per day for the "
                   "last 30 UTC days, conversion of started checkouts, top ads by CTR",
                   ADMIN, tags=("admin: dashboard",), responses={200: DASHBOARD_SCHEMA}),))]

@@ -3,12 +3,15 @@ signed link (adapters.storage.local_folder). With an S3 storage the bucket serve
 media itself and this route answers 404."""
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import falcon
 
 from adapters.storage.local_folder import LocalFolderStorage
 from domain.common.errors import Forbidden, NotFound
-from entrypoints.http import age_gate
-from entrypoints.http.routes import PUBLIC, Operation, Param, Route
+from entrypoints.bootstrap import Deps
+from entrypoints.http.routes import ADULT_FILE, PUBLIC, Operation, Param, Route
+from ports.storage import ObjectStorage
 
 BINARY = {"type": "string", "format": "binary",
           "description": "the file, as image/* or video/* by its extension (the layout's "
@@ -21,11 +24,11 @@ SERVED_TYPES = "*/*"
 class _Slice:
     """The bytes [start, start + length) of a file, for a Range request."""
 
-    def __init__(self, stream, start: int, length: int):
+    def __init__(self, stream: BinaryIO, start: int, length: int):
         stream.seek(start)
         self.stream, self.left = stream, length
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1, /) -> bytes:
         size = self.left if size is None or size < 0 else min(size, self.left)
         data = self.stream.read(size) if size else b""
         self.left -= len(data)
@@ -50,16 +53,16 @@ def _byte_range(req: falcon.Request, size: int) -> tuple[int, int] | None:
 
 
 class MediaResource:
-    def __init__(self, deps):
-        self.deps = deps
+    """Adult media: declared ADULT_FILE, so only age-assured callers reach this (the
+    browser sends the assurance cookie with the image and video requests it makes)."""
 
-    def on_get(self, req, resp, key: str) -> None:
-        storage = self.deps.storage
+    def __init__(self, storage: ObjectStorage):
+        self.storage = storage
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, key: str) -> None:
+        storage = self.storage
         if not isinstance(storage, LocalFolderStorage):
             raise NotFound("media are served by the storage bucket, not by this app")
-        # Adult media: only for age-assured callers (the browser sends the assurance
-        # cookie with the image and video requests it makes).
-        age_gate.require(req, self.deps)
         # The signature is checked before the file is looked for: an invalid link
         # tells nothing about what exists.
         if not storage.verify(key, req.get_param("exp"), req.get_param("sig")):
@@ -84,8 +87,8 @@ class MediaResource:
         resp.set_stream(_Slice(opened.stream, first, last - first + 1), last - first + 1)
 
 
-def routes(deps) -> list[Route]:
-    return [Route("/media/{key:path}", MediaResource(deps), (
+def routes(deps: Deps) -> list[Route]:
+    return [Route("/media/{key:path}", MediaResource(deps.storage), (
         Operation("GET", "An image or video of the local-folder storage (image/* or "
                   "video/*), for the holder of a signed link (403 when the signature is "
                   "wrong or expired; 404 for anything but the layout's media)", PUBLIC,
@@ -94,4 +97,5 @@ def routes(deps) -> list[Route]:
                                 "expiry, seconds since the epoch", required=True),
                           Param("sig", {"type": "string", "maxLength": 100},
                                 "signature", required=True)),
-                  responses={200: BINARY, 206: BINARY, 403: None, 416: None}),))]
+                  responses={200: BINARY, 206: BINARY, 403: None, 416: None},
+                  serves=ADULT_FILE),))]

@@ -16,7 +16,10 @@ import falcon
 
 from domain.catalog.original_urls import COLLECTION, resolve_model_page
 from domain.common.errors import NotFound
-from entrypoints.http.routes import PUBLIC, Operation, Param, Route
+from entrypoints.bootstrap import Deps
+from entrypoints.http.routes import NO_MEDIA, PUBLIC, Operation, Param, Route
+from ports.storage import ObjectStorage
+from ports.unit_of_work import UnitOfWorkFactory
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -82,11 +85,11 @@ def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 
 
-def media_origins(deps) -> tuple[str, ...]:
+def media_origins(public_url: str, storage: ObjectStorage) -> tuple[str, ...]:
     """CREATORFLIX_PUBLIC_URL's origin and the origin of the storage's signed links (the
     same for the local folder; the S3 host, or the bucket's virtual host, otherwise)."""
     found: list[str] = []
-    for url in (deps.config.public_url, deps.storage.signed_url("csp-probe.png", 60)):
+    for url in (public_url, storage.signed_url("csp-probe.png", 60)):
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         if origin not in found:
@@ -94,9 +97,10 @@ def media_origins(deps) -> tuple[str, ...]:
     return tuple(found)
 
 
-def security_headers(deps=None) -> dict[str, str]:
-    return {"Content-Security-Policy": content_security_policy(
-                media_origins(deps) if deps is not None else ()),
+def security_headers(media: tuple[str, ...] = ()) -> dict[str, str]:
+    """The headers of every page; `media`: the origins images and videos may come from
+    besides this one (media_origins)."""
+    return {"Content-Security-Policy": content_security_policy(media),
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
             "X-Frame-Options": "DENY"}
 
@@ -156,7 +160,7 @@ class PageResource:
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
 
-    def on_get(self, req, resp, **params) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, **params: int) -> None:
         query = _renamed(req.query_string, self.renames) if self.renames else None
         if query is not None:
             # One leading slash: "//checkout" would be a protocol-relative Location.
@@ -173,7 +177,7 @@ class StaticResource:
     def __init__(self, folder: Path = STATIC_DIR):
         self.files = static_files(folder)
 
-    def on_get(self, req, resp, path: str) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, path: str) -> None:
         found = self.files.get(path)
         if found is None:
             raise NotFound("no such file")
@@ -190,7 +194,7 @@ class MovedPageResource:
     def __init__(self, path: str):
         self.path = path
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         _moved(resp, self.path, req.query_string)
 
 
@@ -198,11 +202,11 @@ class OriginalModelPageResource:
     """The original's /models/{name}: a 301 to the page showing that white-label model
     or creator now (404 when none)."""
 
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory):
+        self.uow = uow
 
-    def on_get(self, req, resp, name: str) -> None:
-        page = resolve_model_page(self.deps.uow, name)
+    def on_get(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        page = resolve_model_page(self.uow, name)
         path = "/colecoes" if page.kind == COLLECTION else "/modelos"
         _moved(resp, f"{path}/{page.id}", req.query_string)
 
@@ -218,36 +222,38 @@ def _page_operation(path: str, summary: str) -> Operation:
     renames = RENAMED_PARAMS.get(path, {})
     if not renames:
         return Operation("GET", f"Web page: {summary}", PUBLIC, tags=TAGS,
-                         content_type="text/html", responses={200: _HTML, 304: None})
+                         content_type="text/html", responses={200: _HTML, 304: None},
+                         serves=NO_MEDIA)
     params = tuple(Param(old, {"type": "string"}, f"the original platform's name of "
                         f"{new}: moved (301) to this page with {new}")
                    for old, new in renames.items())
     return Operation("GET", f"Web page: {summary}", PUBLIC, tags=TAGS,
                      content_type="text/html", params=params,
-                     responses={200: _HTML, 301: None, 304: None}, headers=_MOVED)
+                     responses={200: _HTML, 301: None, 304: None}, headers=_MOVED,
+                     serves=NO_MEDIA)
 
 
-def _original_routes(deps) -> list[Route]:
+def _original_routes(uow: UnitOfWorkFactory) -> list[Route]:
     found = [Route(old, MovedPageResource(new), (
         Operation("GET", f"The original platform's {old}: moved (301) to {new}", PUBLIC,
                   tags=TAGS, content_type="text/html", responses={301: None},
-                  headers=_MOVED),)) for old, new in MOVED_PAGES.items()]
-    found.append(Route("/models/{name}", OriginalModelPageResource(deps), (
+                  headers=_MOVED, serves=NO_MEDIA),)) for old, new in MOVED_PAGES.items()]
+    found.append(Route("/models/{name}", OriginalModelPageResource(uow), (
         Operation("GET", "The original platform's page of a model: moved (301) to the "
                   "page showing it now — the published white-label collection with this "
                   "folder name, else the active creator with this slug, else with this "
                   "name; 404 when none", PUBLIC, tags=TAGS, content_type="text/html",
-                  responses={301: None, 404: None}, headers=_MOVED),)))
+                  responses={301: None, 404: None}, headers=_MOVED, serves=NO_MEDIA),)))
     return found
 
 
-def routes(deps) -> list[Route]:
-    headers = security_headers(deps)
+def routes(deps: Deps) -> list[Route]:
+    headers = security_headers(media_origins(deps.config.public_url, deps.storage))
     found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers), (
         _page_operation(path, summary),)) for path, page, summary in PAGES]
-    found.extend(_original_routes(deps))
+    found.extend(_original_routes(deps.uow))
     found.append(Route("/static/{path:path}", StaticResource(), (
         Operation("GET", "A static file of the web client (CSS, JavaScript modules, icons)",
                   PUBLIC, tags=TAGS, content_type="*/*",
-                  responses={200: _FILE, 304: None}),)))
+                  responses={200: _FILE, 304: None}, serves=NO_MEDIA),)))
     return found

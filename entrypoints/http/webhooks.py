@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import falcon
+
 from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.gateways import DIAS, JUNGLEPAY
+from domain.payments.service import PaymentService
 from domain.payments.settlement import OUTCOMES, Outcome
+from entrypoints.bootstrap import Deps
 from entrypoints.http.json_io import read_json
-from entrypoints.http.rate_limits import RETRY_AFTER, client_of
+from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limits_of
 from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
@@ -45,30 +49,30 @@ class WebhookResource:
     """`tokenless`: a postback without a token is handed to `handle` (which decides
     whether to believe it) instead of being refused at once."""
 
-    def __init__(self, deps, gateway: str, command: Callable[..., Any],
-                 handle: Callable[..., Outcome], *, tokenless: bool = False):
-        self.deps = deps
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService, limits: Limits, max_body: int, gateway: str,
+                 command: Callable[..., Any], handle: Callable[..., Outcome], *,
+                 tokenless: bool = False):
+        self.svc, self.limits, self.max_body = svc, limits, max_body
         self.gateway, self.command, self.handle = gateway, command, handle
         self.tokenless = tokenless
 
-    def on_post(self, req, resp) -> None:
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         token = req.get_param("token")
         # An IP that keeps failing authentication is refused (429) for a while: wrong
         # tokens, and token-less postbacks about transactions we do not have (which
         # would otherwise probe our transaction ids and spend JunglePay read-backs).
-        ip = client_of(req, self.deps)
-        self.deps.throttle.check_failures("webhook_token", ip)
+        ip = self.limits.client(req)
+        self.limits.throttle.check_failures("webhook_token", ip)
         try:
             # Nothing a stranger sends is read: the token is checked before the body (a
             # token-less postback where one is allowed: its body, bounded, is only read).
             if token or not self.tokenless:
                 webhooks.authenticate(self.svc, self.gateway, token)
-            body = read_json(req, self.deps.config.max_body_bytes, required=False)
+            body = read_json(req, self.max_body, required=False)
             command = self.command(token, body, req.get_param(webhooks.CHECKOUT_PARAM))
             resp.media = {"status": self.handle(self.svc, command).status}
         except (Unauthenticated, Forbidden):
-            self.deps.throttle.failed("webhook_token", ip)
+            self.limits.throttle.failed("webhook_token", ip)
             raise
 
 
@@ -79,12 +83,13 @@ def _operation(summary: str) -> Operation:
                                 502: None, 504: None}, headers=RETRY_AFTER)
 
 
-def routes(deps) -> list[Route]:
-    junglepay = WebhookResource(deps, JUNGLEPAY, junglepay_webhook, webhooks.handle_junglepay)
+def routes(deps: Deps) -> list[Route]:
+    edge = (deps.payments_service, limits_of(deps), deps.config.max_body_bytes)
+    junglepay = WebhookResource(*edge, JUNGLEPAY, junglepay_webhook, webhooks.handle_junglepay)
     # The original's path: the postbacks of charges it made carry no token.
-    original_junglepay = WebhookResource(deps, JUNGLEPAY, junglepay_webhook,
+    original_junglepay = WebhookResource(*edge, JUNGLEPAY, junglepay_webhook,
                                          webhooks.handle_original_junglepay, tokenless=True)
-    dias = WebhookResource(deps, DIAS, dias_webhook, webhooks.handle_dias)
+    dias = WebhookResource(*edge, DIAS, dias_webhook, webhooks.handle_dias)
     jp_summary = ("JunglePay postback: the transaction is read back from JunglePay before "
                   "acting (503/504: JunglePay should retry; unmatched: a transaction of "
                   "JunglePay no checkout has, recorded for a human)")

@@ -7,7 +7,7 @@ from falcon.testing import TestClient
 from openapi_spec_validator import validate
 
 from entrypoints.http.app import create_app
-from entrypoints.http.openapi import openapi_path
+from entrypoints.http.schemas import openapi_path
 
 
 def assert_error(result, status: int, code: str, field: str | None = None) -> None:

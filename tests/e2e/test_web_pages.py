@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from entrypoints.http.openapi import openapi_path
+from entrypoints.http.schemas import openapi_path
 from entrypoints.http.web import PAGES, STATIC_DIR, WEB_DIR, static_files
 from tests.e2e.test_platform import assert_error
 
