@@ -164,7 +164,8 @@ MAX_KEPT = 512
 class ServeResource:
     """GET /api/ads. The answer is the same for every caller (the age gate applies to it
     in the response step, entrypoints.http.age_gate): while the domain's serving cache
-    returns the same page, the JSON of that page is kept with it."""
+    returns the same page, the same answer is given, marked shared (the gate step then
+    renders its JSON once per gate state)."""
 
     def __init__(self, ads: AdServices, proxies: Iterable[Network]):
         self.ads, self.proxies = ads, proxies
@@ -187,6 +188,7 @@ class ServeResource:
                     self._kept = {}
                 self._kept[key] = (page, body)
         resp.media = body
+        resp.context.shared = not request.track
         # Tracked answers count impressions, and every answer carries serve tokens.
         resp.cache_control = ("no-store",)
 

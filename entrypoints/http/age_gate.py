@@ -9,10 +9,13 @@ A read that is not admin-only and declares nothing stops the app from starting; 
 declares nothing to withhold while serving media is caught by the walk of every route in
 tests/e2e/test_age_gate.py.
 
-Whether the caller is age-assured is read once per request, cached on it."""
+Whether the caller is age-assured is read once per request, cached on it. A resource
+whose answer is one object shared by many requests (the ads' serving cache) says so with
+`resp.context.shared = True`: its JSON is then rendered once per gate state, not per
+request."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Hashable, Iterable
 
 import falcon
 
@@ -20,6 +23,7 @@ from domain.assurance import policy
 from domain.assurance.service import AgeAssuranceService, is_assured
 from domain.common.errors import Forbidden
 from entrypoints.http.caller import current_user
+from entrypoints.http.json_io import dumps
 from entrypoints.http.routes import (ADMIN, FILE, GROUPS, ITEM, PAGE, Route, Serves,
                                      required_level)
 
@@ -87,9 +91,14 @@ def withheld(serves: Serves, media: Any, allowed: bool) -> Any:
 class AgeGate:
     """The gate as a middleware: after AuthMiddleware (it reads the caller)."""
 
+    MAX_RENDERED = 512
+
     def __init__(self, assurance: AgeAssuranceService, routes: Iterable[Route]):
         self.assurance = assurance
         self.serves = declarations(routes)
+        # (id of a shared answer, gate state) -> (that answer, its gated JSON); holding
+        # the answer keeps its id from being reused while the entry lives.
+        self._rendered: dict[Hashable, tuple[Any, bytes]] = {}
 
     def allowed(self, req: falcon.Request) -> bool:
         """Whether the caller may see adult media (gate off, admin, or assured)."""
@@ -115,4 +124,16 @@ class AgeGate:
             # Fail closed: a body the gate cannot read is never sent for such a read.
             raise RuntimeError(f"{req.method} {req.uri_template} declares {serves} but "
                                "answered without resp.media")
-        resp.media = withheld(serves, resp.media, self.allowed(req))
+        allowed = self.allowed(req)
+        if not getattr(resp.context, "shared", False):
+            resp.media = withheld(serves, resp.media, allowed)
+            return
+        key = (id(resp.media), allowed)
+        rendered = self._rendered.get(key)
+        if rendered is None or rendered[0] is not resp.media:
+            if len(self._rendered) >= self.MAX_RENDERED:
+                self._rendered = {}
+            rendered = (resp.media, dumps(withheld(serves, resp.media, allowed)).encode())
+            self._rendered[key] = rendered
+        resp.data = rendered[1]
+        resp.content_type = falcon.MEDIA_JSON
