@@ -5,16 +5,28 @@ from __future__ import annotations
 import falcon
 
 from domain.accounts import auth, self_service
-from domain.accounts.auth import AuthService
 from domain.accounts import commands as cmd
+from domain.accounts.auth import AuthService
 from domain.common.errors import Unauthenticated
 from entrypoints.bootstrap import Deps
-from entrypoints.http.account_views import (ACCEPTED, SESSION_SCHEMA, USER_BODY, accepted,
-                                            session_json, user_json)
+from entrypoints.http.account_views import (
+    ACCEPTED,
+    SESSION_SCHEMA,
+    USER_BODY,
+    accepted,
+    session_json,
+    user_json,
+)
 from entrypoints.http.caller import required_user
 from entrypoints.http.json_io import read_command
-from entrypoints.http.rate_limits import (LIMITED, RETRY_AFTER, Limits, account_of,
-                                          limit_per_ip, limits_of)
+from entrypoints.http.rate_limits import (
+    LIMITED,
+    RETRY_AFTER,
+    Limits,
+    account_of,
+    limit_per_ip,
+    limits_of,
+)
 from entrypoints.http.routes import USER, Operation, Route
 from entrypoints.http.schemas import body_schema
 

@@ -3,17 +3,35 @@ batch, the click redirect, the enumerations with their labels). The admin routes
 ads_admin."""
 from __future__ import annotations
 
-from typing import Any, Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import attrs
 import falcon
 
 from domain.ads import serving, tracking
+from domain.ads.commands import (
+    DEFAULT_LIMIT,
+    MAX_BATCH,
+    MAX_LIMIT,
+    Beacon,
+    FollowClick,
+    ServeAds,
+    TrackEvent,
+    TrackEvents,
+    Visitor,
+)
+from domain.ads.rules import (
+    AD_TYPES,
+    PLACEMENT_LABELS,
+    PLACEMENTS,
+    STATUS_LABELS,
+    STATUSES,
+    TYPE_LABELS,
+    VALID_PLACEMENTS,
+    Ad,
+)
 from domain.ads.service import AdServices
-from domain.ads.commands import (DEFAULT_LIMIT, MAX_BATCH, MAX_LIMIT, Beacon, FollowClick,
-                                 ServeAds, TrackEvent, TrackEvents, Visitor)
-from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
-                              TYPE_LABELS, VALID_PLACEMENTS, Ad)
 from domain.common.errors import ValidationError
 from domain.common.fields import Boolean, Integer, parse_fields, parse_query_filters
 from entrypoints.bootstrap import Deps

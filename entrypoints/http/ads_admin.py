@@ -7,10 +7,17 @@ from typing import Any
 import attrs
 import falcon
 
+from domain.ads.admin import (
+    ADS,
+    DEFAULT_STATS_DAYS,
+    MAX_STATS_DAYS,
+    STATS_DAYS,
+    AdStats,
+    ad_stats,
+    toggle_ad,
+)
 from domain.ads.counting import FILTER_REASONS
 from domain.ads.rules import Ad
-from domain.ads.admin import (ADS, DEFAULT_STATS_DAYS, MAX_STATS_DAYS, STATS_DAYS, AdStats,
-                              ad_stats, toggle_ad)
 from domain.common.errors import ValidationError
 from entrypoints.bootstrap import Deps
 from entrypoints.http.crud import Store, crud_routes

@@ -11,7 +11,7 @@ import falcon
 
 from domain.assurance import documents
 from domain.assurance import service as aa
-from domain.assurance.entities import AgeAssurance, METHODS, OUTCOMES
+from domain.assurance.entities import METHODS, OUTCOMES, AgeAssurance
 from domain.common.errors import ValidationError
 from domain.common.fields import Choice, parse_query_filters
 from domain.common.pagination import PageRequest

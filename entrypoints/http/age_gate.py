@@ -15,7 +15,8 @@ whose answer is one object shared by many requests (the ads' serving cache) says
 request."""
 from __future__ import annotations
 
-from typing import Any, Hashable, Iterable
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 import falcon
 
@@ -24,8 +25,7 @@ from domain.assurance.service import AgeAssuranceService, is_assured
 from domain.common.errors import Forbidden
 from entrypoints.http.caller import current_user
 from entrypoints.http.json_io import dumps
-from entrypoints.http.routes import (ADMIN, FILE, GROUPS, ITEM, PAGE, Route, Serves,
-                                     required_level)
+from entrypoints.http.routes import ADMIN, FILE, GROUPS, ITEM, PAGE, Route, Serves, required_level
 
 # The assurance token of a visitor: sent as a header by API clients and the web client,
 # and kept by the browser as an HttpOnly cookie for what it loads without headers
@@ -111,7 +111,11 @@ class AgeGate:
     def process_resource(self, req: falcon.Request, resp: falcon.Response,
                          resource: object, params: dict) -> None:
         serves = self.serves.get((req.uri_template or "", req.method))
-        if serves is not None and serves.shape == FILE and not self.allowed(req):
+        if serves is None or (serves.kind is None and serves.shape != FILE):
+            return
+        # Decided before the responder runs, as reads did when they applied the gate
+        # themselves: later steps (and middleware) see the verdict on the request.
+        if not self.allowed(req) and serves.shape == FILE:
             raise AgeAssuranceRequired("age assurance is required to see this content "
                                        "(GET /api/age-assurance lists the methods)")
 

@@ -10,10 +10,31 @@ import falcon
 
 from entrypoints import log_redaction
 from entrypoints.bootstrap import Deps
-from entrypoints.http import (accounts, ads, ads_admin, age_assurance, age_gate, audit, auth,
-                              catalog, catalog_admin, checkout, checkout_qr, dashboard, errors,
-                              health, me, media, payments_admin, privacy, purchases, web,
-                              webhooks, whitelabel, withdrawals)
+from entrypoints.http import (
+    accounts,
+    ads,
+    ads_admin,
+    age_assurance,
+    age_gate,
+    audit,
+    auth,
+    catalog,
+    catalog_admin,
+    checkout,
+    checkout_qr,
+    dashboard,
+    errors,
+    health,
+    me,
+    media,
+    payments_admin,
+    privacy,
+    purchases,
+    web,
+    webhooks,
+    whitelabel,
+    withdrawals,
+)
 from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
 from entrypoints.http.openapi import build_spec
 from entrypoints.http.routes import Route

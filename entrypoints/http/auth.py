@@ -3,12 +3,12 @@ here, and each route's required level (public, user, admin) is enforced here. Ev
 route under /api/admin is admin-only whatever its declaration says."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import falcon
 
-from domain.accounts.users import User
 from domain.accounts.auth import AuthService, authenticate
+from domain.accounts.users import User
 from domain.common.errors import Forbidden, Unauthenticated
 from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route, required_level
 

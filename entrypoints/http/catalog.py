@@ -3,7 +3,7 @@ contacts, creators and their posts behind the paywall). Its administration:
 catalog_admin.py."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import falcon
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import falcon
 
-from domain.payments import buying
+from domain.accounts.users import User
+from domain.common.errors import GatewayTimeout
 from domain.common.fields import parse_fields
+from domain.payments import buying
 from domain.payments import commands as cmd
 from domain.payments.customer import CUSTOMER_FIELDS
 from domain.payments.service import PaymentService
-from domain.accounts.users import User
-from domain.common.errors import GatewayTimeout
 from entrypoints.bootstrap import Deps
 from entrypoints.http.caller import current_user
-from entrypoints.http.checkout_views import (ACCESS_TOKEN_PARAMS, CHECKOUT_CREATED_SCHEMA,
-                                             CHECKOUT_PENDING_ERROR_SCHEMA,
-                                             CHECKOUT_VIEW_SCHEMA, checkout_token,
-                                             checkout_view_json)
+from entrypoints.http.checkout_views import (
+    ACCESS_TOKEN_PARAMS,
+    CHECKOUT_CREATED_SCHEMA,
+    CHECKOUT_PENDING_ERROR_SCHEMA,
+    CHECKOUT_VIEW_SCHEMA,
+    checkout_token,
+    checkout_view_json,
+)
 from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
-from entrypoints.http.rate_limits import (RETRY_AFTER, Limits, account_of, limit_per_ip,
-                                          limits_of)
+from entrypoints.http.rate_limits import RETRY_AFTER, Limits, account_of, limit_per_ip, limits_of
 from entrypoints.http.routes import NO_MEDIA, Operation, Route
 from entrypoints.http.schemas import body_schema
 

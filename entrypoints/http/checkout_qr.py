@@ -8,8 +8,8 @@ import io
 import falcon
 import segno
 
-from domain.payments import buying
 from domain.common.errors import NotFound
+from domain.payments import buying
 from domain.payments.service import PaymentService
 from entrypoints.bootstrap import Deps
 from entrypoints.http.checkout_views import ACCESS_TOKEN_PARAMS, checkout_token

@@ -3,7 +3,8 @@ read/update/delete on the item, documented from the same field specs; and the qu
 parameters of list routes (pages, filters)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import falcon
 from attrs import frozen
@@ -14,8 +15,13 @@ from domain.common.pagination import PageRequest
 from entrypoints.bootstrap import Deps
 from entrypoints.http.json_io import page_json, read_json, to_json
 from entrypoints.http.routes import ADMIN, Operation, Param, Route
-from entrypoints.http.schemas import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
-                                      field_schema, page_schema)
+from entrypoints.http.schemas import (
+    PAGE_PARAMS_SCHEMA,
+    body_schema,
+    entity_schema,
+    field_schema,
+    page_schema,
+)
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
 

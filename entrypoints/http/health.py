@@ -1,7 +1,7 @@
 """GET /health and GET /openapi.json."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import falcon
 

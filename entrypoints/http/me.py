@@ -10,8 +10,14 @@ from domain.accounts import privacy, self_service
 from domain.accounts.auth import AuthService
 from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.bootstrap import Deps
-from entrypoints.http.account_views import (ACCEPTED, SESSION_SCHEMA, USER_SCHEMA, accepted,
-                                            session_json, user_json)
+from entrypoints.http.account_views import (
+    ACCEPTED,
+    SESSION_SCHEMA,
+    USER_SCHEMA,
+    accepted,
+    session_json,
+    user_json,
+)
 from entrypoints.http.caller import required_user, required_user_id
 from entrypoints.http.json_io import read_command, to_json
 from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limit_per_ip, limits_of

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import falcon
 
 from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Route, required_level
 from entrypoints.http.schemas import ERROR_SCHEMA, openapi_path
-
 
 # falcon.code_to_http_status costs ~70 µs a call; an app documents ~1,500 responses.
 _status_line = functools.lru_cache(maxsize=None)(falcon.code_to_http_status)
@@ -47,11 +47,13 @@ def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
             level = required_level(route.path, op.auth)
             entry: dict[str, Any] = {
                 "summary": op.summary,
-                "operationId": f"{op.method.lower()}_{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
+                "operationId": f"{op.method.lower()}_"
+                               f"{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
                 "responses": _responses(op, level),
                 "parameters": path_params + [
                     {"name": p.name, "in": p.location, "required": p.required,
-                     "schema": p.schema, **({"description": p.description} if p.description else {})}
+                     "schema": p.schema,
+                     **({"description": p.description} if p.description else {})}
                     for p in op.params],
             }
             if op.tags:

@@ -6,9 +6,7 @@ import falcon
 
 from domain.common.fields import parse_fields
 from domain.payments import commands as cmd
-from domain.payments import gateway_settings
-from domain.payments import settlement
-from domain.payments import subscription_admin
+from domain.payments import gateway_settings, settlement, subscription_admin
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import CONFIGURABLE
 from domain.payments.service import PaymentService

@@ -7,8 +7,8 @@ import falcon
 from domain.accounts import commands as cmd
 from domain.common.pagination import PageRequest
 from domain.payments import purchases, reminders
-from domain.payments.reminders import Reminders
 from domain.payments.checkout import Checkout
+from domain.payments.reminders import Reminders
 from domain.payments.subscriptions import Subscription
 from entrypoints.bootstrap import Deps
 from entrypoints.http.caller import required_user_id

@@ -9,7 +9,7 @@ limited resource holds a `Limits` (its attribute `limits`):
 A refusal is TooManyRequests: 429 with Retry-After, in the error shape (errors.py)."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import falcon
 from attrs import frozen
@@ -55,7 +55,7 @@ def limit_per_ip(policy: str) -> Hook:
     resource must hold `limits` (a Limits)."""
     def hook(req: falcon.Request, resp: falcon.Response, resource: object,
              params: dict) -> None:
-        limits = getattr(resource, "limits")
+        limits = getattr(resource, "limits", None)
         assert isinstance(limits, Limits), f"{type(resource).__name__} holds no Limits"
         limits.per_ip(policy, req)
     return hook

@@ -31,7 +31,7 @@ FILE = "file"        # the body itself is adult media (/media): refused unless a
 _LAYOUTS = (ITEM, PAGE, GROUPS)
 
 
-def _kind_fits(instance: "Serves", attribute: Any, kind: str | None) -> None:
+def _kind_fits(instance: Serves, attribute: Any, kind: str | None) -> None:
     if (instance.shape in _LAYOUTS) != (kind is not None):
         raise ValueError(f"a {instance.shape} read names its kind, and only it: {kind!r}")
     if kind is not None and kind not in ADULT_MEDIA:

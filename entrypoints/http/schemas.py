@@ -8,8 +8,9 @@ import json
 import re
 import types
 import typing
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -43,7 +44,7 @@ def _type_schema(tp: Any) -> dict:
     return {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_schemas(cls: type) -> tuple[tuple[str, str], ...]:
     """Each attrs field of `cls` and its schema as JSON text: resolving type hints is
     what costs (every app built, e.g. one per test, documents the same entities)."""
@@ -68,8 +69,9 @@ def field_schema(fld: F.Field) -> dict:
         schema = {"type": "string", "format": "uri", "maxLength": fld.max_length}
     elif isinstance(fld, F.Text):
         schema = {"type": "string", "maxLength": fld.max_length}
-        if getattr(fld, "pattern", None):   # e.g. a slug
-            schema["pattern"] = getattr(fld, "pattern")
+        pattern = getattr(fld, "pattern", None)   # e.g. a slug
+        if pattern:
+            schema["pattern"] = pattern
         if fld.required:
             schema["minLength"] = max(1, fld.min_length)
         elif fld.min_length:
@@ -131,7 +133,7 @@ def openapi_path(template: str) -> tuple[str, list[dict]]:
     return path, json.loads(params)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _openapi_path(template: str) -> tuple[str, str]:
     params: list[dict] = []
 

@@ -2,7 +2,8 @@
 paths, kept as aliases so gateways configured against it keep working."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import falcon
 

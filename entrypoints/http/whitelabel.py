@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import falcon
 
-from domain.whitelabel import catalogue
 from domain.common.errors import NotFound
 from domain.common.fields import parse_fields
 from domain.common.pagination import DEFAULT_LIMIT, PageRequest
+from domain.whitelabel import catalogue
 from domain.whitelabel.entities import SyncRun
 from domain.whitelabel.sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
 from entrypoints.bootstrap import Deps
 from entrypoints.http.caller import current_user
 from entrypoints.http.crud import PAGE_PARAMS, Store, crud_routes
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.routes import (ADMIN, ITEM, PAGE, PUBLIC, Operation, Param, Route,
-                                     Serves)
-from entrypoints.http.schemas import (PAGE_PARAMS_SCHEMA, body_schema, entity_schema,
-                                      nullable, page_schema)
+from entrypoints.http.routes import ADMIN, ITEM, PAGE, PUBLIC, Operation, Param, Route, Serves
+from entrypoints.http.schemas import (
+    PAGE_PARAMS_SCHEMA,
+    body_schema,
+    entity_schema,
+    nullable,
+    page_schema,
+)
 from ports.clock import Clock
 from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWorkFactory

@@ -202,8 +202,9 @@ def test_after_assurance_the_media_appear_as_today(client, ids, actors):
 
 
 def test_with_the_gate_off_nothing_is_withheld(deps, ids):
-    from entrypoints.http.app import create_app
     from falcon.testing import TestClient
+
+    from entrypoints.http.app import create_app
     off = TestClient(create_app(attrs.evolve(deps, config=attrs.evolve(deps.config,
                                                                        age_gate=False))))
     text, _ = walk(off, ids, {})

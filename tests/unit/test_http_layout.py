@@ -44,7 +44,7 @@ def import_graph(trees: dict[str, ast.Module]) -> dict[str, set[str]]:
 def longest_chain(graph: dict[str, set[str]]) -> list[str]:
     """The longest chain of imports (a imports b imports c...), as its modules. The graph
     has no cycle (tests/unit/test_module_dependencies.py)."""
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def from_(name: str) -> tuple[str, ...]:
         chains = [from_(other) for other in sorted(graph[name])]
         return (name, *max(chains, key=len, default=()))
