@@ -16,6 +16,8 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+import falcon
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -74,6 +76,6 @@ def client_ip(peer: str | None, forwarded_for: str | None,
     return str(address)
 
 
-def request_ip(req, proxies: Iterable[Network]) -> str | None:
+def request_ip(req: falcon.Request, proxies: Iterable[Network]) -> str | None:
     """`client_ip` of a Falcon request."""
     return client_ip(req.remote_addr, req.get_header("X-Forwarded-For"), proxies)

@@ -56,7 +56,8 @@ def _status_of(exc: errors.DomainError) -> str:
     return falcon.HTTP_400
 
 
-def handle_domain_error(req, resp, exc: errors.DomainError, params) -> None:
+def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.DomainError,
+                        params: dict) -> None:
     resp.status = _status_of(exc)
     resp.media = error_body(exc.code, exc.message, exc.field)
     if isinstance(exc, errors.Unauthenticated):
@@ -67,7 +68,8 @@ def handle_domain_error(req, resp, exc: errors.DomainError, params) -> None:
         resp.set_header("Retry-After", str(exc.retry_after))
 
 
-def serialize_http_error(req, resp, exc: falcon.HTTPError) -> None:
+def serialize_http_error(req: falcon.Request, resp: falcon.Response,
+                         exc: falcon.HTTPError) -> None:
     """Falcon's own errors (404 route, 405, 413...) in our shape, always JSON."""
     status = exc.status_code
     code = getattr(exc, "code", None) or CODE_OF_STATUS.get(status, "error")
@@ -78,7 +80,8 @@ def serialize_http_error(req, resp, exc: falcon.HTTPError) -> None:
         resp.set_header("Allow", dict(exc.headers).get("Allow", ""))
 
 
-def handle_unexpected(req, resp, exc: Exception, params) -> None:
+def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception,
+                      params: dict) -> None:
     log.exception("unhandled error on %s %s", req.method, req.path)
     resp.status = falcon.HTTP_500
     resp.media = error_body("internal_error", "internal server error")
