@@ -104,7 +104,8 @@ class Deps:
                               webhooks=WebhookUrls(public_url=config.public_url,
                                                    signer=self.signer),
                               default_gateway=config.gateway, public_url=config.public_url,
-                              card_assures="card" in config.age_methods)
+                              card_assures="card" in config.age_methods,
+                              throttle=self.throttle)
 
 
 def secret_box_of(config: Config) -> SecretBox:

@@ -37,5 +37,7 @@ class OutboxRepository(Repository[OutboxMessage], Protocol):
     def purge_decoys(self, before: datetime) -> int:
         """Delete the decoy rows written before `before`; returns how many."""
 
-    def forget_user(self, user_id: int) -> int:
-        """Erase the addresses and bodies of every message to `user_id` (LGPD)."""
+    def forget_user(self, user_id: int, addresses: Iterable[str] = ()) -> int:
+        """Erase the addresses and bodies of every message to `user_id`, and of every
+        message to one of `addresses` (mails sent before the account existed or was
+        linked: a guest checkout's), sent or not (LGPD)."""

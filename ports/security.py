@@ -18,17 +18,20 @@ RESET_PASSWORD = "reset_password"  # the single-use link of a forgotten-password
 VERIFY_EMAIL = "verify_email"      # the link confirming the email of a new account
 CHANGE_EMAIL = "change_email"      # the link, sent to the new address, that confirms it
 RENEWAL = "renewal"                # a renewal mail's link: fills the checkout with the member's data
+DEVICE = "device"                  # a browser's device cookie: it logged in to this account
+CLAIM_CHECKOUT = "claim_checkout"  # a paid checkout's link to the (unverified) account of its email
 # Deterministic MACs of a message (Signer.digest / Signer.check).
 MEDIA = "media"                  # signed links to the local folder's media
 WEBHOOK = "webhook"              # the token in our postback URLs, per gateway
 AD_CLICK = "ad_click"            # serve tokens of ad click URLs (bound to ad, placement, expiry)
 
 TokenPurpose = Literal["access", "set_password", "checkout", "age_assurance", "age_oidc",
-                       "reset_password", "verify_email", "change_email", "renewal"]
+                       "reset_password", "verify_email", "change_email", "renewal",
+                       "device", "claim_checkout"]
 DigestPurpose = Literal["media", "webhook", "ad_click"]
 TOKEN_PURPOSES: frozenset[str] = frozenset({ACCESS, SET_PASSWORD, CHECKOUT, AGE_ASSURANCE, AGE_OIDC,
                                                RESET_PASSWORD, VERIFY_EMAIL, CHANGE_EMAIL,
-                                               RENEWAL})
+                                               RENEWAL, DEVICE, CLAIM_CHECKOUT})
 DIGEST_PURPOSES: frozenset[str] = frozenset({MEDIA, WEBHOOK, AD_CLICK})
 
 

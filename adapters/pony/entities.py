@@ -34,6 +34,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         email_verified_at = _when("email_verified_at")
         anonymised_at = _when("anonymised_at")
         token_version = Required(int, column="token_version", default=0)
+        email_change = _text("email_change")
 
     class PlanRow(db.Entity):
         _table_ = "plans"

@@ -42,9 +42,12 @@ def queue_verification(uow: UnitOfWork, signer: Signer, public_url: str, user: U
 
 def queue_change_email(uow: UnitOfWork, signer: Signer, public_url: str, user: User,
                        new_email: str, version: str, now: datetime) -> None:
-    """The mail, to the NEW address, whose link makes it the account's email."""
-    assert user.id is not None, "a stored user"
-    token = signer.sign(CHANGE_EMAIL, {"sub": user.id, "email": new_email, "pv": version},
+    """The mail, to the NEW address, whose link makes it the account's email. The link
+    names `user.email_change` (the one pending change) and the token version, so it
+    dies once followed, when a newer change is asked, and with logout-all."""
+    assert user.id is not None and user.email_change, "a stored user with a pending change"
+    token = signer.sign(CHANGE_EMAIL, {"sub": user.id, "email": new_email, "pv": version,
+                                       "tv": user.token_version, "cid": user.email_change},
                         CHANGE_EMAIL_TTL_SECONDS)
     uow.outbox.enqueue(compose.change_email(new_email, user.name,
                                             page_link(public_url, CHANGE_EMAIL_PAGE, token),

@@ -1,7 +1,10 @@
 """LGPD (art. 18): what we hold about a member, and erasure. Erasure anonymises: the
 account can never log in again and holds no name, email, document or phone, while the
 amounts and dates of its financial records (checkouts, subscriptions) stay for the
-books and the dashboard."""
+books and the dashboard (fiscal records: the law requires them). Everything else about
+the person goes: pending ID photos (file and row), the address, subject and body of
+every mail to them (sent or not), the provider's subject of their age checks, the
+reasons they gave for withdrawals."""
 from __future__ import annotations
 
 import secrets
@@ -13,7 +16,10 @@ import attrs
 from domain.accounts.auth import AuthService
 from domain.accounts.commands import CloseAccount
 from domain.accounts.users import UNUSABLE_PASSWORD_PREFIX, User
+from domain.assurance.documents import document_key
+from domain.assurance.entities import DOCUMENT, PENDING
 from domain.common.errors import Conflict, NotFound, ValidationError
+from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 ANONYMOUS_DOMAIN = "anonimizado.invalid"
@@ -21,10 +27,12 @@ ANONYMOUS_DOMAIN = "anonimizado.invalid"
 
 def _own_checkouts(uow: UnitOfWork, user: User) -> list:
     """The user's checkouts: linked to the account, or (rows copied from the original,
-    or bought before logging in) made with its email."""
+    or bought before logging in) made with its email — when that email is verified:
+    anyone may register an address and must not read what its owner bought."""
     linked = list(uow.checkouts.find({"user_id": user.id}, order_by=["id"]).items)
     by_email = list(uow.checkouts.find({"customer_email": user.email, "user_id": None},
-                                       order_by=["id"]).items)
+                                       order_by=["id"]).items) \
+        if user.email_verified_at is not None else []
     return sorted(linked + by_email, key=lambda c: c.id)
 
 
@@ -40,7 +48,8 @@ def export(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, Any]:
         withdrawals = list(uow.withdrawals.find({"user_id": user_id}, order_by=["id"]).items)
         mails = list(uow.outbox.find({"user_id": user_id}, order_by=["id"]).items)
     account = {k: v for k, v in attrs.asdict(user).items() if k not in ("password",
-                                                                           "token_version")}
+                                                                           "token_version",
+                                                                           "email_change")}
     return {
         "account": account,
         "checkouts": [_checkout(c) for c in checkouts],
@@ -61,19 +70,23 @@ def _checkout(checkout) -> dict[str, Any]:
     return values
 
 
-def close_account(svc: AuthService, command: CloseAccount) -> None:
+def close_account(svc: AuthService, command: CloseAccount,
+                  storage: ObjectStorage | None = None) -> None:
     """The holder erases their account (password required)."""
     with svc.uow() as uow:
         user = uow.users.get(command.user_id)
     if user is None or not user.has_usable_password or \
             not svc.hasher.verify(command.password, user.password):
         raise ValidationError("the password is wrong", field="password")
-    anonymise(svc.uow, command.user_id, svc.clock.now())
+    anonymise(svc.uow, command.user_id, svc.clock.now(), storage)
 
 
-def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime) -> User:
-    """Erase the personal data of a user and of their checkouts and mails, keeping the
-    amounts and dates; the account can no longer log in (every token dies with it)."""
+def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime,
+              storage: ObjectStorage | None = None) -> User:
+    """Erase the personal data of a user and of their checkouts, mails, age checks and
+    withdrawal requests, keeping the amounts and dates; pending ID photos are deleted
+    from `storage` (the rows too: they leave the admin queue). The account can no
+    longer log in (every token dies with it)."""
     with uow_factory() as uow:
         user = uow.users.get_for_update(user_id)
         if user is None:
@@ -83,14 +96,23 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime) -> Us
         if user.is_admin:
             # Never lock the platform out of its own panel: demote the account first.
             raise Conflict("an administrator's account cannot be erased; demote it first")
-        for checkout in _own_checkouts(uow, user):
+        checkouts = _own_checkouts(uow, user)
+        for checkout in checkouts:
             payment = {k: v for k, v in (checkout.payment_data or {}).items()
                        if k in ("provider", "method", "status", "account_created")}
             uow.checkouts.update(attrs.evolve(
                 checkout, user_id=user_id, customer_name=None,
                 customer_email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
                 customer_document=None, customer_phone=None, payment_data=payment))
-        uow.outbox.forget_user(user_id)
+        # Mails by address too (a guest checkout's, before the account was linked) —
+        # only for a verified address: an unverified one may be a stranger's, whose
+        # mails (a claim link) are theirs.
+        uow.outbox.forget_user(user_id, {user.email} | {c.customer_email for c in checkouts
+                                                         if c.customer_email}
+                               if user.email_verified_at is not None else ())
+        _forget_age_checks(uow, user_id, storage)
+        for request in uow.withdrawals.find({"user_id": user_id}).items:
+            uow.withdrawals.update(attrs.evolve(request, reason=None))
         user = uow.users.update(attrs.evolve(
             user, name=None, email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
             password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
@@ -98,3 +120,16 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime) -> Us
             token_version=user.token_version + 1))
         uow.commit()
     return user
+
+
+def _forget_age_checks(uow: UnitOfWork, user_id: int, storage: ObjectStorage | None) -> None:
+    """Pending ID photos go (file first: a failure rolls the erasure back, to be
+    retried); decided checks keep their outcome and dates, not the provider's subject."""
+    for record in uow.age_assurances.find({"user_id": user_id}).items:
+        assert record.id is not None, "read from the repository"
+        if record.method == DOCUMENT and record.outcome == PENDING:
+            if storage is not None:
+                storage.delete_object(document_key(record.id))
+            uow.age_assurances.delete(record.id)
+        elif record.provider_ref is not None:
+            uow.age_assurances.update(attrs.evolve(record, provider_ref=None))

@@ -37,6 +37,7 @@ class User:
     email_verified_at: datetime | None = None   # set by the link of the verification mail
     anonymised_at: datetime | None = None       # LGPD erasure: the account is closed
     token_version: int = 0   # bearer tokens carry it: raising it logs out everywhere
+    email_change: str | None = None   # the id of the one pending email change (its link names it)
 
     @property
     def is_admin(self) -> bool:

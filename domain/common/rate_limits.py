@@ -4,23 +4,28 @@ Each rate is a moving window ("at most `amount` events in any `seconds`"). A cal
 counted per client IP and, where there is one, per account (the normalised email, or
 the credential presented); what a refusal costs the caller is a 429 with Retry-After.
 
-Logging in follows its own rule, so that an attacked account slows its attackers down
-without ever being locked against its owner:
+Logging in follows its own rule, so that an attacked account stops its attackers,
+wherever they are, without being locked against its owner (OWASP: device cookies):
 - every attempt counts against the client IP (LOGIN_PER_IP);
-- only failures count against the account, in windows of growing length
-  (LOGIN_FAILURES: 5 a minute, 10 in 10 minutes, 20 an hour, 50 a day), and each failure
-  also marks the pair (account, IP) for a day from that failure;
-- while the account is over its failure limit, an attempt from an IP marked on it is
-  refused at once (429, Retry-After = the account's wait), but an attempt from an IP that
-  has not failed on it is still checked: the owner, from their own connection, logs in;
-  a wrong password from there marks that IP too. A success clears its IP's mark.
-So a single-source attacker gets 5 guesses, then one per window as the windows grow; a
-distributed one gets one guess per IP per back-off window; the owner is refused only
-from an address that itself failed on the account, and only for the back-off.
-Unknown emails are counted like real ones (a 429 says nothing about an account)."""
+- a failure without a valid device cookie of the account counts against the account,
+  in windows of growing length (LOGIN_FAILURES: 5 a minute, 10 in 10 minutes, 20 an
+  hour, 50 a day); while the account is over them, every such attempt is refused at
+  once (429, Retry-After = the account's wait), whatever its IP — the right password
+  too, or the refusal would be an oracle;
+- a login presenting the account's device cookie (domain.accounts.devices: a browser
+  that logged in to it before) is judged on that device's own failures only
+  (LOGIN_DEVICE_FAILURES), so the owner gets in from their browser while the account
+  is under attack.
+A distributed attacker gets the account's few guesses in total, not a few per IP.
+Client IPs are keyed by `ip_key`: an IPv6 address by its /64.
+Unknown emails are counted like real ones (a 429 says nothing about an account).
+
+Requests naming an email are never counted per email (strangers would lock its owner
+out): the mails the address receives are (MAIL_CAPS)."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from attrs import frozen
 
@@ -59,22 +64,20 @@ def backoff(name: str, steps: tuple[tuple[int, int], ...]) -> tuple[Rate, ...]:
 # -- every limit, in one place ------------------------------------------------------
 LOGIN_PER_IP = (Rate("login-ip", 30, MINUTE), Rate("login-ip-h", 300, HOUR))
 LOGIN_FAILURES = backoff("login-fail", ((5, MINUTE), (10, 10 * MINUTE), (20, HOUR), (50, DAY)))
-LOGIN_FAILED_FROM = Rate("login-failed-from", 1, DAY)   # the mark of (account, IP)
+LOGIN_DEVICE_FAILURES = backoff("login-device-fail", ((5, MINUTE), (10, 10 * MINUTE),
+                                                       (20, HOUR), (50, DAY)))
 
 POLICIES: dict[str, Policy] = {
-    # per account: the email being registered (duplicate probes)
-    "register": Policy(per_ip=(Rate("register-ip", 5, MINUTE), Rate("register-ip-h", 30, HOUR)),
-                       per_account=(Rate("register-email", 5, HOUR),)),
+    # Requests naming an email (register, reset, checkout) are limited per IP only: a
+    # per-email count would let strangers lock the address's owner out (issue 20); what
+    # they could do to the address, mail it, is capped by MAIL_CAPS.
+    "register": Policy(per_ip=(Rate("register-ip", 5, MINUTE), Rate("register-ip-h", 30, HOUR))),
     # per account: the one-time token presented (no account is known before it verifies)
     "set_password": Policy(per_ip=(Rate("set-password-ip", 10, MINUTE),
                                    Rate("set-password-ip-h", 60, HOUR)),
                            per_account=(Rate("set-password-token", 10, HOUR),)),
-    # a forgotten-password request: per account = the email it is for
-    "password_reset": Policy(per_ip=(Rate("reset-ip", 5, MINUTE), Rate("reset-ip-h", 30, HOUR)),
-                             per_account=(Rate("reset-email", 3, HOUR),)),
-    # per account: the buyer's email (each checkout can be a real charge request)
-    "checkout": Policy(per_ip=(Rate("checkout-ip", 10, MINUTE), Rate("checkout-ip-h", 60, HOUR)),
-                       per_account=(Rate("checkout-email", 10, HOUR),)),
+    "password_reset": Policy(per_ip=(Rate("reset-ip", 5, MINUTE), Rate("reset-ip-h", 30, HOUR))),
+    "checkout": Policy(per_ip=(Rate("checkout-ip", 10, MINUTE), Rate("checkout-ip-h", 60, HOUR))),
     # a signed-in member checking their password or sending mail (change password or
     # email, resend verification, erase the account): per account = the user id, so a
     # stolen bearer token cannot guess the password or mail strangers without limit
@@ -87,10 +90,37 @@ POLICIES: dict[str, Policy] = {
 }
 
 
+# Mails an address receives, per kind and hour, whoever asks (issue 20): requests
+# naming an email are limited per IP only, so a stranger can neither flood an inbox nor
+# lock its owner out. Beyond the cap the request is answered alike and mails nothing.
+MAIL_CAPS: dict[str, Rate] = {
+    "pix": Rate("mail-pix", 5, HOUR),                       # a checkout's PIX code
+    "password_reset": Rate("mail-reset", 5, HOUR),
+}
+# A reset asked from a browser holding the account's device cookie (it logged in to
+# the account before) is counted on that device instead: the owner still gets a link.
+MAIL_DEVICE_CAP = Rate("mail-device", 3, HOUR)
+
+
 def account_key(text: str) -> str:
     """A fixed-size key for an account identifier (an email, a token): the stored
     counters never hold the identifier itself."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def ip_key(ip: str | None) -> str:
+    """The key a client address is counted under: an IPv4 address as it is, an IPv6
+    address by its /64 (one subscriber's whole prefix: a host picks any of its 2^64
+    addresses at will)."""
+    if not ip:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def refuse(wait: int, what: str) -> TooManyRequests:

@@ -68,18 +68,21 @@ def pix_created(to: str, name: str | None, plan: str, total: int, copy_paste: st
 def receipt(to: str, name: str | None, order: int, plan: str, plan_price: int,
             bumps: Sequence[tuple[str, int]], total: int, start: datetime | None,
             end: datetime | None, set_password_link: str | None, now: datetime,
-            user_id: int | None) -> OutboxMessage:
+            user_id: int | None, *, claim: bool = False) -> OutboxMessage:
+    """`claim`: the link claims the purchase for an account not yet confirmed."""
     import html
     bumps_text = "".join(f"Adicional: {n} ({t.money(p)})\n" for n, p in bumps)
     bumps_html = "".join(f"<tr><td>Adicional</td><td>{html.escape(n)} ({t.money(p)})"
                          "</td></tr>" for n, p in bumps)
     set_text = set_html = ""
+    intro = ("Sua conta foi criada com este e-mail. Escolha sua senha para entrar:"
+             if not claim else
+             "Para receber esta compra, confirme este e-mail e escolha sua senha (isso "
+             "encerra qualquer outra sessão aberta com este e-mail):")
     if set_password_link:
-        set_text = ("\nSua conta foi criada com este e-mail. Escolha sua senha para "
-                    f"entrar:\n{set_password_link}\n")
+        set_text = f"\n{intro}\n{set_password_link}\n"
         link = html.escape(set_password_link)
-        set_html = ("<p>Sua conta foi criada com este e-mail. Escolha sua senha para "
-                    f"entrar:</p><p><a href=\"{link}\" style=\"display:inline-block;"
+        set_html = (f"<p>{html.escape(intro)}</p><p><a href=\"{link}\" style=\"display:inline-block;"
                     "background:#e50914;color:#ffffff;padding:12px 20px;border-radius:6px;"
                     f"text-decoration:none\">Escolher minha senha</a></p>"
                     f"<p style=\"font-size:12px;color:#6b6b76\">Ou copie o endereço: "

@@ -17,10 +17,12 @@ from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork
 
 
-def buyer_of(uow: UnitOfWork, checkout: Checkout, now: datetime) -> tuple[User, bool]:
+def buyer_of(uow: UnitOfWork, checkout: Checkout, now: datetime) -> tuple[User | None, bool]:
     """The user a paid checkout is for, locked, and whether this call created the
-    account: the logged-in buyer, else the account with the checkout's email, else a
-    new account whose password the buyer sets later."""
+    account: the logged-in buyer, else the account with the checkout's email when that
+    email is verified, else a new account whose password the buyer sets later. None
+    when an account has the email unverified: whoever registered it may not own the
+    address, so the purchase waits for its claim (domain.payments.claims)."""
     if checkout.user_id is not None:
         user = uow.users.get_for_update(checkout.user_id)
         if user is not None:
@@ -31,7 +33,7 @@ def buyer_of(uow: UnitOfWork, checkout: Checkout, now: datetime) -> tuple[User, 
     assert email is not None, f"checkout {checkout.id} has neither a user nor an email"
     user = uow.users.get_for_update_by_email(email)
     if user is not None:
-        return user, False
+        return (user if user.email_verified_at is not None else None), False
     try:
         return uow.users.add(User(
             id=None, email=email, name=checkout.customer_name,

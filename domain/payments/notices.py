@@ -1,6 +1,7 @@
 """The buyer's mails, stored in the unit of work of the change they report: the PIX
 code when the charge is created, the receipt (and, for an account this payment
-created, the set-password link) when it is paid."""
+created, the set-password link; for an address an unverified account has, the link
+that claims the purchase) when it is paid."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,9 +13,12 @@ from domain.mail import compose
 from domain.payments import checkout as co
 from domain.payments import withdrawal as wd
 from domain.payments.service import PaymentService
+from ports.security import CLAIM_CHECKOUT
 from ports.unit_of_work import UnitOfWork
 
 CHECKOUT_PAGE = "/checkout"
+CLAIM_TTL_SECONDS = 7 * 24 * 3600
+UNCLAIMED = "unclaimed"   # payment_data flag (settlement.UNCLAIMED)
 
 
 def checkout_link(public_url: str, checkout_id: int, access_token: str) -> str:
@@ -32,6 +36,9 @@ def queue_pix_created(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkou
     if checkout.payment_method != co.PIX or not code or not checkout.customer_email \
             or checkout.id is None:
         return
+    if svc.throttle is not None and not svc.throttle.mail_allowed("pix",
+                                                                  checkout.customer_email):
+        return  # the address had its share this hour; the code is on the checkout page
     plan = uow.plans.get(checkout.plan_id)
     link = checkout_link(svc.public_url, checkout.id, svc.checkout_token(checkout.id))
     uow.outbox.enqueue(compose.pix_created(
@@ -44,6 +51,10 @@ def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
                   now: datetime) -> None:
     """The receipt of a paid checkout: plan, bumps, total, the period it granted, and
     the set-password link when this payment created the account."""
+    if checkout.id is not None and checkout.user_id is None and \
+            (checkout.payment_data or {}).get(UNCLAIMED):
+        queue_claim(uow, svc, checkout, now)
+        return
     if checkout.id is None or checkout.user_id is None:
         return
     user = uow.users.get(checkout.user_id)
@@ -63,6 +74,32 @@ def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
         [(b.name, b.price) for b in bumps], checkout.total_amount,
         granted.start_date if granted else None, granted.end_date if granted else None,
         set_password, now, user.id))
+
+
+def claim_token(svc: PaymentService, checkout_id: int, email: str) -> str:
+    """The link that gives a paid, unclaimed checkout to whoever reads mail at `email`
+    (domain.payments.claims): signed, expiring; the claim links the checkout, so a
+    second use finds it claimed."""
+    return svc.tokens.sign(CLAIM_CHECKOUT, {"cid": checkout_id, "email": email},
+                           CLAIM_TTL_SECONDS)
+
+
+def queue_claim(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
+                now: datetime) -> None:
+    """The receipt of a paid checkout no account has yet (its email's account is not
+    verified), to the address, with the link that claims it. Tied to no account: the
+    one with this email may be a stranger's."""
+    assert checkout.id is not None and checkout.customer_email, "a paid guest checkout"
+    plan = uow.plans.get(checkout.plan_id)
+    if plan is None:
+        return
+    bumps = uow.order_bumps.get_many(checkout.order_bump_ids or [])
+    link = page_link(svc.public_url, SET_PASSWORD_PAGE,
+                     claim_token(svc, checkout.id, checkout.customer_email))
+    uow.outbox.enqueue(compose.receipt(
+        checkout.customer_email, checkout.customer_name, checkout.id, plan.name, plan.price,
+        [(b.name, b.price) for b in bumps], checkout.total_amount, None, None, link, now,
+        None, claim=True))
 
 
 def after_settlement(uow: UnitOfWork, svc: PaymentService, before: str,

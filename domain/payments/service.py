@@ -4,6 +4,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
+from domain.common.throttle import Throttle
 from domain.payments.gateways import (NOT_CONFIGURED, SANDBOX, GatewayChoice,
                                       PaymentGatewayConfig, WebhookUrls, choose_gateway,
                                       sandbox_enabled)
@@ -32,6 +33,8 @@ class PaymentService:
     # Whether a paid credit-card checkout assures its buyer's age (CREATORFLIX_AGE_METHODS
     # has `card`; domain.assurance).
     card_assures: bool = False
+    # Caps the PIX mails an address receives (MAIL_CAPS): anyone may name any email.
+    throttle: Throttle | None = None
 
     def gateway_rows(self, uow: UnitOfWork) -> list[PaymentGatewayConfig]:
         return list(uow.payment_gateways.find(order_by=["id"]).items)

@@ -37,6 +37,9 @@ class Outcome:
 
 
 AMOUNT_MISMATCH = "amount_mismatch"
+# payment_data of a paid checkout whose email an unverified account has: not linked to
+# it, nothing granted, until the link mailed to the address claims it.
+UNCLAIMED = notices.UNCLAIMED
 
 
 def decide(checkout: co.Checkout, tx: Transaction) -> str:
@@ -148,20 +151,33 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
     assert external_id is not None, "a checkout matched by its transaction id has one"
     if moved.status == co.PAID:
         buyer, created = activation.buyer_of(uow, checkout, now)
+        if buyer is None:
+            # An account has this email unverified: the purchase waits for the link
+            # mailed to the address (notices.queue_receipt, domain.payments.claims).
+            return attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
+                                                     UNCLAIMED: True})
         moved = _for_buyer(moved, _stored_id(buyer), created)
-        plan = uow.plans.get(checkout.plan_id)
-        # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
-        assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
-        activation.grant(uow, buyer, plan, external_id, now)
-        if card_assures and checkout.payment_method == co.CREDIT_CARD:
-            # Card data is on the ANPD's list of age checks; a PIX payment is not (a bank
-            # account can belong to a minor). Same transaction as the grant.
-            assure_card_buyer(uow, _stored_id(buyer), checkout.id, now)
+        give(uow, checkout, buyer, now, card_assures=card_assures)
     else:  # refunded, charged back, refused, canceled: end what it granted or held
         grantee = _grantee_id(uow, checkout)
         if grantee is not None:
             activation.end_grants(uow, grantee, external_id, now)
     return moved
+
+
+def give(uow: UnitOfWork, checkout: co.Checkout, buyer: User, now: datetime, *,
+         card_assures: bool = False) -> None:
+    """What a paid checkout gives its buyer: the plan's access (and, paid by card, an
+    age assurance)."""
+    assert checkout.external_id is not None, "a paid checkout has a transaction"
+    plan = uow.plans.get(checkout.plan_id)
+    # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
+    assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
+    activation.grant(uow, buyer, plan, checkout.external_id, now)
+    if card_assures and checkout.payment_method == co.CREDIT_CARD:
+        # Card data is on the ANPD's list of age checks; a PIX payment is not (a bank
+        # account can belong to a minor). Same transaction as the grant.
+        assure_card_buyer(uow, _stored_id(buyer), checkout.id, now)
 
 
 def _grantee_id(uow: UnitOfWork, checkout: co.Checkout) -> int | None:
@@ -178,6 +194,8 @@ def _grantee_id(uow: UnitOfWork, checkout: co.Checkout) -> int | None:
 def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
           now: datetime) -> co.Checkout:
     buyer, created = activation.buyer_of(uow, checkout, now)
+    if buyer is None:
+        return checkout   # nothing is held for an unverified address (see _settle)
     activation.hold_pending(uow, buyer, checkout.plan_id, external_id, now)
     return _for_buyer(checkout, _stored_id(buyer), created)
 

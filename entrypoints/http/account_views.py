@@ -9,7 +9,7 @@ from domain.accounts.users import User
 from entrypoints.http.json_io import to_json
 from entrypoints.http.schemas import entity_schema
 
-USER_PRIVATE = ("password", "token_version")
+USER_PRIVATE = ("password", "token_version", "email_change")
 USER_SCHEMA = entity_schema(User, USER_PRIVATE)
 SESSION_SCHEMA = {"type": "object", "required": ["user", "token", "expires_in"],
                   "properties": {"user": USER_SCHEMA, "token": {"type": "string"},

@@ -3,11 +3,14 @@ account made at checkout, recover a forgotten password, confirm an email, log ou
 from __future__ import annotations
 
 import falcon
+from attrs import frozen
 
-from domain.accounts import auth, self_service
+from domain.accounts import auth, devices, self_service
 from domain.accounts import commands as cmd
 from domain.accounts.auth import AuthService
 from domain.common.errors import Unauthenticated
+from domain.payments import claims
+from domain.payments.service import PaymentService
 from entrypoints.bootstrap import Deps
 from entrypoints.http.account_views import (
     ACCEPTED,
@@ -29,8 +32,28 @@ from entrypoints.http.rate_limits import (
 )
 from entrypoints.http.routes import USER, Operation, Route
 from entrypoints.http.schemas import body_schema
+from ports.security import Signer
 
 TAGS = ("accounts",)
+
+
+@frozen
+class DeviceCookies:
+    """The signed HttpOnly cookie by which a browser that logged in to an account is
+    judged on its own login failures (domain.accounts.devices). `https`: the public
+    address is https (the cookie is then Secure)."""
+
+    signer: Signer
+    https: bool
+
+    def of(self, req: falcon.Request, account: str) -> str | None:
+        return devices.device_of(self.signer, req.cookies.get(devices.DEVICE_COOKIE), account)
+
+    def set(self, req: falcon.Request, resp: falcon.Response, cookie: str) -> None:
+        """HttpOnly, SameSite=Lax, Secure when the site is served over https."""
+        resp.set_cookie(devices.DEVICE_COOKIE, cookie, max_age=devices.DEVICE_TTL_SECONDS,
+                        path=devices.DEVICE_COOKIE_PATH, secure=req.scheme == "https" or self.https,
+                        http_only=True, same_site="Lax")
 
 
 class RegisterResource:
@@ -40,54 +63,67 @@ class RegisterResource:
     @falcon.before(limit_per_ip("register"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(req, self.max_body, cmd.Register, cmd.REGISTER_FIELDS)
-        self.limits.per_account("register", account_of(command.email))
         session = auth.register(self.auth, command)
         resp.media = session_json(session)
         resp.status = falcon.HTTP_201
 
 
 class LoginResource:
-    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
-        self.auth, self.limits, self.max_body = auth, limits, max_body
+    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies,
+                 max_body: int):
+        self.auth, self.limits, self.devices, self.max_body = auth, limits, devices, max_body
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(req, self.max_body, cmd.Login, cmd.LOGIN_FIELDS)
-        # Per IP, and failures per account with a growing back-off that never locks the
-        # owner out (the rule: domain/common/rate_limits.py).
+        # Per IP, and failures per account with a growing back-off, whatever the IP;
+        # the owner's browser is judged on its own failures through its device cookie
+        # (the rule: domain/common/rate_limits.py).
         throttle, ip, account = self.limits.throttle, self.limits.client(req), \
             account_of(command.email)
-        throttle.before_login(ip, account)
+        device = self.devices.of(req, account)
+        throttle.before_login(ip, account, device)
         try:
             session = auth.login(self.auth, command)
         except Unauthenticated:
-            throttle.login_failed(ip, account)
+            throttle.login_failed(ip, account, device)
             raise
-        throttle.login_succeeded(ip, account)
+        self.devices.set(req, resp, devices.issue_device(self.devices.signer, account, device))
         resp.media = session_json(session)
 
 
 class SetPasswordResource:
-    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
-        self.auth, self.limits, self.max_body = auth, limits, max_body
+    def __init__(self, auth: AuthService, payments: PaymentService, signer: Signer,
+                 limits: Limits, max_body: int):
+        self.auth, self.payments, self.signer = auth, payments, signer
+        self.limits, self.max_body = limits, max_body
 
     @falcon.before(limit_per_ip("set_password"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(req, self.max_body, cmd.SetPassword, cmd.SET_PASSWORD_FIELDS)
         self.limits.per_account("set_password", command.token)
-        session = auth.set_password(self.auth, command)
+        if claims.is_claim(self.signer, command.token):  # a paid checkout's claim link
+            session = claims.claim_checkout(self.auth, self.payments, command)
+        else:
+            session = auth.set_password(self.auth, command)
         resp.media = session_json(session)
 
 
 class PasswordResetResource:
-    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
-        self.auth, self.limits, self.max_body = auth, limits, max_body
+    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies,
+                 max_body: int):
+        self.auth, self.limits, self.devices, self.max_body = auth, limits, devices, max_body
 
     @falcon.before(limit_per_ip("password_reset"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(req, self.max_body, cmd.RequestPasswordReset,
                                cmd.PASSWORD_RESET_FIELDS)
-        self.limits.per_account("password_reset", account_of(command.email))
-        self_service.request_password_reset(self.auth, command)
+        # The mails an address gets are capped, not the requests naming it; the owner's
+        # browser (its device cookie) is counted apart (domain/common/rate_limits.py).
+        account = account_of(command.email)
+        device = self.devices.of(req, account)
+        self_service.request_password_reset(
+            self.auth, command,
+            mail=self.limits.throttle.mail_allowed("password_reset", account, device))
         accepted(resp)
 
 
@@ -141,6 +177,7 @@ class LogoutResource:
 
 def routes(deps: Deps) -> list[Route]:
     service, limits, max_body = deps.auth, limits_of(deps), deps.config.max_body_bytes
+    cookies = DeviceCookies(deps.signer, deps.config.public_url.startswith("https:"))
     token_body = body_schema(cmd.CONFIRM_TOKEN_FIELDS)
     return [
         Route("/api/auth/register", RegisterResource(service, limits, max_body), (
@@ -148,18 +185,20 @@ def routes(deps: Deps) -> list[Route]:
                       request=body_schema(cmd.REGISTER_FIELDS),
                       responses={201: SESSION_SCHEMA, 409: None, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/auth/login", LoginResource(service, limits, max_body), (
+        Route("/api/auth/login", LoginResource(service, limits, cookies, max_body), (
             Operation("POST", "Log in with email and password", tags=TAGS,
                       request=body_schema(cmd.LOGIN_FIELDS),
                       responses={200: SESSION_SCHEMA, 401: None, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/auth/set-password", SetPasswordResource(service, limits, max_body), (
+        Route("/api/auth/set-password", SetPasswordResource(
+                service, deps.payments_service, deps.signer, limits, max_body), (
             Operation("POST", "Choose the password of an account created at checkout (with "
                       "the one-time token of the paid checkout) and log in", tags=TAGS,
                       request=body_schema(cmd.SET_PASSWORD_FIELDS),
                       responses={200: SESSION_SCHEMA, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/auth/password-reset", PasswordResetResource(service, limits, max_body), (
+        Route("/api/auth/password-reset",
+              PasswordResetResource(service, limits, cookies, max_body), (
             Operation("POST", "Forgot my password: mails a link valid for 1 hour, once. "
                       "202 whatever the email (nothing tells whether it has an account)",
                       tags=TAGS, request=body_schema(cmd.PASSWORD_RESET_FIELDS),

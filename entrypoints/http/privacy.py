@@ -11,6 +11,7 @@ from entrypoints.http.account_views import USER_BODY, user_json
 from entrypoints.http.caller import required_user_id
 from entrypoints.http.routes import ADMIN, NO_MEDIA, USER, Operation, Route
 from ports.clock import Clock
+from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("accounts",)
@@ -33,11 +34,11 @@ class ExportResource:
 
 
 class AdminAnonymiseResource:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
-        self.uow, self.clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, storage: ObjectStorage):
+        self.uow, self.clock, self.storage = uow, clock, storage
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        user = privacy.anonymise(self.uow, id, self.clock.now())
+        user = privacy.anonymise(self.uow, id, self.clock.now(), self.storage)
         resp.media = {"user": user_json(user)}
 
 
@@ -46,7 +47,8 @@ def routes(deps: Deps) -> list[Route]:
         Route("/api/me/export", ExportResource(deps.uow), (
             Operation("GET", "Every personal datum held about me (LGPD art. 18), as JSON",
                       USER, tags=TAGS, responses={200: EXPORT_SCHEMA}, serves=NO_MEDIA),)),
-        Route("/api/admin/users/{id:id}/anonymise", AdminAnonymiseResource(deps.uow, deps.clock), (
+        Route("/api/admin/users/{id:id}/anonymise",
+              AdminAnonymiseResource(deps.uow, deps.clock, deps.storage), (
             Operation("POST", "Erase a user's personal data (an LGPD request received "
                       "elsewhere), as DELETE /api/me does", ADMIN, tags=ADMIN_TAGS,
                       request=None, responses={200: USER_BODY, 404: None, 409: None}),)),

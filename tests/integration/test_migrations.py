@@ -69,7 +69,9 @@ OURS = {
                   "record_id": False, "status": True, "changes": False},
     # 0009_mail_accounts: email verification, erasure, token versions; the mail
     # outbox, revoked tokens and withdrawal requests.
-    "users": {"email_verified_at": False, "anonymised_at": False, "token_version": True},
+    "users": {"email_verified_at": False, "anonymised_at": False, "token_version": True,
+              # 0014_email_change: the one pending email change a link may confirm.
+              "email_change": False},
     "mail_outbox": {"id": True, "kind": True, "recipient": True, "subject": True,
                     "text_body": True, "html_body": True, "inline_images": False,
                     "dedupe_key": False, "user_id": False, "status": True, "attempts": True,

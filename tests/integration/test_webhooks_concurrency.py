@@ -35,7 +35,8 @@ def test_concurrent_duplicates_activate_once(pg_deps, junglepay, clock):
     running_until = clock.now() + timedelta(days=10)
     with deps.uow() as uow:  # the buyer already has access for 10 more days
         user = uow.users.add(User(id=None, email="ana@example.com", password="h",
-                                  subscription_status=1, created_at=clock.now()))
+                                  subscription_status=1, created_at=clock.now(),
+                                  email_verified_at=clock.now()))
         uow.subscriptions.add(Subscription(id=None, user_id=user.id, plan_id=plan.id,
                                            status="active", start_date=clock.now(),
                                            end_date=running_until, created_at=clock.now()))

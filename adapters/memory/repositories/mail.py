@@ -50,8 +50,10 @@ class MemoryOutboxRepository(MemoryRepository):
             self.delete(pk)
         return len(doomed)
 
-    def forget_user(self, user_id: int) -> int:
-        mine = [msg for msg in self._rows.values() if msg.user_id == user_id]
+    def forget_user(self, user_id: int, addresses: Iterable[str] = ()) -> int:
+        wanted = {address.casefold() for address in addresses}
+        mine = [msg for msg in self._rows.values()
+                if msg.user_id == user_id or (msg.recipient and msg.recipient.casefold() in wanted)]
         for msg in mine:
             self.update(attrs.evolve(msg, **forgotten(msg)))
         return len(mine)

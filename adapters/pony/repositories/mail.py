@@ -84,11 +84,14 @@ class PonyOutboxRepository(PonyRepository):
             self._params({"before": before}))
         return cursor.rowcount
 
-    def forget_user(self, user_id: int) -> int:
+    def forget_user(self, user_id: int, addresses: Iterable[str] = ()) -> int:
         flush()
-        cursor = self.db.execute(
-            "UPDATE mail_outbox SET recipient = '', subject = '', text_body = '', "
-            "html_body = '', inline_images = NULL, last_error = NULL, "
-            "status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' "
-            "ELSE status END WHERE user_id = $user_id", {"user_id": user_id})
-        return cursor.rowcount
+        forget = ("UPDATE mail_outbox SET recipient = '', subject = '', text_body = '', "
+                  "html_body = '', inline_images = NULL, last_error = NULL, "
+                  "status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' "
+                  "ELSE status END WHERE ")
+        count = self.db.execute(forget + "user_id = $user_id", {"user_id": user_id}).rowcount
+        for address in {address.casefold() for address in addresses}:
+            count += self.db.execute(forget + "lower(recipient) = $address",
+                                     {"address": address}).rowcount
+        return count
