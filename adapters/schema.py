@@ -9,7 +9,7 @@ from domain.assurance.entities import AgeAssurance
 from domain.accounts.sessions import RevokedToken
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import PaymentGatewayConfig, WebhookEvent
+from domain.payments.gateways import PaymentGatewayConfig, Postback, WebhookEvent
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
 from domain.mail.messages import OutboxMessage
@@ -28,6 +28,7 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "checkouts": ("checkouts", Checkout, "id"),
     "payment_gateways": ("payment_gateways", PaymentGatewayConfig, "id"),
     "webhook_events": ("payment_notifications", WebhookEvent, "id"),
+    "postbacks": ("payment_postbacks", Postback, "id"),
     "whitelabel_models": ("whitelabel_models", WhitelabelModel, "id"),
     "whitelabel_posts": ("whitelabel_posts", WhitelabelPost, "id"),
     "whitelabel_media": ("whitelabel_media", WhitelabelMedia, "id"),
@@ -47,6 +48,7 @@ UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "users": [("email",)],
     "models": [("slug",)],
     "payment_gateways": [("name",)],
+    "checkouts": [("idempotency_key",)],
     "payment_notifications": [("gateway", "event_key")],
     "mail_outbox": [("dedupe_key",)],
     "withdrawal_requests": [("checkout_id",)],

@@ -117,9 +117,12 @@ def secret_box_of(config: Config) -> SecretBox:
 
 def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
     """JunglePay at CREATORFLIX_JUNGLEPAY_URL and the in-process sandbox (no network
-    until a JunglePay gateway is configured and used)."""
+    until a JunglePay gateway is configured and used); JunglePay's calls bounded by the
+    CREATORFLIX_GATEWAY_* timeouts and bulkhead."""
     from adapters.payments.provider import GatewayProvider
-    return GatewayProvider(config.junglepay_url, clock)
+    return GatewayProvider(config.junglepay_url, clock,
+                           timeout=(config.gateway_connect_timeout, config.gateway_read_timeout),
+                           concurrency=config.gateway_concurrency)
 
 
 def _ad_adapters(config: Config, bots: BotDetector | None) -> dict[str, Any]:

@@ -34,6 +34,10 @@ class Config:
     secret_key_previous: tuple = field(default=(), repr=False)
     gateway: str = "sandbox"
     junglepay_url: str = DEFAULT_JUNGLEPAY_URL
+    # Gateway calls never starve the server (issue 21; README "Payments under load").
+    gateway_connect_timeout: float = 3.0
+    gateway_read_timeout: float = 8.0
+    gateway_concurrency: int = 2   # calls at once per process: half the server's threads
     trusted_proxies: tuple = ()
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
@@ -136,6 +140,14 @@ def _positive_float(name: str, raw: str) -> float:
         value = 0.0
     if not value > 0 or value == float("inf"):
         raise ConfigError(f"{name}: expected a positive number, got {raw!r}")
+    return value
+
+
+def _seconds(name: str, raw: str) -> float:
+    """A timeout: a positive number of seconds, at most 120."""
+    value = _positive_float(name, raw)
+    if value > 120:
+        raise ConfigError(f"{name}: expected at most 120 seconds, got {raw!r}")
     return value
 
 
@@ -249,6 +261,13 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         gateway=gateway,
         junglepay_url=_http_url("CREATORFLIX_JUNGLEPAY_URL",
                                 env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)),
+        gateway_connect_timeout=_seconds("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT",
+                                         env.get("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT", "3")),
+        gateway_read_timeout=_seconds("CREATORFLIX_GATEWAY_READ_TIMEOUT",
+                                      env.get("CREATORFLIX_GATEWAY_READ_TIMEOUT", "8")),
+        gateway_concurrency=_bounded_int("CREATORFLIX_GATEWAY_CONCURRENCY",
+                                         env.get("CREATORFLIX_GATEWAY_CONCURRENCY", "2"),
+                                         1, 1000),
         trusted_proxies=_proxies(env.get("CREATORFLIX_TRUSTED_PROXIES", "")),
         public_url=_http_url("CREATORFLIX_PUBLIC_URL",
                              env.get("CREATORFLIX_PUBLIC_URL", "http://127.0.0.1:8000")),

@@ -6,7 +6,7 @@ from typing import Callable
 
 from domain.ads import retention
 from domain.mail import delivery
-from domain.payments import reminders
+from domain.payments import postbacks, reminders, webhooks
 from domain.payments import subscription_admin
 
 
@@ -51,9 +51,16 @@ def deliver_mail(deps) -> int:
     return delivery.deliver_all(deps.uow, deps.mailer, deps.clock).sent
 
 
+def settle_postbacks(deps) -> int:
+    """Read back and settle the gateway postbacks received (failures wait for their
+    back-off); returns how many were settled."""
+    return len(postbacks.settle_all(deps.payments_service, webhooks.settle_postback))
+
+
 # Every periodic job, in the order `creatorflix jobs` runs them: (name, job, what its
 # count means).
 PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
+    ("settle-postbacks", settle_postbacks, "gateway postback(s) settled"),
     ("expire-subscriptions", expire_subscriptions, "subscription(s) marked expired"),
     ("abandon-checkouts", abandon_checkouts, "checkout(s) marked abandoned"),
     ("forget-event-visitors", forget_old_event_visitors,

@@ -1,7 +1,8 @@
-"""The outbox's delivery thread of an app server process: every couple of seconds it
-sends what is due, so mail leaves under `creatorflix serve` (and `make run`) with no
-other command. Several processes and servers share the work: claims never overlap
-(domain.mail.delivery). Started after gunicorn forks its workers (entrypoints.server),
+"""The background thread of an app server process: every couple of seconds it sends
+the outbox's mail that is due, and settles the gateway postbacks received (read back
+from the gateway, outside any request: domain.payments.postbacks), so both happen under
+`creatorflix serve` (and `make run`) with no other command. Several processes and
+servers share the work: claims never overlap (domain.mail.delivery, the postbacks). Started after gunicorn forks its workers (entrypoints.server),
 never by create_app, so the tests' apps run no thread."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import threading
 
 from domain.mail.delivery import BATCH, deliver_due
+from domain.payments import postbacks, webhooks
 
 log = logging.getLogger("creatorflix.mail")
 
@@ -49,10 +51,24 @@ class MailWorker:
                 break
         return sent
 
+    def settle_postbacks(self) -> int:
+        """One round of postbacks: settle what is due (full batches: go again)."""
+        settled = 0
+        while not self._stop.is_set():
+            report = postbacks.settle_due(self.deps.payments_service, webhooks.settle_postback)
+            settled += len(report.outcomes)
+            if report.claimed < postbacks.BATCH or len(report.outcomes) < report.claimed:
+                break
+        return settled
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 self.run_once()
             except Exception:  # a database hiccup must not kill the thread
                 log.exception("mail delivery round failed; retrying")
+            try:
+                self.settle_postbacks()
+            except Exception:  # nor a gateway's
+                log.exception("postback round failed; retrying")
             self._stop.wait(self.interval)

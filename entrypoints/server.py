@@ -9,6 +9,7 @@ front in production so slow uploads and downloads never reach the workers at all
 """
 from __future__ import annotations
 
+import os
 import socket
 import time
 
@@ -159,5 +160,8 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
           head_timeout: float = HEAD_TIMEOUT, body_timeout: float = BODY_TIMEOUT) -> None:
     HeadTimeoutThreadWorker.head_timeout = head_timeout  # inherited by the forked workers
+    # Gateway calls may hold half the threads at most (the other half serves the cheap
+    # routes during a gateway stall), unless CREATORFLIX_GATEWAY_CONCURRENCY says.
+    os.environ.setdefault("CREATORFLIX_GATEWAY_CONCURRENCY", str(max(1, threads // 2)))
     ServerWorker.body_timeout = body_timeout
     _Gunicorn(gunicorn_options(host, port, workers, threads)).run()

@@ -30,6 +30,10 @@ class OutboxRepository(Repository[OutboxMessage], Protocol):
         attempt. Concurrent claimers never get the same message (PostgreSQL: FOR
         UPDATE SKIP LOCKED; SQLite: one writer at a time)."""
 
+    def renew(self, claim_token: str, lease_until: datetime) -> int:
+        """Extend to `lease_until` the claim of `claim_token` on its messages still being
+        sent; returns how many."""
+
     def settle(self, message_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
         """Write `changes` to a message still claimed by `claim_token`; False when the
         claim was lost (the lease ran out and another worker took it)."""

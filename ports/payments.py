@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import (Charge, ChargeRequest, PaymentGatewayConfig,
+from domain.payments.gateways import (Charge, ChargeRequest, CircuitView, PaymentGatewayConfig,
+                                      Postback,
                              WebhookEvent, Transaction)
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
@@ -53,6 +54,19 @@ class WebhookEventRepository(Repository[WebhookEvent], Protocol):
         Never raises on the duplicate (an error would abort a PostgreSQL transaction)."""
 
 
+class PostbackRepository(Repository[Postback], Protocol):
+    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
+                  limit: int) -> list[Postback]:
+        """Claim up to `limit` pending postbacks due now and not claimed by a live lease,
+        oldest first, for `claim_token` until `lease_until`, counting the attempt.
+        Concurrent claimers never get the same one (PostgreSQL: FOR UPDATE SKIP LOCKED;
+        SQLite: one writer at a time)."""
+
+    def settle(self, postback_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
+        """Write `changes` to a postback still claimed by `claim_token`; False when the
+        claim was lost."""
+
+
 class PaymentGatewayRepository(Repository[PaymentGatewayConfig], Protocol):
     def lock_settings(self, names: Sequence[str]) -> list[PaymentGatewayConfig]:
         """Every gateway row, in id order, locked until the unit of work ends, after
@@ -89,3 +103,7 @@ class PaymentGateways(Protocol):
 
     def sandbox(self) -> SandboxGateway:
         """The in-process sandbox gateway."""
+
+    def circuits(self) -> dict[str, CircuitView]:
+        """The circuit breaker of each gateway this process has called, by name (a
+        gateway not listed has not failed here: closed)."""

@@ -12,7 +12,7 @@ from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepo
                             UserRepository)
 from ports.ads import AdEventRepository, AdRepository
 from ports.age_assurance import AgeAssuranceRepository
-from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
+from ports.payments import (CheckoutRepository, PaymentGatewayRepository, PostbackRepository,
                             WebhookEventRepository, SubscriptionRepository)
 from ports.mail import OutboxRepository
 from ports.repositories import Repository
@@ -32,6 +32,7 @@ class UnitOfWork(Protocol):
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
+    postbacks: PostbackRepository        # table `payment_postbacks`
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
     whitelabel_media: WhitelabelMediaRepository

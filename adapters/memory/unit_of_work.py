@@ -16,6 +16,7 @@ from adapters.memory.repositories.whitelabel import (MemoryWhitelabelMediaReposi
                                                      MemoryWhitelabelModelRepository,
                                                      MemoryWhitelabelPostRepository)
 from adapters.memory.repository import MemoryRepository, cascade_delete
+from adapters.memory.repositories.postbacks import MemoryPostbackRepository
 from adapters.schema import TABLES
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
                             PostRepository, SettingRepository, SupportContactRepository,
@@ -23,7 +24,8 @@ from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepo
 from ports.age_assurance import AgeAssuranceRepository
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
-                            SubscriptionRepository, WebhookEventRepository)
+                            SubscriptionRepository, WebhookEventRepository,
+                            PostbackRepository)
 from ports.mail import OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
@@ -70,6 +72,7 @@ class MemoryUnitOfWork:
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
+    postbacks: PostbackRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
     whitelabel_media: WhitelabelMediaRepository
@@ -97,6 +100,7 @@ class MemoryUnitOfWork:
         self.payment_gateways = MemoryPaymentGatewayRepository(store, *TABLES["payment_gateways"],
                                                                secrets=secrets)
         self.webhook_events = MemoryWebhookEventRepository(store, *TABLES["webhook_events"])
+        self.postbacks = MemoryPostbackRepository(store, *TABLES["postbacks"])
         self.whitelabel_models = MemoryWhitelabelModelRepository(
             store, *TABLES["whitelabel_models"])
         self.whitelabel_posts = MemoryWhitelabelPostRepository(store, *TABLES["whitelabel_posts"])

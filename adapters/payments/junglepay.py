@@ -15,8 +15,8 @@ from domain.payments.gateways import Charge, ChargeRequest, Transaction
 
 log = logging.getLogger("creatorflix.junglepay")
 
-# (connect, read) seconds: connect a little over a TCP retransmission window.
-DEFAULT_TIMEOUT = (3.05, 10.0)
+# (connect, read) seconds; CREATORFLIX_GATEWAY_CONNECT_TIMEOUT and _READ_TIMEOUT set them.
+DEFAULT_TIMEOUT = (3.0, 8.0)
 
 
 def charge_body(request: ChargeRequest) -> dict[str, Any]:

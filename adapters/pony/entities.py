@@ -125,6 +125,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         created_at = _when("created_at")
         updated_at = _when("updated_at")
         payment_data = Optional(Json, column="payment_data", nullable=True)
+        idempotency_key = Optional(str, column="idempotency_key", nullable=True, unique=True)
 
     class WhitelabelModelRow(db.Entity):
         _table_ = "whitelabel_models"
@@ -257,6 +258,22 @@ def define_entities(db: Database) -> SimpleNamespace:
         created_at = _when("created_at")
         sent_at = _when("sent_at")
 
+    class PostbackRow(db.Entity):
+        _table_ = "payment_postbacks"
+        id = PrimaryKey(int, auto=True, column="id")
+        gateway = Required(str, column="gateway")
+        external_id = Required(str, column="external_id")
+        checkout_ref = _text("checkout_ref")
+        status = Required(str, column="status", default="pending")
+        attempts = Required(int, column="attempts", default=0)
+        next_attempt_at = Required(datetime, column="next_attempt_at")
+        claim_token = _text("claim_token")
+        claimed_until = _when("claimed_until")
+        outcome = _text("outcome")
+        last_error = _text("last_error")
+        received_at = _when("received_at")
+        processed_at = _when("processed_at")
+
     class RevokedTokenRow(db.Entity):
         _table_ = "revoked_tokens"
         jti = PrimaryKey(str, column="jti")
@@ -307,7 +324,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         whitelabel_models=WhitelabelModelRow, whitelabel_posts=WhitelabelPostRow,
         whitelabel_media=WhitelabelMediaRow, settings=SettingRow,
         support_contacts=SupportContactRow, ads=AdRow, impressions=ImpressionRow,
-        clicks=ClickRow, webhook_events=WebhookEventRow,
+        clicks=ClickRow, webhook_events=WebhookEventRow, postbacks=PostbackRow,
         sync_runs=SyncRunRow,
         outbox=OutboxRow, revoked_tokens=RevokedTokenRow, withdrawals=WithdrawalRow,
         age_assurances=AgeAssuranceRow,

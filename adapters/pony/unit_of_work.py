@@ -21,6 +21,7 @@ from adapters.pony.repositories.whitelabel import (PonyWhitelabelMediaRepository
                                                    PonyWhitelabelModelRepository,
                                                    PonyWhitelabelPostRepository)
 from adapters.pony.repository import PonyRepository
+from adapters.pony.repositories.postbacks import PonyPostbackRepository
 from adapters.schema import TABLES
 from domain.common.errors import ServiceUnavailable
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
@@ -29,7 +30,8 @@ from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepo
 from ports.age_assurance import AgeAssuranceRepository
 from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
-                            SubscriptionRepository, WebhookEventRepository)
+                            SubscriptionRepository, WebhookEventRepository,
+                            PostbackRepository)
 from ports.mail import OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
@@ -64,6 +66,7 @@ class PonyUnitOfWork:
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
+    postbacks: PostbackRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
     whitelabel_media: WhitelabelMediaRepository
@@ -95,6 +98,7 @@ class PonyUnitOfWork:
                                                              secrets=secrets)
         self.webhook_events = PonyWebhookEventRepository(pdb, "webhook_events",
                                                          *TABLES["webhook_events"])
+        self.postbacks = PonyPostbackRepository(pdb, "postbacks", *TABLES["postbacks"])
         self.whitelabel_models = PonyWhitelabelModelRepository(pdb, "whitelabel_models",
                                                                *TABLES["whitelabel_models"])
         self.whitelabel_posts = PonyWhitelabelPostRepository(pdb, "whitelabel_posts",

@@ -76,3 +76,10 @@ class GatewayTimeout(ServiceUnavailable):
     """A dependency did not answer in time."""
 
     code = "gateway_timeout"
+
+
+class GatewayBusy(ServiceUnavailable):
+    """The gateway was not called (its calls are all under way, or its circuit is open
+    after repeated failures): nothing was charged; try again in a few seconds."""
+
+    code = "gateway_busy"

@@ -16,9 +16,10 @@ STATUSES = (PENDING, SENDING, SENT, FAILED)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=2)
-# How long a worker owns what it claimed: a worker that dies mid-batch releases its
-# messages to the others after this (an SMTP conversation times out long before).
-LEASE = timedelta(minutes=5)
+# How long a worker owns what it claimed, renewed before each send: a worker that dies
+# mid-batch releases its messages to the others after this. Longer than one SMTP
+# conversation (20 s timeout by default) plus the retries of recording its outcome.
+LEASE = timedelta(seconds=40)
 
 # A row that is no message: written to make a request cost the same whatever it finds
 # (domain.mail.compose.decoy); never sent, purged by the jobs.

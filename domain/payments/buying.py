@@ -12,18 +12,19 @@ import attrs
 from attrs import frozen
 
 from domain.payments import checkout as co
-from domain.payments import notices, settlement
+from domain.payments import idempotency, notices, settlement
 from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
 from domain.payments.commands import StartCheckout
 from domain.payments.pricing import Quote
 from domain.payments.pricing import quote as price
-from domain.common.errors import (GatewayRejected, NotFound, PaymentRefused, ServiceUnavailable,
-                           ValidationError)
+from domain.common.errors import (GatewayBusy, GatewayRejected, NotFound, PaymentRefused,
+                                  ServiceUnavailable, ValidationError)
 from domain.payments.service import PaymentService
 from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
                              WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
 from domain.payments.webhooks import CHECKOUT_PARAM
+from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.payments")
@@ -40,6 +41,7 @@ class CheckoutView:
     access_token: str | None = None
     set_password_token: str | None = None
     problem: ServiceUnavailable | None = None   # the gateway failed; checkout kept pending
+    replayed: bool = False   # a repeat of an earlier request (its Idempotency-Key)
 
 
 def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> ChargeRequest:
@@ -93,56 +95,144 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
     """Price the checkout, record it pending, then ask the gateway for the charge. A
     refused card -> PaymentRefused, a request the gateway rejects -> GatewayRejected
     (checkout failed either way); an unreachable or slow gateway -> the view carries the
-    problem and the checkout stays pending, retrievable."""
+    problem and the checkout stays pending, retrievable. With an Idempotency-Key, a
+    repeat (concurrent ones too) gets the same checkout and never a second charge."""
+    key = idempotency.digest(command)
+    if key is not None:
+        replay = _replay(svc, command, key)
+        if replay is not None:
+            return replay
     customer = command.customer
     buyer = command.buyer
     now = svc.clock.now()
-    with svc.uow() as uow:
-        plan = uow.plans.get(command.plan_id)
-        if plan is None:
-            raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
-        if not plan.is_active:
-            raise ValidationError(f"plan {command.plan_id} is not for sale", field="plan_id")
-        ids = command.order_bump_ids
-        quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
-        choice = _choose(svc, uow, plan, command)
-        payment = {"provider": choice.name, "method": quote.payment_method}
-        external_id = None
-        if choice.name == DIAS:
-            # _choose picks DIAS only for a plan with a checkout_url.
-            assert plan.checkout_url, plan.id
-            external_id = "cf_" + secrets.token_hex(12)
-            payment["redirect_url"] = _redirect_url(plan.checkout_url, external_id,
-                                                    customer.email)
-        assert plan.id is not None, "read from the repository"
-        checkout = uow.checkouts.add(co.Checkout(
-            id=None, plan_id=plan.id, total_amount=quote.total,
-            user_id=buyer.id if buyer is not None else None, external_id=external_id,
-            payment_method=quote.payment_method, order_bump=bool(quote.bumps),
-            order_bump_ids=quote.order_bump_ids, customer_name=customer.name,
-            customer_email=customer.email, customer_document=customer.document,
-            customer_phone=customer.phone, created_at=now, updated_at=now,
-            payment_data=payment))
-        uow.commit()
+    try:
+        with svc.uow() as uow:
+            plan, quote, choice = _priced(svc, uow, command)
+            payment = {"provider": choice.name, "method": quote.payment_method}
+            external_id = None
+            if choice.name == DIAS:
+                # _choose picks DIAS only for a plan with a checkout_url.
+                assert plan.checkout_url, plan.id
+                external_id = "cf_" + secrets.token_hex(12)
+                payment["redirect_url"] = _redirect_url(plan.checkout_url, external_id,
+                                                        customer.email)
+            assert plan.id is not None, "read from the repository"
+            checkout = uow.checkouts.add(co.Checkout(
+                id=None, plan_id=plan.id, total_amount=quote.total,
+                user_id=buyer.id if buyer is not None else None, external_id=external_id,
+                payment_method=quote.payment_method, order_bump=bool(quote.bumps),
+                order_bump_ids=quote.order_bump_ids, customer_name=customer.name,
+                customer_email=customer.email, customer_document=customer.document,
+                customer_phone=customer.phone, created_at=now, updated_at=now,
+                payment_data=payment, idempotency_key=key))
+            uow.commit()
+    except DuplicateError:
+        if key is None:
+            raise
+        # A concurrent request with the same key stored its checkout first: that one
+        # charges; this one answers with it.
+        replay = _replay(svc, command, key)
+        assert replay is not None, "the unique key was taken by a stored checkout"
+        return replay
     checkout_id = checkout.id
     assert checkout_id is not None, "add() returns the checkout with its generated id"
     token = svc.checkout_token(checkout_id)
     if choice.name == DIAS:
         return CheckoutView(checkout, access_token=token)
+    return _charge(svc, checkout, choice, quote, command, token)
+
+
+def _priced(svc: PaymentService, uow: UnitOfWork, command: StartCheckout
+            ) -> tuple[Plan, Quote, GatewayChoice]:
+    plan = uow.plans.get(command.plan_id)
+    if plan is None:
+        raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
+    if not plan.is_active:
+        raise ValidationError(f"plan {command.plan_id} is not for sale", field="plan_id")
+    ids = command.order_bump_ids
+    quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
+    return plan, quote, _choose(svc, uow, plan, command)
+
+
+def _charge(svc: PaymentService, checkout: co.Checkout, choice: GatewayChoice, quote: Quote,
+            command: StartCheckout, token: str) -> CheckoutView:
+    """Ask the gateway for the charge of a stored pending checkout, then store its
+    answer. Once the gateway charged, a failure to store the answer (the database went
+    away) still answers with the checkout as charged, its state and how to pay it."""
+    checkout_id = checkout.id
+    assert checkout_id is not None, "stored"
     request = _charge_request(quote, command, _postback_url(svc, choice, checkout_id))
     try:
         charge = svc.adapter(choice).create_charge(request)
     except (PaymentRefused, GatewayRejected):
         _store(svc, checkout_id, status=co.FAILED)
         raise
+    except GatewayBusy as problem:
+        # Never sent: a retry with the same Idempotency-Key may charge it.
+        checkout = _mark_not_sent(svc, checkout_id) or checkout
+        return CheckoutView(checkout, access_token=token, problem=problem)
     except ServiceUnavailable as problem:
         return CheckoutView(checkout, access_token=token, problem=problem)
-    _store(svc, checkout_id, charge=charge)
-    if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
-        # The amount is the one this very charge asked for.
-        settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status,
-                                                         amount=checkout.total_amount))
-    return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
+    try:
+        _store(svc, checkout_id, charge=charge)
+        if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
+            # The amount is the one this very charge asked for.
+            settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status,
+                                                             amount=checkout.total_amount))
+        return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
+    except ServiceUnavailable as problem:
+        # The charge exists: never answer without it. Its postback (our URL names the
+        # checkout) adopts the transaction once the database is back; a retry with the
+        # Idempotency-Key finds this checkout and charges nothing.
+        log.error("checkout %s: charged as transaction %s, but its answer could not be "
+                  "stored (%s)", checkout_id, charge.external_id, problem.message)
+        return CheckoutView(_charged(checkout, charge, svc.clock.now()), access_token=token,
+                            problem=problem)
+
+
+def _mark_not_sent(svc: PaymentService, checkout_id: int) -> co.Checkout | None:
+    try:
+        with svc.uow() as uow:
+            current = uow.checkouts.get_for_update(checkout_id)
+            assert current is not None, f"checkout {checkout_id} was stored"
+            current = uow.checkouts.update(attrs.evolve(current, payment_data={
+                **(current.payment_data or {}), idempotency.CHARGE: idempotency.NOT_SENT}))
+            uow.commit()
+        return current
+    except ServiceUnavailable:
+        return None   # unmarked: a retry answers with it and charges nothing
+
+
+def _replay(svc: PaymentService, command: StartCheckout, key: str) -> CheckoutView | None:
+    """The checkout stored under this Idempotency-Key (None when there is none yet), as
+    its first answer gave it. One whose gateway was never called (GatewayBusy) is
+    charged now, by exactly one of concurrent retries."""
+    with svc.uow() as uow:
+        stored = uow.checkouts.first({"idempotency_key": key})
+        if stored is None:
+            return None
+        checkout = stored
+        idempotency.check_same_request(checkout, command)
+        retry = idempotency.never_charged(checkout)
+        if retry:
+            checkout = uow.checkouts.get_for_update(_stored(checkout)) or checkout
+            retry = idempotency.never_charged(checkout)
+            if retry:   # claimed for this request: a concurrent retry sees CHARGING
+                checkout = uow.checkouts.update(attrs.evolve(checkout, payment_data={
+                    **(checkout.payment_data or {}), idempotency.CHARGE: idempotency.CHARGING}))
+                _, quote, choice = _priced(svc, uow, command)
+        uow.commit()
+    token = svc.checkout_token(_stored(checkout))
+    if retry:
+        view = _charge(svc, checkout, choice, quote, command, token)
+    else:
+        view = attrs.evolve(checkout_status(svc, _stored(checkout), token), access_token=token)
+    return attrs.evolve(view, replayed=True)
+
+
+def _stored(checkout: co.Checkout) -> int:
+    assert checkout.id is not None, "read from the repository"
+    return checkout.id
 
 
 def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = None,

@@ -61,6 +61,9 @@ class Checkout:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     payment_data: dict[str, Any] | None = None
+    # The digest of the request's Idempotency-Key and its caller (domain.payments.
+    # idempotency); unique: a repeat of the request finds this checkout.
+    idempotency_key: str | None = None
 
 
 def can_move(current: str, target: str) -> bool:

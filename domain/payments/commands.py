@@ -26,6 +26,8 @@ class StartCheckout:
     card_hash: str | None = None
     installments: int | None = None
     buyer: User | None = None
+    # The request's Idempotency-Key header (domain.payments.idempotency).
+    idempotency_key: str | None = None
 
 
 START_CHECKOUT_FIELDS = {

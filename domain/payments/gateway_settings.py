@@ -8,8 +8,8 @@ from attrs import frozen
 from domain.common.errors import DomainError, NotFound, ValidationError
 from domain.payments.commands import ConfigureGateway
 from domain.payments.service import PaymentService
-from domain.payments.gateways import (CONFIGURABLE, JUNGLEPAY, PaymentGatewayConfig,
-                                      gateway_row)
+from domain.payments.gateways import (CONFIGURABLE, JUNGLEPAY, CircuitView,
+                                      PaymentGatewayConfig, gateway_row)
 
 @frozen
 class GatewayView:
@@ -21,6 +21,9 @@ class GatewayView:
     postback_url: str | None
     generated_postback_url: str
     is_active: bool
+    # This process's circuit breaker of the gateway's API: {state, consecutive_failures,
+    # open_until} (adapters/payments/guard.py).
+    circuit: dict = attrs.field(factory=dict)
 
 
 @frozen
@@ -31,9 +34,11 @@ class GatewaySettings:
 
 def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> GatewayView:
     row = row or PaymentGatewayConfig(id=None, name=name)
+    circuit = svc.gateways.circuits().get(name) or CircuitView()
     return GatewayView(name=name, public_key=row.public_key, has_secret_key=bool(row.secret_key),
                        postback_url=row.postback_url,
-                       generated_postback_url=svc.webhooks.url(name), is_active=row.is_active)
+                       generated_postback_url=svc.webhooks.url(name), is_active=row.is_active,
+                       circuit=attrs.asdict(circuit))
 
 
 def list_gateways(svc: PaymentService) -> GatewaySettings:

@@ -75,6 +75,29 @@ class WebhookEvent:
     received_at: datetime | None = None
 
 
+POSTBACK_PENDING = "pending"
+
+
+@frozen
+class Postback:
+    """Table `payment_postbacks`: one received postback, until the background worker
+    has read it back and settled it (domain.payments.postbacks)."""
+
+    id: int | None
+    gateway: str
+    external_id: str
+    checkout_ref: str | None = None
+    status: str = POSTBACK_PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claim_token: str | None = None
+    claimed_until: datetime | None = None
+    outcome: str | None = None
+    last_error: str | None = None
+    received_at: datetime | None = None
+    processed_at: datetime | None = None
+
+
 @frozen
 class ChargeItem:
     """One line of a charge: the plan, or an order bump. `unit_price` in cents."""
@@ -118,6 +141,22 @@ class Transaction:
     status: str
     amount: int | None = None
     customer_email: str | None = None
+
+
+# The circuit breaker of a gateway's API calls (adapters/payments/guard.py).
+CIRCUIT_CLOSED = "closed"        # calls go through
+CIRCUIT_OPEN = "open"            # calls refused after repeated failures
+CIRCUIT_HALF_OPEN = "half_open"  # one trial call decides
+CIRCUIT_STATES = (CIRCUIT_CLOSED, CIRCUIT_OPEN, CIRCUIT_HALF_OPEN)
+
+
+@frozen
+class CircuitView:
+    """The breaker of one gateway in this process; `open_until` (UNIX time) while open."""
+
+    state: str = CIRCUIT_CLOSED
+    consecutive_failures: int = 0
+    open_until: float | None = None
 
 
 def event_key(external_id: str, status: str) -> str:

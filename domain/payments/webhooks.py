@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from domain.payments import checkout as co
-from domain.payments import settlement
+from domain.payments import postbacks, settlement
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
 from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
@@ -77,14 +77,27 @@ def checkout_id_of(ref: str | None) -> int | None:
 
 
 def handle_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
-    """A JunglePay postback: the transaction is read back from JunglePay and its status
-    there is what we act on. A transaction no checkout knows (its charge's answer was
-    lost to a timeout) is adopted by the checkout our URL names when amount and buyer
-    agree; otherwise it is recorded as unmatched for a human to look at."""
+    """A JunglePay postback: recorded (outcome `queued`) for the background worker,
+    which reads the transaction back and settles it (`settle_junglepay`); JunglePay is
+    never called inside the request."""
     authenticate(svc, JUNGLEPAY, webhook.token)
     external_id = webhook.transaction_id
     if external_id is None:
         return Outcome(IGNORED)
+    return postbacks.record(svc, JUNGLEPAY, external_id, webhook.checkout_ref)
+
+
+def settle_postback(svc: PaymentService, postback: postbacks.Postback) -> Outcome:
+    """The worker's part of a recorded postback (domain.payments.postbacks.settle_due)."""
+    return settle_junglepay(svc, postback.external_id, postback.checkout_ref)
+
+
+def settle_junglepay(svc: PaymentService, external_id: str,
+                     checkout_ref: str | None) -> Outcome:
+    """The transaction is read back from JunglePay and its status there is what we act
+    on. A transaction no checkout knows (its charge's answer was lost to a timeout) is
+    adopted by the checkout our URL names when amount and buyer agree; otherwise it is
+    recorded as unmatched for a human to look at. ServiceUnavailable: try again later."""
     with svc.uow() as uow:
         known = uow.checkouts.get_by_external_id(external_id, JUNGLEPAY) is not None
         config = gateway_row(svc.gateway_rows(uow), JUNGLEPAY)
@@ -94,7 +107,7 @@ def handle_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
         return Outcome(IGNORED)
     if known:
         return settlement.process(svc, JUNGLEPAY, tx)
-    return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(webhook.checkout_ref))
+    return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(checkout_ref))
 
 
 def _read_back(svc: PaymentService, config: PaymentGatewayConfig | None,
@@ -109,9 +122,10 @@ def handle_original_junglepay(svc: PaymentService, webhook: JunglePayWebhook) ->
     """A JunglePay postback at the original platform's path. With a token, as
     `handle_junglepay`. Without one (charges the original made before the take-over
     post back to the URL it gave, which has none) it is believed only about a charge
-    we know: its transaction id must be a JunglePay checkout's external_id, and
-    JunglePay, asked, must know the transaction; what it says is then applied as any
-    notification (the body stays a hint). Anything else is Unauthenticated, as a
+    we know: its transaction id must be a JunglePay checkout's external_id (then it is
+    recorded for the worker, which asks JunglePay: a transaction JunglePay does not
+    know changes nothing); what it says is applied as any notification (the body
+    stays a hint). Anything else is Unauthenticated, as a
     missing token always was: nothing is recorded or adopted for a stranger, and
     JunglePay is never asked about an id no checkout has."""
     if webhook.token:
@@ -122,15 +136,11 @@ def handle_original_junglepay(svc: PaymentService, webhook: JunglePayWebhook) ->
         raise refused
     with svc.uow() as uow:
         checkout = uow.checkouts.get_by_external_id(external_id, JUNGLEPAY)
-        config = gateway_row(svc.gateway_rows(uow), JUNGLEPAY)
     if checkout is None or not settlement.charged_through(checkout, JUNGLEPAY):
         raise refused
-    tx = _read_back(svc, config, external_id)
-    if tx is None or tx.external_id != external_id:
-        log.warning("token-less JunglePay postback for checkout %s: JunglePay does not "
-                    "know transaction %s", checkout.id, external_id)
-        raise refused
-    return settlement.process(svc, JUNGLEPAY, tx)
+    # The worker reads it back (settle_junglepay): should JunglePay not know it, nothing
+    # changes (ignored), as for any postback.
+    return postbacks.record(svc, JUNGLEPAY, external_id, None)
 
 
 def _adoptable(checkout: co.Checkout | None, gateway: str, tx: Transaction) -> bool:

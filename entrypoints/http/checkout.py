@@ -5,9 +5,9 @@ from __future__ import annotations
 import falcon
 
 from domain.accounts.users import User
-from domain.common.errors import GatewayTimeout
+from domain.common.errors import GatewayTimeout, ValidationError
 from domain.common.fields import parse_fields
-from domain.payments import buying
+from domain.payments import buying, idempotency
 from domain.payments import commands as cmd
 from domain.payments.customer import CUSTOMER_FIELDS
 from domain.payments.service import PaymentService
@@ -24,7 +24,7 @@ from entrypoints.http.checkout_views import (
 from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
 from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limit_per_ip, limits_of
-from entrypoints.http.routes import NO_MEDIA, Operation, Route
+from entrypoints.http.routes import NO_MEDIA, Operation, Param, Route
 from entrypoints.http.schemas import body_schema
 
 # Both derived from the domain's field specs, so the document and the checks agree.
@@ -37,14 +37,34 @@ CHECKOUT_REQUEST_SCHEMA = {**_REQUEST, "properties": {
        for name in cmd.CLIENT_TOTALS}}}
 
 
-def start_checkout_command(data: object, buyer: User | None) -> cmd.StartCheckout:
+IDEMPOTENCY_PARAM = Param(
+    idempotency.HEADER, {"type": "string", "minLength": 1, "maxLength": 255},
+    "one per attempt to pay (e.g. a UUID made when the buyer clicks pay), reused on a "
+    "retry: a repeat returns the same checkout and never charges twice (409 when the key "
+    "was used for another purchase)", location="header")
+
+
+def idempotency_key(req: falcon.Request) -> str | None:
+    """The Idempotency-Key header: printable ASCII, at most 255 characters."""
+    value = req.get_header(idempotency.HEADER)
+    if value is None:
+        return None
+    if not 0 < len(value) <= 255 or not all(33 <= ord(c) < 127 for c in value):
+        raise ValidationError(f"{idempotency.HEADER} must be 1 to 255 printable ASCII "
+                              "characters without spaces (e.g. a UUID)",
+                              field=idempotency.HEADER)
+    return value
+
+
+def start_checkout_command(data: object, buyer: User | None,
+                           key: str | None = None) -> cmd.StartCheckout:
     """The body of POST /api/checkouts as a command; a total the client sends is
     accepted and dropped (the server prices)."""
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k not in cmd.CLIENT_TOTALS}
     values = parse_fields(cmd.START_CHECKOUT_FIELDS, data, partial=False)
     values["order_bump_ids"] = values.get("order_bump_ids") or []
-    return cmd.StartCheckout(**values, buyer=buyer)
+    return cmd.StartCheckout(**values, buyer=buyer, idempotency_key=key)
 
 
 class CheckoutsResource:
@@ -54,9 +74,11 @@ class CheckoutsResource:
     @falcon.before(limit_per_ip("checkout"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         data = read_json(req, self.max_body)
-        command = start_checkout_command(data, current_user(req))
+        command = start_checkout_command(data, current_user(req), idempotency_key(req))
         view = buying.start_checkout(self.svc, command)
         body = checkout_view_json(view, self.svc.public_url)
+        if view.replayed:
+            resp.set_header("Idempotent-Replayed", "true")
         if view.problem is None:
             resp.status = falcon.HTTP_201
             resp.media = body
@@ -85,8 +107,8 @@ def routes(deps: Deps) -> list[Route]:
               CheckoutsResource(svc, limits_of(deps), deps.config.max_body_bytes), (
             Operation("POST", "Buy a plan (with order bumps): PIX code, card outcome or "
                       "external checkout link; the total is computed by the server",
-                      tags=tags, request=CHECKOUT_REQUEST_SCHEMA,
-                      responses={201: CHECKOUT_CREATED_SCHEMA, 402: None, 429: None,
+                      tags=tags, request=CHECKOUT_REQUEST_SCHEMA, params=(IDEMPOTENCY_PARAM,),
+                      responses={201: CHECKOUT_CREATED_SCHEMA, 402: None, 409: None, 429: None,
                                  502: None, 503: CHECKOUT_PENDING_ERROR_SCHEMA,
                                  504: CHECKOUT_PENDING_ERROR_SCHEMA}, headers=RETRY_AFTER),)),
         Route("/api/checkouts/{id:id}", CheckoutResource(svc), (

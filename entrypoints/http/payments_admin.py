@@ -8,7 +8,7 @@ from domain.common.fields import parse_fields
 from domain.payments import commands as cmd
 from domain.payments import gateway_settings, settlement, subscription_admin
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import CONFIGURABLE
+from domain.payments.gateways import CIRCUIT_STATES, CONFIGURABLE
 from domain.payments.service import PaymentService
 from domain.payments.subscriptions import Subscription
 from entrypoints.bootstrap import Deps
@@ -28,7 +28,17 @@ GATEWAY_SCHEMA = {
     "properties": {"name": {"type": "string", "enum": list(CONFIGURABLE)},
                    "public_key": _NSTR, "has_secret_key": {"type": "boolean"},
                    "postback_url": _NSTR, "generated_postback_url": {"type": "string"},
-                   "is_active": {"type": "boolean"}},
+                   "is_active": {"type": "boolean"},
+                   "circuit": {
+                       "type": "object", "description": "this app server process's circuit "
+                       "breaker of the gateway's API: open after repeated timeouts or "
+                       "server errors (calls refused with 503), half_open after 30 s "
+                       "(one trial call)",
+                       "properties": {
+                           "state": {"type": "string", "enum": list(CIRCUIT_STATES)},
+                           "consecutive_failures": {"type": "integer"},
+                           "open_until": nullable({"type": "number",
+                                                   "description": "UNIX time"})}}},
 }
 _GATEWAY_PAGE = page_schema(GATEWAY_SCHEMA)
 GATEWAY_LIST_SCHEMA = {

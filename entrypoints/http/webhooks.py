@@ -11,6 +11,7 @@ from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.gateways import DIAS, JUNGLEPAY
+from domain.payments.postbacks import QUEUED
 from domain.payments.service import PaymentService
 from domain.payments.settlement import OUTCOMES, Outcome
 from entrypoints.bootstrap import Deps
@@ -20,7 +21,9 @@ from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
     "type": "object", "required": ["status"],
-    "properties": {"status": {"type": "string", "enum": list(OUTCOMES)}},
+    "properties": {"status": {"type": "string", "enum": [*OUTCOMES, QUEUED],
+                              "description": "queued: recorded; the worker reads the "
+                                             "transaction back and settles it"}},
 }
 TOKEN_PARAM = Param("token", {"type": "string", "maxLength": 200},
                     "the secret token of the postback URL we generate for this gateway")
@@ -91,8 +94,9 @@ def routes(deps: Deps) -> list[Route]:
     original_junglepay = WebhookResource(*edge, JUNGLEPAY, junglepay_webhook,
                                          webhooks.handle_original_junglepay, tokenless=True)
     dias = WebhookResource(*edge, DIAS, dias_webhook, webhooks.handle_dias)
-    jp_summary = ("JunglePay postback: the transaction is read back from JunglePay before "
-                  "acting (503/504: JunglePay should retry; unmatched: a transaction of "
+    jp_summary = ("JunglePay postback: recorded and answered at once (queued); the "
+                  "background worker reads the transaction back from JunglePay before "
+                  "acting, retrying while JunglePay fails (unmatched: a transaction of "
                   "JunglePay no checkout has, recorded for a human)")
     dias_summary = ("Dias Marketplace postback: PENDING records, PAID activates when its "
                     "amount (integer cents, or reais with a decimal point) is the "
@@ -101,8 +105,8 @@ def routes(deps: Deps) -> list[Route]:
         Route("/api/webhooks/junglepay", junglepay, (_operation(jp_summary),)),
         Route("/api/webhook/junglepay", original_junglepay, (_operation(
             jp_summary + " (alias, the original's path; without a token it is accepted "
-            "only about the transaction of a JunglePay checkout we have, read back from "
-            "JunglePay: 401 otherwise)"),)),
+            "only about the transaction of a JunglePay checkout we have, 401 otherwise; "
+            "the worker reads it back from JunglePay)"),)),
         Route("/api/webhooks/dias", dias, (_operation(dias_summary),)),
         Route("/api/webhook/dias/payment-sucess", dias,
               (_operation(dias_summary + " (alias, the original's spelling)"),)),

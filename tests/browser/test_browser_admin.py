@@ -23,6 +23,10 @@ def test_a_gateway_secret_is_written_and_never_shown(admin_tab):
     [junglepay] = [g for g in live.admin("GET", "/api/admin/payment-gateways")["data"]
                    if g["name"] == "junglepay"]
     assert junglepay["has_secret_key"] and not junglepay["is_active"]
+    # The circuit breaker of the gateway's API (issue 21): nothing failed, it answers.
+    assert junglepay["circuit"]["state"] == "closed"
+    expect(page.locator('section:has(form[data-gateway="junglepay"]) [data-circuit]')) \
+        .to_contain_text("Respondendo")
     admin_tab.shot("admin-gateways-saved-desktop")
 
 

@@ -10,7 +10,7 @@ from tests.e2e.test_platform import assert_error
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, configure_junglepay, junglepay,
                                     junglepay_config, live_client, poll, postback_token,
-                                    start, subscriptions_of)
+                                    settle_postbacks, start, subscriptions_of)
 
 DIAS_URL = "https://pay.dias.example/checkout/abc"
 
@@ -129,6 +129,7 @@ def config(junglepay_config):
 def test_a_junglepay_paid_read_back_of_another_amount_then_the_right_one(
         live_client, deps, actors, junglepay, app_server):
     configure_junglepay(live_client, actors.admin())
+    junglepay.after_postback = lambda: settle_postbacks(deps)   # our worker's round
     plan, _ = add_catalogue(deps)
     created = start(live_client, checkout_body(plan.id))
     with deps.uow() as uow:

@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import TEST_SECRET
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
-                                    checkout_body, junglepay, live_client, poll, start)
+                                    checkout_body, junglepay, live_client, poll,
+                                    settle_postbacks, start)
 from tests.support.s3 import ACCESS, free_port, moto  # noqa: F401 (a fixture)
 from tests.support.seeded_app import MEDIA_FILES
 
@@ -98,6 +99,7 @@ def test_no_secret_reaches_a_response_or_a_log_line(live_client, deps, actors, j
         tx = uow.checkouts.get(created["id"]).external_id
     junglepay.set_status(tx, "paid")
     assert junglepay.postback(tx) == 200
+    assert settle_postbacks(deps) == ["processed"]   # the background worker's round
     call("POST", "/api/webhooks/junglepay", json=junglepay.postback_body(tx))        # 401
     call("POST", "/api/webhooks/junglepay", params={"token": "forged"},
          json=junglepay.postback_body(tx))                                            # 403

@@ -16,7 +16,8 @@ from tests.support.openapi_check import assert_documented
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, add_premium_post,  # noqa: F401
                                     app_server, checkout_body, configure_junglepay,
                                     content_urls, junglepay, junglepay_config, live_client,
-                                    poll, postback_token, start, subscriptions_of)
+                                    poll, postback_token, settle_postbacks, start,
+                                    subscriptions_of)
 
 
 @pytest.fixture
@@ -25,8 +26,10 @@ def config(junglepay_config):
 
 
 @pytest.fixture
-def shop(live_client, deps, actors):
-    """JunglePay configured by an admin, and a plan to buy: (client, admin headers, plan)."""
+def shop(live_client, deps, actors, junglepay):
+    """JunglePay configured by an admin, and a plan to buy: (client, admin headers, plan).
+    Each postback JunglePay sends is followed by our background worker's round."""
+    junglepay.after_postback = lambda: settle_postbacks(deps)
     admin = actors.admin()
     configure_junglepay(live_client, admin)
     plan, _ = add_catalogue(deps)
@@ -108,11 +111,16 @@ def test_paid_claimed_for_an_unpaid_transaction_changes_nothing(shop, deps, jung
 def test_a_postback_for_a_transaction_junglepay_does_not_know_is_ignored(shop, deps):
     client, admin, _ = shop
     token = postback_token(client, admin, "junglepay")
-    for body in ({"type": "transaction", "data": {"id": "999999", "status": "paid"}}, {}, None):
+    unknown = {"type": "transaction", "data": {"id": "999999", "status": "paid"}}
+    result = client.simulate_post("/api/webhooks/junglepay", params={"token": token},
+                                  json=unknown)
+    assert result.status_code == 200 and result.json == {"status": "queued"}
+    assert settle_postbacks(deps) == ["ignored"]   # JunglePay, asked, does not know it
+    for body in ({}, None):   # no transaction id: nothing to ask JunglePay about
         result = client.simulate_post("/api/webhooks/junglepay", params={"token": token},
                                       json=body)
         assert result.status_code == 200 and result.json == {"status": "ignored"}
-    assert notifications(deps) == []
+    assert settle_postbacks(deps) == [] and notifications(deps) == []
 
 
 @pytest.mark.smoke
@@ -154,17 +162,32 @@ def test_a_repeated_notification_activates_once(shop, deps, clock, junglepay, ap
     assert len(notifications(deps)) == 1
 
 
-def test_a_failed_read_back_asks_junglepay_to_retry(shop, deps, junglepay):
+def test_a_failed_read_back_is_retried_by_the_worker(shop, deps, clock, junglepay):
     client, _, plan = shop
     created = start(client, checkout_body(plan.id))
     tx = tx_of(deps, created)
     junglepay.set_status(tx, "paid")
     junglepay.mode = "down"
-    assert junglepay.postback(tx) == 503
+    assert junglepay.postback(tx) == 200     # recorded and acknowledged at once
     assert poll(client, created).json["status"] == "pending"
     junglepay.mode = "ok"
-    assert junglepay.postback(tx) == 200
+    assert settle_postbacks(deps) == []      # not due yet: it waits its back-off
+    clock.advance(seconds=5)
+    assert settle_postbacks(deps) == ["processed"]
     assert poll(client, created).json["status"] == "paid"
+
+
+def test_a_postback_never_calls_junglepay_inside_the_request(shop, deps, junglepay):
+    client, _, plan = shop
+    junglepay.after_postback = None          # no worker round: only the request
+    tx = tx_of(deps, start(client, checkout_body(plan.id)))
+    junglepay.set_status(tx, "paid")
+    calls = junglepay.calls
+    junglepay.mode = "slow"                  # a read-back now would hang
+    assert junglepay.postback(tx) == 200
+    assert junglepay.calls == calls
+    junglepay.mode = "ok"
+    assert settle_postbacks(deps) == ["processed"]
 
 
 @pytest.mark.parametrize("mode, status, code", [("down", 503, "unavailable"),

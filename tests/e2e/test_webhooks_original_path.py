@@ -1,8 +1,9 @@
 """Payments in flight at the take-over: charges the original platform made post back to
 its token-less path /api/webhook/junglepay. Such a postback is believed only about the
-transaction of a JunglePay checkout we have, once the local JunglePay, asked, knows it
-(what it says is applied; the body is a hint); anything else is the 401 of a missing
-token, and a token-less Dias postback stays refused."""
+transaction of a JunglePay checkout we have; the background worker then asks the local
+JunglePay about it (what it says is applied; the body is a hint; a transaction it does
+not know changes nothing); anything else is the 401 of a missing token, and a
+token-less Dias postback stays refused."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,8 @@ from domain.payments.gateways import PaymentGatewayConfig
 from tests.e2e.test_platform import assert_error
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, junglepay, junglepay_config, live_client,
-                                    postback_token, start, subscriptions_of)
+                                    postback_token, settle_postbacks, start,
+                                    subscriptions_of)
 
 ORIGINAL_PATH = "/api/webhook/junglepay"
 
@@ -31,7 +33,9 @@ def config(junglepay_config):
 def in_flight(live_client, deps, junglepay):
     """The original's state: its 'JunglePay' row active, and a pending PIX checkout it
     charged (no payment data, no user: the original never set them). Returns
-    (client, checkout id, transaction id)."""
+    (client, checkout id, transaction id). Each postback JunglePay sends is followed by
+    our background worker's round."""
+    junglepay.after_postback = lambda: settle_postbacks(deps)
     with deps.uow() as uow:
         uow.payment_gateways.add(PaymentGatewayConfig(
             id=None, name="JunglePay", public_key="pk", secret_key=JUNGLEPAY_SECRET,
@@ -80,7 +84,8 @@ def test_a_tokenless_postback_for_a_pending_checkout_activates_one_subscription(
 def test_the_body_is_only_a_hint(in_flight, deps, junglepay, app_server):
     client, checkout_id, tx = in_flight                 # still waiting_payment at JunglePay
     result = client.simulate_post(ORIGINAL_PATH, json=junglepay.postback_body(tx, "paid"))
-    assert result.status_code == 200 and result.json == {"status": "unchanged"}
+    assert result.status_code == 200 and result.json == {"status": "queued"}
+    assert settle_postbacks(deps) == ["unchanged"]
     assert state(deps, checkout_id)[0] == "pending"
     assert subscriptions_of(deps, "ana@example.com") == []
 
@@ -95,7 +100,8 @@ def test_a_tokenless_postback_about_no_checkout_of_ours_is_refused(in_flight, de
     assert state(deps, checkout_id) == before == ("pending", 0, 0)
 
 
-def test_a_checkout_whose_transaction_junglepay_does_not_know_is_refused(in_flight, deps):
+def test_a_checkout_whose_transaction_junglepay_does_not_know_changes_nothing(in_flight,
+                                                                            deps):
     client, checkout_id, _ = in_flight
     with deps.uow() as uow:
         forged = uow.checkouts.add(attrs.evolve(uow.checkouts.get(checkout_id), id=None,
@@ -104,7 +110,8 @@ def test_a_checkout_whose_transaction_junglepay_does_not_know_is_refused(in_flig
     result = client.simulate_post(ORIGINAL_PATH, json={"type": "transaction",
                                                        "data": {"id": "990001",
                                                                 "status": "paid"}})
-    assert_error(result, 401, "unauthenticated")
+    assert result.status_code == 200 and result.json == {"status": "queued"}
+    assert settle_postbacks(deps) == ["ignored"]   # JunglePay, asked, does not know it
     with deps.uow() as uow:
         assert uow.checkouts.get(forged.id).status == "pending"
         assert uow.webhook_events.count() == 0
@@ -137,4 +144,5 @@ def test_with_a_token_the_original_path_behaves_as_ours(in_flight, deps, actors,
     assert post(f"{app_server.url}/api/webhooks/junglepay", {"data": {"id": tx}}) == 401
     junglepay.set_status(tx, "paid")
     assert post(f"{app_server.url}{ORIGINAL_PATH}?token={token}", {"data": {"id": tx}}) == 200
+    assert settle_postbacks(deps) == ["processed"]
     assert state(deps, checkout_id) == ("paid", 1, 1)

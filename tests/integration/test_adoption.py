@@ -17,6 +17,7 @@ from adapters.secret_box import FernetSecretBox
 from entrypoints import cli
 from tests.support import original_db, postgres
 from tests.support.junglepay_server import JunglePayServer
+from tests.support.payments import settle_postbacks
 
 pytestmark = pytest.mark.postgres
 SECRET = "adoption-test-secret-" + "k" * 32
@@ -169,7 +170,9 @@ def adopted_app(original_url, junglepay):
     config = Config(database_url=original_url, secret_key=SECRET,
                     junglepay_url=junglepay.url, gateway="junglepay")
     deps = build_deps(config, database=pdb)
-    yield TestClient(create_app(deps)), original_url
+    client = TestClient(create_app(deps))
+    client.deps = deps   # for the postback worker's round (settle_postbacks)
+    yield client, original_url
     pdb.close()
 
 
@@ -226,6 +229,7 @@ def test_a_tokenless_junglepay_postback_for_a_charge_in_flight_activates_once(ad
     for _ in range(2):
         answer = client.simulate_post("/api/webhook/junglepay", json=body)
         assert answer.status_code == 200, answer.text
+    assert sorted(settle_postbacks(client.deps)) == ["duplicate", "processed"]
     assert query(url, active) == [(1,)]
     assert query(url, "SELECT status FROM checkouts WHERE id = 2") == [("paid",)]
     unknown = {"type": "transaction", "data": {"id": "jp_forged", "status": "paid"}}

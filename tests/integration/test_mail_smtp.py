@@ -217,6 +217,25 @@ def test_claims_are_exclusive_and_expire_with_their_lease(backend):
     assert [x.id for x in c] == [1, 2] and {x.attempts for x in c} == {2}
 
 
+def test_a_renewed_claim_outlives_its_first_lease_and_only_its_own(backend):
+    clock = FakeClock()
+    queue(backend, clock, count=3)
+    with backend.uow() as uow:
+        uow.outbox.claim_due(clock.now(), "a", clock.now() + m.LEASE, 2)
+        uow.outbox.claim_due(clock.now(), "b", clock.now() + m.LEASE, 1)
+        uow.outbox.settle(2, "a", {"status": "sent", "claim_token": None})
+        uow.commit()
+    clock.advance(seconds=30)
+    with backend.uow() as uow:
+        assert uow.outbox.renew("a", clock.now() + m.LEASE) == 1   # 2 is sent already
+        uow.commit()
+    clock.advance(seconds=30)   # past the first lease: b's message is free, a's is not
+    with backend.uow() as uow:
+        c = uow.outbox.claim_due(clock.now(), "c", clock.now() + m.LEASE, 5)
+        uow.commit()
+    assert [x.id for x in c] == [3]
+
+
 def test_a_permanent_refusal_fails_at_once_and_attempts_run_out(memory_backend):
     clock = FakeClock()
     queue(memory_backend, clock, count=2)

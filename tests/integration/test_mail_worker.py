@@ -108,3 +108,18 @@ def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(tmp_path
     with MemoryUnitOfWork(store) as uow:
         statuses = sorted(msg.status for msg in uow.outbox.find().items)
     assert statuses == sorted([m.SENT, m.SENT, m.FAILED])
+
+
+def test_the_worker_settles_the_postbacks_received(memory_backend, config):
+    from entrypoints.bootstrap import build_memory_deps
+    from domain.payments import postbacks
+    deps = build_memory_deps(config, store=memory_backend.database)
+    # A postback about a transaction no gateway is configured for: the worker keeps it
+    # for a retry (back-off), the request never asked anyone.
+    postbacks.record(deps.payments_service, "junglepay", "1001", None)
+    worker = MailWorker(deps, interval=0.05)
+    assert worker.settle_postbacks() == 0
+    with deps.uow() as uow:
+        [kept] = uow.postbacks.find().items
+    assert (kept.status, kept.attempts, kept.claim_token) == ("pending", 1, None)
+    assert "not configured" in kept.last_error and kept.next_attempt_at > kept.received_at

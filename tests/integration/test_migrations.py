@@ -55,7 +55,12 @@ PRODUCT_TABLES: dict[str, dict[str, bool]] = {
 # Columns with a default are NOT NULL in our schema (stricter than the original's).
 OURS = {
     "whitelabel_media": {"etag": False, "size": False},
-    "checkouts": {"payment_data": False},
+    "checkouts": {"payment_data": False, "idempotency_key": False},   # 0013
+    "payment_postbacks": {"id": True, "gateway": True, "external_id": True,
+                          "checkout_ref": False, "status": True, "attempts": True,
+                          "next_attempt_at": True, "claim_token": False,
+                          "claimed_until": False, "outcome": False, "last_error": False,
+                          "received_at": True, "processed_at": False},
     # 0006_original_columns: the original's own columns beyond the seed's diagram
     # (PRODUCT.md, "The original's database").
     "plans": {"is_active": True, "card_style": True},

@@ -17,7 +17,7 @@ import threading
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 REFUSED_CARD = "tok_refused"
 TOP_LEVEL = {"amount", "paymentMethod", "customer", "items", "postbackUrl", "pix",
@@ -62,10 +62,17 @@ def body_problems(body: Any) -> list[str]:
 
 
 class JunglePayServer:
-    def __init__(self, secret_key: str = "sk_test_jungle_0123456789"):
+    def __init__(self, secret_key: str = "sk_test_jungle_0123456789", *, mode: str = "ok",
+                 delay: float = 2.0):
+        """`mode="slow"` with `delay` seconds: every call answers that late (bounded:
+        `stop()` releases the waiting handlers)."""
         self.secret_key = secret_key
-        self.mode = "ok"
-        self.delay = 2.0
+        self.mode = mode
+        self.delay = delay
+        self.calls = 0                          # API calls received, of any kind
+        # Run after each postback() answered: a test gives it our background worker's
+        # round (tests.support.payments.settle_postbacks), so it can assert the outcome.
+        self.after_postback: Callable[[], object] | None = None
         self.transactions: dict[str, dict] = {}
         self.received: list[dict] = []          # create bodies, in order
         self.lock = threading.Lock()
@@ -121,9 +128,12 @@ class JunglePayServer:
                                          headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status
+                status = response.status
         except urllib.error.HTTPError as exc:
-            return exc.code
+            status = exc.code
+        if self.after_postback is not None:
+            self.after_postback()
+        return status
 
     # -- the API -------------------------------------------------------------------
     def _create(self, body: dict) -> tuple[int, dict]:
@@ -169,6 +179,8 @@ class JunglePayServer:
                     pass  # a "slow" answer: the caller stopped waiting, as tested
 
             def _gate(self) -> bool:
+                with server.lock:
+                    server.calls += 1
                 if server.mode == "slow":
                     server._release.wait(server.delay)
                 if server.mode == "down":

@@ -132,3 +132,11 @@ def live_client(client, app_server):
     """The test client, with the same app also reachable over HTTP for postbacks."""
     app_server.app = client.app
     return client
+
+
+def settle_postbacks(deps) -> list[str]:
+    """What the background worker does with the postbacks received (read each back
+    from its gateway and settle it), run now; the statuses of their outcomes."""
+    from domain.payments import postbacks, webhooks
+    return [o.status for o in postbacks.settle_all(deps.payments_service,
+                                                   webhooks.settle_postback)]

@@ -28,6 +28,9 @@ def test_defaults_are_the_embedded_setup():
     ("CREATORFLIX_TRUSTED_PROXIES", "10.0.0.1,nope", "'nope' is not an IP"),
     ("CREATORFLIX_PUBLIC_URL", "localhost:8000", "expected an http(s) URL"),
     ("CREATORFLIX_TOKEN_TTL", "-5", "positive integer"),
+    ("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT", "0", "positive number"),
+    ("CREATORFLIX_GATEWAY_READ_TIMEOUT", "500", "at most 120 seconds"),
+    ("CREATORFLIX_GATEWAY_CONCURRENCY", "0", "from 1 to 1000"),
     ("CREATORFLIX_SECRET_KEY", "short", "at least 32"),
     ("CREATORFLIX_EVENT_RETENTION_DAYS", "0", "positive integer"),
     ("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "-1", "from 0 to 604800"),
@@ -50,6 +53,17 @@ def test_ads_settings_default_to_the_issue_15_rules_and_can_be_changed():
                            "CREATORFLIX_AD_CACHE_MS": "0"})
     assert (changed.event_retention_days, changed.ad_impression_repeat_seconds,
             changed.ad_click_repeat_seconds, changed.ad_cache_ms) == (90, 0, 60, 0)
+
+
+def test_gateway_calls_default_to_3_s_8_s_and_two_at_once_and_can_be_changed():
+    config = load_config(KEY)
+    assert (config.gateway_connect_timeout, config.gateway_read_timeout,
+            config.gateway_concurrency) == (3.0, 8.0, 2)
+    config = load_config({**KEY, "CREATORFLIX_GATEWAY_CONNECT_TIMEOUT": "1.5",
+                          "CREATORFLIX_GATEWAY_READ_TIMEOUT": "20",
+                          "CREATORFLIX_GATEWAY_CONCURRENCY": "6"})
+    assert (config.gateway_connect_timeout, config.gateway_read_timeout,
+            config.gateway_concurrency) == (1.5, 20.0, 6)
 
 
 def test_trusted_proxies_are_parsed_as_networks():

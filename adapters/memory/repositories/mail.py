@@ -36,6 +36,13 @@ class MemoryOutboxRepository(MemoryRepository):
             claimed.append(self.update(msg))
         return claimed
 
+    def renew(self, claim_token: str, lease_until: datetime) -> int:
+        mine = [msg for msg in self._rows.values()
+                if msg.claim_token == claim_token and msg.status == m.SENDING]
+        for msg in mine:
+            self.update(attrs.evolve(msg, claimed_until=lease_until))
+        return len(mine)
+
     def settle(self, message_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
         msg = self.get(message_id)
         if msg is None or msg.claim_token != claim_token:

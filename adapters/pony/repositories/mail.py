@@ -65,6 +65,14 @@ class PonyOutboxRepository(PonyRepository):
         rows = self.E.select(claim_token=claim_token).order_by(self.E.id)
         return [self.to_domain(row) for row in rows]
 
+    def renew(self, claim_token: str, lease_until: datetime) -> int:
+        flush()
+        cursor = self.db.execute(
+            "UPDATE mail_outbox SET claimed_until = $lease WHERE claim_token = $token "
+            "AND status = 'sending'",
+            self._params({"lease": lease_until, "token": claim_token}))
+        return cursor.rowcount
+
     def settle(self, message_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
         unknown = set(changes) - _SETTLEABLE
         if unknown:

@@ -8,6 +8,24 @@ import { alertBox, clearErrors, showFormError } from '../ui.js';
 
 const NAMES = { junglepay: 'JunglePay (PIX e cartão)', dias: 'Dias Marketplace (checkout externo)' };
 const CHARGING = { sandbox: 'Sandbox (testes)', junglepay: 'JunglePay', dias: 'Dias' };
+// The circuit breaker of this app server process (GET /api/admin/payment-gateways).
+const CIRCUIT = {
+  closed: ['status-active', 'Respondendo'],
+  open: ['status-failed', 'Fora do ar: chamadas recusadas'],
+  half_open: ['status-paused', 'Testando de novo'],
+};
+
+function circuitLine(circuit) {
+  if (!circuit || !circuit.state) return null;
+  const [css, label] = CIRCUIT[circuit.state] || ['', circuit.state];
+  const until = circuit.open_until
+    ? ` até ${new Date(circuit.open_until * 1000).toLocaleTimeString('pt-BR', { timeZone: 'America/Sao_Paulo' })}`
+    : '';
+  const failures = circuit.consecutive_failures
+    ? ` · ${circuit.consecutive_failures} falha(s) seguida(s)` : '';
+  return h('p', { class: 'small', 'data-circuit': circuit.state },
+    'Conexão: ', h('span', { class: `status ${css}` }, label), `${until}${failures}`);
+}
 
 function gatewayForm(gateway, onSaved) {
   const secret = field('Chave secreta', 'secret_key', { type: 'password', autocomplete: 'new-password',
@@ -47,6 +65,7 @@ function gatewayForm(gateway, onSaved) {
     h('h2', {}, NAMES[gateway.name] || gateway.name,
       gateway.is_active ? h('span', { class: 'status status-active' }, 'Ativo') : null),
     h('p', { class: 'muted small' }, gateway.has_secret_key ? 'Chave secreta definida.' : 'Sem chave secreta.'),
+    circuitLine(gateway.circuit),
     form));
 }
 

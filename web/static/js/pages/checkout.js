@@ -60,6 +60,9 @@ function checkoutForm(main, plan, bumps) {
     h('button', { class: 'btn btn-block btn-large', type: 'submit' },
       options[0][0] === 'pix' ? 'Gerar PIX' : 'Continuar para o pagamento'));
 
+  // One Idempotency-Key per attempt to pay: made when the buyer clicks pay, reused when
+  // they click again for the same order after an error, so the server never charges twice.
+  let attempt = { order: null, key: null };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -71,10 +74,13 @@ function checkoutForm(main, plan, bumps) {
       customer: { name: data.get('customer.name'), email: data.get('customer.email'),
         document: data.get('customer.document'), phone: data.get('customer.phone') },
     };
+    const order = JSON.stringify(body);
+    if (attempt.order !== order) attempt = { order, key: newKey() };
     submitting(form, async () => {
       let created;
       try {
-        created = await api('/api/checkouts', { method: 'POST', body });
+        created = await api('/api/checkouts', { method: 'POST', body,
+          headers: { 'Idempotency-Key': attempt.key } });
       } catch (error) {
         // 503/504: the gateway failed, but the checkout exists and can be followed.
         if (error.body?.checkout) {
@@ -92,6 +98,13 @@ function checkoutForm(main, plan, bumps) {
     });
   });
   return form;
+}
+
+/** A random UUID (crypto.randomUUID needs a secure context; 128 random bits else). */
+function newKey() {
+  if (window.crypto?.randomUUID) return window.crypto.randomUUID();
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export default async function checkout(main) {
