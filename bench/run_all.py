@@ -107,6 +107,18 @@ def main() -> int:
         rows += found
         problems += [problem] if problem else []
 
+    # Serving under attack and faults (issues 20 and 21): /health with 16 stalled large
+    # bodies; logins with the rate-limit Redis stopped.
+    found, problem = run("slow_bodies_bench.py", [])
+    rows += found
+    problems += [problem] if problem else []
+    if shutil.which("redis-server"):
+        found, problem = run("redis_hung_bench.py", ["--seconds", "3" if args.quick else "8"])
+        rows += found
+        problems += [problem] if problem else []
+    else:
+        problems.append("hung-Redis benchmark skipped: redis-server is not installed")
+
     print(f"\n=== all benchmarks — {header}")
     print(table(rows))
     for problem in problems:

@@ -126,8 +126,13 @@ def _bounded_int(name: str, raw: str, minimum: int, maximum: int) -> int:
 
 
 def _rate_limit_url(raw: str) -> str:
+    from adapters.rate_limits import split_timeout  # the adapter's own reading
     scheme = urlsplit(raw).scheme
     if scheme == "memory" or (scheme in ("redis", "rediss") and urlsplit(raw).hostname):
+        try:
+            split_timeout(raw)
+        except ValueError as exc:
+            raise ConfigError(f"CREATORFLIX_RATE_LIMIT_URL: {exc}") from None
         return raw
     raise ConfigError("CREATORFLIX_RATE_LIMIT_URL: use memory:// or "
                       "redis://[:password@]host:port/db")

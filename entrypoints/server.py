@@ -1,27 +1,38 @@
 """Serving the WSGI app with gunicorn, configured in code.
 
-gthread workers: each worker process runs `threads` threads, so a slow client holds
-one thread, not a whole process; `timeout` kills a worker stuck longer than that, and
-`keepalive` bounds idle connections. A client that sends its request head slowly
-(slowloris) would hold a thread for as long as it likes, so the worker below gives each
-request HEAD_TIMEOUT seconds to send its head. Put a buffering reverse proxy (nginx) in
-front in production so slow uploads and downloads never reach the workers at all.
+gthread workers: each worker process runs `threads` threads; `timeout` kills a worker
+stuck longer than that, and `keepalive` bounds idle connections. Every request is read
+whole (head, then body up to CREATORFLIX_MAX_BODY_BYTES) in the worker's main loop before
+a thread takes it (entrypoints/slow_clients.py), so a slow client holds no thread; a
+client gets HEAD_TIMEOUT seconds for its head and BODY_TIMEOUT for its body. The head
+timeout below still bounds a thread that reads a head itself (a TLS or HTTP/2
+connection, which `creatorflix serve` never configures).
+Kept over a server that buffers on its own (waitress) for gunicorn's arbiter: several
+processes, a killed worker replaced, graceful stops, post-fork hooks (docs/deploy.md).
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
+from typing import Any, Callable
 
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
+from domain.common.errors import ServiceUnavailable
 from entrypoints import log_redaction
 from entrypoints.slow_clients import BODY_TIMEOUT, RequestBufferingWorker
 
 # Seconds a connection may take to send a whole request head (request line + headers).
 HEAD_TIMEOUT = 10.0
+# Seconds a booting worker waits for a database that does not answer (under gunicorn's
+# 30 s worker timeout).
+BOOT_WAIT_SECONDS = 20.0
+
+log = logging.getLogger("creatorflix.serve")
 
 
 class HeadTimeoutThreadWorker(ThreadWorker):
@@ -113,7 +124,24 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from entrypoints.http.app import get_app
-        return get_app()
+        return when_the_database_answers(get_app)
+
+
+def when_the_database_answers(load: Callable[[], Any], seconds: float = BOOT_WAIT_SECONDS,
+                              pause: float = 1.0) -> Any:
+    """`load()`, tried again while it fails because the database does not answer, for up
+    to `seconds`. gunicorn stops the whole server when a worker fails to boot, so a
+    worker replacing a killed one while the database restarts took every other worker
+    down with it (found by tests/integration/test_deployment_drill.py)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return load()
+        except ServiceUnavailable as exc:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("%s: this worker waits for it before serving", exc.message)
+            time.sleep(pause)
 
 
 def _start_mail_worker(worker) -> None:

@@ -63,3 +63,6 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 class HealthProbe(Protocol):
     def ping(self) -> bool:
         """True when the database answers."""
+
+    def migrations_current(self) -> bool:
+        """True when every migration this code expects is applied."""

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from pony.orm import Database, db_session
+from pony.orm.dbapiprovider import InterfaceError, OperationalError
 from pony.orm.dbproviders.postgres import PGPool, PGProvider
 
 from adapters.pony.entities import define_entities
+from domain.common.errors import ServiceUnavailable
 
 
 def sqlite_path(url: str) -> str:
@@ -21,6 +24,9 @@ def sqlite_path(url: str) -> str:
 
 
 log = logging.getLogger("creatorflix.database")
+
+# The migrations this code expects (yoyo ids are the file names: adapters/migrator.py).
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 SQLITE_COMPANIONS = ("", "-journal", "-wal", "-shm")
 PRIVATE = 0o600
@@ -68,18 +74,25 @@ class PonyDatabase:
         self.db = Database()
         self.entities: SimpleNamespace = define_entities(self.db)
         scheme = urlsplit(url).scheme
-        if scheme == "sqlite":
-            self.dialect = "sqlite"
-            make_sqlite_private(url)
-            # An absolute path: Pony resolves relative ones against the caller's module.
-            self.db.bind(provider="sqlite", filename=sqlite_path(url), create_db=False)
-        elif scheme in ("postgresql", "postgres"):
-            self.dialect = "postgresql"
-            self.db.bind(provider=_PGProvider, dsn=url, connect_timeout=5)
-        else:
-            raise ValueError(f"unsupported database URL scheme {scheme!r}")
-        # check_tables (the default) fails fast when a mapped column is missing.
-        self.db.generate_mapping(create_tables=False)
+        try:
+            if scheme == "sqlite":
+                self.dialect = "sqlite"
+                make_sqlite_private(url)
+                # An absolute path: Pony resolves relative ones against the caller's module.
+                self.db.bind(provider="sqlite", filename=sqlite_path(url), create_db=False)
+            elif scheme in ("postgresql", "postgres"):
+                self.dialect = "postgresql"
+                self.db.bind(provider=_PGProvider, dsn=url, connect_timeout=5)
+            else:
+                raise ValueError(f"unsupported database URL scheme {scheme!r}")
+            # check_tables (the default) fails fast when a mapped column is missing.
+            self.db.generate_mapping(create_tables=False)
+        except (OperationalError, InterfaceError) as exc:
+            if self.dialect != "postgresql":
+                raise           # SQLite's are about the file or the schema: say them
+            # The server does not answer now (a restart?): the caller may wait for it
+            # (entrypoints/server.py does when a worker boots).
+            raise ServiceUnavailable("the database does not answer") from exc
 
     def ping(self) -> bool:
         try:
@@ -88,6 +101,16 @@ class PonyDatabase:
             return True
         except Exception:  # any failure to reach the database means "not healthy"
             return False
+
+    def migrations_current(self) -> bool:
+        """Whether every migration of this code is applied (read from yoyo's table)."""
+        expected = {path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")}
+        try:
+            with db_session:
+                applied = set(self.db.select("SELECT migration_id FROM _yoyo_migration"))
+        except Exception:  # no table, or no database: not current
+            return False
+        return expected <= applied
 
     def query_count(self) -> int:
         """Queries this thread has sent since the last `reset_query_count()`."""

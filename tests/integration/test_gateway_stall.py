@@ -76,11 +76,19 @@ def test_a_stalled_gateway_is_refused_fast_and_cheap_routes_keep_answering(stall
         # them: a minute) and this read gave up.
         status, _, plans = call(port, "GET", "/api/plans", timeout=15)
         cheap_latency = time.monotonic() - started
+        # What a balancer asks meanwhile (issue 21.6): both answer, ready included.
+        started = time.monotonic()
+        live = call(port, "GET", "/health/live", timeout=15)
+        ready = call(port, "GET", "/health/ready", timeout=15)
+        health_latency = time.monotonic() - started
         # A postback is recorded and acknowledged without asking JunglePay.
         postback = call(port, "POST", f"/api/webhooks/junglepay?token={server.postback_token}",
                         {"type": "transaction", "data": {"id": "1001"}}, timeout=15)
         answers = [f.result() for f in checkouts]
-    print(f"\nGET /api/plans during the stall: {cheap_latency:.2f} s")
+    print(f"\nGET /api/plans during the stall: {cheap_latency:.2f} s; /health/live and "
+          f"/health/ready: {health_latency:.2f} s")
+    assert (live[0], live[2]) == (200, {"status": "ok"})
+    assert ready[0] == 200 and ready[2]["status"] == "ready"
     assert postback[0] == 200 and postback[2] == {"status": "queued"}
     assert status == 200 and plans["data"][0]["id"] == plan.id
     statuses = [a[0] for a in answers]

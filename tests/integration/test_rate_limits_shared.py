@@ -34,7 +34,9 @@ def redis_url():
         pytest.skip(f"Redis tests skipped: {problem}")
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     prefix = f"cftest{uuid.uuid4().hex[:10]}"
-    yield f"{REDIS_URL}?prefix={prefix}"
+    # timeout=1: Redis gets a second per call, not 100 ms, so that a test machine that
+    # stalls a worker does not make the limits count per process (adapters/rate_limits.py).
+    yield f"{REDIS_URL}?prefix={prefix}&timeout=1"
     for key in client.scan_iter(match=f"{prefix}*"):
         client.delete(key)
     client.close()

@@ -19,11 +19,12 @@ READY_SECONDS = 30
 class GunicornServer:
     def __init__(self, workdir: Path, *, workers: int = 1, threads: int = 4,
                  head_timeout: float = 10.0, body_timeout: float = 10.0,
-                 env: dict | None = None):
+                 env: dict | None = None, database_url: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        database_url = f"sqlite:///{workdir / 'live.db'}"
-        migrator.migrate(database_url)
+        if database_url is None:
+            database_url = f"sqlite:///{workdir / 'live.db'}"
+            migrator.migrate(database_url)
         self.log_path = workdir / "server.log"
         self.env = {**os.environ, "CREATORFLIX_DATABASE_URL": database_url,
                     "CREATORFLIX_SECRET_KEY": TEST_SECRET,
@@ -51,6 +52,11 @@ class GunicornServer:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"the server did not answer within {READY_SECONDS} s")
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn worker processes (children of the arbiter) running now."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -36,6 +36,8 @@ def test_defaults_are_the_embedded_setup():
     ("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "-1", "from 0 to 604800"),
     ("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "soon", "from 0 to 604800"),
     ("CREATORFLIX_AD_CACHE_MS", "1001", "from 0 to 1000"),
+    ("CREATORFLIX_RATE_LIMIT_URL", "redis://h:6379/0?timeout=0", "at most 5"),
+    ("CREATORFLIX_RATE_LIMIT_URL", "redis://h:6379/0?timeout=soon", "at most 5"),
 ])
 def test_bad_settings_are_refused_with_their_name(name, value, words):
     with pytest.raises(ConfigError) as caught:
