@@ -10,13 +10,14 @@ from attrs import field, frozen
 
 from adapters.bots import CrawlerDetectBots
 from adapters.clock import SystemClock
+from adapters.email_lookalikes import IcuEmailLookalikes
 from adapters.mail import mailer_from_url
 from adapters.memory.mailer import MemoryMailer
 from adapters.rate_limits import LimitsRateLimiter
 from adapters.security import Argon2PasswordHasher, HmacSigner
 from adapters.storage import storage_from_url
 from domain.accounts.auth import AuthService
-from domain.ads.counting import RepeatWindows
+from domain.ads.counting import IpCaps, RepeatWindows
 from domain.ads.service import AdServices, ServingCache
 from domain.assurance.service import AgeAssuranceService
 from domain.common.throttle import Throttle
@@ -76,7 +77,7 @@ class Deps:
     def auth(self) -> AuthService:
         return AuthService(uow=self.uow, hasher=self.hasher, tokens=self.signer,
                            clock=self.clock, token_ttl_seconds=self.config.token_ttl_seconds,
-                           public_url=self.config.public_url)
+                           public_url=self.config.public_url, lookalikes=IcuEmailLookalikes())
 
     @property
     def ads(self) -> AdServices:
@@ -85,6 +86,8 @@ class Deps:
                           windows=RepeatWindows(
                               impressions=timedelta(seconds=config.ad_impression_repeat_seconds),
                               clicks=timedelta(seconds=config.ad_click_repeat_seconds)),
+                          caps=IpCaps(impressions=config.ad_impressions_per_ip_hour,
+                                      clicks=config.ad_clicks_per_ip_hour),
                           cache=self.ad_cache)
 
     @property

@@ -55,6 +55,8 @@ class Config:
     event_retention_days: int = 180
     ad_impression_repeat_seconds: int = 30 * 60
     ad_click_repeat_seconds: int = 30
+    ad_impressions_per_ip_hour: int = 30   # counted per ad and address (IPv6: /64)
+    ad_clicks_per_ip_hour: int = 10
     ad_cache_ms: int = 500
     # Age assurance (issue 16; README "Age assurance (Brazil)").
     age_gate: bool = True
@@ -299,6 +301,12 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         ad_click_repeat_seconds=_bounded_int(
             "CREATORFLIX_AD_CLICK_REPEAT_SECONDS",
             env.get("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "30"), 0, 7 * 24 * 3600),
+        ad_impressions_per_ip_hour=_bounded_int(
+            "CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR",
+            env.get("CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR", "30"), 0, 1_000_000),
+        ad_clicks_per_ip_hour=_bounded_int(
+            "CREATORFLIX_AD_CLICKS_PER_IP_HOUR",
+            env.get("CREATORFLIX_AD_CLICKS_PER_IP_HOUR", "10"), 0, 1_000_000),
         ad_cache_ms=_bounded_int("CREATORFLIX_AD_CACHE_MS",
                                  env.get("CREATORFLIX_AD_CACHE_MS", "500"), 0, 1000),
         age_gate=_on_off("CREATORFLIX_AGE_GATE", env.get("CREATORFLIX_AGE_GATE", "on")),

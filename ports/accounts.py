@@ -26,6 +26,22 @@ class UserRepository(Repository[User], Protocol):
         """The user, unless the token id `jti` is in revoked_tokens: ONE query (every
         authenticated request makes it)."""
 
+    def lookalike_of(self, email: str, skeleton: str) -> User | None:
+        """An account whose address is not `email` but has this UTS #39 `skeleton`
+        (AddressLookalikes.skeleton), or None: ONE indexed query."""
+
+
+class AddressLookalikes(Protocol):
+    """Unicode Technical Standard #39 on email addresses (adapters/email_lookalikes.py)."""
+
+    def skeleton(self, email: str) -> str:
+        """What the address looks like: look-alikes have the same skeleton."""
+
+    def problem(self, email: str) -> str | None:
+        """Why the address cannot be a new account's (its local part mixes scripts,
+        holds an invisible mark, or a combining mark that draws a letter it does not
+        have), or None."""
+
 
 class PostRepository(Repository[Post], Protocol):
     def delete_by_creator(self, model_id: int) -> int:

@@ -30,10 +30,10 @@ class AdRepository(Repository[Ad], Protocol):
     def lock_for_tracking(self, ad_ids: Sequence[int], visitor: str | None = None
                           ) -> dict[int, Ad]:
         """Start recording events in this unit of work: the ads of `ad_ids` that exist,
-        by id. Units of work recording events of the same `visitor` (a key naming them,
-        `domain.ads.counting.visitor_id`; None: no one) run one at a time from here to
-        their end, so a repeat lookup made after this call sees every event of that
-        visitor committed before; other visitors are not held up (the ads' rows are
+        by id. Units of work recording events of the same `visitor` (a key naming them:
+        their address, `domain.ads.counting.ip_group`; None: no one) run one at a time
+        from here to their end, so a repeat or cap lookup made after this call sees
+        every event of that address committed before; others are not held up (the ads' rows are
         locked only by `record_all`, for its statement and the commit). Makes the unit
         of work a tracking transaction: on PostgreSQL its commit does not wait for the
         disk (README, "Ads": a database crash may lose the last fraction of a second of
@@ -62,6 +62,12 @@ class AdEventRepository(Repository[AdEvent], Protocol):
         """In one query: those of `keys` (ad id, placement, IP, user agent) that have a
         counted event at or after `since` — the repeat lookup."""
 
+    def counted_per_ip_since(self, ad_ids: Sequence[int], ip_group: str, since: datetime
+                             ) -> dict[int, int]:
+        """In one query: for each of `ad_ids`, how many counted events with this
+        `ip_group` were created at or after `since` (ads without any are absent) — the
+        per-IP cap lookup."""
+
     def outcomes_by_day(self, ad_id: int, since: datetime, until: datetime
                         ) -> dict[date, dict[str | None, int]]:
         """Events of `ad_id` with since <= created_at < until, counted per UTC day and
@@ -69,5 +75,6 @@ class AdEventRepository(Repository[AdEvent], Protocol):
         are absent."""
 
     def forget_visitors(self, before: datetime, batch: int) -> int:
-        """Clear the IP and user agent of at most `batch` events created before
-        `before` that still hold either; returns how many were cleared."""
+        """Clear the IP (and its ip_group) and user agent of at most `batch` events
+        created before `before` that still hold either; returns how many were
+        cleared."""

@@ -89,9 +89,11 @@ class PaymentGateway(Protocol):
 
 
 class SandboxGateway(PaymentGateway, Protocol):
-    def mark_paid(self, external_id: str) -> None:
-        """Pretend the buyer paid the transaction (what a real gateway learns from
-        the bank)."""
+    def paid(self, external_id: str, charged_amount: int) -> Transaction | None:
+        """The transaction once its buyer paid (what a real gateway learns from the
+        bank), for the amount it was charged, which the caller reads from the checkout
+        row: nothing is kept in process memory, so any worker answers the same. None
+        for an id the sandbox did not make."""
 
 
 class PaymentGateways(Protocol):

@@ -27,9 +27,15 @@ class FolderMailer:
         data = bytes(build(message, self.sender))
         target = self.path_of(message)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # The mails hold working reset, set-password and checkout links: only our
+            # own user reads them (a folder an older version made 0755 is tightened).
+            os.chmod(self.folder, 0o700)
             partial = target.with_suffix(".eml.part")
-            partial.write_bytes(data)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                os.fchmod(out.fileno(), 0o600)  # whatever the umask or an old .part
+                out.write(data)
             os.replace(partial, target)  # a reader never sees half a message
         except OSError as exc:
             raise MailError(f"cannot write {target}: {exc.strerror or exc}") from exc

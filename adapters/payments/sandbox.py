@@ -1,11 +1,12 @@
 """The sandbox gateway (embedded default): fake PIX codes, paid only when an admin
-says so. Its state lives in this process; a transaction it has not seen (created by
-another worker) reads back as waiting for payment."""
+says so. It keeps nothing in process memory (issue 20, finding 13: with 2 gunicorn
+workers the other worker read a paid transaction back with no amount, and the checkout
+went to review): a transaction waits for payment until the admin pays it, and is then
+paid for the amount it was charged, which the checkout row holds; every worker and
+every app server answers the same."""
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from datetime import timedelta
 
 from domain.payments.checkout import PIX
@@ -15,7 +16,6 @@ from ports.clock import Clock
 
 PREFIX = "sbx_"
 REFUSED_CARD = "sandbox-refuse"   # a card hash the sandbox declines, for trying the 402
-MAX_REMEMBERED = 10_000
 
 
 def _tlv(tag: str, value: str) -> str:
@@ -49,20 +49,11 @@ def pix_copy_paste(amount_cents: int, txid: str) -> str:
 class SandboxPaymentGateway:
     def __init__(self, clock: Clock):
         self._clock = clock
-        self._lock = threading.Lock()
-        self._transactions: OrderedDict[str, Transaction] = OrderedDict()
-
-    def _remember(self, tx: Transaction) -> None:
-        with self._lock:
-            self._transactions[tx.external_id] = tx
-            while len(self._transactions) > MAX_REMEMBERED:
-                self._transactions.popitem(last=False)
 
     def create_charge(self, request: ChargeRequest) -> Charge:
         if request.payment_method != PIX and request.card_hash == REFUSED_CARD:
             raise PaymentRefused("the payment was refused")
         external_id = PREFIX + secrets.token_hex(10)
-        self._remember(Transaction(external_id, WAITING_PAYMENT, request.amount))
         if request.payment_method != PIX:
             return Charge(external_id=external_id, status=WAITING_PAYMENT)
         expires = self._clock.now() + timedelta(days=request.pix_expires_in_days)
@@ -73,11 +64,9 @@ class SandboxPaymentGateway:
     def get_transaction(self, external_id: str) -> Transaction | None:
         if not external_id.startswith(PREFIX):
             return None
-        with self._lock:
-            return self._transactions.get(external_id) or Transaction(external_id,
-                                                                       WAITING_PAYMENT)
+        return Transaction(external_id, WAITING_PAYMENT)
 
-    def mark_paid(self, external_id: str) -> None:
-        known = self.get_transaction(external_id)
-        if known is not None:
-            self._remember(Transaction(external_id, TX_PAID, known.amount))
+    def paid(self, external_id: str, charged_amount: int) -> Transaction | None:
+        if not external_id.startswith(PREFIX):
+            return None
+        return Transaction(external_id, TX_PAID, charged_amount)

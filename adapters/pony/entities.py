@@ -35,6 +35,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         anonymised_at = _when("anonymised_at")
         token_version = Required(int, column="token_version", default=0)
         email_change = _text("email_change")
+        email_skeleton = _text("email_skeleton")   # adapters/email_lookalikes.py
 
     class PlanRow(db.Entity):
         _table_ = "plans"
@@ -204,6 +205,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         created_at = _when("created_at")
         counted = Required(bool, column="counted", default=True)
         filter_reason = _text("filter_reason")
+        ip_group = _text("ip_group")
 
     class ClickRow(db.Entity):
         _table_ = "clicks"
@@ -215,6 +217,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         created_at = _when("created_at")
         counted = Required(bool, column="counted", default=True)
         filter_reason = _text("filter_reason")
+        ip_group = _text("ip_group")
 
     class WebhookEventRow(db.Entity):
         _table_ = "payment_notifications"

@@ -7,11 +7,13 @@ import attrs
 from attrs import frozen
 
 from domain.accounts.mails import queue_verification
+from domain.accounts.lookalikes import check_new_address
 from domain.accounts.users import (ROLE_ADMIN, ROLE_USER, User, check_password_policy,
                              normalize_email)
 from domain.common.errors import Conflict, NotFound, Unauthenticated, ValidationError
 from domain.accounts.commands import (CreateAdmin, Login, Register, ResetPassword,
                                       SetPassword)
+from ports.accounts import AddressLookalikes
 from ports.clock import Clock
 from ports.repositories import DuplicateError
 from ports.security import PasswordHasher, Signer
@@ -39,6 +41,8 @@ class AuthService:
     clock: Clock
     token_ttl_seconds: int = 7 * 24 * 3600
     public_url: str = "http://127.0.0.1:8000"   # the links of account mails
+    # UTS #39 on new addresses (registration, email change); bootstrap always wires it.
+    lookalikes: AddressLookalikes | None = None
 
 
 def password_version(user: User) -> str:
@@ -66,6 +70,7 @@ def register(svc: AuthService, command: Register) -> Session:
     with svc.uow() as uow:
         if uow.users.get_by_email(email) is not None:
             raise Conflict("an account with this email already exists", field="email")
+        check_new_address(uow.users, svc.lookalikes, email)
         try:
             user = uow.users.add(user)
         except DuplicateError:

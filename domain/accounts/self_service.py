@@ -14,6 +14,7 @@ from domain.accounts.auth import (ACCESS, AuthService, Session, issue_token,
 from domain.accounts.commands import (ChangeEmail, ChangePassword, ConfirmPasswordReset,
                                       ConfirmToken, RequestPasswordReset)
 from domain.accounts.sessions import RevokedToken
+from domain.accounts.lookalikes import check_new_address
 from domain.accounts.users import User, check_password_policy, normalize_email
 from domain.common.errors import Conflict, NotFound, Unauthenticated, ValidationError
 from domain.mail import compose
@@ -184,6 +185,7 @@ def request_email_change(svc: AuthService, command: ChangeEmail) -> None:
         current = uow.users.get_for_update(command.user_id)
         if current is None or current.password != user.password:
             raise ValidationError("the password is wrong", field="password")
+        check_new_address(uow.users, svc.lookalikes, email)   # after the password check
         # A new id for this change: the link of any older change no longer matches.
         current = uow.users.update(attrs.evolve(current,
                                                 email_change=secrets.token_urlsafe(12)))
@@ -209,6 +211,7 @@ def confirm_email_change(svc: AuthService, command: ConfirmToken) -> User:
             raise ValidationError(_INVALID_LINK, field="token")
         if uow.users.get_by_email(email) is not None:
             raise Conflict("an account with this email already exists", field="email")
+        check_new_address(uow.users, svc.lookalikes, email)   # one may have registered since
         try:
             user = uow.users.update(attrs.evolve(user, email=email, email_change=None,
                                                  email_verified_at=svc.clock.now()))

@@ -62,6 +62,9 @@ def normalize_email(raw: object, field: str = "email") -> str:
     email = email.strip()
     if len(email) > 254 or not _EMAIL.match(email):
         raise ValidationError("not a valid email address", field=field)
+    if '"' in email or "\\" in email:
+        # `"alice"@x.test` is alice@x.test's mailbox under another spelling.
+        raise ValidationError("quoted local parts are not accepted", field=field)
     return email
 
 

@@ -53,8 +53,9 @@ class Ad:
 class AdEvent:
     """A row of table `impressions` or `clicks` (the same columns). Every event is
     stored; only `counted` ones move the ad's counters. `filter_reason` says why one
-    does not count (domain.ads.counting: "bot", "repeat", "no_token"), None when it
-    does."""
+    does not count (domain.ads.counting: "bot", "repeat", "no_token", "ip_cap"), None
+    when it does. `ip_group`: the address as the per-IP caps count it (an IPv6 one by
+    its /64: domain.ads.counting.ip_group); cleared with the IP."""
 
     id: int | None
     ad_id: int
@@ -64,6 +65,7 @@ class AdEvent:
     created_at: datetime | None = None
     counted: bool = True
     filter_reason: str | None = None
+    ip_group: str | None = None
 
 
 # -- placement rules -----------------------------------------------------------------

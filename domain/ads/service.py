@@ -14,7 +14,7 @@ from typing import Any, Hashable
 
 from attrs import field, frozen
 
-from domain.ads.counting import RepeatWindows
+from domain.ads.counting import IpCaps, RepeatWindows
 from ports.ads import BotDetector
 from ports.clock import Clock
 from ports.security import Signer
@@ -63,11 +63,13 @@ class ServingCache:
 @frozen(kw_only=True)
 class AdServices:
     """What serving and counting need: units of work, the clock, the signer of serve
-    tokens, the bot detector, the repeat windows and this process's serving cache."""
+    tokens, the bot detector, the repeat windows, the per-IP caps and this process's
+    serving cache."""
 
     uow: UnitOfWorkFactory
     clock: Clock
     signer: Signer
     bots: BotDetector
     windows: RepeatWindows = RepeatWindows()
+    caps: IpCaps = IpCaps()
     cache: ServingCache = field(factory=ServingCache)

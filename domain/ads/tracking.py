@@ -4,9 +4,10 @@ click redirect, and the impressions of GET /api/ads with tracking on.
 Every event of an ad being served is stored, with whether it counts
 (domain.ads.counting); the counters move by the counted ones only, in the same
 transaction as the rows. Each unit of work starts with lock_for_tracking, which holds
-back the other requests of the same visitor until it ends, so the repeat lookup that
-follows sees every event that visitor recorded before: two requests of one visitor at
-the same moment cannot both count (and other visitors are not held up).
+back the other requests of the same address (IPv6: its /64) until it ends, so the
+repeat lookup and the per-IP cap that follow see every event that address recorded
+before: two requests of one visitor at the same moment cannot both count (and other
+addresses are not held up).
 
 Decisions (README, "Ads"): events of an ad that is known but not servable right now
 (paused, draft, outside its schedule) are ignored — the page may have been rendered
@@ -64,13 +65,34 @@ def record(uow: UnitOfWork, services: AdServices, now: datetime, visitor: Visito
         for i, repeat in zip(pending, counting.repeats(keys, before)):
             if repeat:
                 reasons[i] = counting.REPEAT
+    group = counting.ip_group(visitor.ip)
+    _cap(uow, services, now, group, seen, reasons)
     rows: dict[str, list[AdEvent]] = {kind: [] for kind in EVENT_KINDS}
     for e, reason in zip(seen, reasons):
         rows[e.kind].append(AdEvent(
             id=None, ad_id=e.ad.id or 0, placement=e.placement,
             user_agent=visitor.user_agent, ip=visitor.ip, created_at=now,
-            counted=reason is None, filter_reason=reason))
+            counted=reason is None, filter_reason=reason, ip_group=group))
     return uow.ads.record_all(rows)
+
+
+def _cap(uow: UnitOfWork, services: AdServices, now: datetime, group: str | None,
+         seen: Sequence[_Seen], reasons: list[str | None]) -> None:
+    """Mark IP_CAP the events that would count past the address's hourly cap of their
+    ad (whatever the user agent). The caller holds the address's lock (_who)."""
+    if group is None:
+        return
+    for kind in EVENT_KINDS:
+        cap = services.caps.of(kind)
+        pending = [i for i, e in enumerate(seen) if e.kind == kind and reasons[i] is None]
+        if not pending or cap <= 0:
+            continue
+        ad_ids = [seen[i].ad.id or 0 for i in pending]
+        before = getattr(uow, kind).counted_per_ip_since(
+            sorted(set(ad_ids)), group, now - counting.CAP_WINDOW)
+        for i, over in zip(pending, counting.over_cap(ad_ids, before, cap)):
+            if over:
+                reasons[i] = counting.IP_CAP
 
 
 def record_impressions(uow: UnitOfWork, services: AdServices, now: datetime,
@@ -87,7 +109,10 @@ def record_impressions(uow: UnitOfWork, services: AdServices, now: datetime,
 
 
 def _who(visitor: Visitor) -> str | None:
-    return counting.visitor_id(visitor.ip, visitor.user_agent)
+    """The lock of a tracking transaction: the visitor's address (an IPv6 one by its
+    /64), whatever the user agent, so that both the repeat lookup (IP + user agent)
+    and the per-IP cap see every earlier event of that address."""
+    return counting.ip_group(visitor.ip)
 
 
 def _resolve(locked: dict[int, Ad], beacons: Sequence[Beacon], now: datetime) -> list[_Seen]:

@@ -118,6 +118,8 @@ def ip_key(ip: str | None) -> str:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ip
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)   # ::ffff:a.b.c.d is the IPv4 client a.b.c.d
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)

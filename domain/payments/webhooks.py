@@ -125,19 +125,19 @@ def handle_original_junglepay(svc: PaymentService, webhook: JunglePayWebhook) ->
     we know: its transaction id must be a JunglePay checkout's external_id (then it is
     recorded for the worker, which asks JunglePay: a transaction JunglePay does not
     know changes nothing); what it says is applied as any notification (the body
-    stays a hint). Anything else is Unauthenticated, as a
-    missing token always was: nothing is recorded or adopted for a stranger, and
-    JunglePay is never asked about an id no checkout has."""
+    stays a hint). About no checkout of ours it is IGNORED (issue 20, finding 11):
+    JunglePay itself keeps posting about the original's old charges, which must not
+    count as failures against its address; nothing is recorded or adopted for a
+    stranger, and JunglePay is never asked about an id no checkout has."""
     if webhook.token:
         return handle_junglepay(svc, webhook)
-    refused = Unauthenticated("the postback token is missing")
     external_id = webhook.transaction_id
     if external_id is None:
-        raise refused
+        return Outcome(IGNORED)
     with svc.uow() as uow:
         checkout = uow.checkouts.get_by_external_id(external_id, JUNGLEPAY)
     if checkout is None or not settlement.charged_through(checkout, JUNGLEPAY):
-        raise refused
+        return Outcome(IGNORED)
     # The worker reads it back (settle_junglepay): should JunglePay not know it, nothing
     # changes (ignored), as for any postback.
     return postbacks.record(svc, JUNGLEPAY, external_id, None)

@@ -50,7 +50,9 @@ STATS_SCHEMA = {
                      "description": "events of the window not counted, by reason: bot "
                                     "(crawler user agent, or none), repeat (same visitor, "
                                     "ad and placement within the window), no_token (a "
-                                    "click without a valid serve token)",
+                                    "click without a valid serve token), ip_cap (over "
+                                    "the hourly cap of counted events of this ad from "
+                                    "one address, IPv6 by /64, whatever the user agent)",
                      "properties": {"impressions": _REASONS, "clicks": _REASONS}},
         "lifetime": {"type": "object", "required": sorted(_TOTALS), "properties": _TOTALS,
                      "description": "the ad's counters (counted events) since it was "

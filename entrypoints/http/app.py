@@ -18,6 +18,7 @@ from entrypoints.http import (
     age_gate,
     audit,
     auth,
+    caching,
     catalog,
     catalog_admin,
     checkout,
@@ -102,7 +103,8 @@ def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
                                      auth.AuthMiddleware(deps.auth, routes),
                                      age_gate.AgeGate(deps.age_assurance, routes),
-                                     audit.AuditMiddleware(deps.uow, deps.clock)])
+                                     audit.AuditMiddleware(deps.uow, deps.clock),
+                                     caching.CallerCacheMiddleware()])
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False

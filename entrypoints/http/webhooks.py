@@ -62,21 +62,31 @@ class WebhookResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         token = req.get_param("token")
-        # An IP that keeps failing authentication is refused (429) for a while: wrong
-        # tokens, and token-less postbacks about transactions we do not have (which
-        # would otherwise probe our transaction ids and spend JunglePay read-backs).
         ip = self.limits.client(req)
-        self.limits.throttle.check_failures("webhook_token", ip)
         try:
             # Nothing a stranger sends is read: the token is checked before the body (a
             # token-less postback where one is allowed: its body, bounded, is only read).
             if token or not self.tokenless:
-                webhooks.authenticate(self.svc, self.gateway, token)
+                self._authenticate(token, ip)
+            else:
+                self.limits.throttle.check_failures("webhook_token", ip)
             body = read_json(req, self.max_body, required=False)
             command = self.command(token, body, req.get_param(webhooks.CHECKOUT_PARAM))
             resp.media = {"status": self.handle(self.svc, command).status}
         except (Unauthenticated, Forbidden):
             self.limits.throttle.failed("webhook_token", ip)
+            raise
+
+    def _authenticate(self, token: str | None, ip: str | None) -> None:
+        """A right token is never limited (the gateway's address may be shared with
+        whoever failed there); an IP that keeps failing (wrong or missing tokens) is
+        refused (429) for a while. Token-less postbacks about transactions we do not
+        have are ignored by the use case and do not count (JunglePay sends them for the
+        original's old charges)."""
+        try:
+            webhooks.authenticate(self.svc, self.gateway, token)
+        except (Unauthenticated, Forbidden):
+            self.limits.throttle.check_failures("webhook_token", ip)
             raise
 
 
@@ -105,8 +115,9 @@ def routes(deps: Deps) -> list[Route]:
         Route("/api/webhooks/junglepay", junglepay, (_operation(jp_summary),)),
         Route("/api/webhook/junglepay", original_junglepay, (_operation(
             jp_summary + " (alias, the original's path; without a token it is accepted "
-            "only about the transaction of a JunglePay checkout we have, 401 otherwise; "
-            "the worker reads it back from JunglePay)"),)),
+            "only about the transaction of a JunglePay checkout we have (the worker "
+            "reads it back from JunglePay); about a transaction we do not have it is "
+            "ignored (200))"),)),
         Route("/api/webhooks/dias", dias, (_operation(dias_summary),)),
         Route("/api/webhook/dias/payment-sucess", dias,
               (_operation(dias_summary + " (alias, the original's spelling)"),)),

@@ -78,3 +78,84 @@ def test_the_checkout_page_keeps_its_access_token_out_of_urls(tab):
     with_header = [url for url, token in seen if token]
     assert any(url.endswith("/qr.svg") for url in with_header)
     assert any(re.search(r"/api/checkouts/\d+$", url) for url in with_header)
+
+
+# Issue 20, finding 2: the page resolved `next` against our origin and then went to the
+# bare path, which the browser reads again: `/.//host` and `/..//host` resolve to the
+# path `//host`, a protocol-relative address of another host. These are the values of
+# the parameter once decoded; the pages receive them percent-encoded in the query.
+DOT_TRICKS = [
+    "/.//127.0.0.5:8999/phish", "/..//127.0.0.5:8999/phish", "/./..//evil.test",
+    "/%2e//evil.test", "/%2E%2E//evil.test", "/.%2e//evil.test",
+    "/.\\/evil.test", "/./\\evil.test", "/..\\\\evil.test", "/.\\\\evil.test",
+    "/a/..//evil.test", "/.//\\evil.test",
+]
+# What the page must never be sent to: another host than the live server's.
+PAGE_TRICKS = ["/.//127.0.0.5:8999/phish", "/..//127.0.0.5:8999/phish",
+               "/%2e%2e//127.0.0.5:8999/phish", "/.\\/127.0.0.5:8999/phish"]
+
+
+def test_safe_next_refuses_paths_that_normalise_to_another_host(tab):
+    tab.goto("/entrar")
+    assert safe_next(tab.page, DOT_TRICKS) == ["/fallback"] * len(DOT_TRICKS)
+    # Dots that stay on our origin are resolved, not refused.
+    assert safe_next(tab.page, ["/./planos", "/a/../planos?x=1"]) == ["/planos", "/planos?x=1"]
+
+
+def register_and_fill(tab, page_path: str, value: str, *, new_account: bool) -> None:
+    live, page = tab.live, tab.page
+    email = f"dots-{uuid4().hex[:8]}@example.com"
+    if not new_account:
+        live.api("POST", "/api/auth/register",
+                 json={"email": email, "password": "a password 1"}, expect=201)
+    tab.goto(f"{page_path}?next={quote(value, safe='')}")
+    page.fill('[name="email"]', email)
+    page.fill('[name="password"]', "a password 1")
+
+
+@pytest.mark.parametrize("value", PAGE_TRICKS)
+def test_logging_in_with_a_dotted_next_stays_on_our_origin(tab, value):
+    register_and_fill(tab, "/entrar", value, new_account=False)
+    tab.page.get_by_role("button", name="Entrar").click()
+    tab.page.wait_for_url(tab.live.url + "/minha-conta*")
+
+
+@pytest.mark.parametrize("value", PAGE_TRICKS)
+def test_registering_with_a_dotted_next_stays_on_our_origin(tab, value):
+    register_and_fill(tab, "/cadastro", value, new_account=True)
+    tab.page.get_by_role("button", name="Criar conta").click()
+    tab.page.wait_for_url(tab.live.url + "/minha-conta*")
+
+
+@pytest.fixture
+def gated(live):
+    """The live server with the age gate on for this test."""
+    import attrs
+
+    from entrypoints.http.app import create_app
+    before = live.server.app
+    deps = live.deps
+    live.server.app = create_app(attrs.evolve(deps, config=attrs.evolve(deps.config,
+                                                                        age_gate=True)))
+    yield live
+    live.server.app = before
+
+
+@pytest.mark.parametrize("value", PAGE_TRICKS)
+def test_the_age_gate_with_a_dotted_voltar_stays_on_our_origin(gated, contexts, value):
+    """No login needed: the gate's sandbox button goes to `voltar`, then the assured
+    gate's "Ver o conteúdo" link does too."""
+    context = contexts["desktop"].browser.new_context(locale="pt-BR")
+    context.set_default_timeout(10_000)
+    from tests.support import browser as harness
+    harness.keep_on_loopback(context, gated.url)
+    page = context.new_page()
+    try:
+        page.goto(f"{gated.url}/verificacao-idade?voltar={quote(value, safe='')}")
+        page.locator('button[data-method="sandbox"]').click()
+        page.wait_for_url(gated.url + "/")
+        page.goto(f"{gated.url}/verificacao-idade?voltar={quote(value, safe='')}")
+        link = page.get_by_role("link", name="Ver o conteúdo")
+        assert link.get_attribute("href") == "/"
+    finally:
+        context.close()

@@ -193,8 +193,9 @@ def test_stats_count_events_per_utc_day_with_zeros_and_lifetime_totals(client, a
                                    "ctr": 2 / 3, "filtered_impressions": 2,
                                    "filtered_clicks": 1}
     assert (stats["filtered_impressions"], stats["filtered_clicks"]) == (2, 1)
-    assert stats["filtered"] == {"impressions": {"bot": 1, "repeat": 1, "no_token": 0},
-                                 "clicks": {"bot": 0, "repeat": 0, "no_token": 1}}
+    assert stats["filtered"] == {
+        "impressions": {"bot": 1, "repeat": 1, "no_token": 0, "ip_cap": 0},
+        "clicks": {"bot": 0, "repeat": 0, "no_token": 1, "ip_cap": 0}}
     default = client.simulate_get(f"{ADS}/{ad['id']}/stats", headers=admin).json
     assert len(default["series"]) == 30 and default["impressions"] == 7
     whole = client.simulate_get(f"{ADS}/{ad['id']}/stats", params={"days": "365"},

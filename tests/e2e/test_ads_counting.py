@@ -210,8 +210,9 @@ def test_the_ads_stats_show_counted_and_filtered_side_by_side(client, ad, admin)
     stats = client.simulate_get(f"/api/admin/ads/{ad.id}/stats", headers=admin).json
     assert (stats["impressions"], stats["filtered_impressions"]) == (1, 2)
     assert (stats["clicks"], stats["filtered_clicks"]) == (1, 1)
-    assert stats["filtered"] == {"impressions": {"bot": 1, "repeat": 1, "no_token": 0},
-                                 "clicks": {"bot": 0, "repeat": 0, "no_token": 1}}
+    assert stats["filtered"] == {
+        "impressions": {"bot": 1, "repeat": 1, "no_token": 0, "ip_cap": 0},
+        "clicks": {"bot": 0, "repeat": 0, "no_token": 1, "ip_cap": 0}}
     assert (stats["series"][-1]["filtered_impressions"],
             stats["series"][-1]["filtered_clicks"]) == (2, 1)
     assert stats["lifetime"] == {"impressions": 1, "clicks": 1, "ctr": 1.0}

@@ -60,7 +60,7 @@ def test_several_placements_are_served_in_one_call_best_first(client, add_ad, cl
         "id": spot.id, "type": "spot", "placement": "sidebar", "title": "t", "subtitle": None,
         "cta_text": None, "image_url": None, "link": "https://example.com/landing",
         "category": None}
-    assert result.headers["cache-control"] == "no-store"
+    assert result.headers["cache-control"] == "private, no-store"  # issue 20, 12
     limited = client.simulate_get("/api/ads", params={"placements": "home_top", "limit": "2"})
     assert [a["id"] for a in limited.json["home_top"]] == [top.id, new.id]
 
@@ -119,9 +119,10 @@ def test_serving_five_placements_takes_one_query_then_a_constant_few(pony_backen
     pony_backend.reset_query_count()
     client.simulate_get("/api/ads", params=params)
     # The read, the tracking transaction begun (the served ads read again), the repeat
-    # lookup, then the 6 impressions: in one statement on PostgreSQL; SQLite (no
-    # data-modifying CTE) checks the ads, raises the counters, then inserts the rows.
-    assert pony_backend.query_count() == {"postgres": 4, "sqlite": 6}[pony_backend.name]
+    # lookup, the per-IP cap lookup (issue 20), then the 6 impressions: in one statement
+    # on PostgreSQL; SQLite (no data-modifying CTE) checks the ads, raises the counters,
+    # then inserts the rows.
+    assert pony_backend.query_count() == {"postgres": 5, "sqlite": 7}[pony_backend.name]
     with pony_backend.uow() as uow:
         assert uow.impressions.count() == 12
         assert sum(ad.impressions for ad in uow.ads.find().items) == 12

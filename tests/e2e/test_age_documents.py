@@ -28,7 +28,7 @@ def send(client, who) -> dict:
 def mine(client, who) -> list[tuple[int, str]]:
     found = client.simulate_get("/api/age-assurance/documents", headers=who)
     assert found.status_code == 200, found.text
-    assert found.headers["cache-control"] == "no-store"
+    assert found.headers["cache-control"] == "private, no-store"  # issue 20, 12
     return [(d["id"], d["outcome"]) for d in found.json["data"]]
 
 
@@ -62,7 +62,7 @@ def test_the_photo_is_for_admins_only_uncached_and_gone_once_decided(client, act
     assert client.simulate_get(path, headers=alice).status_code == 403
     shown = client.simulate_get(path, headers=admin)
     assert shown.status_code == 200 and shown.content == PHOTO
-    assert shown.headers["cache-control"] == "no-store"
+    assert shown.headers["cache-control"] == "private, no-store"  # issue 20, 12
     assert shown.headers["content-type"] == "application/octet-stream"
     client.simulate_post(f"/api/admin/age-assurance/documents/{sent['id']}/approve",
                          headers=admin)

@@ -200,11 +200,13 @@ def test_wrong_webhook_tokens_are_limited_per_ip(api, deps):
     for n in range(per_ip):
         assert api.simulate_post(f"/api/webhooks/dias?token=wrong{n}", remote_addr=ATTACKER,
                                  json=body).status_code == 403
-    assert_429(api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=ATTACKER,
+    assert_429(api.simulate_post(f"/api/webhooks/dias?token=wrong-again", remote_addr=ATTACKER,
                                  json=body))
-    # The gateway, which never presents a wrong token, is not affected.
-    assert api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=ELSEWHERE,
-                             json=body).status_code == 200
+    # Issue 20, finding 11: a postback with the right token is never limited, even from
+    # an address that failed (the gateway's own, shared with whoever failed there).
+    for remote in (ATTACKER, ELSEWHERE):
+        assert api.simulate_post(f"/api/webhooks/dias?token={right}", remote_addr=remote,
+                                 json=body).status_code == 200
 
 
 def test_a_stolen_token_cannot_guess_the_password_or_mail_without_limit(api, deps):
@@ -224,13 +226,27 @@ def test_a_stolen_token_cannot_guess_the_password_or_mail_without_limit(api, dep
                                  json={"password": "guess", "email": "x@example.com"}))
 
 
-def test_tokenless_postbacks_about_unknown_transactions_are_limited_per_ip(api):
-    # The original's token-less JunglePay path answers 401 for a transaction we do not
-    # have: repeated, it would probe our ids; it counts as a failed token.
-    body = {"type": "transaction", "data": {"id": "jp_probe", "status": "paid"}}
-    answers = [api.simulate_post("/api/webhook/junglepay", json=body,
-                                 remote_addr="10.8.0.1").status_code for _ in range(11)]
-    assert answers[:10] == [401] * 10 and answers[10] == 429, answers
+def test_tokenless_postbacks_about_unknown_transactions_are_ignored_and_not_counted(api,
+                                                                                    deps):
+    """Issue 20, finding 11: JunglePay itself posts, without a token, about the original
+    platform's old charges; those are answered 2xx (ignored, nothing read back) and do
+    not count as failures, so its valid postbacks that follow are not limited; wrong
+    tokens from the same address still are."""
+    body = {"type": "transaction", "data": {"id": "jp_old_charge", "status": "paid"}}
+    per_ip = POLICIES["webhook_token"].per_ip[0].amount
+    answers = [api.simulate_post("/api/webhook/junglepay", json=body, remote_addr="10.8.0.1")
+               for _ in range(per_ip + 5)]
+    assert [(a.status_code, a.json) for a in answers] == \
+        [(200, {"status": "ignored"})] * (per_ip + 5)
+    right = deps.payments_service.webhooks.token("junglepay")
+    valid = api.simulate_post(f"/api/webhooks/junglepay?token={right}", json={"data": {}},
+                              remote_addr="10.8.0.1")
+    assert valid.status_code == 200, valid.text
+    wrong = [api.simulate_post(f"/api/webhooks/junglepay?token=wrong{n}", json=body,
+                               remote_addr="10.8.0.1").status_code for n in range(per_ip + 1)]
+    assert wrong == [403] * per_ip + [429], wrong
+    assert api.simulate_post(f"/api/webhook/junglepay?token={right}", json={"data": {}},
+                             remote_addr="10.8.0.1").status_code == 200
 
 
 def test_the_limited_operations_document_their_429(api):

@@ -166,6 +166,28 @@ def test_the_folder_mailer_writes_one_eml_per_message(memory_backend, tmp_path):
         email.get_body(("plain",)).get_content()
 
 
+def test_the_folder_mailer_keeps_its_mails_to_its_own_user(tmp_path):
+    """Issue 20, finding 9: the .eml files hold working reset and checkout links, so
+    they are 0600 in a 0700 folder, whatever the umask, and a folder that was already
+    there (0755 from an older version) is tightened."""
+    import os
+    import stat
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    os.chmod(existing, 0o755)
+    before = os.umask(0o022)
+    try:
+        for i, folder in enumerate((tmp_path / "new" / "outbox", existing), start=1):
+            FolderMailer(folder, SENDER).send(m.OutboxMessage(
+                id=i, kind="password_reset", recipient="ana@example.com", subject="Senha",
+                text_body="http://x/r?token=t", html_body="<p>http://x/r?token=t</p>"))
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+            files = list(folder.glob("*.eml"))
+            assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    finally:
+        os.umask(before)
+
+
 # -- the outbox on every backend ---------------------------------------------------------
 def test_a_rolled_back_change_leaves_no_message_a_committed_one_keeps_it(backend):
     clock = FakeClock()

@@ -101,9 +101,15 @@ CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whi
             ("impressions", "ads"), ("clicks", "ads"), ("age_assurances", "users")}
 
 
+# 0012_ip_caps_and_email_skeletons: the address the per-IP ad caps count (IPv6 by its
+# /64), and what each account's address looks like (UTS #39 skeleton).
+ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False},
+               "users": {"email_skeleton": False}}
+
+
 def expected_schema() -> dict[str, dict[str, bool]]:
     schema = {t: dict(cols) for t, cols in PRODUCT_TABLES.items()}
-    for table, cols in OURS.items():
+    for table, cols in [*OURS.items(), *ROUND_THREE.items()]:
         schema.setdefault(table, {}).update(cols)
     return schema
 

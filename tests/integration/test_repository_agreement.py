@@ -175,11 +175,11 @@ def test_top_by_ctr_ranks_by_exact_ratio_then_impressions_then_newest(backend, c
 
 # -- ads: events -------------------------------------------------------------------------------
 
-REASONS = ("bot", "repeat", "no_token")
+REASONS = ("bot", "repeat", "no_token", "ip_cap")
 EVENTS = st.lists(st.builds(
     lambda ad, kind, placement, ip, agent, when, reason: (kind, AdEvent(
         id=None, ad_id=ad, placement=placement, ip=ip, user_agent=agent, created_at=when,
-        counted=reason is None, filter_reason=reason)),
+        counted=reason is None, filter_reason=reason, ip_group=ip)),
     st.integers(1, 3), st.sampled_from(["impressions", "clicks"]),
     st.sampled_from(["home_top", "sidebar"]), st.sampled_from(["10.0.0.1", "10.0.0.2"]),
     st.sampled_from(["UA", "Bot/1.0"]), WHEN, st.none() | st.sampled_from(REASONS)),
@@ -204,7 +204,7 @@ def by_kind(events) -> dict[str, list[AdEvent]]:
 
 def event_row(e: AdEvent) -> tuple:
     return (e.ad_id, e.placement, e.ip, e.user_agent, e.created_at, e.counted,
-            e.filter_reason)
+            e.filter_reason, e.ip_group)
 
 
 @FEWER
@@ -271,6 +271,26 @@ def test_counted_since_finds_the_visits_with_a_counted_event_from_then(backend, 
 
 
 @FEWER
+@given(events=EVENTS, ad_ids=st.lists(st.integers(1, 3), max_size=3),
+       group=st.sampled_from(["10.0.0.1", "10.0.0.2"]), since=WHEN)
+def test_counted_per_ip_since_counts_an_addresss_counted_events_per_ad(backend, events,
+                                                                       ad_ids, group, since):
+    backend = fresh(backend)
+    two_ads_and_a_deleted_one(backend)
+    with backend.uow() as uow:
+        uow.ads.record_all(by_kind(events))
+        uow.commit()
+    for kind in ("impressions", "clicks"):
+        with backend.uow() as uow:
+            found = getattr(uow, kind).counted_per_ip_since(ad_ids, group, since)
+        expected = Counter(e.ad_id for k, e in events
+                           if k == kind and e.counted and e.ip_group == group
+                           and e.created_at >= since and e.ad_id in ad_ids
+                           and e.ad_id != 3)     # the deleted ad's events were dropped
+        assert found == dict(expected), kind
+
+
+@FEWER
 @given(events=EVENTS, before=WHEN, batch=st.integers(1, 4))
 def test_forget_visitors_clears_old_events_batch_by_batch(backend, events, before, batch):
     backend = fresh(backend)
@@ -295,9 +315,9 @@ def test_forget_visitors_clears_old_events_batch_by_batch(backend, events, befor
     assert set(after) == set(original)
     for pk, event in after.items():
         if pk in due:
-            assert (event.ip, event.user_agent) == (None, None)
-            assert attrs.evolve(event, ip=original[pk].ip,
-                                user_agent=original[pk].user_agent) == original[pk]
+            assert (event.ip, event.user_agent, event.ip_group) == (None, None, None)
+            assert attrs.evolve(event, ip=original[pk].ip, user_agent=original[pk].user_agent,
+                                ip_group=original[pk].ip_group) == original[pk]
         else:
             assert event == original[pk]
 
@@ -610,3 +630,25 @@ def test_text_is_stored_stripped_on_every_backend(pony_backend):
         Plan(id=None, name=" padded ", price=1, duration=30, cta_text="\tx\n")])
     assert answers(pony, "plans", {}, ["id"], 1, None) == \
         answers(memory, "plans", {}, ["id"], 1, None)
+
+
+def test_lookalike_of_finds_another_account_whose_address_looks_the_same(backend):
+    """Issue 20, finding 10: the skeleton (UTS #39) is kept with every write of an
+    address, so one indexed query finds a look-alike on every backend."""
+    from adapters.email_lookalikes import skeleton
+    backend = fresh(backend)
+    with backend.uow() as uow:
+        alice = uow.users.add(User(id=None, email="alice@x.test", password="h"))
+        uow.users.add(User(id=None, email="bob@x.test", password="h"))
+        uow.commit()
+    twin = "al\u0131ce@x.test"
+    with backend.uow() as uow:
+        assert uow.users.lookalike_of(twin, skeleton(twin)) == alice
+        assert uow.users.lookalike_of("alice@x.test", skeleton("alice@x.test")) is None
+        assert uow.users.lookalike_of("carol@x.test", skeleton("carol@x.test")) is None
+    with backend.uow() as uow:
+        carol = uow.users.update(attrs.evolve(alice, email="carol@x.test"))
+        uow.commit()
+    with backend.uow() as uow:
+        assert uow.users.lookalike_of(twin, skeleton(twin)) is None
+        assert uow.users.lookalike_of("c\u0430rol@x.test", skeleton("c\u0430rol@x.test")) == carol

@@ -14,6 +14,7 @@ from adapters.security import HmacSigner
 from domain.ads.click_tokens import CLICK_TOKEN_TTL, click_token_is_valid, issue_click_token
 from domain.ads.counting import (BOT, NO_TOKEN, RepeatWindows, first_verdict, is_bot, repeats,
                                  unique_keys, visit_key)
+from domain.ads import counting
 from domain.ads.service import ServingCache
 
 NOW = datetime(2026, 3, 10, 12, 0, 0)
@@ -139,3 +140,22 @@ def test_the_cache_is_bounded_off_when_zero_and_never_longer_than_a_second():
     assert off.get("k", NOW) is None
     with pytest.raises(ValueError):
         ServingCache(timedelta(seconds=1, microseconds=1))
+
+
+# -- issue 20, finding 3: the per-IP cap ---------------------------------------------------
+@pytest.mark.parametrize("ip, group", [
+    ("203.0.113.9", "203.0.113.9"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("2001:0db8:0001:0002:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.9", "203.0.113.9"),
+    ("not an address", "not an address"),
+    (None, None), ("", None),
+])
+def test_an_address_is_grouped_as_the_caps_count_it(ip, group):
+    assert counting.ip_group(ip) == group
+
+
+def test_the_cap_counts_earlier_events_and_the_batch_per_ad():
+    assert counting.over_cap([1, 1, 2, 1], {1: 8}, 10) == [False, False, False, True]
+    assert counting.over_cap([1, 2], {}, 0) == [False, False]      # 0: no cap
+    assert counting.over_cap([3], {3: 10}, 10) == [True]

@@ -36,6 +36,8 @@ def test_defaults_are_the_embedded_setup():
     ("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "-1", "from 0 to 604800"),
     ("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "soon", "from 0 to 604800"),
     ("CREATORFLIX_AD_CACHE_MS", "1001", "from 0 to 1000"),
+    ("CREATORFLIX_AD_CLICKS_PER_IP_HOUR", "-1", "from 0 to 1000000"),
+    ("CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR", "many", "from 0 to 1000000"),
     ("CREATORFLIX_RATE_LIMIT_URL", "redis://h:6379/0?timeout=0", "at most 5"),
     ("CREATORFLIX_RATE_LIMIT_URL", "redis://h:6379/0?timeout=soon", "at most 5"),
 ])
@@ -55,6 +57,14 @@ def test_ads_settings_default_to_the_issue_15_rules_and_can_be_changed():
                            "CREATORFLIX_AD_CACHE_MS": "0"})
     assert (changed.event_retention_days, changed.ad_impression_repeat_seconds,
             changed.ad_click_repeat_seconds, changed.ad_cache_ms) == (90, 0, 60, 0)
+
+
+def test_the_per_ip_ad_caps_default_to_the_issue_20_rules_and_can_be_changed():
+    config = load_config(KEY)
+    assert (config.ad_impressions_per_ip_hour, config.ad_clicks_per_ip_hour) == (30, 10)
+    changed = load_config({**KEY, "CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR": "0",
+                           "CREATORFLIX_AD_CLICKS_PER_IP_HOUR": "3"})
+    assert (changed.ad_impressions_per_ip_hour, changed.ad_clicks_per_ip_hour) == (0, 3)
 
 
 def test_gateway_calls_default_to_3_s_8_s_and_two_at_once_and_can_be_changed():

@@ -15,6 +15,11 @@ class MemoryUserRepository(MemoryRepository):
     def get_for_update_by_email(self, email: str):
         return self.get_by_email(email)
 
+    def lookalike_of(self, email: str, skeleton: str):
+        from adapters.email_lookalikes import skeleton as skeleton_of
+        return next((user for user in self._rows.values()
+                     if user.email != email and skeleton_of(user.email) == skeleton), None)
+
     def get_unless_revoked(self, pk: int, jti: str | None):
         if jti is not None and jti in self._store.tables.get("revoked_tokens", {}):
             return None

@@ -62,6 +62,13 @@ class MemoryAdEventRepository(MemoryRepository):
                 if e.counted and e.created_at is not None and e.created_at >= since
                 and (key := (e.ad_id, e.placement, e.ip, e.user_agent)) in wanted}
 
+    def counted_per_ip_since(self, ad_ids: Sequence[int], ip_group: str, since: datetime
+                             ) -> dict[int, int]:
+        wanted = set(ad_ids)
+        return dict(Counter(e.ad_id for e in self._rows.values()
+                            if e.counted and e.ip_group == ip_group and e.ad_id in wanted
+                            and e.created_at is not None and e.created_at >= since))
+
     def outcomes_by_day(self, ad_id: int, since: datetime, until: datetime
                         ) -> dict[date, dict[str | None, int]]:
         days: dict[date, dict[str | None, int]] = {}
@@ -77,5 +84,6 @@ class MemoryAdEventRepository(MemoryRepository):
                           if e.created_at is not None and e.created_at < before
                           and (e.ip is not None or e.user_agent is not None)][:batch]
         for pk in old:
-            self._rows[pk] = attrs.evolve(self._rows[pk], ip=None, user_agent=None)
+            self._rows[pk] = attrs.evolve(self._rows[pk], ip=None, user_agent=None,
+                                          ip_group=None)
         return len(old)

@@ -1,10 +1,23 @@
 """Pony repositories of accounts and catalogue."""
 from __future__ import annotations
 
+from adapters.email_lookalikes import skeleton
 from adapters.pony.repository import PonyRepository
 
 
 class PonyUserRepository(PonyRepository):
+    def _values(self, entity):
+        # users.email_skeleton (migration 0012): what the address looks like (UTS #39),
+        # kept with every write of the address so lookalike_of is one indexed query.
+        values = super()._values(entity)
+        values["email_skeleton"] = skeleton(entity.email)
+        return values
+
+    def lookalike_of(self, email: str, skeleton: str):
+        row = self.E.select(lambda u: u.email_skeleton == skeleton and u.email != email
+                            ).order_by(lambda u: u.id).first()
+        return self.to_domain(row) if row is not None else None
+
     def get_by_email(self, email: str):
         row = self.E.get(email=email)
         return self.to_domain(row) if row is not None else None

@@ -32,7 +32,7 @@ _COUNTERS = ("impressions", "clicks")
 _AD_COLUMNS = tuple(f.name for f in attrs.fields(Ad))
 _EDITABLE = tuple(c for c in _AD_COLUMNS if c not in ("id",) + _COUNTERS)
 _EVENT_COLUMNS = ("ad_id", "placement", "user_agent", "ip", "created_at", "counted",
-                  "filter_reason")
+                  "filter_reason", "ip_group")
 _KEY_COLUMNS = ("ad_id", "placement", "ip", "user_agent")
 _TIMESTAMPS = ("start_date", "end_date", "created_at", "updated_at")
 
@@ -82,8 +82,9 @@ _INSERT_SELECT = """INSERT INTO {kind} ({columns})
 RECORD_ALL_SQL = """WITH events AS (
     SELECT * FROM unnest($kinds::text[], $ad_ids::int[], $placements::text[],
                          $user_agents::text[], $ips::text[], $created_ats::timestamp[],
-                         $counteds::boolean[], $filter_reasons::text[])
-        AS e(kind, ad_id, placement, user_agent, ip, created_at, counted, filter_reason)),
+                         $counteds::boolean[], $filter_reasons::text[], $ip_groups::text[])
+        AS e(kind, ad_id, placement, user_agent, ip, created_at, counted, filter_reason,
+             ip_group)),
 locked AS (SELECT id FROM ads WHERE id IN (SELECT ad_id FROM events) ORDER BY id FOR UPDATE),
 bumped AS (
     UPDATE ads SET impressions = impressions + c.shown, clicks = clicks + c.clicked
@@ -100,8 +101,8 @@ SELECT (SELECT count(*) FROM shown) + (SELECT count(*) FROM clicked)""" % (
 # RECORD_ALL_SQL runs as a server-side prepared statement, prepared once per connection
 # (planning its CTEs costs about as much as running them for a page's ten events).
 _RECORD_ALL_ARGS = ("kinds", "ad_ids", "placements", "user_agents", "ips", "created_ats",
-                    "counteds", "filter_reasons")
-RECORD_ALL_STATEMENT = "creatorflix_ads_record_all"
+                    "counteds", "filter_reasons", "ip_groups")
+RECORD_ALL_STATEMENT = "creatorflix_ads_record_all_v2"   # v2: with ip_group
 
 
 def _prepare(name: str, sql: str, args: Sequence[str]) -> str:
@@ -121,7 +122,7 @@ _PREPARED_ON: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 # PostgreSQL, one event (a click, a beacon): the same in its simplest forms — a counted
 # one raises the counter with its row; a filtered one is a row only.
-_VALUES = "$placement, $user_agent, $ip, $created_at, $counted, $filter_reason"
+_VALUES = "$placement, $user_agent, $ip, $created_at, $counted, $filter_reason, $ip_group"
 _RECORD_COUNTED_SQL = """WITH bumped AS (
     UPDATE ads SET {kind} = {kind} + 1 WHERE id = $ad_id RETURNING id)
 INSERT INTO {kind} (%s) SELECT id, %s FROM bumped""" % (", ".join(_EVENT_COLUMNS), _VALUES)
@@ -302,6 +303,18 @@ class PonyAdEventRepository(_RawSql, PonyRepository):
                 "AND e.placement = k.column2 AND e.user_agent = k.column4)", params)
         return {(ad_id, placement, ip, agent) for ad_id, placement, ip, agent in rows}
 
+    def counted_per_ip_since(self, ad_ids: Sequence[int], ip_group: str, since: datetime
+                             ) -> dict[int, int]:
+        if not ad_ids:
+            return {}
+        # Served by the partial index `<table>_ip_cap_idx` (migration 0012).
+        marks, params = self._in("a", list(ad_ids))
+        rows = self._select(
+            f"SELECT ad_id, COUNT(*) FROM {_checked(self.table)} WHERE counted "
+            f"AND ip_group = $ip_group AND ad_id IN ({marks}) AND created_at >= $since "
+            "GROUP BY ad_id", {"ip_group": ip_group, "since": since, **params})
+        return {ad_id: count for ad_id, count in rows}
+
     def outcomes_by_day(self, ad_id: int, since: datetime, until: datetime
                         ) -> dict[date, dict[str | None, int]]:
         rows = self._select(
@@ -319,7 +332,7 @@ class PonyAdEventRepository(_RawSql, PonyRepository):
     def forget_visitors(self, before: datetime, batch: int) -> int:
         table = _checked(self.table)
         return self._execute(
-            f"UPDATE {table} SET ip = NULL, user_agent = NULL WHERE id IN ("
+            f"UPDATE {table} SET ip = NULL, user_agent = NULL, ip_group = NULL WHERE id IN ("
             f"SELECT id FROM {table} WHERE created_at < $before "
             "AND (ip IS NOT NULL OR user_agent IS NOT NULL) LIMIT $batch)",
             {"before": before, "batch": batch}).rowcount

@@ -103,10 +103,13 @@ export function pathId() {
   return match ? Number(match[1]) : null;
 }
 
-/** Where to go after logging in: `text` (a `next` parameter) only when the browser
- *  itself resolves it to a page of our origin over http(s) — never a string check, which
- *  the URL parser defeats (it drops tab/CR/LF and reads `\\` as `/`: `/%09/evil.test`
- *  is `//evil.test`). Returns the resolved path, so what we go to is what we checked. */
+/** The one check of every return address (`next`, `voltar`): `text` only when the
+ *  browser itself resolves it to a page of our origin over http(s) — never a string
+ *  check, which the URL parser defeats (it drops tab/CR/LF and reads `\\` as `/`:
+ *  `/%09/evil.test` is `//evil.test`). Returns the resolved path, so what we go to is
+ *  what we checked; and that path is checked again, because going to it is a second
+ *  parse: `/.//evil.test` and `/..//evil.test` resolve on our origin to the path
+ *  `//evil.test`, which the browser then reads as another host. */
 export function safeNext(text, fallback = '/minha-conta') {
   if (!text) return fallback;
   let target;
@@ -117,7 +120,9 @@ export function safeNext(text, fallback = '/minha-conta') {
   }
   if (target.origin !== window.location.origin
       || !['http:', 'https:'].includes(target.protocol)) return fallback;
-  return `${target.pathname}${target.search}${target.hash}`;
+  const path = `${target.pathname}${target.search}${target.hash}`;
+  if (!path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return fallback;
+  return path;
 }
 
 const ICONS = {

@@ -48,7 +48,8 @@ async function statsBox(id) {
         h('dd', {}, `${stats.filtered_impressions} impressões · ${stats.filtered_clicks} cliques`
           + ` (robôs ${stats.filtered.impressions.bot + stats.filtered.clicks.bot}, repetições `
           + `${stats.filtered.impressions.repeat + stats.filtered.clicks.repeat}, cliques sem `
-          + `token ${stats.filtered.clicks.no_token})`),
+          + `token ${stats.filtered.clicks.no_token}, acima do limite por IP `
+          + `${stats.filtered.impressions.ip_cap + stats.filtered.clicks.ip_cap})`),
         h('dt', {}, 'Total desde a criação'),
         h('dd', {}, `${stats.lifetime.impressions} impressões · ${stats.lifetime.clicks} cliques`))));
   } catch {
