@@ -274,9 +274,12 @@ def test_bad_rate_limit_settings_stop_the_program_naming_the_variable(name, valu
         load_config({"CREATORFLIX_SECRET_KEY": TEST_SECRET, name: value})
 
 
-def test_a_failing_redis_lets_requests_through(caplog):
+def test_a_redis_that_is_not_there_counts_in_memory_never_open(caplog):
+    """Issue 21: a storage failure never opens the limits (it used to let every request
+    through); the limiter counts in this process and says so once."""
     from domain.common.rate_limits import Rate
     limiter = adapter.LimitsRateLimiter("redis://127.0.0.1:9/0?prefix=nowhere")
     assert limiter.hit(Rate("x", 1, 60), "k") is None
-    assert limiter.wait(Rate("x", 1, 60), "k") is None
+    assert limiter.wait(Rate("x", 1, 60), "k") == 60
+    assert limiter.hit(Rate("x", 1, 60), "k") is not None
     assert "rate-limit storage failed" in caplog.text

@@ -61,7 +61,7 @@ def test_checkouts_accept_review_and_keep_their_rows_indexes_and_references(empt
     seed(empty_url)
     before = indexes(empty_url)
     migrator.migrate(empty_url)
-    assert indexes(empty_url) == before
+    assert before <= indexes(empty_url)     # 0008 keeps every index (later ones add theirs)
     assert run(empty_url, "SELECT id, status, external_id FROM checkouts ORDER BY id") == [
         (1, "pending", "tx-pending"), (2, "paid", "tx-paid")]
     run(empty_url, "UPDATE checkouts SET status = 'review' WHERE id = 1")
