@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate test typecheck bench clean
+.PHONY: install run migrate lint test typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,16 @@ run: migrate
 # Tests in 3 processes (pytest-xdist): on 2 cores they overlap what waits on
 # PostgreSQL, gunicorn, chromium and the loopback servers. PYTEST_WORKERS= runs them in one.
 PYTEST_WORKERS ?= -n 3
-test: install
+test: install lint
 	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Style and architecture (configured in pyproject.toml [tool.ruff] and .importlinter):
+# lint with import sorting, the formatter's verdict (nothing rewritten), and the import
+# contracts (layers, a pure domain, independent capabilities).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # mypy over domain, ports, adapters and entrypoints, as configured in setup.cfg [mypy].
 typecheck: install

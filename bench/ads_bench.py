@@ -182,7 +182,8 @@ class Server:
                 return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise SystemExit(f"server failed: {self.proc.stderr.read().decode()}")
+                    raise SystemExit(
+                        f"server failed: {self.proc.stderr.read().decode()}") from None
                 time.sleep(0.1)
         self.stop()
         raise SystemExit("server did not start in 10 s")
@@ -329,7 +330,7 @@ def main() -> int:
     rates: dict[str, list[float]] = {key: [] for key in keys}
     wrk = Wrk(args, tmp)
     try:
-        ids = seed(db_url)
+        seed(db_url)
         env = {**os.environ, "CREATORFLIX_DATABASE_URL": db_url,
                "CREATORFLIX_SECRET_KEY": SECRET, "CREATORFLIX_STORAGE_URL": f"file://{tmp}",
                "CREATORFLIX_TRUSTED_PROXIES": "127.0.0.1"}

@@ -10,7 +10,8 @@ scratch PostgreSQL database made and dropped through --pg-url), it measures:
   1. the bare listing: iterating storage.list_objects() and nothing else;
   2. the first sync into the empty catalogue;
   3. an unchanged re-sync (must write nothing);
-(plus, for reference, the listing kept whole as a list of objects) and prints each duration, the write statements issued, and the peak Python memory
+(plus, for reference, the listing kept whole as a list of objects) and prints each
+duration, the write statements issued, and the peak Python memory
 (tracemalloc, measured in a second pass so that tracing does not distort the timings),
 each as a ratio to the bare listing. The bucket: models of 50 posts of 20 media files,
 each model with an icon, a cover file and one ignored .txt per post.

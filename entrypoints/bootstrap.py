@@ -12,6 +12,7 @@ from adapters.bots import CrawlerDetectBots
 from adapters.clock import SystemClock
 from adapters.email_lookalikes import IcuEmailLookalikes
 from adapters.mail import mailer_from_url
+from adapters.mail.rendering import JinjaMailRenderer
 from adapters.memory.mailer import MemoryMailer
 from adapters.rate_limits import LimitsRateLimiter
 from adapters.security import Argon2PasswordHasher, HmacSigner
@@ -158,8 +159,10 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     pdb = database or PonyDatabase(config.database_url)
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
+    mail_renderer = JinjaMailRenderer(config.timezone)
     return Deps(
-        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets), health=pdb, clock=clock,
+        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, mail_renderer=mail_renderer),
+        health=pdb, clock=clock,
         secrets=secrets,
         hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=PonySyncLock(pdb),
@@ -181,8 +184,10 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     store = store or MemoryStore()
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
+    mail_renderer = JinjaMailRenderer(config.timezone)
     return Deps(
-        config=config, uow=lambda: MemoryUnitOfWork(store, secrets), health=MemoryHealthProbe(),
+        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, mail_renderer=mail_renderer),
+        health=MemoryHealthProbe(),
         secrets=secrets,
         clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,
         storage=storage_from_url(config, clock, signer=signer), sync_lock=MemorySyncLock(store),

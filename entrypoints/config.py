@@ -18,6 +18,7 @@ log = logging.getLogger("creatorflix.config")
 
 DEFAULT_JUNGLEPAY_URL = "https://api.junglepagamentos.com"
 GATEWAYS = ("sandbox", "junglepay")
+DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
 
 class ConfigError(ValueError):
@@ -46,6 +47,8 @@ class Config:
     # Mail (issue 14; README "Mail"). repr=False: an SMTP URL may hold a password.
     mail_url: str = field(default="file://./outbox", repr=False)
     mail_from: str = "CreatorFlix <nao-responda@localhost>"
+    # The zone every time a person reads is shown in (mails; issue 19).
+    timezone: str = DEFAULT_TIMEZONE
     renewal_reminder_days: int = 3
     mail_worker: bool = True   # the app servers deliver the outbox in the background
     # memory:// (this process) or redis://… (shared); repr=False: may hold a password.
@@ -252,6 +255,19 @@ def _mail_from(raw: str) -> str:
     return raw
 
 
+def _timezone(raw: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    name = raw.strip()
+    try:
+        if not name:
+            raise ValueError("empty")
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"CREATORFLIX_TIMEZONE: expected an IANA time zone such as "
+                          f"{DEFAULT_TIMEZONE}, got {raw!r}") from None
+    return name
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the environment; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
@@ -287,6 +303,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         mail_url=_mail_url(env.get("CREATORFLIX_MAIL_URL", "file://./outbox")),
         mail_from=_mail_from(env.get("CREATORFLIX_MAIL_FROM",
                                      "CreatorFlix <nao-responda@localhost>")),
+        timezone=_timezone(env.get("CREATORFLIX_TIMEZONE", DEFAULT_TIMEZONE)),
         renewal_reminder_days=_positive_int("CREATORFLIX_RENEWAL_REMINDER_DAYS",
                                             env.get("CREATORFLIX_RENEWAL_REMINDER_DAYS", "3")),
         mail_worker=_on_off("CREATORFLIX_MAIL_WORKER", env.get("CREATORFLIX_MAIL_WORKER", "on")),

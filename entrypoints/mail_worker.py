@@ -2,8 +2,9 @@
 the outbox's mail that is due, and settles the gateway postbacks received (read back
 from the gateway, outside any request: domain.payments.postbacks), so both happen under
 `creatorflix serve` (and `make run`) with no other command. Several processes and
-servers share the work: claims never overlap (domain.mail.delivery, the postbacks). Started after gunicorn forks its workers (entrypoints.server),
-never by create_app, so the tests' apps run no thread."""
+servers share the work: claims never overlap (domain.mail.delivery, the postbacks).
+Started after gunicorn forks its workers (entrypoints.server), never by create_app, so
+the tests' apps run no thread."""
 from __future__ import annotations
 
 import logging

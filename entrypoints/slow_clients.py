@@ -19,11 +19,12 @@ so 8 sockets declaring 900 kB took the site down again (issue 20). So:
   body is answered 503 with Retry-After.
 - `Expect: 100-continue` is answered by the main loop, which then buffers the body.
 - A route may opt into streaming its body (an admin upload, authenticated before its
-  body is read): list it in STREAMING_ROUTES (entrypoints/request_framing.py). Its connection goes to a thread once the
-  head is in; the app authenticates, then reads through DeadlineBody, every read bounded
-  by the time left until BODY_TIMEOUT after the head (past it the read fails, the app
-  answers 408 and the connection is closed). Such a route must also cap how many of its
-  requests run at once, so that uploads never hold every thread.
+  body is read): list it in STREAMING_ROUTES (entrypoints/request_framing.py). Its
+  connection goes to a thread once the head is in; the app authenticates, then reads
+  through DeadlineBody, every read bounded by the time left until BODY_TIMEOUT after
+  the head (past it the read fails, the app answers 408 and the connection is closed).
+  Such a route must also cap how many of its requests run at once, so that uploads
+  never hold every thread.
 
 TLS and HTTP/2 prior-knowledge connections (never configured by `creatorflix serve`)
 are left to gunicorn as they are."""

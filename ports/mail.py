@@ -1,11 +1,11 @@
-"""Mail: the outbox the use cases write messages to (inside their unit of work), and
-the Mailer that delivers them."""
+"""Mail: the outbox the use cases write messages to (inside their unit of work), the
+renderer that turns a Mail into text, and the Mailer that delivers them."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Protocol
 
-from domain.mail.messages import OutboxMessage
+from domain.mail.messages import Mail, OutboxMessage, RenderedMail
 from ports.repositories import Repository
 
 
@@ -15,10 +15,18 @@ class Mailer(Protocol):
         domain.mail.messages.MailError when it could not be handed over."""
 
 
+class MailRenderer(Protocol):
+    def render(self, kind: str, values: Mapping[str, Any]) -> RenderedMail:
+        """The subject (one line), plain text and HTML of a mail of `kind` showing
+        `values` (cents as money, datetimes in the configured time zone, text escaped in
+        the HTML). Raises KeyError for an unknown kind, ValueError for a missing value."""
+
+
 class OutboxRepository(Repository[OutboxMessage], Protocol):
-    def enqueue(self, message: OutboxMessage) -> bool:
-        """Store a message in the unit of work's transaction; False (and nothing
-        stored) when a message with its `dedupe_key` already exists."""
+    def enqueue(self, message: Mail | OutboxMessage) -> bool:
+        """Store a message in the unit of work's transaction (a Mail rendered first by
+        the outbox's MailRenderer); False (and nothing stored) when a message with its
+        `dedupe_key` already exists."""
 
     def existing_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of these dedupe keys are already taken."""

@@ -5,7 +5,8 @@ allows it), inside the caller's unit of work."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ContextManager, Iterator, Protocol, Sequence
+from contextlib import AbstractContextManager
+from typing import Iterator, Protocol, Sequence
 
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
 from domain.whitelabel.diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
@@ -62,7 +63,7 @@ SyncRunRepository = Repository[SyncRun]
 class SyncLock(Protocol):
     """Only one sync at a time, across processes and app servers."""
 
-    def hold(self) -> ContextManager[None]:
+    def hold(self) -> AbstractContextManager[None]:
         """Hold the lock for the `with` block; raise domain Conflict at once when
         another sync holds it. Independent of any unit of work (it is held across
         the sync's many transactions)."""

@@ -1,5 +1,6 @@
 """Fixtures shared by every test: backends (memory, Pony/SQLite, Pony/PostgreSQL),
-dependencies, the Falcon test client, and users with tokens."""
+dependencies, the Falcon test client, and users with tokens. The helpers behind them
+live in tests/support (deps.py, backends.py): test modules import helpers from there."""
 from __future__ import annotations
 
 import os
@@ -13,18 +14,15 @@ from falcon.testing import TestClient
 
 from adapters import migrator
 from adapters.clock import FakeClock
-from adapters.memory.unit_of_work import MemoryStore
-from adapters.security import Argon2PasswordHasher
-from entrypoints.bootstrap import Deps, build_deps, build_memory_deps
+from entrypoints.bootstrap import Deps
 from entrypoints.config import Config
 from tests.support import postgres
-from tests.support.backends import Backend, clear_pony, table_names_children_first
-
-BACKENDS = ["memory", "sqlite", "postgres"]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-TEST_SECRET = "test-secret-key-" + "x" * 32
-TEST_RATE_LIMIT_FACTOR = 1000.0
-
+from tests.support.backends import BACKENDS, Backend, make_backend
+from tests.support.deps import IN_CI, TEST_RATE_LIMIT_FACTOR, TEST_SECRET, Actors, deps_for
+# Importable from here only for test modules written before the helpers moved to
+# tests/support (tests/unit/test_architecture.py names them); remove with the last one.
+from tests.support.backends import reset_database  # noqa: F401
+from tests.support.deps import FAST_HASHER  # noqa: F401
 
 RAM_DISK = "/dev/shm"
 
@@ -94,38 +92,6 @@ def postgres_database(postgres_url):
     pdb.close()
 
 
-_PG_RESET_SQL: dict[str, str] = {}
-
-
-def reset_database(pdb) -> None:
-    """Empty every table and restart the id sequences, between tests. On PostgreSQL in one
-    round trip of DELETEs (children first) and sequence restarts: a TRUNCATE of every
-    table (`clear_pony`) costs ~5 times as much, paid by every test on PostgreSQL."""
-    if pdb.dialect != "postgresql":
-        clear_pony(pdb)
-        return
-    from pony.orm import db_session
-    with db_session:
-        if pdb.url not in _PG_RESET_SQL:
-            tables = table_names_children_first()
-            sequences = pdb.db.select(
-                "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) "
-                "FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name IN $(tuple(tables))", {"tables": tables})
-            _PG_RESET_SQL[pdb.url] = "; ".join(
-                [f"DELETE FROM {table}" for table in tables]
-                + [f"ALTER SEQUENCE {seq} RESTART" for seq in sequences if seq])
-        pdb.db.execute(_PG_RESET_SQL[pdb.url])
-
-
-def make_backend(name: str, request) -> Backend:
-    if name == "memory":
-        return Backend("memory", MemoryStore())
-    pdb = request.getfixturevalue(f"{name}_database")
-    reset_database(pdb)
-    return Backend(name, pdb, pdb.url)
-
-
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> Backend:
     """Each test using it runs once per persistence set-up (tests/e2e overrides it: memory
@@ -166,16 +132,6 @@ def config(tmp_path) -> Config:
                   mail_url=f"file://{tmp_path / 'outbox'}")
 
 
-# Slow on purpose in production, not here.
-FAST_HASHER = Argon2PasswordHasher(memory_cost=8, time_cost=1)
-
-
-def deps_for(backend: Backend, config: Config, clock) -> Deps:
-    if backend.is_pony:
-        return build_deps(config, clock=clock, hasher=FAST_HASHER, database=backend.database)
-    return build_memory_deps(config, clock=clock, hasher=FAST_HASHER, store=backend.database)
-
-
 @pytest.fixture
 def deps(backend, config, clock) -> Deps:
     return deps_for(backend, config, clock)
@@ -185,29 +141,6 @@ def deps(backend, config, clock) -> Deps:
 def client(deps) -> TestClient:
     from entrypoints.http.app import create_app
     return TestClient(create_app(deps))
-
-
-class Actors:
-    """Creates users through the real use cases and hands out bearer headers."""
-
-    def __init__(self, deps: Deps):
-        self.deps = deps
-
-    def admin(self, email: str = "admin@example.com") -> dict:
-        from domain.accounts.auth import create_admin, issue_token
-        from domain.accounts.commands import CreateAdmin
-        user, _ = create_admin(self.deps.auth, CreateAdmin(email, "admin-password"))
-        return self.headers(issue_token(self.deps.auth, user).token)
-
-    def user(self, email: str = "user@example.com") -> dict:
-        from domain.accounts.auth import register
-        from domain.accounts.commands import Register
-        session = register(self.deps.auth, Register(email=email, password="user-password"))
-        return self.headers(session.token)
-
-    @staticmethod
-    def headers(token: str) -> dict:
-        return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

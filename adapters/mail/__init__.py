@@ -35,7 +35,7 @@ def check_mail_url(url: str) -> None:
         return
     if not parts.hostname:
         raise ValueError("smtp:// and smtps:// need a host")
-    parts.port  # raises ValueError for a bad port
+    _ = parts.port  # raises ValueError for a bad port
     for name, values in parse_qs(parts.query).items():
         if name not in ("starttls", "timeout"):
             raise ValueError(f"unknown option {name!r} (expected starttls, timeout)")

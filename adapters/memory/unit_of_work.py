@@ -26,7 +26,7 @@ from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
-from ports.mail import OutboxRepository
+from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
 from ports.unit_of_work import UnitOfWork
@@ -86,7 +86,8 @@ class MemoryUnitOfWork:
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
 
-    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None):
+    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
+                 mail_renderer: MailRenderer | None = None):
         self.store = store
         self.users = MemoryUserRepository(store, *TABLES["users"])
         self.plans = MemoryRepository(store, *TABLES["plans"])
@@ -109,7 +110,7 @@ class MemoryUnitOfWork:
         self.ads = MemoryAdRepository(store, *TABLES["ads"])
         self.impressions = MemoryAdEventRepository(store, *TABLES["impressions"])
         self.clicks = MemoryAdEventRepository(store, *TABLES["clicks"])
-        self.outbox = MemoryOutboxRepository(store, *TABLES["outbox"])
+        self.outbox = MemoryOutboxRepository(store, *TABLES["outbox"], renderer=mail_renderer)
         self.revoked_tokens = MemoryRepository(store, *TABLES["revoked_tokens"])
         self.withdrawals = MemoryRepository(store, *TABLES["withdrawals"])
         self.age_assurances = MemoryRepository(store, *TABLES["age_assurances"])

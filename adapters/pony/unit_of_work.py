@@ -32,7 +32,7 @@ from ports.ads import AdEventRepository, AdRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
-from ports.mail import OutboxRepository
+from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
 from ports.unit_of_work import UnitOfWork
@@ -80,7 +80,8 @@ class PonyUnitOfWork:
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None):
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
+                 mail_renderer: MailRenderer | None = None):
         self.pdb = pdb
         self.users = PonyUserRepository(pdb, "users", *TABLES["users"])
         self.plans = PonyRepository(pdb, "plans", *TABLES["plans"])
@@ -109,7 +110,8 @@ class PonyUnitOfWork:
         self.ads = PonyAdRepository(pdb, "ads", *TABLES["ads"])
         self.impressions = PonyAdEventRepository(pdb, "impressions", *TABLES["impressions"])
         self.clicks = PonyAdEventRepository(pdb, "clicks", *TABLES["clicks"])
-        self.outbox = PonyOutboxRepository(pdb, "outbox", *TABLES["outbox"])
+        self.outbox = PonyOutboxRepository(pdb, "outbox", *TABLES["outbox"],
+                                           renderer=mail_renderer)
         self.revoked_tokens = PonyRepository(pdb, "revoked_tokens", *TABLES["revoked_tokens"])
         self.withdrawals = PonyRepository(pdb, "withdrawals", *TABLES["withdrawals"])
         self.age_assurances = PonyRepository(pdb, "age_assurances", *TABLES["age_assurances"])
@@ -151,9 +153,10 @@ class PonyUnitOfWorkFactory:
     stateless, so units of work share them: each is a shallow copy of one built here,
     outside any block."""
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None):
+    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
+                 mail_renderer: MailRenderer | None = None):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb, secrets)
+        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer)
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)

@@ -20,7 +20,8 @@ give them what the adapters found."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
+from collections.abc import Set
+from typing import Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
 
@@ -124,7 +125,7 @@ def visit_key(ad_id: int, placement: str, ip: str | None,
     return (ad_id, placement, ip, user_agent)
 
 
-def repeats(keys: Sequence[VisitKey | None], counted_before: AbstractSet[VisitKey]
+def repeats(keys: Sequence[VisitKey | None], counted_before: Set[VisitKey]
             ) -> list[bool]:
     """For events, in arrival order, that passed `first_verdict`: whether each is a
     repeat — its key was counted within the window (`counted_before`) or by an earlier

@@ -1,1 +1,2 @@
-"""The catalogue: plans, order bumps, creators and their posts, settings, support contacts, the paywall."""
+"""The catalogue: plans, order bumps, creators and their posts, settings, support
+contacts, the paywall."""

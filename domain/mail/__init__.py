@@ -1,1 +1,2 @@
-"""Mail: messages kept in the transactional outbox, their pt-BR templates, delivery."""
+"""Mail: which mail to send (compose), messages kept in the transactional outbox,
+delivery. The wording lives in templates rendered by an adapter (adapters/mail/templates)."""

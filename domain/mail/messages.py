@@ -2,6 +2,7 @@
 transaction as the change that causes them, delivered later by a worker."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,18 @@ LEASE = timedelta(seconds=40)
 # (domain.mail.compose.decoy); never sent, purged by the jobs.
 DECOY = "decoy"
 DECOY_LIFETIME = timedelta(days=1)
+
+# The kinds of mail, one template each (adapters/mail/templates/<kind>/).
+PASSWORD_RESET = "password_reset"
+VERIFY_EMAIL = "verify_email"
+CHANGE_EMAIL = "change_email"
+PIX_CREATED = "pix_created"
+RECEIPT = "receipt"
+RENEWAL_REMINDER = "renewal_reminder"
+EXPIRY_NOTICE = "expiry_notice"
+WITHDRAWAL_RECEIVED = "withdrawal_received"
+KINDS = (PASSWORD_RESET, VERIFY_EMAIL, CHANGE_EMAIL, PIX_CREATED, RECEIPT, RENEWAL_REMINDER,
+         EXPIRY_NOTICE, WITHDRAWAL_RECEIVED)
 
 # Kinds of inline images: "qr" holds the text the adapter draws as a PNG QR code.
 INLINE_QR = "qr"
@@ -53,6 +66,32 @@ class OutboxMessage:
     last_error: str | None = None
     created_at: datetime | None = None
     sent_at: datetime | None = None
+
+
+@frozen
+class Mail:
+    """A mail the domain decided to send: its kind and the values it shows, as values
+    (cents, naive-UTC datetimes, names), never formatted text. The outbox renders it
+    (ports.mail.MailRenderer) as it stores it. A `decoy` is rendered all the same and
+    stored as a decoy row (domain.mail.compose.decoy)."""
+
+    kind: str
+    recipient: str
+    values: Mapping[str, Any]
+    created_at: datetime
+    user_id: int | None = None
+    dedupe_key: str | None = None
+    inline_images: tuple[Mapping[str, Any], ...] = ()
+    decoy: bool = False
+
+
+@frozen
+class RenderedMail:
+    """A mail's text as a person reads it: a one-line subject, plain text and HTML."""
+
+    subject: str
+    text: str
+    html: str
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.support.deps import IN_CI
 from tests.support import browser as harness
 from tests.support.browser_server import BrowserServer, start_browser_server
 

@@ -61,7 +61,7 @@ def test_the_checkout_page_keeps_its_access_token_out_of_urls(tab):
     """Issue 13, finding 1: the PIX step fetches its QR code and polls with the
     X-Checkout-Token header; no request of the page carries the token in its URL."""
     from tests.support.payments import VALID_CPF
-    page, live = tab.page, tab.live
+    page = tab.page
     seen: list = []
     page.on("request", lambda request: seen.append(
         (request.url, request.headers.get("x-checkout-token"))))

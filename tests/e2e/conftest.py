@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BACKENDS, make_backend
+from tests.support.backends import BACKENDS, make_backend
 
 SMOKE_BACKENDS = BACKENDS   # memory, sqlite, postgres
 DEFAULT_BACKENDS = ["memory"]

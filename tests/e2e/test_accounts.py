@@ -6,13 +6,10 @@ import attrs
 import pytest
 from falcon.testing import TestClient
 
-from adapters import migrator
-from adapters.pony.database import PonyDatabase
-from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
-from domain.accounts.users import User
 from entrypoints import cli
 from entrypoints.http.app import create_app
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
+from tests.support.cli_database import database_file, stored_user  # noqa: F401  (fixture)
 
 PASSWORD = "correct horse battery"
 EMAIL = "Ana.Souza@Example.com"
@@ -152,22 +149,6 @@ def test_admin_listings_never_show_passwords(api, actors):
 
 
 # -- creatorflix create-admin ----------------------------------------------------------------
-
-@pytest.fixture
-def database_file(database_path, monkeypatch):
-    url = f"sqlite:///{database_path}"
-    migrator.migrate(url)
-    monkeypatch.setenv("CREATORFLIX_DATABASE_URL", url)
-    monkeypatch.setenv("CREATORFLIX_SECRET_KEY", "cli-test-secret-" + "y" * 32)
-    pdb = PonyDatabase(url)
-    yield pdb
-    pdb.close()
-
-
-def stored_user(pdb, email: str) -> User | None:
-    with PonyUnitOfWorkFactory(pdb)() as uow:
-        return uow.users.get_by_email(email)
-
 
 def test_create_admin_creates_then_promotes(database_file, capsys, config, clock):
     from entrypoints.bootstrap import build_deps

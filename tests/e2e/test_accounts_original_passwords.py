@@ -12,9 +12,9 @@ from domain.accounts.auth import login
 from domain.accounts.commands import Login
 from domain.accounts.users import User
 from domain.common.errors import Unauthenticated
-from tests.conftest import FAST_HASHER
-from tests.e2e.test_platform import assert_error
-from tests.unit.test_password_hashes import bun_argon2, bun_bcrypt
+from tests.support.deps import FAST_HASHER
+from tests.support.api import assert_error
+from tests.support.passwords import bun_argon2, bun_bcrypt
 
 import argon2
 

@@ -9,7 +9,7 @@ import falcon.inspect
 import pytest
 
 from entrypoints.http.schemas import openapi_path
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 ADMIN_PREFIX = "/api/admin"
 _PARAM = re.compile(r"\{[^}]*\}")

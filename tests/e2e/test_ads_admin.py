@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.openapi_check import assert_documented
 
 ADS = "/api/admin/ads"
@@ -104,7 +104,7 @@ def test_admin_edits_never_overwrite_the_counters(client, admin):
 
 
 def test_the_list_is_paginated_filtered_and_carries_the_ctr(client, admin):
-    banner = create(client, admin, name="a", type="banner", placement="login")
+    create(client, admin, name="a", type="banner", placement="login")
     create(client, admin, name="b", type="spot", placement="sidebar", status="paused")
     create(client, admin, name="c", type="hero", placement="home_top", status="draft")
     for visitor in range(4):   # four visitors: none of the impressions is a repeat

@@ -10,7 +10,8 @@ import pytest
 
 from domain.ads.commands import MAX_BATCH
 from domain.ads.rules import Ad
-from tests.e2e.test_platform import assert_error
+from tests.support.ads_counting import ad, admin, counters, recorded, served  # noqa: F401
+from tests.support.api import assert_error
 from tests.support.openapi_check import assert_documented
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -18,37 +19,6 @@ BROWSER = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/
 GOOGLEBOT = {"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; "
                            "+http://www.google.com/bot.html)"}
 EVENTS = "/api/ads/events"
-
-
-@pytest.fixture
-def ad(backend, clock) -> Ad:
-    with backend.uow() as uow:
-        stored = uow.ads.add(Ad(id=None, name="n", title="t", link="https://example.com/landing",
-                                status="active", created_at=clock.now()))
-        uow.commit()
-    return stored
-
-
-@pytest.fixture
-def admin(actors) -> dict:
-    return actors.admin()
-
-
-def recorded(backend, kind: str, ad_id: int) -> list[tuple[bool, str | None]]:
-    with backend.uow() as uow:
-        return [(e.counted, e.filter_reason)
-                for e in getattr(uow, kind).find({"ad_id": ad_id}, order_by=["id"]).items]
-
-
-def counters(backend, ad_id: int) -> tuple[int, int]:
-    with backend.uow() as uow:
-        stored = uow.ads.get(ad_id)
-    return stored.impressions, stored.clicks
-
-
-def served(client, placements: str = "home_top", **kw) -> dict:
-    return client.simulate_get("/api/ads", params={"placements": placements,
-                                                   "track": "false"}, **kw).json
 
 
 # -- what is filtered --------------------------------------------------------------------

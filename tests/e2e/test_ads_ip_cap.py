@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_ads_counting import ad, admin, counters, recorded, served  # noqa: F401
+from tests.support.ads_counting import ad, admin, counters, recorded, served  # noqa: F401
 
 # Browser-like agents, each one a different visitor to the repeat filter
 # (python-requests and the like are bots to crawlerdetect).
@@ -41,7 +41,7 @@ def test_clicks_from_one_ip_are_capped_whatever_the_user_agent(client, ad, backe
 @pytest.mark.smoke
 def test_impressions_from_one_ip_are_capped_and_ipv6_counts_per_64(client, ad, backend,
                                                                     admin):
-    for n, agent in enumerate(AGENTS[:35]):
+    for agent in AGENTS[:35]:
         client.simulate_post(f"/api/ads/{ad.id}/impressions", headers=agent,
                              remote_addr=ATTACKER)
     # IPv6: addresses of one /64 are one visitor's; another /64 is another's.

@@ -11,8 +11,8 @@ from falcon.testing import TestClient
 
 from domain.ads.rules import Ad
 from entrypoints.http.app import create_app
-from tests.conftest import deps_for
-from tests.e2e.test_platform import assert_error
+from tests.support.deps import deps_for
+from tests.support.api import assert_error
 from tests.support.openapi_check import assert_documented
 
 

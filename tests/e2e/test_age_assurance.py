@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 from entrypoints.config import ConfigError, load_config
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import add_catalogue, checkout_body
 
 

@@ -8,7 +8,7 @@ import base64
 import attrs
 import pytest
 
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 PHOTO = b"\x89PNG\r\n\x1a\n an ID photo"
 

@@ -6,58 +6,27 @@ assurance they appear as they do with the gate off."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import attrs
 import falcon.inspect
 import pytest
 
-from domain.ads.rules import PLACEMENTS, Ad
-from domain.catalog.entities import Creator, Post
+from domain.ads.rules import PLACEMENTS
 from domain.payments.subscriptions import Subscription
-from tests.e2e.test_platform import assert_error
+from tests.support.age_gate import (  # noqa: F401 (fixtures)
+    AD_IMAGE,
+    CREATOR_MEDIA,
+    POST_MEDIA,
+    catalogue,
+    config,
+)
+from tests.support.api import assert_error
 
 _PARAM = re.compile(r"\{[^}]*\}")
-CREATOR_MEDIA = ["https://cdn.example/ana/icon.jpg", "https://cdn.example/ana/banner.jpg",
-                 "https://cdn.example/ana/thumb.jpg"]
-POST_MEDIA = "https://cdn.example/ana/post-1.jpg"
-AD_IMAGE = "https://cdn.example/ads/banner.png"
 ADULT = CREATOR_MEDIA + [POST_MEDIA, AD_IMAGE]
 # A signed link to the local folder's media (the OpenAPI document names the route).
 MEDIA_LINK = re.compile(r"/media/[^\s\"{}]+\?exp=")
-
-
-@pytest.fixture
-def config(config):
-    return attrs.evolve(config, age_gate=True)
-
-
-@pytest.fixture
-def catalogue(deps, client, actors, clock, tmp_path):
-    """A creator with icon, banner and thumbnail and a post; an active ad with an image;
-    a white-label model with an icon and a post's photo synced from the media folder."""
-    media = Path(urlsplit(deps.config.storage_url).path)
-    for key in ("bia/profile/icon.jpg", "bia/post-1/1.jpg"):
-        (media / key).parent.mkdir(parents=True, exist_ok=True)
-        (media / key).write_bytes(b"\xff\xd8\xff photo")
-    with deps.uow() as uow:
-        creator = uow.creators.add(Creator(id=None, name="Ana", icon_url=CREATOR_MEDIA[0],
-                                           banner_url=CREATOR_MEDIA[1],
-                                           thumbnail_url=CREATOR_MEDIA[2], slug="ana"))
-        post = uow.posts.add(Post(id=None, content_url=POST_MEDIA, type="image",
-                                  model_id=creator.id, title="1"))
-        ad = uow.ads.add(Ad(id=None, name="promo", type="banner", placement="home_top",
-                            status="active", title="Promo", image_url=AD_IMAGE,
-                            link="https://example.com/promo"))
-        uow.commit()
-    admin = actors.admin()
-    assert client.simulate_post("/api/admin/whitelabel/sync", headers=admin).status_code == 200
-    with deps.uow() as uow:
-        [model] = uow.whitelabel_models.find().items
-    client.simulate_patch(f"/api/admin/whitelabel/models/{model.id}", json={"status": "active"},
-                          headers=admin)
-    return {"creator": creator.id, "model": model.id, "post": post.id, "ad": ad.id}
 
 
 # Any URL of an image or a video (absolute or protocol-relative), and the signed links

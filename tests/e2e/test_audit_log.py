@@ -7,7 +7,7 @@ import json
 import pytest
 
 from domain.accounts.audit import changes_of, is_secret_name, resource_of
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 SECRET = "sk_live_never_in_the_log_42"
 LOG = "/api/admin/audit-log"

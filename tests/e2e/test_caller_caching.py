@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_age_gate import catalogue, config  # noqa: F401
+from tests.support.age_gate import catalogue, config  # noqa: F401
 
 VARY = {"authorization", "cookie", "x-age-assurance"}
 

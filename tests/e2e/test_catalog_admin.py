@@ -7,7 +7,7 @@ from attrs import frozen
 
 from domain.payments.checkout import Checkout
 from domain.payments.subscriptions import Subscription
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 
 @frozen

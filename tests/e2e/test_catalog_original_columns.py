@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from domain.catalog.entities import Creator, Plan
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import checkout_body
 
 MODELS = "/api/admin/models"

@@ -8,7 +8,7 @@ import pytest
 
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, SupportContact
 from domain.payments.subscriptions import Subscription
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 SECRET = "https://cdn.example.com/premium/"
 
@@ -203,7 +203,7 @@ def pony_api(pony_backend, config, clock):
     from falcon.testing import TestClient
 
     from entrypoints.http.app import create_app
-    from tests.conftest import Actors, deps_for
+    from tests.support.deps import Actors, deps_for
     deps = deps_for(pony_backend, config, clock)
     with deps.uow() as uow:
         luna = uow.creators.add(Creator(id=None, name="Luna"))

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from domain.catalog.entities import OrderBump
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import (add_catalogue, add_premium_post, checkout_body,
                                     verify_email_of,
                                     configure_junglepay, content_urls, customer, login, poll,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from domain.mail import templates as t
-from tests.e2e.test_mail_flows import bearer, pay, register
-from tests.e2e.test_platform import assert_error
+from domain.mail import messages as t
+from tests.support.api import assert_error, bearer, register
+from tests.support.payments import pay
 from tests.support.mailbox import Mailbox
 from tests.support.payments import add_catalogue, checkout_body, customer, start
 

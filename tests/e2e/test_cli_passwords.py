@@ -10,7 +10,7 @@ from domain.accounts.commands import Register
 from entrypoints import cli
 from entrypoints.bootstrap import build_deps
 from entrypoints.http.app import create_app
-from tests.e2e.test_accounts import database_file, stored_user  # noqa: F401  (fixture)
+from tests.support.cli_database import database_file, stored_user  # noqa: F401  (fixture)
 
 FIRST, SECOND = "first password", "second password"
 

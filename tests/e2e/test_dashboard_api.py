@@ -14,7 +14,7 @@ from domain.catalog.entities import Plan
 from domain.payments.checkout import Checkout
 from domain.payments.subscriptions import Subscription
 from entrypoints.http.app import create_app
-from tests.conftest import Actors, deps_for
+from tests.support.deps import Actors, deps_for
 from tests.support.openapi_check import assert_documented
 from tests.support.payments import add_catalogue, checkout_body, start
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.mail import templates as t
-from tests.e2e.test_mail_flows import PASSWORD, bearer, register
-from tests.e2e.test_platform import assert_error
+from domain.mail import messages as t
+from tests.support.api import PASSWORD, assert_error, bearer, register
 from tests.support.mailbox import Mailbox
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from domain.accounts.users import normalize_email
 from domain.common.errors import ValidationError
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 PASSWORD = "correct horse battery"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.email_lookalikes import IcuEmailLookalikes
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 PASSWORD = "correct horse battery"
 LOOKALIKES = ["\u0430lice@x.test",          # Cyrillic а: mixed scripts

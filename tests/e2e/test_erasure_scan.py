@@ -14,8 +14,9 @@ import pytest
 from domain.assurance.documents import document_key
 from domain.assurance.entities import ASSURED, OIDC, AgeAssurance
 from domain.common.errors import NotFound
-from domain.mail import templates as t
-from tests.e2e.test_mail_flows import PASSWORD, bearer, pay, register
+from domain.mail import messages as t
+from tests.support.api import PASSWORD, bearer, register
+from tests.support.payments import pay
 from tests.support.mailbox import Mailbox
 from tests.support.payments import add_catalogue, checkout_body, customer, start
 

@@ -7,7 +7,7 @@ import attrs
 from falcon.testing import TestClient
 
 from entrypoints.http.app import create_app
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 
 class Down:

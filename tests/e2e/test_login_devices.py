@@ -19,8 +19,8 @@ from domain.common.rate_limits import LOGIN_PER_IP, ip_key
 from entrypoints.bootstrap import build_memory_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
-from tests.conftest import FAST_HASHER, TEST_SECRET
-from tests.e2e.test_rate_limits import PASSWORD, assert_429, moving_clock  # noqa: F401
+from tests.support.deps import FAST_HASHER, TEST_SECRET
+from tests.support.rate_limits import PASSWORD, assert_429, moving_clock  # noqa: F401
 
 PROXY = "10.0.0.1"
 EMAIL = "owner@example.com"

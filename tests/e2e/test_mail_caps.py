@@ -14,11 +14,11 @@ from falcon.testing import TestClient
 from domain.accounts.auth import register as register_user
 from domain.accounts.commands import Register
 from domain.common.rate_limits import MAIL_CAPS
-from domain.mail import templates as t
+from domain.mail import messages as t
 from entrypoints.bootstrap import build_memory_deps
 from entrypoints.config import Config
-from tests.conftest import FAST_HASHER, TEST_SECRET
-from tests.e2e.test_rate_limits import PASSWORD, moving_clock  # noqa: F401
+from tests.support.deps import FAST_HASHER, TEST_SECRET
+from tests.support.rate_limits import PASSWORD, moving_clock  # noqa: F401
 from tests.support.mailbox import Mailbox
 from tests.support.payments import add_catalogue, checkout_body, customer
 

@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 
 from adapters.clock import utcnow
-from domain.mail import templates as t
+from domain.mail import messages as t
 from domain.payments.subscriptions import Subscription
 from entrypoints import cli
 from entrypoints.jobs import PERIODIC_JOBS
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error, bearer, register
 from tests.support.mailbox import Mailbox, read_eml, token_of
-from tests.support.payments import (add_catalogue, checkout_body, customer, login, poll,
+from tests.support.payments import (add_catalogue, checkout_body, customer, login, pay, poll,
                                     start, subscriptions_of)
 
 PASSWORD = "user-password"
@@ -23,23 +23,6 @@ PASSWORD = "user-password"
 @pytest.fixture
 def mailbox(deps) -> Mailbox:
     return Mailbox(deps)
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def register(client, email: str, password: str = PASSWORD, name: str = "Ana Souza") -> dict:
-    result = client.simulate_post("/api/auth/register",
-                                  json={"email": email, "password": password, "name": name})
-    assert result.status_code == 201, result.json
-    return result.json
-
-
-def pay(client, actors, created: dict) -> None:
-    paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
-                                headers=actors.admin())
-    assert paid.status_code == 200 and paid.json["status"] == "processed", paid.json
 
 
 # -- forgotten password -------------------------------------------------------------
@@ -224,7 +207,9 @@ def test_a_pix_checkout_mails_its_code_qr_expiry_and_a_link_back(client, deps, m
     created = start(client, checkout_body(plan.id, bumps=[bumps[0].id]))
     mail = mailbox.last("ana@example.com", t.PIX_CREATED)
     code = created["payment"]["copy_paste"]
-    assert code and code in mail.text_body and "R$ 39,80" in mail.text_body
+    assert code and code in mail.text_body and "R$\xa039,80" in mail.text_body
+    # The expiry as a buyer in Brazil reads it (CREATORFLIX_TIMEZONE), not in UTC.
+    assert "(Horário de Brasília)" in mail.text_body and "(UTC)" not in mail.text_body
     assert mail.inline_images == [{"cid": "pix-qr@creatorflix", "kind": "qr", "data": code}]
     assert 'src="cid:pix-qr@creatorflix"' in mail.html_body
     access = token_of(mail.text_body, "/checkout", "acesso")
@@ -241,7 +226,7 @@ def test_payment_mails_the_receipt_and_the_set_password_link(client, deps, actor
     pay(client, actors, created)
     receipt = mailbox.last("ana@example.com", t.RECEIPT)
     assert receipt.subject == "Pagamento confirmado: plano Mensal"
-    for text in ("Mensal (R$ 29,90)", "Adicional: Pack (R$ 9,90)", "Total: R$ 39,80",
+    for text in ("Mensal (R$\xa029,90)", "Adicional: Pack (R$\xa09,90)", "Total: R$\xa039,80",
                  f"de {clock.now():%d/%m/%Y} até {clock.now() + timedelta(days=30):%d/%m/%Y}"):
         assert text in receipt.text_body, text
     token = token_of(receipt.text_body, "/set-password")
@@ -273,7 +258,7 @@ def _ending_subscription(deps, email: str, ends_at) -> int:
             customer_name="Ana Souza", customer_email=email, customer_document="52998224725",
             customer_phone="11987654321", created_at=ends_at - timedelta(days=30),
             updated_at=ends_at - timedelta(days=30)))
-        sub = uow.subscriptions.add(Subscription(
+        uow.subscriptions.add(Subscription(
             id=None, user_id=user.id, plan_id=plan.id, external_id="tx-1",
             start_date=ends_at - timedelta(days=30), end_date=ends_at, status="active",
             created_at=ends_at - timedelta(days=30)))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import add_catalogue, checkout_body, start
 
 GATEWAYS = "/api/admin/payment-gateways"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.payments.webhooks import amount_in_cents
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, configure_junglepay, junglepay,
                                     junglepay_config, live_client, poll, postback_token,

@@ -8,15 +8,7 @@ from openapi_spec_validator import validate
 
 from entrypoints.http.app import create_app
 from entrypoints.http.schemas import openapi_path
-
-
-def assert_error(result, status: int, code: str, field: str | None = None) -> None:
-    assert result.status_code == status
-    assert result.headers["content-type"].startswith("application/json")
-    error = result.json["error"]
-    assert error["code"] == code and error["message"]
-    if field is not None:
-        assert error["field"] == field
+from tests.support.api import assert_error
 
 
 @pytest.mark.smoke

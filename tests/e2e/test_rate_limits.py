@@ -10,7 +10,6 @@ tests/e2e/test_login_devices.py).
 storage (and of our adapter) so windows can be made to pass without waiting."""
 from __future__ import annotations
 
-import types
 
 import pytest
 from falcon.testing import TestClient
@@ -22,36 +21,11 @@ from domain.common.rate_limits import LOGIN_FAILURES, LOGIN_PER_IP, POLICIES
 from entrypoints.bootstrap import build_memory_deps
 from entrypoints.config import Config, load_config
 from entrypoints.http.app import create_app
-from tests.conftest import FAST_HASHER, TEST_SECRET
-from tests.e2e.test_platform import assert_error
+from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support.payments import add_catalogue, checkout_body, customer
+from tests.support.rate_limits import PASSWORD, assert_429, moving_clock  # noqa: F401
 
 OWNER, ATTACKER, ELSEWHERE = "198.51.100.7", "203.0.113.66", "192.0.2.10"
-PASSWORD = "the owner's password"
-
-
-class MovingClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def moving_clock(monkeypatch) -> MovingClock:
-    import limits.storage.memory as memory
-    import limits.strategies as strategies
-    clock = MovingClock()
-    fake = types.SimpleNamespace(time=clock.time)
-    for module in (memory, strategies, adapter):
-        monkeypatch.setattr(module, "time", fake)
-    return clock
-
-
 @pytest.fixture
 def deps(tmp_path, clock):
     """The real defaults: the configuration as load_config reads an empty environment."""
@@ -79,13 +53,6 @@ def device_of(result) -> str:
     """The device cookie a successful login sets (domain.accounts.devices)."""
     assert result.status_code == 200, result.json
     return result.cookies["cf_device"].value
-
-
-def assert_429(result) -> int:
-    assert_error(result, 429, "too_many_requests")
-    wait = int(result.headers["retry-after"])
-    assert wait >= 1
-    return wait
 
 
 # -- logging in ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import TEST_SECRET
+from tests.support.deps import TEST_SECRET
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, junglepay, live_client, poll,
                                     settle_postbacks, start)

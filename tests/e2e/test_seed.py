@@ -5,7 +5,7 @@ import pytest
 
 from adapters import schema
 from entrypoints import cli, seed
-from tests.e2e.test_accounts import database_file  # noqa: F401  (fixture)
+from tests.support.cli_database import database_file  # noqa: F401  (fixture)
 
 TABLES = ("plans", "order_bumps", "creators", "posts", "support_contacts")
 ALL_TABLES = tuple(schema.TABLES)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from entrypoints.http.checkout_qr import pix_qr_svg
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import add_catalogue, checkout_body, start
 
 MEMORY = pytest.mark.parametrize("backend", ["memory"], indirect=True)

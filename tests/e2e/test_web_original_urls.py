@@ -9,7 +9,7 @@ import pytest
 
 from domain.catalog.entities import Creator
 from domain.whitelabel.entities import WhitelabelModel
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 
 def moved(client, path: str, query: str | None = None) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from entrypoints.http.schemas import openapi_path
 from entrypoints.http.web import PAGES, STATIC_DIR, WEB_DIR, static_files
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 # The pages touch no database: one backend is enough.
 MEMORY = pytest.mark.parametrize("backend", ["memory"], indirect=True)

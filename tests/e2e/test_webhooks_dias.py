@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import (add_catalogue, checkout_body, poll, postback_token, start,
                                     subscriptions_of)
 

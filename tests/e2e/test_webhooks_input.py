@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import add_catalogue, checkout_body, postback_token, start
 
 PATHS = {"junglepay": ("/api/webhooks/junglepay", "/api/webhook/junglepay"),

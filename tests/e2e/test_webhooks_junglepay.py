@@ -10,13 +10,14 @@ import attrs
 import pytest
 
 from domain.catalog.entities import OrderBump
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.junglepay_server import REFUSED_CARD
 from tests.support.openapi_check import assert_documented
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, add_premium_post,  # noqa: F401
                                     app_server, checkout_body, configure_junglepay,
                                     content_urls, junglepay, junglepay_config, live_client,
-                                    poll, postback_token, settle_postbacks, start,
+                                    notifications, poll, postback_token,
+                                    settle_postbacks, shop, start,
                                     subscriptions_of)
 
 
@@ -25,25 +26,9 @@ def config(junglepay_config):
     return junglepay_config
 
 
-@pytest.fixture
-def shop(live_client, deps, actors, junglepay):
-    """JunglePay configured by an admin, and a plan to buy: (client, admin headers, plan).
-    Each postback JunglePay sends is followed by our background worker's round."""
-    junglepay.after_postback = lambda: settle_postbacks(deps)
-    admin = actors.admin()
-    configure_junglepay(live_client, admin)
-    plan, _ = add_catalogue(deps)
-    return live_client, admin, plan
-
-
 def tx_of(deps, created: dict) -> str:
     with deps.uow() as uow:
         return uow.checkouts.get(created["id"]).external_id
-
-
-def notifications(deps) -> list:
-    with deps.uow() as uow:
-        return list(uow.webhook_events.find(order_by=["id"]).items)
 
 
 @pytest.mark.smoke

@@ -7,14 +7,20 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import pytest
+
 from adapters.payments.junglepay import JunglePayGateway
 from domain.payments.customer import parse_customer
 from domain.payments.gateways import ChargeItem, ChargeRequest
-from tests.e2e.test_platform import assert_error
-from tests.e2e.test_webhooks_junglepay import config, notifications, shop  # noqa: F401
+from tests.support.api import assert_error
 from tests.support.payments import (JUNGLEPAY_SECRET, app_server, checkout_body,  # noqa: F401
-                                    customer, junglepay, junglepay_config, live_client, poll,
-                                    subscriptions_of)
+                                    customer, junglepay, junglepay_config, live_client,
+                                    notifications, poll, shop, subscriptions_of)
+
+
+@pytest.fixture
+def config(junglepay_config):
+    return junglepay_config
 
 
 def lose_the_charge_answer(client, deps, junglepay, plan) -> tuple[dict, str]:

@@ -16,7 +16,7 @@ import pytest
 
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import PaymentGatewayConfig
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 from tests.support.payments import (JUNGLEPAY_SECRET, add_catalogue, app_server,  # noqa: F401
                                     checkout_body, junglepay, junglepay_config, live_client,
                                     postback_token, settle_postbacks, start,

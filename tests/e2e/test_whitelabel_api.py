@@ -5,31 +5,12 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 
 from domain.payments.subscriptions import Subscription
-from tests.e2e.test_platform import assert_error
-
-FILES = {
-    "ana/profile/icon.png": b"icon-bytes",
-    "ana/2024-01/a.jpg": b"jpeg-bytes-a",
-    "ana/2024-01/b.mp4": b"0123456789",
-    "ana/2024-02/c.png": b"png-bytes",
-    "bia/2024-03/d.jpg": b"jpeg-bytes-d",
-    "bia/2024-03/notes.txt": b"ignored",
-}
-
-
-@pytest.fixture
-def media_root(deps):
-    root = deps.storage.root
-    for key, body in FILES.items():
-        (root / key).parent.mkdir(parents=True, exist_ok=True)
-        (root / key).write_bytes(body)
-    return root
-
+from tests.support.api import assert_error
+from tests.support.whitelabel_files import get_link, media_root  # noqa: F401  (fixture)
 
 @pytest.fixture
 def admin(actors) -> dict:
@@ -74,11 +55,6 @@ def subscriber(deps, actors, clock, email="fan@example.com") -> dict:
                                            end_date=clock.now() + timedelta(days=30)))
         uow.commit()
     return headers
-
-
-def get_link(client, url: str):
-    parts = urlsplit(url)
-    return client.simulate_get(parts.path, query_string=parts.query)
 
 
 @pytest.mark.smoke
@@ -211,7 +187,7 @@ def test_a_posts_page_costs_the_same_queries_whatever_its_size(pony_backend, con
     from falcon.testing import TestClient
 
     from entrypoints.http.app import create_app
-    from tests.conftest import Actors, deps_for
+    from tests.support.deps import Actors, deps_for
     deps = deps_for(pony_backend, config, clock)
     client, admin = TestClient(create_app(deps)), Actors(deps).admin()
     ana = published_model(client, admin, deps.storage.root, [f"2025-{n:02}" for n in range(12)])

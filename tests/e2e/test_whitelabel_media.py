@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.test_platform import assert_error
-from tests.e2e.test_whitelabel_api import get_link, media_root  # noqa: F401 (a fixture)
+from tests.support.api import assert_error
+from tests.support.whitelabel_files import get_link, media_root  # noqa: F401 (a fixture)
 
 
 def test_signed_media_links_refuse_tampering_and_expiry(client, deps, clock, media_root):

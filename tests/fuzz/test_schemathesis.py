@@ -35,7 +35,8 @@ from adapters.pony.database import PonyDatabase, sqlite_path
 from entrypoints.bootstrap import build_deps, build_memory_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
-from tests.conftest import FAST_HASHER, IN_CI, TEST_SECRET, reset_database
+from tests.support.backends import reset_database
+from tests.support.deps import FAST_HASHER, IN_CI, TEST_SECRET
 from tests.fuzz.realistic import steer
 from tests.support.seeded_app import seed_app, write_media
 

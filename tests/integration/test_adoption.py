@@ -4,9 +4,6 @@ it), then the original's users, plans, creators, gateways and payments in flight
 through our API."""
 from __future__ import annotations
 
-import os
-import uuid
-
 import psycopg2
 import pytest
 from falcon.testing import TestClient
@@ -15,24 +12,13 @@ from adapters import migrator
 from adapters.adoption import REFERENCE_SCHEMA, AdoptionBlocked
 from adapters.secret_box import FernetSecretBox
 from entrypoints import cli
-from tests.support import original_db, postgres
+from tests.support import original_db
+from tests.support.original_db import original_url  # noqa: F401  (fixture)
 from tests.support.junglepay_server import JunglePayServer
 from tests.support.payments import settle_postbacks
 
 pytestmark = pytest.mark.postgres
-SECRET = "adoption-test-secret-" + "k" * 32
-
-
-@pytest.fixture
-def original_url(postgres_url, monkeypatch):
-    """A fresh database holding the original's schema and rows (not migrated by us)."""
-    name = f"creatorflix_original_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    url = postgres.create_database(name)
-    original_db.build(url)
-    monkeypatch.setenv("CREATORFLIX_DATABASE_URL", url)
-    monkeypatch.setenv("CREATORFLIX_SECRET_KEY", SECRET)
-    yield url
-    postgres.drop_database(name)
+SECRET = original_db.ADOPTION_SECRET
 
 
 def query(url: str, sql: str, params: tuple = ()) -> list[tuple]:

@@ -9,7 +9,7 @@ from falcon.testing import TestClient
 
 from domain.ads.rules import Ad
 from entrypoints.http.app import create_app
-from tests.conftest import deps_for
+from tests.support.deps import deps_for
 from tests.support.concurrency import at_once
 
 THREADS = 8

@@ -10,7 +10,7 @@ from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
 from domain.ads.rules import Ad, AdEvent
 from entrypoints import cli
 from entrypoints.jobs import PERIODIC_JOBS
-from tests.e2e.test_accounts import database_file  # noqa: F401  (fixture)
+from tests.support.cli_database import database_file  # noqa: F401  (fixture)
 
 
 def test_the_jobs_command_runs_every_periodic_job_and_forgets_old_visitors(

@@ -11,7 +11,7 @@ from adapters.pony.database import PonyDatabase
 from domain.ads.rules import Ad
 from entrypoints.bootstrap import build_deps
 from entrypoints.http.app import create_app
-from tests.conftest import FAST_HASHER, Actors, deps_for
+from tests.support.deps import FAST_HASHER, Actors, deps_for
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
                          "Firefox/128.0"}

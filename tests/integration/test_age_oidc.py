@@ -13,7 +13,7 @@ import requests
 from falcon.testing import TestClient
 
 from ports.security import AGE_OIDC
-from tests.e2e.test_platform import assert_error
+from tests.support.api import assert_error
 
 oidc_provider_mock = pytest.importorskip("oidc_provider_mock")
 

@@ -19,7 +19,7 @@ from domain.payments.commands import ConfigureGateway
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
-from tests.conftest import FAST_HASHER, TEST_SECRET
+from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support import private_postgres
 from tests.support.junglepay_server import JunglePayServer
 from tests.support.payments import JUNGLEPAY_SECRET, add_catalogue, checkout_body

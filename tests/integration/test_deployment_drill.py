@@ -6,7 +6,8 @@ bounded number of buyers and seconds). During the load one gunicorn worker is ki
 boots while the database is down), and PostgreSQL started again. Afterwards:
 
 - every paid checkout has exactly one subscription, and there are paid checkouts;
-- every outbox message reached the SMTP sink exactly once (Message-ID `<outbox.ID.…>`)
+- every outbox message reached the SMTP sink (Message-ID `<outbox.ID.…>`), none twice but
+  for at most one copy per killed worker (killed between SMTP acceptance and its record),
   and the outbox drained: what a killed worker had claimed is sent by another once its
   claim runs out (domain/mail/messages.py LEASE, 40 s);
 - both servers still run two workers (a worker that boots while the database is down
@@ -35,7 +36,7 @@ from domain.accounts.auth import create_admin
 from domain.accounts.commands import CreateAdmin
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
-from tests.conftest import FAST_HASHER, IN_CI, TEST_SECRET
+from tests.support.deps import FAST_HASHER, IN_CI, TEST_SECRET
 from tests.support import private_postgres
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.payments import add_catalogue, checkout_body, customer
@@ -222,7 +223,7 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
         thread.join(LOAD_SECONDS + 15)
     assert not any(thread.is_alive() for thread in clients)
     for server, killed in zip(servers, (victim, second)):
-        assert wait_for(lambda: killed not in server.worker_pids()
+        assert wait_for(lambda server=server, killed=killed: killed not in server.worker_pids()
                         and len(server.worker_pids()) == 2, 20), \
             (server.worker_pids(), server.log()[-3000:])
 
@@ -263,7 +264,13 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
                        max(5.0, drain_by - time.monotonic()))
     mails, messages = delivered(), outbox()
     assert drained, Counter(messages.values())
-    assert mails == Counter(set(messages)), "every message once, none twice"
+    assert set(mails) == set(messages), "every message reached the sink"
+    # A SIGKILL between the SMTP server's acceptance and the record of it is the one case
+    # no outbox can tell from "not sent": at most one copy per killed worker, with the
+    # same Message-ID (receiving servers discard it). A database restart alone sends
+    # nothing twice (tests/integration/test_mail_outbox_blip.py asserts that strictly).
+    copies = {id_: count - 1 for id_, count in mails.items() if count > 1}
+    assert sum(copies.values()) <= 2 and all(n == 1 for n in copies.values()), copies
 
     # One subscription per paid checkout.
     checkouts = rows(url, "SELECT id, status, external_id FROM checkouts")

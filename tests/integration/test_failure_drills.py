@@ -35,8 +35,8 @@ from entrypoints.bootstrap import build_deps, build_memory_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import AuthMiddleware
-from tests.conftest import FAST_HASHER, TEST_SECRET, Actors
-from tests.e2e.test_platform import assert_error
+from tests.support.deps import FAST_HASHER, TEST_SECRET, Actors
+from tests.support.api import assert_error
 from tests.support import postgres
 from tests.support.fake_storage import FakeStorage
 from tests.support.gunicorn_server import GunicornServer

@@ -16,7 +16,7 @@ from domain.payments import gateway_settings
 from domain.payments.commands import ConfigureGateway
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
-from tests.conftest import FAST_HASHER, TEST_SECRET
+from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.junglepay_server import JunglePayServer
 from tests.support.payments import JUNGLEPAY_SECRET, add_catalogue, checkout_body

@@ -18,7 +18,7 @@ from domain.mail import compose
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
 from entrypoints.mail_worker import MailWorker
-from tests.conftest import FAST_HASHER, TEST_SECRET
+from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support import private_postgres
 from tests.support.smtp_server import SmtpServer
 

@@ -61,8 +61,8 @@ def test_the_worker_sends_what_is_due_and_stops_when_asked(memory_backend, confi
 
 
 def test_a_refund_notice_closes_the_withdrawal_request(client, deps, actors, clock):
-    from tests.e2e.test_mail_flows import bearer, pay, register
-    from tests.support.payments import add_catalogue, checkout_body, start
+    from tests.support.api import bearer, register
+    from tests.support.payments import add_catalogue, checkout_body, pay, start
     plan, _ = add_catalogue(deps)
     headers = bearer(register(client, "ana@example.com")["token"])
     created = start(client, checkout_body(plan.id), headers)

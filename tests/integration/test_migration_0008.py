@@ -3,39 +3,13 @@ rebuilt with its rows, indexes, foreign keys and id sequence), and a rollback is
 while a checkout is in review."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from adapters import migrator
-from adapters.pony.database import sqlite_path
-from tests.integration.test_adoption import original_url  # noqa: F401
-from tests.integration.test_secrets_at_rest import (empty_url, migrate_before_0008,  # noqa: F401
-                                                    rollback_from_0008)
-
-
-def connect(url):
-    if url.startswith("sqlite"):
-        conn = sqlite3.connect(sqlite_path(url))
-        conn.execute("PRAGMA foreign_keys = ON")   # as Pony's connections do
-        return conn, "?"
-    import psycopg2
-    return psycopg2.connect(url), "%s"
-
-
-def run(url, sql, params=()):
-    conn, p = connect(url)
-    try:
-        cur = conn.cursor()
-        if params:
-            cur.execute(sql.replace("?", p), params)
-        else:
-            cur.execute(sql)
-        rows = cur.fetchall() if cur.description else None
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
+from tests.support.migration_steps import (empty_url, migrate_before_0008,  # noqa: F401
+                                          run,
+                                          rollback_from_0008)
+from tests.support.original_db import original_url  # noqa: F401
 
 
 def indexes(url) -> set:

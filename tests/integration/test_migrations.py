@@ -142,8 +142,10 @@ def postgres_schema(url: str):
         columns.setdefault(table, {})[column] = nullable == "NO"
     cur.execute("""
         SELECT tc.table_name, ccu.table_name FROM information_schema.table_constraints tc
-        JOIN information_schema.referential_constraints rc ON rc.constraint_name = tc.constraint_name
-        JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name
+        JOIN information_schema.referential_constraints rc
+          ON rc.constraint_name = tc.constraint_name
+        JOIN information_schema.constraint_column_usage ccu
+          ON ccu.constraint_name = tc.constraint_name
         WHERE tc.constraint_type = 'FOREIGN KEY' AND rc.delete_rule = 'CASCADE'""")
     cascades = set(cur.fetchall())
     conn.close()

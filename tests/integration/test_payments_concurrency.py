@@ -11,7 +11,7 @@ import pytest
 from falcon.testing import TestClient
 
 from entrypoints.http.app import create_app
-from tests.conftest import Actors, deps_for
+from tests.support.deps import Actors, deps_for
 from tests.support.concurrency import at_once
 from tests.support.payments import add_catalogue, checkout_body, start, subscriptions_of
 

@@ -8,6 +8,7 @@ from domain.catalog.entities import Plan
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import PaymentGatewayConfig, WebhookEvent
 from domain.payments.subscriptions import Subscription
+from tests.support.concurrency import lock_is_held
 
 T0 = datetime(2026, 3, 1, 10)
 
@@ -48,32 +49,6 @@ def test_checkouts_are_found_by_gateway_transaction_of_their_provider(backend):
             assert find("tx9", "dias") == dias and find("tx9", "sandbox") == sandbox
             assert find("nope", "junglepay") is None and find("tx8", "junglepay") is None
         assert uow.checkouts.get_for_update(jungle.id) == jungle
-
-
-def lock_is_held(backend, sql: str) -> bool:
-    """Whether another connection finds the row(s) of `sql` locked right now."""
-    if backend.name == "postgres":
-        import psycopg2
-        from psycopg2 import errors
-        conn = psycopg2.connect(backend.url)
-        try:
-            conn.cursor().execute(sql + " FOR UPDATE NOWAIT")
-            return False
-        except errors.LockNotAvailable:
-            return True
-        finally:
-            conn.close()
-    import sqlite3
-    from adapters.pony.database import sqlite_path
-    conn = sqlite3.connect(sqlite_path(backend.url), timeout=0, isolation_level=None)
-    try:  # SQLite locks the whole database for writing
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        conn.close()
 
 
 def test_the_for_update_reads_lock_until_the_unit_of_work_ends(pony_backend):

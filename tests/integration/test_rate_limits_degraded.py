@@ -22,7 +22,7 @@ import pytest
 
 from adapters.rate_limits import PROBE_SECONDS, LimitsRateLimiter
 from domain.common.rate_limits import LOGIN_PER_IP, Rate
-from tests.conftest import IN_CI
+from tests.support.deps import IN_CI
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.redis_server import PrivateRedis
 

@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from domain.common.rate_limits import LOGIN_PER_IP
-from tests.conftest import IN_CI
+from tests.support.deps import IN_CI
 from tests.support import redis_server
 from tests.support.gunicorn_server import GunicornServer
 

@@ -35,7 +35,7 @@ from domain.payments.gateways import PaymentGatewayConfig, WebhookEvent
 from domain.payments.subscriptions import Subscription
 from domain.whitelabel.entities import WhitelabelMedia, WhitelabelModel, WhitelabelPost
 from ports.repositories import DuplicateError, ReferencedError
-from tests.conftest import reset_database
+from tests.support.backends import reset_database
 from tests.support.backends import Backend
 
 DAY = datetime(2026, 3, 10)

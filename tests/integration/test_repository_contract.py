@@ -225,7 +225,7 @@ def test_slugs_are_unique_but_many_creators_may_have_none(backend):
 
 
 def test_a_locked_creator_stays_locked_until_the_unit_of_work_ends(pony_backend):
-    from tests.integration.test_payments_repositories import lock_is_held
+    from tests.support.concurrency import lock_is_held
     [c] = add_all(pony_backend, Creator(id=None, name="Ana"), repo="creators")
     sql = f"SELECT id FROM models WHERE id = {c.id}"
     with pony_backend.uow() as uow:

@@ -18,7 +18,7 @@ from domain.accounts.auth import create_admin
 from domain.accounts.commands import CreateAdmin
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
-from tests.conftest import FAST_HASHER, IN_CI, TEST_SECRET
+from tests.support.deps import FAST_HASHER, IN_CI, TEST_SECRET
 from tests.support import postgres
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.payments import add_catalogue, checkout_body, customer

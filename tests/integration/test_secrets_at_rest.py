@@ -8,15 +8,15 @@ import sqlite3
 import stat
 
 import pytest
-from yoyo import get_backend, read_migrations
 
-from adapters import migrator, secret_box
+from adapters import migrator
 from adapters.pony.database import PonyDatabase, sqlite_path
 from adapters.secret_box import PREFIX, FernetSecretBox, SecretUnreadable
 from domain.payments.gateways import PaymentGatewayConfig
 from entrypoints import cli
-from tests.conftest import TEST_SECRET
-from tests.support import postgres
+from tests.support.deps import TEST_SECRET
+from tests.support.migration_steps import (empty_url, migrate_before_0008,  # noqa: F401
+                                           rollback_from_0008)
 
 SECRET = "sk_live_do_not_leak_0123456789"
 OLD_KEY, NEW_KEY = "old-key-" + "o" * 32, "new-key-" + "n" * 32
@@ -87,17 +87,6 @@ def test_a_plaintext_row_from_before_is_read_and_sealed_on_its_next_write(client
 
 
 # -- the migration and the rotation, on both databases -----------------------------------
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cf.db'}"
-        return
-    request.getfixturevalue("postgres_url")
-    name = f"creatorflix_secrets_{tmp_path.name[-20:]}".lower().replace("-", "_")
-    yield postgres.create_database(name)
-    postgres.drop_database(name)
-
-
 def _connect(url):
     if url.startswith("sqlite"):
         return sqlite3.connect(sqlite_path(url)), "?"
@@ -113,28 +102,6 @@ def raw_secrets(url) -> list[str]:
         return [r[0] for r in cur.fetchall()]
     finally:
         conn.close()
-
-
-def migrate_before_0008(url) -> None:
-    backend = get_backend(url)
-    try:
-        with backend.lock():
-            migrations = read_migrations(str(migrator.MIGRATIONS_DIR))
-            older = migrations.filter(lambda m: m.id < "0008")
-            backend.apply_migrations(backend.to_apply(older))
-    finally:
-        backend.connection.close()
-
-
-def rollback_from_0008(url, box=None) -> None:
-    backend = get_backend(url)
-    try:
-        with backend.lock(), secret_box.for_migrations(box):
-            migrations = read_migrations(str(migrator.MIGRATIONS_DIR))
-            newer = migrations.filter(lambda m: m.id >= "0008")
-            backend.rollback_migrations(backend.to_rollback(newer))
-    finally:
-        backend.connection.close()
 
 
 def insert_plaintext(url) -> None:

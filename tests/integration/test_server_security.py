@@ -24,7 +24,7 @@ from domain.accounts.auth import create_admin
 from domain.accounts.commands import CreateAdmin
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
-from tests.conftest import FAST_HASHER, TEST_SECRET
+from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.payments import add_catalogue, checkout_body
 

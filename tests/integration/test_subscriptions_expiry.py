@@ -15,7 +15,7 @@ from domain.payments.subscription_admin import abandon_checkouts, grant_manually
 from domain.payments.subscriptions import Subscription
 from entrypoints import cli
 from entrypoints.jobs import expire_subscriptions
-from tests.e2e.test_accounts import database_file  # noqa: F401  (fixture)
+from tests.support.cli_database import database_file  # noqa: F401  (fixture)
 from tests.support.payments import add_catalogue, checkout_body, poll, start, subscriptions_of
 
 

@@ -15,7 +15,7 @@ from domain.payments import postbacks, webhooks
 from domain.payments.subscriptions import Subscription
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
-from tests.conftest import TEST_SECRET, Actors, deps_for
+from tests.support.deps import TEST_SECRET, Actors, deps_for
 from tests.support.concurrency import at_once
 from tests.support.payments import (add_catalogue, checkout_body, configure_junglepay,  # noqa: F401
                                     junglepay, start)

@@ -56,3 +56,36 @@ def clear_pony(pdb) -> None:
             for table in tables:
                 pdb.db.execute(f"DELETE FROM {table}")
             pdb.db.execute("DELETE FROM sqlite_sequence")
+
+
+BACKENDS = ["memory", "sqlite", "postgres"]
+_PG_RESET_SQL: dict[str, str] = {}
+
+
+def reset_database(pdb) -> None:
+    """Empty every table and restart the id sequences, between tests. On PostgreSQL in one
+    round trip of DELETEs (children first) and sequence restarts: a TRUNCATE of every
+    table (`clear_pony`) costs ~5 times as much, paid by every test on PostgreSQL."""
+    if pdb.dialect != "postgresql":
+        clear_pony(pdb)
+        return
+    from pony.orm import db_session
+    with db_session:
+        if pdb.url not in _PG_RESET_SQL:
+            tables = table_names_children_first()
+            sequences = pdb.db.select(
+                "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) "
+                "FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name IN $(tuple(tables))", {"tables": tables})
+            _PG_RESET_SQL[pdb.url] = "; ".join(
+                [f"DELETE FROM {table}" for table in tables]
+                + [f"ALTER SEQUENCE {seq} RESTART" for seq in sequences if seq])
+        pdb.db.execute(_PG_RESET_SQL[pdb.url])
+
+
+def make_backend(name: str, request) -> Backend:
+    if name == "memory":
+        return Backend("memory", MemoryStore())
+    pdb = request.getfixturevalue(f"{name}_database")
+    reset_database(pdb)
+    return Backend(name, pdb, pdb.url)

@@ -135,7 +135,8 @@ def screenshot(page, name: str) -> Path:
 
 SETTLED = """() => {
   const main = document.getElementById('main');
-  if (!main || main.querySelector(':scope > .loading') || main.getAttribute('aria-busy') === 'true') {
+  if (!main || main.querySelector(':scope > .loading')
+      || main.getAttribute('aria-busy') === 'true') {
     return false;
   }
   // Images on screen (lazy ones further down load as they come into view).

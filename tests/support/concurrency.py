@@ -29,3 +29,29 @@ def at_once(count: int, call: Callable[[int], object], timeout: float = 120) -> 
     if errors:
         raise errors[0]
     return results
+
+
+def lock_is_held(backend, sql: str) -> bool:
+    """Whether another connection finds the row(s) of `sql` locked right now."""
+    if backend.name == "postgres":
+        import psycopg2
+        from psycopg2 import errors
+        conn = psycopg2.connect(backend.url)
+        try:
+            conn.cursor().execute(sql + " FOR UPDATE NOWAIT")
+            return False
+        except errors.LockNotAvailable:
+            return True
+        finally:
+            conn.close()
+    import sqlite3
+    from adapters.pony.database import sqlite_path
+    conn = sqlite3.connect(sqlite_path(backend.url), timeout=0, isolation_level=None)
+    try:  # SQLite locks the whole database for writing
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        conn.close()

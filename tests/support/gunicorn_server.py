@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from adapters import migrator
-from tests.conftest import TEST_SECRET
+from tests.support.deps import TEST_SECRET
 from tests.support.s3 import free_port
 
 READY_SECONDS = 30

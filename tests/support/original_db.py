@@ -5,7 +5,13 @@ journal, and the operator's three triggers on `notify_python` (a plpgsql stand-i
 here: plpython3u is not installed) — then realistic rows."""
 from __future__ import annotations
 
+import os
+import uuid
+
+import pytest
 from argon2 import PasswordHasher, Type
+
+from tests.support import postgres
 
 SCHEMA = [
     """CREATE TABLE users (
@@ -235,3 +241,19 @@ def _record_original_columns() -> None:
 
 
 _record_original_columns()
+
+
+# The secret key of the adopting deployment in the adoption tests.
+ADOPTION_SECRET = "adoption-test-secret-" + "k" * 32
+
+
+@pytest.fixture
+def original_url(postgres_url, monkeypatch):
+    """A fresh database holding the original's schema and rows (not migrated by us)."""
+    name = f"creatorflix_original_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    url = postgres.create_database(name)
+    build(url)
+    monkeypatch.setenv("CREATORFLIX_DATABASE_URL", url)
+    monkeypatch.setenv("CREATORFLIX_SECRET_KEY", ADOPTION_SECRET)
+    yield url
+    postgres.drop_database(name)

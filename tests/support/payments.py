@@ -7,7 +7,7 @@ import pytest
 
 from domain.catalog.entities import Creator, OrderBump, Plan, Post
 from entrypoints.config import Config
-from tests.conftest import TEST_SECRET
+from tests.support.deps import TEST_SECRET
 from tests.support.junglepay_server import JunglePayServer
 from tests.support.wsgi_server import WsgiServer
 
@@ -132,6 +132,28 @@ def live_client(client, app_server):
     """The test client, with the same app also reachable over HTTP for postbacks."""
     app_server.app = client.app
     return client
+
+
+def pay(client, actors, created: dict) -> None:
+    paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
+                                headers=actors.admin())
+    assert paid.status_code == 200 and paid.json["status"] == "processed", paid.json
+
+
+@pytest.fixture
+def shop(live_client, deps, actors, junglepay):
+    """JunglePay configured by an admin, and a plan to buy: (client, admin headers, plan).
+    Each postback JunglePay sends is followed by our background worker's round."""
+    junglepay.after_postback = lambda: settle_postbacks(deps)
+    admin = actors.admin()
+    configure_junglepay(live_client, admin)
+    plan, _ = add_catalogue(deps)
+    return live_client, admin, plan
+
+
+def notifications(deps) -> list:
+    with deps.uow() as uow:
+        return list(uow.webhook_events.find(order_by=["id"]).items)
 
 
 def settle_postbacks(deps) -> list[str]:

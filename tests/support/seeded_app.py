@@ -11,7 +11,7 @@ from falcon.testing import TestClient
 from entrypoints.bootstrap import Deps
 from entrypoints.http.app import create_app
 from entrypoints.seed import seed_demo
-from tests.conftest import Actors
+from tests.support.deps import Actors
 from tests.support.payments import checkout_body, start
 
 ADMIN_EMAIL = "admin@example.com"

@@ -13,6 +13,7 @@ from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LAB
                         is_servable, link_is_public, select_ads, serving_order)
 from domain.ads.admin import daily_series, window
 from domain.ads.commands import Visitor
+from domain.common.errors import ValidationError
 from entrypoints.http.ads import placement_param as parse_placement_param
 from entrypoints.http.ads import serve_ads_command
 from entrypoints.http.ads_admin import parse_days
@@ -20,7 +21,7 @@ from entrypoints.http.ads_admin import parse_days
 
 def parse_serve_request(params):
     return serve_ads_command(params, Visitor())
-from domain.common.errors import ValidationError
+
 
 NOW = datetime(2026, 3, 10, 12, 0, 0)
 

@@ -99,3 +99,12 @@ def test_the_repr_of_the_configuration_hides_secrets():
                           "CREATORFLIX_STORAGE_URL": "s3://AK:s3secret@h:9000/b"})
     text = repr(config)
     assert "k" * 40 not in text and "dbpass" not in text and "s3secret" not in text
+
+
+def test_the_time_zone_people_read_defaults_to_sao_paulo_and_is_validated():
+    assert load_config(KEY).timezone == "America/Sao_Paulo"
+    assert load_config({**KEY, "CREATORFLIX_TIMEZONE": " Europe/Lisbon "}).timezone == \
+        "Europe/Lisbon"
+    for bad in ("Mars/Olympus", "", "../etc/passwd", "America/"):
+        with pytest.raises(ConfigError, match="CREATORFLIX_TIMEZONE"):
+            load_config({**KEY, "CREATORFLIX_TIMEZONE": bad})

@@ -3,34 +3,16 @@ platform's Bun.password wrote (argon2id by default, argon2i, bcrypt) and our ear
 scrypt hashes verify, and all of them but ours ask to be rehashed."""
 from __future__ import annotations
 
-import hashlib
-
 import argon2
-import bcrypt
 import pytest
 
 from adapters.security import Argon2PasswordHasher, ScryptPasswordHasher
 from domain.accounts import auth
+from tests.support.passwords import bun_argon2, bun_bcrypt
 
 PASSWORD = "senha-da-julia-1"
 OURS = Argon2PasswordHasher()
 CHEAP = Argon2PasswordHasher(memory_cost=8, time_cost=1)   # what the tests use
-
-
-def bun_argon2(password: str, kind: argon2.Type = argon2.Type.ID) -> str:
-    """What Bun.password.hash writes by default (argon2id, m=65536, t=2, p=1, 32-byte
-    salt and hash), or argon2i with the same parameters."""
-    return argon2.PasswordHasher(time_cost=2, memory_cost=65536, parallelism=1, hash_len=32,
-                                 salt_len=32, type=kind).hash(password)
-
-
-def bun_bcrypt(password: str, prefix: bytes = b"$2b$", cost: int = 4) -> str:
-    """Bun's bcrypt (MCF): a password over 72 bytes is given as its SHA-512 digest."""
-    secret = password.encode()
-    if len(secret) > 72:
-        secret = hashlib.sha512(secret).digest()
-    hashed = bcrypt.hashpw(secret, bcrypt.gensalt(rounds=cost))
-    return (prefix + hashed[4:]).decode()
 
 
 def test_new_hashes_are_argon2id_with_owasps_parameters():

@@ -9,7 +9,7 @@ from datetime import timedelta
 from domain.common.errors import GatewayBusy, ServiceUnavailable
 from domain.payments import postbacks
 from domain.payments.settlement import Outcome
-from tests.conftest import deps_for
+from tests.support.deps import deps_for
 
 
 def rows(deps) -> list:

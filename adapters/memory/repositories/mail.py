@@ -7,13 +7,23 @@ from typing import Any, Iterable, Mapping
 
 import attrs
 
+from adapters.mail.rendering import default_renderer
 from adapters.memory.repository import MemoryRepository
+from domain.mail import compose
 from domain.mail import messages as m
-from domain.mail.messages import OutboxMessage
+from domain.mail.messages import Mail, OutboxMessage
+from ports.mail import MailRenderer
 
 
 class MemoryOutboxRepository(MemoryRepository):
-    def enqueue(self, message: OutboxMessage) -> bool:
+    def __init__(self, store, table: str, entity_cls: type, pk: str, *,
+                 renderer: MailRenderer | None = None):
+        super().__init__(store, table, entity_cls, pk)
+        self.renderer = renderer or default_renderer()
+
+    def enqueue(self, message: Mail | OutboxMessage) -> bool:
+        if isinstance(message, Mail):
+            message = compose.outbox_message(message, self.renderer)
         if message.dedupe_key is not None and self.existing_keys([message.dedupe_key]):
             return False
         self.add(message)

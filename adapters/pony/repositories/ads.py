@@ -74,8 +74,9 @@ COUNTED_SINCE_SQL = {kind: _COUNTED_SINCE_SQL.format(table=kind) for kind in EVE
 
 # PostgreSQL, any number of events of both kinds in ONE statement: passed as arrays
 # (one constant statement whatever their number); the ads locked in id order, so two
-# requests recording the same ads can never wait on each other in a cycle; each counter raised by its number of counted events; every
-# event of an ad that still exists inserted, counted or not.
+# requests recording the same ads can never wait on each other in a cycle; each counter
+# raised by its number of counted events; every event of an ad that still exists
+# inserted, counted or not.
 _INSERT_SELECT = """INSERT INTO {kind} ({columns})
     SELECT {columns} FROM events
     WHERE kind = '{kind}' AND ad_id IN (SELECT id FROM locked) RETURNING 1"""

@@ -9,10 +9,13 @@ from typing import Any, Iterable, Mapping
 
 from pony.orm import flush
 
+from adapters.mail.rendering import default_renderer
 from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
+from domain.mail import compose
 from domain.mail import messages as m
-from domain.mail.messages import OutboxMessage
+from domain.mail.messages import Mail, OutboxMessage
+from ports.mail import MailRenderer
 
 _COLUMNS = ("kind", "recipient", "subject", "text_body", "html_body", "inline_images",
             "dedupe_key", "user_id", "status", "attempts", "next_attempt_at", "claim_token",
@@ -30,10 +33,17 @@ WHERE id IN (SELECT id FROM mail_outbox
 
 
 class PonyOutboxRepository(PonyRepository):
+    def __init__(self, pdb, attr: str, table: str, entity_cls: type, pk: str, *,
+                 renderer: MailRenderer | None = None):
+        super().__init__(pdb, attr, table, entity_cls, pk)
+        self.renderer = renderer or default_renderer()
+
     def _params(self, params: dict[str, Any]) -> dict[str, Any]:
         return {k: sql_value(v, self.pdb.dialect) for k, v in params.items()}
 
-    def enqueue(self, message: OutboxMessage) -> bool:
+    def enqueue(self, message: Mail | OutboxMessage) -> bool:
+        if isinstance(message, Mail):
+            message = compose.outbox_message(message, self.renderer)
         if message.dedupe_key is None:
             self.add(message)
             return True
