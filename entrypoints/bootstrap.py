@@ -1,6 +1,7 @@
 """The one place that wires adapters to the core."""
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -17,11 +18,17 @@ from adapters.memory.mailer import MemoryMailer
 from adapters.rate_limits import LimitsRateLimiter
 from adapters.security import Argon2PasswordHasher, HmacSigner
 from adapters.storage import storage_from_url
+from domain.accounts import handlers as accounts_handlers
 from domain.accounts.auth import AuthService
+from domain.accounts.events import UserErased, UserRegistered
 from domain.ads.counting import IpCaps, RepeatWindows
 from domain.ads.service import AdServices, ServingCache
+from domain.assurance import handlers as assurance_handlers
 from domain.assurance.service import AgeAssuranceService
 from domain.common.throttle import Throttle
+from domain.payments import handlers as payments_handlers
+from domain.payments.events import (CheckoutCharged, CheckoutClaimed, CheckoutFailed,
+                                    CheckoutPaid, CheckoutRefunded, WithdrawalRequested)
 from domain.payments.gateways import WebhookUrls
 from domain.payments.reminders import Reminders
 from domain.payments.service import PaymentService
@@ -33,7 +40,7 @@ from ports.payments import PaymentGateways
 from ports.rate_limits import RateLimiter
 from ports.security import PasswordHasher, SecretBox, Signer
 from ports.storage import ObjectStorage
-from ports.unit_of_work import HealthProbe, UnitOfWorkFactory
+from ports.unit_of_work import EventHandler, EventHandlers, HealthProbe, UnitOfWorkFactory
 from ports.whitelabel import SyncLock
 
 
@@ -98,7 +105,7 @@ class Deps:
             uow=self.uow, clock=self.clock, signer=self.signer, storage=self.storage,
             gate_on=config.age_gate, checks=self.age_checks, oidc_claim=config.age_oidc_claim,
             callback_url=config.public_url + "/api/age-assurance/oidc/callback",
-            default_gateway=config.gateway)
+            sandbox_charges=self.payments_service.sandbox_enabled)
 
     @property
     def payments_service(self) -> PaymentService:
@@ -107,9 +114,44 @@ class Deps:
                               tokens=self.signer,
                               webhooks=WebhookUrls(public_url=config.public_url,
                                                    signer=self.signer),
-                              default_gateway=config.gateway, public_url=config.public_url,
-                              card_assures="card" in config.age_methods,
-                              throttle=self.throttle)
+                              default_gateway=config.gateway, public_url=config.public_url)
+
+
+def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | None = None,
+                   storage: ObjectStorage | None = None) -> EventHandlers:
+    """THE table of domain events -> their handlers, run in this order inside the unit
+    of work that recorded the event, before it commits (ports.unit_of_work). A handler
+    is `(event, uow) -> None` and lives in its capability (domain/<cap>/handlers.py);
+    what it needs besides the unit of work is bound here. To react to an event, write
+    the handler there and add it to its event's list below."""
+    public_url = config.public_url
+    # What a payment gives its buyer (paid, or claimed through the mailed link).
+    gives: list[EventHandler] = [payments_handlers.grant_paid_access]
+    if "card" in config.age_methods:
+        # Same transaction as the grant (CREATORFLIX_AGE_METHODS has `card`).
+        gives.append(assurance_handlers.assure_card_buyer_on_paid)
+    # After the grant: the receipt shows the period it granted.
+    paid: list[EventHandler] = [*gives, functools.partial(
+        payments_handlers.mail_receipt, public_url=public_url, tokens=signer)]
+    # The PIX mails an address gets are capped (MAIL_CAPS) on the app's rate limiter.
+    throttle = (Throttle(rate_limiter, config.rate_limit_factor)
+                if rate_limiter is not None else None)
+    return {
+        UserRegistered: [functools.partial(accounts_handlers.mail_verification,
+                                           tokens=signer, public_url=public_url)],
+        # Pending ID photos are deleted from the media storage.
+        UserErased: [functools.partial(assurance_handlers.forget_age_checks,
+                                       storage=storage)],
+        CheckoutCharged: [functools.partial(payments_handlers.mail_pix_code,
+                                            public_url=public_url, tokens=signer,
+                                            throttle=throttle)],
+        CheckoutPaid: paid,
+        CheckoutClaimed: gives,
+        CheckoutRefunded: [payments_handlers.end_paid_access,
+                           payments_handlers.close_withdrawal],
+        CheckoutFailed: [payments_handlers.end_paid_access],
+        WithdrawalRequested: [payments_handlers.acknowledge_withdrawal],
+    }
 
 
 def secret_box_of(config: Config) -> SecretBox:
@@ -160,15 +202,19 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
     mail_renderer = JinjaMailRenderer(config.timezone)
+    rate_limiter = LimitsRateLimiter(config.rate_limit_url)
+    storage = storage_from_url(config, clock, signer=signer)
+    handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
-        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, mail_renderer=mail_renderer),
+        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, mail_renderer=mail_renderer,
+                                                 handlers=handlers),
         health=pdb, clock=clock,
         secrets=secrets,
         hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
-        storage=storage_from_url(config, clock, signer=signer), sync_lock=PonySyncLock(pdb),
+        storage=storage, sync_lock=PonySyncLock(pdb),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config),
-        rate_limiter=LimitsRateLimiter(config.rate_limit_url),
+        rate_limiter=rate_limiter,
         mailer=mailer_from_url(config.mail_url, config.mail_from),
     )
 
@@ -185,12 +231,16 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
     mail_renderer = JinjaMailRenderer(config.timezone)
+    rate_limiter = LimitsRateLimiter()      # in this process
+    storage = storage_from_url(config, clock, signer=signer)
+    handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
-        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, mail_renderer=mail_renderer),
+        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, mail_renderer=mail_renderer,
+                                                    handlers=handlers),
         health=MemoryHealthProbe(),
         secrets=secrets,
         clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,
-        storage=storage_from_url(config, clock, signer=signer), sync_lock=MemorySyncLock(store),
+        storage=storage, sync_lock=MemorySyncLock(store),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
-        age_checks=_age_checks(config),
+        age_checks=_age_checks(config), rate_limiter=rate_limiter,
     )

@@ -1,10 +1,16 @@
 """Unit of Work: one transaction per use case. Nothing is durable unless `commit()`
-is called; leaving the block without committing (or by an exception) rolls back."""
+is called; leaving the block without committing (or by an exception) rolls back.
+
+Events: a use case `record()`s what it changed; `commit()` hands each recorded event
+(and each event its handlers record, until none is left) to the handlers of its type,
+in this same transaction, then commits. A handler that raises rolls the whole unit
+back; the events of a unit rolled back are dropped, never handled."""
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from domain.accounts.sessions import RevokedToken
+from domain.common.events import Event
 from domain.payments.withdrawal import Withdrawal
 
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
@@ -50,14 +56,26 @@ class UnitOfWork(Protocol):
 
     def __exit__(self, *exc_info) -> None: ...
 
+    def record(self, event: Event) -> None:
+        """Keep `event` for the handlers `commit()` runs (dropped on rollback)."""
+
     def commit(self) -> None:
-        """Make every change of this unit durable."""
+        """Run the handlers of the recorded events, then make every change of this
+        unit durable."""
 
     def rollback(self) -> None:
-        """Discard every change since the last commit."""
+        """Discard every change and every recorded event since the last commit."""
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+# A handler reacts to one type of event inside the unit of work that recorded it:
+# `(event, uow) -> None`, typed Any for the event so that each handler may name its own
+# event class. What it needs besides the unit of work is bound in bootstrap.
+EventHandler = Callable[[Any, UnitOfWork], None]
+# The one table (entrypoints/bootstrap.py): event type -> handlers, run in this order;
+# an event also goes to the handlers of its base classes (Event: every event), after.
+EventHandlers = Mapping[type[Event], Sequence[EventHandler]]
 
 
 class HealthProbe(Protocol):

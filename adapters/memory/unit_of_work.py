@@ -15,6 +15,7 @@ from adapters.memory.repositories.payments import (MemoryCheckoutRepository,
 from adapters.memory.repositories.whitelabel import (MemoryWhitelabelMediaRepository,
                                                      MemoryWhitelabelModelRepository,
                                                      MemoryWhitelabelPostRepository)
+from adapters.events import NO_HANDLERS, RecordedEvents
 from adapters.memory.repository import MemoryRepository, cascade_delete
 from adapters.memory.repositories.postbacks import MemoryPostbackRepository
 from adapters.schema import TABLES
@@ -29,9 +30,10 @@ from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
 from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
-from ports.unit_of_work import UnitOfWork
+from ports.unit_of_work import EventHandlers, UnitOfWork
 from adapters.memory.repositories.mail import MemoryOutboxRepository
 from domain.accounts.sessions import RevokedToken
+from domain.common.events import Event
 from domain.payments.withdrawal import Withdrawal
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
@@ -87,8 +89,10 @@ class MemoryUnitOfWork:
     audit_log: AuditLogRepository
 
     def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None):
+                 mail_renderer: MailRenderer | None = None,
+                 handlers: EventHandlers = NO_HANDLERS):
         self.store = store
+        self.events = RecordedEvents(handlers)
         self.users = MemoryUserRepository(store, *TABLES["users"])
         self.plans = MemoryRepository(store, *TABLES["plans"])
         self.order_bumps = MemoryRepository(store, *TABLES["order_bumps"])
@@ -120,6 +124,7 @@ class MemoryUnitOfWork:
     def __enter__(self) -> "MemoryUnitOfWork":
         self.store.lock.acquire()
         self._snapshot = self.store.snapshot()
+        self.events = RecordedEvents(self.events.handlers)
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -129,10 +134,15 @@ class MemoryUnitOfWork:
             self._snapshot = None
             self.store.lock.release()
 
+    def record(self, event: Event) -> None:
+        self.events.record(event)
+
     def commit(self) -> None:
+        self.events.dispatch(self)
         self._snapshot = self.store.snapshot()
 
     def rollback(self) -> None:
+        self.events.drop()
         if self._snapshot is not None:
             self.store.tables = {t: dict(rows) for t, rows in self._snapshot.items()}
 

@@ -9,6 +9,7 @@ from pony.orm import commit, db_session, rollback
 from pony.orm.core import UnexpectedError
 from pony.orm.dbapiprovider import InterfaceError, OperationalError
 
+from adapters.events import NO_HANDLERS, RecordedEvents
 from adapters.pony.database import PonyDatabase
 from adapters.pony.repositories.accounts import (PonyAuditLogRepository, PonyCreatorRepository, PonyPostRepository,
                                                  PonyUserRepository)
@@ -35,9 +36,10 @@ from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
 from ports.mail import MailRenderer, OutboxRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
-from ports.unit_of_work import UnitOfWork
+from ports.unit_of_work import EventHandlers, UnitOfWork
 from adapters.pony.repositories.mail import PonyOutboxRepository
 from domain.accounts.sessions import RevokedToken
+from domain.common.events import Event
 from domain.payments.withdrawal import Withdrawal
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
@@ -81,8 +83,10 @@ class PonyUnitOfWork:
     audit_log: AuditLogRepository
 
     def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None):
+                 mail_renderer: MailRenderer | None = None,
+                 handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
+        self.events = RecordedEvents(handlers)
         self.users = PonyUserRepository(pdb, "users", *TABLES["users"])
         self.plans = PonyRepository(pdb, "plans", *TABLES["plans"])
         self.order_bumps = PonyRepository(pdb, "order_bumps", *TABLES["order_bumps"])
@@ -119,12 +123,15 @@ class PonyUnitOfWork:
         self._session: Any = None  # pony's (untyped) db_session while in the block
 
     def __enter__(self) -> "PonyUnitOfWork":
+        # Units of work are shallow copies of one prototype: each gets its own events.
+        self.events = RecordedEvents(self.events.handlers)
         self._session = db_session()
         self._session.__enter__()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         session, self._session = self._session, None
+        self.events.drop()
         try:
             try:
                 rollback()
@@ -136,10 +143,15 @@ class PonyUnitOfWork:
         if _unreachable(exc):
             raise ServiceUnavailable("the database is unavailable") from exc
 
+    def record(self, event: Event) -> None:
+        self.events.record(event)
+
     def commit(self) -> None:
+        self.events.dispatch(self)
         commit()
 
     def rollback(self) -> None:
+        self.events.drop()
         rollback()
 
 
@@ -154,9 +166,11 @@ class PonyUnitOfWorkFactory:
     outside any block."""
 
     def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None):
+                 mail_renderer: MailRenderer | None = None,
+                 handlers: EventHandlers = NO_HANDLERS):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer)
+        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer,
+                                         handlers=handlers)
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)

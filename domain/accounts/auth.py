@@ -6,7 +6,7 @@ import secrets
 import attrs
 from attrs import frozen
 
-from domain.accounts.mails import queue_verification
+from domain.accounts.events import ADMIN, REGISTER, UserRegistered
 from domain.accounts.lookalikes import check_new_address
 from domain.accounts.users import (ROLE_ADMIN, ROLE_USER, User, check_password_policy,
                              normalize_email)
@@ -75,7 +75,10 @@ def register(svc: AuthService, command: Register) -> Session:
             user = uow.users.add(user)
         except DuplicateError:
             raise Conflict("an account with this email already exists", field="email") from None
-        queue_verification(uow, svc.tokens, svc.public_url, user, svc.clock.now())
+        assert user.id is not None, "add() returns the user with its id"
+        # Its handler stores the address-verification mail (domain.accounts.handlers).
+        uow.record(UserRegistered(occurred_at=svc.clock.now(), user_id=user.id,
+                                  role=user.role, via=REGISTER))
         uow.commit()
     return issue_token(svc, user)
 
@@ -185,6 +188,9 @@ def create_admin(svc: AuthService, command: CreateAdmin) -> tuple[User, bool]:
                                       created_at=svc.clock.now()))
         except DuplicateError:
             raise Conflict("an account with this email was just created", field="email") from None
+        assert user.id is not None, "add() returns the user with its id"
+        uow.record(UserRegistered(occurred_at=svc.clock.now(), user_id=user.id,
+                                  role=user.role, via=ADMIN))
         uow.commit()
     return user, True
 

@@ -16,10 +16,8 @@ import attrs
 from domain.accounts.auth import AuthService
 from domain.accounts.commands import CloseAccount
 from domain.accounts.users import UNUSABLE_PASSWORD_PREFIX, User
-from domain.assurance.documents import document_key
-from domain.assurance.entities import DOCUMENT, PENDING
+from domain.accounts.events import UserErased
 from domain.common.errors import Conflict, NotFound, ValidationError
-from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 ANONYMOUS_DOMAIN = "anonimizado.invalid"
@@ -62,30 +60,28 @@ def export(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, Any]:
 
 
 def _checkout(checkout) -> dict[str, Any]:
-    values = attrs.asdict(checkout)
-    payment = dict(values.pop("payment_data") or {})
-    payment.pop("account_created", None)
+    values = attrs.asdict(checkout, recurse=False)
+    values.pop("payment_data")
+    payment = checkout.payment_data.as_json() if checkout.payment_data is not None else {}
     values["payment"] = {k: payment[k] for k in ("provider", "method", "status", "expires_at")
                          if k in payment}
     return values
 
 
-def close_account(svc: AuthService, command: CloseAccount,
-                  storage: ObjectStorage | None = None) -> None:
+def close_account(svc: AuthService, command: CloseAccount) -> None:
     """The holder erases their account (password required)."""
     with svc.uow() as uow:
         user = uow.users.get(command.user_id)
     if user is None or not user.has_usable_password or \
             not svc.hasher.verify(command.password, user.password):
         raise ValidationError("the password is wrong", field="password")
-    anonymise(svc.uow, command.user_id, svc.clock.now(), storage)
+    anonymise(svc.uow, command.user_id, svc.clock.now())
 
 
-def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime,
-              storage: ObjectStorage | None = None) -> User:
-    """Erase the personal data of a user and of their checkouts, mails, age checks and
-    withdrawal requests, keeping the amounts and dates; pending ID photos are deleted
-    from `storage` (the rows too: they leave the admin queue). The account can no
+def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime) -> User:
+    """Erase the personal data of a user and of their checkouts, mails and withdrawal
+    requests, keeping the amounts and dates; the handlers of UserErased erase what
+    other capabilities hold (age checks: domain.assurance.handlers). The account can no
     longer log in (every token dies with it)."""
     with uow_factory() as uow:
         user = uow.users.get_for_update(user_id)
@@ -98,8 +94,7 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime,
             raise Conflict("an administrator's account cannot be erased; demote it first")
         checkouts = _own_checkouts(uow, user)
         for checkout in checkouts:
-            payment = {k: v for k, v in (checkout.payment_data or {}).items()
-                       if k in ("provider", "method", "status", "account_created")}
+            payment = checkout.payment.anonymised()
             uow.checkouts.update(attrs.evolve(
                 checkout, user_id=user_id, customer_name=None,
                 customer_email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
@@ -110,7 +105,6 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime,
         uow.outbox.forget_user(user_id, {user.email} | {c.customer_email for c in checkouts
                                                          if c.customer_email}
                                if user.email_verified_at is not None else ())
-        _forget_age_checks(uow, user_id, storage)
         for request in uow.withdrawals.find({"user_id": user_id}).items:
             uow.withdrawals.update(attrs.evolve(request, reason=None))
         user = uow.users.update(attrs.evolve(
@@ -118,18 +112,6 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime,
             password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
             email_verified_at=None, anonymised_at=now,
             token_version=user.token_version + 1))
+        uow.record(UserErased(occurred_at=now, user_id=user_id))
         uow.commit()
     return user
-
-
-def _forget_age_checks(uow: UnitOfWork, user_id: int, storage: ObjectStorage | None) -> None:
-    """Pending ID photos go (file first: a failure rolls the erasure back, to be
-    retried); decided checks keep their outcome and dates, not the provider's subject."""
-    for record in uow.age_assurances.find({"user_id": user_id}).items:
-        assert record.id is not None, "read from the repository"
-        if record.method == DOCUMENT and record.outcome == PENDING:
-            if storage is not None:
-                storage.delete_object(document_key(record.id))
-            uow.age_assurances.delete(record.id)
-        elif record.provider_ref is not None:
-            uow.age_assurances.update(attrs.evolve(record, provider_ref=None))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import attrs
 
 from domain.accounts.users import User
+from domain.assurance.events import DocumentSubmitted
 from domain.assurance.entities import DOCUMENT, PENDING, REJECTED, AgeAssurance
 from domain.assurance.service import AgeAssuranceService, assure
 from domain.common.errors import Conflict, NotFound, ValidationError
@@ -41,6 +42,10 @@ def submit_document(svc: AgeAssuranceService, user: User, data: bytes,
         assert record.id is not None
         # Stored before the commit: a failed upload leaves no pending row behind.
         svc.storage.put_object(document_key(record.id), data, content_type)
+        assert user.id is not None, "a member is a stored user"
+        uow.record(DocumentSubmitted(occurred_at=now, assurance_id=record.id,
+                                     user_id=user.id, method=record.method,
+                                     outcome=record.outcome))
         uow.commit()
     return record
 

@@ -6,22 +6,48 @@ expiry — never a birth date, a document number, an image or a biometric templa
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from attrs import frozen
+from attrs import field, frozen
 
-OIDC = "oidc"
-CARD = "card"
-DOCUMENT = "document"
-SANDBOX = "sandbox"
-METHODS = (OIDC, CARD, DOCUMENT, SANDBOX)
+from domain.common.statuses import lenient
+
+
+class AssuranceMethod(StrEnum):
+    OIDC = "oidc"
+    CARD = "card"
+    DOCUMENT = "document"
+    SANDBOX = "sandbox"
+
+
+class AssuranceOutcome(StrEnum):
+    PENDING = "pending"      # an OIDC round trip or a document waiting for a decision
+    ASSURED = "assured"
+    REJECTED = "rejected"
+    REVOKED = "revoked"      # an admin withdrew a past assurance
+
+
+OIDC = AssuranceMethod.OIDC
+CARD = AssuranceMethod.CARD
+DOCUMENT = AssuranceMethod.DOCUMENT
+SANDBOX = AssuranceMethod.SANDBOX
+METHODS = tuple(AssuranceMethod)
 # Methods a visitor without an account can use (the others need the account).
 ANONYMOUS_METHODS = (OIDC, SANDBOX)
 
-PENDING = "pending"      # an OIDC round trip or a document waiting for a decision
-ASSURED = "assured"
-REJECTED = "rejected"
-REVOKED = "revoked"      # an admin withdrew a past assurance
-OUTCOMES = (PENDING, ASSURED, REJECTED, REVOKED)
+PENDING = AssuranceOutcome.PENDING
+ASSURED = AssuranceOutcome.ASSURED
+REJECTED = AssuranceOutcome.REJECTED
+REVOKED = AssuranceOutcome.REVOKED
+OUTCOMES = tuple(AssuranceOutcome)
+
+
+def to_assurance_method(value: str) -> AssuranceMethod:
+    return lenient(AssuranceMethod, value)
+
+
+def to_assurance_outcome(value: str) -> AssuranceOutcome:
+    return lenient(AssuranceOutcome, value)
 
 ACCOUNT_TTL = timedelta(days=365)
 ANONYMOUS_TTL = timedelta(days=30)
@@ -35,8 +61,8 @@ class AgeAssurance:
     and `anonymous_id` says who."""
 
     id: int | None
-    method: str
-    outcome: str
+    method: AssuranceMethod = field(converter=to_assurance_method)
+    outcome: AssuranceOutcome = field(converter=to_assurance_outcome)
     user_id: int | None = None
     anonymous_id: str | None = None
     provider_ref: str | None = None

@@ -10,10 +10,11 @@ from attrs import evolve, field, frozen
 
 from domain.common.errors import ValidationError
 from domain.common.fields import check_http_url
+from domain.common.statuses import PUBLISHED
 
 POST_TYPES = ("image", "video")
 CARD_STYLES = ("primary", "secondary", "outline")     # how the storefront draws a plan
-CREATOR_ACTIVE = "active"
+CREATOR_ACTIVE = PUBLISHED
 CREATOR_STATUSES = (CREATOR_ACTIVE, "hidden", "draft")  # only active creators are public
 
 

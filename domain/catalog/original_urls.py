@@ -5,7 +5,7 @@ from attrs import frozen
 
 from domain.catalog.entities import CREATOR_ACTIVE
 from domain.common.errors import NotFound
-from domain.whitelabel.entities import STATUS_ACTIVE
+from domain.common.statuses import PUBLISHED
 from ports.unit_of_work import UnitOfWorkFactory
 
 COLLECTION = "collection"   # a white-label model (/colecoes/{id})
@@ -26,7 +26,7 @@ def resolve_model_page(uow_factory: UnitOfWorkFactory, name: str) -> PublicPage:
     if not name.isprintable():
         raise NotFound("no such model")
     with uow_factory() as uow:
-        model = uow.whitelabel_models.first({"folder_name": name, "status": STATUS_ACTIVE})
+        model = uow.whitelabel_models.first({"folder_name": name, "status": PUBLISHED})
         if model is not None and model.id is not None:
             return PublicPage(COLLECTION, model.id)
         for field in ("slug", "name"):

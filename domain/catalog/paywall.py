@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.accounts.users import User
-from domain.payments.subscriptions import ACTIVE
+from domain.common.statuses import SubscriptionStatus
 from ports.unit_of_work import UnitOfWork
 
 
@@ -15,5 +15,6 @@ def can_see_premium(uow: UnitOfWork, user: User | None, now: datetime) -> bool:
         return False
     if user.is_admin:
         return True
-    subscriptions = uow.subscriptions.find({"user_id": user.id, "status": ACTIVE}).items
+    subscriptions = uow.subscriptions.find({"user_id": user.id,
+                                            "status": SubscriptionStatus.ACTIVE}).items
     return any(s.is_active_at(now) for s in subscriptions)

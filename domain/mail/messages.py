@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from attrs import field, frozen
 
-PENDING = "pending"     # waiting for its next attempt
-SENDING = "sending"     # claimed by a worker until `claimed_until`
-SENT = "sent"
-FAILED = "failed"       # permanently refused, or out of attempts
-STATUSES = (PENDING, SENDING, SENT, FAILED)
+from domain.common.statuses import lenient
+
+
+class MailStatus(StrEnum):
+    PENDING = "pending"     # waiting for its next attempt
+    SENDING = "sending"     # claimed by a worker until `claimed_until`
+    SENT = "sent"
+    FAILED = "failed"       # permanently refused, or out of attempts
+
+
+PENDING = MailStatus.PENDING
+SENDING = MailStatus.SENDING
+SENT = MailStatus.SENT
+FAILED = MailStatus.FAILED
+STATUSES = tuple(MailStatus)
+
+
+def to_mail_status(value: str) -> MailStatus:
+    return lenient(MailStatus, value)
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -58,7 +73,7 @@ class OutboxMessage:
     inline_images: list[dict[str, Any]] = field(factory=list)
     dedupe_key: str | None = None
     user_id: int | None = None
-    status: str = PENDING
+    status: MailStatus = field(default=PENDING, converter=to_mail_status)
     attempts: int = 0
     next_attempt_at: datetime | None = None
     claim_token: str | None = None

@@ -8,6 +8,8 @@ from datetime import datetime
 import attrs
 
 from domain.payments import subscriptions as subs
+from domain.payments.events import (SubscriptionActivated, SubscriptionCanceled,
+                                    subscription_event)
 from domain.accounts.users import ROLE_USER, UNUSABLE_PASSWORD_PREFIX, User
 from domain.catalog.entities import Plan
 from domain.payments.checkout import Checkout
@@ -76,6 +78,7 @@ def grant(uow: UnitOfWork, user: User, plan: Plan, external_id: str, now: dateti
     granted = subs.activate(attrs.evolve(base, plan_id=plan.id), owned, plan.duration, now)
     saved = uow.subscriptions.update(granted) if pending else uow.subscriptions.add(granted)
     refresh_status(uow, user_id, now)
+    uow.record(subscription_event(SubscriptionActivated, saved, now))
     return saved
 
 
@@ -105,6 +108,7 @@ def end_grants(uow: UnitOfWork, user_id: int, external_id: str,
         stopped = subs.end_now(sub, now)
         if stopped is not None:
             ended.append(uow.subscriptions.update(stopped))
+            uow.record(subscription_event(SubscriptionCanceled, ended[-1], now))
     if ended:
         for moved in subs.rechain(_user_subscriptions(uow, user_id), now):
             uow.subscriptions.update(moved)

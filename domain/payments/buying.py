@@ -12,10 +12,12 @@ import attrs
 from attrs import frozen
 
 from domain.payments import checkout as co
-from domain.payments import idempotency, notices, settlement
+from domain.payments import idempotency, settlement
 from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
 from domain.payments.commands import StartCheckout
+from domain.payments.events import charge_event, checkout_event
+from domain.payments.payment_data import PaymentData
 from domain.payments.pricing import Quote
 from domain.payments.pricing import quote as price
 from domain.common.errors import (GatewayBusy, GatewayRejected, NotFound, PaymentRefused,
@@ -108,14 +110,14 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
     try:
         with svc.uow() as uow:
             plan, quote, choice = _priced(svc, uow, command)
-            payment = {"provider": choice.name, "method": quote.payment_method}
+            payment = PaymentData(provider=choice.name, method=quote.payment_method)
             external_id = None
             if choice.name == DIAS:
                 # _choose picks DIAS only for a plan with a checkout_url.
                 assert plan.checkout_url, plan.id
                 external_id = "cf_" + secrets.token_hex(12)
-                payment["redirect_url"] = _redirect_url(plan.checkout_url, external_id,
-                                                        customer.email)
+                payment = payment.but(redirect_url=_redirect_url(plan.checkout_url,
+                                                                 external_id, customer.email))
             assert plan.id is not None, "read from the repository"
             checkout = uow.checkouts.add(co.Checkout(
                 id=None, plan_id=plan.id, total_amount=quote.total,
@@ -125,6 +127,7 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
                 customer_email=customer.email, customer_document=customer.document,
                 customer_phone=customer.phone, created_at=now, updated_at=now,
                 payment_data=payment, idempotency_key=key))
+            uow.record(checkout_event(checkout, now))
             uow.commit()
     except DuplicateError:
         if key is None:
@@ -195,8 +198,7 @@ def _mark_not_sent(svc: PaymentService, checkout_id: int) -> co.Checkout | None:
         with svc.uow() as uow:
             current = uow.checkouts.get_for_update(checkout_id)
             assert current is not None, f"checkout {checkout_id} was stored"
-            current = uow.checkouts.update(attrs.evolve(current, payment_data={
-                **(current.payment_data or {}), idempotency.CHARGE: idempotency.NOT_SENT}))
+            current = uow.checkouts.update(current.with_payment(charge=idempotency.NOT_SENT))
             uow.commit()
         return current
     except ServiceUnavailable:
@@ -218,8 +220,8 @@ def _replay(svc: PaymentService, command: StartCheckout, key: str) -> CheckoutVi
             checkout = uow.checkouts.get_for_update(_stored(checkout)) or checkout
             retry = idempotency.never_charged(checkout)
             if retry:   # claimed for this request: a concurrent retry sees CHARGING
-                checkout = uow.checkouts.update(attrs.evolve(checkout, payment_data={
-                    **(checkout.payment_data or {}), idempotency.CHARGE: idempotency.CHARGING}))
+                checkout = uow.checkouts.update(
+                    checkout.with_payment(charge=idempotency.CHARGING))
                 _, quote, choice = _priced(svc, uow, command)
         uow.commit()
     token = svc.checkout_token(_stored(checkout))
@@ -246,10 +248,13 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
         if charge is not None:
             current = _charged(current, charge, now)
         if status is not None:
-            current = co.advance(current, status, now) or current
+            moved = co.advance(current, status, now)
+            if moved is not None:
+                current = moved
+                uow.record(checkout_event(moved, now))
         uow.checkouts.update(current)
-        if charge is not None and charge.pix_code and current.status == co.PENDING:
-            notices.queue_pix_created(uow, svc, current, now)  # with the code it reports
+        if charge is not None:      # its handler mails the PIX code it reports
+            uow.record(charge_event(current, now, pix_code_issued=bool(charge.pix_code)))
         uow.commit()
 
 
@@ -260,10 +265,10 @@ def _charged(checkout: co.Checkout, charge: Charge, now: datetime) -> co.Checkou
         log.error("checkout %s is charged as transaction %s, not %s: keeping the first",
                   checkout.id, checkout.external_id, charge.external_id)
         return checkout
-    payment = {**(checkout.payment_data or {}), "qr_code": charge.pix_code,
-               "expires_at": charge.pix_expires_at, "secure_url": charge.secure_url}
+    payment = checkout.payment.but(qr_code=charge.pix_code, expires_at=charge.pix_expires_at,
+                                   secure_url=charge.secure_url)
     if checkout.status == co.PENDING:
-        payment["status"] = charge.status
+        payment = payment.but(status=charge.status)
     return attrs.evolve(checkout, external_id=charge.external_id, payment_data=payment,
                         updated_at=now)
 
@@ -278,7 +283,7 @@ def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | N
             raise NotFound(f"checkout {checkout_id} not found")
         user = uow.users.get(checkout.user_id) if checkout.user_id is not None else None
     set_password = None
-    if checkout.status == co.PAID and (checkout.payment_data or {}).get("account_created") \
+    if checkout.status == co.PAID and checkout.payment.account_created \
             and user is not None and not user.has_usable_password:
         # Only for the account THIS checkout's payment created (recorded in the same
         # transaction): a buyer typing someone else's email never gets to set the

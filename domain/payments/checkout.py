@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -9,21 +10,46 @@ from attrs import field, frozen
 
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_timestamp
+from domain.common.statuses import lenient
+from domain.payments.payment_data import PaymentData, payment_of, to_payment_data
 
-PENDING = "pending"
-PAID = "paid"
-FAILED = "failed"
-ABANDONED = "abandoned"
-REFUNDED = "refunded"
-# Paid for another amount than the checkout's total (or an unknown one): money moved,
-# but not what we asked for. Never granted by itself: an administrator settles it, or a
-# later read-back of the right amount does.
-REVIEW = "review"
-STATUSES = (PENDING, PAID, FAILED, ABANDONED, REFUNDED, REVIEW)
 
-PIX = "pix"
-CREDIT_CARD = "credit_card"
-PAYMENT_METHODS = (PIX, CREDIT_CARD)
+class CheckoutStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+    REFUNDED = "refunded"
+    # Paid for another amount than the checkout's total (or an unknown one): money
+    # moved, but not what we asked for. Never granted by itself: an administrator
+    # settles it, or a later read-back of the right amount does.
+    REVIEW = "review"
+
+
+class PaymentMethod(StrEnum):
+    PIX = "pix"
+    CREDIT_CARD = "credit_card"
+
+
+PENDING = CheckoutStatus.PENDING
+PAID = CheckoutStatus.PAID
+FAILED = CheckoutStatus.FAILED
+ABANDONED = CheckoutStatus.ABANDONED
+REFUNDED = CheckoutStatus.REFUNDED
+REVIEW = CheckoutStatus.REVIEW
+STATUSES = tuple(CheckoutStatus)
+
+PIX = PaymentMethod.PIX
+CREDIT_CARD = PaymentMethod.CREDIT_CARD
+PAYMENT_METHODS = tuple(PaymentMethod)
+
+
+def to_checkout_status(value: str) -> CheckoutStatus:
+    return lenient(CheckoutStatus, value)
+
+
+def to_payment_method(value: str | None) -> PaymentMethod | None:
+    return None if value is None else lenient(PaymentMethod, value)
 
 # One-way state machine: a status only ever moves along these arrows, so a late,
 # repeated or forged notification can never move a paid checkout back to pending.
@@ -50,8 +76,8 @@ class Checkout:
     total_amount: int
     user_id: int | None = None
     external_id: str | None = None
-    status: str = PENDING
-    payment_method: str | None = None
+    status: CheckoutStatus = field(default=PENDING, converter=to_checkout_status)
+    payment_method: PaymentMethod | None = field(default=None, converter=to_payment_method)
     order_bump: bool = False
     order_bump_ids: list[int] = field(factory=list)
     customer_name: str | None = None
@@ -60,10 +86,19 @@ class Checkout:
     customer_phone: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    payment_data: dict[str, Any] | None = None
+    payment_data: PaymentData | None = field(default=None, converter=to_payment_data)
     # The digest of the request's Idempotency-Key and its caller (domain.payments.
     # idempotency); unique: a repeat of the request finds this checkout.
     idempotency_key: str | None = None
+
+    @property
+    def payment(self) -> PaymentData:
+        """payment_data, or an empty one when the row has none."""
+        return payment_of(self.payment_data)
+
+    def with_payment(self, **changes: Any) -> Checkout:
+        """This checkout with its payment data changed (`changes`: PaymentData fields)."""
+        return attrs.evolve(self, payment_data=self.payment.but(**changes))
 
 
 def can_move(current: str, target: str) -> bool:
@@ -93,7 +128,7 @@ def _pix_expiry(value: Any) -> datetime | None:
 def waits_until(checkout: Checkout) -> datetime | None:
     """Until when a pending checkout waits to be paid: its PIX expiry, else a day after
     it was created (None when neither is known)."""
-    expires = _pix_expiry((checkout.payment_data or {}).get("expires_at"))
+    expires = _pix_expiry(checkout.payment.expires_at)
     if expires is not None:
         return expires
     return checkout.created_at + ABANDON_AFTER if checkout.created_at else None

@@ -11,9 +11,9 @@ from domain.payments.checkout import Checkout
 from domain.payments.commands import StartCheckout
 
 HEADER = "Idempotency-Key"
-# payment_data["charge"] of a checkout whose gateway was never called (GatewayBusy): a
-# retry with its key may charge it; any other pending checkout without a transaction
-# may have been charged (the answer was lost) and is never charged again.
+# PaymentData.charge (JSON key "charge") of a checkout whose gateway was never called
+# (GatewayBusy): a retry with its key may charge it; any other pending checkout without
+# a transaction may have been charged (the answer was lost) and is never charged again.
 CHARGE = "charge"
 NOT_SENT = "not_sent"
 CHARGING = "charging"
@@ -44,4 +44,4 @@ def check_same_request(checkout: Checkout, command: StartCheckout) -> None:
 def never_charged(checkout: Checkout) -> bool:
     """Whether the gateway was never called for this pending checkout."""
     return checkout.status == "pending" and checkout.external_id is None \
-        and (checkout.payment_data or {}).get(CHARGE) == NOT_SENT
+        and checkout.payment.charge == NOT_SENT

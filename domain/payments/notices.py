@@ -1,7 +1,7 @@
 """The buyer's mails, stored in the unit of work of the change they report: the PIX
 code when the charge is created, the receipt (and, for an account this payment
 created, the set-password link; for an address an unverified account has, the link
-that claims the purchase) when it is paid."""
+that claims the purchase) when it is paid (domain.payments.handlers)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,14 +11,14 @@ from domain.accounts.auth import issue_set_password_token
 from domain.accounts.mails import SET_PASSWORD_PAGE, page_link
 from domain.mail import compose
 from domain.payments import checkout as co
-from domain.payments import withdrawal as wd
-from domain.payments.service import PaymentService
-from ports.security import CLAIM_CHECKOUT
+from domain.common.throttle import Throttle
+from domain.payments.service import checkout_token
+from ports.security import CLAIM_CHECKOUT, Signer
 from ports.unit_of_work import UnitOfWork
 
 CHECKOUT_PAGE = "/checkout"
 CLAIM_TTL_SECONDS = 7 * 24 * 3600
-UNCLAIMED = "unclaimed"   # payment_data flag (settlement.UNCLAIMED)
+UNCLAIMED = "unclaimed"   # the JSON key of PaymentData.unclaimed
 
 
 def checkout_link(public_url: str, checkout_id: int, access_token: str) -> str:
@@ -28,32 +28,30 @@ def checkout_link(public_url: str, checkout_id: int, access_token: str) -> str:
             f"&acesso={quote(access_token, safe='')}")
 
 
-def queue_pix_created(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
-                      now: datetime) -> None:
+def queue_pix_created(uow: UnitOfWork, public_url: str, tokens: Signer,
+                      checkout: co.Checkout, now: datetime,
+                      throttle: Throttle | None = None) -> None:
     """The PIX code (copy-paste and QR), its expiry and a link back to the checkout."""
-    payment = checkout.payment_data or {}
-    code = payment.get("qr_code")
+    code = checkout.payment.qr_code
     if checkout.payment_method != co.PIX or not code or not checkout.customer_email \
             or checkout.id is None:
         return
-    if svc.throttle is not None and not svc.throttle.mail_allowed("pix",
-                                                                  checkout.customer_email):
+    if throttle is not None and not throttle.mail_allowed("pix", checkout.customer_email):
         return  # the address had its share this hour; the code is on the checkout page
     plan = uow.plans.get(checkout.plan_id)
-    link = checkout_link(svc.public_url, checkout.id, svc.checkout_token(checkout.id))
+    link = checkout_link(public_url, checkout.id, checkout_token(tokens, checkout.id))
     uow.outbox.enqueue(compose.pix_created(
         checkout.customer_email, checkout.customer_name, plan.name if plan else "",
         checkout.total_amount, code, co.waits_until(checkout), link, now,
         checkout.user_id, checkout.id))
 
 
-def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
+def queue_receipt(uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co.Checkout,
                   now: datetime) -> None:
     """The receipt of a paid checkout: plan, bumps, total, the period it granted, and
     the set-password link when this payment created the account."""
-    if checkout.id is not None and checkout.user_id is None and \
-            (checkout.payment_data or {}).get(UNCLAIMED):
-        queue_claim(uow, svc, checkout, now)
+    if checkout.id is not None and checkout.user_id is None and checkout.payment.unclaimed:
+        queue_claim(uow, public_url, tokens, checkout, now)
         return
     if checkout.id is None or checkout.user_id is None:
         return
@@ -66,9 +64,9 @@ def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
                                        "external_id": checkout.external_id},
                                       order_by=["-id"]) if checkout.external_id else None
     set_password = None
-    if (checkout.payment_data or {}).get("account_created") and not user.has_usable_password:
-        set_password = page_link(svc.public_url, SET_PASSWORD_PAGE,
-                                 issue_set_password_token(svc.tokens, user))
+    if checkout.payment.account_created and not user.has_usable_password:
+        set_password = page_link(public_url, SET_PASSWORD_PAGE,
+                                 issue_set_password_token(tokens, user))
     uow.outbox.enqueue(compose.receipt(
         user.email, user.name or checkout.customer_name, checkout.id, plan.name, plan.price,
         [(b.name, b.price) for b in bumps], checkout.total_amount,
@@ -76,15 +74,15 @@ def queue_receipt(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
         set_password, now, user.id))
 
 
-def claim_token(svc: PaymentService, checkout_id: int, email: str) -> str:
+def claim_token(tokens: Signer, checkout_id: int, email: str) -> str:
     """The link that gives a paid, unclaimed checkout to whoever reads mail at `email`
     (domain.payments.claims): signed, expiring; the claim links the checkout, so a
     second use finds it claimed."""
-    return svc.tokens.sign(CLAIM_CHECKOUT, {"cid": checkout_id, "email": email},
-                           CLAIM_TTL_SECONDS)
+    return tokens.sign(CLAIM_CHECKOUT, {"cid": checkout_id, "email": email},
+                       CLAIM_TTL_SECONDS)
 
 
-def queue_claim(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
+def queue_claim(uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co.Checkout,
                 now: datetime) -> None:
     """The receipt of a paid checkout no account has yet (its email's account is not
     verified), to the address, with the link that claims it. Tied to no account: the
@@ -94,21 +92,9 @@ def queue_claim(uow: UnitOfWork, svc: PaymentService, checkout: co.Checkout,
     if plan is None:
         return
     bumps = uow.order_bumps.get_many(checkout.order_bump_ids or [])
-    link = page_link(svc.public_url, SET_PASSWORD_PAGE,
-                     claim_token(svc, checkout.id, checkout.customer_email))
+    link = page_link(public_url, SET_PASSWORD_PAGE,
+                     claim_token(tokens, checkout.id, checkout.customer_email))
     uow.outbox.enqueue(compose.receipt(
         checkout.customer_email, checkout.customer_name, checkout.id, plan.name, plan.price,
         [(b.name, b.price) for b in bumps], checkout.total_amount, None, None, link, now,
         None, claim=True))
-
-
-def after_settlement(uow: UnitOfWork, svc: PaymentService, before: str,
-                     checkout: co.Checkout, now: datetime) -> None:
-    """What follows a checkout's move, in the same unit of work: the receipt when it
-    was paid; a withdrawal request closed when it was refunded."""
-    if checkout.status == before:
-        return
-    if checkout.status == co.PAID:
-        queue_receipt(uow, svc, checkout, now)
-    elif checkout.status == co.REFUNDED and checkout.id is not None:
-        wd.close_refunded(uow, checkout.id, now)

@@ -18,13 +18,13 @@ from domain.common.errors import ServiceUnavailable
 from domain.payments.gateways import POSTBACK_PENDING as PENDING
 from domain.payments.gateways import Postback
 from domain.payments.service import PaymentService
-from domain.payments.settlement import Outcome
+from domain.payments.settlement import Outcome, SettlementOutcome
 
 log = logging.getLogger("creatorflix.payments")
 
 DONE = "done"
 FAILED = "failed"
-QUEUED = "queued"   # the answer to a recorded postback
+QUEUED = SettlementOutcome.QUEUED   # the answer to a recorded postback
 
 BATCH = 20
 LEASE = timedelta(seconds=60)    # longer than a read-back (8 s timeout) and its settling

@@ -4,7 +4,6 @@ from __future__ import annotations
 from attrs import frozen
 
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
-from domain.common.throttle import Throttle
 from domain.payments.gateways import (NOT_CONFIGURED, SANDBOX, GatewayChoice,
                                       PaymentGatewayConfig, WebhookUrls, choose_gateway,
                                       sandbox_enabled)
@@ -15,6 +14,11 @@ from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 CHECKOUT_TOKEN = CHECKOUT
 CHECKOUT_TOKEN_TTL_SECONDS = 7 * 24 * 3600
+
+
+def checkout_token(tokens: Signer, checkout_id: int) -> str:
+    """The buyer's access token to their checkout (links, polling)."""
+    return tokens.sign(CHECKOUT_TOKEN, {"cid": checkout_id}, CHECKOUT_TOKEN_TTL_SECONDS)
 
 
 @frozen
@@ -30,11 +34,6 @@ class PaymentService:
     webhooks: WebhookUrls
     default_gateway: str
     public_url: str
-    # Whether a paid credit-card checkout assures its buyer's age (CREATORFLIX_AGE_METHODS
-    # has `card`; domain.assurance).
-    card_assures: bool = False
-    # Caps the PIX mails an address receives (MAIL_CAPS): anyone may name any email.
-    throttle: Throttle | None = None
 
     def gateway_rows(self, uow: UnitOfWork) -> list[PaymentGatewayConfig]:
         return list(uow.payment_gateways.find(order_by=["id"]).items)
@@ -55,7 +54,7 @@ class PaymentService:
 
     # -- the buyer's access to their checkout --------------------------------------
     def checkout_token(self, checkout_id: int) -> str:
-        return self.tokens.sign(CHECKOUT_TOKEN, {"cid": checkout_id}, CHECKOUT_TOKEN_TTL_SECONDS)
+        return checkout_token(self.tokens, checkout_id)
 
     def check_checkout_token(self, checkout_id: int, token: str | None) -> None:
         """Unauthenticated without a token, Forbidden with one that is not valid for

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from enum import StrEnum
 
 import attrs
 from attrs import frozen
 
+from domain.accounts.events import CHECKOUT, UserRegistered
 from domain.accounts.users import User
-from domain.assurance.service import assure_card_buyer
-from domain.payments import activation, notices
+from domain.payments import activation
 from domain.payments import checkout as co
+from domain.payments import events as ev
 from domain.common.errors import Conflict, NotFound
 from domain.payments.commands import SettleCheckout
 from domain.payments.service import PaymentService
@@ -22,42 +24,60 @@ from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.payments")
 
-PROCESSED = "processed"     # the checkout moved
-UNCHANGED = "unchanged"     # recorded; nothing to change (not forward, not final...)
-DUPLICATE = "duplicate"     # this transaction already reached this status here
-IGNORED = "ignored"         # not a transaction of ours
-UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
-OUTCOMES = (PROCESSED, UNCHANGED, DUPLICATE, IGNORED, UNMATCHED)
+class SettlementOutcome(StrEnum):
+    """What became of a payment notification (the webhook's answer, JSON `status`)."""
+
+    PROCESSED = "processed"     # the checkout moved
+    UNCHANGED = "unchanged"     # recorded; nothing to change (not forward, not final...)
+    DUPLICATE = "duplicate"     # this transaction already reached this status here
+    IGNORED = "ignored"         # not a transaction of ours
+    UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
+    QUEUED = "queued"           # a postback kept for the worker (domain.payments.postbacks)
+
+
+PROCESSED = SettlementOutcome.PROCESSED
+UNCHANGED = SettlementOutcome.UNCHANGED
+DUPLICATE = SettlementOutcome.DUPLICATE
+IGNORED = SettlementOutcome.IGNORED
+UNMATCHED = SettlementOutcome.UNMATCHED
+OUTCOMES = tuple(SettlementOutcome)
 
 
 @frozen
 class Outcome:
-    status: str
+    status: SettlementOutcome
     checkout_id: int | None = None
 
 
-AMOUNT_MISMATCH = "amount_mismatch"
-# payment_data of a paid checkout whose email an unverified account has: not linked to
-# it, nothing granted, until the link mailed to the address claims it.
-UNCLAIMED = notices.UNCLAIMED
+class NoChange(StrEnum):
+    """Why a notification moves nothing (recorded as its webhook event's outcome)."""
+
+    NO_CHANGE = "no_change"             # a gateway status that is not final
+    NOT_FORWARD = "not_forward"         # the checkout cannot move there any more
+    AMOUNT_MISMATCH = "amount_mismatch"  # paid another amount, already in review
 
 
-def decide(checkout: co.Checkout, tx: Transaction) -> str:
+AMOUNT_MISMATCH = NoChange.AMOUNT_MISMATCH
+# What a notification means for its checkout: the status it moves to, or why not.
+Decision = co.CheckoutStatus | NoChange
+
+
+def decide(checkout: co.Checkout, tx: Transaction) -> Decision:
     """What a gateway status means for this checkout: the target checkout status, or
-    why nothing changes ("no_change", "not_forward", "amount_mismatch"). A payment of
-    another amount than the total, or of an unknown one, is never taken as paid: the
-    checkout goes to review (or, already there, stays)."""
+    why nothing changes (NoChange). A payment of another amount than the total, or of
+    an unknown one, is never taken as paid: the checkout goes to review (or, already
+    there, stays)."""
     target = CHECKOUT_STATUS_OF.get(tx.status)
     if target is None:
-        return "no_change"
+        return NoChange.NO_CHANGE
     if not co.can_move(checkout.status, target):
-        return "not_forward"
+        return NoChange.NOT_FORWARD
     if target == co.PAID and tx.amount != checkout.total_amount:
         return co.REVIEW if co.can_move(checkout.status, co.REVIEW) else AMOUNT_MISMATCH
     return target
 
 
-def notification_key(tx: Transaction, decision: str) -> str:
+def notification_key(tx: Transaction, decision: Decision) -> str:
     """The identity under which a notification is recorded. A payment of the wrong
     amount gets its own key (with the amount), so the later notification of the right
     amount, same transaction and status, is processed, not taken for its duplicate."""
@@ -68,7 +88,7 @@ def notification_key(tx: Transaction, decision: str) -> str:
 
 
 def provider_of(checkout: co.Checkout) -> str | None:
-    return (checkout.payment_data or {}).get("provider")
+    return checkout.payment.provider
 
 
 def charged_through(checkout: co.Checkout, gateway: str) -> bool:
@@ -97,26 +117,22 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
                                    checkout_id=checkout.id, outcome=decision, received_at=now)
         if not uow.webhook_events.record(note):
             return Outcome(DUPLICATE, checkout.id)
-        if decision in (co.REVIEW, AMOUNT_MISMATCH, "not_forward"):
+        if decision in (co.REVIEW, AMOUNT_MISMATCH, NoChange.NOT_FORWARD):
             # Worth a look by a human (money may have moved), never an automatic change.
             log.warning("%s transaction %s is %s (amount %s) but checkout %s is %s and "
                         "costs %s: %s", gateway, tx.external_id, tx.status, tx.amount,
                         checkout.id, checkout.status, checkout.total_amount, decision)
-        before = checkout.status
-        checkout, changed = _apply(uow, checkout, tx, decision, now,
-                                   card_assures=svc.card_assures)
+        checkout, changed = _apply(uow, checkout, tx, decision, now)
         if not changed and hold_pending and checkout.status == co.PENDING:
             checkout, changed = _hold(uow, checkout, tx.external_id, now), True
         uow.checkouts.update(checkout)
-        notices.after_settlement(uow, svc, before, checkout, now)  # receipt, withdrawal
-        uow.commit()
+        uow.commit()    # the handlers of the move's event first (bootstrap's table)
     return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
 
 
 def _shown(checkout: co.Checkout, gateway_status: str) -> co.Checkout:
     """The gateway's own status, shown to the buyer next to ours."""
-    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
-                                                "status": gateway_status})
+    return checkout.with_payment(status=gateway_status)
 
 
 def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checkout:
@@ -125,70 +141,44 @@ def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checko
     checkout = attrs.evolve(checkout, user_id=buyer_id)
     if not created:
         return checkout
-    return attrs.evolve(checkout, payment_data={**(checkout.payment_data or {}),
-                                                "account_created": True})
+    return checkout.with_payment(account_created=True)
 
 
-def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: str,
-           now: datetime, *, card_assures: bool = False) -> tuple[co.Checkout, bool]:
-    moved = co.advance(checkout, decision, now) if decision in co.STATUSES else None
+def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: Decision,
+           now: datetime) -> tuple[co.Checkout, bool]:
+    moved = (co.advance(checkout, decision, now)
+             if isinstance(decision, co.CheckoutStatus) else None)
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
         return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
                 False)
-    return _settle(uow, checkout, _shown(moved, tx.status), now,
-                   card_assures=card_assures), True
+    return _settle(uow, checkout, _shown(moved, tx.status), now, paid_amount=tx.amount), True
 
 
 def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
-            now: datetime, *, card_assures: bool = False) -> co.Checkout:
-    """What `checkout` moving to `moved.status` does to its buyer's access: paid
-    grants, refunded or failed ends what it granted or held, review does nothing yet."""
-    if moved.status == co.REVIEW:
-        return moved
+            now: datetime, *, paid_amount: int | None = None) -> co.Checkout:
+    """`checkout` moving to `moved.status`: a paid one is tied to its buyer (found or
+    created here, locked); the event of the move is recorded, and its handlers
+    (granting or ending access, card age assurance, receipt, withdrawal) run when the
+    caller commits."""
     # process() found the checkout by this external id; a checkout in review was too.
-    external_id = checkout.external_id
-    assert external_id is not None, "a checkout matched by its transaction id has one"
+    assert checkout.external_id is not None, "a checkout matched by its transaction id has one"
+    account_created = False
     if moved.status == co.PAID:
-        buyer, created = activation.buyer_of(uow, checkout, now)
+        buyer, account_created = activation.buyer_of(uow, checkout, now)
         if buyer is None:
             # An account has this email unverified: the purchase waits for the link
-            # mailed to the address (notices.queue_receipt, domain.payments.claims).
-            return attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
-                                                     UNCLAIMED: True})
-        moved = _for_buyer(moved, _stored_id(buyer), created)
-        give(uow, checkout, buyer, now, card_assures=card_assures)
-    else:  # refunded, charged back, refused, canceled: end what it granted or held
-        grantee = _grantee_id(uow, checkout)
-        if grantee is not None:
-            activation.end_grants(uow, grantee, external_id, now)
+            # mailed to the address (the receipt's handler, domain.payments.claims);
+            # its CheckoutPaid names no user, so nothing is granted meanwhile.
+            moved = moved.with_payment(unclaimed=True)
+        else:
+            moved = _for_buyer(moved, _stored_id(buyer), account_created)
+            if account_created:
+                uow.record(UserRegistered(occurred_at=now, user_id=_stored_id(buyer),
+                                          role=buyer.role, via=CHECKOUT))
+    uow.record(ev.checkout_event(moved, now, account_created=account_created,
+                                 paid_amount=paid_amount))
     return moved
-
-
-def give(uow: UnitOfWork, checkout: co.Checkout, buyer: User, now: datetime, *,
-         card_assures: bool = False) -> None:
-    """What a paid checkout gives its buyer: the plan's access (and, paid by card, an
-    age assurance)."""
-    assert checkout.external_id is not None, "a paid checkout has a transaction"
-    plan = uow.plans.get(checkout.plan_id)
-    # checkouts.plan_id references plans (no cascade): a referenced plan is never deleted.
-    assert plan is not None, f"plan {checkout.plan_id} of checkout {checkout.id}"
-    activation.grant(uow, buyer, plan, checkout.external_id, now)
-    if card_assures and checkout.payment_method == co.CREDIT_CARD:
-        # Card data is on the ANPD's list of age checks; a PIX payment is not (a bank
-        # account can belong to a minor). Same transaction as the grant.
-        assure_card_buyer(uow, _stored_id(buyer), checkout.id, now)
-
-
-def _grantee_id(uow: UnitOfWork, checkout: co.Checkout) -> int | None:
-    """Whom this checkout's grant went to: its buyer; for rows copied from the original
-    (no user_id), the account with its email."""
-    if checkout.user_id is not None:
-        return checkout.user_id
-    if not checkout.customer_email:
-        return None
-    user = uow.users.get_for_update_by_email(checkout.customer_email)
-    return user.id if user is not None else None
 
 
 def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
@@ -238,12 +228,9 @@ def settle_review(svc: PaymentService, command: SettleCheckout) -> co.Checkout:
             raise Conflict(f"checkout {checkout.id} is {checkout.status}, not in review")
         moved = co.advance(checkout, command.status, now)
         assert moved is not None, "review moves to paid and failed"
-        moved = attrs.evolve(moved, payment_data={**(moved.payment_data or {}),
-                                                  "review_settled": command.status})
-        settled = uow.checkouts.update(_settle(uow, checkout, moved, now,
-                                               card_assures=svc.card_assures))
-        notices.after_settlement(uow, svc, checkout.status, settled, now)  # the receipt
-        uow.commit()
+        moved = moved.with_payment(review_settled=command.status)
+        settled = uow.checkouts.update(_settle(uow, checkout, moved, now))
+        uow.commit()    # the handlers of the move's event first (the receipt...)
     log.warning("checkout %s in review settled by an administrator as %s", checkout.id,
                 command.status)
     return settled

@@ -13,6 +13,7 @@ from domain.common.crud import Resource
 from domain.common.errors import Conflict, NotFound, ValidationError
 from domain.common.fields import Choice, Integer, Text
 from domain.payments.commands import GrantPlan
+from domain.payments.events import SubscriptionExpired, checkout_event, subscription_event
 from domain.payments.subscriptions import MANUAL_ADMIN, Subscription
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
@@ -61,6 +62,7 @@ def expire_subscriptions(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
             # ended() returns the active ones past their end: exactly what expire() marks.
             assert expired is not None, sub
             uow.subscriptions.update(expired)
+            uow.record(subscription_event(SubscriptionExpired, expired, now))
         for user_id in sorted({s.user_id for s in ended}):
             activation.refresh_status(uow, user_id, now)
         uow.commit()
@@ -79,6 +81,7 @@ def abandon_checkouts(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
             moved = co.abandon(checkout, now)
             if moved is not None:
                 uow.checkouts.update(moved)
+                uow.record(checkout_event(moved, now))
                 marked += 1
         uow.commit()
     return marked
@@ -100,8 +103,8 @@ def refund_withdrawal(uow_factory: UnitOfWorkFactory, clock: Clock,
         moved = co.advance(checkout, co.REFUNDED, now)
         if moved is not None:
             uow.checkouts.update(moved)
-            if checkout.external_id:
-                activation.end_grants(uow, request.user_id, checkout.external_id, now)
+            # Its handlers end the access it granted (as a refund notice does).
+            uow.record(checkout_event(moved, now))
         request = uow.withdrawals.update(attrs.evolve(request, status=wd.REFUNDED,
                                                       resolved_at=now))
         uow.commit()

@@ -9,13 +9,15 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 import attrs
-from attrs import frozen
+from attrs import field, frozen
 
-PENDING = "pending"
-ACTIVE = "active"
-EXPIRED = "expired"
-CANCELED = "canceled"
-STATUSES = (PENDING, ACTIVE, EXPIRED, CANCELED)
+from domain.common.statuses import SubscriptionStatus, to_subscription_status
+
+PENDING = SubscriptionStatus.PENDING
+ACTIVE = SubscriptionStatus.ACTIVE
+EXPIRED = SubscriptionStatus.EXPIRED
+CANCELED = SubscriptionStatus.CANCELED
+STATUSES = tuple(SubscriptionStatus)
 
 # external_id of a subscription granted by hand by an administrator.
 MANUAL_ADMIN = "MANUAL_ADMIN"
@@ -37,7 +39,7 @@ class Subscription:
     external_id: str | None = None
     start_date: datetime | None = None
     end_date: datetime | None = None
-    status: str = PENDING
+    status: SubscriptionStatus = field(default=PENDING, converter=to_subscription_status)
     created_at: datetime | None = None
 
     def is_active_at(self, now: datetime) -> bool:

@@ -10,6 +10,7 @@ from attrs import frozen
 from domain.common.errors import Conflict, NotFound
 from domain.mail import compose
 from domain.payments import checkout as co
+from domain.payments.events import WithdrawalRequested
 
 REQUESTED = "requested"
 REFUNDED = "refunded"
@@ -29,6 +30,15 @@ class Withdrawal:
     reason: str | None = None
     created_at: datetime | None = None
     resolved_at: datetime | None = None
+
+
+def acknowledge(uow, request: WithdrawalRequested) -> None:
+    """The member's acknowledgement mail of their request."""
+    user = uow.users.get(request.user_id)
+    if user is not None:
+        uow.outbox.enqueue(compose.withdrawal_received(
+            user.email, user.name, request.checkout_id, request.total_amount,
+            request.occurred_at, request.user_id))
 
 
 def close_refunded(uow, checkout_id: int, now: datetime) -> None:
@@ -61,9 +71,10 @@ def request_withdrawal(uow_factory, clock, user_id: int, checkout_id: int,
         request = uow.withdrawals.add(Withdrawal(id=None, checkout_id=checkout_id,
                                                  user_id=user_id, reason=reason,
                                                  created_at=now))
-        user = uow.users.get(user_id)
-        if user is not None:
-            uow.outbox.enqueue(compose.withdrawal_received(
-                user.email, user.name, checkout_id, checkout.total_amount, now, user_id))
+        assert request.id is not None, "add() returns the request with its id"
+        # Its handler stores the acknowledgement mail (domain.payments.handlers).
+        uow.record(WithdrawalRequested(occurred_at=now, withdrawal_id=request.id,
+                                       checkout_id=checkout_id, user_id=user_id,
+                                       total_amount=checkout.total_amount))
         uow.commit()
     return request

@@ -5,8 +5,10 @@ from datetime import datetime
 
 from attrs import field, frozen
 
+from domain.common.statuses import PUBLISHED
+
 STATUS_NEW = "new"
-STATUS_ACTIVE = "active"
+STATUS_ACTIVE = PUBLISHED     # shown to the public
 STATUS_HIDDEN = "hidden"
 MODEL_STATUSES = (STATUS_NEW, STATUS_ACTIVE, STATUS_HIDDEN)
 

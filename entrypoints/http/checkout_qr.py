@@ -35,7 +35,7 @@ class CheckoutQrResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         # Same access rule as polling the checkout: its buyer, with the access token.
         view = buying.checkout_status(self.svc, id, checkout_token(req))
-        code = (view.checkout.payment_data or {}).get("qr_code")
+        code = view.checkout.payment.qr_code
         if not code:
             raise NotFound(f"checkout {id} has no PIX code")
         resp.content_type = SVG

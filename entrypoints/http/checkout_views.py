@@ -97,7 +97,8 @@ def checkout_view_json(view: CheckoutView, public_url: str) -> dict[str, Any]:
         "id": c.id, "status": c.status, "plan_id": c.plan_id,
         "order_bump_ids": list(c.order_bump_ids or []), "payment_method": c.payment_method,
         "total_amount": c.total_amount, "created_at": c.created_at, "updated_at": c.updated_at,
-        "payment": payment_json(c.payment_data, c.payment_method), "set_password": None,
+        "payment": payment_json(c.payment_data.as_json() if c.payment_data else None,
+                                c.payment_method), "set_password": None,
     }
     if view.set_password_token:
         body["set_password"] = {

@@ -33,6 +33,8 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    if attrs.has(type(value)) and hasattr(value, "as_json"):  # a value object (PaymentData)
+        return value.as_json()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

@@ -24,7 +24,6 @@ from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limit_per_ip, limi
 from entrypoints.http.routes import NO_MEDIA, USER, Operation, Route
 from entrypoints.http.schemas import body_schema, entity_schema, nullable
 from ports.clock import Clock
-from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("accounts",)
@@ -35,8 +34,8 @@ ME_SCHEMA = {"type": "object", "required": ["user", "subscription"],
 
 class MeResource:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, auth: AuthService,
-                 storage: ObjectStorage, limits: Limits, max_body: int):
-        self.uow, self.clock, self.auth, self.storage = uow, clock, auth, storage
+                 limits: Limits, max_body: int):
+        self.uow, self.clock, self.auth = uow, clock, auth
         self.limits, self.max_body = limits, max_body
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -54,7 +53,7 @@ class MeResource:
         self.limits.per_account("account_change", str(user_id))
         command = read_command(req, self.max_body, cmd.CloseAccount,
                                cmd.CLOSE_ACCOUNT_FIELDS, user_id=user_id)
-        privacy.close_account(self.auth, command, self.storage)
+        privacy.close_account(self.auth, command)
         resp.status = falcon.HTTP_204
 
 
@@ -109,8 +108,7 @@ class ChangeEmailResource:
 def routes(deps: Deps) -> list[Route]:
     service, limits, max_body = deps.auth, limits_of(deps), deps.config.max_body_bytes
     return [
-        Route("/api/me", MeResource(deps.uow, deps.clock, service, deps.storage, limits,
-                                     max_body), (
+        Route("/api/me", MeResource(deps.uow, deps.clock, service, limits, max_body), (
             Operation("GET", "The current user and their active subscription", USER,
                       tags=TAGS, responses={200: ME_SCHEMA}, serves=NO_MEDIA),
             Operation("DELETE", "Erase my account (LGPD): name, email, document and phone "

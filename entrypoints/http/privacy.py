@@ -11,7 +11,6 @@ from entrypoints.http.account_views import USER_BODY, user_json
 from entrypoints.http.caller import required_user_id
 from entrypoints.http.routes import ADMIN, NO_MEDIA, USER, Operation, Route
 from ports.clock import Clock
-from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("accounts",)
@@ -34,11 +33,11 @@ class ExportResource:
 
 
 class AdminAnonymiseResource:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, storage: ObjectStorage):
-        self.uow, self.clock, self.storage = uow, clock, storage
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self.uow, self.clock = uow, clock
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        user = privacy.anonymise(self.uow, id, self.clock.now(), self.storage)
+        user = privacy.anonymise(self.uow, id, self.clock.now())
         resp.media = {"user": user_json(user)}
 
 
@@ -48,7 +47,7 @@ def routes(deps: Deps) -> list[Route]:
             Operation("GET", "Every personal datum held about me (LGPD art. 18), as JSON",
                       USER, tags=TAGS, responses={200: EXPORT_SCHEMA}, serves=NO_MEDIA),)),
         Route("/api/admin/users/{id:id}/anonymise",
-              AdminAnonymiseResource(deps.uow, deps.clock, deps.storage), (
+              AdminAnonymiseResource(deps.uow, deps.clock), (
             Operation("POST", "Erase a user's personal data (an LGPD request received "
                       "elsewhere), as DELETE /api/me does", ADMIN, tags=ADMIN_TAGS,
                       request=None, responses={200: USER_BODY, 404: None, 409: None}),)),

@@ -33,13 +33,13 @@ def _type_schema(tp: Any) -> dict:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
-    if tp is str:
+    if tp is str or (isinstance(tp, type) and issubclass(tp, str)):   # and StrEnums
         return {"type": "string"}
     if tp is datetime:
         return {"type": "string", "format": "date-time"}
     if origin is list or tp is list:
         return {"type": "array", "items": _type_schema(args[0]) if args else {}}
-    if origin is dict or tp is dict:
+    if origin is dict or tp is dict or hasattr(tp, "as_json"):  # e.g. PaymentData
         return {"type": "object"}
     return {}
 

@@ -11,7 +11,6 @@ from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook
 from domain.payments.gateways import DIAS, JUNGLEPAY
-from domain.payments.postbacks import QUEUED
 from domain.payments.service import PaymentService
 from domain.payments.settlement import OUTCOMES, Outcome
 from entrypoints.bootstrap import Deps
@@ -21,7 +20,7 @@ from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
     "type": "object", "required": ["status"],
-    "properties": {"status": {"type": "string", "enum": [*OUTCOMES, QUEUED],
+    "properties": {"status": {"type": "string", "enum": list(OUTCOMES),
                               "description": "queued: recorded; the worker reads the "
                                              "transaction back and settles it"}},
 }

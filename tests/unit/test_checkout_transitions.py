@@ -18,6 +18,8 @@ from domain.payments.settlement import decide
 from domain.payments.service import PaymentService
 from domain.payments.gateways import CHECKOUT_STATUS_OF, Transaction
 from domain.payments.subscription_admin import abandon_checkouts, expire_subscriptions
+from entrypoints.bootstrap import event_handlers
+from entrypoints.config import Config
 
 NOW = datetime(2026, 1, 1)
 # How far along each status is; a move must never lower it.
@@ -94,8 +96,11 @@ def _shop():
     store = MemoryStore()
     clock = FakeClock()
     # The signer: a paid checkout's receipt carries a set-password link (issue 14).
-    svc = PaymentService(uow=lambda: MemoryUnitOfWork(store), gateways=None, clock=clock,
-                         tokens=HmacSigner("k" * 40, clock), webhooks=None,
+    signer = HmacSigner("k" * 40, clock)
+    # The event handlers grant, end grants and mail, as the app's units of work do.
+    handlers = event_handlers(Config(secret_key="k" * 40), signer)
+    svc = PaymentService(uow=lambda: MemoryUnitOfWork(store, handlers=handlers),
+                         gateways=None, clock=clock, tokens=signer, webhooks=None,
                          default_gateway="sandbox",
                          public_url="http://127.0.0.1:8000")
     with svc.uow() as uow:

@@ -9,12 +9,21 @@ from adapters.pony.raw_sql import sql_value
 from adapters.secret_box import opened, sealed
 from adapters.pony.repository import PonyRepository
 from domain.payments.gateways import missing_gateways
+from domain.payments.payment_data import PaymentData
 from ports.security import SecretBox
 
 LEGACY_PROVIDER = "junglepay"  # rows copied from the original carry no provider
 
 
 class PonyCheckoutRepository(PonyRepository):
+    # payment_data: a PaymentData in the domain, its JSON object (unknown keys kept, in
+    # `extra`) in the row; reading, Checkout's converter calls PaymentData.from_json.
+    def _values(self, entity):
+        values = super()._values(entity)
+        payment = values["payment_data"]
+        values["payment_data"] = payment.as_json() if isinstance(payment, PaymentData) else payment
+        return values
+
     def get_for_update(self, pk: int):
         # SELECT ... FOR UPDATE on PostgreSQL; Pony takes BEGIN IMMEDIATE on SQLite.
         row = self.E.get_for_update(id=pk)
