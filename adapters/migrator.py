@@ -145,7 +145,9 @@ def reseal_secrets(url: str, secrets: SecretBox) -> int:
     else:
         conn, placeholder = _pg_connect(url), "%s"
     try:
-        changed = secret_box.reseal_rows(conn, secrets, placeholder)
+        changed = secret_box.reseal_rows(
+            conn, secrets, placeholder,
+            secret_box.SEALED_COLUMNS + secret_box.LATER_SEALED_COLUMNS)
         conn.commit()
         return changed
     finally:

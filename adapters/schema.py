@@ -13,6 +13,7 @@ from domain.payments.gateways import PaymentGatewayConfig, Postback, WebhookEven
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
 from domain.mail.messages import OutboxMessage
+from domain.notifications.entities import Delivery, TelegramSettings, WebhookEndpoint
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
 
 # unit-of-work attribute -> (table, entity class, primary key field)
@@ -41,6 +42,9 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "withdrawals": ("withdrawal_requests", Withdrawal, "id"),
     "age_assurances": ("age_assurances", AgeAssurance, "id"),
     "audit_log": ("audit_log", AuditEntry, "id"),
+    "webhook_endpoints": ("webhook_endpoints", WebhookEndpoint, "id"),
+    "webhook_deliveries": ("webhook_deliveries", Delivery, "id"),
+    "telegram_settings": ("telegram_settings", TelegramSettings, "id"),
 }
 
 # Unique constraints, by table: each a tuple of fields.
@@ -74,4 +78,5 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("age_assurances", "user_id", "users", "cascade"),
     ("withdrawal_requests", "checkout_id", "checkouts", "restrict"),
     ("withdrawal_requests", "user_id", "users", "restrict"),
+    ("webhook_deliveries", "endpoint_id", "webhook_endpoints", "cascade"),
 ]

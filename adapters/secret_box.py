@@ -83,6 +83,11 @@ def opened(box: SecretBox | None, value: str | None) -> str | None:
 
 # -- re-sealing every stored secret (migration 0008, `creatorflix rotate-secrets`) -----
 SEALED_COLUMNS = (("payment_gateways", "id", "secret_key"),)
+# Sealed since migration 0015 (notifications): re-sealed by `rotate-secrets` only
+# (migration 0008 runs before these tables exist).
+LATER_SEALED_COLUMNS = (("webhook_endpoints", "id", "secret"),
+                        ("webhook_endpoints", "id", "previous_secret"),
+                        ("telegram_settings", "id", "bot_token"))
 
 _migration_box: SecretBox | None = None
 
@@ -104,13 +109,14 @@ def migration_box() -> SecretBox | None:
     return _migration_box
 
 
-def reseal_rows(conn, box: SecretBox, placeholder: str = "?") -> int:
+def reseal_rows(conn, box: SecretBox, placeholder: str = "?",
+                columns: tuple = SEALED_COLUMNS) -> int:
     """Seal under the current key every stored secret that is not (plaintext rows, rows
     sealed under a previous key), through a DB-API connection; returns how many rows
     changed. The caller commits."""
     changed = 0
     cur = conn.cursor()
-    for table, pk, column in SEALED_COLUMNS:
+    for table, pk, column in columns:
         cur.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} IS NOT NULL "
                     f"AND {column} <> ''")
         for row_id, stored in cur.fetchall():

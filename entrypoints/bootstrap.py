@@ -25,7 +25,10 @@ from domain.ads.counting import IpCaps, RepeatWindows
 from domain.ads.service import AdServices, ServingCache
 from domain.assurance import handlers as assurance_handlers
 from domain.assurance.service import AgeAssuranceService
+from domain.common.events import Event
 from domain.common.throttle import Throttle
+from domain.notifications import handlers as notifications_handlers
+from domain.notifications.delivery import Notifier
 from domain.payments import handlers as payments_handlers
 from domain.payments.events import (CheckoutCharged, CheckoutClaimed, CheckoutFailed,
                                     CheckoutPaid, CheckoutRefunded, WithdrawalRequested)
@@ -36,6 +39,7 @@ from entrypoints.config import Config
 from ports.ads import BotDetector
 from ports.clock import Clock
 from ports.mail import Mailer
+from ports.notifications import TelegramTransport, WebhookTransport
 from ports.payments import PaymentGateways
 from ports.rate_limits import RateLimiter
 from ports.security import PasswordHasher, SecretBox, Signer
@@ -68,6 +72,18 @@ class Deps:
     rate_limiter: RateLimiter = field(factory=LimitsRateLimiter)
     # Delivers the mail outbox (CREATORFLIX_MAIL_URL in build_deps; kept in memory else).
     mailer: Mailer = field(factory=MemoryMailer)
+    # Notifications' transports (CREATORFLIX_WEBHOOK_*, CREATORFLIX_TELEGRAM_API_URL).
+    webhooks: WebhookTransport | None = None
+    telegram: TelegramTransport | None = None
+
+    @property
+    def notifier(self) -> Notifier:
+        """Webhook endpoints, Telegram and their delivery (CREATORFLIX_WEBHOOK_*)."""
+        webhooks, telegram = self.webhooks, self.telegram
+        if webhooks is None or telegram is None:
+            webhooks, telegram = notification_transports(self.config)
+        return Notifier(uow=self.uow, clock=self.clock, webhooks=webhooks, telegram=telegram,
+                        schedule=tuple(self.config.webhook_retry_schedule))
 
     @property
     def reminders(self) -> Reminders:
@@ -151,6 +167,9 @@ def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | N
                            payments_handlers.close_withdrawal],
         CheckoutFailed: [payments_handlers.end_paid_access],
         WithdrawalRequested: [payments_handlers.acknowledge_withdrawal],
+        # Every event, after its own handlers: the operator's webhooks and Telegram
+        # (those whose name is one of domain.notifications.entities.EVENTS).
+        Event: [notifications_handlers.notify],
     }
 
 
@@ -159,6 +178,20 @@ def secret_box_of(config: Config) -> SecretBox:
     (CREATORFLIX_SECRET_KEY_PREVIOUS) sealed."""
     from adapters.secret_box import FernetSecretBox
     return FernetSecretBox(config.secret_key, config.secret_key_previous)
+
+
+def notification_transports(config: Config) -> tuple[WebhookTransport, TelegramTransport]:
+    """Signed webhooks behind the SSRF guard, and the Telegram Bot API."""
+    from adapters.notifications.telegram import BotApiTelegram
+    from adapters.notifications.webhooks import HttpWebhookTransport
+    return (HttpWebhookTransport(allow_private=config.webhook_allow_private,
+                                 timeout=config.webhook_timeout_seconds),
+            BotApiTelegram(config.telegram_api_url, timeout=config.webhook_timeout_seconds))
+
+
+def _notification_adapters(config: Config) -> dict[str, Any]:
+    webhooks, telegram = notification_transports(config)
+    return {"webhooks": webhooks, "telegram": telegram}
 
 
 def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
@@ -214,6 +247,7 @@ def build_deps(config: Config, *, clock: Clock | None = None,
         storage=storage, sync_lock=PonySyncLock(pdb),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config),
+        **_notification_adapters(config),
         rate_limiter=rate_limiter,
         mailer=mailer_from_url(config.mail_url, config.mail_from),
     )
@@ -243,4 +277,5 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
         storage=storage, sync_lock=MemorySyncLock(store),
         payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
         age_checks=_age_checks(config), rate_limiter=rate_limiter,
+        **_notification_adapters(config),
     )

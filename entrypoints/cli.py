@@ -53,6 +53,20 @@ def cmd_rotate_secrets(args) -> int:
     return 0
 
 
+def cmd_original_triggers(args) -> int:
+    from adapters import original_triggers
+    url = load_config().database_url
+    try:
+        lines = (original_triggers.status(url) if args.action == "status" else
+                 original_triggers.switch(url, enable=args.action == "enable"))
+    except original_triggers.NotOnThisDatabase as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from entrypoints.server import serve
     config = load_config()  # fail fast, with a clear message, before forking workers
@@ -152,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "current CREATORFLIX_SECRET_KEY (after a key change, with the old "
                        "key in CREATORFLIX_SECRET_KEY_PREVIOUS)")
     p.set_defaults(func=cmd_rotate_secrets)
+
+    p = sub.add_parser("original-triggers", help="switch off (or back on) the original "
+                       "CreatorFlix's three notification triggers in a database taken "
+                       "over (nothing is dropped)")
+    p.add_argument("action", choices=("disable", "enable", "status"))
+    p.set_defaults(func=cmd_original_triggers)
 
     p = sub.add_parser("serve", help="serve the API with gunicorn")
     p.add_argument("--host", default="127.0.0.1")

@@ -68,6 +68,11 @@ class Config:
     age_oidc_client_id: str = ""
     age_oidc_client_secret: str = field(default="", repr=False)
     age_oidc_claim: str = "birthdate"
+    # Notifications (issue 24; README "Notifications").
+    webhook_retry_schedule: tuple = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = 15.0
+    telegram_api_url: str = "https://api.telegram.org"
 
     @property
     def database_kind(self) -> str:
@@ -255,6 +260,27 @@ def _mail_from(raw: str) -> str:
     return raw
 
 
+def _retry_schedule(raw: str) -> tuple:
+    """CREATORFLIX_WEBHOOK_RETRY_SCHEDULE: seconds after the first attempt, ascending."""
+    name = "CREATORFLIX_WEBHOOK_RETRY_SCHEDULE"
+    try:
+        values = tuple(parse_int(item, name, minimum=0, maximum=30 * 24 * 3600)
+                       for item in raw.split(",") if item.strip())
+    except ValidationError:
+        values = ()
+    if not values or list(values) != sorted(values) or len(values) > 50:
+        raise ConfigError(f"{name}: expected ascending seconds after the first attempt, "
+                          f"e.g. 5,300,1800 (got {raw!r})")
+    return values
+
+
+def _timeout(name: str, raw: str) -> float:
+    value = _positive_float(name, raw)
+    if value > 60:
+        raise ConfigError(f"{name}: expected at most 60 seconds, got {raw!r}")
+    return value
+
+
 def _timezone(raw: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     name = raw.strip()
@@ -334,4 +360,13 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         age_oidc_client_id=env.get("CREATORFLIX_AGE_OIDC_CLIENT_ID", ""),
         age_oidc_client_secret=env.get("CREATORFLIX_AGE_OIDC_CLIENT_SECRET", ""),
         age_oidc_claim=env.get("CREATORFLIX_AGE_OIDC_CLAIM", "birthdate").strip() or "birthdate",
+        webhook_retry_schedule=_retry_schedule(env.get(
+            "CREATORFLIX_WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,50400,72000,86400")),
+        webhook_allow_private=_on_off("CREATORFLIX_WEBHOOK_ALLOW_PRIVATE",
+                                      env.get("CREATORFLIX_WEBHOOK_ALLOW_PRIVATE", "false")),
+        webhook_timeout_seconds=_timeout("CREATORFLIX_WEBHOOK_TIMEOUT",
+                                         env.get("CREATORFLIX_WEBHOOK_TIMEOUT", "15")),
+        telegram_api_url=_http_url("CREATORFLIX_TELEGRAM_API_URL",
+                                   env.get("CREATORFLIX_TELEGRAM_API_URL",
+                                           "https://api.telegram.org")),
     )

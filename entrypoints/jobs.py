@@ -6,6 +6,7 @@ from typing import Callable
 
 from domain.ads import retention
 from domain.mail import delivery
+from domain.notifications import delivery as notifications
 from domain.payments import postbacks, reminders, webhooks
 from domain.payments import subscription_admin
 
@@ -51,6 +52,17 @@ def deliver_mail(deps) -> int:
     return delivery.deliver_all(deps.uow, deps.mailer, deps.clock).sent
 
 
+def deliver_notifications(deps) -> int:
+    """Send every webhook and Telegram message that is due (failures wait for their
+    retry); returns how many were delivered."""
+    return notifications.deliver_all(deps.notifier).sent
+
+
+def purge_notification_log(deps) -> int:
+    """Delete the webhook and Telegram deliveries settled more than 60 days ago."""
+    return notifications.purge_log(deps.notifier)
+
+
 def settle_postbacks(deps) -> int:
     """Read back and settle the gateway postbacks received (failures wait for their
     back-off); returns how many were settled."""
@@ -68,5 +80,8 @@ PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
     ("renewal-reminders", send_renewal_reminders, "renewal reminder(s) queued"),
     ("expiry-notices", send_expiry_notices, "expiry notice(s) queued"),
     ("purge-mail-decoys", purge_mail_decoys, "decoy row(s) of the mail outbox deleted"),
+    ("purge-notification-log", purge_notification_log,
+     "webhook or Telegram delivery log row(s) deleted"),
+    ("deliver-notifications", deliver_notifications, "notification(s) delivered"),
     ("deliver-mail", deliver_mail, "mail(s) sent"),   # last: sends what the others queued
 ]

@@ -11,6 +11,7 @@ import logging
 import threading
 
 from domain.mail.delivery import BATCH, deliver_due
+from domain.notifications import delivery as notifications
 from domain.payments import postbacks, webhooks
 
 log = logging.getLogger("creatorflix.mail")
@@ -72,4 +73,8 @@ class MailWorker:
                 self.settle_postbacks()
             except Exception:  # nor a gateway's
                 log.exception("postback round failed; retrying")
+            try:   # webhooks and Telegram (domain.notifications), same thread and cadence
+                notifications.deliver_due(self.deps.notifier)
+            except Exception:
+                log.exception("notification delivery round failed; retrying")
             self._stop.wait(self.interval)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from domain.accounts.sessions import RevokedToken
 from domain.common.events import Event
+from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
 
 from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
@@ -21,6 +22,7 @@ from ports.age_assurance import AgeAssuranceRepository
 from ports.payments import (CheckoutRepository, PaymentGatewayRepository, PostbackRepository,
                             WebhookEventRepository, SubscriptionRepository)
 from ports.mail import OutboxRepository
+from ports.notifications import DeliveryRepository
 from ports.repositories import Repository
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
@@ -51,6 +53,9 @@ class UnitOfWork(Protocol):
     withdrawals: Repository[Withdrawal]  # table `withdrawal_requests`
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository        # every administrator write
+    webhook_endpoints: Repository[WebhookEndpoint]
+    webhook_deliveries: DeliveryRepository   # webhooks' and Telegram's queue and log
+    telegram_settings: Repository[TelegramSettings]
 
     def __enter__(self) -> "UnitOfWork": ...
 

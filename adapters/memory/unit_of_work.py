@@ -28,12 +28,17 @@ from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
 from ports.mail import MailRenderer, OutboxRepository
+from ports.notifications import DeliveryRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
 from ports.unit_of_work import EventHandlers, UnitOfWork
 from adapters.memory.repositories.mail import MemoryOutboxRepository
+from adapters.memory.repositories.notifications import (MemoryDeliveryRepository,
+                                                        MemoryTelegramSettingsRepository,
+                                                        MemoryWebhookEndpointRepository)
 from domain.accounts.sessions import RevokedToken
 from domain.common.events import Event
+from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
@@ -87,6 +92,9 @@ class MemoryUnitOfWork:
     withdrawals: Repository[Withdrawal]
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
+    webhook_endpoints: Repository[WebhookEndpoint]
+    webhook_deliveries: DeliveryRepository
+    telegram_settings: Repository[TelegramSettings]
 
     def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
                  mail_renderer: MailRenderer | None = None,
@@ -119,6 +127,11 @@ class MemoryUnitOfWork:
         self.withdrawals = MemoryRepository(store, *TABLES["withdrawals"])
         self.age_assurances = MemoryRepository(store, *TABLES["age_assurances"])
         self.audit_log = MemoryAuditLogRepository(store, *TABLES["audit_log"])
+        self.webhook_endpoints = MemoryWebhookEndpointRepository(
+            store, *TABLES["webhook_endpoints"], secrets=secrets)
+        self.webhook_deliveries = MemoryDeliveryRepository(store, *TABLES["webhook_deliveries"])
+        self.telegram_settings = MemoryTelegramSettingsRepository(
+            store, *TABLES["telegram_settings"], secrets=secrets)
         self._snapshot: dict[str, dict[Any, Any]] | None = None
 
     def __enter__(self) -> "MemoryUnitOfWork":

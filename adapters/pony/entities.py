@@ -332,6 +332,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         outbox=OutboxRow, revoked_tokens=RevokedTokenRow, withdrawals=WithdrawalRow,
         age_assurances=AgeAssuranceRow,
     )
+    from adapters.pony.notification_entities import define_notification_entities
+    vars(entities).update(define_notification_entities(db))
     # No optimistic checks (Pony's default adds "AND column = <value read>" to every
     # UPDATE): repositories write whole entities, and use cases that need serialisation
     # lock the row (get_for_update). The checks would only turn concurrent admin edits,

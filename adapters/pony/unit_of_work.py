@@ -34,12 +34,17 @@ from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
                             SubscriptionRepository, WebhookEventRepository,
                             PostbackRepository)
 from ports.mail import MailRenderer, OutboxRepository
+from ports.notifications import DeliveryRepository
 from ports.repositories import Repository
 from ports.security import SecretBox
 from ports.unit_of_work import EventHandlers, UnitOfWork
 from adapters.pony.repositories.mail import PonyOutboxRepository
+from adapters.pony.repositories.notifications import (PonyDeliveryRepository,
+                                                      PonyTelegramSettingsRepository,
+                                                      PonyWebhookEndpointRepository)
 from domain.accounts.sessions import RevokedToken
 from domain.common.events import Event
+from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
 from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
                               WhitelabelModelRepository, WhitelabelPostRepository)
@@ -81,6 +86,9 @@ class PonyUnitOfWork:
     withdrawals: Repository[Withdrawal]
     age_assurances: AgeAssuranceRepository
     audit_log: AuditLogRepository
+    webhook_endpoints: Repository[WebhookEndpoint]
+    webhook_deliveries: DeliveryRepository
+    telegram_settings: Repository[TelegramSettings]
 
     def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
                  mail_renderer: MailRenderer | None = None,
@@ -120,6 +128,12 @@ class PonyUnitOfWork:
         self.withdrawals = PonyRepository(pdb, "withdrawals", *TABLES["withdrawals"])
         self.age_assurances = PonyRepository(pdb, "age_assurances", *TABLES["age_assurances"])
         self.audit_log = PonyAuditLogRepository(pdb, "audit_log", *TABLES["audit_log"])
+        self.webhook_endpoints = PonyWebhookEndpointRepository(
+            pdb, "webhook_endpoints", *TABLES["webhook_endpoints"], secrets=secrets)
+        self.webhook_deliveries = PonyDeliveryRepository(pdb, "webhook_deliveries",
+                                                         *TABLES["webhook_deliveries"])
+        self.telegram_settings = PonyTelegramSettingsRepository(
+            pdb, "telegram_settings", *TABLES["telegram_settings"], secrets=secrets)
         self._session: Any = None  # pony's (untyped) db_session while in the block
 
     def __enter__(self) -> "PonyUnitOfWork":

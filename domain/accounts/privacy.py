@@ -105,6 +105,10 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime) -> Us
         uow.outbox.forget_user(user_id, {user.email} | {c.customer_email for c in checkouts
                                                          if c.customer_email}
                                if user.email_verified_at is not None else ())
+        # Webhooks and Telegram notices about them (domain.notifications), while their
+        # addresses are still known.
+        uow.webhook_deliveries.forget({user.email} | {c.customer_email for c in checkouts
+                                                      if c.customer_email})
         for request in uow.withdrawals.find({"user_id": user_id}).items:
             uow.withdrawals.update(attrs.evolve(request, reason=None))
         user = uow.users.update(attrs.evolve(

@@ -28,6 +28,7 @@ from entrypoints.http import (
     health,
     me,
     media,
+    notifications,
     payments_admin,
     privacy,
     purchases,
@@ -51,7 +52,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     checkout, checkout_qr, webhooks, payments_admin,        # payments
     whitelabel, media,                                      # the white-label catalogue
     ads, ads_admin,                                         # ads
-    dashboard, age_assurance, audit,                        # reports, age, audit log
+    dashboard, age_assurance, audit, notifications,         # reports, age, audit, notices
     web,                                                    # the web client
 )
 

@@ -67,6 +67,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
                                                "marked refunded"),
     ("/admin/verificacao-idade", "admin_age", "Admin: age assurance (the ID document queue, "
                                               "revocation, effectiveness figures)"),
+    ("/admin/notificacoes", "admin_notifications", "Admin: notifications (webhook "
+                                                   "endpoints, deliveries, Telegram)"),
 )
 
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",

@@ -31,6 +31,7 @@ VISITS = [
     ("/admin/configuracoes", "admin"), ("/admin/auditoria", "admin"),
     ("/admin/pagamentos-em-analise", "admin"),
     ("/admin/reembolsos", "admin"), ("/admin/verificacao-idade", "admin"),
+    ("/admin/notificacoes", "admin"),
 ]
 SCREENS = ("phone", "desktop")
 # A status per page (all of them used), and 401 where a session is needed: the page

@@ -96,9 +96,24 @@ OURS = {
     "whitelabel_sync_runs": {"id": True, "status": True, "started_at": True,
                              "finished_at": False, "dry_run": True, "report": False,
                              "error": False},
+    # 0015_notifications: webhook endpoints, the Telegram setting, the deliveries.
+    "webhook_endpoints": {"id": True, "url": True, "events": True, "description": False,
+                          "is_active": True, "secret": True, "previous_secret": False,
+                          "previous_secret_until": False, "failing_since": False,
+                          "disabled_reason": False, "created_at": True, "updated_at": False},
+    "telegram_settings": {"id": True, "bot_token": False, "chat_id": False, "events": True,
+                          "is_active": True, "updated_at": False},
+    "webhook_deliveries": {"id": True, "channel": True, "endpoint_id": False, "event": True,
+                           "message_id": True, "body": True, "status": True,
+                           "attempts": True, "first_attempt_at": False,
+                           "next_attempt_at": False, "claim_token": False,
+                           "claimed_until": False, "status_code": False,
+                           "duration_ms": False, "response_excerpt": False,
+                           "last_error": False, "created_at": True, "delivered_at": False},
 }
 CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whitelabel_posts"),
-            ("impressions", "ads"), ("clicks", "ads"), ("age_assurances", "users")}
+            ("impressions", "ads"), ("clicks", "ads"), ("age_assurances", "users"),
+            ("webhook_deliveries", "webhook_endpoints")}
 
 
 # 0012_ip_caps_and_email_skeletons: the address the per-IP ad caps count (IPv6 by its

@@ -11,6 +11,7 @@ const MENU = [
   ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],
   ['/admin/pagamentos-em-analise', 'Em análise'],
   ['/admin/reembolsos', 'Reembolsos'], ['/admin/verificacao-idade', 'Verificação de idade'],
+  ['/admin/notificacoes', 'Notificações'],
 ];
 
 export function toLogin() {

@@ -1,0 +1,2 @@
+"""Transports of notifications: signed webhooks over HTTP(S) behind an SSRF guard, and
+the Telegram Bot API."""
