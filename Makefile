@@ -3,23 +3,32 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Two stamps: `make run` installs what serving needs, `make test` adds the test extras.
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate lint test typecheck bench clean
+.PHONY: install install-serve run migrate lint test typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(TEST_STAMP): setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $(TEST_STAMP)
 
-migrate: install
+# `make install`: everything a developer needs (tests, mypy); `make run` needs only
+# install-serve (`pip install -e .`).
+install: $(TEST_STAMP)
+
+install-serve: $(STAMP)
+
+migrate: install-serve
 	$(BIN)/creatorflix migrate
 
 # One worker (8 threads): rate limits count in process with the default memory://

@@ -161,6 +161,16 @@ def _stop_mail_worker(server, worker) -> None:
         mail.stop()
 
 
+def _say_where(host: str, port: int):
+    """gunicorn's when_ready hook: the URL the server answers on, in a line of its own
+    (gunicorn's "Listening at:" names no address for our sockets)."""
+    shown = f"[{host}]" if ":" in host else host
+
+    def when_ready(server) -> None:
+        server.log.info("CreatorFlix serving at http://%s:%d/", shown, port)
+    return when_ready
+
+
 def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
     return {
         "bind": f"{host}:{port}",
@@ -182,6 +192,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
         "logger_class": RedactingLogger,
         "post_worker_init": _start_mail_worker,
         "worker_exit": _stop_mail_worker,
+        "when_ready": _say_where(host, port),
     }
 
 

@@ -14,6 +14,10 @@ class UserRepository(Repository[User], Protocol):
     def get_by_email(self, email: str) -> User | None:
         """The user with this (normalised) email, or None."""
 
+    def search(self, text: str, limit: int) -> list[User]:
+        """Up to `limit` open accounts whose name or email contains `text` (lower case),
+        newest first, in one query."""
+
     def get_for_update(self, pk: int) -> User | None:
         """Read a user and lock their row until the unit of work ends, so changes to
         their access (grants, refunds) are made one after the other. Lock before any

@@ -8,6 +8,7 @@ from domain.payments.checkout import Checkout
 from domain.payments.gateways import (Charge, ChargeRequest, CircuitView, PaymentGatewayConfig,
                                       Postback,
                              WebhookEvent, Transaction)
+from domain.common.pagination import Page
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
 
@@ -30,13 +31,23 @@ class CheckoutRepository(Repository[Checkout], Protocol):
         """The pending checkouts, oldest first, locked like `get_for_update`; those
         another transaction holds (being settled right now) are skipped."""
 
-    def paid_by_day(self, since: datetime, until: datetime) -> dict[date, tuple[int, int]]:
+    def paid_by_day(self, since: datetime, until: datetime, offset_minutes: int = 0
+                    ) -> dict[date, tuple[int, int]]:
         """Checkouts now paid whose payment (updated_at) falls in [since, until), per
-        UTC day: {day: (how many, sum of total_amount)}, in one query; days without
-        any are absent."""
+        day of the zone `offset_minutes` from UTC (local days: -180 for Brasília):
+        {day: (how many, sum of total_amount)}, in one query; days without any are
+        absent."""
 
     def count_by_status(self, since: datetime, until: datetime) -> dict[str, int]:
         """Checkouts created in [since, until), counted per status in one query."""
+
+    def search(self, query: Any, page: int, limit: int) -> Page[Checkout]:
+        """The checkouts matching a domain.payments.sales.SalesQuery, newest first:
+        `text` in the buyer's name or email (case-insensitive) or equal to the gateway
+        id, `digits` in the buyer's CPF or phone; two queries."""
+
+    def search_totals(self, query: Any) -> tuple[dict[str, int], dict[str, int]]:
+        """({status: how many}, {status: sum of total_amount}) of `search`, one query."""
 
 
 class SubscriptionRepository(Repository[Subscription], Protocol):

@@ -317,6 +317,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         actor_email = _text("actor_email")
         record_id = _text("record_id")
         changes = Optional(Json, column="changes", nullable=True)
+        before = Optional(Json, column="before", nullable=True)
         created_at = _when("created_at")
 
     entities = SimpleNamespace(

@@ -73,6 +73,21 @@ def changes_of(body: Any, path_params: Mapping[str, Any]) -> dict[str, Any]:
     return masked(body)
 
 
+# Fields that name a record in a sentence ("o plano Mensal"), kept with what changed.
+NAMING_FIELDS = ("name", "title", "email", "slug")
+
+
+def before_of(snapshot: Mapping[str, Any] | None, changes: Mapping[str, Any] | None,
+              method: str) -> dict[str, Any] | None:
+    """What the write replaced, as the log keeps it: the record's values of the fields
+    sent (all of them named for a delete: only its naming fields), plus the fields that
+    name it; secrets masked. None when there was no record before (creations, actions)."""
+    if not snapshot:
+        return None
+    wanted = set(NAMING_FIELDS) | (set(changes or {}) if method != "DELETE" else set())
+    return masked({k: v for k, v in snapshot.items() if k in wanted})
+
+
 def resource_of(route: str) -> str:
     """/api/admin/plans/{id} -> plans; /api/admin/sandbox/checkouts/{id}/pay -> sandbox."""
     rest = route[len(ADMIN_PREFIX):] if route.startswith(ADMIN_PREFIX) else route
@@ -86,7 +101,7 @@ def record(uow_factory: UnitOfWorkFactory, clock: Clock, entry: AuditEntry) -> A
             id=None, method=entry.method, route=entry.route, resource=entry.resource,
             path=entry.path[:MAX_TEXT * 2], status=entry.status, actor_id=entry.actor_id,
             actor_email=entry.actor_email, record_id=entry.record_id,
-            changes=entry.changes, created_at=clock.now()))
+            changes=entry.changes, before=entry.before, created_at=clock.now()))
         uow.commit()
     return added
 

@@ -11,7 +11,8 @@ from attrs import field, frozen
 class AuditEntry:
     """Table `audit_log`. `route` is the route template (/api/admin/plans/{id}),
     `resource` its first segment under /api/admin (plans), `record_id` the record the
-    path or the answer names; `changes` the body's fields, secrets masked."""
+    path or the answer names; `changes` the body's fields, secrets masked; `before` what
+    they replaced."""
 
     id: int | None
     method: str
@@ -24,3 +25,6 @@ class AuditEntry:
     record_id: str | None = None
     changes: dict[str, Any] | None = field(factory=dict)
     created_at: datetime | None = None
+    # The record's values before an update or a delete (the changed fields, and its
+    # name), secrets masked: what the panel's sentences read ("preço 29,90 → 34,90").
+    before: dict[str, Any] | None = None

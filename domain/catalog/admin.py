@@ -21,6 +21,17 @@ NAME = Text(required=True, nullable=False, max_length=120)
 CENTS = Integer(required=True, nullable=False, minimum=0, description="integer cents (BRL)")
 FLAG = Boolean(nullable=False)
 
+def refuse_plan_with_sales(uow, plan) -> None:
+    """A plan with checkouts or subscriptions is history (receipts, access): it is
+    deactivated, never deleted. The operator reads why, in Portuguese, and what to do."""
+    sales = uow.checkouts.count({"plan_id": plan.id})
+    grants = uow.subscriptions.count({"plan_id": plan.id})
+    if sales or grants:
+        raise Conflict(f"O plano {plan.name} tem {sales} venda(s) e {grants} assinatura(s) "
+                       "e por isso não pode ser excluído. Desative-o (À venda: não) para "
+                       "tirá-lo da loja sem perder o histórico.", code="plan_has_sales")
+
+
 PLANS = Resource(
     name="plan", repo="plans", entity=Plan,
     fields={
@@ -40,6 +51,7 @@ PLANS = Resource(
     },
     filters={"is_active": Boolean()},
     order_by=("price", "id"),
+    before_delete=refuse_plan_with_sales,
 )
 
 ORDER_BUMPS = Resource(

@@ -1,12 +1,13 @@
 """The administrators' dashboard: how the business is doing over the last 30 days.
 
 Every figure is an aggregate computed by the database (a handful of queries whatever
-the volume): active subscribers now, revenue and paid checkouts per UTC day, the
+the volume): active subscribers now, revenue and paid checkouts per local day (the
+zone of the operator, CREATORFLIX_TIMEZONE), the
 conversion of started checkouts into paid ones, and the ads with the best CTR (counted
 events only, among ads with at least MIN_IMPRESSIONS_FOR_CTR counted impressions)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from attrs import frozen
 
@@ -25,7 +26,7 @@ MIN_IMPRESSIONS_FOR_CTR = 100
 
 @frozen
 class DayRevenue:
-    """Checkouts paid on one UTC day and what they brought in (cents)."""
+    """Checkouts paid on one local day and what they brought in (cents)."""
 
     day: date
     paid_checkouts: int
@@ -39,6 +40,7 @@ class Conversion:
 
     started: int
     paid: int
+    refunded: int = 0   # of `paid`: the money went back (not in the revenue)
 
     @property
     def rate(self) -> float:
@@ -47,7 +49,7 @@ class Conversion:
 
 @frozen
 class Dashboard:
-    """The overview at `generated_at`, over the last `days` UTC days."""
+    """The overview at `generated_at`, over the last `days` local days."""
 
     generated_at: datetime
     days: int
@@ -75,20 +77,25 @@ def revenue_series(days: list[date], paid: dict[date, tuple[int, int]]
 def conversion_of(statuses: dict[str, int]) -> Conversion:
     """Started = every checkout; paid = those that reached paid (refunded included)."""
     return Conversion(started=sum(statuses.values()),
-                      paid=statuses.get(PAID, 0) + statuses.get(REFUNDED, 0))
+                      paid=statuses.get(PAID, 0) + statuses.get(REFUNDED, 0),
+                      refunded=statuses.get(REFUNDED, 0))
 
 
 def admin_dashboard(uow_factory: UnitOfWorkFactory, clock: Clock,
-                    days: int = DASHBOARD_DAYS, top_ads: int = TOP_ADS) -> Dashboard:
-    """The dashboard as of now, over the last `days` UTC days (today included); the same
-    number of queries whatever the number of checkouts, subscriptions or ads."""
+                    days: int = DASHBOARD_DAYS, top_ads: int = TOP_ADS,
+                    zone: tzinfo = timezone.utc) -> Dashboard:
+    """The dashboard as of now, over the last `days` days of `zone` (today included);
+    the same number of queries whatever the number of checkouts, subscriptions or ads.
+    The zone's offset of now applies to the whole window (a DST change inside it moves
+    an hour of payments by a day at most)."""
     now = clock.now()
-    span = window(now.date(), days)
-    since = datetime.combine(span[0], time.min)
-    until = datetime.combine(span[-1] + timedelta(days=1), time.min)
+    offset = now.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset() or timedelta(0)
+    span = window((now + offset).date(), days)
+    since = datetime.combine(span[0], time.min) - offset     # back to naive UTC
+    until = datetime.combine(span[-1] + timedelta(days=1), time.min) - offset
     with uow_factory() as uow:
         subscribers = uow.subscriptions.count_active_subscribers(now)
-        paid = uow.checkouts.paid_by_day(since, until)
+        paid = uow.checkouts.paid_by_day(since, until, int(offset.total_seconds() // 60))
         statuses = uow.checkouts.count_by_status(since, until)
         best = uow.ads.top_by_ctr(top_ads, MIN_IMPRESSIONS_FOR_CTR)
     return Dashboard(generated_at=now, days=days, active_subscribers=subscribers,

@@ -6,6 +6,8 @@ import falcon
 
 from domain.accounts import auth
 from domain.accounts.users import User
+from entrypoints.config import Config
+from entrypoints.http import sessions
 from entrypoints.http.json_io import to_json
 from entrypoints.http.schemas import entity_schema
 
@@ -31,3 +33,11 @@ def session_json(session: auth.Session) -> dict:
 def accepted(resp: falcon.Response) -> None:
     resp.status = falcon.HTTP_202
     resp.media = {"status": "accepted"}
+
+
+def respond_session(req: falcon.Request, resp: falcon.Response, config: Config,
+                    session: auth.Session) -> None:
+    """The session as JSON (API clients keep the bearer token) and as the browser's
+    session cookies (entrypoints.http.sessions)."""
+    sessions.start(req, resp, config, session)
+    resp.media = session_json(session)

@@ -12,12 +12,14 @@ from domain.common.errors import Unauthenticated
 from domain.payments import claims
 from domain.payments.service import PaymentService
 from entrypoints.bootstrap import Deps
+from entrypoints.config import Config
+from entrypoints.http import sessions
 from entrypoints.http.account_views import (
     ACCEPTED,
     SESSION_SCHEMA,
     USER_BODY,
     accepted,
-    session_json,
+    respond_session,
     user_json,
 )
 from entrypoints.http.caller import required_user
@@ -57,21 +59,23 @@ class DeviceCookies:
 
 
 class RegisterResource:
-    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
-        self.auth, self.limits, self.max_body = auth, limits, max_body
+    def __init__(self, auth: AuthService, limits: Limits, config: Config):
+        self.auth, self.limits, self.config = auth, limits, config
+        self.max_body = config.max_body_bytes
 
     @falcon.before(limit_per_ip("register"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(req, self.max_body, cmd.Register, cmd.REGISTER_FIELDS)
         session = auth.register(self.auth, command)
-        resp.media = session_json(session)
+        respond_session(req, resp, self.config, session)
         resp.status = falcon.HTTP_201
 
 
 class LoginResource:
     def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies,
-                 max_body: int):
-        self.auth, self.limits, self.devices, self.max_body = auth, limits, devices, max_body
+                 config: Config):
+        self.auth, self.limits, self.devices, self.config = auth, limits, devices, config
+        self.max_body = config.max_body_bytes
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(req, self.max_body, cmd.Login, cmd.LOGIN_FIELDS)
@@ -88,14 +92,14 @@ class LoginResource:
             throttle.login_failed(ip, account, device)
             raise
         self.devices.set(req, resp, devices.issue_device(self.devices.signer, account, device))
-        resp.media = session_json(session)
+        respond_session(req, resp, self.config, session)
 
 
 class SetPasswordResource:
     def __init__(self, auth: AuthService, payments: PaymentService, signer: Signer,
-                 limits: Limits, max_body: int):
+                 limits: Limits, config: Config):
         self.auth, self.payments, self.signer = auth, payments, signer
-        self.limits, self.max_body = limits, max_body
+        self.limits, self.config, self.max_body = limits, config, config.max_body_bytes
 
     @falcon.before(limit_per_ip("set_password"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -105,7 +109,7 @@ class SetPasswordResource:
             session = claims.claim_checkout(self.auth, self.payments, command)
         else:
             session = auth.set_password(self.auth, command)
-        resp.media = session_json(session)
+        respond_session(req, resp, self.config, session)
 
 
 class PasswordResetResource:
@@ -128,15 +132,17 @@ class PasswordResetResource:
 
 
 class PasswordResetConfirmResource:
-    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
-        self.auth, self.limits, self.max_body = auth, limits, max_body
+    def __init__(self, auth: AuthService, limits: Limits, config: Config):
+        self.auth, self.limits, self.config = auth, limits, config
+        self.max_body = config.max_body_bytes
 
     @falcon.before(limit_per_ip("set_password"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(req, self.max_body, cmd.ConfirmPasswordReset,
                                cmd.CONFIRM_RESET_FIELDS)
         self.limits.per_account("set_password", command.token)
-        resp.media = session_json(self_service.confirm_password_reset(self.auth, command))
+        respond_session(req, resp, self.config,
+                        self_service.confirm_password_reset(self.auth, command))
 
 
 class VerifyEmailResource:
@@ -159,19 +165,23 @@ class EmailChangeConfirmResource:
 
 
 def _bearer(req: falcon.Request) -> str:
+    """The caller's token: the bearer one, or the session cookie's."""
     scheme, _, token = (req.get_header("Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        if getattr(req.context, "session_token", None):
+            return req.context.session_token
         raise Unauthenticated("use Authorization: Bearer <token>")
     return token.strip()
 
 
 class LogoutResource:
-    def __init__(self, auth: AuthService):
-        self.auth = auth
+    def __init__(self, auth: AuthService, config: Config):
+        self.auth, self.config = auth, config
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         required_user(req)
         self_service.logout(self.auth, _bearer(req))
+        sessions.end(req, resp, self.config)
         resp.status = falcon.HTTP_204
 
 
@@ -180,18 +190,18 @@ def routes(deps: Deps) -> list[Route]:
     cookies = DeviceCookies(deps.signer, deps.config.public_url.startswith("https:"))
     token_body = body_schema(cmd.CONFIRM_TOKEN_FIELDS)
     return [
-        Route("/api/auth/register", RegisterResource(service, limits, max_body), (
+        Route("/api/auth/register", RegisterResource(service, limits, deps.config), (
             Operation("POST", "Create an account and log in", tags=TAGS,
                       request=body_schema(cmd.REGISTER_FIELDS),
                       responses={201: SESSION_SCHEMA, 409: None, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/auth/login", LoginResource(service, limits, cookies, max_body), (
+        Route("/api/auth/login", LoginResource(service, limits, cookies, deps.config), (
             Operation("POST", "Log in with email and password", tags=TAGS,
                       request=body_schema(cmd.LOGIN_FIELDS),
                       responses={200: SESSION_SCHEMA, 401: None, 429: None},
                       headers=RETRY_AFTER),)),
         Route("/api/auth/set-password", SetPasswordResource(
-                service, deps.payments_service, deps.signer, limits, max_body), (
+                service, deps.payments_service, deps.signer, limits, deps.config), (
             Operation("POST", "Choose the password of an account created at checkout (with "
                       "the one-time token of the paid checkout) and log in", tags=TAGS,
                       request=body_schema(cmd.SET_PASSWORD_FIELDS),
@@ -204,7 +214,7 @@ def routes(deps: Deps) -> list[Route]:
                       tags=TAGS, request=body_schema(cmd.PASSWORD_RESET_FIELDS),
                       responses={202: ACCEPTED, **LIMITED}, headers=RETRY_AFTER),)),
         Route("/api/auth/password-reset/confirm",
-              PasswordResetConfirmResource(service, limits, max_body), (
+              PasswordResetConfirmResource(service, limits, deps.config), (
             Operation("POST", "Choose a new password with the mailed link and log in; every "
                       "older session of the account ends", tags=TAGS,
                       request=body_schema(cmd.CONFIRM_RESET_FIELDS),
@@ -216,7 +226,7 @@ def routes(deps: Deps) -> list[Route]:
             Operation("POST", "Make the new address the account's email (the link mailed "
                       "to it)", tags=TAGS, request=token_body,
                       responses={200: USER_BODY, 409: None}),)),
-        Route("/api/auth/logout", LogoutResource(service), (
+        Route("/api/auth/logout", LogoutResource(service, deps.config), (
             Operation("POST", "Log out: this bearer token stops working", USER, tags=TAGS,
                       request=None, responses={204: None}),)),
     ]

@@ -14,7 +14,8 @@ from domain.assurance import service as aa
 from domain.assurance.entities import METHODS, OUTCOMES, AgeAssurance
 from domain.common.errors import ValidationError
 from domain.common.fields import Choice, parse_query_filters
-from domain.common.pagination import PageRequest
+from domain.common.pagination import Page, PageRequest
+from domain.payments import customers
 from entrypoints.bootstrap import Deps
 from entrypoints.http import age_gate
 from entrypoints.http.caller import current_user, required_user
@@ -23,6 +24,7 @@ from entrypoints.http.json_io import page_json, read_json, to_json
 from entrypoints.http.routes import ADMIN, NO_MEDIA, PUBLIC, USER, Operation, Param, Route
 from entrypoints.http.schemas import entity_schema, nullable, page_schema
 from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("age assurance",)
 ADMIN_TAGS = ("admin: age assurance",)
@@ -34,6 +36,9 @@ DONE_PAGE = "/verificacao-idade?resultado=ok"
 FILTERS = {"method": Choice(choices=METHODS), "outcome": Choice(choices=OUTCOMES)}
 
 RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",))
+# Admin lists name the account holder (never only "user #2").
+ADMIN_RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",), extra={
+    "user_name": nullable({"type": "string"}), "user_email": nullable({"type": "string"})})
 OFFER_SCHEMA = {"type": "object", "required": ["method", "for_visitors", "start"],
                 "properties": {"method": {"type": "string", "enum": list(METHODS)},
                                "for_visitors": {"type": "boolean"},
@@ -171,20 +176,27 @@ def _record_json(record: AgeAssurance) -> dict:
 
 
 class AdminResource:
-    def __init__(self, service: aa.AgeAssuranceService):
-        self.service = service
+    def __init__(self, service: aa.AgeAssuranceService, uow: UnitOfWorkFactory):
+        self.service, self.uow = service, uow
+
+    def _named(self, found: Page[AgeAssurance]) -> dict:
+        users = customers.people(self.uow, {r.user_id for r in found.items if r.user_id})
+        return page_json(found, lambda r: {
+            **_record_json(r),
+            "user_name": users[r.user_id].name if r.user_id in users else None,
+            "user_email": users[r.user_id].email if r.user_id in users else None})
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         filters = parse_query_filters(FILTERS, req.params)
         found = aa.list_assurances(self.service, PageRequest.parse(req.params), filters)
-        resp.media = page_json(found, _record_json)
+        resp.media = self._named(found)
 
     def on_get_figures(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = aa.figures(self.service)
 
     def on_get_queue(self, req: falcon.Request, resp: falcon.Response) -> None:
         found = documents.document_queue(self.service, PageRequest.parse(req.params))
-        resp.media = page_json(found, _record_json)
+        resp.media = self._named(found)
 
     def on_get_photo(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         resp.data = documents.document_photo(self.service, id)
@@ -206,7 +218,7 @@ def routes(deps: Deps) -> list[Route]:
     service = deps.age_assurance
     secure = deps.config.public_url.startswith("https://")
     oidc = OidcResource(service, secure)
-    admin = AdminResource(service)
+    admin = AdminResource(service, deps.uow)
     admin_base = "/api/admin/age-assurance"
 
     def admin_post(what: str, summary: str) -> Route:
@@ -254,7 +266,7 @@ def routes(deps: Deps) -> list[Route]:
         Route(admin_base, admin, (
             Operation("GET", "Age assurances (attempts and outcomes), newest first", ADMIN,
                       tags=ADMIN_TAGS, params=PAGE_PARAMS + query_params(FILTERS),
-                      responses={200: page_schema(RECORD_SCHEMA)}),)),
+                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),)),
         Route(admin_base + "/figures", admin, (
             Operation("GET", "Effectiveness figures: attempts per method and outcome, "
                       "rejections, abandoned attempts", ADMIN, tags=ADMIN_TAGS,
@@ -262,7 +274,7 @@ def routes(deps: Deps) -> list[Route]:
         Route(admin_base + "/documents", admin, (
             Operation("GET", "The documents waiting for a decision, oldest first", ADMIN,
                       tags=ADMIN_TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(RECORD_SCHEMA)}),), suffix="queue"),
+                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),), suffix="queue"),
         Route(admin_base + "/documents/{id:id}/photo", admin, (
             Operation("GET", "The photo of a document waiting for a decision", ADMIN,
                       tags=ADMIN_TAGS, content_type="application/octet-stream",

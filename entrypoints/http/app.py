@@ -32,6 +32,7 @@ from entrypoints.http import (
     payments_admin,
     privacy,
     purchases,
+    sales_admin,
     web,
     webhooks,
     whitelabel,
@@ -50,6 +51,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     accounts, me, purchases, withdrawals, privacy,          # accounts and members
     catalog, catalog_admin,                                 # the catalog
     checkout, checkout_qr, webhooks, payments_admin,        # payments
+    sales_admin,                                            # sales and customers
     whitelabel, media,                                      # the white-label catalogue
     ads, ads_admin,                                         # ads
     dashboard, age_assurance, audit, notifications,         # reports, age, audit, notices
@@ -102,7 +104,7 @@ def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
     spec.update(build_spec(routes))
 
     app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
-                                     auth.AuthMiddleware(deps.auth, routes),
+                                     auth.AuthMiddleware(deps.auth, routes, deps.config),
                                      age_gate.AgeGate(deps.age_assurance, routes),
                                      audit.AuditMiddleware(deps.uow, deps.clock),
                                      caching.CallerCacheMiddleware()])

@@ -12,17 +12,19 @@ from __future__ import annotations
 import logging
 import re
 
+import attrs
 import falcon
 
 from domain.accounts import audit
 from domain.common.fields import parse_query_filters
 from domain.common.pagination import PageRequest
+from domain.payments import customers
 from entrypoints.bootstrap import Deps
 from entrypoints.http.caller import current_user
 from entrypoints.http.crud import PAGE_PARAMS, query_params
 from entrypoints.http.json_io import page_json, to_json
 from entrypoints.http.routes import ADMIN, ADMIN_PREFIX, Operation, Route
-from entrypoints.http.schemas import entity_schema, page_schema
+from entrypoints.http.schemas import entity_schema, nullable, page_schema
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
 
@@ -47,6 +49,21 @@ class AuditMiddleware:
     def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: object,
                          params: dict) -> None:
         req.context.audit_params = dict(params or {})
+        req.context.audit_snapshot = self._snapshot(req, resource, params or {})
+
+    def _snapshot(self, req: falcon.Request, resource: object, params: dict) -> dict | None:
+        """The record a generic admin update or delete is about, as it is before (the
+        audit log's `before`); None for anything else."""
+        res = getattr(resource, "res", None)   # entrypoints.http.crud's item resources
+        if req.method not in ("PUT", "PATCH", "DELETE") or res is None or "id" not in params \
+                or not (req.uri_template or "").startswith(ADMIN_PREFIX + "/"):
+            return None
+        try:
+            with self.uow() as uow:
+                found = getattr(uow, res.repo).get(params["id"])
+        except Exception:  # the write itself will say what is wrong
+            return None
+        return to_json(found) if found is not None else None
 
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object,
                          req_succeeded: bool) -> None:
@@ -64,6 +81,8 @@ class AuditMiddleware:
             path=req.path, status=status, actor_id=user.id if user else None,
             actor_email=user.email if user else None, record_id=_record_id(params, resp),
             changes=audit.changes_of(getattr(req.context, "json_body", None), params))
+        entry = attrs.evolve(entry, before=audit.before_of(
+            getattr(req.context, "audit_snapshot", None), entry.changes, req.method))
         try:
             audit.record(self.uow, self.clock, entry)
         except Exception:  # the change is made: say so loudly, do not turn it into a 500
@@ -78,7 +97,11 @@ class AuditLogResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         query = audit.AuditQuery(filters=parse_query_filters(audit.AUDIT_FILTERS, req.params),
                                  page=PageRequest.parse(req.params))
-        resp.media = page_json(audit.find_entries(self.uow, query), to_json)
+        found = audit.find_entries(self.uow, query)
+        # The sentences of the panel name the administrator ("Ana alterou…").
+        actors = customers.people(self.uow, {e.actor_id for e in found.items if e.actor_id})
+        resp.media = page_json(found, lambda e: {
+            **to_json(e), "actor_name": actors[e.actor_id].name if e.actor_id in actors else None})
 
 
 def routes(deps: Deps) -> list[Route]:
@@ -88,5 +111,6 @@ def routes(deps: Deps) -> list[Route]:
                       "and the fields sent (secrets masked); filters by actor, resource, "
                       "route, method and date range", ADMIN, tags=("admin",),
                       params=(*query_params(audit.AUDIT_FILTERS), *PAGE_PARAMS),
-                      responses={200: page_schema(entity_schema(audit.AuditEntry))}),)),
+                      responses={200: page_schema(entity_schema(audit.AuditEntry, extra={
+                          "actor_name": nullable({"type": "string"})}))}),)),
     ]

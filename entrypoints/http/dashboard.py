@@ -1,6 +1,8 @@
 """GET /api/admin/dashboard: the administrators' overview (domain.reporting.dashboard)."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import falcon
 
 from domain.reporting.dashboard import MIN_IMPRESSIONS_FOR_CTR, Dashboard, admin_dashboard
@@ -31,14 +33,14 @@ DASHBOARD_SCHEMA = {
     "properties": {
         "generated_at": {"type": "string", "format": "date-time"},
         "days": {"type": "integer", "minimum": 1},
-        "since": {**_DAY, "description": "first UTC day of the window"},
-        "until": {**_DAY, "description": "last UTC day of the window (today)"},
+        "since": {**_DAY, "description": "first local day of the window (CREATORFLIX_TIMEZONE)"},
+        "until": {**_DAY, "description": "last local day of the window (today)"},
         "active_subscribers": {**_COUNT, "description": "users with a subscription "
                                                         "active now"},
         "revenue": {**_CENTS, "description": "paid checkouts of the window, cents "
                                              "(refunded ones excluded)"},
         "paid_checkouts": _COUNT,
-        "series": {"type": "array", "description": "one entry per UTC day, oldest first",
+        "series": {"type": "array", "description": "one entry per local day, oldest first",
                    "items": {"type": "object",
                              "required": ["date", "paid_checkouts", "revenue"],
                              "properties": {"date": _DAY, "paid_checkouts": _COUNT,
@@ -46,7 +48,9 @@ DASHBOARD_SCHEMA = {
         "conversion": {
             "type": "object", "required": ["started", "paid", "rate"],
             "description": "checkouts started in the window and how many were paid",
-            "properties": {"started": _COUNT, "paid": _COUNT, "rate": _RATE}},
+            "properties": {"started": _COUNT, "paid": _COUNT, "rate": _RATE,
+                           "refunded": {**_COUNT, "description": "of paid: refunded since "
+                                        "(their money is not in the revenue)"}}},
         "top_ads": {"type": "array", "items": TOP_AD_SCHEMA,
                     "description": "best lifetime CTR first, among ads with at least "
                                    f"{MIN_IMPRESSIONS_FOR_CTR} counted impressions"},
@@ -63,7 +67,7 @@ def dashboard_json(board: Dashboard) -> dict:
         "series": [{"date": d.day, "paid_checkouts": d.paid_checkouts, "revenue": d.revenue}
                    for d in board.series],
         "conversion": {"started": board.conversion.started, "paid": board.conversion.paid,
-                       "rate": board.conversion.rate},
+                       "rate": board.conversion.rate, "refunded": board.conversion.refunded},
         "top_ads": [{"id": ad.id, "name": ad.name, "type": ad.type,
                      "placement": ad.placement, "status": ad.status,
                      "impressions": ad.impressions, "clicks": ad.clicks, "ctr": ad.ctr}
@@ -72,15 +76,18 @@ def dashboard_json(board: Dashboard) -> dict:
 
 
 class DashboardResource:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
-        self.uow, self.clock = uow, clock
+    """`zone`: the days of the window are local days (CREATORFLIX_TIMEZONE)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, zone: ZoneInfo):
+        self.uow, self.clock, self.zone = uow, clock, zone
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = dashboard_json(admin_dashboard(self.uow, self.clock))
+        resp.media = dashboard_json(admin_dashboard(self.uow, self.clock, zone=self.zone))
 
 
 def routes(deps: Deps) -> list[Route]:
-    return [Route("/api/admin/dashboard", DashboardResource(deps.uow, deps.clock), (
+    return [Route("/api/admin/dashboard", DashboardResource(deps.uow, deps.clock,
+                                                            ZoneInfo(deps.config.timezone)), (
         Operation("GET", "Active subscribers, revenue and paid checkouts per day for the "
-                  "last 30 UTC days, conversion of started checkouts, top ads by CTR",
+                  "last 30 local days, conversion of started checkouts, top ads by CTR",
                   ADMIN, tags=("admin: dashboard",), responses={200: DASHBOARD_SCHEMA}),))]

@@ -58,6 +58,9 @@ def _status_of(exc: errors.DomainError) -> str:
 
 def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.DomainError,
                         params: dict) -> None:
+    if isinstance(exc, errors.NotFound) and wants_page(req):
+        not_found_page(resp)   # e.g. /models/{name} of nothing we have
+        return
     resp.status = _status_of(exc)
     resp.media = error_body(exc.code, exc.message, exc.field)
     if isinstance(exc, errors.Unauthenticated):
@@ -68,10 +71,56 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.
         resp.set_header("Retry-After", str(exc.retry_after))
 
 
+# A browser asking for a page that does not exist reads this (pt-BR), not JSON; API
+# clients and /api, /media and /static paths keep the JSON error shape.
+NOT_FOUND_PAGE = """<!doctype html>
+<html lang="pt-BR">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="color-scheme" content="dark">
+  <title>Página não encontrada · CreatorFlix</title>
+  <link rel="icon" href="/static/img/icon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/static/css/app.css">
+</head>
+<body>
+  <main id="main" class="site-main">
+    <section class="card"><div class="card-body">
+      <h1>Página não encontrada</h1>
+      <p>O endereço que você abriu não existe ou mudou de lugar.</p>
+      <p><a class="btn" href="/">Ir para o início</a>
+         <a class="btn btn-ghost" href="/planos">Ver os planos</a></p>
+    </div></section>
+  </main>
+</body>
+</html>
+"""
+_JSON_PREFIXES = ("/api/", "/media/", "/static/", "/health", "/openapi.json")
+
+
+def wants_page(req: falcon.Request) -> bool:
+    """A browser navigating to a page: HTML preferred to JSON, outside the API's paths."""
+    if req.method not in ("GET", "HEAD") or req.path == "/api" or \
+            req.path.startswith(_JSON_PREFIXES):
+        return False
+    return req.client_prefers(("application/json", "text/html")) == "text/html"
+
+
+def not_found_page(resp: falcon.Response) -> None:
+    resp.status = falcon.HTTP_404
+    resp.content_type = "text/html; charset=utf-8"
+    resp.text = NOT_FOUND_PAGE
+    resp.media = None
+
+
 def serialize_http_error(req: falcon.Request, resp: falcon.Response,
                          exc: falcon.HTTPError) -> None:
-    """Falcon's own errors (404 route, 405, 413...) in our shape, always JSON."""
+    """Falcon's own errors (404 route, 405, 413...) in our shape, JSON — but the pt-BR
+    page for a browser asking for a page that does not exist."""
     status = exc.status_code
+    if status == 404 and wants_page(req):
+        not_found_page(resp)
+        return
     code = getattr(exc, "code", None) or CODE_OF_STATUS.get(status, "error")
     message = exc.description or DEFAULT_MESSAGES.get(status) or exc.title or "error"
     resp.content_type = falcon.MEDIA_JSON

@@ -10,12 +10,14 @@ from domain.accounts import privacy, self_service
 from domain.accounts.auth import AuthService
 from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.bootstrap import Deps
+from entrypoints.config import Config
+from entrypoints.http import sessions
 from entrypoints.http.account_views import (
     ACCEPTED,
     SESSION_SCHEMA,
     USER_SCHEMA,
     accepted,
-    session_json,
+    respond_session,
     user_json,
 )
 from entrypoints.http.caller import required_user, required_user_id
@@ -58,11 +60,12 @@ class MeResource:
 
 
 class LogoutAllResource:
-    def __init__(self, auth: AuthService):
-        self.auth = auth
+    def __init__(self, auth: AuthService, config: Config):
+        self.auth, self.config = auth, config
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         self_service.logout_everywhere(self.auth, required_user_id(req))
+        sessions.end(req, resp, self.config)
         resp.status = falcon.HTTP_204
 
 
@@ -79,8 +82,9 @@ class ResendVerificationResource:
 
 
 class ChangePasswordResource:
-    def __init__(self, auth: AuthService, limits: Limits, max_body: int):
-        self.auth, self.limits, self.max_body = auth, limits, max_body
+    def __init__(self, auth: AuthService, limits: Limits, config: Config):
+        self.auth, self.limits, self.config = auth, limits, config
+        self.max_body = config.max_body_bytes
 
     @falcon.before(limit_per_ip("account_change"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -88,7 +92,8 @@ class ChangePasswordResource:
         self.limits.per_account("account_change", str(user_id))
         command = read_command(req, self.max_body, cmd.ChangePassword,
                                cmd.CHANGE_PASSWORD_FIELDS, user_id=user_id)
-        resp.media = session_json(self_service.change_password(self.auth, command))
+        respond_session(req, resp, self.config,
+                        self_service.change_password(self.auth, command))
 
 
 class ChangeEmailResource:
@@ -116,14 +121,14 @@ def routes(deps: Deps) -> list[Route]:
                       "amounts and dates of payments are kept", USER, tags=TAGS,
                       request=body_schema(cmd.CLOSE_ACCOUNT_FIELDS),
                       responses={204: None, 409: None, 429: None}, headers=RETRY_AFTER))),
-        Route("/api/me/logout-all", LogoutAllResource(service), (
+        Route("/api/me/logout-all", LogoutAllResource(service, deps.config), (
             Operation("POST", "Log out everywhere: every token of the account stops working",
                       USER, tags=TAGS, request=None, responses={204: None}),)),
         Route("/api/me/verify-email", ResendVerificationResource(service, limits), (
             Operation("POST", "Mail the verification link again", USER, tags=TAGS,
                       request=None, responses={202: ACCEPTED, 409: None, 429: None},
                       headers=RETRY_AFTER),)),
-        Route("/api/me/password", ChangePasswordResource(service, limits, max_body), (
+        Route("/api/me/password", ChangePasswordResource(service, limits, deps.config), (
             Operation("POST", "Change my password (the current one required); every other "
                       "session ends, the answer carries a new token", USER, tags=TAGS,
                       request=body_schema(cmd.CHANGE_PASSWORD_FIELDS),

@@ -120,8 +120,9 @@ def routes(deps: Deps) -> list[Route]:
                       "deactivates the others", ADMIN, tags=TAGS,
                       request=body_schema(cmd.GATEWAY_FIELDS, partial=True),
                       responses={200: GATEWAY_SCHEMA}),)),
+        # The list (search, filters, totals, CSV) is entrypoints.http.sales_admin's.
         *crud_routes("/api/admin/checkouts", subscription_admin.CHECKOUTS, store, tag=TAGS[0],
-                     actions=("list", "get")),
+                     actions=("get",)),
         *crud_routes("/api/admin/subscriptions", subscription_admin.SUBSCRIPTIONS, store,
                      tag=TAGS[0], actions=("list", "get")),
         Route("/api/admin/users/{id:id}/subscriptions",

@@ -65,6 +65,13 @@ PAGES: tuple[tuple[str, str, str], ...] = (
                                                      "another amount), settled by hand"),
     ("/admin/reembolsos", "admin_withdrawals", "Admin: withdrawal requests (CDC art. 49), "
                                                "marked refunded"),
+    ("/admin/clientes", "admin_customers", "Admin: customers (accounts and guest buyers) "
+                                           "by name, email, CPF or phone"),
+    ("/admin/clientes/conta/{id:id}", "admin_customer", "Admin: an account's page "
+                                                        "(checkouts, subscriptions, grant)"),
+    ("/admin/clientes/compra/{id:id}", "admin_customer", "Admin: the page of a "
+                                                         "checkout's buyer (a guest)"),
+    ("/admin/vendas", "admin_sales", "Admin: sales (checkouts with filters, totals, CSV)"),
     ("/admin/verificacao-idade", "admin_age", "Admin: age assurance (the ID document queue, "
                                               "revocation, effectiveness figures)"),
     ("/admin/notificacoes", "admin_notifications", "Admin: notifications (webhook "
@@ -157,8 +164,9 @@ class PageResource:
     query parameters of this page (a request using one is moved to our spelling)."""
 
     def __init__(self, page: str, renames: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, timezone: str = "America/Sao_Paulo"):
         self.page = page
+        self.timezone = timezone   # the zone pages show times in (CREATORFLIX_TIMEZONE)
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
 
@@ -168,7 +176,8 @@ class PageResource:
             # One leading slash: "//checkout" would be a protocol-relative Location.
             _moved(resp, "/" + req.path.lstrip("/"), query)
             return
-        html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page)
+        html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page) \
+            .replace("{{timezone}}", self.timezone)
         resp.set_headers(self.headers)
         if not _conditional(req, resp, html.encode("utf-8")):
             resp.content_type = CONTENT_TYPES[".html"]
@@ -251,7 +260,8 @@ def _original_routes(uow: UnitOfWorkFactory) -> list[Route]:
 
 def routes(deps: Deps) -> list[Route]:
     headers = security_headers(media_origins(deps.config.public_url, deps.storage))
-    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers), (
+    zone = deps.config.timezone
+    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, zone), (
         _page_operation(path, summary),)) for path, page, summary in PAGES]
     found.extend(_original_routes(deps.uow))
     found.append(Route("/static/{path:path}", StaticResource(), (

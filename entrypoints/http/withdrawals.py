@@ -6,20 +6,24 @@ import falcon
 
 from domain.common.fields import Choice, Text, parse_fields
 from domain.common.pagination import PageRequest
-from domain.payments import purchases, subscription_admin
+from domain.payments import customers, purchases, subscription_admin
 from domain.payments import withdrawal as wd
+from domain.payments.checkout import Checkout
 from entrypoints.bootstrap import Deps
 from entrypoints.http.caller import required_user_id
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_json, to_json
 from entrypoints.http.routes import ADMIN, USER, Operation, Param, Route
-from entrypoints.http.schemas import body_schema, entity_schema, page_schema
+from entrypoints.http.schemas import body_schema, entity_schema, nullable, page_schema
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("accounts",)
 ADMIN_TAGS = ("admin: accounts",)
 WITHDRAWAL_SCHEMA = entity_schema(wd.Withdrawal)
+WITHDRAWAL_ROW_SCHEMA = entity_schema(wd.Withdrawal, extra={
+    "customer_name": nullable({"type": "string"}), "customer_email": nullable({"type": "string"}),
+    "amount": nullable({"type": "integer", "description": "the checkout's total, cents"})})
 WITHDRAWAL_FIELDS = {"reason": Text(max_length=1000)}
 WITHDRAWAL_FILTERS = {"status": Choice(choices=wd.STATUSES)}
 
@@ -46,7 +50,15 @@ class AdminWithdrawalsResource:
                                                     if k in WITHDRAWAL_FILTERS}, partial=True)
         page = purchases.withdrawal_requests(self.uow, filters.get("status"),
                                              PageRequest.parse(req.params))
-        resp.media = page_json(page, to_json)
+        # Who asked and for how much (the panel names people, never "user #2").
+        bought = customers.checkouts_by_id(self.uow, {w.checkout_id for w in page.items})
+        resp.media = page_json(page, lambda w: {**to_json(w), **_buyer(bought.get(w.checkout_id))})
+
+
+def _buyer(checkout: Checkout | None) -> dict:
+    return {"customer_name": checkout.customer_name if checkout else None,
+            "customer_email": checkout.customer_email if checkout else None,
+            "amount": checkout.total_amount if checkout else None}
 
 
 class AdminWithdrawalRefundResource:
@@ -70,7 +82,7 @@ def routes(deps: Deps) -> list[Route]:
             Operation("GET", "Withdrawal requests, newest first", ADMIN, tags=ADMIN_TAGS,
                       params=PAGE_PARAMS + (Param("status", {"type": "string",
                                                              "enum": list(wd.STATUSES)}),),
-                      responses={200: page_schema(WITHDRAWAL_SCHEMA)}),)),
+                      responses={200: page_schema(WITHDRAWAL_ROW_SCHEMA)}),)),
         Route("/api/admin/withdrawals/{id:id}/refund", AdminWithdrawalRefundResource(uow, clock), (
             Operation("POST", "Mark a withdrawal refunded (after refunding it at the "
                       "gateway): the checkout becomes refunded and its access ends", ADMIN,

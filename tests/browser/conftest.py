@@ -1,6 +1,7 @@
 """Fixtures of the browser tests: one live server, one chromium and one browser
 context per screen size for the session (cheap to share); a fresh page (tab: its own
-sessionStorage, so its own login) per test, its console watched."""
+session cookies, cleared when it closes, so its own login) per test, its console
+watched."""
 from __future__ import annotations
 
 import pytest
@@ -64,7 +65,10 @@ class Tab:
         harness.settled(self.page)
 
     def log_in_as(self, token: str, user: dict) -> None:
-        """Every page this tab loads starts logged in (as after the login form)."""
+        """Every page this tab loads starts logged in (as after the login form): the
+        session cookies of the context, and the profile the login form keeps."""
+        self.context.add_cookies(harness.session_cookies(
+            self.live.url, token, self.live.deps.config.secret_key))
         self.page.add_init_script(harness.session_script(token, user))
 
     def shot(self, name: str) -> None:
@@ -72,6 +76,9 @@ class Tab:
 
     def close(self) -> None:
         self.page.close()
+        # The context is shared by the session's tests: the next one starts signed out.
+        for name in ("cf_session", "cf_csrf"):
+            self.context.clear_cookies(name=name)
 
 
 @pytest.fixture

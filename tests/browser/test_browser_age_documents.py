@@ -34,7 +34,7 @@ def gated(live):
 
 
 @pytest.fixture
-def browser_page(contexts, chromium):
+def browser_page(contexts, chromium, live):
     """new_page(session) -> a page of a fresh context (no age token or cookie of other
     tests), logged in, its console watched; all checked and closed at the end."""
     browser = contexts["desktop"].browser
@@ -44,6 +44,8 @@ def browser_page(contexts, chromium):
         context = browser.new_context(viewport=harness.DESKTOP, locale="pt-BR",
                                       timezone_id="America/Sao_Paulo")
         context.set_default_timeout(10_000)
+        context.add_cookies(harness.session_cookies(live.url, session["token"],
+                                                    live.deps.config.secret_key))
         page = context.new_page()
         page.add_init_script(harness.session_script(session["token"], session["user"]))
         made.append((context, harness.ConsoleWatch(page)))

@@ -31,6 +31,9 @@ VISITS = [
     ("/admin/configuracoes", "admin"), ("/admin/auditoria", "admin"),
     ("/admin/pagamentos-em-analise", "admin"),
     ("/admin/reembolsos", "admin"), ("/admin/verificacao-idade", "admin"),
+    ("/admin/vendas", "admin"), ("/admin/clientes", "admin"),
+    ("/admin/clientes/conta/1", "admin"),
+    ("/admin/clientes/compra/1", "admin"),
     ("/admin/notificacoes", "admin"),
 ]
 SCREENS = ("phone", "desktop")
@@ -53,6 +56,11 @@ def sessions(live) -> dict:
                json={"plan_id": 2}, expect=201)
     admin = live.api("POST", "/api/auth/login", json={
         "email": "admin@creatorflix.test", "password": "admin-password-1"})
+    # A guest buyer's checkout, so that /admin/clientes/compra/1 names one.
+    live.api("POST", "/api/checkouts", expect=201, json={
+        "plan_id": 2, "payment_method": "pix", "order_bump_ids": [],
+        "customer": {"name": "Gina Guest", "email": f"guest-{uuid4().hex[:6]}@example.com",
+                     "document": "529.982.247-25", "phone": "(11) 98765-4321"}})
     return {"member": member, "admin": admin}
 
 

@@ -152,8 +152,9 @@ def test_a_plan_in_use_cannot_be_deleted(client, admin, deps, actors):
         uow.checkouts.add(Checkout(id=None, plan_id=plans[1], total_amount=990))
         uow.commit()
     for plan_id in plans[:2]:
+        # Says why, in Portuguese (issue 23): tests/e2e/test_sales_admin.py.
         assert_error(client.simulate_delete(f"/api/admin/plans/{plan_id}", headers=admin),
-                     409, "conflict")
+                     409, "plan_has_sales")
         assert client.simulate_get(f"/api/admin/plans/{plan_id}", headers=admin).status_code \
             == 200
     assert client.simulate_delete(f"/api/admin/plans/{plans[2]}", headers=admin).status_code \

@@ -82,7 +82,7 @@ def test_an_empty_dashboard_has_thirty_days_of_zeros(client, admin):
     assert body["since"] == "2025-12-03" and body["until"] == "2026-01-01"
     assert [d["date"] for d in body["series"]][:2] == ["2025-12-03", "2025-12-04"]
     assert body["active_subscribers"] == body["revenue"] == body["paid_checkouts"] == 0
-    assert body["conversion"] == {"started": 0, "paid": 0, "rate": 0.0}
+    assert body["conversion"] == {"started": 0, "paid": 0, "rate": 0.0, "refunded": 0}
     assert body["top_ads"] == []
     assert_documented(client, PATH, "GET", result)
 
@@ -101,7 +101,7 @@ def test_the_figures(client, admin, deps):
     assert body["revenue"] == 4480 + 2990 and body["paid_checkouts"] == 2
     assert sum(d["revenue"] for d in body["series"]) == body["revenue"]
     # Started in the window: 5; paid: the 2 paid + the refunded one.
-    assert body["conversion"] == {"started": 5, "paid": 3, "rate": 0.6}
+    assert body["conversion"] == {"started": 5, "paid": 3, "rate": 0.6, "refunded": 1}
     # CTR: b 20%, a 5%, d 0%; c was never shown (its CTR is undefined), e's 91% rests on
     # 99 counted impressions, under the 100 a CTR needs to mean something: both left out.
     assert [(a["name"], a["ctr"]) for a in body["top_ads"]] == [("b0", 0.2), ("a0", 0.05),
@@ -124,7 +124,7 @@ def test_a_checkout_paid_through_the_api_counts_on_the_day_it_was_paid(client, a
     assert body["series"][-1] == {"date": "2026-01-03", "paid_checkouts": 1,
                                   "revenue": plan.price + bumps[0].price}
     assert body["active_subscribers"] == 1
-    assert body["conversion"] == {"started": 1, "paid": 1, "rate": 1.0}
+    assert body["conversion"] == {"started": 1, "paid": 1, "rate": 1.0, "refunded": 0}
 
 
 def test_the_query_count_does_not_grow_with_the_data(pony_backend, config, clock):

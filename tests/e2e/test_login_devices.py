@@ -8,7 +8,6 @@ balancer; the real default limits (factor 1)."""
 from __future__ import annotations
 
 import ipaddress
-from http.cookies import SimpleCookie
 
 import pytest
 from falcon.testing import TestClient
@@ -48,11 +47,11 @@ def login(api, password: str, ip: str, device: str | None = None, email: str = E
 
 
 def device_cookie(result) -> str:
-    header = next(v for k, v in result.headers.items() if k.lower() == "set-cookie")
-    morsel = SimpleCookie(header)["cf_device"]
-    assert morsel["httponly"] and morsel["samesite"] == "Lax" and morsel["path"] == "/api/auth"
-    assert not morsel["secure"]   # plain http here; Secure on https (below)
-    return morsel.value
+    # (A login also sets the session cookies: entrypoints/http/sessions.py.)
+    cookie = result.cookies["cf_device"]
+    assert cookie.http_only and cookie.same_site == "Lax" and cookie.path == "/api/auth"
+    assert not cookie.secure   # plain http here; Secure on https (below)
+    return cookie.value
 
 
 def test_distributed_guesses_are_refused_whatever_the_ip_but_the_owner_device_gets_in(api):
@@ -89,8 +88,9 @@ def test_a_device_cookie_is_bound_to_its_account(api, deps):
 def test_the_device_cookie_is_secure_on_https(api):
     result = api.simulate_post("/api/auth/login", remote_addr=PROXY, protocol="https",
                                json={"email": EMAIL, "password": PASSWORD})
-    header = next(v for k, v in result.headers.items() if k.lower() == "set-cookie")
-    assert SimpleCookie(header)["cf_device"]["secure"]
+    assert result.cookies["cf_device"].secure
+    # The session cookies too (issue 23).
+    assert result.cookies["cf_session"].secure and result.cookies["cf_csrf"].secure
 
 
 def test_ipv6_addresses_are_counted_by_64(api):

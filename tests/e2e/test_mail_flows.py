@@ -421,6 +421,10 @@ def test_withdrawal_within_7_days_and_the_admin_refund_ends_the_grant(client, de
     listed = client.simulate_get("/api/admin/withdrawals", headers=admin,
                                  params={"status": "requested"}).json
     assert [w["checkout_id"] for w in listed["data"]] == [first["id"]]
+    # The panel names who asked and for how much (issue 23: not "user #2").
+    assert (listed["data"][0]["customer_name"], listed["data"][0]["customer_email"],
+            listed["data"][0]["amount"]) == ("Ana Souza", "ana@example.com",
+                                             first["total_amount"])
     refunded = client.simulate_post(f"/api/admin/withdrawals/{asked.json['id']}/refund",
                                     headers=admin)
     assert refunded.status_code == 200 and refunded.json["status"] == "refunded"

@@ -119,7 +119,8 @@ CASCADES = {("whitelabel_posts", "whitelabel_models"), ("whitelabel_media", "whi
 # 0012_ip_caps_and_email_skeletons: the address the per-IP ad caps count (IPv6 by its
 # /64), and what each account's address looks like (UTS #39 skeleton).
 ROUND_THREE = {"impressions": {"ip_group": False}, "clicks": {"ip_group": False},
-               "users": {"email_skeleton": False}}
+               "users": {"email_skeleton": False},
+               "audit_log": {"before": False}}   # 0018: what an admin change replaced
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:

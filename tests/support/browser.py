@@ -120,9 +120,19 @@ class ConsoleWatch:
 
 
 def session_script(token: str, user: dict) -> str:
-    """An init script logging the page in, as the login form would (sessionStorage)."""
-    value = json.dumps(json.dumps({"token": token, "user": user}))
-    return f"sessionStorage.setItem('cf.session', {value});"
+    """An init script keeping the user's profile as the login form would (localStorage);
+    the session itself is the cookies of `session_cookies`."""
+    value = json.dumps(json.dumps(user))
+    return f"localStorage.setItem('cf.user', {value});"
+
+
+def session_cookies(base_url: str, token: str, secret_key: str) -> list[dict]:
+    """The session cookies the login answer sets (entrypoints.http.sessions)."""
+    from entrypoints.http.sessions import COOKIE, CSRF_COOKIE, csrf_token
+    return [{"name": COOKIE, "value": token, "url": base_url, "httpOnly": True,
+             "sameSite": "Lax"},
+            {"name": CSRF_COOKIE, "value": csrf_token(secret_key, token), "url": base_url,
+             "sameSite": "Lax"}]
 
 
 def screenshot(page, name: str) -> Path:

@@ -5,6 +5,11 @@ from adapters.memory.repository import MemoryRepository
 
 
 class MemoryUserRepository(MemoryRepository):
+    def search(self, text: str, limit: int):
+        found = [u for u in self._rows.values() if u.anonymised_at is None
+                 and (text in u.email.lower() or text in (u.name or "").lower())]
+        return sorted(found, key=lambda u: u.id, reverse=True)[:limit]
+
     def get_by_email(self, email: str):
         return self.first({"email": email})
 

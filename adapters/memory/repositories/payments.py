@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import attrs
 
 from adapters.memory.repository import MemoryRepository
 from adapters.secret_box import opened, sealed
+from domain.common.pagination import Page
 from domain.payments.gateways import missing_gateways
 from domain.payments.payment_data import PaymentData
 from ports.security import SecretBox
@@ -42,17 +44,55 @@ class MemoryCheckoutRepository(MemoryRepository):
     def pending_for_update(self):
         return list(self._select({"status": "pending"}, ["id"]))
 
-    def paid_by_day(self, since, until):
+    def paid_by_day(self, since, until, offset_minutes=0):
         days: dict = {}
         for c in self._select({"status": "paid"}, ["id"]):
             if c.updated_at is not None and since <= c.updated_at < until:
-                count, cents = days.get(c.updated_at.date(), (0, 0))
-                days[c.updated_at.date()] = (count + 1, cents + c.total_amount)
+                day = (c.updated_at + timedelta(minutes=offset_minutes)).date()
+                count, cents = days.get(day, (0, 0))
+                days[day] = (count + 1, cents + c.total_amount)
         return days
 
     def count_by_status(self, since, until):
         return dict(Counter(c.status for c in self._rows.values()
                             if c.created_at is not None and since <= c.created_at < until))
+
+
+    def _matches(self, c, query) -> bool:
+        for name in ("status", "payment_method", "plan_id", "user_id", "external_id",
+                     "customer_email"):
+            if getattr(query, name) is not None and getattr(c, name) != getattr(query, name):
+                return False
+        if query.since is not None and (c.created_at is None or c.created_at < query.since):
+            return False
+        if query.until is not None and (c.created_at is None or c.created_at >= query.until):
+            return False
+        if query.text is not None and not (
+                query.text in (c.customer_name or "").lower()
+                or query.text in (c.customer_email or "").lower()
+                or c.external_id == query.text):
+            return False
+        if query.digits is not None and not (query.digits in (c.customer_document or "")
+                                             or query.digits in (c.customer_phone or "")):
+            return False
+        return True
+
+    def _searched(self, query) -> list:
+        return sorted((c for c in self._rows.values() if self._matches(c, query)),
+                      key=lambda c: c.id, reverse=True)
+
+    def search(self, query, page, limit):
+        found = self._searched(query)
+        start = (page - 1) * limit
+        return Page(items=found[start:start + limit], total=len(found), page=page, limit=limit)
+
+    def search_totals(self, query):
+        counts: Counter = Counter()
+        amounts: Counter = Counter()
+        for c in self._searched(query):
+            counts[c.status] += 1
+            amounts[c.status] += c.total_amount
+        return dict(counts), dict(amounts)
 
 
 class MemorySubscriptionRepository(MemoryRepository):

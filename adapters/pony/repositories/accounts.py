@@ -1,11 +1,19 @@
 """Pony repositories of accounts and catalogue."""
 from __future__ import annotations
 
+from pony.orm import desc
+
 from adapters.email_lookalikes import skeleton
 from adapters.pony.repository import PonyRepository
 
 
 class PonyUserRepository(PonyRepository):
+    def search(self, text: str, limit: int):
+        rows = self.E.select("lambda u: u.anonymised_at is None and (text in u.email.lower() "
+                             "or text in u.name.lower())", {"text": text}
+                             ).order_by(lambda u: desc(u.id))[:limit]
+        return [self.to_domain(r) for r in rows]
+
     def _values(self, entity):
         # users.email_skeleton (migration 0012): what the address looks like (UTS #39),
         # kept with every write of the address so lookalike_of is one indexed query.

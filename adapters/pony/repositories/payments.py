@@ -7,6 +7,7 @@ import attrs
 
 from adapters.pony.raw_sql import sql_value
 from adapters.secret_box import opened, sealed
+from domain.common.pagination import Page
 from adapters.pony.repository import PonyRepository
 from domain.payments.gateways import missing_gateways
 from domain.payments.payment_data import PaymentData
@@ -53,11 +54,15 @@ class PonyCheckoutRepository(PonyRepository):
             .for_update(skip_locked=True)
         return [self.to_domain(r) for r in rows]
 
-    def paid_by_day(self, since, until):
+    def paid_by_day(self, since, until, offset_minutes=0):
+        # The local day of each payment: its UTC time shifted by the zone's offset.
+        shift = int(offset_minutes)
+        local = (f"date(updated_at, '{shift:+d} minutes')" if self.pdb.dialect == "sqlite"
+                 else f"date(updated_at + interval '{shift:d} minutes')")
         rows = self.db.select(
-            "SELECT date(updated_at), COUNT(*), SUM(total_amount) FROM checkouts "
+            f"SELECT {local}, COUNT(*), SUM(total_amount) FROM checkouts "
             "WHERE status = 'paid' AND updated_at >= $since AND updated_at < $until "
-            "GROUP BY date(updated_at)", self._window(since, until))
+            f"GROUP BY {local}", self._window(since, until))
         # PostgreSQL answers dates (and SUM as a Decimal), SQLite 'YYYY-MM-DD' text.
         return {_day(day): (count, int(cents)) for day, count, cents in rows}
 
@@ -67,9 +72,52 @@ class PonyCheckoutRepository(PonyRepository):
             "AND created_at < $until GROUP BY status", self._window(since, until))
         return dict(rows)
 
+    def _search_where(self, query) -> tuple[str, dict]:
+        """The WHERE clause of a SalesQuery, its values as $parameters."""
+        clauses, values = ["1 = 1"], {}
+        for name in ("status", "payment_method", "plan_id", "user_id", "external_id",
+                     "customer_email"):
+            if getattr(query, name) is not None:
+                clauses.append(f"{name} = ${name}")
+                values[name] = getattr(query, name)
+        if query.since is not None:
+            clauses.append("created_at >= $since")
+            values["since"] = sql_value(query.since, self.pdb.dialect)
+        if query.until is not None:
+            clauses.append("created_at < $until")
+            values["until"] = sql_value(query.until, self.pdb.dialect)
+        if query.text is not None:
+            clauses.append("(LOWER(customer_name) LIKE $like ESCAPE '!' OR "
+                           "LOWER(customer_email) LIKE $like ESCAPE '!' OR external_id = $raw)")
+            values["like"], values["raw"] = f"%{_escaped(query.text)}%", query.text
+        if query.digits is not None:
+            clauses.append("(customer_document LIKE $dlike OR customer_phone LIKE $dlike)")
+            values["dlike"] = f"%{query.digits}%"
+        return " AND ".join(clauses), values
+
+    def search(self, query, page, limit):
+        where, values = self._search_where(query)
+        total = self.db.select(f"SELECT COUNT(*) FROM checkouts WHERE {where}", values)[0]
+        values = {**values, "lim": limit, "off": (page - 1) * limit}
+        ids = self.db.select(f"SELECT id FROM checkouts WHERE {where} ORDER BY id DESC "
+                             "LIMIT $lim OFFSET $off", values) if total else []
+        return Page(items=self.get_many(ids), total=int(total), page=page, limit=limit)
+
+    def search_totals(self, query):
+        where, values = self._search_where(query)
+        rows = self.db.select("SELECT status, COUNT(*), COALESCE(SUM(total_amount), 0) "
+                              f"FROM checkouts WHERE {where} GROUP BY status", values)
+        return ({status: int(n) for status, n, _ in rows},
+                {status: int(cents) for status, _, cents in rows})
+
     def _window(self, since, until) -> dict:
         return {"since": sql_value(since, self.pdb.dialect),
                 "until": sql_value(until, self.pdb.dialect)}
+
+
+def _escaped(text: str) -> str:
+    """`text` for a LIKE pattern with ESCAPE '!': its %, _ and ! taken literally."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _day(value) -> date:

@@ -1,36 +1,52 @@
-// The one way pages talk to the server: the public REST API, JSON in and out, with the
-// session's bearer token. Every failure becomes an ApiError carrying the API's error
-// shape {"error": {"code", "message", "field"}}, so pages can show it where it belongs.
+// The one way pages talk to the server: the public REST API, JSON in and out. A signed-in
+// browser is authenticated by its HttpOnly session cookie (set by the login answer, sent
+// by the browser itself, readable by no script); its writes carry the CSRF token of the
+// readable cookie cf_csrf in X-CSRF-Token. Every failure becomes an ApiError carrying the
+// API's error shape {"error": {"code", "message", "field"}}, so pages can show it where
+// it belongs.
 
-const SESSION_KEY = 'cf.session';
+const USER_KEY = 'cf.user';
+const CSRF_COOKIE = 'cf_csrf';
 let memorySession = null;
 
-/** The logged-in session {token, user}, or null. Kept in sessionStorage (this tab only,
- *  gone when it closes) and never put in a URL. */
+function csrfToken() {
+  const found = document.cookie.match(new RegExp(`(?:^|;\\s*)${CSRF_COOKIE}=([^;]+)`));
+  return found ? decodeURIComponent(found[1]) : null;
+}
+
+/** The signed-in session {user}, or null. Signed in = the session cookies are there (they
+ *  last across tabs and browser restarts); the user's public profile is kept beside them
+ *  in localStorage. No token is kept by scripts. */
 export function session() {
+  if (!csrfToken()) {
+    memorySession = null;
+    return null;
+  }
   if (memorySession) return memorySession;
   try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
-    memorySession = raw ? JSON.parse(raw) : null;
+    const raw = localStorage.getItem(USER_KEY);
+    memorySession = raw ? { user: JSON.parse(raw) } : null;
   } catch {
     memorySession = null;
   }
   return memorySession;
 }
 
-export function saveSession(token, user) {
-  memorySession = { token, user };
+/** After a login (or any answer carrying a session): the server set the cookies; this
+ *  keeps the user's profile for the pages. The token is the API clients' business. */
+export function saveSession(_token, user) {
+  memorySession = { user };
   try {
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(memorySession));
+    localStorage.setItem(USER_KEY, JSON.stringify(user));
   } catch {
-    // Storage refused (private mode, quota): the session lives in memory for this page.
+    // Storage refused (private mode, quota): the profile lives in memory for this page.
   }
 }
 
 export function clearSession() {
   memorySession = null;
   try {
-    sessionStorage.removeItem(SESSION_KEY);
+    localStorage.removeItem(USER_KEY);
   } catch {
     // nothing stored
   }
@@ -105,15 +121,16 @@ function urlWith(path, query) {
 }
 
 /** Calls the API; resolves to the parsed JSON (null for an empty body), rejects with
- *  ApiError. `auth: false` sends no token (public calls made for everyone alike). */
+ *  ApiError. (`auth` is accepted for older callers: the session cookie goes anyway.) */
 export function api(path, options = {}) {
   return tracked(() => call(path, options));
 }
 
-async function call(path, { method = 'GET', body, query, auth = true, signal, headers: extra } = {}) {
+async function call(path, { method = 'GET', body, query, signal, headers: extra } = {}) {
   const headers = { Accept: 'application/json', ...(extra || {}) };
-  const current = auth ? session() : null;
-  if (current?.token) headers.Authorization = `Bearer ${current.token}`;
+  const current = session();
+  const csrf = csrfToken();
+  if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
   const age = ageToken();
   if (age) headers['X-Age-Assurance'] = age;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -138,7 +155,7 @@ async function call(path, { method = 'GET', body, query, auth = true, signal, he
   }
   if (!response.ok) {
     const error = data?.error || {};
-    if (response.status === 401 && current?.token) {
+    if (response.status === 401 && current) {
       clearSession(); // the session ended (expired, password changed...): say so once
       window.dispatchEvent(new CustomEvent('cf:session-ended'));
     }

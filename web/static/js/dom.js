@@ -38,10 +38,24 @@ export function render(el, ...children) {
   return el;
 }
 
+// Times are shown in the operator's zone (CREATORFLIX_TIMEZONE, named by the page shell),
+// whatever the zone of the browser's machine.
+export const TIME_ZONE = (() => {
+  const zone = document.querySelector('meta[name="cf-timezone"]')?.content;
+  try {
+    return zone && !zone.includes('{') ? new Intl.DateTimeFormat('pt-BR', { timeZone: zone })
+      .resolvedOptions().timeZone : 'America/Sao_Paulo';
+  } catch {
+    return 'America/Sao_Paulo';
+  }
+})();
 const BRL = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
-const DAY = new Intl.DateTimeFormat('pt-BR', { day: '2-digit', month: '2-digit', year: 'numeric' });
+const DAY = new Intl.DateTimeFormat('pt-BR', {
+  day: '2-digit', month: '2-digit', year: 'numeric', timeZone: TIME_ZONE,
+});
 const DAY_TIME = new Intl.DateTimeFormat('pt-BR', {
   day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  timeZone: TIME_ZONE,
 });
 const PERCENT = new Intl.NumberFormat('pt-BR', { style: 'percent', maximumFractionDigits: 2 });
 

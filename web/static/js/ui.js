@@ -16,10 +16,33 @@ const FIELD_MESSAGES = {
   image_url: 'Informe uma URL http(s) válida.',
   end_date: 'O fim precisa ser depois do início.',
   token: 'Este link expirou ou já foi usado.',
+  q: 'Digite ao menos 3 dígitos do CPF ou telefone, ou parte do nome ou do e-mail.',
+  from: 'Informe uma data válida.',
+  to: 'Informe uma data válida (não antes do início).',
+  plan_id: 'Escolha um plano válido.',
 };
+// pt-BR text by the API's error code (its messages are English, for API clients).
+const CODE_MESSAGES = {
+  payment_refused: 'O pagamento foi recusado. Confira os dados ou use outro meio de pagamento.',
+  gateway_rejected: 'O gateway de pagamento recusou o pedido. Confira os dados e tente de novo.',
+  gateway_timeout: 'O gateway de pagamento demorou a responder. Tente de novo em instantes.',
+  gateway_busy: 'O gateway de pagamento está ocupado. Tente de novo em instantes.',
+  gateway_circuit_open: 'O gateway de pagamento está fora do ar no momento. Tente de novo em alguns minutos.',
+  method_disabled: 'Este método não está disponível.',
+  invalid_json: 'Os dados enviados não puderam ser lidos. Recarregue a página e tente de novo.',
+  invalid_signature: 'Este link expirou. Recarregue a página.',
+  csrf_failed: 'Não conseguimos confirmar que o pedido veio desta página. Recarregue e tente de novo.',
+  age_assurance_required: 'Confirme sua idade para ver este conteúdo.',
+  payload_too_large: 'Envio grande demais.',
+  unauthenticated: 'Sua sessão expirou. Entre de novo.',
+};
+// Codes whose message the API writes in Portuguese for the person reading it.
+const PT_BR_CODES = new Set(['plan_has_sales']);
 const STATUS_MESSAGES = {
   0: 'Sem conexão com o servidor. Tente de novo.',
+  400: 'Confira os dados informados.',
   401: 'Sua sessão expirou. Entre de novo.',
+  402: 'O pagamento foi recusado. Confira os dados ou use outro meio de pagamento.',
   403: 'Você não tem acesso a isto.',
   404: 'Não encontramos o que você procurou.',
   409: 'Conflito: isto mudou ou já existe.',
@@ -33,11 +56,12 @@ const STATUS_MESSAGES = {
 /** A sentence for the visitor about an ApiError (or anything thrown). */
 export function describe(error) {
   if (error?.text) return error.text; // a message the page wrote itself
+  if (PT_BR_CODES.has(error?.code) && error.message) return error.message;
   if (error?.field && FIELD_MESSAGES[error.field]) return FIELD_MESSAGES[error.field];
+  if (CODE_MESSAGES[error?.code]) return CODE_MESSAGES[error.code];
   if (error?.status in STATUS_MESSAGES) return STATUS_MESSAGES[error.status];
-  if (error?.status >= 400 && error?.status < 500) {
-    return `Não foi possível concluir: ${error.message}`;
-  }
+  // Never the API's English: a person reads this.
+  if (error?.status >= 400 && error?.status < 500) return 'Não foi possível concluir o pedido.';
   return 'Algo deu errado. Tente de novo.';
 }
 

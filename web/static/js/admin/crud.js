@@ -3,16 +3,17 @@
 import { api } from '../api.js';
 import { h, render } from '../dom.js';
 import { field, submitting } from '../forms.js';
-import { clearErrors, emptyState, fieldError, pager, showError, showFormError } from '../ui.js';
+import { alertBox, clearErrors, emptyState, fieldError, pager, showError, showFormError } from '../ui.js';
 import { table } from './shell.js';
 
 /**
  * config = {path, columns: [[header, row => cell]], fields: [{name, label, type, options,
  * hint, toInput(row) -> value, fromInput(text, checked) -> value (throw Error to refuse)}],
- * newLabel, empty}
+ * newLabel, empty, deactivate?: {field, label} (offered when a delete is refused: 409)}
  */
 export function crudPage(content, config) {
   const list = h('div', { 'aria-live': 'polite' });
+  const notice = h('div', { 'aria-live': 'polite' });
   const editor = h('div', { class: 'editor' });
 
   function openForm(row, page) {
@@ -55,14 +56,31 @@ export function crudPage(content, config) {
     form.querySelector('input, select, textarea')?.focus();
   }
 
+  async function deactivate(row, page) {
+    try {
+      await api(`${config.path}/${row.id}`, { method: 'PATCH', body: { [config.deactivate.field]: false } });
+      render(notice, alertBox('success', `${row.name || 'Item'} desativado.`));
+    } catch (error) {
+      showError(notice, error);
+    }
+    load(page);
+  }
+
   async function remove(row, page) {
     // eslint-disable-next-line no-alert
-    if (!window.confirm('Excluir este item?')) return;
+    if (!window.confirm(`Excluir ${row.name ? `"${row.name}"` : 'este item'}?`)) return;
+    render(notice);
     try {
       await api(`${config.path}/${row.id}`, { method: 'DELETE' });
       load(page);
     } catch (error) {
-      showError(list, error, () => load(page));
+      // The table stays; the answer says why (ui.describe: the API's pt-BR reason when it
+      // gives one) and, for a row with history, offers to deactivate it instead.
+      showError(notice, error);
+      if (error.status === 409 && config.deactivate && row[config.deactivate.field]) {
+        notice.firstChild?.append(h('button', { class: 'btn btn-small', type: 'button',
+          onclick: () => deactivate(row, page) }, config.deactivate.label));
+      }
     }
   }
 
@@ -81,7 +99,7 @@ export function crudPage(content, config) {
 
   content.append(h('div', { class: 'toolbar' },
     h('button', { class: 'btn', type: 'button', onclick: () => openForm(null, 1) }, config.newLabel)),
-  editor, list);
+  editor, notice, list);
   return load(1);
 }
 

@@ -5,7 +5,8 @@ import { h, pageTitle, render } from '../dom.js';
 import { alertBox, showError } from '../ui.js';
 
 const MENU = [
-  ['/admin', 'Painel'], ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
+  ['/admin', 'Painel'], ['/admin/vendas', 'Vendas'], ['/admin/clientes', 'Clientes'],
+  ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
   ['/admin/gateways', 'Gateways'], ['/admin/planos', 'Planos'],
   ['/admin/order-bumps', 'Order bumps'], ['/admin/contatos', 'Contatos'],
   ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],

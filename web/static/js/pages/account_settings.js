@@ -4,7 +4,7 @@
 import { api, clearSession, saveSession } from '../api.js';
 import { formatDateTime, h, pageTitle, render } from '../dom.js';
 import { field, submitting } from '../forms.js';
-import { alertBox, clearErrors, memberOrLogin, showFormError } from '../ui.js';
+import { alertBox, clearErrors, describe, memberOrLogin, showFormError } from '../ui.js';
 
 
 function card(title, ...children) {
@@ -51,7 +51,7 @@ export default async function accountSettings(main) {
           await api('/api/me/verify-email', { method: 'POST' });
           event.target.replaceWith(h('span', { class: 'muted' }, 'Enviamos um novo link.'));
         } catch (error) {
-          event.target.replaceWith(h('span', { class: 'muted' }, error.message));
+          event.target.replaceWith(h('span', { class: 'muted' }, describe(error)));
         }
       } }, 'Reenviar link'));
 

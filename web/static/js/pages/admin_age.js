@@ -2,11 +2,11 @@
 // a decision (each photo fetched with the admin's token, shown from a blob: URL, never a
 // public or signed link; the server deletes it once decided), the assurances with their
 // revocation, and the effectiveness figures the ANPD asks platforms to keep.
-import { ApiError, api, session } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { adminPage, table } from '../admin/shell.js';
 import { formatDate, formatDateTime, h, render } from '../dom.js';
 import { field } from '../forms.js';
-import { alertBox, emptyState, pager, section, showError } from '../ui.js';
+import { alertBox, describe, emptyState, pager, section, showError } from '../ui.js';
 
 const METHODS = { oidc: 'Provedor de identidade (OIDC)', card: 'Cartão de crédito',
   document: 'Documento oficial', sandbox: 'Sandbox (teste)' };
@@ -25,11 +25,10 @@ function imageType(bytes) {
   return null;
 }
 
-/** The photo of a pending document as an object URL (bearer token in a header). */
+/** The photo of a pending document as an object URL (the session cookie goes along). */
 async function photoUrl(id) {
   const response = await fetch(`/api/admin/age-assurance/documents/${id}/photo`, {
     credentials: 'same-origin', cache: 'no-store',
-    headers: { Authorization: `Bearer ${session()?.token}` },
   });
   if (!response.ok) {
     let error = {};
@@ -92,7 +91,7 @@ export default function adminAge(main) {
       button.addEventListener('click', async () => {
         // eslint-disable-next-line no-alert
         if (!window.confirm(approve
-          ? `Aprovar o documento nº ${doc.id}? O usuário nº ${doc.user_id} fica verificado por 1 ano e a foto é apagada.`
+          ? `Aprovar o documento nº ${doc.id}? ${doc.user_name || doc.user_email || `A conta nº ${doc.user_id}`} (${doc.user_email || '—'}) fica verificada por 1 ano e a foto é apagada.`
           : `Recusar o documento nº ${doc.id}? A foto é apagada.`)) return;
         button.disabled = true;
         try {
@@ -101,7 +100,7 @@ export default function adminAge(main) {
           await refreshAll();
         } catch (error) {
           button.disabled = false;
-          button.replaceWith(h('span', { class: 'muted' }, error.message));
+          button.replaceWith(h('span', { class: 'muted' }, describe(error)));
         }
       });
       return button;
@@ -125,7 +124,7 @@ export default function adminAge(main) {
       });
       return h('article', { class: 'card age-document-item', 'data-document': doc.id },
         h('div', { class: 'card-body' },
-          h('h3', {}, `Documento nº ${doc.id} · usuário nº ${doc.user_id}`),
+          h('h3', {}, `Documento nº ${doc.id} · ${doc.user_name || 'sem nome'} (${doc.user_email || `conta nº ${doc.user_id}`})`),
           h('p', { class: 'muted small' }, `Enviado em ${formatDateTime(doc.created_at)}.`),
           photo,
           h('div', { class: 'row-actions' }, show, decideButton(doc, true), decideButton(doc, false))));
@@ -163,7 +162,7 @@ export default function adminAge(main) {
           await api(`/api/admin/age-assurance/${record.id}/revoke`, { method: 'POST' });
           await Promise.all([loadList(1), loadFigures()]);
         } catch (error) {
-          button.replaceWith(h('span', { class: 'muted' }, error.message));
+          button.replaceWith(h('span', { class: 'muted' }, describe(error)));
         }
       });
       return button;
@@ -175,7 +174,7 @@ export default function adminAge(main) {
           query: { method: methodSelect.value, outcome: outcomeSelect.value, page, limit: 25 } });
         render(listBox, found.data.length ? table(found.data, [
           ['Nº', (r) => String(r.id)],
-          ['Quem', (r) => (r.user_id ? `Usuário nº ${r.user_id}` : 'Visitante sem conta')],
+          ['Quem', (r) => (r.user_id ? `${r.user_name || 'Sem nome'} (${r.user_email || `conta nº ${r.user_id}`})` : 'Visitante sem conta')],
           ['Método', (r) => label(METHODS, r.method)],
           ['Situação', (r) => label(OUTCOMES, r.outcome)],
           ['Em', (r) => formatDateTime(r.decided_at || r.created_at)],

@@ -2,7 +2,7 @@
 // per day over 30 days, conversion, and the ads with the best CTR.
 import { api } from '../api.js';
 import { adminPage, adsMeta, label, table } from '../admin/shell.js';
-import { h, money, percent } from '../dom.js';
+import { TIME_ZONE, h, money, percent } from '../dom.js';
 import { emptyState } from '../ui.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -14,21 +14,45 @@ function svg(tag, attrs, ...children) {
   return el;
 }
 
-/** Bars of revenue per day (an SVG that scales to its box). */
+/** Bars of revenue per day with their axes: reais up the left (0, half, the most), the
+ *  local days along the bottom (every fifth, and the last), each bar titled. */
 function revenueChart(series) {
-  const width = 600;
-  const height = 160;
+  const width = 640;
+  const height = 220;
+  const left = 78;
+  const bottom = 34;
+  const plotW = width - left - 8;
+  const plotH = height - bottom - 12;
   const top = Math.max(1, ...series.map((d) => d.revenue));
-  const step = width / series.length;
-  const bars = series.map((d, i) => {
-    const barHeight = Math.round((d.revenue / top) * (height - 20));
+  const step = plotW / series.length;
+  const y = (cents) => 12 + plotH - (cents / top) * plotH;
+  const parts = [];
+  for (const cents of [0, top / 2, top]) {
+    parts.push(svg('line', { x1: left, x2: width - 8, y1: y(cents).toFixed(1), y2: y(cents).toFixed(1), class: 'grid' }));
+    const text = svg('text', { x: left - 6, y: (y(cents) + 4).toFixed(1), 'text-anchor': 'end', class: 'axis-label' });
+    text.textContent = money(Math.round(cents));
+    parts.push(text);
+  }
+  series.forEach((d, i) => {
+    const barHeight = Math.round((d.revenue / top) * plotH);
     const title = svg('title', {});
     title.textContent = `${day(d.date)}: ${money(d.revenue)} · ${d.paid_checkouts} pago(s)`;
-    return svg('rect', { x: (i * step + 2).toFixed(1), y: height - barHeight, width: (step - 4).toFixed(1),
-      height: Math.max(barHeight, 1), rx: 2, class: d.revenue ? 'bar' : 'bar bar-empty' }, title);
+    parts.push(svg('rect', { x: (left + i * step + 1).toFixed(1), y: (12 + plotH - Math.max(barHeight, 1)).toFixed(1),
+      width: Math.max(step - 2, 1).toFixed(1), height: Math.max(barHeight, 1), rx: 2,
+      class: d.revenue ? 'bar' : 'bar bar-empty' }, title));
+    if (i % 5 === 0 || i === series.length - 1) {
+      const text = svg('text', { x: (left + i * step + step / 2).toFixed(1), y: height - 14, 'text-anchor': 'middle', class: 'axis-label' });
+      text.textContent = day(d.date).slice(0, 5);
+      parts.push(text);
+    }
   });
+  parts.push(svg('line', { x1: left, x2: left, y1: 12, y2: 12 + plotH, class: 'axis' }),
+    svg('line', { x1: left, x2: width - 8, y1: 12 + plotH, y2: 12 + plotH, class: 'axis' }));
+  const caption = svg('text', { x: left + plotW / 2, y: height - 1, 'text-anchor': 'middle', class: 'axis-title' });
+  caption.textContent = 'Dia';
+  parts.push(caption);
   return svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img',
-    'aria-label': 'Receita por dia nos últimos 30 dias' }, ...bars);
+    'aria-label': `Receita por dia nos últimos ${series.length} dias, de ${day(series[0].date)} a ${day(series[series.length - 1].date)}; maior dia ${money(top)}` }, ...parts);
 }
 
 const day = (iso) => iso.split('-').reverse().join('/');
@@ -65,12 +89,17 @@ export default function dashboard(main) {
       h('div', { class: 'stats' },
         stat('Assinantes ativos', String(board.active_subscribers), 'agora', 'subscribers'),
         stat(`Receita (${board.days} dias)`, money(board.revenue), 'checkouts pagos', 'revenue'),
-        stat('Checkouts pagos', String(board.paid_checkouts), `últimos ${board.days} dias`, 'paid'),
+        stat('Checkouts pagos', String(board.paid_checkouts),
+          `últimos ${board.days} dias, sem os reembolsados`, 'paid'),
+        // Converted = reached paid (a refund later does not undo that): say so beside the
+        // paid count above, so "0 pagos" and "1 de 1" never look like they disagree.
         stat('Conversão', percent(conversion.rate),
-          `${conversion.paid} pagos de ${conversion.started} iniciados`, 'conversion')),
+          `${conversion.paid} de ${conversion.started} iniciados chegaram a ser pagos`
+          + (conversion.refunded ? ` (${conversion.refunded} reembolsado${conversion.refunded > 1 ? 's' : ''} depois)` : ''),
+          'conversion')),
       h('section', { class: 'card' }, h('div', { class: 'card-body' },
         h('h2', {}, 'Receita por dia'), revenueChart(board.series),
-        h('p', { class: 'muted small' }, `De ${day(board.since)} a ${day(board.until)} (UTC).`),
+        h('p', { class: 'muted small' }, `De ${day(board.since)} a ${day(board.until)}, dias no fuso ${TIME_ZONE.replace('_', ' ')}.`),
         salesDays(board.series))),
       h('section', { class: 'card' }, h('div', { class: 'card-body' },
         h('h2', {}, 'Anúncios com melhor CTR'),

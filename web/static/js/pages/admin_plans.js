@@ -12,6 +12,7 @@ export const price = (raw) => {
 export default function plans(main) {
   return adminPage(main, 'Planos', (content) => crudPage(content, {
     path: '/api/admin/plans', newLabel: 'Novo plano', empty: 'Nenhum plano cadastrado.',
+    deactivate: { field: 'is_active', label: 'Desativar plano (tirar da loja)' },
     columns: [['Nome', (p) => p.name], ['Preço', (p) => money(p.price)],
       ['Duração', (p) => durationLabel(p.duration)],
       ['Pagamento', (p) => [p.accepts_pix ? 'PIX' : null, p.accepts_card ? 'Cartão' : null].filter(Boolean).join(' + ') || '—'],

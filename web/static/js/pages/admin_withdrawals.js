@@ -2,9 +2,9 @@
 // the buyer at the gateway, "Marcar reembolsado" ends the access the purchase gave.
 import { api } from '../api.js';
 import { adminPage, table } from '../admin/shell.js';
-import { formatDateTime, h, render } from '../dom.js';
+import { formatDateTime, h, money, render } from '../dom.js';
 import { field } from '../forms.js';
-import { emptyState, pager, showError } from '../ui.js';
+import { describe, emptyState, pager, showError } from '../ui.js';
 
 const STATUSES = [['requested', 'Pendentes'], ['refunded', 'Reembolsados'], ['rejected', 'Recusados'],
   ['', 'Todos']];
@@ -21,13 +21,13 @@ export default function adminWithdrawals(main) {
       const button = h('button', { class: 'btn btn-small', type: 'button' }, 'Marcar reembolsado');
       button.addEventListener('click', async () => {
         // eslint-disable-next-line no-alert
-        if (!window.confirm(`Confirmar que o pedido nº ${request.checkout_id} foi reembolsado no gateway? O acesso da compra termina agora.`)) return;
+        if (!window.confirm(`Confirmar que o pedido nº ${request.checkout_id} de ${request.customer_name || request.customer_email || 'cliente'} (${request.customer_email || '—'}), ${money(request.amount)}, foi reembolsado no gateway? O acesso da compra termina agora.`)) return;
         button.disabled = true;
         try {
           await api(`/api/admin/withdrawals/${request.id}/refund`, { method: 'POST' });
           reload();
         } catch (error) {
-          button.replaceWith(h('span', { class: 'muted' }, error.message));
+          button.replaceWith(h('span', { class: 'muted' }, describe(error)));
         }
       });
       return button;
@@ -39,7 +39,9 @@ export default function adminWithdrawals(main) {
           { query: { status: select.value, page, limit: 25 } });
         render(list, found.data.length ? table(found.data, [
           ['Pedido', (r) => `nº ${r.checkout_id}`],
-          ['Usuário', (r) => `#${r.user_id}`],
+          ['Cliente', (r) => h('a', { href: `/admin/clientes/conta/${r.user_id}` }, r.customer_name || r.customer_email || 'Cliente',
+            h('br'), h('span', { class: 'muted' }, r.customer_email || ''))],
+          ['Valor', (r) => (r.amount === null || r.amount === undefined ? '—' : money(r.amount))],
           ['Pedido em', (r) => formatDateTime(r.created_at)],
           ['Motivo', (r) => r.reason || '—'],
           ['Situação', (r) => LABELS[r.status] || r.status],

@@ -7,7 +7,7 @@ import { field, inputOf, submitting } from '../forms.js';
 import { formatCpf, formatPhone, mask } from '../masks.js';
 import { pendingCheckout, showPayment } from '../pix.js';
 import { mailedCheckout, prefillRenewal } from '../mail_links.js';
-import { alertBox, clearErrors, emptyState, showError, showFormError } from '../ui.js';
+import { alertBox, clearErrors, emptyState, fieldError, showError, showFormError } from '../ui.js';
 
 function bumpOption(bump, onChange) {
   const id = `bump-${bump.id}`;
@@ -63,9 +63,31 @@ function checkoutForm(main, plan, bumps) {
   // One Idempotency-Key per attempt to pay: made when the buyer clicks pay, reused when
   // they click again for the same order after an error, so the server never charges twice.
   let attempt = { order: null, key: null };
+  // Every buyer field's error at once, each cleared as soon as its field is fixed.
+  let checked = false;
+  form.addEventListener('input', (event) => {
+    const input = event.target;
+    if (!checked || !(input.name in BUYER_RULES)) return;
+    const where = input.closest('.field');
+    where?.querySelectorAll('.field-error').forEach((el) => el.remove());
+    input.removeAttribute('aria-invalid');
+    const problem = BUYER_RULES[input.name](input.value);
+    if (problem) fieldError(input, problem);
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearErrors(form);
+    checked = true;
+    const problems = Object.entries(BUYER_RULES)
+      .map(([name, rule]) => [form.querySelector(`[name="${name}"]`), rule])
+      .filter(([input]) => input)
+      .map(([input, rule]) => [input, rule(input.value)])
+      .filter(([, problem]) => problem);
+    if (problems.length) {
+      problems.forEach(([input, problem]) => fieldError(input, problem));
+      problems[0][0].focus();
+      return;
+    }
     const data = new FormData(form);
     const body = {
       plan_id: plan.id,
@@ -99,6 +121,28 @@ function checkoutForm(main, plan, bumps) {
   });
   return form;
 }
+
+function validCpf(text) {
+  const d = String(text || '').replace(/\D/g, '');
+  if (d.length !== 11 || /^(\d)\1{10}$/.test(d)) return false;
+  const check = (length) => {
+    let total = 0;
+    for (let i = 0; i < length; i += 1) total += Number(d[i]) * (length + 1 - i);
+    const rest = (total * 10) % 11;
+    return rest === 10 ? 0 : rest;
+  };
+  return check(9) === Number(d[9]) && check(10) === Number(d[10]);
+}
+
+// The buyer's fields as the server checks them (domain/payments/customer.py): each rule
+// answers the pt-BR problem, or null when the value is fine.
+const BUYER_RULES = {
+  'customer.name': (v) => (String(v).trim() ? null : 'Informe seu nome.'),
+  'customer.email': (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(v).trim()) ? null : 'Informe um e-mail válido.'),
+  'customer.document': (v) => (validCpf(v) ? null : 'Informe um CPF válido.'),
+  'customer.phone': (v) => ([10, 11].includes(String(v).replace(/\D/g, '').length) ? null
+    : 'Informe um celular com DDD (10 ou 11 dígitos).'),
+};
 
 /** A random UUID (crypto.randomUUID needs a secure context; 128 random bits else). */
 function newKey() {

@@ -2,7 +2,7 @@
 // days of the payment, CDC art. 49) and my subscriptions.
 import { api, session } from '../api.js';
 import { formatDate, formatDateTime, h, money, pageTitle, parseUtc, render } from '../dom.js';
-import { alertBox, emptyState, showError } from '../ui.js';
+import { alertBox, describe, emptyState, showError } from '../ui.js';
 
 const toLogin = () => window.location.assign(`/entrar?next=${encodeURIComponent('/minha-conta/compras')}`);
 const STATUS = { pending: 'Aguardando pagamento', paid: 'Pago', failed: 'Recusado',
@@ -22,7 +22,7 @@ function withdrawal(checkout) {
       await api(`/api/me/checkouts/${checkout.id}/withdrawal`, { method: 'POST', body: {} });
       button.replaceWith(h('span', { class: 'muted' }, 'Pedido de reembolso enviado.'));
     } catch (error) {
-      button.replaceWith(h('span', { class: 'muted' }, error.message));
+      button.replaceWith(h('span', { class: 'muted' }, describe(error)));
     }
   });
   return button;
