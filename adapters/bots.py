@@ -2,6 +2,7 @@
 port of the JayBizzle/Crawler-Detect pattern list (about 1,500 bots, crawlers, headless
 browsers and HTTP libraries, kept up to date upstream). A user agent is matched once per
 process and remembered (the patterns cost about 0.2 ms per new user agent)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,4 +19,3 @@ class CrawlerDetectBots:
 
     def is_bot(self, user_agent: str) -> bool:
         return bool(self._is_bot(user_agent))
-

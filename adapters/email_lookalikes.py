@@ -8,6 +8,7 @@ people write; invisible marks refused).
 ICU keeps its confusables data current with each Unicode version; a hand-made table
 would not. `pyicu-wheels` is PyICU built as wheels (PyICU itself ships as source only
 and needs ICU's headers and a C++ compiler)."""
+
 from __future__ import annotations
 
 import threading
@@ -28,8 +29,11 @@ def _checker() -> icu.SpoofChecker:
     checker = getattr(_local, "checker", None)
     if checker is None:
         checker = icu.SpoofChecker()
-        checker.setChecks(icu.USpoofChecks.RESTRICTION_LEVEL | icu.USpoofChecks.INVISIBLE
-                          | icu.USpoofChecks.MIXED_NUMBERS)
+        checker.setChecks(
+            icu.USpoofChecks.RESTRICTION_LEVEL
+            | icu.USpoofChecks.INVISIBLE
+            | icu.USpoofChecks.MIXED_NUMBERS
+        )
         checker.setRestrictionLevel(icu.URestrictionLevel.HIGHLY_RESTRICTIVE)
         _local.checker = checker
     return checker

@@ -1,6 +1,7 @@
 """The event dispatch both units of work share: events recorded in a unit wait here
 until its commit hands them to their handlers (same transaction), or its rollback
 drops them."""
+
 from __future__ import annotations
 
 from collections import deque
@@ -37,8 +38,12 @@ class RecordedEvents:
     def handlers_of(self, kind: type[Event]) -> list[EventHandler]:
         """The handlers of `kind`, then those of its base classes up to Event: a
         handler of Event sees every event (e.g. one writing each to an outbox)."""
-        return [handler for cls in kind.__mro__ if isinstance(cls, type)
-                and issubclass(cls, Event) for handler in self.handlers.get(cls, ())]
+        return [
+            handler
+            for cls in kind.__mro__
+            if isinstance(cls, type) and issubclass(cls, Event)
+            for handler in self.handlers.get(cls, ())
+        ]
 
     def drop(self) -> None:
         self._waiting.clear()

@@ -1,8 +1,9 @@
 """Applying and rolling back the yoyo migrations in `migrations/`."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from yoyo import get_backend, read_migrations
 
@@ -13,18 +14,22 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _yoyo_url(url: str) -> str:
-    return "postgresql://" + url[len("postgres://"):] if url.startswith("postgres://") else url
+    return "postgresql://" + url[len("postgres://") :] if url.startswith("postgres://") else url
 
 
 def _open(url: str):
     if url.startswith("sqlite:"):
         from adapters.pony.database import make_sqlite_private
+
         make_sqlite_private(url)  # before sqlite3 creates it world-readable
     return get_backend(_yoyo_url(url)), read_migrations(str(MIGRATIONS_DIR))
 
 
-def migrate(url: str, on_adopt: Callable[[adoption.AdoptionPlan], None] | None = None,
-            secrets: SecretBox | None = None) -> list[str]:
+def migrate(
+    url: str,
+    on_adopt: Callable[[adoption.AdoptionPlan], None] | None = None,
+    secrets: SecretBox | None = None,
+) -> list[str]:
     """Apply pending migrations; returns their ids (empty when up to date). A database
     the original CreatorFlix created is adopted first (see `adopt`; `on_adopt` is
     told what was done); AdoptionBlocked, with nothing changed, when its rows do not
@@ -33,8 +38,7 @@ def migrate(url: str, on_adopt: Callable[[adoption.AdoptionPlan], None] | None =
         return _migrate(url, on_adopt)
 
 
-def _migrate(url: str, on_adopt: Callable[[adoption.AdoptionPlan], None] | None
-             ) -> list[str]:
+def _migrate(url: str, on_adopt: Callable[[adoption.AdoptionPlan], None] | None) -> list[str]:
     adopted = adopt(url) if is_original_database(url) else None
     if adopted is not None and on_adopt is not None:
         on_adopt(adopted)
@@ -52,6 +56,7 @@ def _migrate(url: str, on_adopt: Callable[[adoption.AdoptionPlan], None] | None
 
 def _pg_connect(url: str):
     import psycopg2
+
     return psycopg2.connect(_yoyo_url(url))
 
 
@@ -96,8 +101,7 @@ def plan(url: str) -> list[str]:
     if is_original_database(url):
         lines += adoption_plan(url).lines()
         # Read from the folder only: opening yoyo's backend would create its tables.
-        todo = [m.id for m in read_migrations(str(MIGRATIONS_DIR))
-                if m.id not in adoption.BASELINE]
+        todo = [m.id for m in read_migrations(str(MIGRATIONS_DIR)) if m.id not in adoption.BASELINE]
     else:
         todo = pending(url)
     lines.append("migrations to apply: " + (", ".join(todo) if todo else "none (up to date)"))
@@ -109,13 +113,14 @@ def rollback(url: str, count: int, secrets: SecretBox | None = None) -> list[str
     backend, migrations = _open(url)
     try:
         with backend.lock(), secret_box.for_migrations(secrets):
-            todo = backend.to_rollback(migrations)[:max(count, 0)]
+            todo = backend.to_rollback(migrations)[: max(count, 0)]
             baseline = [m.id for m in todo if m.id in adoption.BASELINE]
             if baseline and _was_adopted(backend):
                 raise adoption.RollbackRefused(
                     "this database was adopted from the original CreatorFlix: rolling back "
                     f"{', '.join(baseline)} would drop the original's tables and columns; "
-                    "roll back fewer migrations (or restore the backup taken before)")
+                    "roll back fewer migrations (or restore the backup taken before)"
+                )
             backend.rollback_migrations(todo)
         return [m.id for m in todo]
     finally:
@@ -140,14 +145,15 @@ def reseal_secrets(url: str, secrets: SecretBox) -> int:
         import sqlite3
 
         from adapters.pony.database import make_sqlite_private, sqlite_path
+
         make_sqlite_private(url)
         conn, placeholder = sqlite3.connect(sqlite_path(url)), "?"
     else:
         conn, placeholder = _pg_connect(url), "%s"
     try:
         changed = secret_box.reseal_rows(
-            conn, secrets, placeholder,
-            secret_box.SEALED_COLUMNS + secret_box.LATER_SEALED_COLUMNS)
+            conn, secrets, placeholder, secret_box.SEALED_COLUMNS + secret_box.LATER_SEALED_COLUMNS
+        )
         conn.commit()
         return changed
     finally:

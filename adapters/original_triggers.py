@@ -3,6 +3,7 @@ active subscription: each calls a plpython3u function that shells out to curl wi
 hard-coded hub URL). A database taken over keeps them (`creatorflix migrate` lists them);
 `creatorflix original-triggers disable|enable` switches them off and back on once the
 operator is told by our webhooks or Telegram instead. Nothing is dropped."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,24 +24,36 @@ class NotOnThisDatabase(Exception):
 
 
 def _states(cur) -> dict[tuple[str, str], str]:
-    found = rows(cur, """
+    found = rows(
+        cur,
+        """
         SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t
         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND NOT t.tgisinternal""")
+        WHERE n.nspname = 'public' AND NOT t.tgisinternal""",
+    )
     return {(table, trigger): str(mode) for table, trigger, mode in found}
 
 
 def _lines(states: dict[tuple[str, str], str]) -> list[str]:
-    return [f"{trigger} on {table}: " + (STATES.get(states[(table, trigger)], "?")
-                                         if (table, trigger) in states else "not present")
-            for table, trigger in TRIGGERS]
+    return [
+        f"{trigger} on {table}: "
+        + (
+            STATES.get(states[(table, trigger)], "?")
+            if (table, trigger) in states
+            else "not present"
+        )
+        for table, trigger in TRIGGERS
+    ]
 
 
 def _connect(url: str):
     if not url.startswith(("postgresql://", "postgres://")):
-        raise NotOnThisDatabase("only a PostgreSQL database taken over from the original "
-                                "CreatorFlix has its notification triggers")
+        raise NotOnThisDatabase(
+            "only a PostgreSQL database taken over from the original "
+            "CreatorFlix has its notification triggers"
+        )
     import psycopg2
+
     return psycopg2.connect(url)
 
 

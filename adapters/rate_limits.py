@@ -9,13 +9,15 @@ per process), until Redis answers again. One request at most every PROBE_SECONDS
 Redis again; the others do not wait for it. While degraded a warning is logged once a
 minute at most, and `degraded` says so (/health/ready reports it). Counts made in
 memory are not carried over to Redis on its return."""
+
 from __future__ import annotations
 
 import logging
 import math
 import threading
 import time
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from limits import RateLimitItemPerSecond
@@ -72,9 +74,14 @@ class LimitsRateLimiter:
     timeout bounds each Redis call, default REDIS_TIMEOUT: raise it only where the
     machine may stall a process longer, e.g. an overloaded test runner)."""
 
-    def __init__(self, url: str = "memory://", *, timeout: float = REDIS_TIMEOUT,
-                 probe_seconds: float = PROBE_SECONDS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        url: str = "memory://",
+        *,
+        timeout: float = REDIS_TIMEOUT,
+        probe_seconds: float = PROBE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         url, timeout_in_url = split_timeout(url)
         timeout = timeout_in_url or timeout
         storage_url, prefix = split_prefix(url)
@@ -88,19 +95,22 @@ class LimitsRateLimiter:
         else:
             from redis.backoff import NoBackoff
             from redis.retry import Retry
+
             # redis-py 8 retries a timed-out call 3 times with a back-off of seconds:
             # no retries, the fallback answers instead.
-            options: dict[str, Any] = {"socket_timeout": timeout,
-                                       "socket_connect_timeout": timeout,
-                                       "retry": Retry(NoBackoff(), 0)}
+            options: dict[str, Any] = {
+                "socket_timeout": timeout,
+                "socket_connect_timeout": timeout,
+                "retry": Retry(NoBackoff(), 0),
+            }
             self.storage = storage_from_string(storage_url, key_prefix=prefix, **options)
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.prefix = prefix
         # The fallback: this process's memory, used while Redis fails.
         self.local = MovingWindowRateLimiter(MemoryStorage())
         self.probe_seconds, self.clock = probe_seconds, clock
-        self._probing = threading.Lock()   # held by the one caller trying Redis again
-        self._state = threading.Lock()     # guards the fields below
+        self._probing = threading.Lock()  # held by the one caller trying Redis again
+        self._state = threading.Lock()  # guards the fields below
         self._degraded_since: float | None = None
         self._next_probe = 0.0
         self._warned_at = -math.inf
@@ -123,7 +133,7 @@ class LimitsRateLimiter:
             now = self.clock()
             if now < self._next_probe or not self._probing.acquire(blocking=False):
                 return call(self.local)
-            try:   # this caller probes; the others keep counting in memory meanwhile
+            try:  # this caller probes; the others keep counting in memory meanwhile
                 self._next_probe = now + self.probe_seconds
                 result = call(self.strategy)
             except Exception as exc:  # noqa: BLE001 - Redis still fails
@@ -131,8 +141,10 @@ class LimitsRateLimiter:
                 return call(self.local)
             finally:
                 self._probing.release()
-            log.warning("rate-limit storage answers again after %.0f s; limits are shared "
-                        "again", now - self._degraded_since)
+            log.warning(
+                "rate-limit storage answers again after %.0f s; limits are shared again",
+                now - self._degraded_since,
+            )
             self._degraded_since = None
             return result
         try:
@@ -151,13 +163,18 @@ class LimitsRateLimiter:
             if now - self._warned_at < WARN_SECONDS:
                 return
             self._warned_at, failures, self._failures = now, self._failures, 0
-        log.warning("rate-limit storage failed (%s: %s); every limit counts in this "
-                    "process until it answers (%d failure(s) since the last warning)",
-                    type(exc).__name__, exc, failures)
+        log.warning(
+            "rate-limit storage failed (%s: %s); every limit counts in this "
+            "process until it answers (%d failure(s) since the last warning)",
+            type(exc).__name__,
+            exc,
+            failures,
+        )
 
     @staticmethod
-    def _wait(strategy: MovingWindowRateLimiter, item: RateLimitItemPerSecond, name: str,
-              key: str) -> int | None:
+    def _wait(
+        strategy: MovingWindowRateLimiter, item: RateLimitItemPerSecond, name: str, key: str
+    ) -> int | None:
         stats = strategy.get_window_stats(item, name, key)
         if stats.remaining > 0:
             return None
@@ -170,6 +187,7 @@ class LimitsRateLimiter:
             if strategy.hit(item, rate.name, key):
                 return None
             return self._wait(strategy, item, rate.name, key) or 1
+
         return self._run(call)
 
     def wait(self, rate: Rate, key: str) -> int | None:
@@ -178,7 +196,6 @@ class LimitsRateLimiter:
 
     def reset(self, rate: Rate, key: str) -> None:
         item_key = self._item(rate).key_for(rate.name, key)
-        self.local.storage.clear(item_key)      # both: a count may sit in either
+        self.local.storage.clear(item_key)  # both: a count may sit in either
         if self.shared:
             self._run(lambda strategy: strategy.storage.clear(item_key))
-

@@ -1,19 +1,20 @@
 """Facts about the relational schema that several adapters share (the migrations are
 the source of truth; tests check these against them)."""
+
 from __future__ import annotations
 
 from domain.accounts.audit_entry import AuditEntry
+from domain.accounts.sessions import RevokedToken
 from domain.accounts.users import User
 from domain.ads.rules import Ad, AdEvent
 from domain.assurance.entities import AgeAssurance
-from domain.accounts.sessions import RevokedToken
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
+from domain.mail.messages import OutboxMessage
+from domain.notifications.entities import Delivery, TelegramSettings, WebhookEndpoint
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import PaymentGatewayConfig, Postback, WebhookEvent
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
-from domain.mail.messages import OutboxMessage
-from domain.notifications.entities import Delivery, TelegramSettings, WebhookEndpoint
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
 
 # unit-of-work attribute -> (table, entity class, primary key field)

@@ -7,12 +7,13 @@ Stored form: "fernet:" + the Fernet token. Text without the prefix is a row writ
 before encryption (or copied from the original platform) and is read as it is; it is
 sealed by migration 0008 (when `creatorflix migrate` runs it), on its next write, or by
 `rotate-secrets`."""
+
 from __future__ import annotations
 
 import base64
 import contextlib
 import logging
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -23,7 +24,7 @@ from ports.security import SecretBox
 log = logging.getLogger("creatorflix.secrets")
 
 PREFIX = "fernet:"
-LABEL = "secrets-at-rest"   # the purpose of the derived key (adapters.security)
+LABEL = "secrets-at-rest"  # the purpose of the derived key (adapters.security)
 
 
 class SecretUnreadable(ServiceUnavailable):
@@ -54,19 +55,22 @@ class FernetSecretBox:
         if not stored.startswith(PREFIX):
             return stored  # never sealed: a row from before encryption
         try:
-            return self._all.decrypt(stored[len(PREFIX):].encode("ascii")).decode("utf-8")
+            return self._all.decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
         except (InvalidToken, UnicodeError) as exc:
-            log.error("a stored secret cannot be decrypted with CREATORFLIX_SECRET_KEY or "
-                      "CREATORFLIX_SECRET_KEY_PREVIOUS: put the key it was encrypted with "
-                      "in CREATORFLIX_SECRET_KEY_PREVIOUS")
-            raise SecretUnreadable("a stored secret cannot be decrypted (see the server "
-                                   "log)") from exc
+            log.error(
+                "a stored secret cannot be decrypted with CREATORFLIX_SECRET_KEY or "
+                "CREATORFLIX_SECRET_KEY_PREVIOUS: put the key it was encrypted with "
+                "in CREATORFLIX_SECRET_KEY_PREVIOUS"
+            )
+            raise SecretUnreadable(
+                "a stored secret cannot be decrypted (see the server log)"
+            ) from exc
 
     def is_sealed_now(self, stored: str) -> bool:
         if not stored.startswith(PREFIX):
             return False
         try:
-            self._current.decrypt(stored[len(PREFIX):].encode("ascii"))
+            self._current.decrypt(stored[len(PREFIX) :].encode("ascii"))
         except (InvalidToken, UnicodeError):
             return False
         return True
@@ -85,9 +89,11 @@ def opened(box: SecretBox | None, value: str | None) -> str | None:
 SEALED_COLUMNS = (("payment_gateways", "id", "secret_key"),)
 # Sealed since migration 0015 (notifications): re-sealed by `rotate-secrets` only
 # (migration 0008 runs before these tables exist).
-LATER_SEALED_COLUMNS = (("webhook_endpoints", "id", "secret"),
-                        ("webhook_endpoints", "id", "previous_secret"),
-                        ("telegram_settings", "id", "bot_token"))
+LATER_SEALED_COLUMNS = (
+    ("webhook_endpoints", "id", "secret"),
+    ("webhook_endpoints", "id", "previous_secret"),
+    ("telegram_settings", "id", "bot_token"),
+)
 
 _migration_box: SecretBox | None = None
 
@@ -109,23 +115,27 @@ def migration_box() -> SecretBox | None:
     return _migration_box
 
 
-def reseal_rows(conn, box: SecretBox, placeholder: str = "?",
-                columns: tuple = SEALED_COLUMNS) -> int:
+def reseal_rows(
+    conn, box: SecretBox, placeholder: str = "?", columns: tuple = SEALED_COLUMNS
+) -> int:
     """Seal under the current key every stored secret that is not (plaintext rows, rows
     sealed under a previous key), through a DB-API connection; returns how many rows
     changed. The caller commits."""
     changed = 0
     cur = conn.cursor()
     for table, pk, column in columns:
-        cur.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} IS NOT NULL "
-                    f"AND {column} <> ''")
+        cur.execute(
+            f"SELECT {pk}, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> ''"
+        )
         for row_id, stored in cur.fetchall():
             if box.is_sealed_now(stored):
                 continue
             # Compare-and-set: a secret an administrator changes meanwhile is kept.
-            cur.execute(f"UPDATE {table} SET {column} = {placeholder} WHERE {pk} = "
-                        f"{placeholder} AND {column} = {placeholder}",
-                        (box.seal(box.open(stored)), row_id, stored))
+            cur.execute(
+                f"UPDATE {table} SET {column} = {placeholder} WHERE {pk} = "
+                f"{placeholder} AND {column} = {placeholder}",
+                (box.seal(box.open(stored)), row_id, stored),
+            )
             changed += cur.rowcount
     return changed
 
@@ -135,10 +145,13 @@ def unseal_rows(conn, box: SecretBox, placeholder: str = "?") -> int:
     changed = 0
     cur = conn.cursor()
     for table, pk, column in SEALED_COLUMNS:
-        cur.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} LIKE "
-                    f"{placeholder}", (PREFIX + "%",))
+        cur.execute(
+            f"SELECT {pk}, {column} FROM {table} WHERE {column} LIKE {placeholder}", (PREFIX + "%",)
+        )
         for row_id, stored in cur.fetchall():
-            cur.execute(f"UPDATE {table} SET {column} = {placeholder} WHERE {pk} = "
-                        f"{placeholder}", (box.open(stored), row_id))
+            cur.execute(
+                f"UPDATE {table} SET {column} = {placeholder} WHERE {pk} = {placeholder}",
+                (box.open(stored), row_id),
+            )
             changed += 1
     return changed

@@ -1,6 +1,7 @@
 """Password hashing (argon2id; the hashes the original platform and our earlier releases
 wrote are still verified) and the HMAC-SHA256 signer: the only code that signs or checks
 what we hand out (tokens, media links, postback tokens)."""
+
 from __future__ import annotations
 
 import base64
@@ -8,8 +9,9 @@ import hashlib
 import hmac
 import json
 import secrets
-from datetime import timezone
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC
+from typing import Any
 
 import argon2
 import bcrypt
@@ -31,13 +33,20 @@ class ScryptPasswordHasher:
     """scrypt with a random 16-byte salt; the hash records its parameters, so the cost
     can be raised later without invalidating stored hashes."""
 
-    def __init__(self, n: int = 2 ** 14, r: int = 8, p: int = 1):
+    def __init__(self, n: int = 2**14, r: int = 8, p: int = 1):
         self.n, self.r, self.p = n, r, p
 
     def hash(self, password: str) -> str:
         salt = secrets.token_bytes(16)
-        digest = hashlib.scrypt(password.encode(), salt=salt, n=self.n, r=self.r, p=self.p,
-                                dklen=32, maxmem=256 * 1024 * 1024)
+        digest = hashlib.scrypt(
+            password.encode(),
+            salt=salt,
+            n=self.n,
+            r=self.r,
+            p=self.p,
+            dklen=32,
+            maxmem=256 * 1024 * 1024,
+        )
         return f"scrypt${self.n}${self.r}${self.p}${_b64(salt)}${_b64(digest)}"
 
     def verify(self, password: str, hashed: str) -> bool:
@@ -46,8 +55,15 @@ class ScryptPasswordHasher:
             if scheme != "scrypt":
                 return False
             expected = _unb64(digest)
-            actual = hashlib.scrypt(password.encode(), salt=_unb64(salt), n=int(n), r=int(r),
-                                    p=int(p), dklen=len(expected), maxmem=256 * 1024 * 1024)
+            actual = hashlib.scrypt(
+                password.encode(),
+                salt=_unb64(salt),
+                n=int(n),
+                r=int(r),
+                p=int(p),
+                dklen=len(expected),
+                maxmem=256 * 1024 * 1024,
+            )
         except (ValueError, TypeError):
             return False
         return hmac.compare_digest(actual, expected)
@@ -71,17 +87,28 @@ class Argon2PasswordHasher:
     - scrypt hashes of our earlier releases (ScryptPasswordHasher).
     `needs_rehash` is true for every hash but argon2id with these very parameters."""
 
-    def __init__(self, memory_cost: int = OWASP_MEMORY_KIB, time_cost: int = OWASP_TIME_COST,
-                 parallelism: int = OWASP_PARALLELISM):
-        self._argon2 = argon2.PasswordHasher(time_cost=time_cost, memory_cost=memory_cost,
-                                             parallelism=parallelism, hash_len=32,
-                                             salt_len=16, type=argon2.Type.ID)
+    def __init__(
+        self,
+        memory_cost: int = OWASP_MEMORY_KIB,
+        time_cost: int = OWASP_TIME_COST,
+        parallelism: int = OWASP_PARALLELISM,
+    ):
+        self._argon2 = argon2.PasswordHasher(
+            time_cost=time_cost,
+            memory_cost=memory_cost,
+            parallelism=parallelism,
+            hash_len=32,
+            salt_len=16,
+            type=argon2.Type.ID,
+        )
         self._scrypt = ScryptPasswordHasher()  # parameters are read from each hash
 
     def __repr__(self) -> str:
         p = self._argon2
-        return (f"Argon2PasswordHasher(memory_cost={p.memory_cost}, "
-                f"time_cost={p.time_cost}, parallelism={p.parallelism})")
+        return (
+            f"Argon2PasswordHasher(memory_cost={p.memory_cost}, "
+            f"time_cost={p.time_cost}, parallelism={p.parallelism})"
+        )
 
     def hash(self, password: str) -> str:
         return self._argon2.hash(password)
@@ -115,7 +142,7 @@ class Argon2PasswordHasher:
 
 def _epoch(clock: Clock) -> int:
     # The clock gives naive UTC; .timestamp() alone would read it as local time.
-    return int(clock.now().replace(tzinfo=timezone.utc).timestamp())
+    return int(clock.now().replace(tzinfo=UTC).timestamp())
 
 
 def _derived_key(secret: bytes, label: str) -> bytes:
@@ -186,20 +213,29 @@ class HmacSigner:
     def sign(self, purpose: str, claims: Mapping[str, Any], ttl_seconds: int) -> str:
         key = self._token_key(purpose)
         now = _epoch(self._clock)
-        body = {**claims, "pur": purpose, "exp": now + ttl_seconds,
-                "nonce": _b64(secrets.token_bytes(16))}
+        body = {
+            **claims,
+            "pur": purpose,
+            "exp": now + ttl_seconds,
+            "nonce": _b64(secrets.token_bytes(16)),
+        }
         payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
         return f"{payload}.{_b64(_hmac(key, payload.encode('ascii')))}"
 
     def verify(self, purpose: str, token: str) -> dict[str, Any] | None:
         key = self._token_key(purpose)
-        if not isinstance(token, str) or not token.isascii() or token.count(".") != 1 \
-                or len(token) > MAX_TOKEN_LENGTH:
+        if (
+            not isinstance(token, str)
+            or not token.isascii()
+            or token.count(".") != 1
+            or len(token) > MAX_TOKEN_LENGTH
+        ):
             return None
         payload, signature = token.split(".")
         signed = payload.encode("ascii")
-        if not hmac.compare_digest(_b64(_hmac(key, signed)), signature) and \
-                not hmac.compare_digest(_b64(_hmac(self._legacy_token_key, signed)), signature):
+        if not hmac.compare_digest(_b64(_hmac(key, signed)), signature) and not hmac.compare_digest(
+            _b64(_hmac(self._legacy_token_key, signed)), signature
+        ):
             return None
         try:
             claims = json.loads(_unb64(payload))
@@ -226,8 +262,12 @@ class HmacSigner:
         if purpose not in self._digests:
             raise ValueError(f"{purpose!r} is not a digest purpose")
         # compare_digest takes ASCII text only: anything else is simply wrong.
-        if not isinstance(message, str) or not isinstance(candidate, str) \
-                or not candidate.isascii() or len(candidate) > MAX_TOKEN_LENGTH:
+        if (
+            not isinstance(message, str)
+            or not isinstance(candidate, str)
+            or not candidate.isascii()
+            or len(candidate) > MAX_TOKEN_LENGTH
+        ):
             return False
         try:
             expected = self.digest(purpose, message)

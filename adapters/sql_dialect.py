@@ -1,8 +1,9 @@
 """One migration source for SQLite and PostgreSQL: SQL written with placeholders that
 each dialect fills in. Used by the yoyo migrations in `migrations/`."""
+
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 DIALECT_TYPES: dict[str, dict[str, str]] = {
     "sqlite": {
@@ -51,4 +52,5 @@ def run_sql(statements: Sequence[str]) -> Callable:
 def ddl(create: Sequence[str], drop: Sequence[str]):
     """A yoyo step: `create` statements applied, `drop` statements on rollback."""
     from yoyo import step
+
     return step(run_sql(create), run_sql(drop))

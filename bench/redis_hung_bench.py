@@ -10,6 +10,7 @@ trusted proxy) and for its own account, first with Redis answering, then for --s
 with Redis stopped (long enough for the limiter's probes to be included): the median
 and the worst latency of each phase, and how many answers were 401 (counted) or 429.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,26 +34,49 @@ from bench.slow_bodies_bench import SECRET, free_port, probe  # noqa: E402
 
 
 def start_redis(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(0.5)
     return process
 
 
 def start_server(workdir: Path, port: int, redis_url: str) -> subprocess.Popen:
     from adapters import migrator
+
     url = f"sqlite:///{workdir / 'bench.db'}"
     migrator.migrate(url)
-    env = {**os.environ, "CREATORFLIX_DATABASE_URL": url, "CREATORFLIX_SECRET_KEY": SECRET,
-           "CREATORFLIX_STORAGE_URL": f"file://{workdir / 'media'}",
-           "CREATORFLIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "CREATORFLIX_MAIL_URL": f"file://{workdir / 'outbox'}",
-           "CREATORFLIX_RATE_LIMIT_URL": redis_url,
-           "CREATORFLIX_TRUSTED_PROXIES": "127.0.0.1", "CREATORFLIX_AGE_GATE": "off"}
+    env = {
+        **os.environ,
+        "CREATORFLIX_DATABASE_URL": url,
+        "CREATORFLIX_SECRET_KEY": SECRET,
+        "CREATORFLIX_STORAGE_URL": f"file://{workdir / 'media'}",
+        "CREATORFLIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "CREATORFLIX_MAIL_URL": f"file://{workdir / 'outbox'}",
+        "CREATORFLIX_RATE_LIMIT_URL": redis_url,
+        "CREATORFLIX_TRUSTED_PROXIES": "127.0.0.1",
+        "CREATORFLIX_AGE_GATE": "off",
+    }
     code = f"from entrypoints.server import serve; serve('127.0.0.1', {port}, 1, 4)"
-    process = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if probe(port) is not None:
@@ -66,11 +90,15 @@ def login(port: int, n: int) -> tuple[float, int]:
     started = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        conn.request("POST", "/api/auth/login",
-                     body=json.dumps({"email": f"user{n}@example.com", "password": "wrong"}),
-                     headers={"Content-Type": "application/json",
-                              "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}"
-                                                 f".{n % 256}"})
+        conn.request(
+            "POST",
+            "/api/auth/login",
+            body=json.dumps({"email": f"user{n}@example.com", "password": "wrong"}),
+            headers={
+                "Content-Type": "application/json",
+                "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+            },
+        )
         answer = conn.getresponse()
         answer.read()
         return time.monotonic() - started, answer.status
@@ -91,8 +119,10 @@ def phase(port: int, first: int, seconds: float) -> tuple[list[float], Counter]:
 
 
 def describe(name: str, times: list[float], statuses: Counter) -> str:
-    return (f"{name}: {len(times)} logins, median {statistics.median(times) * 1000:.1f} ms, "
-            f"worst {max(times) * 1000:.1f} ms, answers {dict(statuses)}")
+    return (
+        f"{name}: {len(times)} logins, median {statistics.median(times) * 1000:.1f} ms, "
+        f"worst {max(times) * 1000:.1f} ms, answers {dict(statuses)}"
+    )
 
 
 def main() -> int:
@@ -119,11 +149,19 @@ def main() -> int:
             redis.wait()
     print(describe("Redis answering", *healthy))
     print(describe("Redis stopped (SIGSTOP)", *hung))
-    figures = [{"bench": "redis", "figure": f"login, Redis {name}: median (worst)",
-                "value": round(statistics.median(times) * 1000, 1), "unit": "ms",
-                "ratio": None, "ratio_of": None, "target": None,
-                "notes": f"worst {max(times) * 1000:.0f} ms, answers {dict(statuses)}"}
-               for name, (times, statuses) in (("answering", healthy), ("stopped", hung))]
+    figures = [
+        {
+            "bench": "redis",
+            "figure": f"login, Redis {name}: median (worst)",
+            "value": round(statistics.median(times) * 1000, 1),
+            "unit": "ms",
+            "ratio": None,
+            "ratio_of": None,
+            "target": None,
+            "notes": f"worst {max(times) * 1000:.0f} ms, answers {dict(statuses)}",
+        }
+        for name, (times, statuses) in (("answering", healthy), ("stopped", hung))
+    ]
     if args.json:
         Path(args.json).write_text(json.dumps(figures))
     return 0

@@ -7,6 +7,7 @@ target, and the machine.
 root on Debian/Ubuntu, it is installed with apt-get; otherwise that benchmark is skipped
 with the reason. --quick runs smaller and shorter (a smoke run, not a measurement).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,9 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_PG = os.environ.get("CREATORFLIX_TEST_POSTGRES_URL",
-                            "postgresql://postgres@127.0.0.1:5432/postgres")
+DEFAULT_PG = os.environ.get(
+    "CREATORFLIX_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def machine() -> str:
@@ -39,9 +41,11 @@ def machine() -> str:
         memory = f", {kib / 2**20:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs{memory}"
-            f"{', ' + cpu if cpu else ''}; Python {platform.python_version()}; "
-            f"load average {os.getloadavg()[0]:.2f} at start")
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs{memory}"
+        f"{', ' + cpu if cpu else ''}; Python {platform.python_version()}; "
+        f"load average {os.getloadavg()[0]:.2f} at start"
+    )
 
 
 def ensure_wrk() -> str | None:
@@ -62,22 +66,24 @@ def run(script: str, args: list[str]) -> tuple[list[dict], str | None]:
         done = subprocess.run([sys.executable, str(HERE / script), *args, "--json", str(out)])
         if not out.exists():
             return [], f"{script} exited {done.returncode} without figures"
-        return json.loads(out.read_text()), (None if done.returncode == 0 else
-                                             f"{script} exited {done.returncode}")
+        return json.loads(out.read_text()), (
+            None if done.returncode == 0 else f"{script} exited {done.returncode}"
+        )
 
 
 def table(rows: list[dict]) -> str:
-    lines = [f"{'benchmark':<6} {'figure':<64} {'value':>10} {'ratio':>7} "
-             f"{'of':<12} {'target':>7}"]
+    lines = [f"{'benchmark':<6} {'figure':<64} {'value':>10} {'ratio':>7} {'of':<12} {'target':>7}"]
     for r in rows:
         ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}"
         target = "" if r.get("target") is None else f">= {r['target']}"
         if r.get("target") is not None and r.get("ratio") is not None:
             target += " ok" if r["ratio"] >= r["target"] else " MISS"
-        lines.append(f"{r['bench']:<6} {r['figure'][:64]:<64} "
-                     f"{str(r['value']) + ' ' + r['unit']:>10} {ratio:>7} "
-                     f"{(r.get('ratio_of') or ''):<12} {target:>7}"
-                     + (f"  {r['notes']}" if r.get("notes") else ""))
+        lines.append(
+            f"{r['bench']:<6} {r['figure'][:64]:<64} "
+            f"{str(r['value']) + ' ' + r['unit']:>10} {ratio:>7} "
+            f"{(r.get('ratio_of') or ''):<12} {target:>7}"
+            + (f"  {r['notes']}" if r.get("notes") else "")
+        )
     return "\n".join(lines)
 
 
@@ -93,16 +99,16 @@ def main() -> int:
     sync_args = ["--local-objects", "5000", "--s3-objects", "1000"] if args.quick else []
     for database in ([], ["--pg-url", args.pg_url]):
         found, problem = run("sync_bench.py", sync_args + database)
-        rows += [{**r, "figure": r["figure"].replace(" (temporary file)", "")}
-                 for r in found]
+        rows += [{**r, "figure": r["figure"].replace(" (temporary file)", "")} for r in found]
         problems += [problem] if problem else []
 
     why_not = ensure_wrk()
     if why_not:
         problems.append(f"ads benchmark skipped: {why_not}")
     else:
-        ads_args = ["--pg-url", args.pg_url] + (["--duration", "3", "--rounds", "1"]
-                                                if args.quick else [])
+        ads_args = ["--pg-url", args.pg_url] + (
+            ["--duration", "3", "--rounds", "1"] if args.quick else []
+        )
         found, problem = run("ads_bench.py", ads_args)
         rows += found
         problems += [problem] if problem else []

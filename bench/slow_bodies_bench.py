@@ -8,6 +8,7 @@ Each attacking socket sends `POST /api/auth/login` with `Content-Length: 900000`
 70 kB of it, then nothing. Then /health is probed one request at a time with a 1 s
 timeout: the figures are how many answered within the second and their latency.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,15 +37,25 @@ def free_port() -> int:
 
 def start_server(workdir: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
     from adapters import migrator
+
     url = f"sqlite:///{workdir / 'bench.db'}"
     migrator.migrate(url)
-    env = {**os.environ, "CREATORFLIX_DATABASE_URL": url, "CREATORFLIX_SECRET_KEY": SECRET,
-           "CREATORFLIX_STORAGE_URL": f"file://{workdir / 'media'}",
-           "CREATORFLIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "CREATORFLIX_MAIL_URL": f"file://{workdir / 'outbox'}"}
+    env = {
+        **os.environ,
+        "CREATORFLIX_DATABASE_URL": url,
+        "CREATORFLIX_SECRET_KEY": SECRET,
+        "CREATORFLIX_STORAGE_URL": f"file://{workdir / 'media'}",
+        "CREATORFLIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "CREATORFLIX_MAIL_URL": f"file://{workdir / 'outbox'}",
+    }
     code = f"from entrypoints.server import serve; serve('127.0.0.1', {port}, {workers}, {threads})"
-    process = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if probe(port) is not None:
@@ -71,9 +82,10 @@ def probe(port: int, timeout: float = 1.0) -> float | None:
 
 def stalled_socket(port: int) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    sock.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                 b"Content-Type: application/json\r\nContent-Length: 900000\r\n\r\n"
-                 + b" " * 70_000)
+    sock.sendall(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 900000\r\n\r\n" + b" " * 70_000
+    )
     return sock
 
 
@@ -99,13 +111,23 @@ def main() -> int:
             server.wait(timeout=15)
     answered = [t for t in times if t is not None]
     median = statistics.median(answered) * 1000 if answered else None
-    print(f"slow bodies: {args.sockets} stalled sockets (900000 declared, 70 kB sent), "
-          f"{args.workers}x{args.threads} threads: /health answered {len(answered)} of "
-          f"{args.probes} within 1 s" + (f", median {median:.1f} ms" if median else ""))
-    figures = [{"bench": "slow", "figure": f"/health answered within 1 s, {args.sockets} "
-                "stalled 900 kB bodies", "value": len(answered), "unit": f"of {args.probes}",
-                "ratio": len(answered) / args.probes, "ratio_of": "probes", "target": 1.0,
-                "notes": f"median {median:.1f} ms" if median else ""}]
+    print(
+        f"slow bodies: {args.sockets} stalled sockets (900000 declared, 70 kB sent), "
+        f"{args.workers}x{args.threads} threads: /health answered {len(answered)} of "
+        f"{args.probes} within 1 s" + (f", median {median:.1f} ms" if median else "")
+    )
+    figures = [
+        {
+            "bench": "slow",
+            "figure": f"/health answered within 1 s, {args.sockets} stalled 900 kB bodies",
+            "value": len(answered),
+            "unit": f"of {args.probes}",
+            "ratio": len(answered) / args.probes,
+            "ratio_of": "probes",
+            "target": 1.0,
+            "notes": f"median {median:.1f} ms" if median else "",
+        }
+    ]
     if args.json:
         Path(args.json).write_text(json.dumps(figures))
     return 0

@@ -16,6 +16,7 @@ duration, the write statements issued, and the peak Python memory
 each as a ratio to the bare listing. The bucket: models of 50 posts of 20 media files,
 each model with an icon, a cover file and one ignored .txt per post.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,9 @@ def bucket_keys(n: int) -> list[str]:
         for post in range(POSTS_PER_MODEL):
             folder = f"{name}/2024-{post:03}"
             keys.append(f"{folder}/notes.txt")
-            keys += [f"{folder}/{i:03}.{'mp4' if i % 4 == 3 else 'jpg'}"
-                     for i in range(MEDIA_PER_POST)]
+            keys += [
+                f"{folder}/{i:03}.{'mp4' if i % 4 == 3 else 'jpg'}" for i in range(MEDIA_PER_POST)
+            ]
         model += 1
     return keys[:n]
 
@@ -58,12 +60,14 @@ def bucket_keys(n: int) -> list[str]:
 def local_storage(n: int, workdir: Path):
     from adapters.clock import SystemClock
     from adapters.storage.local_folder import LocalFolderStorage
+
     root = workdir / "media"
     for key in bucket_keys(n):
         path = root / key
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
     from adapters.security import HmacSigner
+
     clock = SystemClock()
     return LocalFolderStorage(root, "http://127.0.0.1:8000", HmacSigner(SECRET, clock), clock)
 
@@ -76,12 +80,13 @@ def serve_moto(n: int) -> None:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.s3.models import s3_backends
     from moto.server import ThreadedMotoServer
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     backend = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
     backend.create_bucket("media", "us-east-1")
-    for key in bucket_keys(n):          # straight into moto's store: its HTTP puts are slow
+    for key in bucket_keys(n):  # straight into moto's store: its HTTP puts are slow
         backend.put_object("media", key, b"x")
     print(server.get_host_and_port()[1], flush=True)
     sys.stdin.read()
@@ -90,8 +95,13 @@ def serve_moto(n: int) -> None:
 
 def s3_storage(n: int):
     from adapters.storage.minio_s3 import S3Storage
-    child = subprocess.Popen([sys.executable, __file__, "--serve-moto", str(n)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve-moto", str(n)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     port = int(child.stdout.readline())
     return S3Storage(f"127.0.0.1:{port}", "bench", "bench", "media", secure=False), child
 
@@ -102,6 +112,7 @@ class ScratchDatabase:
         self.pg_url, self.name = pg_url, None
         if pg_url:
             import psycopg2
+
             self.name = f"creatorflix_sync_bench_{uuid.uuid4().hex[:8]}"
             conn = psycopg2.connect(pg_url)
             conn.autocommit = True
@@ -112,6 +123,7 @@ class ScratchDatabase:
             self.url = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
         from adapters import migrator
         from adapters.pony.database import PonyDatabase
+
         migrator.migrate(self.url)
         self.pdb = PonyDatabase(self.url)
 
@@ -119,6 +131,7 @@ class ScratchDatabase:
         self.pdb.close()
         if self.name:
             import psycopg2
+
             conn = psycopg2.connect(self.pg_url)
             conn.autocommit = True
             conn.cursor().execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
@@ -146,15 +159,24 @@ def run_phases(storage, pg_url: str | None, workdir: Path, batch_size: int, trac
     from adapters.pony.repositories.whitelabel_lock import PonySyncLock
     from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
     from domain.whitelabel.sync import SyncCommand, sync_catalogue
-    results = {"listing": measure(lambda: sum(1 for _ in storage.list_objects()), trace),
-               # For reference only: what holding the listing as full objects costs.
-               "listing as a list": measure(lambda: len(list(storage.list_objects())), trace)}
+
+    results = {
+        "listing": measure(lambda: sum(1 for _ in storage.list_objects()), trace),
+        # For reference only: what holding the listing as full objects costs.
+        "listing as a list": measure(lambda: len(list(storage.list_objects())), trace),
+    }
     db = ScratchDatabase(pg_url, workdir)
     try:
+
         def sync():
-            return sync_catalogue(SyncCommand(batch_size=batch_size),
-                                  PonyUnitOfWorkFactory(db.pdb), storage,
-                                  PonySyncLock(db.pdb), SystemClock())
+            return sync_catalogue(
+                SyncCommand(batch_size=batch_size),
+                PonyUnitOfWorkFactory(db.pdb),
+                storage,
+                PonySyncLock(db.pdb),
+                SystemClock(),
+            )
+
         results["first sync"] = measure(sync, trace)
         results["unchanged re-sync"] = measure(sync, trace)
     finally:
@@ -168,8 +190,10 @@ ROWS: list[dict] = []  # the figures, for --json (bench/run_all.py builds its ta
 def report(title: str, timed: dict, traced: dict) -> None:
     base_s, base_mem = timed["listing"][0], traced["listing"][1]
     print(f"\n{title}: {timed['listing'][2]:,} objects")
-    print(f"  {'phase':<18} {'seconds':>9} {'x listing':>10} {'statements':>11} "
-          f"{'rows written':>13} {'peak MiB':>9} {'x listing':>10}")
+    print(
+        f"  {'phase':<18} {'seconds':>9} {'x listing':>10} {'statements':>11} "
+        f"{'rows written':>13} {'peak MiB':>9} {'x listing':>10}"
+    )
     for phase in ("listing", "listing as a list", "first sync", "unchanged re-sync"):
         seconds, _, result = timed[phase]
         peak = traced[phase][1]
@@ -177,17 +201,32 @@ def report(title: str, timed: dict, traced: dict) -> None:
         if not phase.startswith("listing"):
             counts = result.report
             statements = counts["write_statements"]
-            rows = sum(counts[a][k] for a in ("created", "updated", "deleted")
-                       for k in ("models", "posts", "media"))
-        print(f"  {phase:<18} {seconds:>9.2f} {seconds / base_s:>10.2f} {statements:>11} "
-              f"{rows:>13} {peak / 2**20:>9.1f} {peak / base_mem:>10.1f}")
+            rows = sum(
+                counts[a][k]
+                for a in ("created", "updated", "deleted")
+                for k in ("models", "posts", "media")
+            )
+        print(
+            f"  {phase:<18} {seconds:>9.2f} {seconds / base_s:>10.2f} {statements:>11} "
+            f"{rows:>13} {peak / 2**20:>9.1f} {peak / base_mem:>10.1f}"
+        )
         if phase != "listing as a list":
-            ROWS.append({"bench": "sync", "figure": f"{title}, {timed['listing'][2]:,} "
-                         f"objects: {phase}", "value": round(seconds, 2), "unit": "s",
-                         "ratio": round(seconds / base_s, 2), "ratio_of": "bare listing",
-                         "notes": (f"{statements} statements, {rows} rows written, "
-                                   if phase != "listing" else "") +
-                                  f"peak {peak / 2**20:.1f} MiB ({peak / base_mem:.1f}x listing)"})
+            ROWS.append(
+                {
+                    "bench": "sync",
+                    "figure": f"{title}, {timed['listing'][2]:,} objects: {phase}",
+                    "value": round(seconds, 2),
+                    "unit": "s",
+                    "ratio": round(seconds / base_s, 2),
+                    "ratio_of": "bare listing",
+                    "notes": (
+                        f"{statements} statements, {rows} rows written, "
+                        if phase != "listing"
+                        else ""
+                    )
+                    + f"peak {peak / 2**20:.1f} MiB ({peak / base_mem:.1f}x listing)",
+                }
+            )
 
 
 def bench(kind: str, n: int, args) -> None:
@@ -201,7 +240,7 @@ def bench(kind: str, n: int, args) -> None:
         else:
             storage, child = s3_storage(n)
         try:
-            sum(1 for _ in storage.list_objects())      # warm-up (caches, connections)
+            sum(1 for _ in storage.list_objects())  # warm-up (caches, connections)
             timed = run_phases(storage, args.pg_url, workdir, args.batch_size, trace=False)
             traced = run_phases(storage, args.pg_url, workdir, args.batch_size, trace=True)
         finally:
@@ -209,18 +248,25 @@ def bench(kind: str, n: int, args) -> None:
                 child.stdin.close()
                 child.wait(30)
         database = "PostgreSQL" if args.pg_url else "SQLite (temporary file)"
-        report(f"{'local folder' if kind == 'local' else 'moto S3 server'} -> {database}",
-               timed, traced)
+        report(
+            f"{'local folder' if kind == 'local' else 'moto S3 server'} -> {database}",
+            timed,
+            traced,
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--storage", choices=("local", "s3", "both"), default="both")
     parser.add_argument("--local-objects", type=int, default=100_000)
     parser.add_argument("--s3-objects", type=int, default=20_000)
-    parser.add_argument("--pg-url", help="PostgreSQL server URL (a scratch database is "
-                                         "created and dropped); default: a SQLite file")
+    parser.add_argument(
+        "--pg-url",
+        help="PostgreSQL server URL (a scratch database is "
+        "created and dropped); default: a SQLite file",
+    )
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--serve-moto", type=int, help=argparse.SUPPRESS)
@@ -228,8 +274,10 @@ def main() -> None:
     if args.serve_moto is not None:
         serve_moto(args.serve_moto)
         return
-    print(f"sync benchmark: {os.cpu_count()} CPUs (shared with whatever else runs), "
-          f"batch size {args.batch_size}")
+    print(
+        f"sync benchmark: {os.cpu_count()} CPUs (shared with whatever else runs), "
+        f"batch size {args.batch_size}"
+    )
     if args.storage in ("local", "both"):
         bench("local", args.local_objects, args)
     if args.storage in ("s3", "both"):

@@ -1,4 +1,5 @@
 """The one place that wires adapters to the core."""
+
 from __future__ import annotations
 
 import functools
@@ -6,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import attrs
-
 from attrs import field, frozen
 
 from adapters.bots import CrawlerDetectBots
@@ -30,8 +30,14 @@ from domain.common.throttle import Throttle
 from domain.notifications import handlers as notifications_handlers
 from domain.notifications.delivery import Notifier
 from domain.payments import handlers as payments_handlers
-from domain.payments.events import (CheckoutCharged, CheckoutClaimed, CheckoutFailed,
-                                    CheckoutPaid, CheckoutRefunded, WithdrawalRequested)
+from domain.payments.events import (
+    CheckoutCharged,
+    CheckoutClaimed,
+    CheckoutFailed,
+    CheckoutPaid,
+    CheckoutRefunded,
+    WithdrawalRequested,
+)
 from domain.payments.gateways import WebhookUrls
 from domain.payments.reminders import Reminders
 from domain.payments.service import PaymentService
@@ -58,15 +64,15 @@ class Deps:
     health: HealthProbe
     clock: Clock
     hasher: PasswordHasher
-    signer: Signer                # every signed value: tokens, media links, postbacks
-    storage: ObjectStorage        # the white-label media
-    sync_lock: SyncLock           # one white-label sync at a time
-    payments: PaymentGateways     # the payment gateway adapters
-    database: Any = None          # the PonyDatabase or the MemoryStore behind `uow`
+    signer: Signer  # every signed value: tokens, media links, postbacks
+    storage: ObjectStorage  # the white-label media
+    sync_lock: SyncLock  # one white-label sync at a time
+    payments: PaymentGateways  # the payment gateway adapters
+    database: Any = None  # the PonyDatabase or the MemoryStore behind `uow`
     secrets: SecretBox | None = None  # seals the gateways' secret keys at rest
-    bots: BotDetector = field(factory=CrawlerDetectBots)   # ad events of bots do not count
-    ad_cache: ServingCache = field(factory=ServingCache)   # this process's served ads
-    age_checks: dict = field(factory=dict)   # the enabled age-assurance methods, by name
+    bots: BotDetector = field(factory=CrawlerDetectBots)  # ad events of bots do not count
+    ad_cache: ServingCache = field(factory=ServingCache)  # this process's served ads
+    age_checks: dict = field(factory=dict)  # the enabled age-assurance methods, by name
     # Rate-limit counters (CREATORFLIX_RATE_LIMIT_URL); in this process unless built from
     # a redis:// URL by build_deps.
     rate_limiter: RateLimiter = field(factory=LimitsRateLimiter)
@@ -82,15 +88,24 @@ class Deps:
         webhooks, telegram = self.webhooks, self.telegram
         if webhooks is None or telegram is None:
             webhooks, telegram = notification_transports(self.config)
-        return Notifier(uow=self.uow, clock=self.clock, webhooks=webhooks, telegram=telegram,
-                        schedule=tuple(self.config.webhook_retry_schedule))
+        return Notifier(
+            uow=self.uow,
+            clock=self.clock,
+            webhooks=webhooks,
+            telegram=telegram,
+            schedule=tuple(self.config.webhook_retry_schedule),
+        )
 
     @property
     def reminders(self) -> Reminders:
         """Renewal reminders and expiry notices (CREATORFLIX_RENEWAL_REMINDER_DAYS)."""
-        return Reminders(uow=self.uow, clock=self.clock, tokens=self.signer,
-                         public_url=self.config.public_url,
-                         days_before=self.config.renewal_reminder_days)
+        return Reminders(
+            uow=self.uow,
+            clock=self.clock,
+            tokens=self.signer,
+            public_url=self.config.public_url,
+            days_before=self.config.renewal_reminder_days,
+        )
 
     @property
     def throttle(self) -> Throttle:
@@ -99,42 +114,69 @@ class Deps:
 
     @property
     def auth(self) -> AuthService:
-        return AuthService(uow=self.uow, hasher=self.hasher, tokens=self.signer,
-                           clock=self.clock, token_ttl_seconds=self.config.token_ttl_seconds,
-                           public_url=self.config.public_url, lookalikes=IcuEmailLookalikes())
+        return AuthService(
+            uow=self.uow,
+            hasher=self.hasher,
+            tokens=self.signer,
+            clock=self.clock,
+            token_ttl_seconds=self.config.token_ttl_seconds,
+            public_url=self.config.public_url,
+            lookalikes=IcuEmailLookalikes(),
+        )
 
     @property
     def ads(self) -> AdServices:
         config = self.config
-        return AdServices(uow=self.uow, clock=self.clock, signer=self.signer, bots=self.bots,
-                          windows=RepeatWindows(
-                              impressions=timedelta(seconds=config.ad_impression_repeat_seconds),
-                              clicks=timedelta(seconds=config.ad_click_repeat_seconds)),
-                          caps=IpCaps(impressions=config.ad_impressions_per_ip_hour,
-                                      clicks=config.ad_clicks_per_ip_hour),
-                          cache=self.ad_cache)
+        return AdServices(
+            uow=self.uow,
+            clock=self.clock,
+            signer=self.signer,
+            bots=self.bots,
+            windows=RepeatWindows(
+                impressions=timedelta(seconds=config.ad_impression_repeat_seconds),
+                clicks=timedelta(seconds=config.ad_click_repeat_seconds),
+            ),
+            caps=IpCaps(
+                impressions=config.ad_impressions_per_ip_hour, clicks=config.ad_clicks_per_ip_hour
+            ),
+            cache=self.ad_cache,
+        )
 
     @property
     def age_assurance(self) -> AgeAssuranceService:
         config = self.config
         return AgeAssuranceService(
-            uow=self.uow, clock=self.clock, signer=self.signer, storage=self.storage,
-            gate_on=config.age_gate, checks=self.age_checks, oidc_claim=config.age_oidc_claim,
+            uow=self.uow,
+            clock=self.clock,
+            signer=self.signer,
+            storage=self.storage,
+            gate_on=config.age_gate,
+            checks=self.age_checks,
+            oidc_claim=config.age_oidc_claim,
             callback_url=config.public_url + "/api/age-assurance/oidc/callback",
-            sandbox_charges=self.payments_service.sandbox_enabled)
+            sandbox_charges=self.payments_service.sandbox_enabled,
+        )
 
     @property
     def payments_service(self) -> PaymentService:
         config = self.config
-        return PaymentService(uow=self.uow, gateways=self.payments, clock=self.clock,
-                              tokens=self.signer,
-                              webhooks=WebhookUrls(public_url=config.public_url,
-                                                   signer=self.signer),
-                              default_gateway=config.gateway, public_url=config.public_url)
+        return PaymentService(
+            uow=self.uow,
+            gateways=self.payments,
+            clock=self.clock,
+            tokens=self.signer,
+            webhooks=WebhookUrls(public_url=config.public_url, signer=self.signer),
+            default_gateway=config.gateway,
+            public_url=config.public_url,
+        )
 
 
-def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | None = None,
-                   storage: ObjectStorage | None = None) -> EventHandlers:
+def event_handlers(
+    config: Config,
+    signer: Signer,
+    rate_limiter: RateLimiter | None = None,
+    storage: ObjectStorage | None = None,
+) -> EventHandlers:
     """THE table of domain events -> their handlers, run in this order inside the unit
     of work that recorded the event, before it commits (ports.unit_of_work). A handler
     is `(event, uow) -> None` and lives in its capability (domain/<cap>/handlers.py);
@@ -147,24 +189,33 @@ def event_handlers(config: Config, signer: Signer, rate_limiter: RateLimiter | N
         # Same transaction as the grant (CREATORFLIX_AGE_METHODS has `card`).
         gives.append(assurance_handlers.assure_card_buyer_on_paid)
     # After the grant: the receipt shows the period it granted.
-    paid: list[EventHandler] = [*gives, functools.partial(
-        payments_handlers.mail_receipt, public_url=public_url, tokens=signer)]
+    paid: list[EventHandler] = [
+        *gives,
+        functools.partial(payments_handlers.mail_receipt, public_url=public_url, tokens=signer),
+    ]
     # The PIX mails an address gets are capped (MAIL_CAPS) on the app's rate limiter.
-    throttle = (Throttle(rate_limiter, config.rate_limit_factor)
-                if rate_limiter is not None else None)
+    throttle = (
+        Throttle(rate_limiter, config.rate_limit_factor) if rate_limiter is not None else None
+    )
     return {
-        UserRegistered: [functools.partial(accounts_handlers.mail_verification,
-                                           tokens=signer, public_url=public_url)],
+        UserRegistered: [
+            functools.partial(
+                accounts_handlers.mail_verification, tokens=signer, public_url=public_url
+            )
+        ],
         # Pending ID photos are deleted from the media storage.
-        UserErased: [functools.partial(assurance_handlers.forget_age_checks,
-                                       storage=storage)],
-        CheckoutCharged: [functools.partial(payments_handlers.mail_pix_code,
-                                            public_url=public_url, tokens=signer,
-                                            throttle=throttle)],
+        UserErased: [functools.partial(assurance_handlers.forget_age_checks, storage=storage)],
+        CheckoutCharged: [
+            functools.partial(
+                payments_handlers.mail_pix_code,
+                public_url=public_url,
+                tokens=signer,
+                throttle=throttle,
+            )
+        ],
         CheckoutPaid: paid,
         CheckoutClaimed: gives,
-        CheckoutRefunded: [payments_handlers.end_paid_access,
-                           payments_handlers.close_withdrawal],
+        CheckoutRefunded: [payments_handlers.end_paid_access, payments_handlers.close_withdrawal],
         CheckoutFailed: [payments_handlers.end_paid_access],
         WithdrawalRequested: [payments_handlers.acknowledge_withdrawal],
         # Every event, after its own handlers: the operator's webhooks and Telegram
@@ -177,6 +228,7 @@ def secret_box_of(config: Config) -> SecretBox:
     """Seals secrets at rest under CREATORFLIX_SECRET_KEY; opens what the previous keys
     (CREATORFLIX_SECRET_KEY_PREVIOUS) sealed."""
     from adapters.secret_box import FernetSecretBox
+
     return FernetSecretBox(config.secret_key, config.secret_key_previous)
 
 
@@ -184,9 +236,13 @@ def notification_transports(config: Config) -> tuple[WebhookTransport, TelegramT
     """Signed webhooks behind the SSRF guard, and the Telegram Bot API."""
     from adapters.notifications.telegram import BotApiTelegram
     from adapters.notifications.webhooks import HttpWebhookTransport
-    return (HttpWebhookTransport(allow_private=config.webhook_allow_private,
-                                 timeout=config.webhook_timeout_seconds),
-            BotApiTelegram(config.telegram_api_url, timeout=config.webhook_timeout_seconds))
+
+    return (
+        HttpWebhookTransport(
+            allow_private=config.webhook_allow_private, timeout=config.webhook_timeout_seconds
+        ),
+        BotApiTelegram(config.telegram_api_url, timeout=config.webhook_timeout_seconds),
+    )
 
 
 def _notification_adapters(config: Config) -> dict[str, Any]:
@@ -199,32 +255,45 @@ def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
     until a JunglePay gateway is configured and used); JunglePay's calls bounded by the
     CREATORFLIX_GATEWAY_* timeouts and bulkhead."""
     from adapters.payments.provider import GatewayProvider
-    return GatewayProvider(config.junglepay_url, clock,
-                           timeout=(config.gateway_connect_timeout, config.gateway_read_timeout),
-                           concurrency=config.gateway_concurrency)
+
+    return GatewayProvider(
+        config.junglepay_url,
+        clock,
+        timeout=(config.gateway_connect_timeout, config.gateway_read_timeout),
+        concurrency=config.gateway_concurrency,
+    )
 
 
 def _ad_adapters(config: Config, bots: BotDetector | None) -> dict[str, Any]:
     """The bot detector (crawlerdetect unless given) and this process's serving cache
     (CREATORFLIX_AD_CACHE_MS)."""
-    return {"bots": bots or CrawlerDetectBots(),
-            "ad_cache": ServingCache(timedelta(milliseconds=config.ad_cache_ms))}
+    return {
+        "bots": bots or CrawlerDetectBots(),
+        "ad_cache": ServingCache(timedelta(milliseconds=config.ad_cache_ms)),
+    }
 
 
 def _age_checks(config: Config) -> dict:
     """One adapter per age-assurance method CREATORFLIX_AGE_METHODS enables (the OIDC
     one reads the provider's discovery document on first use, then keeps it)."""
     from adapters.age_assurance.methods import enabled_checks
+
     if config.gateway != "sandbox" and "sandbox" in config.age_methods:
         # load_config already drops it with a warning; a Config built in code too.
-        config = attrs.evolve(config, age_methods=tuple(m for m in config.age_methods
-                                                         if m != "sandbox"))
+        config = attrs.evolve(
+            config, age_methods=tuple(m for m in config.age_methods if m != "sandbox")
+        )
     return enabled_checks(config)
 
 
-def build_deps(config: Config, *, clock: Clock | None = None,
-               hasher: PasswordHasher | None = None, database: Any = None,
-               bots: BotDetector | None = None) -> Deps:
+def build_deps(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+    database: Any = None,
+    bots: BotDetector | None = None,
+) -> Deps:
     """Real adapters from the configuration: Pony on the configured database."""
     from adapters.pony.database import PonyDatabase
     from adapters.pony.repositories.whitelabel_lock import PonySyncLock
@@ -239,13 +308,18 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     storage = storage_from_url(config, clock, signer=signer)
     handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
-        config=config, uow=PonyUnitOfWorkFactory(pdb, secrets, mail_renderer=mail_renderer,
-                                                 handlers=handlers),
-        health=pdb, clock=clock,
+        config=config,
+        uow=PonyUnitOfWorkFactory(pdb, secrets, mail_renderer=mail_renderer, handlers=handlers),
+        health=pdb,
+        clock=clock,
         secrets=secrets,
-        hasher=hasher or Argon2PasswordHasher(), signer=signer, database=pdb,
-        storage=storage, sync_lock=PonySyncLock(pdb),
-        payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
+        hasher=hasher or Argon2PasswordHasher(),
+        signer=signer,
+        database=pdb,
+        storage=storage,
+        sync_lock=PonySyncLock(pdb),
+        payments=_payment_gateways(config, clock),
+        **_ad_adapters(config, bots),
         age_checks=_age_checks(config),
         **_notification_adapters(config),
         rate_limiter=rate_limiter,
@@ -253,9 +327,14 @@ def build_deps(config: Config, *, clock: Clock | None = None,
     )
 
 
-def build_memory_deps(config: Config, *, clock: Clock | None = None,
-                      hasher: PasswordHasher | None = None, store: Any = None,
-                      bots: BotDetector | None = None) -> Deps:
+def build_memory_deps(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+    store: Any = None,
+    bots: BotDetector | None = None,
+) -> Deps:
     """In-memory adapters (tests, demos): nothing touches a disk or a network."""
     from adapters.memory.repositories.whitelabel import MemorySyncLock
     from adapters.memory.unit_of_work import MemoryHealthProbe, MemoryStore, MemoryUnitOfWork
@@ -265,17 +344,25 @@ def build_memory_deps(config: Config, *, clock: Clock | None = None,
     signer = HmacSigner(config.secret_key, clock)
     secrets = secret_box_of(config)
     mail_renderer = JinjaMailRenderer(config.timezone)
-    rate_limiter = LimitsRateLimiter()      # in this process
+    rate_limiter = LimitsRateLimiter()  # in this process
     storage = storage_from_url(config, clock, signer=signer)
     handlers = event_handlers(config, signer, rate_limiter, storage)
     return Deps(
-        config=config, uow=lambda: MemoryUnitOfWork(store, secrets, mail_renderer=mail_renderer,
-                                                    handlers=handlers),
+        config=config,
+        uow=lambda: MemoryUnitOfWork(
+            store, secrets, mail_renderer=mail_renderer, handlers=handlers
+        ),
         health=MemoryHealthProbe(),
         secrets=secrets,
-        clock=clock, hasher=hasher or Argon2PasswordHasher(), signer=signer, database=store,
-        storage=storage, sync_lock=MemorySyncLock(store),
-        payments=_payment_gateways(config, clock), **_ad_adapters(config, bots),
-        age_checks=_age_checks(config), rate_limiter=rate_limiter,
+        clock=clock,
+        hasher=hasher or Argon2PasswordHasher(),
+        signer=signer,
+        database=store,
+        storage=storage,
+        sync_lock=MemorySyncLock(store),
+        payments=_payment_gateways(config, clock),
+        **_ad_adapters(config, bots),
+        age_checks=_age_checks(config),
+        rate_limiter=rate_limiter,
         **_notification_adapters(config),
     )

@@ -1,12 +1,13 @@
 """Configuration: every CREATORFLIX_* variable, read and validated in one place."""
+
 from __future__ import annotations
 
 import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from attrs import field, frozen
@@ -38,7 +39,7 @@ class Config:
     # Gateway calls never starve the server (issue 21; README "Payments under load").
     gateway_connect_timeout: float = 3.0
     gateway_read_timeout: float = 8.0
-    gateway_concurrency: int = 2   # calls at once per process: half the server's threads
+    gateway_concurrency: int = 2  # calls at once per process: half the server's threads
     trusted_proxies: tuple = ()
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
@@ -50,15 +51,15 @@ class Config:
     # The zone every time a person reads is shown in (mails; issue 19).
     timezone: str = DEFAULT_TIMEZONE
     renewal_reminder_days: int = 3
-    mail_worker: bool = True   # the app servers deliver the outbox in the background
+    mail_worker: bool = True  # the app servers deliver the outbox in the background
     # memory:// (this process) or redis://… (shared); repr=False: may hold a password.
     rate_limit_url: str = field(default="memory://", repr=False)
-    rate_limit_factor: float = 1.0   # multiplies every rate limit (tests raise it)
+    rate_limit_factor: float = 1.0  # multiplies every rate limit (tests raise it)
     # Ads (issue 15; README "Ads").
     event_retention_days: int = 180
     ad_impression_repeat_seconds: int = 30 * 60
     ad_click_repeat_seconds: int = 30
-    ad_impressions_per_ip_hour: int = 30   # counted per ad and address (IPv6: /64)
+    ad_impressions_per_ip_hour: int = 30  # counted per ad and address (IPv6: /64)
     ad_clicks_per_ip_hour: int = 10
     ad_cache_ms: int = 500
     # Age assurance (issue 16; README "Age assurance (Brazil)").
@@ -83,34 +84,41 @@ def _database_url(raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme == "sqlite":
         if not raw.startswith("sqlite:///") or len(raw) <= len("sqlite:///"):
-            raise ConfigError("CREATORFLIX_DATABASE_URL: use sqlite:///relative.db or "
-                              "sqlite:////absolute/path.db")
+            raise ConfigError(
+                "CREATORFLIX_DATABASE_URL: use sqlite:///relative.db or sqlite:////absolute/path.db"
+            )
         return raw
     if parts.scheme in ("postgresql", "postgres"):
         if not parts.hostname or not parts.path.strip("/"):
-            raise ConfigError("CREATORFLIX_DATABASE_URL: use "
-                              "postgresql://user:password@host:port/database")
+            raise ConfigError(
+                "CREATORFLIX_DATABASE_URL: use postgresql://user:password@host:port/database"
+            )
         return raw
-    raise ConfigError(f"CREATORFLIX_DATABASE_URL: unknown scheme {parts.scheme!r} "
-                      "(expected sqlite or postgresql)")
+    raise ConfigError(
+        f"CREATORFLIX_DATABASE_URL: unknown scheme {parts.scheme!r} (expected sqlite or postgresql)"
+    )
 
 
 def _storage_url(raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme == "file":
         from adapters.storage import folder_of_file_url  # the adapter's own reading
+
         try:
             folder_of_file_url(raw)
         except ValueError:
-            raise ConfigError("CREATORFLIX_STORAGE_URL: file:// needs a folder, e.g. "
-                              "file://./media or file:///srv/media") from None
+            raise ConfigError(
+                "CREATORFLIX_STORAGE_URL: file:// needs a folder, e.g. "
+                "file://./media or file:///srv/media"
+            ) from None
         return raw
     if parts.scheme == "s3":
         if not parts.hostname or not parts.path.strip("/"):
             raise ConfigError("CREATORFLIX_STORAGE_URL: use s3://ACCESS:SECRET@host:port/bucket")
         return raw
-    raise ConfigError(f"CREATORFLIX_STORAGE_URL: unknown scheme {parts.scheme!r} "
-                      "(expected file or s3)")
+    raise ConfigError(
+        f"CREATORFLIX_STORAGE_URL: unknown scheme {parts.scheme!r} (expected file or s3)"
+    )
 
 
 def _http_url(name: str, raw: str) -> str:
@@ -131,12 +139,14 @@ def _bounded_int(name: str, raw: str, minimum: int, maximum: int) -> int:
     try:
         return parse_int(raw, name, minimum=minimum, maximum=maximum)
     except ValidationError:
-        raise ConfigError(f"{name}: expected an integer from {minimum} to {maximum}, "
-                          f"got {raw!r}") from None
+        raise ConfigError(
+            f"{name}: expected an integer from {minimum} to {maximum}, got {raw!r}"
+        ) from None
 
 
 def _rate_limit_url(raw: str) -> str:
     from adapters.rate_limits import split_timeout  # the adapter's own reading
+
     scheme = urlsplit(raw).scheme
     if scheme == "memory" or (scheme in ("redis", "rediss") and urlsplit(raw).hostname):
         try:
@@ -144,8 +154,9 @@ def _rate_limit_url(raw: str) -> str:
         except ValueError as exc:
             raise ConfigError(f"CREATORFLIX_RATE_LIMIT_URL: {exc}") from None
         return raw
-    raise ConfigError("CREATORFLIX_RATE_LIMIT_URL: use memory:// or "
-                      "redis://[:password@]host:port/db")
+    raise ConfigError(
+        "CREATORFLIX_RATE_LIMIT_URL: use memory:// or redis://[:password@]host:port/db"
+    )
 
 
 def _positive_float(name: str, raw: str) -> float:
@@ -172,8 +183,9 @@ def _proxies(raw: str) -> tuple:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise ConfigError(f"CREATORFLIX_TRUSTED_PROXIES: {item!r} is not an IP address "
-                              "or network") from None
+            raise ConfigError(
+                f"CREATORFLIX_TRUSTED_PROXIES: {item!r} is not an IP address or network"
+            ) from None
     return tuple(networks)
 
 
@@ -193,16 +205,21 @@ def _secret_key(env: Mapping[str, str]) -> str:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
-    log.warning("CREATORFLIX_SECRET_KEY is not set: generated one into %s. Set the variable "
-                "in production (every app server must share the same key).", path)
+    log.warning(
+        "CREATORFLIX_SECRET_KEY is not set: generated one into %s. Set the variable "
+        "in production (every app server must share the same key).",
+        path,
+    )
     return key
 
 
 def _previous_keys(raw: str) -> tuple:
     keys = tuple(k.strip() for k in raw.split(",") if k.strip())
     if any(len(k) < 32 for k in keys):
-        raise ConfigError("CREATORFLIX_SECRET_KEY_PREVIOUS: comma-separated earlier secret "
-                          "keys, each of at least 32 characters")
+        raise ConfigError(
+            "CREATORFLIX_SECRET_KEY_PREVIOUS: comma-separated earlier secret "
+            "keys, each of at least 32 characters"
+        )
     return keys
 
 
@@ -225,38 +242,52 @@ def _age_methods(env: Mapping[str, str], gateway: str) -> tuple:
     methods: list[str] = []
     for item in filter(None, (m.strip().lower() for m in raw.split(","))):
         if item not in AGE_METHODS:
-            raise ConfigError(f"CREATORFLIX_AGE_METHODS: unknown method {item!r} (expected "
-                              f"some of {', '.join(AGE_METHODS)})")
+            raise ConfigError(
+                f"CREATORFLIX_AGE_METHODS: unknown method {item!r} (expected "
+                f"some of {', '.join(AGE_METHODS)})"
+            )
         if item not in methods:
             methods.append(item)
     if "sandbox" in methods and gateway != "sandbox":
         methods.remove("sandbox")
-        log.warning("CREATORFLIX_AGE_METHODS: the sandbox age assurance is refused while "
-                    "CREATORFLIX_GATEWAY is %s; dropped", gateway)
-    if "oidc" in methods and not (env.get("CREATORFLIX_AGE_OIDC_ISSUER")
-                                  and env.get("CREATORFLIX_AGE_OIDC_CLIENT_ID")):
-        raise ConfigError("CREATORFLIX_AGE_METHODS: oidc needs CREATORFLIX_AGE_OIDC_ISSUER "
-                          "and CREATORFLIX_AGE_OIDC_CLIENT_ID")
+        log.warning(
+            "CREATORFLIX_AGE_METHODS: the sandbox age assurance is refused while "
+            "CREATORFLIX_GATEWAY is %s; dropped",
+            gateway,
+        )
+    if "oidc" in methods and not (
+        env.get("CREATORFLIX_AGE_OIDC_ISSUER") and env.get("CREATORFLIX_AGE_OIDC_CLIENT_ID")
+    ):
+        raise ConfigError(
+            "CREATORFLIX_AGE_METHODS: oidc needs CREATORFLIX_AGE_OIDC_ISSUER "
+            "and CREATORFLIX_AGE_OIDC_CLIENT_ID"
+        )
     return tuple(methods)
 
 
 def _mail_url(raw: str) -> str:
     from adapters.mail import check_mail_url  # the adapter's own reading
+
     try:
         check_mail_url(raw)
     except ValueError as exc:
-        raise ConfigError(f"CREATORFLIX_MAIL_URL: {exc} (e.g. file://./outbox, "
-                          "smtp://user:pass@host:587?starttls=true, "
-                          "smtps://user:pass@host:465)") from None
+        raise ConfigError(
+            f"CREATORFLIX_MAIL_URL: {exc} (e.g. file://./outbox, "
+            "smtp://user:pass@host:587?starttls=true, "
+            "smtps://user:pass@host:465)"
+        ) from None
     return raw
 
 
 def _mail_from(raw: str) -> str:
     from email.utils import parseaddr
+
     address = parseaddr(raw)[1]
     if "@" not in address or any(c in raw for c in "\r\n"):
-        raise ConfigError(f"CREATORFLIX_MAIL_FROM: expected an address such as "
-                          f"'CreatorFlix <no-reply@example.com>', got {raw!r}")
+        raise ConfigError(
+            f"CREATORFLIX_MAIL_FROM: expected an address such as "
+            f"'CreatorFlix <no-reply@example.com>', got {raw!r}"
+        )
     return raw
 
 
@@ -264,13 +295,18 @@ def _retry_schedule(raw: str) -> tuple:
     """CREATORFLIX_WEBHOOK_RETRY_SCHEDULE: seconds after the first attempt, ascending."""
     name = "CREATORFLIX_WEBHOOK_RETRY_SCHEDULE"
     try:
-        values = tuple(parse_int(item, name, minimum=0, maximum=30 * 24 * 3600)
-                       for item in raw.split(",") if item.strip())
+        values = tuple(
+            parse_int(item, name, minimum=0, maximum=30 * 24 * 3600)
+            for item in raw.split(",")
+            if item.strip()
+        )
     except ValidationError:
         values = ()
     if not values or list(values) != sorted(values) or len(values) > 50:
-        raise ConfigError(f"{name}: expected ascending seconds after the first attempt, "
-                          f"e.g. 5,300,1800 (got {raw!r})")
+        raise ConfigError(
+            f"{name}: expected ascending seconds after the first attempt, "
+            f"e.g. 5,300,1800 (got {raw!r})"
+        )
     return values
 
 
@@ -283,14 +319,17 @@ def _timeout(name: str, raw: str) -> float:
 
 def _timezone(raw: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     name = raw.strip()
     try:
         if not name:
             raise ValueError("empty")
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"CREATORFLIX_TIMEZONE: expected an IANA time zone such as "
-                          f"{DEFAULT_TIMEZONE}, got {raw!r}") from None
+        raise ConfigError(
+            f"CREATORFLIX_TIMEZONE: expected an IANA time zone such as "
+            f"{DEFAULT_TIMEZONE}, got {raw!r}"
+        ) from None
     return name
 
 
@@ -299,74 +338,112 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     gateway = env.get("CREATORFLIX_GATEWAY", "sandbox").strip().lower()
     if gateway not in GATEWAYS:
-        raise ConfigError(f"CREATORFLIX_GATEWAY: expected one of {', '.join(GATEWAYS)}, "
-                          f"got {gateway!r}")
+        raise ConfigError(
+            f"CREATORFLIX_GATEWAY: expected one of {', '.join(GATEWAYS)}, got {gateway!r}"
+        )
     return Config(
-        database_url=_database_url(env.get("CREATORFLIX_DATABASE_URL",
-                                           "sqlite:///creatorflix.db")),
+        database_url=_database_url(env.get("CREATORFLIX_DATABASE_URL", "sqlite:///creatorflix.db")),
         storage_url=_storage_url(env.get("CREATORFLIX_STORAGE_URL", "file://./media")),
         secret_key=_secret_key(env),
         secret_key_previous=_previous_keys(env.get("CREATORFLIX_SECRET_KEY_PREVIOUS", "")),
         gateway=gateway,
-        junglepay_url=_http_url("CREATORFLIX_JUNGLEPAY_URL",
-                                env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)),
-        gateway_connect_timeout=_seconds("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT",
-                                         env.get("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT", "3")),
-        gateway_read_timeout=_seconds("CREATORFLIX_GATEWAY_READ_TIMEOUT",
-                                      env.get("CREATORFLIX_GATEWAY_READ_TIMEOUT", "8")),
-        gateway_concurrency=_bounded_int("CREATORFLIX_GATEWAY_CONCURRENCY",
-                                         env.get("CREATORFLIX_GATEWAY_CONCURRENCY", "2"),
-                                         1, 1000),
+        junglepay_url=_http_url(
+            "CREATORFLIX_JUNGLEPAY_URL", env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)
+        ),
+        gateway_connect_timeout=_seconds(
+            "CREATORFLIX_GATEWAY_CONNECT_TIMEOUT",
+            env.get("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT", "3"),
+        ),
+        gateway_read_timeout=_seconds(
+            "CREATORFLIX_GATEWAY_READ_TIMEOUT", env.get("CREATORFLIX_GATEWAY_READ_TIMEOUT", "8")
+        ),
+        gateway_concurrency=_bounded_int(
+            "CREATORFLIX_GATEWAY_CONCURRENCY",
+            env.get("CREATORFLIX_GATEWAY_CONCURRENCY", "2"),
+            1,
+            1000,
+        ),
         trusted_proxies=_proxies(env.get("CREATORFLIX_TRUSTED_PROXIES", "")),
-        public_url=_http_url("CREATORFLIX_PUBLIC_URL",
-                             env.get("CREATORFLIX_PUBLIC_URL", "http://127.0.0.1:8000")),
-        token_ttl_seconds=_positive_int("CREATORFLIX_TOKEN_TTL",
-                                        env.get("CREATORFLIX_TOKEN_TTL", str(7 * 24 * 3600))),
-        signed_url_ttl_seconds=_positive_int("CREATORFLIX_SIGNED_URL_TTL",
-                                             env.get("CREATORFLIX_SIGNED_URL_TTL", "3600")),
-        max_body_bytes=_positive_int("CREATORFLIX_MAX_BODY_BYTES",
-                                     env.get("CREATORFLIX_MAX_BODY_BYTES", str(1024 * 1024))),
+        public_url=_http_url(
+            "CREATORFLIX_PUBLIC_URL", env.get("CREATORFLIX_PUBLIC_URL", "http://127.0.0.1:8000")
+        ),
+        token_ttl_seconds=_positive_int(
+            "CREATORFLIX_TOKEN_TTL", env.get("CREATORFLIX_TOKEN_TTL", str(7 * 24 * 3600))
+        ),
+        signed_url_ttl_seconds=_positive_int(
+            "CREATORFLIX_SIGNED_URL_TTL", env.get("CREATORFLIX_SIGNED_URL_TTL", "3600")
+        ),
+        max_body_bytes=_positive_int(
+            "CREATORFLIX_MAX_BODY_BYTES", env.get("CREATORFLIX_MAX_BODY_BYTES", str(1024 * 1024))
+        ),
         mail_url=_mail_url(env.get("CREATORFLIX_MAIL_URL", "file://./outbox")),
-        mail_from=_mail_from(env.get("CREATORFLIX_MAIL_FROM",
-                                     "CreatorFlix <nao-responda@localhost>")),
+        mail_from=_mail_from(
+            env.get("CREATORFLIX_MAIL_FROM", "CreatorFlix <nao-responda@localhost>")
+        ),
         timezone=_timezone(env.get("CREATORFLIX_TIMEZONE", DEFAULT_TIMEZONE)),
-        renewal_reminder_days=_positive_int("CREATORFLIX_RENEWAL_REMINDER_DAYS",
-                                            env.get("CREATORFLIX_RENEWAL_REMINDER_DAYS", "3")),
+        renewal_reminder_days=_positive_int(
+            "CREATORFLIX_RENEWAL_REMINDER_DAYS", env.get("CREATORFLIX_RENEWAL_REMINDER_DAYS", "3")
+        ),
         mail_worker=_on_off("CREATORFLIX_MAIL_WORKER", env.get("CREATORFLIX_MAIL_WORKER", "on")),
         rate_limit_url=_rate_limit_url(env.get("CREATORFLIX_RATE_LIMIT_URL", "memory://")),
-        rate_limit_factor=_positive_float("CREATORFLIX_RATE_LIMIT_FACTOR",
-                                          env.get("CREATORFLIX_RATE_LIMIT_FACTOR", "1")),
-        event_retention_days=_positive_int("CREATORFLIX_EVENT_RETENTION_DAYS",
-                                           env.get("CREATORFLIX_EVENT_RETENTION_DAYS", "180")),
+        rate_limit_factor=_positive_float(
+            "CREATORFLIX_RATE_LIMIT_FACTOR", env.get("CREATORFLIX_RATE_LIMIT_FACTOR", "1")
+        ),
+        event_retention_days=_positive_int(
+            "CREATORFLIX_EVENT_RETENTION_DAYS", env.get("CREATORFLIX_EVENT_RETENTION_DAYS", "180")
+        ),
         ad_impression_repeat_seconds=_bounded_int(
             "CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS",
-            env.get("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "1800"), 0, 7 * 24 * 3600),
+            env.get("CREATORFLIX_AD_IMPRESSION_REPEAT_SECONDS", "1800"),
+            0,
+            7 * 24 * 3600,
+        ),
         ad_click_repeat_seconds=_bounded_int(
             "CREATORFLIX_AD_CLICK_REPEAT_SECONDS",
-            env.get("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "30"), 0, 7 * 24 * 3600),
+            env.get("CREATORFLIX_AD_CLICK_REPEAT_SECONDS", "30"),
+            0,
+            7 * 24 * 3600,
+        ),
         ad_impressions_per_ip_hour=_bounded_int(
             "CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR",
-            env.get("CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR", "30"), 0, 1_000_000),
+            env.get("CREATORFLIX_AD_IMPRESSIONS_PER_IP_HOUR", "30"),
+            0,
+            1_000_000,
+        ),
         ad_clicks_per_ip_hour=_bounded_int(
             "CREATORFLIX_AD_CLICKS_PER_IP_HOUR",
-            env.get("CREATORFLIX_AD_CLICKS_PER_IP_HOUR", "10"), 0, 1_000_000),
-        ad_cache_ms=_bounded_int("CREATORFLIX_AD_CACHE_MS",
-                                 env.get("CREATORFLIX_AD_CACHE_MS", "500"), 0, 1000),
+            env.get("CREATORFLIX_AD_CLICKS_PER_IP_HOUR", "10"),
+            0,
+            1_000_000,
+        ),
+        ad_cache_ms=_bounded_int(
+            "CREATORFLIX_AD_CACHE_MS", env.get("CREATORFLIX_AD_CACHE_MS", "500"), 0, 1000
+        ),
         age_gate=_on_off("CREATORFLIX_AGE_GATE", env.get("CREATORFLIX_AGE_GATE", "on")),
         age_methods=_age_methods(env, gateway),
-        age_oidc_issuer=(_http_url("CREATORFLIX_AGE_OIDC_ISSUER",
-                                   env["CREATORFLIX_AGE_OIDC_ISSUER"])
-                         if env.get("CREATORFLIX_AGE_OIDC_ISSUER") else ""),
+        age_oidc_issuer=(
+            _http_url("CREATORFLIX_AGE_OIDC_ISSUER", env["CREATORFLIX_AGE_OIDC_ISSUER"])
+            if env.get("CREATORFLIX_AGE_OIDC_ISSUER")
+            else ""
+        ),
         age_oidc_client_id=env.get("CREATORFLIX_AGE_OIDC_CLIENT_ID", ""),
         age_oidc_client_secret=env.get("CREATORFLIX_AGE_OIDC_CLIENT_SECRET", ""),
         age_oidc_claim=env.get("CREATORFLIX_AGE_OIDC_CLAIM", "birthdate").strip() or "birthdate",
-        webhook_retry_schedule=_retry_schedule(env.get(
-            "CREATORFLIX_WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,50400,72000,86400")),
-        webhook_allow_private=_on_off("CREATORFLIX_WEBHOOK_ALLOW_PRIVATE",
-                                      env.get("CREATORFLIX_WEBHOOK_ALLOW_PRIVATE", "false")),
-        webhook_timeout_seconds=_timeout("CREATORFLIX_WEBHOOK_TIMEOUT",
-                                         env.get("CREATORFLIX_WEBHOOK_TIMEOUT", "15")),
-        telegram_api_url=_http_url("CREATORFLIX_TELEGRAM_API_URL",
-                                   env.get("CREATORFLIX_TELEGRAM_API_URL",
-                                           "https://api.telegram.org")),
+        webhook_retry_schedule=_retry_schedule(
+            env.get(
+                "CREATORFLIX_WEBHOOK_RETRY_SCHEDULE",
+                "5,300,1800,7200,18000,36000,50400,72000,86400",
+            )
+        ),
+        webhook_allow_private=_on_off(
+            "CREATORFLIX_WEBHOOK_ALLOW_PRIVATE",
+            env.get("CREATORFLIX_WEBHOOK_ALLOW_PRIVATE", "false"),
+        ),
+        webhook_timeout_seconds=_timeout(
+            "CREATORFLIX_WEBHOOK_TIMEOUT", env.get("CREATORFLIX_WEBHOOK_TIMEOUT", "15")
+        ),
+        telegram_api_url=_http_url(
+            "CREATORFLIX_TELEGRAM_API_URL",
+            env.get("CREATORFLIX_TELEGRAM_API_URL", "https://api.telegram.org"),
+        ),
     )

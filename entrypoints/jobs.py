@@ -1,14 +1,14 @@
 """Jobs run from the command line (cron): `creatorflix jobs` runs every periodic job
 once (PERIODIC_JOBS); `creatorflix expire-subscriptions` the subscription ones only."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from domain.ads import retention
 from domain.mail import delivery
 from domain.notifications import delivery as notifications
-from domain.payments import postbacks, reminders, webhooks
-from domain.payments import subscription_admin
+from domain.payments import postbacks, reminders, subscription_admin, webhooks
 
 
 def expire_subscriptions(deps) -> int:
@@ -75,13 +75,19 @@ PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
     ("settle-postbacks", settle_postbacks, "gateway postback(s) settled"),
     ("expire-subscriptions", expire_subscriptions, "subscription(s) marked expired"),
     ("abandon-checkouts", abandon_checkouts, "checkout(s) marked abandoned"),
-    ("forget-event-visitors", forget_old_event_visitors,
-     "ad event(s) cleared of IP and user agent"),
+    (
+        "forget-event-visitors",
+        forget_old_event_visitors,
+        "ad event(s) cleared of IP and user agent",
+    ),
     ("renewal-reminders", send_renewal_reminders, "renewal reminder(s) queued"),
     ("expiry-notices", send_expiry_notices, "expiry notice(s) queued"),
     ("purge-mail-decoys", purge_mail_decoys, "decoy row(s) of the mail outbox deleted"),
-    ("purge-notification-log", purge_notification_log,
-     "webhook or Telegram delivery log row(s) deleted"),
+    (
+        "purge-notification-log",
+        purge_notification_log,
+        "webhook or Telegram delivery log row(s) deleted",
+    ),
     ("deliver-notifications", deliver_notifications, "notification(s) delivered"),
-    ("deliver-mail", deliver_mail, "mail(s) sent"),   # last: sends what the others queued
+    ("deliver-mail", deliver_mail, "mail(s) sent"),  # last: sends what the others queued
 ]

@@ -7,19 +7,39 @@ SECRET_PARAMS is the one list of query parameters we treat as secret: the postba
 `token`, the checkout `access_token`, the `sig` of signed media links, the OAuth `code`
 and `state` of a callback, and any credential-like name a client or a gateway may put
 in a URL. A URL that carries one keeps its shape: `?token=[redacted]&checkout=12`."""
+
 from __future__ import annotations
 
 import logging
 import re
 from urllib.parse import unquote_plus
 
-SECRET_PARAMS = frozenset({
-    "token", "access_token", "refresh_token", "id_token", "sig", "signature",
-    "code", "state", "password", "secret", "secret_key", "client_secret", "api_key",
-    "apikey", "key_secret", "auth", "authorization", "session", "set_password_token",
-    # the pt-BR links our mails carry: checkout access (PIX mail) and renewal prefill
-    "acesso", "renovacao",
-})
+SECRET_PARAMS = frozenset(
+    {
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "sig",
+        "signature",
+        "code",
+        "state",
+        "password",
+        "secret",
+        "secret_key",
+        "client_secret",
+        "api_key",
+        "apikey",
+        "key_secret",
+        "auth",
+        "authorization",
+        "session",
+        "set_password_token",
+        # the pt-BR links our mails carry: checkout access (PIX mail) and renewal prefill
+        "acesso",
+        "renovacao",
+    }
+)
 REDACTED = "[redacted]"
 
 # name=value in a query string: after ? & or ; up to the next & ; # space or quote.
@@ -34,8 +54,14 @@ def redact(text: str) -> str:
     """`text` with the value of every secret query parameter replaced by [redacted]."""
     if "=" not in text:
         return text
-    return _PARAM.sub(lambda m: f"{m['lead']}{m['name']}={REDACTED}"
-                      if m["value"] and _secret_name(m["name"]) else m.group(0), text)
+    return _PARAM.sub(
+        lambda m: (
+            f"{m['lead']}{m['name']}={REDACTED}"
+            if m["value"] and _secret_name(m["name"])
+            else m.group(0)
+        ),
+        text,
+    )
 
 
 class RedactSecrets(logging.Filter):

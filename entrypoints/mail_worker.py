@@ -5,6 +5,7 @@ from the gateway, outside any request: domain.payments.postbacks), so both happe
 servers share the work: claims never overlap (domain.mail.delivery, the postbacks).
 Started after gunicorn forks its workers (entrypoints.server), never by create_app, so
 the tests' apps run no thread."""
+
 from __future__ import annotations
 
 import logging
@@ -26,10 +27,9 @@ class MailWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "MailWorker":
+    def start(self) -> MailWorker:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="creatorflix-mail",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="creatorflix-mail", daemon=True)
             self._thread.start()
         return self
 
@@ -73,7 +73,7 @@ class MailWorker:
                 self.settle_postbacks()
             except Exception:  # nor a gateway's
                 log.exception("postback round failed; retrying")
-            try:   # webhooks and Telegram (domain.notifications), same thread and cadence
+            try:  # webhooks and Telegram (domain.notifications), same thread and cadence
                 notifications.deliver_due(self.deps.notifier)
             except Exception:
                 log.exception("notification delivery round failed; retrying")

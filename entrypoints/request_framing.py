@@ -1,6 +1,7 @@
 """The framing of an HTTP/1.1 request as its bytes arrive (entrypoints/slow_clients.py
 buffers requests with it): where the head ends, how long the body is (Content-Length or
 chunked), and whether the whole request is in. Pure: no sockets, no gunicorn."""
+
 from __future__ import annotations
 
 import re
@@ -25,16 +26,19 @@ class Framing:
     how its body is framed, and (for a chunked body) how far it has been scanned, so
     that each new read is scanned once."""
 
-    def __init__(self, body_limit: int = DEFAULT_BODY_LIMIT,
-                 streaming: tuple[tuple[bytes, re.Pattern[bytes]], ...] = STREAMING_ROUTES):
+    def __init__(
+        self,
+        body_limit: int = DEFAULT_BODY_LIMIT,
+        streaming: tuple[tuple[bytes, re.Pattern[bytes]], ...] = STREAMING_ROUTES,
+    ):
         self.body_limit, self.streaming = body_limit, streaming
-        self.head_end = -1          # index just past the head's blank line
+        self.head_end = -1  # index just past the head's blank line
         self.method = self.target = b""
         self.length = 0
         self.chunked = self.expects_continue = self.malformed = False
-        self.end = -1               # index just past the whole request, once known
-        self._pos = 0               # chunked: where scanning resumes
-        self._phase = "size"        # chunked: "size", "data" or "trailers"
+        self.end = -1  # index just past the whole request, once known
+        self._pos = 0  # chunked: where scanning resumes
+        self._phase = "size"  # chunked: "size", "data" or "trailers"
         self._chunk = 0
         self._decoded = 0
 
@@ -74,7 +78,7 @@ class Framing:
             name, value = name.strip().lower(), value.strip().lower()
             if name == b"content-length":
                 if not value.isdigit():
-                    self.malformed = True          # gunicorn answers 400
+                    self.malformed = True  # gunicorn answers 400
                 else:
                     self.length = int(value)
             elif name == b"transfer-encoding":
@@ -87,7 +91,7 @@ class Framing:
             if self._phase == "data":
                 if len(data) < self._pos + self._chunk + 2:
                     break
-                if data[self._pos + self._chunk:self._pos + self._chunk + 2] != b"\r\n":
+                if data[self._pos + self._chunk : self._pos + self._chunk + 2] != b"\r\n":
                     self.malformed = True
                     return HAND_OVER
                 self._pos += self._chunk + 2
@@ -96,7 +100,7 @@ class Framing:
             eol = data.find(b"\r\n", self._pos)
             if eol < 0:
                 break
-            line = bytes(data[self._pos:eol])
+            line = bytes(data[self._pos : eol])
             self._pos = eol + 2
             if self._phase == "trailers":
                 if not line:
@@ -117,8 +121,11 @@ class Framing:
         return BODY
 
 
-def streams(method: bytes, target: bytes,
-            routes: tuple[tuple[bytes, re.Pattern[bytes]], ...] = STREAMING_ROUTES) -> bool:
+def streams(
+    method: bytes,
+    target: bytes,
+    routes: tuple[tuple[bytes, re.Pattern[bytes]], ...] = STREAMING_ROUTES,
+) -> bool:
     """Whether the route of a request head reads its own body (STREAMING_ROUTES)."""
     if not routes:
         return False

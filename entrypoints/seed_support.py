@@ -1,7 +1,8 @@
 """What every demo seeder uses: create the items that are missing, and say so."""
+
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from domain.common import crud
 from domain.common.fields import parse_fields
@@ -40,5 +41,7 @@ def ours(deps, items: Sequence[Mapping]) -> list[dict]:
     """`items` with every value that is a path of this site made absolute on
     CREATORFLIX_PUBLIC_URL."""
     base = deps.config.public_url.rstrip("/")
-    return [{k: base + v if isinstance(v, str) and v.startswith("/") else v
-             for k, v in item.items()} for item in items]
+    return [
+        {k: base + v if isinstance(v, str) and v.startswith("/") else v for k, v in item.items()}
+        for item in items
+    ]

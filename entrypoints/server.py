@@ -10,13 +10,15 @@ connection, which `creatorflix serve` never configures).
 Kept over a server that buffers on its own (waitress) for gunicorn's arbiter: several
 processes, a killed worker replaced, graceful stops, post-fork hooks (docs/deploy.md).
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import socket
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
@@ -48,11 +50,11 @@ class HeadTimeoutThreadWorker(ThreadWorker):
     (a normal client waiting for a thread) is kept and served."""
 
     head_timeout = HEAD_TIMEOUT
-    grace = 1.0   # a thread always gets this long with a connection it just took
+    grace = 1.0  # a thread always gets this long with a connection it just took
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._deadlines: dict = {}   # connection -> deadline, until its head is in
+        self._deadlines: dict = {}  # connection -> deadline, until its head is in
         self._in_thread: set = set()
 
     def enqueue_req(self, conn):
@@ -69,7 +71,7 @@ class HeadTimeoutThreadWorker(ThreadWorker):
             self._deadlines.pop(conn, None)
 
     def handle_request(self, req, conn):
-        self._deadlines.pop(conn, None)   # the head is in: the app may take its time
+        self._deadlines.pop(conn, None)  # the head is in: the app may take its time
         return super().handle_request(req, conn)
 
     def murder_pending(self):
@@ -124,11 +126,13 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from entrypoints.http.app import get_app
+
         return when_the_database_answers(get_app)
 
 
-def when_the_database_answers(load: Callable[[], Any], seconds: float = BOOT_WAIT_SECONDS,
-                              pause: float = 1.0) -> Any:
+def when_the_database_answers(
+    load: Callable[[], Any], seconds: float = BOOT_WAIT_SECONDS, pause: float = 1.0
+) -> Any:
     """`load()`, tried again while it fails because the database does not answer, for up
     to `seconds`. gunicorn stops the whole server when a worker fails to boot, so a
     worker replacing a killed one while the database restarts took every other worker
@@ -151,6 +155,7 @@ def _start_mail_worker(worker) -> None:
     deps = getattr(worker.wsgi, "deps", None)
     if deps is not None and deps.config.mail_worker:
         from entrypoints.mail_worker import MailWorker
+
         worker.creatorflix_mail = MailWorker(deps).start()
 
 
@@ -168,6 +173,7 @@ def _say_where(host: str, port: int):
 
     def when_ready(server) -> None:
         server.log.info("CreatorFlix serving at http://%s:%d/", shown, port)
+
     return when_ready
 
 
@@ -196,8 +202,14 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
     }
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
-          head_timeout: float = HEAD_TIMEOUT, body_timeout: float = BODY_TIMEOUT) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 2,
+    threads: int = 4,
+    head_timeout: float = HEAD_TIMEOUT,
+    body_timeout: float = BODY_TIMEOUT,
+) -> None:
     HeadTimeoutThreadWorker.head_timeout = head_timeout  # inherited by the forked workers
     # Gateway calls may hold half the threads at most (the other half serves the cheap
     # routes during a gateway stall), unless CREATORFLIX_GATEWAY_CONCURRENCY says.

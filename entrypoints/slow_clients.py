@@ -28,6 +28,7 @@ so 8 sockets declaring 900 kB took the site down again (issue 20). So:
 
 TLS and HTTP/2 prior-knowledge connections (never configured by `creatorflix serve`)
 are left to gunicorn as they are."""
+
 from __future__ import annotations
 
 import selectors
@@ -37,8 +38,16 @@ from functools import partial
 
 from gunicorn.workers.gthread import ThreadWorker
 
-from entrypoints.request_framing import (BODY, DEFAULT_BODY_LIMIT, HAND_OVER, HEAD,
-                                         HEAD_TOO_LARGE, TOO_LARGE, WHOLE, Framing)
+from entrypoints.request_framing import (
+    BODY,
+    DEFAULT_BODY_LIMIT,
+    HAND_OVER,
+    HEAD,
+    HEAD_TOO_LARGE,
+    TOO_LARGE,
+    WHOLE,
+    Framing,
+)
 from entrypoints.streamed_bodies import DeadlineBody
 
 # Seconds a client may take to send a request body once its head is in.
@@ -52,26 +61,41 @@ RECV_SIZE = 64 * 1024
 BUFFER_BUDGET = 64 * 1024 * 1024
 
 
-def _error_response(status: bytes, code: bytes, message: bytes, extra: bytes = b"",
-                    field: bytes = b"") -> bytes:
+def _error_response(
+    status: bytes, code: bytes, message: bytes, extra: bytes = b"", field: bytes = b""
+) -> bytes:
     """A whole answer in the app's error shape (entrypoints/http/errors.py), closing."""
     named = b',"field":"' + field + b'"' if field else b""
     body = b'{"error":{"code":"' + code + b'","message":"' + message + b'"' + named + b"}}"
-    return (b"HTTP/1.1 " + status + b"\r\nConnection: close\r\n" + extra
-            + b"Content-Type: application/json\r\nContent-Length: "
-            + str(len(body)).encode() + b"\r\n\r\n" + body)
+    return (
+        b"HTTP/1.1 "
+        + status
+        + b"\r\nConnection: close\r\n"
+        + extra
+        + b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
 
 
-TIMEOUT_RESPONSE = _error_response(b"408 Request Timeout", b"request_timeout",
-                                   b"the request did not arrive in time")
-TOO_LARGE_RESPONSE = _error_response(b"413 Payload Too Large", b"payload_too_large",
-                                     b"the request body is too large", field=b"body")
-HEAD_TOO_LARGE_RESPONSE = _error_response(b"431 Request Header Fields Too Large",
-                                          b"request_header_fields_too_large",
-                                          b"the request head is too large")
-BUSY_RESPONSE = _error_response(b"503 Service Unavailable", b"unavailable",
-                                b"the server is busy; try again shortly",
-                                b"Retry-After: 5\r\n")
+TIMEOUT_RESPONSE = _error_response(
+    b"408 Request Timeout", b"request_timeout", b"the request did not arrive in time"
+)
+TOO_LARGE_RESPONSE = _error_response(
+    b"413 Payload Too Large", b"payload_too_large", b"the request body is too large", field=b"body"
+)
+HEAD_TOO_LARGE_RESPONSE = _error_response(
+    b"431 Request Header Fields Too Large",
+    b"request_header_fields_too_large",
+    b"the request head is too large",
+)
+BUSY_RESPONSE = _error_response(
+    b"503 Service Unavailable",
+    b"unavailable",
+    b"the server is busy; try again shortly",
+    b"Retry-After: 5\r\n",
+)
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
@@ -85,7 +109,7 @@ class Pending:
         self.framing = Framing(body_limit)
         self.deadline = deadline
         self.state = HEAD
-        self.continued = False      # `100 Continue` sent
+        self.continued = False  # `100 Continue` sent
 
 
 class RequestBufferingWorker(ThreadWorker):
@@ -100,9 +124,9 @@ class RequestBufferingWorker(ThreadWorker):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._buffering: dict = {}      # connection -> Pending
-        self._buffered = 0              # bytes held in self._buffering
-        self._lingering: dict = {}      # connection -> when to close it, answered
+        self._buffering: dict = {}  # connection -> Pending
+        self._buffered = 0  # bytes held in self._buffering
+        self._lingering: dict = {}  # connection -> when to close it, answered
 
     def body_limit(self) -> int:
         """The app's CREATORFLIX_MAX_BODY_BYTES (read once the app is loaded)."""
@@ -112,8 +136,7 @@ class RequestBufferingWorker(ThreadWorker):
     # -- main loop -------------------------------------------------------------------
     def enqueue_req(self, conn):
         if self._can_buffer(conn):
-            self._buffering[conn] = Pending(self.body_limit(),
-                                            time.monotonic() + self.head_timeout)
+            self._buffering[conn] = Pending(self.body_limit(), time.monotonic() + self.head_timeout)
             conn.sock.setblocking(False)
             self._read_available(conn, registered=False)
         else:
@@ -121,9 +144,10 @@ class RequestBufferingWorker(ThreadWorker):
 
     def _can_buffer(self, conn) -> bool:
         from gunicorn.http2 import negotiation
+
         if self.cfg.is_ssl or conn.is_http2 or conn in self._buffering:
             return False
-        if conn.parser is not None:     # kept alive: only when nothing is read ahead
+        if conn.parser is not None:  # kept alive: only when nothing is read ahead
             return not conn.parser.unreader.buf.getvalue()
         return not negotiation.prior_knowledge_allowed(self.cfg, conn.client)
 
@@ -142,21 +166,21 @@ class RequestBufferingWorker(ThreadWorker):
                     break
                 data.extend(chunk)
                 if len(data) - before >= 1024 * 1024:
-                    break               # let other connections have their turn
+                    break  # let other connections have their turn
         except (BlockingIOError, InterruptedError):
             pass
         except OSError:
             ended = True
         self._buffered += len(data) - before
         state = pending.framing.state(data) if data else HEAD
-        if state == BODY and pending.state == HEAD:   # the head is in: the body's bound now
+        if state == BODY and pending.state == HEAD:  # the head is in: the body's bound now
             pending.deadline = time.monotonic() + self.body_timeout
         pending.state = state
         if state == BODY and pending.framing.expects_continue and not pending.continued:
-            pending.continued = True    # the client waits for it before sending its body
+            pending.continued = True  # the client waits for it before sending its body
             self._send(conn, CONTINUE)
         if ended and not data:
-            self._drop(conn, registered)               # closed before sending anything
+            self._drop(conn, registered)  # closed before sending anything
         elif state == TOO_LARGE:
             self._drop(conn, registered, TOO_LARGE_RESPONSE)
         elif state == HEAD_TOO_LARGE:
@@ -166,8 +190,7 @@ class RequestBufferingWorker(ThreadWorker):
         elif state == BODY and self._buffered > self.buffer_budget:
             self._drop(conn, registered, BUSY_RESPONSE)
         elif not registered:
-            self.poller.register(conn.sock, selectors.EVENT_READ,
-                                 partial(self._on_readable, conn))
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_readable, conn))
 
     def _hand_over(self, conn, registered: bool, whole: bool) -> None:
         pending: Pending = self._forget(conn, registered)
@@ -177,12 +200,12 @@ class RequestBufferingWorker(ThreadWorker):
                 # Pipelined bytes after the request: a thread must never read a body,
                 # so this answer closes the connection and the client sends them again.
                 conn.cf_close_after = True
-                del data[framing.end:]
-            if framing.expects_continue:   # answered already: gunicorn must not again
-                data[:framing.head_end] = _without_expect(bytes(data[:framing.head_end]))
+                del data[framing.end :]
+            if framing.expects_continue:  # answered already: gunicorn must not again
+                data[: framing.head_end] = _without_expect(bytes(data[: framing.head_end]))
         conn.cf_prebuffer = bytes(data)
-        conn.data_ready = True          # no waiting for data: it is all here
-        if whole:   # nothing left to wait for: no head deadline either
+        conn.data_ready = True  # no waiting for data: it is all here
+        if whole:  # nothing left to wait for: no head deadline either
             ThreadWorker.enqueue_req(self, conn)
         else:
             super().enqueue_req(conn)
@@ -217,15 +240,15 @@ class RequestBufferingWorker(ThreadWorker):
 
     def _on_linger(self, conn, _sock) -> None:
         try:
-            for _ in range(16):         # at most 1 MiB a turn: others have theirs
+            for _ in range(16):  # at most 1 MiB a turn: others have theirs
                 if not conn.sock.recv(RECV_SIZE):
-                    break               # the client closed its side
+                    break  # the client closed its side
             else:
                 return
         except (BlockingIOError, InterruptedError):
-            return                      # more may come: keep discarding
+            return  # more may come: keep discarding
         except OSError:
-            pass                        # broken: nothing more to wait for
+            pass  # broken: nothing more to wait for
         self._end_linger(conn)
 
     def _end_linger(self, conn) -> None:
@@ -264,7 +287,7 @@ class RequestBufferingWorker(ThreadWorker):
         if prebuffer is not None:
             conn.cf_prebuffer = None
             conn.sock.setblocking(True)
-            conn.init()                 # creates the parser (idempotent)
+            conn.init()  # creates the parser (idempotent)
             conn.parser.unreader.unread(prebuffer)
         return super().handle(conn)
 
@@ -282,6 +305,5 @@ class RequestBufferingWorker(ThreadWorker):
 def _without_expect(head: bytes) -> bytes:
     """A request head without its `Expect: 100-continue` line."""
     lines = head.split(b"\r\n")
-    kept = [line for line in lines
-            if line.partition(b":")[0].strip().lower() != b"expect"]
+    kept = [line for line in lines if line.partition(b":")[0].strip().lower() != b"expect"]
     return b"\r\n".join(kept)

@@ -1,9 +1,9 @@
 """A body a thread reads from the socket itself — a streaming route's (an admin upload,
 authenticated before its body is read: entrypoints/request_framing.py STREAMING_ROUTES)
 — read under one deadline, so a slow sender holds its thread a bounded time."""
+
 from __future__ import annotations
 
-import socket
 import time
 
 
@@ -29,7 +29,7 @@ class DeadlineBody:
         self.sock.settimeout(remaining)
         try:
             return read(*args)
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             self.timed_out = True
             raise TimeoutError("the request body did not arrive in time") from None
         finally:

@@ -1,5 +1,6 @@
 """`creatorflix sync [--dry-run] [--allow-mass-delete]`: the white-label sync from the
 command line, with a progress counter on stderr and the report on stdout."""
+
 from __future__ import annotations
 
 import json
@@ -38,21 +39,27 @@ def format_report(run: SyncRun) -> str:
     return head + "\n" + json.dumps(run.report, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def run_sync(deps, dry_run: bool = False, allow_mass_delete: bool = False, *,
-             out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_sync(
+    deps,
+    dry_run: bool = False,
+    allow_mass_delete: bool = False,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Run one sync; 0 on success, 1 on refusal or error (the reason on stderr). A dry
     run that a real run's mass-delete guard would refuse succeeds, with a warning."""
     out, err = out or sys.stdout, err or sys.stderr
     progress = ProgressLine(err)
     command = SyncCommand(dry_run=dry_run, allow_mass_delete=allow_mass_delete)
     try:
-        run = sync_catalogue(command, deps.uow, deps.storage, deps.sync_lock, deps.clock,
-                             progress=progress)
+        run = sync_catalogue(
+            command, deps.uow, deps.storage, deps.sync_lock, deps.clock, progress=progress
+        )
     except SyncRefused as exc:
         progress.end()
         print(format_report(exc.run), file=out)
-        print(f"refused: {exc.run.error}; run again with --allow-mass-delete to proceed",
-              file=err)
+        print(f"refused: {exc.run.error}; run again with --allow-mass-delete to proceed", file=err)
         return 1
     except DomainError as exc:
         progress.end()
@@ -61,6 +68,9 @@ def run_sync(deps, dry_run: bool = False, allow_mass_delete: bool = False, *,
     progress.end()
     print(format_report(run), file=out)
     if run.dry_run and run.report.get("refusal"):
-        print(f"a real run would be refused: {run.report['refusal']}; run it with "
-              "--allow-mass-delete to proceed", file=err)
+        print(
+            f"a real run would be refused: {run.report['refusal']}; run it with "
+            "--allow-mass-delete to proceed",
+            file=err,
+        )
     return 0

@@ -1,12 +1,14 @@
 """Ports of accounts and catalogue."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from domain.accounts.audit_entry import AuditEntry
 from domain.accounts.users import User
-from domain.common.pagination import Page
 from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, SupportContact
+from domain.common.pagination import Page
 from ports.repositories import Repository
 
 

@@ -1,8 +1,10 @@
 """Ports of the ads system."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol
 
 from domain.ads.counting import VisitKey
 from domain.ads.rules import Ad, AdEvent
@@ -27,8 +29,7 @@ class AdRepository(Repository[Ad], Protocol):
         `now`, at most `limit` per placement (the best by priority desc, created_at desc,
         id desc; the caller orders them with `domain.ads.rules.select_ads`)."""
 
-    def lock_for_tracking(self, ad_ids: Sequence[int], visitor: str | None = None
-                          ) -> dict[int, Ad]:
+    def lock_for_tracking(self, ad_ids: Sequence[int], visitor: str | None = None) -> dict[int, Ad]:
         """Start recording events in this unit of work: the ads of `ad_ids` that exist,
         by id. Units of work recording events of the same `visitor` (a key naming them:
         their address, `domain.ads.counting.ip_group`; None: no one) run one at a time
@@ -62,14 +63,16 @@ class AdEventRepository(Repository[AdEvent], Protocol):
         """In one query: those of `keys` (ad id, placement, IP, user agent) that have a
         counted event at or after `since` — the repeat lookup."""
 
-    def counted_per_ip_since(self, ad_ids: Sequence[int], ip_group: str, since: datetime
-                             ) -> dict[int, int]:
+    def counted_per_ip_since(
+        self, ad_ids: Sequence[int], ip_group: str, since: datetime
+    ) -> dict[int, int]:
         """In one query: for each of `ad_ids`, how many counted events with this
         `ip_group` were created at or after `since` (ads without any are absent) — the
         per-IP cap lookup."""
 
-    def outcomes_by_day(self, ad_id: int, since: datetime, until: datetime
-                        ) -> dict[date, dict[str | None, int]]:
+    def outcomes_by_day(
+        self, ad_id: int, since: datetime, until: datetime
+    ) -> dict[date, dict[str | None, int]]:
         """Events of `ad_id` with since <= created_at < until, counted per UTC day and
         filter reason (None: the counted ones) by the database; days without events
         are absent."""

@@ -1,5 +1,6 @@
 """Ports of age assurance: the records, and the verification methods (one adapter per
 method, enabled by CREATORFLIX_AGE_METHODS)."""
+
 from __future__ import annotations
 
 from typing import Any, Protocol
@@ -34,12 +35,14 @@ class AgeCheck(Protocol):
 class OidcAgeCheck(AgeCheck, Protocol):
     """An OpenID Connect provider (authorization code with PKCE)."""
 
-    def authorization_url(self, redirect_uri: str, state: str, nonce: str,
-                          code_verifier: str) -> str:
+    def authorization_url(
+        self, redirect_uri: str, state: str, nonce: str, code_verifier: str
+    ) -> str:
         """Where to send the browser (discovery from the issuer)."""
 
-    def verified_claims(self, redirect_uri: str, code: str, code_verifier: str,
-                        nonce: str) -> dict[str, Any]:
+    def verified_claims(
+        self, redirect_uri: str, code: str, code_verifier: str, nonce: str
+    ) -> dict[str, Any]:
         """Exchange `code` and return the claims of an id_token whose signature (JWKS),
         issuer, audience, expiry and nonce were verified. Raises domain Forbidden when
         the provider refuses or the token does not verify; ServiceUnavailable when the

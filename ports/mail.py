@@ -1,9 +1,11 @@
 """Mail: the outbox the use cases write messages to (inside their unit of work), the
 renderer that turns a Mail into text, and the Mailer that delivers them."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 from domain.mail.messages import Mail, OutboxMessage, RenderedMail
 from ports.repositories import Repository
@@ -31,8 +33,9 @@ class OutboxRepository(Repository[OutboxMessage], Protocol):
     def existing_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of these dedupe keys are already taken."""
 
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[OutboxMessage]:
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[OutboxMessage]:
         """Claim up to `limit` messages due now (pending and due, or claimed by a worker
         whose lease ran out) for `claim_token` until `lease_until`, counting the
         attempt. Concurrent claimers never get the same message (PostgreSQL: FOR

@@ -1,5 +1,6 @@
 """Notifications: where deliveries are queued and claimed, and the transports that send
 them (a signed webhook POST; a Telegram Bot API sendMessage)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -11,8 +12,9 @@ from ports.repositories import Repository
 
 
 class DeliveryRepository(Repository[Delivery], Protocol):
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[Delivery]:
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
         """Claim up to `limit` deliveries due now (pending and due, or claimed by a
         worker whose lease ran out) for `claim_token` until `lease_until`, counting the
         attempt and stamping `first_attempt_at` on the first. Concurrent claimers never
@@ -38,8 +40,9 @@ class WebhookTransport(Protocol):
         only when private targets are allowed), or a host that resolves to a loopback,
         private, link-local, metadata or otherwise non-public address."""
 
-    def post(self, url: str, secrets: Sequence[str], message_id: str, timestamp: datetime,
-             body: str) -> SendOutcome:
+    def post(
+        self, url: str, secrets: Sequence[str], message_id: str, timestamp: datetime, body: str
+    ) -> SendOutcome:
         """POST `body` signed per Standard Webhooks v1 with every secret in `secrets`;
         the URL is checked again first (DNS may have changed) and redirects are not
         followed. Never raises for a network failure: the outcome says what happened."""

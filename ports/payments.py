@@ -1,14 +1,22 @@
 """Ports of checkout, subscriptions and payment gateways."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
-from domain.payments.checkout import Checkout
-from domain.payments.gateways import (Charge, ChargeRequest, CircuitView, PaymentGatewayConfig,
-                                      Postback,
-                             WebhookEvent, Transaction)
 from domain.common.pagination import Page
+from domain.payments.checkout import Checkout
+from domain.payments.gateways import (
+    Charge,
+    ChargeRequest,
+    CircuitView,
+    PaymentGatewayConfig,
+    Postback,
+    Transaction,
+    WebhookEvent,
+)
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
 
@@ -23,16 +31,16 @@ class CheckoutRepository(Repository[Checkout], Protocol):
         (payment_data.provider; rows copied from the original, without one, are
         JunglePay's). Gateways may reuse each other's ids: never match across them."""
 
-    def get_for_update_by_external_id(self, external_id: str, provider: str
-                                      ) -> Checkout | None:
+    def get_for_update_by_external_id(self, external_id: str, provider: str) -> Checkout | None:
         """`get_by_external_id`, read and locked like `get_for_update`."""
 
     def pending_for_update(self) -> list[Checkout]:
         """The pending checkouts, oldest first, locked like `get_for_update`; those
         another transaction holds (being settled right now) are skipped."""
 
-    def paid_by_day(self, since: datetime, until: datetime, offset_minutes: int = 0
-                    ) -> dict[date, tuple[int, int]]:
+    def paid_by_day(
+        self, since: datetime, until: datetime, offset_minutes: int = 0
+    ) -> dict[date, tuple[int, int]]:
         """Checkouts now paid whose payment (updated_at) falls in [since, until), per
         day of the zone `offset_minutes` from UTC (local days: -180 for Brasília):
         {day: (how many, sum of total_amount)}, in one query; days without any are
@@ -66,8 +74,9 @@ class WebhookEventRepository(Repository[WebhookEvent], Protocol):
 
 
 class PostbackRepository(Repository[Postback], Protocol):
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[Postback]:
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[Postback]:
         """Claim up to `limit` pending postbacks due now and not claimed by a live lease,
         oldest first, for `claim_token` until `lease_until`, counting the attempt.
         Concurrent claimers never get the same one (PostgreSQL: FOR UPDATE SKIP LOCKED;

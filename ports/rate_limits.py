@@ -1,5 +1,6 @@
 """Rate limiting: counters of events per key over moving windows, shared by every
 process that uses the same storage (see adapters/rate_limits.py)."""
+
 from __future__ import annotations
 
 from typing import Protocol

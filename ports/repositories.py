@@ -1,7 +1,9 @@
 """The generic repository every table gets; areas extend it with their own queries."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Protocol, Sequence, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from domain.common.pagination import Page
 
@@ -31,8 +33,14 @@ class Repository(Protocol[E]):
     def delete(self, pk: Any) -> bool:
         """Delete by primary key (the database cascades); False when it did not exist."""
 
-    def find(self, filters: Filters | None = None, *, order_by: Sequence[str] = (),
-             page: int = 1, limit: int | None = None) -> Page[E]:
+    def find(
+        self,
+        filters: Filters | None = None,
+        *,
+        order_by: Sequence[str] = (),
+        page: int = 1,
+        limit: int | None = None,
+    ) -> Page[E]:
         """A page of the entities matching `filters`, with the total count: two queries
         whatever the page size. `limit=None` returns every match on one page."""
 
@@ -59,6 +67,8 @@ class DuplicateError(IntegrityViolation):
     """Raised by a repository when a write breaks a unique constraint."""
 
     def __init__(self, table: str, fields: Sequence[str] = ()):
-        super().__init__(f"duplicate key in {table}" + (f" ({', '.join(fields)})" if fields else ""))
+        super().__init__(
+            f"duplicate key in {table}" + (f" ({', '.join(fields)})" if fields else "")
+        )
         self.table = table
         self.fields = tuple(fields)

@@ -4,34 +4,58 @@ the serve tokens of ad click URLs).
 
 Every signed value is made for one purpose, and each purpose has its own key derived
 from the secret key: what is signed for one purpose never verifies for another."""
+
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Protocol
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
 
 # Expiring claims tokens (Signer.sign / Signer.verify).
-ACCESS = "access"                # bearer tokens of logged-in users
-SET_PASSWORD = "set_password"    # the link that lets a buyer choose their password
-CHECKOUT = "checkout"            # the buyer's access to their checkout
+ACCESS = "access"  # bearer tokens of logged-in users
+SET_PASSWORD = "set_password"  # the link that lets a buyer choose their password
+CHECKOUT = "checkout"  # the buyer's access to their checkout
 AGE_ASSURANCE = "age_assurance"  # proof that a visitor (or account) passed an age check
-AGE_OIDC = "age_oidc"            # state, nonce and PKCE verifier of an OIDC age check
+AGE_OIDC = "age_oidc"  # state, nonce and PKCE verifier of an OIDC age check
 RESET_PASSWORD = "reset_password"  # the single-use link of a forgotten-password mail
-VERIFY_EMAIL = "verify_email"      # the link confirming the email of a new account
-CHANGE_EMAIL = "change_email"      # the link, sent to the new address, that confirms it
-RENEWAL = "renewal"                # a renewal mail's link: fills the checkout with the member's data
-DEVICE = "device"                  # a browser's device cookie: it logged in to this account
+VERIFY_EMAIL = "verify_email"  # the link confirming the email of a new account
+CHANGE_EMAIL = "change_email"  # the link, sent to the new address, that confirms it
+RENEWAL = "renewal"  # a renewal mail's link: fills the checkout with the member's data
+DEVICE = "device"  # a browser's device cookie: it logged in to this account
 CLAIM_CHECKOUT = "claim_checkout"  # a paid checkout's link to the (unverified) account of its email
 # Deterministic MACs of a message (Signer.digest / Signer.check).
-MEDIA = "media"                  # signed links to the local folder's media
-WEBHOOK = "webhook"              # the token in our postback URLs, per gateway
-AD_CLICK = "ad_click"            # serve tokens of ad click URLs (bound to ad, placement, expiry)
+MEDIA = "media"  # signed links to the local folder's media
+WEBHOOK = "webhook"  # the token in our postback URLs, per gateway
+AD_CLICK = "ad_click"  # serve tokens of ad click URLs (bound to ad, placement, expiry)
 
-TokenPurpose = Literal["access", "set_password", "checkout", "age_assurance", "age_oidc",
-                       "reset_password", "verify_email", "change_email", "renewal",
-                       "device", "claim_checkout"]
+TokenPurpose = Literal[
+    "access",
+    "set_password",
+    "checkout",
+    "age_assurance",
+    "age_oidc",
+    "reset_password",
+    "verify_email",
+    "change_email",
+    "renewal",
+    "device",
+    "claim_checkout",
+]
 DigestPurpose = Literal["media", "webhook", "ad_click"]
-TOKEN_PURPOSES: frozenset[str] = frozenset({ACCESS, SET_PASSWORD, CHECKOUT, AGE_ASSURANCE, AGE_OIDC,
-                                               RESET_PASSWORD, VERIFY_EMAIL, CHANGE_EMAIL,
-                                               RENEWAL, DEVICE, CLAIM_CHECKOUT})
+TOKEN_PURPOSES: frozenset[str] = frozenset(
+    {
+        ACCESS,
+        SET_PASSWORD,
+        CHECKOUT,
+        AGE_ASSURANCE,
+        AGE_OIDC,
+        RESET_PASSWORD,
+        VERIFY_EMAIL,
+        CHANGE_EMAIL,
+        RENEWAL,
+        DEVICE,
+        CLAIM_CHECKOUT,
+    }
+)
 DIGEST_PURPOSES: frozenset[str] = frozenset({MEDIA, WEBHOOK, AD_CLICK})
 
 
@@ -55,8 +79,7 @@ class Signer(Protocol):
     client sends as a token or a candidate digest is answered None/False, never an
     exception."""
 
-    def sign(self, purpose: TokenPurpose | str, claims: Mapping[str, Any],
-             ttl_seconds: int) -> str:
+    def sign(self, purpose: TokenPurpose | str, claims: Mapping[str, Any], ttl_seconds: int) -> str:
         """An opaque URL-safe ASCII token carrying `claims` (JSON values) for `purpose`,
         valid for `ttl_seconds` from now; two calls never give the same token."""
 

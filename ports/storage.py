@@ -1,9 +1,11 @@
 """Port of the object storage holding the white-label media (an S3 bucket, MinIO,
 DigitalOcean Spaces, or a local folder)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 
 class StoredObject(NamedTuple):

@@ -5,42 +5,59 @@ Events: a use case `record()`s what it changed; `commit()` hands each recorded e
 (and each event its handlers record, until none is left) to the handlers of its type,
 in this same transaction, then commits. A handler that raises rolls the whole unit
 back; the events of a unit rolled back are dropped, never handled."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from domain.accounts.sessions import RevokedToken
 from domain.common.events import Event
 from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
-
-from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
-                            PostRepository, SettingRepository, SupportContactRepository,
-                            UserRepository)
+from ports.accounts import (
+    AuditLogRepository,
+    CreatorRepository,
+    OrderBumpRepository,
+    PlanRepository,
+    PostRepository,
+    SettingRepository,
+    SupportContactRepository,
+    UserRepository,
+)
 from ports.ads import AdEventRepository, AdRepository
 from ports.age_assurance import AgeAssuranceRepository
-from ports.payments import (CheckoutRepository, PaymentGatewayRepository, PostbackRepository,
-                            WebhookEventRepository, SubscriptionRepository)
 from ports.mail import OutboxRepository
 from ports.notifications import DeliveryRepository
+from ports.payments import (
+    CheckoutRepository,
+    PaymentGatewayRepository,
+    PostbackRepository,
+    SubscriptionRepository,
+    WebhookEventRepository,
+)
 from ports.repositories import Repository
-from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
-                              WhitelabelModelRepository, WhitelabelPostRepository)
+from ports.whitelabel import (
+    SyncRunRepository,
+    WhitelabelMediaRepository,
+    WhitelabelModelRepository,
+    WhitelabelPostRepository,
+)
 
 
 class UnitOfWork(Protocol):
     users: UserRepository
     plans: PlanRepository
     order_bumps: OrderBumpRepository
-    creators: CreatorRepository          # table `models`
+    creators: CreatorRepository  # table `models`
     posts: PostRepository
-    settings: SettingRepository          # table `admin_settings`
+    settings: SettingRepository  # table `admin_settings`
     support_contacts: SupportContactRepository
     subscriptions: SubscriptionRepository
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
-    postbacks: PostbackRepository        # table `payment_postbacks`
+    postbacks: PostbackRepository  # table `payment_postbacks`
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
     whitelabel_media: WhitelabelMediaRepository
@@ -48,16 +65,16 @@ class UnitOfWork(Protocol):
     ads: AdRepository
     impressions: AdEventRepository
     clicks: AdEventRepository
-    outbox: OutboxRepository             # table `mail_outbox`
+    outbox: OutboxRepository  # table `mail_outbox`
     revoked_tokens: Repository[RevokedToken]
     withdrawals: Repository[Withdrawal]  # table `withdrawal_requests`
     age_assurances: AgeAssuranceRepository
-    audit_log: AuditLogRepository        # every administrator write
+    audit_log: AuditLogRepository  # every administrator write
     webhook_endpoints: Repository[WebhookEndpoint]
-    webhook_deliveries: DeliveryRepository   # webhooks' and Telegram's queue and log
+    webhook_deliveries: DeliveryRepository  # webhooks' and Telegram's queue and log
     telegram_settings: Repository[TelegramSettings]
 
-    def __enter__(self) -> "UnitOfWork": ...
+    def __enter__(self) -> UnitOfWork: ...
 
     def __exit__(self, *exc_info) -> None: ...
 

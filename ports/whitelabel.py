@@ -2,15 +2,24 @@
 the bulk methods the sync uses: a compact streamed read of what is stored, and writes
 of a whole batch in a bounded number of statements (one per batch where the database
 allows it), inside the caller's unit of work."""
+
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Iterator, Protocol, Sequence
+from datetime import datetime
+from typing import Protocol
 
+from domain.whitelabel.diff import (
+    MediaChange,
+    ModelChange,
+    NewMedia,
+    NewModel,
+    NewPost,
+    PostChange,
+    StoredModel,
+)
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
-from domain.whitelabel.diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
-                                    PostChange, StoredModel)
 from ports.repositories import Repository
 
 

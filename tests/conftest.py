@@ -1,6 +1,7 @@
 """Fixtures shared by every test: backends (memory, Pony/SQLite, Pony/PostgreSQL),
 dependencies, the Falcon test client, and users with tokens. The helpers behind them
 live in tests/support (deps.py, backends.py): test modules import helpers from there."""
+
 from __future__ import annotations
 
 import os
@@ -17,12 +18,23 @@ from adapters.clock import FakeClock
 from entrypoints.bootstrap import Deps
 from entrypoints.config import Config
 from tests.support import postgres
-from tests.support.backends import BACKENDS, Backend, make_backend
-from tests.support.deps import IN_CI, TEST_RATE_LIMIT_FACTOR, TEST_SECRET, Actors, deps_for
+
 # Importable from here only for test modules written before the helpers moved to
 # tests/support (tests/unit/test_architecture.py names them); remove with the last one.
-from tests.support.backends import reset_database  # noqa: F401
-from tests.support.deps import FAST_HASHER  # noqa: F401
+from tests.support.backends import (
+    BACKENDS,
+    Backend,
+    make_backend,
+    reset_database,  # noqa: F401
+)
+from tests.support.deps import (
+    FAST_HASHER,  # noqa: F401
+    IN_CI,
+    TEST_RATE_LIMIT_FACTOR,
+    TEST_SECRET,
+    Actors,
+    deps_for,
+)
 
 RAM_DISK = "/dev/shm"
 
@@ -49,6 +61,7 @@ def database_path(database_dir) -> Path:
 @pytest.fixture(scope="session")
 def sqlite_database(database_dir):
     from adapters.pony.database import PonyDatabase
+
     url = f"sqlite:///{database_dir / 'creatorflix.db'}"
     migrator.migrate(url)
     pdb = PonyDatabase(url)
@@ -75,6 +88,7 @@ def postgres_url():
 
 def _alter_database(name: str, change: str) -> None:
     import psycopg2
+
     conn = psycopg2.connect(postgres.admin_url(), connect_timeout=3)
     conn.autocommit = True
     try:
@@ -87,6 +101,7 @@ def _alter_database(name: str, change: str) -> None:
 @pytest.fixture(scope="session")
 def postgres_database(postgres_url):
     from adapters.pony.database import PonyDatabase
+
     pdb = PonyDatabase(postgres_url)
     yield pdb
     pdb.close()
@@ -127,9 +142,13 @@ def config(tmp_path) -> Config:
     # Rate limits x1000 (issue 13): tests log in many times from one address; the real
     # limits are proven in tests/e2e/test_rate_limits.py.
     # Mail (issue 14): the databases' deps deliver to .eml files in the test's folder.
-    return Config(secret_key=TEST_SECRET, storage_url=f"file://{tmp_path / 'media'}",
-                  age_gate=False, rate_limit_factor=TEST_RATE_LIMIT_FACTOR,
-                  mail_url=f"file://{tmp_path / 'outbox'}")
+    return Config(
+        secret_key=TEST_SECRET,
+        storage_url=f"file://{tmp_path / 'media'}",
+        age_gate=False,
+        rate_limit_factor=TEST_RATE_LIMIT_FACTOR,
+        mail_url=f"file://{tmp_path / 'outbox'}",
+    )
 
 
 @pytest.fixture
@@ -140,6 +159,7 @@ def deps(backend, config, clock) -> Deps:
 @pytest.fixture
 def client(deps) -> TestClient:
     from entrypoints.http.app import create_app
+
     return TestClient(create_app(deps))
 
 

@@ -1,5 +1,6 @@
 """The age-assurance methods as the gate offers them (ports.age_assurance.AgeCheck):
 one adapter per method; `enabled_checks` builds those CREATORFLIX_AGE_METHODS names."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,12 +33,16 @@ def enabled_checks(config, *, oidc: AgeCheck | None = None) -> dict[str, AgeChec
     """The adapters of the methods CREATORFLIX_AGE_METHODS enables, in its order (the
     configuration has already dropped a sandbox the gateway refuses)."""
     from adapters.age_assurance.oidc import AuthlibOidcCheck
+
     checks: dict[str, AgeCheck] = {}
     for name in config.age_methods:
         if name == "oidc":
             checks[name] = oidc or AuthlibOidcCheck(
-                config.age_oidc_issuer, config.age_oidc_client_id,
-                config.age_oidc_client_secret, config.age_oidc_claim)
+                config.age_oidc_issuer,
+                config.age_oidc_client_id,
+                config.age_oidc_client_secret,
+                config.age_oidc_claim,
+            )
         else:
             checks[name] = {"sandbox": SANDBOX, "card": CARD, "document": DOCUMENT}[name]
     return checks

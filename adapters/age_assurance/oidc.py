@@ -3,6 +3,7 @@ digital-identity wallet, gov.br), with authlib: authorization code with PKCE (S2
 state and nonce; the id_token's signature checked against the provider's JWKS, and its
 issuer, audience, expiry and nonce verified (joserfc, authlib's JOSE library).
 Discovery from the issuer's /.well-known/openid-configuration, read once."""
+
 from __future__ import annotations
 
 import threading
@@ -29,8 +30,9 @@ class AuthlibOidcCheck:
     for_visitors = True
     start = "GET /api/age-assurance/oidc/start"
 
-    def __init__(self, issuer: str, client_id: str, client_secret: str, claim: str,
-                 *, leeway: int = 60):
+    def __init__(
+        self, issuer: str, client_id: str, client_secret: str, claim: str, *, leeway: int = 60
+    ):
         self.issuer = issuer.rstrip("/")
         self.client_id, self.client_secret, self.claim = client_id, client_secret, claim
         self.leeway = leeway
@@ -47,46 +49,58 @@ class AuthlibOidcCheck:
             answer.raise_for_status()
             return answer.json()
         except (requests.RequestException, ValueError) as exc:
-            raise ServiceUnavailable(f"the age-verification provider cannot be reached "
-                                     f"({type(exc).__name__})") from exc
+            raise ServiceUnavailable(
+                f"the age-verification provider cannot be reached ({type(exc).__name__})"
+            ) from exc
 
     def metadata(self) -> dict[str, Any]:
         with self._lock:
             if self._metadata is None:
                 found = self._get(self.issuer + "/.well-known/openid-configuration")
                 if str(found.get("issuer", "")).rstrip("/") != self.issuer:
-                    raise ServiceUnavailable("the provider's discovery document names "
-                                             "another issuer")
+                    raise ServiceUnavailable(
+                        "the provider's discovery document names another issuer"
+                    )
                 self._metadata = found
             return self._metadata
 
     def _session(self, redirect_uri: str) -> OAuth2Session:
-        return OAuth2Session(self.client_id, self.client_secret or None,
-                             scope=f"openid{' profile' if self.claim == 'birthdate' else ''}",
-                             redirect_uri=redirect_uri, code_challenge_method="S256",
-                             token_endpoint_auth_method=("client_secret_basic"
-                                                         if self.client_secret else "none"))
+        return OAuth2Session(
+            self.client_id,
+            self.client_secret or None,
+            scope=f"openid{' profile' if self.claim == 'birthdate' else ''}",
+            redirect_uri=redirect_uri,
+            code_challenge_method="S256",
+            token_endpoint_auth_method=("client_secret_basic" if self.client_secret else "none"),
+        )
 
     # -- the round trip ------------------------------------------------------------
-    def authorization_url(self, redirect_uri: str, state: str, nonce: str,
-                          code_verifier: str) -> str:
+    def authorization_url(
+        self, redirect_uri: str, state: str, nonce: str, code_verifier: str
+    ) -> str:
         url, _ = self._session(redirect_uri).create_authorization_url(
-            self.metadata()["authorization_endpoint"], state=state, nonce=nonce,
-            code_verifier=code_verifier)
+            self.metadata()["authorization_endpoint"],
+            state=state,
+            nonce=nonce,
+            code_verifier=code_verifier,
+        )
         return url
 
-    def verified_claims(self, redirect_uri: str, code: str, code_verifier: str,
-                        nonce: str) -> dict[str, Any]:
+    def verified_claims(
+        self, redirect_uri: str, code: str, code_verifier: str, nonce: str
+    ) -> dict[str, Any]:
         metadata = self.metadata()
         session = self._session(redirect_uri)
         try:
-            token = session.fetch_token(metadata["token_endpoint"], code=code,
-                                        code_verifier=code_verifier, timeout=TIMEOUT)
+            token = session.fetch_token(
+                metadata["token_endpoint"], code=code, code_verifier=code_verifier, timeout=TIMEOUT
+            )
         except requests.RequestException as exc:
             raise ServiceUnavailable("the age-verification provider cannot be reached") from exc
         except Exception as exc:  # authlib's OAuthError: the provider refused the code
-            raise OidcRefused(f"the provider refused the code ({type(exc).__name__})",
-                              field="code") from exc
+            raise OidcRefused(
+                f"the provider refused the code ({type(exc).__name__})", field="code"
+            ) from exc
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
             raise OidcRefused("the provider sent no id_token", field="code")
@@ -97,12 +111,15 @@ class AuthlibOidcCheck:
                 leeway=self.leeway,
                 iss={"essential": True, "value": self.issuer},
                 aud={"essential": True, "value": self.client_id},
-                exp={"essential": True}, sub={"essential": True},
+                exp={"essential": True},
+                sub={"essential": True},
                 nonce={"essential": True, "value": nonce},
             ).validate(decoded.claims)
         except (JoseError, ValueError) as exc:
             claim = getattr(exc, "claim", None)
-            raise OidcRefused(f"the id_token does not verify ({type(exc).__name__}"
-                              f"{': ' + str(claim) if claim else ''})",
-                              field="id_token") from exc
+            raise OidcRefused(
+                f"the id_token does not verify ({type(exc).__name__}"
+                f"{': ' + str(claim) if claim else ''})",
+                field="id_token",
+            ) from exc
         return dict(decoded.claims)

@@ -1,5 +1,6 @@
 """Mailers: SMTP (the standard library's smtplib) and a folder of .eml files (the
 embedded default), chosen by CREATORFLIX_MAIL_URL."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,6 +49,7 @@ def check_mail_url(url: str) -> None:
 def mailer_from_url(url: str, sender: str) -> Mailer:
     from adapters.mail.folder import FolderMailer
     from adapters.mail.smtp import SmtpMailer
+
     check_mail_url(url)
     parts = urlsplit(url)
     if parts.scheme == "file":
@@ -55,9 +57,12 @@ def mailer_from_url(url: str, sender: str) -> Mailer:
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     implicit_tls = parts.scheme == "smtps"
     return SmtpMailer(
-        host=parts.hostname or "", port=parts.port or (465 if implicit_tls else 587),
+        host=parts.hostname or "",
+        port=parts.port or (465 if implicit_tls else 587),
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
         implicit_tls=implicit_tls,
         starttls=query.get("starttls", "false").lower() in _TRUE,
-        sender=sender, timeout=float(query.get("timeout", "20")))
+        sender=sender,
+        timeout=float(query.get("timeout", "20")),
+    )

@@ -1,5 +1,6 @@
 """The embedded default mailer: each message becomes an .eml file in a folder (open it
 with any mail client), so running locally needs no mail server."""
+
 from __future__ import annotations
 
 import os

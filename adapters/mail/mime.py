@@ -1,12 +1,13 @@
 """An outbox message as an RFC 5322 message: plain text and HTML alternatives, inline
 images (PIX QR codes drawn as PNG with segno) related to the HTML by Content-ID."""
+
 from __future__ import annotations
 
 import hashlib
 import io
+from datetime import UTC
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from datetime import timezone
 
 import segno
 
@@ -36,16 +37,20 @@ def build(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.recipient
     if message.created_at is not None:
-        email["Date"] = format_datetime(message.created_at.replace(tzinfo=timezone.utc))
+        email["Date"] = format_datetime(message.created_at.replace(tzinfo=UTC))
     email["Message-ID"] = message_id(message, sender)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
-    html_part = next(part for part in email.iter_parts()
-                     if part.get_content_type() == "text/html")
+    html_part = next(part for part in email.iter_parts() if part.get_content_type() == "text/html")
     for image in message.inline_images or []:
         if image.get("kind") == INLINE_QR:
-            html_part.add_related(qr_png(str(image.get("data", ""))), "image", "png",
-                                  cid=f"<{image['cid']}>", filename="pix-qrcode.png",
-                                  disposition="inline")
+            html_part.add_related(
+                qr_png(str(image.get("data", ""))),
+                "image",
+                "png",
+                cid=f"<{image['cid']}>",
+                filename="pix-qrcode.png",
+                disposition="inline",
+            )
     return email

@@ -1,6 +1,7 @@
 """SMTP delivery on the standard library: implicit TLS (smtps, port 465), STARTTLS
 (smtp with ?starttls=true, port 587) or plain (a relay on localhost), AUTH when the URL
 has credentials. One connection per message: the outbox worker sends a few at a time."""
+
 from __future__ import annotations
 
 import smtplib
@@ -11,10 +12,19 @@ from domain.mail.messages import MailError, OutboxMessage
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, *, sender: str, username: str | None = None,
-                 password: str | None = None, implicit_tls: bool = False,
-                 starttls: bool = False, timeout: float = 20.0,
-                 tls_context: ssl.SSLContext | None = None):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        sender: str,
+        username: str | None = None,
+        password: str | None = None,
+        implicit_tls: bool = False,
+        starttls: bool = False,
+        timeout: float = 20.0,
+        tls_context: ssl.SSLContext | None = None,
+    ):
         self.host, self.port = host, port
         self.sender = sender
         self.username, self._password = username, password
@@ -28,8 +38,9 @@ class SmtpMailer:
 
     def _connect(self) -> smtplib.SMTP:
         if self.implicit_tls:
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                    context=self.tls_context)
+            return smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=self.tls_context
+            )
         return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
 
     def _authenticate(self, smtp: smtplib.SMTP) -> None:
@@ -57,10 +68,13 @@ class SmtpMailer:
             raise MailError(f"SMTP authentication failed ({exc.smtp_code})") from None
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            raise MailError(f"recipient refused ({', '.join(map(str, codes))})",
-                            permanent=all(code >= 500 for code in codes)) from None
+            raise MailError(
+                f"recipient refused ({', '.join(map(str, codes))})",
+                permanent=all(code >= 500 for code in codes),
+            ) from None
         except smtplib.SMTPDataError as exc:
-            raise MailError(f"message refused ({exc.smtp_code})",
-                            permanent=exc.smtp_code >= 500) from None
+            raise MailError(
+                f"message refused ({exc.smtp_code})", permanent=exc.smtp_code >= 500
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise MailError(f"SMTP server unavailable: {type(exc).__name__}: {exc}") from None

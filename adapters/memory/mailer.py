@@ -1,4 +1,5 @@
 """A Mailer that keeps what it is given (tests); it can be told to fail."""
+
 from __future__ import annotations
 
 import threading
@@ -9,7 +10,7 @@ from domain.mail.messages import MailError, OutboxMessage
 class MemoryMailer:
     def __init__(self) -> None:
         self.sent: list[OutboxMessage] = []
-        self.failures: list[MailError] = []   # raised, in order, before sending again
+        self.failures: list[MailError] = []  # raised, in order, before sending again
         self._lock = threading.Lock()
 
     def send(self, message: OutboxMessage) -> None:
@@ -19,5 +20,6 @@ class MemoryMailer:
             self.sent.append(message)
 
     def to(self, recipient: str, kind: str | None = None) -> list[OutboxMessage]:
-        return [m for m in self.sent if m.recipient == recipient and
-                (kind is None or m.kind == kind)]
+        return [
+            m for m in self.sent if m.recipient == recipient and (kind is None or m.kind == kind)
+        ]

@@ -1,7 +1,9 @@
 """A generic in-memory repository over one table of a MemoryStore."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -26,8 +28,9 @@ def sort_entities(items: list, order_by: Sequence[str]) -> list:
     for key in reversed(order_by):
         name = key.lstrip("-")
         # NULLs sort last ascending and first descending, as PostgreSQL does.
-        items.sort(key=lambda e: (getattr(e, name) is None, getattr(e, name)),
-                   reverse=key.startswith("-"))
+        items.sort(
+            key=lambda e: (getattr(e, name) is None, getattr(e, name)), reverse=key.startswith("-")
+        )
     return items
 
 
@@ -55,20 +58,26 @@ class MemoryRepository:
             if None in key:  # as in SQL: NULLs never collide
                 continue
             for other in self._rows.values():
-                if getattr(other, self.pk) != own and tuple(getattr(other, f) for f in fields) == key:
+                if (
+                    getattr(other, self.pk) != own
+                    and tuple(getattr(other, f) for f in fields) == key
+                ):
                     raise DuplicateError(self.table, fields)
 
     @staticmethod
     def _as_stored(entity: Any) -> Any:
         """The entity as the databases keep it: Pony strips the text it stores
         (autostrip), so the fake does too (the contract suite checks they agree)."""
-        padded = {f.name: value.strip() for f in attrs.fields(type(entity))
-                  if isinstance(value := getattr(entity, f.name), str) and value != value.strip()}
+        padded = {
+            f.name: value.strip()
+            for f in attrs.fields(type(entity))
+            if isinstance(value := getattr(entity, f.name), str) and value != value.strip()
+        }
         return attrs.evolve(entity, **padded) if padded else entity
 
     def add(self, entity: Any) -> Any:
         entity = self._as_stored(entity)
-        if self.pk == "id" and getattr(entity, "id") is None:
+        if self.pk == "id" and entity.id is None:
             entity = attrs.evolve(entity, id=self._store.next_id(self.table))
         elif getattr(entity, self.pk) in self._rows:
             raise DuplicateError(self.table, (self.pk,))
@@ -95,13 +104,19 @@ class MemoryRepository:
         items = [e for e in self._rows.values() if _matches(e, filters or {})]
         return sort_entities(items, list(order_by) or [self.pk])
 
-    def find(self, filters: Filters | None = None, *, order_by: Sequence[str] = (),
-             page: int = 1, limit: int | None = None) -> Page:
+    def find(
+        self,
+        filters: Filters | None = None,
+        *,
+        order_by: Sequence[str] = (),
+        page: int = 1,
+        limit: int | None = None,
+    ) -> Page:
         items = self._select(filters, order_by)
         if limit is None:
             return Page(items=items, total=len(items), page=1, limit=max(len(items), 1))
         start = (page - 1) * limit
-        return Page(items=items[start:start + limit], total=len(items), page=page, limit=limit)
+        return Page(items=items[start : start + limit], total=len(items), page=page, limit=limit)
 
     def first(self, filters: Filters | None = None, *, order_by: Sequence[str] = ()) -> Any | None:
         items = self._select(filters, order_by)

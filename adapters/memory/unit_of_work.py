@@ -1,47 +1,72 @@
 """In-memory unit of work: a store of tables and transactions that snapshot it."""
+
 from __future__ import annotations
 
 import threading
 from typing import Any
 
-from adapters.memory.repositories.accounts import (MemoryAuditLogRepository,
-                                                  MemoryCreatorRepository, MemoryPostRepository,
-                                                   MemoryUserRepository)
-from adapters.memory.repositories.ads import MemoryAdEventRepository, MemoryAdRepository
-from adapters.memory.repositories.payments import (MemoryCheckoutRepository,
-                                                   MemoryPaymentGatewayRepository,
-                                                   MemorySubscriptionRepository,
-                                                   MemoryWebhookEventRepository)
-from adapters.memory.repositories.whitelabel import (MemoryWhitelabelMediaRepository,
-                                                     MemoryWhitelabelModelRepository,
-                                                     MemoryWhitelabelPostRepository)
 from adapters.events import NO_HANDLERS, RecordedEvents
-from adapters.memory.repository import MemoryRepository, cascade_delete
-from adapters.memory.repositories.postbacks import MemoryPostbackRepository
-from adapters.schema import TABLES
-from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
-                            PostRepository, SettingRepository, SupportContactRepository,
-                            UserRepository)
-from ports.age_assurance import AgeAssuranceRepository
-from ports.ads import AdEventRepository, AdRepository
-from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
-                            SubscriptionRepository, WebhookEventRepository,
-                            PostbackRepository)
-from ports.mail import MailRenderer, OutboxRepository
-from ports.notifications import DeliveryRepository
-from ports.repositories import Repository
-from ports.security import SecretBox
-from ports.unit_of_work import EventHandlers, UnitOfWork
+from adapters.memory.repositories.accounts import (
+    MemoryAuditLogRepository,
+    MemoryCreatorRepository,
+    MemoryPostRepository,
+    MemoryUserRepository,
+)
+from adapters.memory.repositories.ads import MemoryAdEventRepository, MemoryAdRepository
 from adapters.memory.repositories.mail import MemoryOutboxRepository
-from adapters.memory.repositories.notifications import (MemoryDeliveryRepository,
-                                                        MemoryTelegramSettingsRepository,
-                                                        MemoryWebhookEndpointRepository)
+from adapters.memory.repositories.notifications import (
+    MemoryDeliveryRepository,
+    MemoryTelegramSettingsRepository,
+    MemoryWebhookEndpointRepository,
+)
+from adapters.memory.repositories.payments import (
+    MemoryCheckoutRepository,
+    MemoryPaymentGatewayRepository,
+    MemorySubscriptionRepository,
+    MemoryWebhookEventRepository,
+)
+from adapters.memory.repositories.postbacks import MemoryPostbackRepository
+from adapters.memory.repositories.whitelabel import (
+    MemoryWhitelabelMediaRepository,
+    MemoryWhitelabelModelRepository,
+    MemoryWhitelabelPostRepository,
+)
+from adapters.memory.repository import MemoryRepository, cascade_delete
+from adapters.schema import TABLES
 from domain.accounts.sessions import RevokedToken
 from domain.common.events import Event
 from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
-from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
-                              WhitelabelModelRepository, WhitelabelPostRepository)
+from ports.accounts import (
+    AuditLogRepository,
+    CreatorRepository,
+    OrderBumpRepository,
+    PlanRepository,
+    PostRepository,
+    SettingRepository,
+    SupportContactRepository,
+    UserRepository,
+)
+from ports.ads import AdEventRepository, AdRepository
+from ports.age_assurance import AgeAssuranceRepository
+from ports.mail import MailRenderer, OutboxRepository
+from ports.notifications import DeliveryRepository
+from ports.payments import (
+    CheckoutRepository,
+    PaymentGatewayRepository,
+    PostbackRepository,
+    SubscriptionRepository,
+    WebhookEventRepository,
+)
+from ports.repositories import Repository
+from ports.security import SecretBox
+from ports.unit_of_work import EventHandlers, UnitOfWork
+from ports.whitelabel import (
+    SyncRunRepository,
+    WhitelabelMediaRepository,
+    WhitelabelModelRepository,
+    WhitelabelPostRepository,
+)
 
 
 class MemoryStore:
@@ -96,9 +121,14 @@ class MemoryUnitOfWork:
     webhook_deliveries: DeliveryRepository
     telegram_settings: Repository[TelegramSettings]
 
-    def __init__(self, store: MemoryStore, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None,
-                 handlers: EventHandlers = NO_HANDLERS):
+    def __init__(
+        self,
+        store: MemoryStore,
+        secrets: SecretBox | None = None,
+        *,
+        mail_renderer: MailRenderer | None = None,
+        handlers: EventHandlers = NO_HANDLERS,
+    ):
         self.store = store
         self.events = RecordedEvents(handlers)
         self.users = MemoryUserRepository(store, *TABLES["users"])
@@ -110,12 +140,14 @@ class MemoryUnitOfWork:
         self.support_contacts = MemoryRepository(store, *TABLES["support_contacts"])
         self.subscriptions = MemorySubscriptionRepository(store, *TABLES["subscriptions"])
         self.checkouts = MemoryCheckoutRepository(store, *TABLES["checkouts"])
-        self.payment_gateways = MemoryPaymentGatewayRepository(store, *TABLES["payment_gateways"],
-                                                               secrets=secrets)
+        self.payment_gateways = MemoryPaymentGatewayRepository(
+            store, *TABLES["payment_gateways"], secrets=secrets
+        )
         self.webhook_events = MemoryWebhookEventRepository(store, *TABLES["webhook_events"])
         self.postbacks = MemoryPostbackRepository(store, *TABLES["postbacks"])
         self.whitelabel_models = MemoryWhitelabelModelRepository(
-            store, *TABLES["whitelabel_models"])
+            store, *TABLES["whitelabel_models"]
+        )
         self.whitelabel_posts = MemoryWhitelabelPostRepository(store, *TABLES["whitelabel_posts"])
         self.whitelabel_media = MemoryWhitelabelMediaRepository(store, *TABLES["whitelabel_media"])
         self.sync_runs = MemoryRepository(store, *TABLES["sync_runs"])
@@ -128,13 +160,15 @@ class MemoryUnitOfWork:
         self.age_assurances = MemoryRepository(store, *TABLES["age_assurances"])
         self.audit_log = MemoryAuditLogRepository(store, *TABLES["audit_log"])
         self.webhook_endpoints = MemoryWebhookEndpointRepository(
-            store, *TABLES["webhook_endpoints"], secrets=secrets)
+            store, *TABLES["webhook_endpoints"], secrets=secrets
+        )
         self.webhook_deliveries = MemoryDeliveryRepository(store, *TABLES["webhook_deliveries"])
         self.telegram_settings = MemoryTelegramSettingsRepository(
-            store, *TABLES["telegram_settings"], secrets=secrets)
+            store, *TABLES["telegram_settings"], secrets=secrets
+        )
         self._snapshot: dict[str, dict[Any, Any]] | None = None
 
-    def __enter__(self) -> "MemoryUnitOfWork":
+    def __enter__(self) -> MemoryUnitOfWork:
         self.store.lock.acquire()
         self._snapshot = self.store.snapshot()
         self.events = RecordedEvents(self.events.handlers)

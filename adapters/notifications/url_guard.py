@@ -4,6 +4,7 @@ address 169.254.169.254 among them —, shared, reserved or multicast, IPv6 incl
 Checked when an endpoint is saved and again before each delivery (DNS rebinding);
 the delivery then connects to the very address checked.
 `CREATORFLIX_WEBHOOK_ALLOW_PRIVATE=true` lifts both rules (tests, intranets)."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -61,8 +62,10 @@ def resolve(url: str, *, allow_private: bool) -> Target:
     if not allow_private:
         for text in addresses:
             if not is_public(ipaddress.ip_address(text.split("%")[0])):
-                raise _refuse(f"host {host!r} resolves to a non-public address ({text}); "
-                              "webhooks are sent only to the public internet")
+                raise _refuse(
+                    f"host {host!r} resolves to a non-public address ({text}); "
+                    "webhooks are sent only to the public internet"
+                )
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

@@ -1,6 +1,7 @@
 """Standard Webhooks v1 over HTTP(S): signed with the `standardwebhooks` library, sent
 to the address the SSRF guard checked (adapters.notifications.url_guard), with a
 timeout, never following a redirect."""
+
 from __future__ import annotations
 
 import email.utils
@@ -19,7 +20,7 @@ from domain.common.errors import ValidationError
 from domain.notifications.entities import EXCERPT_CHARS, SendOutcome
 
 USER_AGENT = "CreatorFlix-Webhooks/1"
-MAX_READ = 64 * 1024   # of an answer, only the start is kept
+MAX_READ = 64 * 1024  # of an answer, only the start is kept
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -36,8 +37,7 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """As above, over TLS verified for the URL's host name (SNI too)."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float,
-                 context: ssl.SSLContext):
+    def __init__(self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext):
         super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
         self._tls = context
@@ -71,8 +71,13 @@ def retry_after_seconds(value: str | None, now: float) -> int | None:
 class HttpWebhookTransport:
     """The WebhookTransport port (ports.notifications)."""
 
-    def __init__(self, *, allow_private: bool = False, timeout: float = 15.0,
-                 tls: ssl.SSLContext | None = None):
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        timeout: float = 15.0,
+        tls: ssl.SSLContext | None = None,
+    ):
         self.allow_private = allow_private
         self.timeout = timeout
         self.tls = tls or ssl.create_default_context()
@@ -83,19 +88,20 @@ class HttpWebhookTransport:
     def _connection(self, target: url_guard.Target) -> http.client.HTTPConnection:
         address = target.addresses[0]
         if target.scheme == "https":
-            return _PinnedHTTPSConnection(target.host, target.port, address, self.timeout,
-                                          self.tls)
+            return _PinnedHTTPSConnection(target.host, target.port, address, self.timeout, self.tls)
         return _PinnedHTTPConnection(target.host, target.port, address, self.timeout)
 
-    def post(self, url: str, secrets: Sequence[str], message_id: str, timestamp: datetime,
-             body: str) -> SendOutcome:
+    def post(
+        self, url: str, secrets: Sequence[str], message_id: str, timestamp: datetime, body: str
+    ) -> SendOutcome:
         try:
             target = url_guard.resolve(url, allow_private=self.allow_private)
         except ValidationError as refused:
             return SendOutcome(status_code=None, error=refused.message, refused=True)
         payload = body.encode("utf-8")
         headers = {
-            "Content-Type": "application/json", "User-Agent": USER_AGENT,
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
             "webhook-id": message_id,
             "webhook-timestamp": str(floor(timestamp.replace(tzinfo=UTC).timestamp())),
             "webhook-signature": signature(secrets, message_id, timestamp, payload.decode()),
@@ -105,16 +111,23 @@ class HttpWebhookTransport:
         try:
             connection.request("POST", target.path, body=payload, headers=headers)
             answer = connection.getresponse()
-            excerpt = _read_start(answer, started + self.timeout).decode(
-                "utf-8", "replace")[:EXCERPT_CHARS]
+            excerpt = _read_start(answer, started + self.timeout).decode("utf-8", "replace")[
+                :EXCERPT_CHARS
+            ]
             return SendOutcome(
-                status_code=answer.status, duration_ms=_ms(started), excerpt=excerpt,
+                status_code=answer.status,
+                duration_ms=_ms(started),
+                excerpt=excerpt,
                 retry_after=retry_after_seconds(answer.getheader("Retry-After"), time.time()),
-                error=None if 200 <= answer.status < 300 else f"HTTP {answer.status}")
+                error=None if 200 <= answer.status < 300 else f"HTTP {answer.status}",
+            )
         except (OSError, http.client.HTTPException) as failure:
             kind = "timed out" if isinstance(failure, TimeoutError) else "failed"
-            return SendOutcome(status_code=None, duration_ms=_ms(started),
-                               error=f"{kind}: {type(failure).__name__}: {failure}"[:500])
+            return SendOutcome(
+                status_code=None,
+                duration_ms=_ms(started),
+                error=f"{kind}: {type(failure).__name__}: {failure}"[:500],
+            )
         finally:
             connection.close()
 

@@ -7,32 +7,43 @@ it refuses calls for `reset_after` seconds, then lets one trial call through).
 Measured before (issue 21): with JunglePay answering after 20 s, 24 checkouts held every
 thread of a server and `/health` took 9.6 s median. A refused call raises GatewayBusy
 (503 with Retry-After): the charge was never sent, so a retry cannot charge twice."""
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
-from domain.common.errors import (GatewayBusy, GatewayRejected, PaymentRefused,
-                                  ServiceUnavailable)
-from domain.payments.gateways import (CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN,
-                                      ChargeRequest, Charge, CircuitView, Transaction)
+from domain.common.errors import GatewayBusy, GatewayRejected, PaymentRefused, ServiceUnavailable
+from domain.payments.gateways import (
+    CIRCUIT_CLOSED,
+    CIRCUIT_HALF_OPEN,
+    CIRCUIT_OPEN,
+    Charge,
+    ChargeRequest,
+    CircuitView,
+    Transaction,
+)
 from ports.payments import PaymentGateway
 
 log = logging.getLogger("creatorflix.payments")
 
 T = TypeVar("T")
 
-FAILURE_THRESHOLD = 5        # consecutive timeouts or 5xx that open the circuit
-RESET_AFTER_SECONDS = 30.0   # open this long, then one trial call (half-open)
-SLOT_WAIT_SECONDS = 1.0      # how long a call may wait for a free slot of the bulkhead
-SLOW_CALL_SECONDS = 1.0      # a call under way this long means the gateway is stalling
+FAILURE_THRESHOLD = 5  # consecutive timeouts or 5xx that open the circuit
+RESET_AFTER_SECONDS = 30.0  # open this long, then one trial call (half-open)
+SLOT_WAIT_SECONDS = 1.0  # how long a call may wait for a free slot of the bulkhead
+SLOW_CALL_SECONDS = 1.0  # a call under way this long means the gateway is stalling
 
-BUSY = ("O meio de pagamento está sobrecarregado no momento. Tente de novo em alguns "
-        "segundos; nada foi cobrado.")
-CIRCUIT_IS_OPEN = ("O meio de pagamento não está respondendo. Tente de novo em alguns "
-                   "segundos; nada foi cobrado.")
+BUSY = (
+    "O meio de pagamento está sobrecarregado no momento. Tente de novo em alguns "
+    "segundos; nada foi cobrado."
+)
+CIRCUIT_IS_OPEN = (
+    "O meio de pagamento não está respondendo. Tente de novo em alguns segundos; nada foi cobrado."
+)
 
 
 class CircuitBreaker:
@@ -40,19 +51,24 @@ class CircuitBreaker:
     refused) -> half-open after `reset_after` s (one trial call; its success closes the
     circuit, its failure opens it again)."""
 
-    def __init__(self, name: str, *, threshold: int = FAILURE_THRESHOLD,
-                 reset_after: float = RESET_AFTER_SECONDS,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        name: str,
+        *,
+        threshold: int = FAILURE_THRESHOLD,
+        reset_after: float = RESET_AFTER_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ):
         self.name = name
         self.threshold = threshold
         self.reset_after = reset_after
         self._monotonic, self._wall = monotonic, wall
         self._lock = threading.Lock()
         self._failures = 0
-        self._opened_at: float | None = None   # monotonic
+        self._opened_at: float | None = None  # monotonic
         self._opened_wall: float | None = None
-        self._trial = False                    # a half-open trial call is under way
+        self._trial = False  # a half-open trial call is under way
 
     def _state(self) -> str:
         if self._opened_at is None:
@@ -82,13 +98,16 @@ class CircuitBreaker:
     def failed(self) -> None:
         with self._lock:
             self._failures += 1
-            reopen = self._trial or (self._opened_at is None and
-                                     self._failures >= self.threshold)
+            reopen = self._trial or (self._opened_at is None and self._failures >= self.threshold)
             self._trial = False
             if reopen:
                 self._opened_at, self._opened_wall = self._monotonic(), self._wall()
-                log.error("gateway %s failed %s time(s) in a row: circuit open for %.0f s",
-                          self.name, self._failures, self.reset_after)
+                log.error(
+                    "gateway %s failed %s time(s) in a row: circuit open for %.0f s",
+                    self.name,
+                    self._failures,
+                    self.reset_after,
+                )
 
     def release_trial(self) -> None:
         """The trial call never went out: the next caller may make it."""
@@ -99,8 +118,11 @@ class CircuitBreaker:
         with self._lock:
             state = self._state()
             until = None if self._opened_wall is None else self._opened_wall + self.reset_after
-        return CircuitView(state=state, consecutive_failures=self._failures,
-                           open_until=until if state == CIRCUIT_OPEN else None)
+        return CircuitView(
+            state=state,
+            consecutive_failures=self._failures,
+            open_until=until if state == CIRCUIT_OPEN else None,
+        )
 
 
 class Bulkhead:
@@ -112,9 +134,14 @@ class Bulkhead:
     waiting its second, 22 refused checkouts held `GET /api/plans` for 10 s). A burst of
     quick calls simply queues."""
 
-    def __init__(self, slots: int, wait: float = SLOT_WAIT_SECONDS,
-                 max_waiting: int | None = None, slow_after: float = SLOW_CALL_SECONDS,
-                 monotonic: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        slots: int,
+        wait: float = SLOT_WAIT_SECONDS,
+        max_waiting: int | None = None,
+        slow_after: float = SLOW_CALL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         self.slots = max(1, slots)
         self.wait = wait
         self.max_waiting = max(1, self.slots // 2) if max_waiting is None else max_waiting
@@ -123,14 +150,15 @@ class Bulkhead:
         self._semaphore = threading.BoundedSemaphore(self.slots)
         self._lock = threading.Lock()
         self._waiting = 0
-        self._started: list[float] = []   # when each call under way got its slot
+        self._started: list[float] = []  # when each call under way got its slot
 
     def acquire(self) -> float | None:
         """A slot: the token to give back to `release` (None: refused)."""
         if not self._semaphore.acquire(blocking=False):
             with self._lock:
-                stalled = bool(self._started) and \
-                    self._monotonic() - min(self._started) > self.slow_after
+                stalled = (
+                    bool(self._started) and self._monotonic() - min(self._started) > self.slow_after
+                )
                 if stalled and self._waiting >= self.max_waiting:
                     return None
                 self._waiting += 1
@@ -154,9 +182,14 @@ class Bulkhead:
 class GatewayGuard:
     """One bulkhead for every gateway call of the process, one breaker per gateway."""
 
-    def __init__(self, concurrency: int, *, wait: float = SLOT_WAIT_SECONDS,
-                 threshold: int = FAILURE_THRESHOLD,
-                 reset_after: float = RESET_AFTER_SECONDS):
+    def __init__(
+        self,
+        concurrency: int,
+        *,
+        wait: float = SLOT_WAIT_SECONDS,
+        threshold: int = FAILURE_THRESHOLD,
+        reset_after: float = RESET_AFTER_SECONDS,
+    ):
         self.bulkhead = Bulkhead(concurrency, wait)
         self._threshold, self._reset_after = threshold, reset_after
         self._breakers: dict[str, CircuitBreaker] = {}
@@ -166,7 +199,8 @@ class GatewayGuard:
         with self._lock:
             if gateway not in self._breakers:
                 self._breakers[gateway] = CircuitBreaker(
-                    gateway, threshold=self._threshold, reset_after=self._reset_after)
+                    gateway, threshold=self._threshold, reset_after=self._reset_after
+                )
             return self._breakers[gateway]
 
     def circuits(self) -> dict[str, CircuitView]:
@@ -184,13 +218,17 @@ class GatewayGuard:
         slot = self.bulkhead.acquire()
         if slot is None:
             breaker.release_trial()
-            log.warning("gateway %s: no free slot within %.1f s (%s calls under way)",
-                        gateway, self.bulkhead.wait, self.bulkhead.slots)
+            log.warning(
+                "gateway %s: no free slot within %.1f s (%s calls under way)",
+                gateway,
+                self.bulkhead.wait,
+                self.bulkhead.slots,
+            )
             raise GatewayBusy(BUSY)
         try:
             result = action()
         except (PaymentRefused, GatewayRejected):
-            breaker.succeeded()   # it answered: a refused card, a rejected request
+            breaker.succeeded()  # it answered: a refused card, a rejected request
             raise
         except ServiceUnavailable:
             breaker.failed()

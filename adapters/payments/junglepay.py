@@ -1,6 +1,7 @@
 """JunglePay over `requests`: POST /v1/transactions to charge, GET to read back.
 HTTP Basic with the secret key as user name and "x" as password. Nothing here logs a
 request or response body: they carry customer data and the tokenised card."""
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +10,8 @@ from urllib.parse import quote
 
 import requests
 
-from domain.payments.checkout import PIX
 from domain.common.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.payments.checkout import PIX
 from domain.payments.gateways import Charge, ChargeRequest, Transaction
 
 log = logging.getLogger("creatorflix.junglepay")
@@ -25,10 +26,21 @@ def charge_body(request: ChargeRequest) -> dict[str, Any]:
     body: dict[str, Any] = {
         "amount": request.amount,
         "paymentMethod": request.payment_method,
-        "customer": {"name": customer.name, "email": customer.email, "phone": customer.phone,
-                     "document": {"number": customer.document, "type": "cpf"}},
-        "items": [{"title": item.title, "unitPrice": item.unit_price,
-                   "quantity": item.quantity, "tangible": False} for item in request.items],
+        "customer": {
+            "name": customer.name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "document": {"number": customer.document, "type": "cpf"},
+        },
+        "items": [
+            {
+                "title": item.title,
+                "unitPrice": item.unit_price,
+                "quantity": item.quantity,
+                "tangible": False,
+            }
+            for item in request.items
+        ],
         "postbackUrl": request.postback_url,
     }
     if request.payment_method == PIX:
@@ -42,8 +54,14 @@ def charge_body(request: ChargeRequest) -> dict[str, Any]:
 class JunglePayGateway:
     """The PaymentGateway port over JunglePay's transaction API."""
 
-    def __init__(self, base_url: str, secret_key: str, *, session: requests.Session | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        base_url: str,
+        secret_key: str,
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ):
         self._base = base_url.rstrip("/")
         self._auth = (secret_key, "x")
         self._session = session or requests.Session()
@@ -60,10 +78,13 @@ class JunglePayGateway:
         pix = data.get("pix")
         if not isinstance(pix, dict):
             pix = {}
-        return Charge(external_id=self._id(data), status=str(data.get("status") or ""),
-                      pix_code=_opt(pix.get("qrcode")),
-                      pix_expires_at=_opt(pix.get("expirationDate")),
-                      secure_url=_opt(data.get("secureUrl")))
+        return Charge(
+            external_id=self._id(data),
+            status=str(data.get("status") or ""),
+            pix_code=_opt(pix.get("qrcode")),
+            pix_expires_at=_opt(pix.get("expirationDate")),
+            secure_url=_opt(data.get("secureUrl")),
+        )
 
     def get_transaction(self, external_id: str) -> Transaction | None:
         response = self._send("GET", f"/v1/transactions/{quote(external_id, safe='')}")
@@ -75,16 +96,19 @@ class JunglePayGateway:
         if not isinstance(customer, dict):
             customer = {}
         email = customer.get("email")
-        return Transaction(external_id=self._id(data), status=str(data.get("status") or ""),
-                           amount=amount if isinstance(amount, int) and
-                           not isinstance(amount, bool) else None,
-                           customer_email=email if isinstance(email, str) else None)
+        return Transaction(
+            external_id=self._id(data),
+            status=str(data.get("status") or ""),
+            amount=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
+            customer_email=email if isinstance(email, str) else None,
+        )
 
     # -- plumbing ------------------------------------------------------------------
     def _send(self, method: str, path: str, **kwargs) -> requests.Response:
         try:
-            response = self._session.request(method, self._base + path, auth=self._auth,
-                                             timeout=self._timeout, **kwargs)
+            response = self._session.request(
+                method, self._base + path, auth=self._auth, timeout=self._timeout, **kwargs
+            )
         except requests.ConnectTimeout:
             log.warning("junglepay %s %s: connect timeout", method, path)
             raise ServiceUnavailable("the payment gateway cannot be reached") from None

@@ -1,4 +1,5 @@
 """Builds the gateway adapters the payment use cases ask for (the PaymentGateways port)."""
+
 from __future__ import annotations
 
 import requests
@@ -10,16 +11,22 @@ from domain.payments.gateways import JUNGLEPAY, CircuitView, PaymentGatewayConfi
 from ports.clock import Clock
 from ports.payments import PaymentGateway
 
-DEFAULT_CONCURRENCY = 2   # half the 4 threads of a `creatorflix serve` worker
+DEFAULT_CONCURRENCY = 2  # half the 4 threads of a `creatorflix serve` worker
 
 
 class GatewayProvider:
     """One HTTP session (connection pool) for JunglePay, one sandbox per process; every
     JunglePay call goes through this process's guard (bulkhead and circuit breaker)."""
 
-    def __init__(self, junglepay_url: str, clock: Clock, *,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-                 concurrency: int = DEFAULT_CONCURRENCY, guard: GatewayGuard | None = None):
+    def __init__(
+        self,
+        junglepay_url: str,
+        clock: Clock,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        guard: GatewayGuard | None = None,
+    ):
         self.junglepay_url = junglepay_url
         self.timeout = timeout
         self.guard = guard or GatewayGuard(concurrency)
@@ -27,8 +34,9 @@ class GatewayProvider:
         self._sandbox = SandboxPaymentGateway(clock)
 
     def junglepay(self, config: PaymentGatewayConfig) -> PaymentGateway:
-        client = JunglePayGateway(self.junglepay_url, config.secret_key or "",
-                                  session=self._session, timeout=self.timeout)
+        client = JunglePayGateway(
+            self.junglepay_url, config.secret_key or "", session=self._session, timeout=self.timeout
+        )
         return GuardedGateway(JUNGLEPAY, client, self.guard)
 
     def sandbox(self) -> SandboxPaymentGateway:

@@ -4,18 +4,19 @@ workers the other worker read a paid transaction back with no amount, and the ch
 went to review): a transaction waits for payment until the admin pays it, and is then
 paid for the amount it was charged, which the checkout row holds; every worker and
 every app server answers the same."""
+
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 
-from domain.payments.checkout import PIX
 from domain.common.errors import PaymentRefused
+from domain.payments.checkout import PIX
 from domain.payments.gateways import TX_PAID, WAITING_PAYMENT, Charge, ChargeRequest, Transaction
 from ports.clock import Clock
 
 PREFIX = "sbx_"
-REFUSED_CARD = "sandbox-refuse"   # a card hash the sandbox declines, for trying the 402
+REFUSED_CARD = "sandbox-refuse"  # a card hash the sandbox declines, for trying the 402
 
 
 def _tlv(tag: str, value: str) -> str:
@@ -35,14 +36,24 @@ def crc16_ccitt(data: str) -> str:
 
 def pix_copy_paste(amount_cents: int, txid: str) -> str:
     """An EMV-shaped "PIX copia e cola" payload; it pays nothing anywhere."""
-    payload = "".join([
-        _tlv("00", "01"),
-        _tlv("26", _tlv("00", "br.gov.bcb.pix") + _tlv("01", "sandbox@creatorflix.invalid")),
-        _tlv("52", "0000"), _tlv("53", "986"),
-        _tlv("54", f"{amount_cents // 100}.{amount_cents % 100:02d}"),
-        _tlv("58", "BR"), _tlv("59", "CREATORFLIX SANDBOX"), _tlv("60", "SAO PAULO"),
-        _tlv("62", _tlv("05", txid.replace("_", "")[:25])),
-    ]) + "6304"
+    payload = (
+        "".join(
+            [
+                _tlv("00", "01"),
+                _tlv(
+                    "26", _tlv("00", "br.gov.bcb.pix") + _tlv("01", "sandbox@creatorflix.invalid")
+                ),
+                _tlv("52", "0000"),
+                _tlv("53", "986"),
+                _tlv("54", f"{amount_cents // 100}.{amount_cents % 100:02d}"),
+                _tlv("58", "BR"),
+                _tlv("59", "CREATORFLIX SANDBOX"),
+                _tlv("60", "SAO PAULO"),
+                _tlv("62", _tlv("05", txid.replace("_", "")[:25])),
+            ]
+        )
+        + "6304"
+    )
     return payload + crc16_ccitt(payload)
 
 
@@ -57,9 +68,12 @@ class SandboxPaymentGateway:
         if request.payment_method != PIX:
             return Charge(external_id=external_id, status=WAITING_PAYMENT)
         expires = self._clock.now() + timedelta(days=request.pix_expires_in_days)
-        return Charge(external_id=external_id, status=WAITING_PAYMENT,
-                      pix_code=pix_copy_paste(request.amount, external_id),
-                      pix_expires_at=expires.isoformat(timespec="seconds") + "Z")
+        return Charge(
+            external_id=external_id,
+            status=WAITING_PAYMENT,
+            pix_code=pix_copy_paste(request.amount, external_id),
+            pix_expires_at=expires.isoformat(timespec="seconds") + "Z",
+        )
 
     def get_transaction(self, external_id: str) -> Transaction | None:
         if not external_id.startswith(PREFIX):

@@ -1,4 +1,5 @@
 """Binding Pony to a database URL and mapping it onto the migrated schema."""
+
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ from domain.common.errors import ServiceUnavailable
 
 def sqlite_path(url: str) -> str:
     """`sqlite:///rel.db` -> absolute path of rel.db; `sqlite:////abs.db` -> /abs.db."""
-    path = url[len("sqlite:///"):]
+    path = url[len("sqlite:///") :]
     if not path:
         raise ValueError("sqlite URL has no file path")
     return os.path.abspath(path)
@@ -89,7 +90,7 @@ class PonyDatabase:
             self.db.generate_mapping(create_tables=False)
         except (OperationalError, InterfaceError) as exc:
             if self.dialect != "postgresql":
-                raise           # SQLite's are about the file or the schema: say them
+                raise  # SQLite's are about the file or the schema: say them
             # The server does not answer now (a restart?): the caller may wait for it
             # (entrypoints/server.py does when a worker boots).
             raise ServiceUnavailable("the database does not answer") from exc

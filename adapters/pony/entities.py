@@ -1,6 +1,7 @@
 """Pony entities for every table. Attribute names equal the domain fields and the
 column names; foreign keys are plain integer columns (the schema enforces them), which
 keeps each entity a flat row and every relation an explicit query."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,7 +36,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         anonymised_at = _when("anonymised_at")
         token_version = Required(int, column="token_version", default=0)
         email_change = _text("email_change")
-        email_skeleton = _text("email_skeleton")   # adapters/email_lookalikes.py
+        email_skeleton = _text("email_skeleton")  # adapters/email_lookalikes.py
 
     class PlanRow(db.Entity):
         _table_ = "plans"
@@ -322,18 +323,32 @@ def define_entities(db: Database) -> SimpleNamespace:
 
     entities = SimpleNamespace(
         audit_log=AuditEntryRow,
-        users=UserRow, plans=PlanRow, payment_gateways=PaymentGatewayRow,
-        subscriptions=SubscriptionRow, creators=CreatorRow, posts=PostRow,
-        order_bumps=OrderBumpRow, checkouts=CheckoutRow,
-        whitelabel_models=WhitelabelModelRow, whitelabel_posts=WhitelabelPostRow,
-        whitelabel_media=WhitelabelMediaRow, settings=SettingRow,
-        support_contacts=SupportContactRow, ads=AdRow, impressions=ImpressionRow,
-        clicks=ClickRow, webhook_events=WebhookEventRow, postbacks=PostbackRow,
+        users=UserRow,
+        plans=PlanRow,
+        payment_gateways=PaymentGatewayRow,
+        subscriptions=SubscriptionRow,
+        creators=CreatorRow,
+        posts=PostRow,
+        order_bumps=OrderBumpRow,
+        checkouts=CheckoutRow,
+        whitelabel_models=WhitelabelModelRow,
+        whitelabel_posts=WhitelabelPostRow,
+        whitelabel_media=WhitelabelMediaRow,
+        settings=SettingRow,
+        support_contacts=SupportContactRow,
+        ads=AdRow,
+        impressions=ImpressionRow,
+        clicks=ClickRow,
+        webhook_events=WebhookEventRow,
+        postbacks=PostbackRow,
         sync_runs=SyncRunRow,
-        outbox=OutboxRow, revoked_tokens=RevokedTokenRow, withdrawals=WithdrawalRow,
+        outbox=OutboxRow,
+        revoked_tokens=RevokedTokenRow,
+        withdrawals=WithdrawalRow,
         age_assurances=AgeAssuranceRow,
     )
     from adapters.pony.notification_entities import define_notification_entities
+
     vars(entities).update(define_notification_entities(db))
     # No optimistic checks (Pony's default adds "AND column = <value read>" to every
     # UPDATE): repositories write whole entities, and use cases that need serialisation

@@ -1,5 +1,6 @@
 """Pony entities of the notification tables (migration 0015), declared beside the
 others by adapters.pony.entities.define_entities."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -63,5 +64,8 @@ def define_notification_entities(db) -> dict:
         created_at = _when("created_at")
         delivered_at = _when("delivered_at")
 
-    return {"webhook_endpoints": WebhookEndpointRow, "webhook_deliveries": DeliveryRow,
-            "telegram_settings": TelegramSettingsRow}
+    return {
+        "webhook_endpoints": WebhookEndpointRow,
+        "webhook_deliveries": DeliveryRow,
+        "telegram_settings": TelegramSettingsRow,
+    }

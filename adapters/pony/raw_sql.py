@@ -1,5 +1,6 @@
 """Values bound to the plain SQL that some repositories run beside Pony (atomic counters,
 bulk writes), written exactly as Pony writes them."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,7 +1,9 @@
 """A generic Pony repository: frozen domain entities in, frozen domain entities out."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 from pony.orm import desc, flush
@@ -119,8 +121,14 @@ class PonyRepository:
             keys.append(desc(attr) if key.startswith("-") else attr)
         return q.order_by(*keys)
 
-    def find(self, filters: Filters | None = None, *, order_by: Sequence[str] = (),
-             page: int = 1, limit: int | None = None) -> Page:
+    def find(
+        self,
+        filters: Filters | None = None,
+        *,
+        order_by: Sequence[str] = (),
+        page: int = 1,
+        limit: int | None = None,
+    ) -> Page:
         q = self.query(filters, order_by)
         if limit is None:
             items = [self.to_domain(r) for r in q]

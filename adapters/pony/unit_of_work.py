@@ -1,5 +1,6 @@
 """Pony unit of work. Pony's db_session commits on a clean exit; this one rolls back
 whatever the use case did not commit, so the use case decides."""
+
 from __future__ import annotations
 
 import copy
@@ -11,43 +12,68 @@ from pony.orm.dbapiprovider import InterfaceError, OperationalError
 
 from adapters.events import NO_HANDLERS, RecordedEvents
 from adapters.pony.database import PonyDatabase
-from adapters.pony.repositories.accounts import (PonyAuditLogRepository, PonyCreatorRepository, PonyPostRepository,
-                                                 PonyUserRepository)
+from adapters.pony.repositories.accounts import (
+    PonyAuditLogRepository,
+    PonyCreatorRepository,
+    PonyPostRepository,
+    PonyUserRepository,
+)
 from adapters.pony.repositories.ads import PonyAdEventRepository, PonyAdRepository
-from adapters.pony.repositories.payments import (PonyCheckoutRepository,
-                                                 PonyPaymentGatewayRepository,
-                                                 PonySubscriptionRepository,
-                                                 PonyWebhookEventRepository)
-from adapters.pony.repositories.whitelabel import (PonyWhitelabelMediaRepository,
-                                                   PonyWhitelabelModelRepository,
-                                                   PonyWhitelabelPostRepository)
-from adapters.pony.repository import PonyRepository
-from adapters.pony.repositories.postbacks import PonyPostbackRepository
-from adapters.schema import TABLES
-from domain.common.errors import ServiceUnavailable
-from ports.accounts import (AuditLogRepository, CreatorRepository, OrderBumpRepository, PlanRepository,
-                            PostRepository, SettingRepository, SupportContactRepository,
-                            UserRepository)
-from ports.age_assurance import AgeAssuranceRepository
-from ports.ads import AdEventRepository, AdRepository
-from ports.payments import (CheckoutRepository, PaymentGatewayRepository,
-                            SubscriptionRepository, WebhookEventRepository,
-                            PostbackRepository)
-from ports.mail import MailRenderer, OutboxRepository
-from ports.notifications import DeliveryRepository
-from ports.repositories import Repository
-from ports.security import SecretBox
-from ports.unit_of_work import EventHandlers, UnitOfWork
 from adapters.pony.repositories.mail import PonyOutboxRepository
-from adapters.pony.repositories.notifications import (PonyDeliveryRepository,
-                                                      PonyTelegramSettingsRepository,
-                                                      PonyWebhookEndpointRepository)
+from adapters.pony.repositories.notifications import (
+    PonyDeliveryRepository,
+    PonyTelegramSettingsRepository,
+    PonyWebhookEndpointRepository,
+)
+from adapters.pony.repositories.payments import (
+    PonyCheckoutRepository,
+    PonyPaymentGatewayRepository,
+    PonySubscriptionRepository,
+    PonyWebhookEventRepository,
+)
+from adapters.pony.repositories.postbacks import PonyPostbackRepository
+from adapters.pony.repositories.whitelabel import (
+    PonyWhitelabelMediaRepository,
+    PonyWhitelabelModelRepository,
+    PonyWhitelabelPostRepository,
+)
+from adapters.pony.repository import PonyRepository
+from adapters.schema import TABLES
 from domain.accounts.sessions import RevokedToken
+from domain.common.errors import ServiceUnavailable
 from domain.common.events import Event
 from domain.notifications.entities import TelegramSettings, WebhookEndpoint
 from domain.payments.withdrawal import Withdrawal
-from ports.whitelabel import (SyncRunRepository, WhitelabelMediaRepository,
-                              WhitelabelModelRepository, WhitelabelPostRepository)
+from ports.accounts import (
+    AuditLogRepository,
+    CreatorRepository,
+    OrderBumpRepository,
+    PlanRepository,
+    PostRepository,
+    SettingRepository,
+    SupportContactRepository,
+    UserRepository,
+)
+from ports.ads import AdEventRepository, AdRepository
+from ports.age_assurance import AgeAssuranceRepository
+from ports.mail import MailRenderer, OutboxRepository
+from ports.notifications import DeliveryRepository
+from ports.payments import (
+    CheckoutRepository,
+    PaymentGatewayRepository,
+    PostbackRepository,
+    SubscriptionRepository,
+    WebhookEventRepository,
+)
+from ports.repositories import Repository
+from ports.security import SecretBox
+from ports.unit_of_work import EventHandlers, UnitOfWork
+from ports.whitelabel import (
+    SyncRunRepository,
+    WhitelabelMediaRepository,
+    WhitelabelModelRepository,
+    WhitelabelPostRepository,
+)
 
 
 def _unreachable(exc: BaseException | None) -> bool:
@@ -90,9 +116,14 @@ class PonyUnitOfWork:
     webhook_deliveries: DeliveryRepository
     telegram_settings: Repository[TelegramSettings]
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None,
-                 handlers: EventHandlers = NO_HANDLERS):
+    def __init__(
+        self,
+        pdb: PonyDatabase,
+        secrets: SecretBox | None = None,
+        *,
+        mail_renderer: MailRenderer | None = None,
+        handlers: EventHandlers = NO_HANDLERS,
+    ):
         self.pdb = pdb
         self.events = RecordedEvents(handlers)
         self.users = PonyUserRepository(pdb, "users", *TABLES["users"])
@@ -101,42 +132,48 @@ class PonyUnitOfWork:
         self.creators = PonyCreatorRepository(pdb, "creators", *TABLES["creators"])
         self.posts = PonyPostRepository(pdb, "posts", *TABLES["posts"])
         self.settings = PonyRepository(pdb, "settings", *TABLES["settings"])
-        self.support_contacts = PonyRepository(pdb, "support_contacts",
-                                               *TABLES["support_contacts"])
-        self.subscriptions = PonySubscriptionRepository(pdb, "subscriptions",
-                                                        *TABLES["subscriptions"])
+        self.support_contacts = PonyRepository(pdb, "support_contacts", *TABLES["support_contacts"])
+        self.subscriptions = PonySubscriptionRepository(
+            pdb, "subscriptions", *TABLES["subscriptions"]
+        )
         self.checkouts = PonyCheckoutRepository(pdb, "checkouts", *TABLES["checkouts"])
-        self.payment_gateways = PonyPaymentGatewayRepository(pdb, "payment_gateways",
-                                                             *TABLES["payment_gateways"],
-                                                             secrets=secrets)
-        self.webhook_events = PonyWebhookEventRepository(pdb, "webhook_events",
-                                                         *TABLES["webhook_events"])
+        self.payment_gateways = PonyPaymentGatewayRepository(
+            pdb, "payment_gateways", *TABLES["payment_gateways"], secrets=secrets
+        )
+        self.webhook_events = PonyWebhookEventRepository(
+            pdb, "webhook_events", *TABLES["webhook_events"]
+        )
         self.postbacks = PonyPostbackRepository(pdb, "postbacks", *TABLES["postbacks"])
-        self.whitelabel_models = PonyWhitelabelModelRepository(pdb, "whitelabel_models",
-                                                               *TABLES["whitelabel_models"])
-        self.whitelabel_posts = PonyWhitelabelPostRepository(pdb, "whitelabel_posts",
-                                                             *TABLES["whitelabel_posts"])
-        self.whitelabel_media = PonyWhitelabelMediaRepository(pdb, "whitelabel_media",
-                                                              *TABLES["whitelabel_media"])
+        self.whitelabel_models = PonyWhitelabelModelRepository(
+            pdb, "whitelabel_models", *TABLES["whitelabel_models"]
+        )
+        self.whitelabel_posts = PonyWhitelabelPostRepository(
+            pdb, "whitelabel_posts", *TABLES["whitelabel_posts"]
+        )
+        self.whitelabel_media = PonyWhitelabelMediaRepository(
+            pdb, "whitelabel_media", *TABLES["whitelabel_media"]
+        )
         self.sync_runs = PonyRepository(pdb, "sync_runs", *TABLES["sync_runs"])
         self.ads = PonyAdRepository(pdb, "ads", *TABLES["ads"])
         self.impressions = PonyAdEventRepository(pdb, "impressions", *TABLES["impressions"])
         self.clicks = PonyAdEventRepository(pdb, "clicks", *TABLES["clicks"])
-        self.outbox = PonyOutboxRepository(pdb, "outbox", *TABLES["outbox"],
-                                           renderer=mail_renderer)
+        self.outbox = PonyOutboxRepository(pdb, "outbox", *TABLES["outbox"], renderer=mail_renderer)
         self.revoked_tokens = PonyRepository(pdb, "revoked_tokens", *TABLES["revoked_tokens"])
         self.withdrawals = PonyRepository(pdb, "withdrawals", *TABLES["withdrawals"])
         self.age_assurances = PonyRepository(pdb, "age_assurances", *TABLES["age_assurances"])
         self.audit_log = PonyAuditLogRepository(pdb, "audit_log", *TABLES["audit_log"])
         self.webhook_endpoints = PonyWebhookEndpointRepository(
-            pdb, "webhook_endpoints", *TABLES["webhook_endpoints"], secrets=secrets)
-        self.webhook_deliveries = PonyDeliveryRepository(pdb, "webhook_deliveries",
-                                                         *TABLES["webhook_deliveries"])
+            pdb, "webhook_endpoints", *TABLES["webhook_endpoints"], secrets=secrets
+        )
+        self.webhook_deliveries = PonyDeliveryRepository(
+            pdb, "webhook_deliveries", *TABLES["webhook_deliveries"]
+        )
         self.telegram_settings = PonyTelegramSettingsRepository(
-            pdb, "telegram_settings", *TABLES["telegram_settings"], secrets=secrets)
+            pdb, "telegram_settings", *TABLES["telegram_settings"], secrets=secrets
+        )
         self._session: Any = None  # pony's (untyped) db_session while in the block
 
-    def __enter__(self) -> "PonyUnitOfWork":
+    def __enter__(self) -> PonyUnitOfWork:
         # Units of work are shallow copies of one prototype: each gets its own events.
         self.events = RecordedEvents(self.events.handlers)
         self._session = db_session()
@@ -179,12 +216,18 @@ class PonyUnitOfWorkFactory:
     stateless, so units of work share them: each is a shallow copy of one built here,
     outside any block."""
 
-    def __init__(self, pdb: PonyDatabase, secrets: SecretBox | None = None, *,
-                 mail_renderer: MailRenderer | None = None,
-                 handlers: EventHandlers = NO_HANDLERS):
+    def __init__(
+        self,
+        pdb: PonyDatabase,
+        secrets: SecretBox | None = None,
+        *,
+        mail_renderer: MailRenderer | None = None,
+        handlers: EventHandlers = NO_HANDLERS,
+    ):
         self.pdb = pdb
-        self._prototype = PonyUnitOfWork(pdb, secrets, mail_renderer=mail_renderer,
-                                         handlers=handlers)
+        self._prototype = PonyUnitOfWork(
+            pdb, secrets, mail_renderer=mail_renderer, handlers=handlers
+        )
 
     def __call__(self) -> PonyUnitOfWork:
         return copy.copy(self._prototype)

@@ -1,4 +1,5 @@
 """Object storage adapters, chosen by CREATORFLIX_STORAGE_URL."""
+
 from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
@@ -23,21 +24,26 @@ def folder_of_file_url(url: str) -> str:
     return folder
 
 
-def storage_from_url(config, clock: Clock | None = None, *,
-                     signer: Signer | None = None) -> ObjectStorage:
+def storage_from_url(
+    config, clock: Clock | None = None, *, signer: Signer | None = None
+) -> ObjectStorage:
     """`file://DIR` -> the local folder (signed links served by the app at /media,
     signed by `signer`, which it requires: the bootstrap's);
     `s3://...` -> an S3-protocol bucket (presigned with the bucket's own credentials)."""
     from adapters.clock import SystemClock
+
     clock = clock or SystemClock()
     parts = urlsplit(config.storage_url)
     if parts.scheme == "file":
         from adapters.storage.local_folder import LocalFolderStorage
+
         if signer is None:
             raise ValueError("a local-folder storage signs its media links: give it the signer")
-        return LocalFolderStorage(folder_of_file_url(config.storage_url), config.public_url,
-                                  signer, clock)
+        return LocalFolderStorage(
+            folder_of_file_url(config.storage_url), config.public_url, signer, clock
+        )
     if parts.scheme == "s3":
         from adapters.storage.minio_s3 import S3Storage
+
         return S3Storage.from_url(config.storage_url, clock)
     raise ValueError(f"unsupported storage URL scheme {parts.scheme!r}")

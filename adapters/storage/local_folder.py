@@ -7,14 +7,17 @@ the file. Symbolic links are neither listed nor served (nothing outside the fold
 is ever reachable). A folder that does not exist yet lists as empty (a fresh install
 syncs nothing; against a non-empty catalogue the sync's empty-listing guard holds);
 one that cannot be read is unavailable."""
+
 from __future__ import annotations
 
 import os
 import re
 import stat
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
+
 from attrs import frozen
 
 from adapters.storage.object_urls import key_from_url, object_url
@@ -27,10 +30,20 @@ MEDIA_PATH = "/media/"
 # The layout's media types, whatever the host's mime.types knows. Only these are served:
 # links are signed for the catalogue's images and videos, nothing else.
 CONTENT_TYPES = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
-    "gif": "image/gif", "avif": "image/avif", "mp4": "video/mp4", "mov": "video/quicktime",
-    "webm": "video/webm", "m4v": "video/x-m4v", "mkv": "video/x-matroska",
-    "avi": "video/x-msvideo", "wmv": "video/x-ms-wmv", "flv": "video/x-flv",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "avif": "image/avif",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "m4v": "video/x-m4v",
+    "mkv": "video/x-matroska",
+    "avi": "video/x-msvideo",
+    "wmv": "video/x-ms-wmv",
+    "flv": "video/x-flv",
 }
 
 
@@ -46,7 +59,7 @@ _EXPIRY = re.compile(r"[0-9]{1,12}")
 
 
 def _epoch(when: datetime) -> int:
-    return int(when.replace(tzinfo=timezone.utc).timestamp())
+    return int(when.replace(tzinfo=UTC).timestamp())
 
 
 class LocalFolderStorage:
@@ -67,8 +80,13 @@ class LocalFolderStorage:
             with os.scandir(folder) as found:
                 # Sorting "name/" for folders gives exactly the order of the full keys
                 # (all of a folder's keys share its "name/" prefix), as S3 lists them.
-                entries = sorted(((e.name + "/" if e.is_dir(follow_symlinks=False) else e.name, e)
-                                  for e in found), key=lambda item: item[0])
+                entries = sorted(
+                    (
+                        (e.name + "/" if e.is_dir(follow_symlinks=False) else e.name, e)
+                        for e in found
+                    ),
+                    key=lambda item: item[0],
+                )
             for name, entry in entries:
                 key = base + name
                 if name.endswith("/"):
@@ -77,9 +95,12 @@ class LocalFolderStorage:
                 elif entry.is_file(follow_symlinks=False) and key.startswith(prefix):
                     st = entry.stat(follow_symlinks=False)
                     # Size and mtime are the change token: no need to read 100k files.
-                    yield StoredObject(key, st.st_size, f"{st.st_size:x}-{st.st_mtime_ns:x}",
-                                       datetime.fromtimestamp(st.st_mtime, timezone.utc)
-                                       .replace(tzinfo=None))
+                    yield StoredObject(
+                        key,
+                        st.st_size,
+                        f"{st.st_size:x}-{st.st_mtime_ns:x}",
+                        datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None),
+                    )
         except OSError as exc:
             raise ServiceUnavailable(f"the media folder cannot be read: {exc.strerror}") from exc
 
@@ -104,8 +125,12 @@ class LocalFolderStorage:
         client can send is a plain False: `exp` must be ASCII digits (str.isdigit also
         takes '²' or Arabic-Indic digits, which int() then refuses), `sig` ASCII text
         (the signer's check refuses anything else)."""
-        if not isinstance(exp, str) or not isinstance(sig, str) or \
-                not _EXPIRY.fullmatch(exp) or not sig.isascii():
+        if (
+            not isinstance(exp, str)
+            or not isinstance(sig, str)
+            or not _EXPIRY.fullmatch(exp)
+            or not sig.isascii()
+        ):
             return False
         expires = int(exp)
         if not self._signer.check(MEDIA, self._signed_message(key, expires), sig):
@@ -127,8 +152,7 @@ class LocalFolderStorage:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
-            raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") \
-                from exc
+            raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") from exc
 
     def read_object(self, key: str) -> bytes:
         try:
@@ -142,8 +166,7 @@ class LocalFolderStorage:
         try:
             self._private_path(key).unlink(missing_ok=True)
         except OSError as exc:
-            raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") \
-                from exc
+            raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") from exc
 
     # -- serving -------------------------------------------------------------------
     def open(self, key: str) -> OpenedFile:
@@ -167,5 +190,9 @@ class LocalFolderStorage:
         if not stat.S_ISREG(st.st_mode):
             os.close(fd)
             raise NotFound("no such media")
-        return OpenedFile(os.fdopen(fd, "rb"), st.st_size, content_type,
-                          datetime.fromtimestamp(st.st_mtime, timezone.utc).replace(tzinfo=None))
+        return OpenedFile(
+            os.fdopen(fd, "rb"),
+            st.st_size,
+            content_type,
+            datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None),
+        )

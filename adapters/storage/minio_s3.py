@@ -3,10 +3,11 @@
 CREATORFLIX_STORAGE_URL = s3://ACCESS:SECRET@host[:port]/bucket?secure=false&region=R
 (percent-encode '/' or '@' in the secret; secure defaults to true, region to
 us-east-1 — with a region set, presigning is local computation, no network call)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import urllib3
@@ -19,61 +20,90 @@ from ports.clock import Clock
 from ports.storage import StoredObject
 
 DEFAULT_REGION = "us-east-1"
-MAX_PRESIGN_SECONDS = 7 * 24 * 3600       # the S3 protocol's limit
+MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # the S3 protocol's limit
 FALSE = ("false", "0", "no", "off")
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is None:
         return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 class S3Storage:
-    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str, *,
-                 secure: bool = True, region: str = DEFAULT_REGION,
-                 clock: Clock | None = None):
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        *,
+        secure: bool = True,
+        region: str = DEFAULT_REGION,
+        clock: Clock | None = None,
+    ):
         self.endpoint, self.bucket, self.secure = endpoint, bucket, secure
         # Few retries and bounded timeouts: an unreachable storage fails in seconds.
         http = urllib3.PoolManager(
-            timeout=urllib3.Timeout(connect=5, read=60), maxsize=8,
-            retries=urllib3.Retry(total=2, backoff_factor=0.2,
-                                  status_forcelist=(500, 502, 503, 504)))
-        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key,
-                            secure=secure, region=region, http_client=http)
+            timeout=urllib3.Timeout(connect=5, read=60),
+            maxsize=8,
+            retries=urllib3.Retry(
+                total=2, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)
+            ),
+        )
+        self.client = Minio(
+            endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure,
+            region=region,
+            http_client=http,
+        )
         self._clock = clock
         scheme = "https" if secure else "http"
         self._base = f"{scheme}://{endpoint}/{quote(bucket)}/"
 
     @classmethod
-    def from_url(cls, url: str, clock: Clock | None = None) -> "S3Storage":
+    def from_url(cls, url: str, clock: Clock | None = None) -> S3Storage:
         parts = urlsplit(url)
         bucket = unquote(parts.path.strip("/"))
         if parts.scheme != "s3" or not parts.hostname or not bucket or "/" in bucket:
             raise ValueError("expected s3://ACCESS:SECRET@host:port/bucket")
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         endpoint = parts.hostname + (f":{parts.port}" if parts.port else "")
-        return cls(endpoint, unquote(parts.username or ""), unquote(parts.password or ""),
-                   bucket, secure=query.get("secure", "true").lower() not in FALSE,
-                   region=query.get("region") or DEFAULT_REGION, clock=clock)
+        return cls(
+            endpoint,
+            unquote(parts.username or ""),
+            unquote(parts.password or ""),
+            bucket,
+            secure=query.get("secure", "true").lower() not in FALSE,
+            region=query.get("region") or DEFAULT_REGION,
+            clock=clock,
+        )
 
     def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         try:
             # ListObjectsV2 pages of 1000, fetched as the iteration goes, in key order.
-            for obj in self.client.list_objects(self.bucket, prefix=prefix or None,
-                                                recursive=True):
+            for obj in self.client.list_objects(self.bucket, prefix=prefix or None, recursive=True):
                 if obj.is_dir:
                     continue
-                yield StoredObject(obj.object_name, obj.size or 0, (obj.etag or "").strip('"'),
-                                   _naive_utc(obj.last_modified))
+                yield StoredObject(
+                    obj.object_name,
+                    obj.size or 0,
+                    (obj.etag or "").strip('"'),
+                    _naive_utc(obj.last_modified),
+                )
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise ServiceUnavailable(f"the storage cannot be listed: {_reason(exc)}") from exc
 
     def signed_url(self, key: str, expires_in: int) -> str:
-        when = self._clock.now().replace(tzinfo=timezone.utc) if self._clock else None
+        when = self._clock.now().replace(tzinfo=UTC) if self._clock else None
         return self.client.presigned_get_object(
-            self.bucket, key, expires=timedelta(seconds=min(expires_in, MAX_PRESIGN_SECONDS)),
-            request_date=when)
+            self.bucket,
+            key,
+            expires=timedelta(seconds=min(expires_in, MAX_PRESIGN_SECONDS)),
+            request_date=when,
+        )
 
     def public_url(self, key: str) -> str:
         return object_url(self._base, key, safe="/~")
@@ -83,14 +113,17 @@ class S3Storage:
 
     def put_object(self, key: str, data: bytes, content_type: str) -> None:
         import io
+
         try:
-            self.client.put_object(self.bucket, key, io.BytesIO(data), len(data),
-                                   content_type=content_type)
+            self.client.put_object(
+                self.bucket, key, io.BytesIO(data), len(data), content_type=content_type
+            )
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise ServiceUnavailable(f"the storage cannot be written: {_reason(exc)}") from exc
 
     def read_object(self, key: str) -> bytes:
         from domain.common.errors import NotFound
+
         try:
             response = self.client.get_object(self.bucket, key)
             try:
@@ -114,6 +147,6 @@ class S3Storage:
 
 def _reason(exc: Exception) -> str:
     code = getattr(exc, "code", None)
-    if code:                                   # S3Error: NoSuchBucket, AccessDenied...
+    if code:  # S3Error: NoSuchBucket, AccessDenied...
         return f"{code}: {getattr(exc, 'message', '') or exc}"
     return type(exc).__name__

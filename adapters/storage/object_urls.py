@@ -1,5 +1,6 @@
 """URLs of objects: what both storages store (a base URL + the percent-encoded key) and
 how a stored URL is read back into its key."""
+
 from __future__ import annotations
 
 from urllib.parse import quote, unquote
@@ -15,4 +16,4 @@ def key_from_url(base: str, url: str) -> str | None:
     signed URL carries, is ignored); None for a URL of elsewhere."""
     if not url.startswith(base):
         return None
-    return unquote(url[len(base):].partition("?")[0]) or None
+    return unquote(url[len(base) :].partition("?")[0]) or None

@@ -1,4 +1,5 @@
 """An entry of the audit log (table `audit_log`): one administrator write."""
+
 from __future__ import annotations
 
 from datetime import datetime

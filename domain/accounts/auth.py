@@ -1,18 +1,24 @@
 """Account use cases: register, log in, authenticate a bearer token, create admins."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
+
 import attrs
 from attrs import frozen
 
+from domain.accounts.commands import CreateAdmin, Login, Register, ResetPassword, SetPassword
 from domain.accounts.events import ADMIN, REGISTER, UserRegistered
 from domain.accounts.lookalikes import check_new_address
-from domain.accounts.users import (ROLE_ADMIN, ROLE_USER, User, check_password_policy,
-                             normalize_email)
+from domain.accounts.users import (
+    ROLE_ADMIN,
+    ROLE_USER,
+    User,
+    check_password_policy,
+    normalize_email,
+)
 from domain.common.errors import Conflict, NotFound, Unauthenticated, ValidationError
-from domain.accounts.commands import (CreateAdmin, Login, Register, ResetPassword,
-                                      SetPassword)
 from ports.accounts import AddressLookalikes
 from ports.clock import Clock
 from ports.repositories import DuplicateError
@@ -40,7 +46,7 @@ class AuthService:
     tokens: Signer
     clock: Clock
     token_ttl_seconds: int = 7 * 24 * 3600
-    public_url: str = "http://127.0.0.1:8000"   # the links of account mails
+    public_url: str = "http://127.0.0.1:8000"  # the links of account mails
     # UTS #39 on new addresses (registration, email change); bootstrap always wires it.
     lookalikes: AddressLookalikes | None = None
 
@@ -54,10 +60,16 @@ def password_version(user: User) -> str:
 def issue_token(svc: AuthService, user: User) -> Session:
     # tv: the user's token version (log out everywhere raises it); jti: this token's
     # own id, recorded in revoked_tokens when it logs out.
-    token = svc.tokens.sign(ACCESS, {"sub": user.id, "pv": password_version(user),
-                                     "tv": user.token_version,
-                                     "jti": secrets.token_urlsafe(12)},
-                            svc.token_ttl_seconds)
+    token = svc.tokens.sign(
+        ACCESS,
+        {
+            "sub": user.id,
+            "pv": password_version(user),
+            "tv": user.token_version,
+            "jti": secrets.token_urlsafe(12),
+        },
+        svc.token_ttl_seconds,
+    )
     return Session(user=user, token=token, expires_in=svc.token_ttl_seconds)
 
 
@@ -65,8 +77,14 @@ def register(svc: AuthService, command: Register) -> Session:
     """Open an account (Conflict when the email has one) and log in."""
     email = normalize_email(command.email)
     password = check_password_policy(command.password)
-    user = User(id=None, email=email, password=svc.hasher.hash(password),
-                name=command.name or None, role=ROLE_USER, created_at=svc.clock.now())
+    user = User(
+        id=None,
+        email=email,
+        password=svc.hasher.hash(password),
+        name=command.name or None,
+        role=ROLE_USER,
+        created_at=svc.clock.now(),
+    )
     with svc.uow() as uow:
         if uow.users.get_by_email(email) is not None:
             raise Conflict("an account with this email already exists", field="email")
@@ -77,8 +95,11 @@ def register(svc: AuthService, command: Register) -> Session:
             raise Conflict("an account with this email already exists", field="email") from None
         assert user.id is not None, "add() returns the user with its id"
         # Its handler stores the address-verification mail (domain.accounts.handlers).
-        uow.record(UserRegistered(occurred_at=svc.clock.now(), user_id=user.id,
-                                  role=user.role, via=REGISTER))
+        uow.record(
+            UserRegistered(
+                occurred_at=svc.clock.now(), user_id=user.id, role=user.role, via=REGISTER
+            )
+        )
         uow.commit()
     return issue_token(svc, user)
 
@@ -96,8 +117,11 @@ def login(svc: AuthService, command: Login) -> Session:
         user = uow.users.get_by_email(email)
     # Hash even for unknown emails, so timing does not reveal which accounts exist.
     hashed = user.password if user is not None and user.has_usable_password else _DUMMY_HASH
-    if not svc.hasher.verify(command.password, hashed) or user is None or \
-            not user.has_usable_password:
+    if (
+        not svc.hasher.verify(command.password, hashed)
+        or user is None
+        or not user.has_usable_password
+    ):
         raise Unauthenticated("wrong email or password")
     if svc.hasher.needs_rehash(user.password):
         user = _rehash(svc, user, command.password)
@@ -121,8 +145,10 @@ def _rehash(svc: AuthService, user: User, password: str) -> User:
 
 # An argon2id hash with the parameters of our new hashes (OWASP's), of no password
 # anyone uses: verifying it takes as long as verifying a real account's hash.
-_DUMMY_HASH = ("$argon2id$v=19$m=19456,t=2,p=1$ItmACdHu3836qEVWPhGoRg$"
-               "TQ+bLW+Pkj7KlpyNWzao5bF21o4nduuKJI1CoruZ1rs")
+_DUMMY_HASH = (
+    "$argon2id$v=19$m=19456,t=2,p=1$ItmACdHu3836qEVWPhGoRg$"
+    "TQ+bLW+Pkj7KlpyNWzao5bF21o4nduuKJI1CoruZ1rs"
+)
 
 
 def authenticate(svc: AuthService, token: str) -> User:
@@ -134,8 +160,12 @@ def authenticate(svc: AuthService, token: str) -> User:
     jti = claims.get("jti")
     with svc.uow() as uow:
         user = uow.users.get_unless_revoked(claims["sub"], jti if isinstance(jti, str) else None)
-    if user is None or claims.get("pv") != password_version(user) or \
-            claims.get("tv", 0) != user.token_version or user.anonymised_at is not None:
+    if (
+        user is None
+        or claims.get("pv") != password_version(user)
+        or claims.get("tv", 0) != user.token_version
+        or user.anonymised_at is not None
+    ):
         raise Unauthenticated("invalid or expired token")
     return user
 
@@ -144,12 +174,12 @@ SET_PASSWORD = "set_password"
 SET_PASSWORD_TTL_SECONDS = 7 * 24 * 3600
 
 
-def issue_set_password_token(tokens: Signer, user: User,
-                             ttl_seconds: int = SET_PASSWORD_TTL_SECONDS) -> str:
+def issue_set_password_token(
+    tokens: Signer, user: User, ttl_seconds: int = SET_PASSWORD_TTL_SECONDS
+) -> str:
     """A token that lets its holder choose the password of `user` once: it carries the
     password version, so it dies as soon as the password changes."""
-    return tokens.sign(SET_PASSWORD, {"sub": user.id, "pv": password_version(user)},
-                       ttl_seconds)
+    return tokens.sign(SET_PASSWORD, {"sub": user.id, "pv": password_version(user)}, ttl_seconds)
 
 
 def set_password(svc: AuthService, command: SetPassword) -> Session:
@@ -184,13 +214,21 @@ def create_admin(svc: AuthService, command: CreateAdmin) -> tuple[User, bool]:
     hashed = svc.hasher.hash(check_password_policy(command.password))
     with svc.uow() as uow:
         try:
-            user = uow.users.add(User(id=None, email=email, password=hashed, role=ROLE_ADMIN,
-                                      created_at=svc.clock.now()))
+            user = uow.users.add(
+                User(
+                    id=None,
+                    email=email,
+                    password=hashed,
+                    role=ROLE_ADMIN,
+                    created_at=svc.clock.now(),
+                )
+            )
         except DuplicateError:
             raise Conflict("an account with this email was just created", field="email") from None
         assert user.id is not None, "add() returns the user with its id"
-        uow.record(UserRegistered(occurred_at=svc.clock.now(), user_id=user.id,
-                                  role=user.role, via=ADMIN))
+        uow.record(
+            UserRegistered(occurred_at=svc.clock.now(), user_id=user.id, role=user.role, via=ADMIN)
+        )
         uow.commit()
     return user, True
 

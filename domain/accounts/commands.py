@@ -1,4 +1,5 @@
 """Commands of the account use cases, and the fields the edge reads them from."""
+
 from __future__ import annotations
 
 from attrs import frozen
@@ -52,8 +53,10 @@ class ResetPassword:
 
 REGISTER_FIELDS = {"email": EMAIL, "password": PASSWORD, "name": Text(max_length=120)}
 LOGIN_FIELDS = {"email": EMAIL, "password": PASSWORD}
-SET_PASSWORD_FIELDS = {"token": Text(required=True, nullable=False, max_length=4096),
-                       "password": PASSWORD}
+SET_PASSWORD_FIELDS = {
+    "token": Text(required=True, nullable=False, max_length=4096),
+    "password": PASSWORD,
+}
 
 
 # -- password reset, email verification, self-service (issue 14) -----------------------

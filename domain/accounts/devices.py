@@ -5,6 +5,7 @@ account locked by guesses from everywhere still lets its owner in from their bro
 
 The cookie names the account by the key its counters use (a hash of the normalised
 email), never by the email itself."""
+
 from __future__ import annotations
 
 import secrets
@@ -13,16 +14,18 @@ from domain.common.rate_limits import account_key
 from ports.security import DEVICE, Signer
 
 DEVICE_COOKIE = "cf_device"
-DEVICE_COOKIE_PATH = "/api/auth"    # sent to the login (and reset) routes only
+DEVICE_COOKIE_PATH = "/api/auth"  # sent to the login (and reset) routes only
 DEVICE_TTL_SECONDS = 365 * 24 * 3600
 
 
 def issue_device(signer: Signer, account: str, device: str | None = None) -> str:
     """A device cookie for `account` (a normalised email): the same device id when the
     browser already had one for it, so its failures keep counting."""
-    return signer.sign(DEVICE, {"acct": account_key(account),
-                                "dev": device or secrets.token_urlsafe(16)},
-                       DEVICE_TTL_SECONDS)
+    return signer.sign(
+        DEVICE,
+        {"acct": account_key(account), "dev": device or secrets.token_urlsafe(16)},
+        DEVICE_TTL_SECONDS,
+    )
 
 
 def device_of(signer: Signer, cookie: str | None, account: str) -> str | None:

@@ -1,4 +1,5 @@
 """What the accounts capability tells the rest of the system (domain.common.events)."""
+
 from __future__ import annotations
 
 from attrs import frozen

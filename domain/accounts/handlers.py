@@ -1,5 +1,6 @@
 """The accounts capability's reactions to events, run before the unit of work that
 recorded them commits (the table is in entrypoints/bootstrap.py)."""
+
 from __future__ import annotations
 
 from domain.accounts.events import REGISTER, UserRegistered
@@ -8,8 +9,9 @@ from ports.security import Signer
 from ports.unit_of_work import UnitOfWork
 
 
-def mail_verification(event: UserRegistered, uow: UnitOfWork, *, tokens: Signer,
-                      public_url: str) -> None:
+def mail_verification(
+    event: UserRegistered, uow: UnitOfWork, *, tokens: Signer, public_url: str
+) -> None:
     """The mail confirming the address of an account its owner opened (one a payment
     opened gets the receipt's set-password link instead)."""
     if event.via != REGISTER:

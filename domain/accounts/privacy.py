@@ -5,6 +5,7 @@ books and the dashboard (fiscal records: the law requires them). Everything else
 the person goes: pending ID photos (file and row), the address, subject and body of
 every mail to them (sent or not), the provider's subject of their age checks, the
 reasons they gave for withdrawals."""
+
 from __future__ import annotations
 
 import secrets
@@ -15,8 +16,8 @@ import attrs
 
 from domain.accounts.auth import AuthService
 from domain.accounts.commands import CloseAccount
-from domain.accounts.users import UNUSABLE_PASSWORD_PREFIX, User
 from domain.accounts.events import UserErased
+from domain.accounts.users import UNUSABLE_PASSWORD_PREFIX, User
 from domain.common.errors import Conflict, NotFound, ValidationError
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -28,9 +29,15 @@ def _own_checkouts(uow: UnitOfWork, user: User) -> list:
     or bought before logging in) made with its email — when that email is verified:
     anyone may register an address and must not read what its owner bought."""
     linked = list(uow.checkouts.find({"user_id": user.id}, order_by=["id"]).items)
-    by_email = list(uow.checkouts.find({"customer_email": user.email, "user_id": None},
-                                       order_by=["id"]).items) \
-        if user.email_verified_at is not None else []
+    by_email = (
+        list(
+            uow.checkouts.find(
+                {"customer_email": user.email, "user_id": None}, order_by=["id"]
+            ).items
+        )
+        if user.email_verified_at is not None
+        else []
+    )
     return sorted(linked + by_email, key=lambda c: c.id)
 
 
@@ -41,21 +48,30 @@ def export(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, Any]:
         if user is None:
             raise NotFound(f"user {user_id} not found")
         checkouts = _own_checkouts(uow, user)
-        subscriptions = list(uow.subscriptions.find({"user_id": user_id},
-                                                    order_by=["id"]).items)
+        subscriptions = list(uow.subscriptions.find({"user_id": user_id}, order_by=["id"]).items)
         withdrawals = list(uow.withdrawals.find({"user_id": user_id}, order_by=["id"]).items)
         mails = list(uow.outbox.find({"user_id": user_id}, order_by=["id"]).items)
-    account = {k: v for k, v in attrs.asdict(user).items() if k not in ("password",
-                                                                           "token_version",
-                                                                           "email_change")}
+    account = {
+        k: v
+        for k, v in attrs.asdict(user).items()
+        if k not in ("password", "token_version", "email_change")
+    }
     return {
         "account": account,
         "checkouts": [_checkout(c) for c in checkouts],
         "subscriptions": [attrs.asdict(s) for s in subscriptions],
         "withdrawals": [attrs.asdict(w) for w in withdrawals],
-        "mails": [{"kind": m.kind, "recipient": m.recipient, "subject": m.subject,
-                   "status": m.status, "created_at": m.created_at, "sent_at": m.sent_at}
-                  for m in mails],
+        "mails": [
+            {
+                "kind": m.kind,
+                "recipient": m.recipient,
+                "subject": m.subject,
+                "status": m.status,
+                "created_at": m.created_at,
+                "sent_at": m.sent_at,
+            }
+            for m in mails
+        ],
     }
 
 
@@ -63,8 +79,9 @@ def _checkout(checkout) -> dict[str, Any]:
     values = attrs.asdict(checkout, recurse=False)
     values.pop("payment_data")
     payment = checkout.payment_data.as_json() if checkout.payment_data is not None else {}
-    values["payment"] = {k: payment[k] for k in ("provider", "method", "status", "expires_at")
-                         if k in payment}
+    values["payment"] = {
+        k: payment[k] for k in ("provider", "method", "status", "expires_at") if k in payment
+    }
     return values
 
 
@@ -72,8 +89,11 @@ def close_account(svc: AuthService, command: CloseAccount) -> None:
     """The holder erases their account (password required)."""
     with svc.uow() as uow:
         user = uow.users.get(command.user_id)
-    if user is None or not user.has_usable_password or \
-            not svc.hasher.verify(command.password, user.password):
+    if (
+        user is None
+        or not user.has_usable_password
+        or not svc.hasher.verify(command.password, user.password)
+    ):
         raise ValidationError("the password is wrong", field="password")
     anonymise(svc.uow, command.user_id, svc.clock.now())
 
@@ -95,27 +115,44 @@ def anonymise(uow_factory: UnitOfWorkFactory, user_id: int, now: datetime) -> Us
         checkouts = _own_checkouts(uow, user)
         for checkout in checkouts:
             payment = checkout.payment.anonymised()
-            uow.checkouts.update(attrs.evolve(
-                checkout, user_id=user_id, customer_name=None,
-                customer_email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
-                customer_document=None, customer_phone=None, payment_data=payment))
+            uow.checkouts.update(
+                attrs.evolve(
+                    checkout,
+                    user_id=user_id,
+                    customer_name=None,
+                    customer_email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
+                    customer_document=None,
+                    customer_phone=None,
+                    payment_data=payment,
+                )
+            )
         # Mails by address too (a guest checkout's, before the account was linked) —
         # only for a verified address: an unverified one may be a stranger's, whose
         # mails (a claim link) are theirs.
-        uow.outbox.forget_user(user_id, {user.email} | {c.customer_email for c in checkouts
-                                                         if c.customer_email}
-                               if user.email_verified_at is not None else ())
+        uow.outbox.forget_user(
+            user_id,
+            {user.email} | {c.customer_email for c in checkouts if c.customer_email}
+            if user.email_verified_at is not None
+            else (),
+        )
         # Webhooks and Telegram notices about them (domain.notifications), while their
         # addresses are still known.
-        uow.webhook_deliveries.forget({user.email} | {c.customer_email for c in checkouts
-                                                      if c.customer_email})
+        uow.webhook_deliveries.forget(
+            {user.email} | {c.customer_email for c in checkouts if c.customer_email}
+        )
         for request in uow.withdrawals.find({"user_id": user_id}).items:
             uow.withdrawals.update(attrs.evolve(request, reason=None))
-        user = uow.users.update(attrs.evolve(
-            user, name=None, email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
-            password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
-            email_verified_at=None, anonymised_at=now,
-            token_version=user.token_version + 1))
+        user = uow.users.update(
+            attrs.evolve(
+                user,
+                name=None,
+                email=f"anonimo-{user_id}@{ANONYMOUS_DOMAIN}",
+                password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
+                email_verified_at=None,
+                anonymised_at=now,
+                token_version=user.token_version + 1,
+            )
+        )
         uow.record(UserErased(occurred_at=now, user_id=user_id))
         uow.commit()
     return user

@@ -1,20 +1,25 @@
 """What members do about their own account: recover a forgotten password, verify their
 email, log out (one session or all), change password or email."""
+
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from typing import Any
 
 import attrs
 
 from domain.accounts import mails
-from domain.accounts.auth import (ACCESS, AuthService, Session, issue_token,
-                                  password_version)
-from domain.accounts.commands import (ChangeEmail, ChangePassword, ConfirmPasswordReset,
-                                      ConfirmToken, RequestPasswordReset)
-from domain.accounts.sessions import RevokedToken
+from domain.accounts.auth import ACCESS, AuthService, Session, issue_token, password_version
+from domain.accounts.commands import (
+    ChangeEmail,
+    ChangePassword,
+    ConfirmPasswordReset,
+    ConfirmToken,
+    RequestPasswordReset,
+)
 from domain.accounts.lookalikes import check_new_address
+from domain.accounts.sessions import RevokedToken
 from domain.accounts.users import User, check_password_policy, normalize_email
 from domain.common.errors import Conflict, NotFound, Unauthenticated, ValidationError
 from domain.mail import compose
@@ -31,8 +36,9 @@ def _claims(svc: AuthService, purpose: str, token: str) -> dict[str, Any]:
     return claims
 
 
-def request_password_reset(svc: AuthService, command: RequestPasswordReset, *,
-                           mail: bool = True) -> None:
+def request_password_reset(
+    svc: AuthService, command: RequestPasswordReset, *, mail: bool = True
+) -> None:
     """Mail a link to choose a new password, valid one hour and once (it carries the
     password version, which its use changes). Nothing tells the caller whether the
     email has an account, not even the time the answer takes: an unknown email does
@@ -49,9 +55,13 @@ def request_password_reset(svc: AuthService, command: RequestPasswordReset, *,
         user_id = user.id if real and user is not None else 0
         version = password_version(user) if real and user is not None else "-"
         token = mails.reset_token(svc.tokens, user_id or 0, version)
-        message = compose.password_reset(email, user.name if user else None,
-                                         mails.page_link(svc.public_url, mails.RESET_PAGE,
-                                                         token), now, user_id or None)
+        message = compose.password_reset(
+            email,
+            user.name if user else None,
+            mails.page_link(svc.public_url, mails.RESET_PAGE, token),
+            now,
+            user_id or None,
+        )
         uow.outbox.enqueue(message if real else compose.decoy(message, now))
         uow.commit()
 
@@ -64,12 +74,18 @@ def confirm_password_reset(svc: AuthService, command: ConfirmPasswordReset) -> S
     hashed = svc.hasher.hash(password)
     with svc.uow() as uow:
         user = uow.users.get_for_update(claims["sub"])
-        if user is None or user.anonymised_at is not None or \
-                claims.get("pv") != password_version(user):
+        if (
+            user is None
+            or user.anonymised_at is not None
+            or claims.get("pv") != password_version(user)
+        ):
             raise ValidationError(_INVALID_LINK, field="token")
         # Following the mailed link proves the address too.
-        user = uow.users.update(attrs.evolve(
-            user, password=hashed, email_verified_at=user.email_verified_at or svc.clock.now()))
+        user = uow.users.update(
+            attrs.evolve(
+                user, password=hashed, email_verified_at=user.email_verified_at or svc.clock.now()
+            )
+        )
         uow.commit()
     return issue_token(svc, user)
 
@@ -118,8 +134,7 @@ def logout(svc: AuthService, token: str) -> None:
             if old.expires_at <= now:
                 uow.revoked_tokens.delete(old.jti)
         try:
-            uow.revoked_tokens.add(RevokedToken(jti=jti, user_id=claims["sub"],
-                                                expires_at=expires))
+            uow.revoked_tokens.add(RevokedToken(jti=jti, user_id=claims["sub"], expires_at=expires))
         except DuplicateError:
             return  # already logged out
         uow.commit()
@@ -127,7 +142,7 @@ def logout(svc: AuthService, token: str) -> None:
 
 def _seconds(exp: Any, svc: AuthService) -> timedelta:
     """How long the token had left (plus a minute of clock skew)."""
-    now = svc.clock.now().replace(tzinfo=timezone.utc).timestamp()
+    now = svc.clock.now().replace(tzinfo=UTC).timestamp()
     left = int(exp - now) if isinstance(exp, int) else svc.token_ttl_seconds
     return timedelta(seconds=max(left, 0) + 60)
 
@@ -139,8 +154,9 @@ def logout_everywhere(svc: AuthService, user_id: int) -> None:
         if user is None:
             raise NotFound(f"user {user_id} not found")
         # A pending email change dies with the sessions (its link carries the version).
-        uow.users.update(attrs.evolve(user, token_version=user.token_version + 1,
-                                      email_change=None))
+        uow.users.update(
+            attrs.evolve(user, token_version=user.token_version + 1, email_change=None)
+        )
         # Every token of the user is refused by its version now: no need to list any.
         for old in uow.revoked_tokens.find({"user_id": user_id}).items:
             uow.revoked_tokens.delete(old.jti)
@@ -153,8 +169,11 @@ def change_password(svc: AuthService, command: ChangePassword) -> Session:
     password = check_password_policy(command.password)
     with svc.uow() as uow:
         user = uow.users.get(command.user_id)
-    if user is None or not user.has_usable_password or \
-            not svc.hasher.verify(command.current_password, user.password):
+    if (
+        user is None
+        or not user.has_usable_password
+        or not svc.hasher.verify(command.current_password, user.password)
+    ):
         raise ValidationError("the current password is wrong", field="current_password")
     hashed = svc.hasher.hash(password)
     with svc.uow() as uow:
@@ -174,8 +193,11 @@ def request_email_change(svc: AuthService, command: ChangeEmail) -> None:
     with svc.uow() as uow:
         user = uow.users.get(command.user_id)
         taken = uow.users.get_by_email(email)
-    if user is None or not user.has_usable_password or \
-            not svc.hasher.verify(command.password, user.password):
+    if (
+        user is None
+        or not user.has_usable_password
+        or not svc.hasher.verify(command.password, user.password)
+    ):
         raise ValidationError("the password is wrong", field="password")
     if email == user.email:
         raise ValidationError("this is already your email", field="email")
@@ -185,12 +207,18 @@ def request_email_change(svc: AuthService, command: ChangeEmail) -> None:
         current = uow.users.get_for_update(command.user_id)
         if current is None or current.password != user.password:
             raise ValidationError("the password is wrong", field="password")
-        check_new_address(uow.users, svc.lookalikes, email)   # after the password check
+        check_new_address(uow.users, svc.lookalikes, email)  # after the password check
         # A new id for this change: the link of any older change no longer matches.
-        current = uow.users.update(attrs.evolve(current,
-                                                email_change=secrets.token_urlsafe(12)))
-        mails.queue_change_email(uow, svc.tokens, svc.public_url, current, email,
-                                 password_version(current), svc.clock.now())
+        current = uow.users.update(attrs.evolve(current, email_change=secrets.token_urlsafe(12)))
+        mails.queue_change_email(
+            uow,
+            svc.tokens,
+            svc.public_url,
+            current,
+            email,
+            password_version(current),
+            svc.clock.now(),
+        )
         uow.commit()
 
 
@@ -204,17 +232,24 @@ def confirm_email_change(svc: AuthService, command: ConfirmToken) -> User:
         raise ValidationError(_INVALID_LINK, field="token")
     with svc.uow() as uow:
         user = uow.users.get_for_update(claims["sub"])
-        if user is None or user.anonymised_at is not None or \
-                claims.get("pv") != password_version(user) or \
-                claims.get("tv") != user.token_version or \
-                not user.email_change or claims.get("cid") != user.email_change:
+        if (
+            user is None
+            or user.anonymised_at is not None
+            or claims.get("pv") != password_version(user)
+            or claims.get("tv") != user.token_version
+            or not user.email_change
+            or claims.get("cid") != user.email_change
+        ):
             raise ValidationError(_INVALID_LINK, field="token")
         if uow.users.get_by_email(email) is not None:
             raise Conflict("an account with this email already exists", field="email")
-        check_new_address(uow.users, svc.lookalikes, email)   # one may have registered since
+        check_new_address(uow.users, svc.lookalikes, email)  # one may have registered since
         try:
-            user = uow.users.update(attrs.evolve(user, email=email, email_change=None,
-                                                 email_verified_at=svc.clock.now()))
+            user = uow.users.update(
+                attrs.evolve(
+                    user, email=email, email_change=None, email_verified_at=svc.clock.now()
+                )
+            )
         except DuplicateError:
             raise Conflict("an account with this email already exists", field="email") from None
         uow.commit()

@@ -1,5 +1,6 @@
 """Revoked bearer tokens (table `revoked_tokens`): a logged-out token stays refused
 until it would have expired anyway."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Accounts: users, roles, email and password rules."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,10 @@ PASSWORD_MAX_LENGTH = 256
 # one yet: it never matches any hash, so nobody can log in until the password is set.
 UNUSABLE_PASSWORD_PREFIX = "!unset:"
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 @frozen
@@ -34,10 +37,10 @@ class User:
     role: str = ROLE_USER
     subscription_status: int = 0
     created_at: datetime | None = None
-    email_verified_at: datetime | None = None   # set by the link of the verification mail
-    anonymised_at: datetime | None = None       # LGPD erasure: the account is closed
-    token_version: int = 0   # bearer tokens carry it: raising it logs out everywhere
-    email_change: str | None = None   # the id of the one pending email change (its link names it)
+    email_verified_at: datetime | None = None  # set by the link of the verification mail
+    anonymised_at: datetime | None = None  # LGPD erasure: the account is closed
+    token_version: int = 0  # bearer tokens carry it: raising it logs out everywhere
+    email_change: str | None = None  # the id of the one pending email change (its link names it)
 
     @property
     def is_admin(self) -> bool:
@@ -56,8 +59,7 @@ def normalize_email(raw: object, field: str = "email") -> str:
     if not isinstance(raw, str):
         raise ValidationError("email is required", field=field)
     if any(unicodedata.category(char).startswith("C") for char in raw):
-        raise ValidationError("email contains an invisible or control character",
-                              field=field)
+        raise ValidationError("email contains an invisible or control character", field=field)
     email = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw).casefold())
     email = email.strip()
     if len(email) > 254 or not _EMAIL.match(email):
@@ -72,9 +74,11 @@ def check_password_policy(raw: object, field: str = "password") -> str:
     if not isinstance(raw, str) or not raw:
         raise ValidationError("password is required", field=field)
     if len(raw) < PASSWORD_MIN_LENGTH:
-        raise ValidationError(f"password must have at least {PASSWORD_MIN_LENGTH} characters",
-                              field=field)
+        raise ValidationError(
+            f"password must have at least {PASSWORD_MIN_LENGTH} characters", field=field
+        )
     if len(raw) > PASSWORD_MAX_LENGTH:
-        raise ValidationError(f"password must have at most {PASSWORD_MAX_LENGTH} characters",
-                              field=field)
+        raise ValidationError(
+            f"password must have at most {PASSWORD_MAX_LENGTH} characters", field=field
+        )
     return raw

@@ -1,18 +1,19 @@
 """Administering ads: the CRUD description (validated by `check_ad` on every write, the
 merged entity of a PATCH included), toggling, and per-day statistics (counted and
 filtered events side by side)."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Mapping
 
 import attrs
 from attrs import field, frozen
 
+from domain.ads.rules import AD_TYPES, PLACEMENTS, STATUSES, Ad, AdLink, check_ad, ctr
 from domain.common import crud
-from domain.ads.rules import (AD_TYPES, PLACEMENTS, STATUSES, Ad, AdLink, check_ad, ctr)
-from domain.common.errors import Conflict, NotFound, ValidationError
+from domain.common.errors import Conflict, NotFound
 from domain.common.fields import Choice, HttpUrl, Integer, Text, Timestamp
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
@@ -22,8 +23,11 @@ PRIORITY_RANGE = 1_000_000
 AD_FIELDS = {
     "name": Text(required=True, description="internal campaign name"),
     "type": Choice(nullable=False, choices=AD_TYPES),
-    "placement": Choice(nullable=False, choices=PLACEMENTS,
-                        description="must be valid for the type (see GET /api/ads/meta)"),
+    "placement": Choice(
+        nullable=False,
+        choices=PLACEMENTS,
+        description="must be valid for the type (see GET /api/ads/meta)",
+    ),
     "status": Choice(nullable=False, choices=STATUSES),
     "title": Text(required=True),
     "subtitle": Text(max_length=500),
@@ -31,8 +35,12 @@ AD_FIELDS = {
     "image_url": HttpUrl(),
     "link": AdLink(required=True, description="http(s) destination of the click redirect"),
     "category": Text(max_length=100),
-    "priority": Integer(nullable=False, minimum=-PRIORITY_RANGE, maximum=PRIORITY_RANGE,
-                        description="higher is served first"),
+    "priority": Integer(
+        nullable=False,
+        minimum=-PRIORITY_RANGE,
+        maximum=PRIORITY_RANGE,
+        description="higher is served first",
+    ),
     "start_date": Timestamp(description="served from (UTC); null: already started"),
     "end_date": Timestamp(description="served until (UTC); null: no end"),
 }
@@ -43,8 +51,15 @@ AD_FILTERS = {
     "type": Choice(choices=AD_TYPES),
 }
 
-ADS = crud.Resource(name="ad", repo="ads", entity=Ad, fields=AD_FIELDS, filters=AD_FILTERS,
-                    order_by=("-created_at", "-id"), check=check_ad)
+ADS = crud.Resource(
+    name="ad",
+    repo="ads",
+    entity=Ad,
+    fields=AD_FIELDS,
+    filters=AD_FILTERS,
+    order_by=("-created_at", "-id"),
+    check=check_ad,
+)
 
 # Toggle switches active <-> paused (PRODUCT.md). A draft is not toggled: publishing a
 # campaign is a deliberate act (setting its status to active), never a side effect of
@@ -60,11 +75,14 @@ def toggle_ad(uow_factory: UnitOfWorkFactory, clock: Clock, ad_id: int) -> Ad:
         if ad is None:
             raise NotFound(f"ad {ad_id} not found")
         if ad.status not in TOGGLED:
-            raise Conflict(f"ad {ad_id} is a {ad.status}: toggle switches active and paused "
-                           "ads only; to publish it, set its status to active explicitly",
-                           field="status")
-        toggled = uow.ads.update(attrs.evolve(ad, status=TOGGLED[ad.status],
-                                              updated_at=clock.now()))
+            raise Conflict(
+                f"ad {ad_id} is a {ad.status}: toggle switches active and paused "
+                "ads only; to publish it, set its status to active explicitly",
+                field="status",
+            )
+        toggled = uow.ads.update(
+            attrs.evolve(ad, status=TOGGLED[ad.status], updated_at=clock.now())
+        )
         uow.commit()
     return toggled
 
@@ -135,18 +153,30 @@ def window(today: date, days: int) -> list[date]:
     return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
 
 
-def daily_series(days: list[date], impressions: Mapping[date, int],
-                 clicks: Mapping[date, int], filtered_impressions: Mapping[date, int] = _NONE,
-                 filtered_clicks: Mapping[date, int] = _NONE) -> tuple[DayStats, ...]:
+def daily_series(
+    days: list[date],
+    impressions: Mapping[date, int],
+    clicks: Mapping[date, int],
+    filtered_impressions: Mapping[date, int] = _NONE,
+    filtered_clicks: Mapping[date, int] = _NONE,
+) -> tuple[DayStats, ...]:
     """One entry per day; days without events are zeros; counts outside `days` are
     ignored."""
-    return tuple(DayStats(day, impressions.get(day, 0), clicks.get(day, 0),
-                          filtered_impressions.get(day, 0), filtered_clicks.get(day, 0))
-                 for day in days)
+    return tuple(
+        DayStats(
+            day,
+            impressions.get(day, 0),
+            clicks.get(day, 0),
+            filtered_impressions.get(day, 0),
+            filtered_clicks.get(day, 0),
+        )
+        for day in days
+    )
 
 
-def split_outcomes(outcomes: Mapping[date, Mapping[str | None, int]]
-                   ) -> tuple[dict[date, int], dict[date, int], dict[str, int]]:
+def split_outcomes(
+    outcomes: Mapping[date, Mapping[str | None, int]],
+) -> tuple[dict[date, int], dict[date, int], dict[str, int]]:
     """{day: {reason or None: events}} as counted per day, filtered per day, and
     filtered per reason."""
     counted: dict[date, int] = {}
@@ -174,7 +204,10 @@ def ad_stats(uow_factory: UnitOfWorkFactory, clock: Clock, ad_id: int, days: int
             raise NotFound(f"ad {ad_id} not found")
         shown = split_outcomes(uow.impressions.outcomes_by_day(ad_id, since, until))
         clicked = split_outcomes(uow.clicks.outcomes_by_day(ad_id, since, until))
-    return AdStats(ad=ad, days=days,
-                   series=daily_series(span, shown[0], clicked[0], shown[1], clicked[1]),
-                   filtered_impressions_by_reason=shown[2],
-                   filtered_clicks_by_reason=clicked[2])
+    return AdStats(
+        ad=ad,
+        days=days,
+        series=daily_series(span, shown[0], clicked[0], shown[1], clicked[1]),
+        filtered_impressions_by_reason=shown[2],
+        filtered_clicks_by_reason=clicked[2],
+    )

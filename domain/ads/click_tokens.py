@@ -8,10 +8,11 @@ A token is `<expiry>.<signature>`: the expiry in UNIX seconds, and the Signer's 
 app server sharing CREATORFLIX_SECRET_KEY checks it. The same token serves every visitor
 of a cached answer (it proves the ad was served there, not who clicked: repeats are
 told apart by IP and user agent)."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ports.security import AD_CLICK, Signer
 
@@ -22,22 +23,24 @@ _TOKEN = re.compile(r"([0-9]{1,12})\.([A-Za-z0-9_-]{1,80})")
 
 def _epoch(moment: datetime) -> int:
     """Naive UTC (as every timestamp of ours) to UNIX seconds."""
-    return int(moment.replace(tzinfo=timezone.utc).timestamp())
+    return int(moment.replace(tzinfo=UTC).timestamp())
 
 
 def _message(ad_id: int, placement: str, expires: int) -> str:
     return f"{ad_id}:{placement}:{expires}"
 
 
-def issue_click_token(signer: Signer, ad_id: int, placement: str, now: datetime,
-                      ttl: timedelta = CLICK_TOKEN_TTL) -> str:
+def issue_click_token(
+    signer: Signer, ad_id: int, placement: str, now: datetime, ttl: timedelta = CLICK_TOKEN_TTL
+) -> str:
     """The serve token of `ad_id` shown in `placement`, valid for `ttl` from `now`."""
     expires = _epoch(now) + int(ttl.total_seconds())
     return f"{expires}.{signer.digest(AD_CLICK, _message(ad_id, placement, expires))}"
 
 
-def click_token_is_valid(signer: Signer, token: object, ad_id: int, placement: str,
-                         now: datetime) -> bool:
+def click_token_is_valid(
+    signer: Signer, token: object, ad_id: int, placement: str, now: datetime
+) -> bool:
     """Whether `token` was issued for this ad and placement and has not expired.
     Anything else a client can send (None, garbage, another ad's token) is False."""
     if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
@@ -49,4 +52,3 @@ def click_token_is_valid(signer: Signer, token: object, ad_id: int, placement: s
     if expires < _epoch(now):
         return False
     return signer.check(AD_CLICK, _message(ad_id, placement, expires), parsed.group(2))
-

@@ -1,12 +1,13 @@
 """Commands of the ad-serving use cases: who asks, for which placements or which ad."""
+
 from __future__ import annotations
 
 from attrs import frozen
 
 MAX_USER_AGENT = 512
-DEFAULT_LIMIT = 5            # ads per placement
+DEFAULT_LIMIT = 5  # ads per placement
 MAX_LIMIT = 20
-MAX_BATCH = 50               # events per batched beacon
+MAX_BATCH = 50  # events per batched beacon
 
 
 @frozen
@@ -17,7 +18,7 @@ class Visitor:
     ip: str | None = None
 
     @classmethod
-    def of(cls, user_agent: str | None, ip: str | None) -> "Visitor":
+    def of(cls, user_agent: str | None, ip: str | None) -> Visitor:
         """Keep at most MAX_USER_AGENT characters and no NUL (the databases refuse it)."""
         if user_agent is not None:
             user_agent = user_agent.replace("\x00", "")[:MAX_USER_AGENT] or None

@@ -17,11 +17,11 @@ ad's counters (and so its CTR), and if not, why:
 The rules are applied in that order; an event is looked up in the visitor's history
 only when it passed the first two. Pure functions: the use cases (domain.ads.tracking)
 give them what the adapters found."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from datetime import datetime, timedelta
-from collections.abc import Set
-from typing import Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
 
@@ -83,8 +83,7 @@ def ip_group(ip: str | None) -> str | None:
     return ip_key(ip) if ip else None
 
 
-def over_cap(ad_ids: Sequence[int], counted_before: Mapping[int, int], cap: int
-             ) -> list[bool]:
+def over_cap(ad_ids: Sequence[int], counted_before: Mapping[int, int], cap: int) -> list[bool]:
     """For events of one address, in arrival order, that would count: whether each is
     over the cap — its ad already has `cap` counted events of that address in the
     window (`counted_before`), with the earlier events of the batch that count."""
@@ -116,8 +115,9 @@ def first_verdict(kind: str, *, bot: bool, token_valid: bool) -> str | None:
     return None
 
 
-def visit_key(ad_id: int, placement: str, ip: str | None,
-              user_agent: str | None) -> VisitKey | None:
+def visit_key(
+    ad_id: int, placement: str, ip: str | None, user_agent: str | None
+) -> VisitKey | None:
     """The key repeats are found by; None when the visitor cannot be told apart (no IP
     or no user agent): such an event is never a repeat."""
     if not ip or not user_agent:
@@ -125,8 +125,7 @@ def visit_key(ad_id: int, placement: str, ip: str | None,
     return (ad_id, placement, ip, user_agent)
 
 
-def repeats(keys: Sequence[VisitKey | None], counted_before: Set[VisitKey]
-            ) -> list[bool]:
+def repeats(keys: Sequence[VisitKey | None], counted_before: Set[VisitKey]) -> list[bool]:
     """For events, in arrival order, that passed `first_verdict`: whether each is a
     repeat — its key was counted within the window (`counted_before`) or by an earlier
     event of the same batch that counts."""

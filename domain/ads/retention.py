@@ -2,6 +2,7 @@
 needed (repeat filtering looks back 30 minutes; abuse investigations a few months).
 Older events keep everything else — ad, placement, time, whether and why they counted
 — so counters, CTR and the daily statistics are unchanged."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -21,8 +22,12 @@ def retention_cutoff(now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
 
 
-def forget_old_visitors(uow_factory: UnitOfWorkFactory, clock: Clock,
-                        days: int = DEFAULT_RETENTION_DAYS, batch: int = BATCH) -> int:
+def forget_old_visitors(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    days: int = DEFAULT_RETENTION_DAYS,
+    batch: int = BATCH,
+) -> int:
     """Clear the IP and user agent of impressions and clicks older than `days` days,
     `batch` rows per transaction; returns how many events were cleared. Running it
     again clears nothing more until more events age."""

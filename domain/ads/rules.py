@@ -1,9 +1,11 @@
 """Ads: campaigns served into named placements, with impression and click tracking."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from attrs import frozen
@@ -13,8 +15,18 @@ from domain.common.fields import HttpUrl, check_http_url
 
 AD_TYPES = ("diamond", "diamond_block", "banner", "spot", "hero")
 PLACEMENTS = (
-    "home_top", "home_middle", "home_bottom", "sidebar", "feed_mix", "models_grid",
-    "model_profile", "login", "register", "feed_model", "model_sidebar", "post_detail",
+    "home_top",
+    "home_middle",
+    "home_bottom",
+    "sidebar",
+    "feed_mix",
+    "models_grid",
+    "model_profile",
+    "login",
+    "register",
+    "feed_model",
+    "model_sidebar",
+    "post_detail",
 )
 STATUSES = ("active", "paused", "draft")
 EVENT_KINDS = ("impressions", "clicks")
@@ -111,8 +123,11 @@ _URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 def check_link(text: str, name: str = "link") -> str:
     """`text` if it is an absolute http(s) URL safe to redirect to; else ValidationError."""
     if not _URI_CHARS.fullmatch(text):
-        raise ValidationError(f"{name} must be an http(s) URL made of URL characters only "
-                              "(percent-encode spaces and other characters)", field=name)
+        raise ValidationError(
+            f"{name} must be an http(s) URL made of URL characters only "
+            "(percent-encode spaces and other characters)",
+            field=name,
+        )
     check_http_url(text, name)
     if "@" in urlsplit(text).netloc:
         raise ValidationError(f"{name} must not contain user credentials", field=name)
@@ -138,17 +153,19 @@ def check_ad(ad: Ad) -> None:
     if ad.type not in AD_TYPES:
         raise ValidationError(f"type must be one of: {', '.join(AD_TYPES)}", field="type")
     if ad.placement not in PLACEMENTS:
-        raise ValidationError(f"placement must be one of: {', '.join(PLACEMENTS)}",
-                              field="placement")
+        raise ValidationError(
+            f"placement must be one of: {', '.join(PLACEMENTS)}", field="placement"
+        )
     valid = placements_of(ad.type)
     if ad.placement not in valid:
         raise ValidationError(
             f"placement {ad.placement!r} is not valid for ads of type {ad.type!r}; "
-            f"valid placements: {', '.join(valid)}", field="placement")
+            f"valid placements: {', '.join(valid)}",
+            field="placement",
+        )
     if ad.status not in STATUSES:
         raise ValidationError(f"status must be one of: {', '.join(STATUSES)}", field="status")
-    if ad.start_date is not None and ad.end_date is not None and \
-            ad.end_date <= ad.start_date:
+    if ad.start_date is not None and ad.end_date is not None and ad.end_date <= ad.start_date:
         raise ValidationError("end_date must be after start_date", field="end_date")
     check_link(ad.link)
 
@@ -156,9 +173,11 @@ def check_ad(ad: Ad) -> None:
 # -- selection -----------------------------------------------------------------------
 def is_servable(ad: Ad, now: datetime) -> bool:
     """Active, and inside its schedule (an unset start or end is open-ended)."""
-    return (ad.status == "active"
-            and (ad.start_date is None or ad.start_date <= now)
-            and (ad.end_date is None or ad.end_date >= now))
+    return (
+        ad.status == "active"
+        and (ad.start_date is None or ad.start_date <= now)
+        and (ad.end_date is None or ad.end_date >= now)
+    )
 
 
 def link_is_public(ad: Ad, now: datetime) -> bool:
@@ -171,8 +190,7 @@ def link_is_public(ad: Ad, now: datetime) -> bool:
 def serving_order(ad: Ad) -> tuple:
     """Sort key, best first when reversed: priority, then newest, then highest id (so
     equal ads always come out in the same order)."""
-    return (ad.priority, ad.created_at is not None, ad.created_at or datetime.min,
-            ad.id or 0)
+    return (ad.priority, ad.created_at is not None, ad.created_at or datetime.min, ad.id or 0)
 
 
 def select_ads(ads: Iterable[Ad], placement: str, now: datetime, limit: int) -> list[Ad]:

@@ -7,10 +7,12 @@ reused for at most `ttl` (0.5 s by default, never more than 1 s) and never past 
 end_date of an ad it holds; so a pause, an edit or an end made through any server is
 seen by every server within `ttl`, each refreshing on its own. Requests that record
 impressions (track=true) never use it."""
+
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime, timedelta
-from typing import Any, Hashable
+from typing import Any
 
 from attrs import field, frozen
 
@@ -45,8 +47,7 @@ class ServingCache:
         # A clock that went back is treated like an expired entry.
         return value if stored <= now < until else None
 
-    def put(self, key: Hashable, value: Any, now: datetime,
-            until: datetime | None = None) -> None:
+    def put(self, key: Hashable, value: Any, now: datetime, until: datetime | None = None) -> None:
         """Keep `value` for `ttl`, or until just before `until` if that is earlier."""
         if not self.ttl:
             return

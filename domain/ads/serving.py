@@ -3,6 +3,7 @@ serve token of its click URL (domain.ads.click_tokens). Without tracking (what p
 ask for), the answer comes from this process's serving cache when it is fresh enough
 (domain.ads.service); with tracking, it is read and recorded afresh every time.
 Recording beacons and clicks is domain.ads.tracking."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,12 +19,16 @@ from domain.common.errors import ValidationError
 from domain.common.fields import Choice, Integer, Text
 
 EVENT_TYPES = {"impression": "impressions", "click": "clicks"}
-_TOKEN = Text(max_length=100, strip=False,
-              description="clicks: the serve token (`t`) of the ad's click_url; a click "
-                          "without a valid one is recorded but not counted")
-EVENT_FIELDS = {"placement": Choice(choices=PLACEMENTS,
-                                    description="where the ad was shown; default: its own"),
-                "token": _TOKEN}
+_TOKEN = Text(
+    max_length=100,
+    strip=False,
+    description="clicks: the serve token (`t`) of the ad's click_url; a click "
+    "without a valid one is recorded but not counted",
+)
+EVENT_FIELDS = {
+    "placement": Choice(choices=PLACEMENTS, description="where the ad was shown; default: its own"),
+    "token": _TOKEN,
+}
 BATCH_EVENT_FIELDS = {
     "ad_id": Integer(required=True, nullable=False, minimum=1),
     "placement": EVENT_FIELDS["placement"],
@@ -36,8 +41,9 @@ BATCH_SIZE = (1, MAX_BATCH)
 def parse_placement(raw: str, name: str) -> str:
     """`raw` if it is a placement; else a ValidationError on `name` listing them all."""
     if raw not in PLACEMENTS:
-        raise ValidationError(f"unknown placement {raw[:50]!r}; valid placements: "
-                              f"{', '.join(PLACEMENTS)}", field=name)
+        raise ValidationError(
+            f"unknown placement {raw[:50]!r}; valid placements: {', '.join(PLACEMENTS)}", field=name
+        )
     return raw
 
 
@@ -77,14 +83,19 @@ def serve_ads(services: AdServices, request: ServeAds) -> ServedPage:
             return cached
     with services.uow() as uow:
         candidates = uow.ads.servable(request.placements, now, request.limit)
-        served = {p: select_ads(candidates, p, now, request.limit)
-                  for p in request.placements}
+        served = {p: select_ads(candidates, p, now, request.limit) for p in request.placements}
         if request.track and any(served.values()):
             if tracking.record_impressions(uow, services, now, request.visitor, served):
                 uow.commit()
-    page = ServedPage({p: tuple(ServedAd(ad, p, issue_click_token(services.signer, ad.id or 0,
-                                                                   p, now))
-                                for ad in ads) for p, ads in served.items()})
+    page = ServedPage(
+        {
+            p: tuple(
+                ServedAd(ad, p, issue_click_token(services.signer, ad.id or 0, p, now))
+                for ad in ads
+            )
+            for p, ads in served.items()
+        }
+    )
     if not request.track:
         services.cache.put(key, page, now, until=_earliest_end(served))
     return page

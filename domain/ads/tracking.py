@@ -16,10 +16,11 @@ click on a paused or ended ad still leads to its stored link; following the clic
 draft or of a campaign that has not started yet is NotFound, as for an unknown ad (its
 link may be an unannounced campaign: `domain.ads.rules.link_is_public`). A single beacon
 or click for an unknown ad is NotFound; in a batch, such events are dropped."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from attrs import frozen
 
@@ -42,22 +43,34 @@ class _Seen:
     token: str | None = None
 
 
-def record(uow: UnitOfWork, services: AdServices, now: datetime, visitor: Visitor,
-           seen: Sequence[_Seen]) -> int:
+def record(
+    uow: UnitOfWork, services: AdServices, now: datetime, visitor: Visitor, seen: Sequence[_Seen]
+) -> int:
     """Judge and store `seen` (events of ads locked by the caller, servable at `now`),
     in the caller's unit of work; returns how many were stored."""
     if not seen:
         return 0
     bot = counting.is_bot(visitor.user_agent, services.bots.is_bot)
     reasons: list[str | None] = [
-        counting.first_verdict(e.kind, bot=bot, token_valid=e.kind != "clicks" or (
-            not bot and click_token_is_valid(services.signer, e.token, e.ad.id or 0,
-                                             e.placement, now)))
-        for e in seen]
+        counting.first_verdict(
+            e.kind,
+            bot=bot,
+            token_valid=e.kind != "clicks"
+            or (
+                not bot
+                and click_token_is_valid(services.signer, e.token, e.ad.id or 0, e.placement, now)
+            ),
+        )
+        for e in seen
+    ]
     for kind in EVENT_KINDS:
         pending = [i for i, e in enumerate(seen) if e.kind == kind and reasons[i] is None]
-        keys = [counting.visit_key(seen[i].ad.id or 0, seen[i].placement, visitor.ip,
-                                   visitor.user_agent) for i in pending]
+        keys = [
+            counting.visit_key(
+                seen[i].ad.id or 0, seen[i].placement, visitor.ip, visitor.user_agent
+            )
+            for i in pending
+        ]
         lookup = counting.unique_keys(keys)
         if not lookup or not services.windows.of(kind):
             continue
@@ -69,15 +82,30 @@ def record(uow: UnitOfWork, services: AdServices, now: datetime, visitor: Visito
     _cap(uow, services, now, group, seen, reasons)
     rows: dict[str, list[AdEvent]] = {kind: [] for kind in EVENT_KINDS}
     for e, reason in zip(seen, reasons):
-        rows[e.kind].append(AdEvent(
-            id=None, ad_id=e.ad.id or 0, placement=e.placement,
-            user_agent=visitor.user_agent, ip=visitor.ip, created_at=now,
-            counted=reason is None, filter_reason=reason, ip_group=group))
+        rows[e.kind].append(
+            AdEvent(
+                id=None,
+                ad_id=e.ad.id or 0,
+                placement=e.placement,
+                user_agent=visitor.user_agent,
+                ip=visitor.ip,
+                created_at=now,
+                counted=reason is None,
+                filter_reason=reason,
+                ip_group=group,
+            )
+        )
     return uow.ads.record_all(rows)
 
 
-def _cap(uow: UnitOfWork, services: AdServices, now: datetime, group: str | None,
-         seen: Sequence[_Seen], reasons: list[str | None]) -> None:
+def _cap(
+    uow: UnitOfWork,
+    services: AdServices,
+    now: datetime,
+    group: str | None,
+    seen: Sequence[_Seen],
+    reasons: list[str | None],
+) -> None:
     """Mark IP_CAP the events that would count past the address's hourly cap of their
     ad (whatever the user agent). The caller holds the address's lock (_who)."""
     if group is None:
@@ -89,22 +117,32 @@ def _cap(uow: UnitOfWork, services: AdServices, now: datetime, group: str | None
             continue
         ad_ids = [seen[i].ad.id or 0 for i in pending]
         before = getattr(uow, kind).counted_per_ip_since(
-            sorted(set(ad_ids)), group, now - counting.CAP_WINDOW)
+            sorted(set(ad_ids)), group, now - counting.CAP_WINDOW
+        )
         for i, over in zip(pending, counting.over_cap(ad_ids, before, cap)):
             if over:
                 reasons[i] = counting.IP_CAP
 
 
-def record_impressions(uow: UnitOfWork, services: AdServices, now: datetime,
-                       visitor: Visitor, served: dict[str, list[Ad]]) -> int:
+def record_impressions(
+    uow: UnitOfWork,
+    services: AdServices,
+    now: datetime,
+    visitor: Visitor,
+    served: dict[str, list[Ad]],
+) -> int:
     """The impressions of ads just served (GET /api/ads with tracking on), judged like
     beacons, in the caller's unit of work. Ads paused since they were read are left
     out."""
-    locked = uow.ads.lock_for_tracking([ad.id or 0 for ads in served.values() for ad in ads],
-                                       _who(visitor))
-    seen = [_Seen("impressions", locked[ad.id], placement)
-            for placement, ads in served.items() for ad in ads
-            if ad.id in locked and is_servable(locked[ad.id], now)]
+    locked = uow.ads.lock_for_tracking(
+        [ad.id or 0 for ads in served.values() for ad in ads], _who(visitor)
+    )
+    seen = [
+        _Seen("impressions", locked[ad.id], placement)
+        for placement, ads in served.items()
+        for ad in ads
+        if ad.id in locked and is_servable(locked[ad.id], now)
+    ]
     return record(uow, services, now, visitor, seen)
 
 
@@ -116,8 +154,11 @@ def _who(visitor: Visitor) -> str | None:
 
 
 def _resolve(locked: dict[int, Ad], beacons: Sequence[Beacon], now: datetime) -> list[_Seen]:
-    return [_Seen(b.kind, locked[b.ad_id], b.placement or locked[b.ad_id].placement, b.token)
-            for b in beacons if b.ad_id in locked and is_servable(locked[b.ad_id], now)]
+    return [
+        _Seen(b.kind, locked[b.ad_id], b.placement or locked[b.ad_id].placement, b.token)
+        for b in beacons
+        if b.ad_id in locked and is_servable(locked[b.ad_id], now)
+    ]
 
 
 def track_event(services: AdServices, command: TrackEvent) -> None:
@@ -144,10 +185,10 @@ def track_events(services: AdServices, command: TrackEvents) -> int:
         raise ValueError("unknown event kind")
     now = services.clock.now()
     with services.uow() as uow:
-        locked = uow.ads.lock_for_tracking(sorted({b.ad_id for b in command.events}),
-                                           _who(command.visitor))
-        stored = record(uow, services, now, command.visitor,
-                        _resolve(locked, command.events, now))
+        locked = uow.ads.lock_for_tracking(
+            sorted({b.ad_id for b in command.events}), _who(command.visitor)
+        )
+        stored = record(uow, services, now, command.visitor, _resolve(locked, command.events, now))
         if stored:
             uow.commit()
     return stored
@@ -156,7 +197,7 @@ def track_events(services: AdServices, command: TrackEvents) -> int:
 def _safe_destination(ad: Ad, now: datetime) -> str:
     """The redirect reveals the link: only of a published ad, and only a safe link."""
     if not link_is_public(ad, now):
-        raise NotFound(f"ad {ad.id} not found")     # as if unknown: nothing to learn
+        raise NotFound(f"ad {ad.id} not found")  # as if unknown: nothing to learn
     try:
         return check_link(ad.link)
     except ValidationError:

@@ -1,13 +1,14 @@
 """The document method of age assurance: a member's photo of an official ID, kept
 privately until an admin decides, and deleted as the decision is made (only the
 outcome is kept)."""
+
 from __future__ import annotations
 
 import attrs
 
 from domain.accounts.users import User
-from domain.assurance.events import DocumentSubmitted
 from domain.assurance.entities import DOCUMENT, PENDING, REJECTED, AgeAssurance
+from domain.assurance.events import DocumentSubmitted
 from domain.assurance.service import AgeAssuranceService, assure
 from domain.common.errors import Conflict, NotFound, ValidationError
 from domain.common.pagination import Page, PageRequest
@@ -23,29 +24,38 @@ def document_key(assurance_id: int) -> str:
     return f"{DOCUMENT_PREFIX}{assurance_id}"
 
 
-def submit_document(svc: AgeAssuranceService, user: User, data: bytes,
-                    content_type: str) -> AgeAssurance:
+def submit_document(
+    svc: AgeAssuranceService, user: User, data: bytes, content_type: str
+) -> AgeAssurance:
     """A member's photo of an official ID, kept privately until an admin decides."""
     if not svc.enabled(DOCUMENT):
         raise Conflict("the document age assurance is not enabled", code="method_disabled")
     if content_type not in DOCUMENT_TYPES:
-        raise ValidationError(f"the photo must be one of {', '.join(DOCUMENT_TYPES)}",
-                              field="document")
+        raise ValidationError(
+            f"the photo must be one of {', '.join(DOCUMENT_TYPES)}", field="document"
+        )
     if not data:
         raise ValidationError("the photo is empty", field="document")
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ValidationError(f"the photo exceeds {MAX_DOCUMENT_BYTES} bytes", field="document")
     now = svc.clock.now()
     with svc.uow() as uow:
-        record = uow.age_assurances.add(AgeAssurance(
-            id=None, method=DOCUMENT, outcome=PENDING, user_id=user.id, created_at=now))
+        record = uow.age_assurances.add(
+            AgeAssurance(id=None, method=DOCUMENT, outcome=PENDING, user_id=user.id, created_at=now)
+        )
         assert record.id is not None
         # Stored before the commit: a failed upload leaves no pending row behind.
         svc.storage.put_object(document_key(record.id), data, content_type)
         assert user.id is not None, "a member is a stored user"
-        uow.record(DocumentSubmitted(occurred_at=now, assurance_id=record.id,
-                                     user_id=user.id, method=record.method,
-                                     outcome=record.outcome))
+        uow.record(
+            DocumentSubmitted(
+                occurred_at=now,
+                assurance_id=record.id,
+                user_id=user.id,
+                method=record.method,
+                outcome=record.outcome,
+            )
+        )
         uow.commit()
     return record
 
@@ -71,11 +81,13 @@ def decide_document(svc: AgeAssuranceService, assurance_id: int, approve: bool) 
             raise Conflict(f"document {assurance_id} was already decided ({record.outcome})")
         svc.storage.delete_object(document_key(assurance_id))
         if approve:
-            decided = assure(uow, DOCUMENT, record.user_id, now, provider_ref="admin",
-                              pending=record)
+            decided = assure(
+                uow, DOCUMENT, record.user_id, now, provider_ref="admin", pending=record
+            )
         else:
-            decided = uow.age_assurances.update(attrs.evolve(record, outcome=REJECTED,
-                                                             decided_at=now))
+            decided = uow.age_assurances.update(
+                attrs.evolve(record, outcome=REJECTED, decided_at=now)
+            )
         uow.commit()
     return decided
 
@@ -84,12 +96,20 @@ def my_documents(svc: AgeAssuranceService, user: User, page: PageRequest) -> Pag
     """A member's own documents, newest first: pending, assured, rejected or revoked
     (the outcome only; the photo is never shown back)."""
     with svc.uow() as uow:
-        return uow.age_assurances.find({"method": DOCUMENT, "user_id": user.id},
-                                       order_by=("-id",), page=page.page, limit=page.limit)
+        return uow.age_assurances.find(
+            {"method": DOCUMENT, "user_id": user.id},
+            order_by=("-id",),
+            page=page.page,
+            limit=page.limit,
+        )
 
 
 def document_queue(svc: AgeAssuranceService, page: PageRequest) -> Page[AgeAssurance]:
     """Admin: the documents waiting for a decision, oldest first."""
     with svc.uow() as uow:
-        return uow.age_assurances.find({"method": DOCUMENT, "outcome": PENDING},
-                                       order_by=("id",), page=page.page, limit=page.limit)
+        return uow.age_assurances.find(
+            {"method": DOCUMENT, "outcome": PENDING},
+            order_by=("id",),
+            page=page.page,
+            limit=page.limit,
+        )

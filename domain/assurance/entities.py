@@ -3,6 +3,7 @@
 Data minimisation (ANPD guidance): a record holds who (an account, or the random id of
 an anonymous visitor), the method, when, the provider's reference, the outcome and the
 expiry — never a birth date, a document number, an image or a biometric template."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -21,10 +22,10 @@ class AssuranceMethod(StrEnum):
 
 
 class AssuranceOutcome(StrEnum):
-    PENDING = "pending"      # an OIDC round trip or a document waiting for a decision
+    PENDING = "pending"  # an OIDC round trip or a document waiting for a decision
     ASSURED = "assured"
     REJECTED = "rejected"
-    REVOKED = "revoked"      # an admin withdrew a past assurance
+    REVOKED = "revoked"  # an admin withdrew a past assurance
 
 
 OIDC = AssuranceMethod.OIDC
@@ -49,6 +50,7 @@ def to_assurance_method(value: str) -> AssuranceMethod:
 def to_assurance_outcome(value: str) -> AssuranceOutcome:
     return lenient(AssuranceOutcome, value)
 
+
 ACCOUNT_TTL = timedelta(days=365)
 ANONYMOUS_TTL = timedelta(days=30)
 # An OIDC attempt still pending after this long was abandoned at the provider.
@@ -72,8 +74,7 @@ class AgeAssurance:
 
     def holds_at(self, now: datetime) -> bool:
         """Whether this record assures its holder at `now`."""
-        return (self.outcome == ASSURED and self.expires_at is not None
-                and self.expires_at > now)
+        return self.outcome == ASSURED and self.expires_at is not None and self.expires_at > now
 
 
 def lifetime(user_id: int | None) -> timedelta:

@@ -1,5 +1,6 @@
 """What the age-assurance capability tells the rest of the system
 (domain.common.events). Never a document, a birth date or an image: ids and outcomes."""
+
 from __future__ import annotations
 
 from attrs import frozen

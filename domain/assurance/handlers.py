@@ -1,5 +1,6 @@
 """Age assurance's reactions to events of other capabilities, run before the unit of
 work that recorded them commits (the table is in entrypoints/bootstrap.py)."""
+
 from __future__ import annotations
 
 import attrs
@@ -23,8 +24,7 @@ def assure_card_buyer_on_paid(event: CheckoutEvent, uow: UnitOfWork) -> None:
         assure_card_buyer(uow, event.user_id, event.checkout_id, event.occurred_at)
 
 
-def forget_age_checks(event: UserErased, uow: UnitOfWork, *,
-                      storage: ObjectStorage | None) -> None:
+def forget_age_checks(event: UserErased, uow: UnitOfWork, *, storage: ObjectStorage | None) -> None:
     """An erased account's age checks: pending ID photos go (file first: a failure
     rolls the erasure back, to be retried; the row too, out of the admin queue);
     decided checks keep their outcome and dates, not the provider's subject."""

@@ -2,10 +2,12 @@
 verified id_token (or userinfo): a `birthdate` (YYYY-MM-DD, OIDC core 5.1) at least 18
 years ago, or a boolean claim such as `age_over_18`. The birth date is read, compared
 and forgotten: it is never stored."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 ADULT_AGE = 18
 

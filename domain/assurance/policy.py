@@ -4,9 +4,11 @@ URLs are withheld; everything else (plans, prices, checkout, login, account) is 
 
 Pure: no I/O. Whether the caller is assured is decided elsewhere (domain.assurance.
 service.is_assured); this module only says what follows from it."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 # The fields holding adult media (or a link to it), per kind of record served.
 ADULT_MEDIA: dict[str, tuple[str, ...]] = {

@@ -6,19 +6,31 @@ keep).
 An assurance is checked on every request that needs it: for an account, one indexed
 query (holder, outcome, expiry); for a visitor, the signed assurance token names its
 record, read by primary key — so a revoked one stops at once."""
+
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import attrs
 from attrs import frozen
 
 from domain.accounts.users import User
-from domain.assurance.entities import (ABANDONED_AFTER, ASSURED, METHODS, OIDC,
-                                       OUTCOMES, PENDING, REJECTED, REVOKED, SANDBOX,
-                                       AgeAssurance, lifetime)
+from domain.assurance.entities import (
+    ABANDONED_AFTER,
+    ASSURED,
+    METHODS,
+    OIDC,
+    OUTCOMES,
+    PENDING,
+    REJECTED,
+    REVOKED,
+    SANDBOX,
+    AgeAssurance,
+    lifetime,
+)
 from domain.assurance.oidc_claims import is_adult
 from domain.common.errors import Conflict, Forbidden, NotFound
 from domain.common.pagination import Page, PageRequest
@@ -66,8 +78,11 @@ class AgeAssuranceService:
             return self.sandbox_charges(uow)
 
     def offers(self) -> list[dict[str, Any]]:
-        return [check.offer() for name, check in self.checks.items()
-                if name != SANDBOX or self.sandbox_live()]
+        return [
+            check.offer()
+            for name, check in self.checks.items()
+            if name != SANDBOX or self.sandbox_live()
+        ]
 
 
 @frozen
@@ -92,13 +107,15 @@ class Status:
 # -- who is assured -------------------------------------------------------------------
 
 
-def holding(uow: UnitOfWork, user: User | None, token: str | None, signer: Signer,
-            now: datetime) -> AgeAssurance | None:
+def holding(
+    uow: UnitOfWork, user: User | None, token: str | None, signer: Signer, now: datetime
+) -> AgeAssurance | None:
     """The record that assures this caller now: their account's, else the one their
     assurance token names (unless revoked or expired)."""
     if user is not None and user.id is not None:
-        found = uow.age_assurances.first({"user_id": user.id, "outcome": ASSURED},
-                                         order_by=("-expires_at",))
+        found = uow.age_assurances.first(
+            {"user_id": user.id, "outcome": ASSURED}, order_by=("-expires_at",)
+        )
         if found is not None and found.holds_at(now):
             return found
     if token:
@@ -117,7 +134,7 @@ def is_assured(svc: AgeAssuranceService, user: User | None, token: str | None) -
     if not svc.gate_on or (user is not None and user.is_admin):
         return True
     if user is None and token is None:
-        return False    # an anonymous visitor with no assurance: nothing to look up
+        return False  # an anonymous visitor with no assurance: nothing to look up
     with svc.uow() as uow:
         return holding(uow, user, token, svc.signer, svc.clock.now()) is not None
 
@@ -135,24 +152,48 @@ def status(svc: AgeAssuranceService, user: User | None, token: str | None) -> St
     with svc.uow() as uow:
         record = holding(uow, user, token, svc.signer, svc.clock.now())
     admin = user is not None and user.is_admin
-    return Status(assured=record is not None or admin or not svc.gate_on,
-                  until=record.expires_at if record else None,
-                  method=record.method if record else None, methods=svc.offers(),
-                  gate=svc.gate_on, token=_token(svc, record) if record else None)
+    return Status(
+        assured=record is not None or admin or not svc.gate_on,
+        until=record.expires_at if record else None,
+        method=record.method if record else None,
+        methods=svc.offers(),
+        gate=svc.gate_on,
+        token=_token(svc, record) if record else None,
+    )
 
 
-def assure(uow: UnitOfWork, method: str, user_id: int | None, now: datetime,
-            provider_ref: str | None = None, pending: AgeAssurance | None = None) -> AgeAssurance:
+def assure(
+    uow: UnitOfWork,
+    method: str,
+    user_id: int | None,
+    now: datetime,
+    provider_ref: str | None = None,
+    pending: AgeAssurance | None = None,
+) -> AgeAssurance:
     anonymous = None if user_id is not None else secrets.token_urlsafe(16)
     if pending is not None:
-        return uow.age_assurances.update(attrs.evolve(
-            pending, outcome=ASSURED, decided_at=now,
-            expires_at=now + lifetime(pending.user_id),
-            provider_ref=provider_ref or pending.provider_ref))
-    return uow.age_assurances.add(AgeAssurance(
-        id=None, method=method, outcome=ASSURED, user_id=user_id, anonymous_id=anonymous,
-        provider_ref=provider_ref, created_at=now, decided_at=now,
-        expires_at=now + lifetime(user_id)))
+        return uow.age_assurances.update(
+            attrs.evolve(
+                pending,
+                outcome=ASSURED,
+                decided_at=now,
+                expires_at=now + lifetime(pending.user_id),
+                provider_ref=provider_ref or pending.provider_ref,
+            )
+        )
+    return uow.age_assurances.add(
+        AgeAssurance(
+            id=None,
+            method=method,
+            outcome=ASSURED,
+            user_id=user_id,
+            anonymous_id=anonymous,
+            provider_ref=provider_ref,
+            created_at=now,
+            decided_at=now,
+            expires_at=now + lifetime(user_id),
+        )
+    )
 
 
 def _granted(svc: AgeAssuranceService, record: AgeAssurance) -> Granted:
@@ -166,9 +207,11 @@ def assure_by_sandbox(svc: AgeAssuranceService, user: User | None) -> Granted:
     """The embedded default's button: assures at once. Refused (Conflict) unless the
     sandbox method is enabled, which it never is while the gateway is not the sandbox."""
     if not svc.enabled(SANDBOX):
-        raise Conflict("the sandbox age assurance is not enabled (it needs "
-                       "CREATORFLIX_GATEWAY=sandbox and CREATORFLIX_AGE_METHODS with sandbox)",
-                       code="method_disabled")
+        raise Conflict(
+            "the sandbox age assurance is not enabled (it needs "
+            "CREATORFLIX_GATEWAY=sandbox and CREATORFLIX_AGE_METHODS with sandbox)",
+            code="method_disabled",
+        )
     now = svc.clock.now()
     with svc.uow() as uow:
         record = assure(uow, SANDBOX, user.id if user else None, now, provider_ref="sandbox")
@@ -179,8 +222,9 @@ def assure_by_sandbox(svc: AgeAssuranceService, user: User | None) -> Granted:
 # -- card: a paid credit-card checkout ----------------------------------------------
 
 
-def assure_card_buyer(uow: UnitOfWork, user_id: int, checkout_id: int | None,
-                      now: datetime) -> AgeAssurance:
+def assure_card_buyer(
+    uow: UnitOfWork, user_id: int, checkout_id: int | None, now: datetime
+) -> AgeAssurance:
     """Inside the settlement's transaction: a paid credit-card checkout assures its
     buyer's account (card data is on the ANPD's list; PIX alone is not)."""
     return assure(uow, "card", user_id, now, provider_ref=f"checkout:{checkout_id}")
@@ -191,8 +235,8 @@ def assure_card_buyer(uow: UnitOfWork, user_id: int, checkout_id: int | None,
 
 @frozen
 class OidcStart:
-    location: str       # the provider's authorization URL
-    handshake: str      # signed state, nonce and PKCE verifier (an HttpOnly cookie)
+    location: str  # the provider's authorization URL
+    handshake: str  # signed state, nonce and PKCE verifier (an HttpOnly cookie)
 
 
 def _oidc(svc: AgeAssuranceService) -> OidcAgeCheck:
@@ -208,20 +252,34 @@ def start_oidc(svc: AgeAssuranceService, user: User | None) -> OidcStart:
     check = _oidc(svc)
     now = svc.clock.now()
     with svc.uow() as uow:
-        attempt = uow.age_assurances.add(AgeAssurance(
-            id=None, method=OIDC, outcome=PENDING, user_id=user.id if user else None,
-            anonymous_id=None if user else secrets.token_urlsafe(16), created_at=now))
+        attempt = uow.age_assurances.add(
+            AgeAssurance(
+                id=None,
+                method=OIDC,
+                outcome=PENDING,
+                user_id=user.id if user else None,
+                anonymous_id=None if user else secrets.token_urlsafe(16),
+                created_at=now,
+            )
+        )
         uow.commit()
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     verifier = secrets.token_urlsafe(48)
-    handshake = svc.signer.sign(AGE_OIDC, {"aid": attempt.id, "state": state, "oidc_nonce": nonce,
-                                           "cv": verifier}, OIDC_ROUND_TRIP_SECONDS)
-    return OidcStart(check.authorization_url(svc.callback_url, state, nonce, verifier),
-                     handshake)
+    handshake = svc.signer.sign(
+        AGE_OIDC,
+        {"aid": attempt.id, "state": state, "oidc_nonce": nonce, "cv": verifier},
+        OIDC_ROUND_TRIP_SECONDS,
+    )
+    return OidcStart(check.authorization_url(svc.callback_url, state, nonce, verifier), handshake)
 
 
-def finish_oidc(svc: AgeAssuranceService, handshake: str | None, state: str | None,
-                code: str | None, error: str | None = None) -> Granted:
+def finish_oidc(
+    svc: AgeAssuranceService,
+    handshake: str | None,
+    state: str | None,
+    code: str | None,
+    error: str | None = None,
+) -> Granted:
     """The provider's callback. Refused (NotAssured) for a missing or tampered
     handshake or state, an attempt already finished (a replayed code), a token that
     does not verify (signature, issuer, audience, expiry, nonce) and a claim that does
@@ -229,8 +287,7 @@ def finish_oidc(svc: AgeAssuranceService, handshake: str | None, state: str | No
     check = _oidc(svc)
     claims = svc.signer.verify(AGE_OIDC, handshake) if handshake else None
     if not claims or not state or not secrets.compare_digest(str(claims.get("state")), state):
-        raise NotAssured("the state of this age check does not match; start again",
-                         field="state")
+        raise NotAssured("the state of this age check does not match; start again", field="state")
     aid = claims.get("aid")
     with svc.uow() as uow:
         attempt = uow.age_assurances.get(aid) if isinstance(aid, int) else None
@@ -238,13 +295,16 @@ def finish_oidc(svc: AgeAssuranceService, handshake: str | None, state: str | No
         raise NotAssured("this age check was already used; start again", field="code")
     try:
         if error or not code:
-            raise NotAssured(f"the provider did not verify the age ({(error or 'no code')[:60]})",
-                             field="code")
-        verified = check.verified_claims(svc.callback_url, code, str(claims["cv"]),
-                                         str(claims["oidc_nonce"]))
+            raise NotAssured(
+                f"the provider did not verify the age ({(error or 'no code')[:60]})", field="code"
+            )
+        verified = check.verified_claims(
+            svc.callback_url, code, str(claims["cv"]), str(claims["oidc_nonce"])
+        )
         if not is_adult(verified, svc.oidc_claim, svc.clock.now().date()):
-            raise NotAssured("the provider did not attest an age of 18 or more",
-                             field=svc.oidc_claim)
+            raise NotAssured(
+                "the provider did not attest an age of 18 or more", field=svc.oidc_claim
+            )
         ref = str(verified.get("sub") or "")[:200] or None
     except Forbidden:
         _decide(svc, attempt.id, REJECTED)
@@ -252,7 +312,7 @@ def finish_oidc(svc: AgeAssuranceService, handshake: str | None, state: str | No
     now = svc.clock.now()
     with svc.uow() as uow:
         current = uow.age_assurances.get(attempt.id)
-        if current is None or current.outcome != PENDING:   # a concurrent callback won
+        if current is None or current.outcome != PENDING:  # a concurrent callback won
             raise NotAssured("this age check was already used; start again", field="code")
         record = assure(uow, OIDC, current.user_id, now, provider_ref=ref, pending=current)
         uow.commit()
@@ -263,8 +323,9 @@ def _decide(svc: AgeAssuranceService, assurance_id: int | None, outcome: str) ->
     with svc.uow() as uow:
         current = uow.age_assurances.get(assurance_id)
         if current is not None and current.outcome == PENDING:
-            uow.age_assurances.update(attrs.evolve(current, outcome=outcome,
-                                                   decided_at=svc.clock.now()))
+            uow.age_assurances.update(
+                attrs.evolve(current, outcome=outcome, decided_at=svc.clock.now())
+            )
             uow.commit()
 
 
@@ -279,17 +340,20 @@ def revoke(svc: AgeAssuranceService, assurance_id: int) -> AgeAssurance:
             raise NotFound(f"age assurance {assurance_id} not found")
         if record.outcome != ASSURED:
             raise Conflict(f"age assurance {assurance_id} is {record.outcome}, not assured")
-        revoked = uow.age_assurances.update(attrs.evolve(record, outcome=REVOKED,
-                                                         decided_at=svc.clock.now()))
+        revoked = uow.age_assurances.update(
+            attrs.evolve(record, outcome=REVOKED, decided_at=svc.clock.now())
+        )
         uow.commit()
     return revoked
 
 
-def list_assurances(svc: AgeAssuranceService, page: PageRequest,
-                    filters: Mapping[str, Any]) -> Page[AgeAssurance]:
+def list_assurances(
+    svc: AgeAssuranceService, page: PageRequest, filters: Mapping[str, Any]
+) -> Page[AgeAssurance]:
     with svc.uow() as uow:
-        return uow.age_assurances.find(dict(filters), order_by=("-id",), page=page.page,
-                                       limit=page.limit)
+        return uow.age_assurances.find(
+            dict(filters), order_by=("-id",), page=page.page, limit=page.limit
+        )
 
 
 def figures(svc: AgeAssuranceService) -> dict[str, Any]:
@@ -302,14 +366,23 @@ def figures(svc: AgeAssuranceService) -> dict[str, Any]:
         for method in METHODS:
             counts: dict[str, int] = {
                 outcome: uow.age_assurances.count({"method": method, "outcome": outcome})
-                for outcome in OUTCOMES}
+                for outcome in OUTCOMES
+            }
             pending = uow.age_assurances.find({"method": method, "outcome": PENDING}).items
-            abandoned = sum(1 for p in pending if method == OIDC and p.created_at is not None
-                            and now - p.created_at > ABANDONED_AFTER)
+            abandoned = sum(
+                1
+                for p in pending
+                if method == OIDC
+                and p.created_at is not None
+                and now - p.created_at > ABANDONED_AFTER
+            )
             counts["abandoned"] = abandoned
             counts["pending"] -= abandoned
             counts["attempts"] = sum(counts[o] for o in OUTCOMES)
             per_method[method] = counts
-    return {"methods": per_method, "enabled": list(svc.checks),
-            "gate": svc.gate_on,
-            "sandbox_only": list(svc.checks) == [SANDBOX]}
+    return {
+        "methods": per_method,
+        "enabled": list(svc.checks),
+        "gate": svc.gate_on,
+        "sandbox_only": list(svc.checks) == [SANDBOX],
+    }

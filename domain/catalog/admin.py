@@ -1,15 +1,26 @@
 """Administration of the catalogue: how each table is validated, filtered and ordered
 (one `crud.Resource` each), and the key/value settings use cases."""
+
 from __future__ import annotations
 
 import attrs
 from attrs import frozen
 
 from domain.accounts.users import ROLES, User
-from domain.catalog.entities import (CARD_STYLES, CREATOR_STATUSES, POST_TYPES,
-                                     SUPPORT_PLATFORMS, Creator, OrderBump, Plan, Post,
-                                     Setting, SupportContact, check_setting_key,
-                                     normalize_contact)
+from domain.catalog.entities import (
+    CARD_STYLES,
+    CREATOR_STATUSES,
+    POST_TYPES,
+    SUPPORT_PLATFORMS,
+    Creator,
+    OrderBump,
+    Plan,
+    Post,
+    Setting,
+    SupportContact,
+    check_setting_key,
+    normalize_contact,
+)
 from domain.catalog.slugs import Slug, free_slug
 from domain.common.crud import Resource
 from domain.common.errors import Conflict
@@ -21,33 +32,44 @@ NAME = Text(required=True, nullable=False, max_length=120)
 CENTS = Integer(required=True, nullable=False, minimum=0, description="integer cents (BRL)")
 FLAG = Boolean(nullable=False)
 
+
 def refuse_plan_with_sales(uow, plan) -> None:
     """A plan with checkouts or subscriptions is history (receipts, access): it is
     deactivated, never deleted. The operator reads why, in Portuguese, and what to do."""
     sales = uow.checkouts.count({"plan_id": plan.id})
     grants = uow.subscriptions.count({"plan_id": plan.id})
     if sales or grants:
-        raise Conflict(f"O plano {plan.name} tem {sales} venda(s) e {grants} assinatura(s) "
-                       "e por isso não pode ser excluído. Desative-o (À venda: não) para "
-                       "tirá-lo da loja sem perder o histórico.", code="plan_has_sales")
+        raise Conflict(
+            f"O plano {plan.name} tem {sales} venda(s) e {grants} assinatura(s) "
+            "e por isso não pode ser excluído. Desative-o (À venda: não) para "
+            "tirá-lo da loja sem perder o histórico.",
+            code="plan_has_sales",
+        )
 
 
 PLANS = Resource(
-    name="plan", repo="plans", entity=Plan,
+    name="plan",
+    repo="plans",
+    entity=Plan,
     fields={
         "name": NAME,
         "price": CENTS,
-        "duration": Integer(required=True, nullable=False, minimum=1, maximum=36500,
-                            description="days"),
+        "duration": Integer(
+            required=True, nullable=False, minimum=1, maximum=36500, description="days"
+        ),
         "benefits_json": StrList(nullable=False, max_items=20, max_length=200),
         "cta_text": Text(max_length=120),
         "checkout_url": HttpUrl(description="external card checkout (e.g. Dias Marketplace)"),
         "accepts_pix": FLAG,
         "accepts_card": FLAG,
-        "is_active": Boolean(nullable=False, description="an inactive plan is neither "
-                             "listed publicly nor sold"),
-        "card_style": Choice(nullable=False, choices=CARD_STYLES,
-                             description="how the storefront draws the plan's card"),
+        "is_active": Boolean(
+            nullable=False, description="an inactive plan is neither listed publicly nor sold"
+        ),
+        "card_style": Choice(
+            nullable=False,
+            choices=CARD_STYLES,
+            description="how the storefront draws the plan's card",
+        ),
     },
     filters={"is_active": Boolean()},
     order_by=("price", "id"),
@@ -55,7 +77,9 @@ PLANS = Resource(
 )
 
 ORDER_BUMPS = Resource(
-    name="order bump", repo="order_bumps", entity=OrderBump,
+    name="order bump",
+    repo="order_bumps",
+    entity=OrderBump,
     fields={
         "name": NAME,
         "price": CENTS,
@@ -85,12 +109,17 @@ def slug_new_creator(uow: UnitOfWork, current: Creator | None, creator: Creator)
 
 
 CREATORS = Resource(
-    name="model", repo="creators", entity=Creator,
+    name="model",
+    repo="creators",
+    entity=Creator,
     fields={
         "name": NAME,
-        "slug": Slug(nullable=False, description="its public page /models/{slug}: "
-                     "lowercase letters, digits and hyphens; unique; made from the name "
-                     "when left out"),
+        "slug": Slug(
+            nullable=False,
+            description="its public page /models/{slug}: "
+            "lowercase letters, digits and hyphens; unique; made from the name "
+            "when left out",
+        ),
         "description": Text(max_length=5000),
         "icon_url": HttpUrl(),
         "banner_url": HttpUrl(),
@@ -99,11 +128,16 @@ CREATORS = Resource(
         "category": Text(max_length=120),
         "is_featured": FLAG,
         "is_advertiser": FLAG,
-        "status": Choice(nullable=False, choices=CREATOR_STATUSES,
-                         description="only active creators are public"),
+        "status": Choice(
+            nullable=False, choices=CREATOR_STATUSES, description="only active creators are public"
+        ),
     },
-    filters={"is_featured": Boolean(), "is_advertiser": Boolean(),
-             "status": Choice(choices=CREATOR_STATUSES), "slug": Text(max_length=255)},
+    filters={
+        "is_featured": Boolean(),
+        "is_advertiser": Boolean(),
+        "status": Choice(choices=CREATOR_STATUSES),
+        "slug": Text(max_length=255),
+    },
     before_write=slug_new_creator,
     before_delete=delete_posts_of_creator,
 )
@@ -116,8 +150,9 @@ def _count_posts(uow: UnitOfWork, changes: dict[int, int]) -> None:
         delta = changes[creator_id]
         creator = uow.creators.get_for_update(creator_id) if delta else None
         if creator is not None:
-            uow.creators.update(attrs.evolve(creator,
-                                             post_count=max(creator.post_count + delta, 0)))
+            uow.creators.update(
+                attrs.evolve(creator, post_count=max(creator.post_count + delta, 0))
+            )
 
 
 def count_written_post(uow: UnitOfWork, current: Post | None, post: Post) -> Post:
@@ -138,14 +173,24 @@ def count_deleted_post(uow: UnitOfWork, post: Post) -> None:
     if post.model_id is not None:
         _count_posts(uow, {post.model_id: -1})
 
+
 POSTS = Resource(
-    name="post", repo="posts", entity=Post,
+    name="post",
+    repo="posts",
+    entity=Post,
     fields={
-        "model_id": Integer(required=True, nullable=False, minimum=1,
-                            description="id of the model (creator) who publishes it"),
+        "model_id": Integer(
+            required=True,
+            nullable=False,
+            minimum=1,
+            description="id of the model (creator) who publishes it",
+        ),
         "title": Text(max_length=255),
-        "content_url": HttpUrl(required=True, nullable=False,
-                               description="premium: shown to subscribers and admins only"),
+        "content_url": HttpUrl(
+            required=True,
+            nullable=False,
+            description="premium: shown to subscribers and admins only",
+        ),
         "type": Choice(required=True, nullable=False, choices=POST_TYPES),
     },
     filters={"model_id": Integer(minimum=1), "type": Choice(choices=POST_TYPES)},
@@ -156,13 +201,19 @@ POSTS = Resource(
 )
 
 SUPPORT_CONTACTS = Resource(
-    name="support contact", repo="support_contacts", entity=SupportContact,
+    name="support contact",
+    repo="support_contacts",
+    entity=SupportContact,
     fields={
         "platform": Choice(required=True, nullable=False, choices=SUPPORT_PLATFORMS),
-        "url": Text(required=True, nullable=False, max_length=2048,
-                    description="whatsapp: phone number with country code or wa.me link; "
-                                "telegram: @handle or t.me link; other: http(s) URL. "
-                                "Stored as the normalised link."),
+        "url": Text(
+            required=True,
+            nullable=False,
+            max_length=2048,
+            description="whatsapp: phone number with country code or wa.me link; "
+            "telegram: @handle or t.me link; other: http(s) URL. "
+            "Stored as the normalised link.",
+        ),
         "is_active": FLAG,
     },
     filters={"platform": Choice(choices=SUPPORT_PLATFORMS), "is_active": Boolean()},
@@ -172,9 +223,14 @@ SUPPORT_CONTACTS = Resource(
 # Users are read here; accounts change through their own use cases (register, checkout,
 # create-admin), never by a generic write that could store a password.
 USERS = Resource(
-    name="user", repo="users", entity=User, fields={},
-    filters={"role": Choice(choices=ROLES),
-             "email": Text(max_length=254, normalize=lambda text, name: text.lower())},
+    name="user",
+    repo="users",
+    entity=User,
+    fields={},
+    filters={
+        "role": Choice(choices=ROLES),
+        "email": Text(max_length=254, normalize=lambda text, name: text.lower()),
+    },
 )
 
 # `value` may be empty (clearing a setting) but must be given (Text's `required` would
@@ -209,7 +265,8 @@ def put_setting(uow_factory: UnitOfWorkFactory, command: PutSetting) -> Setting:
             else:
                 setting = uow.settings.update(setting)
         except DuplicateError:  # created by a concurrent request since our read
-            raise Conflict(f"setting {key} was just written by another request; retry",
-                           field="key") from None
+            raise Conflict(
+                f"setting {key} was just written by another request; retry", field="key"
+            ) from None
         uow.commit()
     return setting

@@ -1,26 +1,29 @@
 """What visitors browse: plans, active order bumps and support contacts, creators and
 their posts — with premium post content behind the paywall."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from attrs import frozen
 
 from domain.accounts.users import User
-from domain.catalog.entities import CREATOR_ACTIVE, Creator, OrderBump, Plan, Post, SupportContact
 from domain.catalog.admin import CREATORS, ORDER_BUMPS, PLANS, POSTS, SUPPORT_CONTACTS
+from domain.catalog.entities import CREATOR_ACTIVE, Creator, OrderBump, Plan, Post, SupportContact
+from domain.catalog.paywall import can_see_premium
 from domain.common.errors import NotFound
 from domain.common.fields import Boolean, Text
 from domain.common.pagination import Page, PageRequest
-from domain.catalog.paywall import can_see_premium
 from ports.clock import Clock
 from ports.repositories import Filters
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 # `slug` is any text: slugs adopted from the original may not follow our format.
-CREATOR_FILTERS = {"is_featured": Boolean(),
-                   "slug": Text(max_length=255, description="the creator with this slug")}
+CREATOR_FILTERS = {
+    "is_featured": Boolean(),
+    "slug": Text(max_length=255, description="the creator with this slug"),
+}
 
 
 @frozen
@@ -50,18 +53,28 @@ class VisiblePost:
     created_at: datetime | None
 
     @classmethod
-    def of(cls, post: Post, unlocked: bool) -> "VisiblePost":
+    def of(cls, post: Post, unlocked: bool) -> VisiblePost:
         assert post.id is not None, "posts are read from storage"
-        return cls(id=post.id, model_id=post.model_id, title=post.title, type=post.type,
-                   content_url=post.content_url if unlocked else None, locked=not unlocked,
-                   created_at=post.created_at)
+        return cls(
+            id=post.id,
+            model_id=post.model_id,
+            title=post.title,
+            type=post.type,
+            content_url=post.content_url if unlocked else None,
+            locked=not unlocked,
+            created_at=post.created_at,
+        )
 
 
-def _page(uow_factory: UnitOfWorkFactory, repo: str, filters: Filters,
-          order_by: Sequence[str], page: PageRequest) -> Page:
+def _page(
+    uow_factory: UnitOfWorkFactory,
+    repo: str,
+    filters: Filters,
+    order_by: Sequence[str],
+    page: PageRequest,
+) -> Page:
     with uow_factory() as uow:
-        return getattr(uow, repo).find(filters, order_by=order_by, page=page.page,
-                                       limit=page.limit)
+        return getattr(uow, repo).find(filters, order_by=order_by, page=page.page, limit=page.limit)
 
 
 def list_plans(uow_factory: UnitOfWorkFactory, page: PageRequest) -> Page[Plan]:
@@ -71,15 +84,16 @@ def list_plans(uow_factory: UnitOfWorkFactory, page: PageRequest) -> Page[Plan]:
 
 def list_order_bumps(uow_factory: UnitOfWorkFactory, page: PageRequest) -> Page[OrderBump]:
     """The active order bumps, in display order."""
-    return _page(uow_factory, ORDER_BUMPS.repo, {"is_active": True}, ORDER_BUMPS.order_by,
-                 page)
+    return _page(uow_factory, ORDER_BUMPS.repo, {"is_active": True}, ORDER_BUMPS.order_by, page)
 
 
-def list_support_contacts(uow_factory: UnitOfWorkFactory,
-                          page: PageRequest) -> Page[SupportContact]:
+def list_support_contacts(
+    uow_factory: UnitOfWorkFactory, page: PageRequest
+) -> Page[SupportContact]:
     """The active support contacts."""
-    return _page(uow_factory, SUPPORT_CONTACTS.repo, {"is_active": True},
-                 SUPPORT_CONTACTS.order_by, page)
+    return _page(
+        uow_factory, SUPPORT_CONTACTS.repo, {"is_active": True}, SUPPORT_CONTACTS.order_by, page
+    )
 
 
 def list_creators(uow_factory: UnitOfWorkFactory, query: BrowseCreators) -> Page[Creator]:
@@ -106,14 +120,20 @@ def get_creator(uow_factory: UnitOfWorkFactory, creator_id: int) -> Creator:
         return _public_creator(uow, creator_id)
 
 
-def creator_posts(uow_factory: UnitOfWorkFactory, clock: Clock, creator_id: int,
-                  page: PageRequest, viewer: User | None) -> Page[VisiblePost]:
+def creator_posts(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    creator_id: int,
+    page: PageRequest,
+    viewer: User | None,
+) -> Page[VisiblePost]:
     """A public creator's posts, newest first. Their content URLs only reach viewers
     allowed premium content (admins, active subscribers); everyone else gets them
     locked."""
     with uow_factory() as uow:
         _public_creator(uow, creator_id)
-        posts = uow.posts.find({"model_id": creator_id}, order_by=POSTS.order_by,
-                               page=page.page, limit=page.limit)
+        posts = uow.posts.find(
+            {"model_id": creator_id}, order_by=POSTS.order_by, page=page.page, limit=page.limit
+        )
         unlocked = can_see_premium(uow, viewer, clock.now())
     return posts.map(lambda post: VisiblePost.of(post, unlocked))

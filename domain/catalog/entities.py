@@ -1,5 +1,6 @@
 """Catalogue entities (plans, order bumps, creators ("models"), posts, settings, support
 contacts) and their rules: settings keys and support contact links."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from domain.common.fields import check_http_url
 from domain.common.statuses import PUBLISHED
 
 POST_TYPES = ("image", "video")
-CARD_STYLES = ("primary", "secondary", "outline")     # how the storefront draws a plan
+CARD_STYLES = ("primary", "secondary", "outline")  # how the storefront draws a plan
 CREATOR_ACTIVE = PUBLISHED
 CREATOR_STATUSES = (CREATOR_ACTIVE, "hidden", "draft")  # only active creators are public
 
@@ -127,8 +128,9 @@ _TELEGRAM_HOSTS = ("t.me", "www.t.me", "telegram.me", "www.telegram.me")
 def check_setting_key(key: object, field: str = "key") -> str:
     """A settings key: 1-64 characters among a-z, 0-9, '_', '.', '-'."""
     if not isinstance(key, str) or not SETTING_KEY.fullmatch(key):
-        raise ValidationError("key must be 1-64 characters among a-z, 0-9, '_', '.' and '-'",
-                              field=field)
+        raise ValidationError(
+            "key must be 1-64 characters among a-z, 0-9, '_', '.' and '-'", field=field
+        )
     return key
 
 
@@ -155,12 +157,15 @@ def whatsapp_url(raw: str, field: str = "url") -> str:
     digits = re.sub(r"[^0-9]", "", number)
     low, high = _PHONE_DIGITS
     if not _PHONE.fullmatch(number) or not low <= len(digits) <= high:
-        raise ValidationError("a WhatsApp contact must be a phone number with its country "
-                              "code (e.g. +55 11 99999-0000) or a https://wa.me/ link",
-                              field=field)
+        raise ValidationError(
+            "a WhatsApp contact must be a phone number with its country "
+            "code (e.g. +55 11 99999-0000) or a https://wa.me/ link",
+            field=field,
+        )
     if digits.startswith("0"):
-        raise ValidationError("the phone number must start with its country code "
-                              "(e.g. +55), not 0", field=field)
+        raise ValidationError(
+            "the phone number must start with its country code (e.g. +55), not 0", field=field
+        )
     return check_http_url(_with_query(f"https://wa.me/{digits}", query), field)
 
 
@@ -172,8 +177,11 @@ def telegram_url(raw: str, field: str = "url") -> str:
     parts = _as_url(raw, _TELEGRAM_HOSTS)
     path = parts.path.strip("/") if parts else ""
     if not parts or not _TELEGRAM_PATH.fullmatch(path):
-        raise ValidationError("a Telegram contact must be a handle (@name, 5-32 letters, "
-                              "digits or _) or a https://t.me/ link", field=field)
+        raise ValidationError(
+            "a Telegram contact must be a handle (@name, 5-32 letters, "
+            "digits or _) or a https://t.me/ link",
+            field=field,
+        )
     return check_http_url(_with_query(f"https://t.me/{path}", parts.query), field)
 
 

@@ -1,4 +1,5 @@
 """The original platform's public creator pages, /models/{name}: what they show here."""
+
 from __future__ import annotations
 
 from attrs import frozen
@@ -8,8 +9,8 @@ from domain.common.errors import NotFound
 from domain.common.statuses import PUBLISHED
 from ports.unit_of_work import UnitOfWorkFactory
 
-COLLECTION = "collection"   # a white-label model (/colecoes/{id})
-CREATOR = "creator"         # a creator (/modelos/{id})
+COLLECTION = "collection"  # a white-label model (/colecoes/{id})
+CREATOR = "creator"  # a creator (/modelos/{id})
 
 
 @frozen
@@ -30,8 +31,7 @@ def resolve_model_page(uow_factory: UnitOfWorkFactory, name: str) -> PublicPage:
         if model is not None and model.id is not None:
             return PublicPage(COLLECTION, model.id)
         for field in ("slug", "name"):
-            creator = uow.creators.first({field: name, "status": CREATOR_ACTIVE},
-                                         order_by=("id",))
+            creator = uow.creators.first({field: name, "status": CREATOR_ACTIVE}, order_by=("id",))
             if creator is not None and creator.id is not None:
                 return PublicPage(CREATOR, creator.id)
     raise NotFound(f"no model {name[:80]!r}")

@@ -1,4 +1,5 @@
 """The paywall: who may see premium media (post content URLs, white-label media)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,6 +16,7 @@ def can_see_premium(uow: UnitOfWork, user: User | None, now: datetime) -> bool:
         return False
     if user.is_admin:
         return True
-    subscriptions = uow.subscriptions.find({"user_id": user.id,
-                                            "status": SubscriptionStatus.ACTIVE}).items
+    subscriptions = uow.subscriptions.find(
+        {"user_id": user.id, "status": SubscriptionStatus.ACTIVE}
+    ).items
     return any(s.is_active_at(now) for s in subscriptions)

@@ -1,11 +1,13 @@
 """Slugs: the name of a creator's public page (/models/{slug}), as the original platform
 made them: lowercase ASCII letters, digits and hyphens, accents folded ("Júlia Ávila" ->
 "julia-avila")."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from attrs import frozen
 
@@ -14,12 +16,28 @@ from domain.common.fields import Text
 
 SLUG_MAX_LENGTH = 80
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-FALLBACK = "modelo"       # for a name with nothing to keep (only symbols, another script)
+FALLBACK = "modelo"  # for a name with nothing to keep (only symbols, another script)
 
 # Letters NFKD does not split into a base letter and a mark.
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o",
-                       "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ð": "d",
-                       "þ": "th", "Þ": "th", "ı": "i"})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+    }
+)
 
 
 def slugify(name: str) -> str:
@@ -37,7 +55,7 @@ def _cut(slug: str, length: int) -> str:
     if len(slug) <= length:
         return slug
     cut = slug[:length]
-    if slug[length] != "-" and "-" in cut:   # do not leave half a word
+    if slug[length] != "-" and "-" in cut:  # do not leave half a word
         cut = cut.rsplit("-", 1)[0]
     return cut.strip("-")
 
@@ -61,9 +79,11 @@ def free_slug(name: str, taken: Callable[[str], bool]) -> str:
 
 def check_slug(value: str, field: str = "slug") -> str:
     if len(value) > SLUG_MAX_LENGTH or not SLUG.fullmatch(value):
-        raise ValidationError(f"{field} must be 1-{SLUG_MAX_LENGTH} lowercase letters "
-                              "(a-z), digits and single hyphens, e.g. julia-avila",
-                              field=field)
+        raise ValidationError(
+            f"{field} must be 1-{SLUG_MAX_LENGTH} lowercase letters "
+            "(a-z), digits and single hyphens, e.g. julia-avila",
+            field=field,
+        )
     return value
 
 
@@ -72,7 +92,7 @@ class Slug(Text):
     """A slug an administrator gives (read as is: no case folding behind their back)."""
 
     max_length: int = SLUG_MAX_LENGTH
-    pattern: str = f"^{SLUG.pattern}$"   # documented in the OpenAPI schema
+    pattern: str = f"^{SLUG.pattern}$"  # documented in the OpenAPI schema
 
     def parse(self, value: Any, name: str) -> str:
         return check_slug(super().parse(value, name), name)

@@ -1,8 +1,10 @@
 """Generic administration use cases (create, read, update, delete, list) for the tables
 that are plain catalogue records. Each table is described once by a `Resource`."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 from attrs import field, frozen
@@ -100,12 +102,14 @@ def _write(res: Resource, uow: UnitOfWork, entity: Any, *, current: Any = None) 
         return repo.add(entity) if creating else repo.update(entity)
     except DuplicateError as exc:
         where = exc.fields[0] if exc.fields else None
-        raise Conflict(f"a {res.name} with this {where or 'key'} already exists",
-                       field=where) from None
+        raise Conflict(
+            f"a {res.name} with this {where or 'key'} already exists", field=where
+        ) from None
 
 
-def create_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock,
-                command: CreateRecord) -> Any:
+def create_item(
+    res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock, command: CreateRecord
+) -> Any:
     """Insert a row after the resource's rules; Conflict on a duplicate key."""
     values = _stamp(res, dict(command.values), clock.now(), creating=True)
     if res.pk == "id":
@@ -130,8 +134,9 @@ def get_item(res: Resource, uow_factory: UnitOfWorkFactory, pk: Any) -> Any:
         return _existing(res, uow, pk)
 
 
-def update_item(res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock,
-                command: UpdateRecord) -> Any:
+def update_item(
+    res: Resource, uow_factory: UnitOfWorkFactory, clock: Clock, command: UpdateRecord
+) -> Any:
     """Change a row; the whole merged entity passes the resource's rules again."""
     changes = dict(command.changes)
     with uow_factory() as uow:
@@ -159,5 +164,6 @@ def list_items(res: Resource, uow_factory: UnitOfWorkFactory, command: ListRecor
     """A page of rows in the resource's order."""
     page = command.page
     with uow_factory() as uow:
-        return getattr(uow, res.repo).find(command.filters, order_by=res.order_by,
-                                            page=page.page, limit=page.limit)
+        return getattr(uow, res.repo).find(
+            command.filters, order_by=res.order_by, page=page.page, limit=page.limit
+        )

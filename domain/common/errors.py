@@ -1,4 +1,5 @@
 """Domain errors. The HTTP layer maps each class to a status code in one place."""
+
 from __future__ import annotations
 
 

@@ -2,6 +2,7 @@
 the handlers of the event's type in the same transaction, just before it commits
 (cosmicpython's message bus, without a queue). Event classes live in their capability
 (domain/<cap>/events.py); the table of handlers is built in entrypoints/bootstrap.py."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,25 +1,28 @@
 """Declarative input validation: each field knows how to read a JSON value (and a query
 string value) and refuses bad input with a ValidationError naming the field."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from attrs import frozen
 
 from domain.common.errors import ValidationError
 
-_INT_MAX = 2 ** 31 - 1
+_INT_MAX = 2**31 - 1
 MIN_YEAR, MAX_YEAR = 1900, 9998  # both databases store these; no zone shift overflows
 
 
 _DIGITS = re.compile(r"-?[0-9]{1,10}")
 
 
-def parse_int(raw: str, name: str, *, minimum: int | None = None,
-              maximum: int | None = None) -> int:
+def parse_int(
+    raw: str, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """The one reader of integers written as text (query strings, settings): ASCII
     digits only (int() would also take '٣' or '²'), at most 10, within the bounds."""
     text = raw.strip() if isinstance(raw, str) else ""
@@ -88,14 +91,17 @@ class Text(Field):
         if self.required and not text:
             raise ValidationError(f"{name} must not be empty", field=name)
         if len(text) < self.min_length:
-            raise ValidationError(f"{name} must have at least {self.min_length} characters",
-                                  field=name)
+            raise ValidationError(
+                f"{name} must have at least {self.min_length} characters", field=name
+            )
         if len(text) > self.max_length:
-            raise ValidationError(f"{name} must have at most {self.max_length} characters",
-                                  field=name)
+            raise ValidationError(
+                f"{name} must have at most {self.max_length} characters", field=name
+            )
         if not _storable(text):
-            raise ValidationError(f"{name} must not contain NUL characters or lone "
-                                  "surrogates", field=name)
+            raise ValidationError(
+                f"{name} must not contain NUL characters or lone surrogates", field=name
+            )
         return self.normalize(text, name) if self.normalize else text
 
 
@@ -146,8 +152,12 @@ def check_http_url(text: str, name: str) -> str:
     except ValueError:  # e.g. "http://[" (an unclosed IPv6 literal)
         raise ValidationError(f"{name} must be an http(s) URL", field=name) from None
     # urlsplit silently drops tabs and newlines: refuse any whitespace or control char.
-    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or \
-            any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not port_ok
+        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text)
+    ):
         raise ValidationError(f"{name} must be an http(s) URL", field=name)
     return text
 
@@ -167,13 +177,16 @@ class StrList(Field):
 
     def parse(self, value: Any, name: str) -> list[str]:
         if not isinstance(value, list) or len(value) > self.max_items:
-            raise ValidationError(f"{name} must be a list of at most {self.max_items} strings",
-                                  field=name)
+            raise ValidationError(
+                f"{name} must be a list of at most {self.max_items} strings", field=name
+            )
         items = []
         for item in value:
             if not isinstance(item, str) or len(item) > self.max_length or not _storable(item):
-                raise ValidationError(f"{name} must be a list of strings of at most "
-                                      f"{self.max_length} characters", field=name)
+                raise ValidationError(
+                    f"{name} must be a list of strings of at most {self.max_length} characters",
+                    field=name,
+                )
             items.append(item.strip())
         return items
 
@@ -183,10 +196,14 @@ class IntList(Field):
     max_items: int = 50
 
     def parse(self, value: Any, name: str) -> list[int]:
-        if not isinstance(value, list) or len(value) > self.max_items or \
-                not all(_is_int(v) and 0 < v <= _INT_MAX for v in value):
-            raise ValidationError(f"{name} must be a list of at most {self.max_items} "
-                                  "positive integers", field=name)
+        if (
+            not isinstance(value, list)
+            or len(value) > self.max_items
+            or not all(_is_int(v) and 0 < v <= _INT_MAX for v in value)
+        ):
+            raise ValidationError(
+                f"{name} must be a list of at most {self.max_items} positive integers", field=name
+            )
         return list(value)
 
 
@@ -200,12 +217,13 @@ def parse_timestamp(value: Any, name: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
         if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted by a zone
         raise ValidationError(f"{name} must be an ISO 8601 date-time", field=name) from None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise ValidationError(f"{name} must be between the years {MIN_YEAR} and {MAX_YEAR}",
-                              field=name)
+        raise ValidationError(
+            f"{name} must be between the years {MIN_YEAR} and {MAX_YEAR}", field=name
+        )
     return parsed
 
 
@@ -222,8 +240,9 @@ def parse_fields(spec: Mapping[str, Field], data: Any, *, partial: bool) -> dict
         raise ValidationError("the request body must be a JSON object", field="body")
     for name in data:
         if name not in spec:
-            raise ValidationError(f"unknown field {name!r}",
-                                  field=str(name)[:100].encode("utf-8", "replace").decode())
+            raise ValidationError(
+                f"unknown field {name!r}", field=str(name)[:100].encode("utf-8", "replace").decode()
+            )
     values = {}
     for name, fld in spec.items():
         if name in data:

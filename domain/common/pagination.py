@@ -1,7 +1,9 @@
 """Page requests and pages of results, shared by every list use case."""
+
 from __future__ import annotations
 
-from typing import Generic, Mapping, Sequence, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Generic, TypeVar
 
 from attrs import frozen
 
@@ -24,8 +26,13 @@ class PageRequest:
         return (self.page - 1) * self.limit
 
     @classmethod
-    def parse(cls, params: Mapping[str, object], *, default_limit: int = DEFAULT_LIMIT,
-              max_limit: int = MAX_LIMIT) -> "PageRequest":
+    def parse(
+        cls,
+        params: Mapping[str, object],
+        *,
+        default_limit: int = DEFAULT_LIMIT,
+        max_limit: int = MAX_LIMIT,
+    ) -> PageRequest:
         """Read `page` and `limit` from query parameters; `limit` is capped at `max_limit`."""
         page = _positive_int(params.get("page"), "page", 1)
         limit = min(_positive_int(params.get("limit"), "limit", default_limit), max_limit)
@@ -51,6 +58,10 @@ class Page(Generic[T]):
     def total_pages(self) -> int:
         return (self.total + self.limit - 1) // self.limit if self.limit else 0
 
-    def map(self, fn) -> "Page":
-        return Page(items=[fn(item) for item in self.items], total=self.total,
-                    page=self.page, limit=self.limit)
+    def map(self, fn) -> Page:
+        return Page(
+            items=[fn(item) for item in self.items],
+            total=self.total,
+            page=self.page,
+            limit=self.limit,
+        )

@@ -22,6 +22,7 @@ Unknown emails are counted like real ones (a 429 says nothing about an account).
 
 Requests naming an email are never counted per email (strangers would lock its owner
 out): the mails the address receives are (MAIL_CAPS)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -64,8 +65,9 @@ def backoff(name: str, steps: tuple[tuple[int, int], ...]) -> tuple[Rate, ...]:
 # -- every limit, in one place ------------------------------------------------------
 LOGIN_PER_IP = (Rate("login-ip", 30, MINUTE), Rate("login-ip-h", 300, HOUR))
 LOGIN_FAILURES = backoff("login-fail", ((5, MINUTE), (10, 10 * MINUTE), (20, HOUR), (50, DAY)))
-LOGIN_DEVICE_FAILURES = backoff("login-device-fail", ((5, MINUTE), (10, 10 * MINUTE),
-                                                       (20, HOUR), (50, DAY)))
+LOGIN_DEVICE_FAILURES = backoff(
+    "login-device-fail", ((5, MINUTE), (10, 10 * MINUTE), (20, HOUR), (50, DAY))
+)
 
 POLICIES: dict[str, Policy] = {
     # Requests naming an email (register, reset, checkout) are limited per IP only: a
@@ -73,20 +75,23 @@ POLICIES: dict[str, Policy] = {
     # they could do to the address, mail it, is capped by MAIL_CAPS.
     "register": Policy(per_ip=(Rate("register-ip", 5, MINUTE), Rate("register-ip-h", 30, HOUR))),
     # per account: the one-time token presented (no account is known before it verifies)
-    "set_password": Policy(per_ip=(Rate("set-password-ip", 10, MINUTE),
-                                   Rate("set-password-ip-h", 60, HOUR)),
-                           per_account=(Rate("set-password-token", 10, HOUR),)),
+    "set_password": Policy(
+        per_ip=(Rate("set-password-ip", 10, MINUTE), Rate("set-password-ip-h", 60, HOUR)),
+        per_account=(Rate("set-password-token", 10, HOUR),),
+    ),
     "password_reset": Policy(per_ip=(Rate("reset-ip", 5, MINUTE), Rate("reset-ip-h", 30, HOUR))),
     "checkout": Policy(per_ip=(Rate("checkout-ip", 10, MINUTE), Rate("checkout-ip-h", 60, HOUR))),
     # a signed-in member checking their password or sending mail (change password or
     # email, resend verification, erase the account): per account = the user id, so a
     # stolen bearer token cannot guess the password or mail strangers without limit
-    "account_change": Policy(per_ip=(Rate("account-change-ip", 10, MINUTE),
-                                     Rate("account-change-ip-h", 60, HOUR)),
-                             per_account=(Rate("account-change-user", 10, HOUR),)),
+    "account_change": Policy(
+        per_ip=(Rate("account-change-ip", 10, MINUTE), Rate("account-change-ip-h", 60, HOUR)),
+        per_account=(Rate("account-change-user", 10, HOUR),),
+    ),
     # postbacks: only failed tokens count, per IP (a gateway never fails its token)
-    "webhook_token": Policy(per_ip=(Rate("webhook-fail-ip", 10, MINUTE),
-                                    Rate("webhook-fail-ip-d", 100, DAY))),
+    "webhook_token": Policy(
+        per_ip=(Rate("webhook-fail-ip", 10, MINUTE), Rate("webhook-fail-ip-d", 100, DAY))
+    ),
 }
 
 
@@ -94,7 +99,7 @@ POLICIES: dict[str, Policy] = {
 # naming an email are limited per IP only, so a stranger can neither flood an inbox nor
 # lock its owner out. Beyond the cap the request is answered alike and mails nothing.
 MAIL_CAPS: dict[str, Rate] = {
-    "pix": Rate("mail-pix", 5, HOUR),                       # a checkout's PIX code
+    "pix": Rate("mail-pix", 5, HOUR),  # a checkout's PIX code
     "password_reset": Rate("mail-reset", 5, HOUR),
 }
 # A reset asked from a browser holding the account's device cookie (it logged in to
@@ -119,7 +124,7 @@ def ip_key(ip: str | None) -> str:
     except ValueError:
         return ip
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return str(address.ipv4_mapped)   # ::ffff:a.b.c.d is the IPv4 client a.b.c.d
+        return str(address.ipv4_mapped)  # ::ffff:a.b.c.d is the IPv4 client a.b.c.d
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
@@ -127,4 +132,3 @@ def ip_key(ip: str | None) -> str:
 
 def refuse(wait: int, what: str) -> TooManyRequests:
     return TooManyRequests(f"too many {what}; try again in {wait} s", retry_after=wait)
-

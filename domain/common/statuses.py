@@ -1,5 +1,6 @@
 """Statuses more than one capability reads. Each is a StrEnum: its members are the very
 strings the database and the JSON hold (`SubscriptionStatus.ACTIVE == "active"`)."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -31,7 +32,7 @@ def lenient(enum: type[E], value: str) -> E:
     try:
         return enum(value)
     except ValueError:
-        return value    # type: ignore[return-value]  # kept as read, see above
+        return value  # type: ignore[return-value]  # kept as read, see above
 
 
 def to_subscription_status(value: str) -> SubscriptionStatus:

@@ -1,12 +1,22 @@
 """Applying the limits of domain/common/rate_limits.py (the table and the login rule
 are described there) through the RateLimiter port."""
+
 from __future__ import annotations
 
 from attrs import frozen
 
-from domain.common.rate_limits import (LOGIN_DEVICE_FAILURES, LOGIN_FAILURES, LOGIN_PER_IP,
-                                       MAIL_CAPS, MAIL_DEVICE_CAP, POLICIES, Rate,
-                                       account_key, ip_key, refuse)
+from domain.common.rate_limits import (
+    LOGIN_DEVICE_FAILURES,
+    LOGIN_FAILURES,
+    LOGIN_PER_IP,
+    MAIL_CAPS,
+    MAIL_DEVICE_CAP,
+    POLICIES,
+    Rate,
+    account_key,
+    ip_key,
+    refuse,
+)
 from ports.rate_limits import RateLimiter
 
 
@@ -34,8 +44,7 @@ class Throttle:
 
     def per_account(self, policy: str, account: str) -> None:
         """Count a request of `policy` for `account` (an email, a token...)."""
-        self._count(POLICIES[policy].per_account, account_key(account),
-                    "requests for this account")
+        self._count(POLICIES[policy].per_account, account_key(account), "requests for this account")
 
     # -- mails an address receives (MAIL_CAPS) ----------------------------------------
     def mail_allowed(self, kind: str, address: str, device: str | None = None) -> bool:
@@ -66,8 +75,9 @@ class Throttle:
         presenting the account's device cookie, that device) is over its failures."""
         self._count(LOGIN_PER_IP, ip_key(ip), "login attempts")
         rates, key = self._login_failures(account, device)
-        waits = [wait for rate in rates
-                 if (wait := self.limiter.wait(rate.scaled(self.factor), key))]
+        waits = [
+            wait for rate in rates if (wait := self.limiter.wait(rate.scaled(self.factor), key))
+        ]
         if waits:
             raise refuse(max(waits), "failed logins for this account")
 

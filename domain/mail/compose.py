@@ -1,6 +1,7 @@
 """Which mail to send, and with which values: one function per kind, called by the use
 cases inside their unit of work (the outbox renders and stores the mail with the change
 it reports). Wording, money and dates belong to the templates (ports.mail.MailRenderer)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -16,11 +17,25 @@ from ports.mail import MailRenderer
 QR_CID = "pix-qr@creatorflix"
 
 
-def mail(kind: str, to: str, values: Mapping[str, Any], now: datetime, *,
-         user_id: int | None = None, dedupe_key: str | None = None,
-         inline_images: Sequence[Mapping[str, Any]] = ()) -> Mail:
-    return Mail(kind=kind, recipient=to, values=dict(values), created_at=now,
-                user_id=user_id, dedupe_key=dedupe_key, inline_images=tuple(inline_images))
+def mail(
+    kind: str,
+    to: str,
+    values: Mapping[str, Any],
+    now: datetime,
+    *,
+    user_id: int | None = None,
+    dedupe_key: str | None = None,
+    inline_images: Sequence[Mapping[str, Any]] = (),
+) -> Mail:
+    return Mail(
+        kind=kind,
+        recipient=to,
+        values=dict(values),
+        created_at=now,
+        user_id=user_id,
+        dedupe_key=dedupe_key,
+        inline_images=tuple(inline_images),
+    )
 
 
 def decoy(mail: Mail, now: datetime) -> Mail:
@@ -33,15 +48,29 @@ def decoy(mail: Mail, now: datetime) -> Mail:
 def outbox_message(mail: Mail, renderer: MailRenderer) -> OutboxMessage:
     """The outbox row of `mail`, rendered by `renderer` (the outboxes call this)."""
     rendered = renderer.render(mail.kind, mail.values)
-    message = OutboxMessage(id=None, kind=mail.kind, recipient=mail.recipient,
-                            subject=rendered.subject, text_body=rendered.text,
-                            html_body=rendered.html,
-                            inline_images=[dict(image) for image in mail.inline_images],
-                            dedupe_key=mail.dedupe_key, user_id=mail.user_id,
-                            next_attempt_at=mail.created_at, created_at=mail.created_at)
+    message = OutboxMessage(
+        id=None,
+        kind=mail.kind,
+        recipient=mail.recipient,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        inline_images=[dict(image) for image in mail.inline_images],
+        dedupe_key=mail.dedupe_key,
+        user_id=mail.user_id,
+        next_attempt_at=mail.created_at,
+        created_at=mail.created_at,
+    )
     if mail.decoy:
-        return attrs.evolve(message, kind=DECOY, recipient="", user_id=None, status=SENT,
-                            sent_at=mail.created_at, dedupe_key=None)
+        return attrs.evolve(
+            message,
+            kind=DECOY,
+            recipient="",
+            user_id=None,
+            status=SENT,
+            sent_at=mail.created_at,
+            dedupe_key=None,
+        )
     return message
 
 
@@ -50,70 +79,138 @@ def greeting(name: str | None) -> str:
     return first or "assinante"
 
 
-def password_reset(to: str, name: str | None, link: str, now: datetime,
-                   user_id: int | None) -> Mail:
-    return mail(m.PASSWORD_RESET, to, {"name": greeting(name), "link": link}, now,
-                user_id=user_id)
+def password_reset(
+    to: str, name: str | None, link: str, now: datetime, user_id: int | None
+) -> Mail:
+    return mail(m.PASSWORD_RESET, to, {"name": greeting(name), "link": link}, now, user_id=user_id)
 
 
-def verify_email(to: str, name: str | None, link: str, now: datetime,
-                 user_id: int | None) -> Mail:
-    return mail(m.VERIFY_EMAIL, to, {"name": greeting(name), "link": link}, now,
-                user_id=user_id)
+def verify_email(to: str, name: str | None, link: str, now: datetime, user_id: int | None) -> Mail:
+    return mail(m.VERIFY_EMAIL, to, {"name": greeting(name), "link": link}, now, user_id=user_id)
 
 
-def change_email(to: str, name: str | None, link: str, now: datetime,
-                 user_id: int | None) -> Mail:
-    return mail(m.CHANGE_EMAIL, to, {"name": greeting(name), "link": link}, now,
-                user_id=user_id)
+def change_email(to: str, name: str | None, link: str, now: datetime, user_id: int | None) -> Mail:
+    return mail(m.CHANGE_EMAIL, to, {"name": greeting(name), "link": link}, now, user_id=user_id)
 
 
-def pix_created(to: str, name: str | None, plan: str, total: int, copy_paste: str,
-                expires_at: datetime | None, link: str, now: datetime,
-                user_id: int | None, checkout_id: int) -> Mail:
+def pix_created(
+    to: str,
+    name: str | None,
+    plan: str,
+    total: int,
+    copy_paste: str,
+    expires_at: datetime | None,
+    link: str,
+    now: datetime,
+    user_id: int | None,
+    checkout_id: int,
+) -> Mail:
     """`total` in cents; `expires_at` naive UTC (the templates show local time)."""
-    values = {"name": greeting(name), "plan": plan, "total": total,
-              "copy_paste": copy_paste, "expires_at": expires_at, "link": link,
-              "qr_cid": QR_CID}
-    return mail(m.PIX_CREATED, to, values, now, user_id=user_id,
-                dedupe_key=f"pix_created:{checkout_id}",
-                inline_images=[{"cid": QR_CID, "kind": INLINE_QR, "data": copy_paste}])
+    values = {
+        "name": greeting(name),
+        "plan": plan,
+        "total": total,
+        "copy_paste": copy_paste,
+        "expires_at": expires_at,
+        "link": link,
+        "qr_cid": QR_CID,
+    }
+    return mail(
+        m.PIX_CREATED,
+        to,
+        values,
+        now,
+        user_id=user_id,
+        dedupe_key=f"pix_created:{checkout_id}",
+        inline_images=[{"cid": QR_CID, "kind": INLINE_QR, "data": copy_paste}],
+    )
 
 
-def receipt(to: str, name: str | None, order: int, plan: str, plan_price: int,
-            bumps: Sequence[tuple[str, int]], total: int, start: datetime | None,
-            end: datetime | None, set_password_link: str | None, now: datetime,
-            user_id: int | None, *, claim: bool = False) -> Mail:
+def receipt(
+    to: str,
+    name: str | None,
+    order: int,
+    plan: str,
+    plan_price: int,
+    bumps: Sequence[tuple[str, int]],
+    total: int,
+    start: datetime | None,
+    end: datetime | None,
+    set_password_link: str | None,
+    now: datetime,
+    user_id: int | None,
+    *,
+    claim: bool = False,
+) -> Mail:
     """Prices in cents; `bumps` as (name, price); the set-password link when this
     payment created the account (`claim`: the link claims the purchase for an account
     not yet confirmed)."""
-    values = {"name": greeting(name), "order": order, "plan": plan,
-              "plan_price": plan_price, "total": total, "start": start, "end": end,
-              "bumps": [{"name": n, "price": p} for n, p in bumps],
-              "set_password_link": set_password_link, "claim": claim}
+    values = {
+        "name": greeting(name),
+        "order": order,
+        "plan": plan,
+        "plan_price": plan_price,
+        "total": total,
+        "start": start,
+        "end": end,
+        "bumps": [{"name": n, "price": p} for n, p in bumps],
+        "set_password_link": set_password_link,
+        "claim": claim,
+    }
     return mail(m.RECEIPT, to, values, now, user_id=user_id, dedupe_key=f"receipt:{order}")
 
 
-def renewal_reminder(to: str, name: str | None, plan: str, end: datetime | None,
-                     link: str, now: datetime, user_id: int,
-                     subscription_id: int) -> Mail:
-    return mail(m.RENEWAL_REMINDER, to, {"name": greeting(name), "plan": plan, "end": end,
-                                         "link": link}, now,
-                user_id=user_id, dedupe_key=renewal_key(subscription_id))
+def renewal_reminder(
+    to: str,
+    name: str | None,
+    plan: str,
+    end: datetime | None,
+    link: str,
+    now: datetime,
+    user_id: int,
+    subscription_id: int,
+) -> Mail:
+    return mail(
+        m.RENEWAL_REMINDER,
+        to,
+        {"name": greeting(name), "plan": plan, "end": end, "link": link},
+        now,
+        user_id=user_id,
+        dedupe_key=renewal_key(subscription_id),
+    )
 
 
-def expiry_notice(to: str, name: str | None, plan: str, end: datetime | None, link: str,
-                  now: datetime, user_id: int, subscription_id: int) -> Mail:
-    return mail(m.EXPIRY_NOTICE, to, {"name": greeting(name), "plan": plan, "end": end,
-                                      "link": link}, now,
-                user_id=user_id, dedupe_key=expiry_key(subscription_id))
+def expiry_notice(
+    to: str,
+    name: str | None,
+    plan: str,
+    end: datetime | None,
+    link: str,
+    now: datetime,
+    user_id: int,
+    subscription_id: int,
+) -> Mail:
+    return mail(
+        m.EXPIRY_NOTICE,
+        to,
+        {"name": greeting(name), "plan": plan, "end": end, "link": link},
+        now,
+        user_id=user_id,
+        dedupe_key=expiry_key(subscription_id),
+    )
 
 
-def withdrawal_received(to: str, name: str | None, order: int, total: int, now: datetime,
-                        user_id: int) -> Mail:
-    return mail(m.WITHDRAWAL_RECEIVED, to, {"name": greeting(name), "order": order,
-                                            "total": total}, now,
-                user_id=user_id, dedupe_key=f"withdrawal:{order}")
+def withdrawal_received(
+    to: str, name: str | None, order: int, total: int, now: datetime, user_id: int
+) -> Mail:
+    return mail(
+        m.WITHDRAWAL_RECEIVED,
+        to,
+        {"name": greeting(name), "order": order, "total": total},
+        now,
+        user_id=user_id,
+        dedupe_key=f"withdrawal:{order}",
+    )
 
 
 def renewal_key(subscription_id: int) -> str:

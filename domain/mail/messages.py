@@ -1,5 +1,6 @@
 """Mail messages and their life in the outbox (table `mail_outbox`): written in the same
 transaction as the change that causes them, delivered later by a worker."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -13,10 +14,10 @@ from domain.common.statuses import lenient
 
 
 class MailStatus(StrEnum):
-    PENDING = "pending"     # waiting for its next attempt
-    SENDING = "sending"     # claimed by a worker until `claimed_until`
+    PENDING = "pending"  # waiting for its next attempt
+    SENDING = "sending"  # claimed by a worker until `claimed_until`
     SENT = "sent"
-    FAILED = "failed"       # permanently refused, or out of attempts
+    FAILED = "failed"  # permanently refused, or out of attempts
 
 
 PENDING = MailStatus.PENDING
@@ -28,6 +29,7 @@ STATUSES = tuple(MailStatus)
 
 def to_mail_status(value: str) -> MailStatus:
     return lenient(MailStatus, value)
+
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -51,8 +53,16 @@ RECEIPT = "receipt"
 RENEWAL_REMINDER = "renewal_reminder"
 EXPIRY_NOTICE = "expiry_notice"
 WITHDRAWAL_RECEIVED = "withdrawal_received"
-KINDS = (PASSWORD_RESET, VERIFY_EMAIL, CHANGE_EMAIL, PIX_CREATED, RECEIPT, RENEWAL_REMINDER,
-         EXPIRY_NOTICE, WITHDRAWAL_RECEIVED)
+KINDS = (
+    PASSWORD_RESET,
+    VERIFY_EMAIL,
+    CHANGE_EMAIL,
+    PIX_CREATED,
+    RECEIPT,
+    RENEWAL_REMINDER,
+    EXPIRY_NOTICE,
+    WITHDRAWAL_RECEIVED,
+)
 
 # Kinds of inline images: "qr" holds the text the adapter draws as a PNG QR code.
 INLINE_QR = "qr"

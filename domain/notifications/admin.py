@@ -1,6 +1,7 @@
 """Administering notifications: webhook endpoints (write-once secrets, rotation), the
 delivery log with resend and test events, and the Telegram setting. Each use case is
 one transaction."""
+
 from __future__ import annotations
 
 import base64
@@ -28,15 +29,20 @@ class EventList(StrList):
         events = super().parse(value, name)
         unknown = [e for e in events if e not in n.EVENTS]
         if unknown:
-            raise ValidationError(f"{name}: unknown event {unknown[0]!r} (expected some of "
-                                  f"{', '.join(n.EVENTS)})", field=name)
+            raise ValidationError(
+                f"{name}: unknown event {unknown[0]!r} (expected some of {', '.join(n.EVENTS)})",
+                field=name,
+            )
         return list(dict.fromkeys(events))
 
 
 ENDPOINT_FIELDS: dict[str, Field] = {
-    "url": HttpUrl(required=True, nullable=False,
-                   description="https URL receiving the events (http only with "
-                               "CREATORFLIX_WEBHOOK_ALLOW_PRIVATE)"),
+    "url": HttpUrl(
+        required=True,
+        nullable=False,
+        description="https URL receiving the events (http only with "
+        "CREATORFLIX_WEBHOOK_ALLOW_PRIVATE)",
+    ),
     "events": EventList(required=True, nullable=False, description="event names to send"),
     "description": Text(max_length=500),
     "is_active": Boolean(nullable=False),
@@ -72,10 +78,16 @@ def create_endpoint(notifier: Notifier, values: dict[str, Any]) -> WebhookEndpoi
     notifier.webhooks.check_url(values["url"])
     _check_events(values["events"])
     now = notifier.clock.now()
-    endpoint = WebhookEndpoint(id=None, url=values["url"], events=values["events"],
-                               description=values.get("description"),
-                               is_active=values.get("is_active", True), secret=new_secret(),
-                               created_at=now, updated_at=now)
+    endpoint = WebhookEndpoint(
+        id=None,
+        url=values["url"],
+        events=values["events"],
+        description=values.get("description"),
+        is_active=values.get("is_active", True),
+        secret=new_secret(),
+        created_at=now,
+        updated_at=now,
+    )
     with notifier.uow() as uow:
         created = uow.webhook_endpoints.add(endpoint)
         uow.commit()
@@ -89,12 +101,12 @@ def get_endpoint(notifier: Notifier, endpoint_id: int) -> WebhookEndpoint:
 
 def list_endpoints(notifier: Notifier, page: PageRequest) -> Page[WebhookEndpoint]:
     with notifier.uow() as uow:
-        return uow.webhook_endpoints.find({}, order_by=("id",), page=page.page,
-                                          limit=page.limit)
+        return uow.webhook_endpoints.find({}, order_by=("id",), page=page.page, limit=page.limit)
 
 
-def update_endpoint(notifier: Notifier, endpoint_id: int,
-                    changes: dict[str, Any]) -> WebhookEndpoint:
+def update_endpoint(
+    notifier: Notifier, endpoint_id: int, changes: dict[str, Any]
+) -> WebhookEndpoint:
     """Change url, events, description or is_active; switching an endpoint back on
     clears why the platform switched it off."""
     if "url" in changes:
@@ -125,9 +137,15 @@ def rotate_secret(notifier: Notifier, endpoint_id: int) -> WebhookEndpoint:
     now = notifier.clock.now()
     with notifier.uow() as uow:
         current = _endpoint(uow, endpoint_id)
-        rotated = uow.webhook_endpoints.update(attrs.evolve(
-            current, secret=new_secret(), previous_secret=current.secret,
-            previous_secret_until=now + n.ROTATION_OVERLAP, updated_at=now))
+        rotated = uow.webhook_endpoints.update(
+            attrs.evolve(
+                current,
+                secret=new_secret(),
+                previous_secret=current.secret,
+                previous_secret_until=now + n.ROTATION_OVERLAP,
+                updated_at=now,
+            )
+        )
         uow.commit()
     return rotated
 
@@ -136,14 +154,16 @@ def list_deliveries(notifier: Notifier, endpoint_id: int, page: PageRequest) -> 
     """The endpoint's deliveries, newest first."""
     with notifier.uow() as uow:
         _endpoint(uow, endpoint_id)
-        return uow.webhook_deliveries.find({"endpoint_id": endpoint_id}, order_by=("-id",),
-                                           page=page.page, limit=page.limit)
+        return uow.webhook_deliveries.find(
+            {"endpoint_id": endpoint_id}, order_by=("-id",), page=page.page, limit=page.limit
+        )
 
 
 def list_telegram_deliveries(notifier: Notifier, page: PageRequest) -> Page[Delivery]:
     with notifier.uow() as uow:
-        return uow.webhook_deliveries.find({"channel": n.TELEGRAM}, order_by=("-id",),
-                                           page=page.page, limit=page.limit)
+        return uow.webhook_deliveries.find(
+            {"channel": n.TELEGRAM}, order_by=("-id",), page=page.page, limit=page.limit
+        )
 
 
 def resend(notifier: Notifier, delivery_id: int) -> Delivery:
@@ -171,8 +191,9 @@ def send_test(notifier: Notifier, endpoint_id: int) -> Delivery:
         endpoint = _endpoint(uow, endpoint_id)
         if not endpoint.is_active:
             raise Conflict("the endpoint is disabled: enable it first")
-        queued = queue.enqueue_to(uow, endpoint, n.TEST_EVENT,
-                                  {"message": "Evento de teste do CreatorFlix"}, now=now)
+        queued = queue.enqueue_to(
+            uow, endpoint, n.TEST_EVENT, {"message": "Evento de teste do CreatorFlix"}, now=now
+        )
         uow.commit()
     return queued
 
@@ -189,14 +210,18 @@ def put_telegram(notifier: Notifier, changes: dict[str, Any]) -> TelegramSetting
     now = notifier.clock.now()
     with notifier.uow() as uow:
         current = uow.telegram_settings.get(queue.TELEGRAM_ROW)
-        updated = attrs.evolve(current or TelegramSettings(id=queue.TELEGRAM_ROW),
-                               **changes, updated_at=now)
+        updated = attrs.evolve(
+            current or TelegramSettings(id=queue.TELEGRAM_ROW), **changes, updated_at=now
+        )
         if updated.is_active:
             for name in ("bot_token", "chat_id", "events"):
                 if not getattr(updated, name):
                     raise ValidationError(f"{name} is required to turn Telegram on", field=name)
-        stored = (uow.telegram_settings.update(updated) if current is not None
-                  else uow.telegram_settings.add(updated))
+        stored = (
+            uow.telegram_settings.update(updated)
+            if current is not None
+            else uow.telegram_settings.add(updated)
+        )
         uow.commit()
     return stored
 
@@ -206,13 +231,19 @@ def send_telegram_test(notifier: Notifier) -> Delivery:
     now = notifier.clock.now()
     with notifier.uow() as uow:
         settings = uow.telegram_settings.get(queue.TELEGRAM_ROW)
-        if settings is None or not (settings.is_active and settings.bot_token
-                                    and settings.chat_id):
+        if settings is None or not (settings.is_active and settings.bot_token and settings.chat_id):
             raise Conflict("Telegram is off: turn it on first")
-        body = queue.message_body(n.TEST_EVENT, {"message": "Evento de teste do CreatorFlix"},
-                                  now)
-        queued = uow.webhook_deliveries.add(Delivery(
-            id=None, channel=n.TELEGRAM, event=n.TEST_EVENT, message_id=queue.new_message_id(),
-            body=body, next_attempt_at=now, created_at=now))
+        body = queue.message_body(n.TEST_EVENT, {"message": "Evento de teste do CreatorFlix"}, now)
+        queued = uow.webhook_deliveries.add(
+            Delivery(
+                id=None,
+                channel=n.TELEGRAM,
+                event=n.TEST_EVENT,
+                message_id=queue.new_message_id(),
+                body=body,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
         uow.commit()
     return queued

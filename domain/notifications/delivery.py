@@ -4,6 +4,7 @@ the schedule (seconds after the first attempt; a later Retry-After wins); 410 di
 the endpoint at once; an endpoint failing for FAILING_LIMIT is disabled and the
 administrators are mailed. An attempt is sent twice only if its worker died between the
 send and the record (its lease then runs out)."""
+
 from __future__ import annotations
 
 import logging
@@ -27,7 +28,7 @@ from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger("creatorflix.notifications")
 
 BATCH = 10
-MAX_RETRY_AFTER = timedelta(days=1)   # a receiver cannot park a message for longer
+MAX_RETRY_AFTER = timedelta(days=1)  # a receiver cannot park a message for longer
 
 
 @frozen
@@ -52,8 +53,9 @@ class DeliveryReport:
         return self.sent + self.retried + self.failed
 
 
-def next_attempt(delivery: Delivery, outcome: SendOutcome, now: datetime,
-                 schedule: Sequence[int]) -> datetime | None:
+def next_attempt(
+    delivery: Delivery, outcome: SendOutcome, now: datetime, schedule: Sequence[int]
+) -> datetime | None:
     """When to try a failed delivery again (None: never): the schedule's next slot after
     the first attempt, not before a Retry-After the receiver asked for."""
     if delivery.attempts > len(schedule):
@@ -67,10 +69,12 @@ def next_attempt(delivery: Delivery, outcome: SendOutcome, now: datetime,
 
 def _send(notifier: Notifier, delivery: Delivery, target: Any, now: datetime) -> SendOutcome:
     if delivery.channel == n.TELEGRAM:
-        return notifier.telegram.send_message(target.bot_token, target.chat_id,
-                                               telegram_text.text_of_body(delivery.body))
-    return notifier.webhooks.post(target.url, target.secrets_at(now), delivery.message_id,
-                                  now, delivery.body)
+        return notifier.telegram.send_message(
+            target.bot_token, target.chat_id, telegram_text.text_of_body(delivery.body)
+        )
+    return notifier.webhooks.post(
+        target.url, target.secrets_at(now), delivery.message_id, now, delivery.body
+    )
 
 
 def _target(uow: UnitOfWork, delivery: Delivery) -> Any:
@@ -83,37 +87,55 @@ def _target(uow: UnitOfWork, delivery: Delivery) -> Any:
     return found if found is not None and found.is_active else None
 
 
-def _outcome_changes(delivery: Delivery, outcome: SendOutcome, now: datetime,
-                     schedule: Sequence[int]) -> dict[str, Any]:
+def _outcome_changes(
+    delivery: Delivery, outcome: SendOutcome, now: datetime, schedule: Sequence[int]
+) -> dict[str, Any]:
     changes: dict[str, Any] = {
-        "claim_token": None, "claimed_until": None, "status_code": outcome.status_code,
+        "claim_token": None,
+        "claimed_until": None,
+        "status_code": outcome.status_code,
         "duration_ms": outcome.duration_ms,
-        "response_excerpt": outcome.excerpt[:n.EXCERPT_CHARS] or None,
-        "last_error": (outcome.error or None) and outcome.error[:500]}
+        "response_excerpt": outcome.excerpt[: n.EXCERPT_CHARS] or None,
+        "last_error": (outcome.error or None) and outcome.error[:500],
+    }
     if outcome.ok:
         return {**changes, "status": n.SUCCEEDED, "delivered_at": now, "next_attempt_at": None}
-    due = None if outcome.refused or outcome.status_code == 410 else \
-        next_attempt(delivery, outcome, now, schedule)
+    due = (
+        None
+        if outcome.refused or outcome.status_code == 410
+        else next_attempt(delivery, outcome, now, schedule)
+    )
     return {**changes, "status": n.PENDING if due else n.FAILED, "next_attempt_at": due}
 
 
-def admin_notice(to: str, user_id: int | None, endpoint: WebhookEndpoint,
-                 now: datetime) -> OutboxMessage:
+def admin_notice(
+    to: str, user_id: int | None, endpoint: WebhookEndpoint, now: datetime
+) -> OutboxMessage:
     """The mail that tells an administrator an endpoint was switched off."""
-    text = (f"Olá,\n\nO endpoint de webhook {endpoint.url} falhou em todas as entregas "
-            f"desde {n.FAILING_LIMIT.days} dias atrás e foi desativado.\n\nVeja as "
-            "entregas e reative-o em /admin/notificacoes depois de corrigir o destino.\n")
+    text = (
+        f"Olá,\n\nO endpoint de webhook {endpoint.url} falhou em todas as entregas "
+        f"desde {n.FAILING_LIMIT.days} dias atrás e foi desativado.\n\nVeja as "
+        "entregas e reative-o em /admin/notificacoes depois de corrigir o destino.\n"
+    )
     import html
-    return OutboxMessage(id=None, kind="webhook_disabled", recipient=to,
-                         subject="Endpoint de webhook desativado",
-                         text_body=text, html_body=f"<pre>{html.escape(text)}</pre>",
-                         dedupe_key=f"webhook_disabled:{endpoint.id}:{user_id}:"
-                                    f"{now.isoformat()}",
-                         user_id=user_id, next_attempt_at=now, created_at=now)
+
+    return OutboxMessage(
+        id=None,
+        kind="webhook_disabled",
+        recipient=to,
+        subject="Endpoint de webhook desativado",
+        text_body=text,
+        html_body=f"<pre>{html.escape(text)}</pre>",
+        dedupe_key=f"webhook_disabled:{endpoint.id}:{user_id}:{now.isoformat()}",
+        user_id=user_id,
+        next_attempt_at=now,
+        created_at=now,
+    )
 
 
-def _record_on_endpoint(uow: UnitOfWork, delivery: Delivery, outcome: SendOutcome,
-                        now: datetime) -> None:
+def _record_on_endpoint(
+    uow: UnitOfWork, delivery: Delivery, outcome: SendOutcome, now: datetime
+) -> None:
     """Success clears the failing streak; 410 disables at once; a failing streak of
     FAILING_LIMIT disables and mails the administrators."""
     endpoint = uow.webhook_endpoints.get(delivery.endpoint_id)
@@ -125,13 +147,21 @@ def _record_on_endpoint(uow: UnitOfWork, delivery: Delivery, outcome: SendOutcom
         return
     since = endpoint.failing_since or now
     if outcome.status_code == 410:
-        endpoint = attrs.evolve(endpoint, is_active=False, failing_since=since,
-                                disabled_reason="o destino respondeu 410 (Gone)",
-                                updated_at=now)
+        endpoint = attrs.evolve(
+            endpoint,
+            is_active=False,
+            failing_since=since,
+            disabled_reason="o destino respondeu 410 (Gone)",
+            updated_at=now,
+        )
     elif endpoint.is_active and now - since >= n.FAILING_LIMIT:
-        endpoint = attrs.evolve(endpoint, is_active=False, failing_since=since,
-                                disabled_reason=f"falhou por {n.FAILING_LIMIT.days} dias",
-                                updated_at=now)
+        endpoint = attrs.evolve(
+            endpoint,
+            is_active=False,
+            failing_since=since,
+            disabled_reason=f"falhou por {n.FAILING_LIMIT.days} dias",
+            updated_at=now,
+        )
         for admin in uow.users.find({"role": "admin"}).items:
             uow.outbox.enqueue(admin_notice(admin.email, admin.id, endpoint, now))
     else:
@@ -148,9 +178,13 @@ def _attempt(notifier: Notifier, delivery: Delivery, token: str) -> str:
         target = _target(uow, delivery)
     now = notifier.clock.now()
     if target is None:
-        changes: dict[str, Any] = {"status": n.FAILED, "claim_token": None,
-                                   "claimed_until": None, "next_attempt_at": None,
-                                   "last_error": "the target was deleted or disabled"}
+        changes: dict[str, Any] = {
+            "status": n.FAILED,
+            "claim_token": None,
+            "claimed_until": None,
+            "next_attempt_at": None,
+            "last_error": "the target was deleted or disabled",
+        }
         outcome = None
     else:
         try:
@@ -183,9 +217,16 @@ def deliver_due(notifier: Notifier, limit: int = BATCH) -> DeliveryReport:
         assert delivery.id is not None
         if notifier.clock.now() >= stop_at:
             with notifier.uow() as uow:
-                uow.webhook_deliveries.settle(delivery.id, token, {
-                    "status": n.PENDING, "claim_token": None, "claimed_until": None,
-                    "attempts": delivery.attempts - 1})
+                uow.webhook_deliveries.settle(
+                    delivery.id,
+                    token,
+                    {
+                        "status": n.PENDING,
+                        "claim_token": None,
+                        "claimed_until": None,
+                        "attempts": delivery.attempts - 1,
+                    },
+                )
                 uow.commit()
             continue
         status = _attempt(notifier, delivery, token)
@@ -211,9 +252,11 @@ def deliver_all(notifier: Notifier, max_batches: int = 50) -> DeliveryReport:
     total = DeliveryReport()
     for _ in range(max_batches):
         report = deliver_due(notifier)
-        total = DeliveryReport(sent=total.sent + report.sent,
-                               retried=total.retried + report.retried,
-                               failed=total.failed + report.failed)
+        total = DeliveryReport(
+            sent=total.sent + report.sent,
+            retried=total.retried + report.retried,
+            failed=total.failed + report.failed,
+        )
         if report.attempted < BATCH:
             break
     return total

@@ -1,6 +1,7 @@
 """What notifications are made of: the webhook endpoints an administrator registers,
 the one Telegram setting, and the deliveries queued for both (table
 `webhook_deliveries`: one row per message to one target, with its last attempt)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,21 +10,28 @@ from attrs import field, frozen
 
 # The events a notification can be about (README "Notifications"): stable dotted names.
 EVENTS: tuple[str, ...] = (
-    "user.created", "checkout.created", "checkout.paid", "checkout.review",
-    "checkout.refunded", "checkout.abandoned", "subscription.activated",
-    "subscription.expired", "withdrawal.requested", "age_assurance.document_submitted",
+    "user.created",
+    "checkout.created",
+    "checkout.paid",
+    "checkout.review",
+    "checkout.refunded",
+    "checkout.abandoned",
+    "subscription.activated",
+    "subscription.expired",
+    "withdrawal.requested",
+    "age_assurance.document_submitted",
 )
-TEST_EVENT = "webhook.test"   # the admin page's "send a test event"; to one target only
+TEST_EVENT = "webhook.test"  # the admin page's "send a test event"; to one target only
 
 # Channels of a delivery.
 WEBHOOK = "webhook"
 TELEGRAM = "telegram"
 
 # Life of a delivery (as the mail outbox's).
-PENDING = "pending"       # waiting for its next attempt
-SENDING = "sending"       # claimed by a worker until `claimed_until`
-SUCCEEDED = "succeeded"   # a 2xx answer
-FAILED = "failed"         # out of attempts, refused (410, SSRF), or its target is gone
+PENDING = "pending"  # waiting for its next attempt
+SENDING = "sending"  # claimed by a worker until `claimed_until`
+SUCCEEDED = "succeeded"  # a 2xx answer
+FAILED = "failed"  # out of attempts, refused (410, SSRF), or its target is gone
 DELIVERY_STATUSES = (PENDING, SENDING, SUCCEEDED, FAILED)
 
 # A worker owns what it claimed this long: a worker that dies mid-batch releases its
@@ -34,10 +42,9 @@ FAILING_LIMIT = timedelta(days=5)
 # A rotated secret keeps signing (beside the new one) this long.
 ROTATION_OVERLAP = timedelta(hours=24)
 # Standard Webhooks' schedule: seconds after the first attempt of each retry.
-DEFAULT_RETRY_SCHEDULE: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000,
-                                           86400)
-EXCERPT_CHARS = 500   # how much of an answer the delivery log keeps
-LOG_RETENTION = timedelta(days=60)   # settled deliveries older than this are deleted
+DEFAULT_RETRY_SCHEDULE: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+EXCERPT_CHARS = 500  # how much of an answer the delivery log keeps
+LOG_RETENTION = timedelta(days=60)  # settled deliveries older than this are deleted
 
 
 @frozen
@@ -54,16 +61,19 @@ class WebhookEndpoint:
     secret: str = field(default="", repr=False)
     previous_secret: str | None = field(default=None, repr=False)
     previous_secret_until: datetime | None = None
-    failing_since: datetime | None = None    # first failure since the last success
-    disabled_reason: str | None = None        # why the platform switched it off
+    failing_since: datetime | None = None  # first failure since the last success
+    disabled_reason: str | None = None  # why the platform switched it off
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
     def secrets_at(self, now: datetime) -> list[str]:
         """Every secret that signs a message sent at `now` (newest first)."""
         found = [self.secret]
-        if self.previous_secret and self.previous_secret_until is not None \
-                and now < self.previous_secret_until:
+        if (
+            self.previous_secret
+            and self.previous_secret_until is not None
+            and now < self.previous_secret_until
+        ):
             found.append(self.previous_secret)
         return found
 

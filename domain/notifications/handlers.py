@@ -2,6 +2,7 @@
 (domain.notifications.queue) in the unit of work that recorded it, with the data an
 operator needs — ids, amounts in cents, plan and bump names, the buyer's name and email;
 never a password, token, document or card data."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -12,18 +13,27 @@ from domain.notifications.queue import enqueue
 from ports.unit_of_work import UnitOfWork
 
 # Payload fields an event may carry that never leave the platform.
-PRIVATE = frozenset({"password", "token", "card_hash", "customer_document", "document",
-                     "payment_data", "secret", "secret_key"})
+PRIVATE = frozenset(
+    {
+        "password",
+        "token",
+        "card_hash",
+        "customer_document",
+        "document",
+        "payment_data",
+        "secret",
+        "secret_key",
+    }
+)
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).isoformat(timespec="seconds") \
-            .replace("+00:00", "Z")
+        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, str):   # a StrEnum as its plain string
+    if isinstance(value, str):  # a StrEnum as its plain string
         return str(value)
     return value
 
@@ -43,16 +53,21 @@ def _checkout_data(uow: UnitOfWork, checkout_id: Any) -> dict[str, Any]:
     if checkout is None:
         return {}
     bumps = uow.order_bumps.get_many(checkout.order_bump_ids or [])
-    return {"plan_id": checkout.plan_id, "plan_name": _plan_name(uow, checkout.plan_id),
-            "bump_names": [b.name for b in bumps], "amount": checkout.total_amount,
-            "payment_method": checkout.payment_method,
-            "customer": {"name": checkout.customer_name, "email": checkout.customer_email}}
+    return {
+        "plan_id": checkout.plan_id,
+        "plan_name": _plan_name(uow, checkout.plan_id),
+        "bump_names": [b.name for b in bumps],
+        "amount": checkout.total_amount,
+        "payment_method": checkout.payment_method,
+        "customer": {"name": checkout.customer_name, "email": checkout.customer_email},
+    }
 
 
 def event_data(event: Any, uow: UnitOfWork) -> dict[str, Any]:
     """The event's payload (private fields dropped), completed from the database."""
-    data = {k: _plain(v) for k, v in event.payload().items()
-            if k not in PRIVATE and k != "occurred_at"}
+    data = {
+        k: _plain(v) for k, v in event.payload().items() if k not in PRIVATE and k != "occurred_at"
+    }
     if "checkout_id" in data:
         data = {**_checkout_data(uow, data["checkout_id"]), **data}
     elif data.get("plan_id") is not None:

@@ -1,5 +1,6 @@
 """The pt-BR line a Telegram chat receives for each event, from the event's data:
 "💰 Venda aprovada — Mensal + 1 bump — R$ 39,80 — Maria S."."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,7 @@ def money(cents: int) -> str:
 
 
 def short_name(name: Any) -> str:
-    """"Maria da Silva" → "Maria S." (the chat needs no one's full name)."""
+    """ "Maria da Silva" → "Maria S." (the chat needs no one's full name)."""
     parts = str(name or "").split()
     if not parts:
         return ""
@@ -51,8 +52,9 @@ def _plan(data: Mapping[str, Any]) -> str:
 
 def text(event: str, data: Mapping[str, Any]) -> str:
     """One line: the event's title, then what it is about, joined by " — "."""
-    who: list[Mapping[str, Any]] = [v for k in ("customer", "user")
-                                    if isinstance(v := data.get(k), Mapping)]
+    who: list[Mapping[str, Any]] = [
+        v for k in ("customer", "user") if isinstance(v := data.get(k), Mapping)
+    ]
     name = next((w.get("name") for w in who if w.get("name")), None) or data.get("name")
     parts = [TITLES.get(event, event)]
     if data.get("checkout_id") is not None and event == "withdrawal.requested":

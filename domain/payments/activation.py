@@ -1,5 +1,6 @@
 """Granting and ending access inside a unit of work: the buyer's account, their grants
 (subscription rows) and users.subscription_status. Callers own the transaction."""
+
 from __future__ import annotations
 
 import secrets
@@ -7,13 +8,12 @@ from datetime import datetime
 
 import attrs
 
-from domain.payments import subscriptions as subs
-from domain.payments.events import (SubscriptionActivated, SubscriptionCanceled,
-                                    subscription_event)
 from domain.accounts.users import ROLE_USER, UNUSABLE_PASSWORD_PREFIX, User
 from domain.catalog.entities import Plan
-from domain.payments.checkout import Checkout
 from domain.common.errors import ServiceUnavailable
+from domain.payments import subscriptions as subs
+from domain.payments.checkout import Checkout
+from domain.payments.events import SubscriptionActivated, SubscriptionCanceled, subscription_event
 from domain.payments.subscriptions import Subscription
 from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork
@@ -37,10 +37,16 @@ def buyer_of(uow: UnitOfWork, checkout: Checkout, now: datetime) -> tuple[User |
     if user is not None:
         return (user if user.email_verified_at is not None else None), False
     try:
-        return uow.users.add(User(
-            id=None, email=email, name=checkout.customer_name,
-            password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24), role=ROLE_USER,
-            created_at=now)), True
+        return uow.users.add(
+            User(
+                id=None,
+                email=email,
+                name=checkout.customer_name,
+                password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
+                role=ROLE_USER,
+                created_at=now,
+            )
+        ), True
     except DuplicateError:
         # Another payment for the same email created it a moment ago: the gateway
         # retries (non-2xx) and the next attempt finds the account.
@@ -61,8 +67,15 @@ def refresh_status(uow: UnitOfWork, user_id: int, now: datetime) -> None:
         uow.users.update(attrs.evolve(user, subscription_status=status))
 
 
-def grant(uow: UnitOfWork, user: User, plan: Plan, external_id: str, now: datetime, *,
-          reuse_pending: bool = True) -> Subscription:
+def grant(
+    uow: UnitOfWork,
+    user: User,
+    plan: Plan,
+    external_id: str,
+    now: datetime,
+    *,
+    reuse_pending: bool = True,
+) -> Subscription:
     """Give `user` plan.duration days of access, from now or from the end of the access
     they already have; a pending subscription recorded for `external_id` becomes it.
     The user's row is locked first, so grants made at the same moment chain instead of
@@ -71,10 +84,14 @@ def grant(uow: UnitOfWork, user: User, plan: Plan, external_id: str, now: dateti
     assert user_id is not None, "a stored user (read from the repository) has an id"
     uow.users.get_for_update(user_id)
     owned = _user_subscriptions(uow, user_id)
-    pending = next((s for s in owned if s.status == subs.PENDING and
-                    s.external_id == external_id), None) if reuse_pending else None
-    base = pending or Subscription(id=None, user_id=user_id, plan_id=plan.id,
-                                   external_id=external_id, created_at=now)
+    pending = (
+        next((s for s in owned if s.status == subs.PENDING and s.external_id == external_id), None)
+        if reuse_pending
+        else None
+    )
+    base = pending or Subscription(
+        id=None, user_id=user_id, plan_id=plan.id, external_id=external_id, created_at=now
+    )
     granted = subs.activate(attrs.evolve(base, plan_id=plan.id), owned, plan.duration, now)
     saved = uow.subscriptions.update(granted) if pending else uow.subscriptions.add(granted)
     refresh_status(uow, user_id, now)
@@ -82,20 +99,25 @@ def grant(uow: UnitOfWork, user: User, plan: Plan, external_id: str, now: dateti
     return saved
 
 
-def hold_pending(uow: UnitOfWork, user: User, plan_id: int, external_id: str,
-                 now: datetime) -> Subscription:
+def hold_pending(
+    uow: UnitOfWork, user: User, plan_id: int, external_id: str, now: datetime
+) -> Subscription:
     """Record a pending subscription for a payment announced but not yet confirmed
     (once per payment)."""
     assert user.id is not None, "a stored user (read from the repository) has an id"
     existing = uow.subscriptions.first({"user_id": user.id, "external_id": external_id})
     if existing is not None:
         return existing
-    return uow.subscriptions.add(Subscription(id=None, user_id=user.id, plan_id=plan_id,
-                                              external_id=external_id, created_at=now))
+    return uow.subscriptions.add(
+        Subscription(
+            id=None, user_id=user.id, plan_id=plan_id, external_id=external_id, created_at=now
+        )
+    )
 
 
-def end_grants(uow: UnitOfWork, user_id: int, external_id: str,
-               now: datetime) -> list[Subscription]:
+def end_grants(
+    uow: UnitOfWork, user_id: int, external_id: str, now: datetime
+) -> list[Subscription]:
     """End now (status canceled) what the payment `external_id` granted or held to
     `user_id` (another gateway may reuse the id for another buyer), move the user's
     later grants up to close the gap, and refresh their status. The user's row is
@@ -103,8 +125,9 @@ def end_grants(uow: UnitOfWork, user_id: int, external_id: str,
     if uow.users.get_for_update(user_id) is None:
         return []
     ended = []
-    for sub in uow.subscriptions.find({"user_id": user_id, "external_id": external_id,
-                                       "status": [subs.ACTIVE, subs.PENDING]}).items:
+    for sub in uow.subscriptions.find(
+        {"user_id": user_id, "external_id": external_id, "status": [subs.ACTIVE, subs.PENDING]}
+    ).items:
         stopped = subs.end_now(sub, now)
         if stopped is not None:
             ended.append(uow.subscriptions.update(stopped))

@@ -1,6 +1,7 @@
 """Buying a plan: start a checkout (price it, charge it through the gateway) and let the
 buyer follow it. The gateway is never called inside a database transaction: the
 pending checkout is committed first, the charge's answer stored in a second one."""
+
 from __future__ import annotations
 
 import logging
@@ -11,20 +12,35 @@ from urllib.parse import urlencode
 import attrs
 from attrs import frozen
 
-from domain.payments import checkout as co
-from domain.payments import idempotency, settlement
 from domain.accounts.auth import issue_set_password_token
 from domain.catalog.entities import Plan
+from domain.common.errors import (
+    GatewayBusy,
+    GatewayRejected,
+    NotFound,
+    PaymentRefused,
+    ServiceUnavailable,
+    ValidationError,
+)
+from domain.payments import checkout as co
+from domain.payments import idempotency, settlement
 from domain.payments.commands import StartCheckout
 from domain.payments.events import charge_event, checkout_event
+from domain.payments.gateways import (
+    CHECKOUT_STATUS_OF,
+    DIAS,
+    WEBHOOK_PATHS,
+    Charge,
+    ChargeItem,
+    ChargeRequest,
+    GatewayChoice,
+    Transaction,
+    with_query,
+)
 from domain.payments.payment_data import PaymentData
 from domain.payments.pricing import Quote
 from domain.payments.pricing import quote as price
-from domain.common.errors import (GatewayBusy, GatewayRejected, NotFound, PaymentRefused,
-                                  ServiceUnavailable, ValidationError)
 from domain.payments.service import PaymentService
-from domain.payments.gateways import (CHECKOUT_STATUS_OF, DIAS, Charge, ChargeItem, ChargeRequest,
-                             WEBHOOK_PATHS, GatewayChoice, Transaction, with_query)
 from domain.payments.webhooks import CHECKOUT_PARAM
 from ports.repositories import DuplicateError
 from ports.unit_of_work import UnitOfWork
@@ -42,8 +58,8 @@ class CheckoutView:
     checkout: co.Checkout
     access_token: str | None = None
     set_password_token: str | None = None
-    problem: ServiceUnavailable | None = None   # the gateway failed; checkout kept pending
-    replayed: bool = False   # a repeat of an earlier request (its Idempotency-Key)
+    problem: ServiceUnavailable | None = None  # the gateway failed; checkout kept pending
+    replayed: bool = False  # a repeat of an earlier request (its Idempotency-Key)
 
 
 def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> ChargeRequest:
@@ -51,12 +67,16 @@ def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> 
     # unitPrice of 0 (and the quote refuses a total of 0).
     lines = [(quote.plan.name, quote.plan.price)] + [(b.name, b.price) for b in quote.bumps]
     items = tuple(ChargeItem(title, price) for title, price in lines if price > 0)
-    return ChargeRequest(amount=quote.total,
-                         payment_method=quote.payment_method, customer=command.customer,
-                         items=items,
-                         postback_url=postback_url, pix_expires_in_days=PIX_EXPIRES_IN_DAYS,
-                         installments=command.installments or 1,
-                         card_hash=command.card_hash)
+    return ChargeRequest(
+        amount=quote.total,
+        payment_method=quote.payment_method,
+        customer=command.customer,
+        items=items,
+        postback_url=postback_url,
+        pix_expires_in_days=PIX_EXPIRES_IN_DAYS,
+        installments=command.installments or 1,
+        card_hash=command.card_hash,
+    )
 
 
 def _redirect_url(checkout_url: str, ref: str, email: str) -> str:
@@ -76,20 +96,24 @@ def _postback_url(svc: PaymentService, choice: GatewayChoice, checkout_id: int) 
     return with_query(url, **{CHECKOUT_PARAM: str(checkout_id)})
 
 
-def _choose(svc: PaymentService, uow: UnitOfWork, plan: Plan,
-            command: StartCheckout) -> GatewayChoice:
+def _choose(
+    svc: PaymentService, uow: UnitOfWork, plan: Plan, command: StartCheckout
+) -> GatewayChoice:
     external = command.payment_method == co.CREDIT_CARD and not command.card_hash
     if external:
         if not plan.checkout_url:
-            raise ValidationError("card_hash is required to pay this plan by card",
-                                  field="card_hash")
+            raise ValidationError(
+                "card_hash is required to pay this plan by card", field="card_hash"
+            )
         return GatewayChoice(DIAS)  # the plan's external card checkout
     if command.payment_method == co.PIX and command.card_hash:
         raise ValidationError("card_hash is only for credit_card payments", field="card_hash")
     choice = svc.choose(uow)
     if choice.name == DIAS:
-        raise ValidationError("this payment method is not available: pay by card through "
-                              "the plan's checkout", field="payment_method")
+        raise ValidationError(
+            "this payment method is not available: pay by card through the plan's checkout",
+            field="payment_method",
+        )
     return choice
 
 
@@ -116,17 +140,30 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
                 # _choose picks DIAS only for a plan with a checkout_url.
                 assert plan.checkout_url, plan.id
                 external_id = "cf_" + secrets.token_hex(12)
-                payment = payment.but(redirect_url=_redirect_url(plan.checkout_url,
-                                                                 external_id, customer.email))
+                payment = payment.but(
+                    redirect_url=_redirect_url(plan.checkout_url, external_id, customer.email)
+                )
             assert plan.id is not None, "read from the repository"
-            checkout = uow.checkouts.add(co.Checkout(
-                id=None, plan_id=plan.id, total_amount=quote.total,
-                user_id=buyer.id if buyer is not None else None, external_id=external_id,
-                payment_method=quote.payment_method, order_bump=bool(quote.bumps),
-                order_bump_ids=quote.order_bump_ids, customer_name=customer.name,
-                customer_email=customer.email, customer_document=customer.document,
-                customer_phone=customer.phone, created_at=now, updated_at=now,
-                payment_data=payment, idempotency_key=key))
+            checkout = uow.checkouts.add(
+                co.Checkout(
+                    id=None,
+                    plan_id=plan.id,
+                    total_amount=quote.total,
+                    user_id=buyer.id if buyer is not None else None,
+                    external_id=external_id,
+                    payment_method=quote.payment_method,
+                    order_bump=bool(quote.bumps),
+                    order_bump_ids=quote.order_bump_ids,
+                    customer_name=customer.name,
+                    customer_email=customer.email,
+                    customer_document=customer.document,
+                    customer_phone=customer.phone,
+                    created_at=now,
+                    updated_at=now,
+                    payment_data=payment,
+                    idempotency_key=key,
+                )
+            )
             uow.record(checkout_event(checkout, now))
             uow.commit()
     except DuplicateError:
@@ -145,8 +182,9 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
     return _charge(svc, checkout, choice, quote, command, token)
 
 
-def _priced(svc: PaymentService, uow: UnitOfWork, command: StartCheckout
-            ) -> tuple[Plan, Quote, GatewayChoice]:
+def _priced(
+    svc: PaymentService, uow: UnitOfWork, command: StartCheckout
+) -> tuple[Plan, Quote, GatewayChoice]:
     plan = uow.plans.get(command.plan_id)
     if plan is None:
         raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
@@ -157,8 +195,14 @@ def _priced(svc: PaymentService, uow: UnitOfWork, command: StartCheckout
     return plan, quote, _choose(svc, uow, plan, command)
 
 
-def _charge(svc: PaymentService, checkout: co.Checkout, choice: GatewayChoice, quote: Quote,
-            command: StartCheckout, token: str) -> CheckoutView:
+def _charge(
+    svc: PaymentService,
+    checkout: co.Checkout,
+    choice: GatewayChoice,
+    quote: Quote,
+    command: StartCheckout,
+    token: str,
+) -> CheckoutView:
     """Ask the gateway for the charge of a stored pending checkout, then store its
     answer. Once the gateway charged, a failure to store the answer (the database went
     away) still answers with the checkout as charged, its state and how to pay it."""
@@ -180,17 +224,25 @@ def _charge(svc: PaymentService, checkout: co.Checkout, choice: GatewayChoice, q
         _store(svc, checkout_id, charge=charge)
         if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
             # The amount is the one this very charge asked for.
-            settlement.process(svc, choice.name, Transaction(charge.external_id, charge.status,
-                                                             amount=checkout.total_amount))
+            settlement.process(
+                svc,
+                choice.name,
+                Transaction(charge.external_id, charge.status, amount=checkout.total_amount),
+            )
         return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
     except ServiceUnavailable as problem:
         # The charge exists: never answer without it. Its postback (our URL names the
         # checkout) adopts the transaction once the database is back; a retry with the
         # Idempotency-Key finds this checkout and charges nothing.
-        log.error("checkout %s: charged as transaction %s, but its answer could not be "
-                  "stored (%s)", checkout_id, charge.external_id, problem.message)
-        return CheckoutView(_charged(checkout, charge, svc.clock.now()), access_token=token,
-                            problem=problem)
+        log.error(
+            "checkout %s: charged as transaction %s, but its answer could not be stored (%s)",
+            checkout_id,
+            charge.external_id,
+            problem.message,
+        )
+        return CheckoutView(
+            _charged(checkout, charge, svc.clock.now()), access_token=token, problem=problem
+        )
 
 
 def _mark_not_sent(svc: PaymentService, checkout_id: int) -> co.Checkout | None:
@@ -202,7 +254,7 @@ def _mark_not_sent(svc: PaymentService, checkout_id: int) -> co.Checkout | None:
             uow.commit()
         return current
     except ServiceUnavailable:
-        return None   # unmarked: a retry answers with it and charges nothing
+        return None  # unmarked: a retry answers with it and charges nothing
 
 
 def _replay(svc: PaymentService, command: StartCheckout, key: str) -> CheckoutView | None:
@@ -219,9 +271,8 @@ def _replay(svc: PaymentService, command: StartCheckout, key: str) -> CheckoutVi
         if retry:
             checkout = uow.checkouts.get_for_update(_stored(checkout)) or checkout
             retry = idempotency.never_charged(checkout)
-            if retry:   # claimed for this request: a concurrent retry sees CHARGING
-                checkout = uow.checkouts.update(
-                    checkout.with_payment(charge=idempotency.CHARGING))
+            if retry:  # claimed for this request: a concurrent retry sees CHARGING
+                checkout = uow.checkouts.update(checkout.with_payment(charge=idempotency.CHARGING))
                 _, quote, choice = _priced(svc, uow, command)
         uow.commit()
     token = svc.checkout_token(_stored(checkout))
@@ -237,8 +288,13 @@ def _stored(checkout: co.Checkout) -> int:
     return checkout.id
 
 
-def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = None,
-           status: str | None = None) -> None:
+def _store(
+    svc: PaymentService,
+    checkout_id: int,
+    *,
+    charge: Charge | None = None,
+    status: str | None = None,
+) -> None:
     """The second transaction: what the gateway answered."""
     now = svc.clock.now()
     with svc.uow() as uow:
@@ -253,7 +309,7 @@ def _store(svc: PaymentService, checkout_id: int, *, charge: Charge | None = Non
                 current = moved
                 uow.record(checkout_event(moved, now))
         uow.checkouts.update(current)
-        if charge is not None:      # its handler mails the PIX code it reports
+        if charge is not None:  # its handler mails the PIX code it reports
             uow.record(charge_event(current, now, pix_code_issued=bool(charge.pix_code)))
         uow.commit()
 
@@ -262,19 +318,28 @@ def _charged(checkout: co.Checkout, charge: Charge, now: datetime) -> co.Checkou
     """The checkout with the gateway's answer to its charge. Its postback may have come
     first (and adopted the transaction): a settled checkout keeps the status it shows."""
     if checkout.external_id not in (None, charge.external_id):
-        log.error("checkout %s is charged as transaction %s, not %s: keeping the first",
-                  checkout.id, checkout.external_id, charge.external_id)
+        log.error(
+            "checkout %s is charged as transaction %s, not %s: keeping the first",
+            checkout.id,
+            checkout.external_id,
+            charge.external_id,
+        )
         return checkout
-    payment = checkout.payment.but(qr_code=charge.pix_code, expires_at=charge.pix_expires_at,
-                                   secure_url=charge.secure_url)
+    payment = checkout.payment.but(
+        qr_code=charge.pix_code, expires_at=charge.pix_expires_at, secure_url=charge.secure_url
+    )
     if checkout.status == co.PENDING:
         payment = payment.but(status=charge.status)
-    return attrs.evolve(checkout, external_id=charge.external_id, payment_data=payment,
-                        updated_at=now)
+    return attrs.evolve(
+        checkout, external_id=charge.external_id, payment_data=payment, updated_at=now
+    )
 
 
-def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | None,
-                    ) -> CheckoutView:
+def checkout_status(
+    svc: PaymentService,
+    checkout_id: int,
+    access_token: str | None,
+) -> CheckoutView:
     """The buyer polls their checkout with the access token they were given."""
     svc.check_checkout_token(checkout_id, access_token)
     with svc.uow() as uow:
@@ -283,8 +348,12 @@ def checkout_status(svc: PaymentService, checkout_id: int, access_token: str | N
             raise NotFound(f"checkout {checkout_id} not found")
         user = uow.users.get(checkout.user_id) if checkout.user_id is not None else None
     set_password = None
-    if checkout.status == co.PAID and checkout.payment.account_created \
-            and user is not None and not user.has_usable_password:
+    if (
+        checkout.status == co.PAID
+        and checkout.payment.account_created
+        and user is not None
+        and not user.has_usable_password
+    ):
         # Only for the account THIS checkout's payment created (recorded in the same
         # transaction): a buyer typing someone else's email never gets to set the
         # password of an account another purchase (or a sign-up) created.

@@ -1,4 +1,5 @@
 """Checkout: a purchase of a plan plus order bumps, and its one-way payment state."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -50,6 +51,7 @@ def to_checkout_status(value: str) -> CheckoutStatus:
 
 def to_payment_method(value: str | None) -> PaymentMethod | None:
     return None if value is None else lenient(PaymentMethod, value)
+
 
 # One-way state machine: a status only ever moves along these arrows, so a late,
 # repeated or forged notification can never move a paid checkout back to pending.

@@ -1,4 +1,5 @@
 """Commands of the payment use cases, and the fields the edge reads them from."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,8 +36,10 @@ START_CHECKOUT_FIELDS = {
     "payment_method": Choice(required=True, nullable=False, choices=PAYMENT_METHODS),
     "order_bump_ids": IntList(description="order bumps to add (duplicates count once)"),
     "customer": CustomerField(required=True, nullable=False),
-    "card_hash": Text(max_length=4096, description="the card tokenised in the browser "
-                                                   "with the gateway's public key"),
+    "card_hash": Text(
+        max_length=4096,
+        description="the card tokenised in the browser with the gateway's public key",
+    ),
     "installments": Integer(minimum=1, maximum=12),
 }
 
@@ -53,9 +56,11 @@ class ConfigureGateway:
 GATEWAY_FIELDS = {
     "public_key": Text(max_length=512, description="used by the browser to tokenise cards"),
     "secret_key": Text(max_length=512, description="write-only; null removes it"),
-    "postback_url": HttpUrl(description="overrides the generated postback URL; it must "
-                                        "keep the token=… of generated_postback_url "
-                                        "(null: back to the generated one)"),
+    "postback_url": HttpUrl(
+        description="overrides the generated postback URL; it must "
+        "keep the token=… of generated_postback_url "
+        "(null: back to the generated one)"
+    ),
     "is_active": Boolean(nullable=False, description="activating one deactivates the others"),
 }
 
@@ -102,6 +107,10 @@ class SettleCheckout:
 
 
 SETTLE_FIELDS = {
-    "status": Choice(required=True, nullable=False, choices=(PAID, FAILED),
-                     description="paid activates the subscription as a payment does"),
+    "status": Choice(
+        required=True,
+        nullable=False,
+        choices=(PAID, FAILED),
+        description="paid activates the subscription as a payment does",
+    ),
 }

@@ -1,4 +1,5 @@
 """The buyer's details typed at checkout: name, email, CPF and phone."""
+
 from __future__ import annotations
 
 import re
@@ -70,8 +71,9 @@ def _cpf(text: str, name: str) -> str:
 def _phone(text: str, name: str) -> str:
     phone = normalize_phone(text)
     if phone is None:
-        raise ValidationError(f"{name} must have 10 or 11 digits (area code and number)",
-                              field=name)
+        raise ValidationError(
+            f"{name} must have 10 or 11 digits (area code and number)", field=name
+        )
     return phone
 
 
@@ -80,8 +82,13 @@ def _email(text: str, name: str) -> str:
 
 
 def _required(max_length: int, normalize=None, description: str = "") -> Text:
-    return Text(required=True, nullable=False, max_length=max_length, normalize=normalize,
-                description=description)
+    return Text(
+        required=True,
+        nullable=False,
+        max_length=max_length,
+        normalize=normalize,
+        description=description,
+    )
 
 
 # The `customer` object: fields.Text refuses NUL and lone surrogates (no database can
@@ -97,8 +104,9 @@ CUSTOMER_FIELDS: dict[str, Text] = {
 def parse_customer(data: Any) -> Customer:
     """Validate the `customer` object of a checkout; errors name `customer.<field>`."""
     if not isinstance(data, dict):
-        raise ValidationError("customer must be an object with name, email, document and "
-                              "phone", field=PREFIX)
+        raise ValidationError(
+            "customer must be an object with name, email, document and phone", field=PREFIX
+        )
     for key in data:
         if key not in CUSTOMER_FIELDS:
             where = f"{PREFIX}.{str(key)[:50]}".encode("utf-8", "replace").decode()

@@ -2,6 +2,7 @@
 alike, found by name, email, CPF or phone (with or without punctuation); one customer's
 checkouts, subscriptions, withdrawal requests and age checks; and the operator's help:
 mail them the link to choose a (new) password."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,7 +42,7 @@ class Customer:
     paid_checkouts: int
     paid_amount: int
     last_activity: datetime | None
-    last_checkout_id: int | None = None   # a guest's page is reached through it
+    last_checkout_id: int | None = None  # a guest's page is reached through it
 
 
 @frozen
@@ -61,19 +62,38 @@ def _merge(users: list[User], checkouts: list[Checkout]) -> list[Customer]:
     guest's from their checkouts; most recent activity first."""
     by_email: dict[str, dict] = {}
     for user in users:
-        by_email[user.email.lower()] = {"email": user.email, "name": user.name,
-                                        "user_id": user.id, "document": None, "phone": None,
-                                        "checkouts": 0, "paid": 0, "amount": 0,
-                                        "last": user.created_at, "checkout": None}
+        by_email[user.email.lower()] = {
+            "email": user.email,
+            "name": user.name,
+            "user_id": user.id,
+            "document": None,
+            "phone": None,
+            "checkouts": 0,
+            "paid": 0,
+            "amount": 0,
+            "last": user.created_at,
+            "checkout": None,
+        }
     user_email = {u.id: u.email.lower() for u in users}
     for c in sorted(checkouts, key=lambda c: c.id or 0):
         key = user_email.get(c.user_id) or (c.customer_email or "").lower()
         if not key:
             continue
-        row = by_email.setdefault(key, {"email": c.customer_email, "name": None,
-                                        "user_id": c.user_id, "document": None,
-                                        "phone": None, "checkouts": 0, "paid": 0,
-                                        "amount": 0, "last": None, "checkout": None})
+        row = by_email.setdefault(
+            key,
+            {
+                "email": c.customer_email,
+                "name": None,
+                "user_id": c.user_id,
+                "document": None,
+                "phone": None,
+                "checkouts": 0,
+                "paid": 0,
+                "amount": 0,
+                "last": None,
+                "checkout": None,
+            },
+        )
         row["name"] = row["name"] or c.customer_name
         row["user_id"] = row["user_id"] or c.user_id
         row["document"] = c.customer_document or row["document"]
@@ -85,16 +105,27 @@ def _merge(users: list[User], checkouts: list[Checkout]) -> list[Customer]:
             row["amount"] += c.total_amount
         if c.created_at and (row["last"] is None or c.created_at > row["last"]):
             row["last"] = c.created_at
-    found = [Customer(email=r["email"], name=r["name"], user_id=r["user_id"],
-                      document=r["document"], phone=r["phone"], checkouts=r["checkouts"],
-                      paid_checkouts=r["paid"], paid_amount=r["amount"],
-                      last_activity=r["last"], last_checkout_id=r["checkout"])
-             for r in by_email.values()]
+    found = [
+        Customer(
+            email=r["email"],
+            name=r["name"],
+            user_id=r["user_id"],
+            document=r["document"],
+            phone=r["phone"],
+            checkouts=r["checkouts"],
+            paid_checkouts=r["paid"],
+            paid_amount=r["amount"],
+            last_activity=r["last"],
+            last_checkout_id=r["checkout"],
+        )
+        for r in by_email.values()
+    ]
     return sorted(found, key=lambda c: (c.last_activity or datetime.min, c.email), reverse=True)
 
 
-def search_customers(uow_factory: UnitOfWorkFactory, q: str | None,
-                     page: PageRequest) -> Page[Customer]:
+def search_customers(
+    uow_factory: UnitOfWorkFactory, q: str | None, page: PageRequest
+) -> Page[Customer]:
     """Customers matching `q` (all, most recent first, without one)."""
     text, digits = search_terms(q)
     with uow_factory() as uow:
@@ -104,16 +135,22 @@ def search_customers(uow_factory: UnitOfWorkFactory, q: str | None,
         found = uow.checkouts.search(SalesQuery(text=text, digits=digits), 1, SEARCH_CAP).items
         # The accounts of checkouts found by CPF or phone: one query.
         known = {u.id for u in users}
-        users += uow.users.get_many({c.user_id for c in found
-                                     if c.user_id and c.user_id not in known})
+        users += uow.users.get_many(
+            {c.user_id for c in found if c.user_id and c.user_id not in known}
+        )
     customers = _merge(users, list(found))
     start = page.offset
-    return Page(items=customers[start:start + page.limit], total=len(customers),
-                page=page.page, limit=page.limit)
+    return Page(
+        items=customers[start : start + page.limit],
+        total=len(customers),
+        page=page.page,
+        limit=page.limit,
+    )
 
 
-def customer_detail(uow_factory: UnitOfWorkFactory, user_id: int | None = None,
-                    checkout_id: int | None = None) -> CustomerDetail:
+def customer_detail(
+    uow_factory: UnitOfWorkFactory, user_id: int | None = None, checkout_id: int | None = None
+) -> CustomerDetail:
     """An account (by id), or the buyer of a checkout (their account, or a guest known
     by the email of their checkouts)."""
     if user_id is None and checkout_id is None:
@@ -125,29 +162,52 @@ def customer_detail(uow_factory: UnitOfWorkFactory, user_id: int | None = None,
             if bought is None:
                 raise NotFound(f"checkout {checkout_id} not found")
             user_id, email = bought.user_id, bought.customer_email or ""
-        user = uow.users.get(user_id) if user_id is not None else \
-            uow.users.get_by_email(email.strip().lower()) if email else None
+        user = (
+            uow.users.get(user_id)
+            if user_id is not None
+            else uow.users.get_by_email(email.strip().lower())
+            if email
+            else None
+        )
         if user is None and not email:
             raise NotFound(f"user {user_id} not found")
         mail = user.email if user is not None else email.strip()
-        by_mail = uow.checkouts.find({"customer_email": mail}, order_by=("-id",),
-                                     limit=DETAIL_CAP).items
-        by_user = uow.checkouts.find({"user_id": user.id}, order_by=("-id",),
-                                     limit=DETAIL_CAP).items if user is not None else []
-        checkouts = sorted({c.id: c for c in [*by_mail, *by_user]}.values(),
-                           key=lambda c: c.id or 0, reverse=True)
-        subs = uow.subscriptions.find({"user_id": user.id}, order_by=("-id",),
-                                      limit=DETAIL_CAP).items if user is not None else []
-        wds = uow.withdrawals.find({"user_id": user.id}, order_by=("-id",),
-                                   limit=DETAIL_CAP).items if user is not None else []
-        ages = uow.age_assurances.find({"user_id": user.id}, order_by=("-id",),
-                                       limit=DETAIL_CAP).items if user is not None else []
+        by_mail = uow.checkouts.find(
+            {"customer_email": mail}, order_by=("-id",), limit=DETAIL_CAP
+        ).items
+        by_user = (
+            uow.checkouts.find({"user_id": user.id}, order_by=("-id",), limit=DETAIL_CAP).items
+            if user is not None
+            else []
+        )
+        checkouts = sorted(
+            {c.id: c for c in [*by_mail, *by_user]}.values(), key=lambda c: c.id or 0, reverse=True
+        )
+        subs = (
+            uow.subscriptions.find({"user_id": user.id}, order_by=("-id",), limit=DETAIL_CAP).items
+            if user is not None
+            else []
+        )
+        wds = (
+            uow.withdrawals.find({"user_id": user.id}, order_by=("-id",), limit=DETAIL_CAP).items
+            if user is not None
+            else []
+        )
+        ages = (
+            uow.age_assurances.find({"user_id": user.id}, order_by=("-id",), limit=DETAIL_CAP).items
+            if user is not None
+            else []
+        )
         plans = uow.plans.get_many({c.plan_id for c in checkouts} | {s.plan_id for s in subs})
     customer = _merge([user] if user is not None else [], checkouts)[0]
-    return CustomerDetail(customer=customer, checkouts=tuple(checkouts),
-                          subscriptions=tuple(subs), withdrawals=tuple(wds),
-                          age_checks=tuple(ages),
-                          plan_names={p.id: p.name for p in plans if p.id is not None})
+    return CustomerDetail(
+        customer=customer,
+        checkouts=tuple(checkouts),
+        subscriptions=tuple(subs),
+        withdrawals=tuple(wds),
+        age_checks=tuple(ages),
+        plan_names={p.id: p.name for p in plans if p.id is not None},
+    )
 
 
 def send_password_link(auth: AuthService, uow_factory: UnitOfWorkFactory, user_id: int) -> None:

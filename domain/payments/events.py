@@ -1,5 +1,6 @@
 """What the payments capability tells the rest of the system (domain.common.events):
 a checkout's life, the access it grants, a withdrawal asked. Amounts are in cents."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -123,22 +124,37 @@ class WithdrawalRequested(Event):
 
 
 _MOVES: dict[str, type[CheckoutEvent]] = {
-    CheckoutStatus.PAID: CheckoutPaid, CheckoutStatus.REVIEW: CheckoutReview,
-    CheckoutStatus.REFUNDED: CheckoutRefunded, CheckoutStatus.FAILED: CheckoutFailed,
-    CheckoutStatus.ABANDONED: CheckoutAbandoned, CheckoutStatus.PENDING: CheckoutCreated,
+    CheckoutStatus.PAID: CheckoutPaid,
+    CheckoutStatus.REVIEW: CheckoutReview,
+    CheckoutStatus.REFUNDED: CheckoutRefunded,
+    CheckoutStatus.FAILED: CheckoutFailed,
+    CheckoutStatus.ABANDONED: CheckoutAbandoned,
+    CheckoutStatus.PENDING: CheckoutCreated,
 }
 
 
 def _checkout_fields(checkout: Checkout, now: datetime) -> dict[str, Any]:
     assert checkout.id is not None, "a stored checkout"
-    return dict(occurred_at=now, checkout_id=checkout.id, plan_id=checkout.plan_id,
-                user_id=checkout.user_id, total_amount=checkout.total_amount,
-                status=checkout.status, payment_method=checkout.payment_method,
-                external_id=checkout.external_id, provider=checkout.payment.provider)
+    return dict(
+        occurred_at=now,
+        checkout_id=checkout.id,
+        plan_id=checkout.plan_id,
+        user_id=checkout.user_id,
+        total_amount=checkout.total_amount,
+        status=checkout.status,
+        payment_method=checkout.payment_method,
+        external_id=checkout.external_id,
+        provider=checkout.payment.provider,
+    )
 
 
-def checkout_event(checkout: Checkout, now: datetime, *, account_created: bool = False,
-                   paid_amount: int | None = None) -> CheckoutEvent:
+def checkout_event(
+    checkout: Checkout,
+    now: datetime,
+    *,
+    account_created: bool = False,
+    paid_amount: int | None = None,
+) -> CheckoutEvent:
     """The event of `checkout` as it now is (its status names the event: pending is
     the checkout just created)."""
     fields = _checkout_fields(checkout, now)
@@ -153,15 +169,22 @@ def claim_event(checkout: Checkout, now: datetime) -> CheckoutClaimed:
     return CheckoutClaimed(**_checkout_fields(checkout, now))
 
 
-def charge_event(checkout: Checkout, now: datetime, *,
-                 pix_code_issued: bool) -> CheckoutCharged:
+def charge_event(checkout: Checkout, now: datetime, *, pix_code_issued: bool) -> CheckoutCharged:
     """The event of the gateway's answer to `checkout`'s charge (stored in it)."""
     return CheckoutCharged(**_checkout_fields(checkout, now), pix_code_issued=pix_code_issued)
 
 
-def subscription_event(kind: type[SubscriptionEvent], sub: Subscription,
-                       now: datetime) -> SubscriptionEvent:
+def subscription_event(
+    kind: type[SubscriptionEvent], sub: Subscription, now: datetime
+) -> SubscriptionEvent:
     assert sub.id is not None, "a stored subscription"
-    return kind(occurred_at=now, subscription_id=sub.id, user_id=sub.user_id,
-                plan_id=sub.plan_id, external_id=sub.external_id, status=sub.status,
-                start_date=sub.start_date, end_date=sub.end_date)
+    return kind(
+        occurred_at=now,
+        subscription_id=sub.id,
+        user_id=sub.user_id,
+        plan_id=sub.plan_id,
+        external_id=sub.external_id,
+        status=sub.status,
+        start_date=sub.start_date,
+        end_date=sub.end_date,
+    )

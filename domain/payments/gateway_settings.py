@@ -1,5 +1,6 @@
 """Admin: configure the payment gateways (keys, postback URL, which one is active).
 Secret keys are write-only: the views below only say whether one is set."""
+
 from __future__ import annotations
 
 import attrs
@@ -7,9 +8,15 @@ from attrs import frozen
 
 from domain.common.errors import DomainError, NotFound, ValidationError
 from domain.payments.commands import ConfigureGateway
+from domain.payments.gateways import (
+    CONFIGURABLE,
+    JUNGLEPAY,
+    CircuitView,
+    PaymentGatewayConfig,
+    gateway_row,
+)
 from domain.payments.service import PaymentService
-from domain.payments.gateways import (CONFIGURABLE, JUNGLEPAY, CircuitView,
-                                      PaymentGatewayConfig, gateway_row)
+
 
 @frozen
 class GatewayView:
@@ -29,16 +36,21 @@ class GatewayView:
 @frozen
 class GatewaySettings:
     gateways: list[GatewayView]
-    charging_gateway: str | None     # the gateway new checkouts are charged through
+    charging_gateway: str | None  # the gateway new checkouts are charged through
 
 
 def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> GatewayView:
     row = row or PaymentGatewayConfig(id=None, name=name)
     circuit = svc.gateways.circuits().get(name) or CircuitView()
-    return GatewayView(name=name, public_key=row.public_key, has_secret_key=bool(row.secret_key),
-                       postback_url=row.postback_url,
-                       generated_postback_url=svc.webhooks.url(name), is_active=row.is_active,
-                       circuit=attrs.asdict(circuit))
+    return GatewayView(
+        name=name,
+        public_key=row.public_key,
+        has_secret_key=bool(row.secret_key),
+        postback_url=row.postback_url,
+        generated_postback_url=svc.webhooks.url(name),
+        is_active=row.is_active,
+        circuit=attrs.asdict(circuit),
+    )
 
 
 def list_gateways(svc: PaymentService) -> GatewaySettings:
@@ -48,8 +60,9 @@ def list_gateways(svc: PaymentService) -> GatewaySettings:
             charging: str | None = svc.choose(uow).name
         except DomainError:
             charging = None
-    return GatewaySettings([_view(svc, name, gateway_row(rows, name)) for name in CONFIGURABLE],
-                           charging)
+    return GatewaySettings(
+        [_view(svc, name, gateway_row(rows, name)) for name in CONFIGURABLE], charging
+    )
 
 
 def check_gateway_name(name: str) -> str:
@@ -68,8 +81,10 @@ def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> Gateway
     override = changes.get("postback_url")
     if override and not svc.webhooks.carries_token(name, override):
         # Without our token every webhook would be refused.
-        raise ValidationError("postback_url must keep the token=… query parameter of "
-                              "generated_postback_url", field="postback_url")
+        raise ValidationError(
+            "postback_url must keep the token=… query parameter of generated_postback_url",
+            field="postback_url",
+        )
     with svc.uow() as uow:
         rows = uow.payment_gateways.lock_settings(CONFIGURABLE)
         row = gateway_row(rows, name)

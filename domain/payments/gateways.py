@@ -1,17 +1,18 @@
 """Payment gateways: their configuration, the values exchanged with them, the meaning of
 their statuses, and the log of processed notifications."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from attrs import field, frozen
 
+from domain.common.errors import ServiceUnavailable
 from domain.payments import checkout as co
 from domain.payments.customer import Customer
-from domain.common.errors import ServiceUnavailable
 from ports.security import WEBHOOK, Signer
 
 JUNGLEPAY = "junglepay"
@@ -144,8 +145,8 @@ class Transaction:
 
 
 # The circuit breaker of a gateway's API calls (adapters/payments/guard.py).
-CIRCUIT_CLOSED = "closed"        # calls go through
-CIRCUIT_OPEN = "open"            # calls refused after repeated failures
+CIRCUIT_CLOSED = "closed"  # calls go through
+CIRCUIT_OPEN = "open"  # calls refused after repeated failures
 CIRCUIT_HALF_OPEN = "half_open"  # one trial call decides
 CIRCUIT_STATES = (CIRCUIT_CLOSED, CIRCUIT_OPEN, CIRCUIT_HALF_OPEN)
 
@@ -203,8 +204,12 @@ def with_query(url: str, **params: str) -> str:
 # -- which row is which gateway --------------------------------------------------------
 # Row names as people write them, case, spaces, hyphens and underscores aside: the
 # original platform's rows are 'JunglePay' and 'Dias Marketplace'.
-_GATEWAY_OF_NAME = {"junglepay": JUNGLEPAY, "dias": DIAS, "diasmarketplace": DIAS,
-                    "sandbox": SANDBOX}
+_GATEWAY_OF_NAME = {
+    "junglepay": JUNGLEPAY,
+    "dias": DIAS,
+    "diasmarketplace": DIAS,
+    "sandbox": SANDBOX,
+}
 
 
 def gateway_of(row_name: str | None) -> str | None:
@@ -215,13 +220,11 @@ def gateway_of(row_name: str | None) -> str | None:
     return _GATEWAY_OF_NAME.get(re.sub(r"[\s_-]+", "", row_name or "").casefold())
 
 
-def gateway_row(rows: Iterable[PaymentGatewayConfig], gateway: str
-                ) -> PaymentGatewayConfig | None:
+def gateway_row(rows: Iterable[PaymentGatewayConfig], gateway: str) -> PaymentGatewayConfig | None:
     """The row of `gateway` among `rows`: should several stand for it, the active one,
     else the oldest."""
     matching = [r for r in rows if gateway_of(r.name) == gateway]
-    return min(matching, key=lambda r: (not r.is_active, r.id is None, r.id or 0),
-               default=None)
+    return min(matching, key=lambda r: (not r.is_active, r.id is None, r.id or 0), default=None)
 
 
 def missing_gateways(row_names: Iterable[str], gateways: Iterable[str]) -> list[str]:
@@ -262,5 +265,4 @@ def choose_gateway(rows: list[PaymentGatewayConfig], default: str) -> GatewayCho
 def sandbox_enabled(rows: list[PaymentGatewayConfig], default: str) -> bool:
     """The sandbox may be used (and paid by an admin) only while CREATORFLIX_GATEWAY is
     sandbox and no other gateway is active."""
-    return default == SANDBOX and all(gateway_of(r.name) == SANDBOX
-                                      for r in rows if r.is_active)
+    return default == SANDBOX and all(gateway_of(r.name) == SANDBOX for r in rows if r.is_active)

@@ -1,14 +1,20 @@
 """The payments capability's reactions to events, run by the unit of work that recorded
 them, before it commits (the table is in entrypoints/bootstrap.py). Each is
 `(event, uow) -> None`; what else it needs is bound there."""
+
 from __future__ import annotations
 
-from domain.payments import activation, notices
-from domain.payments import withdrawal as wd
-from domain.payments import checkout as co
-from domain.payments.events import (CheckoutCharged, CheckoutEvent, CheckoutPaid,
-                                    CheckoutRefunded, WithdrawalRequested)
 from domain.common.throttle import Throttle
+from domain.payments import activation, notices
+from domain.payments import checkout as co
+from domain.payments import withdrawal as wd
+from domain.payments.events import (
+    CheckoutCharged,
+    CheckoutEvent,
+    CheckoutPaid,
+    CheckoutRefunded,
+    WithdrawalRequested,
+)
 from ports.security import Signer
 from ports.unit_of_work import UnitOfWork
 
@@ -17,7 +23,7 @@ def grant_paid_access(event: CheckoutEvent, uow: UnitOfWork) -> None:
     """A paid (or just claimed) checkout gives its buyer (tied to it, locked by the
     settlement) the plan's days of access, chained after what they already have."""
     if event.user_id is None:
-        return      # unclaimed (domain.payments.claims): no one's yet, nothing granted
+        return  # unclaimed (domain.payments.claims): no one's yet, nothing granted
     assert event.external_id is not None, "a checkout is paid through its transaction"
     buyer = uow.users.get_for_update(event.user_id)
     plan = uow.plans.get(event.plan_id)
@@ -30,7 +36,7 @@ def end_paid_access(event: CheckoutEvent, uow: UnitOfWork) -> None:
     """Refunded, charged back, refused, canceled: end what the checkout's payment
     granted or held."""
     if event.external_id is None:
-        return      # never charged: nothing was granted or held
+        return  # never charged: nothing was granted or held
     grantee = _grantee_id(uow, event)
     if grantee is not None:
         activation.end_grants(uow, grantee, event.external_id, event.occurred_at)
@@ -48,22 +54,26 @@ def _grantee_id(uow: UnitOfWork, event: CheckoutEvent) -> int | None:
     return user.id if user is not None else None
 
 
-def mail_receipt(event: CheckoutPaid, uow: UnitOfWork, *, public_url: str,
-                 tokens: Signer) -> None:
+def mail_receipt(event: CheckoutPaid, uow: UnitOfWork, *, public_url: str, tokens: Signer) -> None:
     """The receipt (and set-password link) of a paid checkout, after its grant."""
     checkout = uow.checkouts.get(event.checkout_id)
     if checkout is not None:
         notices.queue_receipt(uow, public_url, tokens, checkout, event.occurred_at)
 
 
-def mail_pix_code(event: CheckoutCharged, uow: UnitOfWork, *, public_url: str,
-                  tokens: Signer, throttle: Throttle | None = None) -> None:
+def mail_pix_code(
+    event: CheckoutCharged,
+    uow: UnitOfWork,
+    *,
+    public_url: str,
+    tokens: Signer,
+    throttle: Throttle | None = None,
+) -> None:
     """The PIX code (copy-paste and QR) of a charge still waiting to be paid, within
     the address's cap of such mails (`throttle`: anyone may name any email)."""
     checkout = uow.checkouts.get(event.checkout_id)
     if event.pix_code_issued and checkout is not None and checkout.status == co.PENDING:
-        notices.queue_pix_created(uow, public_url, tokens, checkout, event.occurred_at,
-                                  throttle)
+        notices.queue_pix_created(uow, public_url, tokens, checkout, event.occurred_at, throttle)
 
 
 def close_withdrawal(event: CheckoutRefunded, uow: UnitOfWork) -> None:

@@ -2,28 +2,41 @@
 gateway that charges it, what the buyer needs to pay, and a few marks of its history.
 The repositories map it to and from its JSON object; keys this version does not know
 (rows of an adopted database, a later version's) are kept in `extra`, never lost."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 from attrs import field, frozen
 
 # The JSON keys of the fields below, in the order they are written.
-_KEYS = ("provider", "method", "status", "qr_code", "expires_at", "secure_url",
-         "redirect_url", "account_created", "review_settled", "unclaimed", "charge")
+_KEYS = (
+    "provider",
+    "method",
+    "status",
+    "qr_code",
+    "expires_at",
+    "secure_url",
+    "redirect_url",
+    "account_created",
+    "review_settled",
+    "unclaimed",
+    "charge",
+)
 _FLAGS = ("account_created", "unclaimed")
 
 
 @frozen(kw_only=True)
 class PaymentData:
-    provider: str | None = None        # the gateway charging it: sandbox, junglepay, dias
-    method: str | None = None          # pix or credit_card, as it was charged
-    status: str | None = None          # the gateway's own status, shown next to ours
-    qr_code: str | None = None         # the PIX copy-and-paste code
-    expires_at: str | None = None      # the PIX code's expiry, as the gateway wrote it
-    secure_url: str | None = None      # the gateway's page for this payment
-    redirect_url: str | None = None    # Dias: where the buyer pays
+    provider: str | None = None  # the gateway charging it: sandbox, junglepay, dias
+    method: str | None = None  # pix or credit_card, as it was charged
+    status: str | None = None  # the gateway's own status, shown next to ours
+    qr_code: str | None = None  # the PIX copy-and-paste code
+    expires_at: str | None = None  # the PIX code's expiry, as the gateway wrote it
+    secure_url: str | None = None  # the gateway's page for this payment
+    redirect_url: str | None = None  # Dias: where the buyer pays
     # This payment opened the buyer's account (they may then choose its password).
     account_created: bool = False
     review_settled: str | None = None  # an administrator settled it from review as...
@@ -33,7 +46,7 @@ class PaymentData:
     # Whether the gateway was called, while no transaction is known: not_sent, charging
     # (domain.payments.idempotency).
     charge: str | None = None
-    extra: Mapping[str, Any] = field(factory=dict)   # keys we do not know, as read
+    extra: Mapping[str, Any] = field(factory=dict)  # keys we do not know, as read
 
     @classmethod
     def from_json(cls, value: Mapping[str, Any]) -> PaymentData:
@@ -52,8 +65,12 @@ class PaymentData:
     def anonymised(self) -> PaymentData:
         """What the payment was, without what could identify its payer (a PIX code,
         links, keys we do not know): for an erased account (LGPD)."""
-        return PaymentData(provider=self.provider, method=self.method, status=self.status,
-                           account_created=self.account_created)
+        return PaymentData(
+            provider=self.provider,
+            method=self.method,
+            status=self.status,
+            account_created=self.account_created,
+        )
 
     def but(self, **changes: Any) -> PaymentData:
         """A copy with `changes` (field names)."""

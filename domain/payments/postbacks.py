@@ -5,12 +5,13 @@ background worker (entrypoints/mail_worker.py under the app server, `creatorflix
 from cron) claims what is due, reads it back and settles it, retrying with back-off
 while JunglePay or the database fails. Claims never overlap (SKIP LOCKED on PostgreSQL),
 and settlement stays idempotent (one subscription per paid checkout)."""
+
 from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
-from typing import Callable
+from collections.abc import Callable
+from datetime import timedelta
 
 from attrs import frozen
 
@@ -24,10 +25,10 @@ log = logging.getLogger("creatorflix.payments")
 
 DONE = "done"
 FAILED = "failed"
-QUEUED = SettlementOutcome.QUEUED   # the answer to a recorded postback
+QUEUED = SettlementOutcome.QUEUED  # the answer to a recorded postback
 
 BATCH = 20
-LEASE = timedelta(seconds=60)    # longer than a read-back (8 s timeout) and its settling
+LEASE = timedelta(seconds=60)  # longer than a read-back (8 s timeout) and its settling
 MAX_ATTEMPTS = 12
 FIRST_RETRY = timedelta(seconds=5)
 LAST_RETRY = timedelta(minutes=30)
@@ -38,14 +39,22 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 16)), LAST_RETRY)
 
 
-def record(svc: PaymentService, gateway: str, external_id: str,
-           checkout_ref: str | None) -> Outcome:
+def record(
+    svc: PaymentService, gateway: str, external_id: str, checkout_ref: str | None
+) -> Outcome:
     """Keep a postback for the worker; the gateway is answered 2xx at once."""
     now = svc.clock.now()
     with svc.uow() as uow:
-        uow.postbacks.add(Postback(id=None, gateway=gateway, external_id=external_id,
-                                   checkout_ref=checkout_ref, next_attempt_at=now,
-                                   received_at=now))
+        uow.postbacks.add(
+            Postback(
+                id=None,
+                gateway=gateway,
+                external_id=external_id,
+                checkout_ref=checkout_ref,
+                next_attempt_at=now,
+                received_at=now,
+            )
+        )
         uow.commit()
     return Outcome(QUEUED)
 
@@ -56,7 +65,7 @@ Settle = Callable[[PaymentService, Postback], Outcome]
 @frozen
 class SettleReport:
     claimed: int
-    outcomes: list[Outcome]   # of those settled (the others wait for a retry)
+    outcomes: list[Outcome]  # of those settled (the others wait for a retry)
 
 
 def settle_due(svc: PaymentService, settle: Settle, limit: int = BATCH) -> SettleReport:
@@ -75,18 +84,31 @@ def settle_due(svc: PaymentService, settle: Settle, limit: int = BATCH) -> Settl
             outcome = settle(svc, postback)
         except ServiceUnavailable as problem:
             done = postback.attempts >= MAX_ATTEMPTS
-            changes = {"status": FAILED if done else PENDING, "claim_token": None,
-                       "claimed_until": None, "last_error": problem.message[:500],
-                       "next_attempt_at": svc.clock.now() + retry_delay(postback.attempts)}
+            changes = {
+                "status": FAILED if done else PENDING,
+                "claim_token": None,
+                "claimed_until": None,
+                "last_error": problem.message[:500],
+                "next_attempt_at": svc.clock.now() + retry_delay(postback.attempts),
+            }
             (log.error if done else log.warning)(
-                "%s postback for transaction %s, attempt %s: %s%s", postback.gateway,
-                postback.external_id, postback.attempts, problem.message,
-                " — given up, check it by hand" if done else "; will retry")
+                "%s postback for transaction %s, attempt %s: %s%s",
+                postback.gateway,
+                postback.external_id,
+                postback.attempts,
+                problem.message,
+                " — given up, check it by hand" if done else "; will retry",
+            )
         else:
             outcomes.append(outcome)
-            changes = {"status": DONE, "outcome": outcome.status, "claim_token": None,
-                       "claimed_until": None, "last_error": None,
-                       "processed_at": svc.clock.now()}
+            changes = {
+                "status": DONE,
+                "outcome": outcome.status,
+                "claim_token": None,
+                "claimed_until": None,
+                "last_error": None,
+                "processed_at": svc.clock.now(),
+            }
         try:
             with svc.uow() as uow:
                 uow.postbacks.settle(postback.id, token, changes)

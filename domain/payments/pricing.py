@@ -1,7 +1,8 @@
 """Pricing: what a checkout costs, computed from stored prices (never the client's)."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from attrs import frozen
 
@@ -36,27 +37,33 @@ def accepts(plan: Plan, payment_method: str) -> bool:
     return plan.accepts_pix if payment_method == PIX else plan.accepts_card
 
 
-def quote(plan: Plan, payment_method: str, requested_bump_ids: Iterable[int],
-          stored_bumps: Iterable[OrderBump]) -> Quote:
+def quote(
+    plan: Plan,
+    payment_method: str,
+    requested_bump_ids: Iterable[int],
+    stored_bumps: Iterable[OrderBump],
+) -> Quote:
     """Price a checkout from stored prices. Duplicate bump ids count once; an unknown or
     inactive bump, a payment method the plan does not accept, or a total of 0 (nothing
     for a gateway to charge) is refused."""
     if payment_method not in PAYMENT_METHODS:
-        raise ValidationError(f"payment_method must be one of: {', '.join(PAYMENT_METHODS)}",
-                              field="payment_method")
+        raise ValidationError(
+            f"payment_method must be one of: {', '.join(PAYMENT_METHODS)}", field="payment_method"
+        )
     if not accepts(plan, payment_method):
-        raise ValidationError(f"this plan does not accept {payment_method} payments",
-                              field="payment_method")
+        raise ValidationError(
+            f"this plan does not accept {payment_method} payments", field="payment_method"
+        )
     available = {b.id: b for b in stored_bumps if b.is_active}
     chosen = []
     for bump_id in dict.fromkeys(requested_bump_ids):
         if bump_id not in available:
-            raise ValidationError(f"order bump {bump_id} does not exist or is not available",
-                                  field="order_bump_ids")
+            raise ValidationError(
+                f"order bump {bump_id} does not exist or is not available", field="order_bump_ids"
+            )
         chosen.append(available[bump_id])
     priced = Quote(plan=plan, bumps=tuple(chosen), payment_method=payment_method)
     if priced.total <= 0:
         # Gateways charge at least a cent; a free plan is granted by an administrator.
-        raise ValidationError("this plan is free: there is nothing to pay",
-                              field="plan_id")
+        raise ValidationError("this plan is free: there is nothing to pay", field="plan_id")
     return priced

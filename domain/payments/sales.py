@@ -2,6 +2,7 @@
 plan and local dates, searched by buyer (name, email, CPF or phone with or without
 punctuation, gateway id), the totals of the filter, and the rows of the CSV export as a
 Brazilian spreadsheet reads them (`;`, decimal comma, local times)."""
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,14 @@ _PUNCTUATION = re.compile(r"[\s.\-/()+]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 MIN_DIGITS = 3
 MAX_QUERY = 200
-STATUS_LABELS: dict[str, str] = {co.PENDING: "Pendente", co.PAID: "Pago", co.FAILED: "Falhou",
-                 co.ABANDONED: "Abandonado", co.REFUNDED: "Reembolsado",
-                 co.REVIEW: "Em análise"}
+STATUS_LABELS: dict[str, str] = {
+    co.PENDING: "Pendente",
+    co.PAID: "Pago",
+    co.FAILED: "Falhou",
+    co.ABANDONED: "Abandonado",
+    co.REFUNDED: "Reembolsado",
+    co.REVIEW: "Em análise",
+}
 METHOD_LABELS: dict[str, str] = {co.PIX: "PIX", co.CREDIT_CARD: "Cartão de crédito"}
 
 
@@ -67,8 +73,9 @@ def search_terms(raw: str | None) -> tuple[str | None, str | None]:
     bare = _PUNCTUATION.sub("", raw)
     if _ASCII_DIGITS.fullmatch(bare):
         if len(bare) < MIN_DIGITS:
-            raise ValidationError(f"q: type at least {MIN_DIGITS} digits of a CPF or phone",
-                                  field="q")
+            raise ValidationError(
+                f"q: type at least {MIN_DIGITS} digits of a CPF or phone", field="q"
+            )
         return None, bare
     return raw.casefold(), None
 
@@ -96,31 +103,49 @@ def parse_sales_query(params: Mapping[str, str], zone: tzinfo) -> SalesQuery:
         raise ValidationError(f"status: one of {', '.join(co.STATUSES)}", field="status")
     method = params.get("payment_method") or None
     if method is not None and method not in co.PAYMENT_METHODS:
-        raise ValidationError(f"payment_method: one of {', '.join(co.PAYMENT_METHODS)}",
-                              field="payment_method")
-    ids = {name: parse_int(str(params[name]), name, minimum=1, maximum=2 ** 31 - 1)
-           if params.get(name) else None for name in ("plan_id", "user_id")}
+        raise ValidationError(
+            f"payment_method: one of {', '.join(co.PAYMENT_METHODS)}", field="payment_method"
+        )
+    ids = {
+        name: parse_int(str(params[name]), name, minimum=1, maximum=2**31 - 1)
+        if params.get(name)
+        else None
+        for name in ("plan_id", "user_id")
+    }
     first, last = _local_day(params, "from"), _local_day(params, "to")
     if first and last and last < first:
         raise ValidationError("to: must not be before from", field="to")
     text, digits = search_terms(params.get("q"))
-    exact = {name: str(params[name])[:254] if params.get(name) else None
-             for name in ("external_id", "customer_email")}
-    return SalesQuery(status=status, payment_method=method, plan_id=ids["plan_id"],
-                      user_id=ids["user_id"], **exact,
-                      since=_utc(first, zone) if first else None,
-                      until=_utc(last + timedelta(days=1), zone) if last else None,
-                      text=text, digits=digits)
+    exact = {
+        name: str(params[name])[:254] if params.get(name) else None
+        for name in ("external_id", "customer_email")
+    }
+    return SalesQuery(
+        status=status,
+        payment_method=method,
+        plan_id=ids["plan_id"],
+        user_id=ids["user_id"],
+        **exact,
+        since=_utc(first, zone) if first else None,
+        until=_utc(last + timedelta(days=1), zone) if last else None,
+        text=text,
+        digits=digits,
+    )
 
 
 def totals_of(by_status: dict[str, int], amounts: dict[str, int]) -> SalesTotals:
-    return SalesTotals(count=sum(by_status.values()), amount=sum(amounts.values()),
-                       paid_count=by_status.get(co.PAID, 0),
-                       paid_amount=amounts.get(co.PAID, 0), by_status=dict(by_status))
+    return SalesTotals(
+        count=sum(by_status.values()),
+        amount=sum(amounts.values()),
+        paid_count=by_status.get(co.PAID, 0),
+        paid_amount=amounts.get(co.PAID, 0),
+        by_status=dict(by_status),
+    )
 
 
-def list_sales(uow_factory: UnitOfWorkFactory, query: SalesQuery, page: PageRequest
-               ) -> tuple[Page[Checkout], SalesTotals, dict[int, str]]:
+def list_sales(
+    uow_factory: UnitOfWorkFactory, query: SalesQuery, page: PageRequest
+) -> tuple[Page[Checkout], SalesTotals, dict[int, str]]:
     """A page of the filtered checkouts (newest first), the totals of the whole filter
     and the names of the plans on the page: four queries whatever the page holds."""
     with uow_factory() as uow:
@@ -130,25 +155,49 @@ def list_sales(uow_factory: UnitOfWorkFactory, query: SalesQuery, page: PageRequ
     return found, totals_of(by_status, amounts), {p.id: p.name for p in plans if p.id is not None}
 
 
-def export_rows(uow_factory: UnitOfWorkFactory, query: SalesQuery, zone: tzinfo,
-                batch: int = 500) -> Iterator[list[str]]:
+def export_rows(
+    uow_factory: UnitOfWorkFactory, query: SalesQuery, zone: tzinfo, batch: int = 500
+) -> Iterator[list[str]]:
     """The CSV rows of the filter (header first), read in batches, one transaction each,
     so an export of any size streams."""
-    yield ["ID", "Criado em", "Atualizado em", "Status", "Método", "Plano", "Valor (R$)",
-           "Nome", "E-mail", "CPF", "Telefone", "ID no gateway"]
+    yield [
+        "ID",
+        "Criado em",
+        "Atualizado em",
+        "Status",
+        "Método",
+        "Plano",
+        "Valor (R$)",
+        "Nome",
+        "E-mail",
+        "CPF",
+        "Telefone",
+        "ID no gateway",
+    ]
     page = 1
     while True:
         with uow_factory() as uow:
             found = uow.checkouts.search(query, page, batch)
-            plans = {p.id: p.name for p in uow.plans.get_many({c.plan_id for c in found.items})
-                     if p.id is not None}
+            plans = {
+                p.id: p.name
+                for p in uow.plans.get_many({c.plan_id for c in found.items})
+                if p.id is not None
+            }
         for c in found.items:
-            yield [str(c.id), local_text(c.created_at, zone), local_text(c.updated_at, zone),
-                   STATUS_LABELS.get(c.status, c.status),
-                   METHOD_LABELS.get(c.payment_method or "", c.payment_method or ""),
-                   plans.get(c.plan_id, f"#{c.plan_id}"), brl(c.total_amount),
-                   c.customer_name or "", c.customer_email or "", c.customer_document or "",
-                   c.customer_phone or "", c.external_id or ""]
+            yield [
+                str(c.id),
+                local_text(c.created_at, zone),
+                local_text(c.updated_at, zone),
+                STATUS_LABELS.get(c.status, c.status),
+                METHOD_LABELS.get(c.payment_method or "", c.payment_method or ""),
+                plans.get(c.plan_id, f"#{c.plan_id}"),
+                brl(c.total_amount),
+                c.customer_name or "",
+                c.customer_email or "",
+                c.customer_document or "",
+                c.customer_phone or "",
+                c.external_id or "",
+            ]
         if page * batch >= found.total or not found.items:
             return
         page += 1

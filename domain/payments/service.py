@@ -1,12 +1,19 @@
 """The collaborators of the payment use cases, and the choice of the charging gateway."""
+
 from __future__ import annotations
 
 from attrs import frozen
 
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
-from domain.payments.gateways import (NOT_CONFIGURED, SANDBOX, GatewayChoice,
-                                      PaymentGatewayConfig, WebhookUrls, choose_gateway,
-                                      sandbox_enabled)
+from domain.payments.gateways import (
+    NOT_CONFIGURED,
+    SANDBOX,
+    GatewayChoice,
+    PaymentGatewayConfig,
+    WebhookUrls,
+    choose_gateway,
+    sandbox_enabled,
+)
 from ports.clock import Clock
 from ports.payments import PaymentGateway, PaymentGateways
 from ports.security import CHECKOUT, Signer

@@ -1,6 +1,7 @@
 """Payment notifications (gateway postbacks, the sandbox's simulated payments, the
 synchronous answer to a card charge): matched to the checkout the gateway charged by
 its transaction id, recorded once, applied with one-way transitions."""
+
 from __future__ import annotations
 
 import logging
@@ -12,27 +13,34 @@ from attrs import frozen
 
 from domain.accounts.events import CHECKOUT, UserRegistered
 from domain.accounts.users import User
+from domain.common.errors import Conflict, NotFound
 from domain.payments import activation
 from domain.payments import checkout as co
 from domain.payments import events as ev
-from domain.common.errors import Conflict, NotFound
 from domain.payments.commands import SettleCheckout
+from domain.payments.gateways import (
+    CHECKOUT_STATUS_OF,
+    JUNGLEPAY,
+    SANDBOX,
+    Transaction,
+    WebhookEvent,
+    event_key,
+)
 from domain.payments.service import PaymentService
-from domain.payments.gateways import (CHECKOUT_STATUS_OF, JUNGLEPAY, SANDBOX, WebhookEvent,
-                             Transaction, event_key)
 from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.payments")
 
+
 class SettlementOutcome(StrEnum):
     """What became of a payment notification (the webhook's answer, JSON `status`)."""
 
-    PROCESSED = "processed"     # the checkout moved
-    UNCHANGED = "unchanged"     # recorded; nothing to change (not forward, not final...)
-    DUPLICATE = "duplicate"     # this transaction already reached this status here
-    IGNORED = "ignored"         # not a transaction of ours
-    UNMATCHED = "unmatched"     # a real transaction of the gateway no checkout of ours has
-    QUEUED = "queued"           # a postback kept for the worker (domain.payments.postbacks)
+    PROCESSED = "processed"  # the checkout moved
+    UNCHANGED = "unchanged"  # recorded; nothing to change (not forward, not final...)
+    DUPLICATE = "duplicate"  # this transaction already reached this status here
+    IGNORED = "ignored"  # not a transaction of ours
+    UNMATCHED = "unmatched"  # a real transaction of the gateway no checkout of ours has
+    QUEUED = "queued"  # a postback kept for the worker (domain.payments.postbacks)
 
 
 PROCESSED = SettlementOutcome.PROCESSED
@@ -52,8 +60,8 @@ class Outcome:
 class NoChange(StrEnum):
     """Why a notification moves nothing (recorded as its webhook event's outcome)."""
 
-    NO_CHANGE = "no_change"             # a gateway status that is not final
-    NOT_FORWARD = "not_forward"         # the checkout cannot move there any more
+    NO_CHANGE = "no_change"  # a gateway status that is not final
+    NOT_FORWARD = "not_forward"  # the checkout cannot move there any more
     AMOUNT_MISMATCH = "amount_mismatch"  # paid another amount, already in review
 
 
@@ -98,8 +106,9 @@ def charged_through(checkout: co.Checkout, gateway: str) -> bool:
     return provider == gateway or (provider is None and gateway == JUNGLEPAY)
 
 
-def process(svc: PaymentService, gateway: str, tx: Transaction, *,
-            hold_pending: bool = False) -> Outcome:
+def process(
+    svc: PaymentService, gateway: str, tx: Transaction, *, hold_pending: bool = False
+) -> Outcome:
     """Apply what `gateway` says about one of its transactions, in one transaction
     with the checkout row locked: concurrent and repeated notifications are applied
     once; a status that is not a forward move changes nothing."""
@@ -107,26 +116,39 @@ def process(svc: PaymentService, gateway: str, tx: Transaction, *,
     with svc.uow() as uow:
         checkout = uow.checkouts.get_for_update_by_external_id(tx.external_id, gateway)
         if checkout is None:
-            log.info("%s notification for unknown transaction %s ignored", gateway,
-                     tx.external_id)
+            log.info("%s notification for unknown transaction %s ignored", gateway, tx.external_id)
             return Outcome(IGNORED)
         decision = decide(checkout, tx)
-        note = WebhookEvent(id=None, gateway=gateway,
-                                   event_key=notification_key(tx, decision),
-                                   external_id=tx.external_id, status=tx.status,
-                                   checkout_id=checkout.id, outcome=decision, received_at=now)
+        note = WebhookEvent(
+            id=None,
+            gateway=gateway,
+            event_key=notification_key(tx, decision),
+            external_id=tx.external_id,
+            status=tx.status,
+            checkout_id=checkout.id,
+            outcome=decision,
+            received_at=now,
+        )
         if not uow.webhook_events.record(note):
             return Outcome(DUPLICATE, checkout.id)
         if decision in (co.REVIEW, AMOUNT_MISMATCH, NoChange.NOT_FORWARD):
             # Worth a look by a human (money may have moved), never an automatic change.
-            log.warning("%s transaction %s is %s (amount %s) but checkout %s is %s and "
-                        "costs %s: %s", gateway, tx.external_id, tx.status, tx.amount,
-                        checkout.id, checkout.status, checkout.total_amount, decision)
+            log.warning(
+                "%s transaction %s is %s (amount %s) but checkout %s is %s and costs %s: %s",
+                gateway,
+                tx.external_id,
+                tx.status,
+                tx.amount,
+                checkout.id,
+                checkout.status,
+                checkout.total_amount,
+                decision,
+            )
         checkout, changed = _apply(uow, checkout, tx, decision, now)
         if not changed and hold_pending and checkout.status == co.PENDING:
             checkout, changed = _hold(uow, checkout, tx.external_id, now), True
         uow.checkouts.update(checkout)
-        uow.commit()    # the handlers of the move's event first (bootstrap's table)
+        uow.commit()  # the handlers of the move's event first (bootstrap's table)
     return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
 
 
@@ -144,19 +166,24 @@ def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checko
     return checkout.with_payment(account_created=True)
 
 
-def _apply(uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: Decision,
-           now: datetime) -> tuple[co.Checkout, bool]:
-    moved = (co.advance(checkout, decision, now)
-             if isinstance(decision, co.CheckoutStatus) else None)
+def _apply(
+    uow: UnitOfWork, checkout: co.Checkout, tx: Transaction, decision: Decision, now: datetime
+) -> tuple[co.Checkout, bool]:
+    moved = co.advance(checkout, decision, now) if isinstance(decision, co.CheckoutStatus) else None
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
-        return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout,
-                False)
+        return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout, False)
     return _settle(uow, checkout, _shown(moved, tx.status), now, paid_amount=tx.amount), True
 
 
-def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
-            now: datetime, *, paid_amount: int | None = None) -> co.Checkout:
+def _settle(
+    uow: UnitOfWork,
+    checkout: co.Checkout,
+    moved: co.Checkout,
+    now: datetime,
+    *,
+    paid_amount: int | None = None,
+) -> co.Checkout:
     """`checkout` moving to `moved.status`: a paid one is tied to its buyer (found or
     created here, locked); the event of the move is recorded, and its handlers
     (granting or ending access, card age assurance, receipt, withdrawal) run when the
@@ -174,18 +201,21 @@ def _settle(uow: UnitOfWork, checkout: co.Checkout, moved: co.Checkout,
         else:
             moved = _for_buyer(moved, _stored_id(buyer), account_created)
             if account_created:
-                uow.record(UserRegistered(occurred_at=now, user_id=_stored_id(buyer),
-                                          role=buyer.role, via=CHECKOUT))
-    uow.record(ev.checkout_event(moved, now, account_created=account_created,
-                                 paid_amount=paid_amount))
+                uow.record(
+                    UserRegistered(
+                        occurred_at=now, user_id=_stored_id(buyer), role=buyer.role, via=CHECKOUT
+                    )
+                )
+    uow.record(
+        ev.checkout_event(moved, now, account_created=account_created, paid_amount=paid_amount)
+    )
     return moved
 
 
-def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str,
-          now: datetime) -> co.Checkout:
+def _hold(uow: UnitOfWork, checkout: co.Checkout, external_id: str, now: datetime) -> co.Checkout:
     buyer, created = activation.buyer_of(uow, checkout, now)
     if buyer is None:
-        return checkout   # nothing is held for an unverified address (see _settle)
+        return checkout  # nothing is held for an unverified address (see _settle)
     activation.hold_pending(uow, buyer, checkout.plan_id, external_id, now)
     return _for_buyer(checkout, _stored_id(buyer), created)
 
@@ -203,8 +233,10 @@ def pay_sandbox_checkout(svc: PaymentService, checkout_id: int) -> Outcome:
         enabled = svc.sandbox_enabled(uow)
         checkout = uow.checkouts.get(checkout_id)
     if not enabled:
-        raise Conflict("the sandbox gateway is not active (CREATORFLIX_GATEWAY must be "
-                       "sandbox and no other gateway active)")
+        raise Conflict(
+            "the sandbox gateway is not active (CREATORFLIX_GATEWAY must be "
+            "sandbox and no other gateway active)"
+        )
     if checkout is None:
         raise NotFound(f"checkout {checkout_id} not found")
     if provider_of(checkout) != SANDBOX or not checkout.external_id:
@@ -230,7 +262,8 @@ def settle_review(svc: PaymentService, command: SettleCheckout) -> co.Checkout:
         assert moved is not None, "review moves to paid and failed"
         moved = moved.with_payment(review_settled=command.status)
         settled = uow.checkouts.update(_settle(uow, checkout, moved, now))
-        uow.commit()    # the handlers of the move's event first (the receipt...)
-    log.warning("checkout %s in review settled by an administrator as %s", checkout.id,
-                command.status)
+        uow.commit()  # the handlers of the move's event first (the receipt...)
+    log.warning(
+        "checkout %s in review settled by an administrator as %s", checkout.id, command.status
+    )
     return settled

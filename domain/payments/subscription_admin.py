@@ -1,17 +1,18 @@
 """Admin use cases of checkouts and subscriptions: lists, manual grants, expiry and
 abandoned checkouts, refunds of withdrawal requests."""
+
 from __future__ import annotations
 
 import attrs
 
-from domain.payments import activation
-from domain.payments import withdrawal as wd
-from domain.payments import checkout as co
-from domain.payments import subscriptions as subs
-from domain.payments.checkout import Checkout
 from domain.common.crud import Resource
 from domain.common.errors import Conflict, NotFound, ValidationError
 from domain.common.fields import Choice, Integer, Text
+from domain.payments import activation
+from domain.payments import checkout as co
+from domain.payments import subscriptions as subs
+from domain.payments import withdrawal as wd
+from domain.payments.checkout import Checkout
 from domain.payments.commands import GrantPlan
 from domain.payments.events import SubscriptionExpired, checkout_event, subscription_event
 from domain.payments.subscriptions import MANUAL_ADMIN, Subscription
@@ -22,19 +23,38 @@ _ID = Integer(minimum=1)
 
 # Read-only admin lists (newest first), through the generic admin use cases.
 CHECKOUTS = Resource(
-    name="checkout", repo="checkouts", entity=Checkout, fields={},
-    filters={"status": Choice(choices=co.STATUSES), "user_id": _ID, "plan_id": _ID,
-             "payment_method": Choice(choices=co.PAYMENT_METHODS),
-             "external_id": Text(max_length=200), "customer_email": Text(max_length=254)},
-    order_by=("-id",))
+    name="checkout",
+    repo="checkouts",
+    entity=Checkout,
+    fields={},
+    filters={
+        "status": Choice(choices=co.STATUSES),
+        "user_id": _ID,
+        "plan_id": _ID,
+        "payment_method": Choice(choices=co.PAYMENT_METHODS),
+        "external_id": Text(max_length=200),
+        "customer_email": Text(max_length=254),
+    },
+    order_by=("-id",),
+)
 SUBSCRIPTIONS = Resource(
-    name="subscription", repo="subscriptions", entity=Subscription, fields={},
-    filters={"status": Choice(choices=subs.STATUSES), "user_id": _ID, "plan_id": _ID,
-             "external_id": Text(max_length=200)},
-    order_by=("-id",))
+    name="subscription",
+    repo="subscriptions",
+    entity=Subscription,
+    fields={},
+    filters={
+        "status": Choice(choices=subs.STATUSES),
+        "user_id": _ID,
+        "plan_id": _ID,
+        "external_id": Text(max_length=200),
+    },
+    order_by=("-id",),
+)
 
-def grant_manually(uow_factory: UnitOfWorkFactory, clock: Clock,
-                   command: GrantPlan) -> Subscription:
+
+def grant_manually(
+    uow_factory: UnitOfWorkFactory, clock: Clock, command: GrantPlan
+) -> Subscription:
     """An administrator gives a user a plan (external_id MANUAL_ADMIN), with the same
     rule as a payment: from now, or from the end of the access the user already has."""
     user_id = command.user_id
@@ -87,8 +107,9 @@ def abandon_checkouts(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
     return marked
 
 
-def refund_withdrawal(uow_factory: UnitOfWorkFactory, clock: Clock,
-                      withdrawal_id: int) -> wd.Withdrawal:
+def refund_withdrawal(
+    uow_factory: UnitOfWorkFactory, clock: Clock, withdrawal_id: int
+) -> wd.Withdrawal:
     """An administrator refunded the purchase (in the gateway's dashboard): the checkout
     becomes refunded and the access it granted ends, as a refund notice would do."""
     now = clock.now()
@@ -105,7 +126,6 @@ def refund_withdrawal(uow_factory: UnitOfWorkFactory, clock: Clock,
             uow.checkouts.update(moved)
             # Its handlers end the access it granted (as a refund notice does).
             uow.record(checkout_event(moved, now))
-        request = uow.withdrawals.update(attrs.evolve(request, status=wd.REFUNDED,
-                                                      resolved_at=now))
+        request = uow.withdrawals.update(attrs.evolve(request, status=wd.REFUNDED, resolved_at=now))
         uow.commit()
     return request

@@ -3,10 +3,11 @@
 Every grant (a paid checkout, a manual grant) is its own subscription row. A grant
 bought while another is running starts when the running one ends, so each refund can
 end exactly the grant it paid for."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 import attrs
 from attrs import field, frozen
@@ -70,19 +71,27 @@ def subscription_status(subscriptions: Iterable[Subscription], now: datetime) ->
 def paid_until(subscriptions: Iterable[Subscription], now: datetime) -> datetime:
     """When the access already paid for ends: the latest end among active grants that
     have not ended yet, or `now` when there is none."""
-    ends = [s.end_date for s in subscriptions
-            if s.status == ACTIVE and s.end_date is not None and s.end_date > now]
+    ends = [
+        s.end_date
+        for s in subscriptions
+        if s.status == ACTIVE and s.end_date is not None and s.end_date > now
+    ]
     return max(ends, default=now)
 
 
-def activate(subscription: Subscription, others: Iterable[Subscription], duration_days: int,
-             now: datetime) -> Subscription:
+def activate(
+    subscription: Subscription, others: Iterable[Subscription], duration_days: int, now: datetime
+) -> Subscription:
     """`subscription` (new or pending) made active for `duration_days`: from now, or,
     while the user has access already, from the end of that access."""
     # `others` may include `subscription` itself: only active grants count, and it is not.
     start = paid_until(others, now)
-    return attrs.evolve(subscription, status=ACTIVE, start_date=start,
-                        end_date=start + timedelta(days=duration_days))
+    return attrs.evolve(
+        subscription,
+        status=ACTIVE,
+        start_date=start,
+        end_date=start + timedelta(days=duration_days),
+    )
 
 
 def end_now(subscription: Subscription, now: datetime) -> Subscription | None:
@@ -90,16 +99,22 @@ def end_now(subscription: Subscription, now: datetime) -> Subscription | None:
     no longer active or pending (an expired grant stays expired)."""
     if not can_move(subscription.status, CANCELED):
         return None
-    start = subscription.start_date if subscription.start_date and \
-        subscription.start_date < now else now
+    start = (
+        subscription.start_date
+        if subscription.start_date and subscription.start_date < now
+        else now
+    )
     end = subscription.end_date if subscription.end_date and subscription.end_date < now else now
     return attrs.evolve(subscription, status=CANCELED, start_date=start, end_date=end)
 
 
 def expire(subscription: Subscription, now: datetime) -> Subscription | None:
     """Marked expired when active and past its end; else None."""
-    if subscription.status == ACTIVE and subscription.end_date is not None and \
-            subscription.end_date <= now:
+    if (
+        subscription.status == ACTIVE
+        and subscription.end_date is not None
+        and subscription.end_date <= now
+    ):
         return attrs.evolve(subscription, status=EXPIRED)
     return None
 
@@ -109,12 +124,16 @@ def rechain(subscriptions: Iterable[Subscription], now: datetime) -> list[Subscr
     they follow the access that remains without a gap, each keeping its length.
     Returns only the grants that moved."""
     # (grant, start, end) of the active grants that have both dates.
-    active = [(s, s.start_date, s.end_date) for s in subscriptions
-              if s.status == ACTIVE and s.start_date and s.end_date]
+    active = [
+        (s, s.start_date, s.end_date)
+        for s in subscriptions
+        if s.status == ACTIVE and s.start_date and s.end_date
+    ]
     cursor = paid_until((s for s, start, _ in active if start <= now), now)
     moved = []
-    for grant, start, end in sorted((a for a in active if a[1] > now),
-                                    key=lambda a: (a[1], a[0].id or 0)):
+    for grant, start, end in sorted(
+        (a for a in active if a[1] > now), key=lambda a: (a[1], a[0].id or 0)
+    ):
         length = end - start
         if start != cursor:
             end = cursor + length

@@ -1,6 +1,7 @@
 """Gateway webhooks (JunglePay, Dias Marketplace). They are not signed: the token of
 the postback URL we gave the gateway authenticates them, their body is only a hint,
 and a JunglePay transaction is read back from JunglePay before anything changes."""
+
 from __future__ import annotations
 
 import logging
@@ -9,19 +10,30 @@ from typing import Any
 
 import attrs
 
+from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
 from domain.payments import checkout as co
 from domain.payments import postbacks, settlement
-from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
 from domain.payments.commands import DiasWebhook, JunglePayWebhook
-from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
+from domain.payments.gateways import (
+    DIAS,
+    DIAS_PAID,
+    DIAS_PENDING,
+    JUNGLEPAY,
+    NOT_CONFIGURED,
+    TX_PAID,
+    WAITING_PAYMENT,
+    PaymentGatewayConfig,
+    Transaction,
+    WebhookEvent,
+    event_key,
+    gateway_row,
+)
 from domain.payments.service import PaymentService
-from domain.payments.gateways import (DIAS, DIAS_PAID, DIAS_PENDING, JUNGLEPAY, NOT_CONFIGURED, TX_PAID,
-                             WAITING_PAYMENT, PaymentGatewayConfig, WebhookEvent, Transaction,
-                             event_key, gateway_row)
+from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
 
 log = logging.getLogger("creatorflix.payments")
 
-CHECKOUT_PARAM = "checkout"   # our checkout's id, carried in the postback URL we send
+CHECKOUT_PARAM = "checkout"  # our checkout's id, carried in the postback URL we send
 _MAX_REFERENCE = 200
 
 
@@ -41,7 +53,7 @@ def reference(value: Any) -> str | None:
     or lone surrogates (no database stores them)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    if isinstance(value, int) and abs(value) >= 10 ** _MAX_REFERENCE:
+    if isinstance(value, int) and abs(value) >= 10**_MAX_REFERENCE:
         return None
     text = str(value).strip()
     return text if 0 < len(text) <= _MAX_REFERENCE and text.isprintable() else None
@@ -54,7 +66,7 @@ def amount_in_cents(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if 0 <= value < 10 ** 12 else None
+        return value if 0 <= value < 10**12 else None
     if isinstance(value, float):
         value = repr(value)
     if not isinstance(value, str) or len(value) > 20:
@@ -73,7 +85,7 @@ def checkout_id_of(ref: str | None) -> int | None:
     if ref is None or not re.fullmatch(r"[0-9]{1,10}", ref):
         return None
     value = int(ref)
-    return value if 0 < value < 2 ** 31 else None
+    return value if 0 < value < 2**31 else None
 
 
 def handle_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
@@ -92,8 +104,7 @@ def settle_postback(svc: PaymentService, postback: postbacks.Postback) -> Outcom
     return settle_junglepay(svc, postback.external_id, postback.checkout_ref)
 
 
-def settle_junglepay(svc: PaymentService, external_id: str,
-                     checkout_ref: str | None) -> Outcome:
+def settle_junglepay(svc: PaymentService, external_id: str, checkout_ref: str | None) -> Outcome:
     """The transaction is read back from JunglePay and its status there is what we act
     on. A transaction no checkout knows (its charge's answer was lost to a timeout) is
     adopted by the checkout our URL names when amount and buyer agree; otherwise it is
@@ -110,8 +121,9 @@ def settle_junglepay(svc: PaymentService, external_id: str,
     return _adopt_or_record(svc, JUNGLEPAY, tx, checkout_id_of(checkout_ref))
 
 
-def _read_back(svc: PaymentService, config: PaymentGatewayConfig | None,
-               external_id: str) -> Transaction | None:
+def _read_back(
+    svc: PaymentService, config: PaymentGatewayConfig | None, external_id: str
+) -> Transaction | None:
     """The transaction as JunglePay reports it (None when it does not know it)."""
     if config is None or not config.secret_key:
         raise ServiceUnavailable(NOT_CONFIGURED)  # non-2xx: JunglePay retries later
@@ -150,38 +162,60 @@ def _adoptable(checkout: co.Checkout | None, gateway: str, tx: Transaction) -> b
     if checkout is None or not settlement.charged_through(checkout, gateway):
         return False
     email = (tx.customer_email or "").strip().lower()
-    return checkout.status in (co.PENDING, co.ABANDONED) \
-        and checkout.external_id in (None, tx.external_id) \
-        and tx.amount is not None and tx.amount == checkout.total_amount \
+    return (
+        checkout.status in (co.PENDING, co.ABANDONED)
+        and checkout.external_id in (None, tx.external_id)
+        and tx.amount is not None
+        and tx.amount == checkout.total_amount
         and (not email or email == (checkout.customer_email or "").lower())
+    )
 
 
-def _adopt_or_record(svc: PaymentService, gateway: str, tx: Transaction,
-                     checkout_id: int | None) -> Outcome:
+def _adopt_or_record(
+    svc: PaymentService, gateway: str, tx: Transaction, checkout_id: int | None
+) -> Outcome:
     now = svc.clock.now()
     with svc.uow() as uow:
         candidate = uow.checkouts.get_for_update(checkout_id) if checkout_id else None
         adopted, first_time = _adoptable(candidate, gateway, tx), False
         if adopted:
             assert candidate is not None, "_adoptable refuses None"
-            uow.checkouts.update(attrs.evolve(candidate, external_id=tx.external_id,
-                                              updated_at=now))
+            uow.checkouts.update(
+                attrs.evolve(candidate, external_id=tx.external_id, updated_at=now)
+            )
         else:
             # Its own event key: should the transaction be matched later, its
             # notification is still processed, not taken for this one's duplicate.
-            first_time = uow.webhook_events.record(WebhookEvent(
-                id=None, gateway=gateway, event_key="unmatched:" + event_key(
-                    tx.external_id, tx.status), external_id=tx.external_id,
-                status=tx.status, outcome=UNMATCHED, received_at=now))
+            first_time = uow.webhook_events.record(
+                WebhookEvent(
+                    id=None,
+                    gateway=gateway,
+                    event_key="unmatched:" + event_key(tx.external_id, tx.status),
+                    external_id=tx.external_id,
+                    status=tx.status,
+                    outcome=UNMATCHED,
+                    received_at=now,
+                )
+            )
         uow.commit()
     if adopted:
-        log.warning("%s transaction %s adopted by checkout %s (the answer to its charge "
-                    "was lost)", gateway, tx.external_id, checkout_id)
+        log.warning(
+            "%s transaction %s adopted by checkout %s (the answer to its charge was lost)",
+            gateway,
+            tx.external_id,
+            checkout_id,
+        )
         return settlement.process(svc, gateway, tx)
     if first_time:
-        log.error("%s transaction %s (%s, amount %s) matches no checkout (postback for "
-                  "checkout %s): money may have moved, check it by hand", gateway,
-                  tx.external_id, tx.status, tx.amount, checkout_id)
+        log.error(
+            "%s transaction %s (%s, amount %s) matches no checkout (postback for "
+            "checkout %s): money may have moved, check it by hand",
+            gateway,
+            tx.external_id,
+            tx.status,
+            tx.amount,
+            checkout_id,
+        )
     return Outcome(UNMATCHED)
 
 
@@ -194,6 +228,9 @@ def handle_dias(svc: PaymentService, webhook: DiasWebhook) -> Outcome:
     status = (webhook.status or "").upper()
     if ref is None or status not in (DIAS_PENDING, DIAS_PAID):
         return Outcome(IGNORED)
-    tx = Transaction(external_id=ref, status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT,
-                     amount=webhook.amount)
+    tx = Transaction(
+        external_id=ref,
+        status=TX_PAID if status == DIAS_PAID else WAITING_PAYMENT,
+        amount=webhook.amount,
+    )
     return settlement.process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)

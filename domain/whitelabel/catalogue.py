@@ -5,6 +5,7 @@ shop window, shown to everyone — but signed like the media (buckets are privat
 a local folder serves nothing unsigned). Media URLs are premium: signed, short-lived,
 and only for active subscribers and admins (domain.catalog.paywall); everyone else gets the
 posts with `locked: true`, their media counts, and no media URL."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,14 +13,19 @@ from datetime import datetime
 
 from attrs import frozen
 
-from domain.common import crud
 from domain.accounts.users import User
+from domain.catalog.paywall import can_see_premium
+from domain.common import crud
 from domain.common.errors import NotFound
 from domain.common.fields import Choice
 from domain.common.pagination import Page, PageRequest
-from domain.catalog.paywall import can_see_premium
-from domain.whitelabel.entities import (MODEL_STATUSES, STATUS_ACTIVE, WhitelabelMedia,
-                               WhitelabelModel, WhitelabelPost)
+from domain.whitelabel.entities import (
+    MODEL_STATUSES,
+    STATUS_ACTIVE,
+    WhitelabelMedia,
+    WhitelabelModel,
+    WhitelabelPost,
+)
 from ports.clock import Clock
 from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWorkFactory
@@ -29,11 +35,20 @@ from ports.unit_of_work import UnitOfWorkFactory
 MAX_POSTS_PER_PAGE = 24
 
 MODEL_RESOURCE = crud.Resource(
-    name="white-label model", repo="whitelabel_models", entity=WhitelabelModel,
-    fields={"status": Choice(required=True, nullable=False, choices=MODEL_STATUSES,
-                             description="new (synced, not shown), active (public), hidden")},
+    name="white-label model",
+    repo="whitelabel_models",
+    entity=WhitelabelModel,
+    fields={
+        "status": Choice(
+            required=True,
+            nullable=False,
+            choices=MODEL_STATUSES,
+            description="new (synced, not shown), active (public), hidden",
+        )
+    },
     filters={"status": Choice(choices=MODEL_STATUSES)},
-    order_by=("folder_name",))
+    order_by=("folder_name",),
+)
 
 
 @frozen
@@ -56,8 +71,8 @@ class PublicPost:
     title: str | None
     created_at: datetime | None
     locked: bool
-    media_count: dict              # {"images": n, "videos": n}
-    media_cdns: dict | None        # signed URLs, or None when locked
+    media_count: dict  # {"images": n, "videos": n}
+    media_cdns: dict | None  # signed URLs, or None when locked
 
 
 def signed(storage: ObjectStorage, url: str | None, ttl: int) -> str | None:
@@ -72,19 +87,25 @@ def signed(storage: ObjectStorage, url: str | None, ttl: int) -> str | None:
 def _public_model(model: WhitelabelModel, storage: ObjectStorage, ttl: int) -> PublicModel:
     assert model.id is not None, "models are read from storage"
     return PublicModel(
-        id=model.id, folder_name=model.folder_name,
+        id=model.id,
+        folder_name=model.folder_name,
         thumbnail_url=signed(storage, model.thumbnail_url, ttl),
         icon_url=signed(storage, model.icon_url, ttl),
-        banner_url=signed(storage, model.banner_url, ttl), post_count=model.post_count,
-        last_synced_at=model.last_synced_at, created_at=model.created_at)
+        banner_url=signed(storage, model.banner_url, ttl),
+        post_count=model.post_count,
+        last_synced_at=model.last_synced_at,
+        created_at=model.created_at,
+    )
 
 
-def list_models(uow_factory: UnitOfWorkFactory, storage: ObjectStorage, page: PageRequest,
-                ttl: int) -> Page[PublicModel]:
+def list_models(
+    uow_factory: UnitOfWorkFactory, storage: ObjectStorage, page: PageRequest, ttl: int
+) -> Page[PublicModel]:
     """Active models by folder name, a page at a time."""
     with uow_factory() as uow:
-        found = uow.whitelabel_models.find({"status": STATUS_ACTIVE}, order_by=("folder_name",),
-                                           page=page.page, limit=page.limit)
+        found = uow.whitelabel_models.find(
+            {"status": STATUS_ACTIVE}, order_by=("folder_name",), page=page.page, limit=page.limit
+        )
     return found.map(lambda m: _public_model(m, storage, ttl))
 
 
@@ -95,8 +116,9 @@ def _active_model(uow, model_id: int) -> WhitelabelModel:
     return model
 
 
-def get_model(uow_factory: UnitOfWorkFactory, storage: ObjectStorage, model_id: int,
-              ttl: int) -> PublicModel:
+def get_model(
+    uow_factory: UnitOfWorkFactory, storage: ObjectStorage, model_id: int, ttl: int
+) -> PublicModel:
     """One active model (NotFound for new or hidden ones)."""
     with uow_factory() as uow:
         model = _active_model(uow, model_id)
@@ -108,23 +130,38 @@ def _media_count(post: WhitelabelPost) -> dict[str, int]:
     return {kind: len(cdns.get(kind) or []) for kind in ("images", "videos")}
 
 
-def _public_post(post: WhitelabelPost, media: list[WhitelabelMedia] | None,
-                 storage: ObjectStorage, ttl: int) -> PublicPost:
+def _public_post(
+    post: WhitelabelPost, media: list[WhitelabelMedia] | None, storage: ObjectStorage, ttl: int
+) -> PublicPost:
     assert post.id is not None, "posts are read from storage"
     cdns: dict[str, list[str]] | None = None
     if media is not None:
         cdns = {"images": [], "videos": []}
-        for m in media:               # already in key order
-            cdns["images" if m.type == "image" else "videos"].append(storage.signed_url(m.s3_key,
-                                                                                        ttl))
-    return PublicPost(id=post.id, whitelabel_model_id=post.whitelabel_model_id,
-                      folder_name=post.folder_name, title=post.title, created_at=post.created_at,
-                      locked=media is None, media_count=_media_count(post), media_cdns=cdns)
+        for m in media:  # already in key order
+            cdns["images" if m.type == "image" else "videos"].append(
+                storage.signed_url(m.s3_key, ttl)
+            )
+    return PublicPost(
+        id=post.id,
+        whitelabel_model_id=post.whitelabel_model_id,
+        folder_name=post.folder_name,
+        title=post.title,
+        created_at=post.created_at,
+        locked=media is None,
+        media_count=_media_count(post),
+        media_cdns=cdns,
+    )
 
 
-def list_posts(uow_factory: UnitOfWorkFactory, storage: ObjectStorage, clock: Clock,
-               user: User | None, model_id: int, page: PageRequest,
-               ttl: int) -> Page[PublicPost]:
+def list_posts(
+    uow_factory: UnitOfWorkFactory,
+    storage: ObjectStorage,
+    clock: Clock,
+    user: User | None,
+    model_id: int,
+    page: PageRequest,
+    ttl: int,
+) -> Page[PublicPost]:
     """The posts of an active model, latest folder first, at most MAX_POSTS_PER_PAGE a
     page (`page.limit` is capped). Media URLs (signed for `ttl` seconds) only when the
     paywall lets `user` see premium media. A constant number of queries whatever the
@@ -132,16 +169,18 @@ def list_posts(uow_factory: UnitOfWorkFactory, storage: ObjectStorage, clock: Cl
     page = PageRequest(page=page.page, limit=min(page.limit, MAX_POSTS_PER_PAGE))
     with uow_factory() as uow:
         _active_model(uow, model_id)
-        posts = uow.whitelabel_posts.find({"whitelabel_model_id": model_id},
-                                          order_by=("-folder_name",), page=page.page,
-                                          limit=page.limit)
+        posts = uow.whitelabel_posts.find(
+            {"whitelabel_model_id": model_id},
+            order_by=("-folder_name",),
+            page=page.page,
+            limit=page.limit,
+        )
         unlocked = can_see_premium(uow, user, clock.now())
         media: dict[int, list[WhitelabelMedia]] = defaultdict(list)
         if unlocked and posts.items:
             for m in uow.whitelabel_media.find(
-                    {"whitelabel_post_id": [p.id for p in posts.items]},
-                    order_by=("s3_key",)).items:
+                {"whitelabel_post_id": [p.id for p in posts.items]}, order_by=("s3_key",)
+            ).items:
                 media[m.whitelabel_post_id].append(m)
     # Signing happens after the transaction (with S3 it is local computation anyway).
-    return posts.map(lambda p: _public_post(p, media[p.id] if unlocked else None,
-                                            storage, ttl))
+    return posts.map(lambda p: _public_post(p, media[p.id] if unlocked else None, storage, ttl))

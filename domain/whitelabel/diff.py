@@ -6,9 +6,11 @@ create models, posts, media; update media, posts, models; delete media, then pos
 without media, then models no longer in the bucket. Every batch is idempotent with
 respect to the next diff: a run interrupted after any batch leaves a state from which
 the next diff plans exactly what is still missing (the sync converges)."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from attrs import field, frozen
 
@@ -35,12 +37,12 @@ class StoredPost(NamedTuple):
     model_id: int
     folder: str
     title: str | None
-    fingerprint: bytes          # cdns_fingerprint of its stored media_cdns
+    fingerprint: bytes  # cdns_fingerprint of its stored media_cdns
 
 
 class StoredMedia(NamedTuple):
     id: int
-    token: int                  # media_token of its stored url, etag and size
+    token: int  # media_token of its stored url, etag and size
 
 
 def media_token(url: str | None, etag: str | None, size: int | None) -> int:
@@ -108,9 +110,9 @@ class MediaChange(NamedTuple):
 
 
 class Batch(NamedTuple):
-    kind: str                   # models | posts | media
-    action: str                 # create | update | delete
-    rows: list                  # New*/…Change rows, or ids to delete
+    kind: str  # models | posts | media
+    action: str  # create | update | delete
+    rows: list  # New*/…Change rows, or ids to delete
 
 
 @frozen
@@ -135,8 +137,9 @@ class SyncPlan:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """{"created": {"models": n, "posts": n, "media": n}, "updated": ..., "deleted": ...}"""
-        return {f"{action}d": {kind: self.count(kind, action) for kind in KINDS}
-                for action in ACTIONS}
+        return {
+            f"{action}d": {kind: self.count(kind, action) for kind in KINDS} for action in ACTIONS
+        }
 
     def batch_count(self, size: int) -> int:
         return sum(-(-self.count(kind, action) // size) for kind in KINDS for action in ACTIONS)
@@ -149,11 +152,16 @@ class SyncPlan:
         """Why the plan must not run without allow_mass_delete, or None: the bucket
         shows nothing while the catalogue has models, or the plan deletes more than
         half of the stored models, posts or media."""
-        stored_sizes = {MODELS: len(self.stored.models), POSTS: len(self.stored.posts),
-                        MEDIA: len(self.stored.media)}
+        stored_sizes = {
+            MODELS: len(self.stored.models),
+            POSTS: len(self.stored.posts),
+            MEDIA: len(self.stored.media),
+        }
         if not self.catalogue.models and self.stored.models:
-            return (f"the bucket listing holds no model but the catalogue has "
-                    f"{stored_sizes[MODELS]}: refusing to delete them all")
+            return (
+                f"the bucket listing holds no model but the catalogue has "
+                f"{stored_sizes[MODELS]}: refusing to delete them all"
+            )
         for kind in KINDS:
             deleting, stored = self.count(kind, DELETE), stored_sizes[kind]
             if deleting * 2 > stored:
@@ -177,7 +185,7 @@ class SyncPlan:
         ]
         for kind, action, items, build in steps:
             for start in range(0, len(items), size):
-                chunk = items[start:start + size]
+                chunk = items[start : start + size]
                 yield Batch(kind, action, [build(i) for i in chunk] if build else list(chunk))
 
 
@@ -188,8 +196,9 @@ def _new_model(cat: Catalogue, folder: str) -> NewModel:
 
 def _model_change(cat: Catalogue, stored: StoredCatalogue, folder: str) -> ModelChange:
     m = cat.models[folder]
-    return ModelChange(stored.models[folder].id, m.thumbnail_url, m.icon_url, m.banner_url,
-                       m.post_count)
+    return ModelChange(
+        stored.models[folder].id, m.thumbnail_url, m.icon_url, m.banner_url, m.post_count
+    )
 
 
 def _new_post(cat: Catalogue, key: tuple[str, str]) -> NewPost:
@@ -224,12 +233,14 @@ def diff(catalogue: Catalogue, stored: StoredCatalogue) -> SyncPlan:
     touched: set[str] = set()
     for key, post in cat.posts.items():
         keys = cat.post_keys(post)
-        urls = [url_of(k) for k in keys]         # once per key: the costly part
+        urls = [url_of(k) for k in keys]  # once per key: the costly part
         old_post = stored.posts.get(key)
         if old_post is None:
             create_posts.append(key)
-        elif (old_post.title, old_post.fingerprint) != \
-                (post.folder, cdns_fingerprint(media_cdns(keys, urls))):
+        elif (old_post.title, old_post.fingerprint) != (
+            post.folder,
+            cdns_fingerprint(media_cdns(keys, urls)),
+        ):
             update_posts.append(key)
         for media_key, url in zip(keys, urls):
             etag, size = cat.media[media_key]
@@ -252,10 +263,24 @@ def diff(catalogue: Catalogue, stored: StoredCatalogue) -> SyncPlan:
         old_model = stored.models.get(folder)
         if old_model is None:
             create_models.append(folder)
-        elif folder in touched or (old_model.thumbnail_url, old_model.icon_url,
-                                   old_model.banner_url, old_model.post_count) != \
-                (model.thumbnail_url, model.icon_url, model.banner_url, model.post_count):
+        elif folder in touched or (
+            old_model.thumbnail_url,
+            old_model.icon_url,
+            old_model.banner_url,
+            old_model.post_count,
+        ) != (model.thumbnail_url, model.icon_url, model.banner_url, model.post_count):
             update_models.append(folder)
     delete_models = [m.id for folder, m in stored.models.items() if folder not in cat.models]
-    return SyncPlan(cat, stored, create_models, update_models, delete_models, create_posts,
-                    update_posts, delete_posts, create_media, update_media, delete_media)
+    return SyncPlan(
+        cat,
+        stored,
+        create_models,
+        update_models,
+        delete_models,
+        create_posts,
+        update_posts,
+        delete_posts,
+        create_media,
+        update_media,
+        delete_media,
+    )

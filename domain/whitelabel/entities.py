@@ -1,4 +1,5 @@
 """White-label catalogue synced from a bucket: models, posts and media."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +9,7 @@ from attrs import field, frozen
 from domain.common.statuses import PUBLISHED
 
 STATUS_NEW = "new"
-STATUS_ACTIVE = PUBLISHED     # shown to the public
+STATUS_ACTIVE = PUBLISHED  # shown to the public
 STATUS_HIDDEN = "hidden"
 MODEL_STATUSES = (STATUS_NEW, STATUS_ACTIVE, STATUS_HIDDEN)
 

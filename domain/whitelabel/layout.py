@@ -19,6 +19,7 @@ Decisions the layout leaves open, taken here:
   image: a newest post of videos only does not leave the model without one
   (domain.whitelabel.scan.describe).
 """
+
 from __future__ import annotations
 
 import re
@@ -50,12 +51,14 @@ class ParsedKey(NamedTuple):
     kind: str
     model: str | None = None
     post: str | None = None
-    media_type: str | None = None       # "image" | "video" for MEDIA
-    reason: str | None = None           # for IGNORED
+    media_type: str | None = None  # "image" | "video" for MEDIA
+    reason: str | None = None  # for IGNORED
 
 
-_TYPE_OF_EXTENSION = {**{ext: "image" for ext in IMAGE_EXTENSIONS},
-                      **{ext: "video" for ext in VIDEO_EXTENSIONS}}
+_TYPE_OF_EXTENSION = {
+    **{ext: "image" for ext in IMAGE_EXTENSIONS},
+    **{ext: "video" for ext in VIDEO_EXTENSIONS},
+}
 
 
 def media_type_of(name: str) -> str | None:
@@ -72,8 +75,7 @@ _INVALID_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 def printable_key(key: str) -> str:
     """`key` with its control characters and lone surrogates written as escapes (\\x00,
     \\udcff): text that every database, JSON and terminal accept, for the sync report."""
-    return _INVALID_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
-                              key)
+    return _INVALID_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), key)
 
 
 def _ignored(reason: str) -> ParsedKey:

@@ -3,18 +3,27 @@ the catalogue it describes (models, posts and their aggregates).
 
 Memory: the scan keeps one small tuple (etag, size) per media key and nothing per
 ignored key; URLs and media_cdns are computed when needed, post by post, and dropped."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from attrs import define, field, frozen
 
-from domain.whitelabel.layout import (BANNER, ICON, IGNORED, MEDIA, media_type_of, parse_key,
-                                      printable_key)
+from domain.whitelabel.layout import (
+    BANNER,
+    ICON,
+    IGNORED,
+    MEDIA,
+    media_type_of,
+    parse_key,
+    printable_key,
+)
 
 MAX_IGNORED_EXAMPLES = 10
 
@@ -27,9 +36,9 @@ class BucketScan:
     in any order gives the same scan."""
 
     listed: int = 0
-    media: dict[str, tuple[str, int]] = field(factory=dict)   # key -> (etag, size)
-    models: dict[str, list] = field(factory=dict)              # folder -> [icon, banner]
-    ignored: Counter = field(factory=Counter)                  # reason -> count
+    media: dict[str, tuple[str, int]] = field(factory=dict)  # key -> (etag, size)
+    models: dict[str, list] = field(factory=dict)  # folder -> [icon, banner]
+    ignored: Counter = field(factory=Counter)  # reason -> count
     ignored_examples: list[str] = field(factory=list)
 
     def add(self, key: str, size: int, etag: str) -> None:
@@ -49,9 +58,9 @@ class BucketScan:
         elif parsed.kind in (ICON, BANNER):
             slot = 0 if parsed.kind == ICON else 1
             if profile[slot] is None or key < profile[slot]:
-                profile[slot] = key      # the first by key wins, whatever the order
+                profile[slot] = key  # the first by key wins, whatever the order
 
-    def add_all(self, objects: Iterable) -> "BucketScan":
+    def add_all(self, objects: Iterable) -> BucketScan:
         for obj in objects:
             self.add(obj.key, obj.size, obj.etag)
         return self
@@ -86,7 +95,7 @@ def cdns_fingerprint(cdns: object) -> bytes:
 class DesiredPost(NamedTuple):
     model: str
     folder: str
-    start: int                  # its media keys are keys[start:end] of the Catalogue
+    start: int  # its media keys are keys[start:end] of the Catalogue
     end: int
 
 
@@ -112,7 +121,7 @@ class Catalogue:
     url_of: UrlOf
 
     def post_keys(self, post: DesiredPost) -> list[str]:
-        return self.keys[post.start:post.end]
+        return self.keys[post.start : post.end]
 
     def post_cdns(self, post: DesiredPost) -> dict[str, list[str]]:
         keys = self.post_keys(post)
@@ -134,7 +143,7 @@ def describe(scan: BucketScan, url_of: UrlOf) -> Catalogue:
     anyway.)"""
     keys = sorted(scan.media)
     posts: dict[tuple[str, str], DesiredPost] = {}
-    thumbnails: dict[str, tuple[str, str]] = {}        # model -> (post folder, image key)
+    thumbnails: dict[str, tuple[str, str]] = {}  # model -> (post folder, image key)
     start = 0
     # Keys sharing the prefix MODEL/POST/ are contiguous once sorted.
     for (model, folder), group in groupby(keys, key=_post_of):
@@ -143,8 +152,7 @@ def describe(scan: BucketScan, url_of: UrlOf) -> Catalogue:
         end = start + len(post_keys)
         posts[(model, folder)] = DesiredPost(model, folder, start, end)
         first_image = next((k for k in post_keys if media_type_of(k) == "image"), None)
-        if first_image is not None and (model not in thumbnails
-                                        or folder > thumbnails[model][0]):
+        if first_image is not None and (model not in thumbnails or folder > thumbnails[model][0]):
             thumbnails[model] = (folder, first_image)
         start = end
     counts = Counter(model for model, _ in posts)
@@ -152,7 +160,10 @@ def describe(scan: BucketScan, url_of: UrlOf) -> Catalogue:
     for folder, (icon, banner) in scan.models.items():
         thumb = thumbnails.get(folder)
         models[folder] = DesiredModel(
-            folder=folder, icon_url=url_of(icon) if icon else None,
+            folder=folder,
+            icon_url=url_of(icon) if icon else None,
             banner_url=url_of(banner) if banner else None,
-            thumbnail_url=url_of(thumb[1]) if thumb else None, post_count=counts[folder])
+            thumbnail_url=url_of(thumb[1]) if thumb else None,
+            post_count=counts[folder],
+        )
     return Catalogue(keys=keys, media=scan.media, models=models, posts=posts, url_of=url_of)

@@ -12,20 +12,32 @@
    run, because every run diffs the whole bucket against whatever is stored.
 5. Record the report. However the run ends, it is recorded as ended: should the report
    itself fail to be stored, the run is closed as failed with a bare report."""
+
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import attrs
 from attrs import frozen
 
 from domain.common.errors import Conflict, DomainError
 from domain.common.fields import Boolean
+from domain.whitelabel.diff import (
+    CREATE,
+    DELETE,
+    MEDIA,
+    MODELS,
+    POSTS,
+    Batch,
+    StoredCatalogue,
+    StoredMedia,
+    StoredPost,
+    SyncPlan,
+    diff,
+    media_token,
+)
 from domain.whitelabel.entities import SyncRun
-from domain.whitelabel.diff import (CREATE, DELETE, MEDIA, MODELS, POSTS, Batch,
-                                    StoredCatalogue, StoredMedia, StoredPost, SyncPlan, diff,
-                                    media_token)
 from domain.whitelabel.scan import BucketScan, cdns_fingerprint, describe
 from ports.clock import Clock
 from ports.storage import ObjectStorage
@@ -33,19 +45,27 @@ from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from ports.whitelabel import SyncLock
 
 RUNNING, SUCCEEDED, FAILED, REFUSED, INTERRUPTED = (
-    "running", "succeeded", "failed", "refused", "interrupted")
+    "running",
+    "succeeded",
+    "failed",
+    "refused",
+    "interrupted",
+)
 RUN_STATUSES = (RUNNING, SUCCEEDED, FAILED, REFUSED, INTERRUPTED)
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 1000
 
 SYNC_FIELDS = {
     "dry_run": Boolean(nullable=False, description="compute and report, write nothing"),
-    "allow_mass_delete": Boolean(nullable=False, description=(
-        "allow a sync that deletes more than half of the catalogue or whose listing "
-        "is empty")),
+    "allow_mass_delete": Boolean(
+        nullable=False,
+        description=(
+            "allow a sync that deletes more than half of the catalogue or whose listing is empty"
+        ),
+    ),
 }
 
-Progress = Callable[[str, int], None]      # (phase "listing" | "writing", count so far)
+Progress = Callable[[str, int], None]  # (phase "listing" | "writing", count so far)
 
 
 @frozen
@@ -70,14 +90,16 @@ class SyncRefused(Conflict):
     code = "mass_delete_refused"
 
     def __init__(self, message: str, run: SyncRun):
-        super().__init__(message + "; pass allow_mass_delete to proceed",
-                         field="allow_mass_delete")
+        super().__init__(message + "; pass allow_mass_delete to proceed", field="allow_mass_delete")
         self.run = run
 
 
 def _repository(uow: UnitOfWork, kind: str):
-    return {MODELS: uow.whitelabel_models, POSTS: uow.whitelabel_posts,
-            MEDIA: uow.whitelabel_media}[kind]
+    return {
+        MODELS: uow.whitelabel_models,
+        POSTS: uow.whitelabel_posts,
+        MEDIA: uow.whitelabel_media,
+    }[kind]
 
 
 def load_stored(uow_factory: UnitOfWorkFactory) -> StoredCatalogue:
@@ -87,15 +109,19 @@ def load_stored(uow_factory: UnitOfWorkFactory) -> StoredCatalogue:
         folder_of = {m.id: m.folder for m in models.values()}
         posts = {}
         for pk, model_id, folder, title, cdns in uow.whitelabel_posts.stored_rows():
-            posts[(folder_of[model_id], folder)] = StoredPost(pk, model_id, folder, title,
-                                                               cdns_fingerprint(cdns))
-        media = {key: StoredMedia(pk, media_token(url, etag, size))
-                 for key, pk, url, etag, size in uow.whitelabel_media.stored_rows()}
+            posts[(folder_of[model_id], folder)] = StoredPost(
+                pk, model_id, folder, title, cdns_fingerprint(cdns)
+            )
+        media = {
+            key: StoredMedia(pk, media_token(url, etag, size))
+            for key, pk, url, etag, size in uow.whitelabel_media.stored_rows()
+        }
     return StoredCatalogue(models=models, posts=posts, media=media)
 
 
-def scan_bucket(storage: ObjectStorage, scan: BucketScan,
-                progress: Progress | None = None) -> BucketScan:
+def scan_bucket(
+    storage: ObjectStorage, scan: BucketScan, progress: Progress | None = None
+) -> BucketScan:
     """Stream the whole listing into `scan` (ServiceUnavailable on storage errors)."""
     for obj in storage.list_objects():
         scan.add(obj.key, obj.size, obj.etag)
@@ -119,18 +145,34 @@ def apply_batch(batch: Batch, uow_factory: UnitOfWorkFactory, clock: Clock) -> N
         uow.commit()
 
 
-def _report(scan: BucketScan, plan: SyncPlan | None, batches_total: int, applied: int,
-            listing_seconds: float, duration: float) -> dict:
+def _report(
+    scan: BucketScan,
+    plan: SyncPlan | None,
+    batches_total: int,
+    applied: int,
+    listing_seconds: float,
+    duration: float,
+) -> dict:
     counts = plan.counts() if plan is not None else {}
     return {
         # Why a run without allow_mass_delete is (or, for a dry run, would be) refused.
         "refusal": plan.refusal() if plan is not None else None,
         "listed": scan.listed,
-        "ignored": {"count": scan.ignored_count, "by_reason": dict(sorted(scan.ignored.items())),
-                    "examples": list(scan.ignored_examples)},
+        "ignored": {
+            "count": scan.ignored_count,
+            "by_reason": dict(sorted(scan.ignored.items())),
+            "examples": list(scan.ignored_examples),
+        },
         **counts,
-        "catalogue": ({"models": len(plan.catalogue.models), "posts": len(plan.catalogue.posts),
-                       "media": len(plan.catalogue.keys)} if plan is not None else None),
+        "catalogue": (
+            {
+                "models": len(plan.catalogue.models),
+                "posts": len(plan.catalogue.posts),
+                "media": len(plan.catalogue.keys),
+            }
+            if plan is not None
+            else None
+        ),
         "batches": {"total": batches_total, "applied": applied},
         "write_statements": applied,
         "listing_seconds": round(listing_seconds, 3),
@@ -152,9 +194,15 @@ def _finish(uow_factory: UnitOfWorkFactory, run: SyncRun) -> SyncRun:
     try:
         return _record(uow_factory, run)
     except Exception as exc:
-        _record(uow_factory, attrs.evolve(
-            run, status=FAILED, report={},
-            error=f"the sync report could not be stored ({type(exc).__name__})"))
+        _record(
+            uow_factory,
+            attrs.evolve(
+                run,
+                status=FAILED,
+                report={},
+                error=f"the sync report could not be stored ({type(exc).__name__})",
+            ),
+        )
         raise
 
 
@@ -163,16 +211,23 @@ def _start(uow_factory: UnitOfWorkFactory, clock: Clock, dry_run: bool) -> SyncR
         # We hold the lock: a run still marked running died with its process.
         for stale in uow.sync_runs.find({"status": RUNNING}).items:
             uow.sync_runs.update(attrs.evolve(stale, status=INTERRUPTED))
-        run = uow.sync_runs.add(SyncRun(id=None, status=RUNNING, started_at=clock.now(),
-                                        dry_run=dry_run))
+        run = uow.sync_runs.add(
+            SyncRun(id=None, status=RUNNING, started_at=clock.now(), dry_run=dry_run)
+        )
         uow.commit()
     return run
 
 
-def sync_catalogue(command: SyncCommand, uow_factory: UnitOfWorkFactory,
-                   storage: ObjectStorage, lock: SyncLock, clock: Clock, *,
-                   progress: Progress | None = None,
-                   timer: Callable[[], float] = time.monotonic) -> SyncRun:
+def sync_catalogue(
+    command: SyncCommand,
+    uow_factory: UnitOfWorkFactory,
+    storage: ObjectStorage,
+    lock: SyncLock,
+    clock: Clock,
+    *,
+    progress: Progress | None = None,
+    timer: Callable[[], float] = time.monotonic,
+) -> SyncRun:
     """Run one sync and return its recorded report. Raises Conflict when another sync
     runs, SyncRefused when the mass-delete guard holds (never for a dry run: its report
     carries the refusal instead), ServiceUnavailable when the storage cannot be listed
@@ -188,9 +243,16 @@ def sync_catalogue(command: SyncCommand, uow_factory: UnitOfWorkFactory,
             total = plan.batch_count(command.batch_size)
             refusal = plan.refusal()
             if refusal and not command.allow_mass_delete and not command.dry_run:
-                run = _finish(uow_factory, attrs.evolve(
-                    run, status=REFUSED, finished_at=clock.now(), error=refusal,
-                    report=_report(scan, plan, total, 0, listing, timer() - started)))
+                run = _finish(
+                    uow_factory,
+                    attrs.evolve(
+                        run,
+                        status=REFUSED,
+                        finished_at=clock.now(),
+                        error=refusal,
+                        report=_report(scan, plan, total, 0, listing, timer() - started),
+                    ),
+                )
                 raise SyncRefused(refusal, run)
             written = 0
             for batch in plan.batches(command.batch_size) if not command.dry_run else ():
@@ -201,12 +263,28 @@ def sync_catalogue(command: SyncCommand, uow_factory: UnitOfWorkFactory,
         except SyncRefused:
             raise
         except Exception as exc:
-            message = exc.message if isinstance(exc, DomainError) else \
-                f"internal error ({type(exc).__name__})"
-            _finish(uow_factory, attrs.evolve(
-                run, status=FAILED, finished_at=clock.now(), error=message,
-                report=_report(scan, plan, total, applied, listing, timer() - started)))
+            message = (
+                exc.message
+                if isinstance(exc, DomainError)
+                else f"internal error ({type(exc).__name__})"
+            )
+            _finish(
+                uow_factory,
+                attrs.evolve(
+                    run,
+                    status=FAILED,
+                    finished_at=clock.now(),
+                    error=message,
+                    report=_report(scan, plan, total, applied, listing, timer() - started),
+                ),
+            )
             raise
-        return _finish(uow_factory, attrs.evolve(
-            run, status=SUCCEEDED, finished_at=clock.now(),
-            report=_report(scan, plan, total, applied, listing, timer() - started)))
+        return _finish(
+            uow_factory,
+            attrs.evolve(
+                run,
+                status=SUCCEEDED,
+                finished_at=clock.now(),
+                report=_report(scan, plan, total, applied, listing, timer() - started),
+            ),
+        )

@@ -1,5 +1,6 @@
 """Accounts over HTTP, every /api/auth route: register, log in, set the password of an
 account made at checkout, recover a forgotten password, confirm an email, log out."""
+
 from __future__ import annotations
 
 import falcon
@@ -53,9 +54,15 @@ class DeviceCookies:
 
     def set(self, req: falcon.Request, resp: falcon.Response, cookie: str) -> None:
         """HttpOnly, SameSite=Lax, Secure when the site is served over https."""
-        resp.set_cookie(devices.DEVICE_COOKIE, cookie, max_age=devices.DEVICE_TTL_SECONDS,
-                        path=devices.DEVICE_COOKIE_PATH, secure=req.scheme == "https" or self.https,
-                        http_only=True, same_site="Lax")
+        resp.set_cookie(
+            devices.DEVICE_COOKIE,
+            cookie,
+            max_age=devices.DEVICE_TTL_SECONDS,
+            path=devices.DEVICE_COOKIE_PATH,
+            secure=req.scheme == "https" or self.https,
+            http_only=True,
+            same_site="Lax",
+        )
 
 
 class RegisterResource:
@@ -72,8 +79,7 @@ class RegisterResource:
 
 
 class LoginResource:
-    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies,
-                 config: Config):
+    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies, config: Config):
         self.auth, self.limits, self.devices, self.config = auth, limits, devices, config
         self.max_body = config.max_body_bytes
 
@@ -82,8 +88,11 @@ class LoginResource:
         # Per IP, and failures per account with a growing back-off, whatever the IP;
         # the owner's browser is judged on its own failures through its device cookie
         # (the rule: domain/common/rate_limits.py).
-        throttle, ip, account = self.limits.throttle, self.limits.client(req), \
-            account_of(command.email)
+        throttle, ip, account = (
+            self.limits.throttle,
+            self.limits.client(req),
+            account_of(command.email),
+        )
         device = self.devices.of(req, account)
         throttle.before_login(ip, account, device)
         try:
@@ -96,8 +105,14 @@ class LoginResource:
 
 
 class SetPasswordResource:
-    def __init__(self, auth: AuthService, payments: PaymentService, signer: Signer,
-                 limits: Limits, config: Config):
+    def __init__(
+        self,
+        auth: AuthService,
+        payments: PaymentService,
+        signer: Signer,
+        limits: Limits,
+        config: Config,
+    ):
         self.auth, self.payments, self.signer = auth, payments, signer
         self.limits, self.config, self.max_body = limits, config, config.max_body_bytes
 
@@ -113,21 +128,23 @@ class SetPasswordResource:
 
 
 class PasswordResetResource:
-    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies,
-                 max_body: int):
+    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies, max_body: int):
         self.auth, self.limits, self.devices, self.max_body = auth, limits, devices, max_body
 
     @falcon.before(limit_per_ip("password_reset"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        command = read_command(req, self.max_body, cmd.RequestPasswordReset,
-                               cmd.PASSWORD_RESET_FIELDS)
+        command = read_command(
+            req, self.max_body, cmd.RequestPasswordReset, cmd.PASSWORD_RESET_FIELDS
+        )
         # The mails an address gets are capped, not the requests naming it; the owner's
         # browser (its device cookie) is counted apart (domain/common/rate_limits.py).
         account = account_of(command.email)
         device = self.devices.of(req, account)
         self_service.request_password_reset(
-            self.auth, command,
-            mail=self.limits.throttle.mail_allowed("password_reset", account, device))
+            self.auth,
+            command,
+            mail=self.limits.throttle.mail_allowed("password_reset", account, device),
+        )
         accepted(resp)
 
 
@@ -138,11 +155,13 @@ class PasswordResetConfirmResource:
 
     @falcon.before(limit_per_ip("set_password"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        command = read_command(req, self.max_body, cmd.ConfirmPasswordReset,
-                               cmd.CONFIRM_RESET_FIELDS)
+        command = read_command(
+            req, self.max_body, cmd.ConfirmPasswordReset, cmd.CONFIRM_RESET_FIELDS
+        )
         self.limits.per_account("set_password", command.token)
-        respond_session(req, resp, self.config,
-                        self_service.confirm_password_reset(self.auth, command))
+        respond_session(
+            req, resp, self.config, self_service.confirm_password_reset(self.auth, command)
+        )
 
 
 class VerifyEmailResource:
@@ -190,43 +209,117 @@ def routes(deps: Deps) -> list[Route]:
     cookies = DeviceCookies(deps.signer, deps.config.public_url.startswith("https:"))
     token_body = body_schema(cmd.CONFIRM_TOKEN_FIELDS)
     return [
-        Route("/api/auth/register", RegisterResource(service, limits, deps.config), (
-            Operation("POST", "Create an account and log in", tags=TAGS,
-                      request=body_schema(cmd.REGISTER_FIELDS),
-                      responses={201: SESSION_SCHEMA, 409: None, 429: None},
-                      headers=RETRY_AFTER),)),
-        Route("/api/auth/login", LoginResource(service, limits, cookies, deps.config), (
-            Operation("POST", "Log in with email and password", tags=TAGS,
-                      request=body_schema(cmd.LOGIN_FIELDS),
-                      responses={200: SESSION_SCHEMA, 401: None, 429: None},
-                      headers=RETRY_AFTER),)),
-        Route("/api/auth/set-password", SetPasswordResource(
-                service, deps.payments_service, deps.signer, limits, deps.config), (
-            Operation("POST", "Choose the password of an account created at checkout (with "
-                      "the one-time token of the paid checkout) and log in", tags=TAGS,
-                      request=body_schema(cmd.SET_PASSWORD_FIELDS),
-                      responses={200: SESSION_SCHEMA, 429: None},
-                      headers=RETRY_AFTER),)),
-        Route("/api/auth/password-reset",
-              PasswordResetResource(service, limits, cookies, max_body), (
-            Operation("POST", "Forgot my password: mails a link valid for 1 hour, once. "
-                      "202 whatever the email (nothing tells whether it has an account)",
-                      tags=TAGS, request=body_schema(cmd.PASSWORD_RESET_FIELDS),
-                      responses={202: ACCEPTED, **LIMITED}, headers=RETRY_AFTER),)),
-        Route("/api/auth/password-reset/confirm",
-              PasswordResetConfirmResource(service, limits, deps.config), (
-            Operation("POST", "Choose a new password with the mailed link and log in; every "
-                      "older session of the account ends", tags=TAGS,
-                      request=body_schema(cmd.CONFIRM_RESET_FIELDS),
-                      responses={200: SESSION_SCHEMA, **LIMITED}, headers=RETRY_AFTER),)),
-        Route("/api/auth/verify-email", VerifyEmailResource(service, max_body), (
-            Operation("POST", "Confirm the account's email with the mailed link", tags=TAGS,
-                      request=token_body, responses={200: USER_BODY}),)),
-        Route("/api/auth/email-change/confirm", EmailChangeConfirmResource(service, max_body), (
-            Operation("POST", "Make the new address the account's email (the link mailed "
-                      "to it)", tags=TAGS, request=token_body,
-                      responses={200: USER_BODY, 409: None}),)),
-        Route("/api/auth/logout", LogoutResource(service, deps.config), (
-            Operation("POST", "Log out: this bearer token stops working", USER, tags=TAGS,
-                      request=None, responses={204: None}),)),
+        Route(
+            "/api/auth/register",
+            RegisterResource(service, limits, deps.config),
+            (
+                Operation(
+                    "POST",
+                    "Create an account and log in",
+                    tags=TAGS,
+                    request=body_schema(cmd.REGISTER_FIELDS),
+                    responses={201: SESSION_SCHEMA, 409: None, 429: None},
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/login",
+            LoginResource(service, limits, cookies, deps.config),
+            (
+                Operation(
+                    "POST",
+                    "Log in with email and password",
+                    tags=TAGS,
+                    request=body_schema(cmd.LOGIN_FIELDS),
+                    responses={200: SESSION_SCHEMA, 401: None, 429: None},
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/set-password",
+            SetPasswordResource(service, deps.payments_service, deps.signer, limits, deps.config),
+            (
+                Operation(
+                    "POST",
+                    "Choose the password of an account created at checkout (with "
+                    "the one-time token of the paid checkout) and log in",
+                    tags=TAGS,
+                    request=body_schema(cmd.SET_PASSWORD_FIELDS),
+                    responses={200: SESSION_SCHEMA, 429: None},
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/password-reset",
+            PasswordResetResource(service, limits, cookies, max_body),
+            (
+                Operation(
+                    "POST",
+                    "Forgot my password: mails a link valid for 1 hour, once. "
+                    "202 whatever the email (nothing tells whether it has an account)",
+                    tags=TAGS,
+                    request=body_schema(cmd.PASSWORD_RESET_FIELDS),
+                    responses={202: ACCEPTED, **LIMITED},
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/password-reset/confirm",
+            PasswordResetConfirmResource(service, limits, deps.config),
+            (
+                Operation(
+                    "POST",
+                    "Choose a new password with the mailed link and log in; every "
+                    "older session of the account ends",
+                    tags=TAGS,
+                    request=body_schema(cmd.CONFIRM_RESET_FIELDS),
+                    responses={200: SESSION_SCHEMA, **LIMITED},
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/verify-email",
+            VerifyEmailResource(service, max_body),
+            (
+                Operation(
+                    "POST",
+                    "Confirm the account's email with the mailed link",
+                    tags=TAGS,
+                    request=token_body,
+                    responses={200: USER_BODY},
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/email-change/confirm",
+            EmailChangeConfirmResource(service, max_body),
+            (
+                Operation(
+                    "POST",
+                    "Make the new address the account's email (the link mailed to it)",
+                    tags=TAGS,
+                    request=token_body,
+                    responses={200: USER_BODY, 409: None},
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/logout",
+            LogoutResource(service, deps.config),
+            (
+                Operation(
+                    "POST",
+                    "Log out: this bearer token stops working",
+                    USER,
+                    tags=TAGS,
+                    request=None,
+                    responses={204: None},
+                ),
+            ),
+        ),
     ]

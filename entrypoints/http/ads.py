@@ -1,6 +1,7 @@
 """HTTP routes of the ads area: what pages call (serving, beacons one by one or in a
 batch, the click redirect, the enumerations with their labels). The admin routes are in
 ads_admin."""
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
@@ -42,23 +43,49 @@ from entrypoints.http.schemas import body_schema, entity_schema
 
 TAGS = ("ads",)
 # What a page needs to render an ad; counters, schedule and status stay private.
-PRIVATE = ("name", "status", "impressions", "clicks", "priority", "start_date", "end_date",
-           "created_at", "updated_at")
-PUBLIC_AD_SCHEMA = entity_schema(Ad, PRIVATE, extra={"click_url": {
-    "type": "string", "description": "this server's click-through path: records the click "
-    "and redirects to `link`; its `t` is the serve token (bound to the ad and placement, "
-    "valid 1 h) without which a click is not counted"}})
-SERVED_SCHEMA = {"type": "object", "additionalProperties": False,
-                 "description": "one key per requested placement",
-                 "properties": {p: {"type": "array", "items": PUBLIC_AD_SCHEMA}
-                                for p in PLACEMENTS}}
+PRIVATE = (
+    "name",
+    "status",
+    "impressions",
+    "clicks",
+    "priority",
+    "start_date",
+    "end_date",
+    "created_at",
+    "updated_at",
+)
+PUBLIC_AD_SCHEMA = entity_schema(
+    Ad,
+    PRIVATE,
+    extra={
+        "click_url": {
+            "type": "string",
+            "description": "this server's click-through path: records the click "
+            "and redirects to `link`; its `t` is the serve token (bound to the ad and placement, "
+            "valid 1 h) without which a click is not counted",
+        }
+    },
+)
+SERVED_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "one key per requested placement",
+    "properties": {p: {"type": "array", "items": PUBLIC_AD_SCHEMA} for p in PLACEMENTS},
+}
 BATCH_SCHEMA = {
-    "type": "object", "additionalProperties": False, "required": ["events"],
-    "properties": {"events": {
-        "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
-        "description": "what one page view showed (impressions, once at least half of the "
-                       "ad was on screen) and clicked",
-        "items": body_schema(serving.BATCH_EVENT_FIELDS)}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["events"],
+    "properties": {
+        "events": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_BATCH,
+            "description": "what one page view showed (impressions, once at least half of the "
+            "ad was on screen) and clicked",
+            "items": body_schema(serving.BATCH_EVENT_FIELDS),
+        }
+    },
 }
 _NAMES = {"type": "array", "items": {"type": "string"}}
 _LABELS = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -66,26 +93,42 @@ META_SCHEMA = {
     "type": "object",
     "required": ["types", "placements", "statuses", "valid_placements", "labels"],
     "properties": {
-        "types": _NAMES, "placements": _NAMES, "statuses": _NAMES,
+        "types": _NAMES,
+        "placements": _NAMES,
+        "statuses": _NAMES,
         "valid_placements": {"type": "object", "additionalProperties": _NAMES},
-        "labels": {"type": "object", "required": ["types", "placements", "statuses"],
-                   "properties": {"types": _LABELS, "placements": _LABELS,
-                                  "statuses": _LABELS}}},
+        "labels": {
+            "type": "object",
+            "required": ["types", "placements", "statuses"],
+            "properties": {"types": _LABELS, "placements": _LABELS, "statuses": _LABELS},
+        },
+    },
 }
 META = {
-    "types": list(AD_TYPES), "placements": list(PLACEMENTS), "statuses": list(STATUSES),
+    "types": list(AD_TYPES),
+    "placements": list(PLACEMENTS),
+    "statuses": list(STATUSES),
     "valid_placements": {t: list(p) for t, p in VALID_PLACEMENTS.items()},
-    "labels": {"types": TYPE_LABELS, "placements": PLACEMENT_LABELS,
-               "statuses": STATUS_LABELS},
+    "labels": {"types": TYPE_LABELS, "placements": PLACEMENT_LABELS, "statuses": STATUS_LABELS},
 }
 SERVE_PARAMS = (
-    Param("placements", {"type": "string", "maxLength": 1000}, required=True,
-          description="comma-separated placements, e.g. home_top,sidebar"),
-    Param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-          description=f"ads per placement (default {DEFAULT_LIMIT})"),
-    Param("track", {"type": "boolean"},
-          description="record one impression per served ad (default true); with false "
-                      "(what pages use) the answer may be up to CREATORFLIX_AD_CACHE_MS old"),
+    Param(
+        "placements",
+        {"type": "string", "maxLength": 1000},
+        required=True,
+        description="comma-separated placements, e.g. home_top,sidebar",
+    ),
+    Param(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        description=f"ads per placement (default {DEFAULT_LIMIT})",
+    ),
+    Param(
+        "track",
+        {"type": "boolean"},
+        description="record one impression per served ad (default true); with false "
+        "(what pages use) the answer may be up to CREATORFLIX_AD_CACHE_MS old",
+    ),
 )
 
 
@@ -97,10 +140,18 @@ def click_url(ad_id: int, placement: str, token: str) -> str:
 def public_ad_json(served: serving.ServedAd) -> dict:
     # Field by field rather than to_json: this runs for every ad of every page view.
     ad = served.ad
-    return {"id": ad.id, "type": ad.type, "placement": ad.placement, "title": ad.title,
-            "subtitle": ad.subtitle, "cta_text": ad.cta_text, "image_url": ad.image_url,
-            "link": ad.link, "category": ad.category,
-            "click_url": click_url(ad.id or 0, served.placement, served.click_token)}
+    return {
+        "id": ad.id,
+        "type": ad.type,
+        "placement": ad.placement,
+        "title": ad.title,
+        "subtitle": ad.subtitle,
+        "cta_text": ad.cta_text,
+        "image_url": ad.image_url,
+        "link": ad.link,
+        "category": ad.category,
+        "click_url": click_url(ad.id or 0, served.placement, served.click_token),
+    }
 
 
 SERVE_OPTIONS = {"limit": Integer(minimum=1, maximum=MAX_LIMIT), "track": Boolean()}
@@ -118,8 +169,10 @@ def serve_ads_command(params: Mapping[str, Any], who: Visitor) -> ServeAds:
         raw = ",".join(raw)
     names = [p.strip() for p in (raw or "").split(",") if p.strip()]
     if not names:
-        raise ValidationError("placements is required: a comma-separated list of "
-                              f"{', '.join(PLACEMENTS)}", field="placements")
+        raise ValidationError(
+            f"placements is required: a comma-separated list of {', '.join(PLACEMENTS)}",
+            field="placements",
+        )
     placements = tuple(dict.fromkeys(serving.parse_placement(p, "placements") for p in names))
     options = parse_query_filters(SERVE_OPTIONS, params)
     return ServeAds(placements=placements, visitor=who, **options)
@@ -138,13 +191,14 @@ def track_events_command(data: Any, who: Visitor) -> TrackEvents:
         raise ValidationError("the request body must be a JSON object", field="body")
     for name in data:
         if name != "events":
-            raise ValidationError(f"unknown field {str(name)[:100]!r}",
-                                  field=str(name)[:100].encode("utf-8", "replace").decode())
+            raise ValidationError(
+                f"unknown field {str(name)[:100]!r}",
+                field=str(name)[:100].encode("utf-8", "replace").decode(),
+            )
     events = data.get("events")
     low, high = serving.BATCH_SIZE
     if not isinstance(events, list) or not low <= len(events) <= high:
-        raise ValidationError(f"events must be a list of {low} to {high} events",
-                              field="events")
+        raise ValidationError(f"events must be a list of {low} to {high} events", field="events")
     beacons = []
     for i, item in enumerate(events):
         where = f"events[{i}]"
@@ -153,11 +207,16 @@ def track_events_command(data: Any, who: Visitor) -> TrackEvents:
         try:
             values = parse_fields(serving.BATCH_EVENT_FIELDS, item, partial=False)
         except ValidationError as exc:
-            raise ValidationError(f"{where}: {exc.message}",
-                                  field=f"{where}.{exc.field}") from None
+            raise ValidationError(f"{where}: {exc.message}", field=f"{where}.{exc.field}") from None
         kind = serving.EVENT_TYPES[values["type"]]
-        beacons.append(Beacon(kind, values["ad_id"], values.get("placement"),
-                              values.get("token") if kind == "clicks" else None))
+        beacons.append(
+            Beacon(
+                kind,
+                values["ad_id"],
+                values.get("placement"),
+                values.get("token") if kind == "clicks" else None,
+            )
+        )
     return TrackEvents(tuple(beacons), who)
 
 
@@ -199,8 +258,7 @@ class ServeResource:
         if kept is not None and kept[0] is page:
             body = kept[1]
         else:
-            body = {p: [public_ad_json(s) for s in served]
-                    for p, served in page.placements.items()}
+            body = {p: [public_ad_json(s) for s in served] for p, served in page.placements.items()}
             if not request.track:
                 if len(self._kept) >= MAX_KEPT:
                     self._kept = {}
@@ -219,8 +277,9 @@ class EventResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         placement, token = event_body(read_json(req, self.max_body, required=False))
-        tracking.track_event(self.ads, TrackEvent(self.kind, id, placement,
-                                                  visitor(req, self.proxies), token))
+        tracking.track_event(
+            self.ads, TrackEvent(self.kind, id, placement, visitor(req, self.proxies), token)
+        )
         resp.status = falcon.HTTP_204
 
 
@@ -246,8 +305,12 @@ class RedirectResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         token = req.params.get("t")
-        command = FollowClick(id, placement_param(req.params), visitor(req, self.proxies),
-                              token if isinstance(token, str) else None)
+        command = FollowClick(
+            id,
+            placement_param(req.params),
+            visitor(req, self.proxies),
+            token if isinstance(token, str) else None,
+        )
         link = tracking.follow_click(self.ads, command)
         resp.status = falcon.HTTP_302
         # set_header, not resp.location: the stored link is sent byte for byte.
@@ -255,42 +318,95 @@ class RedirectResource:
         resp.cache_control = ("no-store",)
 
 
-def _event_route(ads: AdServices, proxies: Iterable[Network], max_body: int,
-                 kind: str) -> Route:
-    return Route(f"/api/ads/{{id:id}}/{kind}", EventResource(ads, proxies, max_body, kind), (
-        Operation("POST", f"Record one {kind[:-1]} of an ad, counted or filtered (ignored "
-                  "while the ad is not served)",
-                  tags=TAGS, request=body_schema(serving.EVENT_FIELDS, partial=True),
-                  request_required=False, responses={204: None}),))
+def _event_route(ads: AdServices, proxies: Iterable[Network], max_body: int, kind: str) -> Route:
+    return Route(
+        f"/api/ads/{{id:id}}/{kind}",
+        EventResource(ads, proxies, max_body, kind),
+        (
+            Operation(
+                "POST",
+                f"Record one {kind[:-1]} of an ad, counted or filtered (ignored "
+                "while the ad is not served)",
+                tags=TAGS,
+                request=body_schema(serving.EVENT_FIELDS, partial=True),
+                request_required=False,
+                responses={204: None},
+            ),
+        ),
+    )
 
 
 def routes(deps: Deps) -> list[Route]:
     ads, proxies, max_body = deps.ads, deps.config.trusted_proxies, deps.config.max_body_bytes
     return [
-        Route("/api/ads/meta", MetaResource(), (
-            Operation("GET", "Ad types, placements, statuses, valid placements by type "
-                      "and their pt-BR labels", tags=TAGS, responses={200: META_SCHEMA},
-                      serves=NO_MEDIA),)),
-        Route("/api/ads", ServeResource(ads, proxies), (
-            Operation("GET", "The ads to show in several placements (one query), each with "
-                      "its signed click_url; records an impression per ad unless "
-                      "track=false", tags=TAGS, params=SERVE_PARAMS,
-                      responses={200: SERVED_SCHEMA}, serves=Serves("ad", GROUPS)),)),
-        Route("/api/ads/events", BatchResource(ads, proxies, max_body), (
-            Operation("POST", "Record the impressions and clicks of one page view (1 to "
-                      f"{MAX_BATCH}) in one transaction, each counted or filtered; events "
-                      "of unknown or not served ads are dropped", tags=TAGS,
-                      request=BATCH_SCHEMA, responses={204: None}),)),
+        Route(
+            "/api/ads/meta",
+            MetaResource(),
+            (
+                Operation(
+                    "GET",
+                    "Ad types, placements, statuses, valid placements by type "
+                    "and their pt-BR labels",
+                    tags=TAGS,
+                    responses={200: META_SCHEMA},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
+        Route(
+            "/api/ads",
+            ServeResource(ads, proxies),
+            (
+                Operation(
+                    "GET",
+                    "The ads to show in several placements (one query), each with "
+                    "its signed click_url; records an impression per ad unless "
+                    "track=false",
+                    tags=TAGS,
+                    params=SERVE_PARAMS,
+                    responses={200: SERVED_SCHEMA},
+                    serves=Serves("ad", GROUPS),
+                ),
+            ),
+        ),
+        Route(
+            "/api/ads/events",
+            BatchResource(ads, proxies, max_body),
+            (
+                Operation(
+                    "POST",
+                    "Record the impressions and clicks of one page view (1 to "
+                    f"{MAX_BATCH}) in one transaction, each counted or filtered; events "
+                    "of unknown or not served ads are dropped",
+                    tags=TAGS,
+                    request=BATCH_SCHEMA,
+                    responses={204: None},
+                ),
+            ),
+        ),
         _event_route(ads, proxies, max_body, "impressions"),
         _event_route(ads, proxies, max_body, "clicks"),
-        Route("/r/ads/{id:id}", RedirectResource(ads, proxies), (
-            Operation("GET", "Record a click (counted only with the serve token `t` of a "
-                      "served click_url) and redirect to the ad's stored link",
-                      tags=TAGS, params=(
-                          Param("placement", {"type": "string", "enum": list(PLACEMENTS)}),
-                          Param("t", {"type": "string", "maxLength": 100},
-                                description="the serve token of the ad's click_url")),
-                      responses={302: None},
-                      headers={302: {"Location": {"type": "string", "format": "uri"}}},
-                      serves=NO_MEDIA),)),
+        Route(
+            "/r/ads/{id:id}",
+            RedirectResource(ads, proxies),
+            (
+                Operation(
+                    "GET",
+                    "Record a click (counted only with the serve token `t` of a "
+                    "served click_url) and redirect to the ad's stored link",
+                    tags=TAGS,
+                    params=(
+                        Param("placement", {"type": "string", "enum": list(PLACEMENTS)}),
+                        Param(
+                            "t",
+                            {"type": "string", "maxLength": 100},
+                            description="the serve token of the ad's click_url",
+                        ),
+                    ),
+                    responses={302: None},
+                    headers={302: {"Location": {"type": "string", "format": "uri"}}},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
     ]

@@ -1,6 +1,7 @@
 """HTTP routes of age assurance: the gate's status and methods, the sandbox button, the
 OpenID Connect round trip, the document upload, and the admin queue (decisions,
 revocation, effectiveness figures). The gate itself is entrypoints.http.age_gate."""
+
 from __future__ import annotations
 
 import base64
@@ -37,42 +38,76 @@ FILTERS = {"method": Choice(choices=METHODS), "outcome": Choice(choices=OUTCOMES
 
 RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",))
 # Admin lists name the account holder (never only "user #2").
-ADMIN_RECORD_SCHEMA = entity_schema(AgeAssurance, exclude=("anonymous_id",), extra={
-    "user_name": nullable({"type": "string"}), "user_email": nullable({"type": "string"})})
-OFFER_SCHEMA = {"type": "object", "required": ["method", "for_visitors", "start"],
-                "properties": {"method": {"type": "string", "enum": list(METHODS)},
-                               "for_visitors": {"type": "boolean"},
-                               "start": {"type": "string"}}}
+ADMIN_RECORD_SCHEMA = entity_schema(
+    AgeAssurance,
+    exclude=("anonymous_id",),
+    extra={"user_name": nullable({"type": "string"}), "user_email": nullable({"type": "string"})},
+)
+OFFER_SCHEMA = {
+    "type": "object",
+    "required": ["method", "for_visitors", "start"],
+    "properties": {
+        "method": {"type": "string", "enum": list(METHODS)},
+        "for_visitors": {"type": "boolean"},
+        "start": {"type": "string"},
+    },
+}
 STATUS_SCHEMA = {
-    "type": "object", "required": ["assured", "until", "method", "methods", "gate", "token"],
+    "type": "object",
+    "required": ["assured", "until", "method", "methods", "gate", "token"],
     "properties": {
         "assured": {"type": "boolean", "description": "whether adult media is shown"},
         "until": nullable({"type": "string", "format": "date-time"}),
         "method": nullable({"type": "string"}),
         "methods": {"type": "array", "items": OFFER_SCHEMA},
         "gate": {"type": "boolean", "description": "CREATORFLIX_AGE_GATE"},
-        "token": nullable({"type": "string", "description": (
-            f"the assurance token to send as {age_gate.HEADER} (also set as an HttpOnly "
-            "cookie for media)")}),
-    }}
-DOCUMENT_BODY = {"type": "object", "additionalProperties": False,
-                 "required": ["content_type", "data"],
-                 "properties": {"content_type": {"type": "string",
-                                                 "enum": list(documents.DOCUMENT_TYPES)},
-                                "data": {"type": "string", "description": "base64"}}}
-FIGURES_SCHEMA = {"type": "object", "required": ["methods", "enabled", "gate", "sandbox_only"],
-                  "properties": {
-                      "methods": {"type": "object", "additionalProperties": {
-                          "type": "object", "additionalProperties": {"type": "integer"}}},
-                      "enabled": {"type": "array", "items": {"type": "string"}},
-                      "gate": {"type": "boolean"},
-                      "sandbox_only": {"type": "boolean", "description": (
-                          "the sandbox is the only method: no real age check is offered")}}}
+        "token": nullable(
+            {
+                "type": "string",
+                "description": (
+                    f"the assurance token to send as {age_gate.HEADER} (also set as an HttpOnly "
+                    "cookie for media)"
+                ),
+            }
+        ),
+    },
+}
+DOCUMENT_BODY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["content_type", "data"],
+    "properties": {
+        "content_type": {"type": "string", "enum": list(documents.DOCUMENT_TYPES)},
+        "data": {"type": "string", "description": "base64"},
+    },
+}
+FIGURES_SCHEMA = {
+    "type": "object",
+    "required": ["methods", "enabled", "gate", "sandbox_only"],
+    "properties": {
+        "methods": {
+            "type": "object",
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
+        },
+        "enabled": {"type": "array", "items": {"type": "string"}},
+        "gate": {"type": "boolean"},
+        "sandbox_only": {
+            "type": "boolean",
+            "description": ("the sandbox is the only method: no real age check is offered"),
+        },
+    },
+}
 
 
 def _status_json(status: aa.Status) -> dict:
-    return {"assured": status.assured, "until": status.until, "method": status.method,
-            "methods": status.methods, "gate": status.gate, "token": status.token}
+    return {
+        "assured": status.assured,
+        "until": status.until,
+        "method": status.method,
+        "methods": status.methods,
+        "gate": status.gate,
+        "token": status.token,
+    }
 
 
 def _max_age(until: datetime | None, clock: Clock) -> int:
@@ -87,8 +122,12 @@ class _Resource:
         self.service, self.secure = service, secure
 
     def granted(self, resp: falcon.Response, granted: aa.Granted) -> None:
-        age_gate.set_cookie(resp, self.secure, granted.token,
-                            _max_age(granted.assurance.expires_at, self.service.clock))
+        age_gate.set_cookie(
+            resp,
+            self.secure,
+            granted.token,
+            _max_age(granted.assurance.expires_at, self.service.clock),
+        )
         resp.cache_control = ("no-store",)
 
 
@@ -96,8 +135,9 @@ class StatusResource(_Resource):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         status = aa.status(self.service, current_user(req), age_gate.caller_token(req))
         if status.token and status.until is not None:
-            age_gate.set_cookie(resp, self.secure, status.token,
-                                _max_age(status.until, self.service.clock))
+            age_gate.set_cookie(
+                resp, self.secure, status.token, _max_age(status.until, self.service.clock)
+            )
         resp.media = _status_json(status)
         resp.cache_control = ("no-store",)
 
@@ -107,24 +147,38 @@ class SandboxResource(_Resource):
         granted = aa.assure_by_sandbox(self.service, current_user(req))
         self.granted(resp, granted)
         resp.status = falcon.HTTP_201
-        resp.media = {"assured": True, "until": granted.assurance.expires_at,
-                      "method": granted.assurance.method, "token": granted.token}
+        resp.media = {
+            "assured": True,
+            "until": granted.assurance.expires_at,
+            "method": granted.assurance.method,
+            "token": granted.token,
+        }
 
 
 class OidcResource(_Resource):
     def on_get_start(self, req: falcon.Request, resp: falcon.Response) -> None:
         started = aa.start_oidc(self.service, current_user(req))
-        resp.set_cookie(HANDSHAKE_COOKIE, started.handshake, max_age=aa.OIDC_ROUND_TRIP_SECONDS,
-                        path=BASE + "/oidc", http_only=True, same_site="Lax",
-                        secure=self.secure)
+        resp.set_cookie(
+            HANDSHAKE_COOKIE,
+            started.handshake,
+            max_age=aa.OIDC_ROUND_TRIP_SECONDS,
+            path=BASE + "/oidc",
+            http_only=True,
+            same_site="Lax",
+            secure=self.secure,
+        )
         resp.status = falcon.HTTP_302
         resp.set_header("Location", started.location)
         resp.cache_control = ("no-store",)
 
     def on_get_callback(self, req: falcon.Request, resp: falcon.Response) -> None:
-        granted = aa.finish_oidc(self.service, req.cookies.get(HANDSHAKE_COOKIE),
-                                 req.get_param("state"), req.get_param("code"),
-                                 req.get_param("error"))
+        granted = aa.finish_oidc(
+            self.service,
+            req.cookies.get(HANDSHAKE_COOKIE),
+            req.get_param("state"),
+            req.get_param("code"),
+            req.get_param("error"),
+        )
         self.granted(resp, granted)
         resp.unset_cookie(HANDSHAKE_COOKIE, path=BASE + "/oidc")
         resp.status = falcon.HTTP_302
@@ -159,14 +213,14 @@ class DocumentsResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         data, content_type = _document(req, self.max_body)
-        record = documents.submit_document(self.service, required_user(req), data,
-                                           content_type)
+        record = documents.submit_document(self.service, required_user(req), data, content_type)
         resp.status = falcon.HTTP_201
         resp.media = to_json(record, exclude=("anonymous_id",))
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        found = documents.my_documents(self.service, required_user(req),
-                                       PageRequest.parse(req.params))
+        found = documents.my_documents(
+            self.service, required_user(req), PageRequest.parse(req.params)
+        )
         resp.media = page_json(found, _record_json)
         resp.cache_control = ("no-store",)
 
@@ -181,10 +235,14 @@ class AdminResource:
 
     def _named(self, found: Page[AgeAssurance]) -> dict:
         users = customers.people(self.uow, {r.user_id for r in found.items if r.user_id})
-        return page_json(found, lambda r: {
-            **_record_json(r),
-            "user_name": users[r.user_id].name if r.user_id in users else None,
-            "user_email": users[r.user_id].email if r.user_id in users else None})
+        return page_json(
+            found,
+            lambda r: {
+                **_record_json(r),
+                "user_name": users[r.user_id].name if r.user_id in users else None,
+                "user_email": users[r.user_id].email if r.user_id in users else None,
+            },
+        )
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         filters = parse_query_filters(FILTERS, req.params)
@@ -222,66 +280,180 @@ def routes(deps: Deps) -> list[Route]:
     admin_base = "/api/admin/age-assurance"
 
     def admin_post(what: str, summary: str) -> Route:
-        return Route(f"{admin_base}/documents/{{id:id}}/{what}" if what != "revoke"
-                     else f"{admin_base}/{{id:id}}/revoke", admin, (
-            Operation("POST", summary, ADMIN, tags=ADMIN_TAGS,
-                      responses={200: RECORD_SCHEMA, 404: None, 409: None}),), suffix=what)
+        return Route(
+            f"{admin_base}/documents/{{id:id}}/{what}"
+            if what != "revoke"
+            else f"{admin_base}/{{id:id}}/revoke",
+            admin,
+            (
+                Operation(
+                    "POST",
+                    summary,
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    responses={200: RECORD_SCHEMA, 404: None, 409: None},
+                ),
+            ),
+            suffix=what,
+        )
 
     return [
-        Route(BASE, StatusResource(service, secure), (
-            Operation("GET", "Whether the caller is age-assured, until when, and the methods "
-                      f"on offer (send the assurance token as {age_gate.HEADER})", PUBLIC,
-                      tags=TAGS, responses={200: STATUS_SCHEMA}, serves=NO_MEDIA),)),
-        Route(BASE + "/sandbox", SandboxResource(service, secure), (
-            Operation("POST", "Sandbox only: assure the caller (their account, or this "
-                      "visitor through the token); 409 unless the sandbox method is enabled",
-                      PUBLIC, tags=TAGS, request_required=False,
-                      responses={201: {"type": "object"}, 409: None}),)),
-        Route(BASE + "/oidc/start", oidc, (
-            Operation("GET", "Start an OpenID Connect age check: 302 to the provider",
-                      PUBLIC, tags=TAGS, responses={302: None, 409: None, 503: None},
-                      headers={302: {"Location": {"type": "string", "format": "uri"}}},
-                      serves=NO_MEDIA),),
-              suffix="start"),
-        Route(CALLBACK, oidc, (
-            Operation("GET", "The provider's redirect: 302 to the gate page once assured; "
-                      "403 when the state, code, id_token or claim does not assure",
-                      PUBLIC, tags=TAGS,
-                      params=(Param("state", {"type": "string", "maxLength": 200}),
-                              Param("code", {"type": "string", "maxLength": 2000}),
-                              Param("error", {"type": "string", "maxLength": 200})),
-                      responses={302: None, 403: None, 409: None, 503: None},
-                      headers={302: {"Location": {"type": "string"}}}, serves=NO_MEDIA),),
-              suffix="callback"),
-        Route(BASE + "/documents", DocumentsResource(service, deps.config.max_body_bytes), (
-            Operation("GET", "The caller's own documents, newest first, with their outcome "
-                      "(pending, assured, rejected, revoked); never the photo", USER,
-                      tags=TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(RECORD_SCHEMA)}, serves=NO_MEDIA),
-            Operation("POST", "Send a photo of an official ID (multipart field `document`, "
-                      "or JSON {content_type, data: base64}) for an admin to review; the "
-                      "photo is deleted once decided", USER, tags=TAGS,
-                      request=DOCUMENT_BODY,
-                      responses={201: RECORD_SCHEMA, 409: None, 503: None}),)),
-        Route(admin_base, admin, (
-            Operation("GET", "Age assurances (attempts and outcomes), newest first", ADMIN,
-                      tags=ADMIN_TAGS, params=PAGE_PARAMS + query_params(FILTERS),
-                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),)),
-        Route(admin_base + "/figures", admin, (
-            Operation("GET", "Effectiveness figures: attempts per method and outcome, "
-                      "rejections, abandoned attempts", ADMIN, tags=ADMIN_TAGS,
-                      responses={200: FIGURES_SCHEMA}),), suffix="figures"),
-        Route(admin_base + "/documents", admin, (
-            Operation("GET", "The documents waiting for a decision, oldest first", ADMIN,
-                      tags=ADMIN_TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(ADMIN_RECORD_SCHEMA)}),), suffix="queue"),
-        Route(admin_base + "/documents/{id:id}/photo", admin, (
-            Operation("GET", "The photo of a document waiting for a decision", ADMIN,
-                      tags=ADMIN_TAGS, content_type="application/octet-stream",
-                      responses={200: {"type": "string", "format": "binary"}, 404: None}),),
-              suffix="photo"),
-        admin_post("approve", "Approve a document: assures the member for a year; the "
-                   "photo is deleted"),
+        Route(
+            BASE,
+            StatusResource(service, secure),
+            (
+                Operation(
+                    "GET",
+                    "Whether the caller is age-assured, until when, and the methods "
+                    f"on offer (send the assurance token as {age_gate.HEADER})",
+                    PUBLIC,
+                    tags=TAGS,
+                    responses={200: STATUS_SCHEMA},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
+        Route(
+            BASE + "/sandbox",
+            SandboxResource(service, secure),
+            (
+                Operation(
+                    "POST",
+                    "Sandbox only: assure the caller (their account, or this "
+                    "visitor through the token); 409 unless the sandbox method is enabled",
+                    PUBLIC,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={201: {"type": "object"}, 409: None},
+                ),
+            ),
+        ),
+        Route(
+            BASE + "/oidc/start",
+            oidc,
+            (
+                Operation(
+                    "GET",
+                    "Start an OpenID Connect age check: 302 to the provider",
+                    PUBLIC,
+                    tags=TAGS,
+                    responses={302: None, 409: None, 503: None},
+                    headers={302: {"Location": {"type": "string", "format": "uri"}}},
+                    serves=NO_MEDIA,
+                ),
+            ),
+            suffix="start",
+        ),
+        Route(
+            CALLBACK,
+            oidc,
+            (
+                Operation(
+                    "GET",
+                    "The provider's redirect: 302 to the gate page once assured; "
+                    "403 when the state, code, id_token or claim does not assure",
+                    PUBLIC,
+                    tags=TAGS,
+                    params=(
+                        Param("state", {"type": "string", "maxLength": 200}),
+                        Param("code", {"type": "string", "maxLength": 2000}),
+                        Param("error", {"type": "string", "maxLength": 200}),
+                    ),
+                    responses={302: None, 403: None, 409: None, 503: None},
+                    headers={302: {"Location": {"type": "string"}}},
+                    serves=NO_MEDIA,
+                ),
+            ),
+            suffix="callback",
+        ),
+        Route(
+            BASE + "/documents",
+            DocumentsResource(service, deps.config.max_body_bytes),
+            (
+                Operation(
+                    "GET",
+                    "The caller's own documents, newest first, with their outcome "
+                    "(pending, assured, rejected, revoked); never the photo",
+                    USER,
+                    tags=TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(RECORD_SCHEMA)},
+                    serves=NO_MEDIA,
+                ),
+                Operation(
+                    "POST",
+                    "Send a photo of an official ID (multipart field `document`, "
+                    "or JSON {content_type, data: base64}) for an admin to review; the "
+                    "photo is deleted once decided",
+                    USER,
+                    tags=TAGS,
+                    request=DOCUMENT_BODY,
+                    responses={201: RECORD_SCHEMA, 409: None, 503: None},
+                ),
+            ),
+        ),
+        Route(
+            admin_base,
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "Age assurances (attempts and outcomes), newest first",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    params=PAGE_PARAMS + query_params(FILTERS),
+                    responses={200: page_schema(ADMIN_RECORD_SCHEMA)},
+                ),
+            ),
+        ),
+        Route(
+            admin_base + "/figures",
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "Effectiveness figures: attempts per method and outcome, "
+                    "rejections, abandoned attempts",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    responses={200: FIGURES_SCHEMA},
+                ),
+            ),
+            suffix="figures",
+        ),
+        Route(
+            admin_base + "/documents",
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "The documents waiting for a decision, oldest first",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(ADMIN_RECORD_SCHEMA)},
+                ),
+            ),
+            suffix="queue",
+        ),
+        Route(
+            admin_base + "/documents/{id:id}/photo",
+            admin,
+            (
+                Operation(
+                    "GET",
+                    "The photo of a document waiting for a decision",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    content_type="application/octet-stream",
+                    responses={200: {"type": "string", "format": "binary"}, 404: None},
+                ),
+            ),
+            suffix="photo",
+        ),
+        admin_post(
+            "approve", "Approve a document: assures the member for a year; the photo is deleted"
+        ),
         admin_post("reject", "Reject a document; the photo is deleted"),
         admin_post("revoke", "Revoke an assurance: its holder is unassured from now"),
     ]

@@ -13,6 +13,7 @@ Whether the caller is age-assured is read once per request, cached on it. A reso
 whose answer is one object shared by many requests (the ads' serving cache) says so with
 `resp.context.shared = True`: its JSON is then rendered once per gate state, not per
 request."""
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
@@ -52,8 +53,9 @@ def set_cookie(resp: falcon.Response, secure: bool, token: str | None, max_age: 
     public address is https."""
     if not token:
         return
-    resp.set_cookie(COOKIE, token, max_age=max_age, path="/", http_only=True,
-                    secure=secure, same_site="Lax")
+    resp.set_cookie(
+        COOKIE, token, max_age=max_age, path="/", http_only=True, secure=secure, same_site="Lax"
+    )
 
 
 def declarations(routes: Iterable[Route]) -> dict[tuple[str, str], Serves]:
@@ -68,8 +70,10 @@ def declarations(routes: Iterable[Route]) -> dict[tuple[str, str], Serves]:
             elif op.method == "GET" and required_level(route.path, op.auth) != ADMIN:
                 missing.append(f"GET {route.path}")
     if missing:
-        raise UndeclaredRead("these reads do not declare what they serve (Operation(..., "
-                             f"serves=...), see entrypoints/http/routes.py): {missing}")
+        raise UndeclaredRead(
+            "these reads do not declare what they serve (Operation(..., "
+            f"serves=...), see entrypoints/http/routes.py): {missing}"
+        )
     return found
 
 
@@ -84,8 +88,9 @@ def withheld(serves: Serves, media: Any, allowed: bool) -> Any:
     if serves.shape == PAGE:
         return {**media, "data": [policy.shown(kind, item, allowed) for item in media["data"]]}
     assert serves.shape == GROUPS, serves
-    return {key: [policy.shown(kind, item, allowed) for item in items]
-            for key, items in media.items()}
+    return {
+        key: [policy.shown(kind, item, allowed) for item in items] for key, items in media.items()
+    }
 
 
 class AgeGate:
@@ -108,26 +113,31 @@ class AgeGate:
             req.context.age_allowed = cached
         return cached
 
-    def process_resource(self, req: falcon.Request, resp: falcon.Response,
-                         resource: object, params: dict) -> None:
+    def process_resource(
+        self, req: falcon.Request, resp: falcon.Response, resource: object, params: dict
+    ) -> None:
         serves = self.serves.get((req.uri_template or "", req.method))
         if serves is None or (serves.kind is None and serves.shape != FILE):
             return
         # Decided before the responder runs, as reads did when they applied the gate
         # themselves: later steps (and middleware) see the verdict on the request.
         if not self.allowed(req) and serves.shape == FILE:
-            raise AgeAssuranceRequired("age assurance is required to see this content "
-                                       "(GET /api/age-assurance lists the methods)")
+            raise AgeAssuranceRequired(
+                "age assurance is required to see this content "
+                "(GET /api/age-assurance lists the methods)"
+            )
 
-    def process_response(self, req: falcon.Request, resp: falcon.Response,
-                         resource: object, req_succeeded: bool) -> None:
+    def process_response(
+        self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
+    ) -> None:
         serves = self.serves.get((req.uri_template or "", req.method))
         if not req_succeeded or serves is None or serves.kind is None:
             return
         if resp.media is None:
             # Fail closed: a body the gate cannot read is never sent for such a read.
-            raise RuntimeError(f"{req.method} {req.uri_template} declares {serves} but "
-                               "answered without resp.media")
+            raise RuntimeError(
+                f"{req.method} {req.uri_template} declares {serves} but answered without resp.media"
+            )
         allowed = self.allowed(req)
         if not getattr(resp.context, "shared", False):
             resp.media = withheld(serves, resp.media, allowed)

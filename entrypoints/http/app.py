@@ -1,6 +1,7 @@
 """The Falcon application factory, and the route map: ROUTE_MODULES lists every module
 that declares routes, and no route module pulls in another's routes (asgilook's way:
 one place to read what the API is made of)."""
+
 from __future__ import annotations
 
 import logging
@@ -48,14 +49,27 @@ log = logging.getLogger("creatorflix.http")
 # which gives each resource the few collaborators it uses. (/health and /openapi.json,
 # which need the document, come first: health.routes.)
 ROUTE_MODULES: tuple[ModuleType, ...] = (
-    accounts, me, purchases, withdrawals, privacy,          # accounts and members
-    catalog, catalog_admin,                                 # the catalog
-    checkout, checkout_qr, webhooks, payments_admin,        # payments
-    sales_admin,                                            # sales and customers
-    whitelabel, media,                                      # the white-label catalogue
-    ads, ads_admin,                                         # ads
-    dashboard, age_assurance, audit, notifications,         # reports, age, audit, notices
-    web,                                                    # the web client
+    accounts,
+    me,
+    purchases,
+    withdrawals,
+    privacy,  # accounts and members
+    catalog,
+    catalog_admin,  # the catalog
+    checkout,
+    checkout_qr,
+    webhooks,
+    payments_admin,  # payments
+    sales_admin,  # sales and customers
+    whitelabel,
+    media,  # the white-label catalogue
+    ads,
+    ads_admin,  # ads
+    dashboard,
+    age_assurance,
+    audit,
+    notifications,  # reports, age, audit, notices
+    web,  # the web client
 )
 
 
@@ -63,7 +77,7 @@ class IdConverter(falcon.routing.IntConverter):
     """`{id:id}`: a positive 32-bit integer; anything else is a 404."""
 
     def __init__(self) -> None:
-        super().__init__(min=1, max=2 ** 31 - 1)
+        super().__init__(min=1, max=2**31 - 1)
 
 
 class BodyLimitMiddleware:
@@ -74,8 +88,7 @@ class BodyLimitMiddleware:
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.content_length is not None and req.content_length > self.max_bytes:
-            raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes",
-                                  field="body")
+            raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes", field="body")
 
 
 class CreatorFlixApp(falcon.App):
@@ -103,11 +116,15 @@ def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
     routes.extend(extra)
     spec.update(build_spec(routes))
 
-    app = CreatorFlixApp(middleware=[BodyLimitMiddleware(deps.config.max_body_bytes),
-                                     auth.AuthMiddleware(deps.auth, routes, deps.config),
-                                     age_gate.AgeGate(deps.age_assurance, routes),
-                                     audit.AuditMiddleware(deps.uow, deps.clock),
-                                     caching.CallerCacheMiddleware()])
+    app = CreatorFlixApp(
+        middleware=[
+            BodyLimitMiddleware(deps.config.max_body_bytes),
+            auth.AuthMiddleware(deps.auth, routes, deps.config),
+            age_gate.AgeGate(deps.age_assurance, routes),
+            audit.AuditMiddleware(deps.uow, deps.clock),
+            caching.CallerCacheMiddleware(),
+        ]
+    )
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
@@ -115,10 +132,11 @@ def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
     app.req_options.media_handlers[falcon.MEDIA_JSON] = JSON_HANDLER
     errors.install(app)
     for route in routes:
-        app.add_route(route.path, route.resource, **({"suffix": route.suffix}
-                                                      if route.suffix else {}))
+        app.add_route(
+            route.path, route.resource, **({"suffix": route.suffix} if route.suffix else {})
+        )
     app.routes = routes
-    app.deps = deps   # for the server's post-fork hooks (the mail delivery thread)
+    app.deps = deps  # for the server's post-fork hooks (the mail delivery thread)
     return app
 
 
@@ -126,6 +144,7 @@ def get_app() -> falcon.App:
     """The app from the environment (gunicorn: entrypoints.http.app:get_app())."""
     from entrypoints.bootstrap import build_deps
     from entrypoints.config import load_config
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    log_redaction.install()   # no secret query parameter in any line of ours either
+    log_redaction.install()  # no secret query parameter in any line of ours either
     return create_app(build_deps(load_config()))

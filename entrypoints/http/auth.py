@@ -2,6 +2,7 @@
 browser's session cookie, entrypoints.http.sessions, with its CSRF check) is read here,
 and each route's required level (public, user, admin) is enforced here. Every route
 under /api/admin is admin-only whatever its declaration says."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -17,10 +18,9 @@ from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route, required_level
 
 
 class AuthMiddleware:
-    def __init__(self, auth: AuthService, routes: Iterable[Route],
-                 config: Config | None = None):
+    def __init__(self, auth: AuthService, routes: Iterable[Route], config: Config | None = None):
         self.auth = auth
-        self.config = config   # of the session cookie (secret key, public URL)
+        self.config = config  # of the session cookie (secret key, public URL)
         self.levels: dict[tuple[str, str], str] = {}
         for route in routes:
             for op in route.operations:
@@ -30,8 +30,9 @@ class AuthMiddleware:
         declared = self.levels.get((template, method), PUBLIC)
         return required_level(template, declared)
 
-    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: object,
-                         params: dict) -> None:
+    def process_resource(
+        self, req: falcon.Request, resp: falcon.Response, resource: object, params: dict
+    ) -> None:
         req.context.user = None
         req.context.session_token = None
         if resource is None:
@@ -52,15 +53,19 @@ class AuthMiddleware:
         user: User | None = req.context.user
         if level in (USER, ADMIN):
             if user is None and csrf_failed:
-                raise Forbidden("this change must come from a page of the site with its "
-                                f"{sessions.CSRF_HEADER} header", code="csrf_failed")
+                raise Forbidden(
+                    "this change must come from a page of the site with its "
+                    f"{sessions.CSRF_HEADER} header",
+                    code="csrf_failed",
+                )
             if user is None:
                 raise Unauthenticated("authentication required")
             if level == ADMIN and not user.is_admin:
                 raise Forbidden("administrators only")
 
-    def _use_cookie(self, req: falcon.Request, resp: falcon.Response, config: Config,
-                    cookie: str) -> bool:
+    def _use_cookie(
+        self, req: falcon.Request, resp: falcon.Response, config: Config, cookie: str
+    ) -> bool:
         """Authenticate with the session cookie; False when a write fails the CSRF check
         (the request then goes on as anonymous). A cookie that no longer verifies
         (expired, logged out, password changed) is removed and the caller is anonymous."""

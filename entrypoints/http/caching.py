@@ -4,6 +4,7 @@ through the age gate, or under /api/admin or /api/me (refusals included) — is
 `Cache-Control: private, no-store` with `Vary: Authorization, Cookie, X-Age-Assurance`,
 so a "cache everything" CDN rule never hands one subscriber's media links to everyone.
 Answers the same for every caller (the plans, anonymously) keep their own headers."""
+
 from __future__ import annotations
 
 import falcon
@@ -24,14 +25,17 @@ def depended_on_caller(req: falcon.Request) -> bool:
     (auth middleware), the age gate was evaluated (age_gate.AgeGate.allowed caches its verdict
     on the request), or the path is one of the caller's own or an administrator's."""
     context = req.context
-    return (getattr(context, "user", None) is not None
-            or getattr(context, "age_allowed", None) is not None
-            or any(_under(req.path, prefix) for prefix in CALLER_PREFIXES))
+    return (
+        getattr(context, "user", None) is not None
+        or getattr(context, "age_allowed", None) is not None
+        or any(_under(req.path, prefix) for prefix in CALLER_PREFIXES)
+    )
 
 
 class CallerCacheMiddleware:
-    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object,
-                         req_succeeded: bool) -> None:
+    def process_response(
+        self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
+    ) -> None:
         if not depended_on_caller(req):
             return
         # A responder's own private policy (signed media: private, max-age) is kept;

@@ -1,5 +1,6 @@
 """Who is calling: the signed-in user the access control (auth.py) found on the request.
 A leaf of the HTTP package: it imports no other module of it."""
+
 from __future__ import annotations
 
 import falcon

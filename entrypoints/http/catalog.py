@@ -1,6 +1,7 @@
 """HTTP routes of the catalog area: what visitors browse (plans, order bumps, support
 contacts, creators and their posts behind the paywall). Its administration:
 catalog_admin.py."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -46,16 +47,28 @@ class CreatorPostsResource:
         self.uow, self.clock = uow, clock
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        page = browse.creator_posts(self.uow, self.clock, id, PageRequest.parse(req.params),
-                                    current_user(req))
+        page = browse.creator_posts(
+            self.uow, self.clock, id, PageRequest.parse(req.params), current_user(req)
+        )
         resp.media = page_json(page, to_json)
 
 
-def _public_list(path: str, summary: str, entity: type, read: Callable[[falcon.Request], Page],
-                 filters: dict | None = None, serves: Serves = NO_MEDIA) -> Route:
-    op = Operation("GET", summary, tags=PUBLIC_TAGS,
-                   params=PAGE_PARAMS + query_params(filters or {}),
-                   responses={200: page_schema(entity_schema(entity))}, serves=serves)
+def _public_list(
+    path: str,
+    summary: str,
+    entity: type,
+    read: Callable[[falcon.Request], Page],
+    filters: dict | None = None,
+    serves: Serves = NO_MEDIA,
+) -> Route:
+    op = Operation(
+        "GET",
+        summary,
+        tags=PUBLIC_TAGS,
+        params=PAGE_PARAMS + query_params(filters or {}),
+        responses={200: page_schema(entity_schema(entity))},
+        serves=serves,
+    )
     return Route(path, _PageResource(read), (op,))
 
 
@@ -72,27 +85,62 @@ def routes(deps: Deps) -> list[Route]:
         return PageRequest.parse(req.params)
 
     post_schema = entity_schema(browse.VisiblePost)
-    post_schema["properties"]["content_url"]["description"] = \
+    post_schema["properties"]["content_url"]["description"] = (
         "null unless the caller is an admin or has an active subscription (see locked)"
+    )
     return [
-        _public_list("/api/plans", "The active plans, cheapest first", Plan,
-                     lambda req: browse.list_plans(uow, page(req))),
-        _public_list("/api/order-bumps", "Active order bumps in display order", OrderBump,
-                     lambda req: browse.list_order_bumps(uow, page(req))),
-        _public_list("/api/support-contacts", "Active support contacts", SupportContact,
-                     lambda req: browse.list_support_contacts(uow, page(req))),
-        _public_list("/api/models", "Active models (creators), featured first; ?slug= "
-                     "finds one by the slug of its page", Creator,
-                     lambda req: browse.list_creators(uow, browse_creators(req)),
-                     browse.CREATOR_FILTERS, serves=Serves("creator", PAGE)),
-        Route("/api/models/{id:id}", CreatorResource(uow), (
-            Operation("GET", "One active model (creator); hidden and draft ones are 404",
-                      tags=PUBLIC_TAGS, responses={200: entity_schema(Creator)},
-                      serves=Serves("creator", ITEM)),)),
-        Route("/api/models/{id:id}/posts", CreatorPostsResource(uow, deps.clock), (
-            Operation("GET", "A model's posts, newest first; content_url only for admins "
-                      "and active subscribers (an optional bearer token identifies them)",
-                      tags=PUBLIC_TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(post_schema), 401: None},
-                      serves=Serves("post", PAGE)),)),
+        _public_list(
+            "/api/plans",
+            "The active plans, cheapest first",
+            Plan,
+            lambda req: browse.list_plans(uow, page(req)),
+        ),
+        _public_list(
+            "/api/order-bumps",
+            "Active order bumps in display order",
+            OrderBump,
+            lambda req: browse.list_order_bumps(uow, page(req)),
+        ),
+        _public_list(
+            "/api/support-contacts",
+            "Active support contacts",
+            SupportContact,
+            lambda req: browse.list_support_contacts(uow, page(req)),
+        ),
+        _public_list(
+            "/api/models",
+            "Active models (creators), featured first; ?slug= finds one by the slug of its page",
+            Creator,
+            lambda req: browse.list_creators(uow, browse_creators(req)),
+            browse.CREATOR_FILTERS,
+            serves=Serves("creator", PAGE),
+        ),
+        Route(
+            "/api/models/{id:id}",
+            CreatorResource(uow),
+            (
+                Operation(
+                    "GET",
+                    "One active model (creator); hidden and draft ones are 404",
+                    tags=PUBLIC_TAGS,
+                    responses={200: entity_schema(Creator)},
+                    serves=Serves("creator", ITEM),
+                ),
+            ),
+        ),
+        Route(
+            "/api/models/{id:id}/posts",
+            CreatorPostsResource(uow, deps.clock),
+            (
+                Operation(
+                    "GET",
+                    "A model's posts, newest first; content_url only for admins "
+                    "and active subscribers (an optional bearer token identifies them)",
+                    tags=PUBLIC_TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(post_schema), 401: None},
+                    serves=Serves("post", PAGE),
+                ),
+            ),
+        ),
     ]

@@ -1,5 +1,6 @@
 """Admin routes of the catalog area: CRUD of plans, order bumps, models (creators),
 posts, support contacts and users (read only), and the key/value settings."""
+
 from __future__ import annotations
 
 import falcon
@@ -17,8 +18,11 @@ from entrypoints.http.schemas import body_schema, entity_schema
 from ports.unit_of_work import UnitOfWorkFactory
 
 ADMIN_TAG = "admin: catalog"
-SETTINGS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"},
-                   "description": "every setting, key -> value"}
+SETTINGS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"type": "string"},
+    "description": "every setting, key -> value",
+}
 SETTING_BODY = {**body_schema(admin.SETTING_FIELDS), "required": ["value"]}
 
 
@@ -36,8 +40,7 @@ class SettingResource:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, key: str) -> None:
         check_setting_key(key)  # a bad key is named before the body is read
-        values = parse_fields(admin.SETTING_FIELDS, read_json(req, self.max_body),
-                              partial=False)
+        values = parse_fields(admin.SETTING_FIELDS, read_json(req, self.max_body), partial=False)
         if "value" not in values:
             raise ValidationError("value is required", field="value")
         command = admin.PutSetting(key=key, value=values["value"])
@@ -52,13 +55,35 @@ def routes(deps: Deps) -> list[Route]:
         *crud_routes("/api/admin/models", admin.CREATORS, store, tag=tag),
         *crud_routes("/api/admin/posts", admin.POSTS, store, tag=tag),
         *crud_routes("/api/admin/support-contacts", admin.SUPPORT_CONTACTS, store, tag=tag),
-        *crud_routes("/api/admin/users", admin.USERS, store, tag=tag, exclude=USER_PRIVATE,
-                     actions=("list", "get")),
-        Route("/api/admin/settings", SettingsResource(deps.uow), (
-            Operation("GET", "Every setting", ADMIN, tags=(tag,),
-                      responses={200: SETTINGS_SCHEMA}),)),
-        Route("/api/admin/settings/{key}", SettingResource(deps.uow, deps.config.max_body_bytes), (
-            Operation("PUT", "Create or replace a setting (key: 1-64 of a-z 0-9 _ . -)",
-                      ADMIN, tags=(tag,), request=SETTING_BODY,
-                      responses={200: entity_schema(Setting), 409: None}),)),
+        *crud_routes(
+            "/api/admin/users",
+            admin.USERS,
+            store,
+            tag=tag,
+            exclude=USER_PRIVATE,
+            actions=("list", "get"),
+        ),
+        Route(
+            "/api/admin/settings",
+            SettingsResource(deps.uow),
+            (
+                Operation(
+                    "GET", "Every setting", ADMIN, tags=(tag,), responses={200: SETTINGS_SCHEMA}
+                ),
+            ),
+        ),
+        Route(
+            "/api/admin/settings/{key}",
+            SettingResource(deps.uow, deps.config.max_body_bytes),
+            (
+                Operation(
+                    "PUT",
+                    "Create or replace a setting (key: 1-64 of a-z 0-9 _ . -)",
+                    ADMIN,
+                    tags=(tag,),
+                    request=SETTING_BODY,
+                    responses={200: entity_schema(Setting), 409: None},
+                ),
+            ),
+        ),
     ]

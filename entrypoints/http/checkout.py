@@ -1,5 +1,6 @@
 """HTTP routes of buying: start a checkout, and poll it as its buyer. (Its PIX QR code:
 checkout_qr.py; gateway webhooks: webhooks.py; administration: payments_admin.py.)"""
+
 from __future__ import annotations
 
 import falcon
@@ -30,18 +31,28 @@ from entrypoints.http.schemas import body_schema
 # Both derived from the domain's field specs, so the document and the checks agree.
 CUSTOMER_SCHEMA = body_schema(CUSTOMER_FIELDS)
 _REQUEST = body_schema(cmd.START_CHECKOUT_FIELDS)
-CHECKOUT_REQUEST_SCHEMA = {**_REQUEST, "properties": {
-    **_REQUEST["properties"], "customer": CUSTOMER_SCHEMA,
-    # Accepted so clients of the original keep working, and ignored: the server prices.
-    **{name: {"description": "accepted and ignored: the server computes the total"}
-       for name in cmd.CLIENT_TOTALS}}}
+CHECKOUT_REQUEST_SCHEMA = {
+    **_REQUEST,
+    "properties": {
+        **_REQUEST["properties"],
+        "customer": CUSTOMER_SCHEMA,
+        # Accepted so clients of the original keep working, and ignored: the server prices.
+        **{
+            name: {"description": "accepted and ignored: the server computes the total"}
+            for name in cmd.CLIENT_TOTALS
+        },
+    },
+}
 
 
 IDEMPOTENCY_PARAM = Param(
-    idempotency.HEADER, {"type": "string", "minLength": 1, "maxLength": 255},
+    idempotency.HEADER,
+    {"type": "string", "minLength": 1, "maxLength": 255},
     "one per attempt to pay (e.g. a UUID made when the buyer clicks pay), reused on a "
     "retry: a repeat returns the same checkout and never charges twice (409 when the key "
-    "was used for another purchase)", location="header")
+    "was used for another purchase)",
+    location="header",
+)
 
 
 def idempotency_key(req: falcon.Request) -> str | None:
@@ -50,14 +61,17 @@ def idempotency_key(req: falcon.Request) -> str | None:
     if value is None:
         return None
     if not 0 < len(value) <= 255 or not all(33 <= ord(c) < 127 for c in value):
-        raise ValidationError(f"{idempotency.HEADER} must be 1 to 255 printable ASCII "
-                              "characters without spaces (e.g. a UUID)",
-                              field=idempotency.HEADER)
+        raise ValidationError(
+            f"{idempotency.HEADER} must be 1 to 255 printable ASCII "
+            "characters without spaces (e.g. a UUID)",
+            field=idempotency.HEADER,
+        )
     return value
 
 
-def start_checkout_command(data: object, buyer: User | None,
-                           key: str | None = None) -> cmd.StartCheckout:
+def start_checkout_command(
+    data: object, buyer: User | None, key: str | None = None
+) -> cmd.StartCheckout:
     """The body of POST /api/checkouts as a command; a total the client sends is
     accepted and dropped (the server prices)."""
     if isinstance(data, dict):
@@ -103,17 +117,42 @@ def routes(deps: Deps) -> list[Route]:
     tags = ("checkout",)
     svc = deps.payments_service
     return [
-        Route("/api/checkouts",
-              CheckoutsResource(svc, limits_of(deps), deps.config.max_body_bytes), (
-            Operation("POST", "Buy a plan (with order bumps): PIX code, card outcome or "
-                      "external checkout link; the total is computed by the server",
-                      tags=tags, request=CHECKOUT_REQUEST_SCHEMA, params=(IDEMPOTENCY_PARAM,),
-                      responses={201: CHECKOUT_CREATED_SCHEMA, 402: None, 409: None, 429: None,
-                                 502: None, 503: CHECKOUT_PENDING_ERROR_SCHEMA,
-                                 504: CHECKOUT_PENDING_ERROR_SCHEMA}, headers=RETRY_AFTER),)),
-        Route("/api/checkouts/{id:id}", CheckoutResource(svc), (
-            Operation("GET", "Poll a checkout (buyer, with its access token)", tags=tags,
-                      params=ACCESS_TOKEN_PARAMS,
-                      responses={200: CHECKOUT_VIEW_SCHEMA, 401: None, 403: None},
-                      serves=NO_MEDIA),)),
+        Route(
+            "/api/checkouts",
+            CheckoutsResource(svc, limits_of(deps), deps.config.max_body_bytes),
+            (
+                Operation(
+                    "POST",
+                    "Buy a plan (with order bumps): PIX code, card outcome or "
+                    "external checkout link; the total is computed by the server",
+                    tags=tags,
+                    request=CHECKOUT_REQUEST_SCHEMA,
+                    params=(IDEMPOTENCY_PARAM,),
+                    responses={
+                        201: CHECKOUT_CREATED_SCHEMA,
+                        402: None,
+                        409: None,
+                        429: None,
+                        502: None,
+                        503: CHECKOUT_PENDING_ERROR_SCHEMA,
+                        504: CHECKOUT_PENDING_ERROR_SCHEMA,
+                    },
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/checkouts/{id:id}",
+            CheckoutResource(svc),
+            (
+                Operation(
+                    "GET",
+                    "Poll a checkout (buyer, with its access token)",
+                    tags=tags,
+                    params=ACCESS_TOKEN_PARAMS,
+                    responses={200: CHECKOUT_VIEW_SCHEMA, 401: None, 403: None},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
     ]

@@ -1,6 +1,7 @@
 """GET /api/checkouts/{id}/qr.svg: the PIX QR code of a checkout, drawn on the server
 from its copy-and-paste code (segno), so the page needs no QR library and shows
 exactly the code the gateway issued."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,16 @@ def pix_qr_svg(code: str) -> bytes:
     fixed size). Error correction M: what banking apps read reliably on screens."""
     out = io.BytesIO()
     segno.make(code, error="m", micro=False).save(
-        out, kind="svg", xmldecl=False, scale=1, border=2, omitsize=True,
-        dark="#000", light="#fff", title="QR Code PIX")
+        out,
+        kind="svg",
+        xmldecl=False,
+        scale=1,
+        border=2,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        title="QR Code PIX",
+    )
     return out.getvalue()
 
 
@@ -44,10 +53,25 @@ class CheckoutQrResource:
 
 
 def routes(deps: Deps) -> list[Route]:
-    return [Route("/api/checkouts/{id:id}/qr.svg", CheckoutQrResource(deps.payments_service), (
-        Operation("GET", "The PIX QR code of a checkout as SVG (buyer, with its access "
-                  "token); 404 when the checkout has no PIX code", tags=("checkout",),
-                  content_type=SVG,
-                  params=ACCESS_TOKEN_PARAMS,
-                  responses={200: {"type": "string", "description": "an SVG document"},
-                             401: None, 403: None}, serves=NO_MEDIA),))]
+    return [
+        Route(
+            "/api/checkouts/{id:id}/qr.svg",
+            CheckoutQrResource(deps.payments_service),
+            (
+                Operation(
+                    "GET",
+                    "The PIX QR code of a checkout as SVG (buyer, with its access "
+                    "token); 404 when the checkout has no PIX code",
+                    tags=("checkout",),
+                    content_type=SVG,
+                    params=ACCESS_TOKEN_PARAMS,
+                    responses={
+                        200: {"type": "string", "description": "an SVG document"},
+                        401: None,
+                        403: None,
+                    },
+                    serves=NO_MEDIA,
+                ),
+            ),
+        )
+    ]

@@ -10,6 +10,7 @@ Load balancers may append the hop with its port ("203.0.113.7:5678", "[2001:db8:
 the port is dropped. An entry that is still no address stops the walk: the client is
 then the nearest address already established (the last trusted hop, or the peer) —
 never an entry to the left of the garbage, which the client could have written."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -22,8 +23,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # "[v6]" or "[v6]:port"; "a.b.c.d:port" (one colon: an IPv6 address has several).
-_WITH_PORT = (re.compile(r"\[([^\]]*)\](?::([0-9]{1,5}))?"),
-              re.compile(r"([0-9.]+):([0-9]{1,5})"))
+_WITH_PORT = (re.compile(r"\[([^\]]*)\](?::([0-9]{1,5}))?"), re.compile(r"([0-9.]+):([0-9]{1,5})"))
 
 
 def strip_port(text: str) -> str:
@@ -55,8 +55,9 @@ def is_trusted(address: Address, proxies: Iterable[Network]) -> bool:
     return any(address.version == net.version and address in net for net in proxies)
 
 
-def client_ip(peer: str | None, forwarded_for: str | None,
-              proxies: Iterable[Network]) -> str | None:
+def client_ip(
+    peer: str | None, forwarded_for: str | None, proxies: Iterable[Network]
+) -> str | None:
     """The client address given the socket peer, the X-Forwarded-For header (all its
     values joined by commas) and the trusted proxy networks (see the module docstring).
     When every entry is a trusted proxy, the left-most one is the client."""
@@ -69,7 +70,7 @@ def client_ip(peer: str | None, forwarded_for: str | None,
     for entry in reversed(forwarded_for.split(",")):
         hop = parse_address(entry)
         if hop is None:
-            break           # garbage: trust nothing to its left
+            break  # garbage: trust nothing to its left
         address = hop
         if not is_trusted(hop, proxies):
             break

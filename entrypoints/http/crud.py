@@ -1,6 +1,7 @@
 """Generic admin resources over `domain.common.crud`: list/create on the collection,
 read/update/delete on the item, documented from the same field specs; and the query
 parameters of list routes (pages, filters)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -36,8 +37,10 @@ def query_params(spec: Mapping[str, Field]) -> tuple[Param, ...]:
         schema = field_schema(fld)
         schema.pop("nullable", None)
         if schema.get("type") in ("integer", "boolean"):
-            schema = {"type": schema["type"], **{k: v for k, v in schema.items()
-                                                 if k in ("minimum", "maximum")}}
+            schema = {
+                "type": schema["type"],
+                **{k: v for k, v in schema.items() if k in ("minimum", "maximum")},
+            }
         params.append(Param(name=name, schema=schema))
     return tuple(params)
 
@@ -48,7 +51,7 @@ class Store:
 
     uow: UnitOfWorkFactory
     clock: Clock
-    max_body: int       # CREATORFLIX_MAX_BODY_BYTES
+    max_body: int  # CREATORFLIX_MAX_BODY_BYTES
 
     @classmethod
     def of(cls, deps: Deps) -> Store:
@@ -66,10 +69,10 @@ class _Collection:
         resp.media = page_json(page, self.serialize)
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        values = parse_fields(self.res.fields, read_json(req, self.store.max_body),
-                              partial=False)
-        resp.media = self.serialize(crud.create_item(self.res, self.store.uow, self.store.clock,
-                                                     crud.CreateRecord(values)))
+        values = parse_fields(self.res.fields, read_json(req, self.store.max_body), partial=False)
+        resp.media = self.serialize(
+            crud.create_item(self.res, self.store.uow, self.store.clock, crud.CreateRecord(values))
+        )
         resp.status = falcon.HTTP_201
 
 
@@ -81,10 +84,12 @@ class _Item:
         resp.media = self.serialize(crud.get_item(self.res, self.store.uow, id))
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        changes = parse_fields(self.res.fields, read_json(req, self.store.max_body),
-                               partial=True)
-        resp.media = self.serialize(crud.update_item(self.res, self.store.uow, self.store.clock,
-                                                     crud.UpdateRecord(id, changes)))
+        changes = parse_fields(self.res.fields, read_json(req, self.store.max_body), partial=True)
+        resp.media = self.serialize(
+            crud.update_item(
+                self.res, self.store.uow, self.store.clock, crud.UpdateRecord(id, changes)
+            )
+        )
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         crud.delete_item(self.res, self.store.uow, id)
@@ -97,10 +102,17 @@ def _only(base: type, responders: tuple[str, ...]) -> type:
     return type(base.__name__.lstrip("_"), (), namespace)
 
 
-def crud_routes(path: str, res: crud.Resource, store: Store, *, tag: str,
-                serialize: Callable[[Any], dict] | None = None,
-                exclude: tuple[str, ...] = (), actions: tuple[str, ...] = ALL,
-                item_path: str = "{id:id}") -> list[Route]:
+def crud_routes(
+    path: str,
+    res: crud.Resource,
+    store: Store,
+    *,
+    tag: str,
+    serialize: Callable[[Any], dict] | None = None,
+    exclude: tuple[str, ...] = (),
+    actions: tuple[str, ...] = ALL,
+    item_path: str = "{id:id}",
+) -> list[Route]:
     """Routes for `path` (collection) and `path/{id}` (item) with the given actions."""
     serialize = serialize or (lambda entity: to_json(entity, exclude))
     schema = entity_schema(res.entity, exclude)
@@ -110,33 +122,71 @@ def crud_routes(path: str, res: crud.Resource, store: Store, *, tag: str,
     coll_responders, item_responders = [], []
     if "list" in actions:
         coll_responders.append("on_get")
-        coll_ops.append(Operation("GET", f"List {name}s", ADMIN, tags=(tag,),
-                                  params=PAGE_PARAMS + query_params(res.filters),
-                                  responses={200: page_schema(schema)}))
+        coll_ops.append(
+            Operation(
+                "GET",
+                f"List {name}s",
+                ADMIN,
+                tags=(tag,),
+                params=PAGE_PARAMS + query_params(res.filters),
+                responses={200: page_schema(schema)},
+            )
+        )
     if "create" in actions:
         coll_responders.append("on_post")
-        coll_ops.append(Operation("POST", f"Create {article} {name}", ADMIN, tags=(tag,),
-                                  request=body_schema(res.fields),
-                                  responses={201: schema, 409: None}))
+        coll_ops.append(
+            Operation(
+                "POST",
+                f"Create {article} {name}",
+                ADMIN,
+                tags=(tag,),
+                request=body_schema(res.fields),
+                responses={201: schema, 409: None},
+            )
+        )
     if "get" in actions:
         item_responders.append("on_get")
-        item_ops.append(Operation("GET", f"Read {article} {name}", ADMIN, tags=(tag,),
-                                  responses={200: schema}))
+        item_ops.append(
+            Operation("GET", f"Read {article} {name}", ADMIN, tags=(tag,), responses={200: schema})
+        )
     if "update" in actions:
         item_responders.append("on_patch")
-        item_ops.append(Operation("PATCH", f"Update {article} {name}", ADMIN, tags=(tag,),
-                                  request=body_schema(res.fields, partial=True),
-                                  responses={200: schema, 409: None}))
+        item_ops.append(
+            Operation(
+                "PATCH",
+                f"Update {article} {name}",
+                ADMIN,
+                tags=(tag,),
+                request=body_schema(res.fields, partial=True),
+                responses={200: schema, 409: None},
+            )
+        )
     if "delete" in actions:
         item_responders.append("on_delete")
-        item_ops.append(Operation("DELETE", f"Delete {article} {name}", ADMIN, tags=(tag,),
-                                  responses={204: None, 409: None}))
+        item_ops.append(
+            Operation(
+                "DELETE",
+                f"Delete {article} {name}",
+                ADMIN,
+                tags=(tag,),
+                responses={204: None, 409: None},
+            )
+        )
     routes = []
     if coll_ops:
-        routes.append(Route(path, _only(_Collection, tuple(coll_responders))(res, store, serialize),
-                            tuple(coll_ops)))
+        routes.append(
+            Route(
+                path,
+                _only(_Collection, tuple(coll_responders))(res, store, serialize),
+                tuple(coll_ops),
+            )
+        )
     if item_ops:
-        routes.append(Route(f"{path}/{item_path}",
-                            _only(_Item, tuple(item_responders))(res, store, serialize),
-                            tuple(item_ops)))
+        routes.append(
+            Route(
+                f"{path}/{item_path}",
+                _only(_Item, tuple(item_responders))(res, store, serialize),
+                tuple(item_ops),
+            )
+        )
     return routes

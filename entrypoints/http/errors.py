@@ -1,4 +1,5 @@
 """One error shape for every error: {"error": {"code", "message", "field"?}}."""
+
 from __future__ import annotations
 
 import logging
@@ -26,13 +27,24 @@ STATUS_OF: list[tuple[type, str]] = [
 ]
 
 CODE_OF_STATUS = {
-    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 406: "not_acceptable", 408: "request_timeout",
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    408: "request_timeout",
     409: "conflict",
-    411: "length_required", 413: "payload_too_large", 414: "uri_too_long",
-    415: "unsupported_media_type", 416: "range_not_satisfiable", 422: "invalid",
+    411: "length_required",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    416: "range_not_satisfiable",
+    422: "invalid",
     429: "too_many_requests",
-    500: "internal_error", 503: "unavailable", 504: "gateway_timeout",
+    500: "internal_error",
+    503: "unavailable",
+    504: "gateway_timeout",
 }
 
 
@@ -56,10 +68,11 @@ def _status_of(exc: errors.DomainError) -> str:
     return falcon.HTTP_400
 
 
-def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.DomainError,
-                        params: dict) -> None:
+def handle_domain_error(
+    req: falcon.Request, resp: falcon.Response, exc: errors.DomainError, params: dict
+) -> None:
     if isinstance(exc, errors.NotFound) and wants_page(req):
-        not_found_page(resp)   # e.g. /models/{name} of nothing we have
+        not_found_page(resp)  # e.g. /models/{name} of nothing we have
         return
     resp.status = _status_of(exc)
     resp.media = error_body(exc.code, exc.message, exc.field)
@@ -100,8 +113,11 @@ _JSON_PREFIXES = ("/api/", "/media/", "/static/", "/health", "/openapi.json")
 
 def wants_page(req: falcon.Request) -> bool:
     """A browser navigating to a page: HTML preferred to JSON, outside the API's paths."""
-    if req.method not in ("GET", "HEAD") or req.path == "/api" or \
-            req.path.startswith(_JSON_PREFIXES):
+    if (
+        req.method not in ("GET", "HEAD")
+        or req.path == "/api"
+        or req.path.startswith(_JSON_PREFIXES)
+    ):
         return False
     return req.client_prefers(("application/json", "text/html")) == "text/html"
 
@@ -113,8 +129,7 @@ def not_found_page(resp: falcon.Response) -> None:
     resp.media = None
 
 
-def serialize_http_error(req: falcon.Request, resp: falcon.Response,
-                         exc: falcon.HTTPError) -> None:
+def serialize_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError) -> None:
     """Falcon's own errors (404 route, 405, 413...) in our shape, JSON — but the pt-BR
     page for a browser asking for a page that does not exist."""
     status = exc.status_code
@@ -129,8 +144,9 @@ def serialize_http_error(req: falcon.Request, resp: falcon.Response,
         resp.set_header("Allow", dict(exc.headers).get("Allow", ""))
 
 
-def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception,
-                      params: dict) -> None:
+def handle_unexpected(
+    req: falcon.Request, resp: falcon.Response, exc: Exception, params: dict
+) -> None:
     log.exception("unhandled error on %s %s", req.method, req.path)
     resp.status = falcon.HTTP_500
     resp.media = error_body("internal_error", "internal server error")

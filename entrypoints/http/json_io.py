@@ -1,4 +1,5 @@
 """Reading JSON bodies and writing JSON responses."""
+
 from __future__ import annotations
 
 import json
@@ -69,12 +70,12 @@ def read_json(req: falcon.Request, max_bytes: int, *, required: bool = True) -> 
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"malformed JSON: {exc}", field="body",
-                              code="invalid_json") from None
+        raise ValidationError(f"malformed JSON: {exc}", field="body", code="invalid_json") from None
     except RecursionError:
-        raise ValidationError("malformed JSON: nested too deeply", field="body",
-                              code="invalid_json") from None
-    req.context.json_body = body   # what the audit log records of an admin write
+        raise ValidationError(
+            "malformed JSON: nested too deeply", field="body", code="invalid_json"
+        ) from None
+    req.context.json_body = body  # what the audit log records of an admin write
     return body
 
 
@@ -85,15 +86,24 @@ def to_json(entity: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
 
 
 def page_json(page: Page, serialize: Callable[[Any], dict]) -> dict[str, Any]:
-    return {"data": [serialize(item) for item in page.items], "total": page.total,
-            "page": page.page, "total_pages": page.total_pages}
+    return {
+        "data": [serialize(item) for item in page.items],
+        "total": page.total,
+        "page": page.page,
+        "total_pages": page.total_pages,
+    }
 
 
 C = TypeVar("C")
 
 
-def read_command(req: falcon.Request, max_bytes: int, command: Callable[..., C],
-                 spec: Mapping[str, Field], **extra: Any) -> C:
+def read_command(
+    req: falcon.Request,
+    max_bytes: int,
+    command: Callable[..., C],
+    spec: Mapping[str, Field],
+    **extra: Any,
+) -> C:
     """The JSON body read against `spec` (a 4xx naming the field otherwise) and turned
     into the use case's command; `extra` adds what the request says elsewhere (a path
     id, the caller)."""

@@ -1,6 +1,7 @@
 """GET /media/{key}?exp=&sig=: the files of the local-folder storage, for holders of a
 signed link (adapters.storage.local_folder). With an S3 storage the bucket serves the
 media itself and this route answers 404."""
+
 from __future__ import annotations
 
 from typing import BinaryIO
@@ -13,9 +14,12 @@ from entrypoints.bootstrap import Deps
 from entrypoints.http.routes import ADULT_FILE, PUBLIC, Operation, Param, Route
 from ports.storage import ObjectStorage
 
-BINARY = {"type": "string", "format": "binary",
-          "description": "the file, as image/* or video/* by its extension (the layout's "
-                         "media types; see adapters.storage.local_folder.CONTENT_TYPES)"}
+BINARY = {
+    "type": "string",
+    "format": "binary",
+    "description": "the file, as image/* or video/* by its extension (the layout's "
+    "media types; see adapters.storage.local_folder.CONTENT_TYPES)",
+}
 # One documented content type per operation: the range that covers both image/* and
 # video/* (OpenAPI allows media type ranges; response checkers match them).
 SERVED_TYPES = "*/*"
@@ -43,7 +47,7 @@ def _byte_range(req: falcon.Request, size: int) -> tuple[int, int] | None:
     if req.range is None or req.range_unit != "bytes":
         return None
     first, last = req.range
-    if first < 0:                                     # bytes=-N: the last N bytes
+    if first < 0:  # bytes=-N: the last N bytes
         first, last = max(size + first, 0), size - 1
     elif last < 0 or last >= size:
         last = size - 1
@@ -88,14 +92,33 @@ class MediaResource:
 
 
 def routes(deps: Deps) -> list[Route]:
-    return [Route("/media/{key:path}", MediaResource(deps.storage), (
-        Operation("GET", "An image or video of the local-folder storage (image/* or "
-                  "video/*), for the holder of a signed link (403 when the signature is "
-                  "wrong or expired; 404 for anything but the layout's media)", PUBLIC,
-                  tags=("whitelabel",), content_type=SERVED_TYPES,
-                  params=(Param("exp", {"type": "string", "pattern": "^[0-9]{1,12}$"},
-                                "expiry, seconds since the epoch", required=True),
-                          Param("sig", {"type": "string", "maxLength": 100},
-                                "signature", required=True)),
-                  responses={200: BINARY, 206: BINARY, 403: None, 416: None},
-                  serves=ADULT_FILE),))]
+    return [
+        Route(
+            "/media/{key:path}",
+            MediaResource(deps.storage),
+            (
+                Operation(
+                    "GET",
+                    "An image or video of the local-folder storage (image/* or "
+                    "video/*), for the holder of a signed link (403 when the signature is "
+                    "wrong or expired; 404 for anything but the layout's media)",
+                    PUBLIC,
+                    tags=("whitelabel",),
+                    content_type=SERVED_TYPES,
+                    params=(
+                        Param(
+                            "exp",
+                            {"type": "string", "pattern": "^[0-9]{1,12}$"},
+                            "expiry, seconds since the epoch",
+                            required=True,
+                        ),
+                        Param(
+                            "sig", {"type": "string", "maxLength": 100}, "signature", required=True
+                        ),
+                    ),
+                    responses={200: BINARY, 206: BINARY, 403: None, 416: None},
+                    serves=ADULT_FILE,
+                ),
+            ),
+        )
+    ]

@@ -1,5 +1,6 @@
 """Admin routes of notifications: webhook endpoints (the secret shown once, at creation
 and rotation), their delivery log with resend and test events, and Telegram."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,30 +31,52 @@ def _events_enum(schema: dict) -> dict:
     return schema
 
 
-ENDPOINT_SCHEMA = entity_schema(WebhookEndpoint, _SECRETS, {
-    "rotating_until": nullable({"type": "string", "format": "date-time",
-                                "description": "until when the previous secret still signs"})})
-WITH_SECRET_SCHEMA = entity_schema(WebhookEndpoint, _SECRETS, {
-    **ENDPOINT_SCHEMA["properties"],
-    "secret": {"type": "string", "description": "whsec_…: shown this once"}})
-DELIVERY_SCHEMA = entity_schema(Delivery, ("claim_token", "claimed_until", "body"), {
-    "payload": {"type": "object", "description": "the JSON body sent"}})
-TELEGRAM_SCHEMA = entity_schema(TelegramSettings, ("bot_token",), {
-    "has_bot_token": {"type": "boolean"}})
-EVENTS_SCHEMA = {"type": "object", "required": ["events"],
-                 "properties": {"events": {"type": "array", "items": _EVENT_NAMES}}}
+ENDPOINT_SCHEMA = entity_schema(
+    WebhookEndpoint,
+    _SECRETS,
+    {
+        "rotating_until": nullable(
+            {
+                "type": "string",
+                "format": "date-time",
+                "description": "until when the previous secret still signs",
+            }
+        )
+    },
+)
+WITH_SECRET_SCHEMA = entity_schema(
+    WebhookEndpoint,
+    _SECRETS,
+    {
+        **ENDPOINT_SCHEMA["properties"],
+        "secret": {"type": "string", "description": "whsec_…: shown this once"},
+    },
+)
+DELIVERY_SCHEMA = entity_schema(
+    Delivery,
+    ("claim_token", "claimed_until", "body"),
+    {"payload": {"type": "object", "description": "the JSON body sent"}},
+)
+TELEGRAM_SCHEMA = entity_schema(
+    TelegramSettings, ("bot_token",), {"has_bot_token": {"type": "boolean"}}
+)
+EVENTS_SCHEMA = {
+    "type": "object",
+    "required": ["events"],
+    "properties": {"events": {"type": "array", "items": _EVENT_NAMES}},
+}
 
 
 def endpoint_json(endpoint: WebhookEndpoint) -> dict[str, Any]:
     """An endpoint without its secrets."""
     found = to_json(endpoint, _SECRETS)
-    found["rotating_until"] = endpoint.previous_secret_until if endpoint.previous_secret \
-        else None
+    found["rotating_until"] = endpoint.previous_secret_until if endpoint.previous_secret else None
     return found
 
 
 def delivery_json(delivery: Delivery) -> dict[str, Any]:
     import json
+
     found = to_json(delivery, ("claim_token", "claimed_until", "body"))
     found["payload"] = json.loads(delivery.body)
     return found
@@ -156,49 +179,176 @@ def routes(deps: Deps) -> list[Route]:
     telegram_body = _events_enum(body_schema(admin.TELEGRAM_FIELDS, partial=True))
     deliveries = page_schema(DELIVERY_SCHEMA)
     return [
-        Route("/api/admin/notifications/events", Events(*edge), (
-            Operation("GET", "The event names an endpoint or Telegram can receive", ADMIN,
-                      tags=TAGS, responses={200: EVENTS_SCHEMA}),)),
-        Route(base, Endpoints(*edge), (
-            Operation("GET", "List webhook endpoints (secrets are never returned)", ADMIN,
-                      tags=TAGS, params=PAGE_PARAMS,
-                      responses={200: page_schema(ENDPOINT_SCHEMA)}),
-            Operation("POST", "Register a webhook endpoint (https, public address); the "
-                      "answer holds its signing secret, shown this once", ADMIN, tags=TAGS,
-                      request=endpoint_body, responses={201: WITH_SECRET_SCHEMA}))),
-        Route(f"{base}/{{id:id}}", Endpoint(*edge), (
-            Operation("GET", "Read a webhook endpoint", ADMIN, tags=TAGS,
-                      responses={200: ENDPOINT_SCHEMA}),
-            Operation("PATCH", "Change a webhook endpoint (is_active true re-enables one "
-                      "the platform disabled)", ADMIN, tags=TAGS, request=endpoint_patch,
-                      responses={200: ENDPOINT_SCHEMA}),
-            Operation("DELETE", "Delete a webhook endpoint and its delivery log", ADMIN,
-                      tags=TAGS, responses={204: None}))),
-        Route(f"{base}/{{id:id}}/rotate-secret", RotateSecret(*edge), (
-            Operation("POST", "A new signing secret (shown this once); the previous one "
-                      "keeps signing for 24 h", ADMIN, tags=TAGS, request_required=False,
-                      responses={200: WITH_SECRET_SCHEMA}),)),
-        Route(f"{base}/{{id:id}}/deliveries", EndpointDeliveries(*edge), (
-            Operation("GET", "The endpoint's deliveries, newest first", ADMIN, tags=TAGS,
-                      params=PAGE_PARAMS, responses={200: deliveries}),)),
-        Route(f"{base}/{{id:id}}/test", TestEvent(*edge), (
-            Operation("POST", "Queue a webhook.test event to this endpoint", ADMIN,
-                      tags=TAGS, request_required=False,
-                      responses={202: DELIVERY_SCHEMA, 409: None}),)),
-        Route("/api/admin/webhook-deliveries/{id:id}/resend", Resend(*edge), (
-            Operation("POST", "Send a delivery again, with the same webhook-id", ADMIN,
-                      tags=TAGS, request_required=False,
-                      responses={202: DELIVERY_SCHEMA, 409: None}),)),
-        Route("/api/admin/notifications/telegram", Telegram(*edge), (
-            Operation("GET", "The Telegram setting (the bot token is never returned)",
-                      ADMIN, tags=TAGS, responses={200: TELEGRAM_SCHEMA}),
-            Operation("PUT", "Change the Telegram setting (bot_token write-only; on needs "
-                      "a token, a chat id and events)", ADMIN, tags=TAGS,
-                      request=telegram_body, responses={200: TELEGRAM_SCHEMA}))),
-        Route("/api/admin/notifications/telegram/deliveries", TelegramDeliveries(*edge), (
-            Operation("GET", "Telegram's deliveries, newest first", ADMIN, tags=TAGS,
-                      params=PAGE_PARAMS, responses={200: deliveries}),)),
-        Route("/api/admin/notifications/telegram/test", TelegramTest(*edge), (
-            Operation("POST", "Queue a test message to the Telegram chat", ADMIN, tags=TAGS,
-                      request_required=False, responses={202: DELIVERY_SCHEMA, 409: None}),)),
+        Route(
+            "/api/admin/notifications/events",
+            Events(*edge),
+            (
+                Operation(
+                    "GET",
+                    "The event names an endpoint or Telegram can receive",
+                    ADMIN,
+                    tags=TAGS,
+                    responses={200: EVENTS_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            base,
+            Endpoints(*edge),
+            (
+                Operation(
+                    "GET",
+                    "List webhook endpoints (secrets are never returned)",
+                    ADMIN,
+                    tags=TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(ENDPOINT_SCHEMA)},
+                ),
+                Operation(
+                    "POST",
+                    "Register a webhook endpoint (https, public address); the "
+                    "answer holds its signing secret, shown this once",
+                    ADMIN,
+                    tags=TAGS,
+                    request=endpoint_body,
+                    responses={201: WITH_SECRET_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            f"{base}/{{id:id}}",
+            Endpoint(*edge),
+            (
+                Operation(
+                    "GET",
+                    "Read a webhook endpoint",
+                    ADMIN,
+                    tags=TAGS,
+                    responses={200: ENDPOINT_SCHEMA},
+                ),
+                Operation(
+                    "PATCH",
+                    "Change a webhook endpoint (is_active true re-enables one "
+                    "the platform disabled)",
+                    ADMIN,
+                    tags=TAGS,
+                    request=endpoint_patch,
+                    responses={200: ENDPOINT_SCHEMA},
+                ),
+                Operation(
+                    "DELETE",
+                    "Delete a webhook endpoint and its delivery log",
+                    ADMIN,
+                    tags=TAGS,
+                    responses={204: None},
+                ),
+            ),
+        ),
+        Route(
+            f"{base}/{{id:id}}/rotate-secret",
+            RotateSecret(*edge),
+            (
+                Operation(
+                    "POST",
+                    "A new signing secret (shown this once); the previous one "
+                    "keeps signing for 24 h",
+                    ADMIN,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={200: WITH_SECRET_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            f"{base}/{{id:id}}/deliveries",
+            EndpointDeliveries(*edge),
+            (
+                Operation(
+                    "GET",
+                    "The endpoint's deliveries, newest first",
+                    ADMIN,
+                    tags=TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: deliveries},
+                ),
+            ),
+        ),
+        Route(
+            f"{base}/{{id:id}}/test",
+            TestEvent(*edge),
+            (
+                Operation(
+                    "POST",
+                    "Queue a webhook.test event to this endpoint",
+                    ADMIN,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={202: DELIVERY_SCHEMA, 409: None},
+                ),
+            ),
+        ),
+        Route(
+            "/api/admin/webhook-deliveries/{id:id}/resend",
+            Resend(*edge),
+            (
+                Operation(
+                    "POST",
+                    "Send a delivery again, with the same webhook-id",
+                    ADMIN,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={202: DELIVERY_SCHEMA, 409: None},
+                ),
+            ),
+        ),
+        Route(
+            "/api/admin/notifications/telegram",
+            Telegram(*edge),
+            (
+                Operation(
+                    "GET",
+                    "The Telegram setting (the bot token is never returned)",
+                    ADMIN,
+                    tags=TAGS,
+                    responses={200: TELEGRAM_SCHEMA},
+                ),
+                Operation(
+                    "PUT",
+                    "Change the Telegram setting (bot_token write-only; on needs "
+                    "a token, a chat id and events)",
+                    ADMIN,
+                    tags=TAGS,
+                    request=telegram_body,
+                    responses={200: TELEGRAM_SCHEMA},
+                ),
+            ),
+        ),
+        Route(
+            "/api/admin/notifications/telegram/deliveries",
+            TelegramDeliveries(*edge),
+            (
+                Operation(
+                    "GET",
+                    "Telegram's deliveries, newest first",
+                    ADMIN,
+                    tags=TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: deliveries},
+                ),
+            ),
+        ),
+        Route(
+            "/api/admin/notifications/telegram/test",
+            TelegramTest(*edge),
+            (
+                Operation(
+                    "POST",
+                    "Queue a test message to the Telegram chat",
+                    ADMIN,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={202: DELIVERY_SCHEMA, 409: None},
+                ),
+            ),
+        ),
     ]

@@ -1,4 +1,5 @@
 """The OpenAPI 3 document (GET /openapi.json), generated from the route declarations."""
+
 from __future__ import annotations
 
 import functools
@@ -26,19 +27,26 @@ def _responses(op: Operation, level: str) -> dict:
             ctype = op.content_type if status < 400 else "application/json"
             entry["content"] = {ctype: {"schema": schema}}
         if status in op.headers:
-            entry["headers"] = {name: {"schema": header}
-                                for name, header in op.headers[status].items()}
+            entry["headers"] = {
+                name: {"schema": header} for name, header in op.headers[status].items()
+            }
         out[str(status)] = entry
     # 401 everywhere: a Bearer token that does not verify is refused on any route.
     errors = {400, 401, 404, 413, 503} | ({403} if level == ADMIN else set())
     for status in sorted(errors):
-        out.setdefault(str(status), {"description": _status_line(status),
-                                     "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+        out.setdefault(
+            str(status),
+            {
+                "description": _status_line(status),
+                "content": {"application/json": {"schema": ERROR_SCHEMA}},
+            },
+        )
     return out
 
 
-def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
-               version: str = "0.1.0") -> dict:
+def build_spec(
+    routes: Iterable[Route], *, title: str = "CreatorFlix API", version: str = "0.1.0"
+) -> dict:
     paths: dict[str, dict] = {}
     for route in routes:
         path, path_params = openapi_path(route.path)
@@ -48,13 +56,19 @@ def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
             entry: dict[str, Any] = {
                 "summary": op.summary,
                 "operationId": f"{op.method.lower()}_"
-                               f"{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
+                f"{re.sub(r'[^a-zA-Z0-9]+', '_', path).strip('_')}",
                 "responses": _responses(op, level),
-                "parameters": path_params + [
-                    {"name": p.name, "in": p.location, "required": p.required,
-                     "schema": p.schema,
-                     **({"description": p.description} if p.description else {})}
-                    for p in op.params],
+                "parameters": path_params
+                + [
+                    {
+                        "name": p.name,
+                        "in": p.location,
+                        "required": p.required,
+                        "schema": p.schema,
+                        **({"description": p.description} if p.description else {}),
+                    }
+                    for p in op.params
+                ],
             }
             if op.tags:
                 entry["tags"] = list(op.tags)
@@ -62,17 +76,24 @@ def build_spec(routes: Iterable[Route], *, title: str = "CreatorFlix API",
                 entry["security"] = [{"bearerAuth": []}]
                 entry["x-access"] = level
             if op.request is not None:
-                entry["requestBody"] = {"required": op.request_required,
-                                        "content": {"application/json": {"schema": op.request}}}
+                entry["requestBody"] = {
+                    "required": op.request_required,
+                    "content": {"application/json": {"schema": op.request}},
+                }
             item[op.method.lower()] = entry
     return {
         "openapi": "3.0.3",
-        "info": {"title": title, "version": version,
-                 "description": "Premium-content subscriptions: creators, plans, checkout "
-                                "(PIX/card), white-label media and ads."},
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Premium-content subscriptions: creators, plans, checkout "
+            "(PIX/card), white-label media and ads.",
+        },
         "paths": paths,
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {"Error": ERROR_SCHEMA}},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR_SCHEMA},
+        },
     }
 
 

@@ -1,6 +1,7 @@
 """LGPD over HTTP (art. 18): every personal datum held about me, as JSON, and the
 erasure of a user's personal data by an administrator (a request received elsewhere).
 A member erases their own account with DELETE /api/me (me.py)."""
+
 from __future__ import annotations
 
 import falcon
@@ -15,12 +16,17 @@ from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("accounts",)
 ADMIN_TAGS = ("admin: accounts",)
-EXPORT_SCHEMA = {"type": "object", "required": ["account", "checkouts", "subscriptions",
-                                                "withdrawals", "mails"],
-                 "properties": {"account": {"type": "object"},
-                                **{k: {"type": "array", "items": {"type": "object"}}
-                                   for k in ("checkouts", "subscriptions", "withdrawals",
-                                             "mails")}}}
+EXPORT_SCHEMA = {
+    "type": "object",
+    "required": ["account", "checkouts", "subscriptions", "withdrawals", "mails"],
+    "properties": {
+        "account": {"type": "object"},
+        **{
+            k: {"type": "array", "items": {"type": "object"}}
+            for k in ("checkouts", "subscriptions", "withdrawals", "mails")
+        },
+    },
+}
 
 
 class ExportResource:
@@ -43,12 +49,33 @@ class AdminAnonymiseResource:
 
 def routes(deps: Deps) -> list[Route]:
     return [
-        Route("/api/me/export", ExportResource(deps.uow), (
-            Operation("GET", "Every personal datum held about me (LGPD art. 18), as JSON",
-                      USER, tags=TAGS, responses={200: EXPORT_SCHEMA}, serves=NO_MEDIA),)),
-        Route("/api/admin/users/{id:id}/anonymise",
-              AdminAnonymiseResource(deps.uow, deps.clock), (
-            Operation("POST", "Erase a user's personal data (an LGPD request received "
-                      "elsewhere), as DELETE /api/me does", ADMIN, tags=ADMIN_TAGS,
-                      request=None, responses={200: USER_BODY, 404: None, 409: None}),)),
+        Route(
+            "/api/me/export",
+            ExportResource(deps.uow),
+            (
+                Operation(
+                    "GET",
+                    "Every personal datum held about me (LGPD art. 18), as JSON",
+                    USER,
+                    tags=TAGS,
+                    responses={200: EXPORT_SCHEMA},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
+        Route(
+            "/api/admin/users/{id:id}/anonymise",
+            AdminAnonymiseResource(deps.uow, deps.clock),
+            (
+                Operation(
+                    "POST",
+                    "Erase a user's personal data (an LGPD request received "
+                    "elsewhere), as DELETE /api/me does",
+                    ADMIN,
+                    tags=ADMIN_TAGS,
+                    request=None,
+                    responses={200: USER_BODY, 404: None, 409: None},
+                ),
+            ),
+        ),
     ]

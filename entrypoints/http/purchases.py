@@ -1,5 +1,6 @@
 """The member's purchases over HTTP: my checkouts and subscriptions, and the checkout a
 renewal mail's link fills in (withdrawing from a purchase: withdrawals.py)."""
+
 from __future__ import annotations
 
 import falcon
@@ -21,10 +22,19 @@ from ports.unit_of_work import UnitOfWorkFactory
 TAGS = ("accounts",)
 CHECKOUT_SCHEMA = entity_schema(Checkout)
 SUBSCRIPTION_SCHEMA = entity_schema(Subscription)
-PREFILL_SCHEMA = {"type": "object", "required": ["plan_id", "customer"], "properties": {
-    "plan_id": nullable({"type": "integer"}),
-    "customer": {"type": "object", "properties": {
-        k: nullable({"type": "string"}) for k in ("name", "email", "document", "phone")}}}}
+PREFILL_SCHEMA = {
+    "type": "object",
+    "required": ["plan_id", "customer"],
+    "properties": {
+        "plan_id": nullable({"type": "integer"}),
+        "customer": {
+            "type": "object",
+            "properties": {
+                k: nullable({"type": "string"}) for k in ("name", "email", "document", "phone")
+            },
+        },
+    },
+}
 
 
 class MyCheckoutsResource:
@@ -32,8 +42,9 @@ class MyCheckoutsResource:
         self.uow = uow
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        page = purchases.member_checkouts(self.uow, required_user_id(req),
-                                          PageRequest.parse(req.params))
+        page = purchases.member_checkouts(
+            self.uow, required_user_id(req), PageRequest.parse(req.params)
+        )
         resp.media = page_json(page, to_json)
 
 
@@ -42,8 +53,9 @@ class MySubscriptionsResource:
         self.uow = uow
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        page = purchases.member_subscriptions(self.uow, required_user_id(req),
-                                              PageRequest.parse(req.params))
+        page = purchases.member_subscriptions(
+            self.uow, required_user_id(req), PageRequest.parse(req.params)
+        )
         resp.media = page_json(page, to_json)
 
 
@@ -58,17 +70,47 @@ class RenewalPrefillResource:
 
 def routes(deps: Deps) -> list[Route]:
     return [
-        Route("/api/me/checkouts", MyCheckoutsResource(deps.uow), (
-            Operation("GET", "My checkouts, newest first", USER, tags=TAGS,
-                      params=PAGE_PARAMS, responses={200: page_schema(CHECKOUT_SCHEMA)},
-                      serves=NO_MEDIA),)),
-        Route("/api/me/subscriptions", MySubscriptionsResource(deps.uow), (
-            Operation("GET", "My subscriptions, newest first", USER, tags=TAGS,
-                      params=PAGE_PARAMS, responses={200: page_schema(SUBSCRIPTION_SCHEMA)},
-                      serves=NO_MEDIA),)),
-        Route("/api/renewals/prefill",
-              RenewalPrefillResource(deps.reminders, deps.config.max_body_bytes), (
-            Operation("POST", "The plan and buyer details a renewal mail's link fills the "
-                      "checkout with", tags=TAGS, request=body_schema(cmd.CONFIRM_TOKEN_FIELDS),
-                      responses={200: PREFILL_SCHEMA}),)),
+        Route(
+            "/api/me/checkouts",
+            MyCheckoutsResource(deps.uow),
+            (
+                Operation(
+                    "GET",
+                    "My checkouts, newest first",
+                    USER,
+                    tags=TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(CHECKOUT_SCHEMA)},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
+        Route(
+            "/api/me/subscriptions",
+            MySubscriptionsResource(deps.uow),
+            (
+                Operation(
+                    "GET",
+                    "My subscriptions, newest first",
+                    USER,
+                    tags=TAGS,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(SUBSCRIPTION_SCHEMA)},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
+        Route(
+            "/api/renewals/prefill",
+            RenewalPrefillResource(deps.reminders, deps.config.max_body_bytes),
+            (
+                Operation(
+                    "POST",
+                    "The plan and buyer details a renewal mail's link fills the checkout with",
+                    tags=TAGS,
+                    request=body_schema(cmd.CONFIRM_TOKEN_FIELDS),
+                    responses={200: PREFILL_SCHEMA},
+                ),
+            ),
+        ),
     ]

@@ -7,6 +7,7 @@ limited resource holds a `Limits` (its attribute `limits`):
         self.limits.per_account("password_reset", account_of(command.email))
 
 A refusal is TooManyRequests: 429 with Retry-After, in the error shape (errors.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -23,8 +24,15 @@ from entrypoints.http.client_ip import Network, request_ip
 # For the OpenAPI declarations of limited operations: responses={..., **LIMITED},
 # headers=RETRY_AFTER.
 LIMITED: dict[int, dict | None] = {429: None}
-RETRY_AFTER = {429: {"Retry-After": {"type": "integer", "minimum": 1,
-                                     "description": "seconds to wait before trying again"}}}
+RETRY_AFTER = {
+    429: {
+        "Retry-After": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "seconds to wait before trying again",
+        }
+    }
+}
 
 
 @frozen
@@ -53,11 +61,12 @@ Hook = Callable[[falcon.Request, falcon.Response, object, dict], None]
 def limit_per_ip(policy: str) -> Hook:
     """A Falcon before-hook counting the request against `policy`'s per-IP rates; the
     resource must hold `limits` (a Limits)."""
-    def hook(req: falcon.Request, resp: falcon.Response, resource: object,
-             params: dict) -> None:
+
+    def hook(req: falcon.Request, resp: falcon.Response, resource: object, params: dict) -> None:
         limits = getattr(resource, "limits", None)
         assert isinstance(limits, Limits), f"{type(resource).__name__} holds no Limits"
         limits.per_ip(policy, req)
+
     return hook
 
 

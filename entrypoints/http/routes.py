@@ -3,6 +3,7 @@ declarations, /openapi.json is generated from the same list, access control read
 operation's level (auth.py) and the age gate what each read serves (age_gate.py).
 
 A leaf of the HTTP package: it imports no other module of it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,11 +24,11 @@ def required_level(path: str, declared: str) -> str:
 
 
 # How the records a read serves are laid out in its JSON answer.
-ITEM = "item"        # the answer is one record
-PAGE = "page"        # {"data": [record, ...], "total", ...}
-GROUPS = "groups"    # {key: [record, ...], ...} (the ads of each placement)
+ITEM = "item"  # the answer is one record
+PAGE = "page"  # {"data": [record, ...], "total", ...}
+GROUPS = "groups"  # {key: [record, ...], ...} (the ads of each placement)
 NOTHING = "nothing"  # no record with adult media (plans, prices, account, pages...)
-FILE = "file"        # the body itself is adult media (/media): refused unless allowed
+FILE = "file"  # the body itself is adult media (/media): refused unless allowed
 _LAYOUTS = (ITEM, PAGE, GROUPS)
 
 
@@ -46,8 +47,7 @@ class Serves:
     is not admin-only declares one (age_gate.AgeGate refuses to start otherwise)."""
 
     kind: str | None = field(validator=_kind_fits)
-    shape: str = field(default=ITEM, validator=validators.in_(
-        (*_LAYOUTS, NOTHING, FILE)))
+    shape: str = field(default=ITEM, validator=validators.in_((*_LAYOUTS, NOTHING, FILE)))
 
 
 NO_MEDIA = Serves(None, NOTHING)

@@ -1,6 +1,7 @@
 """JSON schemas derived from domain entities and field specs, for the route
 declarations (and so for /openapi.json: openapi.py). A leaf of the HTTP package: it
 imports no other module of it."""
+
 from __future__ import annotations
 
 import functools
@@ -33,7 +34,7 @@ def _type_schema(tp: Any) -> dict:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
-    if tp is str or (isinstance(tp, type) and issubclass(tp, str)):   # and StrEnums
+    if tp is str or (isinstance(tp, type) and issubclass(tp, str)):  # and StrEnums
         return {"type": "string"}
     if tp is datetime:
         return {"type": "string", "format": "date-time"}
@@ -52,8 +53,11 @@ def _field_schemas(cls: type) -> tuple[tuple[str, str], ...]:
     return tuple((a.name, json.dumps(_type_schema(hints[a.name]))) for a in attrs.fields(cls))
 
 
-def entity_schema(cls: type, exclude: Iterable[str] = (), extra: Mapping[str, dict] | None = None,
-                  ) -> dict:
+def entity_schema(
+    cls: type,
+    exclude: Iterable[str] = (),
+    extra: Mapping[str, dict] | None = None,
+) -> dict:
     """The JSON schema of an entity as `to_json` serialises it (a fresh dict: callers
     may adjust it)."""
     skip = set(exclude)
@@ -69,7 +73,7 @@ def field_schema(fld: F.Field) -> dict:
         schema = {"type": "string", "format": "uri", "maxLength": fld.max_length}
     elif isinstance(fld, F.Text):
         schema = {"type": "string", "maxLength": fld.max_length}
-        pattern = getattr(fld, "pattern", None)   # e.g. a slug
+        pattern = getattr(fld, "pattern", None)  # e.g. a slug
         if pattern:
             schema["pattern"] = pattern
         if fld.required:
@@ -85,11 +89,17 @@ def field_schema(fld: F.Field) -> dict:
     elif isinstance(fld, F.Boolean):
         schema = {"type": "boolean"}
     elif isinstance(fld, F.StrList):
-        schema = {"type": "array", "maxItems": fld.max_items,
-                  "items": {"type": "string", "maxLength": fld.max_length}}
+        schema = {
+            "type": "array",
+            "maxItems": fld.max_items,
+            "items": {"type": "string", "maxLength": fld.max_length},
+        }
     elif isinstance(fld, F.IntList):
-        schema = {"type": "array", "maxItems": fld.max_items,
-                  "items": {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1}}
+        schema = {
+            "type": "array",
+            "maxItems": fld.max_items,
+            "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        }
     elif isinstance(fld, F.Timestamp):
         schema = {"type": "string", "format": "date-time"}
     else:
@@ -101,8 +111,11 @@ def field_schema(fld: F.Field) -> dict:
 
 def body_schema(spec: Mapping[str, F.Field], *, partial: bool = False) -> dict:
     """The JSON schema of a request body validated by `parse_fields(spec)`."""
-    schema = {"type": "object", "additionalProperties": False,
-              "properties": {name: field_schema(f) for name, f in spec.items()}}
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: field_schema(f) for name, f in spec.items()},
+    }
     required = [name for name, f in spec.items() if f.required and not partial]
     if required:
         schema["required"] = required
@@ -110,21 +123,35 @@ def body_schema(spec: Mapping[str, F.Field], *, partial: bool = False) -> dict:
 
 
 ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "field": {"type": "string"}}}},
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": "string"},
+            },
+        }
+    },
 }
 
 PAGE_PARAMS_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 1000000}
 
 
 def page_schema(item: dict) -> dict:
-    return {"type": "object", "required": ["data", "total", "page", "total_pages"],
-            "properties": {"data": {"type": "array", "items": item},
-                           "total": {"type": "integer"}, "page": {"type": "integer"},
-                           "total_pages": {"type": "integer"}}}
+    return {
+        "type": "object",
+        "required": ["data", "total", "page", "total_pages"],
+        "properties": {
+            "data": {"type": "array", "items": item},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "total_pages": {"type": "integer"},
+        },
+    }
 
 
 def openapi_path(template: str) -> tuple[str, list[dict]]:
@@ -139,8 +166,11 @@ def _openapi_path(template: str) -> tuple[str, str]:
 
     def repl(match: re.Match) -> str:
         name, converter = match.group(1), match.group(2)
-        schema = {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1} \
-            if converter in ("int", "id") else {"type": "string"}
+        schema = (
+            {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+            if converter in ("int", "id")
+            else {"type": "string"}
+        )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 

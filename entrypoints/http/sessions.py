@@ -10,6 +10,7 @@ forged or tossed in by another site). The token is also kept in the readable coo
 `cf_csrf`, which the web client copies into the header (double submit) and reads to know
 whether it is signed in. Bearer requests need neither: a browser never adds that header
 by itself."""
+
 from __future__ import annotations
 
 import base64
@@ -37,14 +38,21 @@ def _secure(req: falcon.Request, config: Config) -> bool:
     return req.scheme == "https" or config.public_url.startswith("https:")
 
 
-def start(req: falcon.Request, resp: falcon.Response, config: Config,
-          session: Session) -> None:
+def start(req: falcon.Request, resp: falcon.Response, config: Config, session: Session) -> None:
     """Set the session cookies for `session` (after login, registration, a new password)."""
     secure, ttl = _secure(req, config), session.expires_in
-    resp.set_cookie(COOKIE, session.token, max_age=ttl, path="/", secure=secure,
-                    http_only=True, same_site="Lax")
-    resp.set_cookie(CSRF_COOKIE, csrf_token(config.secret_key, session.token),
-                    max_age=ttl, path="/", secure=secure, http_only=False, same_site="Lax")
+    resp.set_cookie(
+        COOKIE, session.token, max_age=ttl, path="/", secure=secure, http_only=True, same_site="Lax"
+    )
+    resp.set_cookie(
+        CSRF_COOKIE,
+        csrf_token(config.secret_key, session.token),
+        max_age=ttl,
+        path="/",
+        secure=secure,
+        http_only=False,
+        same_site="Lax",
+    )
 
 
 def end(req: falcon.Request, resp: falcon.Response, config: Config) -> None:
@@ -87,5 +95,4 @@ def csrf_ok(req: falcon.Request, config: Config, token: str) -> bool:
         return True
     sent = req.get_header(CSRF_HEADER) or ""
     expected = csrf_token(config.secret_key, token)
-    return same_origin(req, config) and hmac.compare_digest(sent.encode(),
-                                                            expected.encode())
+    return same_origin(req, config) and hmac.compare_digest(sent.encode(), expected.encode())

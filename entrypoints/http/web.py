@@ -6,6 +6,7 @@ links (/models/{name}), resolved by the domain into the page that shows them now
 
 The original's public URLs people bookmarked or search engines indexed answer a 301
 to ours, their query string kept (the checkout's planId renamed plano)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,18 +39,25 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/entrar", "login", "Log in"),
     ("/cadastro", "register", "Create an account"),
     ("/minha-conta", "account", "Member area: subscription status"),
-    ("/set-password", "set_password", "Choose the password of an account created at "
-                                      "checkout (the link of a paid checkout)"),
+    (
+        "/set-password",
+        "set_password",
+        "Choose the password of an account created at checkout (the link of a paid checkout)",
+    ),
     ("/esqueci-senha", "forgot_password", "Forgot my password: mail me a reset link"),
-    ("/redefinir-senha", "reset_password", "Choose a new password (the link of the "
-                                           "reset mail)"),
-    ("/verificar-email", "verify_email", "Confirm the email (the link of the verification "
-                                         "mail)"),
+    ("/redefinir-senha", "reset_password", "Choose a new password (the link of the reset mail)"),
+    ("/verificar-email", "verify_email", "Confirm the email (the link of the verification mail)"),
     ("/confirmar-email", "verify_email", "Confirm a new email (the link mailed to it)"),
-    ("/minha-conta/dados", "account_settings", "Member area: email, password, sessions, "
-                                               "my data (LGPD export, erasure)"),
-    ("/minha-conta/compras", "purchases", "Member area: my checkouts (withdrawal within "
-                                          "7 days) and subscriptions"),
+    (
+        "/minha-conta/dados",
+        "account_settings",
+        "Member area: email, password, sessions, my data (LGPD export, erasure)",
+    ),
+    (
+        "/minha-conta/compras",
+        "purchases",
+        "Member area: my checkouts (withdrawal within 7 days) and subscriptions",
+    ),
     ("/admin", "admin_dashboard", "Admin: dashboard"),
     ("/admin/anuncios", "admin_ads", "Admin: ads"),
     ("/admin/anuncios/novo", "admin_ad_form", "Admin: new ad"),
@@ -61,27 +69,56 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/admin/contatos", "admin_contacts", "Admin: support contacts"),
     ("/admin/configuracoes", "admin_settings", "Admin: settings"),
     ("/admin/auditoria", "admin_audit", "Admin: the audit log of administrator writes"),
-    ("/admin/pagamentos-em-analise", "admin_review", "Admin: checkouts in review (paid for "
-                                                     "another amount), settled by hand"),
-    ("/admin/reembolsos", "admin_withdrawals", "Admin: withdrawal requests (CDC art. 49), "
-                                               "marked refunded"),
-    ("/admin/clientes", "admin_customers", "Admin: customers (accounts and guest buyers) "
-                                           "by name, email, CPF or phone"),
-    ("/admin/clientes/conta/{id:id}", "admin_customer", "Admin: an account's page "
-                                                        "(checkouts, subscriptions, grant)"),
-    ("/admin/clientes/compra/{id:id}", "admin_customer", "Admin: the page of a "
-                                                         "checkout's buyer (a guest)"),
+    (
+        "/admin/pagamentos-em-analise",
+        "admin_review",
+        "Admin: checkouts in review (paid for another amount), settled by hand",
+    ),
+    (
+        "/admin/reembolsos",
+        "admin_withdrawals",
+        "Admin: withdrawal requests (CDC art. 49), marked refunded",
+    ),
+    (
+        "/admin/clientes",
+        "admin_customers",
+        "Admin: customers (accounts and guest buyers) by name, email, CPF or phone",
+    ),
+    (
+        "/admin/clientes/conta/{id:id}",
+        "admin_customer",
+        "Admin: an account's page (checkouts, subscriptions, grant)",
+    ),
+    (
+        "/admin/clientes/compra/{id:id}",
+        "admin_customer",
+        "Admin: the page of a checkout's buyer (a guest)",
+    ),
     ("/admin/vendas", "admin_sales", "Admin: sales (checkouts with filters, totals, CSV)"),
-    ("/admin/verificacao-idade", "admin_age", "Admin: age assurance (the ID document queue, "
-                                              "revocation, effectiveness figures)"),
-    ("/admin/notificacoes", "admin_notifications", "Admin: notifications (webhook "
-                                                   "endpoints, deliveries, Telegram)"),
+    (
+        "/admin/verificacao-idade",
+        "admin_age",
+        "Admin: age assurance (the ID document queue, revocation, effectiveness figures)",
+    ),
+    (
+        "/admin/notificacoes",
+        "admin_notifications",
+        "Admin: notifications (webhook endpoints, deliveries, Telegram)",
+    ),
 )
 
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-                 ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
-                 ".png": "image/png", ".ico": "image/x-icon", ".json": "application/json",
-                 ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".json": "application/json",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+}
+
 
 def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
     """Scripts, styles and API calls from this origin only. Images and videos from this
@@ -89,9 +126,11 @@ def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
     from `media_origins` — our public address and the storage's (an S3 host) — nothing
     else: a page never makes a visitor's browser call a third party."""
     media = " ".join(("'self'", "blob:", *media_origins))
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-            f"img-src {media}; media-src {media}; "
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        f"img-src {media}; media-src {media}; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    )
 
 
 def media_origins(public_url: str, storage: ObjectStorage) -> tuple[str, ...]:
@@ -109,19 +148,25 @@ def media_origins(public_url: str, storage: ObjectStorage) -> tuple[str, ...]:
 def security_headers(media: tuple[str, ...] = ()) -> dict[str, str]:
     """The headers of every page; `media`: the origins images and videos may come from
     besides this one (media_origins)."""
-    return {"Content-Security-Policy": content_security_policy(media),
-            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
-            "X-Frame-Options": "DENY"}
+    return {
+        "Content-Security-Policy": content_security_policy(media),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
 
 
-SECURITY_HEADERS = security_headers()   # without a configuration: this origin only
+SECURITY_HEADERS = security_headers()  # without a configuration: this origin only
 
 
 def static_files(folder: Path = STATIC_DIR) -> dict[str, Path]:
     """Every file under `folder`, by its path relative to it: the only paths served,
     so no request path can reach anything else (no traversal to guard against)."""
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def _conditional(req: falcon.Request, resp: falcon.Response, data: bytes) -> bool:
@@ -139,8 +184,12 @@ def _conditional(req: falcon.Request, resp: falcon.Response, data: bytes) -> boo
 # The original's query parameters of our pages, by path: its name -> ours.
 RENAMED_PARAMS: dict[str, dict[str, str]] = {"/checkout": {"planId": "plano"}}
 # The original's pages with another path here: its path -> ours.
-MOVED_PAGES: dict[str, str] = {"/plans": "/planos", "/login": "/entrar",
-                               "/register": "/cadastro", "/models": "/"}
+MOVED_PAGES: dict[str, str] = {
+    "/plans": "/planos",
+    "/login": "/entrar",
+    "/register": "/cadastro",
+    "/models": "/",
+}
 
 
 def _moved(resp: falcon.Response, path: str, query: str) -> None:
@@ -155,18 +204,28 @@ def _renamed(query: str, renames: dict[str, str]) -> str | None:
     if not any(name in renames for name, _ in pairs):
         return None
     ours = {renames.get(name, name) for name, _ in pairs if name not in renames}
-    return urlencode([(renames.get(name, name), value) for name, value in pairs
-                      if name not in renames or renames[name] not in ours])
+    return urlencode(
+        [
+            (renames.get(name, name), value)
+            for name, value in pairs
+            if name not in renames or renames[name] not in ours
+        ]
+    )
 
 
 class PageResource:
     """One page: the shell with its page module's name. `renames`: the original's
     query parameters of this page (a request using one is moved to our spelling)."""
 
-    def __init__(self, page: str, renames: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None, timezone: str = "America/Sao_Paulo"):
+    def __init__(
+        self,
+        page: str,
+        renames: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        timezone: str = "America/Sao_Paulo",
+    ):
         self.page = page
-        self.timezone = timezone   # the zone pages show times in (CREATORFLIX_TIMEZONE)
+        self.timezone = timezone  # the zone pages show times in (CREATORFLIX_TIMEZONE)
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
 
@@ -176,8 +235,11 @@ class PageResource:
             # One leading slash: "//checkout" would be a protocol-relative Location.
             _moved(resp, "/" + req.path.lstrip("/"), query)
             return
-        html = SHELL.read_text(encoding="utf-8").replace("{{page}}", self.page) \
+        html = (
+            SHELL.read_text(encoding="utf-8")
+            .replace("{{page}}", self.page)
             .replace("{{timezone}}", self.timezone)
+        )
         resp.set_headers(self.headers)
         if not _conditional(req, resp, html.encode("utf-8")):
             resp.content_type = CONTENT_TYPES[".html"]
@@ -223,49 +285,120 @@ class OriginalModelPageResource:
 
 
 _HTML = {"type": "string", "description": "the page (an HTML shell loading its module)"}
-_FILE = {"type": "string", "format": "binary",
-         "description": "the file: text/css, text/javascript, image/svg+xml..."}
-_MOVED = {301: {"Location": {"type": "string",
-                             "description": "our page, with the query string kept"}}}
+_FILE = {
+    "type": "string",
+    "format": "binary",
+    "description": "the file: text/css, text/javascript, image/svg+xml...",
+}
+_MOVED = {
+    301: {"Location": {"type": "string", "description": "our page, with the query string kept"}}
+}
 
 
 def _page_operation(path: str, summary: str) -> Operation:
     renames = RENAMED_PARAMS.get(path, {})
     if not renames:
-        return Operation("GET", f"Web page: {summary}", PUBLIC, tags=TAGS,
-                         content_type="text/html", responses={200: _HTML, 304: None},
-                         serves=NO_MEDIA)
-    params = tuple(Param(old, {"type": "string"}, f"the original platform's name of "
-                        f"{new}: moved (301) to this page with {new}")
-                   for old, new in renames.items())
-    return Operation("GET", f"Web page: {summary}", PUBLIC, tags=TAGS,
-                     content_type="text/html", params=params,
-                     responses={200: _HTML, 301: None, 304: None}, headers=_MOVED,
-                     serves=NO_MEDIA)
+        return Operation(
+            "GET",
+            f"Web page: {summary}",
+            PUBLIC,
+            tags=TAGS,
+            content_type="text/html",
+            responses={200: _HTML, 304: None},
+            serves=NO_MEDIA,
+        )
+    params = tuple(
+        Param(
+            old,
+            {"type": "string"},
+            f"the original platform's name of {new}: moved (301) to this page with {new}",
+        )
+        for old, new in renames.items()
+    )
+    return Operation(
+        "GET",
+        f"Web page: {summary}",
+        PUBLIC,
+        tags=TAGS,
+        content_type="text/html",
+        params=params,
+        responses={200: _HTML, 301: None, 304: None},
+        headers=_MOVED,
+        serves=NO_MEDIA,
+    )
 
 
 def _original_routes(uow: UnitOfWorkFactory) -> list[Route]:
-    found = [Route(old, MovedPageResource(new), (
-        Operation("GET", f"The original platform's {old}: moved (301) to {new}", PUBLIC,
-                  tags=TAGS, content_type="text/html", responses={301: None},
-                  headers=_MOVED, serves=NO_MEDIA),)) for old, new in MOVED_PAGES.items()]
-    found.append(Route("/models/{name}", OriginalModelPageResource(uow), (
-        Operation("GET", "The original platform's page of a model: moved (301) to the "
-                  "page showing it now — the published white-label collection with this "
-                  "folder name, else the active creator with this slug, else with this "
-                  "name; 404 when none", PUBLIC, tags=TAGS, content_type="text/html",
-                  responses={301: None, 404: None}, headers=_MOVED, serves=NO_MEDIA),)))
+    found = [
+        Route(
+            old,
+            MovedPageResource(new),
+            (
+                Operation(
+                    "GET",
+                    f"The original platform's {old}: moved (301) to {new}",
+                    PUBLIC,
+                    tags=TAGS,
+                    content_type="text/html",
+                    responses={301: None},
+                    headers=_MOVED,
+                    serves=NO_MEDIA,
+                ),
+            ),
+        )
+        for old, new in MOVED_PAGES.items()
+    ]
+    found.append(
+        Route(
+            "/models/{name}",
+            OriginalModelPageResource(uow),
+            (
+                Operation(
+                    "GET",
+                    "The original platform's page of a model: moved (301) to the "
+                    "page showing it now — the published white-label collection with this "
+                    "folder name, else the active creator with this slug, else with this "
+                    "name; 404 when none",
+                    PUBLIC,
+                    tags=TAGS,
+                    content_type="text/html",
+                    responses={301: None, 404: None},
+                    headers=_MOVED,
+                    serves=NO_MEDIA,
+                ),
+            ),
+        )
+    )
     return found
 
 
 def routes(deps: Deps) -> list[Route]:
     headers = security_headers(media_origins(deps.config.public_url, deps.storage))
     zone = deps.config.timezone
-    found = [Route(path, PageResource(page, RENAMED_PARAMS.get(path), headers, zone), (
-        _page_operation(path, summary),)) for path, page, summary in PAGES]
+    found = [
+        Route(
+            path,
+            PageResource(page, RENAMED_PARAMS.get(path), headers, zone),
+            (_page_operation(path, summary),),
+        )
+        for path, page, summary in PAGES
+    ]
     found.extend(_original_routes(deps.uow))
-    found.append(Route("/static/{path:path}", StaticResource(), (
-        Operation("GET", "A static file of the web client (CSS, JavaScript modules, icons)",
-                  PUBLIC, tags=TAGS, content_type="*/*",
-                  responses={200: _FILE, 304: None}, serves=NO_MEDIA),)))
+    found.append(
+        Route(
+            "/static/{path:path}",
+            StaticResource(),
+            (
+                Operation(
+                    "GET",
+                    "A static file of the web client (CSS, JavaScript modules, icons)",
+                    PUBLIC,
+                    tags=TAGS,
+                    content_type="*/*",
+                    responses={200: _FILE, 304: None},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        )
+    )
     return found

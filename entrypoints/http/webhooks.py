@@ -1,5 +1,6 @@
 """Gateway webhooks: POST /api/webhooks/{junglepay,dias}?token=… and the original's
 paths, kept as aliases so gateways configured against it keep working."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,19 +20,29 @@ from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limits_of
 from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
-    "type": "object", "required": ["status"],
-    "properties": {"status": {"type": "string", "enum": list(OUTCOMES),
-                              "description": "queued: recorded; the worker reads the "
-                                             "transaction back and settles it"}},
+    "type": "object",
+    "required": ["status"],
+    "properties": {
+        "status": {
+            "type": "string",
+            "enum": list(OUTCOMES),
+            "description": "queued: recorded; the worker reads the transaction back and settles it",
+        }
+    },
 }
-TOKEN_PARAM = Param("token", {"type": "string", "maxLength": 200},
-                    "the secret token of the postback URL we generate for this gateway")
-CHECKOUT_PARAM = Param(webhooks.CHECKOUT_PARAM, {"type": "string", "maxLength": 20},
-                       "our checkout's id, which we add to the postback URL of each charge")
+TOKEN_PARAM = Param(
+    "token",
+    {"type": "string", "maxLength": 200},
+    "the secret token of the postback URL we generate for this gateway",
+)
+CHECKOUT_PARAM = Param(
+    webhooks.CHECKOUT_PARAM,
+    {"type": "string", "maxLength": 20},
+    "our checkout's id, which we add to the postback URL of each charge",
+)
 
 
-def junglepay_webhook(token: str | None, body: Any,
-                      checkout_ref: str | None) -> JunglePayWebhook:
+def junglepay_webhook(token: str | None, body: Any, checkout_ref: str | None) -> JunglePayWebhook:
     """JunglePay posts `{"type": "transaction", "data": {"id", "status", ...}}`; only the
     id is used (the transaction is read back)."""
     data = body.get("data") if isinstance(body, dict) else None
@@ -44,17 +55,29 @@ def dias_webhook(token: str | None, body: Any, checkout_ref: str | None) -> Dias
     if not isinstance(body, dict):
         return DiasWebhook(token=token, reference=None, status=None)
     ref = webhooks.reference(body.get("externalRef")) or webhooks.reference(body.get("id"))
-    return DiasWebhook(token=token, reference=ref, status=webhooks.reference(body.get("status")),
-                       amount=webhooks.amount_in_cents(body.get("amount")))
+    return DiasWebhook(
+        token=token,
+        reference=ref,
+        status=webhooks.reference(body.get("status")),
+        amount=webhooks.amount_in_cents(body.get("amount")),
+    )
 
 
 class WebhookResource:
     """`tokenless`: a postback without a token is handed to `handle` (which decides
     whether to believe it) instead of being refused at once."""
 
-    def __init__(self, svc: PaymentService, limits: Limits, max_body: int, gateway: str,
-                 command: Callable[..., Any], handle: Callable[..., Outcome], *,
-                 tokenless: bool = False):
+    def __init__(
+        self,
+        svc: PaymentService,
+        limits: Limits,
+        max_body: int,
+        gateway: str,
+        command: Callable[..., Any],
+        handle: Callable[..., Outcome],
+        *,
+        tokenless: bool = False,
+    ):
         self.svc, self.limits, self.max_body = svc, limits, max_body
         self.gateway, self.command, self.handle = gateway, command, handle
         self.tokenless = tokenless
@@ -90,34 +113,55 @@ class WebhookResource:
 
 
 def _operation(summary: str) -> Operation:
-    return Operation("POST", summary, tags=("webhooks",), params=(TOKEN_PARAM, CHECKOUT_PARAM),
-                     request={"type": "object"}, request_required=False,
-                     responses={200: OUTCOME_SCHEMA, 401: None, 403: None, 429: None,
-                                502: None, 504: None}, headers=RETRY_AFTER)
+    return Operation(
+        "POST",
+        summary,
+        tags=("webhooks",),
+        params=(TOKEN_PARAM, CHECKOUT_PARAM),
+        request={"type": "object"},
+        request_required=False,
+        responses={200: OUTCOME_SCHEMA, 401: None, 403: None, 429: None, 502: None, 504: None},
+        headers=RETRY_AFTER,
+    )
 
 
 def routes(deps: Deps) -> list[Route]:
     edge = (deps.payments_service, limits_of(deps), deps.config.max_body_bytes)
     junglepay = WebhookResource(*edge, JUNGLEPAY, junglepay_webhook, webhooks.handle_junglepay)
     # The original's path: the postbacks of charges it made carry no token.
-    original_junglepay = WebhookResource(*edge, JUNGLEPAY, junglepay_webhook,
-                                         webhooks.handle_original_junglepay, tokenless=True)
+    original_junglepay = WebhookResource(
+        *edge, JUNGLEPAY, junglepay_webhook, webhooks.handle_original_junglepay, tokenless=True
+    )
     dias = WebhookResource(*edge, DIAS, dias_webhook, webhooks.handle_dias)
-    jp_summary = ("JunglePay postback: recorded and answered at once (queued); the "
-                  "background worker reads the transaction back from JunglePay before "
-                  "acting, retrying while JunglePay fails (unmatched: a transaction of "
-                  "JunglePay no checkout has, recorded for a human)")
-    dias_summary = ("Dias Marketplace postback: PENDING records, PAID activates when its "
-                    "amount (integer cents, or reais with a decimal point) is the "
-                    "checkout's total; another amount puts the checkout in review")
+    jp_summary = (
+        "JunglePay postback: recorded and answered at once (queued); the "
+        "background worker reads the transaction back from JunglePay before "
+        "acting, retrying while JunglePay fails (unmatched: a transaction of "
+        "JunglePay no checkout has, recorded for a human)"
+    )
+    dias_summary = (
+        "Dias Marketplace postback: PENDING records, PAID activates when its "
+        "amount (integer cents, or reais with a decimal point) is the "
+        "checkout's total; another amount puts the checkout in review"
+    )
     return [
         Route("/api/webhooks/junglepay", junglepay, (_operation(jp_summary),)),
-        Route("/api/webhook/junglepay", original_junglepay, (_operation(
-            jp_summary + " (alias, the original's path; without a token it is accepted "
-            "only about the transaction of a JunglePay checkout we have (the worker "
-            "reads it back from JunglePay); about a transaction we do not have it is "
-            "ignored (200))"),)),
+        Route(
+            "/api/webhook/junglepay",
+            original_junglepay,
+            (
+                _operation(
+                    jp_summary + " (alias, the original's path; without a token it is accepted "
+                    "only about the transaction of a JunglePay checkout we have (the worker "
+                    "reads it back from JunglePay); about a transaction we do not have it is "
+                    "ignored (200))"
+                ),
+            ),
+        ),
         Route("/api/webhooks/dias", dias, (_operation(dias_summary),)),
-        Route("/api/webhook/dias/payment-sucess", dias,
-              (_operation(dias_summary + " (alias, the original's spelling)"),)),
+        Route(
+            "/api/webhook/dias/payment-sucess",
+            dias,
+            (_operation(dias_summary + " (alias, the original's spelling)"),),
+        ),
     ]

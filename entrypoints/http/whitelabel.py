@@ -1,5 +1,6 @@
 """HTTP routes of the white-label catalogue: the sync (admin), the synced models
 (admin), and the public catalogue behind the paywall."""
+
 from __future__ import annotations
 
 import falcon
@@ -30,49 +31,86 @@ from ports.whitelabel import SyncLock
 TAG = ("whitelabel",)
 POSTS_PAGE_PARAMS = (
     Param("page", PAGE_PARAMS_SCHEMA),
-    Param("limit", PAGE_PARAMS_SCHEMA, description=(
-        f"posts per page (default {DEFAULT_LIMIT}; larger values are capped at "
-        f"{catalogue.MAX_POSTS_PER_PAGE}, since each post's media URLs are signed)")),
+    Param(
+        "limit",
+        PAGE_PARAMS_SCHEMA,
+        description=(
+            f"posts per page (default {DEFAULT_LIMIT}; larger values are capped at "
+            f"{catalogue.MAX_POSTS_PER_PAGE}, since each post's media URLs are signed)"
+        ),
+    ),
 )
-_COUNTS = {"type": "object", "properties": {k: {"type": "integer"}
-                                            for k in ("models", "posts", "media")}}
+_COUNTS = {
+    "type": "object",
+    "properties": {k: {"type": "integer"} for k in ("models", "posts", "media")},
+}
 REPORT_SCHEMA = {
     "type": "object",
     "description": "empty while the run is in progress",
     "properties": {
-        "refusal": nullable({"type": "string", "description": (
-            "why the mass-delete guard refuses this sync without allow_mass_delete (a dry "
-            "run is never refused: it reports what would be); null: nothing to refuse")}),
+        "refusal": nullable(
+            {
+                "type": "string",
+                "description": (
+                    "why the mass-delete guard refuses this sync without allow_mass_delete (a dry "
+                    "run is never refused: it reports what would be); null: nothing to refuse"
+                ),
+            }
+        ),
         "listed": {"type": "integer", "description": "objects listed in the bucket"},
-        "ignored": {"type": "object", "properties": {
-            "count": {"type": "integer"},
-            "by_reason": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "examples": {"type": "array", "items": {"type": "string"}}}},
-        "created": _COUNTS, "updated": _COUNTS, "deleted": _COUNTS,
+        "ignored": {
+            "type": "object",
+            "properties": {
+                "count": {"type": "integer"},
+                "by_reason": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "examples": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "created": _COUNTS,
+        "updated": _COUNTS,
+        "deleted": _COUNTS,
         "catalogue": nullable(_COUNTS),
-        "batches": {"type": "object", "properties": {"total": {"type": "integer"},
-                                                     "applied": {"type": "integer"}}},
+        "batches": {
+            "type": "object",
+            "properties": {"total": {"type": "integer"}, "applied": {"type": "integer"}},
+        },
         "write_statements": {"type": "integer"},
         "listing_seconds": {"type": "number"},
         "duration_seconds": {"type": "number"},
     },
 }
-RUN_SCHEMA = entity_schema(SyncRun, extra={
-    "status": {"type": "string", "enum": list(RUN_STATUSES)}, "report": REPORT_SCHEMA})
-CDNS_SCHEMA = {"type": "object", "required": ["images", "videos"],
-               "properties": {k: {"type": "array", "items": {"type": "string"}}
-                              for k in ("images", "videos")}}
+RUN_SCHEMA = entity_schema(
+    SyncRun,
+    extra={"status": {"type": "string", "enum": list(RUN_STATUSES)}, "report": REPORT_SCHEMA},
+)
+CDNS_SCHEMA = {
+    "type": "object",
+    "required": ["images", "videos"],
+    "properties": {k: {"type": "array", "items": {"type": "string"}} for k in ("images", "videos")},
+}
 PUBLIC_MODEL_SCHEMA = entity_schema(catalogue.PublicModel)
-PUBLIC_POST_SCHEMA = entity_schema(catalogue.PublicPost, extra={
-    "media_cdns": nullable({**CDNS_SCHEMA, "description": "signed URLs; null when locked"}),
-    "media_count": {"type": "object", "required": ["images", "videos"],
-                    "properties": {"images": {"type": "integer"},
-                                   "videos": {"type": "integer"}}}})
+PUBLIC_POST_SCHEMA = entity_schema(
+    catalogue.PublicPost,
+    extra={
+        "media_cdns": nullable({**CDNS_SCHEMA, "description": "signed URLs; null when locked"}),
+        "media_count": {
+            "type": "object",
+            "required": ["images", "videos"],
+            "properties": {"images": {"type": "integer"}, "videos": {"type": "integer"}},
+        },
+    },
+)
 
 
 class SyncResource:
-    def __init__(self, uow: UnitOfWorkFactory, storage: ObjectStorage, lock: SyncLock,
-                 clock: Clock, max_body: int):
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        storage: ObjectStorage,
+        lock: SyncLock,
+        clock: Clock,
+        max_body: int,
+    ):
         self.uow, self.storage, self.lock, self.clock = uow, storage, lock, clock
         self.max_body = max_body
 
@@ -97,8 +135,9 @@ class ModelsResource:
         self.uow, self.storage, self.ttl = uow, storage, ttl
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        found = catalogue.list_models(self.uow, self.storage, PageRequest.parse(req.params),
-                                      self.ttl)
+        found = catalogue.list_models(
+            self.uow, self.storage, PageRequest.parse(req.params), self.ttl
+        )
         resp.media = page_json(found, to_json)
 
 
@@ -110,8 +149,15 @@ class ModelResource:
         resp.media = to_json(catalogue.get_model(self.uow, self.storage, id, self.ttl))
 
     def on_get_posts(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        found = catalogue.list_posts(self.uow, self.storage, self.clock, current_user(req), id,
-                                     PageRequest.parse(req.params), self.ttl)
+        found = catalogue.list_posts(
+            self.uow,
+            self.storage,
+            self.clock,
+            current_user(req),
+            id,
+            PageRequest.parse(req.params),
+            self.ttl,
+        )
         resp.media = page_json(found, to_json)
 
 
@@ -121,30 +167,81 @@ def routes(deps: Deps) -> list[Route]:
     sync_body = body_schema(SYNC_FIELDS, partial=True)
     sync = SyncResource(uow, storage, deps.sync_lock, deps.clock, deps.config.max_body_bytes)
     return [
-        Route("/api/admin/whitelabel/sync", sync, (
-            Operation("POST", "Run a white-label sync now (synchronously) and return its "
-                      "report; 409 while another runs or when the mass-delete guard holds "
-                      "(a dry run is never refused: its report gives the guard's reason)",
-                      ADMIN, tags=TAG, request=sync_body, request_required=False,
-                      responses={200: RUN_SCHEMA, 409: None}),
-            Operation("GET", "The report of the last sync", ADMIN, tags=TAG,
-                      responses={200: RUN_SCHEMA}))),
-        *crud_routes("/api/admin/whitelabel/models", catalogue.MODEL_RESOURCE,
-                     Store.of(deps),
-                     tag=TAG[0], actions=("list", "update")),
-        Route("/api/whitelabel/models", ModelsResource(uow, storage, ttl), (
-            Operation("GET", "Active white-label models (thumbnail, icon and banner signed)",
-                      PUBLIC, tags=TAG, params=PAGE_PARAMS,
-                      responses={200: page_schema(PUBLIC_MODEL_SCHEMA)},
-                      serves=Serves("whitelabel_model", PAGE)),)),
-        Route("/api/whitelabel/models/{id:id}", model, (
-            Operation("GET", "One active white-label model", PUBLIC, tags=TAG,
-                      responses={200: PUBLIC_MODEL_SCHEMA},
-                      serves=Serves("whitelabel_model", ITEM)),)),
-        Route("/api/whitelabel/models/{id:id}/posts", model, (
-            Operation("GET", "Posts of an active model, latest first; signed media URLs "
-                      "for active subscribers and admins only (others: locked)", PUBLIC,
-                      tags=TAG, params=POSTS_PAGE_PARAMS,
-                      responses={200: page_schema(PUBLIC_POST_SCHEMA)},
-                      serves=Serves("whitelabel_post", PAGE)),), suffix="posts"),
+        Route(
+            "/api/admin/whitelabel/sync",
+            sync,
+            (
+                Operation(
+                    "POST",
+                    "Run a white-label sync now (synchronously) and return its "
+                    "report; 409 while another runs or when the mass-delete guard holds "
+                    "(a dry run is never refused: its report gives the guard's reason)",
+                    ADMIN,
+                    tags=TAG,
+                    request=sync_body,
+                    request_required=False,
+                    responses={200: RUN_SCHEMA, 409: None},
+                ),
+                Operation(
+                    "GET",
+                    "The report of the last sync",
+                    ADMIN,
+                    tags=TAG,
+                    responses={200: RUN_SCHEMA},
+                ),
+            ),
+        ),
+        *crud_routes(
+            "/api/admin/whitelabel/models",
+            catalogue.MODEL_RESOURCE,
+            Store.of(deps),
+            tag=TAG[0],
+            actions=("list", "update"),
+        ),
+        Route(
+            "/api/whitelabel/models",
+            ModelsResource(uow, storage, ttl),
+            (
+                Operation(
+                    "GET",
+                    "Active white-label models (thumbnail, icon and banner signed)",
+                    PUBLIC,
+                    tags=TAG,
+                    params=PAGE_PARAMS,
+                    responses={200: page_schema(PUBLIC_MODEL_SCHEMA)},
+                    serves=Serves("whitelabel_model", PAGE),
+                ),
+            ),
+        ),
+        Route(
+            "/api/whitelabel/models/{id:id}",
+            model,
+            (
+                Operation(
+                    "GET",
+                    "One active white-label model",
+                    PUBLIC,
+                    tags=TAG,
+                    responses={200: PUBLIC_MODEL_SCHEMA},
+                    serves=Serves("whitelabel_model", ITEM),
+                ),
+            ),
+        ),
+        Route(
+            "/api/whitelabel/models/{id:id}/posts",
+            model,
+            (
+                Operation(
+                    "GET",
+                    "Posts of an active model, latest first; signed media URLs "
+                    "for active subscribers and admins only (others: locked)",
+                    PUBLIC,
+                    tags=TAG,
+                    params=POSTS_PAGE_PARAMS,
+                    responses={200: page_schema(PUBLIC_POST_SCHEMA)},
+                    serves=Serves("whitelabel_post", PAGE),
+                ),
+            ),
+            suffix="posts",
+        ),
     ]

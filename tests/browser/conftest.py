@@ -2,13 +2,14 @@
 context per screen size for the session (cheap to share); a fresh page (tab: its own
 session cookies, cleared when it closes, so its own login) per test, its console
 watched."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.support.deps import IN_CI
 from tests.support import browser as harness
 from tests.support.browser_server import BrowserServer, start_browser_server
+from tests.support.deps import IN_CI
 
 
 @pytest.fixture(scope="session")
@@ -32,15 +33,16 @@ def live(tmp_path_factory) -> BrowserServer:
 def contexts(chromium, live):
     """{"phone": context, "desktop": context} of one chromium for the whole session."""
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         # The user agent of chromium as people run it (harness.person_user_agent).
         agent = f"--user-agent={harness.person_user_agent(chromium)}"
-        browser = playwright.chromium.launch(executable_path=chromium,
-                                             args=[*harness.FLAGS, agent])
+        browser = playwright.chromium.launch(executable_path=chromium, args=[*harness.FLAGS, agent])
         made = {}
         for name, viewport in (("phone", harness.PHONE), ("desktop", harness.DESKTOP)):
-            context = browser.new_context(viewport=viewport, locale="pt-BR",
-                                          timezone_id="America/Sao_Paulo")
+            context = browser.new_context(
+                viewport=viewport, locale="pt-BR", timezone_id="America/Sao_Paulo"
+            )
             context.set_default_timeout(10_000)
             harness.keep_on_loopback(context, live.url)
             made[name] = context
@@ -67,8 +69,9 @@ class Tab:
     def log_in_as(self, token: str, user: dict) -> None:
         """Every page this tab loads starts logged in (as after the login form): the
         session cookies of the context, and the profile the login form keeps."""
-        self.context.add_cookies(harness.session_cookies(
-            self.live.url, token, self.live.deps.config.secret_key))
+        self.context.add_cookies(
+            harness.session_cookies(self.live.url, token, self.live.deps.config.secret_key)
+        )
         self.page.add_init_script(harness.session_script(token, user))
 
     def shot(self, name: str) -> None:
@@ -112,7 +115,10 @@ def desktop_tab(open_tab) -> Tab:
 def admin_tab(desktop_tab):
     """A desktop tab logged in as the live server's administrator."""
     live = desktop_tab.live
-    session = live.api("POST", "/api/auth/login", json={
-        "email": "admin@creatorflix.test", "password": "admin-password-1"})
+    session = live.api(
+        "POST",
+        "/api/auth/login",
+        json={"email": "admin@creatorflix.test", "password": "admin-password-1"},
+    )
     desktop_tab.log_in_as(session["token"], session["user"])
     return desktop_tab

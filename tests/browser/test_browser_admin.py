@@ -1,5 +1,6 @@
 """The admin pages do what they show: gateway secrets are write-only, prices typed in
 reais are stored in cents, a sync can be run (simulated) from its page."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -17,16 +18,22 @@ def test_a_gateway_secret_is_written_and_never_shown(admin_tab):
     admin_tab.settle()
     form = page.locator('form[data-gateway="junglepay"]')
     expect(form.locator('[name="secret_key"]')).to_have_value("")
-    expect(form.locator('[name="secret_key"]')).to_have_attribute("placeholder", "•••••••• (definida)")
+    expect(form.locator('[name="secret_key"]')).to_have_attribute(
+        "placeholder", "•••••••• (definida)"
+    )
     expect(form.locator('[name="public_key"]')).to_have_value("pk_live_visible")
     assert secret not in page.content()
-    [junglepay] = [g for g in live.admin("GET", "/api/admin/payment-gateways")["data"]
-                   if g["name"] == "junglepay"]
+    [junglepay] = [
+        g
+        for g in live.admin("GET", "/api/admin/payment-gateways")["data"]
+        if g["name"] == "junglepay"
+    ]
     assert junglepay["has_secret_key"] and not junglepay["is_active"]
     # The circuit breaker of the gateway's API (issue 21): nothing failed, it answers.
     assert junglepay["circuit"]["state"] == "closed"
-    expect(page.locator('section:has(form[data-gateway="junglepay"]) [data-circuit]')) \
-        .to_contain_text("Respondendo")
+    expect(
+        page.locator('section:has(form[data-gateway="junglepay"]) [data-circuit]')
+    ).to_contain_text("Respondendo")
     admin_tab.shot("admin-gateways-saved-desktop")
 
 
@@ -39,13 +46,18 @@ def test_a_plan_priced_in_reais_is_stored_in_cents(admin_tab):
     page.fill('[name="duration"]', "90")
     page.fill('[name="benefits_json"]', "Tudo liberado\nSuporte prioritário")
     page.get_by_role("button", name="Criar").click()
-    expect(page.locator('[name="price"] ~ .field-error')).to_have_text("Informe um valor como 29,90.")
+    expect(page.locator('[name="price"] ~ .field-error')).to_have_text(
+        "Informe um valor como 29,90."
+    )
     page.fill('[name="price"]', "79,90")
     page.get_by_role("button", name="Criar").click()
     expect(page.get_by_role("cell", name="Trimestral")).to_be_visible()
     [plan] = [p for p in live.api("GET", "/api/plans")["data"] if p["name"] == "Trimestral"]
     assert (plan["price"], plan["duration"], plan["benefits_json"]) == (
-        7990, 90, ["Tudo liberado", "Suporte prioritário"])
+        7990,
+        90,
+        ["Tudo liberado", "Suporte prioritário"],
+    )
     live.admin("DELETE", f"/api/admin/plans/{plan['id']}", expect=204)
 
 

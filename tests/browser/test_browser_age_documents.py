@@ -2,6 +2,7 @@
 the gate page (a large photo is reduced to a JPEG in the browser first), sees it pending;
 an admin opens the photo in the queue page and approves it; the photo is gone from the
 storage and the member is assured. A rejected document is shown as such."""
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,9 @@ def gated(live):
     before = live.server.app
     deps = live.deps
     config = attrs.evolve(deps.config, age_gate=True, age_methods=METHODS)
-    live.server.app = create_app(attrs.evolve(deps, config=config,
-                                              age_checks=enabled_checks(config)))
+    live.server.app = create_app(
+        attrs.evolve(deps, config=config, age_checks=enabled_checks(config))
+    )
     yield live
     live.server.app = before
 
@@ -41,11 +43,13 @@ def browser_page(contexts, chromium, live):
     made = []
 
     def new_page(session: dict):
-        context = browser.new_context(viewport=harness.DESKTOP, locale="pt-BR",
-                                      timezone_id="America/Sao_Paulo")
+        context = browser.new_context(
+            viewport=harness.DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo"
+        )
         context.set_default_timeout(10_000)
-        context.add_cookies(harness.session_cookies(live.url, session["token"],
-                                                    live.deps.config.secret_key))
+        context.add_cookies(
+            harness.session_cookies(live.url, session["token"], live.deps.config.secret_key)
+        )
         page = context.new_page()
         page.add_init_script(harness.session_script(session["token"], session["user"]))
         made.append((context, harness.ConsoleWatch(page)))
@@ -59,23 +63,40 @@ def browser_page(contexts, chromium, live):
 
 
 def member(live) -> dict:
-    return live.api("POST", "/api/auth/register", json={
-        "email": f"doc-{uuid4().hex[:8]}@example.com", "password": "member-password",
-        "name": "Dora"}, expect=201)
+    return live.api(
+        "POST",
+        "/api/auth/register",
+        json={
+            "email": f"doc-{uuid4().hex[:8]}@example.com",
+            "password": "member-password",
+            "name": "Dora",
+        },
+        expect=201,
+    )
 
 
 def noise_png(side: int) -> bytes:
     """A real PNG that does not compress: larger than one request body allows."""
     import struct
     import zlib
+
     rows = b"".join(b"\x00" + os.urandom(side * 3) for _ in range(side))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def documents_in_storage(live) -> list[Path]:
@@ -89,28 +110,34 @@ def go(page, url: str) -> None:
 
 
 def test_a_member_sends_a_document_an_admin_approves_it_and_the_member_is_assured(
-        gated, browser_page):
+    gated, browser_page
+):
     alice = member(gated)
-    photo = noise_png(700)               # ~1.5 MB: reduced to a JPEG before it is sent
+    photo = noise_png(700)  # ~1.5 MB: reduced to a JPEG before it is sent
     assert len(photo) > 1024 * 1024
     page = browser_page(alice)
     go(page, gated.url + "/verificacao-idade")
     box = page.locator('.age-method[data-method="document"]')
     expect(box.locator(".age-document-kept")).to_contain_text("apagada assim que")
-    box.locator('input[name="document"]').set_input_files(files=[{
-        "name": "rg.png", "mimeType": "image/png", "buffer": photo}])
+    box.locator('input[name="document"]').set_input_files(
+        files=[{"name": "rg.png", "mimeType": "image/png", "buffer": photo}]
+    )
     box.get_by_role("button", name="Enviar documento").click()
     expect(box.locator('[data-document-status="pending"]')).to_be_visible()
-    expect(box.locator("form")).to_have_count(0)     # one document waits at a time
+    expect(box.locator("form")).to_have_count(0)  # one document waits at a time
     assert len(documents_in_storage(gated)) == 1
     page.screenshot(path="artifacts/screenshots/age-document-pending-desktop.png")
 
-    admin = gated.api("POST", "/api/auth/login", json={
-        "email": "admin@creatorflix.test", "password": "admin-password-1"})
+    admin = gated.api(
+        "POST",
+        "/api/auth/login",
+        json={"email": "admin@creatorflix.test", "password": "admin-password-1"},
+    )
     queue = browser_page(admin)
     go(queue, gated.url + "/admin/verificacao-idade")
-    expect(queue.locator(".admin-menu").get_by_role("link", name="Verificação de idade")) \
-        .to_have_attribute("aria-current", "page")
+    expect(
+        queue.locator(".admin-menu").get_by_role("link", name="Verificação de idade")
+    ).to_have_attribute("aria-current", "page")
     sent = gated.api("GET", "/api/age-assurance/documents", token=alice["token"])["data"][0]
     item = queue.locator(f'[data-document="{sent["id"]}"]')
     item.get_by_role("button", name="Ver foto").click()
@@ -132,7 +159,7 @@ def test_a_member_sends_a_document_an_admin_approves_it_and_the_member_is_assure
     go(page, gated.url + "/verificacao-idade")
     expect(page.get_by_role("heading", name="Idade verificada")).to_be_visible()
     go(page, gated.url + "/")
-    assert urlsplit(page.url).path == "/"          # no longer sent to the gate
+    assert urlsplit(page.url).path == "/"  # no longer sent to the gate
     expect(page.locator("img[src*='/media/']").first).to_be_visible()
 
 
@@ -141,8 +168,9 @@ def test_a_rejected_document_is_shown_and_a_new_one_can_be_sent(gated, browser_p
     page = browser_page(bob)
     go(page, gated.url + "/verificacao-idade")
     box = page.locator('.age-method[data-method="document"]')
-    box.locator('input[name="document"]').set_input_files(files=[{
-        "name": "rg.png", "mimeType": "image/png", "buffer": png(60, 40, (200, 180, 150))}])
+    box.locator('input[name="document"]').set_input_files(
+        files=[{"name": "rg.png", "mimeType": "image/png", "buffer": png(60, 40, (200, 180, 150))}]
+    )
     box.get_by_role("button", name="Enviar documento").click()
     expect(box.locator('[data-document-status="pending"]')).to_be_visible()
     sent = gated.api("GET", "/api/age-assurance/documents", token=bob["token"])["data"][0]
@@ -156,11 +184,15 @@ def test_a_rejected_document_is_shown_and_a_new_one_can_be_sent(gated, browser_p
 def test_the_admin_page_warns_while_the_sandbox_is_the_only_method(live, browser_page):
     before = live.server.app
     config = attrs.evolve(live.deps.config, age_gate=True, age_methods=("sandbox",))
-    live.server.app = create_app(attrs.evolve(live.deps, config=config,
-                                              age_checks=enabled_checks(config)))
+    live.server.app = create_app(
+        attrs.evolve(live.deps, config=config, age_checks=enabled_checks(config))
+    )
     try:
-        admin = live.api("POST", "/api/auth/login", json={
-            "email": "admin@creatorflix.test", "password": "admin-password-1"})
+        admin = live.api(
+            "POST",
+            "/api/auth/login",
+            json={"email": "admin@creatorflix.test", "password": "admin-password-1"},
+        )
         page = browser_page(admin)
         go(page, live.url + "/admin/verificacao-idade")
         expect(page.locator(".age-sandbox-warning")).to_contain_text("único método ativo")

@@ -1,6 +1,7 @@
 """The age gate in chromium (issue 16): with the gate on, a visitor opening the
 storefront lands on the gate page listing the methods; the sandbox button assures the
 browser and the storefront shows the creators' images again."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,9 @@ def gated(live):
     """The live server with the gate on for this test (the shared one runs with it off)."""
     before = live.server.app
     deps = live.deps
-    live.server.app = create_app(attrs.evolve(deps, config=attrs.evolve(deps.config,
-                                                                        age_gate=True)))
+    live.server.app = create_app(
+        attrs.evolve(deps, config=attrs.evolve(deps.config, age_gate=True))
+    )
     yield live
     live.server.app = before
 

@@ -2,6 +2,7 @@
 plan by PIX (sandbox) and sees the posts that were locked; an administrator publishes
 an ad, which is served on the home page and counted (impression and click) in the
 ads' list."""
+
 from __future__ import annotations
 
 import re
@@ -12,12 +13,13 @@ from playwright.sync_api import expect
 from tests.support.browser_server import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.payments import VALID_CPF
 
-MENSAL, PACK = 2, 1          # seed-demo: plan "Mensal" (R$ 29,90), bump "Pack" (R$ 14,90)
+MENSAL, PACK = 2, 1  # seed-demo: plan "Mensal" (R$ 29,90), bump "Pack" (R$ 14,90)
 
 
 def ads_named(live, name: str) -> list[dict]:
-    return [ad for ad in live.admin("GET", "/api/admin/ads?limit=100")["data"]
-            if ad["name"] == name]
+    return [
+        ad for ad in live.admin("GET", "/api/admin/ads?limit=100")["data"] if ad["name"] == name
+    ]
 
 
 def test_a_visitor_buys_a_plan_by_pix_and_sees_the_locked_posts(tab):
@@ -45,13 +47,19 @@ def test_a_visitor_buys_a_plan_by_pix_and_sees_the_locked_posts(tab):
     email = f"buyer-{uuid4().hex[:8]}@example.com"
     page.fill('[name="customer.name"]', "Bruna Compradora")
     page.fill('[name="customer.email"]', email)
-    page.fill('[name="customer.document"]', "11144477700")    # bad check digits
+    page.fill('[name="customer.document"]', "11144477700")  # bad check digits
     page.fill('[name="customer.phone"]', "11987654321")
     expect(page.locator('[name="customer.phone"]')).to_have_value("(11) 98765-4321")
     # The page checks the CPF's digits itself (issue 23: every field's error at once).
-    keys: list = []   # the Idempotency-Key of each attempt to pay (issue 21)
-    page.on("request", lambda r: keys.append(r.headers.get("idempotency-key"))
-            if r.method == "POST" and r.url.endswith("/api/checkouts") else None)
+    keys: list = []  # the Idempotency-Key of each attempt to pay (issue 21)
+    page.on(
+        "request",
+        lambda r: (
+            keys.append(r.headers.get("idempotency-key"))
+            if r.method == "POST" and r.url.endswith("/api/checkouts")
+            else None
+        ),
+    )
     page.get_by_role("button", name="Gerar PIX").click()
     error = page.locator('[name="customer.document"] ~ .field-error')
     expect(error).to_have_text("Informe um CPF válido.")
@@ -67,7 +75,9 @@ def test_a_visitor_buys_a_plan_by_pix_and_sees_the_locked_posts(tab):
     assert len(keys) == 1 and all(k and len(k) >= 32 for k in keys)
     assert page.evaluate("(img) => img.naturalWidth > 0", qr.element_handle())
     expect(page.locator(".charged-total")).to_have_text("R$ 44,80")
-    expect(page.locator(".countdown")).to_have_text(re.compile(r"O código expira em 2[34]:\d\d:\d\d"))
+    expect(page.locator(".countdown")).to_have_text(
+        re.compile(r"O código expira em 2[34]:\d\d:\d\d")
+    )
     code = page.locator(".pix-code").input_value()
     page.get_by_role("button", name="Copiar código").click()
     expect(page.locator(".copied")).to_have_text("Código copiado!")
@@ -132,13 +142,17 @@ def test_an_admin_publishes_an_ad_served_on_the_home_page_and_counted(desktop_ta
 
     # An invalid placement (here: a stale or edited form offering "sidebar" for a
     # banner) is blocked, next to the field, and nothing is created.
-    page.eval_on_selector('[name="placement"]', """(select) => {
+    page.eval_on_selector(
+        '[name="placement"]',
+        """(select) => {
         select.add(new Option('Barra lateral', 'sidebar'));
         select.value = 'sidebar';
-    }""")
+    }""",
+    )
     page.get_by_role("button", name="Criar anúncio").click()
     expect(page.locator('[name="placement"] ~ .field-error')).to_contain_text(
-        "Posicionamento inválido para Banner")
+        "Posicionamento inválido para Banner"
+    )
     tab.shot("admin-ad-invalid-placement-desktop")
     assert not ads_named(live, name)
 
@@ -159,12 +173,12 @@ def test_an_admin_publishes_an_ad_served_on_the_home_page_and_counted(desktop_ta
     served = page.locator(f'.ad-slot-home_top a.ad[data-ad-id="{ad["id"]}"]')
     expect(served).to_contain_text("Promoção de verão")
     expect(served).to_have_attribute("data-impression", "pending")
-    assert "&t=" in served.get_attribute("href")     # the click URL's serve token
+    assert "&t=" in served.get_attribute("href")  # the click URL's serve token
     tab.shot("home-with-new-ad-desktop")
     served.click()
     page.wait_for_url(f"{live.url}/planos")  # /r/ads/{id} counted the click, then redirected
     tab.settle()
-    for _ in range(50):     # the batch sent by sendBeacon as the home page went away
+    for _ in range(50):  # the batch sent by sendBeacon as the home page went away
         stored = live.admin("GET", f"/api/admin/ads/{ad['id']}")
         if stored["impressions"]:
             break

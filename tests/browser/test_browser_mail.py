@@ -1,6 +1,7 @@
-""""Esqueci minha senha" end to end in chromium: the login page's link, the request, the
+""" "Esqueci minha senha" end to end in chromium: the login page's link, the request, the
 mail read from the outbox folder (the embedded default's .eml files), its link, the new
 password, the member area; the old password and the old session stop working."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,12 @@ def reset_mail_to(outbox: Path, email: str):
 def test_forgot_my_password_end_to_end_through_the_mail(tab):
     page, live = tab.page, tab.live
     email = f"member-{uuid4().hex[:8]}@example.com"
-    old = live.api("POST", "/api/auth/register", expect=201,
-                   json={"email": email, "password": "old-password-1", "name": "Carla Membro"})
+    old = live.api(
+        "POST",
+        "/api/auth/register",
+        expect=201,
+        json={"email": email, "password": "old-password-1", "name": "Carla Membro"},
+    )
 
     tab.goto("/entrar")
     page.get_by_role("link", name="Esqueci minha senha").click()
@@ -47,15 +52,22 @@ def test_forgot_my_password_end_to_end_through_the_mail(tab):
 
     page.goto(link)
     tab.settle()
-    assert "token" not in page.url   # taken out of the address bar at once
+    assert "token" not in page.url  # taken out of the address bar at once
     page.fill('[name="password"]', "new-password-2")
     page.get_by_role("button", name="Salvar nova senha").click()
     page.wait_for_url("**/minha-conta")
     expect(page.get_by_role("heading", name="Olá, Carla Membro!")).to_be_visible()
     tab.shot("reset-password-done-phone")
 
-    assert live.api("POST", "/api/auth/login", expect=401,
-                    json={"email": email, "password": "old-password-1"}) is not None
+    assert (
+        live.api(
+            "POST",
+            "/api/auth/login",
+            expect=401,
+            json={"email": email, "password": "old-password-1"},
+        )
+        is not None
+    )
     live.api("POST", "/api/auth/login", json={"email": email, "password": "new-password-2"})
     live.api("GET", "/api/me", token=old["token"], expect=401)
     # The link is single-use.
@@ -70,8 +82,12 @@ def test_forgot_my_password_end_to_end_through_the_mail(tab):
 def test_the_member_pages_show_purchases_and_change_the_password(tab):
     page, live = tab.page, tab.live
     email = f"member-{uuid4().hex[:8]}@example.com"
-    session = live.api("POST", "/api/auth/register", expect=201,
-                       json={"email": email, "password": "old-password-1", "name": "Dora"})
+    session = live.api(
+        "POST",
+        "/api/auth/register",
+        expect=201,
+        json={"email": email, "password": "old-password-1", "name": "Dora"},
+    )
     tab.log_in_as(session["token"], session["user"])
     tab.goto("/minha-conta")
     page.get_by_role("link", name="Minhas compras").click()
@@ -85,7 +101,7 @@ def test_the_member_pages_show_purchases_and_change_the_password(tab):
     page.wait_for_url("**/minha-conta/dados")
     tab.settle()
     expect(page.get_by_text("E-mail não confirmado")).to_be_visible()
-    tab.console.allow(400)   # the wrong current password, shown next to its field
+    tab.console.allow(400)  # the wrong current password, shown next to its field
     form = page.locator("form", has=page.locator('[name="current_password"]'))
     form.locator('[name="current_password"]').fill("not-my-password")
     form.locator('[name="password"]').fill("new-password-2")
@@ -102,12 +118,15 @@ def test_the_member_pages_show_purchases_and_change_the_password(tab):
 def test_the_verification_mail_confirms_the_email_with_a_click(tab):
     page, live = tab.page, tab.live
     email = f"member-{uuid4().hex[:8]}@example.com"
-    live.api("POST", "/api/auth/register", expect=201,
-             json={"email": email, "password": "old-password-1"})
+    live.api(
+        "POST",
+        "/api/auth/register",
+        expect=201,
+        json={"email": email, "password": "old-password-1"},
+    )
     deliver_all(live.deps.uow, live.deps.mailer, live.deps.clock)
     outbox = folder_of_mail_url(live.deps.config.mail_url)
-    [mail] = [read_eml(p) for p in outbox.glob("*-verify_email.eml")
-              if read_eml(p)["To"] == email]
+    [mail] = [read_eml(p) for p in outbox.glob("*-verify_email.eml") if read_eml(p)["To"] == email]
     text = mail.get_body(("plain",)).get_content()
     link = next(word for word in text.split() if "/verificar-email?token=" in word)
     page.goto(link)
@@ -121,20 +140,45 @@ def test_the_verification_mail_confirms_the_email_with_a_click(tab):
 
 def test_an_admin_marks_a_withdrawal_refunded_from_the_panel(open_tab, live):
     from tests.support.payments import VALID_CPF
+
     email = f"member-{uuid4().hex[:8]}@example.com"
-    member = live.api("POST", "/api/auth/register", expect=201,
-                      json={"email": email, "password": "old-password-1"})
-    created = live.api("POST", "/api/checkouts", token=member["token"], expect=201, json={
-        "plan_id": 2, "payment_method": "pix", "customer": {
-            "name": "Eva Membro", "email": email, "document": VALID_CPF,
-            "phone": "(11) 98765-4321"}})
+    member = live.api(
+        "POST",
+        "/api/auth/register",
+        expect=201,
+        json={"email": email, "password": "old-password-1"},
+    )
+    created = live.api(
+        "POST",
+        "/api/checkouts",
+        token=member["token"],
+        expect=201,
+        json={
+            "plan_id": 2,
+            "payment_method": "pix",
+            "customer": {
+                "name": "Eva Membro",
+                "email": email,
+                "document": VALID_CPF,
+                "phone": "(11) 98765-4321",
+            },
+        },
+    )
     live.admin("POST", f"/api/admin/sandbox/checkouts/{created['id']}/pay")
-    live.api("POST", f"/api/me/checkouts/{created['id']}/withdrawal", token=member["token"],
-             json={"reason": "mudei de ideia"}, expect=201)
+    live.api(
+        "POST",
+        f"/api/me/checkouts/{created['id']}/withdrawal",
+        token=member["token"],
+        json={"reason": "mudei de ideia"},
+        expect=201,
+    )
 
     tab = open_tab("desktop")
-    admin = live.api("POST", "/api/auth/login", json={
-        "email": "admin@creatorflix.test", "password": "admin-password-1"})
+    admin = live.api(
+        "POST",
+        "/api/auth/login",
+        json={"email": "admin@creatorflix.test", "password": "admin-password-1"},
+    )
     tab.log_in_as(admin["token"], admin["user"])
     tab.goto("/admin/reembolsos")
     row = tab.page.locator("tr", has_text=f"nº {created['id']}")
@@ -148,12 +192,24 @@ def test_an_admin_marks_a_withdrawal_refunded_from_the_panel(open_tab, live):
 
 def test_the_pix_mail_links_back_to_the_checkout_with_its_code(tab):
     from tests.support.payments import VALID_CPF
+
     page, live = tab.page, tab.live
     email = f"buyer-{uuid4().hex[:8]}@example.com"
-    created = live.api("POST", "/api/checkouts", expect=201, json={
-        "plan_id": 2, "payment_method": "pix", "customer": {
-            "name": "Fabi Compradora", "email": email, "document": VALID_CPF,
-            "phone": "(11) 98765-4321"}})
+    created = live.api(
+        "POST",
+        "/api/checkouts",
+        expect=201,
+        json={
+            "plan_id": 2,
+            "payment_method": "pix",
+            "customer": {
+                "name": "Fabi Compradora",
+                "email": email,
+                "document": VALID_CPF,
+                "phone": "(11) 98765-4321",
+            },
+        },
+    )
     deliver_all(live.deps.uow, live.deps.mailer, live.deps.clock)
     outbox = folder_of_mail_url(live.deps.config.mail_url)
     [mail] = [read_eml(p) for p in outbox.glob("*-pix_created.eml") if read_eml(p)["To"] == email]

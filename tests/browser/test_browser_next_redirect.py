@@ -3,6 +3,7 @@ own origin. The browser's URL parser strips tab, CR and LF and reads `\\` as `/`
 string check let `/%09/evil.test/phish` through to evil.test; the page now resolves
 `next` with `new URL(next, location.origin)` and keeps it only when the origin is ours
 (and the scheme http(s)). Both the function, in chromium, and a real login are checked."""
+
 from __future__ import annotations
 
 import re
@@ -12,23 +13,42 @@ from uuid import uuid4
 import pytest
 
 TRICKS = [
-    "/\t/evil.test/phish", "/\r/evil.test", "/\n/evil.test", "\t//evil.test",
-    "//evil.test", "///evil.test", "/\\evil.test", "\\\\evil.test", "/\\/evil.test",
-    "\\/evil.test", "https://evil.test/", "https:/evil.test",
-    "javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,hi",
-    " //evil.test", "//evil.test@127.0.0.1/",
+    "/\t/evil.test/phish",
+    "/\r/evil.test",
+    "/\n/evil.test",
+    "\t//evil.test",
+    "//evil.test",
+    "///evil.test",
+    "/\\evil.test",
+    "\\\\evil.test",
+    "/\\/evil.test",
+    "\\/evil.test",
+    "https://evil.test/",
+    "https:/evil.test",
+    "javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,hi",
+    " //evil.test",
+    "//evil.test@127.0.0.1/",
 ]
-KEPT = {"/planos": "/planos", "/modelos/1?x=1#top": "/modelos/1?x=1#top",
-        "/%2F%2Fevil.test": "/%2F%2Fevil.test", "planos": "/planos",
-        "http:evil.test": "/evil.test",   # same scheme: a relative path of ours
-        "/\u0000/evil.test": "/%00/evil.test"}
+KEPT = {
+    "/planos": "/planos",
+    "/modelos/1?x=1#top": "/modelos/1?x=1#top",
+    "/%2F%2Fevil.test": "/%2F%2Fevil.test",
+    "planos": "/planos",
+    "http:evil.test": "/evil.test",  # same scheme: a relative path of ours
+    "/\u0000/evil.test": "/%00/evil.test",
+}
 
 
 def safe_next(page, values: list[str]) -> list[str]:
-    return page.evaluate("""async (values) => {
+    return page.evaluate(
+        """async (values) => {
         const { safeNext } = await import('/static/js/dom.js');
         return values.map((value) => safeNext(value, '/fallback'));
-    }""", values)
+    }""",
+        values,
+    )
 
 
 def test_safe_next_keeps_our_pages_and_refuses_every_trick(tab):
@@ -38,17 +58,21 @@ def test_safe_next_keeps_our_pages_and_refuses_every_trick(tab):
     assert safe_next(tab.page, ["", None]) == ["/fallback", "/fallback"]  # type: ignore[list-item]
 
 
-@pytest.mark.parametrize("next_value, lands", [
-    ("/%09/evil.test/phish", "/minha-conta"),      # the issue's reproduction
-    (quote("/\\evil.test", safe=""), "/minha-conta"),
-    (quote("//evil.test", safe=""), "/minha-conta"),
-    ("/planos", "/planos"),
-])
+@pytest.mark.parametrize(
+    "next_value, lands",
+    [
+        ("/%09/evil.test/phish", "/minha-conta"),  # the issue's reproduction
+        (quote("/\\evil.test", safe=""), "/minha-conta"),
+        (quote("//evil.test", safe=""), "/minha-conta"),
+        ("/planos", "/planos"),
+    ],
+)
 def test_logging_in_never_leaves_our_origin(tab, next_value, lands):
     live, page = tab.live, tab.page
     email = f"next-{uuid4().hex[:8]}@example.com"
-    live.api("POST", "/api/auth/register", json={"email": email, "password": "a password 1"},
-             expect=201)
+    live.api(
+        "POST", "/api/auth/register", json={"email": email, "password": "a password 1"}, expect=201
+    )
     tab.goto(f"/entrar?next={next_value}")
     page.fill('[name="email"]', email)
     page.fill('[name="password"]', "a password 1")
@@ -61,10 +85,13 @@ def test_the_checkout_page_keeps_its_access_token_out_of_urls(tab):
     """Issue 13, finding 1: the PIX step fetches its QR code and polls with the
     X-Checkout-Token header; no request of the page carries the token in its URL."""
     from tests.support.payments import VALID_CPF
+
     page = tab.page
     seen: list = []
-    page.on("request", lambda request: seen.append(
-        (request.url, request.headers.get("x-checkout-token"))))
+    page.on(
+        "request",
+        lambda request: seen.append((request.url, request.headers.get("x-checkout-token"))),
+    )
     tab.goto("/checkout?plano=2")
     page.fill('[name="customer.name"]', "Bruna Compradora")
     page.fill('[name="customer.email"]', f"buyer-{uuid4().hex[:8]}@example.com")
@@ -73,7 +100,7 @@ def test_the_checkout_page_keeps_its_access_token_out_of_urls(tab):
     page.get_by_role("button", name="Gerar PIX").click()
     page.locator("img.qr-image").wait_for()
     with page.expect_request(lambda r: re.search(r"/api/checkouts/\d+$", r.url) is not None):
-        pass                                            # the first poll
+        pass  # the first poll
     assert not [url for url, _ in seen if "access_token" in url]
     with_header = [url for url, token in seen if token]
     assert any(url.endswith("/qr.svg") for url in with_header)
@@ -85,14 +112,26 @@ def test_the_checkout_page_keeps_its_access_token_out_of_urls(tab):
 # path `//host`, a protocol-relative address of another host. These are the values of
 # the parameter once decoded; the pages receive them percent-encoded in the query.
 DOT_TRICKS = [
-    "/.//127.0.0.5:8999/phish", "/..//127.0.0.5:8999/phish", "/./..//evil.test",
-    "/%2e//evil.test", "/%2E%2E//evil.test", "/.%2e//evil.test",
-    "/.\\/evil.test", "/./\\evil.test", "/..\\\\evil.test", "/.\\\\evil.test",
-    "/a/..//evil.test", "/.//\\evil.test",
+    "/.//127.0.0.5:8999/phish",
+    "/..//127.0.0.5:8999/phish",
+    "/./..//evil.test",
+    "/%2e//evil.test",
+    "/%2E%2E//evil.test",
+    "/.%2e//evil.test",
+    "/.\\/evil.test",
+    "/./\\evil.test",
+    "/..\\\\evil.test",
+    "/.\\\\evil.test",
+    "/a/..//evil.test",
+    "/.//\\evil.test",
 ]
 # What the page must never be sent to: another host than the live server's.
-PAGE_TRICKS = ["/.//127.0.0.5:8999/phish", "/..//127.0.0.5:8999/phish",
-               "/%2e%2e//127.0.0.5:8999/phish", "/.\\/127.0.0.5:8999/phish"]
+PAGE_TRICKS = [
+    "/.//127.0.0.5:8999/phish",
+    "/..//127.0.0.5:8999/phish",
+    "/%2e%2e//127.0.0.5:8999/phish",
+    "/.\\/127.0.0.5:8999/phish",
+]
 
 
 def test_safe_next_refuses_paths_that_normalise_to_another_host(tab):
@@ -106,8 +145,12 @@ def register_and_fill(tab, page_path: str, value: str, *, new_account: bool) -> 
     live, page = tab.live, tab.page
     email = f"dots-{uuid4().hex[:8]}@example.com"
     if not new_account:
-        live.api("POST", "/api/auth/register",
-                 json={"email": email, "password": "a password 1"}, expect=201)
+        live.api(
+            "POST",
+            "/api/auth/register",
+            json={"email": email, "password": "a password 1"},
+            expect=201,
+        )
     tab.goto(f"{page_path}?next={quote(value, safe='')}")
     page.fill('[name="email"]', email)
     page.fill('[name="password"]', "a password 1")
@@ -133,10 +176,12 @@ def gated(live):
     import attrs
 
     from entrypoints.http.app import create_app
+
     before = live.server.app
     deps = live.deps
-    live.server.app = create_app(attrs.evolve(deps, config=attrs.evolve(deps.config,
-                                                                        age_gate=True)))
+    live.server.app = create_app(
+        attrs.evolve(deps, config=attrs.evolve(deps.config, age_gate=True))
+    )
     yield live
     live.server.app = before
 
@@ -148,6 +193,7 @@ def test_the_age_gate_with_a_dotted_voltar_stays_on_our_origin(gated, contexts, 
     context = contexts["desktop"].browser.new_context(locale="pt-BR")
     context.set_default_timeout(10_000)
     from tests.support import browser as harness
+
     harness.keep_on_loopback(context, gated.url)
     page = context.new_page()
     try:

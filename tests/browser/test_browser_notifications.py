@@ -1,5 +1,6 @@
 """The notifications page: a webhook endpoint's secret is shown once, then never again;
 a test event lands in its delivery log; Telegram's bot token is write-only."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -43,10 +44,12 @@ def test_the_telegram_token_is_written_and_never_shown(admin_tab):
     form.get_by_role("button", name="Salvar").click()
     expect(page.locator(".alert-success")).to_contain_text("Telegram: salvo")
     form = page.locator('form[data-form="telegram"]')
-    expect(form.locator('[name="bot_token"]')).to_have_attribute("placeholder",
-                                                                 "•••••••• (definido)")
+    expect(form.locator('[name="bot_token"]')).to_have_attribute(
+        "placeholder", "•••••••• (definido)"
+    )
     assert token not in page.content()
     settings = live.admin("GET", "/api/admin/notifications/telegram")
     assert settings["has_bot_token"] and settings["events"] == ["checkout.paid"]
-    live.admin("PUT", "/api/admin/notifications/telegram",
-               json={"bot_token": None, "is_active": False})
+    live.admin(
+        "PUT", "/api/admin/notifications/telegram", json={"bot_token": None, "is_active": False}
+    )

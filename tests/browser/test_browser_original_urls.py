@@ -1,5 +1,6 @@
 """The original platform's links, followed by a browser: /models/{slug} shows that
 creator's page, /models/{folder} that collection's, /plans our plans."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

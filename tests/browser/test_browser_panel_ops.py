@@ -2,6 +2,7 @@
 plan; a sandbox PIX paid from /admin/vendas; the CSV as Excel pt-BR reads it; a member
 still signed in in a new tab and after the browser is reopened; an admin seeing the
 white-label media with the age gate on (no 403)."""
+
 from __future__ import annotations
 
 import csv
@@ -21,15 +22,28 @@ BUYER_CPF = "390.533.447-05"
 
 def _buy(live, email: str, name: str, document: str = BUYER_CPF) -> dict:
     plan = live.api("GET", "/api/plans")["data"][0]
-    return live.api("POST", "/api/checkouts", expect=201, json={
-        "plan_id": plan["id"], "payment_method": "pix", "order_bump_ids": [],
-        "customer": {"name": name, "email": email, "document": document,
-                     "phone": "(11) 91234-5678"}})
+    return live.api(
+        "POST",
+        "/api/checkouts",
+        expect=201,
+        json={
+            "plan_id": plan["id"],
+            "payment_method": "pix",
+            "order_bump_ids": [],
+            "customer": {
+                "name": name,
+                "email": email,
+                "document": document,
+                "phone": "(11) 91234-5678",
+            },
+        },
+    )
 
 
 def _new_context(contexts, live, **extra):
     context = contexts["desktop"].browser.new_context(
-        viewport=harness.DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo", **extra)
+        viewport=harness.DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo", **extra
+    )
     context.set_default_timeout(10_000)
     harness.keep_on_loopback(context, live.url)
     return context
@@ -96,26 +110,30 @@ def test_the_csv_downloads_for_excel_pt_br(admin_tab):
     checkout = live.admin("GET", f"/api/admin/checkouts/{row['ID']}")
     # Stored UTC, shown in São Paulo's time (UTC-3, no daylight saving since 2019).
     from datetime import datetime, timedelta
+
     local = datetime.fromisoformat(checkout["created_at"].rstrip("Z")) - timedelta(hours=3)
     assert row["Criado em"] == local.strftime("%d/%m/%Y %H:%M:%S")
 
 
 def test_a_member_stays_signed_in_in_a_new_tab_and_after_reopening(contexts, live, tmp_path):
     email, password = "lasting@example.com", "lasting-password-1"
-    live.api("POST", "/api/auth/register", expect=201,
-             json={"email": email, "password": password, "name": "Lia"})
+    live.api(
+        "POST",
+        "/api/auth/register",
+        expect=201,
+        json={"email": email, "password": password, "name": "Lia"},
+    )
     context = _new_context(contexts, live)
     try:
         page = context.new_page()
         _sign_in(page, live, email, password)
         page.wait_for_url(live.url + "/minha-conta")
-        other = context.new_page()               # a new tab
+        other = context.new_page()  # a new tab
         other.goto(live.url + "/minha-conta")
         harness.settled(other)
         expect(other.locator("#main")).to_contain_text(email)
         state = context.storage_state(path=str(tmp_path / "state.json"))
-        assert not any(c["name"] == "cf_session" and not c["httpOnly"]
-                       for c in state["cookies"])
+        assert not any(c["name"] == "cf_session" and not c["httpOnly"] for c in state["cookies"])
     finally:
         context.close()
     reopened = _new_context(contexts, live, storage_state=str(tmp_path / "state.json"))
@@ -140,8 +158,9 @@ def test_a_member_stays_signed_in_in_a_new_tab_and_after_reopening(contexts, liv
 def gated(live):
     """The live server with the age gate on for this test."""
     before = live.server.app
-    live.server.app = create_app(attrs.evolve(live.deps, config=attrs.evolve(
-        live.deps.config, age_gate=True)))
+    live.server.app = create_app(
+        attrs.evolve(live.deps, config=attrs.evolve(live.deps.config, age_gate=True))
+    )
     yield live
     live.server.app = before
 
@@ -151,13 +170,17 @@ def test_an_admin_sees_white_label_media_with_the_gate_on(gated, contexts):
     refused: list[str] = []
     try:
         page = context.new_page()
-        page.on("response", lambda r: refused.append(r.url) if "/media/" in r.url
-                and r.status == 403 else None)
+        page.on(
+            "response",
+            lambda r: refused.append(r.url) if "/media/" in r.url and r.status == 403 else None,
+        )
         _sign_in(page, gated, ADMIN_EMAIL, ADMIN_PASSWORD)
         page.wait_for_url(gated.url + "/admin")
-        other = context.new_page()             # another tab: the session goes with it
-        other.on("response", lambda r: refused.append(r.url) if "/media/" in r.url
-                 and r.status == 403 else None)
+        other = context.new_page()  # another tab: the session goes with it
+        other.on(
+            "response",
+            lambda r: refused.append(r.url) if "/media/" in r.url and r.status == 403 else None,
+        )
         other.goto(gated.url + "/")
         harness.settled(other)
         assert "/verificacao-idade" not in other.url
@@ -179,10 +202,12 @@ def test_the_checkout_shows_every_field_error_at_once_and_clears_fixed_ones(tab)
     page.locator('form.checkout-form [type="submit"]').click()
     errors = page.locator("form.checkout-form .field-error")
     expect(errors).to_have_count(4)
-    for name, text in (("customer.name", "Informe seu nome."),
-                       ("customer.email", "Informe um e-mail válido."),
-                       ("customer.document", "Informe um CPF válido."),
-                       ("customer.phone", "Informe um celular com DDD")):
+    for name, text in (
+        ("customer.name", "Informe seu nome."),
+        ("customer.email", "Informe um e-mail válido."),
+        ("customer.document", "Informe um CPF válido."),
+        ("customer.phone", "Informe um celular com DDD"),
+    ):
         expect(page.locator(f'[name="{name}"] ~ .field-error')).to_contain_text(text)
     page.fill('[name="customer.name"]', "Nina")
     page.fill('[name="customer.document"]', "52998224725")
@@ -193,12 +218,28 @@ def test_the_checkout_shows_every_field_error_at_once_and_clears_fixed_ones(tab)
 
 def test_deleting_a_plan_with_sales_says_why_and_offers_to_deactivate_it(admin_tab):
     page, live = admin_tab.page, admin_tab.live
-    plan = live.admin("POST", "/api/admin/plans", expect=201, json={
-        "name": "Vendido", "price": 1990, "duration": 30})
-    live.api("POST", "/api/checkouts", expect=201, json={
-        "plan_id": plan["id"], "payment_method": "pix", "order_bump_ids": [],
-        "customer": {"name": "Sara", "email": "sara@example.com", "document": BUYER_CPF,
-                     "phone": "(11) 91234-5678"}})
+    plan = live.admin(
+        "POST",
+        "/api/admin/plans",
+        expect=201,
+        json={"name": "Vendido", "price": 1990, "duration": 30},
+    )
+    live.api(
+        "POST",
+        "/api/checkouts",
+        expect=201,
+        json={
+            "plan_id": plan["id"],
+            "payment_method": "pix",
+            "order_bump_ids": [],
+            "customer": {
+                "name": "Sara",
+                "email": "sara@example.com",
+                "document": BUYER_CPF,
+                "phone": "(11) 91234-5678",
+            },
+        },
+    )
     admin_tab.goto("/admin/planos")
     admin_tab.console.allow(409)
     row = page.get_by_role("row").filter(has_text="Vendido")
@@ -206,7 +247,7 @@ def test_deleting_a_plan_with_sales_says_why_and_offers_to_deactivate_it(admin_t
     row.get_by_role("button", name="Excluir").click()
     alert = page.locator(".alert-error")
     expect(alert).to_contain_text("O plano Vendido tem 1 venda(s)")
-    expect(page.get_by_role("row").filter(has_text="Vendido")).to_be_visible()   # the table stays
+    expect(page.get_by_role("row").filter(has_text="Vendido")).to_be_visible()  # the table stays
     alert.get_by_role("button", name="Desativar plano (tirar da loja)").click()
     expect(page.locator(".alert-success")).to_contain_text("Vendido desativado")
     assert live.admin("GET", f"/api/admin/plans/{plan['id']}")["is_active"] is False
@@ -214,11 +255,17 @@ def test_deleting_a_plan_with_sales_says_why_and_offers_to_deactivate_it(admin_t
 
 def test_the_audit_log_reads_as_sentences(admin_tab):
     page, live = admin_tab.page, admin_tab.live
-    plan = live.admin("POST", "/api/admin/plans", expect=201, json={
-        "name": "Auditado", "price": 2990, "duration": 30})
+    plan = live.admin(
+        "POST",
+        "/api/admin/plans",
+        expect=201,
+        json={"name": "Auditado", "price": 2990, "duration": 30},
+    )
     live.admin("PATCH", f"/api/admin/plans/{plan['id']}", json={"price": 3490})
     admin_tab.goto("/admin/auditoria")
     expect(page.locator(".audit-sentence").first).to_have_text(
-        "admin@creatorflix.test alterou o plano Auditado: preço 29,90 → 34,90")
+        "admin@creatorflix.test alterou o plano Auditado: preço 29,90 → 34,90"
+    )
     expect(page.locator(".audit-sentence").nth(1)).to_contain_text(
-        "admin@creatorflix.test criou o plano")
+        "admin@creatorflix.test criou o plano"
+    )

@@ -6,13 +6,14 @@ values it cannot hold) reaches a real database through the API.
 What the databases answer to each repository query is proven equal to the in-memory
 adapters by the contract suite (tests/integration); tests of what only a database does
 (query counts, locks, concurrency) ask for `pony_backend` / `pg_backend` directly."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.support.backends import BACKENDS, make_backend
 
-SMOKE_BACKENDS = BACKENDS   # memory, sqlite, postgres
+SMOKE_BACKENDS = BACKENDS  # memory, sqlite, postgres
 DEFAULT_BACKENDS = ["memory"]
 
 
@@ -40,5 +41,4 @@ def pytest_generate_tests(metafunc):
     if "backend" not in metafunc.fixturenames or _chooses_its_own_backend(metafunc):
         return
     smoke = metafunc.definition.get_closest_marker("smoke") is not None
-    metafunc.parametrize("backend", SMOKE_BACKENDS if smoke else DEFAULT_BACKENDS,
-                         indirect=True)
+    metafunc.parametrize("backend", SMOKE_BACKENDS if smoke else DEFAULT_BACKENDS, indirect=True)

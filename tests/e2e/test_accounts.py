@@ -1,5 +1,6 @@
 """Accounts end to end: register, log in, who am I, token lifetime, create-admin.
 Every response of this module is checked never to carry a password or a hash."""
+
 from __future__ import annotations
 
 import attrs
@@ -47,6 +48,7 @@ class CheckedClient:
             result = simulate(*args, **kwargs)
             assert_no_secrets(result.json if result.text else None, self._secrets())
             return result
+
         return checked
 
 
@@ -56,8 +58,9 @@ def api(client, deps) -> CheckedClient:
 
 
 def register(api, email: str = EMAIL, password: str = PASSWORD, **extra):
-    return api.simulate_post("/api/auth/register",
-                             json={"email": email, "password": password, **extra})
+    return api.simulate_post(
+        "/api/auth/register", json={"email": email, "password": password, **extra}
+    )
 
 
 def bearer(token: str) -> dict:
@@ -72,8 +75,9 @@ def test_register_then_login_then_me(api):
     assert user["email"] == "ana.souza@example.com" and user["name"] == "Ana"
     assert user["role"] == "user" and created.json["expires_in"] == 7 * 24 * 3600
 
-    logged = api.simulate_post("/api/auth/login",
-                               json={"email": "  ANA.SOUZA@example.com ", "password": PASSWORD})
+    logged = api.simulate_post(
+        "/api/auth/login", json={"email": "  ANA.SOUZA@example.com ", "password": PASSWORD}
+    )
     assert logged.status_code == 200 and logged.json["user"] == user
     assert logged.json["token"] != created.json["token"]
     for token in (created.json["token"], logged.json["token"]):
@@ -88,20 +92,24 @@ def test_an_email_registers_once_whatever_its_case_or_spacing(api, again):
     assert_error(register(api, again, "another password"), 409, "conflict", "email")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": "not-an-email", "password": PASSWORD}, "email"),
-    ({"email": EMAIL, "password": "short"}, "password"),
-    ({"email": EMAIL}, "password"),
-    ({"password": PASSWORD}, "email"),
-    ({"email": EMAIL, "password": PASSWORD, "role": "admin"}, "role"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": "not-an-email", "password": PASSWORD}, "email"),
+        ({"email": EMAIL, "password": "short"}, "password"),
+        ({"email": EMAIL}, "password"),
+        ({"password": PASSWORD}, "email"),
+        ({"email": EMAIL, "password": PASSWORD, "role": "admin"}, "role"),
+    ],
+)
 def test_registration_refuses_bad_input_naming_the_field(api, body, field):
     assert_error(api.simulate_post("/api/auth/register", json=body), 400, "invalid", field)
 
 
-@pytest.mark.parametrize("email, password", [(EMAIL, "wrong password!"),
-                                             ("nobody@example.com", PASSWORD),
-                                             ("not an email", PASSWORD)])
+@pytest.mark.parametrize(
+    "email, password",
+    [(EMAIL, "wrong password!"), ("nobody@example.com", PASSWORD), ("not an email", PASSWORD)],
+)
 def test_wrong_credentials_are_a_401(api, email, password):
     register(api)
     result = api.simulate_post("/api/auth/login", json={"email": email, "password": password})
@@ -112,8 +120,13 @@ def test_me_needs_a_valid_token(api):
     token = register(api).json["token"]
     payload, signature = token.split(".")
     flipped = payload[:-1] + ("A" if payload[-1] != "A" else "B")
-    for headers in ({}, bearer(f"{flipped}.{signature}"), bearer(f"{payload}.{signature[:-2]}"),
-                    bearer("garbage"), {"Authorization": f"Basic {token}"}):
+    for headers in (
+        {},
+        bearer(f"{flipped}.{signature}"),
+        bearer(f"{payload}.{signature[:-2]}"),
+        bearer("garbage"),
+        {"Authorization": f"Basic {token}"},
+    ):
         assert_error(api.simulate_get("/api/me", headers=headers), 401, "unauthenticated")
 
 
@@ -132,10 +145,14 @@ def test_a_password_change_revokes_earlier_tokens(api, deps):
         uow.users.update(attrs.evolve(user, password=deps.hasher.hash("new password 123")))
         uow.commit()
     assert_error(api.simulate_get("/api/me", headers=bearer(old_token)), 401, "unauthenticated")
-    assert_error(api.simulate_post("/api/auth/login", json={"email": EMAIL, "password": PASSWORD}),
-                 401, "unauthenticated")
-    logged = api.simulate_post("/api/auth/login",
-                               json={"email": EMAIL, "password": "new password 123"})
+    assert_error(
+        api.simulate_post("/api/auth/login", json={"email": EMAIL, "password": PASSWORD}),
+        401,
+        "unauthenticated",
+    )
+    logged = api.simulate_post(
+        "/api/auth/login", json={"email": EMAIL, "password": "new password 123"}
+    )
     assert api.simulate_get("/api/me", headers=bearer(logged.json["token"])).status_code == 200
 
 
@@ -150,30 +167,36 @@ def test_admin_listings_never_show_passwords(api, actors):
 
 # -- creatorflix create-admin ----------------------------------------------------------------
 
+
 def test_create_admin_creates_then_promotes(database_file, capsys, config, clock):
-    from entrypoints.bootstrap import build_deps
     from domain.accounts.auth import register as register_user
     from domain.accounts.commands import Register
-    assert cli.main(["create-admin", "--email", "Boss@Example.com",
-                     "--password", PASSWORD]) == 0
+    from entrypoints.bootstrap import build_deps
+
+    assert cli.main(["create-admin", "--email", "Boss@Example.com", "--password", PASSWORD]) == 0
     assert "created admin boss@example.com" in capsys.readouterr().out
     assert stored_user(database_file, "boss@example.com").role == "admin"
 
     deps = build_deps(config, clock=clock, database=database_file)
     register_user(deps.auth, Register(email="staff@example.com", password="first password"))
     assert stored_user(database_file, "staff@example.com").role == "user"
-    assert cli.main(["create-admin", "--email", "staff@example.com",
-                     "--password", "second password"]) == 0
+    assert (
+        cli.main(["create-admin", "--email", "staff@example.com", "--password", "second password"])
+        == 0
+    )
     assert "promoted admin staff@example.com" in capsys.readouterr().out
     assert stored_user(database_file, "staff@example.com").role == "admin"
 
     api = CheckedClient(TestClient(create_app(deps)), deps.uow)
     # A promotion keeps the user's password (issue 13: `set-password` resets it).
-    logged = api.simulate_post("/api/auth/login", json={"email": "staff@example.com",
-                                                        "password": "first password"})
+    logged = api.simulate_post(
+        "/api/auth/login", json={"email": "staff@example.com", "password": "first password"}
+    )
     assert logged.status_code == 200 and logged.json["user"]["role"] == "admin"
-    assert api.simulate_get("/api/admin/users", headers=bearer(logged.json["token"])).json[
-        "total"] == 2
+    assert (
+        api.simulate_get("/api/admin/users", headers=bearer(logged.json["token"])).json["total"]
+        == 2
+    )
 
 
 def test_create_admin_refuses_a_weak_password(database_file, capsys):

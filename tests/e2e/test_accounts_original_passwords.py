@@ -2,8 +2,10 @@
 (argon2id with its default parameters, argon2i, bcrypt $2b$) and our own earlier scrypt
 hashes verify, and a successful login leaves the account with our argon2id hash. The
 token it gives is issued after that change, so it keeps working."""
+
 from __future__ import annotations
 
+import argon2
 import attrs
 import pytest
 
@@ -12,17 +14,15 @@ from domain.accounts.auth import login
 from domain.accounts.commands import Login
 from domain.accounts.users import User
 from domain.common.errors import Unauthenticated
-from tests.support.deps import FAST_HASHER
 from tests.support.api import assert_error
+from tests.support.deps import FAST_HASHER
 from tests.support.passwords import bun_argon2, bun_bcrypt
-
-import argon2
 
 PASSWORD = "senha-do-original-1"
 HASHES = {
     "bun-argon2id": lambda: bun_argon2(PASSWORD),
     "bun-argon2i": lambda: bun_argon2(PASSWORD, argon2.Type.I),
-    "bun-bcrypt-2b": lambda: bun_bcrypt(PASSWORD, cost=10),     # Bun's default cost
+    "bun-bcrypt-2b": lambda: bun_bcrypt(PASSWORD, cost=10),  # Bun's default cost
     "our-scrypt": lambda: ScryptPasswordHasher().hash(PASSWORD),
 }
 
@@ -50,7 +50,7 @@ def test_an_original_user_logs_in_and_then_holds_our_hash(client, deps, kind):
     add_user(deps, "julia@example.com", original)
 
     assert_error(api_login(client, "julia@example.com", "senha-errada-9"), 401, "unauthenticated")
-    assert stored_hash(deps, "julia@example.com") == original     # a failure changes nothing
+    assert stored_hash(deps, "julia@example.com") == original  # a failure changes nothing
 
     result = api_login(client, "JULIA@example.com")
     assert result.status_code == 200, result.json
@@ -59,11 +59,13 @@ def test_an_original_user_logs_in_and_then_holds_our_hash(client, deps, kind):
     me = client.simulate_get("/api/me", headers={"Authorization": f"Bearer {result.json['token']}"})
     assert me.status_code == 200 and me.json["user"]["email"] == "julia@example.com"
 
-    again = api_login(client, "julia@example.com")                # now a plain login
+    again = api_login(client, "julia@example.com")  # now a plain login
     assert again.status_code == 200 and stored_hash(deps, "julia@example.com") == ours
     for token in (result.json["token"], again.json["token"]):
-        assert client.simulate_get(
-            "/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert (
+            client.simulate_get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 200
+        )
 
 
 def test_unknown_emails_and_unusable_passwords_stay_refused(client, deps):

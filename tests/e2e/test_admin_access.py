@@ -1,6 +1,7 @@
 """The access-control matrix: every /api/admin route and method the router serves —
 read from Falcon's router, so routes added later are covered without editing this —
 answers 401 to anonymous callers, 403 to regular users, and lets admins through."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,12 @@ def call(client, template: str, method: str, headers: dict | None = None):
 def test_the_matrix_covers_the_admin_routes_of_the_router(client):
     operations = admin_operations(client.app)
     # A sanity floor: the catalogue alone declares these (the list only grows).
-    for expected in [("/api/admin/plans", "GET"), ("/api/admin/plans/{id:id}", "DELETE"),
-                     ("/api/admin/users", "GET"), ("/api/admin/settings/{key}", "PUT")]:
+    for expected in [
+        ("/api/admin/plans", "GET"),
+        ("/api/admin/plans/{id:id}", "DELETE"),
+        ("/api/admin/users", "GET"),
+        ("/api/admin/settings/{key}", "PUT"),
+    ]:
         assert expected in operations
 
 
@@ -72,5 +77,6 @@ def test_a_bad_or_expired_token_is_a_401_not_a_403(client, actors, clock, deps):
     user = actors.user()
     clock.advance(seconds=deps.config.token_ttl_seconds + 1)
     for headers in (user, {"Authorization": "Bearer not-a-token"}):
-        assert_error(client.simulate_get("/api/admin/plans", headers=headers), 401,
-                     "unauthenticated")
+        assert_error(
+            client.simulate_get("/api/admin/plans", headers=headers), 401, "unauthenticated"
+        )

@@ -2,6 +2,7 @@
 visitors and clicks without a serve token are filtered; a click through the served
 click_url counts; the batched beacons; a paused ad stops being served within a second.
 (`smoke` tests run on memory, SQLite and PostgreSQL.)"""
+
 from __future__ import annotations
 
 import json
@@ -14,10 +15,13 @@ from tests.support.ads_counting import ad, admin, counters, recorded, served  # 
 from tests.support.api import assert_error
 from tests.support.openapi_check import assert_documented
 
-BROWSER = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                         "(KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"}
-GOOGLEBOT = {"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; "
-                           "+http://www.google.com/bot.html)"}
+BROWSER = {
+    "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+}
+GOOGLEBOT = {
+    "User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+}
 EVENTS = "/api/ads/events"
 
 
@@ -36,20 +40,33 @@ def test_a_bot_is_recorded_and_filtered(client, ad, backend):
 @pytest.mark.smoke
 def test_a_repeating_visitor_is_recorded_and_filtered(client, ad, backend, clock):
     for _ in range(3):
-        client.simulate_post(f"/api/ads/{ad.id}/impressions", headers=BROWSER,
-                             remote_addr="198.51.100.1")
+        client.simulate_post(
+            f"/api/ads/{ad.id}/impressions", headers=BROWSER, remote_addr="198.51.100.1"
+        )
     # Another placement, another visitor (IP or user agent): other visits.
-    client.simulate_post(f"/api/ads/{ad.id}/impressions", json={"placement": "sidebar"},
-                         headers=BROWSER, remote_addr="198.51.100.1")
-    client.simulate_post(f"/api/ads/{ad.id}/impressions", headers=BROWSER,
-                         remote_addr="198.51.100.2")
+    client.simulate_post(
+        f"/api/ads/{ad.id}/impressions",
+        json={"placement": "sidebar"},
+        headers=BROWSER,
+        remote_addr="198.51.100.1",
+    )
+    client.simulate_post(
+        f"/api/ads/{ad.id}/impressions", headers=BROWSER, remote_addr="198.51.100.2"
+    )
     client.simulate_post(f"/api/ads/{ad.id}/impressions", remote_addr="198.51.100.1")
     clock.advance(minutes=30, seconds=1)
-    client.simulate_post(f"/api/ads/{ad.id}/impressions", headers=BROWSER,
-                         remote_addr="198.51.100.1")
+    client.simulate_post(
+        f"/api/ads/{ad.id}/impressions", headers=BROWSER, remote_addr="198.51.100.1"
+    )
     assert recorded(backend, "impressions", ad.id) == [
-        (True, None), (False, "repeat"), (False, "repeat"), (True, None), (True, None),
-        (True, None), (True, None)]
+        (True, None),
+        (False, "repeat"),
+        (False, "repeat"),
+        (True, None),
+        (True, None),
+        (True, None),
+        (True, None),
+    ]
     assert counters(backend, ad.id) == (5, 0)
 
 
@@ -57,10 +74,18 @@ def test_a_repeating_visitor_is_recorded_and_filtered(client, ad, backend, clock
 def test_a_click_without_a_serve_token_is_recorded_and_filtered(client, ad, backend):
     other = served(client)["home_top"][0]["click_url"].split("&t=")[1]
     client.simulate_get(f"/r/ads/{ad.id}", headers=BROWSER, remote_addr="198.51.100.1")
-    client.simulate_get(f"/r/ads/{ad.id}", params={"placement": "sidebar", "t": other},
-                        headers=BROWSER, remote_addr="198.51.100.2")   # another placement's
-    client.simulate_post(f"/api/ads/{ad.id}/clicks", json={"token": "1.forged"},
-                         headers=BROWSER, remote_addr="198.51.100.3")
+    client.simulate_get(
+        f"/r/ads/{ad.id}",
+        params={"placement": "sidebar", "t": other},
+        headers=BROWSER,
+        remote_addr="198.51.100.2",
+    )  # another placement's
+    client.simulate_post(
+        f"/api/ads/{ad.id}/clicks",
+        json={"token": "1.forged"},
+        headers=BROWSER,
+        remote_addr="198.51.100.3",
+    )
     assert recorded(backend, "clicks", ad.id) == [(False, "no_token")] * 3
     assert counters(backend, ad.id) == (0, 0)
 
@@ -72,14 +97,22 @@ def test_a_click_through_the_served_click_url_counts(client, ad, backend, clock)
     result = client.simulate_get(click_url, headers=BROWSER, remote_addr="198.51.100.1")
     assert_documented(client, "/r/ads/{id:id}", "GET", result)
     assert (result.status_code, result.headers["location"]) == (302, ad.link)
-    client.simulate_get(click_url, headers=BROWSER, remote_addr="198.51.100.1")   # repeat
+    client.simulate_get(click_url, headers=BROWSER, remote_addr="198.51.100.1")  # repeat
     clock.advance(seconds=31)
     client.simulate_get(click_url, headers=BROWSER, remote_addr="198.51.100.1")
     token = click_url.split("&t=")[1]
-    client.simulate_post(f"/api/ads/{ad.id}/clicks", json={"token": token},
-                         headers=BROWSER, remote_addr="198.51.100.2")
-    assert recorded(backend, "clicks", ad.id) == [(True, None), (False, "repeat"),
-                                                  (True, None), (True, None)]
+    client.simulate_post(
+        f"/api/ads/{ad.id}/clicks",
+        json={"token": token},
+        headers=BROWSER,
+        remote_addr="198.51.100.2",
+    )
+    assert recorded(backend, "clicks", ad.id) == [
+        (True, None),
+        (False, "repeat"),
+        (True, None),
+        (True, None),
+    ]
     assert counters(backend, ad.id) == (0, 3)
 
 
@@ -94,21 +127,35 @@ def test_a_served_token_expires_after_an_hour(client, ad, backend, clock):
 @pytest.mark.smoke
 def test_a_page_sends_its_events_in_one_batch(client, ad, backend):
     with backend.uow() as uow:
-        spot = uow.ads.add(Ad(id=None, name="s", title="s", link="https://example.com/s",
-                              type="spot", placement="sidebar", status="active",
-                              created_at=ad.created_at))
+        spot = uow.ads.add(
+            Ad(
+                id=None,
+                name="s",
+                title="s",
+                link="https://example.com/s",
+                type="spot",
+                placement="sidebar",
+                status="active",
+                created_at=ad.created_at,
+            )
+        )
         uow.commit()
     body = served(client, "home_top,sidebar")
     token = body["home_top"][0]["click_url"].split("&t=")[1]
-    events = [{"ad_id": ad.id, "placement": "home_top", "type": "impression"},
-              {"ad_id": spot.id, "placement": "sidebar", "type": "impression"},
-              {"ad_id": ad.id, "placement": "home_top", "type": "impression"},
-              {"ad_id": 999, "placement": "home_top", "type": "impression"},
-              {"ad_id": ad.id, "placement": "home_top", "type": "click", "token": token},
-              {"ad_id": spot.id, "type": "click"}]
+    events = [
+        {"ad_id": ad.id, "placement": "home_top", "type": "impression"},
+        {"ad_id": spot.id, "placement": "sidebar", "type": "impression"},
+        {"ad_id": ad.id, "placement": "home_top", "type": "impression"},
+        {"ad_id": 999, "placement": "home_top", "type": "impression"},
+        {"ad_id": ad.id, "placement": "home_top", "type": "click", "token": token},
+        {"ad_id": spot.id, "type": "click"},
+    ]
     # As navigator.sendBeacon sends a string: text/plain.
-    result = client.simulate_post(EVENTS, body=json.dumps({"events": events}),
-                                  headers={**BROWSER, "Content-Type": "text/plain;charset=UTF-8"})
+    result = client.simulate_post(
+        EVENTS,
+        body=json.dumps({"events": events}),
+        headers={**BROWSER, "Content-Type": "text/plain;charset=UTF-8"},
+    )
     assert_documented(client, EVENTS, "POST", result)
     assert result.status_code == 204 and not result.text
     assert recorded(backend, "impressions", ad.id) == [(True, None), (False, "repeat")]
@@ -118,22 +165,33 @@ def test_a_page_sends_its_events_in_one_batch(client, ad, backend):
     assert counters(backend, ad.id) == (1, 1) and counters(backend, spot.id) == (1, 0)
 
 
-@pytest.mark.parametrize("body,field", [
-    ({}, "events"), ({"events": []}, "events"), ({"events": "x"}, "events"),
-    ({"events": [{"ad_id": 1, "type": "impression"}] * (MAX_BATCH + 1)}, "events"),
-    ({"events": [{"ad_id": 1, "type": "impression"}], "more": 1}, "more"),
-    ({"events": [1]}, "events[0]"),
-    ({"events": [{"ad_id": 1, "type": "impression"}, {"ad_id": 1, "type": "view"}]},
-     "events[1].type"),
-    ({"events": [{"type": "click"}]}, "events[0].ad_id"),
-    ({"events": [{"ad_id": 0, "type": "click"}]}, "events[0].ad_id"),
-    ({"events": [{"ad_id": 1, "type": "click", "placement": "nowhere"}]},
-     "events[0].placement"),
-    ({"events": [{"ad_id": 1, "type": "click", "token": "x" * 101}]}, "events[0].token"),
-    ({"events": [{"ad_id": 1, "type": "click", "url": "https://evil.example"}]},
-     "events[0].url"),
-    ([], "body"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({}, "events"),
+        ({"events": []}, "events"),
+        ({"events": "x"}, "events"),
+        ({"events": [{"ad_id": 1, "type": "impression"}] * (MAX_BATCH + 1)}, "events"),
+        ({"events": [{"ad_id": 1, "type": "impression"}], "more": 1}, "more"),
+        ({"events": [1]}, "events[0]"),
+        (
+            {"events": [{"ad_id": 1, "type": "impression"}, {"ad_id": 1, "type": "view"}]},
+            "events[1].type",
+        ),
+        ({"events": [{"type": "click"}]}, "events[0].ad_id"),
+        ({"events": [{"ad_id": 0, "type": "click"}]}, "events[0].ad_id"),
+        (
+            {"events": [{"ad_id": 1, "type": "click", "placement": "nowhere"}]},
+            "events[0].placement",
+        ),
+        ({"events": [{"ad_id": 1, "type": "click", "token": "x" * 101}]}, "events[0].token"),
+        (
+            {"events": [{"ad_id": 1, "type": "click", "url": "https://evil.example"}]},
+            "events[0].url",
+        ),
+        ([], "body"),
+    ],
+)
 def test_a_bad_batch_is_a_400_naming_the_field(client, body, field):
     result = client.simulate_post(EVENTS, json=body)
     assert_documented(client, EVENTS, "POST", result)
@@ -145,14 +203,13 @@ def test_the_batch_route_and_the_new_fields_are_documented(client):
     batch = paths["/api/ads/events"]["post"]
     events = batch["requestBody"]["content"]["application/json"]["schema"]["properties"]
     assert events["events"]["maxItems"] == MAX_BATCH
-    assert set(events["events"]["items"]["properties"]) == {"ad_id", "placement", "type",
-                                                           "token"}
+    assert set(events["events"]["items"]["properties"]) == {"ad_id", "placement", "type", "token"}
     assert "content" not in batch["responses"]["204"]
-    assert [p["name"] for p in paths["/r/ads/{id}"]["get"]["parameters"]][-2:] == \
-        ["placement", "t"]
+    assert [p["name"] for p in paths["/r/ads/{id}"]["get"]["parameters"]][-2:] == ["placement", "t"]
     stats = paths["/api/admin/ads/{id}/stats"]["get"]["responses"]["200"]
-    assert {"filtered_impressions", "filtered_clicks", "filtered"} <= \
-        set(stats["content"]["application/json"]["schema"]["properties"])
+    assert {"filtered_impressions", "filtered_clicks", "filtered"} <= set(
+        stats["content"]["application/json"]["schema"]["properties"]
+    )
 
 
 # -- a paused ad stops being served within a second -------------------------------------
@@ -182,7 +239,10 @@ def test_the_ads_stats_show_counted_and_filtered_side_by_side(client, ad, admin)
     assert (stats["clicks"], stats["filtered_clicks"]) == (1, 1)
     assert stats["filtered"] == {
         "impressions": {"bot": 1, "repeat": 1, "no_token": 0, "ip_cap": 0},
-        "clicks": {"bot": 0, "repeat": 0, "no_token": 1, "ip_cap": 0}}
-    assert (stats["series"][-1]["filtered_impressions"],
-            stats["series"][-1]["filtered_clicks"]) == (2, 1)
+        "clicks": {"bot": 0, "repeat": 0, "no_token": 1, "ip_cap": 0},
+    }
+    assert (
+        stats["series"][-1]["filtered_impressions"],
+        stats["series"][-1]["filtered_clicks"],
+    ) == (2, 1)
     assert stats["lifetime"] == {"impressions": 1, "clicks": 1, "ctr": 1.0}

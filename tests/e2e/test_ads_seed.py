@@ -1,4 +1,5 @@
 """`creatorflix seed-demo` loads one active ad per type, once."""
+
 from __future__ import annotations
 
 from domain.ads.rules import AD_TYPES, VALID_PLACEMENTS
@@ -13,8 +14,10 @@ def test_one_active_ad_per_type_is_seeded_once(deps, client):
         ads = uow.ads.find().items
     assert sorted(a.type for a in ads) == sorted(AD_TYPES)
     assert all(a.status == "active" and a.placement in VALID_PLACEMENTS[a.type] for a in ads)
-    served = client.simulate_get("/api/ads", params={
-        "placements": ",".join(sorted({a.placement for a in ads})), "track": "false"}).json
+    served = client.simulate_get(
+        "/api/ads",
+        params={"placements": ",".join(sorted({a.placement for a in ads})), "track": "false"},
+    ).json
     assert sum(len(found) for found in served.values()) == 5
 
 

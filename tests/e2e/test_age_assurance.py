@@ -1,6 +1,7 @@
 """Age assurance methods (issue 16): the sandbox (for visitors and accounts), a paid card
 checkout (PIX alone does not assure), the reviewed document (no file and no image kept),
 revocation, and the effectiveness figures."""
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,7 @@ def status(client, headers=None):
     return client.simulate_get("/api/age-assurance", headers=headers or {}).json
 
 
-def test_a_visitor_is_assured_by_the_sandbox_token_and_an_account_at_every_login(client,
-                                                                                  actors):
+def test_a_visitor_is_assured_by_the_sandbox_token_and_an_account_at_every_login(client, actors):
     assert status(client)["assured"] is False
     assert [m["method"] for m in status(client)["methods"]] == ["card", "document", "sandbox"]
     visitor = client.simulate_post("/api/age-assurance/sandbox")
@@ -34,8 +34,9 @@ def test_a_visitor_is_assured_by_the_sandbox_token_and_an_account_at_every_login
 
     user = actors.user("member@example.com")
     assert client.simulate_post("/api/age-assurance/sandbox", headers=user).status_code == 201
-    login = client.simulate_post("/api/auth/login", json={"email": "member@example.com",
-                                                          "password": "user-password"})
+    login = client.simulate_post(
+        "/api/auth/login", json={"email": "member@example.com", "password": "user-password"}
+    )
     again = {"Authorization": f"Bearer {login.json['token']}"}
     seen = status(client, again)
     assert seen["assured"] is True and seen["method"] == "sandbox"
@@ -46,15 +47,17 @@ def test_the_sandbox_is_refused_unless_the_gateway_is_the_sandbox(client, deps, 
     env = {"CREATORFLIX_SECRET_KEY": "k" * 40, "CREATORFLIX_GATEWAY": "junglepay"}
     config = load_config(env)
     assert "sandbox" not in config.age_methods and "dropped" in caplog.text
-    assert load_config({**env, "CREATORFLIX_GATEWAY": "sandbox"}).age_methods == \
-        ("card", "sandbox")
+    assert load_config({**env, "CREATORFLIX_GATEWAY": "sandbox"}).age_methods == ("card", "sandbox")
     with pytest.raises(ConfigError):
         load_config({**env, "CREATORFLIX_AGE_GATE": "maybe"})
+    from falcon.testing import TestClient
+
     from entrypoints.bootstrap import build_memory_deps
     from entrypoints.http.app import create_app
-    from falcon.testing import TestClient
-    refused = TestClient(create_app(build_memory_deps(attrs.evolve(deps.config,
-                                                                   gateway="junglepay"))))
+
+    refused = TestClient(
+        create_app(build_memory_deps(attrs.evolve(deps.config, gateway="junglepay")))
+    )
     assert_error(refused.simulate_post("/api/age-assurance/sandbox"), 409, "method_disabled")
 
 
@@ -64,8 +67,11 @@ def test_the_sandbox_stops_assuring_once_a_real_gateway_charges(client, actors):
     # charged, so the sandbox button must no longer assure anyone.
     admin = actors.admin()
     assert client.simulate_post("/api/age-assurance/sandbox").status_code == 201
-    activated = client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
-                                    json={"secret_key": "sk_live_x", "is_active": True})
+    activated = client.simulate_put(
+        "/api/admin/payment-gateways/junglepay",
+        headers=admin,
+        json={"secret_key": "sk_live_x", "is_active": True},
+    )
     assert activated.status_code == 200
     assert "sandbox" not in [m["method"] for m in status(client)["methods"]]
     assert_error(client.simulate_post("/api/age-assurance/sandbox"), 409, "method_disabled")
@@ -84,8 +90,7 @@ def test_a_paid_card_checkout_assures_and_a_paid_pix_checkout_does_not(client, d
     pix_buyer, card_buyer = actors.user("pix@example.com"), actors.user("card@example.com")
     for buyer, method in ((pix_buyer, "pix"), (card_buyer, "credit_card")):
         checkout = _buy(client, plan.id, method, buyer)
-        paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{checkout}/pay",
-                                    headers=admin)
+        paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{checkout}/pay", headers=admin)
         assert paid.json["status"] == "processed"
     assert status(client, pix_buyer)["assured"] is False
     card = status(client, card_buyer)
@@ -102,45 +107,75 @@ def test_documents_are_reviewed_and_no_file_nor_image_is_kept(client, deps, acto
     admin = actors.admin()
     alice, bob = actors.user("alice@example.com"), actors.user("bob@example.com")
     photo = b"\xff\xd8\xff an ID photo"
-    sent = client.simulate_post("/api/age-assurance/documents", headers=alice, json={
-        "content_type": "image/jpeg", "data": base64.b64encode(photo).decode()})
+    sent = client.simulate_post(
+        "/api/age-assurance/documents",
+        headers=alice,
+        json={"content_type": "image/jpeg", "data": base64.b64encode(photo).decode()},
+    )
     assert sent.status_code == 201 and sent.json["outcome"] == "pending"
     form = client.simulate_post(
-        "/api/age-assurance/documents", headers={**bob, "Content-Type":
-                                                 "multipart/form-data; boundary=XX"},
-        body=(b"--XX\r\nContent-Disposition: form-data; name=\"document\"; filename=\"id.png\""
-              b"\r\nContent-Type: image/png\r\n\r\n\x89PNG photo\r\n--XX--\r\n"))
+        "/api/age-assurance/documents",
+        headers={**bob, "Content-Type": "multipart/form-data; boundary=XX"},
+        body=(
+            b'--XX\r\nContent-Disposition: form-data; name="document"; filename="id.png"'
+            b"\r\nContent-Type: image/png\r\n\r\n\x89PNG photo\r\n--XX--\r\n"
+        ),
+    )
     assert form.status_code == 201, form.text
     assert len(_stored_files(deps)) == 2
     queue = client.simulate_get("/api/admin/age-assurance/documents", headers=admin).json
     assert [d["id"] for d in queue["data"]] == [sent.json["id"], form.json["id"]]
-    shown = client.simulate_get(f"/api/admin/age-assurance/documents/{sent.json['id']}/photo",
-                                headers=admin)
+    shown = client.simulate_get(
+        f"/api/admin/age-assurance/documents/{sent.json['id']}/photo", headers=admin
+    )
     assert shown.content == photo
-    assert_error(client.simulate_post("/api/age-assurance/documents", headers=alice, json={
-        "content_type": "image/jpeg", "data": "not base64!"}), 400, "invalid", "data")
+    assert_error(
+        client.simulate_post(
+            "/api/age-assurance/documents",
+            headers=alice,
+            json={"content_type": "image/jpeg", "data": "not base64!"},
+        ),
+        400,
+        "invalid",
+        "data",
+    )
 
     approved = client.simulate_post(
-        f"/api/admin/age-assurance/documents/{sent.json['id']}/approve", headers=admin)
+        f"/api/admin/age-assurance/documents/{sent.json['id']}/approve", headers=admin
+    )
     rejected = client.simulate_post(
-        f"/api/admin/age-assurance/documents/{form.json['id']}/reject", headers=admin)
+        f"/api/admin/age-assurance/documents/{form.json['id']}/reject", headers=admin
+    )
     assert (approved.json["outcome"], rejected.json["outcome"]) == ("assured", "rejected")
     assert _stored_files(deps) == []
-    with deps.uow() as uow:    # only who, method, times and outcome: no image, no number
+    with deps.uow() as uow:  # only who, method, times and outcome: no image, no number
         for record in uow.age_assurances.find().items:
-            assert set(attrs.asdict(record)) == {"id", "method", "outcome", "user_id",
-                                                 "anonymous_id", "provider_ref", "created_at",
-                                                 "decided_at", "expires_at"}
+            assert set(attrs.asdict(record)) == {
+                "id",
+                "method",
+                "outcome",
+                "user_id",
+                "anonymous_id",
+                "provider_ref",
+                "created_at",
+                "decided_at",
+                "expires_at",
+            }
             assert b"photo" not in repr(record).encode()
     assert status(client, alice)["assured"] is True
     assert status(client, bob)["assured"] is False
-    assert_error(client.simulate_post(
-        f"/api/admin/age-assurance/documents/{form.json['id']}/approve", headers=admin),
-        409, "conflict")
+    assert_error(
+        client.simulate_post(
+            f"/api/admin/age-assurance/documents/{form.json['id']}/approve", headers=admin
+        ),
+        409,
+        "conflict",
+    )
 
     # Revoked: unassured from the next request; the figures count every outcome.
-    revoked = client.simulate_post(f"/api/admin/age-assurance/{sent.json['id']}/revoke",
-                                   headers=admin)
+    revoked = client.simulate_post(
+        f"/api/admin/age-assurance/{sent.json['id']}/revoke", headers=admin
+    )
     assert revoked.json["outcome"] == "revoked"
     assert status(client, alice)["assured"] is False
     figures = client.simulate_get("/api/admin/age-assurance/figures", headers=admin).json

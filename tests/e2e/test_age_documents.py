@@ -1,6 +1,7 @@
 """The document method as the web client uses it (issue 16): a member follows their own
 documents' outcome (GET /api/age-assurance/documents, never the photo), and the photo
 under review reaches admins only, uncached, and is gone once decided."""
+
 from __future__ import annotations
 
 import base64
@@ -19,8 +20,11 @@ def config(config):
 
 
 def send(client, who) -> dict:
-    sent = client.simulate_post("/api/age-assurance/documents", headers=who, json={
-        "content_type": "image/png", "data": base64.b64encode(PHOTO).decode()})
+    sent = client.simulate_post(
+        "/api/age-assurance/documents",
+        headers=who,
+        json={"content_type": "image/png", "data": base64.b64encode(PHOTO).decode()},
+    )
     assert sent.status_code == 201, sent.text
     return sent.json
 
@@ -39,18 +43,32 @@ def test_a_member_sees_the_outcome_of_their_own_documents_only(client, actors):
     first = send(client, alice)
     assert mine(client, alice) == [(first["id"], "pending")]
     assert mine(client, bob) == []
-    client.simulate_post(f"/api/admin/age-assurance/documents/{first['id']}/reject",
-                         headers=admin)
+    client.simulate_post(f"/api/admin/age-assurance/documents/{first['id']}/reject", headers=admin)
     second = send(client, alice)
     assert mine(client, alice) == [(second["id"], "pending"), (first["id"], "rejected")]
-    client.simulate_post(f"/api/admin/age-assurance/documents/{second['id']}/approve",
-                         headers=admin)
+    client.simulate_post(
+        f"/api/admin/age-assurance/documents/{second['id']}/approve", headers=admin
+    )
     listed = client.simulate_get("/api/age-assurance/documents", headers=alice).json
     assert [(d["id"], d["outcome"]) for d in listed["data"]] == [
-        (second["id"], "assured"), (first["id"], "rejected")]
+        (second["id"], "assured"),
+        (first["id"], "rejected"),
+    ]
     assert listed["data"][0]["expires_at"]
-    assert all(set(d) <= {"id", "method", "outcome", "user_id", "provider_ref", "created_at",
-                          "decided_at", "expires_at"} for d in listed["data"])
+    assert all(
+        set(d)
+        <= {
+            "id",
+            "method",
+            "outcome",
+            "user_id",
+            "provider_ref",
+            "created_at",
+            "decided_at",
+            "expires_at",
+        }
+        for d in listed["data"]
+    )
     assert_error(client.simulate_get("/api/age-assurance/documents"), 401, "unauthenticated")
 
 
@@ -64,6 +82,5 @@ def test_the_photo_is_for_admins_only_uncached_and_gone_once_decided(client, act
     assert shown.status_code == 200 and shown.content == PHOTO
     assert shown.headers["cache-control"] == "private, no-store"  # issue 20, 12
     assert shown.headers["content-type"] == "application/octet-stream"
-    client.simulate_post(f"/api/admin/age-assurance/documents/{sent['id']}/approve",
-                         headers=admin)
+    client.simulate_post(f"/api/admin/age-assurance/documents/{sent['id']}/approve", headers=admin)
     assert_error(client.simulate_get(path, headers=admin), 404, "not_found")

@@ -3,6 +3,7 @@ subscription, an administrator, anything read with the caller's identity) carry
 `Cache-Control: private, no-store` and `Vary: Authorization, Cookie, X-Age-Assurance`,
 so a "cache everything" CDN rule cannot hand one subscriber's media links to everyone.
 Answers the same for everyone (the plans, anonymously) stay cacheable."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,10 +20,14 @@ def is_private(result) -> bool:
 
 
 def gated_paths(ids: dict) -> list[str]:
-    return ["/api/models", f"/api/models/{ids['creator']}",
-            f"/api/models/{ids['creator']}/posts", "/api/whitelabel/models",
-            f"/api/whitelabel/models/{ids['model']}",
-            f"/api/whitelabel/models/{ids['model']}/posts"]
+    return [
+        "/api/models",
+        f"/api/models/{ids['creator']}",
+        f"/api/models/{ids['creator']}/posts",
+        "/api/whitelabel/models",
+        f"/api/whitelabel/models/{ids['model']}",
+        f"/api/whitelabel/models/{ids['model']}/posts",
+    ]
 
 
 def test_gated_answers_are_private_for_anonymous_callers(client, catalogue):
@@ -38,8 +43,12 @@ def test_answers_read_with_the_callers_identity_are_private(client, catalogue, a
         for headers in (user, admin):
             result = client.simulate_get(path, headers=headers)
             assert result.status_code == 200 and is_private(result), (path, result.headers)
-    for path, headers in (("/api/me", user), ("/api/me/checkouts", user),
-                          ("/api/admin/ads", admin), ("/api/admin/dashboard", admin)):
+    for path, headers in (
+        ("/api/me", user),
+        ("/api/me/checkouts", user),
+        ("/api/admin/ads", admin),
+        ("/api/admin/dashboard", admin),
+    ):
         result = client.simulate_get(path, headers=headers)
         assert result.status_code == 200 and is_private(result), (path, result.headers)
 

@@ -1,5 +1,6 @@
 """Issue 13, finding 8: `creatorflix set-password` resets a password without promoting
 anyone; `create-admin` only creates or promotes (a promotion keeps the password)."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,7 +44,8 @@ def test_set_password_prompts_when_no_password_is_given(app, monkeypatch, capsys
 
 
 def test_set_password_refuses_a_mismatch_a_weak_password_and_an_unknown_email(
-        app, monkeypatch, capsys):
+    app, monkeypatch, capsys
+):
     answers = iter([SECOND, "something else"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert cli.main(["set-password", "--email", "staff@example.com"]) == 1
@@ -66,8 +68,11 @@ def test_create_admin_promotes_and_keeps_the_password(app, database_file, capsys
     assert logs_in(app, FIRST) and not logs_in(app, SECOND)
 
 
-def test_create_admin_prompts_for_the_password_of_a_new_account(app, database_file,  # noqa: F811
-                                                                 monkeypatch):
+def test_create_admin_prompts_for_the_password_of_a_new_account(
+    app,
+    database_file,  # noqa: F811
+    monkeypatch,
+):
     answers = iter([SECOND, SECOND])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert cli.main(["create-admin", "--email", "boss@example.com"]) == 0

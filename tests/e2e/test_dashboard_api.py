@@ -1,5 +1,6 @@
 """GET /api/admin/dashboard: the figures (smoke: on every backend), in a constant number of
 queries, as documented."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,17 +30,28 @@ def admin(actors) -> dict:
 
 def add_users(deps, count: int) -> list[int]:
     with deps.uow() as uow:
-        ids = [uow.users.add(User(id=None, email=f"u{uuid4().hex}@example.com",
-                                  password="x")).id for _ in range(count)]
+        ids = [
+            uow.users.add(User(id=None, email=f"u{uuid4().hex}@example.com", password="x")).id
+            for _ in range(count)
+        ]
         uow.commit()
     return ids
 
 
-def add_checkout(uow, plan_id: int, status: str, cents: int, created: datetime,
-                 updated: datetime | None = None) -> None:
-    uow.checkouts.add(Checkout(id=None, plan_id=plan_id, total_amount=cents, status=status,
-                               payment_method="pix", created_at=created,
-                               updated_at=updated or created))
+def add_checkout(
+    uow, plan_id: int, status: str, cents: int, created: datetime, updated: datetime | None = None
+) -> None:
+    uow.checkouts.add(
+        Checkout(
+            id=None,
+            plan_id=plan_id,
+            total_amount=cents,
+            status=status,
+            payment_method="pix",
+            created_at=created,
+            updated_at=updated or created,
+        )
+    )
 
 
 def populate(deps, scale: int = 1) -> None:
@@ -55,22 +67,45 @@ def populate(deps, scale: int = 1) -> None:
             add_checkout(uow, plan.id, "pending", 2990, today)
             add_checkout(uow, plan.id, "failed", 2990, today)
             # Outside the window: started 40 days ago, paid 31 days ago.
-            add_checkout(uow, plan.id, "paid", 9999, NOW - timedelta(days=40),
-                         NOW - timedelta(days=31))
-            u1, u2, u3 = users[3 * copy:3 * copy + 3]
+            add_checkout(
+                uow, plan.id, "paid", 9999, NOW - timedelta(days=40), NOW - timedelta(days=31)
+            )
+            u1, u2, u3 = users[3 * copy : 3 * copy + 3]
             for user, start_, end, status in [
-                    (u1, NOW - timedelta(days=1), NOW + timedelta(days=29), "active"),
-                    (u1, NOW + timedelta(days=29), NOW + timedelta(days=59), "active"),
-                    (u2, NOW - timedelta(days=40), NOW - timedelta(days=10), "active"),
-                    (u3, NOW - timedelta(days=5), NOW + timedelta(days=5), "canceled")]:
-                uow.subscriptions.add(Subscription(id=None, user_id=user, plan_id=plan.id,
-                                                   start_date=start_, end_date=end,
-                                                   status=status))
-            for name, shown, clicked in [("a", 100, 5), ("b", 120, 24), ("c", 0, 3),
-                                         ("d", 150, 0), ("e", 99, 90)]:
-                uow.ads.add(Ad(id=None, name=f"{name}{copy}", title=name,
-                               link="https://example.com", status="active",
-                               impressions=shown, clicks=clicked, created_at=NOW))
+                (u1, NOW - timedelta(days=1), NOW + timedelta(days=29), "active"),
+                (u1, NOW + timedelta(days=29), NOW + timedelta(days=59), "active"),
+                (u2, NOW - timedelta(days=40), NOW - timedelta(days=10), "active"),
+                (u3, NOW - timedelta(days=5), NOW + timedelta(days=5), "canceled"),
+            ]:
+                uow.subscriptions.add(
+                    Subscription(
+                        id=None,
+                        user_id=user,
+                        plan_id=plan.id,
+                        start_date=start_,
+                        end_date=end,
+                        status=status,
+                    )
+                )
+            for name, shown, clicked in [
+                ("a", 100, 5),
+                ("b", 120, 24),
+                ("c", 0, 3),
+                ("d", 150, 0),
+                ("e", 99, 90),
+            ]:
+                uow.ads.add(
+                    Ad(
+                        id=None,
+                        name=f"{name}{copy}",
+                        title=name,
+                        link="https://example.com",
+                        status="active",
+                        impressions=shown,
+                        clicks=clicked,
+                        created_at=NOW,
+                    )
+                )
         uow.commit()
 
 
@@ -104,25 +139,36 @@ def test_the_figures(client, admin, deps):
     assert body["conversion"] == {"started": 5, "paid": 3, "rate": 0.6, "refunded": 1}
     # CTR: b 20%, a 5%, d 0%; c was never shown (its CTR is undefined), e's 91% rests on
     # 99 counted impressions, under the 100 a CTR needs to mean something: both left out.
-    assert [(a["name"], a["ctr"]) for a in body["top_ads"]] == [("b0", 0.2), ("a0", 0.05),
-                                                                ("d0", 0.0)]
-    assert body["top_ads"][0] == {"id": body["top_ads"][0]["id"], "name": "b0",
-                                  "type": "banner", "placement": "home_top", "status": "active",
-                                  "impressions": 120, "clicks": 24, "ctr": 0.2}
+    assert [(a["name"], a["ctr"]) for a in body["top_ads"]] == [
+        ("b0", 0.2),
+        ("a0", 0.05),
+        ("d0", 0.0),
+    ]
+    assert body["top_ads"][0] == {
+        "id": body["top_ads"][0]["id"],
+        "name": "b0",
+        "type": "banner",
+        "placement": "home_top",
+        "status": "active",
+        "impressions": 120,
+        "clicks": 24,
+        "ctr": 0.2,
+    }
     assert_documented(client, PATH, "GET", result)
 
 
-def test_a_checkout_paid_through_the_api_counts_on_the_day_it_was_paid(client, admin, deps,
-                                                                       clock):
+def test_a_checkout_paid_through_the_api_counts_on_the_day_it_was_paid(client, admin, deps, clock):
     plan, bumps = add_catalogue(deps)
     created = start(client, checkout_body(plan.id, bumps=[bumps[0].id]))
     clock.advance(days=2)
-    paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
-                                headers=admin)
+    paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay", headers=admin)
     assert paid.status_code == 200, paid.json
     body = client.simulate_get(PATH, headers=admin).json
-    assert body["series"][-1] == {"date": "2026-01-03", "paid_checkouts": 1,
-                                  "revenue": plan.price + bumps[0].price}
+    assert body["series"][-1] == {
+        "date": "2026-01-03",
+        "paid_checkouts": 1,
+        "revenue": plan.price + bumps[0].price,
+    }
     assert body["active_subscribers"] == 1
     assert body["conversion"] == {"started": 1, "paid": 1, "rate": 1.0, "refunded": 0}
 
@@ -138,5 +184,5 @@ def test_the_query_count_does_not_grow_with_the_data(pony_backend, config, clock
     populate(deps, scale=6)
     pony_backend.reset_query_count()
     body = client.simulate_get(PATH, headers=admin).json
-    assert pony_backend.query_count() == few <= 6   # the caller, then 4 aggregates
+    assert pony_backend.query_count() == few <= 6  # the caller, then 4 aggregates
     assert body["paid_checkouts"] == 2 * 7 and len(body["top_ads"]) == 5

@@ -1,5 +1,6 @@
 """Issue 20, finding 8: an email-change link works once, dies when a newer change is
 asked, and dies with logout-all and with a password change."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,9 @@ def mailbox(deps) -> Mailbox:
 
 
 def ask(client, headers: dict, email: str) -> None:
-    asked = client.simulate_post("/api/me/email", headers=headers,
-                                 json={"email": email, "password": PASSWORD})
+    asked = client.simulate_post(
+        "/api/me/email", headers=headers, json={"email": email, "password": PASSWORD}
+    )
     assert asked.status_code == 202, asked.json
 
 
@@ -63,7 +65,10 @@ def test_a_password_change_kills_pending_links(client, mailbox):
     headers = bearer(register(client, "ana@example.com")["token"])
     ask(client, headers, "new@example.com")
     token = link(mailbox, "new@example.com")
-    changed = client.simulate_post("/api/me/password", headers=headers, json={
-        "current_password": PASSWORD, "password": "another-password-2"})
+    changed = client.simulate_post(
+        "/api/me/password",
+        headers=headers,
+        json={"current_password": PASSWORD, "password": "another-password-2"},
+    )
     assert changed.status_code == 200
     assert_error(confirm(client, token), 400, "invalid", "token")

@@ -1,6 +1,7 @@
 """Health for balancers (issue 21, finding 6): /health/live touches nothing but the
 process; /health/ready answers 503 while the database does not answer or has migrations
 to apply, and says how rate limits count; /health stays as it was."""
+
 from __future__ import annotations
 
 import attrs
@@ -52,14 +53,16 @@ def test_live_answers_with_the_database_down_and_never_touches_it(deps):
     result = client.simulate_get("/health/live")
     assert result.status_code == 200 and result.json == {"status": "ok"}
     assert result.headers["cache-control"] == "no-store"
-    assert_error(client.simulate_get("/health"), 503, "unavailable")     # as before
+    assert_error(client.simulate_get("/health"), 503, "unavailable")  # as before
 
 
 def test_ready_when_the_database_answers_and_its_migrations_are_current(client):
     result = client.simulate_get("/health/ready")
     assert result.status_code == 200
-    assert result.json == {"status": "ready", "checks": {
-        "database": "ok", "migrations": "current", "rate_limits": "memory"}}
+    assert result.json == {
+        "status": "ready",
+        "checks": {"database": "ok", "migrations": "current", "rate_limits": "memory"},
+    }
 
 
 def test_not_ready_with_the_database_down(deps):
@@ -103,7 +106,7 @@ def test_ready_checks_wait_on_one_check_at_most_and_a_hung_one_means_not_ready()
         def migrations_current(self) -> bool:
             return True
 
-    readiness = Readiness(Hung(), DegradedLimiter(), clock=lambda: 100.0)   # time stands
+    readiness = Readiness(Hung(), DegradedLimiter(), clock=lambda: 100.0)  # time stands
     first = threading.Thread(target=readiness.check)
     first.start()
     while not asked:
@@ -112,5 +115,5 @@ def test_ready_checks_wait_on_one_check_at_most_and_a_hung_one_means_not_ready()
     assert len(asked) == 1
     release.set()
     first.join()
-    assert readiness.check() == {"database": "ok", "migrations": "current"}   # reused
+    assert readiness.check() == {"database": "ok", "migrations": "current"}  # reused
     assert len(asked) == 1

@@ -5,6 +5,7 @@ on that device's own failures only. IPv6 addresses are counted by /64.
 
 Clients reach the app through a trusted proxy (X-Forwarded-For), as behind a load
 balancer; the real default limits (factor 1)."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -27,8 +28,12 @@ EMAIL = "owner@example.com"
 
 @pytest.fixture
 def deps(tmp_path, clock):
-    config = Config(secret_key=TEST_SECRET, storage_url=f"file://{tmp_path / 'media'}",
-                    age_gate=False, trusted_proxies=(ipaddress.ip_network("10.0.0.0/8"),))
+    config = Config(
+        secret_key=TEST_SECRET,
+        storage_url=f"file://{tmp_path / 'media'}",
+        age_gate=False,
+        trusted_proxies=(ipaddress.ip_network("10.0.0.0/8"),),
+    )
     deps = build_memory_deps(config, clock=clock, hasher=FAST_HASHER)
     register_user(deps.auth, Register(email=EMAIL, password=PASSWORD))
     return deps
@@ -40,24 +45,28 @@ def api(deps, moving_clock) -> TestClient:  # noqa: F811
 
 
 def login(api, password: str, ip: str, device: str | None = None, email: str = EMAIL):
-    return api.simulate_post("/api/auth/login", remote_addr=PROXY,
-                             headers={"X-Forwarded-For": ip},
-                             cookies={"cf_device": device} if device else None,
-                             json={"email": email, "password": password})
+    return api.simulate_post(
+        "/api/auth/login",
+        remote_addr=PROXY,
+        headers={"X-Forwarded-For": ip},
+        cookies={"cf_device": device} if device else None,
+        json={"email": email, "password": password},
+    )
 
 
 def device_cookie(result) -> str:
     # (A login also sets the session cookies: entrypoints/http/sessions.py.)
     cookie = result.cookies["cf_device"]
     assert cookie.http_only and cookie.same_site == "Lax" and cookie.path == "/api/auth"
-    assert not cookie.secure   # plain http here; Secure on https (below)
+    assert not cookie.secure  # plain http here; Secure on https (below)
     return cookie.value
 
 
 def test_distributed_guesses_are_refused_whatever_the_ip_but_the_owner_device_gets_in(api):
     device = device_cookie(login(api, PASSWORD, "198.51.100.7"))
-    answers = [login(api, "guess", f"203.0.{n // 250}.{n % 250 + 1}").status_code
-               for n in range(120)]
+    answers = [
+        login(api, "guess", f"203.0.{n // 250}.{n % 250 + 1}").status_code for n in range(120)
+    ]
     assert 401 in answers[:5] and answers.count(401) <= 5, answers
     assert set(answers[5:]) == {429}, answers
     # The right password from a fresh address without the cookie: refused too (it
@@ -86,8 +95,12 @@ def test_a_device_cookie_is_bound_to_its_account(api, deps):
 
 
 def test_the_device_cookie_is_secure_on_https(api):
-    result = api.simulate_post("/api/auth/login", remote_addr=PROXY, protocol="https",
-                               json={"email": EMAIL, "password": PASSWORD})
+    result = api.simulate_post(
+        "/api/auth/login",
+        remote_addr=PROXY,
+        protocol="https",
+        json={"email": EMAIL, "password": PASSWORD},
+    )
     assert result.cookies["cf_device"].secure
     # The session cookies too (issue 23).
     assert result.cookies["cf_session"].secure and result.cookies["cf_csrf"].secure

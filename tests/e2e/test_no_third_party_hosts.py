@@ -2,6 +2,7 @@
 this site, and the pages' CSP lets images and videos come only from this site and the
 configured storage, so the storefront works offline and tells no third party who
 visits it."""
+
 from __future__ import annotations
 
 import re
@@ -48,10 +49,12 @@ def test_after_seed_demo_no_stored_url_points_to_another_host(deps, client):
     assert found > 20
     # ...and every one of them is served by this app.
     with deps.uow() as uow:
-        images = {c.icon_url for c in uow.creators.find().items} | \
-            {p.content_url for p in uow.posts.find().items} | \
-            {b.image_url for b in uow.order_bumps.find().items} | \
-            {a.image_url for a in uow.ads.find().items}
+        images = (
+            {c.icon_url for c in uow.creators.find().items}
+            | {p.content_url for p in uow.posts.find().items}
+            | {b.image_url for b in uow.order_bumps.find().items}
+            | {a.image_url for a in uow.ads.find().items}
+        )
     for url in images:
         answer = client.simulate_get(urlsplit(url).path)
         assert answer.status_code == 200 and answer.headers["content-type"] == "image/png", url
@@ -72,8 +75,13 @@ def test_images_and_videos_come_from_this_site_only_by_default(client):
 
 
 def test_with_s3_storage_its_host_is_allowed_too(config, clock):
-    s3 = attrs.evolve(config, storage_url="s3://AK:SK@s3.example.test:9000/media?secure=false",
-                      public_url="https://flix.example.test")
+    s3 = attrs.evolve(
+        config,
+        storage_url="s3://AK:SK@s3.example.test:9000/media?secure=false",
+        public_url="https://flix.example.test",
+    )
     client = TestClient(create_app(build_memory_deps(s3, clock=clock)))
-    assert csp_of(client)["img-src"] == \
-        "'self' blob: https://flix.example.test http://s3.example.test:9000"
+    assert (
+        csp_of(client)["img-src"]
+        == "'self' blob: https://flix.example.test http://s3.example.test:9000"
+    )

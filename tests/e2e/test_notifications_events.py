@@ -1,6 +1,7 @@
 """Every event an operator can be told of, caused through the API as people cause it,
 reaches a webhook endpoint on loopback signed (checked with `standardwebhooks`) and
 carries what the operator needs: the domain events' one notifications handler at work."""
+
 from __future__ import annotations
 
 import base64
@@ -20,13 +21,14 @@ PHOTO = b"\x89PNG\r\n\x1a\n an ID photo"
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(utcnow())   # the receiver's library refuses timestamps 5 min off
+    return FakeClock(utcnow())  # the receiver's library refuses timestamps 5 min off
 
 
 @pytest.fixture
 def config(config):
-    return attrs.evolve(config, webhook_allow_private=True,
-                        age_methods=("card", "document", "sandbox"))
+    return attrs.evolve(
+        config, webhook_allow_private=True, age_methods=("card", "document", "sandbox")
+    )
 
 
 def received(receiver, deps) -> list[dict]:
@@ -37,28 +39,45 @@ def received(receiver, deps) -> list[dict]:
 @pytest.mark.smoke
 def test_every_event_reaches_the_endpoint_signed(client, deps, actors, clock, receiver):
     admin = actors.admin()
-    created = client.simulate_post("/api/admin/webhook-endpoints", headers=admin, json={
-        "url": receiver.url, "events": list(n.EVENTS)})
+    created = client.simulate_post(
+        "/api/admin/webhook-endpoints",
+        headers=admin,
+        json={"url": receiver.url, "events": list(n.EVENTS)},
+    )
     receiver.secrets = [created.json["secret"]]
     plan, bumps = add_catalogue(deps, checkout_url="https://pay.dias.example/checkout/abc")
     ana = bearer(register(client, "ana@example.com")["token"])
     first = start(client, checkout_body(plan.id, bumps=[bumps[0].id]), ana)
     pay(client, actors, first)
-    asked = client.simulate_post(f"/api/me/checkouts/{first['id']}/withdrawal", headers=ana,
-                                 json={"reason": "não gostei"})
+    asked = client.simulate_post(
+        f"/api/me/checkouts/{first['id']}/withdrawal", headers=ana, json={"reason": "não gostei"}
+    )
     assert asked.status_code == 201, asked.json
-    assert client.simulate_post(f"/api/admin/withdrawals/{asked.json['id']}/refund",
-                                headers=admin).status_code == 200
-    sent = client.simulate_post("/api/age-assurance/documents", headers=ana, json={
-        "content_type": "image/png", "data": base64.b64encode(PHOTO).decode()})
+    assert (
+        client.simulate_post(
+            f"/api/admin/withdrawals/{asked.json['id']}/refund", headers=admin
+        ).status_code
+        == 200
+    )
+    sent = client.simulate_post(
+        "/api/age-assurance/documents",
+        headers=ana,
+        json={"content_type": "image/png", "data": base64.b64encode(PHOTO).decode()},
+    )
     assert sent.status_code == 201, sent.json
     # A card checkout paid through Dias for another amount: review.
     card = start(client, checkout_body(plan.id, "credit_card"), ana)
     with deps.uow() as uow:
         ref = uow.checkouts.get(card["id"]).external_id
     token = postback_token(client, admin, "dias")
-    assert client.simulate_post("/api/webhooks/dias", params={"token": token}, json={
-        "externalRef": ref, "status": "PAID", "amount": 1}).status_code == 200
+    assert (
+        client.simulate_post(
+            "/api/webhooks/dias",
+            params={"token": token},
+            json={"externalRef": ref, "status": "PAID", "amount": 1},
+        ).status_code
+        == 200
+    )
     now = received(receiver, deps)
     assert all(r.verified_by == receiver.secrets for r in receiver.received)
     paid = next(m for m in now if m["type"] == "checkout.paid")["data"]

@@ -11,6 +11,7 @@ When the API changes on purpose, rewrite the snapshot and review its diff:
     git diff tests/snapshots/openapi.json
 
 (the test then reports itself as skipped, saying it rewrote the file)."""
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,12 @@ def differences(expected, actual, where: tuple = ()) -> list[str]:
     if isinstance(expected, list) and isinstance(actual, list):
         removed = [item for item in expected if item not in actual]
         added = [item for item in actual if item not in expected]
-        detail = "".join([f"; only in the snapshot: {_short(removed)}" if removed else "",
-                          f"; only served: {_short(added)}" if added else ""])
+        detail = "".join(
+            [
+                f"; only in the snapshot: {_short(removed)}" if removed else "",
+                f"; only served: {_short(added)}" if added else "",
+            ]
+        )
         return [f"~ {here}: {len(expected)} -> {len(actual)} items{detail}"]
     if expected != actual or type(expected) is not type(actual):
         return [f"~ {here}: {_short(expected)} -> {_short(actual)}"]
@@ -85,8 +90,7 @@ def test_the_served_openapi_document_equals_the_snapshot(tmp_path):
         SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
         SNAPSHOT.write_text(dump(actual), encoding="utf-8")
         pytest.skip(f"{UPDATE_VARIABLE}=1: rewrote {SNAPSHOT}; review its git diff")
-    assert SNAPSHOT.exists(), (
-        f"no snapshot at {SNAPSHOT}: run with {UPDATE_VARIABLE}=1 to write it")
+    assert SNAPSHOT.exists(), f"no snapshot at {SNAPSHOT}: run with {UPDATE_VARIABLE}=1 to write it"
     expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     found = differences(expected, actual)
     listed = "\n".join(found[:MAX_LISTED])
@@ -95,7 +99,8 @@ def test_the_served_openapi_document_equals_the_snapshot(tmp_path):
         f"/openapi.json differs from {SNAPSHOT.name} at {len(found)} place(s) "
         f"(- only in the snapshot, + only served, ~ changed):\n{listed}{more}\n"
         f"If the change is deliberate: {UPDATE_VARIABLE}=1 make test "
-        f"PYTEST_ARGS=tests/e2e/test_openapi_snapshot.py")
+        f"PYTEST_ARGS=tests/e2e/test_openapi_snapshot.py"
+    )
     assert actual == expected
 
 

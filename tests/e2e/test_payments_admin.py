@@ -1,5 +1,6 @@
 """Payment administration: gateway settings (secret keys write-only, one active),
 checkout and subscription lists, manual grants."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -29,13 +30,17 @@ def test_gateway_settings_start_empty_with_our_postback_urls(client, admin):
     junglepay, dias = body["data"]
     assert (junglepay["name"], dias["name"]) == ("junglepay", "dias")
     assert junglepay["generated_postback_url"].startswith(
-        "http://127.0.0.1:8000/api/webhooks/junglepay?token=")
+        "http://127.0.0.1:8000/api/webhooks/junglepay?token="
+    )
     assert not junglepay["has_secret_key"] and not junglepay["is_active"]
 
 
 def test_secret_keys_are_write_only(client, admin):
-    result = client.simulate_put(f"{GATEWAYS}/junglepay", headers=admin,
-                                 json={"secret_key": "sk_live_abc", "public_key": "pk_live"})
+    result = client.simulate_put(
+        f"{GATEWAYS}/junglepay",
+        headers=admin,
+        json={"secret_key": "sk_live_abc", "public_key": "pk_live"},
+    )
     assert result.status_code == 200
     assert "secret_key" not in result.json and result.json["has_secret_key"] is True
     assert "sk_live_abc" not in client.simulate_get(GATEWAYS, headers=admin).text
@@ -48,24 +53,34 @@ def test_secret_keys_are_write_only(client, admin):
 
 @pytest.mark.smoke
 def test_one_gateway_is_active_at_a_time(client, admin):
-    assert_error(client.simulate_put(f"{GATEWAYS}/junglepay", headers=admin,
-                                     json={"is_active": True}), 400, "invalid", "secret_key")
-    client.simulate_put(f"{GATEWAYS}/junglepay", headers=admin,
-                        json={"secret_key": "sk", "is_active": True})
+    assert_error(
+        client.simulate_put(f"{GATEWAYS}/junglepay", headers=admin, json={"is_active": True}),
+        400,
+        "invalid",
+        "secret_key",
+    )
+    client.simulate_put(
+        f"{GATEWAYS}/junglepay", headers=admin, json={"secret_key": "sk", "is_active": True}
+    )
     assert settings(client, admin)["charging_gateway"] == "junglepay"
     client.simulate_put(f"{GATEWAYS}/dias", headers=admin, json={"is_active": True})
     body = settings(client, admin)
-    assert [(g["name"], g["is_active"]) for g in body["data"]] == [("junglepay", False),
-                                                                    ("dias", True)]
+    assert [(g["name"], g["is_active"]) for g in body["data"]] == [
+        ("junglepay", False),
+        ("dias", True),
+    ]
     assert body["charging_gateway"] == "dias"
 
 
-@pytest.mark.parametrize("path, body, status, field", [
-    ("/sandbox", {"is_active": True}, 404, None),
-    ("/junglepay", {"postback_url": "ftp://x"}, 400, "postback_url"),
-    ("/junglepay", {"is_active": None}, 400, "is_active"),
-    ("/junglepay", {"secret": "x"}, 400, "secret"),
-])
+@pytest.mark.parametrize(
+    "path, body, status, field",
+    [
+        ("/sandbox", {"is_active": True}, 404, None),
+        ("/junglepay", {"postback_url": "ftp://x"}, 400, "postback_url"),
+        ("/junglepay", {"is_active": None}, 400, "is_active"),
+        ("/junglepay", {"secret": "x"}, 400, "secret"),
+    ],
+)
 def test_bad_gateway_settings_are_refused(client, admin, path, body, status, field):
     result = client.simulate_put(GATEWAYS + path, headers=admin, json=body)
     assert_error(result, status, "not_found" if status == 404 else "invalid", field)
@@ -83,20 +98,27 @@ def test_checkouts_and_subscriptions_are_listed_with_filters(client, deps, admin
     first = start(client, checkout_body(plan.id))
     start(client, checkout_body(plan.id))
     client.simulate_post(f"/api/admin/sandbox/checkouts/{first['id']}/pay", headers=admin)
-    paid = client.simulate_get("/api/admin/checkouts", headers=admin,
-                               params={"status": "paid"}).json
+    paid = client.simulate_get(
+        "/api/admin/checkouts", headers=admin, params={"status": "paid"}
+    ).json
     assert [c["id"] for c in paid["data"]] == [first["id"]]
-    page = client.simulate_get("/api/admin/checkouts", headers=admin,
-                               params={"limit": 1, "page": 2}).json
+    page = client.simulate_get(
+        "/api/admin/checkouts", headers=admin, params={"limit": 1, "page": 2}
+    ).json
     assert page["total"] == 2 and page["total_pages"] == 2 and len(page["data"]) == 1
     user_id = paid["data"][0]["user_id"]
-    subs = client.simulate_get("/api/admin/subscriptions", headers=admin,
-                               params={"user_id": user_id, "status": "active"}).json
+    subs = client.simulate_get(
+        "/api/admin/subscriptions", headers=admin, params={"user_id": user_id, "status": "active"}
+    ).json
     assert subs["total"] == 1 and subs["data"][0]["plan_id"] == plan.id
     item = client.simulate_get(f"/api/admin/checkouts/{first['id']}", headers=admin).json
     assert item["status"] == "paid" and item["customer_document"] == "52998224725"
-    assert_error(client.simulate_get("/api/admin/subscriptions", headers=admin,
-                                     params={"status": "gone"}), 400, "invalid", "status")
+    assert_error(
+        client.simulate_get("/api/admin/subscriptions", headers=admin, params={"status": "gone"}),
+        400,
+        "invalid",
+        "status",
+    )
 
 
 @pytest.mark.smoke
@@ -113,9 +135,20 @@ def test_an_admin_grants_a_plan_by_hand(client, deps, actors, admin, clock):
     assert second["start_date"] == first.json["end_date"]
     end = clock.now() + timedelta(days=14)
     assert second["end_date"] == end.isoformat() + "Z"
-    assert_error(client.simulate_post("/api/admin/users/999/subscriptions", headers=admin,
-                                      json={"plan_id": plan.id}), 404, "not_found")
-    assert_error(client.simulate_post(url, headers=admin, json={"plan_id": 999}), 400,
-                 "invalid", "plan_id")
-    assert_error(client.simulate_post(url, headers=actors.user("eve@example.com"),
-                                      json={"plan_id": plan.id}), 403, "forbidden")
+    assert_error(
+        client.simulate_post(
+            "/api/admin/users/999/subscriptions", headers=admin, json={"plan_id": plan.id}
+        ),
+        404,
+        "not_found",
+    )
+    assert_error(
+        client.simulate_post(url, headers=admin, json={"plan_id": 999}), 400, "invalid", "plan_id"
+    )
+    assert_error(
+        client.simulate_post(
+            url, headers=actors.user("eve@example.com"), json={"plan_id": plan.id}
+        ),
+        403,
+        "forbidden",
+    )

@@ -1,4 +1,5 @@
 """The platform: health, the error shape of every kind of failure, OpenAPI."""
+
 from __future__ import annotations
 
 import falcon.inspect
@@ -23,6 +24,7 @@ def test_health_is_503_when_the_database_does_not(deps):
             return False
 
     import attrs
+
     client = TestClient(create_app(attrs.evolve(deps, health=Down())))
     assert_error(client.simulate_get("/health"), 503, "unavailable")
 
@@ -40,8 +42,9 @@ def test_wrong_method_is_a_json_405(client):
 
 @pytest.mark.parametrize("body", ["{bad json", "[1, 2", "\xff\xfe", "nul\x00l"])
 def test_malformed_json_is_a_400_naming_the_body(client, body):
-    result = client.simulate_post("/api/auth/login", body=body,
-                                  headers={"content-type": "application/json"})
+    result = client.simulate_post(
+        "/api/auth/login", body=body, headers={"content-type": "application/json"}
+    )
     assert_error(result, 400, "invalid_json", "body")
 
 
@@ -53,16 +56,22 @@ def test_deeply_nested_json_is_a_400_not_a_crash(client):
 @pytest.mark.parametrize("header", ["Bearer é.x", "Bearer \u00ff", "Bearer a.b", "Bearer "])
 def test_a_bearer_token_that_does_not_verify_is_a_401_on_any_route(client, header):
     for path in ("/api/plans", "/health", "/api/me"):
-        result = client.simulate_get(path, headers={"Authorization": header.encode("utf-8")
-                                                    .decode("latin-1")})
+        result = client.simulate_get(
+            path, headers={"Authorization": header.encode("utf-8").decode("latin-1")}
+        )
         assert_error(result, 401, "unauthenticated")
 
 
 def test_other_authorization_schemes_are_not_ours_and_ignored(client):
-    assert client.simulate_get("/api/plans", headers={"Authorization": "Basic eDp4"}
-                               ).status_code == 200
-    assert_error(client.simulate_get("/api/me", headers={"Authorization": "Basic eDp4"}),
-                 401, "unauthenticated")
+    assert (
+        client.simulate_get("/api/plans", headers={"Authorization": "Basic eDp4"}).status_code
+        == 200
+    )
+    assert_error(
+        client.simulate_get("/api/me", headers={"Authorization": "Basic eDp4"}),
+        401,
+        "unauthenticated",
+    )
 
 
 def test_a_body_that_is_not_an_object_is_refused(client):
@@ -83,8 +92,7 @@ def test_openapi_is_valid_openapi_3(client):
 def test_openapi_lists_exactly_the_routes_of_the_router(client):
     """Derived from Falcon's router itself, not from our declarations."""
     spec = client.simulate_get("/openapi.json").json
-    documented = {(path, method.upper()) for path, item in spec["paths"].items()
-                  for method in item}
+    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
     served = set()
     for route in falcon.inspect.inspect_routes(client.app):
         path, _ = openapi_path(route.path)

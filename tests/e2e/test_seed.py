@@ -1,4 +1,5 @@
 """`creatorflix seed-demo`: the demo catalogue, loaded once however often it runs."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,19 +21,26 @@ def counts(deps, tables=TABLES) -> dict[str, int]:
 def test_seeding_twice_creates_everything_once(deps):
     list(seed.seed_demo(deps))
     after_first = counts(deps, ALL_TABLES)
-    assert counts(deps) == {"plans": 3, "order_bumps": 2, "creators": 2, "posts": 7,
-                            "support_contacts": 2}
+    assert counts(deps) == {
+        "plans": 3,
+        "order_bumps": 2,
+        "creators": 2,
+        "posts": 7,
+        "support_contacts": 2,
+    }
     list(seed.seed_demo(deps))
     assert counts(deps, ALL_TABLES) == after_first  # whatever other areas seed, too
 
 
 def test_the_catalogue_seeder_says_what_it_did(deps):
     first = list(seed.seed_catalog(deps))
-    assert first == ["plans: 3 created, 0 already there",
-                     "order bumps: 2 created, 0 already there",
-                     "models: 2 created, 0 already there",
-                     "posts: 7 created, 0 already there",
-                     "support contacts: 2 created, 0 already there"]
+    assert first == [
+        "plans: 3 created, 0 already there",
+        "order bumps: 2 created, 0 already there",
+        "models: 2 created, 0 already there",
+        "posts: 7 created, 0 already there",
+        "support contacts: 2 created, 0 already there",
+    ]
     assert all(" 0 created" in line for line in seed.seed_catalog(deps))
 
 
@@ -40,12 +48,17 @@ def test_the_demo_catalogue(deps, client):
     list(seed.seed_demo(deps))
     plans = client.simulate_get("/api/plans").json["data"]
     assert [(p["name"], p["price"], p["duration"]) for p in plans] == [
-        ("Semanal", 990, 7), ("Mensal", 2990, 30), ("Anual", 19990, 365)]
+        ("Semanal", 990, 7),
+        ("Mensal", 2990, 30),
+        ("Anual", 19990, 365),
+    ]
     assert all(p["benefits_json"] and p["accepts_pix"] for p in plans)
     assert len(client.simulate_get("/api/order-bumps").json["data"]) == 2
     contacts = client.simulate_get("/api/support-contacts").json["data"]
     assert {c["platform"]: c["url"].split("/")[2] for c in contacts} == {
-        "whatsapp": "wa.me", "telegram": "t.me"}
+        "whatsapp": "wa.me",
+        "telegram": "t.me",
+    }
     for model in client.simulate_get("/api/models").json["data"]:
         posts = client.simulate_get(f"/api/models/{model['id']}/posts").json
         assert posts["total"] >= 3 and {p["type"] for p in posts["data"]} == {"image"}

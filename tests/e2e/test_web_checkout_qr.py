@@ -1,4 +1,5 @@
 """GET /api/checkouts/{id}/qr.svg: the PIX QR code drawn on the server, for the buyer."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -13,8 +14,11 @@ MEMORY = pytest.mark.parametrize("backend", ["memory"], indirect=True)
 
 
 def qr_of(client, created: dict, token: str | None = "same"):
-    params = {} if token is None else {
-        "access_token": created["access_token"] if token == "same" else token}
+    params = (
+        {}
+        if token is None
+        else {"access_token": created["access_token"] if token == "same" else token}
+    )
     return client.simulate_get(f"/api/checkouts/{created['id']}/qr.svg", params=params)
 
 
@@ -40,9 +44,13 @@ def test_only_with_its_own_access_token(client, deps):
     # Exactly as polling the checkout answers.
     for token in (second["access_token"], "garbage"):
         assert_error(qr_of(client, first, token=token), 403, "forbidden")
-    assert_error(client.simulate_get("/api/checkouts/999/qr.svg",
-                                     params={"access_token": first["access_token"]}),
-                 403, "forbidden")
+    assert_error(
+        client.simulate_get(
+            "/api/checkouts/999/qr.svg", params={"access_token": first["access_token"]}
+        ),
+        403,
+        "forbidden",
+    )
 
 
 @MEMORY

@@ -1,6 +1,7 @@
 """The original platform's public URLs, bookmarked and indexed, still lead somewhere:
 /models/{name} to the page showing that white-label collection or creator now, and
 /plans, /checkout?planId=N, /login, /register, /models to our pages (301, query kept)."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -27,17 +28,20 @@ def shows(client, location: str) -> str:
     return result.text.split('data-page="', 1)[1].split('"', 1)[0]
 
 
-@pytest.mark.parametrize("path, query, location, page", [
-    ("/plans", None, "/planos", "plans"),
-    ("/plans", "utm_source=x&ref=1", "/planos?utm_source=x&ref=1", "plans"),
-    ("/login", None, "/entrar", "login"),
-    ("/login", "next=/minha-conta", "/entrar?next=/minha-conta", "login"),
-    ("/register", None, "/cadastro", "register"),
-    ("/models", None, "/", "home"),
-    ("/checkout", "planId=3", "/checkout?plano=3", "checkout"),
-    ("/checkout", "planId=3&utm_source=x", "/checkout?plano=3&utm_source=x", "checkout"),
-    ("/checkout", "plano=4&planId=3", "/checkout?plano=4", "checkout"),
-])
+@pytest.mark.parametrize(
+    "path, query, location, page",
+    [
+        ("/plans", None, "/planos", "plans"),
+        ("/plans", "utm_source=x&ref=1", "/planos?utm_source=x&ref=1", "plans"),
+        ("/login", None, "/entrar", "login"),
+        ("/login", "next=/minha-conta", "/entrar?next=/minha-conta", "login"),
+        ("/register", None, "/cadastro", "register"),
+        ("/models", None, "/", "home"),
+        ("/checkout", "planId=3", "/checkout?plano=3", "checkout"),
+        ("/checkout", "planId=3&utm_source=x", "/checkout?plano=3&utm_source=x", "checkout"),
+        ("/checkout", "plano=4&planId=3", "/checkout?plano=4", "checkout"),
+    ],
+)
 def test_the_originals_pages_are_moved_to_ours(client, path, query, location, page):
     assert moved(client, path, query) == location
     assert shows(client, location) == page
@@ -54,16 +58,19 @@ def pages(deps) -> dict:
     found by slug, one found by name, a hidden one, and an unpublished collection."""
     with deps.uow() as uow:
         found = {
-            "collection": uow.whitelabel_models.add(WhitelabelModel(id=None, folder_name="luna",
-                                                                    status="active")),
-            "unpublished": uow.whitelabel_models.add(WhitelabelModel(id=None,
-                                                                     folder_name="mia-santos")),
+            "collection": uow.whitelabel_models.add(
+                WhitelabelModel(id=None, folder_name="luna", status="active")
+            ),
+            "unpublished": uow.whitelabel_models.add(
+                WhitelabelModel(id=None, folder_name="mia-santos")
+            ),
             "luna": uow.creators.add(Creator(id=None, name="Luna", slug="luna")),
             "julia": uow.creators.add(Creator(id=None, name="Júlia Ávila", slug="julia-avila")),
             "mia": uow.creators.add(Creator(id=None, name="Mia Santos", slug="mia-santos")),
             "named": uow.creators.add(Creator(id=None, name="Bia Lima")),
-            "hidden": uow.creators.add(Creator(id=None, name="Oculta", slug="oculta",
-                                               status="hidden")),
+            "hidden": uow.creators.add(
+                Creator(id=None, name="Oculta", slug="oculta", status="hidden")
+            ),
         }
         uow.commit()
     return {name: entity.id for name, entity in found.items()}
@@ -78,13 +85,15 @@ def test_a_models_link_shows_the_collection_or_creator_it_names(client, pages):
     assert moved(client, "/models/mia-santos") == f"/modelos/{pages['mia']}"  # unpublished
     assert moved(client, "/models/" + quote("Bia Lima")) == f"/modelos/{pages['named']}"
     assert moved(client, "/models/" + quote("Júlia Ávila")) == f"/modelos/{pages['julia']}"
-    assert moved(client, "/models/julia-avila", "utm_source=x") == \
-        f"/modelos/{pages['julia']}?utm_source=x"
+    assert (
+        moved(client, "/models/julia-avila", "utm_source=x")
+        == f"/modelos/{pages['julia']}?utm_source=x"
+    )
     creator = client.simulate_get(f"/api/models/{pages['julia']}").json
     assert creator["slug"] == "julia-avila"
 
 
-@pytest.mark.smoke    # on PostgreSQL a NUL in a query parameter is a driver error
+@pytest.mark.smoke  # on PostgreSQL a NUL in a query parameter is a driver error
 @pytest.mark.parametrize("name", ["oculta", "Oculta", "nobody", "JULIA-AVILA", "%00", "a%0Ab"])
 def test_a_models_link_to_nothing_public_is_a_404(client, pages, name):
     assert_error(client.simulate_get(f"/models/{name}"), 404, "not_found")

@@ -1,6 +1,7 @@
 """The web client as files: every page is served under `/` by the same app without
 shadowing the API, its modules exist and import only each other, and nothing is
 fetched from another host (the machine running it may be offline)."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ from tests.support.api import assert_error
 # The pages touch no database: one backend is enough.
 MEMORY = pytest.mark.parametrize("backend", ["memory"], indirect=True)
 _FIELD = re.compile(r"\{[^}]*\}")
-IMPORT = re.compile(r"""(?:^|\n)\s*import\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*[`'"]([^`'"]+)""")
+IMPORT = re.compile(
+    r"""(?:^|\n)\s*import\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*[`'"]([^`'"]+)"""
+)
 
 
 def concrete(template: str) -> str:
@@ -43,11 +46,14 @@ def test_pages_are_documented_as_html(client):
 
 
 @MEMORY
-@pytest.mark.parametrize("path,content_type", [
-    ("/static/js/main.js", "text/javascript; charset=utf-8"),
-    ("/static/css/app.css", "text/css; charset=utf-8"),
-    ("/static/img/icon.svg", "image/svg+xml"),
-])
+@pytest.mark.parametrize(
+    "path,content_type",
+    [
+        ("/static/js/main.js", "text/javascript; charset=utf-8"),
+        ("/static/css/app.css", "text/css; charset=utf-8"),
+        ("/static/img/icon.svg", "image/svg+xml"),
+    ],
+)
 def test_static_files_are_served_with_their_type_and_revalidated(client, path, content_type):
     result = client.simulate_get(path)
     assert result.status_code == 200
@@ -58,10 +64,18 @@ def test_static_files_are_served_with_their_type_and_revalidated(client, path, c
 
 
 @MEMORY
-@pytest.mark.parametrize("path", [
-    "/static/nothing.js", "/static/../setup.cfg", "/static/js/../../index.html",
-    "/static/%2e%2e/%2e%2e/setup.cfg", "/static/", "/static//etc/passwd", "/static/js",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/nothing.js",
+        "/static/../setup.cfg",
+        "/static/js/../../index.html",
+        "/static/%2e%2e/%2e%2e/setup.cfg",
+        "/static/",
+        "/static//etc/passwd",
+        "/static/js",
+    ],
+)
 def test_anything_but_the_web_files_is_a_json_404(client, path):
     assert_error(client.simulate_get(path), 404, "not_found")
 
@@ -95,7 +109,7 @@ def test_modules_import_only_files_of_the_web_client():
 def test_nothing_is_loaded_from_another_host():
     """No CDN: the only absolute URLs are XML namespaces."""
     for path in [WEB_DIR / "index.html", *static_files().values()]:
-        if path.suffix == ".png":   # the demo's images (issue 13): no text, no URL
+        if path.suffix == ".png":  # the demo's images (issue 13): no text, no URL
             continue
         text = path.read_text(encoding="utf-8")
         for url in re.findall(r"https?://[^\s'\"`)]+", text):

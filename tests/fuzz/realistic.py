@@ -5,6 +5,7 @@ valid CPF or a known gateway name, so without help the fuzzer would only ever se
 400/401/404 of those routes. For about half of the generated cases (chosen by a property
 of the generated data, so runs stay deterministic) the values a client would really
 have are laid over the generated ones; the rest of each request stays as generated."""
+
 from __future__ import annotations
 
 import zlib
@@ -13,10 +14,12 @@ from domain.ads.rules import PLACEMENTS
 from tests.support.payments import VALID_CPF
 from tests.support.seeded_app import USER_EMAIL, USER_PASSWORD, SeededApp
 
-GATEWAY_OF_WEBHOOK = {"/api/webhooks/junglepay": "junglepay",
-                      "/api/webhook/junglepay": "junglepay",
-                      "/api/webhooks/dias": "dias",
-                      "/api/webhook/dias/payment-sucess": "dias"}
+GATEWAY_OF_WEBHOOK = {
+    "/api/webhooks/junglepay": "junglepay",
+    "/api/webhook/junglepay": "junglepay",
+    "/api/webhooks/dias": "dias",
+    "/api/webhook/dias/payment-sucess": "dias",
+}
 
 
 def _pick(case) -> int | None:
@@ -39,9 +42,16 @@ def steer(case, seeded: SeededApp) -> None:
         case.path_parameters = {"id": seeded.checkout["id"]}
         case.query = {**(case.query or {}), "access_token": seeded.checkout["access_token"]}
     elif path == "/api/checkouts" and body is not None:
-        body.update(plan_id=1 + n % 3, order_bump_ids=[1 + n % 2][: n % 3],
-                    customer={"name": "Fuzz Buyer", "email": f"buyer{n % 97}@example.com",
-                              "document": VALID_CPF, "phone": "(11) 98765-4321"})
+        body.update(
+            plan_id=1 + n % 3,
+            order_bump_ids=[1 + n % 2][: n % 3],
+            customer={
+                "name": "Fuzz Buyer",
+                "email": f"buyer{n % 97}@example.com",
+                "document": VALID_CPF,
+                "phone": "(11) 98765-4321",
+            },
+        )
     elif path == "/api/auth/register" and body is not None:
         body.update(email=f"fuzz{n % 97}@example.com", password="fuzz-password")
     elif path == "/api/auth/login" and body is not None:
@@ -49,5 +59,7 @@ def steer(case, seeded: SeededApp) -> None:
     elif path == "/api/admin/payment-gateways/{name}":
         case.path_parameters = {"name": ("junglepay", "dias")[n % 2]}
     elif path == "/api/ads" and method == "GET":
-        case.query = {**(case.query or {}),
-                      "placements": ",".join(PLACEMENTS[n % len(PLACEMENTS):][:1 + n % 3])}
+        case.query = {
+            **(case.query or {}),
+            "placements": ",".join(PLACEMENTS[n % len(PLACEMENTS) :][: 1 + n % 3]),
+        }

@@ -10,6 +10,7 @@ databases answer every repository query alike, so one is enough for a local run)
 About half of the cases carry the tokens and ids a real client would have (see
 realistic.py). Deterministic: derandomized, fixed seed, bounded example count
 (FUZZ_EXAMPLES; CREATORFLIX_FUZZ_EXAMPLES=200 for a deeper local run)."""
+
 from __future__ import annotations
 
 import os
@@ -20,14 +21,16 @@ from pathlib import Path
 
 import attrs
 import pytest
-from falcon.testing import TestClient
 import schemathesis
+from falcon.testing import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance,
-                                               response_headers_conformance,
-                                               response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from adapters import migrator
 from adapters.clock import FakeClock
@@ -35,23 +38,35 @@ from adapters.pony.database import PonyDatabase, sqlite_path
 from entrypoints.bootstrap import build_deps, build_memory_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
+from tests.fuzz.realistic import steer
 from tests.support.backends import reset_database
 from tests.support.deps import FAST_HASHER, IN_CI, TEST_SECRET
-from tests.fuzz.realistic import steer
 from tests.support.seeded_app import seed_app, write_media
 
 # Examples per operation in the fuzzing phase (the examples and coverage phases add
 # their own deterministic cases). Raise it locally for a deeper run.
 FUZZ_EXAMPLES = int(os.environ.get("CREATORFLIX_FUZZ_EXAMPLES", "40"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
-CONFIG = schemathesis.Config.from_dict({
-    "seed": 20240801,
-    "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
-    "generation": {"mode": "positive", "max-examples": FUZZ_EXAMPLES, "deterministic": True,
-                   "database": "none", "with-security-parameters": False},
-    "phases": {"stateful": {"enabled": False}},
-})
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": 20240801,
+        "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
+        "generation": {
+            "mode": "positive",
+            "max-examples": FUZZ_EXAMPLES,
+            "deterministic": True,
+            "database": "none",
+            "with-security-parameters": False,
+        },
+        "phases": {"stateful": {"enabled": False}},
+    }
+)
 # A closed loopback port: a gateway the fuzzer activates answers "unavailable" at once,
 # and nothing ever leaves the machine.
 CLOSED_PORT_URL = "http://127.0.0.1:9"
@@ -85,9 +100,13 @@ def fuzz_database(database_dir, request):
 
 
 def fuzz_deps(folder: Path, pdb):
-    config = Config(secret_key=TEST_SECRET, storage_url=f"file://{folder / 'media'}",
-                    database_url=pdb.url, junglepay_url=CLOSED_PORT_URL,
-                    rate_limit_factor=1e6)   # a 429 would hide what the body would get
+    config = Config(
+        secret_key=TEST_SECRET,
+        storage_url=f"file://{folder / 'media'}",
+        database_url=pdb.url,
+        junglepay_url=CLOSED_PORT_URL,
+        rate_limit_factor=1e6,
+    )  # a 429 would hide what the body would get
     return build_deps(config, clock=FakeClock(), hasher=FAST_HASHER, database=pdb)
 
 
@@ -135,8 +154,7 @@ def seeded(fuzz_database, seeded_snapshot):
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_route_answers_as_documented_to_every_role(case, seeded):
     steer(case, seeded)
-    anonymous = {k: v for k, v in (case.headers or {}).items()
-                 if k.lower() != "authorization"}
+    anonymous = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
     # Administrators last: what they change (a DELETE) is what the others saw first.
     for headers in ({}, seeded.user, seeded.admin):
         response = case.call(app=seeded.client.app, headers={**anonymous, **headers})

@@ -1,16 +1,17 @@
 """Acceptance: what many visitors do at once is all recorded, on PostgreSQL, through the
 HTTP API (each request its own transaction; counters and event rows together): every
 event is a row, counted or filtered, and each counter equals its counted rows."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from falcon.testing import TestClient
 
 from domain.ads.rules import Ad
 from entrypoints.http.app import create_app
-from tests.support.deps import deps_for
 from tests.support.concurrency import at_once
+from tests.support.deps import deps_for
 
 THREADS = 8
 CLICKS_PER_THREAD = 500
@@ -18,9 +19,18 @@ CLICKS_PER_THREAD = 500
 
 def add_ad(backend, clock, ad_type: str = "banner", placement: str = "home_top") -> int:
     with backend.uow() as uow:
-        ad_id = uow.ads.add(Ad(id=None, name="Hot", title="Hot", link="https://example.com/",
-                               type=ad_type, placement=placement, status="active",
-                               created_at=clock.now())).id
+        ad_id = uow.ads.add(
+            Ad(
+                id=None,
+                name="Hot",
+                title="Hot",
+                link="https://example.com/",
+                type=ad_type,
+                placement=placement,
+                status="active",
+                created_at=clock.now(),
+            )
+        ).id
         uow.commit()
     return ad_id
 
@@ -28,8 +38,11 @@ def add_ad(backend, clock, ad_type: str = "banner", placement: str = "home_top")
 def run_threads(count: int, work: Callable[[int, TestClient], list[str]], app) -> list[str]:
     """Run `work(thread_number, client)` in `count` threads started together; returns
     every failure they report."""
-    return [failure for failures in at_once(count, lambda n: work(n, TestClient(app)))
-            for failure in failures]
+    return [
+        failure
+        for failures in at_once(count, lambda n: work(n, TestClient(app)))
+        for failure in failures
+    ]
 
 
 def outcomes(backend, kind: str, ad_id: int) -> tuple[int, int, int, dict]:
@@ -38,8 +51,10 @@ def outcomes(backend, kind: str, ad_id: int) -> tuple[int, int, int, dict]:
         counter = getattr(uow.ads.get(ad_id), kind)
         events = getattr(uow, kind)
         counted = events.count({"ad_id": ad_id, "counted": True})
-        reasons = {reason: events.count({"ad_id": ad_id, "filter_reason": reason})
-                   for reason in ("bot", "repeat", "no_token")}
+        reasons = {
+            reason: events.count({"ad_id": ad_id, "filter_reason": reason})
+            for reason in ("bot", "repeat", "no_token")
+        }
         return counter, counted, events.count({"ad_id": ad_id, "counted": False}), reasons
 
 
@@ -49,8 +64,11 @@ def test_concurrent_clicks_lose_nothing(pg_backend, config, clock):
     filtered = rows = 4000, and the counter is the counted rows."""
     ad_id = add_ad(pg_backend, clock)
     app = create_app(deps_for(pg_backend, config, clock))
-    served = TestClient(app).simulate_get("/api/ads", params={"placements": "home_top",
-                                                               "track": "false"}).json
+    served = (
+        TestClient(app)
+        .simulate_get("/api/ads", params={"placements": "home_top", "track": "false"})
+        .json
+    )
     click_url = served["home_top"][0]["click_url"]
     token = click_url.split("&t=")[1]
 
@@ -61,13 +79,17 @@ def test_concurrent_clicks_lose_nothing(pg_backend, config, clock):
             # 2 (a beacon with the token) then 3 (the same again) another.
             visitor = f"10.{thread}.{i // 2 // 250}.{i // 2 % 250}"
             if i % 4 == 0:
-                result = client.simulate_post(f"/api/ads/{ad_id}/clicks", remote_addr=visitor,
-                                              json={"placement": "home_top"})
+                result = client.simulate_post(
+                    f"/api/ads/{ad_id}/clicks", remote_addr=visitor, json={"placement": "home_top"}
+                )
             elif i % 4 == 1:
                 result = client.simulate_get(click_url, remote_addr=visitor)
             else:
-                result = client.simulate_post(f"/api/ads/{ad_id}/clicks", remote_addr=visitor,
-                                              json={"placement": "home_top", "token": token})
+                result = client.simulate_post(
+                    f"/api/ads/{ad_id}/clicks",
+                    remote_addr=visitor,
+                    json={"placement": "home_top", "token": token},
+                )
             if result.status_code not in (204, 302):
                 failures.append(result.text)
         return failures
@@ -85,13 +107,15 @@ def test_one_visitor_clicking_from_many_threads_at_once_counts_once(pg_backend, 
     together cannot each find the others missing."""
     ad_id = add_ad(pg_backend, clock)
     app = create_app(deps_for(pg_backend, config, clock))
-    served = TestClient(app).simulate_get("/api/ads", params={"placements": "home_top",
-                                                               "track": "false"}).json
+    served = (
+        TestClient(app)
+        .simulate_get("/api/ads", params={"placements": "home_top", "track": "false"})
+        .json
+    )
     click_url = served["home_top"][0]["click_url"]
 
     def click(_: int, client: TestClient) -> list[str]:
-        results = [client.simulate_get(click_url, remote_addr="203.0.113.77")
-                   for _ in range(25)]
+        results = [client.simulate_get(click_url, remote_addr="203.0.113.77") for _ in range(25)]
         return [r.text for r in results if r.status_code != 302]
 
     assert run_threads(THREADS, click, app) == []
@@ -104,18 +128,28 @@ def test_concurrent_pages_record_every_impression_without_deadlocks(pg_backend, 
     """Each page locks several hot ads; pages asking in different orders must neither
     deadlock nor lose an event. Every second page is the previous visitor again: its
     impressions are recorded as repeats."""
-    spots = [("banner", "home_top"), ("hero", "home_top"), ("spot", "sidebar"),
-             ("banner", "login"), ("diamond", "feed_mix")]
+    spots = [
+        ("banner", "home_top"),
+        ("hero", "home_top"),
+        ("spot", "sidebar"),
+        ("banner", "login"),
+        ("diamond", "feed_mix"),
+    ]
     ids = [add_ad(pg_backend, clock, t, p) for t, p in spots]
     placements = ["home_top", "sidebar", "login", "feed_mix"]
     app = create_app(deps_for(pg_backend, config, clock))
     pages = 100
 
     def browse(number: int, client: TestClient) -> list[str]:
-        order = placements[number % 4:] + placements[:number % 4]
-        results = [client.simulate_get("/api/ads", params={"placements": ",".join(order)},
-                                       remote_addr=f"10.{number}.0.{page // 2}")
-                   for page in range(pages)]
+        order = placements[number % 4 :] + placements[: number % 4]
+        results = [
+            client.simulate_get(
+                "/api/ads",
+                params={"placements": ",".join(order)},
+                remote_addr=f"10.{number}.0.{page // 2}",
+            )
+            for page in range(pages)
+        ]
         return [r.text for r in results if r.status_code != 200]
 
     assert run_threads(THREADS, browse, app) == []

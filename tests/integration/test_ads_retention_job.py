@@ -1,6 +1,7 @@
 """`creatorflix jobs`: every periodic job once — among them, ad events older than
 CREATORFLIX_EVENT_RETENTION_DAYS lose their IP and user agent; counters and daily
 statistics are unchanged."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,17 +15,36 @@ from tests.support.cli_database import database_file  # noqa: F401  (fixture)
 
 
 def test_the_jobs_command_runs_every_periodic_job_and_forgets_old_visitors(
-        database_file, capsys, monkeypatch):  # noqa: F811
+    database_file, capsys, monkeypatch
+):  # noqa: F811
     monkeypatch.setenv("CREATORFLIX_EVENT_RETENTION_DAYS", "30")
     now = utcnow()
     uow_factory = PonyUnitOfWorkFactory(database_file)
     with uow_factory() as uow:
-        ad = uow.ads.add(Ad(id=None, name="n", title="t", link="https://example.com/",
-                            status="active", created_at=now - timedelta(days=60)))
-        events = {kind: [AdEvent(id=None, ad_id=ad.id, placement="home_top", user_agent="UA",
-                                 ip="203.0.113.4", created_at=now - timedelta(days=days))
-                         for days in (45, 31, 2)]
-                  for kind in ("impressions", "clicks")}
+        ad = uow.ads.add(
+            Ad(
+                id=None,
+                name="n",
+                title="t",
+                link="https://example.com/",
+                status="active",
+                created_at=now - timedelta(days=60),
+            )
+        )
+        events = {
+            kind: [
+                AdEvent(
+                    id=None,
+                    ad_id=ad.id,
+                    placement="home_top",
+                    user_agent="UA",
+                    ip="203.0.113.4",
+                    created_at=now - timedelta(days=days),
+                )
+                for days in (45, 31, 2)
+            ]
+            for kind in ("impressions", "clicks")
+        }
         uow.ads.record_all(events)
         uow.commit()
     assert cli.main(["jobs"]) == 0
@@ -34,8 +54,10 @@ def test_the_jobs_command_runs_every_periodic_job_and_forgets_old_visitors(
     assert "forget-event-visitors: 4 ad event(s) cleared of IP and user agent" in out
     with uow_factory() as uow:
         for kind in ("impressions", "clicks"):
-            kept = [(e.ip, e.user_agent) for e in
-                    getattr(uow, kind).find({"ad_id": ad.id}, order_by=["created_at"]).items]
+            kept = [
+                (e.ip, e.user_agent)
+                for e in getattr(uow, kind).find({"ad_id": ad.id}, order_by=["created_at"]).items
+            ]
             assert kept == [(None, None), (None, None), ("203.0.113.4", "UA")]
         stored = uow.ads.get(ad.id)
         assert (stored.impressions, stored.clicks) == (3, 3)

@@ -2,6 +2,7 @@
 own serving cache (as two gunicorn workers or machines): a pause made through one is
 seen by the other within the cache's TTL, a serve token of one counts on the other, and
 their counts add up."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,7 @@ from entrypoints.bootstrap import build_deps
 from entrypoints.http.app import create_app
 from tests.support.deps import FAST_HASHER, Actors, deps_for
 
-BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
-                         "Firefox/128.0"}
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}
 
 
 @pytest.fixture
@@ -25,8 +25,7 @@ def second_database(postgres_url):
 
 
 def served_ids(client: TestClient) -> list[int]:
-    body = client.simulate_get("/api/ads", params={"placements": "home_top",
-                                                   "track": "false"}).json
+    body = client.simulate_get("/api/ads", params={"placements": "home_top", "track": "false"}).json
     return [ad["id"] for ad in body["home_top"]]
 
 
@@ -37,8 +36,16 @@ def test_two_app_servers_agree(pg_backend, second_database, config, clock):
     one, two = TestClient(create_app(first_deps)), TestClient(create_app(second_deps))
     admin = Actors(first_deps).admin()
     with pg_backend.uow() as uow:
-        ad = uow.ads.add(Ad(id=None, name="n", title="t", link="https://example.com/",
-                            status="active", created_at=clock.now()))
+        ad = uow.ads.add(
+            Ad(
+                id=None,
+                name="n",
+                title="t",
+                link="https://example.com/",
+                status="active",
+                created_at=clock.now(),
+            )
+        )
         uow.commit()
     assert served_ids(one) == served_ids(two) == [ad.id]
 
@@ -54,18 +61,30 @@ def test_two_app_servers_agree(pg_backend, second_database, config, clock):
     # impressions of pages sent to either, all add up in the database.
     two.simulate_post(f"/api/admin/ads/{ad.id}/toggle", headers=admin)
     clock.advance(seconds=1)
-    urls = [client.simulate_get("/api/ads", params={"placements": "home_top",
-                                                    "track": "false"}).json["home_top"][0]
-            ["click_url"] for client in (one, two)]
+    urls = [
+        client.simulate_get("/api/ads", params={"placements": "home_top", "track": "false"}).json[
+            "home_top"
+        ][0]["click_url"]
+        for client in (one, two)
+    ]
     for n in range(10):
         visitor = f"198.51.100.{n + 1}"
         server = (one, two)[n % 2]
-        assert server.simulate_get(urls[(n // 2) % 2], headers=BROWSER,
-                                   remote_addr=visitor).status_code == 302
-        assert server.simulate_post("/api/ads/events", headers=BROWSER, remote_addr=visitor,
-                                    json={"events": [{"ad_id": ad.id, "type": "impression",
-                                                      "placement": "home_top"}]}
-                                    ).status_code == 204
+        assert (
+            server.simulate_get(
+                urls[(n // 2) % 2], headers=BROWSER, remote_addr=visitor
+            ).status_code
+            == 302
+        )
+        assert (
+            server.simulate_post(
+                "/api/ads/events",
+                headers=BROWSER,
+                remote_addr=visitor,
+                json={"events": [{"ad_id": ad.id, "type": "impression", "placement": "home_top"}]},
+            ).status_code
+            == 204
+        )
     with pg_backend.uow() as uow:
         stored = uow.ads.get(ad.id)
         assert (stored.impressions, stored.clicks) == (10, 10)

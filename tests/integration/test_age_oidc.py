@@ -2,6 +2,7 @@
 authlib's server in a thread): gate -> provider -> callback -> assured, and every way the
 round trip must fail — a tampered state, a replayed code, a wrong nonce, an id_token
 from another issuer, an under-18 birthdate."""
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,9 @@ def provider():
     with oidc_provider_mock.run_server_in_thread(require_nonce=True) as server:
         base = f"http://localhost:{server.server_port}"
         for sub, birthdate in (("adult", "1990-05-01"), ("minor", "2015-05-01")):
-            requests.put(f"{base}/users/{sub}", json={"birthdate": birthdate},
-                         timeout=5).raise_for_status()
+            requests.put(
+                f"{base}/users/{sub}", json={"birthdate": birthdate}, timeout=5
+            ).raise_for_status()
         yield server.server_port
 
 
@@ -36,15 +38,21 @@ def backend(memory_backend):
 
 @pytest.fixture
 def config(config, provider):
-    return attrs.evolve(config, age_gate=True, age_methods=("oidc",),
-                        age_oidc_issuer=f"http://localhost:{provider}",
-                        age_oidc_client_id="creatorflix", age_oidc_client_secret="s3cret",
-                        age_oidc_claim="birthdate")
+    return attrs.evolve(
+        config,
+        age_gate=True,
+        age_methods=("oidc",),
+        age_oidc_issuer=f"http://localhost:{provider}",
+        age_oidc_client_id="creatorflix",
+        age_oidc_client_secret="s3cret",
+        age_oidc_claim="birthdate",
+    )
 
 
 @pytest.fixture
 def client(deps):
     from entrypoints.http.app import create_app
+
     return TestClient(create_app(deps))
 
 
@@ -64,8 +72,11 @@ def consent(location: str, sub: str) -> dict:
 
 
 def callback(client, params: dict, handshake: str):
-    return client.simulate_get("/api/age-assurance/oidc/callback", params=params,
-                               headers={"Cookie": f"cf_age_oidc={handshake}"})
+    return client.simulate_get(
+        "/api/age-assurance/oidc/callback",
+        params=params,
+        headers={"Cookie": f"cf_age_oidc={handshake}"},
+    )
 
 
 def test_gate_provider_callback_assured(client):
@@ -119,8 +130,10 @@ def test_an_id_token_from_another_issuer_is_refused(client, deps, provider):
     # The token endpoint answers as another issuer (the same server reached by another
     # name signs its id_tokens with iss = that name).
     check = deps.age_checks["oidc"]
-    check._metadata = {**check.metadata(),
-                       "token_endpoint": f"http://127.0.0.1:{provider}/oauth2/token"}
+    check._metadata = {
+        **check.metadata(),
+        "token_endpoint": f"http://127.0.0.1:{provider}/oauth2/token",
+    }
     assert_error(callback(client, params, handshake), 403, "age_assurance_failed", "id_token")
 
 
@@ -128,11 +141,13 @@ def test_an_under_18_birthdate_is_refused_and_counted(client, actors, clock):
     location, handshake = start(client)
     refused = callback(client, consent(location, "minor"), handshake)
     assert_error(refused, 403, "age_assurance_failed", "birthdate")
-    start(client)   # begun, never finished
-    figures = client.simulate_get("/api/admin/age-assurance/figures",
-                                  headers=actors.admin()).json["methods"]["oidc"]
+    start(client)  # begun, never finished
+    figures = client.simulate_get("/api/admin/age-assurance/figures", headers=actors.admin()).json[
+        "methods"
+    ]["oidc"]
     assert figures["rejected"] == 1 and figures["pending"] == 1
-    clock.advance(seconds=2 * 3600)   # an attempt never finished is abandoned
-    figures = client.simulate_get("/api/admin/age-assurance/figures",
-                                  headers=actors.admin()).json["methods"]["oidc"]
+    clock.advance(seconds=2 * 3600)  # an attempt never finished is abandoned
+    figures = client.simulate_get("/api/admin/age-assurance/figures", headers=actors.admin()).json[
+        "methods"
+    ]["oidc"]
     assert (figures["abandoned"], figures["pending"], figures["assured"]) == (1, 0, 0)

@@ -17,6 +17,7 @@ boots while the database is down), and PostgreSQL started again. Afterwards:
 - the login limits are shared: failures for one account alternating between the two
   servers are refused after the fifth.
 Runs in 15-60 s (the outbox may wait for a killed worker's 40 s claim)."""
+
 from __future__ import annotations
 
 import http.client
@@ -36,24 +37,26 @@ from domain.accounts.auth import create_admin
 from domain.accounts.commands import CreateAdmin
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
-from tests.support.deps import FAST_HASHER, IN_CI, TEST_SECRET
 from tests.support import private_postgres
+from tests.support.deps import FAST_HASHER, IN_CI, TEST_SECRET
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.payments import add_catalogue, checkout_body, customer
 from tests.support.redis_server import PrivateRedis
 from tests.support.smtp_server import SmtpServer
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "admin password 1"
-CLIENTS = 4              # client threads
-BUYERS_PER_CLIENT = 8    # each buys once: create, pay (sandbox), read back
-LOAD_SECONDS = 25        # the load stops by then, whatever is left
-MAIL_SLACK = 10          # seconds past the last kill's lease for the outbox to drain
+CLIENTS = 4  # client threads
+BUYERS_PER_CLIENT = 8  # each buys once: create, pay (sandbox), read back
+LOAD_SECONDS = 25  # the load stops by then, whatever is left
+MAIL_SLACK = 10  # seconds past the last kill's lease for the outbox to drain
 
 
 def _unavailable() -> str | None:
     import shutil
+
     return private_postgres.unavailable() or (
-        None if shutil.which("redis-server") else "redis-server is not installed")
+        None if shutil.which("redis-server") else "redis-server is not installed"
+    )
 
 
 @pytest.fixture
@@ -76,21 +79,23 @@ def platform(tmp_path):
         url = pg.create_database("drill")
         migrator.migrate(url)
         pdb = PonyDatabase(url)
-        deps = build_deps(Config(secret_key=TEST_SECRET, database_url=url),
-                          hasher=FAST_HASHER, database=pdb)
+        deps = build_deps(
+            Config(secret_key=TEST_SECRET, database_url=url), hasher=FAST_HASHER, database=pdb
+        )
         plan, _ = add_catalogue(deps)
         create_admin(deps.auth, CreateAdmin(ADMIN_EMAIL, ADMIN_PASSWORD))
         # (1 s per Redis call, not 100 ms: an overloaded test machine may stall a worker
         # that long, and the limits would then count per process for a few seconds.)
-        env = {"CREATORFLIX_RATE_LIMIT_URL": redis.url + "?timeout=1",
-               "CREATORFLIX_MAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-               "CREATORFLIX_TRUSTED_PROXIES": "127.0.0.1",   # each buyer has its own IP
-               "CREATORFLIX_AGE_GATE": "off"}
+        env = {
+            "CREATORFLIX_RATE_LIMIT_URL": redis.url + "?timeout=1",
+            "CREATORFLIX_MAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "CREATORFLIX_TRUSTED_PROXIES": "127.0.0.1",  # each buyer has its own IP
+            "CREATORFLIX_AGE_GATE": "off",
+        }
         for name in ("a", "b"):
             folder = tmp_path / name
             folder.mkdir()
-            servers.append(GunicornServer(folder, workers=2, threads=2, env=env,
-                                          database_url=url))
+            servers.append(GunicornServer(folder, workers=2, threads=2, env=env, database_url=url))
         yield servers, url, plan, pg, smtp
     finally:
         for server in servers:
@@ -104,8 +109,12 @@ def platform(tmp_path):
 
 def request(conn, method: str, path: str, body=None, headers=None) -> tuple[int, dict]:
     payload = json.dumps(body).encode() if body is not None else None
-    conn.request(method, path, body=payload, headers={
-        **({"Content-Type": "application/json"} if payload else {}), **(headers or {})})
+    conn.request(
+        method,
+        path,
+        body=payload,
+        headers={**({"Content-Type": "application/json"} if payload else {}), **(headers or {})},
+    )
     answer = conn.getresponse()
     raw = answer.read()
     return answer.status, (json.loads(raw) if raw else {})
@@ -119,7 +128,7 @@ class Load:
     def __init__(self, servers, plan_id: int, admin: dict):
         self.servers, self.plan_id, self.admin = servers, plan_id, admin
         self.statuses: Counter = Counter()
-        self.broken = 0             # connections cut (the killed worker) or refused
+        self.broken = 0  # connections cut (the killed worker) or refused
         self.done = 0
         self.lock = threading.Lock()
         self.deadline = time.monotonic() + LOAD_SECONDS
@@ -140,11 +149,19 @@ class Load:
             self.saw(status)
             if status != 201:
                 return
-            status, _ = request(conn, "POST", f"/api/admin/sandbox/checkouts/{created['id']}"
-                                "/pay", headers=self.admin)
+            status, _ = request(
+                conn,
+                "POST",
+                f"/api/admin/sandbox/checkouts/{created['id']}/pay",
+                headers=self.admin,
+            )
             self.saw(status)
-            status, _ = request(conn, "GET", f"/api/checkouts/{created['id']}",
-                                headers={"X-Checkout-Token": created["access_token"]})
+            status, _ = request(
+                conn,
+                "GET",
+                f"/api/checkouts/{created['id']}",
+                headers={"X-Checkout-Token": created["access_token"]},
+            )
             self.saw(status)
         except (OSError, http.client.HTTPException):
             with self.lock:
@@ -162,9 +179,13 @@ class Load:
 def login(server, email: str) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        return request(conn, "POST", "/api/auth/login",
-                       {"email": email, "password": "wrong password"},
-                       {"X-Forwarded-For": "203.0.113.9"})[0]
+        return request(
+            conn,
+            "POST",
+            "/api/auth/login",
+            {"email": email, "password": "wrong password"},
+            {"X-Forwarded-For": "203.0.113.9"},
+        )[0]
     finally:
         conn.close()
 
@@ -172,6 +193,7 @@ def login(server, email: str) -> int:
 def rows(url: str, sql: str) -> list[tuple]:
     """What the database holds, read as an operator would (psql), not through the app."""
     import psycopg2
+
     conn = psycopg2.connect(url, connect_timeout=5)
     try:
         with conn.cursor() as cur:
@@ -184,6 +206,7 @@ def rows(url: str, sql: str) -> list[tuple]:
 def messages_lease() -> float:
     """Seconds an outbox claim lasts before another worker may send the message."""
     from domain.mail import messages
+
     return messages.LEASE.total_seconds()
 
 
@@ -199,8 +222,9 @@ def wait_for(condition, seconds: float) -> bool:
 def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
     servers, url, plan, pg, smtp = platform
     conn = http.client.HTTPConnection("127.0.0.1", servers[0].port, timeout=10)
-    status, session = request(conn, "POST", "/api/auth/login",
-                              {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    status, session = request(
+        conn, "POST", "/api/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    )
     conn.close()
     assert status == 200
     load = Load(servers, plan.id, {"Authorization": f"Bearer {session['token']}"})
@@ -211,11 +235,11 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
     total = CLIENTS * BUYERS_PER_CLIENT
     assert wait_for(lambda: load.done >= total // 4, LOAD_SECONDS)
     victim = servers[0].worker_pids()[0]
-    os.kill(victim, signal.SIGKILL)                   # the arbiter starts another
+    os.kill(victim, signal.SIGKILL)  # the arbiter starts another
     assert wait_for(lambda: load.done >= total // 2, LOAD_SECONDS)
-    pg.stop()                                         # every pooled connection dies
+    pg.stop()  # every pooled connection dies
     second = servers[1].worker_pids()[0]
-    os.kill(second, signal.SIGKILL)                   # its successor boots with no database
+    os.kill(second, signal.SIGKILL)  # its successor boots with no database
     last_kill = time.monotonic()
     time.sleep(2)
     pg.start()
@@ -223,9 +247,12 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
         thread.join(LOAD_SECONDS + 15)
     assert not any(thread.is_alive() for thread in clients)
     for server, killed in zip(servers, (victim, second)):
-        assert wait_for(lambda server=server, killed=killed: killed not in server.worker_pids()
-                        and len(server.worker_pids()) == 2, 20), \
-            (server.worker_pids(), server.log()[-3000:])
+        assert wait_for(
+            lambda server=server, killed=killed: (
+                killed not in server.worker_pids() and len(server.worker_pids()) == 2
+            ),
+            20,
+        ), (server.worker_pids(), server.log()[-3000:])
 
     # Both servers are ready again without a restart, their limits shared through Redis.
     def ready(server) -> tuple[int, dict]:
@@ -234,9 +261,11 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
             return request(conn, "GET", "/health/ready")
         finally:
             conn.close()
+
     assert wait_for(lambda: all(ready(server)[0] == 200 for server in servers), 10)
     assert [ready(server)[1]["checks"] for server in servers] == [
-        {"database": "ok", "migrations": "current", "rate_limits": "redis"}] * 2
+        {"database": "ok", "migrations": "current", "rate_limits": "redis"}
+    ] * 2
 
     # Limits are shared: one account's failures, alternating servers.
     # (A thread whose pooled connection died with the restart answers 503 once, before
@@ -252,16 +281,23 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
 
     # Each message reached the sink exactly once.
     def outbox() -> dict[int, str]:
-        return {id_: status for id_, status in
-                rows(url, "SELECT id, status FROM mail_outbox WHERE status <> 'decoy'")}
+        return {
+            id_: status
+            for id_, status in rows(
+                url, "SELECT id, status FROM mail_outbox WHERE status <> 'decoy'"
+            )
+        }
 
     def delivered() -> Counter:
-        return Counter(int(re.match(r"<outbox\.(\d+)\.", str(m["Message-ID"]))[1])
-                       for _, m in smtp.messages)
+        return Counter(
+            int(re.match(r"<outbox\.(\d+)\.", str(m["Message-ID"]))[1]) for _, m in smtp.messages
+        )
+
     # What the killed workers had claimed is free once their claims run out.
     drain_by = last_kill + messages_lease() + MAIL_SLACK
-    drained = wait_for(lambda: all(s == "sent" for s in outbox().values()),
-                       max(5.0, drain_by - time.monotonic()))
+    drained = wait_for(
+        lambda: all(s == "sent" for s in outbox().values()), max(5.0, drain_by - time.monotonic())
+    )
     mails, messages = delivered(), outbox()
     assert drained, Counter(messages.values())
     assert set(mails) == set(messages), "every message reached the sink"
@@ -274,14 +310,16 @@ def test_two_servers_survive_a_killed_worker_and_a_database_restart(platform):
 
     # One subscription per paid checkout.
     checkouts = rows(url, "SELECT id, status, external_id FROM checkouts")
-    subscriptions = Counter(external_id for external_id, in
-                            rows(url, "SELECT external_id FROM subscriptions"))
+    subscriptions = Counter(
+        external_id for (external_id,) in rows(url, "SELECT external_id FROM subscriptions")
+    )
     paid = [(id_, external_id) for id_, status, external_id in checkouts if status == "paid"]
     assert paid, Counter(status for _, status, _ in checkouts)
     assert {id_: subscriptions[ext] for id_, ext in paid} == {id_: 1 for id_, _ in paid}
 
     assert 500 not in load.statuses, load.statuses
-    print(f"\ndrill: {len(checkouts)} checkouts ({len(paid)} paid), answers "
-          f"{dict(load.statuses)}, {load.broken} connections broken, "
-          f"{sum(mails.values())} mails of {len(messages)} messages")
-
+    print(
+        f"\ndrill: {len(checkouts)} checkouts ({len(paid)} paid), answers "
+        f"{dict(load.statuses)}, {load.broken} connections broken, "
+        f"{sum(mails.values())} mails of {len(messages)} messages"
+    )

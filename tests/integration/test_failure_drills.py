@@ -16,6 +16,7 @@
   server (below; TestClient: tests/e2e/test_platform.py::test_oversized_bodies_are_a_413);
 - slow clients (partial request heads) do not keep a normal request waiting beyond the
   head timeout, on the real server with one worker (below)."""
+
 from __future__ import annotations
 
 import http.client
@@ -35,9 +36,9 @@ from entrypoints.bootstrap import build_deps, build_memory_deps
 from entrypoints.config import Config
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import AuthMiddleware
-from tests.support.deps import FAST_HASHER, TEST_SECRET, Actors
-from tests.support.api import assert_error
 from tests.support import postgres
+from tests.support.api import assert_error
+from tests.support.deps import FAST_HASHER, TEST_SECRET, Actors
 from tests.support.fake_storage import FakeStorage
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.payments import checkout_body
@@ -55,9 +56,18 @@ VALID_WRITES = [  # admin writes with valid bodies, so they reach the database
     ("POST", "/api/admin/sandbox/checkouts/1/pay", None),
     ("POST", "/api/admin/whitelabel/sync", {}),
     ("POST", "/api/admin/ads/1/toggle", None),
-    ("POST", "/api/admin/ads", {"name": "Ad", "title": "Ad", "type": "banner",
-                                "placement": "home_top", "link": "https://example.com",
-                                "image_url": "https://cdn.example/a.jpg"}),
+    (
+        "POST",
+        "/api/admin/ads",
+        {
+            "name": "Ad",
+            "title": "Ad",
+            "type": "banner",
+            "placement": "home_top",
+            "link": "https://example.com",
+            "image_url": "https://cdn.example/a.jpg",
+        },
+    ),
 ]
 
 
@@ -73,8 +83,9 @@ def outage(postgres_url, tmp_path):
     url = postgres.create_database(name)
     migrator.migrate(url)
     pdb = PonyDatabase(url)
-    config = Config(secret_key=TEST_SECRET, database_url=url,
-                    storage_url=f"file://{tmp_path / 'media'}")
+    config = Config(
+        secret_key=TEST_SECRET, database_url=url, storage_url=f"file://{tmp_path / 'media'}"
+    )
     seeded = seed_app(build_deps(config, hasher=FAST_HASHER, database=pdb), tmp_path / "media")
 
     def restore() -> None:
@@ -105,50 +116,70 @@ def test_with_the_database_down_every_route_is_a_503_or_a_4xx_never_a_500(outage
     drop()
 
     assert_error(client.simulate_get("/health"), 503, "unavailable")
-    assert_error(client.simulate_get("/api/plans"), 503, "unavailable")          # public list
-    assert_error(client.simulate_get("/api/me", headers=seeded.user), 503,       # token lookup
-                 "unavailable")
-    assert_error(client.simulate_post("/api/admin/plans", headers=seeded.admin,
-                                      json=VALID_WRITES[0][2]), 503, "unavailable")
-    assert_error(client.simulate_post("/api/checkouts", json=checkout_body(1)), 503,
-                 "unavailable")
-    for method, path, body in VALID_WRITES:                                     # admin writes
+    assert_error(client.simulate_get("/api/plans"), 503, "unavailable")  # public list
+    assert_error(
+        client.simulate_get("/api/me", headers=seeded.user),
+        503,  # token lookup
+        "unavailable",
+    )
+    assert_error(
+        client.simulate_post("/api/admin/plans", headers=seeded.admin, json=VALID_WRITES[0][2]),
+        503,
+        "unavailable",
+    )
+    assert_error(client.simulate_post("/api/checkouts", json=checkout_body(1)), 503, "unavailable")
+    for method, path, body in VALID_WRITES:  # admin writes
         result = bypass.simulate_request(method, path, headers=admin, json=body)
         assert_error(result, 503, "unavailable")
         assert result.headers["retry-after"]
     answered = {}
     for route in client.app.routes:
         for op in route.operations:
-            for who, caller, headers in (("anonymous", client, None),
-                                         ("admin", bypass, admin)):
-                result = caller.simulate_request(op.method, concrete(route.path),
-                                                 headers=headers, json={} if op.request else None)
+            for who, caller, headers in (("anonymous", client, None), ("admin", bypass, admin)):
+                result = caller.simulate_request(
+                    op.method,
+                    concrete(route.path),
+                    headers=headers,
+                    json={} if op.request else None,
+                )
                 answered[(op.method, route.path, who)] = result.status_code
                 if result.status_code >= 500:
                     assert_error(result, 503, "unavailable")
     assert 500 not in answered.values()
     assert list(answered.values()).count(503) > 40
 
-    restore()   # the pooled connections were killed: service resumes without a restart
+    restore()  # the pooled connections were killed: service resumes without a restart
     assert client.simulate_get("/health").status_code == 200
     assert client.simulate_get("/api/plans").json["data"] == []
 
 
 # -- storage unavailable during a sync (through the route) ---------------------------
-def test_a_storage_failing_mid_listing_fails_the_sync_and_deletes_nothing(backend, deps,
-                                                                          actors):
-    storage = FakeStorage({key: (1, "e1") for key in (
-        "ana/p1/a.jpg", "ana/p1/b.mp4", "ana/p2/c.jpg", "bia/p1/d.jpg", "bia/p2/e.png")})
+def test_a_storage_failing_mid_listing_fails_the_sync_and_deletes_nothing(backend, deps, actors):
+    storage = FakeStorage(
+        {
+            key: (1, "e1")
+            for key in (
+                "ana/p1/a.jpg",
+                "ana/p1/b.mp4",
+                "ana/p2/c.jpg",
+                "bia/p1/d.jpg",
+                "bia/p2/e.png",
+            )
+        }
+    )
     client = TestClient(create_app(attrs.evolve(deps, storage=storage)))
     admin = actors.admin()
-    assert client.simulate_post("/api/admin/whitelabel/sync", headers=admin,
-                                json={}).status_code == 200
+    assert (
+        client.simulate_post("/api/admin/whitelabel/sync", headers=admin, json={}).status_code
+        == 200
+    )
     before = rows(backend)
     for key in ("ana/p1/a.jpg", "bia/p1/d.jpg", "bia/p2/e.png"):
-        storage.remove(key)            # a listing that ended early would delete these
+        storage.remove(key)  # a listing that ended early would delete these
     storage.fail_after = 1
-    result = client.simulate_post("/api/admin/whitelabel/sync", headers=admin,
-                                  json={"allow_mass_delete": True})
+    result = client.simulate_post(
+        "/api/admin/whitelabel/sync", headers=admin, json={"allow_mass_delete": True}
+    )
     assert_error(result, 503, "unavailable")
     assert rows(backend) == before
     last = client.simulate_get("/api/admin/whitelabel/sync", headers=admin).json
@@ -164,9 +195,13 @@ HEAD_TIMEOUT = 2.0
 def server(tmp_path_factory):
     """`creatorflix serve` with one worker of four threads, as configured in production
     except for a small body limit and a short head timeout (to keep the drills fast)."""
-    live = GunicornServer(tmp_path_factory.mktemp("server"), workers=1, threads=4,
-                          head_timeout=HEAD_TIMEOUT,
-                          env={"CREATORFLIX_MAX_BODY_BYTES": str(MAX_BODY)})
+    live = GunicornServer(
+        tmp_path_factory.mktemp("server"),
+        workers=1,
+        threads=4,
+        head_timeout=HEAD_TIMEOUT,
+        env={"CREATORFLIX_MAX_BODY_BYTES": str(MAX_BODY)},
+    )
     yield live
     live.stop()
 
@@ -174,9 +209,13 @@ def server(tmp_path_factory):
 def post(server, path: str, body, headers: dict) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        conn.request("POST", path, body=body, headers={"Content-Type": "application/json",
-                                                       **headers},
-                     encode_chunked="Transfer-Encoding" in headers)
+        conn.request(
+            "POST",
+            path,
+            body=body,
+            headers={"Content-Type": "application/json", **headers},
+            encode_chunked="Transfer-Encoding" in headers,
+        )
         answer = conn.getresponse()
         return answer.status, json.loads(answer.read())
     finally:
@@ -185,7 +224,7 @@ def post(server, path: str, body, headers: dict) -> tuple[int, dict]:
 
 def chunks(payload: bytes, size: int = 1000):
     for start in range(0, len(payload), size):
-        yield payload[start:start + size]
+        yield payload[start : start + size]
 
 
 def test_bodies_over_the_limit_are_a_413_with_or_without_content_length(server):
@@ -196,8 +235,9 @@ def test_bodies_over_the_limit_are_a_413_with_or_without_content_length(server):
     assert (status, body["error"]["code"]) == (413, "payload_too_large")
     # A chunked body within the limit is read (Falcon alone would have seen no body).
     small = json.dumps({"email": "a@example.com", "password": "wrong-password"}).encode()
-    status, body = post(server, "/api/auth/login", chunks(small, 7),
-                        {"Transfer-Encoding": "chunked"})
+    status, body = post(
+        server, "/api/auth/login", chunks(small, 7), {"Transfer-Encoding": "chunked"}
+    )
     assert (status, body["error"]["code"]) == (401, "unauthenticated")
 
 
@@ -214,7 +254,7 @@ def test_slow_clients_do_not_keep_a_normal_request_waiting(server):
         time.sleep(0.3)
         started = time.monotonic()
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-        for _ in range(3):               # trickle, as slowloris does, while we wait
+        for _ in range(3):  # trickle, as slowloris does, while we wait
             for sock in slow:
                 _send_quietly(sock, b"X")
             time.sleep(0.2)
@@ -237,7 +277,7 @@ def _send_quietly(sock, data: bytes) -> None:
     try:
         sock.sendall(data)
     except OSError:
-        pass   # already cut off
+        pass  # already cut off
 
 
 def _closed_by_server(sock) -> bool:

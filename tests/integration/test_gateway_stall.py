@@ -2,6 +2,7 @@
 worker x 4 threads) charging through a local JunglePay that answers after 20 s: 24
 checkouts at once are answered 503 (Retry-After, pt-BR message) by the bulkhead while
 only half the threads wait on JunglePay, and a cheap route keeps answering."""
+
 from __future__ import annotations
 
 import http.client
@@ -25,13 +26,18 @@ STALL_SECONDS = 20.0
 CHECKOUTS = 24
 
 
-def call(port: int, method: str, path: str, body=None, timeout: float = 60
-         ) -> tuple[int, dict, dict]:
+def call(
+    port: int, method: str, path: str, body=None, timeout: float = 60
+) -> tuple[int, dict, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         payload = json.dumps(body).encode() if body is not None else None
-        conn.request(method, path, body=payload,
-                     headers={"Content-Type": "application/json"} if payload else {})
+        conn.request(
+            method,
+            path,
+            body=payload,
+            headers={"Content-Type": "application/json"} if payload else {},
+        )
         answer = conn.getresponse()
         raw = answer.read()
         return answer.status, dict(answer.getheaders()), json.loads(raw) if raw else {}
@@ -42,21 +48,38 @@ def call(port: int, method: str, path: str, body=None, timeout: float = 60
 @pytest.fixture
 def stalled(tmp_path):
     junglepay = JunglePayServer(JUNGLEPAY_SECRET, mode="slow", delay=STALL_SECONDS).start()
-    server = GunicornServer(tmp_path, workers=1, threads=4, env={
-        "CREATORFLIX_GATEWAY": "junglepay", "CREATORFLIX_JUNGLEPAY_URL": junglepay.url,
-        "CREATORFLIX_RATE_LIMIT_FACTOR": "1000", "CREATORFLIX_MAIL_WORKER": "off",
-        "CREATORFLIX_AGE_GATE": "off"})
+    server = GunicornServer(
+        tmp_path,
+        workers=1,
+        threads=4,
+        env={
+            "CREATORFLIX_GATEWAY": "junglepay",
+            "CREATORFLIX_JUNGLEPAY_URL": junglepay.url,
+            "CREATORFLIX_RATE_LIMIT_FACTOR": "1000",
+            "CREATORFLIX_MAIL_WORKER": "off",
+            "CREATORFLIX_AGE_GATE": "off",
+        },
+    )
     pdb = PonyDatabase(server.env["CREATORFLIX_DATABASE_URL"])
-    config = Config(secret_key=TEST_SECRET, database_url=pdb.url, gateway="junglepay",
-                    storage_url=server.env["CREATORFLIX_STORAGE_URL"], public_url=server.url)
+    config = Config(
+        secret_key=TEST_SECRET,
+        database_url=pdb.url,
+        gateway="junglepay",
+        storage_url=server.env["CREATORFLIX_STORAGE_URL"],
+        public_url=server.url,
+    )
     deps = build_deps(config, hasher=FAST_HASHER, database=pdb)
     plan, _ = add_catalogue(deps)
-    gateway_settings.configure_gateway(deps.payments_service, ConfigureGateway(
-        name="junglepay", changes={"secret_key": JUNGLEPAY_SECRET, "is_active": True}))
+    gateway_settings.configure_gateway(
+        deps.payments_service,
+        ConfigureGateway(
+            name="junglepay", changes={"secret_key": JUNGLEPAY_SECRET, "is_active": True}
+        ),
+    )
     server.postback_token = deps.payments_service.webhooks.token("junglepay")
     yield server, junglepay, plan
     server.stop()
-    junglepay.stop()   # releases its stalled handlers
+    junglepay.stop()  # releases its stalled handlers
     pdb.close()
 
 
@@ -64,13 +87,25 @@ def test_a_stalled_gateway_is_refused_fast_and_cheap_routes_keep_answering(stall
     server, junglepay, plan = stalled
     port = server.port
     with ThreadPoolExecutor(CHECKOUTS + 1) as pool:
-        checkouts = [pool.submit(call, port, "POST", "/api/checkouts",
-                                 checkout_body(plan.id, customer={
-                                     "name": "Ana Souza", "email": f"ana{i}@example.com",
-                                     "document": "529.982.247-25",
-                                     "phone": "(11) 98765-4321"}))
-                     for i in range(CHECKOUTS)]
-        time.sleep(1.0)   # the checkouts are in (or queued for) the server's threads
+        checkouts = [
+            pool.submit(
+                call,
+                port,
+                "POST",
+                "/api/checkouts",
+                checkout_body(
+                    plan.id,
+                    customer={
+                        "name": "Ana Souza",
+                        "email": f"ana{i}@example.com",
+                        "document": "529.982.247-25",
+                        "phone": "(11) 98765-4321",
+                    },
+                ),
+            )
+            for i in range(CHECKOUTS)
+        ]
+        time.sleep(1.0)  # the checkouts are in (or queued for) the server's threads
         started = time.monotonic()
         # Bounded: before the fix all four threads waited 10 s per checkout (24 of
         # them: a minute) and this read gave up.
@@ -82,11 +117,18 @@ def test_a_stalled_gateway_is_refused_fast_and_cheap_routes_keep_answering(stall
         ready = call(port, "GET", "/health/ready", timeout=15)
         health_latency = time.monotonic() - started
         # A postback is recorded and acknowledged without asking JunglePay.
-        postback = call(port, "POST", f"/api/webhooks/junglepay?token={server.postback_token}",
-                        {"type": "transaction", "data": {"id": "1001"}}, timeout=15)
+        postback = call(
+            port,
+            "POST",
+            f"/api/webhooks/junglepay?token={server.postback_token}",
+            {"type": "transaction", "data": {"id": "1001"}},
+            timeout=15,
+        )
         answers = [f.result() for f in checkouts]
-    print(f"\nGET /api/plans during the stall: {cheap_latency:.2f} s; /health/live and "
-          f"/health/ready: {health_latency:.2f} s")
+    print(
+        f"\nGET /api/plans during the stall: {cheap_latency:.2f} s; /health/live and "
+        f"/health/ready: {health_latency:.2f} s"
+    )
     assert (live[0], live[2]) == (200, {"status": "ok"})
     assert ready[0] == 200 and ready[2]["status"] == "ready"
     assert postback[0] == 200 and postback[2] == {"status": "queued"}

@@ -1,5 +1,6 @@
 """The JunglePay adapter against the local contract server: the request it sends, what
 it reads back, and every failure turned into the right domain error."""
+
 from __future__ import annotations
 
 import logging
@@ -8,8 +9,8 @@ import socket
 import pytest
 
 from adapters.payments.junglepay import JunglePayGateway
-from domain.payments.customer import parse_customer
 from domain.common.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.payments.customer import parse_customer
 from domain.payments.gateways import ChargeItem, ChargeRequest
 from tests.support.junglepay_server import REFUSED_CARD
 from tests.support.payments import JUNGLEPAY_SECRET, customer, junglepay  # noqa: F401
@@ -18,10 +19,13 @@ CARD_HASH = "tok_card_4242_secret_hash"
 
 
 def request(method: str = "pix", **overrides) -> ChargeRequest:
-    values = dict(amount=3980, payment_method=method,
-                  customer=parse_customer(customer()),
-                  items=(ChargeItem("Mensal", 2990), ChargeItem("Pack", 990)),
-                  postback_url="http://127.0.0.1:9/api/webhooks/junglepay?token=t")
+    values = dict(
+        amount=3980,
+        payment_method=method,
+        customer=parse_customer(customer()),
+        items=(ChargeItem("Mensal", 2990), ChargeItem("Pack", 990)),
+        postback_url="http://127.0.0.1:9/api/webhooks/junglepay?token=t",
+    )
     if method == "credit_card":
         values.update(card_hash=CARD_HASH, installments=2)
     return ChargeRequest(**{**values, **overrides})
@@ -33,15 +37,24 @@ def gateway(server, secret: str = JUNGLEPAY_SECRET, timeout=(1.0, 2.0)) -> Jungl
 
 def test_a_pix_charge_sends_the_documented_body_and_returns_the_code(junglepay):
     charge = gateway(junglepay).create_charge(request())
-    assert junglepay.received == [{
-        "amount": 3980, "paymentMethod": "pix",
-        "customer": {"name": "Ana Souza", "email": "ana@example.com", "phone": "11987654321",
-                     "document": {"number": "52998224725", "type": "cpf"}},
-        "items": [{"title": "Mensal", "unitPrice": 2990, "quantity": 1, "tangible": False},
-                  {"title": "Pack", "unitPrice": 990, "quantity": 1, "tangible": False}],
-        "postbackUrl": "http://127.0.0.1:9/api/webhooks/junglepay?token=t",
-        "pix": {"expiresInDays": 1},
-    }]
+    assert junglepay.received == [
+        {
+            "amount": 3980,
+            "paymentMethod": "pix",
+            "customer": {
+                "name": "Ana Souza",
+                "email": "ana@example.com",
+                "phone": "11987654321",
+                "document": {"number": "52998224725", "type": "cpf"},
+            },
+            "items": [
+                {"title": "Mensal", "unitPrice": 2990, "quantity": 1, "tangible": False},
+                {"title": "Pack", "unitPrice": 990, "quantity": 1, "tangible": False},
+            ],
+            "postbackUrl": "http://127.0.0.1:9/api/webhooks/junglepay?token=t",
+            "pix": {"expiresInDays": 1},
+        }
+    ]
     tx = junglepay.transactions[charge.external_id]
     assert charge.status == "waiting_payment"
     assert charge.pix_code == tx["pix"]["qrcode"]
@@ -118,11 +131,11 @@ def test_neither_the_secret_key_nor_the_card_reaches_a_log(junglepay, caplog):
 
 def test_a_request_junglepay_rejects_is_gateway_rejected_with_its_message(junglepay):
     jp = gateway(junglepay)
-    with pytest.raises(GatewayRejected) as caught:   # 400: its validation of our body
+    with pytest.raises(GatewayRejected) as caught:  # 400: its validation of our body
         jp.create_charge(request(items=(ChargeItem("Mensal", 3980), ChargeItem("Gift", 0))))
     assert "items" in caught.value.message
-    assert not isinstance(caught.value, ServiceUnavailable)   # nothing to retry
-    junglepay.mode = "reject"                                  # 422
+    assert not isinstance(caught.value, ServiceUnavailable)  # nothing to retry
+    junglepay.mode = "reject"  # 422
     with pytest.raises(GatewayRejected) as caught:
         jp.create_charge(request("credit_card"))
     assert "customer.document is not accepted" in caught.value.message

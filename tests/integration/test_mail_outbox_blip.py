@@ -3,6 +3,7 @@ private PostgreSQL that the test restarts, sending to a real SMTP server: every 
 queued before, during and after the restart arrives within a minute, none twice.
 (Before: one failed write while recording a delivery ended the round, and the rest of
 the claimed batch waited out a 5-minute lease; some went out twice.)"""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,15 +19,16 @@ from domain.mail import compose
 from entrypoints.bootstrap import build_deps
 from entrypoints.config import Config
 from entrypoints.mail_worker import MailWorker
-from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support import private_postgres
+from tests.support.deps import FAST_HASHER, TEST_SECRET
 from tests.support.smtp_server import SmtpServer
 
-pytestmark = pytest.mark.skipif(private_postgres.unavailable() is not None,
-                                reason=str(private_postgres.unavailable()))
+pytestmark = pytest.mark.skipif(
+    private_postgres.unavailable() is not None, reason=str(private_postgres.unavailable())
+)
 
 BEFORE, AFTER = 60, 20
-DEADLINE_SECONDS = 60.0   # the promise of issue 21: all within a minute
+DEADLINE_SECONDS = 60.0  # the promise of issue 21: all within a minute
 
 
 class SlowSmtp(SmtpServer):
@@ -58,8 +60,11 @@ def queue(deps, count: int, tag: str) -> dict[str, float]:
         for _ in range(100):
             try:
                 with deps.uow() as uow:
-                    uow.outbox.enqueue(compose.password_reset(
-                        recipient, None, "http://x/r?token=t", clock.now(), None))
+                    uow.outbox.enqueue(
+                        compose.password_reset(
+                            recipient, None, "http://x/r?token=t", clock.now(), None
+                        )
+                    )
                     uow.commit()
                 break
             except Exception:  # noqa: BLE001 — the database is restarting
@@ -75,9 +80,12 @@ def test_mails_around_a_database_restart_all_arrive_within_a_minute_none_twice(t
         url = pg.create_database("blip")
         migrator.migrate(url)
         pdb = PonyDatabase(url)
-        config = Config(secret_key=TEST_SECRET, database_url=url,
-                        storage_url=f"file://{tmp_path / 'media'}",
-                        mail_url=f"smtp://127.0.0.1:{smtp.port}?timeout=5")
+        config = Config(
+            secret_key=TEST_SECRET,
+            database_url=url,
+            storage_url=f"file://{tmp_path / 'media'}",
+            mail_url=f"smtp://127.0.0.1:{smtp.port}?timeout=5",
+        )
         deps = build_deps(config, hasher=FAST_HASHER, database=pdb)
         queued = queue(deps, BEFORE, "before")
         worker = MailWorker(deps, interval=0.2).start()
@@ -92,7 +100,7 @@ def test_mails_around_a_database_restart_all_arrive_within_a_minute_none_twice(t
             deadline = time.monotonic() + DEADLINE_SECONDS
             while len(smtp.messages) < BEFORE + AFTER and time.monotonic() < deadline:
                 time.sleep(0.1)
-            time.sleep(1.0)   # anything sent twice would come now
+            time.sleep(1.0)  # anything sent twice would come now
         finally:
             worker.stop()
             smtp.stop()
@@ -103,9 +111,10 @@ def test_mails_around_a_database_restart_all_arrive_within_a_minute_none_twice(t
     assert [r for r, n in received.items() if n > 1] == [], "none twice"
     assert [i for i, n in ids.items() if n > 1] == []
     first_arrival = {rcpts[0]: None for rcpts, _ in smtp.messages}
-    for (rcpts, message) in smtp.messages:
-        first_arrival[rcpts[0]] = first_arrival[rcpts[0]] or \
-            smtp.arrivals[message["Message-ID"]][0]
+    for rcpts, message in smtp.messages:
+        first_arrival[rcpts[0]] = first_arrival[rcpts[0]] or smtp.arrivals[message["Message-ID"]][0]
     delays = sorted(first_arrival[r] - queued[r] for r in queued)
-    print(f"\nrestart took {restart_seconds:.2f} s; mail delays: median "
-          f"{delays[len(delays) // 2]:.2f} s, max {delays[-1]:.2f} s")
+    print(
+        f"\nrestart took {restart_seconds:.2f} s; mail delays: median "
+        f"{delays[len(delays) // 2]:.2f} s, max {delays[-1]:.2f} s"
+    )

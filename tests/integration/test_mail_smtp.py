@@ -1,6 +1,7 @@
 """Mail delivery to a real SMTP server on loopback (aiosmtpd): content, AUTH, STARTTLS
 and implicit TLS, a server down then up, two workers sharing a PostgreSQL outbox; and
 the outbox itself on every backend."""
+
 from __future__ import annotations
 
 import threading
@@ -30,10 +31,18 @@ def queue(backend, clock, count: int = 1, to: str = "ana@example.com") -> list[i
     ids = []
     with backend.uow() as uow:
         for i in range(count):
-            message = compose.pix_created(to, "Ana Souza", "Mensal", 2990, f"PIXCODE-{i}",
-                                          clock.now() + timedelta(hours=1),
-                                          f"http://127.0.0.1:8000/checkout?pedido={i}",
-                                          clock.now(), None, i + 1)
+            message = compose.pix_created(
+                to,
+                "Ana Souza",
+                "Mensal",
+                2990,
+                f"PIXCODE-{i}",
+                clock.now() + timedelta(hours=1),
+                f"http://127.0.0.1:8000/checkout?pedido={i}",
+                clock.now(),
+                None,
+                i + 1,
+            )
             uow.outbox.enqueue(message)
         uow.commit()
         ids = [msg.id for msg in uow.outbox.find(order_by=["id"]).items]
@@ -53,8 +62,7 @@ def smtp():
 
 
 # -- the SMTP adapter ----------------------------------------------------------------
-def test_a_message_reaches_the_smtp_server_with_text_html_and_the_inline_qr(
-        memory_backend, smtp):
+def test_a_message_reaches_the_smtp_server_with_text_html_and_the_inline_qr(memory_backend, smtp):
     clock = FakeClock()
     queue(memory_backend, clock)
     mailer = mailer_from_url(f"smtp://127.0.0.1:{smtp.port}", SENDER)
@@ -87,8 +95,7 @@ def test_auth_succeeds_with_the_right_password_and_a_failure_is_retried(memory_b
         assert msg.status == "pending" and "authentication failed" in msg.last_error
         assert "wrong" not in msg.last_error
         assert server.messages == []
-        right = mailer_from_url(f"smtp://mailer:s3cret%20pass@127.0.0.1:{server.port}",
-                                SENDER)
+        right = mailer_from_url(f"smtp://mailer:s3cret%20pass@127.0.0.1:{server.port}", SENDER)
         clock.advance(seconds=31)
         assert deliver_due(memory_backend.uow, right, clock).sent == 1
         assert len(server.messages) == 1
@@ -99,7 +106,7 @@ def test_auth_succeeds_with_the_right_password_and_a_failure_is_retried(memory_b
 def test_a_server_down_then_up_gets_the_message_once_after_the_back_off(memory_backend):
     clock = FakeClock()
     queue(memory_backend, clock)
-    down = SmtpServer()          # a port with nobody listening yet
+    down = SmtpServer()  # a port with nobody listening yet
     mailer = mailer_from_url(f"smtp://127.0.0.1:{down.port}?timeout=5", SENDER)
     assert deliver_due(memory_backend.uow, mailer, clock).retried == 1
     assert statuses(memory_backend) == ["pending"]
@@ -128,9 +135,16 @@ def test_starttls_and_implicit_tls_with_auth(memory_backend, tmp_path, mode):
     try:
         clock = FakeClock()
         queue(memory_backend, clock)
-        mailer = SmtpMailer("127.0.0.1", server.port, sender=SENDER, username="mailer",
-                            password="pw", implicit_tls=mode == "implicit",
-                            starttls=mode == "starttls", tls_context=client_context(cert[0]))
+        mailer = SmtpMailer(
+            "127.0.0.1",
+            server.port,
+            sender=SENDER,
+            username="mailer",
+            password="pw",
+            implicit_tls=mode == "implicit",
+            starttls=mode == "starttls",
+            tls_context=client_context(cert[0]),
+        )
         assert deliver_due(memory_backend.uow, mailer, clock).sent == 1
         assert len(server.messages) == 1
     finally:
@@ -140,8 +154,13 @@ def test_starttls_and_implicit_tls_with_auth(memory_backend, tmp_path, mode):
 def test_mail_urls_are_read_as_documented(tmp_path):
     starttls = mailer_from_url("smtp://user:p%40ss@mail.example.com:587?starttls=true", SENDER)
     assert isinstance(starttls, SmtpMailer)
-    assert (starttls.host, starttls.port, starttls.starttls, starttls.implicit_tls,
-            starttls.username) == ("mail.example.com", 587, True, False, "user")
+    assert (
+        starttls.host,
+        starttls.port,
+        starttls.starttls,
+        starttls.implicit_tls,
+        starttls.username,
+    ) == ("mail.example.com", 587, True, False, "user")
     assert "p@ss" not in repr(starttls)
     smtps = mailer_from_url("smtps://user:pass@mail.example.com", SENDER)
     assert (smtps.port, smtps.implicit_tls, smtps.starttls) == (465, True, False)
@@ -159,11 +178,14 @@ def test_the_folder_mailer_writes_one_eml_per_message(memory_backend, tmp_path):
     mailer = mailer_from_url(f"file://{tmp_path}/outbox", SENDER)
     assert deliver_all(memory_backend.uow, mailer, clock).sent == 2
     files = sorted((tmp_path / "outbox").glob("*.eml"))
-    assert [f.name.split("-", 2)[2] for f in files] == \
-        ["00000001-pix_created.eml", "00000002-pix_created.eml"]
+    assert [f.name.split("-", 2)[2] for f in files] == [
+        "00000001-pix_created.eml",
+        "00000002-pix_created.eml",
+    ]
     email = read_eml(files[0])
-    assert email["To"] == "ana@example.com" and "PIXCODE-0" in \
-        email.get_body(("plain",)).get_content()
+    assert (
+        email["To"] == "ana@example.com" and "PIXCODE-0" in email.get_body(("plain",)).get_content()
+    )
 
 
 def test_the_folder_mailer_keeps_its_mails_to_its_own_user(tmp_path):
@@ -172,15 +194,23 @@ def test_the_folder_mailer_keeps_its_mails_to_its_own_user(tmp_path):
     there (0755 from an older version) is tightened."""
     import os
     import stat
+
     existing = tmp_path / "existing"
     existing.mkdir()
     os.chmod(existing, 0o755)
     before = os.umask(0o022)
     try:
         for i, folder in enumerate((tmp_path / "new" / "outbox", existing), start=1):
-            FolderMailer(folder, SENDER).send(m.OutboxMessage(
-                id=i, kind="password_reset", recipient="ana@example.com", subject="Senha",
-                text_body="http://x/r?token=t", html_body="<p>http://x/r?token=t</p>"))
+            FolderMailer(folder, SENDER).send(
+                m.OutboxMessage(
+                    id=i,
+                    kind="password_reset",
+                    recipient="ana@example.com",
+                    subject="Senha",
+                    text_body="http://x/r?token=t",
+                    html_body="<p>http://x/r?token=t</p>",
+                )
+            )
             assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
             files = list(folder.glob("*.eml"))
             assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
@@ -191,10 +221,11 @@ def test_the_folder_mailer_keeps_its_mails_to_its_own_user(tmp_path):
 # -- the outbox on every backend ---------------------------------------------------------
 def test_a_rolled_back_change_leaves_no_message_a_committed_one_keeps_it(backend):
     clock = FakeClock()
-    message = compose.password_reset("ana@example.com", None, "http://x/r?token=t",
-                                     clock.now(), None)
+    message = compose.password_reset(
+        "ana@example.com", None, "http://x/r?token=t", clock.now(), None
+    )
     with backend.uow() as uow:
-        uow.outbox.enqueue(message)   # no commit: rolled back
+        uow.outbox.enqueue(message)  # no commit: rolled back
     with backend.uow() as uow:
         assert uow.outbox.count() == 0
         uow.outbox.enqueue(message)
@@ -205,16 +236,18 @@ def test_a_rolled_back_change_leaves_no_message_a_committed_one_keeps_it(backend
 
 def test_a_dedupe_key_is_stored_once(backend):
     clock = FakeClock()
-    first = compose.renewal_reminder("ana@example.com", "Ana", "Mensal", clock.now(),
-                                     "http://x", clock.now(), 1, 7)
+    first = compose.renewal_reminder(
+        "ana@example.com", "Ana", "Mensal", clock.now(), "http://x", clock.now(), 1, 7
+    )
     with backend.uow() as uow:
         assert uow.outbox.enqueue(first) is True
         assert uow.outbox.enqueue(first) is False
         uow.commit()
     with backend.uow() as uow:
         assert uow.outbox.enqueue(first) is False
-        assert uow.outbox.existing_keys(["renewal_reminder:7", "renewal_reminder:8"]) == \
-            {"renewal_reminder:7"}
+        assert uow.outbox.existing_keys(["renewal_reminder:7", "renewal_reminder:8"]) == {
+            "renewal_reminder:7"
+        }
         uow.commit()
         assert uow.outbox.count() == 1
 
@@ -232,7 +265,7 @@ def test_claims_are_exclusive_and_expire_with_their_lease(backend):
         assert uow.outbox.settle(3, "a", {"status": "sent"}) is False  # not a's
         assert uow.outbox.settle(3, "b", {"status": "sent", "claim_token": None}) is True
         uow.commit()
-    clock.advance(minutes=6)   # a died: its lease ran out
+    clock.advance(minutes=6)  # a died: its lease ran out
     with backend.uow() as uow:
         c = uow.outbox.claim_due(clock.now(), "c", clock.now() + m.LEASE, 5)
         uow.commit()
@@ -249,9 +282,9 @@ def test_a_renewed_claim_outlives_its_first_lease_and_only_its_own(backend):
         uow.commit()
     clock.advance(seconds=30)
     with backend.uow() as uow:
-        assert uow.outbox.renew("a", clock.now() + m.LEASE) == 1   # 2 is sent already
+        assert uow.outbox.renew("a", clock.now() + m.LEASE) == 1  # 2 is sent already
         uow.commit()
-    clock.advance(seconds=30)   # past the first lease: b's message is free, a's is not
+    clock.advance(seconds=30)  # past the first lease: b's message is free, a's is not
     with backend.uow() as uow:
         c = uow.outbox.claim_due(clock.now(), "c", clock.now() + m.LEASE, 5)
         uow.commit()

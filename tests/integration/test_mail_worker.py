@@ -1,6 +1,7 @@
 """The delivery thread: under the real server (`creatorflix serve`, as `make run` starts
 it) a mail leaves with no other command; the thread itself stops when asked; a refund
 notice from the gateway closes a withdrawal request."""
+
 from __future__ import annotations
 
 import json
@@ -16,16 +17,18 @@ from entrypoints.mail_worker import MailWorker
 from tests.support.gunicorn_server import GunicornServer
 from tests.support.mailbox import read_eml
 
-READY_SECONDS = 30   # a deadline for the server's thread, not a timing assertion
+READY_SECONDS = 30  # a deadline for the server's thread, not a timing assertion
 
 
 def test_the_real_server_delivers_a_registration_mail_by_itself(tmp_path):
     server = GunicornServer(tmp_path, workers=2, threads=2)
     try:
         request = urllib.request.Request(
-            server.url + "/api/auth/register", method="POST",
+            server.url + "/api/auth/register",
+            method="POST",
             data=json.dumps({"email": "ana@example.com", "password": "ana-password-1"}).encode(),
-            headers={"Content-Type": "application/json"})
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert answer.status == 201
         outbox = tmp_path / "outbox"
@@ -42,18 +45,25 @@ def test_the_real_server_delivers_a_registration_mail_by_itself(tmp_path):
 def test_the_worker_sends_what_is_due_and_stops_when_asked(memory_backend, config):
     from adapters.memory.mailer import MemoryMailer
     from entrypoints.bootstrap import build_memory_deps
+
     deps = build_memory_deps(config, store=memory_backend.database)
     assert isinstance(deps.mailer, MemoryMailer)
     clock = FakeClock()
     with deps.uow() as uow:
         for i in range(3):
-            uow.outbox.enqueue(compose.password_reset(f"u{i}@example.com", None,
-                                                      "http://x/r?token=t", clock.now(), None))
+            uow.outbox.enqueue(
+                compose.password_reset(
+                    f"u{i}@example.com", None, "http://x/r?token=t", clock.now(), None
+                )
+            )
         uow.commit()
     worker = MailWorker(deps, interval=0.05)
     assert worker.run_once() == 3 and worker.run_once() == 0
-    assert sorted(m.recipient for m in deps.mailer.sent) == \
-        ["u0@example.com", "u1@example.com", "u2@example.com"]
+    assert sorted(m.recipient for m in deps.mailer.sent) == [
+        "u0@example.com",
+        "u1@example.com",
+        "u2@example.com",
+    ]
     worker.start()
     assert worker.running
     worker.stop()
@@ -63,18 +73,19 @@ def test_the_worker_sends_what_is_due_and_stops_when_asked(memory_backend, confi
 def test_a_refund_notice_closes_the_withdrawal_request(client, deps, actors, clock):
     from tests.support.api import bearer, register
     from tests.support.payments import add_catalogue, checkout_body, pay, start
+
     plan, _ = add_catalogue(deps)
     headers = bearer(register(client, "ana@example.com")["token"])
     created = start(client, checkout_body(plan.id), headers)
     pay(client, actors, created)
-    asked = client.simulate_post(f"/api/me/checkouts/{created['id']}/withdrawal",
-                                 headers=headers)
+    asked = client.simulate_post(f"/api/me/checkouts/{created['id']}/withdrawal", headers=headers)
     assert asked.status_code == 201
     with deps.uow() as uow:
         external_id = uow.checkouts.get(created["id"]).external_id
     clock.advance(hours=2)
-    outcome = settlement.process(deps.payments_service, SANDBOX,
-                                 Transaction(external_id, "refunded"))
+    outcome = settlement.process(
+        deps.payments_service, SANDBOX, Transaction(external_id, "refunded")
+    )
     assert outcome.status == "processed"
     with deps.uow() as uow:
         [request] = uow.withdrawals.find().items
@@ -96,14 +107,26 @@ def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(tmp_path
     store, clock = MemoryStore(), FakeClock()
     with MemoryUnitOfWork(store) as uow:
         for recipient in ("ok1@example.com", "bad\nrecipient@example.com", "ok2@example.com"):
-            uow.outbox.add(m.OutboxMessage(
-                id=None, kind="test", recipient=recipient, subject="Plano\nVIP",
-                text_body="x", html_body="<p>x</p>", status=m.PENDING, attempts=0,
-                next_attempt_at=clock.now(), created_at=clock.now()))
+            uow.outbox.add(
+                m.OutboxMessage(
+                    id=None,
+                    kind="test",
+                    recipient=recipient,
+                    subject="Plano\nVIP",
+                    text_body="x",
+                    html_body="<p>x</p>",
+                    status=m.PENDING,
+                    attempts=0,
+                    next_attempt_at=clock.now(),
+                    created_at=clock.now(),
+                )
+            )
         uow.commit()
-    report = delivery.deliver_due(lambda: MemoryUnitOfWork(store),
-                                  FolderMailer(tmp_path, "CreatorFlix <noreply@localhost>"),
-                                  clock)
+    report = delivery.deliver_due(
+        lambda: MemoryUnitOfWork(store),
+        FolderMailer(tmp_path, "CreatorFlix <noreply@localhost>"),
+        clock,
+    )
     assert (report.sent, report.failed) == (2, 1)
     with MemoryUnitOfWork(store) as uow:
         statuses = sorted(msg.status for msg in uow.outbox.find().items)
@@ -111,8 +134,9 @@ def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(tmp_path
 
 
 def test_the_worker_settles_the_postbacks_received(memory_backend, config):
-    from entrypoints.bootstrap import build_memory_deps
     from domain.payments import postbacks
+    from entrypoints.bootstrap import build_memory_deps
+
     deps = build_memory_deps(config, store=memory_backend.database)
     # A postback about a transaction no gateway is configured for: the worker keeps it
     # for a retry (back-off), the request never asked anyone.

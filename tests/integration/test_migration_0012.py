@@ -2,6 +2,7 @@
 the column is swapped with its values; PostgreSQL: the CHECK replaced) and still refuse
 anything else; existing accounts get the UTS #39 skeleton of their address; a rollback
 files `ip_cap` events under `repeat`."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -44,20 +45,30 @@ def test_ip_cap_is_a_reason_and_accounts_get_their_skeletons(empty_url):
     run(url, "INSERT INTO users (email, password) VALUES ('al\u0131ce@x.test', 'h')")
     run(url, "INSERT INTO ads (name, title, link) VALUES ('a', 't', 'https://x.test')")
     for counted, reason in ((True, None), (False, "bot"), (False, "repeat")):
-        run(url, "INSERT INTO clicks (ad_id, ip, counted, filter_reason) "
-                 "VALUES (1, '10.0.0.1', ?, ?)", (counted, reason))
+        run(
+            url,
+            "INSERT INTO clicks (ad_id, ip, counted, filter_reason) VALUES (1, '10.0.0.1', ?, ?)",
+            (counted, reason),
+        )
     migrator.migrate(url)
     assert run(url, "SELECT email_skeleton FROM users") == [("alice@x.test",)]
-    assert sorted(run(url, "SELECT id, filter_reason FROM clicks"), key=str) == \
-        sorted([(1, None), (2, "bot"), (3, "repeat")], key=str)
-    run(url, "INSERT INTO clicks (ad_id, ip, ip_group, counted, filter_reason) "
-             "VALUES (1, '10.0.0.1', '10.0.0.1', ?, 'ip_cap')", (False,))
+    assert sorted(run(url, "SELECT id, filter_reason FROM clicks"), key=str) == sorted(
+        [(1, None), (2, "bot"), (3, "repeat")], key=str
+    )
+    run(
+        url,
+        "INSERT INTO clicks (ad_id, ip, ip_group, counted, filter_reason) "
+        "VALUES (1, '10.0.0.1', '10.0.0.1', ?, 'ip_cap')",
+        (False,),
+    )
     with pytest.raises(REFUSED):
-        run(url, "INSERT INTO clicks (ad_id, counted, filter_reason) VALUES (1, ?, 'other')",
-            (False,))
+        run(
+            url,
+            "INSERT INTO clicks (ad_id, counted, filter_reason) VALUES (1, ?, 'other')",
+            (False,),
+        )
     with pytest.raises(REFUSED):
-        run(url, "INSERT INTO clicks (ad_id, counted, filter_reason) VALUES (1, ?, 'bot')",
-            (True,))
+        run(url, "INSERT INTO clicks (ad_id, counted, filter_reason) VALUES (1, ?, 'bot')", (True,))
     _rollback_0012(url)
     assert run(url, "SELECT filter_reason FROM clicks WHERE id = 4") == [("repeat",)]
     migrator.migrate(url)

@@ -2,6 +2,7 @@
 Webhooks signature with the `standardwebhooks` library, on memory, SQLite and
 PostgreSQL: every event type, retries with one webhook-id, Retry-After, 410, timeouts,
 five failing days, resend, rotation, rollback, and Telegram."""
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,7 @@ def test_500_500_200_is_three_attempts_of_one_webhook_id(backend, clock, receive
     receiver.answer(500, 500, 200)
     queue(notifier)
     assert delivery.deliver_due(notifier).retried == 1
-    assert delivery.deliver_due(notifier).attempted == 0     # not before its slot
+    assert delivery.deliver_due(notifier).attempted == 0  # not before its slot
     clock.advance(seconds=5)
     assert delivery.deliver_due(notifier).retried == 1
     clock.advance(seconds=294)
@@ -69,7 +70,7 @@ def test_500_500_200_is_three_attempts_of_one_webhook_id(backend, clock, receive
     ids = {r.message_id for r in receiver.received}
     assert len(receiver.received) == 3 and len(ids) == 1 and ids.pop().startswith("msg_")
     assert all(r.verified_by for r in receiver.received)
-    assert len({r.body for r in receiver.received}) == 1     # the same bytes every time
+    assert len({r.body for r in receiver.received}) == 1  # the same bytes every time
     [done] = deliveries(notifier)
     assert (done.status, done.attempts, done.status_code) == (n.SUCCEEDED, 3, 200)
 
@@ -107,29 +108,29 @@ def test_410_disables_the_endpoint_at_once(backend, clock, receiver):
     queue(notifier)
     queue(notifier)
     report = delivery.deliver_all(notifier)
-    assert report.failed == 2 and len(receiver.received) == 1   # the second is not sent
+    assert report.failed == 2 and len(receiver.received) == 1  # the second is not sent
     stored = admin.get_endpoint(notifier, endpoint.id)
     assert not stored.is_active and "410" in stored.disabled_reason
-    assert queue(notifier) == 0     # a disabled endpoint is queued nothing
+    assert queue(notifier) == 0  # a disabled endpoint is queued nothing
 
 
 def test_a_timeout_is_retried(backend, clock, receiver):
     notifier = make_notifier(backend, clock, timeout=0.3)
     register(notifier, receiver)
-    receiver.answer((200, {}, 1.0))          # answers after the timeout
+    receiver.answer((200, {}, 1.0))  # answers after the timeout
     queue(notifier)
     assert delivery.deliver_due(notifier).retried == 1
     [late] = deliveries(notifier)
     assert late.status_code is None and "timed out" in late.last_error
     # The retry, with room to answer whatever the machine's load.
-    patient = attrs.evolve(notifier, webhooks=HttpWebhookTransport(allow_private=True,
-                                                                   timeout=30))
+    patient = attrs.evolve(notifier, webhooks=HttpWebhookTransport(allow_private=True, timeout=30))
     assert delivery.deliver_due(patient).sent == 1
     assert len({r.message_id for r in receiver.received}) == 1
 
 
-def test_an_endpoint_failing_for_five_days_is_disabled_and_the_admins_mailed(backend, clock,
-                                                                             receiver):
+def test_an_endpoint_failing_for_five_days_is_disabled_and_the_admins_mailed(
+    backend, clock, receiver
+):
     schedule = (3600 * 24, 3600 * 24 * 3, 3600 * 24 * 5, 3600 * 24 * 6)
     notifier = make_notifier(backend, clock, schedule=schedule)
     with notifier.uow() as uow:
@@ -144,7 +145,7 @@ def test_an_endpoint_failing_for_five_days_is_disabled_and_the_admins_mailed(bac
     for days in (1, 2, 1.99):
         clock.advance(days=days)
         delivery.deliver_due(notifier)
-    assert admin.get_endpoint(notifier, endpoint.id).is_active   # 4.99 days failing
+    assert admin.get_endpoint(notifier, endpoint.id).is_active  # 4.99 days failing
     clock.advance(days=0.01)
     queue(notifier)
     delivery.deliver_due(notifier)
@@ -208,7 +209,7 @@ def test_a_rolled_back_change_queues_nothing(backend, clock, receiver):
     notifier = make_notifier(backend, clock)
     register(notifier, receiver)
     with notifier.uow() as uow:
-        enqueue(uow, "checkout.paid", SALE, now=clock.now())   # no commit: rolled back
+        enqueue(uow, "checkout.paid", SALE, now=clock.now())  # no commit: rolled back
     assert delivery.deliver_all(notifier).attempted == 0
     assert receiver.received == []
 
@@ -217,15 +218,28 @@ def test_secrets_are_sealed_at_rest(backend, clock, receiver):
     if not backend.is_pony:
         pytest.skip("what the database holds")
     from adapters.secret_box import FernetSecretBox
+
     box = FernetSecretBox("k" * 40)
     from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
-    notifier = Notifier(uow=PonyUnitOfWorkFactory(backend.database, box), clock=clock,
-                        webhooks=HttpWebhookTransport(allow_private=True),
-                        telegram=BotApiTelegram())
+
+    notifier = Notifier(
+        uow=PonyUnitOfWorkFactory(backend.database, box),
+        clock=clock,
+        webhooks=HttpWebhookTransport(allow_private=True),
+        telegram=BotApiTelegram(),
+    )
     endpoint = register(notifier, receiver)
-    admin.put_telegram(notifier, {"bot_token": "123:SECRET", "chat_id": "42",
-                                  "events": ["checkout.paid"], "is_active": True})
+    admin.put_telegram(
+        notifier,
+        {
+            "bot_token": "123:SECRET",
+            "chat_id": "42",
+            "events": ["checkout.paid"],
+            "is_active": True,
+        },
+    )
     from pony.orm import db_session
+
     with db_session:
         [stored] = backend.database.db.select("SELECT secret FROM webhook_endpoints")
         [token] = backend.database.db.select("SELECT bot_token FROM telegram_settings")
@@ -236,32 +250,49 @@ def test_secrets_are_sealed_at_rest(backend, clock, receiver):
 
 def test_telegram_receives_the_sale_in_portuguese(backend, clock, bot_api):
     notifier = make_notifier(backend, clock, bot_api)
-    admin.put_telegram(notifier, {"bot_token": "123:ABC", "chat_id": "-100200",
-                                  "events": ["checkout.paid"], "is_active": True})
+    admin.put_telegram(
+        notifier,
+        {
+            "bot_token": "123:ABC",
+            "chat_id": "-100200",
+            "events": ["checkout.paid"],
+            "is_active": True,
+        },
+    )
     assert queue(notifier, "user.created", {"user_id": 1}) == 0
     assert queue(notifier, "checkout.paid") == 1
     assert delivery.deliver_all(notifier).sent == 1
-    assert bot_api.messages == [{"token": "123:ABC", "chat_id": "-100200",
-                                 "text": "💰 Venda aprovada — Mensal + 1 bump — R$ 39,80 — "
-                                         "Maria S."}]
+    assert bot_api.messages == [
+        {
+            "token": "123:ABC",
+            "chat_id": "-100200",
+            "text": "💰 Venda aprovada — Mensal + 1 bump — R$ 39,80 — Maria S.",
+        }
+    ]
     with notifier.uow() as uow:
         [sent] = uow.webhook_deliveries.find({"channel": n.TELEGRAM}).items
     assert sent.status == n.SUCCEEDED and sent.endpoint_id is None
 
 
 def test_https_is_verified_for_the_host_name_while_connecting_to_the_checked_address(
-        backend, clock, tmp_path):
+    backend, clock, tmp_path
+):
     from tests.support.smtp_server import client_context, self_signed_cert
+
     cert = self_signed_cert(tmp_path)
     server = WebhookReceiver(tls=cert)
     try:
         port = server.url.rsplit(":", 1)[1]
-        trusting = Notifier(uow=backend.uow, clock=clock, telegram=BotApiTelegram(),
-                            webhooks=HttpWebhookTransport(allow_private=True,
-                                                          tls=client_context(cert[0])),
-                            schedule=(0,))
-        endpoint = admin.create_endpoint(trusting, {"url": f"https://localhost:{port}/hooks",
-                                                    "events": ["checkout.paid"]})
+        trusting = Notifier(
+            uow=backend.uow,
+            clock=clock,
+            telegram=BotApiTelegram(),
+            webhooks=HttpWebhookTransport(allow_private=True, tls=client_context(cert[0])),
+            schedule=(0,),
+        )
+        endpoint = admin.create_endpoint(
+            trusting, {"url": f"https://localhost:{port}/hooks", "events": ["checkout.paid"]}
+        )
         server.secrets = [endpoint.secret]
         queue(trusting)
         assert delivery.deliver_due(trusting).sent == 1
@@ -282,7 +313,7 @@ def test_erasure_forgets_the_persons_deliveries_only(backend, clock, receiver):
     ana = {**SALE, "customer": {"name": "Ana Apagada", "email": "Ana_X@example.com"}}
     queue(notifier, "checkout.paid", ana)
     delivery.deliver_all(notifier)
-    queue(notifier, "checkout.refunded", ana)                      # still pending
+    queue(notifier, "checkout.refunded", ana)  # still pending
     queue(notifier, "checkout.paid", {**SALE, "customer": {"email": "anaYx@example.com"}})
     with notifier.uow() as uow:
         assert uow.webhook_deliveries.forget({"ana_x@example.com"}) == 2
@@ -292,7 +323,7 @@ def test_erasure_forgets_the_persons_deliveries_only(backend, clock, receiver):
         assert "Apagada" not in gone.body and "example.com" not in gone.body
         assert json.loads(gone.body) == {"type": gone.event, "data": {"forgotten": True}}
         assert gone.response_excerpt is None
-    assert (sent.status, pending.status) == (n.SUCCEEDED, n.FAILED)   # never sent now
+    assert (sent.status, pending.status) == (n.SUCCEEDED, n.FAILED)  # never sent now
     assert "anaYx@example.com" in other.body and other.status == n.PENDING
 
 
@@ -302,7 +333,7 @@ def test_the_log_keeps_sixty_days_of_settled_deliveries(backend, clock, receiver
     queue(notifier)
     delivery.deliver_all(notifier)
     clock.advance(days=59)
-    queue(notifier)                      # queued, not yet sent: kept whatever its age
+    queue(notifier)  # queued, not yet sent: kept whatever its age
     assert delivery.purge_log(notifier) == 0
     clock.advance(days=2)
     assert delivery.purge_log(notifier) == 1

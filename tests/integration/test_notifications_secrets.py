@@ -1,6 +1,7 @@
 """Notification secrets at rest: webhook signing secrets and the Telegram bot token are
 sealed like the gateways' keys, and `creatorflix rotate-secrets` re-seals them under a
 new CREATORFLIX_SECRET_KEY."""
+
 from __future__ import annotations
 
 from adapters import migrator
@@ -22,23 +23,27 @@ def raw(url: str) -> list[str]:
     conn, _ = connect(url)
     try:
         cur = conn.cursor()
-        cur.execute("SELECT secret FROM webhook_endpoints UNION ALL "
-                    "SELECT bot_token FROM telegram_settings")
+        cur.execute(
+            "SELECT secret FROM webhook_endpoints UNION ALL SELECT bot_token FROM telegram_settings"
+        )
         return [r[0] for r in cur.fetchall()]
     finally:
         conn.close()
 
 
-def test_rotate_secrets_reseals_webhook_secrets_and_the_bot_token(empty_url, monkeypatch,
-                                                                 capsys):
+def test_rotate_secrets_reseals_webhook_secrets_and_the_bot_token(empty_url, monkeypatch, capsys):
     migrator.migrate(empty_url)
     pdb = PonyDatabase(empty_url)
     try:
-        notifier = Notifier(uow=PonyUnitOfWorkFactory(pdb, FernetSecretBox(OLD_KEY)),
-                            clock=FakeClock(), webhooks=HttpWebhookTransport(),
-                            telegram=BotApiTelegram())
-        endpoint = admin.create_endpoint(notifier, {"url": "https://93.184.216.34/",
-                                                    "events": ["checkout.paid"]})
+        notifier = Notifier(
+            uow=PonyUnitOfWorkFactory(pdb, FernetSecretBox(OLD_KEY)),
+            clock=FakeClock(),
+            webhooks=HttpWebhookTransport(),
+            telegram=BotApiTelegram(),
+        )
+        endpoint = admin.create_endpoint(
+            notifier, {"url": "https://93.184.216.34/", "events": ["checkout.paid"]}
+        )
         admin.put_telegram(notifier, {"bot_token": "1:TOKEN"})
     finally:
         pdb.close()

@@ -1,6 +1,7 @@
 """No SSRF through webhook endpoints: a URL whose host is, or resolves to, a loopback,
 private, link-local or metadata address (IPv6 included) is refused when it is saved and
 again when a delivery is about to be sent (DNS may answer differently by then)."""
+
 from __future__ import annotations
 
 import attrs
@@ -16,17 +17,19 @@ from tests.support.notifications import deliveries, make_notifier, queue, regist
 from tests.support.webhook_receiver import WebhookReceiver
 
 REFUSED = [
-    "https://127.0.0.1/hooks",             # loopback
+    "https://127.0.0.1/hooks",  # loopback
     "https://127.9.9.9:8443/",
-    "https://10.1.2.3/hooks",              # private 10/8
-    "https://192.168.0.10/", "https://172.16.5.5/",
-    "https://169.254.169.254/latest/meta-data/",   # the cloud metadata address
-    "https://100.100.100.200/",            # shared address space (a metadata address too)
-    "https://[::1]/hooks",                 # IPv6 loopback
-    "https://[::ffff:127.0.0.1]/",         # IPv4-mapped loopback
-    "https://[fe80::1]/", "https://[fd00:ec2::254]/",   # link-local, unique local
+    "https://10.1.2.3/hooks",  # private 10/8
+    "https://192.168.0.10/",
+    "https://172.16.5.5/",
+    "https://169.254.169.254/latest/meta-data/",  # the cloud metadata address
+    "https://100.100.100.200/",  # shared address space (a metadata address too)
+    "https://[::1]/hooks",  # IPv6 loopback
+    "https://[::ffff:127.0.0.1]/",  # IPv4-mapped loopback
+    "https://[fe80::1]/",
+    "https://[fd00:ec2::254]/",  # link-local, unique local
     "https://0.0.0.0/",
-    "https://localhost/hooks",             # a name that resolves to 127.0.0.1
+    "https://localhost/hooks",  # a name that resolves to 127.0.0.1
     "https://localhost./hooks",
 ]
 
@@ -38,8 +41,15 @@ def test_a_url_reaching_inside_is_refused(url):
     assert refused.value.field == "url"
 
 
-@pytest.mark.parametrize("url", ["http://93.184.216.34/hooks", "ftp://93.184.216.34/",
-                                 "https:///nohost", "https://no-such-host.invalid/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://93.184.216.34/hooks",
+        "ftp://93.184.216.34/",
+        "https:///nohost",
+        "https://no-such-host.invalid/",
+    ],
+)
 def test_plain_http_and_unresolvable_hosts_are_refused(url):
     with pytest.raises(ValidationError):
         HttpWebhookTransport().check_url(url)
@@ -65,13 +75,18 @@ def test_each_delivery_checks_the_address_again(backend):
         endpoint = register(allowed, receiver)
         with allowed.uow() as uow:
             port = receiver.url.rsplit(":", 1)[1]
-            uow.webhook_endpoints.update(attrs.evolve(
-                endpoint, url=f"https://localhost:{port}/hooks"))
+            uow.webhook_endpoints.update(
+                attrs.evolve(endpoint, url=f"https://localhost:{port}/hooks")
+            )
             uow.commit()
         queue(allowed)
-        strict = delivery.Notifier(uow=allowed.uow, clock=clock,
-                                   webhooks=HttpWebhookTransport(allow_private=False),
-                                   telegram=allowed.telegram, schedule=allowed.schedule)
+        strict = delivery.Notifier(
+            uow=allowed.uow,
+            clock=clock,
+            webhooks=HttpWebhookTransport(allow_private=False),
+            telegram=allowed.telegram,
+            schedule=allowed.schedule,
+        )
         assert delivery.deliver_all(strict).failed == 1
         assert receiver.received == []
         [refused] = deliveries(allowed)

@@ -1,6 +1,7 @@
 """The delivery thread of each app server process (entrypoints/mail_worker.py) sends due
 notifications too, beside the mail: a queued event reaches its endpoint with no other
 command."""
+
 from __future__ import annotations
 
 import time
@@ -13,17 +14,19 @@ from entrypoints.bootstrap import build_memory_deps
 from entrypoints.mail_worker import MailWorker
 from tests.support.webhook_receiver import WebhookReceiver
 
-READY_SECONDS = 30   # a deadline for the thread, not a timing assertion
+READY_SECONDS = 30  # a deadline for the thread, not a timing assertion
 
 
 def test_the_delivery_thread_sends_due_notifications(memory_backend, config):
     receiver = WebhookReceiver()
-    deps = build_memory_deps(attrs.evolve(config, webhook_allow_private=True),
-                             store=memory_backend.database)
+    deps = build_memory_deps(
+        attrs.evolve(config, webhook_allow_private=True), store=memory_backend.database
+    )
     worker = MailWorker(deps, interval=0.05)
     try:
-        endpoint = admin.create_endpoint(deps.notifier, {"url": receiver.url,
-                                                         "events": ["user.created"]})
+        endpoint = admin.create_endpoint(
+            deps.notifier, {"url": receiver.url, "events": ["user.created"]}
+        )
         receiver.secrets = [endpoint.secret]
         with deps.uow() as uow:
             enqueue(uow, "user.created", {"user_id": 1}, now=deps.clock.now())

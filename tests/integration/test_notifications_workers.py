@@ -1,5 +1,6 @@
 """Several workers (threads here; processes and app servers alike share the database)
 deliver one queue on PostgreSQL and SQLite: every attempt is sent exactly once."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -2,6 +2,7 @@
 tests/support/original_db.py with its three notification triggers), before and after
 `creatorflix migrate` takes it over: disabled triggers stay in place and fire no more;
 enabled ones fire again."""
+
 from __future__ import annotations
 
 import psycopg2
@@ -11,8 +12,11 @@ from entrypoints import cli
 from tests.support.original_db import original_url  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.postgres
-THREE = {("checkouts", "sale_completed_trigger"), ("users", "user_registered_trigger"),
-         ("subscriptions", "subscription_active_trigger")}
+THREE = {
+    ("checkouts", "sale_completed_trigger"),
+    ("users", "user_registered_trigger"),
+    ("subscriptions", "subscription_active_trigger"),
+}
 
 
 def query(url: str, sql: str) -> list[tuple]:
@@ -26,9 +30,12 @@ def query(url: str, sql: str) -> list[tuple]:
 
 
 def states(url: str) -> dict[tuple[str, str], str]:
-    found = query(url, """
+    found = query(
+        url,
+        """
         SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t
-        JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal""")
+        JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal""",
+    )
     return {(table, trigger): mode for table, trigger, mode in found}
 
 
@@ -39,14 +46,15 @@ def notices(url: str) -> int:
 def new_user(url: str, email: str) -> None:
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
-        cur.execute("INSERT INTO users (name, email, password, role) VALUES "
-                    "('Nova', %s, 'x', 'user')", (email,))
+        cur.execute(
+            "INSERT INTO users (name, email, password, role) VALUES ('Nova', %s, 'x', 'user')",
+            (email,),
+        )
     conn.close()
 
 
 @pytest.mark.parametrize("adopted", [False, True])
-def test_disable_leaves_the_triggers_off_and_enable_restores_them(original_url, capsys,
-                                                                  adopted):
+def test_disable_leaves_the_triggers_off_and_enable_restores_them(original_url, capsys, adopted):
     if adopted:
         assert cli.main(["migrate"]) == 0
     assert {pair: states(original_url)[pair] for pair in THREE} == dict.fromkeys(THREE, "O")
@@ -58,7 +66,7 @@ def test_disable_leaves_the_triggers_off_and_enable_restores_them(original_url, 
     assert {states(original_url)[pair] for pair in THREE} == {"D"}
     before = notices(original_url)
     new_user(original_url, "quiet@example.com")
-    assert notices(original_url) == before            # the hub is told nothing
+    assert notices(original_url) == before  # the hub is told nothing
 
     assert cli.main(["original-triggers", "enable"]) == 0
     assert "user_registered_trigger on users: enabled" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 """Payments at the same moment, against PostgreSQL, through the HTTP API: several
 payments (or manual grants) for one user chain their grants instead of overlapping,
 and concurrent gateway activations queue up: never a 500, never two active gateways."""
+
 from __future__ import annotations
 
 import itertools
@@ -11,8 +12,8 @@ import pytest
 from falcon.testing import TestClient
 
 from entrypoints.http.app import create_app
-from tests.support.deps import Actors, deps_for
 from tests.support.concurrency import at_once
+from tests.support.deps import Actors, deps_for
 from tests.support.payments import add_catalogue, checkout_body, start, subscriptions_of
 
 N = 4
@@ -49,8 +50,9 @@ def test_payments_of_one_user_paid_at_once_chain_their_grants(shop, clock):
     created = [start(client, checkout_body(plan.id), headers=buyer) for _ in range(N)]
 
     def pay(i: int):
-        result = client.simulate_post(f"/api/admin/sandbox/checkouts/{created[i]['id']}/pay",
-                                      headers=admin)
+        result = client.simulate_post(
+            f"/api/admin/sandbox/checkouts/{created[i]['id']}/pay", headers=admin
+        )
         return result.status_code, result.json["status"]
 
     assert at_once(N, pay) == [(200, "processed")] * N
@@ -64,8 +66,9 @@ def test_manual_grants_made_at_once_chain(shop, clock):
     user_id = user_id_of(deps, "ana@example.com")
 
     def grant(_: int) -> int:
-        return client.simulate_post(f"/api/admin/users/{user_id}/subscriptions",
-                                    headers=admin, json={"plan_id": plan.id}).status_code
+        return client.simulate_post(
+            f"/api/admin/users/{user_id}/subscriptions", headers=admin, json={"plan_id": plan.id}
+        ).status_code
 
     assert at_once(N, grant) == [201] * N
     assert_chained(subscriptions_of(deps, "ana@example.com"), clock.now(), N)
@@ -75,17 +78,24 @@ def test_manual_grants_made_at_once_chain(shop, clock):
 def test_gateway_activations_at_once_leave_exactly_one_active(shop, existing):
     deps, client, admin, _, _ = shop
     gateways = "/api/admin/payment-gateways"
-    bodies = {"junglepay": {"secret_key": "sk_test", "is_active": True},
-              "dias": {"is_active": True}}
+    bodies = {
+        "junglepay": {"secret_key": "sk_test", "is_active": True},
+        "dias": {"is_active": True},
+    }
     if existing:
         for name in bodies:
-            assert client.simulate_put(f"{gateways}/{name}", headers=admin,
-                                       json={"public_key": "pk"}).status_code == 200
+            assert (
+                client.simulate_put(
+                    f"{gateways}/{name}", headers=admin, json={"public_key": "pk"}
+                ).status_code
+                == 200
+            )
     names = list(itertools.islice(itertools.cycle(bodies), 10))
 
     def activate(i: int) -> int:
-        return client.simulate_put(f"{gateways}/{names[i]}", headers=admin,
-                                   json=bodies[names[i]]).status_code
+        return client.simulate_put(
+            f"{gateways}/{names[i]}", headers=admin, json=bodies[names[i]]
+        ).status_code
 
     # The activations queue up on the locked rows (the first ones too): none refused.
     assert Counter(at_once(len(names), activate)) == {200: len(names)}

@@ -6,6 +6,7 @@ one worker and the README asks for Redis wherever there is more than one process
 
 Redis is found at CREATORFLIX_TEST_REDIS_URL (default redis://127.0.0.1:6379/0): these
 tests are skipped with the reason without it, and fail instead with CI=true."""
+
 from __future__ import annotations
 
 import http.client
@@ -16,8 +17,8 @@ import uuid
 import pytest
 
 from domain.common.rate_limits import LOGIN_PER_IP
-from tests.support.deps import IN_CI
 from tests.support import redis_server
+from tests.support.deps import IN_CI
 from tests.support.gunicorn_server import GunicornServer
 
 REDIS_URL = redis_server.url()
@@ -27,6 +28,7 @@ REDIS_URL = redis_server.url()
 def redis_url():
     """A Redis URL with a key prefix of this test's own; its keys are deleted after."""
     import redis
+
     problem = redis_server.ensure_server()
     if problem:
         if IN_CI:
@@ -45,18 +47,24 @@ def redis_url():
 def serve(tmp_path, name: str, redis_url: str, workers: int) -> GunicornServer:
     folder = tmp_path / name
     folder.mkdir()
-    return GunicornServer(folder, workers=workers, threads=2,
-                          env={"CREATORFLIX_RATE_LIMIT_URL": redis_url,
-                               "CREATORFLIX_AGE_GATE": "off"})
+    return GunicornServer(
+        folder,
+        workers=workers,
+        threads=2,
+        env={"CREATORFLIX_RATE_LIMIT_URL": redis_url, "CREATORFLIX_AGE_GATE": "off"},
+    )
 
 
 def login(server, email: str) -> int:
     """One wrong login on a new connection (so the kernel may pick either worker)."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        conn.request("POST", "/api/auth/login", headers={"Content-Type": "application/json",
-                                                         "Connection": "close"},
-                     body=json.dumps({"email": email, "password": "wrong password"}))
+        conn.request(
+            "POST",
+            "/api/auth/login",
+            headers={"Content-Type": "application/json", "Connection": "close"},
+            body=json.dumps({"email": email, "password": "wrong password"}),
+        )
         answer = conn.getresponse()
         answer.read()
         return answer.status
@@ -94,8 +102,9 @@ def test_login_limits_hold_across_two_app_servers_sharing_redis(tmp_path, redis_
     first = serve(tmp_path, "first", redis_url, workers=1)
     second = serve(tmp_path, "second", redis_url, workers=1)
     try:
-        answers = [login(server, "victim@example.com")
-                   for _ in range(6) for server in (first, second)]
+        answers = [
+            login(server, "victim@example.com") for _ in range(6) for server in (first, second)
+        ]
         assert answers == [401] * 5 + [429] * 7
     finally:
         first.stop()

@@ -1,5 +1,6 @@
 """The repository and unit-of-work contract, run against the in-memory adapters,
 Pony on SQLite and Pony on PostgreSQL: every adapter must behave the same."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,8 +29,9 @@ def add_all(backend, *entities, repo: str):
 
 
 def test_add_assigns_ids_and_get_round_trips_every_type(backend):
-    [p] = add_all(backend, plan("Mensal", 2990, benefits_json=["HD", "Chat"], accepts_pix=False),
-                  repo="plans")
+    [p] = add_all(
+        backend, plan("Mensal", 2990, benefits_json=["HD", "Chat"], accepts_pix=False), repo="plans"
+    )
     assert p.id == 1
     with backend.uow() as uow:
         assert uow.plans.get(p.id) == p
@@ -78,8 +80,11 @@ def test_update_and_delete(backend):
 
 
 def test_find_filters_orders_and_paginates(backend):
-    add_all(backend, *[plan(f"P{i}", price=i % 3, accepts_card=i % 2 == 0) for i in range(1, 8)],
-            repo="plans")
+    add_all(
+        backend,
+        *[plan(f"P{i}", price=i % 3, accepts_card=i % 2 == 0) for i in range(1, 8)],
+        repo="plans",
+    )
     with backend.uow() as uow:
         page = uow.plans.find({"price": [1, 2]}, order_by=["-price", "id"], page=2, limit=2)
         assert page.total == 5 and page.total_pages == 3
@@ -100,8 +105,12 @@ def test_unique_constraints_raise_duplicate_error(backend):
 
 
 def test_text_primary_key(backend):
-    add_all(backend, Setting(key="site_name", value="CreatorFlix"), Setting(key="empty", value=""),
-            repo="settings")
+    add_all(
+        backend,
+        Setting(key="site_name", value="CreatorFlix"),
+        Setting(key="empty", value=""),
+        repo="settings",
+    )
     with backend.uow() as uow:
         assert uow.settings.get("site_name").value == "CreatorFlix"
         assert uow.settings.get("empty").value == ""
@@ -114,8 +123,11 @@ def test_text_primary_key(backend):
 
 def test_referenced_rows_cannot_be_deleted(backend):
     [c] = add_all(backend, Creator(id=None, name="Ana"), repo="creators")
-    add_all(backend, Post(id=None, model_id=c.id, content_url="https://x/y.jpg", type="image"),
-            repo="posts")
+    add_all(
+        backend,
+        Post(id=None, model_id=c.id, content_url="https://x/y.jpg", type="image"),
+        repo="posts",
+    )
     with pytest.raises(ReferencedError):
         with backend.uow() as uow:
             uow.creators.delete(c.id)
@@ -128,17 +140,29 @@ def test_referenced_rows_cannot_be_deleted(backend):
 
 def test_deletes_cascade_where_the_schema_says(backend):
     [m] = add_all(backend, WhitelabelModel(id=None, folder_name="ana"), repo="whitelabel_models")
-    [p] = add_all(backend, WhitelabelPost(id=None, whitelabel_model_id=m.id, folder_name="p1",
-                                          media_cdns={"images": ["a.jpg"], "videos": []}),
-                  repo="whitelabel_posts")
-    add_all(backend, WhitelabelMedia(id=None, whitelabel_post_id=p.id, s3_key="ana/p1/a.jpg",
-                                     type="image", size=10 ** 12), repo="whitelabel_media")
+    [p] = add_all(
+        backend,
+        WhitelabelPost(
+            id=None,
+            whitelabel_model_id=m.id,
+            folder_name="p1",
+            media_cdns={"images": ["a.jpg"], "videos": []},
+        ),
+        repo="whitelabel_posts",
+    )
+    add_all(
+        backend,
+        WhitelabelMedia(
+            id=None, whitelabel_post_id=p.id, s3_key="ana/p1/a.jpg", type="image", size=10**12
+        ),
+        repo="whitelabel_media",
+    )
     [ad] = add_all(backend, Ad(id=None, name="a", title="t", link="https://x"), repo="ads")
     add_all(backend, AdEvent(id=None, ad_id=ad.id, ip="1.2.3.4"), repo="clicks")
     add_all(backend, AdEvent(id=None, ad_id=ad.id), repo="impressions")
     with backend.uow() as uow:
         assert uow.whitelabel_posts.get(p.id).media_cdns == {"images": ["a.jpg"], "videos": []}
-        assert uow.whitelabel_media.first().size == 10 ** 12
+        assert uow.whitelabel_media.first().size == 10**12
         uow.whitelabel_models.delete(m.id)
         uow.ads.delete(ad.id)
         uow.commit()
@@ -164,6 +188,7 @@ def test_rows_written_by_plain_sql_defaults_can_be_updated(pony_backend):
     """Rows copied in by SQL get the schema's default timestamp (on SQLite without
     microseconds); updating them must not trip any optimistic check."""
     from pony.orm import db_session
+
     with db_session:
         pony_backend.database.db.execute("INSERT INTO models (name) VALUES ('Imported')")
     with pony_backend.uow() as uow:
@@ -179,6 +204,7 @@ def test_the_last_of_two_overlapping_edits_wins(pony_backend):
     """An edit of a row another transaction changed after we read it is not an error
     (no optimistic check): the last write wins, as for any admin form."""
     import threading
+
     [p] = add_all(pony_backend, plan("Original", 1), repo="plans")
 
     def other_admin() -> None:
@@ -198,13 +224,22 @@ def test_the_last_of_two_overlapping_edits_wins(pony_backend):
 
 
 def test_the_original_columns_of_plans_and_creators_round_trip(backend):
-    [p] = add_all(backend, plan("Velho", 990, is_active=False, card_style="outline"),
-                  repo="plans")
-    [c] = add_all(backend, Creator(id=None, name="Júlia", slug="julia",
-                                   thumbnail_url="https://cdn.example.com/t.jpg",
-                                   external_url="https://instagram.com/julia", category="Moda",
-                                   post_count=3, status="hidden", created_at=T0),
-                  repo="creators")
+    [p] = add_all(backend, plan("Velho", 990, is_active=False, card_style="outline"), repo="plans")
+    [c] = add_all(
+        backend,
+        Creator(
+            id=None,
+            name="Júlia",
+            slug="julia",
+            thumbnail_url="https://cdn.example.com/t.jpg",
+            external_url="https://instagram.com/julia",
+            category="Moda",
+            post_count=3,
+            status="hidden",
+            created_at=T0,
+        ),
+        repo="creators",
+    )
     with backend.uow() as uow:
         assert uow.plans.get(p.id) == p and (p.is_active, p.card_style) == (False, "outline")
         assert uow.plans.find({"is_active": True}).items == []
@@ -215,8 +250,13 @@ def test_the_original_columns_of_plans_and_creators_round_trip(backend):
 
 
 def test_slugs_are_unique_but_many_creators_may_have_none(backend):
-    add_all(backend, Creator(id=None, name="A", slug="a"), Creator(id=None, name="B"),
-            Creator(id=None, name="C"), repo="creators")
+    add_all(
+        backend,
+        Creator(id=None, name="A", slug="a"),
+        Creator(id=None, name="B"),
+        Creator(id=None, name="C"),
+        repo="creators",
+    )
     with pytest.raises(DuplicateError) as caught:
         add_all(backend, Creator(id=None, name="A2", slug="a"), repo="creators")
     assert caught.value.fields == ("slug",)
@@ -226,6 +266,7 @@ def test_slugs_are_unique_but_many_creators_may_have_none(backend):
 
 def test_a_locked_creator_stays_locked_until_the_unit_of_work_ends(pony_backend):
     from tests.support.concurrency import lock_is_held
+
     [c] = add_all(pony_backend, Creator(id=None, name="Ana"), repo="creators")
     sql = f"SELECT id FROM models WHERE id = {c.id}"
     with pony_backend.uow() as uow:
@@ -240,19 +281,34 @@ def test_posts_written_at_once_keep_the_post_count_exact(pony_backend):
     from domain.catalog.admin import POSTS
     from domain.common import crud
     from tests.support.concurrency import at_once
-    [luna, mia] = add_all(pony_backend, Creator(id=None, name="Luna"),
-                          Creator(id=None, name="Mia"), repo="creators")
+
+    [luna, mia] = add_all(
+        pony_backend, Creator(id=None, name="Luna"), Creator(id=None, name="Mia"), repo="creators"
+    )
     clock = FakeClock()
 
     def create(i: int):
-        return crud.create_item(POSTS, pony_backend.uow, clock, crud.CreateRecord({
-            "model_id": luna.id, "type": "image", "content_url": f"https://x.example/{i}.jpg"}))
+        return crud.create_item(
+            POSTS,
+            pony_backend.uow,
+            clock,
+            crud.CreateRecord(
+                {"model_id": luna.id, "type": "image", "content_url": f"https://x.example/{i}.jpg"}
+            ),
+        )
 
     posts = at_once(8, create)
-    at_once(4, lambda i: crud.update_item(POSTS, pony_backend.uow, clock,
-                                          crud.UpdateRecord(posts[i].id, {"model_id": mia.id})))
+    at_once(
+        4,
+        lambda i: crud.update_item(
+            POSTS, pony_backend.uow, clock, crud.UpdateRecord(posts[i].id, {"model_id": mia.id})
+        ),
+    )
     at_once(2, lambda i: crud.delete_item(POSTS, pony_backend.uow, posts[4 + i].id))
     with pony_backend.uow() as uow:
         counts = (uow.creators.get(luna.id).post_count, uow.creators.get(mia.id).post_count)
-        assert counts == (2, 4) == (uow.posts.count({"model_id": luna.id}),
-                                    uow.posts.count({"model_id": mia.id}))
+        assert (
+            counts
+            == (2, 4)
+            == (uow.posts.count({"model_id": luna.id}), uow.posts.count({"model_id": mia.id}))
+        )

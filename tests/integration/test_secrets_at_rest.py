@@ -1,6 +1,7 @@
 """Issue 13, finding 5: the gateways' secret keys are kept encrypted (Fernet under a key
 derived from CREATORFLIX_SECRET_KEY), rows from before keep working and get sealed, the
 key can be rotated; the SQLite file and its companions are private to their owner."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,7 @@ from adapters.secret_box import PREFIX, FernetSecretBox, SecretUnreadable
 from domain.payments.gateways import PaymentGatewayConfig
 from entrypoints import cli
 from tests.support.deps import TEST_SECRET
-from tests.support.migration_steps import (empty_url, migrate_before_0008,  # noqa: F401
-                                           rollback_from_0008)
+from tests.support.migration_steps import empty_url, migrate_before_0008, rollback_from_0008  # noqa: F401
 
 SECRET = "sk_live_do_not_leak_0123456789"
 OLD_KEY, NEW_KEY = "old-key-" + "o" * 32, "new-key-" + "n" * 32
@@ -25,12 +25,13 @@ OLD_KEY, NEW_KEY = "old-key-" + "o" * 32, "new-key-" + "n" * 32
 def stored_secrets(deps) -> list[str]:
     """The secret_key column as the database holds it."""
     if deps.database.__class__.__name__ == "MemoryStore":
-        return [r.secret_key for r in deps.database.tables["payment_gateways"].values()
-                if r.secret_key]
+        return [
+            r.secret_key for r in deps.database.tables["payment_gateways"].values() if r.secret_key
+        ]
     from pony.orm import db_session
+
     with db_session:
-        return [v for v in deps.database.db.select("SELECT secret_key FROM payment_gateways")
-                if v]
+        return [v for v in deps.database.db.select("SELECT secret_key FROM payment_gateways") if v]
 
 
 # -- the box ----------------------------------------------------------------------------
@@ -38,12 +39,12 @@ def test_sealed_text_opens_with_the_current_or_a_previous_key_only():
     old = FernetSecretBox(OLD_KEY)
     sealed = old.seal(SECRET)
     assert sealed.startswith(PREFIX) and SECRET not in sealed and old.open(sealed) == SECRET
-    assert old.seal(SECRET) != sealed                     # a fresh IV every time
+    assert old.seal(SECRET) != sealed  # a fresh IV every time
     rotated = FernetSecretBox(NEW_KEY, previous=[OLD_KEY])
     assert rotated.open(sealed) == SECRET and not rotated.is_sealed_now(sealed)
     assert rotated.is_sealed_now(rotated.seal(SECRET))
     with pytest.raises(SecretUnreadable):
-        FernetSecretBox(NEW_KEY).open(sealed)             # the old key was forgotten
+        FernetSecretBox(NEW_KEY).open(sealed)  # the old key was forgotten
     assert FernetSecretBox(NEW_KEY).open(SECRET) == SECRET  # never sealed: as it is
     assert "o" * 32 not in repr(old)
 
@@ -52,36 +53,41 @@ def test_sealed_text_opens_with_the_current_or_a_previous_key_only():
 @pytest.mark.smoke
 def test_a_secret_key_set_by_an_admin_is_stored_encrypted(client, deps, actors):
     admin = actors.admin()
-    result = client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
-                                 json={"secret_key": SECRET, "public_key": "pk"})
+    result = client.simulate_put(
+        "/api/admin/payment-gateways/junglepay",
+        headers=admin,
+        json={"secret_key": SECRET, "public_key": "pk"},
+    )
     assert result.status_code == 200 and result.json["has_secret_key"] is True
     [stored] = stored_secrets(deps)
     assert stored.startswith(PREFIX) and SECRET not in stored
     with deps.uow() as uow:
         [row] = [g for g in uow.payment_gateways.find().items if g.secret_key]
-    assert row.secret_key == SECRET                       # the core sees plaintext
+    assert row.secret_key == SECRET  # the core sees plaintext
 
 
 @pytest.mark.smoke
-def test_a_plaintext_row_from_before_is_read_and_sealed_on_its_next_write(client, deps,
-                                                                          actors):
+def test_a_plaintext_row_from_before_is_read_and_sealed_on_its_next_write(client, deps, actors):
     with deps.uow() as uow:  # as the original platform, or an earlier release, wrote it
         uow.payment_gateways.add(PaymentGatewayConfig(id=None, name="JunglePay"))
         uow.commit()
     if deps.database.__class__.__name__ == "MemoryStore":
         [row] = deps.database.tables["payment_gateways"].values()
-        deps.database.tables["payment_gateways"][row.id] = \
-            PaymentGatewayConfig(id=row.id, name="JunglePay", secret_key=SECRET)
+        deps.database.tables["payment_gateways"][row.id] = PaymentGatewayConfig(
+            id=row.id, name="JunglePay", secret_key=SECRET
+        )
     else:
         from pony.orm import db_session
+
         with db_session:
             deps.database.db.execute("UPDATE payment_gateways SET secret_key = $s", {"s": SECRET})
     with deps.uow() as uow:
         [row] = uow.payment_gateways.find().items
     assert row.secret_key == SECRET
     admin = actors.admin()
-    client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
-                        json={"public_key": "pk2"})
+    client.simulate_put(
+        "/api/admin/payment-gateways/junglepay", headers=admin, json={"public_key": "pk2"}
+    )
     [stored] = stored_secrets(deps)
     assert stored.startswith(PREFIX) and deps.secrets.open(stored) == SECRET
 
@@ -91,6 +97,7 @@ def _connect(url):
     if url.startswith("sqlite"):
         return sqlite3.connect(sqlite_path(url)), "?"
     import psycopg2
+
     return psycopg2.connect(url), "%s"
 
 
@@ -107,8 +114,10 @@ def raw_secrets(url) -> list[str]:
 def insert_plaintext(url) -> None:
     conn, p = _connect(url)
     try:
-        conn.cursor().execute("INSERT INTO payment_gateways (name, secret_key, is_active) "
-                              f"VALUES ({p}, {p}, FALSE)", ("JunglePay", SECRET))
+        conn.cursor().execute(
+            f"INSERT INTO payment_gateways (name, secret_key, is_active) VALUES ({p}, {p}, FALSE)",
+            ("JunglePay", SECRET),
+        )
         conn.commit()
     finally:
         conn.close()
@@ -125,7 +134,7 @@ def test_migration_0008_seals_plaintext_secrets_and_its_rollback_opens_them(empt
     with pytest.raises(Exception, match="sealed gateway secrets"):
         rollback_from_0008(empty_url)
     assert raw_secrets(empty_url) == [stored]
-    rollback_from_0008(empty_url, box)   # what `creatorflix migrate --rollback` lends
+    rollback_from_0008(empty_url, box)  # what `creatorflix migrate --rollback` lends
     assert raw_secrets(empty_url) == [SECRET]
 
 
@@ -133,7 +142,7 @@ def test_without_the_key_migrate_leaves_plaintext_readable(empty_url):
     migrate_before_0008(empty_url)
     insert_plaintext(empty_url)
     migrator.migrate(empty_url)
-    assert raw_secrets(empty_url) == [SECRET]   # sealed on its next write or by rotate
+    assert raw_secrets(empty_url) == [SECRET]  # sealed on its next write or by rotate
     assert migrator.reseal_secrets(empty_url, FernetSecretBox(TEST_SECRET)) == 1
     assert FernetSecretBox(TEST_SECRET).open(raw_secrets(empty_url)[0]) == SECRET
 
@@ -204,12 +213,15 @@ def test_a_secret_no_configured_key_opens_is_a_503_not_a_loss(client, deps, acto
     if deps.database.__class__.__name__ == "MemoryStore":
         [row] = deps.database.tables["payment_gateways"].values()
         deps.database.tables["payment_gateways"][row.id] = PaymentGatewayConfig(
-            id=row.id, name="junglepay", secret_key=sealed_elsewhere)
+            id=row.id, name="junglepay", secret_key=sealed_elsewhere
+        )
     else:
         from pony.orm import db_session
+
         with db_session:
-            deps.database.db.execute("UPDATE payment_gateways SET secret_key = $s",
-                                     {"s": sealed_elsewhere})
+            deps.database.db.execute(
+                "UPDATE payment_gateways SET secret_key = $s", {"s": sealed_elsewhere}
+            )
     result = client.simulate_get("/api/admin/payment-gateways", headers=actors.admin())
     assert result.status_code == 503 and result.json["error"]["code"] == "unavailable"
     assert "CREATORFLIX_SECRET_KEY_PREVIOUS" in caplog.text and SECRET not in caplog.text
@@ -218,6 +230,7 @@ def test_a_secret_no_configured_key_opens_is_a_503_not_a_loss(client, deps, acto
 
 def test_previous_keys_are_read_from_the_environment(tmp_path):
     from entrypoints.config import ConfigError, load_config
+
     env = {"CREATORFLIX_SECRET_KEY": NEW_KEY, "CREATORFLIX_SECRET_FILE": str(tmp_path / "s")}
     assert load_config(env).secret_key_previous == ()
     both = load_config({**env, "CREATORFLIX_SECRET_KEY_PREVIOUS": f" {OLD_KEY} ,{'p' * 40}"})

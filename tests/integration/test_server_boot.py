@@ -2,6 +2,7 @@
 entrypoints.server.BOOT_WAIT_SECONDS) instead of failing to boot — which made gunicorn
 stop the whole server (tests/integration/test_deployment_drill.py found it: a worker
 killed during a database restart took its server down)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The S3 storage adapter against moto's S3 server on loopback: paginated listing in key
 order, object metadata, URLs, failures, and a whole sync through it."""
+
 from __future__ import annotations
 
 import time
@@ -26,12 +27,17 @@ def storage(moto, bucket) -> S3Storage:
 
 
 def test_listing_streams_every_page_in_key_order(moto, bucket):
-    keys = [f"m{i % 7}/p{i % 13}/f{i:05}.jpg" for i in range(2345)] + \
-        ["a-b/x.jpg", "a/b.jpg", "a.b/c.jpg", "ünï/cödé/ü 1.jpg", "z/p/+&?#%.jpg"]
+    keys = [f"m{i % 7}/p{i % 13}/f{i:05}.jpg" for i in range(2345)] + [
+        "a-b/x.jpg",
+        "a/b.jpg",
+        "a.b/c.jpg",
+        "ünï/cödé/ü 1.jpg",
+        "z/p/+&?#%.jpg",
+    ]
     moto.fill(bucket, {k: b"x" * (len(k) % 5) for k in keys})
     listed = list(storage(moto, bucket).list_objects())
     assert [o.key for o in listed] == sorted(keys, key=lambda k: k.encode())
-    assert len(listed) > 2 * 1000          # three pages of ListObjectsV2
+    assert len(listed) > 2 * 1000  # three pages of ListObjectsV2
     first = listed[0]
     assert first.size == len(first.key) % 5 and len(first.etag) == 32
     assert '"' not in first.etag and first.last_modified.tzinfo is None
@@ -64,7 +70,7 @@ def test_an_unreachable_server_fails_fast(moto):
     started = time.monotonic()
     with pytest.raises(ServiceUnavailable, match="cannot be listed"):
         list(closed.list_objects())
-    assert time.monotonic() - started < 10      # bounded retries, not minio's defaults
+    assert time.monotonic() - started < 10  # bounded retries, not minio's defaults
 
 
 def test_the_storage_url_is_parsed():
@@ -80,17 +86,29 @@ def test_the_storage_url_is_parsed():
 
 
 def test_a_sync_through_the_s3_server(moto, bucket, backend, clock):
-    moto.fill(bucket, {"ana/profile/icon.png": b"i", "ana/2024-01/a.jpg": b"a",
-                       "ana/2024-01/b.mp4": b"bb", "bia/2024-02/c.webp": b"c",
-                       "bia/p/readme.txt": b"r", "x.json": b"{}"})
+    moto.fill(
+        bucket,
+        {
+            "ana/profile/icon.png": b"i",
+            "ana/2024-01/a.jpg": b"a",
+            "ana/2024-01/b.mp4": b"bb",
+            "bia/2024-02/c.webp": b"c",
+            "bia/p/readme.txt": b"r",
+            "x.json": b"{}",
+        },
+    )
     s3 = storage(moto, bucket)
     run = run_sync(backend, s3, clock)
     assert run.report["created"] == {"models": 2, "posts": 2, "media": 3}
     models, posts, media = catalogue_view(backend)
     assert models["ana"][1] == s3.public_url("ana/profile/icon.png")
     url, kind, etag, size, post = media["ana/2024-01/b.mp4"]
-    assert (url, kind, size, post) == (s3.public_url("ana/2024-01/b.mp4"), "video", 2,
-                                       ("ana", "2024-01"))
+    assert (url, kind, size, post) == (
+        s3.public_url("ana/2024-01/b.mp4"),
+        "video",
+        2,
+        ("ana", "2024-01"),
+    )
     assert len(etag) == 32
     assert run.report["ignored"]["count"] == 2
     with catalogue_writes(backend) as writes:

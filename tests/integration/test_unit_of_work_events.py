@@ -1,6 +1,7 @@
 """Domain events on the databases' unit of work: handlers write in the transaction of
 the use case, and one that raises takes the use case's writes down with its own
 (SQLite and PostgreSQL; tests/unit/test_unit_of_work_events.py has the rest)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,8 +53,7 @@ def test_a_handler_writes_in_the_use_cases_transaction(pony_backend):
 
 
 def test_a_handler_that_raises_rolls_back_the_use_case_and_the_other_handlers(pony_backend):
-    factory = PonyUnitOfWorkFactory(pony_backend.database,
-                                    handlers={PlanAdded: [bonus, fails]})
+    factory = PonyUnitOfWorkFactory(pony_backend.database, handlers={PlanAdded: [bonus, fails]})
     with pytest.raises(Boom):
         add_plan(factory)
     assert names(factory) == []
@@ -66,11 +66,13 @@ def test_a_handler_that_raises_rolls_back_the_use_case_and_the_other_handlers(po
 
 def test_the_events_of_a_unit_rolled_back_are_never_handled(pony_backend):
     handled: list[int] = []
-    factory = PonyUnitOfWorkFactory(pony_backend.database, handlers={
-        PlanAdded: [lambda event, uow: handled.append(event.plan_id)]})
+    factory = PonyUnitOfWorkFactory(
+        pony_backend.database,
+        handlers={PlanAdded: [lambda event, uow: handled.append(event.plan_id)]},
+    )
     with factory() as uow:
         plan = uow.plans.add(Plan(id=None, name="Mensal", price=100, duration=30))
         uow.record(PlanAdded(occurred_at=NOW, plan_id=plan.id))
-    with factory() as uow:          # a unit of the same factory: its own events only
+    with factory() as uow:  # a unit of the same factory: its own events only
         uow.commit()
     assert handled == [] and names(factory) == []

@@ -1,4 +1,5 @@
 """The three persistence set-ups the contract suite runs against."""
+
 from __future__ import annotations
 
 from adapters.memory.unit_of_work import MemoryStore, MemoryUnitOfWork
@@ -16,6 +17,7 @@ class Backend:
             self.uow = lambda: MemoryUnitOfWork(database)
         else:
             from adapters.pony.unit_of_work import PonyUnitOfWorkFactory
+
             self.uow = PonyUnitOfWorkFactory(database)
 
     @property
@@ -48,6 +50,7 @@ def table_names_children_first() -> list[str]:
 def clear_pony(pdb) -> None:
     """Empty every table and reset id sequences, between tests."""
     from pony.orm import db_session
+
     tables = table_names_children_first()
     with db_session:
         if pdb.dialect == "postgresql":
@@ -70,16 +73,20 @@ def reset_database(pdb) -> None:
         clear_pony(pdb)
         return
     from pony.orm import db_session
+
     with db_session:
         if pdb.url not in _PG_RESET_SQL:
             tables = table_names_children_first()
             sequences = pdb.db.select(
                 "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) "
                 "FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name IN $(tuple(tables))", {"tables": tables})
+                "AND table_name IN $(tuple(tables))",
+                {"tables": tables},
+            )
             _PG_RESET_SQL[pdb.url] = "; ".join(
                 [f"DELETE FROM {table}" for table in tables]
-                + [f"ALTER SEQUENCE {seq} RESTART" for seq in sequences if seq])
+                + [f"ALTER SEQUENCE {seq} RESTART" for seq in sequences if seq]
+            )
         pdb.db.execute(_PG_RESET_SQL[pdb.url])
 
 

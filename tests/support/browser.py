@@ -2,6 +2,7 @@
 browser download), driven by Playwright; every page's console watched for errors; no
 request leaves loopback (media of other hosts are answered with placeholders, as a CDN
 would); screenshots under artifacts/screenshots/."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,16 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing that phones home (the machine may be offline).
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -28,13 +37,13 @@ def ensure_chromium() -> str | None:
     if os.path.exists(CHROMIUM):
         return None
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return (f"{CHROMIUM} is missing and cannot be installed here (needs root and "
-                "apt-get): run `apt-get install -y chromium`")
+        return (
+            f"{CHROMIUM} is missing and cannot be installed here (needs root and "
+            "apt-get): run `apt-get install -y chromium`"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-q"],
-                    ["apt-get", "install", "-y", "-q", "chromium"]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True,
-                              timeout=APT_TIMEOUT)
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=APT_TIMEOUT)
         if done.returncode != 0:
             return f"`{' '.join(command)}` failed: {done.stderr[-2000:]}"
     return None if os.path.exists(CHROMIUM) else f"apt installed chromium but {CHROMIUM} is absent"
@@ -46,13 +55,19 @@ def person_user_agent(executable: str = CHROMIUM) -> str:
     command-line flag, it is the one every request carries (a context's user agent
     does not reach the beacons a page sends as it goes away)."""
     try:
-        found = re.search(r"(\d+(?:\.\d+)+)", subprocess.run(
-            [executable, "--version"], capture_output=True, text=True, timeout=30).stdout)
+        found = re.search(
+            r"(\d+(?:\.\d+)+)",
+            subprocess.run(
+                [executable, "--version"], capture_output=True, text=True, timeout=30
+            ).stdout,
+        )
     except (OSError, subprocess.SubprocessError):
         found = None
     version = found.group(1) if found else "126.0.0.0"
-    return (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            f"Chrome/{version} Safari/537.36")
+    return (
+        f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{version} Safari/537.36"
+    )
 
 
 def placeholder(url: str) -> bytes:
@@ -60,11 +75,13 @@ def placeholder(url: str) -> bytes:
     size = re.search(r"/(\d{2,4})/(\d{2,4})(?:\D*)$", url)
     width, height = (int(size.group(1)), int(size.group(2))) if size else (600, 600)
     hue = int(hashlib.sha256(url.encode()).hexdigest()[:4], 16) % 360
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}"><defs><linearGradient id="g" x1="0" y1="0" '
-            f'x2="1" y2="1"><stop offset="0" stop-color="hsl({hue},70%,45%)"/><stop '
-            f'offset="1" stop-color="hsl({(hue + 60) % 360},60%,22%)"/></linearGradient>'
-            f'</defs><rect width="100%" height="100%" fill="url(#g)"/></svg>').encode()
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><defs><linearGradient id="g" x1="0" y1="0" '
+        f'x2="1" y2="1"><stop offset="0" stop-color="hsl({hue},70%,45%)"/><stop '
+        f'offset="1" stop-color="hsl({(hue + 60) % 360},60%,22%)"/></linearGradient>'
+        f'</defs><rect width="100%" height="100%" fill="url(#g)"/></svg>'
+    ).encode()
 
 
 ADVERTISER_PAGE = b"<!doctype html><title>Anunciante</title><h1>Site do anunciante</h1>"
@@ -88,8 +105,10 @@ def keep_on_loopback(context, base_url: str) -> None:
     context.route(re.compile(r"^(?!" + re.escape(base_url + "/") + ")"), handle)
 
 
-_HTTP_STATUS = re.compile(r"Failed to load resource: the server responded with a status of "
-                          r"(\d{3})")
+_HTTP_STATUS = re.compile(
+    r"Failed to load resource: the server responded with a status of "
+    r"(\d{3})"
+)
 
 
 class ConsoleWatch:
@@ -129,10 +148,16 @@ def session_script(token: str, user: dict) -> str:
 def session_cookies(base_url: str, token: str, secret_key: str) -> list[dict]:
     """The session cookies the login answer sets (entrypoints.http.sessions)."""
     from entrypoints.http.sessions import COOKIE, CSRF_COOKIE, csrf_token
-    return [{"name": COOKIE, "value": token, "url": base_url, "httpOnly": True,
-             "sameSite": "Lax"},
-            {"name": CSRF_COOKIE, "value": csrf_token(secret_key, token), "url": base_url,
-             "sameSite": "Lax"}]
+
+    return [
+        {"name": COOKIE, "value": token, "url": base_url, "httpOnly": True, "sameSite": "Lax"},
+        {
+            "name": CSRF_COOKIE,
+            "value": csrf_token(secret_key, token),
+            "url": base_url,
+            "sameSite": "Lax",
+        },
+    ]
 
 
 def screenshot(page, name: str) -> Path:

@@ -4,6 +4,7 @@ a synced white-label catalogue (real PNG files in a local-folder storage) and an
 
 Run it by hand to look at the web client: `.venv/bin/python -m tests.support.browser_server`.
 """
+
 from __future__ import annotations
 
 import struct
@@ -44,12 +45,20 @@ def png(width: int, height: int, color: tuple[int, int, int], shade: int = 0) ->
         rows.append(b"\x00" + pixel * width)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def write_collections(folder: Path) -> None:
@@ -70,15 +79,25 @@ class BrowserServer:
     server: WsgiServer
     admin_token: str = ""
 
-    def api(self, method: str, path: str, *, token: str | None = None, json=None,
-            expect: int | None = 200) -> dict | None:
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json=None,
+        expect: int | None = 200,
+    ) -> dict | None:
         """Calls the live API over HTTP (as a browser would), checking the status."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = requests.request(method, self.url + path, json=json, headers=headers,
-                                    timeout=10)
+        response = requests.request(method, self.url + path, json=json, headers=headers, timeout=10)
         if expect is not None:
-            assert response.status_code == expect, (method, path, response.status_code,
-                                                     response.text[:500])
+            assert response.status_code == expect, (
+                method,
+                path,
+                response.status_code,
+                response.text[:500],
+            )
         return response.json() if response.content else None
 
     def admin(self, method: str, path: str, json=None, expect: int | None = 200):
@@ -97,34 +116,41 @@ def start_browser_server(folder: Path) -> BrowserServer:
     url = f"sqlite:///{folder / 'creatorflix.db'}"
     migrator.migrate(url)
     server = WsgiServer()
-    config = Config(database_url=url, storage_url=f"file://{media}", secret_key=SECRET,
-                    gateway="sandbox", public_url=server.url,
-                    mail_url=f"file://{folder / 'outbox'}",   # the mail, as .eml files
-                    # The journeys buy and browse; the gate has its own test
-                    # (tests/browser/test_browser_age_gate.py turns it on).
-                    age_gate=False,
-                    rate_limit_factor=1000)   # the journeys register and log in often
+    config = Config(
+        database_url=url,
+        storage_url=f"file://{media}",
+        secret_key=SECRET,
+        gateway="sandbox",
+        public_url=server.url,
+        mail_url=f"file://{folder / 'outbox'}",  # the mail, as .eml files
+        # The journeys buy and browse; the gate has its own test
+        # (tests/browser/test_browser_age_gate.py turns it on).
+        age_gate=False,
+        rate_limit_factor=1000,
+    )  # the journeys register and log in often
     # A fast hash: production's scrypt cost is deliberate, not what is under test here.
-    deps = build_deps(config, hasher=ScryptPasswordHasher(n=2 ** 8))
+    deps = build_deps(config, hasher=ScryptPasswordHasher(n=2**8))
     list(seed_demo(deps))
     create_admin(deps.auth, CreateAdmin(ADMIN_EMAIL, ADMIN_PASSWORD))
     server.app = create_app(deps)
     live = BrowserServer(url=server.url, deps=deps, server=server)
-    live.admin_token = live.api("POST", "/api/auth/login", json={
-        "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})["token"]
+    live.admin_token = live.api(
+        "POST", "/api/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    )["token"]
     live.admin("POST", "/api/admin/whitelabel/sync", json={})
     for model in live.admin("GET", "/api/admin/whitelabel/models")["data"]:
-        live.admin("PATCH", f"/api/admin/whitelabel/models/{model['id']}",
-                   json={"status": "active"})
+        live.admin(
+            "PATCH", f"/api/admin/whitelabel/models/{model['id']}", json={"status": "active"}
+        )
     return live
 
 
 if __name__ == "__main__":  # pragma: no cover - a developer's tool
     import time
+
     with tempfile.TemporaryDirectory() as tmp:
         running = start_browser_server(Path(tmp))
-        print(f"CreatorFlix on {running.url} (admin {ADMIN_EMAIL} / {ADMIN_PASSWORD})",
-              flush=True)
+        print(f"CreatorFlix on {running.url} (admin {ADMIN_EMAIL} / {ADMIN_PASSWORD})", flush=True)
         try:
             while True:
                 time.sleep(3600)

@@ -1,8 +1,9 @@
 """Running calls at the same moment from several threads (concurrency tests)."""
+
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 
 def at_once(count: int, call: Callable[[int], object], timeout: float = 120) -> list:
@@ -36,6 +37,7 @@ def lock_is_held(backend, sql: str) -> bool:
     if backend.name == "postgres":
         import psycopg2
         from psycopg2 import errors
+
         conn = psycopg2.connect(backend.url)
         try:
             conn.cursor().execute(sql + " FOR UPDATE NOWAIT")
@@ -45,7 +47,9 @@ def lock_is_held(backend, sql: str) -> bool:
         finally:
             conn.close()
     import sqlite3
+
     from adapters.pony.database import sqlite_path
+
     conn = sqlite3.connect(sqlite_path(backend.url), timeout=0, isolation_level=None)
     try:  # SQLite locks the whole database for writing
         conn.execute("BEGIN IMMEDIATE")

@@ -1,8 +1,9 @@
 """An in-memory ObjectStorage for tests: a dict of key -> (size, etag), listed in key
 order, optionally failing part-way through the listing like a dropped connection."""
+
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from urllib.parse import quote, unquote
 
 from domain.common.errors import ServiceUnavailable
@@ -14,7 +15,7 @@ BASE = "https://bucket.example/"
 class FakeStorage:
     def __init__(self, objects: Mapping[str, tuple[int, str]] | None = None):
         self.objects: dict[str, tuple[int, str]] = dict(objects or {})
-        self.fail_after: int | None = None      # raise after listing this many objects
+        self.fail_after: int | None = None  # raise after listing this many objects
 
     def put(self, key: str, size: int = 1, etag: str = "e1") -> None:
         self.objects[key] = (size, etag)
@@ -33,13 +34,14 @@ class FakeStorage:
         return BASE + quote(key, safe="/")
 
     def key_from_url(self, url: str) -> str | None:
-        return unquote(url[len(BASE):]) if url.startswith(BASE) else None
+        return unquote(url[len(BASE) :]) if url.startswith(BASE) else None
 
     def put_object(self, key: str, data: bytes, content_type: str) -> None:
         self.objects[key] = (len(data), "e1")
 
     def read_object(self, key: str) -> bytes:
         from domain.common.errors import NotFound
+
         if key not in self.objects:
             raise NotFound("no such object")
         return b"x" * self.objects[key][0]

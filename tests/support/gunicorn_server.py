@@ -1,5 +1,6 @@
 """The real server, as `creatorflix serve` runs it (entrypoints.server: gunicorn, gthread
 workers), in a child process on a free loopback port, over a migrated SQLite file."""
+
 from __future__ import annotations
 
 import os
@@ -17,26 +18,41 @@ READY_SECONDS = 30
 
 
 class GunicornServer:
-    def __init__(self, workdir: Path, *, workers: int = 1, threads: int = 4,
-                 head_timeout: float = 10.0, body_timeout: float = 10.0,
-                 env: dict | None = None, database_url: str | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        workers: int = 1,
+        threads: int = 4,
+        head_timeout: float = 10.0,
+        body_timeout: float = 10.0,
+        env: dict | None = None,
+        database_url: str | None = None,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         if database_url is None:
             database_url = f"sqlite:///{workdir / 'live.db'}"
             migrator.migrate(database_url)
         self.log_path = workdir / "server.log"
-        self.env = {**os.environ, "CREATORFLIX_DATABASE_URL": database_url,
-                    "CREATORFLIX_SECRET_KEY": TEST_SECRET,
-                    "CREATORFLIX_STORAGE_URL": f"file://{workdir / 'media'}",
-                    "CREATORFLIX_PUBLIC_URL": self.url,
-                    "CREATORFLIX_MAIL_URL": f"file://{workdir / 'outbox'}", **(env or {})}
-        code = ("from entrypoints.server import serve; "
-                f"serve('127.0.0.1', {self.port}, {workers}, {threads}, {head_timeout}, "
-                f"{body_timeout})")
+        self.env = {
+            **os.environ,
+            "CREATORFLIX_DATABASE_URL": database_url,
+            "CREATORFLIX_SECRET_KEY": TEST_SECRET,
+            "CREATORFLIX_STORAGE_URL": f"file://{workdir / 'media'}",
+            "CREATORFLIX_PUBLIC_URL": self.url,
+            "CREATORFLIX_MAIL_URL": f"file://{workdir / 'outbox'}",
+            **(env or {}),
+        }
+        code = (
+            "from entrypoints.server import serve; "
+            f"serve('127.0.0.1', {self.port}, {workers}, {threads}, {head_timeout}, "
+            f"{body_timeout})"
+        )
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen([sys.executable, "-c", code], env=self.env,
-                                            stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         self._wait_ready()
 
     def _wait_ready(self) -> None:

@@ -8,6 +8,7 @@
   `wait_for_transactions(n)` (a slow create finishes after its caller gave up), and
   `postback(id)` POSTs the postback to the transaction's postbackUrl, as JunglePay does.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,12 +17,21 @@ import re
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 REFUSED_CARD = "tok_refused"
-TOP_LEVEL = {"amount", "paymentMethod", "customer", "items", "postbackUrl", "pix",
-             "installments", "card"}
+TOP_LEVEL = {
+    "amount",
+    "paymentMethod",
+    "customer",
+    "items",
+    "postbackUrl",
+    "pix",
+    "installments",
+    "card",
+}
 
 
 def body_problems(body: Any) -> list[str]:
@@ -34,61 +44,79 @@ def body_problems(body: Any) -> list[str]:
         problems.append("paymentMethod")
     customer = body.get("customer") or {}
     document = customer.get("document") or {}
-    if not isinstance(customer.get("name"), str) or not customer.get("name") \
-            or "@" not in str(customer.get("email")) \
-            or not re.fullmatch(r"\d{10,11}", str(customer.get("phone"))) \
-            or not re.fullmatch(r"\d{11}", str(document.get("number"))) \
-            or document.get("type") != "cpf":
+    if (
+        not isinstance(customer.get("name"), str)
+        or not customer.get("name")
+        or "@" not in str(customer.get("email"))
+        or not re.fullmatch(r"\d{10,11}", str(customer.get("phone")))
+        or not re.fullmatch(r"\d{11}", str(document.get("number")))
+        or document.get("type") != "cpf"
+    ):
         problems.append("customer")
     items = body.get("items")
-    if not isinstance(items, list) or not items or not all(
-            isinstance(i, dict) and set(i) == {"title", "unitPrice", "quantity", "tangible"}
-            and isinstance(i["unitPrice"], int) and i["unitPrice"] > 0
-            and isinstance(i["quantity"], int) and i["quantity"] >= 1
-            and i["tangible"] is False for i in items):
+    if (
+        not isinstance(items, list)
+        or not items
+        or not all(
+            isinstance(i, dict)
+            and set(i) == {"title", "unitPrice", "quantity", "tangible"}
+            and isinstance(i["unitPrice"], int)
+            and i["unitPrice"] > 0
+            and isinstance(i["quantity"], int)
+            and i["quantity"] >= 1
+            and i["tangible"] is False
+            for i in items
+        )
+    ):
         problems.append("items")
     elif body.get("amount") != sum(i["unitPrice"] * i["quantity"] for i in items):
         problems.append("amount must equal the sum of the items")
     if not str(body.get("postbackUrl", "")).startswith(("http://", "https://")):
         problems.append("postbackUrl")
-    if method == "pix" and (not isinstance(body.get("pix"), dict) or
-                            not isinstance(body["pix"].get("expiresInDays"), int)):
+    if method == "pix" and (
+        not isinstance(body.get("pix"), dict)
+        or not isinstance(body["pix"].get("expiresInDays"), int)
+    ):
         problems.append("pix.expiresInDays")
-    if method == "credit_card" and (not isinstance(body.get("card"), dict) or
-                                    not body["card"].get("hash") or
-                                    not isinstance(body.get("installments"), int)):
+    if method == "credit_card" and (
+        not isinstance(body.get("card"), dict)
+        or not body["card"].get("hash")
+        or not isinstance(body.get("installments"), int)
+    ):
         problems.append("card")
     return problems
 
 
 class JunglePayServer:
-    def __init__(self, secret_key: str = "sk_test_jungle_0123456789", *, mode: str = "ok",
-                 delay: float = 2.0):
+    def __init__(
+        self, secret_key: str = "sk_test_jungle_0123456789", *, mode: str = "ok", delay: float = 2.0
+    ):
         """`mode="slow"` with `delay` seconds: every call answers that late (bounded:
         `stop()` releases the waiting handlers)."""
         self.secret_key = secret_key
         self.mode = mode
         self.delay = delay
-        self.calls = 0                          # API calls received, of any kind
+        self.calls = 0  # API calls received, of any kind
         # Run after each postback() answered: a test gives it our background worker's
         # round (tests.support.payments.settle_postbacks), so it can assert the outcome.
         self.after_postback: Callable[[], object] | None = None
         self.transactions: dict[str, dict] = {}
-        self.received: list[dict] = []          # create bodies, in order
+        self.received: list[dict] = []  # create bodies, in order
         self.lock = threading.Lock()
-        self._release = threading.Event()       # wakes "slow" handlers at shutdown
+        self._release = threading.Event()  # wakes "slow" handlers at shutdown
         self._next_id = 1000
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "JunglePayServer":
+    def start(self) -> JunglePayServer:
         self._thread.start()
         return self
 
@@ -115,17 +143,24 @@ class JunglePayServer:
 
     def postback_body(self, tx_id: str, status: str | None = None) -> dict:
         tx = self.transactions[str(tx_id)]
-        return {"type": "transaction",
-                "data": {"id": tx["id"], "status": status or tx["status"],
-                         "amount": tx["amount"], "customer": {"email": tx["customer"]["email"]}}}
+        return {
+            "type": "transaction",
+            "data": {
+                "id": tx["id"],
+                "status": status or tx["status"],
+                "amount": tx["amount"],
+                "customer": {"email": tx["customer"]["email"]},
+            },
+        }
 
     def postback(self, tx_id: str, status: str | None = None, url: str | None = None) -> int:
         """POST the postback to the transaction's postbackUrl; the HTTP status we got.
         `status` overrides the status the body claims (the body is only a hint)."""
         target = url or self.transactions[str(tx_id)]["postbackUrl"]
         data = json.dumps(self.postback_body(tx_id, status)).encode()
-        request = urllib.request.Request(target, data=data, method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            target, data=data, method="POST", headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 status = response.status
@@ -139,8 +174,7 @@ class JunglePayServer:
     def _create(self, body: dict) -> tuple[int, dict]:
         self.received.append(body)
         if self.mode == "reject":
-            return 422, {"message": "customer.document is not accepted",
-                         "errors": ["customer"]}
+            return 422, {"message": "customer.document is not accepted", "errors": ["customer"]}
         problems = body_problems(body)
         if problems:
             return 400, {"message": "invalid request", "errors": problems}
@@ -149,14 +183,21 @@ class JunglePayServer:
         with self.lock:
             self._next_id += 1
             tx_id = self._next_id
-            tx = {"id": tx_id, "status": "waiting_payment", "amount": body["amount"],
-                  "paymentMethod": body["paymentMethod"], "customer": body["customer"],
-                  "postbackUrl": body["postbackUrl"],
-                  "secureUrl": f"{self.url}/pay/{tx_id}"}
+            tx = {
+                "id": tx_id,
+                "status": "waiting_payment",
+                "amount": body["amount"],
+                "paymentMethod": body["paymentMethod"],
+                "customer": body["customer"],
+                "postbackUrl": body["postbackUrl"],
+                "secureUrl": f"{self.url}/pay/{tx_id}",
+            }
             if body["paymentMethod"] == "pix":
-                tx["pix"] = {"qrcode": f"00020126580014br.gov.bcb.pix0136jungle-{tx_id}"
-                                       "5204000053039865802BR6304ABCD",
-                             "expirationDate": "2026-01-02"}
+                tx["pix"] = {
+                    "qrcode": f"00020126580014br.gov.bcb.pix0136jungle-{tx_id}"
+                    "5204000053039865802BR6304ABCD",
+                    "expirationDate": "2026-01-02",
+                }
             self.transactions[str(tx_id)] = tx
         return 200, tx
 
@@ -186,8 +227,7 @@ class JunglePayServer:
                 if server.mode == "down":
                     self._reply(500, {"message": "internal error"})
                     return False
-                expected = "Basic " + base64.b64encode(
-                    f"{server.secret_key}:x".encode()).decode()
+                expected = "Basic " + base64.b64encode(f"{server.secret_key}:x".encode()).decode()
                 if self.headers.get("Authorization") != expected:
                     self._reply(401, {"message": "unauthorized"})
                     return False

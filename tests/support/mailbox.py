@@ -1,5 +1,6 @@
 """Reading the mail the app sends, in tests: deliver the outbox to a MemoryMailer and
 pick messages and the links they carry."""
+
 from __future__ import annotations
 
 import re

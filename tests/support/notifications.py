@@ -2,6 +2,7 @@
 Telegram Bot API, a clock near the real time (the `standardwebhooks` library refuses a
 timestamp 5 minutes off), a notifier on a backend, and a sale to queue. Test modules
 import the fixtures they need by name."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,9 +16,16 @@ from domain.notifications.delivery import Notifier
 from domain.notifications.queue import enqueue
 from tests.support.webhook_receiver import TelegramBotApi, WebhookReceiver
 
-SALE = {"checkout_id": 12, "user_id": 3, "plan_id": 2, "plan_name": "Mensal",
-        "bump_names": ["Pack extra"], "amount": 3980, "payment_method": "pix",
-        "customer": {"name": "Maria Souza", "email": "maria@example.com"}}
+SALE = {
+    "checkout_id": 12,
+    "user_id": 3,
+    "plan_id": 2,
+    "plan_name": "Mensal",
+    "bump_names": ["Pack extra"],
+    "amount": 3980,
+    "payment_method": "pix",
+    "customer": {"name": "Maria Souza", "email": "maria@example.com"},
+}
 
 
 @pytest.fixture
@@ -41,15 +49,19 @@ def clock() -> FakeClock:
 
 
 def make_notifier(backend, clock, bot_api=None, schedule=(0, 0, 0), timeout=10.0) -> Notifier:
-    return Notifier(uow=backend.uow, clock=clock,
-                    webhooks=HttpWebhookTransport(allow_private=True, timeout=timeout),
-                    telegram=BotApiTelegram(bot_api.url if bot_api else "http://127.0.0.1:9"),
-                    schedule=schedule)
+    return Notifier(
+        uow=backend.uow,
+        clock=clock,
+        webhooks=HttpWebhookTransport(allow_private=True, timeout=timeout),
+        telegram=BotApiTelegram(bot_api.url if bot_api else "http://127.0.0.1:9"),
+        schedule=schedule,
+    )
 
 
 def register(notifier, receiver, events=n.EVENTS) -> n.WebhookEndpoint:
-    endpoint = admin.create_endpoint(notifier, {"url": receiver.url + "/hooks",
-                                                "events": list(events)})
+    endpoint = admin.create_endpoint(
+        notifier, {"url": receiver.url + "/hooks", "events": list(events)}
+    )
     receiver.secrets = [endpoint.secret]
     return endpoint
 

@@ -1,4 +1,5 @@
 """Checking a real response against what /openapi.json documents for it."""
+
 from __future__ import annotations
 
 from openapi_schema_validator import OAS30Validator

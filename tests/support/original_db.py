@@ -3,6 +3,7 @@ last version, built from PRODUCT.md's facts: serial ids, `json` (not jsonb), nul
 defaults, enumerations as plain text without CHECKs, Drizzle's constraint names and
 journal, and the operator's three triggers on `notify_python` (a plpgsql stand-in
 here: plpython3u is not installed) — then realistic rows."""
+
 from __future__ import annotations
 
 import os
@@ -137,63 +138,99 @@ def rows() -> list[tuple[str, tuple]]:
     """Realistic rows (statement, parameters), as the original's app wrote them."""
     ana, bruno = BUN_ARGON2ID.hash(ANA_PASSWORD), BUN_ARGON2ID.hash(BRUNO_PASSWORD)
     return [
-        ("INSERT INTO users (name, email, password, role, subscription_status) VALUES "
-         "('Ana Souza', 'ana@example.com', %s, NULL, 1), "
-         "('Bruno Lima', 'Bruno@Example.com', %s, 'admin', 0)", (ana, bruno)),
-        ("INSERT INTO plans (name, price, duration, benefits_json, accepts_pix, accepts_card, "
-         "is_active, card_style) VALUES "
-         "('Mensal', 2990, 30, '[\"Acesso total\"]', true, true, true, 'primary'), "
-         "('Trimestral antigo', 6990, 90, '[]', true, NULL, false, NULL), "
-         "('Anual', 19990, 365, NULL, true, true, NULL, 'outline')", ()),
-        ("INSERT INTO models (name, slug, status, post_count, category, external_url, "
-         "thumbnail_url) VALUES "
-         "('Luna Reis', 'luna-reis', 'active', 2, 'fitness', 'https://instagram.com/luna', "
-         "'https://cdn.example.com/luna.jpg'), "
-         "('Mia Costa', 'mia-costa', 'hidden', 0, NULL, NULL, NULL), "
-         "('Rascunho', NULL, 'draft', NULL, NULL, NULL, NULL)", ()),
-        ("INSERT INTO posts (model_id, title, content_url, type) VALUES "
-         "(1, 'Treino', 'https://cdn.example.com/p1.mp4', 'video'), "
-         "(1, 'Praia', 'https://cdn.example.com/p2.jpg', 'image')", ()),
-        ("INSERT INTO order_bumps (name, price, is_active, display_order) VALUES "
-         "('Pack extra', 990, true, 1), ('Chamada', 4990, NULL, NULL)", ()),
-        ("INSERT INTO payment_gateways (name, public_key, secret_key, postback_url, is_active) "
-         "VALUES ('JunglePay', 'pk_live_original', %s, "
-         "'https://old.example.com/api/webhook/junglepay', true), "
-         "('Dias Marketplace', NULL, 'dias_secret', NULL, false)", (JUNGLEPAY_SECRET,)),
-        ("INSERT INTO checkouts (plan_id, external_id, status, payment_method, order_bump, "
-         "order_bump_ids, total_amount, customer_name, customer_email, customer_document, "
-         "customer_phone) VALUES "
-         "(1, %s, 'paid', 'pix', true, '[1]', 3980, 'Ana Souza', 'ANA@example.com', "
-         "'52998224725', '11987654321'), "
-         "(1, %s, 'pending', 'pix', true, '[1]', 3980, 'Bruno Lima', 'bruno@example.com', "
-         "'52998224725', '11987654321'), "
-         "(3, 'cf_dias_ref_1', 'pending', 'credit_card', false, NULL, 19990, 'Carla', "
-         "'carla@example.com', '52998224725', '11987654321')", (PAID_TX, PENDING_TX)),
-        ("INSERT INTO subscriptions (user_id, plan_id, external_id, start_date, end_date, "
-         "status) VALUES "
-         "(1, 1, %s, now() - interval '5 days', now() + interval '25 days', 'active'), "
-         "(2, 1, 'old_tx', now() - interval '90 days', now() - interval '60 days', "
-         "'expired')", (PAID_TX,)),
-        ("INSERT INTO ads (name, type, placement, status, title, link, impressions, clicks, "
-         "priority) VALUES "
-         "('Banner topo', 'banner', 'home_top', 'active', 'Promo', 'https://example.com/a', "
-         "2, 1, NULL), "
-         "('Spot', 'spot', 'sidebar', 'paused', 'Spot', 'https://example.com/b', NULL, NULL, 1)",
-         ()),
-        ("INSERT INTO impressions (ad_id, placement, user_agent, ip) VALUES "
-         "(1, 'home_top', 'Mozilla/5.0', '10.0.0.1'), (1, 'home_top', 'Mozilla/5.0', "
-         "'10.0.0.2')", ()),
-        ("INSERT INTO clicks (ad_id, placement, user_agent, ip) VALUES "
-         "(1, 'home_top', 'Mozilla/5.0', '10.0.0.1')", ()),
+        (
+            "INSERT INTO users (name, email, password, role, subscription_status) VALUES "
+            "('Ana Souza', 'ana@example.com', %s, NULL, 1), "
+            "('Bruno Lima', 'Bruno@Example.com', %s, 'admin', 0)",
+            (ana, bruno),
+        ),
+        (
+            "INSERT INTO plans (name, price, duration, benefits_json, accepts_pix, accepts_card, "
+            "is_active, card_style) VALUES "
+            "('Mensal', 2990, 30, '[\"Acesso total\"]', true, true, true, 'primary'), "
+            "('Trimestral antigo', 6990, 90, '[]', true, NULL, false, NULL), "
+            "('Anual', 19990, 365, NULL, true, true, NULL, 'outline')",
+            (),
+        ),
+        (
+            "INSERT INTO models (name, slug, status, post_count, category, external_url, "
+            "thumbnail_url) VALUES "
+            "('Luna Reis', 'luna-reis', 'active', 2, 'fitness', 'https://instagram.com/luna', "
+            "'https://cdn.example.com/luna.jpg'), "
+            "('Mia Costa', 'mia-costa', 'hidden', 0, NULL, NULL, NULL), "
+            "('Rascunho', NULL, 'draft', NULL, NULL, NULL, NULL)",
+            (),
+        ),
+        (
+            "INSERT INTO posts (model_id, title, content_url, type) VALUES "
+            "(1, 'Treino', 'https://cdn.example.com/p1.mp4', 'video'), "
+            "(1, 'Praia', 'https://cdn.example.com/p2.jpg', 'image')",
+            (),
+        ),
+        (
+            "INSERT INTO order_bumps (name, price, is_active, display_order) VALUES "
+            "('Pack extra', 990, true, 1), ('Chamada', 4990, NULL, NULL)",
+            (),
+        ),
+        (
+            "INSERT INTO payment_gateways (name, public_key, secret_key, postback_url, is_active) "
+            "VALUES ('JunglePay', 'pk_live_original', %s, "
+            "'https://old.example.com/api/webhook/junglepay', true), "
+            "('Dias Marketplace', NULL, 'dias_secret', NULL, false)",
+            (JUNGLEPAY_SECRET,),
+        ),
+        (
+            "INSERT INTO checkouts (plan_id, external_id, status, payment_method, order_bump, "
+            "order_bump_ids, total_amount, customer_name, customer_email, customer_document, "
+            "customer_phone) VALUES "
+            "(1, %s, 'paid', 'pix', true, '[1]', 3980, 'Ana Souza', 'ANA@example.com', "
+            "'52998224725', '11987654321'), "
+            "(1, %s, 'pending', 'pix', true, '[1]', 3980, 'Bruno Lima', 'bruno@example.com', "
+            "'52998224725', '11987654321'), "
+            "(3, 'cf_dias_ref_1', 'pending', 'credit_card', false, NULL, 19990, 'Carla', "
+            "'carla@example.com', '52998224725', '11987654321')",
+            (PAID_TX, PENDING_TX),
+        ),
+        (
+            "INSERT INTO subscriptions (user_id, plan_id, external_id, start_date, end_date, "
+            "status) VALUES "
+            "(1, 1, %s, now() - interval '5 days', now() + interval '25 days', 'active'), "
+            "(2, 1, 'old_tx', now() - interval '90 days', now() - interval '60 days', "
+            "'expired')",
+            (PAID_TX,),
+        ),
+        (
+            "INSERT INTO ads (name, type, placement, status, title, link, impressions, clicks, "
+            "priority) VALUES "
+            "('Banner topo', 'banner', 'home_top', 'active', 'Promo', 'https://example.com/a', "
+            "2, 1, NULL), "
+            "('Spot', 'spot', 'sidebar', 'paused', 'Spot', 'https://example.com/b', NULL, NULL, 1)",
+            (),
+        ),
+        (
+            "INSERT INTO impressions (ad_id, placement, user_agent, ip) VALUES "
+            "(1, 'home_top', 'Mozilla/5.0', '10.0.0.1'), (1, 'home_top', 'Mozilla/5.0', "
+            "'10.0.0.2')",
+            (),
+        ),
+        (
+            "INSERT INTO clicks (ad_id, placement, user_agent, ip) VALUES "
+            "(1, 'home_top', 'Mozilla/5.0', '10.0.0.1')",
+            (),
+        ),
         ("INSERT INTO admin_settings (key, value) VALUES ('site.title', 'CreatorFlix')", ()),
-        ("INSERT INTO support_contacts (platform, url, is_active) VALUES "
-         "('whatsapp', 'https://wa.me/5511987654321', NULL)", ()),
+        (
+            "INSERT INTO support_contacts (platform, url, is_active) VALUES "
+            "('whatsapp', 'https://wa.me/5511987654321', NULL)",
+            (),
+        ),
     ]
 
 
 def build(url: str) -> None:
     """Create the original's schema and rows in the (empty) database at `url`."""
     import psycopg2
+
     conn = psycopg2.connect(url)
     try:
         with conn.cursor() as cur:
@@ -209,7 +246,9 @@ def build(url: str) -> None:
 def snapshot(url: str) -> dict[str, list[tuple]]:
     """Every original table's rows (original columns only), ordered by key."""
     import psycopg2
+
     from tests.support.original_db import ORIGINAL_COLUMNS
+
     conn = psycopg2.connect(url)
     try:
         out = {}
@@ -227,6 +266,7 @@ ORIGINAL_COLUMNS: dict[str, tuple[str, ...]] = {}
 
 def _record_original_columns() -> None:
     import re
+
     for statement in SCHEMA:
         match = re.match(r"CREATE TABLE (\w+) \((.*)\)$", " ".join(statement.split()))
         if not match:

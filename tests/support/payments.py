@@ -1,6 +1,7 @@
 """Helpers and fixtures of the payment tests: a catalogue to buy from, valid buyers,
 and the local JunglePay plus our app on a real loopback port. Test modules import the
 fixtures they need by name."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,29 +12,42 @@ from tests.support.deps import TEST_SECRET
 from tests.support.junglepay_server import JunglePayServer
 from tests.support.wsgi_server import WsgiServer
 
-VALID_CPF = "529.982.247-25"          # a valid CPF (check digits 2 and 5)
+VALID_CPF = "529.982.247-25"  # a valid CPF (check digits 2 and 5)
 JUNGLEPAY_SECRET = "sk_test_jungle_0123456789"
 
 
 def customer(**overrides) -> dict:
-    return {"name": "Ana Souza", "email": "ana@example.com", "document": VALID_CPF,
-            "phone": "(11) 98765-4321", **overrides}
+    return {
+        "name": "Ana Souza",
+        "email": "ana@example.com",
+        "document": VALID_CPF,
+        "phone": "(11) 98765-4321",
+        **overrides,
+    }
 
 
-def checkout_body(plan_id: int, method: str = "pix", bumps: list[int] | None = None,
-                  **overrides) -> dict:
-    return {"plan_id": plan_id, "payment_method": method, "order_bump_ids": bumps or [],
-            "customer": customer(), **overrides}
+def checkout_body(
+    plan_id: int, method: str = "pix", bumps: list[int] | None = None, **overrides
+) -> dict:
+    return {
+        "plan_id": plan_id,
+        "payment_method": method,
+        "order_bump_ids": bumps or [],
+        "customer": customer(),
+        **overrides,
+    }
 
 
 def add_catalogue(deps, *, price: int = 2990, duration: int = 30, **plan_fields):
     """A plan and two active bumps plus an inactive one: (plan, [bump1, bump2, off])."""
     with deps.uow() as uow:
-        plan = uow.plans.add(Plan(id=None, name="Mensal", price=price, duration=duration,
-                                  **plan_fields))
-        bumps = [uow.order_bumps.add(OrderBump(id=None, name=name, price=p, is_active=active))
-                 for name, p, active in (("Pack", 990, True), ("Chat", 1490, True),
-                                         ("Old", 500, False))]
+        plan = uow.plans.add(
+            Plan(id=None, name="Mensal", price=price, duration=duration, **plan_fields)
+        )
+        bumps = [
+            uow.order_bumps.add(OrderBump(id=None, name=name, price=p, is_active=active))
+            for name, p, active in (("Pack", 990, True), ("Chat", 1490, True), ("Old", 500, False))
+        ]
         uow.commit()
     return plan, bumps
 
@@ -42,8 +56,14 @@ def add_premium_post(deps) -> int:
     """A creator with one post; returns the creator's id."""
     with deps.uow() as uow:
         creator = uow.creators.add(Creator(id=None, name="Bia"))
-        uow.posts.add(Post(id=None, model_id=creator.id, type="image",
-                           content_url="https://cdn.example/bia/1.jpg"))
+        uow.posts.add(
+            Post(
+                id=None,
+                model_id=creator.id,
+                type="image",
+                content_url="https://cdn.example/bia/1.jpg",
+            )
+        )
         uow.commit()
     return creator.id
 
@@ -68,14 +88,16 @@ def start(client, body: dict, headers: dict | None = None) -> dict:
 
 
 def poll(client, created: dict):
-    return client.simulate_get(f"/api/checkouts/{created['id']}",
-                               params={"access_token": created["access_token"]})
+    return client.simulate_get(
+        f"/api/checkouts/{created['id']}", params={"access_token": created["access_token"]}
+    )
 
 
 def verify_email_of(deps, email: str) -> None:
     """Mark the account's email verified (as its mailed link does): guest checkouts
     with that email then go to it (issue 20)."""
     import attrs
+
     with deps.uow() as uow:
         user = uow.users.get_by_email(email)
         uow.users.update(attrs.evolve(user, email_verified_at=deps.clock.now()))
@@ -85,14 +107,19 @@ def verify_email_of(deps, email: str) -> None:
 def subscriptions_of(deps, email: str) -> list:
     with deps.uow() as uow:
         user = uow.users.get_by_email(email)
-        return [] if user is None else list(
-            uow.subscriptions.find({"user_id": user.id}, order_by=["id"]).items)
+        return (
+            []
+            if user is None
+            else list(uow.subscriptions.find({"user_id": user.id}, order_by=["id"]).items)
+        )
 
 
 def configure_junglepay(client, admin: dict, secret: str = JUNGLEPAY_SECRET) -> None:
-    result = client.simulate_put("/api/admin/payment-gateways/junglepay", headers=admin,
-                                 json={"secret_key": secret, "public_key": "pk_test",
-                                       "is_active": True})
+    result = client.simulate_put(
+        "/api/admin/payment-gateways/junglepay",
+        headers=admin,
+        json={"secret_key": secret, "public_key": "pk_test", "is_active": True},
+    )
     assert result.status_code == 200, result.json
 
 
@@ -122,9 +149,14 @@ def app_server():
 def junglepay_config(tmp_path, junglepay, app_server) -> Config:
     """Production-like: CREATORFLIX_GATEWAY=junglepay, JunglePay on loopback, and our
     public URL the loopback server the app is served on."""
-    return Config(secret_key=TEST_SECRET, storage_url=f"file://{tmp_path / 'media'}",
-                  gateway="junglepay", junglepay_url=junglepay.url, public_url=app_server.url,
-                  age_gate=False)   # as the shared `config` (tests/conftest.py)
+    return Config(
+        secret_key=TEST_SECRET,
+        storage_url=f"file://{tmp_path / 'media'}",
+        gateway="junglepay",
+        junglepay_url=junglepay.url,
+        public_url=app_server.url,
+        age_gate=False,
+    )  # as the shared `config` (tests/conftest.py)
 
 
 @pytest.fixture
@@ -135,8 +167,9 @@ def live_client(client, app_server):
 
 
 def pay(client, actors, created: dict) -> None:
-    paid = client.simulate_post(f"/api/admin/sandbox/checkouts/{created['id']}/pay",
-                                headers=actors.admin())
+    paid = client.simulate_post(
+        f"/api/admin/sandbox/checkouts/{created['id']}/pay", headers=actors.admin()
+    )
     assert paid.status_code == 200 and paid.json["status"] == "processed", paid.json
 
 
@@ -160,5 +193,5 @@ def settle_postbacks(deps) -> list[str]:
     """What the background worker does with the postbacks received (read each back
     from its gateway and settle it), run now; the statuses of their outcomes."""
     from domain.payments import postbacks, webhooks
-    return [o.status for o in postbacks.settle_all(deps.payments_service,
-                                                   webhooks.settle_postback)]
+
+    return [o.status for o in postbacks.settle_all(deps.payments_service, webhooks.settle_postback)]

@@ -1,5 +1,6 @@
 """Finding (and if need be starting) the local PostgreSQL, and making a scratch
 database for one test session."""
+
 from __future__ import annotations
 
 import glob
@@ -18,6 +19,7 @@ def admin_url() -> str:
 
 def _connect(url: str):
     import psycopg2
+
     return psycopg2.connect(url, connect_timeout=3)
 
 
@@ -35,8 +37,11 @@ def _start_local_cluster() -> None:
         return
     for version_dir in sorted(glob.glob("/etc/postgresql/*")):
         version = os.path.basename(version_dir)
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
+            capture_output=True,
+            timeout=60,
+        )
 
 
 def ensure_server() -> str | None:

@@ -9,6 +9,7 @@ server every other test uses.
 
 PostgreSQL refuses to run as root, so as root the cluster is made and run as the
 `postgres` system user (Debian's package creates it)."""
+
 from __future__ import annotations
 
 import glob
@@ -25,8 +26,9 @@ from tests.support.s3 import free_port
 
 def binaries() -> Path | None:
     """The folder of the newest installed server binaries (Debian keeps them off PATH)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parent.parent.name))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parent.parent.name)
+    )
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
@@ -62,8 +64,19 @@ class PrivatePostgres:
             self._as_user = ["runuser", "-u", "postgres", "--"]
             self.root.chmod(0o755)
             shutil.chown(self.root, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                  "--no-sync", "-E", "UTF8", "--locale=C")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        )
         self._run_plain("mkdir", "-p", str(self.sockets))
         self.start()
 
@@ -71,17 +84,31 @@ class PrivatePostgres:
         self._run_plain(str(self.bin / tool), *args, timeout=timeout)
 
     def _run_plain(self, *command: str, timeout: float = 60) -> None:
-        result = subprocess.run([*self._as_user, *command], capture_output=True,
-                                timeout=timeout, text=True)
+        result = subprocess.run(
+            [*self._as_user, *command], capture_output=True, timeout=timeout, text=True
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{command[0]} failed: {result.stderr or result.stdout}")
 
     def start(self) -> None:
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 "
-                   f"-c unix_socket_directories={self.sockets} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log_path), "-o", options,
-                  "-w", "-t", "30", "start")
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 "
+            f"-c unix_socket_directories={self.sockets} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log_path),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         """`fast` closes every session (as a restart does); `immediate` is a crash."""
@@ -95,6 +122,7 @@ class PrivatePostgres:
 
     def create_database(self, name: str) -> str:
         import psycopg2
+
         conn = psycopg2.connect(self.url, connect_timeout=3)
         conn.autocommit = True
         try:
@@ -111,7 +139,7 @@ class PrivatePostgres:
             pass
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> "PrivatePostgres":
+    def __enter__(self) -> PrivatePostgres:
         return self
 
     def __exit__(self, *exc_info) -> None:

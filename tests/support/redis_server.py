@@ -1,4 +1,5 @@
 """Finding (and if need be starting) the local Redis the rate-limit tests share."""
+
 from __future__ import annotations
 
 import os
@@ -17,6 +18,7 @@ def url() -> str:
 
 def _answers(client) -> bool:
     import redis
+
     try:
         return bool(client.ping())
     except redis.exceptions.RedisError:
@@ -27,15 +29,30 @@ def ensure_server() -> str | None:
     """None when Redis answers at url() — starting the installed server on loopback when
     it is stopped, as STACK-NOTES says — else why not."""
     import redis
+
     client = redis.Redis.from_url(url(), socket_connect_timeout=2)
     try:
         if _answers(client):
             return None
         parts = urlsplit(url())
         if shutil.which("redis-server") and parts.hostname in ("127.0.0.1", "localhost"):
-            subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1",
-                            "--port", str(parts.port or 6379), "--save", "",
-                            "--appendonly", "no"], capture_output=True, timeout=30)
+            subprocess.run(
+                [
+                    "redis-server",
+                    "--daemonize",
+                    "yes",
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(parts.port or 6379),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                capture_output=True,
+                timeout=30,
+            )
             for _ in range(20):
                 if _answers(client):
                     return None
@@ -56,6 +73,7 @@ class PrivateRedis:
 
     def __init__(self) -> None:
         from tests.support.s3 import free_port
+
         if not shutil.which("redis-server"):
             raise RuntimeError("redis-server is not installed")
         self.port = free_port()
@@ -65,9 +83,22 @@ class PrivateRedis:
 
     def start(self) -> None:
         import redis
+
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
         try:
             for _ in range(100):
@@ -89,12 +120,12 @@ class PrivateRedis:
 
     def kill(self) -> None:
         if self.process is not None:
-            self.process.send_signal(signal.SIGCONT)   # a stopped process dies on SIGKILL too
+            self.process.send_signal(signal.SIGCONT)  # a stopped process dies on SIGKILL too
             self.process.kill()
             self.process.wait()
             self.process = None
 
-    def __enter__(self) -> "PrivateRedis":
+    def __enter__(self) -> PrivateRedis:
         return self
 
     def __exit__(self, *exc_info) -> None:

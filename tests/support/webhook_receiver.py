@@ -8,6 +8,7 @@ in a thread:
 - TelegramBotApi: the Bot API's sendMessage at /bot<token>/sendMessage, recording the
   token, chat id and text.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
-    verified_by: list[str] = field(factory=list)   # the secrets whose signature matched
+    verified_by: list[str] = field(factory=list)  # the secrets whose signature matched
 
     @property
     def message_id(self) -> str:
@@ -53,8 +54,7 @@ class _LoopbackServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                status, headers, reply = owner.handle(self.path, dict(self.headers.items()),
-                                                      body)
+                status, headers, reply = owner.handle(self.path, dict(self.headers.items()), body)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -66,13 +66,14 @@ class _LoopbackServer:
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), Handler)
         self.scheme = "http"
-        if tls is not None:   # (certificate, key): serve https
+        if tls is not None:  # (certificate, key): serve https
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*tls)
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
             self.scheme = "https"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
 
     @property
@@ -80,8 +81,9 @@ class _LoopbackServer:
         host, port = self._server.server_address[:2]
         return f"{self.scheme}://{host}:{port}"
 
-    def handle(self, path: str, headers: dict[str, str], body: bytes
-               ) -> tuple[int, dict[str, str], str]:
+    def handle(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], str]:
         raise NotImplementedError
 
     def stop(self) -> None:
@@ -95,7 +97,7 @@ class WebhookReceiver(_LoopbackServer):
         self.received: list[Received] = []
         self.script: list[tuple[int, dict[str, str], float]] = []
         self.secrets: list[str] = []
-        self.first_answer: int | None = None   # the status of each message's 1st attempt
+        self.first_answer: int | None = None  # the status of each message's 1st attempt
         super().__init__(tls)
 
     def answer(self, *statuses: int | tuple[int, dict[str, str], float]) -> None:
@@ -134,7 +136,11 @@ class TelegramBotApi(_LoopbackServer):
             return 404, {}, json.dumps({"ok": False, "description": "Not Found"})
         sent = json.loads(body)
         with self.lock:
-            self.messages.append({"token": parts[0][3:], "chat_id": sent.get("chat_id"),
-                                  "text": sent.get("text")})
-        return 200, {"Content-Type": "application/json"}, json.dumps(
-            {"ok": True, "result": {"message_id": len(self.messages)}})
+            self.messages.append(
+                {"token": parts[0][3:], "chat_id": sent.get("chat_id"), "text": sent.get("text")}
+            )
+        return (
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps({"ok": True, "result": {"message_id": len(self.messages)}}),
+        )

@@ -1,5 +1,6 @@
 """Serving a WSGI app on 127.0.0.1 (port 0) in a thread, so an outside caller (the
 local JunglePay posting its postbacks) reaches it over real HTTP."""
+
 from __future__ import annotations
 
 import threading
@@ -21,10 +22,16 @@ class WsgiServer:
 
     def __init__(self) -> None:
         self.app = None
-        self._server = make_server("127.0.0.1", 0, self._dispatch,
-                                   server_class=_ThreadingServer, handler_class=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._server = make_server(
+            "127.0.0.1",
+            0,
+            self._dispatch,
+            server_class=_ThreadingServer,
+            handler_class=_QuietHandler,
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
 
     @property

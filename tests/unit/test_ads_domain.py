@@ -1,4 +1,5 @@
 """The ads domain, pure: placement rules, validation, selection, CTR, statistics."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -8,11 +9,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.ads.rules import (AD_TYPES, PLACEMENT_LABELS, PLACEMENTS, STATUS_LABELS, STATUSES,
-                        TYPE_LABELS, VALID_PLACEMENTS, Ad, check_ad, check_link, ctr,
-                        is_servable, link_is_public, select_ads, serving_order)
 from domain.ads.admin import daily_series, window
 from domain.ads.commands import Visitor
+from domain.ads.rules import (
+    AD_TYPES,
+    PLACEMENT_LABELS,
+    PLACEMENTS,
+    STATUS_LABELS,
+    STATUSES,
+    TYPE_LABELS,
+    VALID_PLACEMENTS,
+    Ad,
+    check_ad,
+    check_link,
+    ctr,
+    is_servable,
+    link_is_public,
+    select_ads,
+    serving_order,
+)
 from domain.common.errors import ValidationError
 from entrypoints.http.ads import placement_param as parse_placement_param
 from entrypoints.http.ads import serve_ads_command
@@ -27,8 +42,14 @@ NOW = datetime(2026, 3, 10, 12, 0, 0)
 
 
 def ad(**kw) -> Ad:
-    values = {"id": 1, "name": "n", "title": "t", "link": "https://example.com/",
-              "status": "active", "created_at": NOW - timedelta(days=1)}
+    values = {
+        "id": 1,
+        "name": "n",
+        "title": "t",
+        "link": "https://example.com/",
+        "status": "active",
+        "created_at": NOW - timedelta(days=1),
+    }
     return Ad(**{**values, **kw})
 
 
@@ -90,21 +111,39 @@ def test_end_date_must_be_after_start_date(minutes):
         assert refused.value.field == "end_date"
 
 
-@pytest.mark.parametrize("link", [
-    "https://example.com", "http://example.com/a/b?c=d&e=%20f#g",
-    "https://sub.example.com:8443/path;p?q=(1)", "https://[2001:db8::1]/x",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://example.com",
+        "http://example.com/a/b?c=d&e=%20f#g",
+        "https://sub.example.com:8443/path;p?q=(1)",
+        "https://[2001:db8::1]/x",
+    ],
+)
 def test_http_links_made_of_url_characters_are_accepted(link):
     assert check_link(link) == link
 
 
-@pytest.mark.parametrize("link", [
-    "//evil.com", "/relative", "javascript:alert(1)", "ftp://example.com/x",
-    "https://example.com/\r\nSet-Cookie: a=b", "https://example.com/%0d%0a ok",
-    "http://evil.com\\@good.com", "https://user:pass@good.com/", "https://good.com@evil.com",
-    "https://exemplo.com/promoção", "https://example.com/a b", "https://", "http://[",
-    "data:text/html,hi", "https://example.com/\x00",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "//evil.com",
+        "/relative",
+        "javascript:alert(1)",
+        "ftp://example.com/x",
+        "https://example.com/\r\nSet-Cookie: a=b",
+        "https://example.com/%0d%0a ok",
+        "http://evil.com\\@good.com",
+        "https://user:pass@good.com/",
+        "https://good.com@evil.com",
+        "https://exemplo.com/promoção",
+        "https://example.com/a b",
+        "https://",
+        "http://[",
+        "data:text/html,hi",
+        "https://example.com/\x00",
+    ],
+)
 def test_links_that_are_not_plain_http_urls_are_refused(link):
     with pytest.raises(ValidationError) as refused:
         check_link(link)
@@ -113,13 +152,28 @@ def test_links_that_are_not_plain_http_urls_are_refused(link):
 
 # -- selection -----------------------------------------------------------------------
 moments = st.datetimes(min_value=NOW - timedelta(days=3), max_value=NOW + timedelta(days=3))
-ads_strategy = st.lists(st.builds(
-    lambda i, placement, status, priority, created, start, end: ad(
-        id=i, placement=placement, status=status, priority=priority, created_at=created,
-        start_date=start, end_date=end),
-    st.integers(1, 10**6), st.sampled_from(PLACEMENTS[:4]), st.sampled_from(STATUSES),
-    st.integers(-3, 3), st.one_of(st.none(), moments), st.one_of(st.none(), moments),
-    st.one_of(st.none(), moments)), max_size=25, unique_by=lambda a: a.id)
+ads_strategy = st.lists(
+    st.builds(
+        lambda i, placement, status, priority, created, start, end: ad(
+            id=i,
+            placement=placement,
+            status=status,
+            priority=priority,
+            created_at=created,
+            start_date=start,
+            end_date=end,
+        ),
+        st.integers(1, 10**6),
+        st.sampled_from(PLACEMENTS[:4]),
+        st.sampled_from(STATUSES),
+        st.integers(-3, 3),
+        st.one_of(st.none(), moments),
+        st.one_of(st.none(), moments),
+        st.one_of(st.none(), moments),
+    ),
+    max_size=25,
+    unique_by=lambda a: a.id,
+)
 
 
 @given(ads_strategy, st.sampled_from(PLACEMENTS[:4]), st.integers(0, 8))
@@ -140,8 +194,9 @@ def test_select_ads_orders_by_priority_then_newest_and_keeps_the_best(ads, place
     keys = [serving_order(a) for a in chosen]
     assert keys == sorted(keys, reverse=True)
     assert [(a.priority) for a in chosen] == sorted((a.priority for a in chosen), reverse=True)
-    left_out = [a for a in ads if a.placement == placement and is_servable(a, NOW)
-                and a not in chosen]
+    left_out = [
+        a for a in ads if a.placement == placement and is_servable(a, NOW) and a not in chosen
+    ]
     if chosen:
         assert all(serving_order(a) <= keys[-1] for a in left_out)
 
@@ -151,36 +206,53 @@ def test_select_ads_breaks_ties_by_created_at_then_id():
     newer = ad(id=3, priority=1, created_at=NOW - timedelta(days=1))
     twin = ad(id=4, priority=1, created_at=NOW - timedelta(days=1))
     boosted = ad(id=1, priority=2, created_at=NOW - timedelta(days=9))
-    assert select_ads([older, newer, twin, boosted], "home_top", NOW, 10) == \
-        [boosted, twin, newer, older]
+    assert select_ads([older, newer, twin, boosted], "home_top", NOW, 10) == [
+        boosted,
+        twin,
+        newer,
+        older,
+    ]
 
 
-@pytest.mark.parametrize("changes,served", [
-    ({"status": "paused"}, False), ({"status": "draft"}, False),
-    ({"start_date": NOW + timedelta(seconds=1)}, False),
-    ({"end_date": NOW - timedelta(seconds=1)}, False),
-    ({"start_date": NOW}, True), ({"end_date": NOW}, True),
-    ({"start_date": NOW - timedelta(days=1), "end_date": NOW + timedelta(days=1)}, True),
-])
+@pytest.mark.parametrize(
+    "changes,served",
+    [
+        ({"status": "paused"}, False),
+        ({"status": "draft"}, False),
+        ({"start_date": NOW + timedelta(seconds=1)}, False),
+        ({"end_date": NOW - timedelta(seconds=1)}, False),
+        ({"start_date": NOW}, True),
+        ({"end_date": NOW}, True),
+        ({"start_date": NOW - timedelta(days=1), "end_date": NOW + timedelta(days=1)}, True),
+    ],
+)
 def test_schedule_and_status_decide_what_is_served(changes, served):
     assert is_servable(ad(**changes), NOW) is served
 
 
-@pytest.mark.parametrize("changes,public", [
-    ({"status": "draft"}, False), ({"start_date": NOW + timedelta(seconds=1)}, False),
-    ({"status": "paused", "start_date": NOW + timedelta(days=1)}, False),
-    ({}, True), ({"status": "paused"}, True), ({"end_date": NOW - timedelta(days=1)}, True),
-    ({"start_date": NOW}, True),
-])
+@pytest.mark.parametrize(
+    "changes,public",
+    [
+        ({"status": "draft"}, False),
+        ({"start_date": NOW + timedelta(seconds=1)}, False),
+        ({"status": "paused", "start_date": NOW + timedelta(days=1)}, False),
+        ({}, True),
+        ({"status": "paused"}, True),
+        ({"end_date": NOW - timedelta(days=1)}, True),
+        ({"start_date": NOW}, True),
+    ],
+)
 def test_only_a_published_ads_link_is_public(changes, public):
     assert link_is_public(ad(**changes), NOW) is public
 
 
 @given(st.sampled_from(STATUSES), st.none() | st.integers(-3, 3), st.none() | st.integers(-3, 3))
 def test_every_servable_ad_has_a_public_link(status, start, end):
-    candidate = ad(status=status,
-                   start_date=None if start is None else NOW + timedelta(days=start),
-                   end_date=None if end is None else NOW + timedelta(days=end))
+    candidate = ad(
+        status=status,
+        start_date=None if start is None else NOW + timedelta(days=start),
+        end_date=None if end is None else NOW + timedelta(days=end),
+    )
     assert link_is_public(candidate, NOW) or not is_servable(candidate, NOW)
 
 
@@ -194,8 +266,11 @@ def test_ctr_is_clicks_over_impressions_and_zero_without_impressions(clicks, imp
         assert rate == pytest.approx(clicks / impressions)
 
 
-@given(st.integers(1, 365), st.dates(date(2020, 1, 1), date(2030, 1, 1)),
-       st.dictionaries(st.dates(date(2019, 1, 1), date(2031, 1, 1)), st.integers(0, 99)))
+@given(
+    st.integers(1, 365),
+    st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+    st.dictionaries(st.dates(date(2019, 1, 1), date(2031, 1, 1)), st.integers(0, 99)),
+)
 def test_the_daily_series_has_every_day_of_the_window_and_only_those(days, today, counts):
     span = window(today, days)
     assert len(span) == days and span[-1] == today
@@ -220,23 +295,31 @@ def test_bad_days_are_refused_naming_the_field(raw):
 
 # -- the public request ----------------------------------------------------------------
 def test_serve_requests_dedupe_placements_and_read_limit_and_track():
-    request = parse_serve_request({"placements": " sidebar,home_top,,sidebar ",
-                                   "limit": "2", "track": "false"})
+    request = parse_serve_request(
+        {"placements": " sidebar,home_top,,sidebar ", "limit": "2", "track": "false"}
+    )
     assert request.placements == ("sidebar", "home_top")
     assert (request.limit, request.track) == (2, False)
-    assert parse_serve_request({"placements": ["login", "register"]}).placements == \
-        ("login", "register")
+    assert parse_serve_request({"placements": ["login", "register"]}).placements == (
+        "login",
+        "register",
+    )
     defaults = parse_serve_request({"placements": "login"})
     assert (defaults.limit, defaults.track) == (5, True)
 
 
-@pytest.mark.parametrize("params,field", [
-    ({}, "placements"), ({"placements": ""}, "placements"), ({"placements": ","}, "placements"),
-    ({"placements": "home_top,footer"}, "placements"),
-    ({"placements": "home_top", "limit": "0"}, "limit"),
-    ({"placements": "home_top", "limit": "21"}, "limit"),
-    ({"placements": "home_top", "track": "maybe"}, "track"),
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({}, "placements"),
+        ({"placements": ""}, "placements"),
+        ({"placements": ","}, "placements"),
+        ({"placements": "home_top,footer"}, "placements"),
+        ({"placements": "home_top", "limit": "0"}, "limit"),
+        ({"placements": "home_top", "limit": "21"}, "limit"),
+        ({"placements": "home_top", "track": "maybe"}, "track"),
+    ],
+)
 def test_bad_serve_requests_are_refused_naming_the_field(params, field):
     with pytest.raises(ValidationError) as refused:
         parse_serve_request(params)

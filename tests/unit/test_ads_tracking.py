@@ -1,6 +1,7 @@
 """The serving and tracking use cases on the in-memory adapters: what is served and for
 how long a cached answer stands, which events count, the batch, the click redirect, and
 the retention of visitors' details."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,8 +12,7 @@ import pytest
 from adapters.clock import FakeClock
 from adapters.memory.unit_of_work import MemoryStore
 from domain.ads import retention, serving, tracking
-from domain.ads.commands import (Beacon, FollowClick, ServeAds, TrackEvent, TrackEvents,
-                                 Visitor)
+from domain.ads.commands import Beacon, FollowClick, ServeAds, TrackEvent, TrackEvents, Visitor
 from domain.ads.counting import RepeatWindows
 from domain.ads.rules import Ad
 from domain.ads.service import AdServices, ServingCache
@@ -38,14 +38,22 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def services(clock) -> AdServices:
-    deps = build_memory_deps(Config(secret_key="k" * 40), clock=clock, store=MemoryStore(),
-                             bots=FakeBots())
+    deps = build_memory_deps(
+        Config(secret_key="k" * 40), clock=clock, store=MemoryStore(), bots=FakeBots()
+    )
     return deps.ads
 
 
 def add(services: AdServices, **changes) -> Ad:
-    values = {"id": None, "name": "n", "title": "t", "link": "https://example.com/",
-              "status": "active", "created_at": services.clock.now(), **changes}
+    values = {
+        "id": None,
+        "name": "n",
+        "title": "t",
+        "link": "https://example.com/",
+        "status": "active",
+        "created_at": services.clock.now(),
+        **changes,
+    }
     with services.uow() as uow:
         ad = uow.ads.add(Ad(**values))
         uow.commit()
@@ -60,8 +68,9 @@ def change(services: AdServices, ad: Ad, **changes) -> None:
 
 def rows(services: AdServices, kind: str) -> list[tuple[bool, str | None]]:
     with services.uow() as uow:
-        return [(e.counted, e.filter_reason)
-                for e in getattr(uow, kind).find(order_by=["id"]).items]
+        return [
+            (e.counted, e.filter_reason) for e in getattr(uow, kind).find(order_by=["id"]).items
+        ]
 
 
 def counters(services: AdServices, ad: Ad) -> tuple[int, int]:
@@ -70,8 +79,12 @@ def counters(services: AdServices, ad: Ad) -> tuple[int, int]:
     return stored.impressions, stored.clicks
 
 
-def served_ids(services: AdServices, placement: str = "home_top", track: bool = False,
-               visitor: Visitor = PERSON) -> list[int]:
+def served_ids(
+    services: AdServices,
+    placement: str = "home_top",
+    track: bool = False,
+    visitor: Visitor = PERSON,
+) -> list[int]:
     page = serving.serve_ads(services, ServeAds((placement,), track=track, visitor=visitor))
     return [s.ad.id for s in page.placements[placement]]
 
@@ -89,17 +102,17 @@ def test_a_paused_ad_is_no_longer_served_once_the_cached_answer_expires(services
     change(services, ad, status="paused")
     clock.advance(milliseconds=499)
     assert serving.serve_ads(services, ServeAds(("home_top",), track=False)) is first
-    clock.advance(milliseconds=1)    # the cache's TTL (0.5 s): well within the 1 s promised
+    clock.advance(milliseconds=1)  # the cache's TTL (0.5 s): well within the 1 s promised
     assert served_ids(services) == []
 
 
 def test_a_new_ad_shows_within_the_ttl_and_an_end_is_never_overrun(services, clock):
     ad = add(services, end_date=clock.now() + timedelta(milliseconds=200))
     assert served_ids(services) == [ad.id]
-    clock.advance(milliseconds=200, microseconds=1)   # past the end, within the TTL
+    clock.advance(milliseconds=200, microseconds=1)  # past the end, within the TTL
     assert served_ids(services) == []
     other = add(services, name="other")
-    assert served_ids(services) == []           # the answer cached a moment ago
+    assert served_ids(services) == []  # the answer cached a moment ago
     clock.advance(milliseconds=500)
     assert served_ids(services) == [other.id]
 
@@ -133,12 +146,16 @@ def test_served_ads_carry_a_token_for_their_placement(services):
 def test_impressions_served_with_tracking_are_judged_like_beacons(services, clock):
     ad = add(services)
     served_ids(services, track=True)
-    served_ids(services, track=True)                              # the same visitor again
+    served_ids(services, track=True)  # the same visitor again
     served_ids(services, track=True, visitor=CRAWLER)
     clock.advance(minutes=30, seconds=1)
-    served_ids(services, track=True)                              # the window has passed
-    assert rows(services, "impressions") == [(True, None), (False, "repeat"), (False, "bot"),
-                                             (True, None)]
+    served_ids(services, track=True)  # the window has passed
+    assert rows(services, "impressions") == [
+        (True, None),
+        (False, "repeat"),
+        (False, "bot"),
+        (True, None),
+    ]
     assert counters(services, ad) == (2, 0)
 
 
@@ -147,16 +164,22 @@ def test_a_batch_records_every_event_and_counts_what_counts(services, clock):
     b = add(services, type="spot", placement="sidebar")
     paused = add(services, status="paused")
     token = token_of(services, a)
-    stored = tracking.track_events(services, TrackEvents((
-        Beacon("impressions", a.id, "home_top"),
-        Beacon("impressions", a.id, "home_top"),                    # a repeat within the batch
-        Beacon("impressions", b.id),                                # its own placement
-        Beacon("impressions", paused.id),                           # not served: dropped
-        Beacon("impressions", 999),                                 # unknown: dropped
-        Beacon("clicks", a.id, "home_top", token),
-        Beacon("clicks", b.id, "sidebar", token),                   # a's token: not b's
-        Beacon("clicks", a.id, "home_top"),                         # no token
-    ), PERSON))
+    stored = tracking.track_events(
+        services,
+        TrackEvents(
+            (
+                Beacon("impressions", a.id, "home_top"),
+                Beacon("impressions", a.id, "home_top"),  # a repeat within the batch
+                Beacon("impressions", b.id),  # its own placement
+                Beacon("impressions", paused.id),  # not served: dropped
+                Beacon("impressions", 999),  # unknown: dropped
+                Beacon("clicks", a.id, "home_top", token),
+                Beacon("clicks", b.id, "sidebar", token),  # a's token: not b's
+                Beacon("clicks", a.id, "home_top"),  # no token
+            ),
+            PERSON,
+        ),
+    )
     assert stored == 6
     assert rows(services, "impressions") == [(True, None), (False, "repeat"), (True, None)]
     assert rows(services, "clicks") == [(True, None), (False, "no_token"), (False, "no_token")]
@@ -168,10 +191,15 @@ def test_a_batch_records_every_event_and_counts_what_counts(services, clock):
 def test_a_bots_batch_is_recorded_and_counts_nothing(services):
     ad = add(services)
     token = token_of(services, ad)
-    tracking.track_events(services, TrackEvents((
-        Beacon("impressions", ad.id), Beacon("clicks", ad.id, "home_top", token)), CRAWLER))
-    tracking.track_events(services, TrackEvents((Beacon("impressions", ad.id),),
-                                                Visitor(None, "198.51.100.9")))
+    tracking.track_events(
+        services,
+        TrackEvents(
+            (Beacon("impressions", ad.id), Beacon("clicks", ad.id, "home_top", token)), CRAWLER
+        ),
+    )
+    tracking.track_events(
+        services, TrackEvents((Beacon("impressions", ad.id),), Visitor(None, "198.51.100.9"))
+    )
     assert rows(services, "impressions") == [(False, "bot"), (False, "bot")]
     assert rows(services, "clicks") == [(False, "bot")]
     assert counters(services, ad) == (0, 0)
@@ -186,10 +214,15 @@ def test_clicks_count_with_a_token_once_per_30_seconds(services, clock):
     clock.advance(seconds=31)
     tracking.follow_click(services, click)
     tracking.track_event(services, TrackEvent("clicks", ad.id, "home_top", PERSON, token))
-    clock.advance(hours=1)              # the token has expired by now
+    clock.advance(hours=1)  # the token has expired by now
     tracking.follow_click(services, click)
-    assert rows(services, "clicks") == [(True, None), (False, "repeat"), (True, None),
-                                        (False, "repeat"), (False, "no_token")]
+    assert rows(services, "clicks") == [
+        (True, None),
+        (False, "repeat"),
+        (True, None),
+        (False, "repeat"),
+        (False, "no_token"),
+    ]
     assert counters(services, ad) == (0, 2)
 
 
@@ -218,15 +251,17 @@ def test_paused_ads_redirect_unrecorded_and_drafts_are_unknown(services):
 def test_retention_forgets_who_saw_old_events_and_keeps_the_counts(services, clock):
     ad = add(services)
     for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
-        tracking.track_event(services, TrackEvent("impressions", ad.id, None,
-                                                  attrs.evolve(PERSON, ip=ip)))
+        tracking.track_event(
+            services, TrackEvent("impressions", ad.id, None, attrs.evolve(PERSON, ip=ip))
+        )
     clock.advance(days=180, seconds=1)
     tracking.track_event(services, TrackEvent("impressions", ad.id, None, PERSON))
     assert retention.forget_old_visitors(services.uow, clock, 180, batch=2) == 3
     assert retention.forget_old_visitors(services.uow, clock, 180, batch=2) == 0
     with services.uow() as uow:
-        kept = [(e.ip, e.user_agent, e.counted)
-                for e in uow.impressions.find(order_by=["id"]).items]
+        kept = [
+            (e.ip, e.user_agent, e.counted) for e in uow.impressions.find(order_by=["id"]).items
+        ]
     assert kept == [(None, None, True)] * 3 + [(PERSON.ip, PERSON.user_agent, True)]
     assert counters(services, ad) == (4, 0)
     with pytest.raises(ValueError):

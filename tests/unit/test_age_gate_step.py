@@ -1,6 +1,7 @@
 """The age gate's response step (entrypoints.http.age_gate): what a read declares it
 serves decides what is withheld, in each layout, and a read that declares nothing is
 named before the app starts."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,13 @@ from entrypoints.http.routes import (
     Serves,
 )
 
-CREATOR = {"id": 1, "name": "Ana", "icon_url": "https://cdn.example/a.jpg",
-           "banner_url": "https://cdn.example/b.jpg", "thumbnail_url": None}
+CREATOR = {
+    "id": 1,
+    "name": "Ana",
+    "icon_url": "https://cdn.example/a.jpg",
+    "banner_url": "https://cdn.example/b.jpg",
+    "thumbnail_url": None,
+}
 AD = {"id": 2, "title": "Promo", "image_url": "https://cdn.example/ad.png"}
 
 
@@ -27,12 +33,13 @@ def test_one_record_a_page_and_groups_lose_their_media_and_nothing_else():
     item = withheld(Serves("creator", ITEM), CREATOR, allowed=False)
     assert item == {**CREATOR, "icon_url": None, "banner_url": None}
     page = {"data": [CREATOR, CREATOR], "total": 2, "page": 1, "total_pages": 1}
-    assert withheld(Serves("creator", PAGE), page, allowed=False) == {
-        **page, "data": [item, item]}
+    assert withheld(Serves("creator", PAGE), page, allowed=False) == {**page, "data": [item, item]}
     groups = {"home_top": [AD], "sidebar": []}
     assert withheld(Serves("ad", GROUPS), groups, allowed=False) == {
-        "home_top": [{**AD, "image_url": None}], "sidebar": []}
-    assert CREATOR["icon_url"] and AD["image_url"]      # the records are never changed
+        "home_top": [{**AD, "image_url": None}],
+        "sidebar": [],
+    }
+    assert CREATOR["icon_url"] and AD["image_url"]  # the records are never changed
 
 
 def test_an_allowed_caller_and_a_read_of_no_media_get_the_answer_as_it_is():

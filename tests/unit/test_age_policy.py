@@ -1,4 +1,5 @@
 """The age gate's rule and the OIDC outcome, as pure functions (domain.assurance)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,15 +18,29 @@ def test_who_may_see_adult_media():
     assert not may_see_adult_media(gate_on=True, is_admin=False, assured=False)
 
 
-@given(kind=st.sampled_from(sorted(ADULT_MEDIA)),
-       record=st.dictionaries(st.sampled_from(["id", "name", "icon_url", "banner_url",
-                                               "thumbnail_url", "content_url", "image_url",
-                                               "media_cdns", "title"]),
-                              st.one_of(st.none(), st.text(max_size=5))))
+@given(
+    kind=st.sampled_from(sorted(ADULT_MEDIA)),
+    record=st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "name",
+                "icon_url",
+                "banner_url",
+                "thumbnail_url",
+                "content_url",
+                "image_url",
+                "media_cdns",
+                "title",
+            ]
+        ),
+        st.one_of(st.none(), st.text(max_size=5)),
+    ),
+)
 def test_shown_withholds_exactly_the_media_fields_and_never_changes_the_record(kind, record):
     before = dict(record)
     hidden = shown(kind, record, allowed=False)
-    assert record == before                         # a cached record stays as it was
+    assert record == before  # a cached record stays as it was
     assert set(hidden) == set(record)
     for name, value in record.items():
         assert hidden[name] == (None if name in ADULT_MEDIA[kind] else value)

@@ -1,4 +1,5 @@
 """Catalogue rules: admin field validation, support contact links, settings keys."""
+
 from __future__ import annotations
 
 import re
@@ -10,13 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.catalog import admin
-from domain.catalog.entities import (SETTING_KEY, SupportContact, check_setting_key, contact_url,
-                            normalize_contact)
+from domain.catalog.entities import (
+    SETTING_KEY,
+    SupportContact,
+    check_setting_key,
+    contact_url,
+    normalize_contact,
+)
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_fields
 
-RESOURCES = [admin.PLANS, admin.ORDER_BUMPS, admin.CREATORS, admin.POSTS,
-             admin.SUPPORT_CONTACTS]
+RESOURCES = [admin.PLANS, admin.ORDER_BUMPS, admin.CREATORS, admin.POSTS, admin.SUPPORT_CONTACTS]
 VALID = {
     "plan": {"name": "Mensal", "price": 2990, "duration": 30, "benefits_json": ["HD"]},
     "order bump": {"name": "Pack", "price": 990},
@@ -60,12 +65,12 @@ def test_unknown_fields_and_missing_required_fields_are_named(res):
 
 
 @pytest.mark.parametrize("res", [admin.PLANS, admin.ORDER_BUMPS], ids=lambda r: r.name)
-@pytest.mark.parametrize("price", [-1, 1.5, "990", True, None, 2 ** 31])
+@pytest.mark.parametrize("price", [-1, 1.5, "990", True, None, 2**31])
 def test_prices_are_integer_cents_of_at_least_zero(res, price):
     refused(res, {**VALID[res.name], "price": price}, "price")
 
 
-@given(st.integers(min_value=0, max_value=2 ** 31 - 1))
+@given(st.integers(min_value=0, max_value=2**31 - 1))
 def test_any_non_negative_cents_is_a_price(price):
     values = parse_fields(admin.PLANS.fields, {**VALID["plan"], "price": price}, partial=False)
     assert values["price"] == price
@@ -76,8 +81,10 @@ def test_a_plan_lasts_at_least_one_day(duration):
     refused(admin.PLANS, {**VALID["plan"], "duration": duration}, "duration")
 
 
-@pytest.mark.parametrize("benefits", ["HD", [1], ["ok", None], {"a": "b"}, None,
-                                      ["x" * 201], ["b"] * 21, ["\ud800"], ["a\x00"]])
+@pytest.mark.parametrize(
+    "benefits",
+    ["HD", [1], ["ok", None], {"a": "b"}, None, ["x" * 201], ["b"] * 21, ["\ud800"], ["a\x00"]],
+)
 def test_benefits_are_a_list_of_strings(benefits):
     refused(admin.PLANS, {**VALID["plan"], "benefits_json": benefits}, "benefits_json")
 
@@ -87,9 +94,19 @@ def test_a_post_is_an_image_or_a_video(kind):
     refused(admin.POSTS, {**VALID["post"], "type": kind}, "type")
 
 
-@pytest.mark.parametrize("url", ["ftp://cdn.example.com/a.jpg", "javascript:alert(1)",
-                                 "/relative.jpg", "https://", "http://[", "https://a b.com",
-                                 "", None])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://cdn.example.com/a.jpg",
+        "javascript:alert(1)",
+        "/relative.jpg",
+        "https://",
+        "http://[",
+        "https://a b.com",
+        "",
+        None,
+    ],
+)
 def test_urls_must_be_http_or_https(url):
     refused(admin.POSTS, {**VALID["post"], "content_url": url}, "content_url")
     refused(admin.CREATORS, {"icon_url": url or "nope"}, "icon_url", partial=True)
@@ -103,37 +120,57 @@ def test_flags_are_true_or_false(flag):
 
 # -- support contact links ---------------------------------------------------------------
 
-@pytest.mark.parametrize("platform, raw, url", [
-    ("whatsapp", "+55 (11) 99999-0000", "https://wa.me/5511999990000"),
-    ("whatsapp", "5511999990000", "https://wa.me/5511999990000"),
-    ("whatsapp", " 55.11.99999.0000 ", "https://wa.me/5511999990000"),
-    ("whatsapp", "https://wa.me/5511999990000", "https://wa.me/5511999990000"),
-    ("whatsapp", "http://wa.me/+5511999990000/", "https://wa.me/5511999990000"),
-    ("whatsapp", "wa.me/5511999990000?text=Oi", "https://wa.me/5511999990000?text=Oi"),
-    ("telegram", "@creatorflix", "https://t.me/creatorflix"),
-    ("telegram", "creatorflix_help", "https://t.me/creatorflix_help"),
-    ("telegram", "https://t.me/creatorflix", "https://t.me/creatorflix"),
-    ("telegram", "telegram.me/creatorflix/", "https://t.me/creatorflix"),
-    ("telegram", "https://t.me/+AbC-123_x", "https://t.me/+AbC-123_x"),
-    ("telegram", "https://t.me/joinchat/AbC123", "https://t.me/joinchat/AbC123"),
-    ("other", "https://help.example.com/chat?x=1", "https://help.example.com/chat?x=1"),
-    ("other", "http://help.example.com", "http://help.example.com"),
-])
+
+@pytest.mark.parametrize(
+    "platform, raw, url",
+    [
+        ("whatsapp", "+55 (11) 99999-0000", "https://wa.me/5511999990000"),
+        ("whatsapp", "5511999990000", "https://wa.me/5511999990000"),
+        ("whatsapp", " 55.11.99999.0000 ", "https://wa.me/5511999990000"),
+        ("whatsapp", "https://wa.me/5511999990000", "https://wa.me/5511999990000"),
+        ("whatsapp", "http://wa.me/+5511999990000/", "https://wa.me/5511999990000"),
+        ("whatsapp", "wa.me/5511999990000?text=Oi", "https://wa.me/5511999990000?text=Oi"),
+        ("telegram", "@creatorflix", "https://t.me/creatorflix"),
+        ("telegram", "creatorflix_help", "https://t.me/creatorflix_help"),
+        ("telegram", "https://t.me/creatorflix", "https://t.me/creatorflix"),
+        ("telegram", "telegram.me/creatorflix/", "https://t.me/creatorflix"),
+        ("telegram", "https://t.me/+AbC-123_x", "https://t.me/+AbC-123_x"),
+        ("telegram", "https://t.me/joinchat/AbC123", "https://t.me/joinchat/AbC123"),
+        ("other", "https://help.example.com/chat?x=1", "https://help.example.com/chat?x=1"),
+        ("other", "http://help.example.com", "http://help.example.com"),
+    ],
+)
 def test_contacts_are_normalised_to_the_link_visitors_follow(platform, raw, url):
     assert contact_url(platform, raw) == url
     assert contact_url(platform, url) == url
 
 
-@pytest.mark.parametrize("platform, raw", [
-    ("whatsapp", "call me"), ("whatsapp", "1234567"), ("whatsapp", "1234567890123456"),
-    ("whatsapp", "0800 123 4567"), ("whatsapp", "https://t.me/creatorflix"),
-    ("whatsapp", "https://wa.me/message/ABC"), ("whatsapp", "https://evil.example/wa.me/55119"),
-    ("whatsapp", "+55 11 9999+0000"), ("whatsapp", ""), ("whatsapp", "٥٥١١٩٩٩٩٩٠٠٠٠"),
-    ("telegram", "@abc"), ("telegram", "@1creator"), ("telegram", "https://wa.me/5511999990000"),
-    ("telegram", "https://t.me/"), ("telegram", "https://t.me.evil.example/creatorflix"),
-    ("telegram", "https://t.me/a/b/c"), ("telegram", "http://["), ("telegram", "@name with space"),
-    ("other", "@creatorflix"), ("other", "ftp://example.com"), ("other", "+55 11 99999-0000"),
-])
+@pytest.mark.parametrize(
+    "platform, raw",
+    [
+        ("whatsapp", "call me"),
+        ("whatsapp", "1234567"),
+        ("whatsapp", "1234567890123456"),
+        ("whatsapp", "0800 123 4567"),
+        ("whatsapp", "https://t.me/creatorflix"),
+        ("whatsapp", "https://wa.me/message/ABC"),
+        ("whatsapp", "https://evil.example/wa.me/55119"),
+        ("whatsapp", "+55 11 9999+0000"),
+        ("whatsapp", ""),
+        ("whatsapp", "٥٥١١٩٩٩٩٩٠٠٠٠"),
+        ("telegram", "@abc"),
+        ("telegram", "@1creator"),
+        ("telegram", "https://wa.me/5511999990000"),
+        ("telegram", "https://t.me/"),
+        ("telegram", "https://t.me.evil.example/creatorflix"),
+        ("telegram", "https://t.me/a/b/c"),
+        ("telegram", "http://["),
+        ("telegram", "@name with space"),
+        ("other", "@creatorflix"),
+        ("other", "ftp://example.com"),
+        ("other", "+55 11 99999-0000"),
+    ],
+)
 def test_contacts_that_do_not_fit_their_platform_are_refused_naming_the_url(platform, raw):
     with pytest.raises(ValidationError) as caught:
         contact_url(platform, raw)
@@ -183,6 +220,7 @@ def test_a_contact_link_is_always_an_https_link_or_refused(platform, raw):
 
 
 # -- settings keys --------------------------------------------------------------------------
+
 
 @given(st.text(max_size=70))
 def test_a_settings_key_is_accepted_exactly_when_it_fits_the_pattern(key):

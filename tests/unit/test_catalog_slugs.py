@@ -1,5 +1,6 @@
 """Slugs of creators' pages: made from names as the original made them (pt-BR accents
 folded), always in the format an administrator must also follow, unique by suffix."""
+
 from __future__ import annotations
 
 import itertools
@@ -8,24 +9,34 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.catalog.slugs import (FALLBACK, SLUG, SLUG_MAX_LENGTH, check_slug, free_slug,
-                                  slug_candidates, slugify)
+from domain.catalog.slugs import (
+    FALLBACK,
+    SLUG,
+    SLUG_MAX_LENGTH,
+    check_slug,
+    free_slug,
+    slug_candidates,
+    slugify,
+)
 from domain.common.errors import ValidationError
 
 
-@pytest.mark.parametrize("name, slug", [
-    ("Júlia Ávila", "julia-avila"),
-    ("São João", "sao-joao"),
-    ("Ação & Reação!", "acao-reacao"),
-    ("  Ana   Maria  ", "ana-maria"),
-    ("Conceição Müller-Núñez", "conceicao-muller-nunez"),
-    ("Luna_Vega 2024", "luna-vega-2024"),
-    ("Straße Øresund", "strasse-oresund"),
-    ("MIA", "mia"),
-    ("", FALLBACK),
-    ("!!!", FALLBACK),
-    ("中文", FALLBACK),
-])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Júlia Ávila", "julia-avila"),
+        ("São João", "sao-joao"),
+        ("Ação & Reação!", "acao-reacao"),
+        ("  Ana   Maria  ", "ana-maria"),
+        ("Conceição Müller-Núñez", "conceicao-muller-nunez"),
+        ("Luna_Vega 2024", "luna-vega-2024"),
+        ("Straße Øresund", "strasse-oresund"),
+        ("MIA", "mia"),
+        ("", FALLBACK),
+        ("!!!", FALLBACK),
+        ("中文", FALLBACK),
+    ],
+)
 def test_slugs_fold_accents_and_keep_letters_and_digits(name, slug):
     assert slugify(name) == slug
 
@@ -41,8 +52,8 @@ def test_a_long_name_is_cut_at_a_word():
 def test_every_name_gives_a_valid_slug(name):
     slug = slugify(name)
     assert SLUG.fullmatch(slug) and len(slug) <= SLUG_MAX_LENGTH
-    assert slugify(slug) == slug                    # a slug is its own slug
-    assert check_slug(slug) == slug                 # what admins must give, we make
+    assert slugify(slug) == slug  # a slug is its own slug
+    assert check_slug(slug) == slug  # what admins must give, we make
 
 
 @settings(max_examples=100)
@@ -64,8 +75,20 @@ def test_the_first_free_candidate_is_taken():
     assert free_slug("x" * 100, long_taken.__contains__) == "x" * (SLUG_MAX_LENGTH - 2) + "-2"
 
 
-@pytest.mark.parametrize("bad", ["Julia", "julia_avila", "-julia", "julia-", "julia--avila",
-                                 "júlia", "julia avila", "a" * (SLUG_MAX_LENGTH + 1), ""])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "Julia",
+        "julia_avila",
+        "-julia",
+        "julia-",
+        "julia--avila",
+        "júlia",
+        "julia avila",
+        "a" * (SLUG_MAX_LENGTH + 1),
+        "",
+    ],
+)
 def test_an_administrators_slug_must_be_in_the_format(bad):
     with pytest.raises(ValidationError) as raised:
         check_slug(bad)

@@ -1,12 +1,13 @@
 """The buyer's details: CPF check digits, Brazilian phone digits, errors naming the field."""
+
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.payments.customer import cpf_check_digits, is_valid_cpf, parse_customer
 from domain.common.errors import ValidationError
+from domain.payments.customer import cpf_check_digits, is_valid_cpf, parse_customer
 from tests.support.payments import customer
 
 
@@ -26,12 +27,23 @@ def test_cpf_check_digits_are_what_validation_expects(first_nine):
     assert not is_valid_cpf(wrong)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("name", ""), ("name", "   "), ("name", 5), ("name", "x" * 121),
-    ("email", "not-an-email"), ("email", None),
-    ("document", "529.982.247-26"), ("document", "111.111.111-11"), ("document", "1234"),
-    ("phone", "98765-4321"), ("phone", "123456789012345"), ("phone", ""),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", ""),
+        ("name", "   "),
+        ("name", 5),
+        ("name", "x" * 121),
+        ("email", "not-an-email"),
+        ("email", None),
+        ("document", "529.982.247-26"),
+        ("document", "111.111.111-11"),
+        ("document", "1234"),
+        ("phone", "98765-4321"),
+        ("phone", "123456789012345"),
+        ("phone", ""),
+    ],
+)
 def test_bad_details_are_refused_naming_the_field(field, value):
     with pytest.raises(ValidationError) as caught:
         parse_customer(customer(**{field: value}))
@@ -47,15 +59,18 @@ def test_unknown_fields_and_non_objects_are_refused():
     assert caught.value.field == "customer"
 
 
-@pytest.mark.parametrize("field, value", [
-    ("document", "٥٢٩٩٨٢٢٤٧٢٥"),            # Arabic-Indic digits
-    ("document", "５２９９８２２４７２５"),   # full-width digits
-    ("document", "529.982.247-25٥"),        # one foreign digit among ASCII ones
-    ("document", "٥٢٩٩٨٢٢٤٧25"),            # foreign digits, ASCII check digits
-    ("phone", "١١٩٨٧٦٥٤٣٢١"),
-    ("phone", "(11) 98765-432١"),
-    ("phone", "(11) ９８７６５-４３２１"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("document", "٥٢٩٩٨٢٢٤٧٢٥"),  # Arabic-Indic digits
+        ("document", "５２９９８２２４７２５"),  # full-width digits
+        ("document", "529.982.247-25٥"),  # one foreign digit among ASCII ones
+        ("document", "٥٢٩٩٨٢٢٤٧25"),  # foreign digits, ASCII check digits
+        ("phone", "١١٩٨٧٦٥٤٣٢١"),
+        ("phone", "(11) 98765-432١"),
+        ("phone", "(11) ９８７６５-４３２１"),
+    ],
+)
 def test_only_ascii_digits_count_as_digits(field, value):
     with pytest.raises(ValidationError) as caught:
         parse_customer(customer(**{field: value}))

@@ -1,5 +1,6 @@
 """Checkout totals: the plan's price plus each selected active bump once, from stored
 prices only."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.catalog.entities import OrderBump, Plan
+from domain.common.errors import ValidationError
 from domain.payments.checkout import CREDIT_CARD, PIX
 from domain.payments.pricing import quote
-from domain.common.errors import ValidationError
 
 prices = st.integers(min_value=0, max_value=1_000_000)
 
@@ -17,8 +18,10 @@ prices = st.integers(min_value=0, max_value=1_000_000)
 @st.composite
 def catalogues(draw):
     plan = Plan(id=1, name="P", price=draw(prices), duration=30)
-    bumps = [OrderBump(id=i, name=f"B{i}", price=draw(prices), is_active=draw(st.booleans()))
-             for i in range(1, draw(st.integers(0, 8)) + 1)]
+    bumps = [
+        OrderBump(id=i, name=f"B{i}", price=draw(prices), is_active=draw(st.booleans()))
+        for i in range(1, draw(st.integers(0, 8)) + 1)
+    ]
     return plan, bumps
 
 
@@ -52,9 +55,10 @@ def test_an_unknown_or_inactive_bump_is_refused(catalogue, data):
     assert caught.value.field == "order_bump_ids"
 
 
-@pytest.mark.parametrize("method, plan_fields", [(PIX, {"accepts_pix": False}),
-                                                 (CREDIT_CARD, {"accepts_card": False}),
-                                                 ("boleto", {})])
+@pytest.mark.parametrize(
+    "method, plan_fields",
+    [(PIX, {"accepts_pix": False}), (CREDIT_CARD, {"accepts_card": False}), ("boleto", {})],
+)
 def test_a_payment_method_the_plan_does_not_accept_is_refused(method, plan_fields):
     plan = Plan(id=1, name="P", price=100, duration=30, **plan_fields)
     with pytest.raises(ValidationError) as caught:

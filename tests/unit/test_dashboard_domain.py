@@ -1,4 +1,5 @@
 """The dashboard's pure rules: the daily series and the conversion."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -12,7 +13,7 @@ from domain.reporting.dashboard import conversion_of, revenue_series
 
 TODAY = date(2026, 3, 1)
 DAYS = st.dates(min_value=TODAY - timedelta(days=60), max_value=TODAY + timedelta(days=5))
-PAID = st.dictionaries(DAYS, st.tuples(st.integers(1, 50), st.integers(1, 10 ** 7)))
+PAID = st.dictionaries(DAYS, st.tuples(st.integers(1, 50), st.integers(1, 10**7)))
 
 
 @given(PAID, st.integers(1, 40))
@@ -26,7 +27,7 @@ def test_the_series_has_every_day_of_the_window_and_only_its_payments(paid, days
     assert all(d.revenue == d.paid_checkouts == 0 for d in series if d.day not in paid)
 
 
-@given(st.dictionaries(st.sampled_from(STATUSES), st.integers(0, 10 ** 6)))
+@given(st.dictionaries(st.sampled_from(STATUSES), st.integers(0, 10**6)))
 def test_conversion_counts_paid_and_refunded_among_all_started(statuses):
     conversion = conversion_of(statuses)
     assert conversion.started == sum(statuses.values())

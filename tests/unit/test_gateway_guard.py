@@ -1,5 +1,6 @@
 """The guard around gateway calls (adapters/payments/guard.py): the circuit breaker's
 states and the bulkhead's refusals, on a gateway stand-in that fails as told."""
+
 from __future__ import annotations
 
 import threading
@@ -7,8 +8,8 @@ import threading
 import pytest
 
 from adapters.payments.guard import Bulkhead, CircuitBreaker, GatewayGuard
-from tests.support.concurrency import at_once
 from domain.common.errors import GatewayBusy, GatewayTimeout, PaymentRefused, ServiceUnavailable
+from tests.support.concurrency import at_once
 
 
 class Clock:
@@ -22,14 +23,15 @@ class Clock:
 def fail(exc: Exception):
     def action():
         raise exc
+
     return action
 
 
 def guard_with(clock: Clock, threshold: int = 3) -> GatewayGuard:
     guard = GatewayGuard(2, threshold=threshold, reset_after=30)
-    guard._breakers["junglepay"] = CircuitBreaker("junglepay", threshold=threshold,
-                                                  reset_after=30, monotonic=clock,
-                                                  wall=clock)
+    guard._breakers["junglepay"] = CircuitBreaker(
+        "junglepay", threshold=threshold, reset_after=30, monotonic=clock, wall=clock
+    )
     return guard
 
 
@@ -65,7 +67,7 @@ def test_after_thirty_seconds_one_trial_call_closes_or_reopens_the_circuit():
         guard.call("junglepay", fail(ServiceUnavailable("500")))
     clock.now += 30
     assert guard.circuits()["junglepay"].state == "half_open"
-    with pytest.raises(ServiceUnavailable):   # the trial fails: open for 30 s more
+    with pytest.raises(ServiceUnavailable):  # the trial fails: open for 30 s more
         guard.call("junglepay", fail(ServiceUnavailable("500")))
     assert guard.circuits()["junglepay"].state == "open"
     clock.now += 30
@@ -75,12 +77,11 @@ def test_after_thirty_seconds_one_trial_call_closes_or_reopens_the_circuit():
 
 def test_half_open_lets_only_one_trial_through_at_a_time():
     clock = Clock()
-    breaker = CircuitBreaker("junglepay", threshold=1, reset_after=30, monotonic=clock,
-                             wall=clock)
+    breaker = CircuitBreaker("junglepay", threshold=1, reset_after=30, monotonic=clock, wall=clock)
     breaker.failed()
     clock.now += 31
     assert breaker.allow() and not breaker.allow()
-    breaker.release_trial()   # the trial never went out (no bulkhead slot)
+    breaker.release_trial()  # the trial never went out (no bulkhead slot)
     assert breaker.allow()
 
 
@@ -89,8 +90,8 @@ def test_a_full_bulkhead_refuses_after_its_wait_and_beyond_its_waiting_room_at_o
     bulkhead = Bulkhead(2, wait=0.05, max_waiting=1, slow_after=1.0, monotonic=clock)
     slots = [bulkhead.acquire(), bulkhead.acquire()]
     assert None not in slots
-    assert bulkhead.acquire() is None     # waited 0.05 s, no slot came free
-    clock.now += 2                        # the calls under way are slow: a stall
+    assert bulkhead.acquire() is None  # waited 0.05 s, no slot came free
+    clock.now += 2  # the calls under way are slow: a stall
     entered = threading.Event()
     results = []
 
@@ -104,7 +105,7 @@ def test_a_full_bulkhead_refuses_after_its_wait_and_beyond_its_waiting_room_at_o
     entered.wait()
     while bulkhead._waiting == 0:
         pass
-    assert bulkhead.acquire() is None     # the waiting room is full: refused at once
+    assert bulkhead.acquire() is None  # the waiting room is full: refused at once
     bulkhead.release(slots[0])
     thread.join()
     assert results == [clock.now]
@@ -122,7 +123,7 @@ def test_a_refused_call_never_reaches_the_gateway_and_frees_nothing():
     release, calls = threading.Event(), []
     busy = threading.Thread(target=guard.call, args=("junglepay", release.wait))
     busy.start()
-    while not guard.bulkhead._started:   # the slot is taken
+    while not guard.bulkhead._started:  # the slot is taken
         pass
     with pytest.raises(GatewayBusy) as refused:
         guard.call("junglepay", lambda: calls.append(1))

@@ -4,6 +4,7 @@ route map (entrypoints.http.app.ROUTE_MODULES) lists every module that declares 
 and no route module pulls in another's.
 
 Imports are read with ast over the package's files, late imports included."""
+
 from __future__ import annotations
 
 import ast
@@ -18,8 +19,11 @@ MAX_DEPTH = 4
 
 
 def http_modules(folder: Path = FOLDER) -> dict[str, ast.Module]:
-    return {f"{PACKAGE}.{path.stem}": ast.parse(path.read_text(), filename=str(path))
-            for path in sorted(folder.glob("*.py")) if path.stem != "__init__"}
+    return {
+        f"{PACKAGE}.{path.stem}": ast.parse(path.read_text(), filename=str(path))
+        for path in sorted(folder.glob("*.py"))
+        if path.stem != "__init__"
+    }
 
 
 def imports_of(tree: ast.Module, known: set[str]) -> set[str]:
@@ -32,8 +36,11 @@ def imports_of(tree: ast.Module, known: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module in known:
                 found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names
-                         if f"{node.module}.{alias.name}" in known)
+            found.update(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if f"{node.module}.{alias.name}" in known
+            )
     return found
 
 
@@ -44,6 +51,7 @@ def import_graph(trees: dict[str, ast.Module]) -> dict[str, set[str]]:
 def longest_chain(graph: dict[str, set[str]]) -> list[str]:
     """The longest chain of imports (a imports b imports c...), as its modules. The graph
     has no cycle (tests/unit/test_module_dependencies.py)."""
+
     @functools.cache
     def from_(name: str) -> tuple[str, ...]:
         chains = [from_(other) for other in sorted(graph[name])]
@@ -53,8 +61,7 @@ def longest_chain(graph: dict[str, set[str]]) -> list[str]:
 
 
 def declares_routes(tree: ast.Module) -> bool:
-    return any(isinstance(node, ast.FunctionDef) and node.name == "routes"
-               for node in tree.body)
+    return any(isinstance(node, ast.FunctionDef) and node.name == "routes" for node in tree.body)
 
 
 def test_the_http_package_is_at_most_4_modules_deep():
@@ -82,8 +89,11 @@ def test_no_route_module_imports_another():
     trees = http_modules()
     route_modules = {name for name, tree in trees.items() if declares_routes(tree)}
     graph = import_graph(trees)
-    offenders = {name: sorted(graph[name] & route_modules) for name in route_modules
-                 if graph[name] & route_modules}
+    offenders = {
+        name: sorted(graph[name] & route_modules)
+        for name in route_modules
+        if graph[name] & route_modules
+    }
     assert offenders == {}
 
 
@@ -99,15 +109,20 @@ def unannotated_responders(trees: dict[str, ast.Module]) -> list[str]:
             args = node.args.args[1:]
             kinds = [ast.unparse(a.annotation) if a.annotation else None for a in args]
             extra = node.args.kwarg
-            if (kinds[:2] != ["falcon.Request", "falcon.Response"] or None in kinds
-                    or (extra is not None and extra.annotation is None)):
+            if (
+                kinds[:2] != ["falcon.Request", "falcon.Response"]
+                or None in kinds
+                or (extra is not None and extra.annotation is None)
+            ):
                 found.append(f"{name}.{node.name}")
     return found
 
 
 def test_every_responder_annotates_req_resp_and_its_url_parameters():
     assert unannotated_responders(http_modules()) == []
-    sample = ast.parse("class R:\n    def on_get(self, req, resp, id: int) -> None: ...\n"
-                       "    def on_put(self, req: falcon.Request, resp: falcon.Response,"
-                       " key) -> None: ...\n")
+    sample = ast.parse(
+        "class R:\n    def on_get(self, req, resp, id: int) -> None: ...\n"
+        "    def on_put(self, req: falcon.Request, resp: falcon.Response,"
+        " key) -> None: ...\n"
+    )
     assert unannotated_responders({"m": sample}) == ["m.on_get", "m.on_put"]

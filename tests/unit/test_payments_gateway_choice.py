@@ -1,4 +1,5 @@
 """Which gateway charges, when the sandbox may be used, and the postback tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,15 @@ import pytest
 from adapters.clock import FakeClock
 from adapters.security import HmacSigner
 from domain.common.errors import ServiceUnavailable
-from domain.payments.gateways import (DIAS, JUNGLEPAY, SANDBOX, PaymentGatewayConfig, WebhookUrls,
-                             choose_gateway, sandbox_enabled)
+from domain.payments.gateways import (
+    DIAS,
+    JUNGLEPAY,
+    SANDBOX,
+    PaymentGatewayConfig,
+    WebhookUrls,
+    choose_gateway,
+    sandbox_enabled,
+)
 
 
 def row(name: str, active: bool = False, secret: str | None = "sk") -> PaymentGatewayConfig:
@@ -33,8 +41,9 @@ def test_junglepay_by_default_uses_its_row_when_it_has_a_key():
     assert choice.name == JUNGLEPAY and choice.config.secret_key == "sk_live"
 
 
-@pytest.mark.parametrize("rows", [[], [row(JUNGLEPAY, secret=None)],
-                                  [row(JUNGLEPAY, active=True, secret="")]])
+@pytest.mark.parametrize(
+    "rows", [[], [row(JUNGLEPAY, secret=None)], [row(JUNGLEPAY, active=True, secret="")]]
+)
 def test_junglepay_without_a_secret_key_is_not_configured(rows):
     with pytest.raises(ServiceUnavailable, match="not configured"):
         choose_gateway(rows, JUNGLEPAY)
@@ -52,10 +61,14 @@ def webhook_urls(public_url: str, secret: str) -> WebhookUrls:
 
 def test_postback_tokens_are_per_gateway_and_secret():
     postbacks = webhook_urls("https://cf.example/", "k" * 40)
-    assert postbacks.url(JUNGLEPAY) == \
-        f"https://cf.example/api/webhooks/junglepay?token={postbacks.token(JUNGLEPAY)}"
+    assert (
+        postbacks.url(JUNGLEPAY)
+        == f"https://cf.example/api/webhooks/junglepay?token={postbacks.token(JUNGLEPAY)}"
+    )
     assert postbacks.token(JUNGLEPAY) != postbacks.token(DIAS)
-    assert postbacks.token(JUNGLEPAY) != webhook_urls("https://cf.example", "j" * 40).token(JUNGLEPAY)
+    assert postbacks.token(JUNGLEPAY) != webhook_urls("https://cf.example", "j" * 40).token(
+        JUNGLEPAY
+    )
     assert postbacks.verify(JUNGLEPAY, postbacks.token(JUNGLEPAY))
     assert not postbacks.verify(DIAS, postbacks.token(JUNGLEPAY))
     assert not postbacks.verify(JUNGLEPAY, None) and not postbacks.verify(JUNGLEPAY, "")

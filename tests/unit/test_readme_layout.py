@@ -6,6 +6,7 @@ the README fails here, and so does a README line left behind by a move or a rena
 Paths are read from the section's inline code spans (`domain/accounts/users.py`, in a
 list or a table) and from the first column of its fenced tree; a span that holds several
 words (`creatorflix sync`) contributes only the words that look like paths."""
+
 from __future__ import annotations
 
 import re
@@ -101,17 +102,22 @@ def _normal(path: str) -> str:
 
 def packages(top: str) -> list[str]:
     """Every package under `top` (a folder with an __init__.py), top itself excluded."""
-    return sorted(init.parent.relative_to(ROOT).as_posix()
-                  for init in (ROOT / top).rglob("__init__.py")
-                  if "__pycache__" not in init.parts and init.parent != ROOT / top)
+    return sorted(
+        init.parent.relative_to(ROOT).as_posix()
+        for init in (ROOT / top).rglob("__init__.py")
+        if "__pycache__" not in init.parts and init.parent != ROOT / top
+    )
 
 
 def modules(top: str) -> list[str]:
     """Every module of every package under `top` (top's own included), __init__ excluded."""
     folders = [ROOT / top, *(ROOT / package for package in packages(top))]
-    return sorted(module.relative_to(ROOT).as_posix()
-                  for folder in folders for module in folder.glob("*.py")
-                  if module.name != "__init__.py")
+    return sorted(
+        module.relative_to(ROOT).as_posix()
+        for folder in folders
+        for module in folder.glob("*.py")
+        if module.name != "__init__.py"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +135,10 @@ def _missing(expected: list[str], named: set[str]) -> list[str]:
 
 
 def _hint(kind: str, missing: list[str]) -> str:
-    return (f'{kind} missing from README.md\'s "{SECTION_TITLE}" section (add each, '
-            f"backticked, with one line on what it holds): {', '.join(missing)}")
+    return (
+        f'{kind} missing from README.md\'s "{SECTION_TITLE}" section (add each, '
+        f"backticked, with one line on what it holds): {', '.join(missing)}"
+    )
 
 
 # -- the tests ----------------------------------------------------------------------------
@@ -151,15 +159,21 @@ def test_every_path_the_readme_names_exists(readme):
                 wrong.append(f"{path} (no such folder)")
         elif not (ROOT / path).exists():
             wrong.append(f"{path} (no such file)")
-    assert not wrong, (f'README.md\'s "{SECTION_TITLE}" names paths that do not exist '
-                       f"(moved, renamed or deleted?): {', '.join(wrong)}")
+    assert not wrong, (
+        f'README.md\'s "{SECTION_TITLE}" names paths that do not exist '
+        f"(moved, renamed or deleted?): {', '.join(wrong)}"
+    )
 
 
 def test_every_top_level_folder_is_in_the_tree(readme):
-    folders = sorted(entry.name for entry in ROOT.iterdir()
-                     if entry.is_dir() and not entry.name.startswith(".")
-                     and entry.name not in GENERATED_FOLDERS
-                     and not entry.name.endswith(".egg-info"))
+    folders = sorted(
+        entry.name
+        for entry in ROOT.iterdir()
+        if entry.is_dir()
+        and not entry.name.startswith(".")
+        and entry.name not in GENERATED_FOLDERS
+        and not entry.name.endswith(".egg-info")
+    )
     missing = [folder for folder in folders if folder not in tree_folders(readme)]
     assert not missing, _hint("top-level folders (in the fenced tree)", missing)
 
@@ -198,8 +212,9 @@ def test_every_adapter_module_is_in_the_readme(named):
 
 
 def test_every_http_module_is_in_the_readme(named):
-    expected = [module for module in modules("entrypoints")
-                if module.startswith("entrypoints/http/")]
+    expected = [
+        module for module in modules("entrypoints") if module.startswith("entrypoints/http/")
+    ]
     assert expected, "no module found under entrypoints/http/"
     missing = _missing(expected, named)
     assert not missing, _hint("HTTP modules", missing)
@@ -247,10 +262,19 @@ tests/         the tests
 
 def test_paths_are_read_from_lists_tables_and_the_tree_of_the_section_only():
     assert named_paths(SAMPLE) == {
-        "domain/", "tests/", "domain/ads/", "domain/ads/rules.py", "ports/ads.py",
-        "entrypoints/sync_command.py", "domain/accounts/", "domain/accounts/users.py",
-        "adapters/memory/repositories/", "tests/e2e/test_webhooks_*.py", "web/static/js",
-        "bench/run_all.py"}
+        "domain/",
+        "tests/",
+        "domain/ads/",
+        "domain/ads/rules.py",
+        "ports/ads.py",
+        "entrypoints/sync_command.py",
+        "domain/accounts/",
+        "domain/accounts/users.py",
+        "adapters/memory/repositories/",
+        "tests/e2e/test_webhooks_*.py",
+        "web/static/js",
+        "bench/run_all.py",
+    }
     assert tree_folders(SAMPLE) == {"domain", "tests"}
     with pytest.raises(LookupError):
         section(SAMPLE, "Nowhere")

@@ -1,5 +1,6 @@
 """The sales rules people read (issue 23): amounts as Excel pt-BR reads them, local
 times, and what a search box means (digits: CPF or phone; anything else: name/email)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,7 +16,7 @@ from domain.payments.sales import brl, local_text, parse_sales_query, search_ter
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 
-@given(st.integers(-10 ** 9, 10 ** 9))
+@given(st.integers(-(10**9), 10**9))
 def test_an_amount_is_reais_comma_cents_and_reads_back(cents):
     text = brl(cents)
     reais, _, centavos = text.lstrip("-").partition(",")
@@ -32,10 +33,17 @@ def test_local_times_are_sao_paulo_s():
     assert local_text(None, SAO_PAULO) == ""
 
 
-@pytest.mark.parametrize("typed,terms", [
-    ("123.456.789-09", (None, "12345678909")), ("(11) 98765-4321", (None, "11987654321")),
-    ("Ana Souza", ("ana souza", None)), ("ANA@Example.com", ("ana@example.com", None)),
-    ("  ", (None, None)), (None, (None, None))])
+@pytest.mark.parametrize(
+    "typed,terms",
+    [
+        ("123.456.789-09", (None, "12345678909")),
+        ("(11) 98765-4321", (None, "11987654321")),
+        ("Ana Souza", ("ana souza", None)),
+        ("ANA@Example.com", ("ana@example.com", None)),
+        ("  ", (None, None)),
+        (None, (None, None)),
+    ],
+)
 def test_what_a_search_means(typed, terms):
     assert search_terms(typed) == terms
 

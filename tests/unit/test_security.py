@@ -1,5 +1,6 @@
 """Password hashing, and the one signer: expiring tokens and digests, one key per
 purpose, and the values signed before it still accepted."""
+
 from __future__ import annotations
 
 import base64
@@ -7,16 +8,24 @@ import hashlib
 import hmac
 import itertools
 import json
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 
 from adapters.clock import FakeClock
 from adapters.security import HmacSigner, ScryptPasswordHasher
-from ports.security import (ACCESS, AD_CLICK, CHECKOUT, DIGEST_PURPOSES, MEDIA,
-                            SET_PASSWORD, TOKEN_PURPOSES, WEBHOOK)
+from ports.security import (
+    ACCESS,
+    AD_CLICK,
+    CHECKOUT,
+    DIGEST_PURPOSES,
+    MEDIA,
+    SET_PASSWORD,
+    TOKEN_PURPOSES,
+    WEBHOOK,
+)
 
-HASHER = ScryptPasswordHasher(n=2 ** 8)
+HASHER = ScryptPasswordHasher(n=2**8)
 SECRET = "s" * 40
 
 
@@ -30,7 +39,7 @@ def test_password_hash_is_salted_and_verifies():
 
 
 def test_default_cost_is_slow_on_purpose():
-    assert ScryptPasswordHasher().n >= 2 ** 14
+    assert ScryptPasswordHasher().n >= 2**14
 
 
 def b64(data: bytes) -> str:
@@ -55,8 +64,9 @@ def test_tokens_carry_claims_until_they_expire():
     assert signer.verify(ACCESS, token) is None
 
 
-@pytest.mark.parametrize("signed_for,checked_for",
-                         list(itertools.permutations(sorted(TOKEN_PURPOSES), 2)))
+@pytest.mark.parametrize(
+    "signed_for,checked_for", list(itertools.permutations(sorted(TOKEN_PURPOSES), 2))
+)
 def test_a_token_verifies_for_its_purpose_only(signed_for, checked_for):
     signer = HmacSigner(SECRET, FakeClock())
     token = signer.sign(signed_for, {"sub": 7}, 60)
@@ -70,7 +80,7 @@ def test_each_token_purpose_has_its_own_key():
     clock = FakeClock()
     signer = HmacSigner(SECRET, clock)
     access_key = hashlib.sha256(b"creatorflix-access:" + SECRET.encode()).digest()
-    claims = {"sub": 7, "exp": 10 ** 11, "nonce": "n"}
+    claims = {"sub": 7, "exp": 10**11, "nonce": "n"}
     assert signer.verify(ACCESS, mac_token(access_key, {**claims, "pur": ACCESS}))["sub"] == 7
     for purpose in (SET_PASSWORD, CHECKOUT):
         assert signer.verify(purpose, mac_token(access_key, {**claims, "pur": purpose})) is None
@@ -82,11 +92,18 @@ def test_tokens_signed_before_the_per_purpose_keys_still_verify():
     clock = FakeClock()
     signer = HmacSigner(SECRET, clock)
     former_key = hashlib.sha256(b"creatorflix-token:" + SECRET.encode()).digest()
-    now = int(clock.now().replace(tzinfo=timezone.utc).timestamp())   # naive UTC
-    former = mac_token(former_key, {"sub": 7, "pv": "abc", "pur": ACCESS, "exp": now + 60,
-                                    "nonce": "AAAAAAAAAAAAAAAAAAAAAA"})
-    assert signer.verify(ACCESS, former) == {"sub": 7, "pv": "abc", "pur": ACCESS,
-                                             "exp": now + 60, "nonce": "AAAAAAAAAAAAAAAAAAAAAA"}
+    now = int(clock.now().replace(tzinfo=UTC).timestamp())  # naive UTC
+    former = mac_token(
+        former_key,
+        {"sub": 7, "pv": "abc", "pur": ACCESS, "exp": now + 60, "nonce": "AAAAAAAAAAAAAAAAAAAAAA"},
+    )
+    assert signer.verify(ACCESS, former) == {
+        "sub": 7,
+        "pv": "abc",
+        "pur": ACCESS,
+        "exp": now + 60,
+        "nonce": "AAAAAAAAAAAAAAAAAAAAAA",
+    }
     assert signer.verify(SET_PASSWORD, former) is None
     assert signer.verify(CHECKOUT, former) is None
     clock.advance(seconds=60)
@@ -102,7 +119,10 @@ def test_tampered_or_foreign_tokens_are_refused():
     signer = HmacSigner(SECRET, clock)
     token = signer.sign(ACCESS, {"sub": 7}, ttl_seconds=60)
     payload, mac = token.split(".")
-    assert signer.verify(ACCESS, payload + "." + mac[:-2] + ("AA" if mac[-2:] != "AA" else "BB")) is None
+    assert (
+        signer.verify(ACCESS, payload + "." + mac[:-2] + ("AA" if mac[-2:] != "AA" else "BB"))
+        is None
+    )
     assert signer.verify(ACCESS, payload[:-1] + "." + mac) is None
     assert HmacSigner("t" * 40, clock).verify(ACCESS, token) is None
     assert signer.verify(ACCESS, "not-a-token") is None
@@ -112,8 +132,19 @@ def test_tampered_or_foreign_tokens_are_refused():
 
 def test_tokens_with_non_ascii_characters_are_refused_not_crashed_on():
     signer = HmacSigner(SECRET, FakeClock())
-    for token in ("é.x", "a.é", "\ud800.x", "é", "\udcff.\udcff", None, 7, b"a.b",
-                  "a" * 4096 + ".b", "!!!.???", "."):
+    for token in (
+        "é.x",
+        "a.é",
+        "\ud800.x",
+        "é",
+        "\udcff.\udcff",
+        None,
+        7,
+        b"a.b",
+        "a" * 4096 + ".b",
+        "!!!.???",
+        ".",
+    ):
         assert signer.verify(ACCESS, token) is None
 
 
@@ -158,26 +189,31 @@ def test_webhook_tokens_are_byte_for_byte_those_of_the_postback_urls_given_out()
     for secret in (SECRET, "an-operator's secret key, 32+ chars: é ü ✓"):
         signer = HmacSigner(secret, FakeClock())
         for gateway in ("junglepay", "dias", "sandbox"):
-            pasted = hmac.new(secret.encode(), f"postback:{gateway}".encode(),
-                              hashlib.sha256).hexdigest()
+            pasted = hmac.new(
+                secret.encode(), f"postback:{gateway}".encode(), hashlib.sha256
+            ).hexdigest()
             assert signer.digest(WEBHOOK, gateway) == pasted
             assert signer.check(WEBHOOK, gateway, pasted)
     # Pinned: a URL given out with the secret "s" * 40.
-    assert HmacSigner(SECRET, FakeClock()).digest(WEBHOOK, "junglepay") == \
-        "c7430846a741af8ab9fca680045b5d06e6eedddfc0baf17ca426121155f05339"
+    assert (
+        HmacSigner(SECRET, FakeClock()).digest(WEBHOOK, "junglepay")
+        == "c7430846a741af8ab9fca680045b5d06e6eedddfc0baf17ca426121155f05339"
+    )
 
 
 def test_media_digests_are_those_of_the_links_signed_before():
     signer = HmacSigner(SECRET, FakeClock())
     media_key = hashlib.sha256(b"creatorflix-media:" + SECRET.encode()).digest()
     for message in ("1700000060\nana/post 1/é.jpg", "1700000060\nbad-\udcff.jpg"):
-        before = b64(hmac.new(media_key, message.encode("utf-8", "surrogateescape"),
-                              hashlib.sha256).digest())
+        before = b64(
+            hmac.new(media_key, message.encode("utf-8", "surrogateescape"), hashlib.sha256).digest()
+        )
         assert signer.digest(MEDIA, message) == before
 
 
-@pytest.mark.parametrize("candidate", [None, "", 7, b"abc", "é" * 43, "\udcff", "x" * 10_000,
-                                       "\u0661\u0662"])
+@pytest.mark.parametrize(
+    "candidate", [None, "", 7, b"abc", "é" * 43, "\udcff", "x" * 10_000, "\u0661\u0662"]
+)
 def test_whatever_a_client_sends_as_a_digest_is_a_plain_false(candidate):
     signer = HmacSigner(SECRET, FakeClock())
     for purpose in DIGEST_PURPOSES:

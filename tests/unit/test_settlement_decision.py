@@ -1,5 +1,6 @@
 """settlement.decide(): a typed answer — the status a notification moves its checkout
 to, or why it moves nothing — over every checkout status, gateway status and amount."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -13,8 +14,9 @@ GATEWAY_STATUSES = sorted(CHECKOUT_STATUS_OF) + ["waiting_payment", "processing"
 amounts = st.one_of(st.none(), st.integers(0, 10_000))
 
 
-@given(st.sampled_from(co.STATUSES), st.integers(1, 10_000),
-       st.sampled_from(GATEWAY_STATUSES), amounts)
+@given(
+    st.sampled_from(co.STATUSES), st.integers(1, 10_000), st.sampled_from(GATEWAY_STATUSES), amounts
+)
 def test_a_decision_is_a_forward_move_or_a_reason(status, total, gateway_status, amount):
     checkout = co.Checkout(id=1, plan_id=1, total_amount=total, status=status)
     decision = decide(checkout, Transaction("tx", gateway_status, amount=amount))
@@ -36,7 +38,12 @@ def test_a_decision_is_a_forward_move_or_a_reason(status, total, gateway_status,
 
 def test_decisions_are_the_strings_recorded_before():
     # WebhookEvent.outcome stores them: the values must not change.
-    assert [str(reason) for reason in NoChange] == ["no_change", "not_forward",
-                                                    "amount_mismatch"]
-    assert [str(s) for s in co.CheckoutStatus] == ["pending", "paid", "failed", "abandoned",
-                                                   "refunded", "review"]
+    assert [str(reason) for reason in NoChange] == ["no_change", "not_forward", "amount_mismatch"]
+    assert [str(s) for s in co.CheckoutStatus] == [
+        "pending",
+        "paid",
+        "failed",
+        "abandoned",
+        "refunded",
+        "review",
+    ]

@@ -1,5 +1,6 @@
 """Activation and extension dates: a grant starts now, or where the access already paid
 for ends; ending one grant early moves the later ones up, each keeping its length."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,8 +23,15 @@ def existing_grants(draw):
     for i in range(draw(st.integers(0, 6))):
         start = NOW + timedelta(hours=draw(offsets))
         end = start + timedelta(hours=draw(st.integers(1, 400 * 24)))
-        grants.append(Subscription(id=i + 1, user_id=1, start_date=start, end_date=end,
-                                   status=draw(st.sampled_from(subs.STATUSES))))
+        grants.append(
+            Subscription(
+                id=i + 1,
+                user_id=1,
+                start_date=start,
+                end_date=end,
+                status=draw(st.sampled_from(subs.STATUSES)),
+            )
+        )
     return grants
 
 
@@ -62,8 +70,14 @@ def test_successive_grants_chain_without_gap_or_overlap(days_list):
 
 
 def _time_left(grants: list[Subscription], at: datetime) -> timedelta:
-    return sum((g.end_date - max(g.start_date, at) for g in grants
-                if g.status == subs.ACTIVE and g.end_date > at), timedelta())
+    return sum(
+        (
+            g.end_date - max(g.start_date, at)
+            for g in grants
+            if g.status == subs.ACTIVE and g.end_date > at
+        ),
+        timedelta(),
+    )
 
 
 @given(st.lists(durations, min_size=1, max_size=8), st.data(), st.integers(0, 24 * 30))
@@ -79,13 +93,15 @@ def test_ending_a_grant_moves_the_later_ones_up_keeping_their_length(days_list, 
     after = [moved.get(s.id, s) for s in owned]
     for before, grant in zip(owned, after):
         assert grant.end_date - grant.start_date == before.end_date - before.start_date
-    running = sorted((s for s in after if s.status == subs.ACTIVE and s.end_date > later),
-                     key=lambda s: s.start_date)
+    running = sorted(
+        (s for s in after if s.status == subs.ACTIVE and s.end_date > later),
+        key=lambda s: s.start_date,
+    )
     for first, second in zip(running, running[1:]):
         assert second.start_date == first.end_date
     if running:
-        assert running[0].start_date <= later          # no gap before the remaining access
-        assert running[-1].end_date == later + left    # and none of it lost
+        assert running[0].start_date <= later  # no gap before the remaining access
+        assert running[-1].end_date == later + left  # and none of it lost
     assert subs.subscription_status(after, later) == int(bool(running))
 
 
@@ -101,8 +117,9 @@ def test_a_refund_of_the_running_grant_brings_the_next_one_forward():
 
 @given(st.sampled_from(subs.STATUSES), offsets)
 def test_only_active_or_pending_grants_can_be_ended(status, hours):
-    sub = Subscription(id=1, user_id=1, status=status, start_date=NOW,
-                       end_date=NOW + timedelta(days=30))
+    sub = Subscription(
+        id=1, user_id=1, status=status, start_date=NOW, end_date=NOW + timedelta(days=30)
+    )
     ended = subs.end_now(sub, NOW + timedelta(hours=hours))
     assert (ended is not None) == (status in (subs.ACTIVE, subs.PENDING))
 
@@ -110,8 +127,13 @@ def test_only_active_or_pending_grants_can_be_ended(status, hours):
 @given(offsets, st.integers(1, 400 * 24))
 def test_past_its_end_a_subscription_is_never_active(start_hours, length_hours):
     start = NOW + timedelta(hours=start_hours)
-    sub = Subscription(id=1, user_id=1, status=subs.ACTIVE, start_date=start,
-                       end_date=start + timedelta(hours=length_hours))
+    sub = Subscription(
+        id=1,
+        user_id=1,
+        status=subs.ACTIVE,
+        start_date=start,
+        end_date=start + timedelta(hours=length_hours),
+    )
     assert sub.is_active_at(NOW) == (sub.start_date <= NOW < sub.end_date)
     assert (subs.expire(sub, NOW) is not None) == (sub.end_date <= NOW)
     assert subs.subscription_status([sub], NOW) == int(sub.is_active_at(NOW))

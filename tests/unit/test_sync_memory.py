@@ -1,5 +1,6 @@
 """The sync use case on the in-memory adapters, under random buckets and a crash at a
 random commit: the next run always leaves the catalogue a fresh sync would build."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,14 @@ def test_a_crashed_sync_converges_on_the_next_run(before, after, crash_at, size)
     run_sync(backend, FakeStorage(before), clock, allow_mass_delete=True)
     crashing = CrashingUow(backend.uow, crash_at)
     try:
-        run_sync(backend, FakeStorage(after), clock, uow=crashing, batch_size=size,
-                 allow_mass_delete=True)
+        run_sync(
+            backend,
+            FakeStorage(after),
+            clock,
+            uow=crashing,
+            batch_size=size,
+            allow_mass_delete=True,
+        )
     except RuntimeError as exc:
         assert str(exc) == "power cut"
     run = run_sync(backend, FakeStorage(after), clock, allow_mass_delete=True)
@@ -41,6 +48,10 @@ def test_a_crashed_sync_converges_on_the_next_run(before, after, crash_at, size)
 def test_the_crashing_unit_of_work_does_crash():
     backend = Backend("memory", MemoryStore())
     with pytest.raises(RuntimeError, match="power cut"):
-        run_sync(backend, FakeStorage({"a/p/x.jpg": (1, "e")}), FakeClock(),
-                 uow=CrashingUow(backend.uow, 2))
+        run_sync(
+            backend,
+            FakeStorage({"a/p/x.jpg": (1, "e")}),
+            FakeClock(),
+            uow=CrashingUow(backend.uow, 2),
+        )
     assert catalogue_view(backend) == ({}, {}, {})

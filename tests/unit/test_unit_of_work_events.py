@@ -1,6 +1,7 @@
 """Domain events on the unit of work (ports.unit_of_work): commit() hands what the use
 case recorded to its handlers in the same transaction, then commits; a handler that
 raises rolls everything back; a unit rolled back never hands anything on."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,7 +56,7 @@ def test_handlers_run_at_commit_in_the_same_transaction_and_in_the_table_order()
 
     with MemoryUnitOfWork(store, handlers={PlanAdded: [first, second]}) as uow:
         add_plan(uow, "Mensal")
-        assert seen == []       # recording runs nothing
+        assert seen == []  # recording runs nothing
         uow.commit()
         assert seen == [("first", ["Mensal"]), ("second", ["Mensal", "bonus of 1"])]
     with MemoryUnitOfWork(store) as uow:
@@ -89,7 +90,7 @@ def test_the_events_of_a_unit_rolled_back_are_never_handled():
     with MemoryUnitOfWork(store, handlers=table) as uow:
         add_plan(uow, "rolled back")
         uow.rollback()
-        uow.commit()            # nothing left to hand on, nothing to write
+        uow.commit()  # nothing left to hand on, nothing to write
     assert handled == []
     with MemoryUnitOfWork(store) as uow:
         assert names(uow) == []
@@ -100,17 +101,21 @@ def test_events_recorded_by_handlers_are_handled_too_before_the_commit():
 
     def price_it(event, uow):
         log.append(event.name)
-        uow.record(PlanPriced(occurred_at=event.occurred_at, plan_id=event.plan_id,
-                              price=uow.plans.get(event.plan_id).price))
+        uow.record(
+            PlanPriced(
+                occurred_at=event.occurred_at,
+                plan_id=event.plan_id,
+                price=uow.plans.get(event.plan_id).price,
+            )
+        )
 
     def priced(event, uow):
         log.append(f"{event.name}:{event.price}")
 
-    with MemoryUnitOfWork(store, handlers={PlanAdded: [price_it],
-                                           PlanPriced: [priced]}) as uow:
+    with MemoryUnitOfWork(store, handlers={PlanAdded: [price_it], PlanPriced: [priced]}) as uow:
         add_plan(uow, "Mensal", price=2990)
         uow.commit()
-        uow.commit()            # handled once: a second commit finds nothing waiting
+        uow.commit()  # handled once: a second commit finds nothing waiting
     assert log == ["test.plan_added", "test.plan_priced:2990"]
 
 
@@ -131,9 +136,13 @@ def test_an_event_describes_itself_by_its_stable_name_and_its_fields():
 
 def test_handlers_of_a_base_class_see_its_events_after_their_own():
     store, log = MemoryStore(), []
-    with MemoryUnitOfWork(store, handlers={
+    with MemoryUnitOfWork(
+        store,
+        handlers={
             Event: [lambda event, uow: log.append(f"every:{event.name}")],
-            PlanAdded: [lambda event, uow: log.append("added")]}) as uow:
+            PlanAdded: [lambda event, uow: log.append("added")],
+        },
+    ) as uow:
         add_plan(uow, "Mensal")
         uow.record(PlanPriced(occurred_at=NOW, plan_id=1, price=100))
         uow.commit()

@@ -1,4 +1,5 @@
 """In-memory repositories of accounts and catalogue."""
+
 from __future__ import annotations
 
 from adapters.memory.repository import MemoryRepository
@@ -6,8 +7,12 @@ from adapters.memory.repository import MemoryRepository
 
 class MemoryUserRepository(MemoryRepository):
     def search(self, text: str, limit: int):
-        found = [u for u in self._rows.values() if u.anonymised_at is None
-                 and (text in u.email.lower() or text in (u.name or "").lower())]
+        found = [
+            u
+            for u in self._rows.values()
+            if u.anonymised_at is None
+            and (text in u.email.lower() or text in (u.name or "").lower())
+        ]
         return sorted(found, key=lambda u: u.id, reverse=True)[:limit]
 
     def get_by_email(self, email: str):
@@ -22,8 +27,15 @@ class MemoryUserRepository(MemoryRepository):
 
     def lookalike_of(self, email: str, skeleton: str):
         from adapters.email_lookalikes import skeleton as skeleton_of
-        return next((user for user in self._rows.values()
-                     if user.email != email and skeleton_of(user.email) == skeleton), None)
+
+        return next(
+            (
+                user
+                for user in self._rows.values()
+                if user.email != email and skeleton_of(user.email) == skeleton
+            ),
+            None,
+        )
 
     def get_unless_revoked(self, pk: int, jti: str | None):
         if jti is not None and jti in self._store.tables.get("revoked_tokens", {}):
@@ -51,11 +63,15 @@ _AUDIT_EQUAL = ("actor_id", "actor_email", "resource", "route", "record_id", "me
 class MemoryAuditLogRepository(MemoryRepository):
     def search(self, filters, page: int, limit: int):
         from domain.common.pagination import Page
+
         since, until = filters.get("since"), filters.get("until")
-        items = [e for e in self._rows.values()
-                 if all(getattr(e, k) == filters[k] for k in _AUDIT_EQUAL if k in filters)
-                 and (since is None or e.created_at >= since)
-                 and (until is None or e.created_at < until)]
+        items = [
+            e
+            for e in self._rows.values()
+            if all(getattr(e, k) == filters[k] for k in _AUDIT_EQUAL if k in filters)
+            and (since is None or e.created_at >= since)
+            and (until is None or e.created_at < until)
+        ]
         items.sort(key=lambda e: e.id, reverse=True)
         start = (page - 1) * limit
-        return Page(items=items[start:start + limit], total=len(items), page=page, limit=limit)
+        return Page(items=items[start : start + limit], total=len(items), page=page, limit=limit)

@@ -1,10 +1,12 @@
 """In-memory repositories of the ads area (the memory store runs one transaction at a
 time, so plain read-modify-write is atomic here, and "locking" is a read)."""
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -25,11 +27,13 @@ class MemoryAdRepository(MemoryRepository):
         for ad in self._rows.values():
             if ad.placement in best and is_servable(ad, now):
                 best[ad.placement].append(ad)
-        return [ad for ads in best.values()
-                for ad in sorted(ads, key=serving_order, reverse=True)[:limit]]
+        return [
+            ad
+            for ads in best.values()
+            for ad in sorted(ads, key=serving_order, reverse=True)[:limit]
+        ]
 
-    def lock_for_tracking(self, ad_ids: Sequence[int], visitor: str | None = None
-                          ) -> dict[int, Ad]:
+    def lock_for_tracking(self, ad_ids: Sequence[int], visitor: str | None = None) -> dict[int, Ad]:
         return {i: self._rows[i] for i in sorted(set(ad_ids)) if i in self._rows}
 
     def record_events(self, kind: str, events: Sequence[AdEvent]) -> int:
@@ -49,8 +53,11 @@ class MemoryAdRepository(MemoryRepository):
         return sum(self.record_events(kind, rows) for kind, rows in events.items() if rows)
 
     def top_by_ctr(self, limit: int, min_impressions: int = 1) -> list[Ad]:
-        shown = [ad for ad in self._rows.values()
-                 if ad.impressions > 0 and ad.impressions >= min_impressions]
+        shown = [
+            ad
+            for ad in self._rows.values()
+            if ad.impressions > 0 and ad.impressions >= min_impressions
+        ]
         shown.sort(key=lambda ad: (ad.ctr, ad.impressions, ad.id), reverse=True)
         return shown[:limit]
 
@@ -58,19 +65,34 @@ class MemoryAdRepository(MemoryRepository):
 class MemoryAdEventRepository(MemoryRepository):
     def counted_since(self, keys: Sequence[VisitKey], since: datetime) -> set[VisitKey]:
         wanted = set(keys)
-        return {key for e in self._rows.values()
-                if e.counted and e.created_at is not None and e.created_at >= since
-                and (key := (e.ad_id, e.placement, e.ip, e.user_agent)) in wanted}
+        return {
+            key
+            for e in self._rows.values()
+            if e.counted
+            and e.created_at is not None
+            and e.created_at >= since
+            and (key := (e.ad_id, e.placement, e.ip, e.user_agent)) in wanted
+        }
 
-    def counted_per_ip_since(self, ad_ids: Sequence[int], ip_group: str, since: datetime
-                             ) -> dict[int, int]:
+    def counted_per_ip_since(
+        self, ad_ids: Sequence[int], ip_group: str, since: datetime
+    ) -> dict[int, int]:
         wanted = set(ad_ids)
-        return dict(Counter(e.ad_id for e in self._rows.values()
-                            if e.counted and e.ip_group == ip_group and e.ad_id in wanted
-                            and e.created_at is not None and e.created_at >= since))
+        return dict(
+            Counter(
+                e.ad_id
+                for e in self._rows.values()
+                if e.counted
+                and e.ip_group == ip_group
+                and e.ad_id in wanted
+                and e.created_at is not None
+                and e.created_at >= since
+            )
+        )
 
-    def outcomes_by_day(self, ad_id: int, since: datetime, until: datetime
-                        ) -> dict[date, dict[str | None, int]]:
+    def outcomes_by_day(
+        self, ad_id: int, since: datetime, until: datetime
+    ) -> dict[date, dict[str | None, int]]:
         days: dict[date, dict[str | None, int]] = {}
         for e in self._rows.values():
             if e.ad_id == ad_id and e.created_at is not None and since <= e.created_at < until:
@@ -80,10 +102,13 @@ class MemoryAdEventRepository(MemoryRepository):
         return days
 
     def forget_visitors(self, before: datetime, batch: int) -> int:
-        old: list[Any] = [pk for pk, e in sorted(self._rows.items())
-                          if e.created_at is not None and e.created_at < before
-                          and (e.ip is not None or e.user_agent is not None)][:batch]
+        old: list[Any] = [
+            pk
+            for pk, e in sorted(self._rows.items())
+            if e.created_at is not None
+            and e.created_at < before
+            and (e.ip is not None or e.user_agent is not None)
+        ][:batch]
         for pk in old:
-            self._rows[pk] = attrs.evolve(self._rows[pk], ip=None, user_agent=None,
-                                          ip_group=None)
+            self._rows[pk] = attrs.evolve(self._rows[pk], ip=None, user_agent=None, ip_group=None)
         return len(old)

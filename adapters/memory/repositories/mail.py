@@ -1,9 +1,11 @@
 """In-memory outbox (the store runs one transaction at a time: claiming is trivially
 exclusive)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -16,8 +18,9 @@ from ports.mail import MailRenderer
 
 
 class MemoryOutboxRepository(MemoryRepository):
-    def __init__(self, store, table: str, entity_cls: type, pk: str, *,
-                 renderer: MailRenderer | None = None):
+    def __init__(
+        self, store, table: str, entity_cls: type, pk: str, *, renderer: MailRenderer | None = None
+    ):
         super().__init__(store, table, entity_cls, pk)
         self.renderer = renderer or default_renderer()
 
@@ -33,22 +36,37 @@ class MemoryOutboxRepository(MemoryRepository):
         wanted = set(keys)
         return {msg.dedupe_key for msg in self._rows.values() if msg.dedupe_key in wanted}
 
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[OutboxMessage]:
-        due = [msg for msg in sorted(self._rows.values(), key=lambda x: x.id)
-               if (msg.status == m.PENDING and msg.next_attempt_at <= now) or
-               (msg.status == m.SENDING and msg.claimed_until is not None
-                and msg.claimed_until < now)][:limit]
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[OutboxMessage]:
+        due = [
+            msg
+            for msg in sorted(self._rows.values(), key=lambda x: x.id)
+            if (msg.status == m.PENDING and msg.next_attempt_at <= now)
+            or (
+                msg.status == m.SENDING
+                and msg.claimed_until is not None
+                and msg.claimed_until < now
+            )
+        ][:limit]
         claimed = []
         for msg in due:
-            msg = attrs.evolve(msg, status=m.SENDING, claim_token=claim_token,
-                               claimed_until=lease_until, attempts=msg.attempts + 1)
+            msg = attrs.evolve(
+                msg,
+                status=m.SENDING,
+                claim_token=claim_token,
+                claimed_until=lease_until,
+                attempts=msg.attempts + 1,
+            )
             claimed.append(self.update(msg))
         return claimed
 
     def renew(self, claim_token: str, lease_until: datetime) -> int:
-        mine = [msg for msg in self._rows.values()
-                if msg.claim_token == claim_token and msg.status == m.SENDING]
+        mine = [
+            msg
+            for msg in self._rows.values()
+            if msg.claim_token == claim_token and msg.status == m.SENDING
+        ]
         for msg in mine:
             self.update(attrs.evolve(msg, claimed_until=lease_until))
         return len(mine)
@@ -61,16 +79,22 @@ class MemoryOutboxRepository(MemoryRepository):
         return True
 
     def purge_decoys(self, before: datetime) -> int:
-        doomed = [pk for pk, msg in self._rows.items()
-                  if msg.kind == m.DECOY and msg.created_at is not None and msg.created_at < before]
+        doomed = [
+            pk
+            for pk, msg in self._rows.items()
+            if msg.kind == m.DECOY and msg.created_at is not None and msg.created_at < before
+        ]
         for pk in doomed:
             self.delete(pk)
         return len(doomed)
 
     def forget_user(self, user_id: int, addresses: Iterable[str] = ()) -> int:
         wanted = {address.casefold() for address in addresses}
-        mine = [msg for msg in self._rows.values()
-                if msg.user_id == user_id or (msg.recipient and msg.recipient.casefold() in wanted)]
+        mine = [
+            msg
+            for msg in self._rows.values()
+            if msg.user_id == user_id or (msg.recipient and msg.recipient.casefold() in wanted)
+        ]
         for msg in mine:
             self.update(attrs.evolve(msg, **forgotten(msg)))
         return len(mine)
@@ -78,6 +102,12 @@ class MemoryOutboxRepository(MemoryRepository):
 
 def forgotten(message: OutboxMessage) -> dict[str, Any]:
     """What erasure leaves of a message: kind, dates and status, nothing personal."""
-    return {"recipient": "", "subject": "", "text_body": "", "html_body": "",
-            "inline_images": [], "last_error": None,
-            "status": m.FAILED if message.status in (m.PENDING, m.SENDING) else message.status}
+    return {
+        "recipient": "",
+        "subject": "",
+        "text_body": "",
+        "html_body": "",
+        "inline_images": [],
+        "last_error": None,
+        "status": m.FAILED if message.status in (m.PENDING, m.SENDING) else message.status,
+    }

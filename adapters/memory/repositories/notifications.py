@@ -1,5 +1,6 @@
 """In-memory notification tables: secrets sealed as the database keeps them, and the
 delivery queue (the store runs one transaction at a time: claiming is exclusive)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -27,12 +28,14 @@ class MemorySealedRepository(MemoryRepository):
     def _out(self, row):
         if row is None:
             return None
-        return attrs.evolve(row, **{f: opened(self.secrets, getattr(row, f))
-                                    for f in self.sealed_fields})
+        return attrs.evolve(
+            row, **{f: opened(self.secrets, getattr(row, f)) for f in self.sealed_fields}
+        )
 
     def _in(self, entity):
-        return attrs.evolve(entity, **{f: sealed(self.secrets, getattr(entity, f))
-                                       for f in self.sealed_fields})
+        return attrs.evolve(
+            entity, **{f: sealed(self.secrets, getattr(entity, f)) for f in self.sealed_fields}
+        )
 
     def get(self, pk):
         return self._out(super().get(pk))
@@ -59,17 +62,30 @@ class MemoryTelegramSettingsRepository(MemorySealedRepository):
 
 
 class MemoryDeliveryRepository(MemoryRepository):
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[Delivery]:
-        due = [d for d in sorted(self._rows.values(), key=lambda x: x.id)
-               if (d.status == n.PENDING and d.next_attempt_at is not None
-                   and d.next_attempt_at <= now)
-               or (d.status == n.SENDING and d.claimed_until is not None
-                   and d.claimed_until < now)][:limit]
-        return [self.update(attrs.evolve(d, status=n.SENDING, claim_token=claim_token,
-                                         claimed_until=lease_until, attempts=d.attempts + 1,
-                                         first_attempt_at=d.first_attempt_at or now))
-                for d in due]
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        due = [
+            d
+            for d in sorted(self._rows.values(), key=lambda x: x.id)
+            if (
+                d.status == n.PENDING and d.next_attempt_at is not None and d.next_attempt_at <= now
+            )
+            or (d.status == n.SENDING and d.claimed_until is not None and d.claimed_until < now)
+        ][:limit]
+        return [
+            self.update(
+                attrs.evolve(
+                    d,
+                    status=n.SENDING,
+                    claim_token=claim_token,
+                    claimed_until=lease_until,
+                    attempts=d.attempts + 1,
+                    first_attempt_at=d.first_attempt_at or now,
+                )
+            )
+            for d in due
+        ]
 
     def settle(self, delivery_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
         found = self.get(delivery_id)
@@ -79,16 +95,20 @@ class MemoryDeliveryRepository(MemoryRepository):
         return True
 
     def purge(self, before: datetime) -> int:
-        doomed = [pk for pk, d in self._rows.items() if d.status in (n.SUCCEEDED, n.FAILED)
-                  and d.created_at is not None and d.created_at < before]
+        doomed = [
+            pk
+            for pk, d in self._rows.items()
+            if d.status in (n.SUCCEEDED, n.FAILED)
+            and d.created_at is not None
+            and d.created_at < before
+        ]
         for pk in doomed:
             self.delete(pk)
         return len(doomed)
 
     def forget(self, texts: Iterable[str]) -> int:
         wanted = [t.casefold() for t in texts if t]
-        doomed = [d for d in self._rows.values()
-                  if any(t in d.body.casefold() for t in wanted)]
+        doomed = [d for d in self._rows.values() if any(t in d.body.casefold() for t in wanted)]
         for found in doomed:
             self.update(attrs.evolve(found, **forgotten(found)))
         return len(doomed)
@@ -96,9 +116,12 @@ class MemoryDeliveryRepository(MemoryRepository):
 
 def forgotten(delivery: Delivery) -> dict[str, Any]:
     """What erasure leaves of a delivery: its event, dates and outcome."""
-    return {"body": forgotten_body(delivery.event), "response_excerpt": None,
-            "last_error": None,
-            "status": n.FAILED if delivery.status in (n.PENDING, n.SENDING) else delivery.status}
+    return {
+        "body": forgotten_body(delivery.event),
+        "response_excerpt": None,
+        "last_error": None,
+        "status": n.FAILED if delivery.status in (n.PENDING, n.SENDING) else delivery.status,
+    }
 
 
 def forgotten_body(event: str) -> str:

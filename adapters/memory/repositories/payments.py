@@ -1,4 +1,5 @@
 """In-memory repositories of checkout, subscriptions and payments."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -54,13 +55,23 @@ class MemoryCheckoutRepository(MemoryRepository):
         return days
 
     def count_by_status(self, since, until):
-        return dict(Counter(c.status for c in self._rows.values()
-                            if c.created_at is not None and since <= c.created_at < until))
-
+        return dict(
+            Counter(
+                c.status
+                for c in self._rows.values()
+                if c.created_at is not None and since <= c.created_at < until
+            )
+        )
 
     def _matches(self, c, query) -> bool:
-        for name in ("status", "payment_method", "plan_id", "user_id", "external_id",
-                     "customer_email"):
+        for name in (
+            "status",
+            "payment_method",
+            "plan_id",
+            "user_id",
+            "external_id",
+            "customer_email",
+        ):
             if getattr(query, name) is not None and getattr(c, name) != getattr(query, name):
                 return False
         if query.since is not None and (c.created_at is None or c.created_at < query.since):
@@ -68,23 +79,28 @@ class MemoryCheckoutRepository(MemoryRepository):
         if query.until is not None and (c.created_at is None or c.created_at >= query.until):
             return False
         if query.text is not None and not (
-                query.text in (c.customer_name or "").lower()
-                or query.text in (c.customer_email or "").lower()
-                or c.external_id == query.text):
+            query.text in (c.customer_name or "").lower()
+            or query.text in (c.customer_email or "").lower()
+            or c.external_id == query.text
+        ):
             return False
-        if query.digits is not None and not (query.digits in (c.customer_document or "")
-                                             or query.digits in (c.customer_phone or "")):
+        if query.digits is not None and not (
+            query.digits in (c.customer_document or "") or query.digits in (c.customer_phone or "")
+        ):
             return False
         return True
 
     def _searched(self, query) -> list:
-        return sorted((c for c in self._rows.values() if self._matches(c, query)),
-                      key=lambda c: c.id, reverse=True)
+        return sorted(
+            (c for c in self._rows.values() if self._matches(c, query)),
+            key=lambda c: c.id,
+            reverse=True,
+        )
 
     def search(self, query, page, limit):
         found = self._searched(query)
         start = (page - 1) * limit
-        return Page(items=found[start:start + limit], total=len(found), page=page, limit=limit)
+        return Page(items=found[start : start + limit], total=len(found), page=page, limit=limit)
 
     def search_totals(self, query):
         counts: Counter = Counter()
@@ -97,8 +113,11 @@ class MemoryCheckoutRepository(MemoryRepository):
 
 class MemorySubscriptionRepository(MemoryRepository):
     def ended(self, now):
-        return [s for s in self._select({"status": "active"}, ["id"])
-                if s.end_date is not None and s.end_date <= now]
+        return [
+            s
+            for s in self._select({"status": "active"}, ["id"])
+            if s.end_date is not None and s.end_date <= now
+        ]
 
     def count_active_subscribers(self, now) -> int:
         return len({s.user_id for s in self._rows.values() if s.is_active_at(now)})

@@ -1,26 +1,35 @@
 """In-memory repositories of the whitelabel area: the same bulk methods as the Pony
 ones (parents found by folder name, children deleted with their parent as the schema's
 ON DELETE CASCADE does), and the in-process sync lock."""
+
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import attrs
 
 from adapters.memory.repository import MemoryRepository
+from domain.whitelabel.diff import (
+    MediaChange,
+    ModelChange,
+    NewMedia,
+    NewModel,
+    NewPost,
+    PostChange,
+    StoredModel,
+)
 from domain.whitelabel.entities import WhitelabelMedia, WhitelabelModel, WhitelabelPost
-from domain.whitelabel.diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
-                                    PostChange, StoredModel)
 from domain.whitelabel.sync import SyncInProgress
 from ports.repositories import DuplicateError
 
 
 class _BulkRepository(MemoryRepository):
-    unique: Callable[[Any], Any]           # the natural key the schema keeps unique
+    unique: Callable[[Any], Any]  # the natural key the schema keeps unique
 
     def _table(self, name: str) -> dict:
         return self._store.tables[name]
@@ -59,12 +68,17 @@ class MemoryWhitelabelModelRepository(_BulkRepository):
 
     def stored_rows(self) -> Iterator[StoredModel]:
         for m in list(self._rows.values()):
-            yield StoredModel(m.id, m.folder_name, m.thumbnail_url, m.icon_url, m.banner_url,
-                              m.post_count)
+            yield StoredModel(
+                m.id, m.folder_name, m.thumbnail_url, m.icon_url, m.banner_url, m.post_count
+            )
 
     def create_many(self, rows: Sequence[NewModel], now: datetime) -> None:
-        self._insert_all([WhitelabelModel(id=None, **r._asdict(), last_synced_at=now,
-                                          created_at=now) for r in rows])
+        self._insert_all(
+            [
+                WhitelabelModel(id=None, **r._asdict(), last_synced_at=now, created_at=now)
+                for r in rows
+            ]
+        )
 
     def update_many(self, rows: Sequence[ModelChange], now: datetime) -> None:
         self._update_all({r.id: {**r._asdict(), "last_synced_at": now} for r in rows})
@@ -88,10 +102,20 @@ class MemoryWhitelabelPostRepository(_BulkRepository):
     def create_many(self, rows: Sequence[NewPost], now: datetime) -> None:
         model_ids = {m.folder_name: m.id for m in self._table("whitelabel_models").values()}
         # As the SQL INSERT ... SELECT: a row whose model is missing inserts nothing.
-        self._insert_all([WhitelabelPost(id=None, whitelabel_model_id=model_ids[r.model_folder],
-                                         folder_name=r.folder_name, title=r.title,
-                                         media_cdns=r.media_cdns, created_at=now)
-                          for r in rows if r.model_folder in model_ids])
+        self._insert_all(
+            [
+                WhitelabelPost(
+                    id=None,
+                    whitelabel_model_id=model_ids[r.model_folder],
+                    folder_name=r.folder_name,
+                    title=r.title,
+                    media_cdns=r.media_cdns,
+                    created_at=now,
+                )
+                for r in rows
+                if r.model_folder in model_ids
+            ]
+        )
 
     def update_many(self, rows: Sequence[PostChange], now: datetime) -> None:
         self._update_all({r.id: {"title": r.title, "media_cdns": r.media_cdns} for r in rows})
@@ -110,18 +134,32 @@ class MemoryWhitelabelMediaRepository(_BulkRepository):
 
     def create_many(self, rows: Sequence[NewMedia], now: datetime) -> None:
         folders = {m.id: m.folder_name for m in self._table("whitelabel_models").values()}
-        post_ids = {(folders[p.whitelabel_model_id], p.folder_name): p.id
-                    for p in self._table("whitelabel_posts").values()}
-        self._insert_all([WhitelabelMedia(id=None, whitelabel_post_id=post_ids[key],
-                                          s3_key=r.s3_key, url=r.url, type=r.type,
-                                          etag=r.etag, size=r.size, created_at=now)
-                          for r in rows if (key := (r.model_folder, r.post_folder)) in post_ids])
+        post_ids = {
+            (folders[p.whitelabel_model_id], p.folder_name): p.id
+            for p in self._table("whitelabel_posts").values()
+        }
+        self._insert_all(
+            [
+                WhitelabelMedia(
+                    id=None,
+                    whitelabel_post_id=post_ids[key],
+                    s3_key=r.s3_key,
+                    url=r.url,
+                    type=r.type,
+                    etag=r.etag,
+                    size=r.size,
+                    created_at=now,
+                )
+                for r in rows
+                if (key := (r.model_folder, r.post_folder)) in post_ids
+            ]
+        )
 
     def update_many(self, rows: Sequence[MediaChange], now: datetime) -> None:
         self._update_all({r.id: {"url": r.url, "etag": r.etag, "size": r.size} for r in rows})
 
 
-_LOCKS: "weakref.WeakKeyDictionary[Any, threading.Lock]" = weakref.WeakKeyDictionary()
+_LOCKS: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
 
 

@@ -1,4 +1,5 @@
 """Pony repositories of accounts and catalogue."""
+
 from __future__ import annotations
 
 from pony.orm import desc
@@ -9,9 +10,11 @@ from adapters.pony.repository import PonyRepository
 
 class PonyUserRepository(PonyRepository):
     def search(self, text: str, limit: int):
-        rows = self.E.select("lambda u: u.anonymised_at is None and (text in u.email.lower() "
-                             "or text in u.name.lower())", {"text": text}
-                             ).order_by(lambda u: desc(u.id))[:limit]
+        rows = self.E.select(
+            "lambda u: u.anonymised_at is None and (text in u.email.lower() "
+            "or text in u.name.lower())",
+            {"text": text},
+        ).order_by(lambda u: desc(u.id))[:limit]
         return [self.to_domain(r) for r in rows]
 
     def _values(self, entity):
@@ -22,8 +25,11 @@ class PonyUserRepository(PonyRepository):
         return values
 
     def lookalike_of(self, email: str, skeleton: str):
-        row = self.E.select(lambda u: u.email_skeleton == skeleton and u.email != email
-                            ).order_by(lambda u: u.id).first()
+        row = (
+            self.E.select(lambda u: u.email_skeleton == skeleton and u.email != email)
+            .order_by(lambda u: u.id)
+            .first()
+        )
         return self.to_domain(row) if row is not None else None
 
     def get_by_email(self, email: str):
@@ -45,7 +51,9 @@ class PonyUserRepository(PonyRepository):
         row = self.E.get_by_sql(
             "SELECT * FROM users WHERE id = $pk AND NOT EXISTS "
             "(SELECT 1 FROM revoked_tokens WHERE jti = $jti)",
-            globals={}, locals={"pk": pk, "jti": jti or ""})
+            globals={},
+            locals={"pk": pk, "jti": jti or ""},
+        )
         return self.to_domain(row) if row is not None else None
 
 
@@ -71,6 +79,7 @@ class PonyAuditLogRepository(PonyRepository):
         from pony.orm import desc
 
         from domain.common.pagination import Page
+
         q = self.E.select()
         for name in _AUDIT_EQUAL:
             if name in filters:
@@ -82,5 +91,4 @@ class PonyAuditLogRepository(PonyRepository):
         q = q.order_by(desc(self.E.id))
         total = q.count()
         rows = q.page(page, limit) if total > (page - 1) * limit else []
-        return Page(items=[self.to_domain(r) for r in rows], total=total, page=page,
-                    limit=limit)
+        return Page(items=[self.to_domain(r) for r in rows], total=total, page=page, limit=limit)

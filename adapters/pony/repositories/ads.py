@@ -14,12 +14,14 @@ reaches the disk. A crash of the database server may lose the last fraction of a
 of events (at most 3 × wal_writer_delay, 0.6 s by default), each transaction whole: a
 counter never disagrees with its rows. The ads' rows are locked by the recording
 statement only (in id order), so hot ads are held for one statement and the commit."""
+
 from __future__ import annotations
 
 import weakref
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -31,8 +33,16 @@ from domain.ads.rules import EVENT_KINDS, Ad, AdEvent
 _COUNTERS = ("impressions", "clicks")
 _AD_COLUMNS = tuple(f.name for f in attrs.fields(Ad))
 _EDITABLE = tuple(c for c in _AD_COLUMNS if c not in ("id",) + _COUNTERS)
-_EVENT_COLUMNS = ("ad_id", "placement", "user_agent", "ip", "created_at", "counted",
-                  "filter_reason", "ip_group")
+_EVENT_COLUMNS = (
+    "ad_id",
+    "placement",
+    "user_agent",
+    "ip",
+    "created_at",
+    "counted",
+    "filter_reason",
+    "ip_group",
+)
 _KEY_COLUMNS = ("ad_id", "placement", "ip", "user_agent")
 _TIMESTAMPS = ("start_date", "end_date", "created_at", "updated_at")
 
@@ -43,13 +53,16 @@ _SERVABLE_WHERE = """status = 'active'
 
 # The best `limit` ads of each placement, ranked by the database in the same order as
 # domain.ads.rules.serving_order (NULLS LAST: PostgreSQL puts NULLs first when descending).
-_SERVABLE_SQL = """SELECT {columns} FROM (
+_SERVABLE_SQL = (
+    """SELECT {columns} FROM (
     SELECT {columns}, ROW_NUMBER() OVER (
         PARTITION BY placement
         ORDER BY priority DESC, created_at DESC NULLS LAST, id DESC) AS serving_rank
     FROM ads
     WHERE placement IN ({placements}) AND %s
-) ranked WHERE serving_rank <= $limit""" % _SERVABLE_WHERE
+) ranked WHERE serving_rank <= $limit"""
+    % _SERVABLE_WHERE
+)
 
 # PostgreSQL: a tracking transaction begins — its commit will not wait for the WAL flush
 # (set_config(..., true) is SET LOCAL); the visitor's advisory lock (two-key form: a key
@@ -60,7 +73,8 @@ LOCK_SQL = """WITH tracking AS MATERIALIZED (
     SELECT set_config('synchronous_commit', 'off', true) AS durability,
            pg_advisory_xact_lock({space}, hashtext($visitor::text)) IS NULL AS waited)
 SELECT {columns} FROM tracking, ads WHERE ads.id = ANY($ids::int[])""".format(
-    space=VISITOR_LOCK_SPACE, columns=", ".join(f"ads.{c}" for c in _AD_COLUMNS))
+    space=VISITOR_LOCK_SPACE, columns=", ".join(f"ads.{c}" for c in _AD_COLUMNS)
+)
 
 # PostgreSQL, the repeat lookup: which (ad, placement, IP, user agent) have a counted
 # event since $since — one index probe per key (partial index `<table>_repeat_idx`).
@@ -97,13 +111,23 @@ shown AS (%s),
 clicked AS (%s)
 SELECT (SELECT count(*) FROM shown) + (SELECT count(*) FROM clicked)""" % (
     _INSERT_SELECT.format(kind="impressions", columns=", ".join(_EVENT_COLUMNS)),
-    _INSERT_SELECT.format(kind="clicks", columns=", ".join(_EVENT_COLUMNS)))
+    _INSERT_SELECT.format(kind="clicks", columns=", ".join(_EVENT_COLUMNS)),
+)
 
 # RECORD_ALL_SQL runs as a server-side prepared statement, prepared once per connection
 # (planning its CTEs costs about as much as running them for a page's ten events).
-_RECORD_ALL_ARGS = ("kinds", "ad_ids", "placements", "user_agents", "ips", "created_ats",
-                    "counteds", "filter_reasons", "ip_groups")
-RECORD_ALL_STATEMENT = "creatorflix_ads_record_all_v2"   # v2: with ip_group
+_RECORD_ALL_ARGS = (
+    "kinds",
+    "ad_ids",
+    "placements",
+    "user_agents",
+    "ips",
+    "created_ats",
+    "counteds",
+    "filter_reasons",
+    "ip_groups",
+)
+RECORD_ALL_STATEMENT = "creatorflix_ads_record_all_v2"  # v2: with ip_group
 
 
 def _prepare(name: str, sql: str, args: Sequence[str]) -> str:
@@ -115,11 +139,13 @@ def _prepare(name: str, sql: str, args: Sequence[str]) -> str:
 
 
 PREPARE_RECORD_ALL = _prepare(RECORD_ALL_STATEMENT, RECORD_ALL_SQL, _RECORD_ALL_ARGS)
-EXECUTE_RECORD_ALL = "EXECUTE %s(%s)" % (RECORD_ALL_STATEMENT,
-                                         ", ".join(f"${arg}" for arg in _RECORD_ALL_ARGS))
+EXECUTE_RECORD_ALL = "EXECUTE %s(%s)" % (
+    RECORD_ALL_STATEMENT,
+    ", ".join(f"${arg}" for arg in _RECORD_ALL_ARGS),
+)
 # The connections this process has prepared it on (a prepared statement lives as long as
 # its connection, whatever happens to the transaction that prepared it).
-_PREPARED_ON: "weakref.WeakSet[Any]" = weakref.WeakSet()
+_PREPARED_ON: weakref.WeakSet[Any] = weakref.WeakSet()
 
 # PostgreSQL, one event (a click, a beacon): the same in its simplest forms — a counted
 # one raises the counter with its row; a filtered one is a row only.
@@ -128,9 +154,14 @@ _RECORD_COUNTED_SQL = """WITH bumped AS (
     UPDATE ads SET {kind} = {kind} + 1 WHERE id = $ad_id RETURNING id)
 INSERT INTO {kind} (%s) SELECT id, %s FROM bumped""" % (", ".join(_EVENT_COLUMNS), _VALUES)
 _RECORD_FILTERED_SQL = "INSERT INTO {kind} (%s) SELECT id, %s FROM ads WHERE id = $ad_id" % (
-    ", ".join(_EVENT_COLUMNS), _VALUES)
-RECORD_ONE_SQL = {(kind, counted): (_RECORD_COUNTED_SQL if counted else _RECORD_FILTERED_SQL)
-                  .format(kind=kind) for kind in EVENT_KINDS for counted in (True, False)}
+    ", ".join(_EVENT_COLUMNS),
+    _VALUES,
+)
+RECORD_ONE_SQL = {
+    (kind, counted): (_RECORD_COUNTED_SQL if counted else _RECORD_FILTERED_SQL).format(kind=kind)
+    for kind in EVENT_KINDS
+    for counted in (True, False)
+}
 
 _GET_SQL = f"SELECT {', '.join(_AD_COLUMNS)} FROM ads WHERE id = $id"
 
@@ -174,8 +205,10 @@ class _RawSql:
 class PonyAdRepository(_RawSql, PonyRepository):
     def update(self, entity: Ad) -> Ad:
         assignments = ", ".join(f"{c} = ${c}" for c in _EDITABLE)
-        self._execute(f"UPDATE ads SET {assignments} WHERE id = $id",
-                      {c: getattr(entity, c) for c in _EDITABLE + ("id",)})
+        self._execute(
+            f"UPDATE ads SET {assignments} WHERE id = $id",
+            {c: getattr(entity, c) for c in _EDITABLE + ("id",)},
+        )
         return entity
 
     def delete(self, pk: int) -> bool:
@@ -203,8 +236,7 @@ class PonyAdRepository(_RawSql, PonyRepository):
                 values[name] = datetime.fromisoformat(values[name])
         return Ad(**values)
 
-    def lock_for_tracking(self, ad_ids: Sequence[int], visitor: str | None = None
-                          ) -> dict[int, Ad]:
+    def lock_for_tracking(self, ad_ids: Sequence[int], visitor: str | None = None) -> dict[int, Ad]:
         ids = sorted(set(ad_ids))
         if not ids:
             return {}
@@ -214,31 +246,35 @@ class PonyAdRepository(_RawSql, PonyRepository):
             # db.execute opens the transaction with BEGIN IMMEDIATE: SQLite's one
             # writer lock, held until the unit of work ends.
             marks, params = self._in("a", ids)
-            rows = self._execute(f"SELECT {', '.join(_AD_COLUMNS)} FROM ads "
-                                 f"WHERE id IN ({marks})", params).fetchall()
+            rows = self._execute(
+                f"SELECT {', '.join(_AD_COLUMNS)} FROM ads WHERE id IN ({marks})", params
+            ).fetchall()
         return {ad.id: ad for ad in map(self._ad, rows) if ad.id is not None}
 
     def record_events(self, kind: str, events: Sequence[AdEvent]) -> int:
         return self.record_all({_checked(kind): events})
 
     def record_all(self, events: Mapping[str, Sequence[AdEvent]]) -> int:
-        rows = [(_checked(kind), e) for kind, kind_events in events.items()
-                for e in kind_events]
+        rows = [(_checked(kind), e) for kind, kind_events in events.items() for e in kind_events]
         if not rows:
             return 0
         if self.pdb.dialect == "postgresql":
             if len(rows) == 1:
                 kind, event = rows[0]
-                return self._execute(RECORD_ONE_SQL[kind, event.counted],
-                                     {c: getattr(event, c) for c in _EVENT_COLUMNS}).rowcount
-            columns: dict[str, list[Any]] = {f"{c}s": [getattr(e, c) for _, e in rows]
-                                             for c in _EVENT_COLUMNS}
+                return self._execute(
+                    RECORD_ONE_SQL[kind, event.counted],
+                    {c: getattr(event, c) for c in _EVENT_COLUMNS},
+                ).rowcount
+            columns: dict[str, list[Any]] = {
+                f"{c}s": [getattr(e, c) for _, e in rows] for c in _EVENT_COLUMNS
+            }
             connection = self.db.get_connection()
             if connection not in _PREPARED_ON:
                 self.db.execute(PREPARE_RECORD_ALL)
                 _PREPARED_ON.add(connection)
-            (recorded,), = self._execute(EXECUTE_RECORD_ALL, {
-                "kinds": [kind for kind, _ in rows], **columns}).fetchall()
+            ((recorded,),) = self._execute(
+                EXECUTE_RECORD_ALL, {"kinds": [kind for kind, _ in rows], **columns}
+            ).fetchall()
             return recorded
         return self._record_on_sqlite(rows)
 
@@ -246,16 +282,21 @@ class PonyAdRepository(_RawSql, PonyRepository):
         # No data-modifying CTE: the ads that exist, each counter raised per increment,
         # then the rows (SQLite runs one writer at a time: nothing can come between).
         marks, params = self._in("a", sorted({e.ad_id for _, e in rows}))
-        existing = {row[0] for row in self._execute(
-            f"SELECT id FROM ads WHERE id IN ({marks})", params).fetchall()}
+        existing = {
+            row[0]
+            for row in self._execute(f"SELECT id FROM ads WHERE id IN ({marks})", params).fetchall()
+        }
         kept = [(kind, e) for kind, e in rows if e.ad_id in existing]
         for kind in EVENT_KINDS:
             per_ad = Counter(e.ad_id for k, e in kept if k == kind and e.counted)
             for increment in sorted(set(per_ad.values())):
-                marks, params = self._in("a", sorted(a for a, n in per_ad.items()
-                                                     if n == increment))
-                self._execute(f"UPDATE ads SET {kind} = {kind} + $increment "
-                              f"WHERE id IN ({marks})", {"increment": increment, **params})
+                marks, params = self._in(
+                    "a", sorted(a for a, n in per_ad.items() if n == increment)
+                )
+                self._execute(
+                    f"UPDATE ads SET {kind} = {kind} + $increment WHERE id IN ({marks})",
+                    {"increment": increment, **params},
+                )
             of_kind = [e for k, e in kept if k == kind]
             if of_kind:
                 self._insert(kind, of_kind)
@@ -268,15 +309,18 @@ class PonyAdRepository(_RawSql, PonyRepository):
             names = [f"{c}{i}" for c in _EVENT_COLUMNS]
             params.update({n: getattr(event, c) for n, c in zip(names, _EVENT_COLUMNS)})
             rows.append("(" + ", ".join(f"${n}" for n in names) + ")")
-        self._execute(f"INSERT INTO {kind} ({', '.join(_EVENT_COLUMNS)}) VALUES "
-                      + ", ".join(rows), params)
+        self._execute(
+            f"INSERT INTO {kind} ({', '.join(_EVENT_COLUMNS)}) VALUES " + ", ".join(rows), params
+        )
 
     def top_by_ctr(self, limit: int, min_impressions: int = 1) -> list[Ad]:
         rows = self._select(
             f"SELECT {', '.join(_AD_COLUMNS)} FROM ads "
             "WHERE impressions > 0 AND impressions >= $least "
             "ORDER BY clicks * 1.0 / impressions DESC, impressions DESC, id DESC "
-            "LIMIT $limit", {"limit": limit, "least": min_impressions})
+            "LIMIT $limit",
+            {"limit": limit, "least": min_impressions},
+        )
         return [self._ad(row) for row in rows]
 
 
@@ -286,8 +330,9 @@ class PonyAdEventRepository(_RawSql, PonyRepository):
             return set()
         if self.pdb.dialect == "postgresql":
             columns = {f"{c}s": [key[i] for key in keys] for i, c in enumerate(_KEY_COLUMNS)}
-            rows = self._select(COUNTED_SINCE_SQL[_checked(self.table)],
-                                {"since": since, **columns})
+            rows = self._select(
+                COUNTED_SINCE_SQL[_checked(self.table)], {"since": since, **columns}
+            )
         else:
             params: dict[str, Any] = {"since": since}
             values = []
@@ -301,11 +346,14 @@ class PonyAdEventRepository(_RawSql, PonyRepository):
                 f"FROM (VALUES {', '.join(values)}) AS k "
                 f"WHERE EXISTS (SELECT 1 FROM {_checked(self.table)} e WHERE e.counted "
                 "AND e.ad_id = k.column1 AND e.ip = k.column3 AND e.created_at >= $since "
-                "AND e.placement = k.column2 AND e.user_agent = k.column4)", params)
+                "AND e.placement = k.column2 AND e.user_agent = k.column4)",
+                params,
+            )
         return {(ad_id, placement, ip, agent) for ad_id, placement, ip, agent in rows}
 
-    def counted_per_ip_since(self, ad_ids: Sequence[int], ip_group: str, since: datetime
-                             ) -> dict[int, int]:
+    def counted_per_ip_since(
+        self, ad_ids: Sequence[int], ip_group: str, since: datetime
+    ) -> dict[int, int]:
         if not ad_ids:
             return {}
         # Served by the partial index `<table>_ip_cap_idx` (migration 0012).
@@ -313,16 +361,20 @@ class PonyAdEventRepository(_RawSql, PonyRepository):
         rows = self._select(
             f"SELECT ad_id, COUNT(*) FROM {_checked(self.table)} WHERE counted "
             f"AND ip_group = $ip_group AND ad_id IN ({marks}) AND created_at >= $since "
-            "GROUP BY ad_id", {"ip_group": ip_group, "since": since, **params})
+            "GROUP BY ad_id",
+            {"ip_group": ip_group, "since": since, **params},
+        )
         return {ad_id: count for ad_id, count in rows}
 
-    def outcomes_by_day(self, ad_id: int, since: datetime, until: datetime
-                        ) -> dict[date, dict[str | None, int]]:
+    def outcomes_by_day(
+        self, ad_id: int, since: datetime, until: datetime
+    ) -> dict[date, dict[str | None, int]]:
         rows = self._select(
             f"SELECT date(created_at), filter_reason, COUNT(*) FROM {self.table} "
             "WHERE ad_id = $ad_id AND created_at >= $since AND created_at < $until "
             "GROUP BY date(created_at), filter_reason",
-            {"ad_id": ad_id, "since": since, "until": until})
+            {"ad_id": ad_id, "since": since, "until": until},
+        )
         days: dict[date, dict[str | None, int]] = {}
         for day, reason, count in rows:
             # PostgreSQL answers dates, SQLite 'YYYY-MM-DD' text.
@@ -336,4 +388,5 @@ class PonyAdEventRepository(_RawSql, PonyRepository):
             f"UPDATE {table} SET ip = NULL, user_agent = NULL, ip_group = NULL WHERE id IN ("
             f"SELECT id FROM {table} WHERE created_at < $before "
             "AND (ip IS NOT NULL OR user_agent IS NOT NULL) LIMIT $batch)",
-            {"before": before, "batch": batch}).rowcount
+            {"before": before, "batch": batch},
+        ).rowcount

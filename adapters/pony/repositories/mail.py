@@ -1,11 +1,13 @@
 """Pony outbox: claims in one UPDATE (PostgreSQL: the rows chosen FOR UPDATE SKIP
 LOCKED, so concurrent workers on several app servers never claim the same message;
 SQLite: the statement holds the one write lock)."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pony.orm import flush
 
@@ -13,15 +15,30 @@ from adapters.mail.rendering import default_renderer
 from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
 from domain.mail import compose
-from domain.mail import messages as m
 from domain.mail.messages import Mail, OutboxMessage
 from ports.mail import MailRenderer
 
-_COLUMNS = ("kind", "recipient", "subject", "text_body", "html_body", "inline_images",
-            "dedupe_key", "user_id", "status", "attempts", "next_attempt_at", "claim_token",
-            "claimed_until", "last_error", "created_at", "sent_at")
-_SETTLEABLE = frozenset({"status", "next_attempt_at", "claim_token", "claimed_until",
-                         "last_error", "sent_at"})
+_COLUMNS = (
+    "kind",
+    "recipient",
+    "subject",
+    "text_body",
+    "html_body",
+    "inline_images",
+    "dedupe_key",
+    "user_id",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "claim_token",
+    "claimed_until",
+    "last_error",
+    "created_at",
+    "sent_at",
+)
+_SETTLEABLE = frozenset(
+    {"status", "next_attempt_at", "claim_token", "claimed_until", "last_error", "sent_at"}
+)
 
 _CLAIM = """UPDATE mail_outbox
 SET status = 'sending', claim_token = $token, claimed_until = $lease,
@@ -33,8 +50,16 @@ WHERE id IN (SELECT id FROM mail_outbox
 
 
 class PonyOutboxRepository(PonyRepository):
-    def __init__(self, pdb, attr: str, table: str, entity_cls: type, pk: str, *,
-                 renderer: MailRenderer | None = None):
+    def __init__(
+        self,
+        pdb,
+        attr: str,
+        table: str,
+        entity_cls: type,
+        pk: str,
+        *,
+        renderer: MailRenderer | None = None,
+    ):
         super().__init__(pdb, attr, table, entity_cls, pk)
         self.renderer = renderer or default_renderer()
 
@@ -54,24 +79,29 @@ class PonyOutboxRepository(PonyRepository):
         params = ", ".join(f"${c}" for c in _COLUMNS)
         cursor = self.db.execute(
             f"INSERT INTO mail_outbox ({names}) VALUES ({params}) "
-            "ON CONFLICT (dedupe_key) DO NOTHING", self._params(values))
+            "ON CONFLICT (dedupe_key) DO NOTHING",
+            self._params(values),
+        )
         return cursor.rowcount > 0
 
     def existing_keys(self, keys: Iterable[str]) -> set[str]:
         wanted = list(dict.fromkeys(keys))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             rows = self.E.select("lambda e: e.dedupe_key in chunk", {"chunk": chunk})
             found.update(row.dedupe_key for row in rows)
         return found
 
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[OutboxMessage]:
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[OutboxMessage]:
         flush()
         lock = " FOR UPDATE SKIP LOCKED" if self.pdb.dialect == "postgresql" else ""
-        self.db.execute(_CLAIM.format(lock=lock), self._params(
-            {"token": claim_token, "lease": lease_until, "now": now, "limit": limit}))
+        self.db.execute(
+            _CLAIM.format(lock=lock),
+            self._params({"token": claim_token, "lease": lease_until, "now": now, "limit": limit}),
+        )
         rows = self.E.select(claim_token=claim_token).order_by(self.E.id)
         return [self.to_domain(row) for row in rows]
 
@@ -80,7 +110,8 @@ class PonyOutboxRepository(PonyRepository):
         cursor = self.db.execute(
             "UPDATE mail_outbox SET claimed_until = $lease WHERE claim_token = $token "
             "AND status = 'sending'",
-            self._params({"lease": lease_until, "token": claim_token}))
+            self._params({"lease": lease_until, "token": claim_token}),
+        )
         return cursor.rowcount
 
     def settle(self, message_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
@@ -92,24 +123,29 @@ class PonyOutboxRepository(PonyRepository):
         params = {f"c_{c}": v for c, v in changes.items()}
         cursor = self.db.execute(
             f"UPDATE mail_outbox SET {assignments} WHERE id = $id AND claim_token = $token",
-            self._params({**params, "id": message_id, "token": claim_token}))
+            self._params({**params, "id": message_id, "token": claim_token}),
+        )
         return cursor.rowcount > 0
 
     def purge_decoys(self, before: datetime) -> int:
         flush()
         cursor = self.db.execute(
             "DELETE FROM mail_outbox WHERE kind = 'decoy' AND created_at < $before",
-            self._params({"before": before}))
+            self._params({"before": before}),
+        )
         return cursor.rowcount
 
     def forget_user(self, user_id: int, addresses: Iterable[str] = ()) -> int:
         flush()
-        forget = ("UPDATE mail_outbox SET recipient = '', subject = '', text_body = '', "
-                  "html_body = '', inline_images = NULL, last_error = NULL, "
-                  "status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' "
-                  "ELSE status END WHERE ")
+        forget = (
+            "UPDATE mail_outbox SET recipient = '', subject = '', text_body = '', "
+            "html_body = '', inline_images = NULL, last_error = NULL, "
+            "status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' "
+            "ELSE status END WHERE "
+        )
         count = self.db.execute(forget + "user_id = $user_id", {"user_id": user_id}).rowcount
         for address in {address.casefold() for address in addresses}:
-            count += self.db.execute(forget + "lower(recipient) = $address",
-                                     {"address": address}).rowcount
+            count += self.db.execute(
+                forget + "lower(recipient) = $address", {"address": address}
+            ).rowcount
         return count

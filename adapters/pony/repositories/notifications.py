@@ -2,6 +2,7 @@
 (adapters.secret_box), and the delivery queue claimed in one UPDATE (PostgreSQL: rows
 chosen FOR UPDATE SKIP LOCKED, so workers on several app servers never claim the same
 delivery; SQLite: the statement holds the one write lock)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -17,9 +18,20 @@ from adapters.secret_box import opened, sealed
 from domain.notifications.entities import Delivery
 from ports.security import SecretBox
 
-_SETTLEABLE = frozenset({"status", "next_attempt_at", "claim_token", "claimed_until",
-                         "status_code", "duration_ms", "response_excerpt", "last_error",
-                         "delivered_at", "attempts"})
+_SETTLEABLE = frozenset(
+    {
+        "status",
+        "next_attempt_at",
+        "claim_token",
+        "claimed_until",
+        "status_code",
+        "duration_ms",
+        "response_excerpt",
+        "last_error",
+        "delivered_at",
+        "attempts",
+    }
+)
 
 _CLAIM = """UPDATE webhook_deliveries
 SET status = 'sending', claim_token = $token, claimed_until = $lease,
@@ -39,8 +51,9 @@ class PonySealedRepository(PonyRepository):
 
     def to_domain(self, row):
         entity = super().to_domain(row)
-        return attrs.evolve(entity, **{f: opened(self.secrets, getattr(entity, f))
-                                       for f in self.sealed_fields})
+        return attrs.evolve(
+            entity, **{f: opened(self.secrets, getattr(entity, f)) for f in self.sealed_fields}
+        )
 
     def _values(self, entity):
         values = super()._values(entity)
@@ -61,12 +74,15 @@ class PonyDeliveryRepository(PonyRepository):
     def _params(self, params: dict[str, Any]) -> dict[str, Any]:
         return {k: sql_value(v, self.pdb.dialect) for k, v in params.items()}
 
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[Delivery]:
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
         flush()
         lock = " FOR UPDATE SKIP LOCKED" if self.pdb.dialect == "postgresql" else ""
-        self.db.execute(_CLAIM.format(lock=lock), self._params(
-            {"token": claim_token, "lease": lease_until, "now": now, "limit": limit}))
+        self.db.execute(
+            _CLAIM.format(lock=lock),
+            self._params({"token": claim_token, "lease": lease_until, "now": now, "limit": limit}),
+        )
         rows = self.E.select(claim_token=claim_token).order_by(self.E.id)
         return [self.to_domain(row) for row in rows]
 
@@ -78,28 +94,31 @@ class PonyDeliveryRepository(PonyRepository):
         assignments = ", ".join(f"{c} = $c_{c}" for c in changes)
         params = {f"c_{c}": v for c, v in changes.items()}
         cursor = self.db.execute(
-            f"UPDATE webhook_deliveries SET {assignments} "
-            "WHERE id = $id AND claim_token = $token",
-            self._params({**params, "id": delivery_id, "token": claim_token}))
+            f"UPDATE webhook_deliveries SET {assignments} WHERE id = $id AND claim_token = $token",
+            self._params({**params, "id": delivery_id, "token": claim_token}),
+        )
         return cursor.rowcount > 0
 
     def purge(self, before: datetime) -> int:
         flush()
         return self.db.execute(
             "DELETE FROM webhook_deliveries WHERE status IN ('succeeded', 'failed') "
-            "AND created_at < $before", self._params({"before": before})).rowcount
+            "AND created_at < $before",
+            self._params({"before": before}),
+        ).rowcount
 
     def forget(self, texts: Iterable[str]) -> int:
         flush()
         count = 0
         for text in {t.casefold() for t in texts if t}:
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%") \
-                .replace("_", "\\_") + "%"
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             count += self.db.execute(
                 "UPDATE webhook_deliveries SET "
-                "body = '{\"type\":\"' || event || '\",\"data\":{\"forgotten\":true}}', "
+                'body = \'{"type":"\' || event || \'","data":{"forgotten":true}}\', '
                 "response_excerpt = NULL, last_error = NULL, "
                 "status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' "
                 "ELSE status END "
-                "WHERE lower(body) LIKE $pattern ESCAPE '\\'", {"pattern": pattern}).rowcount
+                "WHERE lower(body) LIKE $pattern ESCAPE '\\'",
+                {"pattern": pattern},
+            ).rowcount
         return count

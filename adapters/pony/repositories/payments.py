@@ -1,4 +1,5 @@
 """Pony repositories of checkout, subscriptions and payments."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,9 +7,9 @@ from datetime import date
 import attrs
 
 from adapters.pony.raw_sql import sql_value
+from adapters.pony.repository import PonyRepository
 from adapters.secret_box import opened, sealed
 from domain.common.pagination import Page
-from adapters.pony.repository import PonyRepository
 from domain.payments.gateways import missing_gateways
 from domain.payments.payment_data import PaymentData
 from ports.security import SecretBox
@@ -33,8 +34,10 @@ class PonyCheckoutRepository(PonyRepository):
     def _by_external_id(self, external_id: str, provider: str):
         # Served by the external_id index; the provider narrows the few rows it finds.
         if provider == LEGACY_PROVIDER:
-            where = ("lambda c: c.external_id == ext and (c.payment_data is None or "
-                     "c.payment_data['provider'] is None or c.payment_data['provider'] == p)")
+            where = (
+                "lambda c: c.external_id == ext and (c.payment_data is None or "
+                "c.payment_data['provider'] is None or c.payment_data['provider'] == p)"
+            )
         else:
             where = "lambda c: c.external_id == ext and c.payment_data['provider'] == p"
         return self.E.select(where, {"ext": external_id, "p": provider}).order_by(self.E.id)
@@ -50,33 +53,45 @@ class PonyCheckoutRepository(PonyRepository):
     def pending_for_update(self):
         # Served by the (status, created_at) index. SKIP LOCKED: a checkout a payment
         # notification holds is being settled; the next run sees it if it is still due.
-        rows = self.E.select(status="pending").order_by(self.E.id) \
-            .for_update(skip_locked=True)
+        rows = self.E.select(status="pending").order_by(self.E.id).for_update(skip_locked=True)
         return [self.to_domain(r) for r in rows]
 
     def paid_by_day(self, since, until, offset_minutes=0):
         # The local day of each payment: its UTC time shifted by the zone's offset.
         shift = int(offset_minutes)
-        local = (f"date(updated_at, '{shift:+d} minutes')" if self.pdb.dialect == "sqlite"
-                 else f"date(updated_at + interval '{shift:d} minutes')")
+        local = (
+            f"date(updated_at, '{shift:+d} minutes')"
+            if self.pdb.dialect == "sqlite"
+            else f"date(updated_at + interval '{shift:d} minutes')"
+        )
         rows = self.db.select(
             f"SELECT {local}, COUNT(*), SUM(total_amount) FROM checkouts "
             "WHERE status = 'paid' AND updated_at >= $since AND updated_at < $until "
-            f"GROUP BY {local}", self._window(since, until))
+            f"GROUP BY {local}",
+            self._window(since, until),
+        )
         # PostgreSQL answers dates (and SUM as a Decimal), SQLite 'YYYY-MM-DD' text.
         return {_day(day): (count, int(cents)) for day, count, cents in rows}
 
     def count_by_status(self, since, until):
         rows = self.db.select(
             "SELECT status, COUNT(*) FROM checkouts WHERE created_at >= $since "
-            "AND created_at < $until GROUP BY status", self._window(since, until))
+            "AND created_at < $until GROUP BY status",
+            self._window(since, until),
+        )
         return dict(rows)
 
     def _search_where(self, query) -> tuple[str, dict]:
         """The WHERE clause of a SalesQuery, its values as $parameters."""
         clauses, values = ["1 = 1"], {}
-        for name in ("status", "payment_method", "plan_id", "user_id", "external_id",
-                     "customer_email"):
+        for name in (
+            "status",
+            "payment_method",
+            "plan_id",
+            "user_id",
+            "external_id",
+            "customer_email",
+        ):
             if getattr(query, name) is not None:
                 clauses.append(f"{name} = ${name}")
                 values[name] = getattr(query, name)
@@ -87,8 +102,10 @@ class PonyCheckoutRepository(PonyRepository):
             clauses.append("created_at < $until")
             values["until"] = sql_value(query.until, self.pdb.dialect)
         if query.text is not None:
-            clauses.append("(LOWER(customer_name) LIKE $like ESCAPE '!' OR "
-                           "LOWER(customer_email) LIKE $like ESCAPE '!' OR external_id = $raw)")
+            clauses.append(
+                "(LOWER(customer_name) LIKE $like ESCAPE '!' OR "
+                "LOWER(customer_email) LIKE $like ESCAPE '!' OR external_id = $raw)"
+            )
             values["like"], values["raw"] = f"%{_escaped(query.text)}%", query.text
         if query.digits is not None:
             clauses.append("(customer_document LIKE $dlike OR customer_phone LIKE $dlike)")
@@ -99,20 +116,33 @@ class PonyCheckoutRepository(PonyRepository):
         where, values = self._search_where(query)
         total = self.db.select(f"SELECT COUNT(*) FROM checkouts WHERE {where}", values)[0]
         values = {**values, "lim": limit, "off": (page - 1) * limit}
-        ids = self.db.select(f"SELECT id FROM checkouts WHERE {where} ORDER BY id DESC "
-                             "LIMIT $lim OFFSET $off", values) if total else []
+        ids = (
+            self.db.select(
+                f"SELECT id FROM checkouts WHERE {where} ORDER BY id DESC LIMIT $lim OFFSET $off",
+                values,
+            )
+            if total
+            else []
+        )
         return Page(items=self.get_many(ids), total=int(total), page=page, limit=limit)
 
     def search_totals(self, query):
         where, values = self._search_where(query)
-        rows = self.db.select("SELECT status, COUNT(*), COALESCE(SUM(total_amount), 0) "
-                              f"FROM checkouts WHERE {where} GROUP BY status", values)
-        return ({status: int(n) for status, n, _ in rows},
-                {status: int(cents) for status, _, cents in rows})
+        rows = self.db.select(
+            "SELECT status, COUNT(*), COALESCE(SUM(total_amount), 0) "
+            f"FROM checkouts WHERE {where} GROUP BY status",
+            values,
+        )
+        return (
+            {status: int(n) for status, n, _ in rows},
+            {status: int(cents) for status, _, cents in rows},
+        )
 
     def _window(self, since, until) -> dict:
-        return {"since": sql_value(since, self.pdb.dialect),
-                "until": sql_value(until, self.pdb.dialect)}
+        return {
+            "since": sql_value(since, self.pdb.dialect),
+            "until": sql_value(until, self.pdb.dialect),
+        }
 
 
 def _escaped(text: str) -> str:
@@ -127,8 +157,10 @@ def _day(value) -> date:
 class PonySubscriptionRepository(PonyRepository):
     def ended(self, now):
         # Served by the (status, end_date) index.
-        rows = self.E.select("lambda s: s.status == 'active' and s.end_date is not None "
-                             "and s.end_date <= now", {"now": now}).order_by(self.E.id)
+        rows = self.E.select(
+            "lambda s: s.status == 'active' and s.end_date is not None and s.end_date <= now",
+            {"now": now},
+        ).order_by(self.E.id)
         return [self.to_domain(r) for r in rows]
 
     def count_active_subscribers(self, now) -> int:
@@ -137,7 +169,8 @@ class PonySubscriptionRepository(PonyRepository):
             "SELECT COUNT(DISTINCT user_id) FROM subscriptions WHERE status = 'active' "
             "AND (start_date IS NULL OR start_date <= $now) "
             "AND (end_date IS NULL OR end_date > $now)",
-            {"now": sql_value(now, self.pdb.dialect)})
+            {"now": sql_value(now, self.pdb.dialect)},
+        )
         return rows[0]
 
 
@@ -147,14 +180,18 @@ class PonyWebhookEventRepository(PonyRepository):
         # not an IntegrityError that would abort the PostgreSQL transaction.
         # None columns are left out, so received_at falls back to its DEFAULT; values go
         # through Pony's converters, so they are stored as Pony stores them.
-        values = {name: getattr(self.E, name).converters[0].py2sql(getattr(notification, name))
-                  for name in self._names
-                  if name != "id" and getattr(notification, name) is not None}
+        values = {
+            name: getattr(self.E, name).converters[0].py2sql(getattr(notification, name))
+            for name in self._names
+            if name != "id" and getattr(notification, name) is not None
+        }
         columns = ", ".join(values)
         params = ", ".join(f"$(values[{name!r}])" for name in values)
         cursor = self.db.execute(
             f"INSERT INTO {self.table} ({columns}) VALUES ({params}) "
-            "ON CONFLICT (gateway, event_key) DO NOTHING", {"values": values})
+            "ON CONFLICT (gateway, event_key) DO NOTHING",
+            {"values": values},
+        )
         return cursor.rowcount == 1
 
 
@@ -186,6 +223,9 @@ class PonyPaymentGatewayRepository(PonyRepository):
         # them).
         present = self.db.select(f"SELECT name FROM {self.table}")
         for name in missing_gateways(present, names):
-            self.db.execute(f"INSERT INTO {self.table} (name, is_active) VALUES ($name, FALSE) "
-                            "ON CONFLICT (name) DO NOTHING", {"name": name})
+            self.db.execute(
+                f"INSERT INTO {self.table} (name, is_active) VALUES ($name, FALSE) "
+                "ON CONFLICT (name) DO NOTHING",
+                {"name": name},
+            )
         return [self.to_domain(r) for r in self.E.select().order_by(self.E.id).for_update()]

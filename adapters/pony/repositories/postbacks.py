@@ -1,10 +1,12 @@
 """Pony postbacks awaiting the worker: claimed in one UPDATE, as the mail outbox is
 (PostgreSQL: the rows chosen FOR UPDATE SKIP LOCKED, so the workers of several app
 servers never claim the same postback; SQLite: the statement holds the write lock)."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from pony.orm import flush
 
@@ -12,8 +14,17 @@ from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
 from domain.payments.gateways import Postback
 
-_SETTLEABLE = frozenset({"status", "next_attempt_at", "claim_token", "claimed_until",
-                         "outcome", "last_error", "processed_at"})
+_SETTLEABLE = frozenset(
+    {
+        "status",
+        "next_attempt_at",
+        "claim_token",
+        "claimed_until",
+        "outcome",
+        "last_error",
+        "processed_at",
+    }
+)
 
 _CLAIM = """UPDATE payment_postbacks
 SET claim_token = $token, claimed_until = $lease, attempts = attempts + 1
@@ -27,12 +38,15 @@ class PonyPostbackRepository(PonyRepository):
     def _params(self, params: dict[str, Any]) -> dict[str, Any]:
         return {k: sql_value(v, self.pdb.dialect) for k, v in params.items()}
 
-    def claim_due(self, now: datetime, claim_token: str, lease_until: datetime,
-                  limit: int) -> list[Postback]:
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[Postback]:
         flush()
         lock = " FOR UPDATE SKIP LOCKED" if self.pdb.dialect == "postgresql" else ""
-        self.db.execute(_CLAIM.format(lock=lock), self._params(
-            {"token": claim_token, "lease": lease_until, "now": now, "limit": limit}))
+        self.db.execute(
+            _CLAIM.format(lock=lock),
+            self._params({"token": claim_token, "lease": lease_until, "now": now, "limit": limit}),
+        )
         rows = self.E.select(claim_token=claim_token).order_by(self.E.id)
         return [self.to_domain(row) for row in rows]
 
@@ -45,5 +59,6 @@ class PonyPostbackRepository(PonyRepository):
         params = {f"c_{c}": v for c, v in changes.items()}
         cursor = self.db.execute(
             f"UPDATE payment_postbacks SET {assignments} WHERE id = $id AND claim_token = $token",
-            self._params({**params, "id": postback_id, "token": claim_token}))
+            self._params({**params, "id": postback_id, "token": claim_token}),
+        )
         return cursor.rowcount > 0

@@ -3,16 +3,25 @@ Pony's entity cache (no bulk insert there, STACK-NOTES) and go through the raw D
 connection of the current db_session, so they commit or roll back with the unit of
 work: one statement per batch (sqlite3 executemany, psycopg2 execute_values), and
 parents are found by folder name inside the statement, never one query per row."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 from adapters.pony.raw_sql import sql_value
 from adapters.pony.repository import PonyRepository
-from domain.whitelabel.diff import (MediaChange, ModelChange, NewMedia, NewModel, NewPost,
-                                    PostChange, StoredModel)
+from domain.whitelabel.diff import (
+    MediaChange,
+    ModelChange,
+    NewMedia,
+    NewModel,
+    NewPost,
+    PostChange,
+    StoredModel,
+)
 
 STREAM_ROWS = 2000
 
@@ -40,9 +49,15 @@ class _BulkRepository(PonyRepository):
         finally:
             cursor.close()
 
-    def _write(self, sqlite_sql: str, pg_sql: str, pg_template: str,
-               rows: Sequence[NamedTuple], now: datetime, json_fields: Sequence[str] = ()
-               ) -> None:
+    def _write(
+        self,
+        sqlite_sql: str,
+        pg_sql: str,
+        pg_template: str,
+        rows: Sequence[NamedTuple],
+        now: datetime,
+        json_fields: Sequence[str] = (),
+    ) -> None:
         """One statement for the whole batch; rows are bound by field name (plus :now),
         the `json_fields` as JSON text."""
         if not rows:
@@ -55,6 +70,7 @@ class _BulkRepository(PonyRepository):
         cursor = self._connection().cursor()
         if self._pg:
             from psycopg2.extras import execute_values
+
             # page_size = the whole batch: one statement, not one per 100 rows.
             execute_values(cursor, pg_sql, params, template=pg_template, page_size=len(params))
         else:
@@ -77,8 +93,10 @@ def _json_text(value) -> str:
 
 class PonyWhitelabelModelRepository(_BulkRepository):
     def stored_rows(self) -> Iterator[StoredModel]:
-        for row in self._stream("SELECT id, folder_name, thumbnail_url, icon_url, banner_url, "
-                                "post_count FROM whitelabel_models"):
+        for row in self._stream(
+            "SELECT id, folder_name, thumbnail_url, icon_url, banner_url, "
+            "post_count FROM whitelabel_models"
+        ):
             yield StoredModel(*row)
 
     def create_many(self, rows: Sequence[NewModel], now: datetime) -> None:
@@ -90,7 +108,9 @@ class PonyWhitelabelModelRepository(_BulkRepository):
             "post_count, status, last_synced_at, created_at) VALUES %s",
             "(%(folder_name)s, %(thumbnail_url)s, %(icon_url)s, %(banner_url)s, "
             "%(post_count)s, 'new', %(now)s, %(now)s)",
-            rows, now)
+            rows,
+            now,
+        )
 
     def update_many(self, rows: Sequence[ModelChange], now: datetime) -> None:
         self._write(
@@ -103,14 +123,16 @@ class PonyWhitelabelModelRepository(_BulkRepository):
             "banner_url, post_count, now) WHERE t.id = v.id",
             "(%(id)s::integer, %(thumbnail_url)s::text, %(icon_url)s::text, "
             "%(banner_url)s::text, %(post_count)s::integer, %(now)s::timestamp)",
-            rows, now)
+            rows,
+            now,
+        )
 
 
 class PonyWhitelabelPostRepository(_BulkRepository):
     def stored_rows(self) -> Iterator[tuple]:
         for pk, model_id, folder, title, cdns in self._stream(
-                "SELECT id, whitelabel_model_id, folder_name, title, media_cdns "
-                "FROM whitelabel_posts"):
+            "SELECT id, whitelabel_model_id, folder_name, title, media_cdns FROM whitelabel_posts"
+        ):
             # Pony makes psycopg2 hand jsonb over as text; SQLite stores text.
             yield pk, model_id, folder, title, json.loads(cdns) if isinstance(cdns, str) else cdns
 
@@ -125,7 +147,10 @@ class PonyWhitelabelPostRepository(_BulkRepository):
             "JOIN whitelabel_models m ON m.folder_name = v.model_folder",
             "(%(model_folder)s::text, %(folder_name)s::text, %(title)s::text, "
             "%(media_cdns)s::text, %(now)s::timestamp)",
-            rows, now, json_fields=("media_cdns",))
+            rows,
+            now,
+            json_fields=("media_cdns",),
+        )
 
     def update_many(self, rows: Sequence[PostChange], now: datetime) -> None:
         self._write(
@@ -133,7 +158,10 @@ class PonyWhitelabelPostRepository(_BulkRepository):
             "UPDATE whitelabel_posts AS t SET title = v.title, media_cdns = v.media_cdns::jsonb "
             "FROM (VALUES %s) AS v(id, title, media_cdns) WHERE t.id = v.id",
             "(%(id)s::integer, %(title)s::text, %(media_cdns)s::text)",
-            rows, now, json_fields=("media_cdns",))
+            rows,
+            now,
+            json_fields=("media_cdns",),
+        )
 
 
 class PonyWhitelabelMediaRepository(_BulkRepository):
@@ -154,7 +182,9 @@ class PonyWhitelabelMediaRepository(_BulkRepository):
             "AND p.folder_name = v.post_folder",
             "(%(model_folder)s::text, %(post_folder)s::text, %(s3_key)s::text, %(url)s::text, "
             "%(type)s::text, %(etag)s::text, %(size)s::bigint, %(now)s::timestamp)",
-            rows, now)
+            rows,
+            now,
+        )
 
     def update_many(self, rows: Sequence[MediaChange], now: datetime) -> None:
         self._write(
@@ -162,4 +192,6 @@ class PonyWhitelabelMediaRepository(_BulkRepository):
             "UPDATE whitelabel_media AS t SET url = v.url, etag = v.etag, size = v.size "
             "FROM (VALUES %s) AS v(id, url, etag, size) WHERE t.id = v.id",
             "(%(id)s::integer, %(url)s::text, %(etag)s::text, %(size)s::bigint)",
-            rows, now)
+            rows,
+            now,
+        )

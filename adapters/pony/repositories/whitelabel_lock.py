@@ -2,19 +2,20 @@
 servers, and released by the operating system or the server if the holder dies:
 PostgreSQL: a session advisory lock on a connection of its own;
 SQLite: an exclusive flock on a file next to the database."""
+
 from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from adapters.pony.database import sqlite_path
 from domain.common.errors import ServiceUnavailable
 from domain.whitelabel.sync import SyncInProgress
 
 # pg_advisory_lock key: any constant 64-bit number naming "the white-label sync".
-ADVISORY_KEY = 0x6372666C_73796E63   # "crflsync"
+ADVISORY_KEY = 0x6372666C_73796E63  # "crflsync"
 
 
 class PonySyncLock:
@@ -34,6 +35,7 @@ class PonySyncLock:
     def _advisory(self) -> Iterator[None]:
         import psycopg2
         import psycopg2.errors
+
         try:
             conn = psycopg2.connect(self.pdb.url, connect_timeout=5)
         except psycopg2.Error as exc:
@@ -50,7 +52,7 @@ class PonySyncLock:
                     raise SyncInProgress() from None
             yield
         finally:
-            conn.close()      # ends the session, which releases the lock
+            conn.close()  # ends the session, which releases the lock
 
     @contextmanager
     def _flock(self) -> Iterator[None]:
@@ -63,4 +65,4 @@ class PonySyncLock:
                 raise SyncInProgress() from None
             yield
         finally:
-            os.close(fd)      # closing the descriptor releases the flock
+            os.close(fd)  # closing the descriptor releases the flock
