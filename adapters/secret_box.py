@@ -87,12 +87,13 @@ def opened(box: SecretBox | None, value: str | None) -> str | None:
 
 # -- re-sealing every stored secret (migration 0008, `creatorflix rotate-secrets`) -----
 SEALED_COLUMNS = (("payment_gateways", "id", "secret_key"),)
-# Sealed since migration 0015 (notifications): re-sealed by `rotate-secrets` only
-# (migration 0008 runs before these tables exist).
+# Sealed since migration 0015 (notifications) and 0020 (the PIX certificate): re-sealed
+# by `rotate-secrets` only (migration 0008 runs before these exist).
 LATER_SEALED_COLUMNS = (
     ("webhook_endpoints", "id", "secret"),
     ("webhook_endpoints", "id", "previous_secret"),
     ("telegram_settings", "id", "bot_token"),
+    ("payment_gateways", "id", "certificate"),
 )
 
 _migration_box: SecretBox | None = None

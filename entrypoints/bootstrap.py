@@ -14,6 +14,7 @@ from adapters.clock import SystemClock
 from adapters.email_lookalikes import IcuEmailLookalikes
 from adapters.mail import mailer_from_url
 from adapters.mail.rendering import JinjaMailRenderer
+from adapters.media.thumbnails import PillowAvThumbnailer
 from adapters.memory.mailer import MemoryMailer
 from adapters.rate_limits import LimitsRateLimiter
 from adapters.security import Argon2PasswordHasher, HmacSigner
@@ -24,6 +25,7 @@ from domain.accounts.events import UserErased, UserRegistered
 from domain.ads.counting import IpCaps, RepeatWindows
 from domain.ads.service import AdServices, ServingCache
 from domain.assurance import handlers as assurance_handlers
+from domain.assurance import service as assurance_service
 from domain.assurance.service import AgeAssuranceService
 from domain.common.events import Event
 from domain.common.throttle import Throttle
@@ -45,6 +47,7 @@ from entrypoints.config import Config
 from ports.ads import BotDetector
 from ports.clock import Clock
 from ports.mail import Mailer
+from ports.media import MediaStorage, Thumbnailer
 from ports.notifications import TelegramTransport, WebhookTransport
 from ports.payments import PaymentGateways
 from ports.rate_limits import RateLimiter
@@ -65,7 +68,7 @@ class Deps:
     clock: Clock
     hasher: PasswordHasher
     signer: Signer  # every signed value: tokens, media links, postbacks
-    storage: ObjectStorage  # the white-label media
+    storage: MediaStorage  # the white-label media and the uploads
     sync_lock: SyncLock  # one white-label sync at a time
     payments: PaymentGateways  # the payment gateway adapters
     database: Any = None  # the PonyDatabase or the MemoryStore behind `uow`
@@ -78,6 +81,8 @@ class Deps:
     rate_limiter: RateLimiter = field(factory=LimitsRateLimiter)
     # Delivers the mail outbox (CREATORFLIX_MAIL_URL in build_deps; kept in memory else).
     mailer: Mailer = field(factory=MemoryMailer)
+    # Thumbnails and poster frames of the uploads.
+    thumbnailer: Thumbnailer = field(factory=PillowAvThumbnailer)
     # Notifications' transports (CREATORFLIX_WEBHOOK_*, CREATORFLIX_TELEGRAM_API_URL).
     webhooks: WebhookTransport | None = None
     telegram: TelegramTransport | None = None
@@ -154,6 +159,9 @@ class Deps:
             checks=self.age_checks,
             oidc_claim=config.age_oidc_claim,
             callback_url=config.public_url + "/api/age-assurance/oidc/callback",
+            visitor_ttl=timedelta(hours=config.age_visitor_hours),
+            document_max_bytes=config.age_document_max_bytes,
+            public_url=config.public_url,
             sandbox_charges=self.payments_service.sandbox_enabled,
         )
 
@@ -191,7 +199,13 @@ def event_handlers(
     # After the grant: the receipt shows the period it granted.
     paid: list[EventHandler] = [
         *gives,
-        functools.partial(payments_handlers.mail_receipt, public_url=public_url, tokens=signer),
+        functools.partial(
+            payments_handlers.mail_receipt,
+            public_url=public_url,
+            tokens=signer,
+            age_check=_age_check_hint(config),
+            age_assured=assurance_service.account_assured,
+        ),
     ]
     # The PIX mails an address gets are capped (MAIL_CAPS) on the app's rate limiter.
     throttle = (
@@ -224,6 +238,20 @@ def event_handlers(
     }
 
 
+def _age_check_hint(config: Config) -> tuple[str, str] | None:
+    """What a receipt tells a buyer whose payment did not assure their age: the methods
+    they can still use, and the page (None with the gate off or no such method)."""
+    words = {
+        "document": "envio de documento",
+        "oidc": "verificação automática",
+        "sandbox": "confirmação de teste",
+    }
+    offered = [words[m] for m in config.age_methods if m in words]
+    if not config.age_gate or not offered:
+        return None
+    return " ou ".join(offered), config.public_url + "/verificacao-idade"
+
+
 def secret_box_of(config: Config) -> SecretBox:
     """Seals secrets at rest under CREATORFLIX_SECRET_KEY; opens what the previous keys
     (CREATORFLIX_SECRET_KEY_PREVIOUS) sealed."""
@@ -251,8 +279,8 @@ def _notification_adapters(config: Config) -> dict[str, Any]:
 
 
 def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
-    """JunglePay at CREATORFLIX_JUNGLEPAY_URL and the in-process sandbox (no network
-    until a JunglePay gateway is configured and used); JunglePay's calls bounded by the
+    """JunglePay at CREATORFLIX_JUNGLEPAY_URL, the API Pix of CREATORFLIX_PIX_* and the
+    in-process sandbox (no network until a gateway is used); their calls bounded by the
     CREATORFLIX_GATEWAY_* timeouts and bulkhead."""
     from adapters.payments.provider import GatewayProvider
 
@@ -261,6 +289,7 @@ def _payment_gateways(config: Config, clock: Clock) -> PaymentGateways:
         clock,
         timeout=(config.gateway_connect_timeout, config.gateway_read_timeout),
         concurrency=config.gateway_concurrency,
+        pix=config.pix,
     )
 
 

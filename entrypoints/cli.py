@@ -177,6 +177,16 @@ def cmd_jobs(args) -> int:
     return 0
 
 
+def cmd_register_pix_webhook(args) -> int:
+    from domain.payments.webhooks import register_pix_notices
+
+    if register_pix_notices(_deps().payments_service):
+        print("registered our PIX notice URL at the PSP for the key")
+        return 0
+    print("the PIX notice URL could not be registered (see the log above)", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="creatorflix", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -266,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
         "delivery); run it from cron, e.g. hourly",
     )
     p.set_defaults(func=cmd_jobs)
+
+    p = sub.add_parser(
+        "register-pix-webhook",
+        help="register our PIX notice URL for the "
+        "key at the PSP (PUT /webhook/{chave}; each app server also does at "
+        "start-up)",
+    )
+    p.set_defaults(func=cmd_register_pix_webhook)
     return parser
 
 

@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from attrs import field, frozen
@@ -15,10 +16,13 @@ from attrs import field, frozen
 from domain.common.errors import ValidationError
 from domain.common.fields import parse_int
 
+if TYPE_CHECKING:
+    from adapters.payments.provider import PixSettings
+
 log = logging.getLogger("creatorflix.config")
 
 DEFAULT_JUNGLEPAY_URL = "https://api.junglepagamentos.com"
-GATEWAYS = ("sandbox", "junglepay")
+GATEWAYS = ("sandbox", "junglepay", "pix")
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
 
@@ -36,15 +40,22 @@ class Config:
     secret_key_previous: tuple = field(default=(), repr=False)
     gateway: str = "sandbox"
     junglepay_url: str = DEFAULT_JUNGLEPAY_URL
+    # JunglePay's card-encryption script for the in-page card form ("" = its /v1/js).
+    junglepay_js_url: str = ""
     # Gateway calls never starve the server (issue 21; README "Payments under load").
     gateway_connect_timeout: float = 3.0
     gateway_read_timeout: float = 8.0
     gateway_concurrency: int = 2  # calls at once per process: half the server's threads
+    # CREATORFLIX_PIX_* (entrypoints/pix_config.py): a PSP's API Pix; None when unset.
+    pix: PixSettings | None = field(default=None, repr=False)
     trusted_proxies: tuple = ()
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_seconds: int = 7 * 24 * 3600
     signed_url_ttl_seconds: int = 3600
     max_body_bytes: int = 1024 * 1024
+    # POST /api/admin/media only (streamed to the storage; CREATORFLIX_MAX_BODY_BYTES
+    # does not apply to it): also the size limit of a presigned browser upload.
+    max_upload_bytes: int = 512 * 1024 * 1024
     # Mail (issue 14; README "Mail"). repr=False: an SMTP URL may hold a password.
     mail_url: str = field(default="file://./outbox", repr=False)
     mail_from: str = "CreatorFlix <nao-responda@localhost>"
@@ -64,7 +75,9 @@ class Config:
     ad_cache_ms: int = 500
     # Age assurance (issue 16; README "Age assurance (Brazil)").
     age_gate: bool = True
-    age_methods: tuple = ("card", "sandbox")
+    age_methods: tuple = ("card", "document", "sandbox")
+    age_visitor_hours: int = 24
+    age_document_max_bytes: int = 5 * 1024 * 1024
     age_oidc_issuer: str = ""
     age_oidc_client_id: str = ""
     age_oidc_client_secret: str = field(default="", repr=False)
@@ -74,6 +87,12 @@ class Config:
     webhook_allow_private: bool = False
     webhook_timeout_seconds: float = 15.0
     telegram_api_url: str = "https://api.telegram.org"
+
+    @property
+    def card_script_url(self) -> str:
+        """The card-encryption script's URL: CREATORFLIX_JUNGLEPAY_JS_URL, else
+        JunglePay's /v1/js at CREATORFLIX_JUNGLEPAY_URL."""
+        return self.junglepay_js_url or self.junglepay_url.rstrip("/") + "/v1/js"
 
     @property
     def database_kind(self) -> str:
@@ -238,7 +257,7 @@ def _on_off(name: str, raw: str) -> bool:
 def _age_methods(env: Mapping[str, str], gateway: str) -> tuple:
     """CREATORFLIX_AGE_METHODS, in the order given; the sandbox is dropped (with a
     warning) unless the gateway is the sandbox; oidc needs its issuer and client id."""
-    raw = env.get("CREATORFLIX_AGE_METHODS", "card,sandbox")
+    raw = env.get("CREATORFLIX_AGE_METHODS", "card,document,sandbox")
     methods: list[str] = []
     for item in filter(None, (m.strip().lower() for m in raw.split(","))):
         if item not in AGE_METHODS:
@@ -335,6 +354,8 @@ def _timezone(raw: str) -> str:
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the environment; raise ConfigError naming the first bad variable."""
+    from entrypoints.pix_config import load_pix
+
     env = os.environ if env is None else env
     gateway = env.get("CREATORFLIX_GATEWAY", "sandbox").strip().lower()
     if gateway not in GATEWAYS:
@@ -350,6 +371,11 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         junglepay_url=_http_url(
             "CREATORFLIX_JUNGLEPAY_URL", env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL)
         ),
+        junglepay_js_url=_http_url(
+            "CREATORFLIX_JUNGLEPAY_JS_URL",
+            env.get("CREATORFLIX_JUNGLEPAY_JS_URL")
+            or env.get("CREATORFLIX_JUNGLEPAY_URL", DEFAULT_JUNGLEPAY_URL).rstrip("/") + "/v1/js",
+        ),
         gateway_connect_timeout=_seconds(
             "CREATORFLIX_GATEWAY_CONNECT_TIMEOUT",
             env.get("CREATORFLIX_GATEWAY_CONNECT_TIMEOUT", "3"),
@@ -363,6 +389,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
             1,
             1000,
         ),
+        pix=load_pix(env, gateway, ConfigError),
         trusted_proxies=_proxies(env.get("CREATORFLIX_TRUSTED_PROXIES", "")),
         public_url=_http_url(
             "CREATORFLIX_PUBLIC_URL", env.get("CREATORFLIX_PUBLIC_URL", "http://127.0.0.1:8000")
@@ -375,6 +402,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         ),
         max_body_bytes=_positive_int(
             "CREATORFLIX_MAX_BODY_BYTES", env.get("CREATORFLIX_MAX_BODY_BYTES", str(1024 * 1024))
+        ),
+        max_upload_bytes=_positive_int(
+            "CREATORFLIX_MAX_UPLOAD_BYTES",
+            env.get("CREATORFLIX_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)),
         ),
         mail_url=_mail_url(env.get("CREATORFLIX_MAIL_URL", "file://./outbox")),
         mail_from=_mail_from(
@@ -421,6 +452,18 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         ),
         age_gate=_on_off("CREATORFLIX_AGE_GATE", env.get("CREATORFLIX_AGE_GATE", "on")),
         age_methods=_age_methods(env, gateway),
+        age_visitor_hours=_bounded_int(
+            "CREATORFLIX_AGE_VISITOR_HOURS",
+            env.get("CREATORFLIX_AGE_VISITOR_HOURS", "24"),
+            1,
+            24 * 30,
+        ),
+        age_document_max_bytes=_bounded_int(
+            "CREATORFLIX_AGE_DOCUMENT_MAX_BYTES",
+            env.get("CREATORFLIX_AGE_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)),
+            1024,
+            50 * 1024 * 1024,
+        ),
         age_oidc_issuer=(
             _http_url("CREATORFLIX_AGE_OIDC_ISSUER", env["CREATORFLIX_AGE_OIDC_ISSUER"])
             if env.get("CREATORFLIX_AGE_OIDC_ISSUER")

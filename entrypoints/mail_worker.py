@@ -3,8 +3,9 @@ the outbox's mail that is due, and settles the gateway postbacks received (read 
 from the gateway, outside any request: domain.payments.postbacks), so both happen under
 `creatorflix serve` (and `make run`) with no other command. Several processes and
 servers share the work: claims never overlap (domain.mail.delivery, the postbacks).
-Started after gunicorn forks its workers (entrypoints.server), never by create_app, so
-the tests' apps run no thread."""
+With the API Pix configured it first registers our notice URL at the PSP. Started after
+gunicorn forks its workers (entrypoints.server), never by create_app, so the tests' apps
+run no thread."""
 
 from __future__ import annotations
 
@@ -63,7 +64,18 @@ class MailWorker:
                 break
         return settled
 
+    def register_pix_notices(self) -> bool:
+        """With the API Pix configured, our notice URL is registered at the PSP for the
+        key once per process start (best effort: a failure is logged, not retried)."""
+        if self.deps.config.pix is None:
+            return False
+        return webhooks.register_pix_notices(self.deps.payments_service)
+
     def _run(self) -> None:
+        try:
+            self.register_pix_notices()
+        except Exception:  # the database or the PSP: serving goes on regardless
+            log.exception("registering the PIX notice URL failed")
         while not self._stop.is_set():
             try:
                 self.run_once()

@@ -12,10 +12,13 @@ HEAD_LIMIT = 64 * 1024
 DEFAULT_BODY_LIMIT = 1024 * 1024
 # Framing a chunked body may add to its content (chunk sizes, extensions, trailers).
 CHUNKED_OVERHEAD = 64 * 1024
-# (method, path pattern) of routes that read their own body in a thread, e.g.
-# (b"POST", re.compile(rb"/api/admin/uploads")): slow_clients.py says how they must
-# behave. None yet.
-STREAMING_ROUTES: tuple[tuple[bytes, re.Pattern[bytes]], ...] = ()
+# (method, path pattern) of routes that read their own body in a thread:
+# slow_clients.py says how they must behave. The media upload (entrypoints/http/
+# media_admin.py: authenticated before its body is read, its own size limit, two at
+# once per process, time earned as its bytes arrive).
+STREAMING_ROUTES: tuple[tuple[bytes, re.Pattern[bytes]], ...] = (
+    (b"POST", re.compile(rb"/api/admin/media/?")),
+)
 
 HEAD, BODY, WHOLE, TOO_LARGE, HAND_OVER = "head", "body", "whole", "too large", "hand over"
 HEAD_TOO_LARGE = "head too large"

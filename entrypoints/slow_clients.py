@@ -129,7 +129,12 @@ class RequestBufferingWorker(ThreadWorker):
         self._lingering: dict = {}  # connection -> when to close it, answered
 
     def body_limit(self) -> int:
-        """The app's CREATORFLIX_MAX_BODY_BYTES (read once the app is loaded)."""
+        """The largest body a route of the app takes: CREATORFLIX_MAX_BODY_BYTES, or
+        more for an ID photo (the app's `largest_body`; each route then applies its own
+        limit). Read once the app is loaded."""
+        largest = getattr(self.wsgi, "largest_body", None)
+        if isinstance(largest, int):
+            return largest
         config = getattr(getattr(self.wsgi, "deps", None), "config", None)
         return getattr(config, "max_body_bytes", DEFAULT_BODY_LIMIT)
 

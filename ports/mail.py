@@ -12,8 +12,9 @@ from ports.repositories import Repository
 
 
 class Mailer(Protocol):
-    def send(self, message: OutboxMessage) -> None:
-        """Deliver one message (plain text + HTML, inline images); raise
+    def send(self, message: OutboxMessage, sender_name: str | None = None) -> None:
+        """Deliver one message (plain text + HTML, inline images) from the configured
+        address, under `sender_name` when given (the brand's); raise
         domain.mail.messages.MailError when it could not be handed over."""
 
 

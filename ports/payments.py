@@ -117,14 +117,23 @@ class SandboxGateway(PaymentGateway, Protocol):
 
 
 class PaymentGateways(Protocol):
-    """Makes the gateway adapters: JunglePay from its stored configuration, and the
-    embedded sandbox."""
+    """Makes the gateway adapters: JunglePay from its stored configuration, the API Pix
+    from its stored or the environment's, and the embedded sandbox."""
 
     def junglepay(self, config: PaymentGatewayConfig) -> PaymentGateway:
         """A JunglePay client authenticated with `config.secret_key`."""
 
     def sandbox(self) -> SandboxGateway:
         """The in-process sandbox gateway."""
+
+    def pix(self, config: PaymentGatewayConfig | None) -> PaymentGateway:
+        """The PSP's API Pix: of `config` (the pix row) when its settings are complete,
+        else of CREATORFLIX_PIX_*; ServiceUnavailable when neither is configured."""
+
+    def register_pix_webhook(self, config: PaymentGatewayConfig | None, webhook_url: str) -> None:
+        """Register `webhook_url` for notices about the operator's key (PUT
+        /webhook/{chave}) through `pix(config)`; ServiceUnavailable or GatewayRejected
+        when it fails."""
 
     def circuits(self) -> dict[str, CircuitView]:
         """The circuit breaker of each gateway this process has called, by name (a

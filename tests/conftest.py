@@ -18,23 +18,11 @@ from adapters.clock import FakeClock
 from entrypoints.bootstrap import Deps
 from entrypoints.config import Config
 from tests.support import postgres
+from tests.support.backends import BACKENDS, Backend, make_backend
+from tests.support.deps import IN_CI, TEST_RATE_LIMIT_FACTOR, TEST_SECRET, Actors, deps_for
 
 # Importable from here only for test modules written before the helpers moved to
 # tests/support (tests/unit/test_architecture.py names them); remove with the last one.
-from tests.support.backends import (
-    BACKENDS,
-    Backend,
-    make_backend,
-    reset_database,  # noqa: F401
-)
-from tests.support.deps import (
-    FAST_HASHER,  # noqa: F401
-    IN_CI,
-    TEST_RATE_LIMIT_FACTOR,
-    TEST_SECRET,
-    Actors,
-    deps_for,
-)
 
 RAM_DISK = "/dev/shm"
 

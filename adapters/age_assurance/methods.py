@@ -25,7 +25,12 @@ class SimpleCheck:
 
 
 SANDBOX = SimpleCheck("sandbox", True, f"POST {BASE}/sandbox")
-CARD = SimpleCheck("card", False, "POST /api/checkouts (payment_method credit_card)")
+CARD = SimpleCheck(
+    "card",
+    False,
+    "POST /api/checkouts (payment_method credit_card, card_hash "
+    "from JunglePay's script: GET /api/checkout-options)",
+)
 DOCUMENT = SimpleCheck("document", False, f"POST {BASE}/documents")
 
 

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from adapters.mail.mime import build
+from adapters.mail.mime import build, named
 from domain.mail.messages import MailError, OutboxMessage
 
 
@@ -24,8 +24,8 @@ class FolderMailer:
         kind = re.sub(r"[^a-z0-9_]", "_", message.kind)
         return self.folder / f"{stamp}-{message.id or 0:08d}-{kind}.eml"
 
-    def send(self, message: OutboxMessage) -> None:
-        data = bytes(build(message, self.sender))
+    def send(self, message: OutboxMessage, sender_name: str | None = None) -> None:
+        data = bytes(build(message, named(self.sender, sender_name)))
         target = self.path_of(message)
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)

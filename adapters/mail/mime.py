@@ -7,7 +7,7 @@ import hashlib
 import io
 from datetime import UTC
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 import segno
 
@@ -28,6 +28,14 @@ def message_id(message: OutboxMessage, sender: str) -> str:
         return make_msgid(domain=domain)
     seed = f"{message.id}:{message.created_at}:{message.recipient}".encode()
     return f"<outbox.{message.id}.{hashlib.sha256(seed).hexdigest()[:16]}@{domain}>"
+
+
+def named(sender: str, display_name: str | None) -> str:
+    """CREATORFLIX_MAIL_FROM's address under `display_name` (the brand's; the address
+    stays the operator's, whose SPF and DKIM are set up for it)."""
+    if not display_name:
+        return sender
+    return formataddr((display_name, parseaddr(sender)[1]))
 
 
 def build(message: OutboxMessage, sender: str) -> EmailMessage:

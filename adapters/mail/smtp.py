@@ -7,7 +7,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 
-from adapters.mail.mime import build
+from adapters.mail.mime import build, named
 from domain.mail.messages import MailError, OutboxMessage
 
 
@@ -54,8 +54,8 @@ class SmtpMailer:
         else:
             smtp.login(self.username or "", self._password or "")
 
-    def send(self, message: OutboxMessage) -> None:
-        email = build(message, self.sender)
+    def send(self, message: OutboxMessage, sender_name: str | None = None) -> None:
+        email = build(message, named(self.sender, sender_name))
         try:
             with self._connect() as smtp:
                 if self.starttls:

@@ -96,11 +96,13 @@ class JunglePayGateway:
         if not isinstance(customer, dict):
             customer = {}
         email = customer.get("email")
+        method = data.get("paymentMethod")
         return Transaction(
             external_id=self._id(data),
             status=str(data.get("status") or ""),
             amount=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
             customer_email=email if isinstance(email, str) else None,
+            payment_method=method if isinstance(method, str) else None,
         )
 
     # -- plumbing ------------------------------------------------------------------

@@ -51,6 +51,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         accepts_card = Required(bool, column="accepts_card", default=True)
         is_active = Required(bool, column="is_active", default=True)
         card_style = Required(str, column="card_style", default="secondary")
+        max_installments = Required(int, column="max_installments", default=12)
 
     class PaymentGatewayRow(db.Entity):
         _table_ = "payment_gateways"
@@ -60,6 +61,11 @@ def define_entities(db: Database) -> SimpleNamespace:
         secret_key = _text("secret_key")
         postback_url = _text("postback_url")
         is_active = Required(bool, column="is_active", default=False)
+        api_url = _text("api_url")
+        token_url = _text("token_url")
+        pix_key = _text("pix_key")
+        certificate = _text("certificate")
+        ca_certificate = _text("ca_certificate")
 
     class SubscriptionRow(db.Entity):
         _table_ = "subscriptions"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from ports.clock import Clock
+from ports.media import MediaStorage
 from ports.security import Signer
-from ports.storage import ObjectStorage
 
 
 def folder_of_file_url(url: str) -> str:
@@ -26,7 +26,7 @@ def folder_of_file_url(url: str) -> str:
 
 def storage_from_url(
     config, clock: Clock | None = None, *, signer: Signer | None = None
-) -> ObjectStorage:
+) -> MediaStorage:
     """`file://DIR` -> the local folder (signed links served by the app at /media,
     signed by `signer`, which it requires: the bootstrap's);
     `s3://...` -> an S3-protocol bucket (presigned with the bucket's own credentials)."""

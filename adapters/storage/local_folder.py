@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -167,6 +168,45 @@ class LocalFolderStorage:
             self._private_path(key).unlink(missing_ok=True)
         except OSError as exc:
             raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") from exc
+
+    # -- uploads (ports.media.MediaStorage) ------------------------------------------
+    def put_file(self, key: str, path: str, content_type: str) -> None:
+        target = self._private_path(key)
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+            shutil.copyfile(path, partial)  # in chunks, never whole in memory
+            os.replace(partial, target)  # readers never see half a file
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ServiceUnavailable(f"the media folder cannot be written: {exc.strerror}") from exc
+
+    def object_size(self, key: str) -> int | None:
+        try:
+            return self._private_path(key).stat().st_size
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ServiceUnavailable(f"the media folder cannot be read: {exc.strerror}") from exc
+
+    def fetch_to(self, key: str, path: str, max_bytes: int) -> int:
+        try:
+            with self._private_path(key).open("rb") as source, open(path, "wb") as target:
+                copied = 0
+                while copied < max_bytes:
+                    chunk = source.read(min(1024 * 1024, max_bytes - copied))
+                    if not chunk:
+                        break
+                    target.write(chunk)
+                    copied += len(chunk)
+                return copied
+        except FileNotFoundError:
+            raise NotFound("no such object") from None
+        except OSError as exc:
+            raise ServiceUnavailable(f"the media folder cannot be read: {exc.strerror}") from exc
+
+    def presigned_post(self, key: str, max_bytes: int, expires_in: int) -> None:
+        return None  # the folder has no server of its own: uploads go through the app
 
     # -- serving -------------------------------------------------------------------
     def open(self, key: str) -> OpenedFile:

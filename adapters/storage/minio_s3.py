@@ -15,8 +15,9 @@ from minio import Minio
 from minio.error import MinioException
 
 from adapters.storage.object_urls import key_from_url, object_url
-from domain.common.errors import ServiceUnavailable
+from domain.common.errors import NotFound, ServiceUnavailable
 from ports.clock import Clock
+from ports.media import PresignedPost
 from ports.storage import StoredObject
 
 DEFAULT_REGION = "us-east-1"
@@ -143,6 +144,73 @@ class S3Storage:
             self.client.remove_object(self.bucket, key)
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise ServiceUnavailable(f"the storage cannot be written: {_reason(exc)}") from exc
+
+    # -- uploads (ports.media.MediaStorage) ------------------------------------------
+    def put_file(self, key: str, path: str, content_type: str) -> None:
+        try:  # multipart in parts of 16 MiB: never the whole file in memory
+            self.client.fput_object(
+                self.bucket,
+                key,
+                path,
+                content_type=content_type,
+                part_size=16 * 1024 * 1024,
+                num_parallel_uploads=1,
+            )
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ServiceUnavailable(f"the storage cannot be written: {_reason(exc)}") from exc
+
+    def object_size(self, key: str) -> int | None:
+        try:
+            return self.client.stat_object(self.bucket, key).size
+        except MinioException as exc:
+            if getattr(exc, "code", None) in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+                return None
+            raise ServiceUnavailable(f"the storage cannot be read: {_reason(exc)}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ServiceUnavailable(f"the storage cannot be read: {_reason(exc)}") from exc
+
+    def fetch_to(self, key: str, path: str, max_bytes: int) -> int:
+        written = 0
+        try:
+            response = self.client.get_object(self.bucket, key)
+            try:
+                with open(path, "wb") as handle:
+                    for chunk in response.stream(1024 * 1024):
+                        chunk = chunk[: max_bytes - written]
+                        handle.write(chunk)
+                        written += len(chunk)
+                        if written >= max_bytes:
+                            break
+            finally:
+                response.close()
+                response.release_conn()
+        except MinioException as exc:
+            if getattr(exc, "code", None) == "NoSuchKey":
+                raise NotFound("no such object") from None
+            raise ServiceUnavailable(f"the storage cannot be read: {_reason(exc)}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ServiceUnavailable(f"the storage cannot be read: {_reason(exc)}") from exc
+        return written
+
+    def presigned_post(self, key: str, max_bytes: int, expires_in: int) -> PresignedPost:
+        from minio.datatypes import PostPolicy
+
+        now = self._clock.now().replace(tzinfo=UTC) if self._clock else datetime.now(UTC)
+        policy = PostPolicy(self.bucket, now + timedelta(seconds=expires_in))
+        # Exactly this key (random, under uploads/) and at most max_bytes: the bucket
+        # refuses any other form.
+        policy.add_equals_condition("key", key)
+        policy.add_content_length_range_condition(1, max_bytes)
+        fields = self.client.presigned_post_policy(policy)
+        fields["key"] = key
+        scheme = "https" if self.secure else "http"
+        return PresignedPost(
+            url=f"{scheme}://{self.endpoint}/{quote(self.bucket)}",
+            fields=fields,
+            key=key,
+            max_bytes=max_bytes,
+            expires_in=expires_in,
+        )
 
 
 def _reason(exc: Exception) -> str:

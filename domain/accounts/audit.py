@@ -22,9 +22,11 @@ MASK = "***"
 MAX_TEXT = 200  # longer texts are cut: the log says what changed, it is no backup
 MAX_ITEMS = 50  # of a list or an object, deeper ones are summarised
 # Field names whose values are secrets: passwords, tokens, keys (secret_key, public_key,
-# api_key...), hashes (card_hash), and anything called secret.
+# api_key...), hashes (card_hash), certificates (the PIX one holds its private key), and
+# anything called secret.
 _SECRET_NAME = re.compile(
-    r"(^|[_\-.])(password|passwd|secret|token|key|hash|credentials?)s?$"
+    r"(^|[_\-.])(password|passwd|secret|token|key|hash|credentials?"
+    r"|certificate)s?$"
     r"|^(authorization|cookie|pin|cvv)$",
     re.IGNORECASE,
 )

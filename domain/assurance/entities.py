@@ -52,9 +52,12 @@ def to_assurance_outcome(value: str) -> AssuranceOutcome:
 
 
 ACCOUNT_TTL = timedelta(days=365)
-ANONYMOUS_TTL = timedelta(days=30)
-# An OIDC attempt still pending after this long was abandoned at the provider.
-ABANDONED_AFTER = timedelta(hours=1)
+# A visitor's assurance is a bearer token (whoever holds it is assured): kept short
+# (CREATORFLIX_AGE_VISITOR_HOURS) so one that is handed on does not last.
+ANONYMOUS_TTL = timedelta(hours=24)
+# An OIDC attempt still pending after this long has expired (the round trip's
+# handshake lasts as long): its callback is refused and it counts as abandoned.
+ABANDONED_AFTER = timedelta(minutes=15)
 
 
 @frozen
@@ -77,6 +80,7 @@ class AgeAssurance:
         return self.outcome == ASSURED and self.expires_at is not None and self.expires_at > now
 
 
-def lifetime(user_id: int | None) -> timedelta:
-    """How long an assurance lasts: a year for an account, 30 days for a visitor."""
-    return ACCOUNT_TTL if user_id is not None else ANONYMOUS_TTL
+def lifetime(user_id: int | None, visitor_ttl: timedelta = ANONYMOUS_TTL) -> timedelta:
+    """How long an assurance lasts: a year for an account, `visitor_ttl` (24 hours by
+    default) for a visitor."""
+    return ACCOUNT_TTL if user_id is not None else visitor_ttl

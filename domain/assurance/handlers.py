@@ -9,18 +9,19 @@ from domain.accounts.events import UserErased
 from domain.assurance.documents import document_key
 from domain.assurance.entities import DOCUMENT, PENDING
 from domain.assurance.service import assure_card_buyer
-from domain.payments.checkout import CREDIT_CARD
 from domain.payments.events import CheckoutEvent
 from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWork
 
 
 def assure_card_buyer_on_paid(event: CheckoutEvent, uow: UnitOfWork) -> None:
-    """A paid (or just claimed) credit-card checkout assures its buyer's age (card
-    data is on the ANPD's list of age checks; a PIX payment is not: a bank account can
-    belong to a minor). None while unclaimed: an unverified account may be a
-    stranger's. Registered only while CREATORFLIX_AGE_METHODS has `card`."""
-    if event.payment_method == CREDIT_CARD and event.user_id is not None:
+    """A paid (or just claimed) checkout paid by a card our gateway confirmed (JunglePay
+    read it back as a paid credit-card transaction) assures its buyer's age (card data
+    is on the ANPD's list of age checks; a PIX payment is not: a bank account can belong
+    to a minor; an external page's word never is). None while unclaimed: an unverified
+    account may be a stranger's. Registered only while CREATORFLIX_AGE_METHODS has
+    `card`."""
+    if event.card_confirmed and event.user_id is not None:
         assure_card_buyer(uow, event.user_id, event.checkout_id, event.occurred_at)
 
 

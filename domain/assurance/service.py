@@ -3,15 +3,19 @@ a paid card checkout; the reviewed document is in domain.assurance.documents), a
 their administration (revocation, the effectiveness figures the ANPD asks platforms to
 keep).
 
-An assurance is checked on every request that needs it: for an account, one indexed
-query (holder, outcome, expiry); for a visitor, the signed assurance token names its
-record, read by primary key — so a revoked one stops at once."""
+An assurance is checked on every request that needs it, and counts only while its
+method is enabled now (a sandbox one stops counting the moment a real gateway is
+active). An account's assurance is bound to the account: it is found through the
+caller's session (one indexed query), never handed out as a token — the only cookie
+it gets is tied to the session's token version, so logout-all and erasure end it. A
+visitor's (no account) assurance is a short-lived signed token naming its record, read
+by primary key, so a revoked one stops at once."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
@@ -20,27 +24,27 @@ from attrs import frozen
 from domain.accounts.users import User
 from domain.assurance.entities import (
     ABANDONED_AFTER,
+    ANONYMOUS_TTL,
     ASSURED,
+    CARD,
+    DOCUMENT,
     METHODS,
-    OIDC,
-    OUTCOMES,
     PENDING,
-    REJECTED,
-    REVOKED,
     SANDBOX,
     AgeAssurance,
     lifetime,
 )
-from domain.assurance.oidc_claims import is_adult
-from domain.common.errors import Conflict, Forbidden, NotFound
-from domain.common.pagination import Page, PageRequest
-from ports.age_assurance import AgeCheck, OidcAgeCheck
+from domain.common.errors import Conflict, Forbidden
+from ports.age_assurance import AgeCheck
 from ports.clock import Clock
-from ports.security import AGE_ASSURANCE, AGE_OIDC, Signer
+from ports.security import AGE_ASSURANCE, Signer
 from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
-OIDC_ROUND_TRIP_SECONDS = 15 * 60
+OIDC_ROUND_TRIP_SECONDS = int(ABANDONED_AFTER.total_seconds())
+# The account's media cookie (for what the browser loads without headers: /media) is
+# re-issued by every status read; it lasts at most this long.
+ACCOUNT_COOKIE_TTL = timedelta(hours=12)
 
 
 class NotAssured(Forbidden):
@@ -52,7 +56,8 @@ class NotAssured(Forbidden):
 @frozen
 class AgeAssuranceService:
     """gate_on: CREATORFLIX_AGE_GATE; checks: the enabled methods by name; callback_url:
-    the OIDC redirect URI (CREATORFLIX_PUBLIC_URL + the callback route)."""
+    the OIDC redirect URI (CREATORFLIX_PUBLIC_URL + the callback route); visitor_ttl:
+    CREATORFLIX_AGE_VISITOR_HOURS; document_max_bytes: CREATORFLIX_AGE_DOCUMENT_MAX_BYTES."""
 
     uow: UnitOfWorkFactory
     clock: Clock
@@ -65,6 +70,9 @@ class AgeAssuranceService:
     # Whether the sandbox gateway is what charges now (payments' rule, bound in
     # bootstrap): the sandbox method only assures while it is.
     sandbox_charges: Callable[[UnitOfWork], bool] = lambda uow: False
+    visitor_ttl: timedelta = ANONYMOUS_TTL
+    document_max_bytes: int = 5 * 1024 * 1024
+    public_url: str = "http://127.0.0.1:8000"  # the links of the decision mails
 
     def enabled(self, method: str) -> bool:
         if method == SANDBOX and method in self.checks:
@@ -77,6 +85,11 @@ class AgeAssuranceService:
         with self.uow() as uow:
             return self.sandbox_charges(uow)
 
+    def live_methods(self) -> frozenset[str]:
+        """The methods whose assurances count now: those enabled, the sandbox only while
+        it is live (so sandbox assurances made before go-live stop counting)."""
+        return frozenset(name for name in self.checks if self.enabled(name))
+
     def offers(self) -> list[dict[str, Any]]:
         return [
             check.offer()
@@ -88,10 +101,11 @@ class AgeAssuranceService:
 @frozen
 class Granted:
     """An assurance just made, with the token a visitor sends back (None for an
-    account: the account itself is checked)."""
+    account: the account itself is checked) and the cookie the browser keeps for media."""
 
     assurance: AgeAssurance
     token: str | None
+    cookie: str | None = None
 
 
 @frozen
@@ -101,31 +115,81 @@ class Status:
     method: str | None
     methods: list[dict[str, Any]]
     gate: bool
-    token: str | None = None
+    token: str | None = None  # a visitor's own assurance only; never an account's
+    cookie: str | None = None  # what the HttpOnly cookie holds (visitor or account)
+    pending_document: bool = False  # a document of the caller waits for a decision
 
 
 # -- who is assured -------------------------------------------------------------------
 
 
-def holding(
-    uow: UnitOfWork, user: User | None, token: str | None, signer: Signer, now: datetime
+def _account_record(
+    uow: UnitOfWork, user_id: int, now: datetime, live: frozenset[str]
 ) -> AgeAssurance | None:
-    """The record that assures this caller now: their account's, else the one their
-    assurance token names (unless revoked or expired)."""
+    found = [
+        r
+        for r in uow.age_assurances.find(
+            {"user_id": user_id, "outcome": ASSURED}, order_by=("-expires_at",)
+        ).items
+        if r.holds_at(now) and r.method in live
+    ]
+    return found[0] if found else None
+
+
+def _session_user(uow: UnitOfWork, claims: Mapping[str, Any]) -> int | None:
+    """The account a media cookie names, while the session it came from could still
+    be valid: same token version (logout-all raises it), not erased."""
+    uid, tv = claims.get("uid"), claims.get("tv")
+    if not isinstance(uid, int) or not isinstance(tv, int):
+        return None
+    user = uow.users.get(uid)
+    if user is None or user.token_version != tv or user.anonymised_at is not None:
+        return None
+    return uid
+
+
+def holding(
+    uow: UnitOfWork,
+    user: User | None,
+    token: str | None,
+    signer: Signer,
+    now: datetime,
+    live: frozenset[str] = frozenset(METHODS),
+) -> AgeAssurance | None:
+    """The record that assures this caller now, among methods `live`: their account's
+    (found through the session, or the account's media cookie), else the visitor
+    assurance their token names. A token never assures through an account's record:
+    an account's assurance cannot be handed on."""
     if user is not None and user.id is not None:
-        found = uow.age_assurances.first(
-            {"user_id": user.id, "outcome": ASSURED}, order_by=("-expires_at",)
-        )
-        if found is not None and found.holds_at(now):
+        found = _account_record(uow, user.id, now, live)
+        if found is not None:
             return found
-    if token:
-        claims = signer.verify(AGE_ASSURANCE, token)
-        aid = claims.get("aid") if claims else None
-        if isinstance(aid, int):
-            found = uow.age_assurances.get(aid)
-            if found is not None and found.holds_at(now):
-                return found
-    return None
+    claims = signer.verify(AGE_ASSURANCE, token) if token else None
+    if not claims:
+        return None
+    aid = claims.get("aid")
+    if isinstance(aid, int):
+        found = uow.age_assurances.get(aid)
+        if (
+            found is not None
+            and found.user_id is None
+            and found.method in live
+            and found.holds_at(now)
+        ):
+            return found
+        return None
+    uid = _session_user(uow, claims)
+    if uid is None or (user is not None and user.id != uid):
+        return None  # another account's cookie left in this browser assures no one else
+    return _account_record(uow, uid, now, live)
+
+
+def account_assured(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
+    """Whether an account holds an assurance now (any method: what a receipt asks)."""
+    return any(
+        r.holds_at(now)
+        for r in uow.age_assurances.find({"user_id": user_id, "outcome": ASSURED}).items
+    )
 
 
 def is_assured(svc: AgeAssuranceService, user: User | None, token: str | None) -> bool:
@@ -135,30 +199,75 @@ def is_assured(svc: AgeAssuranceService, user: User | None, token: str | None) -
         return True
     if user is None and token is None:
         return False  # an anonymous visitor with no assurance: nothing to look up
+    live = svc.live_methods()
     with svc.uow() as uow:
-        return holding(uow, user, token, svc.signer, svc.clock.now()) is not None
+        return holding(uow, user, token, svc.signer, svc.clock.now(), live) is not None
 
 
-def _token(svc: AgeAssuranceService, record: AgeAssurance) -> str:
-    assert record.id is not None and record.expires_at is not None
-    ttl = max(1, int((record.expires_at - svc.clock.now()).total_seconds()))
-    return svc.signer.sign(AGE_ASSURANCE, {"aid": record.id}, ttl)
+def _seconds_left(svc: AgeAssuranceService, record: AgeAssurance, cap: timedelta) -> int:
+    assert record.expires_at is not None
+    left = min(record.expires_at - svc.clock.now(), cap)
+    return max(1, int(left.total_seconds()))
+
+
+def _token(svc: AgeAssuranceService, record: AgeAssurance) -> str | None:
+    """A visitor's token for their own record; None for an account's record."""
+    if record.user_id is not None:
+        return None
+    assert record.id is not None
+    return svc.signer.sign(
+        AGE_ASSURANCE, {"aid": record.id}, _seconds_left(svc, record, svc.visitor_ttl)
+    )
+
+
+def _account_cookie(
+    svc: AgeAssuranceService, user: User | None, record: AgeAssurance
+) -> str | None:
+    """The account's media cookie: names the account and its session version, not the
+    record; checked against the account's assurance on every use."""
+    if user is None or user.id is None or record.user_id != user.id:
+        return None
+    return svc.signer.sign(
+        AGE_ASSURANCE,
+        {"uid": user.id, "tv": user.token_version},
+        _seconds_left(svc, record, ACCOUNT_COOKIE_TTL),
+    )
+
+
+def cookie_seconds(svc: AgeAssuranceService, record: AgeAssurance) -> int:
+    """How long the cookie of `record`'s holder lasts."""
+    cap = svc.visitor_ttl if record.user_id is None else ACCOUNT_COOKIE_TTL
+    return _seconds_left(svc, record, cap)
 
 
 def status(svc: AgeAssuranceService, user: User | None, token: str | None) -> Status:
-    """Whether the caller is assured, until when, and the methods on offer. An assured
-    caller gets a fresh token for the record that assures them (the web client sends
-    it as X-Age-Assurance; the server also sets it as a cookie for /media)."""
+    """Whether the caller is assured, until when, the methods on offer, and whether a
+    document of theirs waits for a decision. A visitor assured through their token gets
+    it back refreshed (the web client sends it as X-Age-Assurance); an account gets no
+    token, only its media cookie."""
+    live = svc.live_methods()
     with svc.uow() as uow:
-        record = holding(uow, user, token, svc.signer, svc.clock.now())
+        record = holding(uow, user, token, svc.signer, svc.clock.now(), live)
+        waiting = (
+            user is not None
+            and user.id is not None
+            and DOCUMENT in live
+            and uow.age_assurances.count(
+                {"user_id": user.id, "method": DOCUMENT, "outcome": PENDING}
+            )
+            > 0
+        )
     admin = user is not None and user.is_admin
+    visitor = _token(svc, record) if record else None
     return Status(
         assured=record is not None or admin or not svc.gate_on,
         until=record.expires_at if record else None,
         method=record.method if record else None,
         methods=svc.offers(),
         gate=svc.gate_on,
-        token=_token(svc, record) if record else None,
+        token=visitor,
+        cookie=visitor or (_account_cookie(svc, user, record) if record else None),
+        pending_document=waiting,
     )
 
 
@@ -169,6 +278,7 @@ def assure(
     now: datetime,
     provider_ref: str | None = None,
     pending: AgeAssurance | None = None,
+    visitor_ttl: timedelta = ANONYMOUS_TTL,
 ) -> AgeAssurance:
     anonymous = None if user_id is not None else secrets.token_urlsafe(16)
     if pending is not None:
@@ -177,7 +287,7 @@ def assure(
                 pending,
                 outcome=ASSURED,
                 decided_at=now,
-                expires_at=now + lifetime(pending.user_id),
+                expires_at=now + lifetime(pending.user_id, visitor_ttl),
                 provider_ref=provider_ref or pending.provider_ref,
             )
         )
@@ -191,13 +301,14 @@ def assure(
             provider_ref=provider_ref,
             created_at=now,
             decided_at=now,
-            expires_at=now + lifetime(user_id),
+            expires_at=now + lifetime(user_id, visitor_ttl),
         )
     )
 
 
-def _granted(svc: AgeAssuranceService, record: AgeAssurance) -> Granted:
-    return Granted(record, _token(svc, record))
+def granted(svc: AgeAssuranceService, record: AgeAssurance, user: User | None) -> Granted:
+    token = _token(svc, record)
+    return Granted(record, token, token or _account_cookie(svc, user, record))
 
 
 # -- sandbox --------------------------------------------------------------------------
@@ -214,175 +325,25 @@ def assure_by_sandbox(svc: AgeAssuranceService, user: User | None) -> Granted:
         )
     now = svc.clock.now()
     with svc.uow() as uow:
-        record = assure(uow, SANDBOX, user.id if user else None, now, provider_ref="sandbox")
+        record = assure(
+            uow,
+            SANDBOX,
+            user.id if user else None,
+            now,
+            provider_ref="sandbox",
+            visitor_ttl=svc.visitor_ttl,
+        )
         uow.commit()
-    return _granted(svc, record)
+    return granted(svc, record, user)
 
 
-# -- card: a paid credit-card checkout ----------------------------------------------
+# -- card: a card payment our gateway confirmed -------------------------------------
 
 
 def assure_card_buyer(
     uow: UnitOfWork, user_id: int, checkout_id: int | None, now: datetime
 ) -> AgeAssurance:
-    """Inside the settlement's transaction: a paid credit-card checkout assures its
-    buyer's account (card data is on the ANPD's list; PIX alone is not)."""
-    return assure(uow, "card", user_id, now, provider_ref=f"checkout:{checkout_id}")
-
-
-# -- OIDC -----------------------------------------------------------------------------
-
-
-@frozen
-class OidcStart:
-    location: str  # the provider's authorization URL
-    handshake: str  # signed state, nonce and PKCE verifier (an HttpOnly cookie)
-
-
-def _oidc(svc: AgeAssuranceService) -> OidcAgeCheck:
-    check = svc.checks.get(OIDC)
-    if check is None:
-        raise Conflict("the OIDC age assurance is not enabled", code="method_disabled")
-    return check  # type: ignore[return-value]  # the oidc adapter implements OidcAgeCheck
-
-
-def start_oidc(svc: AgeAssuranceService, user: User | None) -> OidcStart:
-    """Record a pending attempt and the provider URL to send the browser to; state,
-    nonce and the PKCE verifier travel in a signed handshake the callback checks."""
-    check = _oidc(svc)
-    now = svc.clock.now()
-    with svc.uow() as uow:
-        attempt = uow.age_assurances.add(
-            AgeAssurance(
-                id=None,
-                method=OIDC,
-                outcome=PENDING,
-                user_id=user.id if user else None,
-                anonymous_id=None if user else secrets.token_urlsafe(16),
-                created_at=now,
-            )
-        )
-        uow.commit()
-    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-    verifier = secrets.token_urlsafe(48)
-    handshake = svc.signer.sign(
-        AGE_OIDC,
-        {"aid": attempt.id, "state": state, "oidc_nonce": nonce, "cv": verifier},
-        OIDC_ROUND_TRIP_SECONDS,
-    )
-    return OidcStart(check.authorization_url(svc.callback_url, state, nonce, verifier), handshake)
-
-
-def finish_oidc(
-    svc: AgeAssuranceService,
-    handshake: str | None,
-    state: str | None,
-    code: str | None,
-    error: str | None = None,
-) -> Granted:
-    """The provider's callback. Refused (NotAssured) for a missing or tampered
-    handshake or state, an attempt already finished (a replayed code), a token that
-    does not verify (signature, issuer, audience, expiry, nonce) and a claim that does
-    not prove 18 or more; the attempt then records the rejection."""
-    check = _oidc(svc)
-    claims = svc.signer.verify(AGE_OIDC, handshake) if handshake else None
-    if not claims or not state or not secrets.compare_digest(str(claims.get("state")), state):
-        raise NotAssured("the state of this age check does not match; start again", field="state")
-    aid = claims.get("aid")
-    with svc.uow() as uow:
-        attempt = uow.age_assurances.get(aid) if isinstance(aid, int) else None
-    if attempt is None or attempt.outcome != PENDING:
-        raise NotAssured("this age check was already used; start again", field="code")
-    try:
-        if error or not code:
-            raise NotAssured(
-                f"the provider did not verify the age ({(error or 'no code')[:60]})", field="code"
-            )
-        verified = check.verified_claims(
-            svc.callback_url, code, str(claims["cv"]), str(claims["oidc_nonce"])
-        )
-        if not is_adult(verified, svc.oidc_claim, svc.clock.now().date()):
-            raise NotAssured(
-                "the provider did not attest an age of 18 or more", field=svc.oidc_claim
-            )
-        ref = str(verified.get("sub") or "")[:200] or None
-    except Forbidden:
-        _decide(svc, attempt.id, REJECTED)
-        raise
-    now = svc.clock.now()
-    with svc.uow() as uow:
-        current = uow.age_assurances.get(attempt.id)
-        if current is None or current.outcome != PENDING:  # a concurrent callback won
-            raise NotAssured("this age check was already used; start again", field="code")
-        record = assure(uow, OIDC, current.user_id, now, provider_ref=ref, pending=current)
-        uow.commit()
-    return _granted(svc, record)
-
-
-def _decide(svc: AgeAssuranceService, assurance_id: int | None, outcome: str) -> None:
-    with svc.uow() as uow:
-        current = uow.age_assurances.get(assurance_id)
-        if current is not None and current.outcome == PENDING:
-            uow.age_assurances.update(
-                attrs.evolve(current, outcome=outcome, decided_at=svc.clock.now())
-            )
-            uow.commit()
-
-
-# -- administration -------------------------------------------------------------------
-
-
-def revoke(svc: AgeAssuranceService, assurance_id: int) -> AgeAssurance:
-    """Admin: withdraw an assurance; its holder is unassured from the next request."""
-    with svc.uow() as uow:
-        record = uow.age_assurances.get(assurance_id)
-        if record is None:
-            raise NotFound(f"age assurance {assurance_id} not found")
-        if record.outcome != ASSURED:
-            raise Conflict(f"age assurance {assurance_id} is {record.outcome}, not assured")
-        revoked = uow.age_assurances.update(
-            attrs.evolve(record, outcome=REVOKED, decided_at=svc.clock.now())
-        )
-        uow.commit()
-    return revoked
-
-
-def list_assurances(
-    svc: AgeAssuranceService, page: PageRequest, filters: Mapping[str, Any]
-) -> Page[AgeAssurance]:
-    with svc.uow() as uow:
-        return uow.age_assurances.find(
-            dict(filters), order_by=("-id",), page=page.page, limit=page.limit
-        )
-
-
-def figures(svc: AgeAssuranceService) -> dict[str, Any]:
-    """The effectiveness figures: per method, how many attempts ended in each outcome,
-    and how many were abandoned (an OIDC round trip never finished); plus whether the
-    sandbox is the only method on offer (the dashboard warns)."""
-    now = svc.clock.now()
-    per_method: dict[str, dict[str, int]] = {}
-    with svc.uow() as uow:
-        for method in METHODS:
-            counts: dict[str, int] = {
-                outcome: uow.age_assurances.count({"method": method, "outcome": outcome})
-                for outcome in OUTCOMES
-            }
-            pending = uow.age_assurances.find({"method": method, "outcome": PENDING}).items
-            abandoned = sum(
-                1
-                for p in pending
-                if method == OIDC
-                and p.created_at is not None
-                and now - p.created_at > ABANDONED_AFTER
-            )
-            counts["abandoned"] = abandoned
-            counts["pending"] -= abandoned
-            counts["attempts"] = sum(counts[o] for o in OUTCOMES)
-            per_method[method] = counts
-    return {
-        "methods": per_method,
-        "enabled": list(svc.checks),
-        "gate": svc.gate_on,
-        "sandbox_only": list(svc.checks) == [SANDBOX],
-    }
+    """Inside the settlement's transaction: a card payment our gateway confirmed (read
+    back as a paid credit-card transaction) assures its buyer's account (card data is on
+    the ANPD's list; PIX alone is not; an external page's word never is)."""
+    return assure(uow, CARD, user_id, now, provider_ref=f"checkout:{checkout_id}")

@@ -70,6 +70,12 @@ PLANS = Resource(
             choices=CARD_STYLES,
             description="how the storefront draws the plan's card",
         ),
+        "max_installments": Integer(
+            nullable=False,
+            minimum=1,
+            maximum=12,
+            description="in-page card payments: at most this many installments",
+        ),
     },
     filters={"is_active": Boolean()},
     order_by=("price", "id"),

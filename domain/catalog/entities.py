@@ -35,6 +35,8 @@ class Plan:
     accepts_card: bool = True
     is_active: bool = True
     card_style: str = "secondary"
+    # In-page card payments: at most this many installments (1 to 12).
+    max_installments: int = 12
 
 
 @frozen

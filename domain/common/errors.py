@@ -84,3 +84,15 @@ class GatewayBusy(ServiceUnavailable):
     after repeated failures): nothing was charged; try again in a few seconds."""
 
     code = "gateway_busy"
+
+
+class UnsupportedMedia(DomainError):
+    """A file that is none of the accepted kinds (told by its bytes)."""
+
+    code = "unsupported_media_type"
+
+
+class TooLarge(DomainError):
+    """A file over the configured size limit."""
+
+    code = "payload_too_large"

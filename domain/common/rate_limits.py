@@ -88,6 +88,13 @@ POLICIES: dict[str, Policy] = {
         per_ip=(Rate("account-change-ip", 10, MINUTE), Rate("account-change-ip-h", 60, HOUR)),
         per_account=(Rate("account-change-user", 10, HOUR),),
     ),
+    # age assurance (issue 22): ID photos (5 per account = user id, 20 per IP, an hour)
+    # and anonymous OIDC starts (each one a pending row and a round trip to the provider)
+    "age_document": Policy(
+        per_ip=(Rate("age-document-ip", 20, HOUR),),
+        per_account=(Rate("age-document-user", 5, HOUR),),
+    ),
+    "age_oidc_start": Policy(per_ip=(Rate("age-oidc-start-ip", 20, HOUR),)),
     # postbacks: only failed tokens count, per IP (a gateway never fails its token)
     "webhook_token": Policy(
         per_ip=(Rate("webhook-fail-ip", 10, MINUTE), Rate("webhook-fail-ip-d", 100, DAY))

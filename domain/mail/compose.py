@@ -141,10 +141,13 @@ def receipt(
     user_id: int | None,
     *,
     claim: bool = False,
+    age_check: tuple[str, str] | None = None,
 ) -> Mail:
     """Prices in cents; `bumps` as (name, price); the set-password link when this
     payment created the account (`claim`: the link claims the purchase for an account
-    not yet confirmed)."""
+    not yet confirmed); `age_check`: (the methods the buyer can still use, the age-check
+    page) when this payment did not assure their age (PIX): the way to the content,
+    never "pay again"."""
     values = {
         "name": greeting(name),
         "order": order,
@@ -156,8 +159,31 @@ def receipt(
         "bumps": [{"name": n, "price": p} for n, p in bumps],
         "set_password_link": set_password_link,
         "claim": claim,
+        "age_methods": age_check[0] if age_check else None,
+        "age_check_link": age_check[1] if age_check else None,
     }
     return mail(m.RECEIPT, to, values, now, user_id=user_id, dedupe_key=f"receipt:{order}")
+
+
+def age_document_decided(
+    to: str,
+    name: str | None,
+    approved: bool,
+    link: str,
+    now: datetime,
+    user_id: int,
+    assurance_id: int,
+) -> Mail:
+    """The outcome of a member's ID document: approved (the content is open) or not
+    (send another photo or use another method); the photo is gone either way."""
+    return mail(
+        m.AGE_DOCUMENT_DECIDED,
+        to,
+        {"name": greeting(name), "approved": approved, "link": link},
+        now,
+        user_id=user_id,
+        dedupe_key=f"age_document:{assurance_id}",
+    )
 
 
 def renewal_reminder(

@@ -12,7 +12,9 @@ from collections.abc import Callable
 
 from attrs import frozen
 
+from domain.catalog.branding import read_brand
 from domain.mail import messages as m
+from domain.mail.branding import branded
 from ports.clock import Clock
 from ports.mail import Mailer
 from ports.unit_of_work import UnitOfWorkFactory
@@ -52,6 +54,7 @@ def deliver_due(
     now = clock.now()
     with uow_factory() as uow:
         claimed = uow.outbox.claim_due(now, token, now + m.LEASE, limit)
+        brand = read_brand(uow)
         uow.commit()
     sent = retried = failed = 0
     for message in claimed:
@@ -65,7 +68,7 @@ def deliver_due(
             )
             break
         try:
-            mailer.send(message)
+            mailer.send(branded(message, brand), sender_name=brand.site_name)
         except Exception as unexpected:  # noqa: BLE001 — one bad message never stalls the rest
             error = (
                 unexpected

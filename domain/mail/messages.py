@@ -53,6 +53,7 @@ RECEIPT = "receipt"
 RENEWAL_REMINDER = "renewal_reminder"
 EXPIRY_NOTICE = "expiry_notice"
 WITHDRAWAL_RECEIVED = "withdrawal_received"
+AGE_DOCUMENT_DECIDED = "age_document_decided"
 KINDS = (
     PASSWORD_RESET,
     VERIFY_EMAIL,
@@ -62,6 +63,7 @@ KINDS = (
     RENEWAL_REMINDER,
     EXPIRY_NOTICE,
     WITHDRAWAL_RECEIVED,
+    AGE_DOCUMENT_DECIDED,
 )
 
 # Kinds of inline images: "qr" holds the text the adapter draws as a PNG QR code.

@@ -35,6 +35,7 @@ from domain.payments.gateways import (
     ChargeRequest,
     GatewayChoice,
     Transaction,
+    charge_reference,
     with_query,
 )
 from domain.payments.payment_data import PaymentData
@@ -62,7 +63,9 @@ class CheckoutView:
     replayed: bool = False  # a repeat of an earlier request (its Idempotency-Key)
 
 
-def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> ChargeRequest:
+def _charge_request(
+    quote: Quote, command: StartCheckout, postback_url: str, reference: str
+) -> ChargeRequest:
     # A free bump stays in the order but is no line of the charge: JunglePay refuses a
     # unitPrice of 0 (and the quote refuses a total of 0).
     lines = [(quote.plan.name, quote.plan.price)] + [(b.name, b.price) for b in quote.bumps]
@@ -76,6 +79,7 @@ def _charge_request(quote: Quote, command: StartCheckout, postback_url: str) -> 
         pix_expires_in_days=PIX_EXPIRES_IN_DAYS,
         installments=command.installments or 1,
         card_hash=command.card_hash,
+        reference=reference,
     )
 
 
@@ -190,6 +194,11 @@ def _priced(
         raise ValidationError(f"plan {command.plan_id} does not exist", field="plan_id")
     if not plan.is_active:
         raise ValidationError(f"plan {command.plan_id} is not for sale", field="plan_id")
+    if command.installments and command.installments > plan.max_installments:
+        raise ValidationError(
+            f"this plan is paid in at most {plan.max_installments} installments",
+            field="installments",
+        )
     ids = command.order_bump_ids
     quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
     return plan, quote, _choose(svc, uow, plan, command)
@@ -208,7 +217,13 @@ def _charge(
     away) still answers with the checkout as charged, its state and how to pay it."""
     checkout_id = checkout.id
     assert checkout_id is not None, "stored"
-    request = _charge_request(quote, command, _postback_url(svc, choice, checkout_id))
+    assert checkout.created_at is not None, "stored with its creation time"
+    request = _charge_request(
+        quote,
+        command,
+        _postback_url(svc, choice, checkout_id),
+        charge_reference(checkout_id, checkout.created_at),
+    )
     try:
         charge = svc.adapter(choice).create_charge(request)
     except (PaymentRefused, GatewayRejected):
@@ -223,11 +238,8 @@ def _charge(
     try:
         _store(svc, checkout_id, charge=charge)
         if charge.status in CHECKOUT_STATUS_OF:  # a card answered at once (paid, refused)
-            # The amount is the one this very charge asked for.
             settlement.process(
-                svc,
-                choice.name,
-                Transaction(charge.external_id, charge.status, amount=checkout.total_amount),
+                svc, choice.name, _answered(svc, choice, charge, checkout.total_amount)
             )
         return attrs.evolve(checkout_status(svc, checkout_id, token), access_token=token)
     except ServiceUnavailable as problem:
@@ -286,6 +298,23 @@ def _replay(svc: PaymentService, command: StartCheckout, key: str) -> CheckoutVi
 def _stored(checkout: co.Checkout) -> int:
     assert checkout.id is not None, "read from the repository"
     return checkout.id
+
+
+def _answered(
+    svc: PaymentService, choice: GatewayChoice, charge: Charge, amount: int
+) -> Transaction:
+    """A charge the gateway settled at once (a card), as the gateway reads it back: how
+    the buyer paid comes from the gateway, never from the client (a card it confirms
+    assures the buyer's age). If the read-back fails or disagrees, the charge's own
+    answer (the amount this very charge asked for), which assures nothing; the postback
+    follows."""
+    try:
+        found = svc.adapter(choice).get_transaction(charge.external_id)
+    except ServiceUnavailable:
+        found = None
+    if found is not None and found.status == charge.status:
+        return found
+    return Transaction(charge.external_id, charge.status, amount=amount)
 
 
 def _store(

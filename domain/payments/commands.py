@@ -7,6 +7,7 @@ from typing import Any
 from attrs import field, frozen
 
 from domain.accounts.users import User
+from domain.common.errors import ValidationError
 from domain.common.fields import Boolean, Choice, HttpUrl, Integer, IntList, Text
 from domain.payments.checkout import FAILED, PAID, PAYMENT_METHODS
 from domain.payments.customer import Customer, CustomerField
@@ -44,6 +45,9 @@ START_CHECKOUT_FIELDS = {
 }
 
 
+MAX_PEM = 20_000  # a certificate chain and its key, with room to spare
+
+
 @frozen
 class ConfigureGateway:
     """Change a gateway's settings; `changes` holds only the fields given (PATCH-like),
@@ -62,7 +66,53 @@ GATEWAY_FIELDS = {
         "(null: back to the generated one)"
     ),
     "is_active": Boolean(nullable=False, description="activating one deactivates the others"),
+    # The PIX gateway's own (public_key/secret_key are its OAuth2 client id and secret).
+    "api_url": HttpUrl(
+        normalize=lambda v, n: _https(v, n),
+        description=(
+            "pix: the PSP's API Pix base with its version, e.g. https://pix.example.com/v2"
+        ),
+    ),
+    "token_url": HttpUrl(
+        normalize=lambda v, n: _https(v, n), description=("pix: the PSP's OAuth2 token endpoint")
+    ),
+    "pix_key": Text(max_length=77, description="pix: the operator's chave Pix"),
+    "certificate": Text(
+        max_length=MAX_PEM,
+        normalize=lambda v, n: _pem(v, n, key=True),
+        description="pix, write-only: the client certificate and its "
+        "private key, PEM (a .p12 converted: README); null "
+        "removes it",
+    ),
+    "ca_certificate": Text(
+        max_length=MAX_PEM,
+        normalize=lambda v, n: _pem(v, n, key=False),
+        description="pix: the PSP's CA certificate (PEM), when it has its own",
+    ),
 }
+PIX_ONLY = ("api_url", "token_url", "pix_key", "certificate", "ca_certificate")
+
+
+def _https(value: str, name: str) -> str:
+    if not value.lower().startswith("https://"):
+        raise ValidationError(
+            f"{name} must be an https URL (the API Pix is mutual TLS)", field=name
+        )
+    return value.rstrip("/")
+
+
+def _pem(value: str, name: str, *, key: bool) -> str:
+    if "-----BEGIN CERTIFICATE-----" not in value:
+        raise ValidationError(
+            f"{name} must be a PEM certificate (-----BEGIN CERTIFICATE-----)", field=name
+        )
+    if key and "PRIVATE KEY-----" not in value:
+        raise ValidationError(
+            f"{name} must hold the private key too (openssl pkcs12 ... -nodes)", field=name
+        )
+    if not key and "PRIVATE KEY-----" in value:
+        raise ValidationError(f"{name} must not hold a private key", field=name)
+    return value
 
 
 @frozen
@@ -85,6 +135,15 @@ class JunglePayWebhook:
     token: str | None
     transaction_id: str | None
     checkout_ref: str | None = None
+
+
+@frozen
+class PixNotice:
+    """A notice of the API Pix at our URL (`{"pix": [...]}`): only the txids of the Pix
+    received are used (each cob is read back from the PSP)."""
+
+    token: str | None
+    txids: tuple[str, ...] = ()
 
 
 @frozen

@@ -26,6 +26,8 @@ class CheckoutEvent(Event):
     payment_method: PaymentMethod | None
     external_id: str | None = None
     provider: str | None = None
+    # Paid by a card our gateway confirmed (PaymentData.confirms_card): assures age.
+    card_confirmed: bool = False
 
 
 @frozen(kw_only=True)
@@ -145,6 +147,10 @@ def _checkout_fields(checkout: Checkout, now: datetime) -> dict[str, Any]:
         payment_method=checkout.payment_method,
         external_id=checkout.external_id,
         provider=checkout.payment.provider,
+        card_confirmed=(
+            checkout.payment_method == PaymentMethod.CREDIT_CARD
+            and checkout.payment.confirms_card()
+        ),
     )
 
 

@@ -7,15 +7,31 @@ import attrs
 from attrs import frozen
 
 from domain.common.errors import DomainError, NotFound, ValidationError
-from domain.payments.commands import ConfigureGateway
+from domain.payments.commands import PIX_ONLY, ConfigureGateway
 from domain.payments.gateways import (
     CONFIGURABLE,
     JUNGLEPAY,
+    PIX_GATEWAY,
     CircuitView,
     PaymentGatewayConfig,
     gateway_row,
+    pix_missing,
 )
 from domain.payments.service import PaymentService
+from domain.payments.webhooks import register_pix_notices
+
+
+@frozen
+class PixView:
+    """The PIX gateway's own settings as administrators see them (never the secret or
+    the certificate: only whether they are set)."""
+
+    api_url: str | None
+    token_url: str | None
+    pix_key: str | None
+    has_certificate: bool
+    ca_certificate: str | None
+    missing: list[str]  # what activating it still needs
 
 
 @frozen
@@ -31,6 +47,7 @@ class GatewayView:
     # This process's circuit breaker of the gateway's API: {state, consecutive_failures,
     # open_until} (adapters/payments/guard.py).
     circuit: dict = attrs.field(factory=dict)
+    pix: dict | None = None  # the pix gateway only: a PixView as a dict
 
 
 @frozen
@@ -42,6 +59,20 @@ class GatewaySettings:
 def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> GatewayView:
     row = row or PaymentGatewayConfig(id=None, name=name)
     circuit = svc.gateways.circuits().get(name) or CircuitView()
+    pix = (
+        None
+        if name != PIX_GATEWAY
+        else attrs.asdict(
+            PixView(
+                api_url=row.api_url,
+                token_url=row.token_url,
+                pix_key=row.pix_key,
+                has_certificate=bool(row.certificate),
+                ca_certificate=row.ca_certificate,
+                missing=pix_missing(row),
+            )
+        )
+    )
     return GatewayView(
         name=name,
         public_key=row.public_key,
@@ -50,6 +81,7 @@ def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> G
         generated_postback_url=svc.webhooks.url(name),
         is_active=row.is_active,
         circuit=attrs.asdict(circuit),
+        pix=pix,
     )
 
 
@@ -78,6 +110,14 @@ def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> Gateway
     deactivates the others in the same transaction. Concurrent changes, first ones
     included, queue on the locked rows: never two active gateways."""
     name, changes = check_gateway_name(command.name), command.changes
+    foreign = next((f for f in PIX_ONLY if f in changes and name != PIX_GATEWAY), None)
+    if foreign:
+        raise ValidationError(f"{foreign} is a setting of the pix gateway only", field=foreign)
+    if name == PIX_GATEWAY and changes.get("postback_url"):
+        raise ValidationError(
+            "the pix gateway's notice URL is registered at the PSP as generated_postback_url",
+            field="postback_url",
+        )
     override = changes.get("postback_url")
     if override and not svc.webhooks.carries_token(name, override):
         # Without our token every webhook would be refused.
@@ -92,6 +132,14 @@ def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> Gateway
         updated = attrs.evolve(row, **changes)
         if updated.is_active and name == JUNGLEPAY and not updated.secret_key:
             raise ValidationError("set the secret key to activate JunglePay", field="secret_key")
+        missing = pix_missing(updated) if name == PIX_GATEWAY and updated.is_active else []
+        if missing:
+            raise ValidationError(
+                f"set {', '.join(missing)} to activate the pix gateway "
+                "(public_key: the client id, secret_key: the client "
+                "secret)",
+                field=missing[0],
+            )
         if updated.is_active:
             # First the others, so the one-active-row index never sees two.
             for other in rows:
@@ -99,4 +147,7 @@ def configure_gateway(svc: PaymentService, command: ConfigureGateway) -> Gateway
                     uow.payment_gateways.update(attrs.evolve(other, is_active=False))
         saved = uow.payment_gateways.update(updated)
         uow.commit()
+    if name == PIX_GATEWAY and saved.is_active:
+        # Activated (or changed while active): our notice URL for its key, at once.
+        register_pix_notices(svc, saved)
     return _view(svc, name, saved)

@@ -3,6 +3,7 @@ their statuses, and the log of processed notifications."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,8 +19,9 @@ from ports.security import WEBHOOK, Signer
 JUNGLEPAY = "junglepay"
 DIAS = "dias"
 SANDBOX = "sandbox"
-GATEWAY_NAMES = (JUNGLEPAY, DIAS, SANDBOX)
-CONFIGURABLE = (JUNGLEPAY, DIAS)
+PIX_GATEWAY = "pix"  # a PSP's API Pix (the Banco Central's standard): CREATORFLIX_PIX_*
+GATEWAY_NAMES = (JUNGLEPAY, DIAS, SANDBOX, PIX_GATEWAY)
+CONFIGURABLE = (JUNGLEPAY, DIAS, PIX_GATEWAY)
 
 # JunglePay transaction statuses (the sandbox speaks the same language).
 PROCESSING = "processing"
@@ -47,11 +49,17 @@ DIAS_PENDING = "PENDING"
 DIAS_PAID = "PAID"
 
 WEBHOOK_PATHS = {JUNGLEPAY: "/api/webhooks/junglepay", DIAS: "/api/webhooks/dias"}
+# The API Pix registers one notice URL per key, to which the PSP appends "/pix": its
+# token travels in the path (no query string survives that).
+PIX_NOTICE_PATH = "/api/webhook/pix"
 
 
 @frozen
 class PaymentGatewayConfig:
-    """Table `payment_gateways`. `secret_key` is write-only: never serialised or logged."""
+    """Table `payment_gateways`. `secret_key` and `certificate` are write-only: never
+    serialised or logged. The PIX gateway's row: `public_key` and `secret_key` are its
+    OAuth2 client id and secret, `certificate` the PEM of the client certificate and its
+    key, `ca_certificate` the PSP's CA (PEM), `pix_key` the operator's chave Pix."""
 
     id: int | None
     name: str
@@ -59,6 +67,11 @@ class PaymentGatewayConfig:
     secret_key: str | None = field(default=None, repr=False)
     postback_url: str | None = None
     is_active: bool = False
+    api_url: str | None = None
+    token_url: str | None = None
+    pix_key: str | None = None
+    certificate: str | None = field(default=None, repr=False)
+    ca_certificate: str | None = None
 
 
 @frozen
@@ -121,6 +134,9 @@ class ChargeRequest:
     pix_expires_in_days: int = 1
     installments: int = 1
     card_hash: str | None = field(default=None, repr=False)
+    # Our own id of this charge, the same at every attempt to charge one checkout
+    # (`charge_reference`): the PIX gateway's txid.
+    reference: str | None = None
 
 
 @frozen
@@ -142,6 +158,9 @@ class Transaction:
     status: str
     amount: int | None = None
     customer_email: str | None = None
+    # How the buyer paid, as the gateway reports it on a read-back (JunglePay's
+    # paymentMethod); None when the gateway does not say (Dias's postback never does).
+    payment_method: str | None = None
 
 
 # The circuit breaker of a gateway's API calls (adapters/payments/guard.py).
@@ -158,6 +177,23 @@ class CircuitView:
     state: str = CIRCUIT_CLOSED
     consecutive_failures: int = 0
     open_until: float | None = None
+
+
+def charge_reference(checkout_id: int, created_at: datetime) -> str:
+    """Our id of a checkout's charge (a PIX txid: 26-35 letters and digits): "cf", the
+    checkout id on 10 digits, then 20 hex digits of a hash of id and creation time (two
+    databases' checkout 7 never share a txid at the PSP). Every attempt at charging the
+    checkout gets the same one, and the checkout is found again from it."""
+    # To the second, naive: what every database gives back of the stored time.
+    created = created_at.replace(microsecond=0, tzinfo=None).isoformat()
+    digest = hashlib.sha256(f"{checkout_id}:{created}".encode()).hexdigest()
+    return f"cf{checkout_id:010d}{digest[:20]}"
+
+
+def checkout_id_of_reference(reference: str) -> int | None:
+    """The checkout id a `charge_reference` names (to be checked against it)."""
+    match = re.fullmatch(r"cf([0-9]{10})[0-9a-f]{20}", reference)
+    return int(match.group(1)) or None if match else None
 
 
 def event_key(external_id: str, status: str) -> str:
@@ -185,6 +221,8 @@ class WebhookUrls:
         return self.signer.check(WEBHOOK, gateway, token)
 
     def url(self, gateway: str) -> str:
+        if gateway == PIX_GATEWAY:
+            return f"{self.public_url.rstrip('/')}{PIX_NOTICE_PATH}/{self.token(gateway)}"
         return f"{self.public_url.rstrip('/')}{WEBHOOK_PATHS[gateway]}?token={self.token(gateway)}"
 
     def carries_token(self, gateway: str, url: str) -> bool:
@@ -209,6 +247,7 @@ _GATEWAY_OF_NAME = {
     "dias": DIAS,
     "diasmarketplace": DIAS,
     "sandbox": SANDBOX,
+    "pix": PIX_GATEWAY,
 }
 
 
@@ -259,7 +298,17 @@ def choose_gateway(rows: list[PaymentGatewayConfig], default: str) -> GatewayCho
     row = active if active is not None else gateway_row(rows, name)
     if name == JUNGLEPAY and (row is None or not row.secret_key):
         raise ServiceUnavailable(NOT_CONFIGURED)
+    # PIX: the row's settings when complete (pix_missing), else CREATORFLIX_PIX_*; the
+    # provider says NOT_CONFIGURED when neither is there.
     return GatewayChoice(name, row)
+
+
+PIX_REQUIRED = ("api_url", "token_url", "public_key", "secret_key", "certificate", "pix_key")
+
+
+def pix_missing(row: PaymentGatewayConfig | None) -> list[str]:
+    """The settings the PIX gateway's row still lacks (all of them without a row)."""
+    return [name for name in PIX_REQUIRED if row is None or not getattr(row, name)]
 
 
 def sandbox_enabled(rows: list[PaymentGatewayConfig], default: str) -> bool:

@@ -54,11 +54,28 @@ def _grantee_id(uow: UnitOfWork, event: CheckoutEvent) -> int | None:
     return user.id if user is not None else None
 
 
-def mail_receipt(event: CheckoutPaid, uow: UnitOfWork, *, public_url: str, tokens: Signer) -> None:
-    """The receipt (and set-password link) of a paid checkout, after its grant."""
+def mail_receipt(
+    event: CheckoutPaid,
+    uow: UnitOfWork,
+    *,
+    public_url: str,
+    tokens: Signer,
+    age_check: tuple[str, str] | None = None,
+    age_assured: notices.AgeAssured | None = None,
+) -> None:
+    """The receipt (and set-password link) of a paid checkout, after its grant (and the
+    way to the age check when the payment did not assure the buyer: `age_check`)."""
     checkout = uow.checkouts.get(event.checkout_id)
     if checkout is not None:
-        notices.queue_receipt(uow, public_url, tokens, checkout, event.occurred_at)
+        notices.queue_receipt(
+            uow,
+            public_url,
+            tokens,
+            checkout,
+            event.occurred_at,
+            age_check=age_check,
+            age_assured=age_assured,
+        )
 
 
 def mail_pix_code(

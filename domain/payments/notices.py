@@ -5,6 +5,7 @@ that claims the purchase) when it is paid (domain.payments.handlers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import quote
 
@@ -18,6 +19,8 @@ from ports.security import CLAIM_CHECKOUT, Signer
 from ports.unit_of_work import UnitOfWork
 
 CHECKOUT_PAGE = "/checkout"
+# Whether an account is age-assured now (domain.assurance's rule, injected).
+AgeAssured = Callable[[UnitOfWork, int, datetime], bool]
 CLAIM_TTL_SECONDS = 7 * 24 * 3600
 UNCLAIMED = "unclaimed"  # the JSON key of PaymentData.unclaimed
 
@@ -69,10 +72,19 @@ def queue_pix_created(
 
 
 def queue_receipt(
-    uow: UnitOfWork, public_url: str, tokens: Signer, checkout: co.Checkout, now: datetime
+    uow: UnitOfWork,
+    public_url: str,
+    tokens: Signer,
+    checkout: co.Checkout,
+    now: datetime,
+    *,
+    age_check: tuple[str, str] | None = None,
+    age_assured: AgeAssured | None = None,
 ) -> None:
     """The receipt of a paid checkout: plan, bumps, total, the period it granted, and
-    the set-password link when this payment created the account."""
+    the set-password link when this payment created the account; `age_check` (methods,
+    page): the way to the age check, named unless the buyer is assured now
+    (`age_assured`: age assurance's rule, bound by the wiring)."""
     if checkout.id is not None and checkout.user_id is None and checkout.payment.unclaimed:
         queue_claim(uow, public_url, tokens, checkout, now)
         return
@@ -109,8 +121,23 @@ def queue_receipt(
             set_password,
             now,
             user.id,
+            age_check=_age_check(uow, age_check, user.id, now, age_assured),
         )
     )
+
+
+def _age_check(
+    uow: UnitOfWork,
+    hint: tuple[str, str] | None,
+    user_id: int | None,
+    now: datetime,
+    assured: AgeAssured | None,
+) -> tuple[str, str] | None:
+    """The age-check hint of a receipt: only for a buyer not age-assured now (a card
+    payment our gateway confirmed assured them in this same transaction)."""
+    if hint is None or user_id is None:
+        return None
+    return None if assured is not None and assured(uow, user_id, now) else hint
 
 
 def claim_token(tokens: Signer, checkout_id: int, email: str) -> str:

@@ -24,6 +24,7 @@ _KEYS = (
     "review_settled",
     "unclaimed",
     "charge",
+    "paid_with",
 )
 _FLAGS = ("account_created", "unclaimed")
 
@@ -46,6 +47,9 @@ class PaymentData:
     # Whether the gateway was called, while no transaction is known: not_sent, charging
     # (domain.payments.idempotency).
     charge: str | None = None
+    # How the gateway said the buyer paid when it read the transaction back (JunglePay's
+    # paymentMethod); never the client's word.
+    paid_with: str | None = None
     extra: Mapping[str, Any] = field(factory=dict)  # keys we do not know, as read
 
     @classmethod
@@ -71,6 +75,12 @@ class PaymentData:
             status=self.status,
             account_created=self.account_created,
         )
+
+    def confirms_card(self) -> bool:
+        """A card payment our own gateway confirmed: JunglePay read the transaction back
+        as paid by credit card. An external page (Dias) never says how the buyer paid,
+        whatever the client declared; the sandbox's card is no card."""
+        return self.provider == "junglepay" and self.paid_with == "credit_card"
 
     def but(self, **changes: Any) -> PaymentData:
         """A copy with `changes` (field names)."""

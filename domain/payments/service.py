@@ -7,6 +7,7 @@ from attrs import frozen
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
 from domain.payments.gateways import (
     NOT_CONFIGURED,
+    PIX_GATEWAY,
     SANDBOX,
     GatewayChoice,
     PaymentGatewayConfig,
@@ -55,6 +56,8 @@ class PaymentService:
     def adapter(self, choice: GatewayChoice) -> PaymentGateway:
         if choice.name == SANDBOX:
             return self.gateways.sandbox()
+        if choice.name == PIX_GATEWAY:
+            return self.gateways.pix(choice.config)
         if choice.config is None:  # choose_gateway gives JunglePay with its stored row
             raise ServiceUnavailable(NOT_CONFIGURED)
         return self.gateways.junglepay(choice.config)

@@ -152,9 +152,12 @@ def process(
     return Outcome(PROCESSED if changed else UNCHANGED, checkout.id)
 
 
-def _shown(checkout: co.Checkout, gateway_status: str) -> co.Checkout:
-    """The gateway's own status, shown to the buyer next to ours."""
-    return checkout.with_payment(status=gateway_status)
+def _shown(checkout: co.Checkout, tx: Transaction) -> co.Checkout:
+    """The gateway's own status, shown to the buyer next to ours (and how it says the
+    buyer paid, when it says: a card payment it confirmed assures the buyer's age)."""
+    if tx.payment_method:
+        return checkout.with_payment(status=tx.status, paid_with=tx.payment_method)
+    return checkout.with_payment(status=tx.status)
 
 
 def _for_buyer(checkout: co.Checkout, buyer_id: int, created: bool) -> co.Checkout:
@@ -172,8 +175,8 @@ def _apply(
     moved = co.advance(checkout, decision, now) if isinstance(decision, co.CheckoutStatus) else None
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
-        return (_shown(checkout, tx.status) if checkout.status == co.PENDING else checkout, False)
-    return _settle(uow, checkout, _shown(moved, tx.status), now, paid_amount=tx.amount), True
+        return (_shown(checkout, tx) if checkout.status == co.PENDING else checkout, False)
+    return _settle(uow, checkout, _shown(moved, tx), now, paid_amount=tx.amount), True
 
 
 def _settle(

@@ -10,21 +10,25 @@ from typing import Any
 
 import attrs
 
-from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
+from domain.common.errors import Forbidden, GatewayRejected, ServiceUnavailable, Unauthenticated
 from domain.payments import checkout as co
 from domain.payments import postbacks, settlement
-from domain.payments.commands import DiasWebhook, JunglePayWebhook
+from domain.payments.commands import DiasWebhook, JunglePayWebhook, PixNotice
 from domain.payments.gateways import (
     DIAS,
     DIAS_PAID,
     DIAS_PENDING,
     JUNGLEPAY,
     NOT_CONFIGURED,
+    PIX_GATEWAY,
     TX_PAID,
     WAITING_PAYMENT,
     PaymentGatewayConfig,
+    Postback,
     Transaction,
     WebhookEvent,
+    charge_reference,
+    checkout_id_of_reference,
     event_key,
     gateway_row,
 )
@@ -101,7 +105,57 @@ def handle_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
 
 def settle_postback(svc: PaymentService, postback: postbacks.Postback) -> Outcome:
     """The worker's part of a recorded postback (domain.payments.postbacks.settle_due)."""
+    if postback.gateway == PIX_GATEWAY:
+        return settle_pix(svc, postback.external_id)
     return settle_junglepay(svc, postback.external_id, postback.checkout_ref)
+
+
+def handle_pix(svc: PaymentService, notice: PixNotice) -> Outcome:
+    """A notice of the API Pix: never trusted. Each txid it names is recorded (outcome
+    `queued`, one transaction) for the background worker, which reads the cob back
+    (`settle_pix`); the PSP is answered at once and never called inside the request."""
+    authenticate(svc, PIX_GATEWAY, notice.token)
+    if not notice.txids:
+        return Outcome(IGNORED)
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        for txid in notice.txids:
+            uow.postbacks.add(
+                Postback(
+                    id=None,
+                    gateway=PIX_GATEWAY,
+                    external_id=txid,
+                    next_attempt_at=now,
+                    received_at=now,
+                )
+            )
+        uow.commit()
+    return Outcome(postbacks.QUEUED)
+
+
+def settle_pix(svc: PaymentService, txid: str) -> Outcome:
+    """The cob as the PSP reports it (GET /cob/{txid}) is what we act on: paid only when
+    CONCLUIDA, and then for what its `pix` received (settlement.decide refuses another
+    amount). A cob whose charge answer we lost is adopted by the checkout its txid names
+    (domain.payments.gateways.charge_reference) when amount and status agree."""
+    named = checkout_id_of_reference(txid)
+    with svc.uow() as uow:
+        known = uow.checkouts.get_by_external_id(txid, PIX_GATEWAY) is not None
+        owner = uow.checkouts.get(named) if named and not known else None
+        config = gateway_row(svc.gateway_rows(uow), PIX_GATEWAY)
+    if (
+        owner is None
+        or owner.created_at is None
+        or charge_reference(named or 0, owner.created_at) != txid
+    ):
+        named = None  # not the txid we would have given that checkout's charge
+    tx = svc.gateways.pix(config).get_transaction(txid)
+    if tx is None:
+        log.warning("the PSP does not know cob %s (forged notice?)", txid)
+        return Outcome(IGNORED)
+    if known:
+        return settlement.process(svc, PIX_GATEWAY, tx)
+    return _adopt_or_record(svc, PIX_GATEWAY, tx, named)
 
 
 def settle_junglepay(svc: PaymentService, external_id: str, checkout_ref: str | None) -> Outcome:
@@ -234,3 +288,25 @@ def handle_dias(svc: PaymentService, webhook: DiasWebhook) -> Outcome:
         amount=webhook.amount,
     )
     return settlement.process(svc, DIAS, tx, hold_pending=status == DIAS_PENDING)
+
+
+def register_pix_notices(svc: PaymentService, config: PaymentGatewayConfig | None = None) -> bool:
+    """Register our notice URL (with its token) for the operator's key at the PSP (PUT
+    /webhook/{chave}), through the pix row's settings (`config`, else the stored row)
+    or CREATORFLIX_PIX_*: on activation and at start-up, best effort. False (logged)
+    when it failed or nothing is configured."""
+    url = svc.webhooks.url(PIX_GATEWAY)
+    if config is None:
+        with svc.uow() as uow:
+            config = gateway_row(svc.gateway_rows(uow), PIX_GATEWAY)
+    try:
+        svc.gateways.register_pix_webhook(config, url)
+    except (ServiceUnavailable, GatewayRejected) as problem:
+        log.error(
+            "PIX notices: our URL could not be registered at the PSP (%s): no paid "
+            "PIX is settled until it is",
+            problem.message,
+        )
+        return False
+    log.info("PIX notices: our URL is registered at the PSP for the key")
+    return True

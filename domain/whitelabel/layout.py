@@ -6,6 +6,8 @@
     MODEL/POST/file.<image|video> a media file of the post; the post's title is POST
 
 Decisions the layout leaves open, taken here:
+- The panel's uploads (`uploads/…`, domain.media.keys) share the bucket and are no
+  model's: ignored (reason panel_upload), so no model may be named "uploads".
 - Every other key is ignored and counted by reason: files at the bucket root, hidden
   files and folders (a segment starting with "."), extensions that are neither image nor
   video, other files under profile/, folder markers ("MODEL/" objects some consoles
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+
+from domain.media.keys import UPLOAD_PREFIX
 
 VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "webm", "m4v", "mkv", "avi", "wmv", "flv"})
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif", "avif"})
@@ -45,6 +49,7 @@ OTHER_PROFILE_FILE = "other_profile_file"
 TOO_DEEP = "nested_too_deep"
 FOLDER_MARKER = "folder_marker"
 INVALID_NAME = "invalid_name"
+PANEL_UPLOAD = "panel_upload"  # a file uploaded in the panel (domain.media.keys)
 
 
 class ParsedKey(NamedTuple):
@@ -98,6 +103,8 @@ def parse_key(key: str) -> ParsedKey:
         return _ignored(INVALID_NAME)
     if key.startswith(".") or "/." in key:
         return _ignored(HIDDEN)
+    if key.startswith(UPLOAD_PREFIX):
+        return _ignored(PANEL_UPLOAD)
     parts = key.split("/")
     if len(parts) == 1:
         return _ignored(AT_ROOT)

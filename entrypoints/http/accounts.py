@@ -14,7 +14,7 @@ from domain.payments import claims
 from domain.payments.service import PaymentService
 from entrypoints.bootstrap import Deps
 from entrypoints.config import Config
-from entrypoints.http import sessions
+from entrypoints.http import age_gate, sessions
 from entrypoints.http.account_views import (
     ACCEPTED,
     SESSION_SCHEMA,
@@ -201,6 +201,7 @@ class LogoutResource:
         required_user(req)
         self_service.logout(self.auth, _bearer(req))
         sessions.end(req, resp, self.config)
+        age_gate.clear_cookie(resp)  # and the account's age cookie
         resp.status = falcon.HTTP_204
 
 

@@ -38,6 +38,7 @@ from domain.common.fields import Boolean, Integer, parse_fields, parse_query_fil
 from entrypoints.bootstrap import Deps
 from entrypoints.http.client_ip import Network, request_ip
 from entrypoints.http.json_io import read_json
+from entrypoints.http.media_links import MediaLinks
 from entrypoints.http.routes import GROUPS, NO_MEDIA, Operation, Param, Route, Serves
 from entrypoints.http.schemas import body_schema, entity_schema
 
@@ -130,6 +131,9 @@ SERVE_PARAMS = (
         "(what pages use) the answer may be up to CREATORFLIX_AD_CACHE_MS old",
     ),
 )
+
+
+AD_MEDIA = ("image_url",)
 
 
 def click_url(ad_id: int, placement: str, token: str) -> str:
@@ -244,8 +248,8 @@ class ServeResource:
     returns the same page, the same answer is given, marked shared (the gate step then
     renders its JSON once per gate state)."""
 
-    def __init__(self, ads: AdServices, proxies: Iterable[Network]):
-        self.ads, self.proxies = ads, proxies
+    def __init__(self, ads: AdServices, proxies: Iterable[Network], links: MediaLinks):
+        self.ads, self.proxies, self.links = ads, proxies, links
         self._kept: dict[Hashable, tuple[serving.ServedPage, dict]] = {}
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -258,7 +262,12 @@ class ServeResource:
         if kept is not None and kept[0] is page:
             body = kept[1]
         else:
-            body = {p: [public_ad_json(s) for s in served] for p, served in page.placements.items()}
+            # An uploaded image is answered signed (the kept answer lives far less than
+            # the link: CREATORFLIX_AD_CACHE_MS against CREATORFLIX_SIGNED_URL_TTL).
+            body = {
+                p: [self.links.sign_fields(public_ad_json(s), AD_MEDIA) for s in served]
+                for p, served in page.placements.items()
+            }
             if not request.track:
                 if len(self._kept) >= MAX_KEPT:
                     self._kept = {}
@@ -355,7 +364,7 @@ def routes(deps: Deps) -> list[Route]:
         ),
         Route(
             "/api/ads",
-            ServeResource(ads, proxies),
+            ServeResource(ads, proxies, MediaLinks.of(deps)),
             (
                 Operation(
                     "GET",

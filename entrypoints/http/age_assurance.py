@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
 
 import falcon
 
+from domain.assurance import admin as age_admin
 from domain.assurance import documents
+from domain.assurance import oidc as age_oidc
 from domain.assurance import service as aa
 from domain.assurance.entities import METHODS, OUTCOMES, AgeAssurance
 from domain.common.errors import ValidationError
@@ -22,9 +23,9 @@ from entrypoints.http import age_gate
 from entrypoints.http.caller import current_user, required_user
 from entrypoints.http.crud import PAGE_PARAMS, query_params
 from entrypoints.http.json_io import page_json, read_json, to_json
+from entrypoints.http.rate_limits import LIMITED, RETRY_AFTER, Limits, limit_per_ip, limits_of
 from entrypoints.http.routes import ADMIN, NO_MEDIA, PUBLIC, USER, Operation, Param, Route
 from entrypoints.http.schemas import entity_schema, nullable, page_schema
-from ports.clock import Clock
 from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("age assurance",)
@@ -54,7 +55,7 @@ OFFER_SCHEMA = {
 }
 STATUS_SCHEMA = {
     "type": "object",
-    "required": ["assured", "until", "method", "methods", "gate", "token"],
+    "required": ["assured", "until", "method", "methods", "gate", "token", "pending_document"],
     "properties": {
         "assured": {"type": "boolean", "description": "whether adult media is shown"},
         "until": nullable({"type": "string", "format": "date-time"}),
@@ -65,11 +66,16 @@ STATUS_SCHEMA = {
             {
                 "type": "string",
                 "description": (
-                    f"the assurance token to send as {age_gate.HEADER} (also set as an HttpOnly "
-                    "cookie for media)"
+                    f"an anonymous visitor's own assurance token, to send as {age_gate.HEADER} "
+                    "(also set as an HttpOnly cookie); null for an account, whose assurance is "
+                    "checked through its session and never handed out"
                 ),
             }
         ),
+        "pending_document": {
+            "type": "boolean",
+            "description": ("a document of the caller waits for an admin's decision (em análise)"),
+        },
     },
 }
 DOCUMENT_BODY = {
@@ -83,7 +89,7 @@ DOCUMENT_BODY = {
 }
 FIGURES_SCHEMA = {
     "type": "object",
-    "required": ["methods", "enabled", "gate", "sandbox_only"],
+    "required": ["methods", "enabled", "gate", "sandbox_only", "documents_waiting", "warnings"],
     "properties": {
         "methods": {
             "type": "object",
@@ -94,6 +100,15 @@ FIGURES_SCHEMA = {
         "sandbox_only": {
             "type": "boolean",
             "description": ("the sandbox is the only method: no real age check is offered"),
+        },
+        "documents_waiting": {
+            "type": "integer",
+            "description": ("documents waiting for a decision"),
+        },
+        "warnings": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "what the methods on offer leave PIX buyers (pt-BR)",
         },
     },
 }
@@ -107,12 +122,8 @@ def _status_json(status: aa.Status) -> dict:
         "methods": status.methods,
         "gate": status.gate,
         "token": status.token,
+        "pending_document": status.pending_document,
     }
-
-
-def _max_age(until: datetime | None, clock: Clock) -> int:
-    assert until is not None
-    return max(1, int((until - clock.now()).total_seconds()))
 
 
 class _Resource:
@@ -125,19 +136,22 @@ class _Resource:
         age_gate.set_cookie(
             resp,
             self.secure,
-            granted.token,
-            _max_age(granted.assurance.expires_at, self.service.clock),
+            granted.cookie,
+            aa.cookie_seconds(self.service, granted.assurance),
         )
         resp.cache_control = ("no-store",)
 
 
 class StatusResource(_Resource):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        status = aa.status(self.service, current_user(req), age_gate.caller_token(req))
-        if status.token and status.until is not None:
-            age_gate.set_cookie(
-                resp, self.secure, status.token, _max_age(status.until, self.service.clock)
-            )
+        svc = self.service
+        status = aa.status(svc, current_user(req), age_gate.caller_token(req))
+        if status.cookie and status.until is not None:
+            cap = svc.visitor_ttl if status.token else aa.ACCOUNT_COOKIE_TTL
+            left = min(status.until - svc.clock.now(), cap)
+            age_gate.set_cookie(resp, self.secure, status.cookie, max(1, int(left.total_seconds())))
+        elif not status.assured and req.cookies.get(age_gate.COOKIE):
+            age_gate.clear_cookie(resp)  # ended: logout-all, revoked, expired
         resp.media = _status_json(status)
         resp.cache_control = ("no-store",)
 
@@ -156,23 +170,38 @@ class SandboxResource(_Resource):
 
 
 class OidcResource(_Resource):
-    def on_get_start(self, req: falcon.Request, resp: falcon.Response) -> None:
-        started = aa.start_oidc(self.service, current_user(req))
+    def __init__(self, service: aa.AgeAssuranceService, secure: bool, limits: Limits):
+        super().__init__(service, secure)
+        self.limits = limits
+
+    def _start(self, req: falcon.Request, resp: falcon.Response) -> str:
+        user = current_user(req)
+        if user is None:  # each anonymous start leaves a pending row: limited per IP
+            self.limits.per_ip("age_oidc_start", req)
+        started = age_oidc.start_oidc(self.service, user)
         resp.set_cookie(
             HANDSHAKE_COOKIE,
             started.handshake,
-            max_age=aa.OIDC_ROUND_TRIP_SECONDS,
+            max_age=age_oidc.OIDC_ROUND_TRIP_SECONDS,
             path=BASE + "/oidc",
             http_only=True,
             same_site="Lax",
             secure=self.secure,
         )
-        resp.status = falcon.HTTP_302
-        resp.set_header("Location", started.location)
         resp.cache_control = ("no-store",)
+        return started.location
+
+    def on_get_start(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.status = falcon.HTTP_302
+        resp.set_header("Location", self._start(req, resp))
+
+    def on_post_start(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """For a signed-in member's browser (a link carries no bearer token): the
+        attempt is the account's; the page then goes to `location`."""
+        resp.media = {"location": self._start(req, resp)}
 
     def on_get_callback(self, req: falcon.Request, resp: falcon.Response) -> None:
-        granted = aa.finish_oidc(
+        granted = age_oidc.finish_oidc(
             self.service,
             req.cookies.get(HANDSHAKE_COOKIE),
             req.get_param("state"),
@@ -187,13 +216,14 @@ class OidcResource(_Resource):
 
 def _document(req: falcon.Request, max_bytes: int) -> tuple[bytes, str]:
     """The photo from a multipart form (field `document`) or a JSON body
-    {content_type, data (base64)}."""
+    {content_type, data (base64)}; read at most a little past `max_bytes` (the use case
+    refuses a photo over it by name)."""
     if (req.content_type or "").startswith("multipart/form-data"):
         for part in req.get_media():
             if part.name == "document":
                 return part.stream.read(max_bytes + 1), part.content_type or ""
         raise ValidationError("the form has no `document` file", field="document")
-    body = read_json(req, max_bytes)
+    body = read_json(req, max_bytes * 4 // 3 + 4096)  # base64 and the JSON around it
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     content_type, data = body.get("content_type"), body.get("data")
@@ -208,12 +238,15 @@ def _document(req: falcon.Request, max_bytes: int) -> tuple[bytes, str]:
 
 
 class DocumentsResource:
-    def __init__(self, service: aa.AgeAssuranceService, max_body: int):
-        self.service, self.max_body = service, max_body
+    def __init__(self, service: aa.AgeAssuranceService, limits: Limits):
+        self.service, self.limits = service, limits
 
+    @falcon.before(limit_per_ip("age_document"))
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        data, content_type = _document(req, self.max_body)
-        record = documents.submit_document(self.service, required_user(req), data, content_type)
+        user = required_user(req)
+        self.limits.per_account("age_document", f"user:{user.id}")
+        data, content_type = _document(req, self.service.document_max_bytes)
+        record = documents.submit_document(self.service, user, data, content_type)
         resp.status = falcon.HTTP_201
         resp.media = to_json(record, exclude=("anonymous_id",))
 
@@ -246,18 +279,20 @@ class AdminResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         filters = parse_query_filters(FILTERS, req.params)
-        found = aa.list_assurances(self.service, PageRequest.parse(req.params), filters)
+        found = age_admin.list_assurances(self.service, PageRequest.parse(req.params), filters)
         resp.media = self._named(found)
 
     def on_get_figures(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = aa.figures(self.service)
+        resp.media = age_admin.figures(self.service)
 
     def on_get_queue(self, req: falcon.Request, resp: falcon.Response) -> None:
         found = documents.document_queue(self.service, PageRequest.parse(req.params))
         resp.media = self._named(found)
 
     def on_get_photo(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        resp.data = documents.document_photo(self.service, id)
+        # Served as bytes, never rendered at this API address (the admin page shows it
+        # from a blob); its type was checked by its bytes at upload.
+        resp.data, _ = documents.document_photo(self.service, id)
         resp.content_type = "application/octet-stream"
         resp.cache_control = ("no-store",)
         resp.set_header("X-Content-Type-Options", "nosniff")
@@ -269,13 +304,14 @@ class AdminResource:
         resp.media = _record_json(documents.decide_document(self.service, id, False))
 
     def on_post_revoke(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        resp.media = _record_json(aa.revoke(self.service, id))
+        resp.media = _record_json(age_admin.revoke(self.service, id))
 
 
 def routes(deps: Deps) -> list[Route]:
     service = deps.age_assurance
     secure = deps.config.public_url.startswith("https://")
-    oidc = OidcResource(service, secure)
+    limits = limits_of(deps)
+    oidc = OidcResource(service, secure, limits)
     admin = AdminResource(service, deps.uow)
     admin_base = "/api/admin/age-assurance"
 
@@ -334,12 +370,33 @@ def routes(deps: Deps) -> list[Route]:
             (
                 Operation(
                     "GET",
-                    "Start an OpenID Connect age check: 302 to the provider",
+                    "Start an OpenID Connect age check: 302 to the provider "
+                    "(anonymous starts: at most 20 per IP an hour; the attempt expires "
+                    "after 15 minutes)",
                     PUBLIC,
                     tags=TAGS,
-                    responses={302: None, 409: None, 503: None},
-                    headers={302: {"Location": {"type": "string", "format": "uri"}}},
+                    responses={302: None, 409: None, 503: None, **LIMITED},
+                    headers={302: {"Location": {"type": "string", "format": "uri"}}, **RETRY_AFTER},
                     serves=NO_MEDIA,
+                ),
+                Operation(
+                    "POST",
+                    "The same for a web page: {location} to send the browser to "
+                    "(with a bearer token the attempt assures the account)",
+                    PUBLIC,
+                    tags=TAGS,
+                    request_required=False,
+                    responses={
+                        200: {
+                            "type": "object",
+                            "required": ["location"],
+                            "properties": {"location": {"type": "string", "format": "uri"}},
+                        },
+                        409: None,
+                        503: None,
+                        **LIMITED,
+                    },
+                    headers=RETRY_AFTER,
                 ),
             ),
             suffix="start",
@@ -368,7 +425,7 @@ def routes(deps: Deps) -> list[Route]:
         ),
         Route(
             BASE + "/documents",
-            DocumentsResource(service, deps.config.max_body_bytes),
+            DocumentsResource(service, limits),
             (
                 Operation(
                     "GET",
@@ -383,12 +440,15 @@ def routes(deps: Deps) -> list[Route]:
                 Operation(
                     "POST",
                     "Send a photo of an official ID (multipart field `document`, "
-                    "or JSON {content_type, data: base64}) for an admin to review; the "
-                    "photo is deleted once decided",
+                    "or JSON {content_type, data: base64}) for an admin to review: JPEG, "
+                    "PNG or WebP by its bytes, at most CREATORFLIX_AGE_DOCUMENT_MAX_BYTES; "
+                    "5 per account and 20 per IP an hour; the photo is deleted once "
+                    "decided",
                     USER,
                     tags=TAGS,
                     request=DOCUMENT_BODY,
-                    responses={201: RECORD_SCHEMA, 409: None, 503: None},
+                    responses={201: RECORD_SCHEMA, 409: None, 503: None, **LIMITED},
+                    headers=RETRY_AFTER,
                 ),
             ),
         ),

@@ -151,3 +151,8 @@ class AgeGate:
             self._rendered[key] = rendered
         resp.data = rendered[1]
         resp.content_type = falcon.MEDIA_JSON
+
+
+def clear_cookie(resp: falcon.Response) -> None:
+    """The browser forgets an assurance that ended (logout, revocation, expiry)."""
+    resp.unset_cookie(COOKIE, path="/", same_site="Lax")

@@ -19,6 +19,7 @@ from entrypoints.http import (
     age_gate,
     audit,
     auth,
+    branding,
     caching,
     catalog,
     catalog_admin,
@@ -29,6 +30,7 @@ from entrypoints.http import (
     health,
     me,
     media,
+    media_admin,
     notifications,
     payments_admin,
     privacy,
@@ -63,12 +65,14 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     sales_admin,  # sales and customers
     whitelabel,
     media,  # the white-label catalogue
+    media_admin,  # the panel's uploads
     ads,
     ads_admin,  # ads
     dashboard,
     age_assurance,
     audit,
-    notifications,  # reports, age, audit, notices
+    branding,
+    notifications,  # reports, age, audit, brand, notices
     web,  # the web client
 )
 
@@ -81,14 +85,18 @@ class IdConverter(falcon.routing.IntConverter):
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over the limit before any responder reads them."""
+    """Refuse bodies over the limit before any responder reads them. `streaming`:
+    (method, path) -> the limit of a route that streams its own body (an upload)
+    instead of the global one."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, streaming: dict[tuple[str, str], int] | None = None):
         self.max_bytes = max_bytes
+        self.streaming = streaming or {}
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        if req.content_length is not None and req.content_length > self.max_bytes:
-            raise PayloadTooLarge(f"the request body exceeds {self.max_bytes} bytes", field="body")
+        limit = self.streaming.get((req.method, req.path.rstrip("/") or "/"), self.max_bytes)
+        if req.content_length is not None and req.content_length > limit:
+            raise PayloadTooLarge(f"the request body exceeds {limit} bytes", field="body")
 
 
 class CreatorFlixApp(falcon.App):
@@ -96,6 +104,9 @@ class CreatorFlixApp(falcon.App):
 
     routes: list[Route]
     deps: Deps
+    # The largest request body any route takes (the server's pre-read is bounded by it;
+    # each route's own limit is BodyLimitMiddleware's).
+    largest_body: int
 
 
 def area_routes(deps: Deps) -> list[Route]:
@@ -116,9 +127,19 @@ def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
     routes.extend(extra)
     spec.update(build_spec(routes))
 
+    # Routes that take more than CREATORFLIX_MAX_BODY_BYTES read no further than their
+    # own limit: uploads of the panel, and an ID photo (CREATORFLIX_AGE_DOCUMENT_MAX_BYTES,
+    # base64 in JSON (4/3) or in a multipart form).
+    larger = {
+        ("POST", media_admin.UPLOAD_PATH): deps.config.max_upload_bytes
+        + media_admin.MULTIPART_OVERHEAD,
+        ("POST", "/api/age-assurance/documents"): max(
+            deps.config.max_body_bytes, deps.config.age_document_max_bytes * 4 // 3 + 8192
+        ),
+    }
     app = CreatorFlixApp(
         middleware=[
-            BodyLimitMiddleware(deps.config.max_body_bytes),
+            BodyLimitMiddleware(deps.config.max_body_bytes, larger),
             auth.AuthMiddleware(deps.auth, routes, deps.config),
             age_gate.AgeGate(deps.age_assurance, routes),
             audit.AuditMiddleware(deps.uow, deps.clock),
@@ -136,6 +157,8 @@ def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
             route.path, route.resource, **({"suffix": route.suffix} if route.suffix else {})
         )
     app.routes = routes
+    # What the server reads ahead of a thread: the ID photo, not the streamed uploads.
+    app.largest_body = larger[("POST", "/api/age-assurance/documents")]
     app.deps = deps  # for the server's post-fork hooks (the mail delivery thread)
     return app
 
@@ -147,4 +170,20 @@ def get_app() -> falcon.App:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     log_redaction.install()  # no secret query parameter in any line of ours either
-    return create_app(build_deps(load_config()))
+    deps = build_deps(load_config())
+    warn_about_age_methods(deps)
+    return create_app(deps)
+
+
+def warn_about_age_methods(deps: Deps) -> list[str]:
+    """The start-up log's warnings about the age-assurance methods on offer (the admin
+    dashboard shows the same): PIX buyers left with manual review only, or no way at
+    all, and how to add an OIDC provider. Returns what it logged."""
+    from domain.assurance.admin import method_warnings
+
+    if not deps.config.age_gate:
+        return []
+    found = method_warnings(deps.age_assurance.live_methods())
+    for warning in found:
+        logging.getLogger("creatorflix.age").warning("age assurance: %s", warning)
+    return found

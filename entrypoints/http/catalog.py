@@ -16,6 +16,7 @@ from entrypoints.bootstrap import Deps
 from entrypoints.http.caller import current_user
 from entrypoints.http.crud import PAGE_PARAMS, query_params
 from entrypoints.http.json_io import page_json, to_json
+from entrypoints.http.media_links import BUMP_MEDIA, CREATOR_MEDIA, POST_MEDIA, MediaLinks
 from entrypoints.http.routes import ITEM, NO_MEDIA, PAGE, Operation, Route, Serves
 from entrypoints.http.schemas import entity_schema, page_schema
 from ports.clock import Clock
@@ -25,32 +26,44 @@ PUBLIC_TAGS = ("catalog",)
 
 
 class _PageResource:
-    """GET on a public collection: `read(req)` gives the page to serialise."""
+    """GET on a public collection: `read(req)` gives the page to serialise; `media`:
+    the links to sign and which fields hold stored media."""
 
-    def __init__(self, read: Callable[[falcon.Request], Page]):
+    def __init__(
+        self,
+        read: Callable[[falcon.Request], Page],
+        media: tuple[MediaLinks, tuple[str, ...]] | None = None,
+    ):
         self.read = read
+        self.media = media
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = page_json(self.read(req), to_json)
+        found = page_json(self.read(req), to_json)
+        if self.media is not None:
+            links, fields = self.media
+            found = links.sign_page(found, fields)
+        resp.media = found
 
 
 class CreatorResource:
-    def __init__(self, uow: UnitOfWorkFactory):
-        self.uow = uow
+    def __init__(self, uow: UnitOfWorkFactory, links: MediaLinks):
+        self.uow, self.links = uow, links
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        resp.media = to_json(browse.get_creator(self.uow, id))
+        resp.media = self.links.sign_fields(
+            to_json(browse.get_creator(self.uow, id)), CREATOR_MEDIA
+        )
 
 
 class CreatorPostsResource:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
-        self.uow, self.clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, links: MediaLinks):
+        self.uow, self.clock, self.links = uow, clock, links
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         page = browse.creator_posts(
             self.uow, self.clock, id, PageRequest.parse(req.params), current_user(req)
         )
-        resp.media = page_json(page, to_json)
+        resp.media = self.links.sign_page(page_json(page, to_json), POST_MEDIA)
 
 
 def _public_list(
@@ -60,6 +73,7 @@ def _public_list(
     read: Callable[[falcon.Request], Page],
     filters: dict | None = None,
     serves: Serves = NO_MEDIA,
+    media: tuple[MediaLinks, tuple[str, ...]] | None = None,
 ) -> Route:
     op = Operation(
         "GET",
@@ -69,7 +83,7 @@ def _public_list(
         responses={200: page_schema(entity_schema(entity))},
         serves=serves,
     )
-    return Route(path, _PageResource(read), (op,))
+    return Route(path, _PageResource(read, media), (op,))
 
 
 def browse_creators(req: falcon.Request) -> browse.BrowseCreators:
@@ -80,6 +94,7 @@ def browse_creators(req: falcon.Request) -> browse.BrowseCreators:
 
 def routes(deps: Deps) -> list[Route]:
     uow = deps.uow
+    links = MediaLinks.of(deps)
 
     def page(req: falcon.Request) -> PageRequest:
         return PageRequest.parse(req.params)
@@ -100,6 +115,7 @@ def routes(deps: Deps) -> list[Route]:
             "Active order bumps in display order",
             OrderBump,
             lambda req: browse.list_order_bumps(uow, page(req)),
+            media=(links, BUMP_MEDIA),
         ),
         _public_list(
             "/api/support-contacts",
@@ -114,10 +130,11 @@ def routes(deps: Deps) -> list[Route]:
             lambda req: browse.list_creators(uow, browse_creators(req)),
             browse.CREATOR_FILTERS,
             serves=Serves("creator", PAGE),
+            media=(links, CREATOR_MEDIA),
         ),
         Route(
             "/api/models/{id:id}",
-            CreatorResource(uow),
+            CreatorResource(uow, links),
             (
                 Operation(
                     "GET",
@@ -130,7 +147,7 @@ def routes(deps: Deps) -> list[Route]:
         ),
         Route(
             "/api/models/{id:id}/posts",
-            CreatorPostsResource(uow, deps.clock),
+            CreatorPostsResource(uow, deps.clock, links),
             (
                 Operation(
                     "GET",

@@ -3,6 +3,8 @@ posts, support contacts and users (read only), and the key/value settings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
 
 from domain.catalog import admin
@@ -13,6 +15,13 @@ from entrypoints.bootstrap import Deps
 from entrypoints.http.account_views import USER_PRIVATE
 from entrypoints.http.crud import Store, crud_routes
 from entrypoints.http.json_io import read_json, to_json
+from entrypoints.http.media_links import (
+    BUMP_MEDIA,
+    CREATOR_MEDIA,
+    POST_MEDIA,
+    MediaLinks,
+    previews_schema,
+)
 from entrypoints.http.routes import ADMIN, Operation, Route
 from entrypoints.http.schemas import body_schema, entity_schema
 from ports.unit_of_work import UnitOfWorkFactory
@@ -47,13 +56,28 @@ class SettingResource:
         resp.media = to_json(admin.put_setting(self.uow, command))
 
 
+def _previews(links: MediaLinks, fields: tuple[str, ...]) -> dict[str, Any]:
+    """An admin answer keeps the stored URLs and adds `signed` ones for previews."""
+    return {"serialize": links.with_previews(fields), "schema_extra": previews_schema(fields)}
+
+
 def routes(deps: Deps) -> list[Route]:
-    tag, store = ADMIN_TAG, Store.of(deps)
+    tag, store, links = ADMIN_TAG, Store.of(deps), MediaLinks.of(deps)
     return [
         *crud_routes("/api/admin/plans", admin.PLANS, store, tag=tag),
-        *crud_routes("/api/admin/order-bumps", admin.ORDER_BUMPS, store, tag=tag),
-        *crud_routes("/api/admin/models", admin.CREATORS, store, tag=tag),
-        *crud_routes("/api/admin/posts", admin.POSTS, store, tag=tag),
+        *crud_routes(
+            "/api/admin/order-bumps",
+            admin.ORDER_BUMPS,
+            store,
+            tag=tag,
+            **_previews(links, BUMP_MEDIA),
+        ),
+        *crud_routes(
+            "/api/admin/models", admin.CREATORS, store, tag=tag, **_previews(links, CREATOR_MEDIA)
+        ),
+        *crud_routes(
+            "/api/admin/posts", admin.POSTS, store, tag=tag, **_previews(links, POST_MEDIA)
+        ),
         *crud_routes("/api/admin/support-contacts", admin.SUPPORT_CONTACTS, store, tag=tag),
         *crud_routes(
             "/api/admin/users",

@@ -10,6 +10,7 @@ from domain.common.errors import GatewayTimeout, ValidationError
 from domain.common.fields import parse_fields
 from domain.payments import buying, idempotency
 from domain.payments import commands as cmd
+from domain.payments.card_form import card_form
 from domain.payments.customer import CUSTOMER_FIELDS
 from domain.payments.service import PaymentService
 from entrypoints.bootstrap import Deps
@@ -26,7 +27,7 @@ from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
 from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limit_per_ip, limits_of
 from entrypoints.http.routes import NO_MEDIA, Operation, Param, Route
-from entrypoints.http.schemas import body_schema
+from entrypoints.http.schemas import body_schema, nullable
 
 # Both derived from the domain's field specs, so the document and the checks agree.
 CUSTOMER_SCHEMA = body_schema(CUSTOMER_FIELDS)
@@ -113,10 +114,61 @@ class CheckoutResource:
         resp.media = checkout_view_json(view, self.svc.public_url)
 
 
+CHECKOUT_OPTIONS_SCHEMA = {
+    "type": "object",
+    "required": ["card"],
+    "properties": {
+        "card": nullable(
+            {
+                "type": "object",
+                "required": ["public_key", "script_url"],
+                "description": "the in-page card form (null: no card in the page; PIX or the "
+                "plan's external checkout)",
+                "properties": {
+                    "public_key": {"type": "string"},
+                    "script_url": {"type": "string", "format": "uri"},
+                },
+            }
+        )
+    },
+}
+
+
+class CheckoutOptionsResource:
+    """`script_url`: JunglePay's card-encryption script (CREATORFLIX_CARD_SCRIPT_URL)."""
+
+    def __init__(self, svc: PaymentService, script_url: str):
+        self.svc, self.script_url = svc, script_url
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        form = card_form(self.svc, self.script_url)
+        resp.media = {
+            "card": None
+            if form is None
+            else {"public_key": form.public_key, "script_url": form.script_url}
+        }
+        resp.cache_control = ("no-store",)
+
+
 def routes(deps: Deps) -> list[Route]:
     tags = ("checkout",)
     svc = deps.payments_service
     return [
+        Route(
+            "/api/checkout-options",
+            CheckoutOptionsResource(svc, deps.config.card_script_url),
+            (
+                Operation(
+                    "GET",
+                    "How the checkout page takes payments: the in-page card form "
+                    "(JunglePay's public key and card-encryption script) when JunglePay "
+                    "charges",
+                    tags=tags,
+                    responses={200: CHECKOUT_OPTIONS_SCHEMA},
+                    serves=NO_MEDIA,
+                ),
+            ),
+        ),
         Route(
             "/api/checkouts",
             CheckoutsResource(svc, limits_of(deps), deps.config.max_body_bytes),

@@ -112,10 +112,12 @@ def crud_routes(
     exclude: tuple[str, ...] = (),
     actions: tuple[str, ...] = ALL,
     item_path: str = "{id:id}",
+    schema_extra: dict | None = None,
 ) -> list[Route]:
-    """Routes for `path` (collection) and `path/{id}` (item) with the given actions."""
+    """Routes for `path` (collection) and `path/{id}` (item) with the given actions;
+    `schema_extra`: properties `serialize` adds to the entity's."""
     serialize = serialize or (lambda entity: to_json(entity, exclude))
-    schema = entity_schema(res.entity, exclude)
+    schema = entity_schema(res.entity, exclude, schema_extra)
     name = res.name
     article = "an" if name[:1] in "aeiou" else "a"
     coll_ops, item_ops = [], []

@@ -15,6 +15,8 @@ STATUS_OF: list[tuple[type, str]] = [
     (PayloadTooLarge, falcon.HTTP_413),
     (RequestTimeout, falcon.HTTP_408),
     (errors.ValidationError, falcon.HTTP_400),
+    (errors.UnsupportedMedia, falcon.HTTP_415),
+    (errors.TooLarge, falcon.HTTP_413),
     (errors.NotFound, falcon.HTTP_404),
     (errors.Conflict, falcon.HTTP_409),
     (errors.Unauthenticated, falcon.HTTP_401),

@@ -12,7 +12,7 @@ from domain.accounts.auth import AuthService
 from domain.payments.subscriptions import Subscription, current_subscription
 from entrypoints.bootstrap import Deps
 from entrypoints.config import Config
-from entrypoints.http import sessions
+from entrypoints.http import age_gate, sessions
 from entrypoints.http.account_views import (
     ACCEPTED,
     SESSION_SCHEMA,
@@ -63,6 +63,7 @@ class MeResource:
             req, self.max_body, cmd.CloseAccount, cmd.CLOSE_ACCOUNT_FIELDS, user_id=user_id
         )
         privacy.close_account(self.auth, command)
+        age_gate.clear_cookie(resp)
         resp.status = falcon.HTTP_204
 
 
@@ -73,6 +74,7 @@ class LogoutAllResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         self_service.logout_everywhere(self.auth, required_user_id(req))
         sessions.end(req, resp, self.config)
+        age_gate.clear_cookie(resp)  # and the account's age cookie
         resp.status = falcon.HTTP_204
 
 

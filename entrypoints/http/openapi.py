@@ -78,7 +78,7 @@ def build_spec(
             if op.request is not None:
                 entry["requestBody"] = {
                     "required": op.request_required,
-                    "content": {"application/json": {"schema": op.request}},
+                    "content": {op.request_type: {"schema": op.request}},
                 }
             item[op.method.lower()] = entry
     return {

@@ -39,6 +39,25 @@ GATEWAY_SCHEMA = {
         "postback_url": _NSTR,
         "generated_postback_url": {"type": "string"},
         "is_active": {"type": "boolean"},
+        "pix": nullable(
+            {
+                "type": "object",
+                "description": "the pix gateway's own settings "
+                "(null for the others); never the client secret or the certificate",
+                "properties": {
+                    "api_url": _NSTR,
+                    "token_url": _NSTR,
+                    "pix_key": _NSTR,
+                    "has_certificate": {"type": "boolean"},
+                    "ca_certificate": _NSTR,
+                    "missing": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "what activating it still needs",
+                    },
+                },
+            }
+        ),
         "circuit": {
             "type": "object",
             "description": "this app server process's circuit "

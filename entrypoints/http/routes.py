@@ -16,6 +16,8 @@ PUBLIC = "public"
 USER = "user"
 ADMIN = "admin"
 ADMIN_PREFIX = "/api/admin"
+# The brand's logo, public (branding.py serves it, the page shell links it as og:image).
+LOGO_PATH = "/branding/logo"
 
 
 def required_level(path: str, declared: str) -> str:
@@ -82,6 +84,8 @@ class Operation:
     headers: dict[int, dict[str, dict]] = field(factory=dict)
     # For a read: what it serves, for the age gate (not part of the OpenAPI document).
     serves: Serves | None = None
+    # The media type of the request body (an upload's is multipart/form-data).
+    request_type: str = "application/json"
 
 
 @frozen

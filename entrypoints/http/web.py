@@ -10,15 +10,21 @@ to ours, their query string kept (the checkout's planId renamed plano)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import falcon
 
+from domain.catalog.branding import DEFAULT as DEFAULT_BRAND
+from domain.catalog.branding import Brand, get_brand
 from domain.catalog.original_urls import COLLECTION, resolve_model_page
 from domain.common.errors import NotFound
+from domain.payments.card_form import card_form
+from domain.payments.service import PaymentService
 from entrypoints.bootstrap import Deps
-from entrypoints.http.routes import NO_MEDIA, PUBLIC, Operation, Param, Route
+from entrypoints.http.routes import LOGO_PATH, NO_MEDIA, PUBLIC, Operation, Param, Route
 from ports.storage import ObjectStorage
 from ports.unit_of_work import UnitOfWorkFactory
 
@@ -62,6 +68,17 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/admin/anuncios", "admin_ads", "Admin: ads"),
     ("/admin/anuncios/novo", "admin_ad_form", "Admin: new ad"),
     ("/admin/anuncios/{id:id}", "admin_ad_form", "Admin: edit an ad"),
+    (
+        "/admin/criadoras",
+        "admin_creators",
+        "Admin: creators (search, status, create and edit with uploaded images, card preview)",
+    ),
+    (
+        "/admin/criadoras/{id:id}/posts",
+        "admin_creator_posts",
+        "Admin: a creator's posts (upload several at once)",
+    ),
+    ("/admin/marca", "admin_brand", "Admin: the brand (name, logo, colour, support email)"),
     ("/admin/sync", "admin_sync", "Admin: white-label sync"),
     ("/admin/gateways", "admin_gateways", "Admin: payment gateways"),
     ("/admin/planos", "admin_plans", "Admin: plans"),
@@ -120,14 +137,24 @@ CONTENT_TYPES = {
 }
 
 
-def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
+def content_security_policy(
+    media_origins: tuple[str, ...] = (), scripts: tuple[str, ...] = ()
+) -> str:
     """Scripts, styles and API calls from this origin only. Images and videos from this
     origin, from blob: URLs the pages make of our own answers (the PIX QR code), and
     from `media_origins` — our public address and the storage's (an S3 host) — nothing
-    else: a page never makes a visitor's browser call a third party."""
+    else: a page never makes a visitor's browser call a third party. API calls go to
+    this origin, and uploads of the panel to the storage's. `scripts`: exact script URLs
+    a page may load besides (the checkout's card-encryption script, while JunglePay
+    charges)."""
     media = " ".join(("'self'", "blob:", *media_origins))
+    # The storage's origin (after ours, when another): the panel posts large uploads
+    # straight to an S3 bucket.
+    connect = " ".join(("'self'", *media_origins[1:]))
+    script = " ".join(("'self'", *scripts))
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        f"default-src 'self'; script-src {script}; style-src 'self'; "
+        f"connect-src {connect}; "
         f"img-src {media}; media-src {media}; "
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
     )
@@ -145,11 +172,11 @@ def media_origins(public_url: str, storage: ObjectStorage) -> tuple[str, ...]:
     return tuple(found)
 
 
-def security_headers(media: tuple[str, ...] = ()) -> dict[str, str]:
+def security_headers(media: tuple[str, ...] = (), scripts: tuple[str, ...] = ()) -> dict[str, str]:
     """The headers of every page; `media`: the origins images and videos may come from
-    besides this one (media_origins)."""
+    besides this one (media_origins); `scripts`: exact script URLs a page may load."""
     return {
-        "Content-Security-Policy": content_security_policy(media),
+        "Content-Security-Policy": content_security_policy(media, scripts),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "X-Frame-Options": "DENY",
@@ -223,11 +250,15 @@ class PageResource:
         renames: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         timezone: str = "America/Sao_Paulo",
+        brand: Callable[[], dict[str, str]] | None = None,
+        dynamic_headers: Callable[[], dict[str, str]] | None = None,
     ):
         self.page = page
         self.timezone = timezone  # the zone pages show times in (CREATORFLIX_TIMEZONE)
         self.renames = renames or {}
         self.headers = headers or SECURITY_HEADERS
+        self.brand = brand or (lambda: shell_values(DEFAULT_BRAND, ""))
+        self.dynamic_headers = dynamic_headers  # read per request (the checkout's CSP)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, **params: int) -> None:
         query = _renamed(req.query_string, self.renames) if self.renames else None
@@ -240,7 +271,9 @@ class PageResource:
             .replace("{{page}}", self.page)
             .replace("{{timezone}}", self.timezone)
         )
-        resp.set_headers(self.headers)
+        for name, value in self.brand().items():
+            html = html.replace("{{%s}}" % name, escape(value, quote=True))
+        resp.set_headers(self.dynamic_headers() if self.dynamic_headers else self.headers)
         if not _conditional(req, resp, html.encode("utf-8")):
             resp.content_type = CONTENT_TYPES[".html"]
             resp.text = html
@@ -372,13 +405,53 @@ def _original_routes(uow: UnitOfWorkFactory) -> list[Route]:
     return found
 
 
+def checkout_headers(
+    payments: PaymentService, script_url: str, media: tuple[str, ...]
+) -> Callable[[], dict[str, str]]:
+    """The checkout page's headers: its CSP allows exactly JunglePay's card-encryption
+    script (`script_url`, CREATORFLIX_JUNGLEPAY_JS_URL) while JunglePay charges with a
+    public key, and nothing more otherwise."""
+    plain = security_headers(media)
+
+    def headers() -> dict[str, str]:
+        form = card_form(payments, script_url)
+        return plain if form is None else security_headers(media, (form.script_url,))
+
+    return headers
+
+
+def shell_values(brand: Brand, public_url: str) -> dict[str, str]:
+    """The brand in the page shell: title, theme colour, social preview tags."""
+    base = public_url.rstrip("/")
+    image = LOGO_PATH if brand.logo_url else "/static/img/icon.svg"
+    return {
+        "site_name": brand.site_name,
+        "primary_color": brand.primary_color,
+        "og_image": base + image,
+    }
+
+
 def routes(deps: Deps) -> list[Route]:
-    headers = security_headers(media_origins(deps.config.public_url, deps.storage))
+    media = media_origins(deps.config.public_url, deps.storage)
+    headers = security_headers(media)
     zone = deps.config.timezone
+    uow, public_url = deps.uow, deps.config.public_url
+    checkout = checkout_headers(deps.payments_service, deps.config.card_script_url, media)
+
+    def brand() -> dict[str, str]:
+        return shell_values(get_brand(uow), public_url)
+
     found = [
         Route(
             path,
-            PageResource(page, RENAMED_PARAMS.get(path), headers, zone),
+            PageResource(
+                page,
+                RENAMED_PARAMS.get(path),
+                headers,
+                zone,
+                brand,
+                checkout if page == "checkout" else None,
+            ),
             (_page_operation(path, summary),),
         )
         for path, page, summary in PAGES

@@ -1,17 +1,20 @@
 """Gateway webhooks: POST /api/webhooks/{junglepay,dias}?token=… and the original's
-paths, kept as aliases so gateways configured against it keep working."""
+paths, kept as aliases so gateways configured against it keep working; the API Pix's
+notices at /api/webhook/pix/{token}[/pix]."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import falcon
 
 from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
-from domain.payments.commands import DiasWebhook, JunglePayWebhook
-from domain.payments.gateways import DIAS, JUNGLEPAY
+from domain.payments.commands import DiasWebhook, JunglePayWebhook, PixNotice
+from domain.payments.gateways import DIAS, JUNGLEPAY, PIX_GATEWAY, PIX_NOTICE_PATH
 from domain.payments.service import PaymentService
 from domain.payments.settlement import OUTCOMES, Outcome
 from entrypoints.bootstrap import Deps
@@ -61,6 +64,44 @@ def dias_webhook(token: str | None, body: Any, checkout_ref: str | None) -> Dias
         status=webhooks.reference(body.get("status")),
         amount=webhooks.amount_in_cents(body.get("amount")),
     )
+
+
+MAX_PIX_PER_NOTICE = 100  # a PSP may group several Pix of one key in a notice
+PIX_TXID = re.compile(r"[a-zA-Z0-9]{26,35}")  # a txid of ours (PUT /cob/{txid})
+
+
+def pix_notice(token: str | None, body: Any) -> PixNotice:
+    """The API Pix posts `{"pix": [{"endToEndId", "txid", "valor", "horario"}, ...]}`
+    (WebhookPixBody); only the txids that can be ours are kept, each once."""
+    items = body.get("pix") if isinstance(body, dict) else None
+    txids: dict[str, None] = {}
+    for item in (items if isinstance(items, list) else [])[:MAX_PIX_PER_NOTICE]:
+        txid = item.get("txid") if isinstance(item, dict) else None
+        if isinstance(txid, str) and PIX_TXID.fullmatch(txid):
+            txids[txid] = None
+    return PixNotice(token=token, txids=tuple(txids))
+
+
+class PixNoticeResource:
+    """POST {public url}/api/webhook/pix/{token}, and the same + "/pix" (the spec's PSPs
+    append it to the registered URL). The token is in the path and checked before the
+    body is read."""
+
+    def __init__(self, svc: PaymentService, limits: Limits, max_body: int):
+        self.svc, self.limits, self.max_body = svc, limits, max_body
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, token: str) -> None:
+        ip = self.limits.client(req)
+        try:
+            webhooks.authenticate(self.svc, PIX_GATEWAY, token)
+        except (Unauthenticated, Forbidden):
+            self.limits.throttle.check_failures("webhook_token", ip)
+            self.limits.throttle.failed("webhook_token", ip)
+            raise
+        body = read_json(req, self.max_body, required=False)
+        resp.media = {"status": webhooks.handle_pix(self.svc, pix_notice(token, body)).status}
+
+    on_post_pix = on_post
 
 
 class WebhookResource:
@@ -133,6 +174,23 @@ def routes(deps: Deps) -> list[Route]:
         *edge, JUNGLEPAY, junglepay_webhook, webhooks.handle_original_junglepay, tokenless=True
     )
     dias = WebhookResource(*edge, DIAS, dias_webhook, webhooks.handle_dias)
+    pix = PixNoticeResource(*edge)
+    pix_summary = (
+        'API Pix notice (`{"pix": [...]}`) at the URL registered for the '
+        "operator's key, its secret token in the path: recorded and answered "
+        "at once (queued); the background worker reads each cob back (GET "
+        "/cob/{txid}) and settles the checkout only when CONCLUIDA for its "
+        "amount"
+    )
+    pix_operation = Operation(
+        "POST",
+        pix_summary,
+        tags=("webhooks",),
+        request={"type": "object"},
+        request_required=False,
+        responses={200: OUTCOME_SCHEMA, 401: None, 403: None, 413: None, 429: None},
+        headers=RETRY_AFTER,
+    )
     jp_summary = (
         "JunglePay postback: recorded and answered at once (queued); the "
         "background worker reads the transaction back from JunglePay before "
@@ -159,6 +217,13 @@ def routes(deps: Deps) -> list[Route]:
             ),
         ),
         Route("/api/webhooks/dias", dias, (_operation(dias_summary),)),
+        Route(PIX_NOTICE_PATH + "/{token}", pix, (pix_operation,)),
+        Route(
+            PIX_NOTICE_PATH + "/{token}/pix",
+            pix,
+            (attrs.evolve(pix_operation, summary=pix_summary + " (the spec's /pix suffix)"),),
+            suffix="pix",
+        ),
         Route(
             "/api/webhook/dias/payment-sucess",
             dias,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.support.pix import pki  # noqa: F401
+
 
 def test_a_gateway_secret_is_written_and_never_shown(admin_tab):
     page, live = admin_tab.page, admin_tab.live
@@ -71,3 +73,30 @@ def test_a_simulated_sync_reports_without_writing(admin_tab):
     expect(report).to_contain_text("Concluída")
     expect(report.locator('td[data-label="No catálogo"]').first).to_have_text("3")
     admin_tab.shot("admin-sync-dry-run-desktop")
+
+
+def test_the_pix_gateway_is_configured_with_an_uploaded_certificate(admin_tab, pki):
+    page, live = admin_tab.page, admin_tab.live
+    admin_tab.goto("/admin/gateways")
+    form = page.locator('form[data-gateway="pix"]')
+    expect(form.locator("[data-missing]")).to_contain_text("Certificado")
+    form.locator('[name="api_url"]').fill("https://pix.psp.example/v2")
+    form.locator('[name="token_url"]').fill("https://pix.psp.example/oauth/token")
+    form.locator('[name="pix_key"]').fill("pix@creatorflix.example")
+    form.locator('[name="public_key"]').fill("client-id")
+    form.locator('[name="secret_key"]').fill("client-secret-do-not-show")
+    form.locator('[name="certificate"]').set_input_files(str(pki.client_cert_file))
+    form.locator('[name="ca_certificate"]').fill(pki.ca_file.read_text())
+    form.get_by_role("button", name="Salvar").click()
+    expect(page.locator(".alert-success")).to_contain_text("salvo")
+    admin_tab.settle()
+    form = page.locator('form[data-gateway="pix"]')
+    expect(form.locator("[data-missing]")).to_have_count(0)
+    expect(form.locator('[name="api_url"]')).to_have_value("https://pix.psp.example/v2")
+    content = page.content()
+    assert "client-secret-do-not-show" not in content and "PRIVATE KEY" not in content
+    [pix] = [
+        g for g in live.admin("GET", "/api/admin/payment-gateways")["data"] if g["name"] == "pix"
+    ]
+    assert pix["has_secret_key"] and pix["pix"]["has_certificate"]
+    assert pix["pix"]["missing"] == [] and not pix["is_active"]

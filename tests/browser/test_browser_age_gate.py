@@ -44,7 +44,10 @@ def test_the_gate_then_the_storefront_after_the_sandbox_assurance(gated, context
         expect(page.locator(".carousel .ad-hero").first).to_be_visible()
         collection = page.locator("img[src*='/media/']").first
         expect(collection).to_be_visible()
-        assert collection.evaluate("img => img.complete && img.naturalWidth > 0")
+        # Visible is not loaded yet: wait for the image itself (it came through the gate).
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=collection.element_handle()
+        )
         page.screenshot(path="artifacts/screenshots/age-gate-storefront-desktop.png")
     finally:
         context.close()

@@ -13,7 +13,7 @@ def test_an_endpoint_shows_its_secret_once_and_logs_a_test_event(admin_tab):
     form = page.locator('form[data-form="new-endpoint"]')
     form.locator('[name="url"]').fill("https://127.0.0.1/hooks")
     form.get_by_role("button", name="Adicionar endpoint").click()
-    expect(form.locator(".field-error")).to_contain_text("non-public")
+    expect(form.locator(".field-error")).to_contain_text("https público")
     form.locator('[name="url"]').fill("https://93.184.216.34/hooks")
     form.locator('[name="description"]').fill("ERP da loja")
     form.get_by_role("button", name="Adicionar endpoint").click()

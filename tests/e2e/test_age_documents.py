@@ -82,5 +82,6 @@ def test_the_photo_is_for_admins_only_uncached_and_gone_once_decided(client, act
     assert shown.status_code == 200 and shown.content == PHOTO
     assert shown.headers["cache-control"] == "private, no-store"  # issue 20, 12
     assert shown.headers["content-type"] == "application/octet-stream"
+    assert shown.headers["x-content-type-options"] == "nosniff"
     client.simulate_post(f"/api/admin/age-assurance/documents/{sent['id']}/approve", headers=admin)
     assert_error(client.simulate_get(path, headers=admin), 404, "not_found")

@@ -96,7 +96,7 @@ def test_create_read_update_delete(client, admin, name):
     assert updated.json == {
         **created,
         **case.update,
-        **{k: updated.json[k] for k in ("updated_at",) if k in created},
+        **{k: updated.json[k] for k in ("updated_at", "signed") if k in created},
     }
     assert client.simulate_get(item, headers=admin).json == updated.json
     listed = client.simulate_get(case.path, headers=admin).json

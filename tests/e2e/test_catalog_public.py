@@ -80,6 +80,7 @@ def test_plans_are_all_listed_cheapest_first(client, deps):
         "accepts_card": False,
         "is_active": True,
         "card_style": "secondary",
+        "max_installments": 12,
     }
     assert (result["total"], result["page"], result["total_pages"]) == (2, 1, 1)
 

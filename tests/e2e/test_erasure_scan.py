@@ -114,7 +114,10 @@ def test_no_table_holds_the_erased_person(client, deps, actors, backend):
     photo = client.simulate_post(
         "/api/age-assurance/documents",
         headers=headers,
-        json={"content_type": "image/png", "data": base64.b64encode(b"\x89PNG id").decode()},
+        json={
+            "content_type": "image/png",
+            "data": base64.b64encode(b"\x89PNG\r\n\x1a\n id").decode(),
+        },
     )
     assert photo.status_code == 201, photo.json
     with deps.uow() as uow:

@@ -85,3 +85,5 @@ def test_with_s3_storage_its_host_is_allowed_too(config, clock):
         csp_of(client)["img-src"]
         == "'self' blob: https://flix.example.test http://s3.example.test:9000"
     )
+    # The panel posts large uploads straight to the bucket (a presigned POST).
+    assert csp_of(client)["connect-src"] == "'self' http://s3.example.test:9000"

@@ -26,9 +26,9 @@ def settings(client, admin) -> dict:
 
 def test_gateway_settings_start_empty_with_our_postback_urls(client, admin):
     body = settings(client, admin)
-    assert body["charging_gateway"] == "sandbox" and body["total"] == 2
-    junglepay, dias = body["data"]
-    assert (junglepay["name"], dias["name"]) == ("junglepay", "dias")
+    assert body["charging_gateway"] == "sandbox" and body["total"] == 3
+    junglepay, dias, pix = body["data"]
+    assert (junglepay["name"], dias["name"], pix["name"]) == ("junglepay", "dias", "pix")
     assert junglepay["generated_postback_url"].startswith(
         "http://127.0.0.1:8000/api/webhooks/junglepay?token="
     )
@@ -68,6 +68,7 @@ def test_one_gateway_is_active_at_a_time(client, admin):
     assert [(g["name"], g["is_active"]) for g in body["data"]] == [
         ("junglepay", False),
         ("dias", True),
+        ("pix", False),
     ]
     assert body["charging_gateway"] == "dias"
 

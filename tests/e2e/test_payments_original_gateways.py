@@ -77,14 +77,16 @@ def test_the_originals_rows_are_shown_configured_and_changed_in_place(
         f"{GATEWAYS}/junglepay", headers=admin, json={"public_key": "pk_new"}
     )
     assert result.status_code == 200 and result.json["public_key"] == "pk_new"
-    assert stored(deps) == [
+    assert stored(deps)[:2] == [
         (jp.id, "JunglePay", "pk_new", "sk_orig", True),
         (dias.id, "Dias Marketplace", "dias_pk", "dias_sk", False),
     ]
+    # The gateway the original did not have (pix) got its own empty row beside them.
+    assert [row[1:] for row in stored(deps)[2:]] == [("pix", None, None, False)]
 
     result = client.simulate_put(f"{GATEWAYS}/dias", headers=admin, json={"is_active": True})
     assert result.status_code == 200 and result.json["is_active"] is True
-    assert stored(deps) == [
+    assert stored(deps)[:2] == [
         (jp.id, "JunglePay", "pk_new", "sk_orig", False),
         (dias.id, "Dias Marketplace", "dias_pk", "dias_sk", True),
     ]
@@ -106,4 +108,5 @@ def test_a_missing_gateway_gets_its_row_beside_the_originals(client, deps, admin
     assert [(name, public) for _, name, public, _, _ in stored(deps)] == [
         ("JunglePay", None),
         ("dias", "dias_pk"),
+        ("pix", None),
     ]

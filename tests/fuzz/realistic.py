@@ -38,6 +38,8 @@ def steer(case, seeded: SeededApp) -> None:
     if path in GATEWAY_OF_WEBHOOK:
         token = seeded.postback_tokens[GATEWAY_OF_WEBHOOK[path]]
         case.query = {**(case.query or {}), "token": token}
+    elif path.startswith("/api/webhook/pix/{token}"):  # the API Pix: token in the path
+        case.path_parameters = {"token": seeded.postback_tokens["pix"]}
     elif path == "/api/checkouts/{id}":
         case.path_parameters = {"id": seeded.checkout["id"]}
         case.query = {**(case.query or {}), "access_token": seeded.checkout["access_token"]}
@@ -57,7 +59,7 @@ def steer(case, seeded: SeededApp) -> None:
     elif path == "/api/auth/login" and body is not None:
         body.update(email=USER_EMAIL, password=USER_PASSWORD)
     elif path == "/api/admin/payment-gateways/{name}":
-        case.path_parameters = {"name": ("junglepay", "dias")[n % 2]}
+        case.path_parameters = {"name": ("junglepay", "dias", "pix")[n % 3]}
     elif path == "/api/ads" and method == "GET":
         case.query = {
             **(case.query or {}),

@@ -100,6 +100,20 @@ def test_an_account_is_assured_through_oidc(client, actors):
     assert client.simulate_get("/api/age-assurance", headers=user).json["assured"] is True
 
 
+def test_a_members_page_starts_the_accounts_attempt_and_gets_no_token(client, actors):
+    # A page's link carries no bearer token: POST .../start (with it) makes the attempt
+    # the account's; the callback assures the account, which gets no bearer token.
+    user = actors.user("member@example.com")
+    started = client.simulate_post("/api/age-assurance/oidc/start", headers=user)
+    assert started.status_code == 200, started.text
+    handshake = started.cookies["cf_age_oidc"].value
+    done = callback(client, consent(started.json["location"], "adult"), handshake)
+    assert done.status_code == 302
+    seen = client.simulate_get("/api/age-assurance", headers=user).json
+    assert seen["assured"] is True and seen["token"] is None
+    assert client.simulate_get("/api/age-assurance").json["assured"] is False
+
+
 def test_a_tampered_state_is_refused(client):
     location, handshake = start(client)
     params = consent(location, "adult")

@@ -186,7 +186,12 @@ OURS = {
     },
     # 0006_original_columns: the original's own columns beyond the seed's diagram
     # (PRODUCT.md, "The original's database").
-    "plans": {"is_active": True, "card_style": True},
+    "plans": {
+        "is_active": True,
+        "card_style": True,
+        # 0016_plan_installments: in-page card payments, at most this many.
+        "max_installments": True,
+    },
     "models": {
         "slug": False,
         "thumbnail_url": False,
@@ -342,6 +347,14 @@ ROUND_THREE = {
     "users": {"email_skeleton": False},
     "audit_log": {"before": False},
 }  # 0018: what an admin change replaced
+# Migration 0020: the PIX gateway's settings from the admin page (issue 26).
+ROUND_THREE["payment_gateways"] = {
+    "api_url": False,
+    "token_url": False,
+    "pix_key": False,
+    "certificate": False,
+    "ca_certificate": False,
+}
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:

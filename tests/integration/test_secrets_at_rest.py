@@ -173,6 +173,32 @@ def test_the_key_rotation_procedure(empty_url, monkeypatch, capsys):
         FernetSecretBox(OLD_KEY).open(sealed_new)
 
 
+def test_rotation_reseals_the_pix_certificate_too(empty_url):
+    migrator.migrate(empty_url)
+    pem = (
+        "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"
+        "-----BEGIN PRIVATE KEY-----\nBB==\n-----END PRIVATE KEY-----"
+    )
+    conn, p = _connect(empty_url)
+    try:
+        conn.cursor().execute(
+            f"INSERT INTO payment_gateways (name, certificate, is_active) VALUES ({p}, {p}, FALSE)",
+            ("pix", FernetSecretBox(OLD_KEY).seal(pem)),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    assert migrator.reseal_secrets(empty_url, FernetSecretBox(NEW_KEY, [OLD_KEY])) == 1
+    conn, _ = _connect(empty_url)
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT certificate FROM payment_gateways")
+        [(stored,)] = cur.fetchall()
+    finally:
+        conn.close()
+    assert FernetSecretBox(NEW_KEY).open(stored) == pem
+
+
 # -- file modes ---------------------------------------------------------------------------
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)

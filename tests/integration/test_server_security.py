@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import re
@@ -305,3 +306,29 @@ def _log_once_it_has(server, text: str) -> str:
             return log
         time.sleep(0.1)
     raise AssertionError(f"{text!r} never reached the log")
+
+
+def test_an_id_photo_larger_than_other_bodies_reaches_its_route_only(live):
+    # Issue 22: the document route takes CREATORFLIX_AGE_DOCUMENT_MAX_BYTES (5 MB); the
+    # server's pre-read is bounded by the largest body a route takes, each route by its own.
+    server = live[0]
+    session = call_json(
+        server,
+        "POST",
+        "/api/auth/register",
+        {"email": "photo@example.com", "password": BUYER_PASSWORD},
+        expect=201,
+    )
+    photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * (2 * 1024 * 1024)
+    body = {"content_type": "image/png", "data": base64.b64encode(photo).decode()}
+    sent = call_json(
+        server,
+        "POST",
+        "/api/age-assurance/documents",
+        body,
+        {"Authorization": f"Bearer {session['token']}"},
+        expect=201,
+    )
+    assert sent["outcome"] == "pending"
+    status, raw = call(server, "POST", "/api/auth/login", {"padding": body["data"]})
+    assert (status, json.loads(raw)["error"]["field"]) == (413, "body")

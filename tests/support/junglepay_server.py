@@ -2,7 +2,13 @@
 
 - POST /v1/transactions: HTTP Basic (secret key, "x"), the body of PRODUCT.md checked
   field by field (400 otherwise); card hash REFUSED_CARD -> 402.
-- GET /v1/transactions/{id}: reads a transaction back (404 when unknown).
+- GET /v1/transactions/{id}: reads a transaction back (404 when unknown), with its
+  paymentMethod and, for a card, `card: {id, reusable, brand, lastDigits}`.
+- GET /v1/js: a stand-in for JunglePay's card-encryption script (v1 flow):
+  `JunglePagamentos.setPublicKey(pk)`, then `await JunglePagamentos.encrypt({number,
+  holderName, expMonth, expYear, cvv})` -> a card hash this server accepts for 5
+  minutes with `card: {hash}` (the card number never leaves the page but as its last
+  digits). Card number REFUSED_NUMBER is refused (402); a card hash is paid at once.
 - Knobs: `set_status(id, status)`, `mode` ("ok", "down" -> 500, "slow" -> answers after
   `delay` seconds, "reject" -> 422 to a create, as JunglePay's own validation answers),
   `wait_for_transactions(n)` (a slow create finishes after its caller gave up), and
@@ -22,6 +28,29 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 REFUSED_CARD = "tok_refused"
+REFUSED_NUMBER = "4000000000000002"
+PUBLIC_KEY = "pk_test_jungle_0123456789"
+HASH_PREFIX = "jph_"
+HASH_TTL_MS = 5 * 60 * 1000
+SCRIPT = """// A stand-in for JunglePay's card-encryption script (tests only).
+window.JunglePagamentos = (function () {
+  let publicKey = null;
+  return {
+    setPublicKey(pk) { publicKey = pk; },
+    async encrypt(card) {
+      if (!publicKey) throw new Error('JunglePagamentos: setPublicKey first');
+      const number = String(card.number || '').replace(/\\D/g, '');
+      if (number.length < 13 || !card.holderName || !card.expMonth || !card.expYear
+          || !/^\\d{3,4}$/.test(String(card.cvv || ''))) {
+        throw new Error('JunglePagamentos: invalid card');
+      }
+      const payload = { pk: publicKey, last4: number.slice(-4), ts: Date.now(),
+        refused: number === '%s', brand: number[0] === '5' ? 'mastercard' : 'visa' };
+      return '%s' + btoa(JSON.stringify(payload));
+    },
+  };
+})();
+""" % (REFUSED_NUMBER, HASH_PREFIX)
 TOP_LEVEL = {
     "amount",
     "paymentMethod",
@@ -89,11 +118,18 @@ def body_problems(body: Any) -> list[str]:
 
 class JunglePayServer:
     def __init__(
-        self, secret_key: str = "sk_test_jungle_0123456789", *, mode: str = "ok", delay: float = 2.0
+        self,
+        secret_key: str = "sk_test_jungle_0123456789",
+        *,
+        mode: str = "ok",
+        delay: float = 2.0,
+        public_key: str = PUBLIC_KEY,
     ):
         """`mode="slow"` with `delay` seconds: every call answers that late (bounded:
-        `stop()` releases the waiting handlers)."""
+        `stop()` releases the waiting handlers). `public_key`: the key its script's
+        hashes must be made with."""
         self.secret_key = secret_key
+        self.public_key = public_key
         self.mode = mode
         self.delay = delay
         self.calls = 0  # API calls received, of any kind
@@ -115,6 +151,41 @@ class JunglePayServer:
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def script_url(self) -> str:
+        return self.url + "/v1/js"
+
+    def card_hash(
+        self, number: str = "4111111111111111", *, age_ms: int = 0, public_key: str | None = None
+    ) -> str:
+        """What the script's encrypt() gives for `number` (for API-level tests)."""
+        import time
+
+        payload = {
+            "pk": public_key or self.public_key,
+            "last4": number[-4:],
+            "ts": int(time.time() * 1000) - age_ms,
+            "refused": number == REFUSED_NUMBER,
+            "brand": "visa",
+        }
+        return HASH_PREFIX + base64.b64encode(json.dumps(payload).encode()).decode()
+
+    def _card(self, card_hash: str) -> tuple[dict | None, str | None]:
+        """The card a script hash stands for, or why it is refused."""
+        import time
+
+        if not card_hash.startswith(HASH_PREFIX):
+            return {"last4": "0000", "brand": "visa", "refused": False}, None  # a test token
+        try:
+            card = json.loads(base64.b64decode(card_hash[len(HASH_PREFIX) :]))
+        except ValueError:
+            return None, "card.hash is malformed"
+        if card.get("pk") != self.public_key:
+            return None, "card.hash was made with another public key"
+        if int(time.time() * 1000) - int(card.get("ts", 0)) > HASH_TTL_MS:
+            return None, "card.hash expired"
+        return card, None
 
     def start(self) -> JunglePayServer:
         self._thread.start()
@@ -178,8 +249,15 @@ class JunglePayServer:
         problems = body_problems(body)
         if problems:
             return 400, {"message": "invalid request", "errors": problems}
-        if body["paymentMethod"] == "credit_card" and body["card"]["hash"] == REFUSED_CARD:
-            return 402, {"status": "refused", "message": "card refused"}
+        card = None
+        if body["paymentMethod"] == "credit_card":
+            if body["card"]["hash"] == REFUSED_CARD:
+                return 402, {"status": "refused", "message": "card refused"}
+            card, problem = self._card(body["card"]["hash"])
+            if card is None:
+                return 400, {"message": "invalid request", "errors": [problem]}
+            if card.get("refused"):
+                return 402, {"status": "refused", "message": "card refused"}
         with self.lock:
             self._next_id += 1
             tx_id = self._next_id
@@ -192,6 +270,16 @@ class JunglePayServer:
                 "postbackUrl": body["postbackUrl"],
                 "secureUrl": f"{self.url}/pay/{tx_id}",
             }
+            if card is not None and body["card"]["hash"].startswith(HASH_PREFIX):
+                # a card the script encrypted is paid at once (a test token waits)
+                tx["status"] = "paid"
+                tx["installments"] = body["installments"]
+                tx["card"] = {
+                    "id": f"card_{tx_id}",
+                    "reusable": True,
+                    "brand": card.get("brand", "visa"),
+                    "lastDigits": card.get("last4", "0000"),
+                }
             if body["paymentMethod"] == "pix":
                 tx["pix"] = {
                     "qrcode": f"00020126580014br.gov.bcb.pix0136jungle-{tx_id}"
@@ -247,6 +335,14 @@ class JunglePayServer:
                 self._reply(*server._create(body))
 
             def do_GET(self) -> None:
+                if self.path == "/v1/js":  # public, like JunglePay's own script
+                    data = SCRIPT.encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/javascript; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 if not self._gate():
                     return
                 match = re.fullmatch(r"/v1/transactions/([^/]+)", self.path)

@@ -114,11 +114,13 @@ def subscriptions_of(deps, email: str) -> list:
         )
 
 
-def configure_junglepay(client, admin: dict, secret: str = JUNGLEPAY_SECRET) -> None:
+def configure_junglepay(
+    client, admin: dict, secret: str = JUNGLEPAY_SECRET, public_key: str = "pk_test"
+) -> None:
     result = client.simulate_put(
         "/api/admin/payment-gateways/junglepay",
         headers=admin,
-        json={"secret_key": secret, "public_key": "pk_test", "is_active": True},
+        json={"secret_key": secret, "public_key": public_key, "is_active": True},
     )
     assert result.status_code == 200, result.json
 

@@ -95,7 +95,11 @@ def seed_app(deps: Deps, media_folder: Path) -> SeededApp:
     )
     ok(client.simulate_post(f"/api/admin/sandbox/checkouts/{paid['id']}/pay", headers=admin))
     gateways = ok(client.simulate_get("/api/admin/payment-gateways", headers=admin))["data"]
-    tokens = {g["name"]: g["generated_postback_url"].split("token=")[1] for g in gateways}
+    # The token of each URL: its query's token=…, or (pix) its last path segment.
+    tokens = {
+        g["name"]: g["generated_postback_url"].split("token=")[-1].rsplit("/", 1)[-1]
+        for g in gateways
+    }
     return SeededApp(
         client=client, deps=deps, admin=admin, user=user, checkout=pending, postback_tokens=tokens
     )

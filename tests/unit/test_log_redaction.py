@@ -134,4 +134,4 @@ def test_a_route_that_streams_its_body_is_handed_over_once_its_head_is_in():
     assert Framing(streaming=upload).state(head) == HAND_OVER
     assert Framing(streaming=upload).state(head[:-2]) == HEAD
     assert Framing(streaming=upload).state(head.replace(b"POST", b"PUT", 1)) == TOO_LARGE
-    assert Framing().state(head) == TOO_LARGE  # no route streams today
+    assert Framing().state(head) == TOO_LARGE  # not a route that streams

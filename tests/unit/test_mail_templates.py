@@ -36,6 +36,7 @@ def every_kind() -> list[m.Mail]:
         compose.renewal_reminder("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.expiry_notice("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.withdrawal_received("a@x.com", "Ana", 7, 2990, NOW, 1),
+        compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW, 1, 9),
     ]
 
 
@@ -146,7 +147,46 @@ def test_every_kind_has_its_composer_and_keeps_its_key_and_schedule():
         "renewal_reminder:3",
         "expiry_notice:3",
         "withdrawal:7",
+        "age_document:9",
     ]
+
+
+def test_a_pix_receipt_leads_to_the_age_check_never_to_paying_again():
+    message = rendered(
+        compose.receipt(
+            "a@x.com",
+            "Ana",
+            7,
+            "Mensal",
+            2990,
+            [],
+            2990,
+            NOW,
+            NOW,
+            None,
+            NOW,
+            1,
+            age_check=("envio de documento", "http://s/verificacao-idade"),
+        )
+    )
+    assert "verificação de idade" in message.text_body
+    assert "http://s/verificacao-idade" in message.text_body
+    assert 'href="http://s/verificacao-idade"' in message.html_body
+    assert "pagar de novo" in message.text_body
+    plain = rendered(
+        compose.receipt("a@x.com", "Ana", 7, "Mensal", 2990, [], 2990, NOW, NOW, None, NOW, 1)
+    )
+    assert "verificação de idade" not in plain.text_body
+
+
+def test_a_document_decision_says_approved_or_not():
+    approved = rendered(compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW, 1, 9))
+    assert approved.subject == "Verificação de idade: aprovada"
+    assert "conteúdo já está liberado" in approved.text_body
+    rejected = rendered(
+        compose.age_document_decided("a@x.com", "Ana", False, "http://l", NOW, 1, 9)
+    )
+    assert rejected.subject == "Verificação de idade: não aprovada"
 
 
 def test_a_missing_value_or_an_unknown_kind_is_an_error_not_a_blank():

@@ -18,6 +18,7 @@ from domain.whitelabel.layout import (
     MEDIA,
     MODEL_FILE,
     OTHER_PROFILE_FILE,
+    PANEL_UPLOAD,
     TOO_DEEP,
     UNSUPPORTED,
     VIDEO_EXTENSIONS,
@@ -65,6 +66,8 @@ def test_keys_that_mean_something(key, expected):
         ("/ana/p/a.jpg", INVALID_NAME),
         ("ana/p/a\x07.jpg", INVALID_NAME),
         ("ana/p/\udcff.jpg", INVALID_NAME),  # an undecodable file name
+        ("uploads/2026/12/AbCdEfGhIjKlMnOpQrStUvWx.jpg", PANEL_UPLOAD),  # the panel's uploads
+        ("uploads/2026/12/AbCdEfGhIjKlMnOpQrStUvWx.thumb.jpg", PANEL_UPLOAD),
     ],
 )
 def test_keys_that_are_ignored_and_why(key, reason):
@@ -75,7 +78,7 @@ segment = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/."),
     min_size=1,
     max_size=8,
-)
+).filter(lambda text: text != "uploads")
 extension = st.sampled_from(sorted(IMAGE_EXTENSIONS | VIDEO_EXTENSIONS))
 
 

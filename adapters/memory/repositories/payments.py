@@ -132,7 +132,8 @@ class MemoryWebhookEventRepository(MemoryRepository):
 
 
 class MemoryPaymentGatewayRepository(MemoryRepository):
-    """Stores secret keys sealed, as the database does (adapters.secret_box)."""
+    """Stores secret keys and certificates sealed, as the database does
+    (adapters.secret_box)."""
 
     def __init__(self, *args, secrets: SecretBox | None = None):
         super().__init__(*args)
@@ -141,10 +142,18 @@ class MemoryPaymentGatewayRepository(MemoryRepository):
     def _out(self, row):
         if row is None:
             return None
-        return attrs.evolve(row, secret_key=opened(self.secrets, row.secret_key))
+        return attrs.evolve(
+            row,
+            secret_key=opened(self.secrets, row.secret_key),
+            certificate=opened(self.secrets, row.certificate),
+        )
 
     def _in(self, entity):
-        return attrs.evolve(entity, secret_key=sealed(self.secrets, entity.secret_key))
+        return attrs.evolve(
+            entity,
+            secret_key=sealed(self.secrets, entity.secret_key),
+            certificate=sealed(self.secrets, entity.certificate),
+        )
 
     def get(self, pk):
         return self._out(super().get(pk))

@@ -196,7 +196,7 @@ class PonyWebhookEventRepository(PonyRepository):
 
 
 class PonyPaymentGatewayRepository(PonyRepository):
-    """Secret keys are sealed on the way in and opened on the way out
+    """Secret keys and certificates are sealed on the way in and opened on the way out
     (adapters.secret_box): the core sees plaintext, the database only ciphertext."""
 
     def __init__(self, *args, secrets: SecretBox | None = None):
@@ -205,11 +205,16 @@ class PonyPaymentGatewayRepository(PonyRepository):
 
     def to_domain(self, row):
         entity = super().to_domain(row)
-        return attrs.evolve(entity, secret_key=opened(self.secrets, entity.secret_key))
+        return attrs.evolve(
+            entity,
+            secret_key=opened(self.secrets, entity.secret_key),
+            certificate=opened(self.secrets, entity.certificate),
+        )
 
     def _values(self, entity):
         values = super()._values(entity)
         values["secret_key"] = sealed(self.secrets, values["secret_key"])
+        values["certificate"] = sealed(self.secrets, values["certificate"])
         return values
 
     def lock_settings(self, names):

@@ -9,7 +9,8 @@ import { field } from './forms.js';
 import { alertBox, clearErrors, describe, fieldError, showError, showFormError } from './ui.js';
 
 const TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-// Under CREATORFLIX_MAX_BODY_BYTES (1 MiB by default) once in base64 (4/3) and JSON.
+// Well under CREATORFLIX_AGE_DOCUMENT_MAX_BYTES (5 MB by default) once in base64 (4/3)
+// and JSON: a phone's photo reduced to this stays readable and uploads fast.
 const MAX_BYTES = 700 * 1024;
 const MAX_SIDE = 2000;
 
@@ -22,8 +23,8 @@ function statusBox(latest) {
   if (!latest) return null;
   const when = formatDateTime(latest.created_at);
   const box = {
-    pending: ['info', `Documento enviado em ${when}: aguardando a análise de um administrador. `
-      + 'O conteúdo fica disponível assim que ele for aprovado.'],
+    pending: ['info', `Em análise: documento enviado em ${when}, aguardando um administrador. `
+      + 'Você recebe um e-mail com a decisão, e o conteúdo fica disponível assim que ele for aprovado.'],
     assured: parseUtc(latest.expires_at) > new Date()
       ? ['success', `Documento aprovado. Idade verificada até ${formatDate(latest.expires_at)}.`]
       : ['info', `A verificação feita com o seu documento expirou em ${formatDate(latest.expires_at)}. Envie uma nova foto.`],

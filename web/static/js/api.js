@@ -9,7 +9,7 @@ const USER_KEY = 'cf.user';
 const CSRF_COOKIE = 'cf_csrf';
 let memorySession = null;
 
-function csrfToken() {
+export function csrfToken() {
   const found = document.cookie.match(new RegExp(`(?:^|;\\s*)${CSRF_COOKIE}=([^;]+)`));
   return found ? decodeURIComponent(found[1]) : null;
 }
@@ -52,31 +52,19 @@ export function clearSession() {
   }
 }
 
-// The age-assurance token (issue 16): proof that this browser passed an age check,
-// sent as a header (never in a URL). The server also keeps it as an HttpOnly cookie for
-// the images and videos the browser loads by itself.
-const AGE_KEY = 'cf.age';
-
-export function ageToken() {
-  try {
-    return localStorage.getItem(AGE_KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function saveAgeToken(token) {
-  try {
-    if (token) localStorage.setItem(AGE_KEY, token);
-  } catch {
-    // storage refused: the cookie still carries it
-  }
+// Age assurance (issue 22): this browser's proof lives only in the HttpOnly cookie the
+// server sets (a page's script never reads it, so an injected one cannot carry it
+// away); every same-origin call sends it. An account's assurance is its session's.
+// An earlier version kept a copy in localStorage: forget it.
+try {
+  localStorage.removeItem('cf.age');
+} catch {
+  // storage refused: nothing kept there either
 }
 
 /** Whether the caller may see the storefront's media; false sends them to the gate. */
 export async function ageAssured() {
   const status = await api('/api/age-assurance');
-  if (status.token) saveAgeToken(status.token);
   return status.assured;
 }
 
@@ -131,8 +119,6 @@ async function call(path, { method = 'GET', body, query, signal, headers: extra 
   const current = session();
   const csrf = csrfToken();
   if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  const age = ageToken();
-  if (age) headers['X-Age-Assurance'] = age;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {

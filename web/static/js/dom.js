@@ -94,7 +94,9 @@ export function parseMoney(text) {
 export const centsToInput = (cents) => ((cents || 0) / 100).toFixed(2).replace('.', ',');
 
 export function pageTitle(title) {
-  document.title = title ? `${title} · CreatorFlix` : 'CreatorFlix';
+  // The brand's name, as the shell's server-rendered tags give it (see brand.js).
+  const name = document.querySelector('meta[property="og:site_name"]')?.getAttribute('content') || 'CreatorFlix';
+  document.title = title ? `${title} · ${name}` : name;
 }
 
 /** An image that degrades to a neutral block (same classes) when it has no URL or its

@@ -1,6 +1,7 @@
 // Entry point of every page: the shell names its page module (body data-page); this
 // draws the shared header and footer, then hands the main area to the page.
 import { ageAssured } from './api.js';
+import { applyColour } from './brand.js';
 import { h, render } from './dom.js';
 import { renderFooter, renderHeader, showError } from './ui.js';
 
@@ -10,6 +11,7 @@ const PAGE_NAME = /^[a-z_]+$/;
 const GATED = new Set(['home', 'creator', 'collection']);
 
 async function start() {
+  applyColour();
   renderHeader();
   renderFooter();
   const main = document.getElementById('main');

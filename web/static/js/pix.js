@@ -58,13 +58,47 @@ function countdown(expiresAt, onExpired) {
   return { el, stop: () => clearInterval(timer) };
 }
 
+// What each age-check method is called for a buyer who has already paid (the card is
+// not among them: they paid; nobody is asked to pay again).
+const AGE_WAYS = { document: 'envio da foto de um documento oficial',
+  oidc: 'um provedor de identidade', sandbox: 'confirmação de teste' };
+
+/** After a payment that did not verify the buyer's age (PIX): the way to the content is
+ *  the age check, with the methods they can still use. Null when nothing is missing. */
+async function ageStep(plan) {
+  let age;
+  try {
+    age = await api('/api/age-assurance');
+  } catch {
+    return null;
+  }
+  if (!age.gate || age.assured) return null;
+  const ways = age.methods.map((m) => AGE_WAYS[m.method]).filter(Boolean);
+  return h('section', { class: 'card success age-next' }, h('div', { class: 'card-body' },
+    h('h1', {}, 'Pagamento confirmado!'),
+    h('p', {}, `Sua assinatura ${plan.name} está ativa. Para ver o conteúdo adulto, falta só verificar a sua idade — o pagamento por PIX não a verifica, e não é preciso pagar de novo.`),
+    ways.length ? h('p', { class: 'muted' }, `Você pode verificar por ${ways.join(' ou ')}.`) : null,
+    h('div', { class: 'actions' },
+      h('a', { class: 'btn', href: '/verificacao-idade?voltar=%2F', 'data-action': 'verify-age' }, 'Verificar minha idade'),
+      h('a', { class: 'btn btn-ghost', href: '/minha-conta' }, 'Minha conta'))));
+}
+
+/** The paid screen (a PIX confirmed, or a card paid at once in the checkout page). */
+export function showPaid(main, plan, checkout) {
+  success(main, plan, checkout);
+}
+
 function success(main, plan, checkout) {
   forget();
-  const ready = () => render(main, h('section', { class: 'card success' }, h('div', { class: 'card-body' },
-    h('h1', {}, 'Tudo pronto!'),
-    h('p', {}, `Sua assinatura ${plan.name} está ativa. Aproveite o conteúdo.`),
-    h('div', { class: 'actions' }, h('a', { class: 'btn', href: '/' }, 'Ver conteúdo'),
-      h('a', { class: 'btn btn-ghost', href: '/minha-conta' }, 'Minha conta')))));
+  const ready = async () => {
+    const step = await ageStep(plan);
+    if (step) { render(main, step); return; }
+    render(main, h('section', { class: 'card success' }, h('div', { class: 'card-body' },
+      h('h1', {}, 'Tudo pronto!'),
+      h('p', {}, `Sua assinatura ${plan.name} está ativa. Aproveite o conteúdo.`),
+      h('div', { class: 'actions' }, h('a', { class: 'btn', href: '/' }, 'Ver conteúdo'),
+        h('a', { class: 'btn btn-ghost', href: '/minha-conta' }, 'Minha conta')))));
+  };
   if (checkout.set_password) {
     render(main, h('section', { class: 'card success' }, h('div', { class: 'card-body' },
       h('h1', {}, 'Pagamento confirmado!'),

@@ -2,6 +2,7 @@
 // errors in Portuguese next to the field they name.
 import { api, clearSession, isAdmin, session } from './api.js';
 import { h, render } from './dom.js';
+import { brand, siteName } from './brand.js';
 
 // pt-BR text for the fields the API names in its errors (its messages are English).
 const FIELD_MESSAGES = {
@@ -155,10 +156,14 @@ export function renderHeader() {
     clearSession();
     window.location.assign('/');
   };
+  const name = siteName();
+  const mark = h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, name.slice(0, 1).toUpperCase());
+  brand().then((found) => {
+    if (found.logo_src) mark.replaceWith(h('img', { class: 'brand-logo', src: found.logo_src, alt: '' }));
+  });
   render(document.getElementById('site-header'),
     h('div', { class: 'header-inner' },
-      h('a', { href: '/', class: 'brand', 'aria-label': 'CreatorFlix, início' },
-        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'C'), 'CreatorFlix'),
+      h('a', { href: '/', class: 'brand', 'aria-label': `${name}, início` }, mark, name),
       h('nav', { class: 'main-nav', 'aria-label': 'Principal' },
         navLink('/', 'Início'), navLink('/planos', 'Planos'),
         isAdmin() ? navLink('/admin', 'Admin') : null,
@@ -172,7 +177,9 @@ const PLATFORM_LABELS = { whatsapp: 'WhatsApp', telegram: 'Telegram', other: 'Su
 export async function renderFooter() {
   const footer = document.getElementById('site-footer');
   const year = new Date().getFullYear();
-  const base = () => h('p', { class: 'muted' }, `© ${year} CreatorFlix · Conteúdo para maiores de 18 anos.`);
+  const { support_email: email } = await brand();
+  const base = () => h('p', { class: 'muted' }, `© ${year} ${siteName()} · Conteúdo para maiores de 18 anos.`,
+    email ? [' · ', h('a', { href: `mailto:${email}`, class: 'support-email' }, email)] : null);
   render(footer, h('div', { class: 'footer-inner' }, base()));
   try {
     const contacts = await api('/api/support-contacts', { auth: false, query: { limit: 10 } });

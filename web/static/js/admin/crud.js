@@ -5,10 +5,12 @@ import { h, render } from '../dom.js';
 import { field, submitting } from '../forms.js';
 import { alertBox, clearErrors, emptyState, fieldError, pager, showError, showFormError } from '../ui.js';
 import { table } from './shell.js';
+import { uploadButton } from './upload.js';
 
 /**
  * config = {path, columns: [[header, row => cell]], fields: [{name, label, type, options,
- * hint, toInput(row) -> value, fromInput(text, checked) -> value (throw Error to refuse)}],
+ * hint, upload (an upload button fills this URL field), toInput(row) -> value,
+ * fromInput(text, checked) -> value (throw Error to refuse)}],
  * newLabel, empty, deactivate?: {field, label} (offered when a delete is refused: 409)}
  */
 export function crudPage(content, config) {
@@ -52,6 +54,10 @@ export function crudPage(content, config) {
         }
       });
     });
+    for (const f of config.fields.filter((x) => x.upload)) {
+      const input = form.querySelector(`[name="${f.name}"]`);
+      input.closest('.field').append(uploadButton(input));
+    }
     render(editor, h('section', { class: 'card' }, form));
     form.querySelector('input, select, textarea')?.focus();
   }

@@ -6,10 +6,10 @@ import { alertBox, showError } from '../ui.js';
 
 const MENU = [
   ['/admin', 'Painel'], ['/admin/vendas', 'Vendas'], ['/admin/clientes', 'Clientes'],
-  ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
+  ['/admin/criadoras', 'Criadoras'], ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
   ['/admin/gateways', 'Gateways'], ['/admin/planos', 'Planos'],
   ['/admin/order-bumps', 'Order bumps'], ['/admin/contatos', 'Contatos'],
-  ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],
+  ['/admin/marca', 'Marca'], ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],
   ['/admin/pagamentos-em-analise', 'Em análise'],
   ['/admin/reembolsos', 'Reembolsos'], ['/admin/verificacao-idade', 'Verificação de idade'],
   ['/admin/notificacoes', 'Notificações'],

@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { renderAd } from '../ads.js';
 import { adminPage, adsMeta, label } from '../admin/shell.js';
+import { uploadButton } from '../admin/upload.js';
 import { h, parseUtc, pathId, percent, render } from '../dom.js';
 import { field, inputOf, submitting } from '../forms.js';
 import { alertBox, clearErrors, fieldError, showError, showFormError } from '../ui.js';
@@ -76,6 +77,12 @@ export default function adForm(main) {
         label(meta.labels.placements, p))));
       if (!valid.includes(wanted) && valid.length) placementInput.value = valid[0];
     };
+    const imageField = field('URL da imagem', 'image_url', { type: 'url', value: ad.image_url });
+    // An uploaded image is seen through its signed link (its stored URL needs one).
+    const viewable = {};
+    imageField.append(uploadButton(inputOf(imageField), {
+      onUploaded: (media) => { viewable[media.url] = media.signed_url; },
+    }));
     const form = h('form', { class: 'form ad-form', novalidate: true },
       h('div', { class: 'form-alert' }),
       field('Nome interno', 'name', { value: ad.name, required: true }),
@@ -85,7 +92,7 @@ export default function adForm(main) {
       field('Título', 'title', { value: ad.title, required: true }),
       field('Subtítulo', 'subtitle', { value: ad.subtitle }),
       field('Texto do botão', 'cta_text', { value: ad.cta_text }),
-      field('URL da imagem', 'image_url', { type: 'url', value: ad.image_url }),
+      imageField,
       field('Link de destino', 'link', { type: 'url', value: ad.link, required: true,
         hint: 'Os cliques passam por /r/ads/{id}, que conta e redireciona.' }),
       h('div', { class: 'row' },
@@ -105,7 +112,8 @@ export default function adForm(main) {
       render(preview, h('p', { class: 'muted small' },
         `Prévia · ${label(meta.labels.placements, now.placement)}`),
       h('div', { class: `preview-slot preview-${now.type}` },
-        renderAd({ ...now, title: now.title || 'Título do anúncio' }, now.placement, { preview: true })));
+        renderAd({ ...now, title: now.title || 'Título do anúncio',
+          image_url: viewable[now.image_url] || now.image_url }, now.placement, { preview: true })));
     };
     typeInput.addEventListener('change', () => fillPlacements(placementInput.value));
     form.addEventListener('input', draw);

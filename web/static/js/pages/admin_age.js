@@ -41,6 +41,21 @@ async function photoUrl(id) {
   return URL.createObjectURL(new Blob([bytes], { type }));
 }
 
+/** How long a document has waited, in words ("há 3 h 20 min"). */
+export function waitingFor(createdAt, now = Date.now()) {
+  const minutes = Math.max(0, Math.floor((now - new Date(createdAt).getTime()) / 60000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} dias`;
+}
+
+/** The dashboard's warnings about the methods on offer (PIX buyers, OIDC). */
+export function methodWarnings(figures) {
+  return (figures.warnings || []).map((text) => h('div', {
+    class: 'alert alert-warning age-method-warning', role: 'status' }, text));
+}
+
 function figuresTable(figures) {
   const rows = Object.entries(figures.methods).map(([method, counts]) => ({ method, ...counts }));
   const count = (key) => (row) => String(row[key] ?? 0);
@@ -71,7 +86,8 @@ export default function adminAge(main) {
           class: 'alert alert-error age-sandbox-warning', role: 'alert' },
         'Atenção: a verificação de idade de teste (sandbox) é o único método ativo: ela não verifica nada. ',
         'Configure CREATORFLIX_AGE_METHODS com oidc, card ou document antes de publicar conteúdo adulto.') : null,
-        figures.gate ? null : alertBox('info', 'O bloqueio por idade está desligado (CREATORFLIX_AGE_GATE=off): use-o somente sem conteúdo adulto.'));
+        figures.gate ? null : alertBox('info', 'O bloqueio por idade está desligado (CREATORFLIX_AGE_GATE=off): use-o somente sem conteúdo adulto.'),
+        figures.gate ? methodWarnings(figures) : null);
         render(figuresBox, h('p', { class: 'muted small' },
           `Métodos ativos: ${figures.enabled.map((m) => label(METHODS, m)).join(', ') || 'nenhum'}. `,
           'Guarde estes números: a ANPD pede que a plataforma meça a eficácia da verificação.'),
@@ -125,7 +141,8 @@ export default function adminAge(main) {
       return h('article', { class: 'card age-document-item', 'data-document': doc.id },
         h('div', { class: 'card-body' },
           h('h3', {}, `Documento nº ${doc.id} · ${doc.user_name || 'sem nome'} (${doc.user_email || `conta nº ${doc.user_id}`})`),
-          h('p', { class: 'muted small' }, `Enviado em ${formatDateTime(doc.created_at)}.`),
+          h('p', { class: 'muted small age-waiting' }, `Enviado em ${formatDateTime(doc.created_at)} · `,
+            h('strong', {}, `aguardando há ${waitingFor(doc.created_at)}`), '.'),
           photo,
           h('div', { class: 'row-actions' }, show, decideButton(doc, true), decideButton(doc, false))));
     }
@@ -135,7 +152,9 @@ export default function adminAge(main) {
         const found = await api('/api/admin/age-assurance/documents', { query: { page, limit: 10 } });
         opened.forEach((url) => URL.revokeObjectURL(url));
         opened.clear();
-        render(queueBox, found.data.length ? found.data.map(queueItem)
+        render(queueBox, found.data.length ? h('p', { class: 'muted small' },
+          `${found.total} aguardando, o mais antigo primeiro.`) : null,
+        found.data.length ? found.data.map(queueItem)
           : emptyState('Nenhum documento aguardando análise.'), pager(found, loadQueue));
       } catch (error) {
         showError(queueBox, error, () => loadQueue(page));

@@ -13,7 +13,7 @@ export default function bumps(main) {
       { name: 'name', label: 'Nome', fromInput: convert.required },
       { name: 'price', label: 'Preço (R$)', initial: '', toInput: (b) => centsToInput(b.price), fromInput: price },
       { name: 'description', label: 'Descrição', type: 'textarea', fromInput: convert.text },
-      { name: 'image_url', label: 'URL da imagem', type: 'url', fromInput: convert.text },
+      { name: 'image_url', label: 'URL da imagem', type: 'url', upload: true, fromInput: convert.text },
       { name: 'display_order', label: 'Ordem de exibição', type: 'number', initial: 0, fromInput: convert.int },
       { name: 'is_active', label: 'Ativo', type: 'checkbox', initial: true, fromInput: convert.flag },
     ],

@@ -85,6 +85,11 @@ export default function dashboard(main) {
         'Atenção: a verificação de idade de teste (sandbox) é o único método ativo. ',
         'Configure CREATORFLIX_AGE_METHODS com oidc, card ou document antes de publicar conteúdo adulto.'));
     }
+    // Issue 22: what the methods on offer leave PIX buyers, and how to add a provider.
+    if (age.gate) {
+      (age.warnings || []).forEach((text) => content.append(h('div', {
+        class: 'alert alert-warning age-method-warning', role: 'status' }, text)));
+    }
     content.append(
       h('div', { class: 'stats' },
         stat('Assinantes ativos', String(board.active_subscribers), 'agora', 'subscribers'),
@@ -96,7 +101,10 @@ export default function dashboard(main) {
         stat('Conversão', percent(conversion.rate),
           `${conversion.paid} de ${conversion.started} iniciados chegaram a ser pagos`
           + (conversion.refunded ? ` (${conversion.refunded} reembolsado${conversion.refunded > 1 ? 's' : ''} depois)` : ''),
-          'conversion')),
+          'conversion'),
+        h('a', { class: 'stat-link', href: '/admin/verificacao-idade' },
+          stat('Documentos em análise', String(age.documents_waiting ?? 0),
+            'verificação de idade', 'age-documents'))),
       h('section', { class: 'card' }, h('div', { class: 'card-body' },
         h('h2', {}, 'Receita por dia'), revenueChart(board.series),
         h('p', { class: 'muted small' }, `De ${day(board.since)} a ${day(board.until)}, dias no fuso ${TIME_ZONE.replace('_', ' ')}.`),

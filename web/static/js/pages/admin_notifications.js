@@ -89,6 +89,10 @@ function endpointForm(events, onCreated) {
         form.reset();
         onCreated(created);
       } catch (error) {
+        // The API refuses what is not https or reaches a private network (SSRF guard).
+        if (error?.field === 'url' && error.status === 400) {
+          error.text = 'Informe um endereço https público (localhost, IPs privados e redes internas não valem).';
+        }
         showFormError(form, error);
       }
     });

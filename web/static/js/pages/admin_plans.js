@@ -27,6 +27,8 @@ export default function plans(main) {
       { name: 'checkout_url', label: 'Checkout externo de cartão (opcional)', type: 'url', fromInput: convert.text },
       { name: 'accepts_pix', label: 'Aceita PIX', type: 'checkbox', initial: true, fromInput: convert.flag },
       { name: 'accepts_card', label: 'Aceita cartão', type: 'checkbox', initial: true, fromInput: convert.flag },
+      { name: 'max_installments', label: 'Parcelas no cartão (até)', type: 'number', initial: 12,
+        fromInput: convert.int },
       { name: 'is_active', label: 'À venda (um plano inativo não aparece nem pode ser comprado)',
         type: 'checkbox', initial: true, fromInput: convert.flag },
       { name: 'card_style', label: 'Destaque do cartão', initial: 'secondary',

@@ -8,7 +8,7 @@ import { alertBox, clearErrors, emptyState, showFormError } from '../ui.js';
 function settingForm(key, value, onSaved) {
   const form = h('form', { class: 'form form-inline', novalidate: true },
     h('div', { class: 'form-alert' }),
-    key === null ? field('Chave', 'key', { placeholder: 'site.title', hint: 'a-z, 0-9, _ . - (até 64)' }) : null,
+    key === null ? field('Chave', 'key', { hint: 'a-z, 0-9, _ . - (até 64). Nome, logo, cor e e-mail de suporte ficam em Marca.' }) : null,
     field(key === null ? 'Valor' : key, 'value', { value }),
     h('button', { class: 'btn btn-small', type: 'submit' }, key === null ? 'Adicionar' : 'Salvar'));
   form.addEventListener('submit', (event) => {
@@ -44,6 +44,7 @@ export default function settings(main) {
         : emptyState('Nenhuma configuração ainda.'));
     }
     content.append(notice,
+      alertBox('info', 'O nome do site, o logo, a cor principal e o e-mail de suporte são definidos em Marca (/admin/marca).'),
       h('section', { class: 'card' }, h('div', { class: 'card-body' }, h('h2', {}, 'Nova configuração'),
         settingForm(null, '', load))), list);
     await load();

@@ -5,9 +5,14 @@ import { api, session } from '../api.js';
 import { durationLabel, h, money, pageTitle, param, render } from '../dom.js';
 import { field, inputOf, submitting } from '../forms.js';
 import { formatCpf, formatPhone, mask } from '../masks.js';
-import { pendingCheckout, showPayment } from '../pix.js';
+import { cardFieldset, cardRefusal } from '../card_form.js';
+import { pendingCheckout, showPaid, showPayment } from '../pix.js';
 import { mailedCheckout, prefillRenewal } from '../mail_links.js';
 import { alertBox, clearErrors, emptyState, fieldError, showError, showFormError } from '../ui.js';
+
+// How the buyer can verify their age after paying, by method (issue 22).
+const AGE_WAYS = { document: 'enviando a foto de um documento oficial',
+  oidc: 'por um provedor de identidade', sandbox: 'pela confirmação de teste' };
 
 function bumpOption(bump, onChange) {
   const id = `bump-${bump.id}`;
@@ -20,29 +25,63 @@ function bumpOption(bump, onChange) {
     h('span', { class: 'bump-price' }, `+ ${money(bump.price)}`));
 }
 
-function methods(plan) {
+function methods(plan, options) {
   const found = [];
   if (plan.accepts_pix) found.push(['pix', 'PIX (aprovação na hora)']);
-  // Cards are paid on the plan's external checkout (the card is never typed here).
-  if (plan.accepts_card && plan.checkout_url) found.push(['credit_card', 'Cartão de crédito']);
+  if (plan.accepts_card && options.card) {
+    // In the page: the card is encrypted here by JunglePay's script (card_form.js).
+    found.push(['credit_card', `Cartão de crédito — até ${plan.max_installments || 12}x`]);
+  } else if (plan.accepts_card && plan.checkout_url) {
+    // On the plan's external checkout (the card is never typed here).
+    found.push(['credit_card', 'Cartão de crédito']);
+  }
   return found;
 }
 
-function checkoutForm(main, plan, bumps) {
+/** Before paying: adult content needs an age check, and which methods this site has. */
+function ageNotice(age, options, plan) {
+  if (!age || !age.gate || age.assured) return null;
+  const offered = age.methods.map((m) => m.method);
+  const card = offered.includes('card') && options.card && plan.accepts_card;
+  const others = offered.map((m) => AGE_WAYS[m]).filter(Boolean);
+  return h('div', { class: 'alert alert-info age-notice', role: 'note' },
+    h('strong', {}, 'Conteúdo adulto: é preciso verificar a sua idade. '),
+    card ? 'Pagando com cartão de crédito aqui, a idade é verificada na hora. ' : null,
+    others.length ? `${card ? 'Com PIX, ' : 'Depois do pagamento, '}verifique ${others.join(' ou ')} — sem pagar de novo.`
+      : null);
+}
+
+function checkoutForm(main, plan, bumps, options, age) {
   const user = session()?.user;
   const total = h('strong', { class: 'total-value', 'aria-live': 'polite' }, money(plan.price));
-  const update = () => {
+  let form = null;
+  const totalNow = () => {
     const ticked = [...form.querySelectorAll('input[name=order_bump_ids]:checked')];
-    total.textContent = money(plan.price + ticked.reduce((s, b) => s + Number(b.dataset.price), 0));
+    return plan.price + ticked.reduce((s, b) => s + Number(b.dataset.price), 0);
   };
-  const options = methods(plan);
+  let card = null;
+  const update = () => {
+    total.textContent = money(totalNow());
+    if (card) card.refresh();
+  };
+  const choices = methods(plan, options);
+  const inPage = plan.accepts_card && options.card;
+  card = inPage ? cardFieldset(plan, options.card, () => (form ? totalNow() : plan.price)) : null;
+  const submit = h('button', { class: 'btn btn-block btn-large', type: 'submit' },
+    choices[0][0] === 'pix' ? 'Gerar PIX' : (inPage ? 'Pagar com cartão' : 'Continuar para o pagamento'));
+  const chosen = () => form.querySelector('[name=payment_method]:checked, input[type=hidden][name=payment_method]')?.value;
+  const showCard = () => {
+    const byCard = chosen() === 'credit_card';
+    if (card) card.hidden = !byCard;
+    submit.textContent = !byCard ? 'Gerar PIX' : (inPage ? 'Pagar com cartão' : 'Continuar para o pagamento');
+  };
   const cpf = field('CPF', 'customer.document', { inputmode: 'numeric', autocomplete: 'off',
     placeholder: '000.000.000-00' });
   const phone = field('Celular com DDD', 'customer.phone', { type: 'tel', inputmode: 'tel',
     autocomplete: 'tel-national', placeholder: '(11) 98765-4321' });
   mask(inputOf(cpf), formatCpf);
   mask(inputOf(phone), formatPhone);
-  const form = h('form', { class: 'form checkout-form', novalidate: true },
+  form = h('form', { class: 'form checkout-form', novalidate: true },
     h('div', { class: 'form-alert' }),
     bumps.length ? h('fieldset', { class: 'bumps' }, h('legend', {}, 'Aproveite também'),
       bumps.map((b) => bumpOption(b, update))) : null,
@@ -51,14 +90,17 @@ function checkoutForm(main, plan, bumps) {
       field('E-mail', 'customer.email', { type: 'email', autocomplete: 'email',
         value: user?.email || '' }),
       cpf, phone),
-    options.length > 1 ? h('fieldset', { class: 'methods' }, h('legend', {}, 'Pagamento'),
-      options.map(([value, label], i) => h('label', { class: 'method' },
-        h('input', { type: 'radio', name: 'payment_method', value, checked: i === 0 }), label)))
-      : h('input', { type: 'hidden', name: 'payment_method', value: options[0][0] }),
+    choices.length > 1 ? h('fieldset', { class: 'methods' }, h('legend', {}, 'Pagamento'),
+      choices.map(([value, label], i) => h('label', { class: 'method' },
+        h('input', { type: 'radio', name: 'payment_method', value, checked: i === 0,
+          onchange: () => showCard() }), label)))
+      : h('input', { type: 'hidden', name: 'payment_method', value: choices[0][0] }),
+    card,
+    ageNotice(age, options, plan),
     h('div', { class: 'total' }, h('span', {}, 'Total'), total),
     h('p', { class: 'muted small' }, 'O valor final é calculado pelo servidor na confirmação.'),
-    h('button', { class: 'btn btn-block btn-large', type: 'submit' },
-      options[0][0] === 'pix' ? 'Gerar PIX' : 'Continuar para o pagamento'));
+    submit);
+  showCard();
 
   // One Idempotency-Key per attempt to pay: made when the buyer clicks pay, reused when
   // they click again for the same order after an error, so the server never charges twice.
@@ -99,6 +141,14 @@ function checkoutForm(main, plan, bumps) {
     const order = JSON.stringify(body);
     if (attempt.order !== order) attempt = { order, key: newKey() };
     submitting(form, async () => {
+      if (body.payment_method === 'credit_card' && card) {
+        try {
+          Object.assign(body, await card.encrypted());
+        } catch (error) {
+          render(form.querySelector('.form-alert'), alertBox('error', error.text || 'Confira os dados do cartão.'));
+          return;
+        }
+      }
       let created;
       try {
         created = await api('/api/checkouts', { method: 'POST', body,
@@ -107,6 +157,9 @@ function checkoutForm(main, plan, bumps) {
         // 503/504: the gateway failed, but the checkout exists and can be followed.
         if (error.body?.checkout) {
           created = error.body.checkout;
+        } else if (body.card_hash && cardRefusal(error)) {
+          render(form.querySelector('.form-alert'), alertBox('error', cardRefusal(error)));
+          return;
         } else {
           showFormError(form, error);
           return;
@@ -114,6 +167,10 @@ function checkoutForm(main, plan, bumps) {
       }
       if (created.payment?.redirect_url) {
         window.location.assign(created.payment.redirect_url);
+        return;
+      }
+      if (created.status === 'paid') {   // a card paid at once
+        showPaid(main, plan, created);
         return;
       }
       showPayment(main, plan, created);
@@ -172,18 +229,24 @@ export default async function checkout(main) {
   }
   let plan;
   let bumps = [];
+  let options = { card: null };
+  let age = null;
   try {
-    const [plans, offered] = await Promise.all([
+    const [plans, offered, found, status] = await Promise.all([
       api('/api/plans', { auth: false, query: { limit: 100 } }),
       api('/api/order-bumps', { auth: false, query: { limit: 100 } }).catch(() => ({ data: [] })),
+      api('/api/checkout-options', { auth: false }).catch(() => ({ card: null })),
+      api('/api/age-assurance').catch(() => null),
     ]);
     plan = plans.data.find((p) => p.id === planId);
     bumps = offered.data;
+    options = found;
+    age = status;
   } catch (error) {
     showError(main, error, () => checkout(main));
     return;
   }
-  if (!plan || !methods(plan).length) {
+  if (!plan || !methods(plan, options).length) {
     render(main, emptyState(plan ? 'Este plano não pode ser pago por aqui.' : 'Plano não encontrado.',
       h('a', { class: 'btn', href: '/planos' }, 'Ver planos')));
     return;
@@ -198,6 +261,6 @@ export default async function checkout(main) {
       session() ? null : alertBox('info', 'Já tem conta? ',
         h('a', { href: `/entrar?next=${encodeURIComponent(`/checkout?plano=${plan.id}`)}` }, 'Entre'),
         ' para vincular a compra a ela.'))),
-    checkoutForm(main, plan, bumps)));
+    checkoutForm(main, plan, bumps, options, age)));
   await prefillRenewal(main.querySelector('form.checkout-form'));   // a renewal mail's link
 }

@@ -9,7 +9,7 @@ const PER_PAGE = 8;
 const PLACEMENTS = ['home_top', 'home_middle', 'home_bottom', 'sidebar', 'models_grid',
   'feed_mix'];
 
-function creatorCard(creator) {
+export function creatorCard(creator) {
   return h('a', { class: 'card model-card', href: `/modelos/${creator.id}` },
     img(creator.icon_url || creator.banner_url, creator.name, { class: 'card-image' }),
     h('div', { class: 'card-body' },

@@ -1,0 +1,1 @@
+"""Media the admins upload (creators' images, posts' photos and videos, brand logo)."""

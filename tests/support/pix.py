@@ -1,0 +1,52 @@
+"""Fixtures of the PIX gateway tests: a test PKI, the local API Pix (mutual TLS), the
+provider's settings for it, and our app configured with CREATORFLIX_GATEWAY=pix."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.payments.provider import PixSettings
+from entrypoints.config import Config
+from tests.support.deps import TEST_SECRET
+from tests.support.pix_api_server import PixApiServer
+from tests.support.pix_certs import TestPki, make_pki
+
+
+def pix_settings(pki: TestPki, server: PixApiServer, *, cert_file=None) -> PixSettings:
+    """What CREATORFLIX_PIX_* would say for `server` (the operator's certificate unless
+    `cert_file` names another)."""
+    return PixSettings(
+        api_url=server.api_url,
+        token_url=server.token_url,
+        client_id=server.client_id,
+        client_secret=server.client_secret,
+        cert_file=str(cert_file or pki.client_cert_file),
+        key=server.key,
+        ca_file=str(pki.ca_file),
+    )
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory) -> TestPki:
+    return make_pki(tmp_path_factory.mktemp("pix-pki"))
+
+
+@pytest.fixture
+def pix_api(pki):
+    server = PixApiServer(pki).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pix_config(tmp_path, pki, pix_api, app_server) -> Config:
+    """Production-like: CREATORFLIX_GATEWAY=pix against the local PSP, and our public
+    URL the loopback server the app is served on."""
+    return Config(
+        secret_key=TEST_SECRET,
+        storage_url=f"file://{tmp_path / 'media'}",
+        gateway="pix",
+        pix=pix_settings(pki, pix_api),
+        public_url=app_server.url,
+        age_gate=False,
+    )
