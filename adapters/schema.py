@@ -12,7 +12,9 @@ from domain.catalog.entities import Creator, OrderBump, Plan, Post, Setting, Sup
 from domain.mail.messages import OutboxMessage
 from domain.notifications.entities import Delivery, TelegramSettings, WebhookEndpoint
 from domain.payments.checkout import Checkout
+from domain.payments.coupons import Coupon
 from domain.payments.gateways import PaymentGatewayConfig, Postback, WebhookEvent
+from domain.payments.renewals import Renewal
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
 from domain.whitelabel.entities import SyncRun, WhitelabelMedia, WhitelabelModel, WhitelabelPost
@@ -31,6 +33,8 @@ TABLES: dict[str, tuple[str, type, str]] = {
     "payment_gateways": ("payment_gateways", PaymentGatewayConfig, "id"),
     "webhook_events": ("payment_notifications", WebhookEvent, "id"),
     "postbacks": ("payment_postbacks", Postback, "id"),
+    "renewals": ("subscription_renewals", Renewal, "id"),
+    "coupons": ("coupons", Coupon, "id"),
     "whitelabel_models": ("whitelabel_models", WhitelabelModel, "id"),
     "whitelabel_posts": ("whitelabel_posts", WhitelabelPost, "id"),
     "whitelabel_media": ("whitelabel_media", WhitelabelMedia, "id"),
@@ -56,6 +60,8 @@ UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "checkouts": [("idempotency_key",)],
     "payment_notifications": [("gateway", "event_key")],
     "mail_outbox": [("dedupe_key",)],
+    "subscription_renewals": [("subscription_id", "period_start"), ("reference",)],
+    "coupons": [("code",)],
     "withdrawal_requests": [("checkout_id",)],
     "whitelabel_models": [("folder_name",)],
     "whitelabel_posts": [("whitelabel_model_id", "folder_name")],
@@ -79,5 +85,9 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("age_assurances", "user_id", "users", "cascade"),
     ("withdrawal_requests", "checkout_id", "checkouts", "restrict"),
     ("withdrawal_requests", "user_id", "users", "restrict"),
+    ("subscription_renewals", "subscription_id", "subscriptions", "cascade"),
+    ("subscription_renewals", "plan_id", "plans", "restrict"),
+    ("subscriptions", "next_plan_id", "plans", "restrict"),
+    ("subscriptions", "coupon_id", "coupons", "restrict"),
     ("webhook_deliveries", "endpoint_id", "webhook_endpoints", "cascade"),
 ]

@@ -32,6 +32,7 @@ from domain.common.throttle import Throttle
 from domain.notifications import handlers as notifications_handlers
 from domain.notifications.delivery import Notifier
 from domain.payments import handlers as payments_handlers
+from domain.payments import saved_cards
 from domain.payments.events import (
     CheckoutCharged,
     CheckoutClaimed,
@@ -42,6 +43,8 @@ from domain.payments.events import (
 )
 from domain.payments.gateways import WebhookUrls
 from domain.payments.reminders import Reminders
+from domain.payments.renewals import Schedule
+from domain.payments.renewing import RenewalService
 from domain.payments.service import PaymentService
 from entrypoints.config import Config
 from ports.ads import BotDetector
@@ -103,13 +106,31 @@ class Deps:
 
     @property
     def reminders(self) -> Reminders:
-        """Renewal reminders and expiry notices (CREATORFLIX_RENEWAL_REMINDER_DAYS)."""
+        """Renewal reminders and expiry notices (CREATORFLIX_RENEWAL_REMINDER_DAYS);
+        none for the subscriptions the saved card renews."""
+        svc = self.payments_service
         return Reminders(
             uow=self.uow,
             clock=self.clock,
             tokens=self.signer,
             public_url=self.config.public_url,
             days_before=self.config.renewal_reminder_days,
+            saved_cards=lambda uow: saved_cards.charges_saved_cards(svc, uow),
+        )
+
+    @property
+    def renewals(self) -> RenewalService:
+        """Automatic renewal (CREATORFLIX_RENEWAL_CHARGE_AHEAD_HOURS, _GRACE_DAYS,
+        _RETRY_HOURS)."""
+        config = self.config
+        return RenewalService(
+            payments=self.payments_service,
+            reminders=self.reminders,
+            schedule=Schedule(
+                charge_ahead=timedelta(hours=config.renewal_charge_ahead_hours),
+                grace=timedelta(days=config.renewal_grace_days),
+                retries=tuple(timedelta(hours=h) for h in config.renewal_retry_hours),
+            ),
         )
 
     @property
@@ -196,6 +217,8 @@ def event_handlers(
     if "card" in config.age_methods:
         # Same transaction as the grant (CREATORFLIX_AGE_METHODS has `card`).
         gives.append(assurance_handlers.assure_card_buyer_on_paid)
+    # After the grant: an automatic plan's saved card renews it (issue 25).
+    gives.append(saved_cards.keep_saved_card)
     # After the grant: the receipt shows the period it granted.
     paid: list[EventHandler] = [
         *gives,

@@ -62,6 +62,10 @@ class Config:
     # The zone every time a person reads is shown in (mails; issue 19).
     timezone: str = DEFAULT_TIMEZONE
     renewal_reminder_days: int = 3
+    # Automatic renewal (issue 25; README "Automatic renewal").
+    renewal_charge_ahead_hours: int = 24
+    renewal_grace_days: int = 3
+    renewal_retry_hours: tuple = (24, 72, 120)
     mail_worker: bool = True  # the app servers deliver the outbox in the background
     # memory:// (this process) or redis://… (shared); repr=False: may hold a password.
     rate_limit_url: str = field(default="memory://", repr=False)
@@ -245,6 +249,20 @@ def _previous_keys(raw: str) -> tuple:
 AGE_METHODS = ("oidc", "card", "document", "sandbox")
 
 
+def _retry_hours(raw: str) -> tuple:
+    """Hours after a renewal's first attempt at which it is tried again: increasing
+    positive integers, at most 10 (empty: no retries)."""
+    name = "CREATORFLIX_RENEWAL_RETRY_HOURS"
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    try:
+        hours = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated hours, e.g. 24,72,120") from None
+    if len(hours) > 10 or any(h <= 0 for h in hours) or list(hours) != sorted(set(hours)):
+        raise ConfigError(f"{name} must be at most 10 increasing positive hours")
+    return hours
+
+
 def _on_off(name: str, raw: str) -> bool:
     value = raw.strip().lower()
     if value in ("on", "true", "1", "yes"):
@@ -415,6 +433,16 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         renewal_reminder_days=_positive_int(
             "CREATORFLIX_RENEWAL_REMINDER_DAYS", env.get("CREATORFLIX_RENEWAL_REMINDER_DAYS", "3")
         ),
+        renewal_charge_ahead_hours=_bounded_int(
+            "CREATORFLIX_RENEWAL_CHARGE_AHEAD_HOURS",
+            env.get("CREATORFLIX_RENEWAL_CHARGE_AHEAD_HOURS", "24"),
+            0,
+            24 * 30,
+        ),
+        renewal_grace_days=_bounded_int(
+            "CREATORFLIX_RENEWAL_GRACE_DAYS", env.get("CREATORFLIX_RENEWAL_GRACE_DAYS", "3"), 0, 60
+        ),
+        renewal_retry_hours=_retry_hours(env.get("CREATORFLIX_RENEWAL_RETRY_HOURS", "24,72,120")),
         mail_worker=_on_off("CREATORFLIX_MAIL_WORKER", env.get("CREATORFLIX_MAIL_WORKER", "on")),
         rate_limit_url=_rate_limit_url(env.get("CREATORFLIX_RATE_LIMIT_URL", "memory://")),
         rate_limit_factor=_positive_float(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from domain.ads import retention
 from domain.mail import delivery
 from domain.notifications import delivery as notifications
-from domain.payments import postbacks, reminders, subscription_admin, webhooks
+from domain.payments import postbacks, reminders, renewing, subscription_admin, webhooks
 
 
 def expire_subscriptions(deps) -> int:
@@ -27,6 +27,12 @@ def forget_old_event_visitors(deps) -> int:
     """Clear the IP and user agent of ad events older than
     CREATORFLIX_EVENT_RETENTION_DAYS; returns how many events were cleared."""
     return retention.forget_old_visitors(deps.uow, deps.clock, deps.config.event_retention_days)
+
+
+def charge_renewals(deps) -> int:
+    """Charge the saved cards of the automatic subscriptions due (and the refused ones
+    whose retry has come), each period once; returns how many charges were made."""
+    return renewing.run_due(deps.renewals).charged
 
 
 def send_renewal_reminders(deps) -> int:
@@ -73,6 +79,8 @@ def settle_postbacks(deps) -> int:
 # count means).
 PERIODIC_JOBS: list[tuple[str, Callable[..., int], str]] = [
     ("settle-postbacks", settle_postbacks, "gateway postback(s) settled"),
+    # before the expiry: a subscription renewed today does not expire
+    ("charge-renewals", charge_renewals, "renewal charge(s) made"),
     ("expire-subscriptions", expire_subscriptions, "subscription(s) marked expired"),
     ("abandon-checkouts", abandon_checkouts, "checkout(s) marked abandoned"),
     (

@@ -1,6 +1,7 @@
 """The background thread of an app server process: every couple of seconds it sends
 the outbox's mail that is due, and settles the gateway postbacks received (read back
-from the gateway, outside any request: domain.payments.postbacks), so both happen under
+from the gateway, outside any request: domain.payments.postbacks), and every few minutes
+charges the automatic renewals due (domain.payments.renewing), so both happen under
 `creatorflix serve` (and `make run`) with no other command. Several processes and
 servers share the work: claims never overlap (domain.mail.delivery, the postbacks).
 With the API Pix configured it first registers our notice URL at the PSP. Started after
@@ -11,20 +12,30 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from domain.mail.delivery import BATCH, deliver_due
 from domain.notifications import delivery as notifications
-from domain.payments import postbacks, webhooks
+from domain.payments import postbacks, renewing, webhooks
 
 log = logging.getLogger("creatorflix.mail")
 
 INTERVAL_SECONDS = 2.0
+# Renewals are due hours ahead: a round every few minutes is plenty.
+RENEWAL_INTERVAL_SECONDS = 300.0
 
 
 class MailWorker:
-    def __init__(self, deps, interval: float = INTERVAL_SECONDS):
+    def __init__(
+        self,
+        deps,
+        interval: float = INTERVAL_SECONDS,
+        renewal_interval: float = RENEWAL_INTERVAL_SECONDS,
+    ):
         self.deps = deps
         self.interval = interval
+        self.renewal_interval = renewal_interval
+        self._next_renewals = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -64,6 +75,11 @@ class MailWorker:
                 break
         return settled
 
+    def charge_renewals(self) -> int:
+        """One round of automatic renewals (every runner may: a period is charged by
+        exactly one, domain.payments.renewing)."""
+        return renewing.run_due(self.deps.renewals).charged
+
     def register_pix_notices(self) -> bool:
         """With the API Pix configured, our notice URL is registered at the PSP for the
         key once per process start (best effort: a failure is logged, not retried)."""
@@ -77,6 +93,12 @@ class MailWorker:
         except Exception:  # the database or the PSP: serving goes on regardless
             log.exception("registering the PIX notice URL failed")
         while not self._stop.is_set():
+            if time.monotonic() >= self._next_renewals:
+                self._next_renewals = time.monotonic() + self.renewal_interval
+                try:
+                    self.charge_renewals()
+                except Exception:  # nor a renewal's
+                    log.exception("renewal round failed; retrying")
             try:
                 self.run_once()
             except Exception:  # a database hiccup must not kill the thread

@@ -8,15 +8,18 @@ from typing import Any, Protocol
 
 from domain.common.pagination import Page
 from domain.payments.checkout import Checkout
+from domain.payments.coupons import Coupon
 from domain.payments.gateways import (
     Charge,
     ChargeRequest,
     CircuitView,
     PaymentGatewayConfig,
     Postback,
+    SavedCardCharge,
     Transaction,
     WebhookEvent,
 )
+from domain.payments.renewals import Renewal
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
 
@@ -66,6 +69,42 @@ class SubscriptionRepository(Repository[Subscription], Protocol):
         """How many distinct users hold a subscription active at `now`
         (`Subscription.is_active_at`), in one query."""
 
+    def churn(self, since: datetime, now: datetime) -> tuple[int, int]:
+        """(users who had access at `since`, those of them with none at `now`), in one
+        query: a subscription gave access at a moment when it is active, expired or
+        canceled now and that moment is in [start_date, end_date)
+        (domain.reporting.renewal_figures.churn_window_active); access now is
+        `is_active_at`."""
+
+
+class RenewalRepository(Repository[Renewal], Protocol):
+    def open(self, renewal: Renewal) -> Renewal | None:
+        """Insert `renewal` unless its (subscription_id, period_start) is recorded
+        already: the stored row, or None for the duplicate (never raises on it: a
+        concurrent job runner made the same period's renewal first)."""
+
+    def claim_due(
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+    ) -> list[Renewal]:
+        """Claim up to `limit` renewals to charge again (status due or refused,
+        next_attempt_at reached, no live claim) for `claim_token` until `lease_until`,
+        moving them to `charging` and counting the attempt; concurrent claimers never
+        get the same one."""
+
+    def settle(self, renewal_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
+        """Write `changes` to a renewal still claimed by `claim_token`; False when the
+        claim was lost."""
+
+    def lapse(self, now: datetime) -> int:
+        """Mark `unconfirmed` the renewals left `charging` past their claim (a runner
+        stopped between the charge and its record): never charged again here."""
+
+
+class CouponRepository(Repository[Coupon], Protocol):
+    def redeem(self, coupon_id: int) -> bool:
+        """Count one redemption unless the coupon is used up, in one statement (exact
+        under concurrency); False when it is used up."""
+
 
 class WebhookEventRepository(Repository[WebhookEvent], Protocol):
     def record(self, notification: WebhookEvent) -> bool:
@@ -108,6 +147,14 @@ class PaymentGateway(Protocol):
         """Read a transaction back (None when the gateway does not know it)."""
 
 
+class SavedCardGateway(PaymentGateway, Protocol):
+    """A gateway that charges the cards it keeps (JunglePay's reusable card ids)."""
+
+    def charge_saved_card(self, request: SavedCardCharge) -> Charge:
+        """Charge a saved card without its holder. PaymentRefused when declined,
+        FinalRefusal when the card can never be charged again."""
+
+
 class SandboxGateway(PaymentGateway, Protocol):
     def paid(self, external_id: str, charged_amount: int) -> Transaction | None:
         """The transaction once its buyer paid (what a real gateway learns from the
@@ -120,7 +167,7 @@ class PaymentGateways(Protocol):
     """Makes the gateway adapters: JunglePay from its stored configuration, the API Pix
     from its stored or the environment's, and the embedded sandbox."""
 
-    def junglepay(self, config: PaymentGatewayConfig) -> PaymentGateway:
+    def junglepay(self, config: PaymentGatewayConfig) -> SavedCardGateway:
         """A JunglePay client authenticated with `config.secret_key`."""
 
     def sandbox(self) -> SandboxGateway:

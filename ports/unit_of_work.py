@@ -31,8 +31,10 @@ from ports.mail import OutboxRepository
 from ports.notifications import DeliveryRepository
 from ports.payments import (
     CheckoutRepository,
+    CouponRepository,
     PaymentGatewayRepository,
     PostbackRepository,
+    RenewalRepository,
     SubscriptionRepository,
     WebhookEventRepository,
 )
@@ -57,6 +59,8 @@ class UnitOfWork(Protocol):
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
+    renewals: RenewalRepository  # table `subscription_renewals`
+    coupons: CouponRepository
     postbacks: PostbackRepository  # table `payment_postbacks`
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository

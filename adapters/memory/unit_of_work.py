@@ -26,6 +26,7 @@ from adapters.memory.repositories.payments import (
     MemoryWebhookEventRepository,
 )
 from adapters.memory.repositories.postbacks import MemoryPostbackRepository
+from adapters.memory.repositories.renewals import MemoryCouponRepository, MemoryRenewalRepository
 from adapters.memory.repositories.whitelabel import (
     MemoryWhitelabelMediaRepository,
     MemoryWhitelabelModelRepository,
@@ -53,8 +54,10 @@ from ports.mail import MailRenderer, OutboxRepository
 from ports.notifications import DeliveryRepository
 from ports.payments import (
     CheckoutRepository,
+    CouponRepository,
     PaymentGatewayRepository,
     PostbackRepository,
+    RenewalRepository,
     SubscriptionRepository,
     WebhookEventRepository,
 )
@@ -104,6 +107,8 @@ class MemoryUnitOfWork:
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
+    renewals: RenewalRepository  # table `subscription_renewals`
+    coupons: CouponRepository
     postbacks: PostbackRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
@@ -144,6 +149,8 @@ class MemoryUnitOfWork:
             store, *TABLES["payment_gateways"], secrets=secrets
         )
         self.webhook_events = MemoryWebhookEventRepository(store, *TABLES["webhook_events"])
+        self.renewals = MemoryRenewalRepository(store, *TABLES["renewals"])
+        self.coupons = MemoryCouponRepository(store, *TABLES["coupons"])
         self.postbacks = MemoryPostbackRepository(store, *TABLES["postbacks"])
         self.whitelabel_models = MemoryWhitelabelModelRepository(
             store, *TABLES["whitelabel_models"]

@@ -24,6 +24,7 @@ from domain.payments.gateways import (
     Charge,
     ChargeRequest,
     CircuitView,
+    SavedCardCharge,
     Transaction,
 )
 from ports.payments import PaymentGateway
@@ -256,3 +257,11 @@ class GuardedGateway:
 
     def get_transaction(self, external_id: str) -> Transaction | None:
         return self._guard.call(self._name, lambda: self._inner.get_transaction(external_id))
+
+    def charge_saved_card(self, request: SavedCardCharge) -> Charge:
+        # Only JunglePay keeps cards (domain.payments.saved_cards.charges_saved_cards
+        # chooses it); another gateway refuses before anything is sent.
+        charge = getattr(self._inner, "charge_saved_card", None)
+        if charge is None:
+            raise ServiceUnavailable(f"{self._name} charges no saved card")
+        return self._guard.call(self._name, lambda: charge(request))

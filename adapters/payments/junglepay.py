@@ -10,9 +10,15 @@ from urllib.parse import quote
 
 import requests
 
-from domain.common.errors import GatewayRejected, GatewayTimeout, PaymentRefused, ServiceUnavailable
+from domain.common.errors import (
+    FinalRefusal,
+    GatewayRejected,
+    GatewayTimeout,
+    PaymentRefused,
+    ServiceUnavailable,
+)
 from domain.payments.checkout import PIX
-from domain.payments.gateways import Charge, ChargeRequest, Transaction
+from domain.payments.gateways import Charge, ChargeRequest, SavedCard, SavedCardCharge, Transaction
 
 log = logging.getLogger("creatorflix.junglepay")
 
@@ -51,6 +57,68 @@ def charge_body(request: ChargeRequest) -> dict[str, Any]:
     return body
 
 
+# JunglePay's `refusedReason`s after which the same card can never be charged again:
+# the renewal skips its retries (issue 25).
+FINAL_REASONS = frozenset(
+    {
+        "card_canceled",
+        "card_cancelled",
+        "stolen_card",
+        "lost_card",
+        "expired_card",
+        "invalid_card",
+        "card_blocked",
+    }
+)
+
+
+def saved_card_body(request: SavedCardCharge) -> dict[str, Any]:
+    """The JSON body of POST /v1/transactions charging a saved card (`card: {id}`
+    instead of the card's data), in one installment."""
+    customer = request.customer
+    return {
+        "amount": request.amount,
+        "paymentMethod": "credit_card",
+        "customer": {
+            "name": customer.name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "document": {"number": customer.document, "type": "cpf"},
+        },
+        "items": [
+            {
+                "title": item.title,
+                "unitPrice": item.unit_price,
+                "quantity": item.quantity,
+                "tangible": False,
+            }
+            for item in request.items
+        ],
+        "postbackUrl": request.postback_url,
+        "installments": 1,
+        "card": {"id": request.card_ref},
+    }
+
+
+def saved_card(data: dict[str, Any]) -> SavedCard | None:
+    """The reusable card of a transaction (`card: {id, reusable: true, brand,
+    lastDigits}`), else None."""
+    card = data.get("card")
+    if not isinstance(card, dict) or card.get("reusable") is not True:
+        return None
+    ref = card.get("id")
+    if not isinstance(ref, (str, int)) or isinstance(ref, bool) or ref == "":
+        return None
+    brand, last4 = card.get("brand"), card.get("lastDigits")
+    return SavedCard(
+        ref=str(ref),
+        brand=str(brand)[:20] if isinstance(brand, str) else None,
+        last4=str(last4)[-4:]
+        if isinstance(last4, (str, int)) and not isinstance(last4, bool)
+        else None,
+    )
+
+
 class JunglePayGateway:
     """The PaymentGateway port over JunglePay's transaction API."""
 
@@ -86,6 +154,16 @@ class JunglePayGateway:
             secure_url=_opt(data.get("secureUrl")),
         )
 
+    def charge_saved_card(self, request: SavedCardCharge) -> Charge:
+        response = self._send("POST", "/v1/transactions", json=saved_card_body(request))
+        if response.status_code == 402:
+            reason = _refused_reason(response)
+            if reason in FINAL_REASONS:
+                raise FinalRefusal(f"the card was refused for good ({reason})")
+            raise PaymentRefused("the payment was refused")
+        data = self._json(response, hide=request.card_ref)
+        return Charge(external_id=self._id(data), status=str(data.get("status") or ""))
+
     def get_transaction(self, external_id: str) -> Transaction | None:
         response = self._send("GET", f"/v1/transactions/{quote(external_id, safe='')}")
         if response.status_code == 404:
@@ -103,6 +181,7 @@ class JunglePayGateway:
             amount=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
             customer_email=email if isinstance(email, str) else None,
             payment_method=method if isinstance(method, str) else None,
+            card=saved_card(data),
         )
 
     # -- plumbing ------------------------------------------------------------------
@@ -173,6 +252,15 @@ def _reason(response: requests.Response, limit: int = 300) -> str:
     text = "; ".join(str(p) for p in parts if isinstance(p, (str, int)) and p != "")
     text = "".join(c if c.isprintable() else " " for c in text)[:limit].strip()
     return text or f"HTTP {response.status_code}"
+
+
+def _refused_reason(response: requests.Response) -> str | None:
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    reason = data.get("refusedReason") if isinstance(data, dict) else None
+    return reason if isinstance(reason, str) else None
 
 
 def _opt(value: Any) -> str | None:

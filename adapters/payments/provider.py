@@ -28,7 +28,7 @@ from domain.payments.gateways import (
     pix_missing,
 )
 from ports.clock import Clock
-from ports.payments import PaymentGateway
+from ports.payments import PaymentGateway, SavedCardGateway
 
 log = logging.getLogger("creatorflix.pix")
 
@@ -90,7 +90,7 @@ class GatewayProvider:
         self._stored_pix: tuple[str, PixApiGateway] | None = None
         self._lock = threading.Lock()
 
-    def junglepay(self, config: PaymentGatewayConfig) -> PaymentGateway:
+    def junglepay(self, config: PaymentGatewayConfig) -> SavedCardGateway:
         client = JunglePayGateway(
             self.junglepay_url, config.secret_key or "", session=self._session, timeout=self.timeout
         )

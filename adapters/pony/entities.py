@@ -52,6 +52,7 @@ def define_entities(db: Database) -> SimpleNamespace:
         is_active = Required(bool, column="is_active", default=True)
         card_style = Required(str, column="card_style", default="secondary")
         max_installments = Required(int, column="max_installments", default=12)
+        renewal = Required(str, column="renewal", default="manual")
 
     class PaymentGatewayRow(db.Entity):
         _table_ = "payment_gateways"
@@ -77,6 +78,49 @@ def define_entities(db: Database) -> SimpleNamespace:
         end_date = _when("end_date")
         status = Required(str, column="status", default="pending")
         created_at = _when("created_at")
+        auto_renew = Required(bool, column="auto_renew", default=False)
+        renewal_state = _text("renewal_state")
+        card_ref = _text("card_ref")
+        card_brand = _text("card_brand")
+        card_last4 = _text("card_last4")
+        next_plan_id = Optional(int, column="next_plan_id", nullable=True)
+        coupon_id = Optional(int, column="coupon_id", nullable=True)
+        coupon_cycles_left = Optional(int, column="coupon_cycles_left", nullable=True)
+
+    class CouponRow(db.Entity):
+        _table_ = "coupons"
+        id = PrimaryKey(int, auto=True, column="id")
+        code = Required(str, column="code", unique=True)
+        percent_off = Optional(int, column="percent_off", nullable=True)
+        amount_off = Optional(int, column="amount_off", nullable=True)
+        duration = Required(str, column="duration", default="once")
+        cycles = Optional(int, column="cycles", nullable=True)
+        max_redemptions = Optional(int, column="max_redemptions", nullable=True)
+        times_redeemed = Required(int, column="times_redeemed", default=0)
+        expires_at = _when("expires_at")
+        plan_ids = Optional(Json, column="plan_ids", nullable=True)
+        created_at = _when("created_at")
+
+    class RenewalRow(db.Entity):
+        _table_ = "subscription_renewals"
+        id = PrimaryKey(int, auto=True, column="id")
+        subscription_id = Required(int, column="subscription_id")
+        period_start = Required(datetime, column="period_start")
+        period_end = Required(datetime, column="period_end")
+        plan_id = Required(int, column="plan_id")
+        amount = Required(int, column="amount")
+        discount = Required(int, column="discount", default=0)
+        reference = Required(str, column="reference", unique=True)
+        gateway = Required(str, column="gateway")
+        status = Required(str, column="status")
+        attempts = Required(int, column="attempts", default=0)
+        next_attempt_at = _when("next_attempt_at")
+        claim_token = _text("claim_token")
+        claimed_until = _when("claimed_until")
+        transaction_id = _text("transaction_id")
+        last_error = _text("last_error")
+        created_at = _when("created_at")
+        updated_at = _when("updated_at")
 
     class CreatorRow(db.Entity):
         _table_ = "models"
@@ -347,6 +391,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         clicks=ClickRow,
         webhook_events=WebhookEventRow,
         postbacks=PostbackRow,
+        renewals=RenewalRow,
+        coupons=CouponRow,
         sync_runs=SyncRunRow,
         outbox=OutboxRow,
         revoked_tokens=RevokedTokenRow,

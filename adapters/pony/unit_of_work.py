@@ -32,6 +32,7 @@ from adapters.pony.repositories.payments import (
     PonyWebhookEventRepository,
 )
 from adapters.pony.repositories.postbacks import PonyPostbackRepository
+from adapters.pony.repositories.renewals import PonyCouponRepository, PonyRenewalRepository
 from adapters.pony.repositories.whitelabel import (
     PonyWhitelabelMediaRepository,
     PonyWhitelabelModelRepository,
@@ -60,8 +61,10 @@ from ports.mail import MailRenderer, OutboxRepository
 from ports.notifications import DeliveryRepository
 from ports.payments import (
     CheckoutRepository,
+    CouponRepository,
     PaymentGatewayRepository,
     PostbackRepository,
+    RenewalRepository,
     SubscriptionRepository,
     WebhookEventRepository,
 )
@@ -99,6 +102,8 @@ class PonyUnitOfWork:
     checkouts: CheckoutRepository
     payment_gateways: PaymentGatewayRepository
     webhook_events: WebhookEventRepository
+    renewals: RenewalRepository  # table `subscription_renewals`
+    coupons: CouponRepository
     postbacks: PostbackRepository
     whitelabel_models: WhitelabelModelRepository
     whitelabel_posts: WhitelabelPostRepository
@@ -143,6 +148,8 @@ class PonyUnitOfWork:
         self.webhook_events = PonyWebhookEventRepository(
             pdb, "webhook_events", *TABLES["webhook_events"]
         )
+        self.renewals = PonyRenewalRepository(pdb, "renewals", *TABLES["renewals"])
+        self.coupons = PonyCouponRepository(pdb, "coupons", *TABLES["coupons"])
         self.postbacks = PonyPostbackRepository(pdb, "postbacks", *TABLES["postbacks"])
         self.whitelabel_models = PonyWhitelabelModelRepository(
             pdb, "whitelabel_models", *TABLES["whitelabel_models"]

@@ -59,7 +59,10 @@ def export(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, Any]:
     return {
         "account": account,
         "checkouts": [_checkout(c) for c in checkouts],
-        "subscriptions": [attrs.asdict(s) for s in subscriptions],
+        # A saved card's reference (repr=False) never leaves the server.
+        "subscriptions": [
+            attrs.asdict(s, filter=lambda a, _: a.repr is not False) for s in subscriptions
+        ],
         "withdrawals": [attrs.asdict(w) for w in withdrawals],
         "mails": [
             {

@@ -11,6 +11,7 @@ from domain.catalog.entities import (
     CARD_STYLES,
     CREATOR_STATUSES,
     POST_TYPES,
+    RENEWALS,
     SUPPORT_PLATFORMS,
     Creator,
     OrderBump,
@@ -75,6 +76,12 @@ PLANS = Resource(
             minimum=1,
             maximum=12,
             description="in-page card payments: at most this many installments",
+        ),
+        "renewal": Choice(
+            nullable=False,
+            choices=RENEWALS,
+            description="manual: a pass bought again by hand (default); "
+            "automatic: the saved card is charged every period",
         ),
     },
     filters={"is_active": Boolean()},

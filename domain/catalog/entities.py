@@ -15,6 +15,11 @@ from domain.common.statuses import PUBLISHED
 
 POST_TYPES = ("image", "video")
 CARD_STYLES = ("primary", "secondary", "outline")  # how the storefront draws a plan
+# How a plan renews (issue 25): `manual` is a pass bought again by hand (a reminder
+# mails a one-click checkout); `automatic` charges the saved card at every period.
+MANUAL = "manual"
+AUTOMATIC = "automatic"
+RENEWALS = (MANUAL, AUTOMATIC)
 CREATOR_ACTIVE = PUBLISHED
 CREATOR_STATUSES = (CREATOR_ACTIVE, "hidden", "draft")  # only active creators are public
 
@@ -37,6 +42,11 @@ class Plan:
     card_style: str = "secondary"
     # In-page card payments: at most this many installments (1 to 12).
     max_installments: int = 12
+    renewal: str = MANUAL
+
+    @property
+    def renews_automatically(self) -> bool:
+        return self.renewal == AUTOMATIC
 
 
 @frozen

@@ -60,6 +60,11 @@ class PaymentRefused(DomainError):
     code = "payment_refused"
 
 
+class FinalRefusal(PaymentRefused):
+    """A refusal the gateway calls final (a cancelled, lost or stolen card): charging
+    the same card again cannot succeed."""
+
+
 class GatewayRejected(DomainError):
     """The payment gateway refused our request as invalid: retrying the
     same request cannot help. The message is the gateway's (never a secret)."""

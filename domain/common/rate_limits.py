@@ -81,6 +81,10 @@ POLICIES: dict[str, Policy] = {
     ),
     "password_reset": Policy(per_ip=(Rate("reset-ip", 5, MINUTE), Rate("reset-ip-h", 30, HOUR))),
     "checkout": Policy(per_ip=(Rate("checkout-ip", 10, MINUTE), Rate("checkout-ip-h", 60, HOUR))),
+    # a coupon code tried before paying (issue 25): guessing codes costs requests
+    "coupon_check": Policy(
+        per_ip=(Rate("coupon-check-ip", 10, MINUTE), Rate("coupon-check-ip-h", 60, HOUR))
+    ),
     # a signed-in member checking their password or sending mail (change password or
     # email, resend verification, erase the account): per account = the user id, so a
     # stolen bearer token cannot guess the password or mail strangers without limit

@@ -226,6 +226,81 @@ def expiry_notice(
     )
 
 
+def renewal_paid(
+    to: str,
+    name: str | None,
+    plan: str,
+    total: int,
+    card: str,
+    end: datetime | None,
+    now: datetime,
+    user_id: int,
+    renewal_id: int,
+) -> Mail:
+    """The receipt of an automatic renewal (once per renewal)."""
+    return mail(
+        m.RENEWAL_PAID,
+        to,
+        {"name": greeting(name), "plan": plan, "total": total, "card": card, "end": end},
+        now,
+        user_id=user_id,
+        dedupe_key=f"renewal_paid:{renewal_id}",
+    )
+
+
+def renewal_past_due(
+    to: str,
+    name: str | None,
+    plan: str,
+    total: int,
+    card: str,
+    end: datetime | None,
+    link: str,
+    retries: bool,
+    now: datetime,
+    user_id: int,
+    renewal_id: int,
+) -> Mail:
+    """A renewal charge was refused: access until `end`, and a one-click way to pay
+    by PIX or another card (once per renewal); `retries`: the card is tried again."""
+    return mail(
+        m.RENEWAL_PAST_DUE,
+        to,
+        {
+            "name": greeting(name),
+            "plan": plan,
+            "total": total,
+            "card": card,
+            "end": end,
+            "link": link,
+            "retries": retries,
+        },
+        now,
+        user_id=user_id,
+        dedupe_key=f"renewal_past_due:{renewal_id}",
+    )
+
+
+def renewal_cancelled(
+    to: str,
+    name: str | None,
+    plan: str,
+    end: datetime | None,
+    now: datetime,
+    user_id: int,
+    subscription_id: int,
+) -> Mail:
+    """The member turned the automatic renewal off (once per change)."""
+    return mail(
+        m.RENEWAL_CANCELLED,
+        to,
+        {"name": greeting(name), "plan": plan, "end": end},
+        now,
+        user_id=user_id,
+        dedupe_key=f"renewal_cancelled:{subscription_id}:{now.isoformat()}",
+    )
+
+
 def withdrawal_received(
     to: str, name: str | None, order: int, total: int, now: datetime, user_id: int
 ) -> Mail:

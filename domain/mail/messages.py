@@ -54,6 +54,9 @@ RENEWAL_REMINDER = "renewal_reminder"
 EXPIRY_NOTICE = "expiry_notice"
 WITHDRAWAL_RECEIVED = "withdrawal_received"
 AGE_DOCUMENT_DECIDED = "age_document_decided"
+RENEWAL_PAID = "renewal_paid"  # automatic renewal (issue 25)
+RENEWAL_PAST_DUE = "renewal_past_due"
+RENEWAL_CANCELLED = "renewal_cancelled"
 KINDS = (
     PASSWORD_RESET,
     VERIFY_EMAIL,
@@ -64,6 +67,9 @@ KINDS = (
     EXPIRY_NOTICE,
     WITHDRAWAL_RECEIVED,
     AGE_DOCUMENT_DECIDED,
+    RENEWAL_PAID,
+    RENEWAL_PAST_DUE,
+    RENEWAL_CANCELLED,
 )
 
 # Kinds of inline images: "qr" holds the text the adapter draws as a PNG QR code.

@@ -20,6 +20,10 @@ EVENTS: tuple[str, ...] = (
     "subscription.expired",
     "withdrawal.requested",
     "age_assurance.document_submitted",
+    # issue 25: automatic renewal
+    "subscription.renewed",
+    "subscription.past_due",
+    "subscription.cancelled",
 )
 TEST_EVENT = "webhook.test"  # the admin page's "send a test event"; to one target only
 

@@ -20,6 +20,9 @@ TITLES = {
     "subscription.expired": "📅 Assinatura expirada",
     "withdrawal.requested": "🔙 Pedido de arrependimento",
     "age_assurance.document_submitted": "🪪 Documento enviado para verificação de idade",
+    "subscription.renewed": "🔁 Assinatura renovada",
+    "subscription.past_due": "💳 Renovação recusada",
+    "subscription.cancelled": "🛑 Renovação cancelada pelo assinante",
     TEST_EVENT: "🔔 Evento de teste do CreatorFlix",
 }
 

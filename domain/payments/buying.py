@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import attrs
@@ -23,7 +24,7 @@ from domain.common.errors import (
     ValidationError,
 )
 from domain.payments import checkout as co
-from domain.payments import idempotency, settlement
+from domain.payments import coupons, idempotency, settlement
 from domain.payments.commands import StartCheckout
 from domain.payments.events import charge_event, checkout_event
 from domain.payments.gateways import (
@@ -68,7 +69,7 @@ def _charge_request(
 ) -> ChargeRequest:
     # A free bump stays in the order but is no line of the charge: JunglePay refuses a
     # unitPrice of 0 (and the quote refuses a total of 0).
-    lines = [(quote.plan.name, quote.plan.price)] + [(b.name, b.price) for b in quote.bumps]
+    lines = [(quote.plan.name, quote.plan_price)] + [(b.name, b.price) for b in quote.bumps]
     items = tuple(ChargeItem(title, price) for title, price in lines if price > 0)
     return ChargeRequest(
         amount=quote.total,
@@ -138,7 +139,13 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
     try:
         with svc.uow() as uow:
             plan, quote, choice = _priced(svc, uow, command)
-            payment = PaymentData(provider=choice.name, method=quote.payment_method)
+            payment = PaymentData(
+                provider=choice.name,
+                method=quote.payment_method,
+                # the saved card renews it (domain.payments.renewing)
+                renewal_consent=plan.renews_automatically and command.renewal_consent,
+                coupon=_redeem(uow, command, quote),
+            )
             external_id = None
             if choice.name == DIAS:
                 # _choose picks DIAS only for a plan with a checkout_url.
@@ -199,9 +206,47 @@ def _priced(
             f"this plan is paid in at most {plan.max_installments} installments",
             field="installments",
         )
+    if (
+        plan.renews_automatically
+        and command.payment_method == co.CREDIT_CARD
+        and command.card_hash
+        and not command.renewal_consent
+    ):
+        raise ValidationError(
+            "agree that this plan renews automatically on your card", field="renewal_consent"
+        )
     ids = command.order_bump_ids
-    quote = price(plan, command.payment_method, ids, uow.order_bumps.get_many(ids))
+    coupon = _coupon(svc, uow, plan, command)
+    quote = price(
+        plan,
+        command.payment_method,
+        ids,
+        uow.order_bumps.get_many(ids),
+        coupons.discount(coupon, plan.price) if coupon else 0,
+    )
     return plan, quote, _choose(svc, uow, plan, command)
+
+
+def _coupon(
+    svc: PaymentService, uow: UnitOfWork, plan: Plan, command: StartCheckout
+) -> coupons.Coupon | None:
+    if not command.coupon:
+        return None
+    assert plan.id is not None, "read from the repository"
+    found = uow.coupons.first({"code": coupons.normalize_code(command.coupon)})
+    return coupons.check_usable(found, plan.id, svc.clock.now())
+
+
+def _redeem(uow: UnitOfWork, command: StartCheckout, quote: Quote) -> dict[str, Any] | None:
+    """Count the coupon's redemption in the checkout's transaction (exact under
+    concurrency: one conditional UPDATE); what payment_data records of it."""
+    if not command.coupon:
+        return None
+    coupon = uow.coupons.first({"code": coupons.normalize_code(command.coupon)})
+    assert coupon is not None and coupon.id is not None, "_priced found it"
+    if not uow.coupons.redeem(coupon.id):
+        raise ValidationError("this coupon has been used up", field="coupon")
+    return {"id": coupon.id, "code": coupon.code, "discount": quote.discount}
 
 
 def _charge(

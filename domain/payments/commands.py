@@ -27,6 +27,9 @@ class StartCheckout:
     order_bump_ids: list[int] = field(factory=list)
     card_hash: str | None = None
     installments: int | None = None
+    # The buyer agreed that the card is charged at every period (automatic plans).
+    renewal_consent: bool = False
+    coupon: str | None = None  # a coupon's code (domain.payments.coupons)
     buyer: User | None = None
     # The request's Idempotency-Key header (domain.payments.idempotency).
     idempotency_key: str | None = None
@@ -42,6 +45,16 @@ START_CHECKOUT_FIELDS = {
         description="the card tokenised in the browser with the gateway's public key",
     ),
     "installments": Integer(minimum=1, maximum=12),
+    "coupon": Text(
+        max_length=40,
+        description="a coupon's code (case-insensitive): the server applies it to the plan's price",
+    ),
+    "renewal_consent": Boolean(
+        nullable=False,
+        description="the buyer agrees that the "
+        "card is charged the plan's price at every period "
+        "(required to pay an automatic plan by card)",
+    ),
 }
 
 

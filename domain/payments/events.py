@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from domain.common.events import Event
 from domain.common.statuses import SubscriptionStatus
 from domain.payments.checkout import Checkout, CheckoutStatus, PaymentMethod
+from domain.payments.gateways import SavedCard
 from domain.payments.subscriptions import Subscription
 
 
@@ -47,10 +48,16 @@ class CheckoutCharged(CheckoutEvent):
 @frozen(kw_only=True)
 class CheckoutPaid(CheckoutEvent):
     """Paid the right amount. `account_created`: this payment opened the buyer's
-    account (the receipt then carries the set-password link)."""
+    account (the receipt then carries the set-password link). `saved_card`: the card
+    the gateway keeps for later charges (issue 25), for the handler that saves it on an
+    automatic subscription — never in the payload (a card reference leaves no server)."""
 
     name = "checkout.paid"
     account_created: bool = False
+    saved_card: SavedCard | None = field(default=None, repr=False)
+
+    def payload(self) -> dict[str, Any]:
+        return {k: v for k, v in super().payload().items() if k != "saved_card"}
 
 
 @frozen(kw_only=True)
@@ -115,6 +122,32 @@ class SubscriptionCanceled(SubscriptionEvent):
 
 
 @frozen(kw_only=True)
+class SubscriptionRenewed(SubscriptionEvent):
+    """Its saved card paid the next period (`amount` cents): `end_date` is the new end
+    (issue 25)."""
+
+    name = "subscription.renewed"
+    amount: int = 0
+
+
+@frozen(kw_only=True)
+class SubscriptionPastDue(SubscriptionEvent):
+    """Its renewal charge was refused: access continues to `end_date` (the grace);
+    `retry_at` is the next attempt, None when the renewal has ended."""
+
+    name = "subscription.past_due"
+    retry_at: datetime | None = None
+
+
+@frozen(kw_only=True)
+class SubscriptionCancelled(SubscriptionEvent):
+    """The member turned its automatic renewal off: access continues to `end_date`
+    (not subscription.canceled, a grant ended early by a refund)."""
+
+    name = "subscription.cancelled"
+
+
+@frozen(kw_only=True)
 class WithdrawalRequested(Event):
     """A member asked to undo a purchase (CDC art. 49)."""
 
@@ -160,12 +193,13 @@ def checkout_event(
     *,
     account_created: bool = False,
     paid_amount: int | None = None,
+    saved_card: SavedCard | None = None,
 ) -> CheckoutEvent:
     """The event of `checkout` as it now is (its status names the event: pending is
     the checkout just created)."""
     fields = _checkout_fields(checkout, now)
     if checkout.status == CheckoutStatus.PAID:
-        return CheckoutPaid(**fields, account_created=account_created)
+        return CheckoutPaid(**fields, account_created=account_created, saved_card=saved_card)
     if checkout.status == CheckoutStatus.REVIEW:
         return CheckoutReview(**fields, paid_amount=paid_amount)
     return _MOVES[checkout.status](**fields)

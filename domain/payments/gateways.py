@@ -151,6 +151,30 @@ class Charge:
 
 
 @frozen
+class SavedCard:
+    """A card the gateway keeps for later charges (JunglePay: a card transaction's
+    `card` with `"reusable": true`): its reference, brand and last 4 digits — all we
+    ever store about a card. The reference is kept out of repr (logs)."""
+
+    ref: str = field(repr=False)
+    brand: str | None = None
+    last4: str | None = None
+
+
+@frozen
+class SavedCardCharge:
+    """A merchant-initiated charge of a saved card (a renewal). `reference`: our own id
+    of the renewal, made before the charge."""
+
+    amount: int
+    card_ref: str = field(repr=False)
+    customer: Customer
+    items: tuple[ChargeItem, ...]
+    postback_url: str
+    reference: str
+
+
+@frozen
 class Transaction:
     """A transaction as the gateway reports it when read back."""
 
@@ -161,6 +185,8 @@ class Transaction:
     # How the buyer paid, as the gateway reports it on a read-back (JunglePay's
     # paymentMethod); None when the gateway does not say (Dias's postback never does).
     payment_method: str | None = None
+    # The card it charged, when the gateway keeps it for later charges (issue 25).
+    card: SavedCard | None = None
 
 
 # The circuit breaker of a gateway's API calls (adapters/payments/guard.py).

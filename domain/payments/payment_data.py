@@ -25,8 +25,10 @@ _KEYS = (
     "unclaimed",
     "charge",
     "paid_with",
+    "renewal_consent",
+    "coupon",
 )
-_FLAGS = ("account_created", "unclaimed")
+_FLAGS = ("account_created", "unclaimed", "renewal_consent")
 
 
 @frozen(kw_only=True)
@@ -50,6 +52,10 @@ class PaymentData:
     # How the gateway said the buyer paid when it read the transaction back (JunglePay's
     # paymentMethod); never the client's word.
     paid_with: str | None = None
+    # Automatic renewal (issue 25): the buyer agreed that the card is charged at every
+    # period; the coupon applied ({id, code, discount}).
+    renewal_consent: bool = False
+    coupon: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] = field(factory=dict)  # keys we do not know, as read
 
     @classmethod

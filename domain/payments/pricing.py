@@ -18,10 +18,16 @@ class Quote:
     plan: Plan
     bumps: tuple[OrderBump, ...]
     payment_method: str
+    # Cents a coupon takes off the plan's price (never off the bumps).
+    discount: int = 0
+
+    @property
+    def plan_price(self) -> int:
+        return self.plan.price - self.discount
 
     @property
     def total(self) -> int:
-        return self.plan.price + sum(b.price for b in self.bumps)
+        return self.plan_price + sum(b.price for b in self.bumps)
 
     @property
     def order_bump_ids(self) -> list[int]:
@@ -42,6 +48,7 @@ def quote(
     payment_method: str,
     requested_bump_ids: Iterable[int],
     stored_bumps: Iterable[OrderBump],
+    discount: int = 0,
 ) -> Quote:
     """Price a checkout from stored prices. Duplicate bump ids count once; an unknown or
     inactive bump, a payment method the plan does not accept, or a total of 0 (nothing
@@ -62,7 +69,12 @@ def quote(
                 f"order bump {bump_id} does not exist or is not available", field="order_bump_ids"
             )
         chosen.append(available[bump_id])
-    priced = Quote(plan=plan, bumps=tuple(chosen), payment_method=payment_method)
+    priced = Quote(
+        plan=plan,
+        bumps=tuple(chosen),
+        payment_method=payment_method,
+        discount=max(0, min(discount, plan.price)),
+    )
     if priced.total <= 0:
         # Gateways charge at least a cent; a free plan is granted by an administrator.
         raise ValidationError("this plan is free: there is nothing to pay", field="plan_id")

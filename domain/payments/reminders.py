@@ -4,6 +4,7 @@ The reminder's link opens the checkout of the same plan with the member's data."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +32,9 @@ class Reminders:
     tokens: Signer
     public_url: str
     days_before: int = 3
+    # Whether the gateway in use charges saved cards: then the subscriptions whose
+    # saved card renews them get no reminder (domain.payments.renewing).
+    saved_cards: Callable[[UnitOfWork], bool] | None = None
 
 
 def renewal_link(r: Reminders, user_id: int, plan_id: int | None) -> str:
@@ -92,6 +96,8 @@ def _queue(r: Reminders, status: str, due, key, build, now: datetime) -> int:
             for s in uow.subscriptions.find({"status": status}).items
             if s.end_date is not None and due(s) and s.id is not None
         ]
+        if status == subs.ACTIVE and r.saved_cards is not None and r.saved_cards(uow):
+            candidates = [s for s in candidates if not (s.auto_renew and s.card_ref)]
         taken = uow.outbox.existing_keys([key(s.id) for s in candidates])
         for sub in candidates:
             if key(sub.id) in taken:

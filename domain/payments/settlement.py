@@ -22,6 +22,7 @@ from domain.payments.gateways import (
     CHECKOUT_STATUS_OF,
     JUNGLEPAY,
     SANDBOX,
+    SavedCard,
     Transaction,
     WebhookEvent,
     event_key,
@@ -176,7 +177,9 @@ def _apply(
     if moved is None:
         # A late or repeated status never overwrites what a settled checkout shows.
         return (_shown(checkout, tx) if checkout.status == co.PENDING else checkout, False)
-    return _settle(uow, checkout, _shown(moved, tx), now, paid_amount=tx.amount), True
+    return _settle(
+        uow, checkout, _shown(moved, tx), now, paid_amount=tx.amount, saved_card=tx.card
+    ), True
 
 
 def _settle(
@@ -186,6 +189,7 @@ def _settle(
     now: datetime,
     *,
     paid_amount: int | None = None,
+    saved_card: SavedCard | None = None,
 ) -> co.Checkout:
     """`checkout` moving to `moved.status`: a paid one is tied to its buyer (found or
     created here, locked); the event of the move is recorded, and its handlers
@@ -210,7 +214,13 @@ def _settle(
                     )
                 )
     uow.record(
-        ev.checkout_event(moved, now, account_created=account_created, paid_amount=paid_amount)
+        ev.checkout_event(
+            moved,
+            now,
+            account_created=account_created,
+            paid_amount=paid_amount,
+            saved_card=saved_card,
+        )
     )
     return moved
 

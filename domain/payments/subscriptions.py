@@ -42,6 +42,19 @@ class Subscription:
     end_date: datetime | None = None
     status: SubscriptionStatus = field(default=PENDING, converter=to_subscription_status)
     created_at: datetime | None = None
+    # Automatic renewal (issue 25, domain.payments.renewals): whether the saved card is
+    # charged at the end of each period, the renewal's state, and the card — the
+    # gateway's reusable reference, its brand and last 4 digits, nothing else.
+    auto_renew: bool = False
+    renewal_state: str | None = None
+    card_ref: str | None = field(default=None, repr=False)
+    card_brand: str | None = None
+    card_last4: str | None = None
+    next_plan_id: int | None = None  # a member's switch, taken at the next renewal
+    # The coupon its renewals apply (domain.payments.coupons), and for how many more
+    # renewals (None: all of them).
+    coupon_id: int | None = None
+    coupon_cycles_left: int | None = None
 
     def is_active_at(self, now: datetime) -> bool:
         """Active means status active AND not past its end: a subscription past its

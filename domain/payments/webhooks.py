@@ -230,6 +230,10 @@ def _adopt_or_record(
 ) -> Outcome:
     now = svc.clock.now()
     with svc.uow() as uow:
+        if uow.renewals.first({"transaction_id": tx.external_id}) is not None:
+            # A renewal's charge of a saved card (domain.payments.renewing): recorded
+            # when it answered; its postback has nothing to settle.
+            return Outcome(IGNORED)
         candidate = uow.checkouts.get_for_update(checkout_id) if checkout_id else None
         adopted, first_time = _adoptable(candidate, gateway, tx), False
         if adopted:

@@ -35,6 +35,7 @@ from entrypoints.http import (
     payments_admin,
     privacy,
     purchases,
+    renewals,
     sales_admin,
     web,
     webhooks,
@@ -54,6 +55,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     accounts,
     me,
     purchases,
+    renewals,  # automatic renewal, coupons
     withdrawals,
     privacy,  # accounts and members
     catalog,

@@ -79,6 +79,7 @@ def start_checkout_command(
         data = {k: v for k, v in data.items() if k not in cmd.CLIENT_TOTALS}
     values = parse_fields(cmd.START_CHECKOUT_FIELDS, data, partial=False)
     values["order_bump_ids"] = values.get("order_bump_ids") or []
+    values["renewal_consent"] = bool(values.get("renewal_consent"))
     return cmd.StartCheckout(**values, buyer=buyer, idempotency_key=key)
 
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import falcon
 
+from domain.reporting import renewal_figures
 from domain.reporting.dashboard import MIN_IMPRESSIONS_FOR_CTR, Dashboard, admin_dashboard
 from entrypoints.bootstrap import Deps
 from entrypoints.http.routes import ADMIN, Operation, Route
@@ -36,6 +37,36 @@ TOP_AD_SCHEMA = {
         },
     },
 }
+RENEWALS_SCHEMA = {
+    "type": "object",
+    "description": 'subscriptions that renew themselves (README, "Automatic renewal")',
+    "required": [
+        "mrr",
+        "automatic_members",
+        "manual_members",
+        "renewals_paid",
+        "renewals_refused",
+        "churn",
+        "churned",
+        "active_30_days_ago",
+        "past_due",
+    ],
+    "properties": {
+        "mrr": {
+            **_CENTS,
+            "description": "cents per 30 days of the active automatic "
+            "subscriptions, coupons applied",
+        },
+        "automatic_members": _COUNT,
+        "manual_members": _COUNT,
+        "renewals_paid": _COUNT,
+        "renewals_refused": _COUNT,
+        "churn": {**_RATE, "description": "churned / active_30_days_ago"},
+        "churned": _COUNT,
+        "active_30_days_ago": _COUNT,
+        "past_due": _COUNT,
+    },
+}
 DASHBOARD_SCHEMA = {
     "type": "object",
     "required": [
@@ -49,8 +80,10 @@ DASHBOARD_SCHEMA = {
         "series",
         "conversion",
         "top_ads",
+        "renewals",
     ],
     "properties": {
+        "renewals": RENEWALS_SCHEMA,
         "generated_at": {"type": "string", "format": "date-time"},
         "days": {"type": "integer", "minimum": 1},
         "since": {**_DAY, "description": "first local day of the window (CREATORFLIX_TIMEZONE)"},
@@ -129,6 +162,20 @@ def dashboard_json(board: Dashboard) -> dict:
     }
 
 
+def renewals_json(f: renewal_figures.RenewalFigures) -> dict:
+    return {
+        "mrr": f.mrr,
+        "automatic_members": f.automatic_members,
+        "manual_members": f.manual_members,
+        "renewals_paid": f.renewals_paid,
+        "renewals_refused": f.renewals_refused,
+        "churn": f.churn,
+        "churned": f.churned,
+        "active_30_days_ago": f.active_then,
+        "past_due": f.past_due,
+    }
+
+
 class DashboardResource:
     """`zone`: the days of the window are local days (CREATORFLIX_TIMEZONE)."""
 
@@ -136,7 +183,11 @@ class DashboardResource:
         self.uow, self.clock, self.zone = uow, clock, zone
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = dashboard_json(admin_dashboard(self.uow, self.clock, zone=self.zone))
+        figures = renewal_figures.figures(self.uow, self.clock)
+        resp.media = {
+            **dashboard_json(admin_dashboard(self.uow, self.clock, zone=self.zone)),
+            "renewals": renewals_json(figures),
+        }
 
 
 def routes(deps: Deps) -> list[Route]:

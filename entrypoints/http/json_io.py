@@ -80,9 +80,15 @@ def read_json(req: falcon.Request, max_bytes: int, *, required: bool = True) -> 
 
 
 def to_json(entity: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
-    """A frozen domain entity as a JSON-ready dict, minus `exclude`."""
-    skip = set(exclude)
+    """A frozen domain entity as a JSON-ready dict, minus `exclude` and minus the fields
+    kept out of its repr (secrets, a saved card's reference): never serialised."""
+    skip = set(exclude) | hidden_fields(type(entity))
     return {k: v for k, v in attrs.asdict(entity, recurse=False).items() if k not in skip}
+
+
+def hidden_fields(cls: type) -> set[str]:
+    """The attrs fields of `cls` declared repr=False: they never leave the server."""
+    return {a.name for a in attrs.fields(cls) if a.repr is False}
 
 
 def page_json(page: Page, serialize: Callable[[Any], dict]) -> dict[str, Any]:

@@ -7,11 +7,12 @@ import falcon
 
 from domain.accounts import commands as cmd
 from domain.common.pagination import PageRequest
-from domain.payments import purchases, reminders
+from domain.payments import membership, purchases, reminders
 from domain.payments.checkout import Checkout
 from domain.payments.reminders import Reminders
-from domain.payments.subscriptions import Subscription
+from domain.payments.renewals import Schedule
 from entrypoints.bootstrap import Deps
+from entrypoints.http.account_views import MEMBER_SUBSCRIPTION_SCHEMA, member_json
 from entrypoints.http.caller import required_user_id
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_command, to_json
@@ -21,7 +22,6 @@ from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("accounts",)
 CHECKOUT_SCHEMA = entity_schema(Checkout)
-SUBSCRIPTION_SCHEMA = entity_schema(Subscription)
 PREFILL_SCHEMA = {
     "type": "object",
     "required": ["plan_id", "customer"],
@@ -49,14 +49,17 @@ class MyCheckoutsResource:
 
 
 class MySubscriptionsResource:
-    def __init__(self, uow: UnitOfWorkFactory):
-        self.uow = uow
+    """`schedule`: when automatic renewals charge (the next charge shown, issue 25)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, schedule: Schedule):
+        self.uow, self.schedule = uow, schedule
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         page = purchases.member_subscriptions(
             self.uow, required_user_id(req), PageRequest.parse(req.params)
         )
-        resp.media = page_json(page, to_json)
+        shown = membership.views(self.uow, list(page.items), self.schedule)
+        resp.media = {**page_json(page, to_json), "data": [member_json(v) for v in shown]}
 
 
 class RenewalPrefillResource:
@@ -87,7 +90,7 @@ def routes(deps: Deps) -> list[Route]:
         ),
         Route(
             "/api/me/subscriptions",
-            MySubscriptionsResource(deps.uow),
+            MySubscriptionsResource(deps.uow, deps.renewals.schedule),
             (
                 Operation(
                     "GET",
@@ -95,7 +98,7 @@ def routes(deps: Deps) -> list[Route]:
                     USER,
                     tags=TAGS,
                     params=PAGE_PARAMS,
-                    responses={200: page_schema(SUBSCRIPTION_SCHEMA)},
+                    responses={200: page_schema(MEMBER_SUBSCRIPTION_SCHEMA)},
                     serves=NO_MEDIA,
                 ),
             ),

@@ -50,7 +50,12 @@ def _field_schemas(cls: type) -> tuple[tuple[str, str], ...]:
     """Each attrs field of `cls` and its schema as JSON text: resolving type hints is
     what costs (every app built, e.g. one per test, documents the same entities)."""
     hints = typing.get_type_hints(cls)
-    return tuple((a.name, json.dumps(_type_schema(hints[a.name]))) for a in attrs.fields(cls))
+    # Fields kept out of the repr are never serialised (json_io.to_json).
+    return tuple(
+        (a.name, json.dumps(_type_schema(hints[a.name])))
+        for a in attrs.fields(cls)
+        if a.repr is not False
+    )
 
 
 def entity_schema(

@@ -83,6 +83,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/admin/gateways", "admin_gateways", "Admin: payment gateways"),
     ("/admin/planos", "admin_plans", "Admin: plans"),
     ("/admin/order-bumps", "admin_bumps", "Admin: order bumps"),
+    ("/admin/cupons", "admin_coupons", "Admin: coupons"),
     ("/admin/contatos", "admin_contacts", "Admin: support contacts"),
     ("/admin/configuracoes", "admin_settings", "Admin: settings"),
     ("/admin/auditoria", "admin_audit", "Admin: the audit log of administrator writes"),

@@ -81,6 +81,7 @@ def test_plans_are_all_listed_cheapest_first(client, deps):
         "is_active": True,
         "card_style": "secondary",
         "max_installments": 12,
+        "renewal": "manual",
     }
     assert (result["total"], result["page"], result["total_pages"]) == (2, 1, 1)
 

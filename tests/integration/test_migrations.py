@@ -191,6 +191,8 @@ OURS = {
         "card_style": True,
         # 0016_plan_installments: in-page card payments, at most this many.
         "max_installments": True,
+        # 0019_renewals: manual or automatic renewal.
+        "renewal": True,
     },
     "models": {
         "slug": False,
@@ -335,6 +337,7 @@ CASCADES = {
     ("impressions", "ads"),
     ("clicks", "ads"),
     ("age_assurances", "users"),
+    ("subscription_renewals", "subscriptions"),
     ("webhook_deliveries", "webhook_endpoints"),
 }
 
@@ -345,8 +348,52 @@ ROUND_THREE = {
     "impressions": {"ip_group": False},
     "clicks": {"ip_group": False},
     "users": {"email_skeleton": False},
-    "audit_log": {"before": False},
-}  # 0018: what an admin change replaced
+    "audit_log": {"before": False},  # 0018: what an admin change replaced
+    # 0019_renewals: automatic renewal on the saved card (issue 25).
+    "subscriptions": {
+        "auto_renew": True,
+        "renewal_state": False,
+        "card_ref": False,
+        "card_brand": False,
+        "card_last4": False,
+        "next_plan_id": False,
+        "coupon_id": False,
+        "coupon_cycles_left": False,
+    },
+    "subscription_renewals": {
+        "id": True,
+        "subscription_id": True,
+        "period_start": True,
+        "period_end": True,
+        "plan_id": True,
+        "amount": True,
+        "discount": True,
+        "reference": True,
+        "gateway": True,
+        "status": True,
+        "attempts": True,
+        "next_attempt_at": False,
+        "claim_token": False,
+        "claimed_until": False,
+        "transaction_id": False,
+        "last_error": False,
+        "created_at": True,
+        "updated_at": False,
+    },
+    "coupons": {
+        "id": True,
+        "code": True,
+        "percent_off": False,
+        "amount_off": False,
+        "duration": True,
+        "cycles": False,
+        "max_redemptions": False,
+        "times_redeemed": True,
+        "expires_at": False,
+        "plan_ids": False,
+        "created_at": True,
+    },
+}
 # Migration 0020: the PIX gateway's settings from the admin page (issue 26).
 ROUND_THREE["payment_gateways"] = {
     "api_url": False,

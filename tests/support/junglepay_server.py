@@ -9,6 +9,12 @@
   holderName, expMonth, expYear, cvv})` -> a card hash this server accepts for 5
   minutes with `card: {hash}` (the card number never leaves the page but as its last
   digits). Card number REFUSED_NUMBER is refused (402); a card hash is paid at once.
+- A card paid by a script hash is kept (`card.id` "card_<tx>", `"reusable": true`):
+  `card: {id}` instead of `card: {hash}` charges it again, paid at once (issue 25);
+  `refuse_card(card_id)` makes those charges refused (402, `refusedReason`
+  "insufficient_funds"), `refuse_card(card_id, final=True)` refused for good
+  ("card_canceled"), `accept_card(card_id)` paid again; `saved_card_charges` lists
+  the bodies of the charges of saved cards.
 - Knobs: `set_status(id, status)`, `mode` ("ok", "down" -> 500, "slow" -> answers after
   `delay` seconds, "reject" -> 422 to a create, as JunglePay's own validation answers),
   `wait_for_transactions(n)` (a slow create finishes after its caller gave up), and
@@ -109,7 +115,8 @@ def body_problems(body: Any) -> list[str]:
         problems.append("pix.expiresInDays")
     if method == "credit_card" and (
         not isinstance(body.get("card"), dict)
-        or not body["card"].get("hash")
+        or len(body["card"]) != 1
+        or not (body["card"].get("hash") or body["card"].get("id"))
         or not isinstance(body.get("installments"), int)
     ):
         problems.append("card")
@@ -138,6 +145,9 @@ class JunglePayServer:
         self.after_postback: Callable[[], object] | None = None
         self.transactions: dict[str, dict] = {}
         self.received: list[dict] = []  # create bodies, in order
+        self.saved_card_charges: list[dict] = []  # create bodies with card: {id}
+        self.cards: dict[str, dict] = {}  # the reusable cards issued, by id
+        self.refusals: dict[str, str] = {}  # card id -> refusedReason
         self.lock = threading.Lock()
         self._release = threading.Event()  # wakes "slow" handlers at shutdown
         self._next_id = 1000
@@ -198,6 +208,14 @@ class JunglePayServer:
         self._thread.join(timeout=5)
 
     # -- knobs ---------------------------------------------------------------------
+    def refuse_card(self, card_id: str, *, final: bool = False) -> None:
+        with self.lock:
+            self.refusals[card_id] = "card_canceled" if final else "insufficient_funds"
+
+    def accept_card(self, card_id: str) -> None:
+        with self.lock:
+            self.refusals.pop(card_id, None)
+
     def set_status(self, tx_id: str, status: str) -> None:
         with self.lock:
             self.transactions[str(tx_id)]["status"] = status
@@ -250,6 +268,8 @@ class JunglePayServer:
         if problems:
             return 400, {"message": "invalid request", "errors": problems}
         card = None
+        if body["paymentMethod"] == "credit_card" and "id" in body["card"]:
+            return self._charge_saved(body)
         if body["paymentMethod"] == "credit_card":
             if body["card"]["hash"] == REFUSED_CARD:
                 return 402, {"status": "refused", "message": "card refused"}
@@ -280,12 +300,42 @@ class JunglePayServer:
                     "brand": card.get("brand", "visa"),
                     "lastDigits": card.get("last4", "0000"),
                 }
+                self.cards[tx["card"]["id"]] = tx["card"]
             if body["paymentMethod"] == "pix":
                 tx["pix"] = {
                     "qrcode": f"00020126580014br.gov.bcb.pix0136jungle-{tx_id}"
                     "5204000053039865802BR6304ABCD",
                     "expirationDate": "2026-01-02",
                 }
+            self.transactions[str(tx_id)] = tx
+        return 200, tx
+
+    def _charge_saved(self, body: dict) -> tuple[int, dict]:
+        with self.lock:
+            self.saved_card_charges.append(body)
+            card = self.cards.get(str(body["card"]["id"]))
+            if card is None:
+                return 400, {"message": "invalid request", "errors": ["card.id is unknown"]}
+            reason = self.refusals.get(card["id"])
+            if reason is not None:
+                return 402, {
+                    "status": "refused",
+                    "message": "card refused",
+                    "refusedReason": reason,
+                }
+            self._next_id += 1
+            tx_id = self._next_id
+            tx = {
+                "id": tx_id,
+                "status": "paid",
+                "amount": body["amount"],
+                "paymentMethod": "credit_card",
+                "customer": body["customer"],
+                "postbackUrl": body["postbackUrl"],
+                "installments": 1,
+                "secureUrl": f"{self.url}/pay/{tx_id}",
+                "card": dict(card),
+            }
             self.transactions[str(tx_id)] = tx
         return 200, tx
 

@@ -140,6 +140,40 @@ def test_the_repr_of_the_configuration_hides_secrets():
     assert "k" * 40 not in text and "dbpass" not in text and "s3secret" not in text
 
 
+def test_renewal_settings_default_to_issue_25_and_can_be_changed():
+    config = load_config({"CREATORFLIX_SECRET_KEY": "k" * 40})
+    assert (
+        config.renewal_charge_ahead_hours,
+        config.renewal_grace_days,
+        config.renewal_retry_hours,
+    ) == (24, 3, (24, 72, 120))
+    changed = load_config(
+        {
+            "CREATORFLIX_SECRET_KEY": "k" * 40,
+            "CREATORFLIX_RENEWAL_CHARGE_AHEAD_HOURS": "48",
+            "CREATORFLIX_RENEWAL_GRACE_DAYS": "0",
+            "CREATORFLIX_RENEWAL_RETRY_HOURS": " 12, 36 ",
+        }
+    )
+    assert (
+        changed.renewal_charge_ahead_hours,
+        changed.renewal_grace_days,
+        changed.renewal_retry_hours,
+    ) == (48, 0, (12, 36))
+    assert (
+        load_config(
+            {"CREATORFLIX_SECRET_KEY": "k" * 40, "CREATORFLIX_RENEWAL_RETRY_HOURS": ""}
+        ).renewal_retry_hours
+        == ()
+    )
+    for bad in ("24,12", "0", "x", "24,24"):
+        with pytest.raises(ConfigError) as caught:
+            load_config(
+                {"CREATORFLIX_SECRET_KEY": "k" * 40, "CREATORFLIX_RENEWAL_RETRY_HOURS": bad}
+            )
+        assert "CREATORFLIX_RENEWAL_RETRY_HOURS" in str(caught.value)
+
+
 def test_the_time_zone_people_read_defaults_to_sao_paulo_and_is_validated():
     assert load_config(KEY).timezone == "America/Sao_Paulo"
     assert (

@@ -37,6 +37,11 @@ def every_kind() -> list[m.Mail]:
         compose.expiry_notice("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.withdrawal_received("a@x.com", "Ana", 7, 2990, NOW, 1),
         compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW, 1, 9),
+        compose.renewal_paid("a@x.com", "Ana", "Mensal", 2990, "VISA final 1111", NOW, NOW, 1, 4),
+        compose.renewal_past_due(
+            "a@x.com", "Ana", "Mensal", 2990, "VISA final 1111", NOW, "http://l", True, NOW, 1, 4
+        ),
+        compose.renewal_cancelled("a@x.com", "Ana", "Mensal", NOW, NOW, 1, 3),
     ]
 
 
@@ -148,6 +153,9 @@ def test_every_kind_has_its_composer_and_keeps_its_key_and_schedule():
         "expiry_notice:3",
         "withdrawal:7",
         "age_document:9",
+        "renewal_paid:4",
+        "renewal_past_due:4",
+        f"renewal_cancelled:3:{NOW.isoformat()}",
     ]
 
 

@@ -122,6 +122,17 @@ class MemorySubscriptionRepository(MemoryRepository):
     def count_active_subscribers(self, now) -> int:
         return len({s.user_id for s in self._rows.values() if s.is_active_at(now)})
 
+    def churn(self, since, now) -> tuple[int, int]:
+        from domain.reporting.renewal_figures import churn_window_active
+
+        then = {
+            s.user_id
+            for s in self._rows.values()
+            if churn_window_active(s.status, s.start_date, s.end_date, since)
+        }
+        still = {s.user_id for s in self._rows.values() if s.is_active_at(now)}
+        return len(then), len(then - still)
+
 
 class MemoryWebhookEventRepository(MemoryRepository):
     def record(self, notification) -> bool:

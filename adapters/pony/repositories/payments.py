@@ -173,6 +173,26 @@ class PonySubscriptionRepository(PonyRepository):
         )
         return rows[0]
 
+    def churn(self, since, now) -> tuple[int, int]:
+        rows = self.db.select(
+            _CHURN,
+            {"since": sql_value(since, self.pdb.dialect), "now": sql_value(now, self.pdb.dialect)},
+        )
+        then, gone = rows[0]
+        return int(then or 0), int(gone or 0)
+
+
+# domain.reporting.renewal_figures.churn_window_active (s) and is_active_at (n), in SQL.
+_CHURN = (
+    "SELECT COUNT(DISTINCT s.user_id), COUNT(DISTINCT CASE WHEN NOT EXISTS ("
+    "SELECT 1 FROM subscriptions n WHERE n.user_id = s.user_id AND n.status = 'active' "
+    "AND (n.start_date IS NULL OR n.start_date <= $now) "
+    "AND (n.end_date IS NULL OR n.end_date > $now)) THEN s.user_id END) "
+    "FROM subscriptions s WHERE s.status IN ('active', 'expired', 'canceled') "
+    "AND (s.start_date IS NULL OR s.start_date <= $since) "
+    "AND (s.end_date IS NULL OR s.end_date > $since)"
+)
+
 
 class PonyWebhookEventRepository(PonyRepository):
     def record(self, notification) -> bool:

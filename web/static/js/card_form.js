@@ -2,7 +2,7 @@
 // own script (their v1 flow: JunglePagamentos.setPublicKey(pk), then encrypt({...}) ->
 // a card hash valid 5 minutes). Only the hash and the installments are sent to us: the
 // card inputs have no name, so no form serialisation can carry them anywhere.
-import { h, money } from './dom.js';
+import { durationLabel, h, money } from './dom.js';
 
 let loading = null;
 
@@ -60,9 +60,19 @@ export function cardFieldset(plan, options, total) {
     autocomplete: 'cc-exp', placeholder: 'MM/AA', maxlength: 5 });
   const cvv = cardInput('Código de segurança', 'cvv', { inputmode: 'numeric',
     autocomplete: 'cc-csc', placeholder: 'CVV', maxlength: 4 });
+  // An automatic plan (issue 25): the buyer agrees, naming the amount and the period,
+  // that this card is charged at every period; the server refuses the card without it.
+  const automatic = plan.renewal === 'automatic';
+  const consent = automatic ? h('input', { type: 'checkbox', id: 'renewal-consent',
+    'data-card': 'renewal_consent' }) : null;
   const box = h('fieldset', { class: 'card-fields' }, h('legend', {}, 'Cartão de crédito'),
     number, holder, h('div', { class: 'field-row' }, expiry, cvv),
-    h('div', { class: 'field' }, h('label', { for: 'card-installments' }, 'Parcelas'), installments),
+    automatic ? null
+      : h('div', { class: 'field' }, h('label', { for: 'card-installments' }, 'Parcelas'), installments),
+    automatic ? h('label', { class: 'checkbox renewal-consent', for: 'renewal-consent' }, consent,
+      ` Autorizo a cobrança automática de ${money(plan.price)} a cada ${durationLabel(plan.duration)}`
+      + ' neste cartão até eu cancelar (renova automaticamente, cancele quando quiser em Minha conta).')
+      : null,
     h('p', { class: 'muted small' }, 'Os dados do cartão são criptografados nesta página pela '
       + 'JunglePay e não passam pelo nosso servidor.'));
   refresh();
@@ -78,6 +88,9 @@ export function cardFieldset(plan, options, total) {
         || card.cvv.length < 3) {
       throw Object.assign(new Error('card'), { text: 'Confira os dados do cartão: número, nome, validade e código de segurança.' });
     }
+    if (consent && !consent.checked) {
+      throw Object.assign(new Error('consent'), { text: 'Para pagar este plano com cartão, autorize a renovação automática (você pode cancelar quando quiser).' });
+    }
     let jungle;
     try {
       jungle = await junglePagamentos(options.script_url);
@@ -87,7 +100,8 @@ export function cardFieldset(plan, options, total) {
     try {
       jungle.setPublicKey(options.public_key);
       const hash = await jungle.encrypt(card);
-      return { card_hash: hash, installments: Number(installments.value || 1) };
+      return { card_hash: hash, installments: automatic ? 1 : Number(installments.value || 1),
+        ...(automatic ? { renewal_consent: true } : {}) };
     } catch {
       throw Object.assign(new Error('encrypt'), { text: 'Confira os dados do cartão: não foi possível validá-los.' });
     }
@@ -102,6 +116,9 @@ export function cardRefusal(error) {
   }
   if (error.status === 502) {
     return 'A operadora não aceitou os dados do cartão. Digite-os de novo (o código do cartão vale 5 minutos) ou use outro cartão.';
+  }
+  if (error.field === 'renewal_consent') {
+    return 'Para pagar este plano com cartão, autorize a renovação automática (você pode cancelar quando quiser).';
   }
   if (error.field === 'installments') {
     return 'Escolha um número de parcelas permitido para este plano.';

@@ -8,7 +8,7 @@ const MENU = [
   ['/admin', 'Painel'], ['/admin/vendas', 'Vendas'], ['/admin/clientes', 'Clientes'],
   ['/admin/criadoras', 'Criadoras'], ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
   ['/admin/gateways', 'Gateways'], ['/admin/planos', 'Planos'],
-  ['/admin/order-bumps', 'Order bumps'], ['/admin/contatos', 'Contatos'],
+  ['/admin/order-bumps', 'Order bumps'], ['/admin/cupons', 'Cupons'], ['/admin/contatos', 'Contatos'],
   ['/admin/marca', 'Marca'], ['/admin/configuracoes', 'Configurações'], ['/admin/auditoria', 'Auditoria'],
   ['/admin/pagamentos-em-analise', 'Em análise'],
   ['/admin/reembolsos', 'Reembolsos'], ['/admin/verificacao-idade', 'Verificação de idade'],

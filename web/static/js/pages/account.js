@@ -1,9 +1,10 @@
 // Member area: who is logged in, and their subscription's status and end date.
 import { api, clearSession, isAdmin } from '../api.js';
 import { formatDate, h, pageTitle, render } from '../dom.js';
+import { renewalBox } from '../renewal.js';
 import { alertBox, memberOrLogin } from '../ui.js';
 
-function subscriptionCard(subscription, plan) {
+function subscriptionCard(subscription, plan, renewing) {
   if (!subscription) {
     return h('section', { class: 'card' }, h('div', { class: 'card-body' },
       h('h2', {}, 'Assinatura'),
@@ -19,6 +20,7 @@ function subscriptionCard(subscription, plan) {
       h('dt', {}, 'Início'), h('dd', {}, formatDate(subscription.start_date)),
       h('dt', {}, 'Válida até'), h('dd', { class: 'end-date' },
         subscription.end_date ? formatDate(subscription.end_date) : 'Sem data de término')),
+    renewing ? renewalBox(renewing) : null,
     h('a', { class: 'btn', href: '/' }, 'Ver conteúdo')));
 }
 
@@ -32,10 +34,16 @@ export default async function account(main) {
       .then((found) => found.data.find((p) => p.id === me.subscription.plan_id))
       .catch(() => null);
   }
+  let renewing = null;   // the current subscription as its renewal shows it (issue 25)
+  if (me.subscription?.renewal_state) {
+    renewing = await api('/api/me/subscriptions', { query: { limit: 100 } })
+      .then((found) => found.data.find((s) => s.id === me.subscription.id) || null)
+      .catch(() => null);
+  }
   render(main, h('div', { class: 'account' },
     h('h1', {}, `Olá${me.user.name ? `, ${me.user.name}` : ''}!`),
     h('p', { class: 'muted' }, me.user.email),
-    subscriptionCard(me.subscription, plan),
+    subscriptionCard(me.subscription, plan, renewing),
     isAdmin() ? alertBox('info', 'Você é administrador. ', h('a', { href: '/admin' }, 'Abrir o painel')) : null,
     h('p', { class: 'account-links' }, h('a', { class: 'btn btn-ghost', href: '/minha-conta/compras' }, 'Minhas compras'),
       ' ', h('a', { class: 'btn btn-ghost', href: '/minha-conta/dados' }, 'Meus dados')),

@@ -102,6 +102,15 @@ export default function dashboard(main) {
           `${conversion.paid} de ${conversion.started} iniciados chegaram a ser pagos`
           + (conversion.refunded ? ` (${conversion.refunded} reembolsado${conversion.refunded > 1 ? 's' : ''} depois)` : ''),
           'conversion'),
+        // Subscriptions that renew themselves (issue 25; README, "Automatic renewal").
+        stat('MRR', money(board.renewals.mrr), 'assinaturas automáticas, por 30 dias', 'mrr'),
+        stat('Assinantes automáticos', String(board.renewals.automatic_members),
+          `${board.renewals.manual_members} manuais`, 'automatic-members'),
+        stat('Renovações', String(board.renewals.renewals_paid),
+          `pagas · ${board.renewals.renewals_refused} recusadas (${board.days} dias)`, 'renewals'),
+        stat('Churn', percent(board.renewals.churn),
+          `${board.renewals.churned} de ${board.renewals.active_30_days_ago} assinantes de 30 dias atrás`, 'churn'),
+        stat('Pagamento pendente', String(board.renewals.past_due), 'renovação recusada, em carência', 'past-due'),
         h('a', { class: 'stat-link', href: '/admin/verificacao-idade' },
           stat('Documentos em análise', String(age.documents_waiting ?? 0),
             'verificação de idade', 'age-documents'))),

@@ -16,6 +16,7 @@ export default function plans(main) {
     columns: [['Nome', (p) => p.name], ['Preço', (p) => money(p.price)],
       ['Duração', (p) => durationLabel(p.duration)],
       ['Pagamento', (p) => [p.accepts_pix ? 'PIX' : null, p.accepts_card ? 'Cartão' : null].filter(Boolean).join(' + ') || '—'],
+      ['Renovação', (p) => (p.renewal === 'automatic' ? 'Automática' : 'Manual')],
       ['À venda', (p) => (p.is_active ? 'Sim' : 'Não')]],
     fields: [
       { name: 'name', label: 'Nome', fromInput: convert.required },
@@ -29,6 +30,9 @@ export default function plans(main) {
       { name: 'accepts_card', label: 'Aceita cartão', type: 'checkbox', initial: true, fromInput: convert.flag },
       { name: 'max_installments', label: 'Parcelas no cartão (até)', type: 'number', initial: 12,
         fromInput: convert.int },
+      { name: 'renewal', label: 'Renovação', initial: 'manual',
+        options: [['manual', 'Manual (o assinante compra de novo; lembrete por e-mail)'],
+          ['automatic', 'Automática (cobra o cartão salvo a cada período; cancele quando quiser)']] },
       { name: 'is_active', label: 'À venda (um plano inativo não aparece nem pode ser comprado)',
         type: 'checkbox', initial: true, fromInput: convert.flag },
       { name: 'card_style', label: 'Destaque do cartão', initial: 'secondary',

@@ -55,9 +55,11 @@ function checkoutForm(main, plan, bumps, options, age) {
   const user = session()?.user;
   const total = h('strong', { class: 'total-value', 'aria-live': 'polite' }, money(plan.price));
   let form = null;
+  let coupon = null;   // {code, discount} once the server accepted the code typed
   const totalNow = () => {
     const ticked = [...form.querySelectorAll('input[name=order_bump_ids]:checked')];
-    return plan.price + ticked.reduce((s, b) => s + Number(b.dataset.price), 0);
+    return plan.price - (coupon ? coupon.discount : 0)
+      + ticked.reduce((s, b) => s + Number(b.dataset.price), 0);
   };
   let card = null;
   const update = () => {
@@ -81,6 +83,34 @@ function checkoutForm(main, plan, bumps, options, age) {
     autocomplete: 'tel-national', placeholder: '(11) 98765-4321' });
   mask(inputOf(cpf), formatCpf);
   mask(inputOf(phone), formatPhone);
+  // A coupon (issue 25): the server says what it takes off the plan's price; the total
+  // shown follows, and the code goes with the order (the server applies it again).
+  const couponInput = h('input', { id: 'coupon-code', name: 'coupon', autocomplete: 'off',
+    spellcheck: 'false', maxlength: 40, placeholder: 'Código do cupom' });
+  const couponNote = h('p', { class: 'small coupon-note', 'aria-live': 'polite' });
+  const applyCoupon = async () => {
+    const code = couponInput.value.trim();
+    coupon = null;
+    couponNote.textContent = '';
+    if (code) {
+      try {
+        const found = await api('/api/coupons/check', { method: 'POST', auth: false,
+          body: { code, plan_id: plan.id } });
+        coupon = { code: found.code, discount: found.discount };
+        couponNote.textContent = `Cupom ${found.code} aplicado: − ${money(found.discount)} no plano.`;
+      } catch (error) {
+        couponNote.textContent = error.status === 400 ? 'Cupom inválido, expirado ou esgotado.' : error.message;
+      }
+    }
+    update();
+  };
+  couponInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') { event.preventDefault(); applyCoupon(); }
+  });
+  const couponBox = h('fieldset', { class: 'coupon' }, h('legend', {}, 'Cupom de desconto'),
+    h('div', { class: 'field-row' }, couponInput,
+      h('button', { class: 'btn btn-ghost', type: 'button', onclick: applyCoupon }, 'Aplicar')),
+    couponNote);
   form = h('form', { class: 'form checkout-form', novalidate: true },
     h('div', { class: 'form-alert' }),
     bumps.length ? h('fieldset', { class: 'bumps' }, h('legend', {}, 'Aproveite também'),
@@ -97,6 +127,7 @@ function checkoutForm(main, plan, bumps, options, age) {
       : h('input', { type: 'hidden', name: 'payment_method', value: choices[0][0] }),
     card,
     ageNotice(age, options, plan),
+    couponBox,
     h('div', { class: 'total' }, h('span', {}, 'Total'), total),
     h('p', { class: 'muted small' }, 'O valor final é calculado pelo servidor na confirmação.'),
     submit);
@@ -137,6 +168,7 @@ function checkoutForm(main, plan, bumps, options, age) {
       order_bump_ids: data.getAll('order_bump_ids').map(Number),
       customer: { name: data.get('customer.name'), email: data.get('customer.email'),
         document: data.get('customer.document'), phone: data.get('customer.phone') },
+      ...(coupon ? { coupon: coupon.code } : {}),
     };
     const order = JSON.stringify(body);
     if (attempt.order !== order) attempt = { order, key: newKey() };
@@ -257,6 +289,8 @@ export default async function checkout(main) {
       h('h1', { class: 'plan-name' }, plan.name),
       h('p', { class: 'plan-price' }, money(plan.price),
         h('span', { class: 'muted' }, ` / ${durationLabel(plan.duration)}`)),
+      plan.renewal === 'automatic'
+        ? h('p', { class: 'small plan-renewal' }, 'Renova automaticamente, cancele quando quiser.') : null,
       h('ul', { class: 'benefits' }, (plan.benefits_json || []).map((b) => h('li', {}, b))),
       session() ? null : alertBox('info', 'Já tem conta? ',
         h('a', { href: `/entrar?next=${encodeURIComponent(`/checkout?plano=${plan.id}`)}` }, 'Entre'),

@@ -14,6 +14,8 @@ function planCard(plan) {
       h('p', { class: 'plan-price' }, money(plan.price),
         h('span', { class: 'muted' }, ` / ${durationLabel(plan.duration)}`)),
       perDay ? h('p', { class: 'muted small' }, `cerca de ${perDay} por dia`) : null,
+      plan.renewal === 'automatic'
+        ? h('p', { class: 'small plan-renewal' }, 'Renova automaticamente, cancele quando quiser.') : null,
       h('ul', { class: 'benefits' }, (plan.benefits_json || []).map((b) => h('li', {}, b))),
       h('a', { class: style === 'outline' ? 'btn btn-block btn-ghost' : 'btn btn-block',
         href: `/checkout?plano=${plan.id}` },

@@ -2,6 +2,7 @@
 // days of the payment, CDC art. 49) and my subscriptions.
 import { api, session } from '../api.js';
 import { formatDate, formatDateTime, h, money, pageTitle, parseUtc, render } from '../dom.js';
+import { renewalBox } from '../renewal.js';
 import { alertBox, describe, emptyState, showError } from '../ui.js';
 
 const toLogin = () => window.location.assign(`/entrar?next=${encodeURIComponent('/minha-conta/compras')}`);
@@ -60,6 +61,9 @@ export default async function purchases(main) {
     h('section', { class: 'card' }, h('div', { class: 'card-body' }, h('h2', {}, 'Assinaturas'),
       subscriptions.data.length ? h('ul', { class: 'purchase-list' }, subscriptions.data.map((s) =>
         h('li', { class: 'purchase' }, h('strong', {}, SUB_STATUS[s.status] || s.status),
-          ` · de ${formatDate(s.start_date)} até ${s.end_date ? formatDate(s.end_date) : '—'}`)))
+          ` · de ${formatDate(s.start_date)} até ${s.end_date ? formatDate(s.end_date) : '—'}`,
+          s.renewal_state === 'past_due' && s.auto_renew
+            ? alertBox('error', 'Não conseguimos cobrar a renovação no seu cartão. Veja o e-mail que enviamos para pagar com PIX ou outro cartão.') : null,
+          renewalBox(s))))
         : h('p', { class: 'muted' }, 'Nenhuma assinatura.')))));
 }
