@@ -28,7 +28,7 @@ class PageRequest:
     @classmethod
     def parse(
         cls,
-        params: Mapping[str, str],
+        params: Mapping[str, object],
         *,
         default_limit: int = DEFAULT_LIMIT,
         max_limit: int = MAX_LIMIT,

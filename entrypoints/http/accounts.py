@@ -1,182 +1,223 @@
-"""Accounts: register, log in, who am I."""
+"""Accounts over HTTP, every /api/auth route: register, log in, set the password of an
+account made at checkout, recover a forgotten password, confirm an email, log out."""
 
 from __future__ import annotations
 
 import falcon
+from attrs import frozen
 
-from domain.accounts import auth, devices, privacy
+from domain.accounts import auth, devices, self_service
 from domain.accounts import commands as cmd
-from domain.accounts.users import User
+from domain.accounts.auth import AuthService
 from domain.common.errors import Unauthenticated
 from domain.payments import claims
-from domain.payments.subscriptions import Subscription, current_subscription
+from domain.payments.service import PaymentService
+from entrypoints.bootstrap import Deps
+from entrypoints.config import Config
 from entrypoints.http import age_gate, sessions
-from entrypoints.http.auth import required_user
-from entrypoints.http.json_io import read_command, to_json
-from entrypoints.http.openapi import body_schema, entity_schema, nullable
+from entrypoints.http.account_views import (
+    ACCEPTED,
+    SESSION_SCHEMA,
+    USER_BODY,
+    accepted,
+    respond_session,
+    user_json,
+)
+from entrypoints.http.caller import required_user
+from entrypoints.http.json_io import read_command
 from entrypoints.http.rate_limits import (
+    LIMITED,
     RETRY_AFTER,
+    Limits,
     account_of,
-    client_of,
-    limit_account,
     limit_per_ip,
+    limits_of,
 )
 from entrypoints.http.routes import USER, Operation, Route
+from entrypoints.http.schemas import body_schema
+from ports.security import Signer
 
-USER_PRIVATE = ("password", "token_version", "email_change")
-USER_SCHEMA = entity_schema(User, USER_PRIVATE)
-SESSION_SCHEMA = {
-    "type": "object",
-    "required": ["user", "token", "expires_in"],
-    "properties": {
-        "user": USER_SCHEMA,
-        "token": {"type": "string"},
-        "expires_in": {"type": "integer"},
-    },
-}
-ME_SCHEMA = {
-    "type": "object",
-    "required": ["user", "subscription"],
-    "properties": {"user": USER_SCHEMA, "subscription": nullable(entity_schema(Subscription))},
-}
+TAGS = ("accounts",)
 
 
-def user_json(user: User) -> dict:
-    return to_json(user, USER_PRIVATE)
+@frozen
+class DeviceCookies:
+    """The signed HttpOnly cookie by which a browser that logged in to an account is
+    judged on its own login failures (domain.accounts.devices). `https`: the public
+    address is https (the cookie is then Secure)."""
 
+    signer: Signer
+    https: bool
 
-def session_json(session: auth.Session) -> dict:
-    return {
-        "user": user_json(session.user),
-        "token": session.token,
-        "expires_in": session.expires_in,
-    }
+    def of(self, req: falcon.Request, account: str) -> str | None:
+        return devices.device_of(self.signer, req.cookies.get(devices.DEVICE_COOKIE), account)
 
-
-def respond_session(req, resp, deps, session: auth.Session) -> None:
-    """The session as JSON (API clients keep the bearer token) and as the browser's
-    session cookies (entrypoints.http.sessions)."""
-    sessions.start(req, resp, deps, session)
-    resp.media = session_json(session)
+    def set(self, req: falcon.Request, resp: falcon.Response, cookie: str) -> None:
+        """HttpOnly, SameSite=Lax, Secure when the site is served over https."""
+        resp.set_cookie(
+            devices.DEVICE_COOKIE,
+            cookie,
+            max_age=devices.DEVICE_TTL_SECONDS,
+            path=devices.DEVICE_COOKIE_PATH,
+            secure=req.scheme == "https" or self.https,
+            http_only=True,
+            same_site="Lax",
+        )
 
 
 class RegisterResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, auth: AuthService, limits: Limits, config: Config):
+        self.auth, self.limits, self.config = auth, limits, config
+        self.max_body = config.max_body_bytes
 
     @falcon.before(limit_per_ip("register"))
-    def on_post(self, req, resp) -> None:
-        command = read_command(
-            req, self.deps.config.max_body_bytes, cmd.Register, cmd.REGISTER_FIELDS
-        )
-        session = auth.register(self.deps.auth, command)
-        respond_session(req, resp, self.deps, session)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.Register, cmd.REGISTER_FIELDS)
+        session = auth.register(self.auth, command)
+        respond_session(req, resp, self.config, session)
         resp.status = falcon.HTTP_201
 
 
 class LoginResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies, config: Config):
+        self.auth, self.limits, self.devices, self.config = auth, limits, devices, config
+        self.max_body = config.max_body_bytes
 
-    def on_post(self, req, resp) -> None:
-        command = read_command(req, self.deps.config.max_body_bytes, cmd.Login, cmd.LOGIN_FIELDS)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.Login, cmd.LOGIN_FIELDS)
         # Per IP, and failures per account with a growing back-off, whatever the IP;
         # the owner's browser is judged on its own failures through its device cookie
         # (the rule: domain/common/rate_limits.py).
         throttle, ip, account = (
-            self.deps.throttle,
-            client_of(req, self.deps),
+            self.limits.throttle,
+            self.limits.client(req),
             account_of(command.email),
         )
-        device = devices.device_of(
-            self.deps.signer, req.cookies.get(devices.DEVICE_COOKIE), account
-        )
+        device = self.devices.of(req, account)
         throttle.before_login(ip, account, device)
         try:
-            session = auth.login(self.deps.auth, command)
+            session = auth.login(self.auth, command)
         except Unauthenticated:
             throttle.login_failed(ip, account, device)
             raise
-        set_device_cookie(
-            req, resp, self.deps, devices.issue_device(self.deps.signer, account, device)
-        )
-        respond_session(req, resp, self.deps, session)
-
-
-def set_device_cookie(req, resp, deps, cookie: str) -> None:
-    """HttpOnly, SameSite=Lax, Secure when the site is served over https."""
-    secure = req.scheme == "https" or deps.config.public_url.startswith("https:")
-    resp.set_cookie(
-        devices.DEVICE_COOKIE,
-        cookie,
-        max_age=devices.DEVICE_TTL_SECONDS,
-        path=devices.DEVICE_COOKIE_PATH,
-        secure=secure,
-        http_only=True,
-        same_site="Lax",
-    )
+        self.devices.set(req, resp, devices.issue_device(self.devices.signer, account, device))
+        respond_session(req, resp, self.config, session)
 
 
 class SetPasswordResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(
+        self,
+        auth: AuthService,
+        payments: PaymentService,
+        signer: Signer,
+        limits: Limits,
+        config: Config,
+    ):
+        self.auth, self.payments, self.signer = auth, payments, signer
+        self.limits, self.config, self.max_body = limits, config, config.max_body_bytes
 
     @falcon.before(limit_per_ip("set_password"))
-    def on_post(self, req, resp) -> None:
-        command = read_command(
-            req, self.deps.config.max_body_bytes, cmd.SetPassword, cmd.SET_PASSWORD_FIELDS
-        )
-        limit_account(self.deps, "set_password", command.token)
-        if claims.is_claim(self.deps.signer, command.token):  # a paid checkout's claim link
-            session = claims.claim_checkout(self.deps.auth, self.deps.payments_service, command)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.SetPassword, cmd.SET_PASSWORD_FIELDS)
+        self.limits.per_account("set_password", command.token)
+        if claims.is_claim(self.signer, command.token):  # a paid checkout's claim link
+            session = claims.claim_checkout(self.auth, self.payments, command)
         else:
-            session = auth.set_password(self.deps.auth, command)
-        respond_session(req, resp, self.deps, session)
+            session = auth.set_password(self.auth, command)
+        respond_session(req, resp, self.config, session)
 
 
-class MeResource:
-    def __init__(self, deps):
-        self.deps = deps
+class PasswordResetResource:
+    def __init__(self, auth: AuthService, limits: Limits, devices: DeviceCookies, max_body: int):
+        self.auth, self.limits, self.devices, self.max_body = auth, limits, devices, max_body
 
-    def on_get(self, req, resp) -> None:
-        user = required_user(req)  # a USER route
-        with self.deps.uow() as uow:
-            subs = uow.subscriptions.find({"user_id": user.id, "status": "active"}).items
-        current = current_subscription(list(subs), self.deps.clock.now())
-        resp.media = {
-            "user": user_json(user),
-            "subscription": to_json(current) if current else None,
-        }
-
-    @falcon.before(limit_per_ip("account_change"))
-    def on_delete(self, req, resp) -> None:
-        """LGPD erasure of the caller's account (domain.accounts.privacy)."""
-        user = required_user(req)
-        assert user.id is not None, "an authenticated user is stored"
-        limit_account(self.deps, "account_change", str(user.id))
+    @falcon.before(limit_per_ip("password_reset"))
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         command = read_command(
-            req,
-            self.deps.config.max_body_bytes,
-            cmd.CloseAccount,
-            cmd.CLOSE_ACCOUNT_FIELDS,
-            user_id=user.id,
+            req, self.max_body, cmd.RequestPasswordReset, cmd.PASSWORD_RESET_FIELDS
         )
-        privacy.close_account(self.deps.auth, command)
-        age_gate.clear_cookie(resp, self.deps)
+        # The mails an address gets are capped, not the requests naming it; the owner's
+        # browser (its device cookie) is counted apart (domain/common/rate_limits.py).
+        account = account_of(command.email)
+        device = self.devices.of(req, account)
+        self_service.request_password_reset(
+            self.auth,
+            command,
+            mail=self.limits.throttle.mail_allowed("password_reset", account, device),
+        )
+        accepted(resp)
+
+
+class PasswordResetConfirmResource:
+    def __init__(self, auth: AuthService, limits: Limits, config: Config):
+        self.auth, self.limits, self.config = auth, limits, config
+        self.max_body = config.max_body_bytes
+
+    @falcon.before(limit_per_ip("set_password"))
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(
+            req, self.max_body, cmd.ConfirmPasswordReset, cmd.CONFIRM_RESET_FIELDS
+        )
+        self.limits.per_account("set_password", command.token)
+        respond_session(
+            req, resp, self.config, self_service.confirm_password_reset(self.auth, command)
+        )
+
+
+class VerifyEmailResource:
+    def __init__(self, auth: AuthService, max_body: int):
+        self.auth, self.max_body = auth, max_body
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.ConfirmToken, cmd.CONFIRM_TOKEN_FIELDS)
+        resp.media = {"user": user_json(self_service.verify_email(self.auth, command))}
+
+
+class EmailChangeConfirmResource:
+    def __init__(self, auth: AuthService, max_body: int):
+        self.auth, self.max_body = auth, max_body
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        command = read_command(req, self.max_body, cmd.ConfirmToken, cmd.CONFIRM_TOKEN_FIELDS)
+        user = self_service.confirm_email_change(self.auth, command)
+        resp.media = {"user": user_json(user)}
+
+
+def _bearer(req: falcon.Request) -> str:
+    """The caller's token: the bearer one, or the session cookie's."""
+    scheme, _, token = (req.get_header("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        if getattr(req.context, "session_token", None):
+            return req.context.session_token
+        raise Unauthenticated("use Authorization: Bearer <token>")
+    return token.strip()
+
+
+class LogoutResource:
+    def __init__(self, auth: AuthService, config: Config):
+        self.auth, self.config = auth, config
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        required_user(req)
+        self_service.logout(self.auth, _bearer(req))
+        sessions.end(req, resp, self.config)
+        age_gate.clear_cookie(resp)  # and the account's age cookie
         resp.status = falcon.HTTP_204
 
 
-def routes(deps) -> list[Route]:
-    tags = ("accounts",)
+def routes(deps: Deps) -> list[Route]:
+    service, limits, max_body = deps.auth, limits_of(deps), deps.config.max_body_bytes
+    cookies = DeviceCookies(deps.signer, deps.config.public_url.startswith("https:"))
+    token_body = body_schema(cmd.CONFIRM_TOKEN_FIELDS)
     return [
         Route(
             "/api/auth/register",
-            RegisterResource(deps),
+            RegisterResource(service, limits, deps.config),
             (
                 Operation(
                     "POST",
                     "Create an account and log in",
-                    tags=tags,
+                    tags=TAGS,
                     request=body_schema(cmd.REGISTER_FIELDS),
                     responses={201: SESSION_SCHEMA, 409: None, 429: None},
                     headers=RETRY_AFTER,
@@ -185,12 +226,12 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/auth/login",
-            LoginResource(deps),
+            LoginResource(service, limits, cookies, deps.config),
             (
                 Operation(
                     "POST",
                     "Log in with email and password",
-                    tags=tags,
+                    tags=TAGS,
                     request=body_schema(cmd.LOGIN_FIELDS),
                     responses={200: SESSION_SCHEMA, 401: None, 429: None},
                     headers=RETRY_AFTER,
@@ -199,13 +240,13 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/auth/set-password",
-            SetPasswordResource(deps),
+            SetPasswordResource(service, deps.payments_service, deps.signer, limits, deps.config),
             (
                 Operation(
                     "POST",
                     "Choose the password of an account created at checkout (with "
                     "the one-time token of the paid checkout) and log in",
-                    tags=tags,
+                    tags=TAGS,
                     request=body_schema(cmd.SET_PASSWORD_FIELDS),
                     responses={200: SESSION_SCHEMA, 429: None},
                     headers=RETRY_AFTER,
@@ -213,26 +254,72 @@ def routes(deps) -> list[Route]:
             ),
         ),
         Route(
-            "/api/me",
-            MeResource(deps),
+            "/api/auth/password-reset",
+            PasswordResetResource(service, limits, cookies, max_body),
             (
                 Operation(
-                    "GET",
-                    "The current user and their active subscription",
-                    USER,
-                    tags=tags,
-                    responses={200: ME_SCHEMA},
-                ),
-                Operation(
-                    "DELETE",
-                    "Erase my account (LGPD): name, email, document and phone "
-                    "are anonymised here and in my checkouts, login becomes impossible; "
-                    "amounts and dates of payments are kept",
-                    USER,
-                    tags=tags,
-                    request=body_schema(cmd.CLOSE_ACCOUNT_FIELDS),
-                    responses={204: None, 409: None, 429: None},
+                    "POST",
+                    "Forgot my password: mails a link valid for 1 hour, once. "
+                    "202 whatever the email (nothing tells whether it has an account)",
+                    tags=TAGS,
+                    request=body_schema(cmd.PASSWORD_RESET_FIELDS),
+                    responses={202: ACCEPTED, **LIMITED},
                     headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/password-reset/confirm",
+            PasswordResetConfirmResource(service, limits, deps.config),
+            (
+                Operation(
+                    "POST",
+                    "Choose a new password with the mailed link and log in; every "
+                    "older session of the account ends",
+                    tags=TAGS,
+                    request=body_schema(cmd.CONFIRM_RESET_FIELDS),
+                    responses={200: SESSION_SCHEMA, **LIMITED},
+                    headers=RETRY_AFTER,
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/verify-email",
+            VerifyEmailResource(service, max_body),
+            (
+                Operation(
+                    "POST",
+                    "Confirm the account's email with the mailed link",
+                    tags=TAGS,
+                    request=token_body,
+                    responses={200: USER_BODY},
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/email-change/confirm",
+            EmailChangeConfirmResource(service, max_body),
+            (
+                Operation(
+                    "POST",
+                    "Make the new address the account's email (the link mailed to it)",
+                    tags=TAGS,
+                    request=token_body,
+                    responses={200: USER_BODY, 409: None},
+                ),
+            ),
+        ),
+        Route(
+            "/api/auth/logout",
+            LogoutResource(service, deps.config),
+            (
+                Operation(
+                    "POST",
+                    "Log out: this bearer token stops working",
+                    USER,
+                    tags=TAGS,
+                    request=None,
+                    responses={204: None},
                 ),
             ),
         ),

@@ -4,7 +4,7 @@ ads_admin."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -32,14 +32,15 @@ from domain.ads.rules import (
     VALID_PLACEMENTS,
     Ad,
 )
-from domain.assurance import policy
+from domain.ads.service import AdServices
 from domain.common.errors import ValidationError
 from domain.common.fields import Boolean, Integer, parse_fields, parse_query_filters
-from entrypoints.http import ads_admin, age_gate, media_links
-from entrypoints.http.client_ip import request_ip
-from entrypoints.http.json_io import dumps, read_json
-from entrypoints.http.openapi import body_schema, entity_schema
-from entrypoints.http.routes import Operation, Param, Route
+from entrypoints.bootstrap import Deps
+from entrypoints.http.client_ip import Network, request_ip
+from entrypoints.http.json_io import read_json
+from entrypoints.http.media_links import MediaLinks
+from entrypoints.http.routes import GROUPS, NO_MEDIA, Operation, Param, Route, Serves
+from entrypoints.http.schemas import body_schema, entity_schema
 
 TAGS = ("ads",)
 # What a page needs to render an ad; counters, schedule and status stay private.
@@ -160,8 +161,8 @@ def public_ad_json(served: serving.ServedAd) -> dict:
 SERVE_OPTIONS = {"limit": Integer(minimum=1, maximum=MAX_LIMIT), "track": Boolean()}
 
 
-def visitor(req: falcon.Request, deps) -> Visitor:
-    return Visitor.of(req.user_agent, request_ip(req, deps.config.trusted_proxies))
+def visitor(req: falcon.Request, proxies: Iterable[Network]) -> Visitor:
+    return Visitor.of(req.user_agent, request_ip(req, proxies))
 
 
 def serve_ads_command(params: Mapping[str, Any], who: Visitor) -> ServeAds:
@@ -234,54 +235,45 @@ def placement_param(params: Mapping[str, Any]) -> str | None:
 
 
 class MetaResource:
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = META
 
 
-MAX_RENDERED = 512
+MAX_KEPT = 512
 
 
 class ServeResource:
-    """GET /api/ads. Besides the domain's serving cache, the JSON of a cached answer is
-    kept with it: while the answer is the same object, its bytes are sent as they are."""
+    """GET /api/ads. The answer is the same for every caller (the age gate applies to it
+    in the response step, entrypoints.http.age_gate): while the domain's serving cache
+    returns the same page, the same answer is given, marked shared (the gate step then
+    renders its JSON once per gate state)."""
 
-    def __init__(self, deps):
-        self.deps = deps
-        self.ads = deps.ads
-        self._rendered: dict[Hashable, tuple[serving.ServedPage, bytes]] = {}
+    def __init__(self, ads: AdServices, proxies: Iterable[Network], links: MediaLinks):
+        self.ads, self.proxies, self.links = ads, proxies, links
+        self._kept: dict[Hashable, tuple[serving.ServedPage, dict]] = {}
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         request = serve_ads_command(req.params, Visitor())
         if request.track:
-            request = attrs.evolve(request, visitor=visitor(req, self.deps))
+            request = attrs.evolve(request, visitor=visitor(req, self.proxies))
         page = serving.serve_ads(self.ads, request)
-        # The age gate is a step of its own on the caller-independent page: the JSON is
-        # kept once per gate state (image_url withheld or not), never per caller.
-        shown = age_gate.allowed(req, self.deps)
-        key = (request.placements, request.limit, shown)
-        rendered = self._rendered.get(key)
-        if rendered is not None and rendered[0] is page:
-            body = rendered[1]
+        key = (request.placements, request.limit)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is page:
+            body = kept[1]
         else:
-            # An uploaded image is answered signed (the cached bytes live far less than
+            # An uploaded image is answered signed (the kept answer lives far less than
             # the link: CREATORFLIX_AD_CACHE_MS against CREATORFLIX_SIGNED_URL_TTL).
-            body = dumps(
-                {
-                    p: [
-                        media_links.sign_fields(
-                            self.deps, policy.shown("ad", public_ad_json(s), shown), AD_MEDIA
-                        )
-                        for s in served
-                    ]
-                    for p, served in page.placements.items()
-                }
-            ).encode()
+            body = {
+                p: [self.links.sign_fields(public_ad_json(s), AD_MEDIA) for s in served]
+                for p, served in page.placements.items()
+            }
             if not request.track:
-                if len(self._rendered) >= MAX_RENDERED:
-                    self._rendered = {}
-                self._rendered[key] = (page, body)
-        resp.data = body
-        resp.content_type = falcon.MEDIA_JSON
+                if len(self._kept) >= MAX_KEPT:
+                    self._kept = {}
+                self._kept[key] = (page, body)
+        resp.media = body
+        resp.context.shared = not request.track
         # Tracked answers count impressions, and every answer carries serve tokens.
         resp.cache_control = ("no-store",)
 
@@ -289,16 +281,13 @@ class ServeResource:
 class EventResource:
     """POST /api/ads/{id}/impressions or /clicks (a beacon from the page)."""
 
-    def __init__(self, deps, kind: str):
-        self.deps, self.kind = deps, kind
-        self.ads = deps.ads
+    def __init__(self, ads: AdServices, proxies: Iterable[Network], max_body: int, kind: str):
+        self.ads, self.proxies, self.max_body, self.kind = ads, proxies, max_body, kind
 
-    def on_post(self, req, resp, id: int) -> None:
-        placement, token = event_body(
-            read_json(req, self.deps.config.max_body_bytes, required=False)
-        )
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        placement, token = event_body(read_json(req, self.max_body, required=False))
         tracking.track_event(
-            self.ads, TrackEvent(self.kind, id, placement, visitor(req, self.deps), token)
+            self.ads, TrackEvent(self.kind, id, placement, visitor(req, self.proxies), token)
         )
         resp.status = falcon.HTTP_204
 
@@ -307,13 +296,12 @@ class BatchResource:
     """POST /api/ads/events: the beacons of one page view (navigator.sendBeacon sends
     them as text/plain: the body is read as JSON whatever its content type)."""
 
-    def __init__(self, deps):
-        self.deps = deps
-        self.ads = deps.ads
+    def __init__(self, ads: AdServices, proxies: Iterable[Network], max_body: int):
+        self.ads, self.proxies, self.max_body = ads, proxies, max_body
 
-    def on_post(self, req, resp) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
-        tracking.track_events(self.ads, track_events_command(data, visitor(req, self.deps)))
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        data = read_json(req, self.max_body)
+        tracking.track_events(self.ads, track_events_command(data, visitor(req, self.proxies)))
         resp.status = falcon.HTTP_204
 
 
@@ -321,16 +309,15 @@ class RedirectResource:
     """GET /r/ads/{id}: the link pages put on an ad. The destination is the ad's stored
     link only; no query parameter can change it (no open redirect)."""
 
-    def __init__(self, deps):
-        self.deps = deps
-        self.ads = deps.ads
+    def __init__(self, ads: AdServices, proxies: Iterable[Network]):
+        self.ads, self.proxies = ads, proxies
 
-    def on_get(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         token = req.params.get("t")
         command = FollowClick(
             id,
             placement_param(req.params),
-            visitor(req, self.deps),
+            visitor(req, self.proxies),
             token if isinstance(token, str) else None,
         )
         link = tracking.follow_click(self.ads, command)
@@ -340,10 +327,10 @@ class RedirectResource:
         resp.cache_control = ("no-store",)
 
 
-def _event_route(deps, kind: str) -> Route:
+def _event_route(ads: AdServices, proxies: Iterable[Network], max_body: int, kind: str) -> Route:
     return Route(
         f"/api/ads/{{id:id}}/{kind}",
-        EventResource(deps, kind),
+        EventResource(ads, proxies, max_body, kind),
         (
             Operation(
                 "POST",
@@ -358,7 +345,8 @@ def _event_route(deps, kind: str) -> Route:
     )
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    ads, proxies, max_body = deps.ads, deps.config.trusted_proxies, deps.config.max_body_bytes
     return [
         Route(
             "/api/ads/meta",
@@ -370,12 +358,13 @@ def routes(deps) -> list[Route]:
                     "and their pt-BR labels",
                     tags=TAGS,
                     responses={200: META_SCHEMA},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
         Route(
             "/api/ads",
-            ServeResource(deps),
+            ServeResource(ads, proxies, MediaLinks.of(deps)),
             (
                 Operation(
                     "GET",
@@ -385,12 +374,13 @@ def routes(deps) -> list[Route]:
                     tags=TAGS,
                     params=SERVE_PARAMS,
                     responses={200: SERVED_SCHEMA},
+                    serves=Serves("ad", GROUPS),
                 ),
             ),
         ),
         Route(
             "/api/ads/events",
-            BatchResource(deps),
+            BatchResource(ads, proxies, max_body),
             (
                 Operation(
                     "POST",
@@ -403,11 +393,11 @@ def routes(deps) -> list[Route]:
                 ),
             ),
         ),
-        _event_route(deps, "impressions"),
-        _event_route(deps, "clicks"),
+        _event_route(ads, proxies, max_body, "impressions"),
+        _event_route(ads, proxies, max_body, "clicks"),
         Route(
             "/r/ads/{id:id}",
-            RedirectResource(deps),
+            RedirectResource(ads, proxies),
             (
                 Operation(
                     "GET",
@@ -424,8 +414,8 @@ def routes(deps) -> list[Route]:
                     ),
                     responses={302: None},
                     headers={302: {"Location": {"type": "string", "format": "uri"}}},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
-        *ads_admin.routes(deps),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import falcon
 
 from domain.ads.admin import (
     ADS,
@@ -19,10 +20,13 @@ from domain.ads.admin import (
 from domain.ads.counting import FILTER_REASONS
 from domain.ads.rules import Ad
 from domain.common.errors import ValidationError
-from entrypoints.http.crud import crud_routes
+from entrypoints.bootstrap import Deps
+from entrypoints.http.crud import Store, crud_routes
 from entrypoints.http.json_io import to_json
-from entrypoints.http.openapi import entity_schema, page_schema
 from entrypoints.http.routes import ADMIN, Operation, Param, Route
+from entrypoints.http.schemas import entity_schema, page_schema
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("ads",)
 _NUMBER = {"type": "number", "minimum": 0}
@@ -134,7 +138,7 @@ def _with_ctr(routes: list[Route]) -> list[Route]:
     """The generic CRUD routes document the bare entity; ours carry `ctr` as well."""
     bare = entity_schema(Ad)
 
-    def schema(value):
+    def schema(value: dict | None) -> dict | None:
         if value == bare:
             return AD_SCHEMA
         if value == page_schema(bare):
@@ -163,28 +167,31 @@ def parse_days(raw: Any) -> int:
 
 
 class ToggleResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self.uow, self.clock = uow, clock
 
-    def on_post(self, req, resp, id: int) -> None:
-        resp.media = ad_json(toggle_ad(self.deps.uow, self.deps.clock, id))
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = ad_json(toggle_ad(self.uow, self.clock, id))
 
 
 class StatsResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self.uow, self.clock = uow, clock
 
-    def on_get(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         days = parse_days(req.params.get("days"))
-        resp.media = stats_json(ad_stats(self.deps.uow, self.deps.clock, id, days))
+        resp.media = stats_json(ad_stats(self.uow, self.clock, id, days))
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    uow, clock = deps.uow, deps.clock
     return [
-        *_with_ctr(crud_routes("/api/admin/ads", ADS, deps, tag="ads", serialize=ad_json)),
+        *_with_ctr(
+            crud_routes("/api/admin/ads", ADS, Store.of(deps), tag="ads", serialize=ad_json)
+        ),
         Route(
             "/api/admin/ads/{id:id}/toggle",
-            ToggleResource(deps),
+            ToggleResource(uow, clock),
             (
                 Operation(
                     "POST",
@@ -198,7 +205,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/ads/{id:id}/stats",
-            StatsResource(deps),
+            StatsResource(uow, clock),
             (
                 Operation(
                     "GET",

@@ -16,15 +16,17 @@ from domain.assurance import service as aa
 from domain.assurance.entities import METHODS, OUTCOMES, AgeAssurance
 from domain.common.errors import ValidationError
 from domain.common.fields import Choice, parse_query_filters
-from domain.common.pagination import PageRequest
+from domain.common.pagination import Page, PageRequest
 from domain.payments import customers
+from entrypoints.bootstrap import Deps
 from entrypoints.http import age_gate
-from entrypoints.http.auth import current_user, required_user
-from entrypoints.http.crud import PAGE_PARAMS
+from entrypoints.http.caller import current_user, required_user
+from entrypoints.http.crud import PAGE_PARAMS, query_params
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import entity_schema, nullable, page_schema, query_params
-from entrypoints.http.rate_limits import LIMITED, RETRY_AFTER, client_of, limit_per_ip
-from entrypoints.http.routes import ADMIN, PUBLIC, USER, Operation, Param, Route
+from entrypoints.http.rate_limits import LIMITED, RETRY_AFTER, Limits, limit_per_ip, limits_of
+from entrypoints.http.routes import ADMIN, NO_MEDIA, PUBLIC, USER, Operation, Param, Route
+from entrypoints.http.schemas import entity_schema, nullable, page_schema
+from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("age assurance",)
 ADMIN_TAGS = ("admin: age assurance",)
@@ -124,37 +126,40 @@ def _status_json(status: aa.Status) -> dict:
     }
 
 
-class StatusResource:
-    def __init__(self, deps):
-        self.deps = deps
+class _Resource:
+    """`secure`: the public address is https (the cookies are then Secure)."""
 
-    def on_get(self, req, resp) -> None:
-        svc = self.deps.age_assurance
+    def __init__(self, service: aa.AgeAssuranceService, secure: bool):
+        self.service, self.secure = service, secure
+
+    def granted(self, resp: falcon.Response, granted: aa.Granted) -> None:
+        age_gate.set_cookie(
+            resp,
+            self.secure,
+            granted.cookie,
+            aa.cookie_seconds(self.service, granted.assurance),
+        )
+        resp.cache_control = ("no-store",)
+
+
+class StatusResource(_Resource):
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        svc = self.service
         status = aa.status(svc, current_user(req), age_gate.caller_token(req))
         if status.cookie and status.until is not None:
             cap = svc.visitor_ttl if status.token else aa.ACCOUNT_COOKIE_TTL
-            left = min(status.until - self.deps.clock.now(), cap)
-            age_gate.set_cookie(resp, self.deps, status.cookie, max(1, int(left.total_seconds())))
+            left = min(status.until - svc.clock.now(), cap)
+            age_gate.set_cookie(resp, self.secure, status.cookie, max(1, int(left.total_seconds())))
         elif not status.assured and req.cookies.get(age_gate.COOKIE):
-            age_gate.clear_cookie(resp, self.deps)  # ended: logout-all, revoked, expired
+            age_gate.clear_cookie(resp)  # ended: logout-all, revoked, expired
         resp.media = _status_json(status)
         resp.cache_control = ("no-store",)
 
 
-def _granted(resp, deps, granted: aa.Granted) -> None:
-    age_gate.set_cookie(
-        resp, deps, granted.cookie, aa.cookie_seconds(deps.age_assurance, granted.assurance)
-    )
-    resp.cache_control = ("no-store",)
-
-
-class SandboxResource:
-    def __init__(self, deps):
-        self.deps = deps
-
-    def on_post(self, req, resp) -> None:
-        granted = aa.assure_by_sandbox(self.deps.age_assurance, current_user(req))
-        _granted(resp, self.deps, granted)
+class SandboxResource(_Resource):
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        granted = aa.assure_by_sandbox(self.service, current_user(req))
+        self.granted(resp, granted)
         resp.status = falcon.HTTP_201
         resp.media = {
             "assured": True,
@@ -164,15 +169,16 @@ class SandboxResource:
         }
 
 
-class OidcResource:
-    def __init__(self, deps):
-        self.deps = deps
+class OidcResource(_Resource):
+    def __init__(self, service: aa.AgeAssuranceService, secure: bool, limits: Limits):
+        super().__init__(service, secure)
+        self.limits = limits
 
-    def _start(self, req, resp) -> str:
+    def _start(self, req: falcon.Request, resp: falcon.Response) -> str:
         user = current_user(req)
         if user is None:  # each anonymous start leaves a pending row: limited per IP
-            self.deps.throttle.per_ip("age_oidc_start", client_of(req, self.deps))
-        started = age_oidc.start_oidc(self.deps.age_assurance, user)
+            self.limits.per_ip("age_oidc_start", req)
+        started = age_oidc.start_oidc(self.service, user)
         resp.set_cookie(
             HANDSHAKE_COOKIE,
             started.handshake,
@@ -180,35 +186,35 @@ class OidcResource:
             path=BASE + "/oidc",
             http_only=True,
             same_site="Lax",
-            secure=self.deps.config.public_url.startswith("https://"),
+            secure=self.secure,
         )
         resp.cache_control = ("no-store",)
         return started.location
 
-    def on_get_start(self, req, resp) -> None:
+    def on_get_start(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.status = falcon.HTTP_302
         resp.set_header("Location", self._start(req, resp))
 
-    def on_post_start(self, req, resp) -> None:
+    def on_post_start(self, req: falcon.Request, resp: falcon.Response) -> None:
         """For a signed-in member's browser (a link carries no bearer token): the
         attempt is the account's; the page then goes to `location`."""
         resp.media = {"location": self._start(req, resp)}
 
-    def on_get_callback(self, req, resp) -> None:
+    def on_get_callback(self, req: falcon.Request, resp: falcon.Response) -> None:
         granted = age_oidc.finish_oidc(
-            self.deps.age_assurance,
+            self.service,
             req.cookies.get(HANDSHAKE_COOKIE),
             req.get_param("state"),
             req.get_param("code"),
             req.get_param("error"),
         )
-        _granted(resp, self.deps, granted)
+        self.granted(resp, granted)
         resp.unset_cookie(HANDSHAKE_COOKIE, path=BASE + "/oidc")
         resp.status = falcon.HTTP_302
         resp.set_header("Location", DONE_PAGE)
 
 
-def _document(req, max_bytes: int) -> tuple[bytes, str]:
+def _document(req: falcon.Request, max_bytes: int) -> tuple[bytes, str]:
     """The photo from a multipart form (field `document`) or a JSON body
     {content_type, data (base64)}; read at most a little past `max_bytes` (the use case
     refuses a photo over it by name)."""
@@ -232,82 +238,81 @@ def _document(req, max_bytes: int) -> tuple[bytes, str]:
 
 
 class DocumentsResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, service: aa.AgeAssuranceService, limits: Limits):
+        self.service, self.limits = service, limits
 
     @falcon.before(limit_per_ip("age_document"))
-    def on_post(self, req, resp) -> None:
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         user = required_user(req)
-        self.deps.throttle.per_account("age_document", f"user:{user.id}")
-        data, content_type = _document(req, self.deps.age_assurance.document_max_bytes)
-        record = documents.submit_document(self.deps.age_assurance, user, data, content_type)
+        self.limits.per_account("age_document", f"user:{user.id}")
+        data, content_type = _document(req, self.service.document_max_bytes)
+        record = documents.submit_document(self.service, user, data, content_type)
         resp.status = falcon.HTTP_201
         resp.media = to_json(record, exclude=("anonymous_id",))
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         found = documents.my_documents(
-            self.deps.age_assurance, required_user(req), PageRequest.parse(req.params)
+            self.service, required_user(req), PageRequest.parse(req.params)
         )
-        resp.media = page_json(found, lambda r: to_json(r, exclude=("anonymous_id",)))
+        resp.media = page_json(found, _record_json)
         resp.cache_control = ("no-store",)
 
 
+def _record_json(record: AgeAssurance) -> dict:
+    return to_json(record, exclude=("anonymous_id",))
+
+
 class AdminResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, service: aa.AgeAssuranceService, uow: UnitOfWorkFactory):
+        self.service, self.uow = service, uow
 
-    def on_get(self, req, resp) -> None:
-        filters = parse_query_filters(FILTERS, req.params)
-        found = age_admin.list_assurances(
-            self.deps.age_assurance, PageRequest.parse(req.params), filters
-        )
-        resp.media = self._named(found)
-
-    def on_get_figures(self, req, resp) -> None:
-        resp.media = age_admin.figures(self.deps.age_assurance)
-
-    def on_get_queue(self, req, resp) -> None:
-        found = documents.document_queue(self.deps.age_assurance, PageRequest.parse(req.params))
-        resp.media = self._named(found)
-
-    def _named(self, found) -> dict:
-        users = customers.people(self.deps.uow, {r.user_id for r in found.items if r.user_id})
+    def _named(self, found: Page[AgeAssurance]) -> dict:
+        users = customers.people(self.uow, {r.user_id for r in found.items if r.user_id})
         return page_json(
             found,
             lambda r: {
-                **to_json(r, exclude=("anonymous_id",)),
+                **_record_json(r),
                 "user_name": users[r.user_id].name if r.user_id in users else None,
                 "user_email": users[r.user_id].email if r.user_id in users else None,
             },
         )
 
-    def on_get_photo(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        filters = parse_query_filters(FILTERS, req.params)
+        found = age_admin.list_assurances(self.service, PageRequest.parse(req.params), filters)
+        resp.media = self._named(found)
+
+    def on_get_figures(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = age_admin.figures(self.service)
+
+    def on_get_queue(self, req: falcon.Request, resp: falcon.Response) -> None:
+        found = documents.document_queue(self.service, PageRequest.parse(req.params))
+        resp.media = self._named(found)
+
+    def on_get_photo(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         # Served as bytes, never rendered at this API address (the admin page shows it
         # from a blob); its type was checked by its bytes at upload.
-        resp.data, _ = documents.document_photo(self.deps.age_assurance, id)
+        resp.data, _ = documents.document_photo(self.service, id)
         resp.content_type = "application/octet-stream"
         resp.cache_control = ("no-store",)
         resp.set_header("X-Content-Type-Options", "nosniff")
 
-    def on_post_approve(self, req, resp, id: int) -> None:
-        resp.media = to_json(
-            documents.decide_document(self.deps.age_assurance, id, True), exclude=("anonymous_id",)
-        )
+    def on_post_approve(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = _record_json(documents.decide_document(self.service, id, True))
 
-    def on_post_reject(self, req, resp, id: int) -> None:
-        resp.media = to_json(
-            documents.decide_document(self.deps.age_assurance, id, False), exclude=("anonymous_id",)
-        )
+    def on_post_reject(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = _record_json(documents.decide_document(self.service, id, False))
 
-    def on_post_revoke(self, req, resp, id: int) -> None:
-        resp.media = to_json(
-            age_admin.revoke(self.deps.age_assurance, id), exclude=("anonymous_id",)
-        )
+    def on_post_revoke(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = _record_json(age_admin.revoke(self.service, id))
 
 
-def routes(deps) -> list[Route]:
-    oidc = OidcResource(deps)
-    admin = AdminResource(deps)
+def routes(deps: Deps) -> list[Route]:
+    service = deps.age_assurance
+    secure = deps.config.public_url.startswith("https://")
+    limits = limits_of(deps)
+    oidc = OidcResource(service, secure, limits)
+    admin = AdminResource(service, deps.uow)
     admin_base = "/api/admin/age-assurance"
 
     def admin_post(what: str, summary: str) -> Route:
@@ -331,7 +336,7 @@ def routes(deps) -> list[Route]:
     return [
         Route(
             BASE,
-            StatusResource(deps),
+            StatusResource(service, secure),
             (
                 Operation(
                     "GET",
@@ -340,12 +345,13 @@ def routes(deps) -> list[Route]:
                     PUBLIC,
                     tags=TAGS,
                     responses={200: STATUS_SCHEMA},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
         Route(
             BASE + "/sandbox",
-            SandboxResource(deps),
+            SandboxResource(service, secure),
             (
                 Operation(
                     "POST",
@@ -371,6 +377,7 @@ def routes(deps) -> list[Route]:
                     tags=TAGS,
                     responses={302: None, 409: None, 503: None, **LIMITED},
                     headers={302: {"Location": {"type": "string", "format": "uri"}}, **RETRY_AFTER},
+                    serves=NO_MEDIA,
                 ),
                 Operation(
                     "POST",
@@ -411,13 +418,14 @@ def routes(deps) -> list[Route]:
                     ),
                     responses={302: None, 403: None, 409: None, 503: None},
                     headers={302: {"Location": {"type": "string"}}},
+                    serves=NO_MEDIA,
                 ),
             ),
             suffix="callback",
         ),
         Route(
             BASE + "/documents",
-            DocumentsResource(deps),
+            DocumentsResource(service, limits),
             (
                 Operation(
                     "GET",
@@ -427,6 +435,7 @@ def routes(deps) -> list[Route]:
                     tags=TAGS,
                     params=PAGE_PARAMS,
                     responses={200: page_schema(RECORD_SCHEMA)},
+                    serves=NO_MEDIA,
                 ),
                 Operation(
                     "POST",

@@ -1,25 +1,88 @@
-"""The Falcon application factory."""
+"""The Falcon application factory, and the route map: ROUTE_MODULES lists every module
+that declares routes, and no route module pulls in another's routes (asgilook's way:
+one place to read what the API is made of)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from types import ModuleType
 
 import falcon
 
 from entrypoints import log_redaction
-from entrypoints.http import audit, auth, caching, errors, health, media_admin
+from entrypoints.bootstrap import Deps
+from entrypoints.http import (
+    accounts,
+    ads,
+    ads_admin,
+    age_assurance,
+    age_gate,
+    audit,
+    auth,
+    branding,
+    caching,
+    catalog,
+    catalog_admin,
+    checkout,
+    checkout_qr,
+    dashboard,
+    errors,
+    health,
+    me,
+    media,
+    media_admin,
+    notifications,
+    payments_admin,
+    privacy,
+    purchases,
+    renewals,
+    sales_admin,
+    web,
+    webhooks,
+    whitelabel,
+    withdrawals,
+)
 from entrypoints.http.json_io import JSON_HANDLER, PayloadTooLarge
 from entrypoints.http.openapi import build_spec
 from entrypoints.http.routes import Route
 
 log = logging.getLogger("creatorflix.http")
 
+# Every module of routes, in the order they are documented; each has `routes(deps)`,
+# which gives each resource the few collaborators it uses. (/health and /openapi.json,
+# which need the document, come first: health.routes.)
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    accounts,
+    me,
+    purchases,
+    renewals,  # automatic renewal, coupons
+    withdrawals,
+    privacy,  # accounts and members
+    catalog,
+    catalog_admin,  # the catalog
+    checkout,
+    checkout_qr,
+    webhooks,
+    payments_admin,  # payments
+    sales_admin,  # sales and customers
+    whitelabel,
+    media,  # the white-label catalogue
+    media_admin,  # the panel's uploads
+    ads,
+    ads_admin,  # ads
+    dashboard,
+    age_assurance,
+    audit,
+    branding,
+    notifications,  # reports, age, audit, brand, notices
+    web,  # the web client
+)
+
 
 class IdConverter(falcon.routing.IntConverter):
     """`{id:id}`: a positive 32-bit integer; anything else is a 404."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(min=1, max=2**31 - 1)
 
 
@@ -32,7 +95,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
         self.streaming = streaming or {}
 
-    def process_request(self, req, resp) -> None:
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         limit = self.streaming.get((req.method, req.path.rstrip("/") or "/"), self.max_bytes)
         if req.content_length is not None and req.content_length > limit:
             raise PayloadTooLarge(f"the request body exceeds {limit} bytes", field="body")
@@ -42,28 +105,28 @@ class CreatorFlixApp(falcon.App):
     """falcon.App that also keeps its route declarations (`routes`) for tests and tools."""
 
     routes: list[Route]
-    deps: Any
+    deps: Deps
     # The largest request body any route takes (the server's pre-read is bounded by it;
     # each route's own limit is BodyLimitMiddleware's).
     largest_body: int
 
 
-def area_routes(deps) -> list[Route]:
-    """Routes of every capability, in the order they are documented."""
-    from entrypoints.http import areas
-
+def area_routes(deps: Deps) -> list[Route]:
+    """Routes of every capability (ROUTE_MODULES), in the order they are documented."""
     found: list[Route] = []
-    for module in areas.MODULES:
+    for module in ROUTE_MODULES:
         found.extend(module.routes(deps))
     return found
 
 
-def create_app(deps) -> CreatorFlixApp:
-    """The WSGI app over `deps` (see entrypoints.bootstrap)."""
+def create_app(deps: Deps, extra: tuple[Route, ...] = ()) -> CreatorFlixApp:
+    """The WSGI app over `deps` (see entrypoints.bootstrap). `extra`: routes declared
+    elsewhere (a test's), added as the map's are."""
     routes: list[Route] = []
     spec: dict = {}
     routes.extend(health.routes(deps, lambda: spec))
     routes.extend(area_routes(deps))
+    routes.extend(extra)
     spec.update(build_spec(routes))
 
     # Routes that take more than CREATORFLIX_MAX_BODY_BYTES read no further than their
@@ -79,8 +142,9 @@ def create_app(deps) -> CreatorFlixApp:
     app = CreatorFlixApp(
         middleware=[
             BodyLimitMiddleware(deps.config.max_body_bytes, larger),
-            auth.AuthMiddleware(deps.auth, routes, deps),
-            audit.AuditMiddleware(deps),
+            auth.AuthMiddleware(deps.auth, routes, deps.config),
+            age_gate.AgeGate(deps.age_assurance, routes),
+            audit.AuditMiddleware(deps.uow, deps.clock),
             caching.CallerCacheMiddleware(),
         ]
     )
@@ -113,7 +177,7 @@ def get_app() -> falcon.App:
     return create_app(deps)
 
 
-def warn_about_age_methods(deps) -> list[str]:
+def warn_about_age_methods(deps: Deps) -> list[str]:
     """The start-up log's warnings about the age-assurance methods on offer (the admin
     dashboard shows the same): PIX buyers left with manual review only, or no way at
     all, and how to add an OIDC provider. Returns what it logged."""

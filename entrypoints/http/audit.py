@@ -20,11 +20,14 @@ from domain.accounts import audit
 from domain.common.fields import parse_query_filters
 from domain.common.pagination import PageRequest
 from domain.payments import customers
-from entrypoints.http.auth import ADMIN_PREFIX, current_user
-from entrypoints.http.crud import PAGE_PARAMS
+from entrypoints.bootstrap import Deps
+from entrypoints.http.caller import current_user
+from entrypoints.http.crud import PAGE_PARAMS, query_params
 from entrypoints.http.json_io import page_json, to_json
-from entrypoints.http.openapi import entity_schema, nullable, page_schema, query_params
-from entrypoints.http.routes import ADMIN, Operation, Route
+from entrypoints.http.routes import ADMIN, ADMIN_PREFIX, Operation, Route
+from entrypoints.http.schemas import entity_schema, nullable, page_schema
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("creatorflix.audit")
 
@@ -41,14 +44,16 @@ def _record_id(params: dict, resp: falcon.Response) -> str | None:
 class AuditMiddleware:
     """Records every successful administrator write in the audit log."""
 
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self.uow, self.clock = uow, clock
 
-    def process_resource(self, req: falcon.Request, resp, resource, params) -> None:
+    def process_resource(
+        self, req: falcon.Request, resp: falcon.Response, resource: object, params: dict
+    ) -> None:
         req.context.audit_params = dict(params or {})
         req.context.audit_snapshot = self._snapshot(req, resource, params or {})
 
-    def _snapshot(self, req: falcon.Request, resource, params: dict) -> dict | None:
+    def _snapshot(self, req: falcon.Request, resource: object, params: dict) -> dict | None:
         """The record a generic admin update or delete is about, as it is before (the
         audit log's `before`); None for anything else."""
         res = getattr(resource, "res", None)  # entrypoints.http.crud's item resources
@@ -60,14 +65,14 @@ class AuditMiddleware:
         ):
             return None
         try:
-            with self.deps.uow() as uow:
+            with self.uow() as uow:
                 found = getattr(uow, res.repo).get(params["id"])
         except Exception:  # the write itself will say what is wrong
             return None
         return to_json(found) if found is not None else None
 
     def process_response(
-        self, req: falcon.Request, resp: falcon.Response, resource, req_succeeded: bool
+        self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
     ) -> None:
         route = re.sub(r"\{(\w+):[^}]*\}", r"{\1}", req.uri_template or "")  # {id:id}
         if not (
@@ -100,7 +105,7 @@ class AuditMiddleware:
             ),
         )
         try:
-            audit.record(self.deps.uow, self.deps.clock, entry)
+            audit.record(self.uow, self.clock, entry)
         except Exception:  # the change is made: say so loudly, do not turn it into a 500
             log.exception(
                 "audit log: could not record %s %s by %s", req.method, route, entry.actor_email
@@ -108,17 +113,17 @@ class AuditMiddleware:
 
 
 class AuditLogResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory):
+        self.uow = uow
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         query = audit.AuditQuery(
             filters=parse_query_filters(audit.AUDIT_FILTERS, req.params),
             page=PageRequest.parse(req.params),
         )
-        found = audit.find_entries(self.deps.uow, query)
+        found = audit.find_entries(self.uow, query)
         # The sentences of the panel name the administrator ("Ana alterou…").
-        actors = customers.people(self.deps.uow, {e.actor_id for e in found.items if e.actor_id})
+        actors = customers.people(self.uow, {e.actor_id for e in found.items if e.actor_id})
         resp.media = page_json(
             found,
             lambda e: {
@@ -128,11 +133,11 @@ class AuditLogResource:
         )
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
     return [
         Route(
             "/api/admin/audit-log",
-            AuditLogResource(deps),
+            AuditLogResource(deps.uow),
             (
                 Operation(
                     "GET",

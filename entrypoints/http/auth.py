@@ -12,20 +12,15 @@ import falcon
 from domain.accounts.auth import AuthService, authenticate
 from domain.accounts.users import User
 from domain.common.errors import Forbidden, Unauthenticated
+from entrypoints.config import Config
 from entrypoints.http import sessions
-from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route
-
-ADMIN_PREFIX = "/api/admin"
-
-
-def required_level(path: str, declared: str) -> str:
-    return ADMIN if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/") else declared
+from entrypoints.http.routes import ADMIN, PUBLIC, USER, Route, required_level
 
 
 class AuthMiddleware:
-    def __init__(self, auth: AuthService, routes: Iterable[Route], deps=None):
+    def __init__(self, auth: AuthService, routes: Iterable[Route], config: Config | None = None):
         self.auth = auth
-        self.deps = deps  # config of the session cookie (secret key, public URL)
+        self.config = config  # of the session cookie (secret key, public URL)
         self.levels: dict[tuple[str, str], str] = {}
         for route in routes:
             for op in route.operations:
@@ -35,7 +30,9 @@ class AuthMiddleware:
         declared = self.levels.get((template, method), PUBLIC)
         return required_level(template, declared)
 
-    def process_resource(self, req: falcon.Request, resp, resource, params) -> None:
+    def process_resource(
+        self, req: falcon.Request, resp: falcon.Response, resource: object, params: dict
+    ) -> None:
         req.context.user = None
         req.context.session_token = None
         if resource is None:
@@ -50,8 +47,8 @@ class AuthMiddleware:
             if not token.strip():
                 raise Unauthenticated("use Authorization: Bearer <token>")
             req.context.user = authenticate(self.auth, token.strip())
-        elif self.deps is not None and (cookie := sessions.cookie_token(req)) is not None:
-            csrf_failed = not self._use_cookie(req, resp, cookie)
+        elif self.config is not None and (cookie := sessions.cookie_token(req)) is not None:
+            csrf_failed = not self._use_cookie(req, resp, self.config, cookie)
         level = self.level_of(req.uri_template or req.path, req.method)
         user: User | None = req.context.user
         if level in (USER, ADMIN):
@@ -66,29 +63,18 @@ class AuthMiddleware:
             if level == ADMIN and not user.is_admin:
                 raise Forbidden("administrators only")
 
-    def _use_cookie(self, req: falcon.Request, resp, cookie: str) -> bool:
+    def _use_cookie(
+        self, req: falcon.Request, resp: falcon.Response, config: Config, cookie: str
+    ) -> bool:
         """Authenticate with the session cookie; False when a write fails the CSRF check
         (the request then goes on as anonymous). A cookie that no longer verifies
         (expired, logged out, password changed) is removed and the caller is anonymous."""
         try:
             user = authenticate(self.auth, cookie)
         except Unauthenticated:
-            sessions.end(req, resp, self.deps)
+            sessions.end(req, resp, config)
             return True
-        if not sessions.csrf_ok(req, self.deps, cookie):
+        if not sessions.csrf_ok(req, config, cookie):
             return False
         req.context.user, req.context.session_token = user, cookie
         return True
-
-
-def current_user(req: falcon.Request) -> User | None:
-    return getattr(req.context, "user", None)
-
-
-def required_user(req: falcon.Request) -> User:
-    """The caller of a route declared USER or ADMIN. AuthMiddleware lets such a request
-    through only with a user, so the check below (the middleware's own) is a safety net."""
-    user = current_user(req)
-    if user is None:
-        raise Unauthenticated("authentication required")
-    return user

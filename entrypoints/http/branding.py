@@ -12,11 +12,13 @@ import falcon
 
 from domain.catalog import branding
 from domain.common.errors import NotFound
+from entrypoints.bootstrap import Deps
 from entrypoints.http.json_io import read_json
-from entrypoints.http.openapi import body_schema
-from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Route
+from entrypoints.http.routes import ADMIN, LOGO_PATH, NO_MEDIA, PUBLIC, Operation, Route
+from entrypoints.http.schemas import body_schema
+from ports.media import MediaStorage
+from ports.unit_of_work import UnitOfWorkFactory
 
-LOGO_PATH = "/branding/logo"
 LOGO_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_TYPES = {
     "jpg": "image/jpeg",
@@ -48,32 +50,32 @@ def brand_json(brand: branding.Brand) -> dict[str, Any]:
 
 
 class BrandResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory):
+        self.uow = uow
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.cache_control = ("no-cache",)
-        resp.media = brand_json(branding.get_brand(self.deps.uow))
+        resp.media = brand_json(branding.get_brand(self.uow))
 
 
 class AdminBrandResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, max_body: int):
+        self.uow, self.max_body = uow, max_body
 
     def on_put(self, req: falcon.Request, resp: falcon.Response) -> None:
-        brand = branding.parse_brand(read_json(req, self.deps.config.max_body_bytes))
-        resp.media = brand_json(branding.put_brand(self.deps.uow, brand))
+        brand = branding.parse_brand(read_json(req, self.max_body))
+        resp.media = brand_json(branding.put_brand(self.uow, brand))
 
 
 class LogoResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, storage: MediaStorage):
+        self.uow, self.storage = uow, storage
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        url = branding.get_brand(self.deps.uow).logo_url
+        url = branding.get_brand(self.uow).logo_url
         if not url:
             raise NotFound("no logo is set")
-        storage = self.deps.storage
+        storage = self.storage
         key = storage.key_from_url(url)
         if key is None:  # a logo hosted elsewhere
             resp.status = falcon.HTTP_302
@@ -89,11 +91,14 @@ class LogoResource:
         resp.data = storage.read_object(key)
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    uow = deps.uow
+    # The brand and its logo are no adult media: public by design (NO_MEDIA), including
+    # to the crawlers of social networks (og:image), which have no age assurance.
     return [
         Route(
             "/api/branding",
-            BrandResource(deps),
+            BrandResource(uow),
             (
                 Operation(
                     "GET",
@@ -101,12 +106,13 @@ def routes(deps) -> list[Route]:
                     PUBLIC,
                     tags=TAGS,
                     responses={200: BRAND_SCHEMA},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
         Route(
             "/api/admin/branding",
-            AdminBrandResource(deps),
+            AdminBrandResource(uow, deps.config.max_body_bytes),
             (
                 Operation(
                     "PUT",
@@ -121,7 +127,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             LOGO_PATH,
-            LogoResource(deps),
+            LogoResource(uow, deps.storage),
             (
                 Operation(
                     "GET",
@@ -131,6 +137,7 @@ def routes(deps) -> list[Route]:
                     tags=TAGS,
                     content_type="image/*",
                     responses={200: {"type": "string", "format": "binary"}, 302: None, 404: None},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),

@@ -22,7 +22,7 @@ def _under(path: str, prefix: str) -> bool:
 
 def depended_on_caller(req: falcon.Request) -> bool:
     """Whether this answer may differ from one caller to another: an identity was read
-    (auth middleware), the age gate was evaluated (age_gate.allowed caches its verdict
+    (auth middleware), the age gate was evaluated (age_gate.AgeGate.allowed caches its verdict
     on the request), or the path is one of the caller's own or an administrator's."""
     context = req.context
     return (
@@ -34,7 +34,7 @@ def depended_on_caller(req: falcon.Request) -> bool:
 
 class CallerCacheMiddleware:
     def process_response(
-        self, req: falcon.Request, resp: falcon.Response, resource, req_succeeded: bool
+        self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
     ) -> None:
         if not depended_on_caller(req):
             return

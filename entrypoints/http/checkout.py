@@ -1,5 +1,5 @@
-"""HTTP routes of the checkout area: buying (checkouts), gateway webhooks and the
-payment administration."""
+"""HTTP routes of buying: start a checkout, and poll it as its buyer. (Its PIX QR code:
+checkout_qr.py; gateway webhooks: webhooks.py; administration: payments_admin.py.)"""
 
 from __future__ import annotations
 
@@ -12,19 +12,22 @@ from domain.payments import buying, idempotency
 from domain.payments import commands as cmd
 from domain.payments.card_form import card_form
 from domain.payments.customer import CUSTOMER_FIELDS
-from entrypoints.http import payments_admin, webhooks
-from entrypoints.http.auth import current_user
+from domain.payments.service import PaymentService
+from entrypoints.bootstrap import Deps
+from entrypoints.http.caller import current_user
 from entrypoints.http.checkout_views import (
+    ACCESS_TOKEN_PARAMS,
     CHECKOUT_CREATED_SCHEMA,
     CHECKOUT_PENDING_ERROR_SCHEMA,
     CHECKOUT_VIEW_SCHEMA,
+    checkout_token,
     checkout_view_json,
 )
 from entrypoints.http.errors import error_body
 from entrypoints.http.json_io import read_json
-from entrypoints.http.openapi import body_schema, nullable
-from entrypoints.http.rate_limits import RETRY_AFTER, limit_per_ip
-from entrypoints.http.routes import Operation, Param, Route
+from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limit_per_ip, limits_of
+from entrypoints.http.routes import NO_MEDIA, Operation, Param, Route
+from entrypoints.http.schemas import body_schema, nullable
 
 # Both derived from the domain's field specs, so the document and the checks agree.
 CUSTOMER_SCHEMA = body_schema(CUSTOMER_FIELDS)
@@ -53,7 +56,7 @@ IDEMPOTENCY_PARAM = Param(
 )
 
 
-def idempotency_key(req) -> str | None:
+def idempotency_key(req: falcon.Request) -> str | None:
     """The Idempotency-Key header: printable ASCII, at most 255 characters."""
     value = req.get_header(idempotency.HEADER)
     if value is None:
@@ -81,13 +84,12 @@ def start_checkout_command(
 
 
 class CheckoutsResource:
-    def __init__(self, deps):
-        self.deps = deps
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService, limits: Limits, max_body: int):
+        self.svc, self.limits, self.max_body = svc, limits, max_body
 
     @falcon.before(limit_per_ip("checkout"))
-    def on_post(self, req, resp) -> None:
-        data = read_json(req, self.deps.config.max_body_bytes)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        data = read_json(req, self.max_body)
         command = start_checkout_command(data, current_user(req), idempotency_key(req))
         view = buying.start_checkout(self.svc, command)
         body = checkout_view_json(view, self.svc.public_url)
@@ -104,34 +106,11 @@ class CheckoutsResource:
         resp.media = {**error_body(problem.code, problem.message), "checkout": body}
 
 
-CHECKOUT_TOKEN_HEADER = "X-Checkout-Token"
-# The buyer's access token travels in a header, out of URLs (and so out of access logs,
-# browser history and Referer); the query parameter is still accepted.
-ACCESS_TOKEN_PARAMS = (
-    Param(
-        CHECKOUT_TOKEN_HEADER,
-        {"type": "string", "maxLength": 4096},
-        "the access token returned when the checkout was created (preferred)",
-        location="header",
-    ),
-    Param(
-        "access_token",
-        {"type": "string", "maxLength": 4096},
-        f"the same token in the URL (accepted; prefer the {CHECKOUT_TOKEN_HEADER} header)",
-    ),
-)
-
-
-def checkout_token(req) -> str | None:
-    """The buyer's access token: the X-Checkout-Token header, else ?access_token=."""
-    return req.get_header(CHECKOUT_TOKEN_HEADER) or req.get_param("access_token")
-
-
 class CheckoutResource:
-    def __init__(self, deps):
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService):
+        self.svc = svc
 
-    def on_get(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         view = buying.checkout_status(self.svc, id, checkout_token(req))
         resp.media = checkout_view_json(view, self.svc.public_url)
 
@@ -157,11 +136,13 @@ CHECKOUT_OPTIONS_SCHEMA = {
 
 
 class CheckoutOptionsResource:
-    def __init__(self, deps):
-        self.deps = deps
+    """`script_url`: JunglePay's card-encryption script (CREATORFLIX_CARD_SCRIPT_URL)."""
 
-    def on_get(self, req, resp) -> None:
-        form = card_form(self.deps.payments_service, self.deps.config.card_script_url)
+    def __init__(self, svc: PaymentService, script_url: str):
+        self.svc, self.script_url = svc, script_url
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        form = card_form(self.svc, self.script_url)
         resp.media = {
             "card": None
             if form is None
@@ -170,12 +151,13 @@ class CheckoutOptionsResource:
         resp.cache_control = ("no-store",)
 
 
-def _public_routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
     tags = ("checkout",)
+    svc = deps.payments_service
     return [
         Route(
             "/api/checkout-options",
-            CheckoutOptionsResource(deps),
+            CheckoutOptionsResource(svc, deps.config.card_script_url),
             (
                 Operation(
                     "GET",
@@ -184,12 +166,13 @@ def _public_routes(deps) -> list[Route]:
                     "charges",
                     tags=tags,
                     responses={200: CHECKOUT_OPTIONS_SCHEMA},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
         Route(
             "/api/checkouts",
-            CheckoutsResource(deps),
+            CheckoutsResource(svc, limits_of(deps), deps.config.max_body_bytes),
             (
                 Operation(
                     "POST",
@@ -213,7 +196,7 @@ def _public_routes(deps) -> list[Route]:
         ),
         Route(
             "/api/checkouts/{id:id}",
-            CheckoutResource(deps),
+            CheckoutResource(svc),
             (
                 Operation(
                     "GET",
@@ -221,11 +204,8 @@ def _public_routes(deps) -> list[Route]:
                     tags=tags,
                     params=ACCESS_TOKEN_PARAMS,
                     responses={200: CHECKOUT_VIEW_SCHEMA, 401: None, 403: None},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
     ]
-
-
-def routes(deps) -> list[Route]:
-    return _public_routes(deps) + webhooks.routes(deps) + payments_admin.routes(deps)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 
+import falcon
 import segno
 
 from domain.common.errors import NotFound
 from domain.payments import buying
-from entrypoints.http.checkout import ACCESS_TOKEN_PARAMS, checkout_token
-from entrypoints.http.routes import Operation, Route
+from domain.payments.service import PaymentService
+from entrypoints.bootstrap import Deps
+from entrypoints.http.checkout_views import ACCESS_TOKEN_PARAMS, checkout_token
+from entrypoints.http.routes import NO_MEDIA, Operation, Route
 
 SVG = "image/svg+xml"
 
@@ -35,10 +38,10 @@ def pix_qr_svg(code: str) -> bytes:
 
 
 class CheckoutQrResource:
-    def __init__(self, deps):
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService):
+        self.svc = svc
 
-    def on_get(self, req, resp, id: int) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         # Same access rule as polling the checkout: its buyer, with the access token.
         view = buying.checkout_status(self.svc, id, checkout_token(req))
         code = view.checkout.payment.qr_code
@@ -49,11 +52,11 @@ class CheckoutQrResource:
         resp.cache_control = ("private", "no-store")
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
     return [
         Route(
             "/api/checkouts/{id:id}/qr.svg",
-            CheckoutQrResource(deps),
+            CheckoutQrResource(deps.payments_service),
             (
                 Operation(
                     "GET",
@@ -67,6 +70,7 @@ def routes(deps) -> list[Route]:
                         401: None,
                         403: None,
                     },
+                    serves=NO_MEDIA,
                 ),
             ),
         )

@@ -1,12 +1,39 @@
 """What the payment routes share: the JSON (and schemas) of a checkout as its buyer
-sees it. (The PaymentService is wired in entrypoints.bootstrap: Deps.payments_service.)"""
+sees it, and the buyer's access token. (The PaymentService is wired in
+entrypoints.bootstrap: Deps.payments_service.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import falcon
+
 from domain.payments.buying import CheckoutView
-from entrypoints.http.openapi import ERROR_SCHEMA, nullable
+from entrypoints.http.routes import Param
+from entrypoints.http.schemas import ERROR_SCHEMA, nullable
+
+CHECKOUT_TOKEN_HEADER = "X-Checkout-Token"
+# The buyer's access token travels in a header, out of URLs (and so out of access logs,
+# browser history and Referer); the query parameter is still accepted.
+ACCESS_TOKEN_PARAMS = (
+    Param(
+        CHECKOUT_TOKEN_HEADER,
+        {"type": "string", "maxLength": 4096},
+        "the access token returned when the checkout was created (preferred)",
+        location="header",
+    ),
+    Param(
+        "access_token",
+        {"type": "string", "maxLength": 4096},
+        f"the same token in the URL (accepted; prefer the {CHECKOUT_TOKEN_HEADER} header)",
+    ),
+)
+
+
+def checkout_token(req: falcon.Request) -> str | None:
+    """The buyer's access token: the X-Checkout-Token header, else ?access_token=."""
+    return req.get_header(CHECKOUT_TOKEN_HEADER) or req.get_param("access_token")
+
 
 _STR = {"type": "string"}
 _NSTR = nullable(_STR)

@@ -17,6 +17,8 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+import falcon
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -75,6 +77,6 @@ def client_ip(
     return str(address)
 
 
-def request_ip(req, proxies: Iterable[Network]) -> str | None:
+def request_ip(req: falcon.Request, proxies: Iterable[Network]) -> str | None:
     """`client_ip` of a Falcon request."""
     return client_ip(req.remote_addr, req.get_header("X-Forwarded-For"), proxies)

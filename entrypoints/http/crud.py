@@ -1,69 +1,98 @@
 """Generic admin resources over `domain.common.crud`: list/create on the collection,
-read/update/delete on the item, documented from the same field specs."""
+read/update/delete on the item, documented from the same field specs; and the query
+parameters of list routes (pages, filters)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import falcon
+from attrs import frozen
 
 from domain.common import crud
-from domain.common.fields import parse_fields, parse_query_filters
+from domain.common.fields import Field, parse_fields, parse_query_filters
 from domain.common.pagination import PageRequest
+from entrypoints.bootstrap import Deps
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import (
+from entrypoints.http.routes import ADMIN, Operation, Param, Route
+from entrypoints.http.schemas import (
     PAGE_PARAMS_SCHEMA,
     body_schema,
     entity_schema,
+    field_schema,
     page_schema,
-    query_params,
 )
-from entrypoints.http.routes import ADMIN, Operation, Param, Route
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 ALL = ("list", "create", "get", "update", "delete")
 PAGE_PARAMS = (Param("page", PAGE_PARAMS_SCHEMA), Param("limit", PAGE_PARAMS_SCHEMA))
 
 
-class _Collection:
-    def __init__(self, res: crud.Resource, deps, serialize: Callable[[Any], dict]):
-        self.res, self.deps, self.serialize = res, deps, serialize
+def query_params(spec: Mapping[str, Field]) -> tuple[Param, ...]:
+    """The query parameters read by `parse_query_filters(spec)`, documented."""
+    params = []
+    for name, fld in spec.items():
+        schema = field_schema(fld)
+        schema.pop("nullable", None)
+        if schema.get("type") in ("integer", "boolean"):
+            schema = {
+                "type": schema["type"],
+                **{k: v for k, v in schema.items() if k in ("minimum", "maximum")},
+            }
+        params.append(Param(name=name, schema=schema))
+    return tuple(params)
 
-    def on_get(self, req, resp) -> None:
+
+@frozen
+class Store:
+    """What the generic admin resources work with (bootstrap.Deps gives them)."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    max_body: int  # CREATORFLIX_MAX_BODY_BYTES
+
+    @classmethod
+    def of(cls, deps: Deps) -> Store:
+        return cls(deps.uow, deps.clock, deps.config.max_body_bytes)
+
+
+class _Collection:
+    def __init__(self, res: crud.Resource, store: Store, serialize: Callable[[Any], dict]):
+        self.res, self.store, self.serialize = res, store, serialize
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         page_request = PageRequest.parse(req.params)
         command = crud.ListRecords(parse_query_filters(self.res.filters, req.params), page_request)
-        page = crud.list_items(self.res, self.deps.uow, command)
+        page = crud.list_items(self.res, self.store.uow, command)
         resp.media = page_json(page, self.serialize)
 
-    def on_post(self, req, resp) -> None:
-        values = parse_fields(
-            self.res.fields, read_json(req, self.deps.config.max_body_bytes), partial=False
-        )
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        values = parse_fields(self.res.fields, read_json(req, self.store.max_body), partial=False)
         resp.media = self.serialize(
-            crud.create_item(self.res, self.deps.uow, self.deps.clock, crud.CreateRecord(values))
+            crud.create_item(self.res, self.store.uow, self.store.clock, crud.CreateRecord(values))
         )
         resp.status = falcon.HTTP_201
 
 
 class _Item:
-    def __init__(self, res: crud.Resource, deps, serialize: Callable[[Any], dict]):
-        self.res, self.deps, self.serialize = res, deps, serialize
+    def __init__(self, res: crud.Resource, store: Store, serialize: Callable[[Any], dict]):
+        self.res, self.store, self.serialize = res, store, serialize
 
-    def on_get(self, req, resp, id) -> None:
-        resp.media = self.serialize(crud.get_item(self.res, self.deps.uow, id))
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = self.serialize(crud.get_item(self.res, self.store.uow, id))
 
-    def on_patch(self, req, resp, id) -> None:
-        changes = parse_fields(
-            self.res.fields, read_json(req, self.deps.config.max_body_bytes), partial=True
-        )
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        changes = parse_fields(self.res.fields, read_json(req, self.store.max_body), partial=True)
         resp.media = self.serialize(
             crud.update_item(
-                self.res, self.deps.uow, self.deps.clock, crud.UpdateRecord(id, changes)
+                self.res, self.store.uow, self.store.clock, crud.UpdateRecord(id, changes)
             )
         )
 
-    def on_delete(self, req, resp, id) -> None:
-        crud.delete_item(self.res, self.deps.uow, id)
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        crud.delete_item(self.res, self.store.uow, id)
         resp.status = falcon.HTTP_204
 
 
@@ -76,7 +105,7 @@ def _only(base: type, responders: tuple[str, ...]) -> type:
 def crud_routes(
     path: str,
     res: crud.Resource,
-    deps,
+    store: Store,
     *,
     tag: str,
     serialize: Callable[[Any], dict] | None = None,
@@ -150,7 +179,7 @@ def crud_routes(
         routes.append(
             Route(
                 path,
-                _only(_Collection, tuple(coll_responders))(res, deps, serialize),
+                _only(_Collection, tuple(coll_responders))(res, store, serialize),
                 tuple(coll_ops),
             )
         )
@@ -158,7 +187,7 @@ def crud_routes(
         routes.append(
             Route(
                 f"{path}/{item_path}",
-                _only(_Item, tuple(item_responders))(res, deps, serialize),
+                _only(_Item, tuple(item_responders))(res, store, serialize),
                 tuple(item_ops),
             )
         )

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import falcon
+
 from domain.reporting import renewal_figures
 from domain.reporting.dashboard import MIN_IMPRESSIONS_FOR_CTR, Dashboard, admin_dashboard
+from entrypoints.bootstrap import Deps
 from entrypoints.http.routes import ADMIN, Operation, Route
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 _COUNT = {"type": "integer", "minimum": 0}
 _CENTS = {"type": "integer", "minimum": 0, "description": "cents (BRL)"}
@@ -172,23 +177,24 @@ def renewals_json(f: renewal_figures.RenewalFigures) -> dict:
 
 
 class DashboardResource:
-    def __init__(self, deps):
-        self.deps = deps
+    """`zone`: the days of the window are local days (CREATORFLIX_TIMEZONE)."""
 
-    def on_get(self, req, resp) -> None:
-        zone = ZoneInfo(self.deps.config.timezone)
-        figures = renewal_figures.figures(self.deps.uow, self.deps.clock)
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, zone: ZoneInfo):
+        self.uow, self.clock, self.zone = uow, clock, zone
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        figures = renewal_figures.figures(self.uow, self.clock)
         resp.media = {
-            **dashboard_json(admin_dashboard(self.deps.uow, self.deps.clock, zone=zone)),
+            **dashboard_json(admin_dashboard(self.uow, self.clock, zone=self.zone)),
             "renewals": renewals_json(figures),
         }
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
     return [
         Route(
             "/api/admin/dashboard",
-            DashboardResource(deps),
+            DashboardResource(deps.uow, deps.clock, ZoneInfo(deps.config.timezone)),
             (
                 Operation(
                     "GET",

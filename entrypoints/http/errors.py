@@ -70,7 +70,9 @@ def _status_of(exc: errors.DomainError) -> str:
     return falcon.HTTP_400
 
 
-def handle_domain_error(req, resp, exc: errors.DomainError, params) -> None:
+def handle_domain_error(
+    req: falcon.Request, resp: falcon.Response, exc: errors.DomainError, params: dict
+) -> None:
     if isinstance(exc, errors.NotFound) and wants_page(req):
         not_found_page(resp)  # e.g. /models/{name} of nothing we have
         return
@@ -111,7 +113,7 @@ NOT_FOUND_PAGE = """<!doctype html>
 _JSON_PREFIXES = ("/api/", "/media/", "/static/", "/health", "/openapi.json")
 
 
-def wants_page(req) -> bool:
+def wants_page(req: falcon.Request) -> bool:
     """A browser navigating to a page: HTML preferred to JSON, outside the API's paths."""
     if (
         req.method not in ("GET", "HEAD")
@@ -122,14 +124,14 @@ def wants_page(req) -> bool:
     return req.client_prefers(("application/json", "text/html")) == "text/html"
 
 
-def not_found_page(resp) -> None:
+def not_found_page(resp: falcon.Response) -> None:
     resp.status = falcon.HTTP_404
     resp.content_type = "text/html; charset=utf-8"
     resp.text = NOT_FOUND_PAGE
     resp.media = None
 
 
-def serialize_http_error(req, resp, exc: falcon.HTTPError) -> None:
+def serialize_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError) -> None:
     """Falcon's own errors (404 route, 405, 413...) in our shape, JSON — but the pt-BR
     page for a browser asking for a page that does not exist."""
     status = exc.status_code
@@ -144,7 +146,9 @@ def serialize_http_error(req, resp, exc: falcon.HTTPError) -> None:
         resp.set_header("Allow", dict(exc.headers).get("Allow", ""))
 
 
-def handle_unexpected(req, resp, exc: Exception, params) -> None:
+def handle_unexpected(
+    req: falcon.Request, resp: falcon.Response, exc: Exception, params: dict
+) -> None:
     log.exception("unhandled error on %s %s", req.method, req.path)
     resp.status = falcon.HTTP_500
     resp.media = error_body("internal_error", "internal server error")

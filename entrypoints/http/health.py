@@ -20,9 +20,13 @@ from collections.abc import Callable
 
 import falcon
 
+from entrypoints.bootstrap import Deps
 from entrypoints.http.errors import error_body
-from entrypoints.http.openapi import ERROR_SCHEMA, OpenApiResource
-from entrypoints.http.routes import Operation, Route
+from entrypoints.http.openapi import OpenApiResource
+from entrypoints.http.routes import NO_MEDIA, Operation, Route
+from entrypoints.http.schemas import ERROR_SCHEMA
+from ports.rate_limits import RateLimiter
+from ports.unit_of_work import HealthProbe
 
 HEALTH_SCHEMA = {
     "type": "object",
@@ -62,10 +66,10 @@ READY_REUSE_SECONDS = 1.0
 
 
 class HealthResource:
-    def __init__(self, probe):
+    def __init__(self, probe: HealthProbe):
         self.probe = probe
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         if self.probe.ping():
             resp.media = {"status": "ok"}
         else:
@@ -76,12 +80,12 @@ class HealthResource:
 class LiveResource:
     """The process answers: nothing else is looked at."""
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.cache_control = ("no-store",)  # a cached answer would hide a dead process
         resp.media = {"status": "ok"}
 
 
-def rate_limit_state(limiter) -> str:
+def rate_limit_state(limiter: RateLimiter) -> str:
     if getattr(limiter, "degraded", False):
         return "degraded"
     return "redis" if getattr(limiter, "shared", False) else "memory"
@@ -90,7 +94,9 @@ def rate_limit_state(limiter) -> str:
 class Readiness:
     """The ready checks, run by one thread at a time (see the module docstring)."""
 
-    def __init__(self, probe, limiter, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, probe: HealthProbe, limiter: RateLimiter, clock: Callable[[], float] = time.monotonic
+    ):
         self.probe, self.limiter, self.clock = probe, limiter, clock
         self._running = threading.Lock()
         self._last: tuple[float, dict] | None = None
@@ -123,7 +129,7 @@ class ReadyResource:
     def __init__(self, readiness: Readiness):
         self.readiness = readiness
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.cache_control = ("no-store",)
         checks = {**self.readiness.check(), "rate_limits": rate_limit_state(self.readiness.limiter)}
         if checks["database"] == "ok" and checks["migrations"] == "current":
@@ -139,7 +145,7 @@ class ReadyResource:
         resp.set_header("Retry-After", "5")
 
 
-def routes(deps, spec_provider) -> list[Route]:
+def routes(deps: Deps, spec_provider: Callable[[], dict]) -> list[Route]:
     readiness = Readiness(deps.health, deps.rate_limiter)
     return [
         Route(
@@ -151,6 +157,7 @@ def routes(deps, spec_provider) -> list[Route]:
                     "Liveness and database check",
                     tags=("platform",),
                     responses={200: HEALTH_SCHEMA},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
@@ -163,6 +170,7 @@ def routes(deps, spec_provider) -> list[Route]:
                     "The process answers (for balancers; touches nothing else)",
                     tags=("platform",),
                     responses={200: HEALTH_SCHEMA},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
@@ -177,6 +185,7 @@ def routes(deps, spec_provider) -> list[Route]:
                     tags=("platform",),
                     responses={200: READY_SCHEMA, 503: NOT_READY_SCHEMA},
                     headers=RETRY,
+                    serves=NO_MEDIA,
                 ),
             ),
         ),
@@ -189,6 +198,7 @@ def routes(deps, spec_provider) -> list[Route]:
                     "This OpenAPI document",
                     tags=("platform",),
                     responses={200: {"type": "object"}},
+                    serves=NO_MEDIA,
                 ),
             ),
         ),

@@ -4,12 +4,15 @@ media itself and this route answers 404."""
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import falcon
 
 from adapters.storage.local_folder import LocalFolderStorage
 from domain.common.errors import Forbidden, NotFound
-from entrypoints.http import age_gate
-from entrypoints.http.routes import PUBLIC, Operation, Param, Route
+from entrypoints.bootstrap import Deps
+from entrypoints.http.routes import ADULT_FILE, PUBLIC, Operation, Param, Route
+from ports.storage import ObjectStorage
 
 BINARY = {
     "type": "string",
@@ -25,11 +28,11 @@ SERVED_TYPES = "*/*"
 class _Slice:
     """The bytes [start, start + length) of a file, for a Range request."""
 
-    def __init__(self, stream, start: int, length: int):
+    def __init__(self, stream: BinaryIO, start: int, length: int):
         stream.seek(start)
         self.stream, self.left = stream, length
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1, /) -> bytes:
         size = self.left if size is None or size < 0 else min(size, self.left)
         data = self.stream.read(size) if size else b""
         self.left -= len(data)
@@ -54,16 +57,16 @@ def _byte_range(req: falcon.Request, size: int) -> tuple[int, int] | None:
 
 
 class MediaResource:
-    def __init__(self, deps):
-        self.deps = deps
+    """Adult media: declared ADULT_FILE, so only age-assured callers reach this (the
+    browser sends the assurance cookie with the image and video requests it makes)."""
 
-    def on_get(self, req, resp, key: str) -> None:
-        storage = self.deps.storage
+    def __init__(self, storage: ObjectStorage):
+        self.storage = storage
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, key: str) -> None:
+        storage = self.storage
         if not isinstance(storage, LocalFolderStorage):
             raise NotFound("media are served by the storage bucket, not by this app")
-        # Adult media: only for age-assured callers (the browser sends the assurance
-        # cookie with the image and video requests it makes).
-        age_gate.require(req, self.deps)
         # The signature is checked before the file is looked for: an invalid link
         # tells nothing about what exists.
         if not storage.verify(key, req.get_param("exp"), req.get_param("sig")):
@@ -88,11 +91,11 @@ class MediaResource:
         resp.set_stream(_Slice(opened.stream, first, last - first + 1), last - first + 1)
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
     return [
         Route(
             "/media/{key:path}",
-            MediaResource(deps),
+            MediaResource(deps.storage),
             (
                 Operation(
                     "GET",
@@ -114,6 +117,7 @@ def routes(deps) -> list[Route]:
                         ),
                     ),
                     responses={200: BINARY, 206: BINARY, 403: None, 416: None},
+                    serves=ADULT_FILE,
                 ),
             ),
         )

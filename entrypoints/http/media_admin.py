@@ -20,17 +20,20 @@ import secrets
 import shutil
 import tempfile
 import threading
-from typing import Any, cast
+from typing import Any
 
 import falcon
+from attrs import frozen
 
 from domain.common.errors import ServiceUnavailable, TooLarge, ValidationError
 from domain.media import uploads
 from domain.media.keys import THUMB_TYPE, thumbnail_key, upload_key
 from domain.media.kinds import ACCEPTED, ACCEPTED_TYPES, SNIFF_BYTES
+from entrypoints.bootstrap import Deps
 from entrypoints.http.json_io import RequestTimeout, read_json
 from entrypoints.http.routes import ADMIN, Operation, Route
-from ports.media import MediaStorage
+from ports.clock import Clock
+from ports.media import MediaStorage, Thumbnailer
 
 UPLOAD_PATH = "/api/admin/media"
 CHUNK = 1024 * 1024
@@ -92,14 +95,40 @@ CONFIRM_BODY = {
 }
 
 
-def media_json(deps, stored: uploads.StoredMedia) -> dict[str, Any]:
-    ttl = deps.config.signed_url_ttl_seconds
+@frozen
+class Uploading:
+    """What the upload routes work with: the storage, the thumbnailer, the clock (keys
+    are dated), CREATORFLIX_MAX_UPLOAD_BYTES, the body limit of the JSON routes and the
+    signed-URL lifetime (seconds)."""
+
+    storage: MediaStorage
+    thumbnailer: Thumbnailer
+    clock: Clock
+    max_upload: int
+    max_body: int
+    ttl: int
+
+    @classmethod
+    def of(cls, deps: Deps) -> Uploading:
+        config = deps.config
+        return cls(
+            deps.storage,
+            deps.thumbnailer,
+            deps.clock,
+            config.max_upload_bytes,
+            config.max_body_bytes,
+            config.signed_url_ttl_seconds,
+        )
+
+
+def media_json(up: Uploading, stored: uploads.StoredMedia) -> dict[str, Any]:
+    ttl = up.ttl
     return {
         "key": stored.key,
         "url": stored.url,
         "thumbnail_url": stored.thumbnail_url,
-        "signed_url": deps.storage.signed_url(stored.key, ttl),
-        "signed_thumbnail_url": deps.storage.signed_url(thumbnail_key(stored.key), ttl),
+        "signed_url": up.storage.signed_url(stored.key, ttl),
+        "signed_thumbnail_url": up.storage.signed_url(thumbnail_key(stored.key), ttl),
         "content_type": stored.content_type,
         "kind": stored.kind,
         "width": stored.width,
@@ -185,16 +214,12 @@ def _read_head(path: str) -> bytes:
 
 
 class UploadResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, up: Uploading):
+        self.up = up
         self.slots = _Slots(UPLOAD_SLOTS)
 
-    @property
-    def storage(self) -> MediaStorage:
-        return cast(MediaStorage, self.deps.storage)
-
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        max_bytes = self.deps.config.max_upload_bytes
+        max_bytes = self.up.max_upload
         if not (req.content_type or "").lower().startswith("multipart/form-data"):
             raise ValidationError(
                 "send the file as multipart/form-data, field 'file'", field="file"
@@ -218,10 +243,10 @@ class UploadResource:
             if found is None:
                 raise ValidationError("file is required", field="file")
             head, size = found
-            key = upload_key(self.deps.clock.now(), secrets.token_urlsafe(18), None)
+            key = upload_key(self.up.clock.now(), secrets.token_urlsafe(18), None)
             stored = uploads.store_file(
-                self.storage,
-                self.deps.thumbnailer,
+                self.up.storage,
+                self.up.thumbnailer,
                 source,
                 head,
                 size,
@@ -229,32 +254,30 @@ class UploadResource:
                 key,
             )
         resp.status = falcon.HTTP_201
-        resp.media = media_json(self.deps, stored)
+        resp.media = media_json(self.up, stored)
 
 
 class PresignResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, up: Uploading):
+        self.up = up
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        body = read_json(req, self.deps.config.max_body_bytes)
+        body = read_json(req, self.up.max_body)
         wanted = body.get("content_type") if isinstance(body, dict) else None
         kind = next((k for k in ACCEPTED if k.content_type == wanted), None)
         if kind is None:
             raise ValidationError(
                 f"content_type: one of {', '.join(ACCEPTED_TYPES)}", field="content_type"
             )
-        key = upload_key(self.deps.clock.now(), secrets.token_urlsafe(18), kind.extension)
-        form = cast(MediaStorage, self.deps.storage).presigned_post(
-            key, self.deps.config.max_upload_bytes, PRESIGN_SECONDS
-        )
+        key = upload_key(self.up.clock.now(), secrets.token_urlsafe(18), kind.extension)
+        form = self.up.storage.presigned_post(key, self.up.max_upload, PRESIGN_SECONDS)
         if form is None:  # the local folder: uploads go through the app
             resp.media = {
                 "direct": False,
                 "url": None,
                 "fields": None,
                 "key": None,
-                "max_bytes": self.deps.config.max_upload_bytes,
+                "max_bytes": self.up.max_upload,
                 "expires_in": None,
             }
             return
@@ -269,35 +292,36 @@ class PresignResource:
 
 
 class ConfirmResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, up: Uploading):
+        self.up = up
         self.slots = _Slots(UPLOAD_SLOTS)
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        body = read_json(req, self.deps.config.max_body_bytes)
+        body = read_json(req, self.up.max_body)
         key = body.get("key") if isinstance(body, dict) else None
         if not isinstance(key, str):
             raise ValidationError("key is required", field="key")
         with self.slots, _Scratch() as scratch:
             stored = uploads.confirm_presigned(
-                cast(MediaStorage, self.deps.storage),
-                self.deps.thumbnailer,
+                self.up.storage,
+                self.up.thumbnailer,
                 key,
                 os.path.join(scratch, "upload"),
                 os.path.join(scratch, "thumb.jpg"),
-                self.deps.config.max_upload_bytes,
+                self.up.max_upload,
                 _read_head,
             )
         resp.status = falcon.HTTP_201
-        resp.media = media_json(self.deps, stored)
+        resp.media = media_json(self.up, stored)
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    up = Uploading.of(deps)
     refused = {"type": "object", "description": "the error shape"}
     return [
         Route(
             UPLOAD_PATH,
-            UploadResource(deps),
+            UploadResource(up),
             (
                 Operation(
                     "POST",
@@ -323,7 +347,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             UPLOAD_PATH + "/presign",
-            PresignResource(deps),
+            PresignResource(up),
             (
                 Operation(
                     "POST",
@@ -341,7 +365,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             UPLOAD_PATH + "/confirm",
-            ConfirmResource(deps),
+            ConfirmResource(up),
             (
                 Operation(
                     "POST",

@@ -10,11 +10,13 @@ import falcon
 from domain.common.fields import parse_fields
 from domain.common.pagination import PageRequest
 from domain.notifications import admin
+from domain.notifications.delivery import Notifier
 from domain.notifications.entities import EVENTS, Delivery, TelegramSettings, WebhookEndpoint
+from entrypoints.bootstrap import Deps
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
 from entrypoints.http.routes import ADMIN, Operation, Route
+from entrypoints.http.schemas import body_schema, entity_schema, nullable, page_schema
 
 TAGS = ("notifications",)
 _SECRETS = ("secret", "previous_secret", "previous_secret_until")
@@ -87,89 +89,90 @@ def telegram_json(settings: TelegramSettings) -> dict[str, Any]:
 
 
 class _Base:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, notifier: Notifier, max_body: int):
+        self.notifier, self.max_body = notifier, max_body
 
-    def _body(self, req) -> Any:
-        return read_json(req, self.deps.config.max_body_bytes)
+    def _body(self, req: falcon.Request) -> Any:
+        return read_json(req, self.max_body)
 
 
 class Endpoints(_Base):
-    def on_get(self, req, resp) -> None:
-        page = admin.list_endpoints(self.deps.notifier, PageRequest.parse(req.params))
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        page = admin.list_endpoints(self.notifier, PageRequest.parse(req.params))
         resp.media = page_json(page, endpoint_json)
 
-    def on_post(self, req, resp) -> None:
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         values = parse_fields(admin.ENDPOINT_FIELDS, self._body(req), partial=False)
-        created = admin.create_endpoint(self.deps.notifier, values)
+        created = admin.create_endpoint(self.notifier, values)
         resp.media = {**endpoint_json(created), "secret": created.secret}
         resp.status = falcon.HTTP_201
 
 
 class Endpoint(_Base):
-    def on_get(self, req, resp, id: int) -> None:
-        resp.media = endpoint_json(admin.get_endpoint(self.deps.notifier, id))
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = endpoint_json(admin.get_endpoint(self.notifier, id))
 
-    def on_patch(self, req, resp, id: int) -> None:
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         changes = parse_fields(admin.ENDPOINT_FIELDS, self._body(req), partial=True)
-        resp.media = endpoint_json(admin.update_endpoint(self.deps.notifier, id, changes))
+        resp.media = endpoint_json(admin.update_endpoint(self.notifier, id, changes))
 
-    def on_delete(self, req, resp, id: int) -> None:
-        admin.delete_endpoint(self.deps.notifier, id)
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        admin.delete_endpoint(self.notifier, id)
         resp.status = falcon.HTTP_204
 
 
 class RotateSecret(_Base):
-    def on_post(self, req, resp, id: int) -> None:
-        rotated = admin.rotate_secret(self.deps.notifier, id)
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        rotated = admin.rotate_secret(self.notifier, id)
         resp.media = {**endpoint_json(rotated), "secret": rotated.secret}
 
 
 class EndpointDeliveries(_Base):
-    def on_get(self, req, resp, id: int) -> None:
-        page = admin.list_deliveries(self.deps.notifier, id, PageRequest.parse(req.params))
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        page = admin.list_deliveries(self.notifier, id, PageRequest.parse(req.params))
         resp.media = page_json(page, delivery_json)
 
 
 class TestEvent(_Base):
-    def on_post(self, req, resp, id: int) -> None:
-        resp.media = delivery_json(admin.send_test(self.deps.notifier, id))
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = delivery_json(admin.send_test(self.notifier, id))
         resp.status = falcon.HTTP_202
 
 
 class Resend(_Base):
-    def on_post(self, req, resp, id: int) -> None:
-        resp.media = delivery_json(admin.resend(self.deps.notifier, id))
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = delivery_json(admin.resend(self.notifier, id))
         resp.status = falcon.HTTP_202
 
 
 class Telegram(_Base):
-    def on_get(self, req, resp) -> None:
-        resp.media = telegram_json(admin.get_telegram(self.deps.notifier))
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = telegram_json(admin.get_telegram(self.notifier))
 
-    def on_put(self, req, resp) -> None:
+    def on_put(self, req: falcon.Request, resp: falcon.Response) -> None:
         changes = parse_fields(admin.TELEGRAM_FIELDS, self._body(req), partial=True)
-        resp.media = telegram_json(admin.put_telegram(self.deps.notifier, changes))
+        resp.media = telegram_json(admin.put_telegram(self.notifier, changes))
 
 
 class TelegramDeliveries(_Base):
-    def on_get(self, req, resp) -> None:
-        page = admin.list_telegram_deliveries(self.deps.notifier, PageRequest.parse(req.params))
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        page = admin.list_telegram_deliveries(self.notifier, PageRequest.parse(req.params))
         resp.media = page_json(page, delivery_json)
 
 
 class TelegramTest(_Base):
-    def on_post(self, req, resp) -> None:
-        resp.media = delivery_json(admin.send_telegram_test(self.deps.notifier))
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = delivery_json(admin.send_telegram_test(self.notifier))
         resp.status = falcon.HTTP_202
 
 
 class Events(_Base):
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = {"events": list(EVENTS)}
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    edge = (deps.notifier, deps.config.max_body_bytes)
     base = "/api/admin/webhook-endpoints"
     endpoint_body = _events_enum(body_schema(admin.ENDPOINT_FIELDS))
     endpoint_patch = _events_enum(body_schema(admin.ENDPOINT_FIELDS, partial=True))
@@ -178,7 +181,7 @@ def routes(deps) -> list[Route]:
     return [
         Route(
             "/api/admin/notifications/events",
-            Events(deps),
+            Events(*edge),
             (
                 Operation(
                     "GET",
@@ -191,7 +194,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             base,
-            Endpoints(deps),
+            Endpoints(*edge),
             (
                 Operation(
                     "GET",
@@ -214,7 +217,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             f"{base}/{{id:id}}",
-            Endpoint(deps),
+            Endpoint(*edge),
             (
                 Operation(
                     "GET",
@@ -243,7 +246,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             f"{base}/{{id:id}}/rotate-secret",
-            RotateSecret(deps),
+            RotateSecret(*edge),
             (
                 Operation(
                     "POST",
@@ -258,7 +261,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             f"{base}/{{id:id}}/deliveries",
-            EndpointDeliveries(deps),
+            EndpointDeliveries(*edge),
             (
                 Operation(
                     "GET",
@@ -272,7 +275,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             f"{base}/{{id:id}}/test",
-            TestEvent(deps),
+            TestEvent(*edge),
             (
                 Operation(
                     "POST",
@@ -286,7 +289,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/webhook-deliveries/{id:id}/resend",
-            Resend(deps),
+            Resend(*edge),
             (
                 Operation(
                     "POST",
@@ -300,7 +303,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/notifications/telegram",
-            Telegram(deps),
+            Telegram(*edge),
             (
                 Operation(
                     "GET",
@@ -322,7 +325,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/notifications/telegram/deliveries",
-            TelegramDeliveries(deps),
+            TelegramDeliveries(*edge),
             (
                 Operation(
                     "GET",
@@ -336,7 +339,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/notifications/telegram/test",
-            TelegramTest(deps),
+            TelegramTest(*edge),
             (
                 Operation(
                     "POST",

@@ -10,11 +10,15 @@ from domain.payments import commands as cmd
 from domain.payments import gateway_settings, settlement, subscription_admin
 from domain.payments.checkout import Checkout
 from domain.payments.gateways import CIRCUIT_STATES, CONFIGURABLE
+from domain.payments.service import PaymentService
 from domain.payments.subscriptions import Subscription
-from entrypoints.http.crud import crud_routes
+from entrypoints.bootstrap import Deps
+from entrypoints.http.crud import Store, crud_routes
 from entrypoints.http.json_io import read_command, read_json, to_json
-from entrypoints.http.openapi import body_schema, entity_schema, nullable, page_schema
 from entrypoints.http.routes import ADMIN, Operation, Route
+from entrypoints.http.schemas import body_schema, entity_schema, nullable, page_schema
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("payments",)
 _NSTR = nullable({"type": "string"})
@@ -92,10 +96,10 @@ SANDBOX_PAY_SCHEMA = {
 
 
 class GatewaysResource:
-    def __init__(self, deps):
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService):
+        self.svc = svc
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         settings = gateway_settings.list_gateways(self.svc)
         items = [to_json(g) for g in settings.gateways]
         resp.media = {
@@ -108,64 +112,55 @@ class GatewaysResource:
 
 
 class GatewayResource:
-    def __init__(self, deps):
-        self.deps = deps
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService, max_body: int):
+        self.svc, self.max_body = svc, max_body
 
-    def on_put(self, req, resp, name: str) -> None:
+    def on_put(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
         gateway_settings.check_gateway_name(name)  # an unknown gateway is a 404 first
-        changes = parse_fields(
-            cmd.GATEWAY_FIELDS, read_json(req, self.deps.config.max_body_bytes), partial=True
-        )
+        changes = parse_fields(cmd.GATEWAY_FIELDS, read_json(req, self.max_body), partial=True)
         command = cmd.ConfigureGateway(name=name, changes=changes)
         resp.media = to_json(gateway_settings.configure_gateway(self.svc, command))
 
 
 class UserSubscriptionsResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, max_body: int):
+        self.uow, self.clock, self.max_body = uow, clock, max_body
 
-    def on_post(self, req, resp, id: int) -> None:
-        command = read_command(
-            req, self.deps.config.max_body_bytes, cmd.GrantPlan, cmd.GRANT_FIELDS, user_id=id
-        )
-        granted = subscription_admin.grant_manually(self.deps.uow, self.deps.clock, command)
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        command = read_command(req, self.max_body, cmd.GrantPlan, cmd.GRANT_FIELDS, user_id=id)
+        granted = subscription_admin.grant_manually(self.uow, self.clock, command)
         resp.media = to_json(granted)
         resp.status = falcon.HTTP_201
 
 
 class SettleCheckoutResource:
-    def __init__(self, deps):
-        self.deps = deps
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService, max_body: int):
+        self.svc, self.max_body = svc, max_body
 
-    def on_post(self, req, resp, id: int) -> None:
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         command = read_command(
-            req,
-            self.deps.config.max_body_bytes,
-            cmd.SettleCheckout,
-            cmd.SETTLE_FIELDS,
-            checkout_id=id,
+            req, self.max_body, cmd.SettleCheckout, cmd.SETTLE_FIELDS, checkout_id=id
         )
         resp.media = to_json(settlement.settle_review(self.svc, command))
 
 
 class SandboxPayResource:
-    def __init__(self, deps):
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService):
+        self.svc = svc
 
-    def on_post(self, req, resp, id: int) -> None:
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         outcome = settlement.pay_sandbox_checkout(self.svc, id)
         with self.svc.uow() as uow:
             checkout = uow.checkouts.get(id)
         resp.media = {"status": outcome.status, "checkout": to_json(checkout)}
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    svc, store, max_body = deps.payments_service, Store.of(deps), deps.config.max_body_bytes
     return [
         Route(
             "/api/admin/payment-gateways",
-            GatewaysResource(deps),
+            GatewaysResource(svc),
             (
                 Operation(
                     "GET",
@@ -178,7 +173,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/payment-gateways/{name}",
-            GatewayResource(deps),
+            GatewayResource(svc, max_body),
             (
                 Operation(
                     "PUT",
@@ -195,20 +190,20 @@ def routes(deps) -> list[Route]:
         *crud_routes(
             "/api/admin/checkouts",
             subscription_admin.CHECKOUTS,
-            deps,
+            store,
             tag=TAGS[0],
             actions=("get",),
         ),
         *crud_routes(
             "/api/admin/subscriptions",
             subscription_admin.SUBSCRIPTIONS,
-            deps,
+            store,
             tag=TAGS[0],
             actions=("list", "get"),
         ),
         Route(
             "/api/admin/users/{id:id}/subscriptions",
-            UserSubscriptionsResource(deps),
+            UserSubscriptionsResource(deps.uow, deps.clock, max_body),
             (
                 Operation(
                     "POST",
@@ -223,7 +218,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/checkouts/{id:id}/settle",
-            SettleCheckoutResource(deps),
+            SettleCheckoutResource(svc, max_body),
             (
                 Operation(
                     "POST",
@@ -239,7 +234,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/sandbox/checkouts/{id:id}/pay",
-            SandboxPayResource(deps),
+            SandboxPayResource(svc),
             (
                 Operation(
                     "POST",

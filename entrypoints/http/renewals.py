@@ -8,24 +8,19 @@ import falcon
 
 from domain.common.fields import Integer, Text
 from domain.payments import coupon_admin, coupon_preview, membership
-from domain.payments.membership import MemberSubscription
-from domain.payments.subscriptions import Subscription
-from entrypoints.http.auth import required_user
-from entrypoints.http.crud import crud_routes
+from domain.payments.renewals import Schedule
+from entrypoints.bootstrap import Deps
+from entrypoints.http.account_views import MEMBER_SUBSCRIPTION_SCHEMA, member_json
+from entrypoints.http.caller import required_user_id
+from entrypoints.http.crud import Store, crud_routes
 from entrypoints.http.json_io import read_command, to_json
-from entrypoints.http.openapi import body_schema, entity_schema, nullable
-from entrypoints.http.rate_limits import RETRY_AFTER, limit_per_ip
+from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limit_per_ip, limits_of
 from entrypoints.http.routes import USER, Operation, Route
+from entrypoints.http.schemas import body_schema, entity_schema
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("accounts",)
-MEMBER_SUBSCRIPTION_SCHEMA = entity_schema(
-    Subscription,
-    extra={
-        "next_charge_at": nullable({"type": "string", "format": "date-time"}),
-        "next_charge_amount": nullable({"type": "integer"}),
-        "next_plan_id": nullable({"type": "integer"}),
-    },
-)
 CHANGE_PLAN_FIELDS = {
     "plan_id": Integer(
         required=True,
@@ -44,86 +39,58 @@ COUPON_PREVIEW_SCHEMA = entity_schema(coupon_preview.CouponPreview)
 
 
 class CouponCheckResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, limits: Limits, max_body: int):
+        self.uow, self.clock, self.limits, self.max_body = uow, clock, limits, max_body
 
     @falcon.before(limit_per_ip("coupon_check"))
-    def on_post(self, req, resp) -> None:
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         code, plan_id = read_command(
-            req,
-            self.deps.config.max_body_bytes,
-            lambda code, plan_id: (code, plan_id),
-            COUPON_CHECK_FIELDS,
+            req, self.max_body, lambda code, plan_id: (code, plan_id), COUPON_CHECK_FIELDS
         )
-        resp.media = to_json(coupon_preview.preview(self.deps.uow, self.deps.clock, code, plan_id))
-
-
-def member_json(view: MemberSubscription) -> dict:
-    """A subscription with `auto_renew`, the card's brand and last digits (never its
-    reference) and, while it renews, the next charge's date, amount and plan."""
-    return {
-        **to_json(view.subscription),
-        "next_charge_at": view.next_charge_at,
-        "next_charge_amount": view.next_charge_amount,
-        "next_plan_id": view.next_plan_id,
-    }
-
-
-def _user_id(req) -> int:
-    user = required_user(req)
-    assert user.id is not None, "an authenticated user is stored"
-    return user.id
+        resp.media = to_json(coupon_preview.preview(self.uow, self.clock, code, plan_id))
 
 
 class _Action:
-    def __init__(self, deps):
-        self.deps = deps
+    """A member's action on their own subscription; `schedule`: when automatic renewals
+    charge (the next charge in the answer)."""
 
-    def _done(self, resp, view: MemberSubscription) -> None:
-        resp.media = member_json(view)
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, schedule: Schedule):
+        self.uow, self.clock, self.schedule = uow, clock, schedule
 
 
 class CancelResource(_Action):
-    def on_post(self, req, resp, id: int) -> None:
-        self._done(
-            resp,
-            membership.cancel(
-                self.deps.uow, self.deps.clock, _user_id(req), id, self.deps.renewals.schedule
-            ),
-        )
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        view = membership.cancel(self.uow, self.clock, required_user_id(req), id, self.schedule)
+        resp.media = member_json(view)
 
 
 class ResumeResource(_Action):
-    def on_post(self, req, resp, id: int) -> None:
-        self._done(
-            resp,
-            membership.resume(
-                self.deps.uow, self.deps.clock, _user_id(req), id, self.deps.renewals.schedule
-            ),
-        )
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        view = membership.resume(self.uow, self.clock, required_user_id(req), id, self.schedule)
+        resp.media = member_json(view)
 
 
 class ChangePlanResource(_Action):
-    def on_post(self, req, resp, id: int) -> None:
-        user_id = _user_id(req)
-        plan_id = read_command(
-            req, self.deps.config.max_body_bytes, lambda plan_id: plan_id, CHANGE_PLAN_FIELDS
-        )
-        self._done(
-            resp,
-            membership.change_plan(
-                self.deps.uow, self.deps.clock, user_id, id, plan_id, self.deps.renewals.schedule
-            ),
-        )
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, schedule: Schedule, max_body: int):
+        super().__init__(uow, clock, schedule)
+        self.max_body = max_body
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        user_id = required_user_id(req)
+        plan_id = read_command(req, self.max_body, lambda plan_id: plan_id, CHANGE_PLAN_FIELDS)
+        view = membership.change_plan(self.uow, self.clock, user_id, id, plan_id, self.schedule)
+        resp.media = member_json(view)
 
 
-def routes(deps) -> list[Route]:
-    answers = {200: MEMBER_SUBSCRIPTION_SCHEMA, 404: None, 409: None}
+def routes(deps: Deps) -> list[Route]:
+    answers: dict[int, dict | None] = {200: MEMBER_SUBSCRIPTION_SCHEMA, 404: None, 409: None}
+    uow, clock, max_body = deps.uow, deps.clock, deps.config.max_body_bytes
+    schedule = deps.renewals.schedule
     return [
-        *crud_routes("/api/admin/coupons", coupon_admin.COUPONS, deps, tag="payments"),
+        *crud_routes("/api/admin/coupons", coupon_admin.COUPONS, Store.of(deps), tag="payments"),
         Route(
             "/api/coupons/check",
-            CouponCheckResource(deps),
+            CouponCheckResource(uow, clock, limits_of(deps), max_body),
             (
                 Operation(
                     "POST",
@@ -138,7 +105,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/me/subscriptions/{id:id}/cancel",
-            CancelResource(deps),
+            CancelResource(uow, clock, schedule),
             (
                 Operation(
                     "POST",
@@ -153,7 +120,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/me/subscriptions/{id:id}/resume",
-            ResumeResource(deps),
+            ResumeResource(uow, clock, schedule),
             (
                 Operation(
                     "POST",
@@ -167,7 +134,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/me/subscriptions/{id:id}/change-plan",
-            ChangePlanResource(deps),
+            ChangePlanResource(uow, clock, schedule, max_body),
             (
                 Operation(
                     "POST",

@@ -12,16 +12,21 @@ from zoneinfo import ZoneInfo
 
 import falcon
 
+from domain.accounts.auth import AuthService
 from domain.assurance.entities import AgeAssurance
+from domain.common.errors import ValidationError
 from domain.common.pagination import PageRequest
 from domain.payments import customers, sales
 from domain.payments.checkout import PAYMENT_METHODS, STATUSES, Checkout
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
+from entrypoints.bootstrap import Deps
 from entrypoints.http.crud import PAGE_PARAMS
 from entrypoints.http.json_io import to_json
-from entrypoints.http.openapi import entity_schema, nullable, page_schema
 from entrypoints.http.routes import ADMIN, Operation, Param, Route
+from entrypoints.http.schemas import entity_schema, nullable, page_schema
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWorkFactory
 
 TAGS = ("payments",)
 CUSTOMER_TAGS = ("admin: customers",)
@@ -84,8 +89,14 @@ CSV_SCHEMA = {
 }
 
 
-def _zone(deps) -> ZoneInfo:
-    return ZoneInfo(deps.config.timezone)
+def single_params(req: falcon.Request) -> dict[str, str]:
+    """The query parameters, each given once (a repeated one is a 400 naming it)."""
+    found = {}
+    for name, value in req.params.items():
+        if not isinstance(value, str):
+            raise ValidationError(f"{name} must be given once", field=name)
+        found[name] = value
+    return found
 
 
 def _row(checkout: Checkout, plan_names: dict[int, str]) -> dict:
@@ -93,12 +104,14 @@ def _row(checkout: Checkout, plan_names: dict[int, str]) -> dict:
 
 
 class SalesResource:
-    def __init__(self, deps):
-        self.deps = deps
+    """`zone`: the time zone of the dates a query names (CREATORFLIX_TIMEZONE)."""
 
-    def on_get(self, req, resp) -> None:
-        query = sales.parse_sales_query(req.params, _zone(self.deps))
-        found, totals, plans = sales.list_sales(self.deps.uow, query, PageRequest.parse(req.params))
+    def __init__(self, uow: UnitOfWorkFactory, zone: ZoneInfo):
+        self.uow, self.zone = uow, zone
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        query = sales.parse_sales_query(single_params(req), self.zone)
+        found, totals, plans = sales.list_sales(self.uow, query, PageRequest.parse(req.params))
         resp.media = {
             "data": [_row(c, plans) for c in found.items],
             "total": found.total,
@@ -130,19 +143,19 @@ def csv_stream(rows: Iterator[list[str]]) -> Iterator[bytes]:
 
 
 class SalesCsvResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, zone: ZoneInfo):
+        self.uow, self.clock, self.zone = uow, clock, zone
 
-    def on_get(self, req, resp) -> None:
-        zone = _zone(self.deps)
-        query = sales.parse_sales_query(req.params, zone)  # a 400 before streaming starts
-        day = sales.local_text(self.deps.clock.now(), zone)[:10].split("/")
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        zone = self.zone
+        query = sales.parse_sales_query(single_params(req), zone)  # a 400 before streaming starts
+        day = sales.local_text(self.clock.now(), zone)[:10].split("/")
         resp.content_type = CSV_TYPE
         resp.set_header(
             "Content-Disposition", f'attachment; filename="vendas-{day[2]}-{day[1]}-{day[0]}.csv"'
         )
         resp.set_header("Cache-Control", "no-store")
-        rows = sales.export_rows(self.deps.uow, query, zone)
+        rows = sales.export_rows(self.uow, query, zone)
         # The header and the first batch are read here, in the responder: a database that
         # does not answer is then a 503, not a stream cut after its 200.
         first = list(itertools.islice(rows, 2))
@@ -150,12 +163,12 @@ class SalesCsvResource:
 
 
 class CustomersResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory):
+        self.uow = uow
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         found = customers.search_customers(
-            self.deps.uow, req.get_param("q"), PageRequest.parse(req.params)
+            self.uow, req.get_param("q"), PageRequest.parse(req.params)
         )
         resp.media = {
             "data": [to_json(c) for c in found.items],
@@ -168,11 +181,11 @@ class CustomersResource:
 class CustomerResource:
     """One customer: an account (`by` user_id) or the buyer of a checkout (checkout_id)."""
 
-    def __init__(self, deps, by: str):
-        self.deps, self.by = deps, by
+    def __init__(self, uow: UnitOfWorkFactory, by: str):
+        self.uow, self.by = uow, by
 
-    def on_get(self, req, resp, id: int) -> None:
-        detail = customers.customer_detail(self.deps.uow, **{self.by: id})
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        detail = customers.customer_detail(self.uow, **{self.by: id})
         plans = detail.plan_names
         resp.media = {
             "customer": to_json(detail.customer),
@@ -186,20 +199,21 @@ class CustomerResource:
 
 
 class PasswordLinkResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, auth: AuthService, uow: UnitOfWorkFactory):
+        self.auth, self.uow = auth, uow
 
-    def on_post(self, req, resp, id: int) -> None:
-        customers.send_password_link(self.deps.auth, self.deps.uow, id)
+    def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        customers.send_password_link(self.auth, self.uow, id)
         resp.status = falcon.HTTP_202
         resp.media = {"status": "accepted"}
 
 
-def routes(deps) -> list[Route]:
+def routes(deps: Deps) -> list[Route]:
+    uow, zone = deps.uow, ZoneInfo(deps.config.timezone)
     return [
         Route(
             "/api/admin/checkouts",
-            SalesResource(deps),
+            SalesResource(uow, zone),
             (
                 Operation(
                     "GET",
@@ -214,7 +228,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/checkouts.csv",
-            SalesCsvResource(deps),
+            SalesCsvResource(uow, deps.clock, zone),
             (
                 Operation(
                     "GET",
@@ -229,7 +243,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/customers",
-            CustomersResource(deps),
+            CustomersResource(uow),
             (
                 Operation(
                     "GET",
@@ -244,7 +258,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/customers/{id:id}",
-            CustomerResource(deps, "user_id"),
+            CustomerResource(uow, "user_id"),
             (
                 Operation(
                     "GET",
@@ -258,7 +272,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/checkouts/{id:id}/customer",
-            CustomerResource(deps, "checkout_id"),
+            CustomerResource(uow, "checkout_id"),
             (
                 Operation(
                     "GET",
@@ -272,7 +286,7 @@ def routes(deps) -> list[Route]:
         ),
         Route(
             "/api/admin/users/{id:id}/password-link",
-            PasswordLinkResource(deps),
+            PasswordLinkResource(deps.auth, uow),
             (
                 Operation(
                     "POST",

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import falcon
 
 from domain.accounts.auth import Session
+from entrypoints.config import Config
 
 COOKIE = "cf_session"
 CSRF_COOKIE = "cf_csrf"
@@ -33,19 +34,19 @@ def csrf_token(secret_key: str, session_token: str) -> str:
     return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
 
 
-def _secure(req: falcon.Request, deps) -> bool:
-    return req.scheme == "https" or deps.config.public_url.startswith("https:")
+def _secure(req: falcon.Request, config: Config) -> bool:
+    return req.scheme == "https" or config.public_url.startswith("https:")
 
 
-def start(req: falcon.Request, resp: falcon.Response, deps, session: Session) -> None:
+def start(req: falcon.Request, resp: falcon.Response, config: Config, session: Session) -> None:
     """Set the session cookies for `session` (after login, registration, a new password)."""
-    secure, ttl = _secure(req, deps), session.expires_in
+    secure, ttl = _secure(req, config), session.expires_in
     resp.set_cookie(
         COOKIE, session.token, max_age=ttl, path="/", secure=secure, http_only=True, same_site="Lax"
     )
     resp.set_cookie(
         CSRF_COOKIE,
-        csrf_token(deps.config.secret_key, session.token),
+        csrf_token(config.secret_key, session.token),
         max_age=ttl,
         path="/",
         secure=secure,
@@ -54,7 +55,7 @@ def start(req: falcon.Request, resp: falcon.Response, deps, session: Session) ->
     )
 
 
-def end(req: falcon.Request, resp: falcon.Response, deps) -> None:
+def end(req: falcon.Request, resp: falcon.Response, config: Config) -> None:
     """Remove the session cookies (logout, logout-all, a session that no longer verifies)."""
     for name in (COOKIE, CSRF_COOKIE):
         if name in req.cookies:
@@ -73,25 +74,25 @@ def _origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def same_origin(req: falcon.Request, deps) -> bool:
+def same_origin(req: falcon.Request, config: Config) -> bool:
     """Whether the request comes from a page of this site: its Origin (or, when a browser
     sends none, its Referer) is the site's public URL or the host it was addressed to."""
     sent = req.get_header("Origin") or req.get_header("Referer")
     origin = _origin_of(sent) if sent and sent != "null" else None
     if origin is None:
         return False
-    allowed = {_origin_of(deps.config.public_url), f"{req.scheme}://{req.host}".lower()}
+    allowed = {_origin_of(config.public_url), f"{req.scheme}://{req.host}".lower()}
     if req.port and f":{req.port}" not in req.host:
         allowed.add(f"{req.scheme}://{req.host}:{req.port}".lower())
     allowed.add(_origin_of(req.prefix) or "")
     return origin in allowed
 
 
-def csrf_ok(req: falcon.Request, deps, token: str) -> bool:
+def csrf_ok(req: falcon.Request, config: Config, token: str) -> bool:
     """Whether a cookie-authenticated request may act: reads always; writes from this
     site carrying the session's CSRF token."""
     if req.method in SAFE_METHODS:
         return True
     sent = req.get_header(CSRF_HEADER) or ""
-    expected = csrf_token(deps.config.secret_key, token)
-    return same_origin(req, deps) and hmac.compare_digest(sent.encode(), expected.encode())
+    expected = csrf_token(config.secret_key, token)
+    return same_origin(req, config) and hmac.compare_digest(sent.encode(), expected.encode())

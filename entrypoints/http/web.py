@@ -21,8 +21,12 @@ from domain.catalog.branding import DEFAULT as DEFAULT_BRAND
 from domain.catalog.branding import Brand, get_brand
 from domain.catalog.original_urls import COLLECTION, resolve_model_page
 from domain.common.errors import NotFound
-from entrypoints.http.branding import LOGO_PATH
-from entrypoints.http.routes import PUBLIC, Operation, Param, Route
+from domain.payments.card_form import card_form
+from domain.payments.service import PaymentService
+from entrypoints.bootstrap import Deps
+from entrypoints.http.routes import LOGO_PATH, NO_MEDIA, PUBLIC, Operation, Param, Route
+from ports.storage import ObjectStorage
+from ports.unit_of_work import UnitOfWorkFactory
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -157,11 +161,11 @@ def content_security_policy(
     )
 
 
-def media_origins(deps) -> tuple[str, ...]:
+def media_origins(public_url: str, storage: ObjectStorage) -> tuple[str, ...]:
     """CREATORFLIX_PUBLIC_URL's origin and the origin of the storage's signed links (the
     same for the local folder; the S3 host, or the bucket's virtual host, otherwise)."""
     found: list[str] = []
-    for url in (deps.config.public_url, deps.storage.signed_url("csp-probe.png", 60)):
+    for url in (public_url, storage.signed_url("csp-probe.png", 60)):
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         if origin not in found:
@@ -169,11 +173,11 @@ def media_origins(deps) -> tuple[str, ...]:
     return tuple(found)
 
 
-def security_headers(deps=None, scripts: tuple[str, ...] = ()) -> dict[str, str]:
+def security_headers(media: tuple[str, ...] = (), scripts: tuple[str, ...] = ()) -> dict[str, str]:
+    """The headers of every page; `media`: the origins images and videos may come from
+    besides this one (media_origins); `scripts`: exact script URLs a page may load."""
     return {
-        "Content-Security-Policy": content_security_policy(
-            media_origins(deps) if deps is not None else (), scripts
-        ),
+        "Content-Security-Policy": content_security_policy(media, scripts),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "X-Frame-Options": "DENY",
@@ -257,7 +261,7 @@ class PageResource:
         self.brand = brand or (lambda: shell_values(DEFAULT_BRAND, ""))
         self.dynamic_headers = dynamic_headers  # read per request (the checkout's CSP)
 
-    def on_get(self, req, resp, **params) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, **params: int) -> None:
         query = _renamed(req.query_string, self.renames) if self.renames else None
         if query is not None:
             # One leading slash: "//checkout" would be a protocol-relative Location.
@@ -280,7 +284,7 @@ class StaticResource:
     def __init__(self, folder: Path = STATIC_DIR):
         self.files = static_files(folder)
 
-    def on_get(self, req, resp, path: str) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, path: str) -> None:
         found = self.files.get(path)
         if found is None:
             raise NotFound("no such file")
@@ -297,7 +301,7 @@ class MovedPageResource:
     def __init__(self, path: str):
         self.path = path
 
-    def on_get(self, req, resp) -> None:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         _moved(resp, self.path, req.query_string)
 
 
@@ -305,11 +309,11 @@ class OriginalModelPageResource:
     """The original's /models/{name}: a 301 to the page showing that white-label model
     or creator now (404 when none)."""
 
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory):
+        self.uow = uow
 
-    def on_get(self, req, resp, name: str) -> None:
-        page = resolve_model_page(self.deps.uow, name)
+    def on_get(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        page = resolve_model_page(self.uow, name)
         path = "/colecoes" if page.kind == COLLECTION else "/modelos"
         _moved(resp, f"{path}/{page.id}", req.query_string)
 
@@ -335,6 +339,7 @@ def _page_operation(path: str, summary: str) -> Operation:
             tags=TAGS,
             content_type="text/html",
             responses={200: _HTML, 304: None},
+            serves=NO_MEDIA,
         )
     params = tuple(
         Param(
@@ -353,10 +358,11 @@ def _page_operation(path: str, summary: str) -> Operation:
         params=params,
         responses={200: _HTML, 301: None, 304: None},
         headers=_MOVED,
+        serves=NO_MEDIA,
     )
 
 
-def _original_routes(deps) -> list[Route]:
+def _original_routes(uow: UnitOfWorkFactory) -> list[Route]:
     found = [
         Route(
             old,
@@ -370,6 +376,7 @@ def _original_routes(deps) -> list[Route]:
                     content_type="text/html",
                     responses={301: None},
                     headers=_MOVED,
+                    serves=NO_MEDIA,
                 ),
             ),
         )
@@ -378,7 +385,7 @@ def _original_routes(deps) -> list[Route]:
     found.append(
         Route(
             "/models/{name}",
-            OriginalModelPageResource(deps),
+            OriginalModelPageResource(uow),
             (
                 Operation(
                     "GET",
@@ -391,6 +398,7 @@ def _original_routes(deps) -> list[Route]:
                     content_type="text/html",
                     responses={301: None, 404: None},
                     headers=_MOVED,
+                    serves=NO_MEDIA,
                 ),
             ),
         )
@@ -398,17 +406,17 @@ def _original_routes(deps) -> list[Route]:
     return found
 
 
-def checkout_headers(deps) -> Callable[[], dict[str, str]]:
+def checkout_headers(
+    payments: PaymentService, script_url: str, media: tuple[str, ...]
+) -> Callable[[], dict[str, str]]:
     """The checkout page's headers: its CSP allows exactly JunglePay's card-encryption
-    script (CREATORFLIX_JUNGLEPAY_JS_URL) while JunglePay charges with a public key,
-    and nothing more otherwise."""
-    from domain.payments.card_form import card_form
-
-    plain = security_headers(deps)
+    script (`script_url`, CREATORFLIX_JUNGLEPAY_JS_URL) while JunglePay charges with a
+    public key, and nothing more otherwise."""
+    plain = security_headers(media)
 
     def headers() -> dict[str, str]:
-        form = card_form(deps.payments_service, deps.config.card_script_url)
-        return plain if form is None else security_headers(deps, (form.script_url,))
+        form = card_form(payments, script_url)
+        return plain if form is None else security_headers(media, (form.script_url,))
 
     return headers
 
@@ -424,12 +432,15 @@ def shell_values(brand: Brand, public_url: str) -> dict[str, str]:
     }
 
 
-def routes(deps) -> list[Route]:
-    headers = security_headers(deps)
+def routes(deps: Deps) -> list[Route]:
+    media = media_origins(deps.config.public_url, deps.storage)
+    headers = security_headers(media)
     zone = deps.config.timezone
+    uow, public_url = deps.uow, deps.config.public_url
+    checkout = checkout_headers(deps.payments_service, deps.config.card_script_url, media)
 
     def brand() -> dict[str, str]:
-        return shell_values(get_brand(deps.uow), deps.config.public_url)
+        return shell_values(get_brand(uow), public_url)
 
     found = [
         Route(
@@ -440,13 +451,13 @@ def routes(deps) -> list[Route]:
                 headers,
                 zone,
                 brand,
-                checkout_headers(deps) if page == "checkout" else None,
+                checkout if page == "checkout" else None,
             ),
             (_page_operation(path, summary),),
         )
         for path, page, summary in PAGES
     ]
-    found.extend(_original_routes(deps))
+    found.extend(_original_routes(deps.uow))
     found.append(
         Route(
             "/static/{path:path}",
@@ -459,6 +470,7 @@ def routes(deps) -> list[Route]:
                     tags=TAGS,
                     content_type="*/*",
                     responses={200: _FILE, 304: None},
+                    serves=NO_MEDIA,
                 ),
             ),
         )

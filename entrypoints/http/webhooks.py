@@ -1,5 +1,6 @@
 """Gateway webhooks: POST /api/webhooks/{junglepay,dias}?token=… and the original's
-paths, kept as aliases so gateways configured against it keep working."""
+paths, kept as aliases so gateways configured against it keep working; the API Pix's
+notices at /api/webhook/pix/{token}[/pix]."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+import falcon
 
 from domain.common.errors import Forbidden, Unauthenticated
 from domain.payments import webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook, PixNotice
 from domain.payments.gateways import DIAS, JUNGLEPAY, PIX_GATEWAY, PIX_NOTICE_PATH
+from domain.payments.service import PaymentService
 from domain.payments.settlement import OUTCOMES, Outcome
+from entrypoints.bootstrap import Deps
 from entrypoints.http.json_io import read_json
-from entrypoints.http.rate_limits import RETRY_AFTER, client_of
+from entrypoints.http.rate_limits import RETRY_AFTER, Limits, limits_of
 from entrypoints.http.routes import Operation, Param, Route
 
 OUTCOME_SCHEMA = {
@@ -83,19 +87,18 @@ class PixNoticeResource:
     append it to the registered URL). The token is in the path and checked before the
     body is read."""
 
-    def __init__(self, deps):
-        self.deps = deps
-        self.svc = deps.payments_service
+    def __init__(self, svc: PaymentService, limits: Limits, max_body: int):
+        self.svc, self.limits, self.max_body = svc, limits, max_body
 
-    def on_post(self, req, resp, token: str) -> None:
-        ip = client_of(req, self.deps)
+    def on_post(self, req: falcon.Request, resp: falcon.Response, token: str) -> None:
+        ip = self.limits.client(req)
         try:
             webhooks.authenticate(self.svc, PIX_GATEWAY, token)
         except (Unauthenticated, Forbidden):
-            self.deps.throttle.check_failures("webhook_token", ip)
-            self.deps.throttle.failed("webhook_token", ip)
+            self.limits.throttle.check_failures("webhook_token", ip)
+            self.limits.throttle.failed("webhook_token", ip)
             raise
-        body = read_json(req, self.deps.config.max_body_bytes, required=False)
+        body = read_json(req, self.max_body, required=False)
         resp.media = {"status": webhooks.handle_pix(self.svc, pix_notice(token, body)).status}
 
     on_post_pix = on_post
@@ -107,33 +110,34 @@ class WebhookResource:
 
     def __init__(
         self,
-        deps,
+        svc: PaymentService,
+        limits: Limits,
+        max_body: int,
         gateway: str,
         command: Callable[..., Any],
         handle: Callable[..., Outcome],
         *,
         tokenless: bool = False,
     ):
-        self.deps = deps
-        self.svc = deps.payments_service
+        self.svc, self.limits, self.max_body = svc, limits, max_body
         self.gateway, self.command, self.handle = gateway, command, handle
         self.tokenless = tokenless
 
-    def on_post(self, req, resp) -> None:
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         token = req.get_param("token")
-        ip = client_of(req, self.deps)
+        ip = self.limits.client(req)
         try:
             # Nothing a stranger sends is read: the token is checked before the body (a
             # token-less postback where one is allowed: its body, bounded, is only read).
             if token or not self.tokenless:
                 self._authenticate(token, ip)
             else:
-                self.deps.throttle.check_failures("webhook_token", ip)
-            body = read_json(req, self.deps.config.max_body_bytes, required=False)
+                self.limits.throttle.check_failures("webhook_token", ip)
+            body = read_json(req, self.max_body, required=False)
             command = self.command(token, body, req.get_param(webhooks.CHECKOUT_PARAM))
             resp.media = {"status": self.handle(self.svc, command).status}
         except (Unauthenticated, Forbidden):
-            self.deps.throttle.failed("webhook_token", ip)
+            self.limits.throttle.failed("webhook_token", ip)
             raise
 
     def _authenticate(self, token: str | None, ip: str | None) -> None:
@@ -145,7 +149,7 @@ class WebhookResource:
         try:
             webhooks.authenticate(self.svc, self.gateway, token)
         except (Unauthenticated, Forbidden):
-            self.deps.throttle.check_failures("webhook_token", ip)
+            self.limits.throttle.check_failures("webhook_token", ip)
             raise
 
 
@@ -162,14 +166,15 @@ def _operation(summary: str) -> Operation:
     )
 
 
-def routes(deps) -> list[Route]:
-    junglepay = WebhookResource(deps, JUNGLEPAY, junglepay_webhook, webhooks.handle_junglepay)
+def routes(deps: Deps) -> list[Route]:
+    edge = (deps.payments_service, limits_of(deps), deps.config.max_body_bytes)
+    junglepay = WebhookResource(*edge, JUNGLEPAY, junglepay_webhook, webhooks.handle_junglepay)
     # The original's path: the postbacks of charges it made carry no token.
     original_junglepay = WebhookResource(
-        deps, JUNGLEPAY, junglepay_webhook, webhooks.handle_original_junglepay, tokenless=True
+        *edge, JUNGLEPAY, junglepay_webhook, webhooks.handle_original_junglepay, tokenless=True
     )
-    dias = WebhookResource(deps, DIAS, dias_webhook, webhooks.handle_dias)
-    pix = PixNoticeResource(deps)
+    dias = WebhookResource(*edge, DIAS, dias_webhook, webhooks.handle_dias)
+    pix = PixNoticeResource(*edge)
     pix_summary = (
         'API Pix notice (`{"pix": [...]}`) at the URL registered for the '
         "operator's key, its secret token in the path: recorded and answered "

@@ -3,24 +3,30 @@
 
 from __future__ import annotations
 
+import falcon
+
 from domain.common.errors import NotFound
 from domain.common.fields import parse_fields
 from domain.common.pagination import DEFAULT_LIMIT, PageRequest
 from domain.whitelabel import catalogue
 from domain.whitelabel.entities import SyncRun
 from domain.whitelabel.sync import RUN_STATUSES, SYNC_FIELDS, SyncCommand, sync_catalogue
-from entrypoints.http import age_gate
-from entrypoints.http.auth import current_user
-from entrypoints.http.crud import PAGE_PARAMS, crud_routes
+from entrypoints.bootstrap import Deps
+from entrypoints.http.caller import current_user
+from entrypoints.http.crud import PAGE_PARAMS, Store, crud_routes
 from entrypoints.http.json_io import page_json, read_json, to_json
-from entrypoints.http.openapi import (
+from entrypoints.http.routes import ADMIN, ITEM, PAGE, PUBLIC, Operation, Param, Route, Serves
+from entrypoints.http.schemas import (
     PAGE_PARAMS_SCHEMA,
     body_schema,
     entity_schema,
     nullable,
     page_schema,
 )
-from entrypoints.http.routes import ADMIN, PUBLIC, Operation, Param, Route
+from ports.clock import Clock
+from ports.storage import ObjectStorage
+from ports.unit_of_work import UnitOfWorkFactory
+from ports.whitelabel import SyncLock
 
 TAG = ("whitelabel",)
 POSTS_PAGE_PARAMS = (
@@ -97,19 +103,25 @@ PUBLIC_POST_SCHEMA = entity_schema(
 
 
 class SyncResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        storage: ObjectStorage,
+        lock: SyncLock,
+        clock: Clock,
+        max_body: int,
+    ):
+        self.uow, self.storage, self.lock, self.clock = uow, storage, lock, clock
+        self.max_body = max_body
 
-    def on_post(self, req, resp) -> None:
-        body = read_json(req, self.deps.config.max_body_bytes, required=False)
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = read_json(req, self.max_body, required=False)
         command = SyncCommand(**parse_fields(SYNC_FIELDS, body, partial=True))
-        run = sync_catalogue(
-            command, self.deps.uow, self.deps.storage, self.deps.sync_lock, self.deps.clock
-        )
+        run = sync_catalogue(command, self.uow, self.storage, self.lock, self.clock)
         resp.media = to_json(run)
 
-    def on_get(self, req, resp) -> None:
-        with self.deps.uow() as uow:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        with self.uow() as uow:
             last = uow.sync_runs.first(order_by=("-id",))
         if last is None:
             raise NotFound("no sync has run yet")
@@ -117,59 +129,47 @@ class SyncResource:
 
 
 class ModelsResource:
-    def __init__(self, deps):
-        self.deps = deps
+    """`ttl`: how long the signed media URLs last (CREATORFLIX_SIGNED_URL_TTL)."""
 
-    def on_get(self, req, resp) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, storage: ObjectStorage, ttl: int):
+        self.uow, self.storage, self.ttl = uow, storage, ttl
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         found = catalogue.list_models(
-            self.deps.uow,
-            self.deps.storage,
-            PageRequest.parse(req.params),
-            self.deps.config.signed_url_ttl_seconds,
+            self.uow, self.storage, PageRequest.parse(req.params), self.ttl
         )
-        resp.media = age_gate.gated_page(
-            req, self.deps, "whitelabel_model", page_json(found, to_json)
-        )
+        resp.media = page_json(found, to_json)
 
 
 class ModelResource:
-    def __init__(self, deps):
-        self.deps = deps
+    def __init__(self, uow: UnitOfWorkFactory, storage: ObjectStorage, clock: Clock, ttl: int):
+        self.uow, self.storage, self.clock, self.ttl = uow, storage, clock, ttl
 
-    def on_get(self, req, resp, id) -> None:
-        resp.media = age_gate.gated(
-            req,
-            self.deps,
-            "whitelabel_model",
-            to_json(
-                catalogue.get_model(
-                    self.deps.uow, self.deps.storage, id, self.deps.config.signed_url_ttl_seconds
-                )
-            ),
-        )
+    def on_get(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
+        resp.media = to_json(catalogue.get_model(self.uow, self.storage, id, self.ttl))
 
-    def on_get_posts(self, req, resp, id) -> None:
+    def on_get_posts(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
         found = catalogue.list_posts(
-            self.deps.uow,
-            self.deps.storage,
-            self.deps.clock,
+            self.uow,
+            self.storage,
+            self.clock,
             current_user(req),
             id,
             PageRequest.parse(req.params),
-            self.deps.config.signed_url_ttl_seconds,
+            self.ttl,
         )
-        resp.media = age_gate.gated_page(
-            req, self.deps, "whitelabel_post", page_json(found, to_json)
-        )
+        resp.media = page_json(found, to_json)
 
 
-def routes(deps) -> list[Route]:
-    model = ModelResource(deps)
+def routes(deps: Deps) -> list[Route]:
+    uow, storage, ttl = deps.uow, deps.storage, deps.config.signed_url_ttl_seconds
+    model = ModelResource(uow, storage, deps.clock, ttl)
     sync_body = body_schema(SYNC_FIELDS, partial=True)
+    sync = SyncResource(uow, storage, deps.sync_lock, deps.clock, deps.config.max_body_bytes)
     return [
         Route(
             "/api/admin/whitelabel/sync",
-            SyncResource(deps),
+            sync,
             (
                 Operation(
                     "POST",
@@ -194,13 +194,13 @@ def routes(deps) -> list[Route]:
         *crud_routes(
             "/api/admin/whitelabel/models",
             catalogue.MODEL_RESOURCE,
-            deps,
+            Store.of(deps),
             tag=TAG[0],
             actions=("list", "update"),
         ),
         Route(
             "/api/whitelabel/models",
-            ModelsResource(deps),
+            ModelsResource(uow, storage, ttl),
             (
                 Operation(
                     "GET",
@@ -209,6 +209,7 @@ def routes(deps) -> list[Route]:
                     tags=TAG,
                     params=PAGE_PARAMS,
                     responses={200: page_schema(PUBLIC_MODEL_SCHEMA)},
+                    serves=Serves("whitelabel_model", PAGE),
                 ),
             ),
         ),
@@ -222,6 +223,7 @@ def routes(deps) -> list[Route]:
                     PUBLIC,
                     tags=TAG,
                     responses={200: PUBLIC_MODEL_SCHEMA},
+                    serves=Serves("whitelabel_model", ITEM),
                 ),
             ),
         ),
@@ -237,6 +239,7 @@ def routes(deps) -> list[Route]:
                     tags=TAG,
                     params=POSTS_PAGE_PARAMS,
                     responses={200: page_schema(PUBLIC_POST_SCHEMA)},
+                    serves=Serves("whitelabel_post", PAGE),
                 ),
             ),
             suffix="posts",

@@ -42,6 +42,7 @@ VISITS = [
     ("/admin/gateways", "admin"),
     ("/admin/planos", "admin"),
     ("/admin/order-bumps", "admin"),
+    ("/admin/cupons", "admin"),
     ("/admin/contatos", "admin"),
     ("/admin/configuracoes", "admin"),
     ("/admin/auditoria", "admin"),

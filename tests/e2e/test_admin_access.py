@@ -9,7 +9,7 @@ import re
 import falcon.inspect
 import pytest
 
-from entrypoints.http.openapi import openapi_path
+from entrypoints.http.schemas import openapi_path
 from tests.support.api import assert_error
 
 ADMIN_PREFIX = "/api/admin"

@@ -7,7 +7,7 @@ import pytest
 
 from domain.payments.commands import CLIENT_TOTALS
 from domain.payments.customer import CUSTOMER_FIELDS
-from entrypoints.http.openapi import body_schema
+from entrypoints.http.schemas import body_schema
 from tests.support.openapi_check import assert_documented
 from tests.support.payments import add_catalogue, checkout_body, poll, postback_token, start
 

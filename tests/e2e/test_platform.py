@@ -8,7 +8,7 @@ from falcon.testing import TestClient
 from openapi_spec_validator import validate
 
 from entrypoints.http.app import create_app
-from entrypoints.http.openapi import openapi_path
+from entrypoints.http.schemas import openapi_path
 from tests.support.api import assert_error
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from entrypoints.http.openapi import openapi_path
+from entrypoints.http.schemas import openapi_path
 from entrypoints.http.web import PAGES, STATIC_DIR, WEB_DIR, static_files
 from tests.support.api import assert_error
 

@@ -49,10 +49,10 @@ def catalogue(deps, client, actors, clock, tmp_path):
                 slug="ana",
             )
         )
-        uow.posts.add(
+        post = uow.posts.add(
             Post(id=None, content_url=POST_MEDIA, type="image", model_id=creator.id, title="1")
         )
-        uow.ads.add(
+        ad = uow.ads.add(
             Ad(
                 id=None,
                 name="promo",
@@ -72,4 +72,4 @@ def catalogue(deps, client, actors, clock, tmp_path):
     client.simulate_patch(
         f"/api/admin/whitelabel/models/{model.id}", json={"status": "active"}, headers=admin
     )
-    return {"creator": creator.id, "model": model.id}
+    return {"creator": creator.id, "model": model.id, "post": post.id, "ad": ad.id}

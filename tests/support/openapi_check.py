@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openapi_schema_validator import OAS30Validator
 
-from entrypoints.http.openapi import openapi_path
+from entrypoints.http.schemas import openapi_path
 
 
 def assert_documented(client, template: str, method: str, result) -> None:

@@ -16,7 +16,7 @@ const PIX_LABELS = { api_url: 'URL da API Pix', token_url: 'URL do token OAuth2'
 function pixFields(pix) {
   return [
     field(PIX_LABELS.api_url, 'api_url', { type: 'url', value: pix.api_url || '',
-      hint: 'Endereço https da API Pix do seu PSP, com a versão (ex.: pix.api.efipay.com.br/v2)' }),
+      hint: 'Endereço https com a versão, ex.: pix.api.efipay.com.br/v2' }),
     field(PIX_LABELS.token_url, 'token_url', { type: 'url', value: pix.token_url || '' }),
     field(PIX_LABELS.pix_key, 'pix_key', { value: pix.pix_key || '', autocomplete: 'off' }),
     field('Certificado do cliente (PEM com a chave privada)', 'certificate', { type: 'file',
