@@ -7,8 +7,8 @@ import attrs
 
 from domain.common.crud import Resource
 from domain.common.errors import Conflict, NotFound, ValidationError
-from domain.common.fields import Choice, Integer, Text
-from domain.payments import activation
+from domain.common.fields import Boolean, Choice, Integer, Text
+from domain.payments import activation, renewals
 from domain.payments import checkout as co
 from domain.payments import subscriptions as subs
 from domain.payments import withdrawal as wd
@@ -47,6 +47,8 @@ SUBSCRIPTIONS = Resource(
         "user_id": _ID,
         "plan_id": _ID,
         "external_id": Text(max_length=200),
+        "auto_renew": Boolean(),
+        "renewal_state": Choice(choices=renewals.STATES),
     },
     order_by=("-id",),
 )

@@ -114,6 +114,11 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ),
     ("/admin/vendas", "admin_sales", "Admin: sales (checkouts with filters, totals, CSV)"),
     (
+        "/admin/assinaturas",
+        "admin_subscriptions",
+        "Admin: subscriptions (filters: automatic or manual renewal, renewal state, status)",
+    ),
+    (
         "/admin/verificacao-idade",
         "admin_age",
         "Admin: age assurance (the ID document queue, revocation, effectiveness figures)",

@@ -43,6 +43,7 @@ VISITS = [
     ("/admin/planos", "admin"),
     ("/admin/order-bumps", "admin"),
     ("/admin/cupons", "admin"),
+    ("/admin/assinaturas", "admin"),
     ("/admin/contatos", "admin"),
     ("/admin/configuracoes", "admin"),
     ("/admin/auditoria", "admin"),

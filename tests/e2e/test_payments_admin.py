@@ -7,6 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from domain.accounts.users import User
+from domain.payments import renewals
+from domain.payments.subscriptions import Subscription
 from tests.support.api import assert_error
 from tests.support.payments import add_catalogue, checkout_body, start
 
@@ -120,6 +123,48 @@ def test_checkouts_and_subscriptions_are_listed_with_filters(client, deps, admin
         "invalid",
         "status",
     )
+
+
+@pytest.mark.smoke
+def test_subscriptions_are_filtered_by_automatic_renewal_and_its_state(client, deps, admin):
+    plan, _ = add_catalogue(deps)
+    with deps.uow() as uow:
+        user = uow.users.add(User(id=None, email="renova-filtro@example.com", password="x"))
+        automatic = uow.subscriptions.add(
+            Subscription(
+                id=None,
+                user_id=user.id,
+                plan_id=plan.id,
+                status="active",
+                auto_renew=True,
+                renewal_state=renewals.PAST_DUE,
+            )
+        )
+        manual = uow.subscriptions.add(
+            Subscription(id=None, user_id=user.id, plan_id=plan.id, status="active")
+        )
+        uow.commit()
+
+    def ids(**params) -> list[int]:
+        result = client.simulate_get(
+            "/api/admin/subscriptions", headers=admin, params={"user_id": user.id, **params}
+        )
+        assert result.status_code == 200, result.text
+        return [s["id"] for s in result.json["data"]]
+
+    assert ids() == [manual.id, automatic.id]
+    assert ids(auto_renew="true") == [automatic.id]
+    assert ids(auto_renew="false") == [manual.id]
+    assert ids(renewal_state="past_due") == [automatic.id]
+    assert ids(renewal_state="active") == []
+    assert ids(auto_renew="true", renewal_state="ended") == []
+    for name, bad in (("auto_renew", "sim"), ("renewal_state", "late")):
+        assert_error(
+            client.simulate_get("/api/admin/subscriptions", headers=admin, params={name: bad}),
+            400,
+            "invalid",
+            name,
+        )
 
 
 @pytest.mark.smoke

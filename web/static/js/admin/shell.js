@@ -5,7 +5,7 @@ import { h, pageTitle, render } from '../dom.js';
 import { alertBox, showError } from '../ui.js';
 
 const MENU = [
-  ['/admin', 'Painel'], ['/admin/vendas', 'Vendas'], ['/admin/clientes', 'Clientes'],
+  ['/admin', 'Painel'], ['/admin/vendas', 'Vendas'], ['/admin/assinaturas', 'Assinaturas'], ['/admin/clientes', 'Clientes'],
   ['/admin/criadoras', 'Criadoras'], ['/admin/anuncios', 'Anúncios'], ['/admin/sync', 'Sincronização'],
   ['/admin/gateways', 'Gateways'], ['/admin/planos', 'Planos'],
   ['/admin/order-bumps', 'Order bumps'], ['/admin/cupons', 'Cupons'], ['/admin/contatos', 'Contatos'],
