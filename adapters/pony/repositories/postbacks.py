@@ -8,10 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pony.orm import flush
-
-from adapters.pony.raw_sql import sql_value
-from adapters.pony.repository import PonyRepository
+from adapters.pony.repositories.work_queue import PonyWorkQueue
 from domain.payments.gateways import Postback
 
 _SETTLEABLE = frozenset(
@@ -34,31 +31,15 @@ WHERE id IN (SELECT id FROM payment_postbacks
              ORDER BY id LIMIT $limit{lock})"""
 
 
-class PonyPostbackRepository(PonyRepository):
-    def _params(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {k: sql_value(v, self.pdb.dialect) for k, v in params.items()}
+class PonyPostbackRepository(PonyWorkQueue):
+    table = "payment_postbacks"
+    claim_sql = _CLAIM
+    settleable = _SETTLEABLE
 
     def claim_due(
         self, now: datetime, claim_token: str, lease_until: datetime, limit: int
     ) -> list[Postback]:
-        flush()
-        lock = " FOR UPDATE SKIP LOCKED" if self.pdb.dialect == "postgresql" else ""
-        self.db.execute(
-            _CLAIM.format(lock=lock),
-            self._params({"token": claim_token, "lease": lease_until, "now": now, "limit": limit}),
-        )
-        rows = self.E.select(claim_token=claim_token).order_by(self.E.id)
-        return [self.to_domain(row) for row in rows]
+        return self._claim(now, claim_token, lease_until, limit)
 
     def settle(self, postback_id: int, claim_token: str, changes: Mapping[str, Any]) -> bool:
-        unknown = set(changes) - _SETTLEABLE
-        if unknown:
-            raise ValueError(f"not settleable: {sorted(unknown)}")
-        flush()
-        assignments = ", ".join(f"{c} = $c_{c}" for c in changes)
-        params = {f"c_{c}": v for c, v in changes.items()}
-        cursor = self.db.execute(
-            f"UPDATE payment_postbacks SET {assignments} WHERE id = $id AND claim_token = $token",
-            self._params({**params, "id": postback_id, "token": claim_token}),
-        )
-        return cursor.rowcount > 0
+        return self._settle(postback_id, claim_token, changes)
