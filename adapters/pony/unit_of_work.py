@@ -7,7 +7,7 @@ import copy
 from typing import Any
 
 from pony.orm import commit, db_session, rollback
-from pony.orm.core import UnexpectedError
+from pony.orm.core import CommitException, UnexpectedError
 from pony.orm.dbapiprovider import InterfaceError, OperationalError
 
 from adapters.events import NO_HANDLERS, RecordedEvents
@@ -81,7 +81,10 @@ from ports.whitelabel import (
 
 def _unreachable(exc: BaseException | None) -> bool:
     """Whether `exc` means the database cannot be reached. Pony wraps the driver's error
-    met while flushing a write in an UnexpectedError."""
+    met while flushing a write in an UnexpectedError, and one met by the COMMIT itself (a
+    connection the database closed by restarting) in a CommitException."""
+    if isinstance(exc, CommitException):
+        return any(_unreachable(e[1] if isinstance(e, tuple) else e) for e in exc.exceptions)
     if isinstance(exc, UnexpectedError):
         exc = exc.original_exc
     return isinstance(exc, (OperationalError, InterfaceError))
