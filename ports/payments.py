@@ -19,6 +19,11 @@ from domain.payments.gateways import (
     Transaction,
     WebhookEvent,
 )
+from domain.payments.pix_automatico import (
+    Recurrence,
+    RecurringCharge,
+    RecurringChargeState,
+)
 from domain.payments.renewals import Renewal
 from domain.payments.subscriptions import Subscription
 from ports.repositories import Repository
@@ -155,6 +160,33 @@ class SavedCardGateway(PaymentGateway, Protocol):
         FinalRefusal when the card can never be charged again."""
 
 
+class RecurringPixGateway(Protocol):
+    """Pix Automático through the PSP's API Pix (bacen/pix-api 2.9.0). Failures are
+    domain errors as for PaymentGateway: GatewayRejected (a 400 problem: the request
+    will never succeed), ServiceUnavailable / GatewayTimeout (try again later)."""
+
+    def get_recurrence(self, id_rec: str, txid: str | None = None) -> Recurrence | None:
+        """GET /rec/{idRec} (with `?txid=`: its dadosQR for journey 3); None for 404."""
+
+    def cancel_recurrence(self, id_rec: str) -> Recurrence:
+        """PATCH /rec/{idRec} with status CANCELADA (the receiver cancels)."""
+
+    def send_charge(self, charge: RecurringCharge) -> RecurringChargeState:
+        """PUT /cobr/{txid}: the cycle's charge. Sent again with the same txid (its answer
+        was lost), the cobr already there for the same rec, due date and amount is
+        read back and returned instead of failing."""
+
+    def get_charge(self, txid: str) -> RecurringChargeState | None:
+        """GET /cobr/{txid}; None for 404."""
+
+    def retry_charge(self, txid: str, on: date) -> RecurringChargeState:
+        """POST /cobr/{txid}/retentativa/{on}: settle it again on `on`."""
+
+    def register_recurring_webhooks(self, webhook_url: str) -> None:
+        """PUT /webhookrec and PUT /webhookcobr with `webhook_url`: the PSP posts to it
+        + "/rec" and + "/cobr"."""
+
+
 class SandboxGateway(PaymentGateway, Protocol):
     def paid(self, external_id: str, charged_amount: int) -> Transaction | None:
         """The transaction once its buyer paid (what a real gateway learns from the
@@ -181,6 +213,10 @@ class PaymentGateways(Protocol):
         """Register `webhook_url` for notices about the operator's key (PUT
         /webhook/{chave}) through `pix(config)`; ServiceUnavailable or GatewayRejected
         when it fails."""
+
+    def pix_recurring(self, config: PaymentGatewayConfig | None) -> RecurringPixGateway:
+        """Pix Automático through the same API Pix as `pix(config)`, every call through
+        the guard."""
 
     def circuits(self) -> dict[str, CircuitView]:
         """The circuit breaker of each gateway this process has called, by name (a

@@ -30,6 +30,8 @@ class CheckoutStatus(StrEnum):
 class PaymentMethod(StrEnum):
     PIX = "pix"
     CREDIT_CARD = "credit_card"
+    # PIX whose QR also authorises Pix Automático (domain.payments.pix_automatico)
+    PIX_AUTOMATICO = "pix_automatico"
 
 
 PENDING = CheckoutStatus.PENDING
@@ -42,6 +44,7 @@ STATUSES = tuple(CheckoutStatus)
 
 PIX = PaymentMethod.PIX
 CREDIT_CARD = PaymentMethod.CREDIT_CARD
+PIX_AUTOMATICO = PaymentMethod.PIX_AUTOMATICO
 PAYMENT_METHODS = tuple(PaymentMethod)
 
 

@@ -14,6 +14,7 @@ from attrs import field, frozen
 from domain.common.errors import ServiceUnavailable
 from domain.payments import checkout as co
 from domain.payments.customer import Customer
+from domain.payments.pix_automatico import RecurrenceTerms
 from ports.security import WEBHOOK, Signer
 
 JUNGLEPAY = "junglepay"
@@ -137,6 +138,9 @@ class ChargeRequest:
     # Our own id of this charge, the same at every attempt to charge one checkout
     # (`charge_reference`): the PIX gateway's txid.
     reference: str | None = None
+    # payment_method pix_automatico: the recurrence the first payment's QR also
+    # authorises (domain.payments.pix_automatico, journey 3).
+    recurrence: RecurrenceTerms | None = None
 
 
 @frozen
@@ -148,6 +152,7 @@ class Charge:
     pix_code: str | None = None
     pix_expires_at: str | None = None
     secure_url: str | None = None
+    recurrence_id: str | None = None  # Pix Automático: the rec's idRec
 
 
 @frozen
