@@ -47,6 +47,10 @@ class PixSettings:
     cert_file: str
     key: str
     ca_file: str | None = None
+    # Pix Automático: the receiving account each cobr names (CobRSolicitada.recebedor):
+    # "agência/conta" or "conta", and its tipoConta (CORRENTE, POUPANCA, PAGAMENTO).
+    account: str | None = None
+    account_type: str = "CORRENTE"
 
 
 class GatewayProvider:

@@ -71,6 +71,9 @@ class PaymentGatewayConfig:
     api_url: str | None = None
     token_url: str | None = None
     pix_key: str | None = None
+    # Pix Automático's receiving account ("agência/conta" or "conta") and its type.
+    pix_account: str | None = None
+    pix_account_type: str | None = None
     certificate: str | None = field(default=None, repr=False)
     ca_certificate: str | None = None
 
