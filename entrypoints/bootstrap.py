@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 from attrs import field, frozen
@@ -32,7 +33,7 @@ from domain.common.throttle import Throttle
 from domain.notifications import handlers as notifications_handlers
 from domain.notifications.delivery import Notifier
 from domain.payments import handlers as payments_handlers
-from domain.payments import saved_cards
+from domain.payments import pix_recurrences, saved_cards, webhooks
 from domain.payments.events import (
     CheckoutCharged,
     CheckoutClaimed,
@@ -41,11 +42,12 @@ from domain.payments.events import (
     CheckoutRefunded,
     WithdrawalRequested,
 )
-from domain.payments.gateways import WebhookUrls
+from domain.payments.gateways import Postback, WebhookUrls
 from domain.payments.reminders import Reminders
 from domain.payments.renewals import Schedule
 from domain.payments.renewing import RenewalService
 from domain.payments.service import PaymentService
+from domain.payments.settlement import Outcome
 from entrypoints.config import Config
 from ports.ads import BotDetector
 from ports.clock import Clock
@@ -130,8 +132,14 @@ class Deps:
                 charge_ahead=timedelta(hours=config.renewal_charge_ahead_hours),
                 grace=timedelta(days=config.renewal_grace_days),
                 retries=tuple(timedelta(hours=h) for h in config.renewal_retry_hours),
+                zone=ZoneInfo(config.timezone),
             ),
         )
+
+    def settle_postback(self, svc: PaymentService, postback: Postback) -> Outcome:
+        """The worker's settlement of one recorded postback (Pix Automático's cobr
+        notices go to the renewal engine)."""
+        return webhooks.settle_postback(svc, postback, self.renewals)
 
     @property
     def throttle(self) -> Throttle:
@@ -197,6 +205,7 @@ class Deps:
             webhooks=WebhookUrls(public_url=config.public_url, signer=self.signer),
             default_gateway=config.gateway,
             public_url=config.public_url,
+            zone=ZoneInfo(config.timezone),
         )
 
 
@@ -219,6 +228,10 @@ def event_handlers(
         gives.append(assurance_handlers.assure_card_buyer_on_paid)
     # After the grant: an automatic plan's saved card renews it (issue 25).
     gives.append(saved_cards.keep_saved_card)
+    # ...or its Pix Automático recurrence, when approved before the payment settled.
+    gives.append(
+        functools.partial(pix_recurrences.keep_pix_recurrence, zone=ZoneInfo(config.timezone))
+    )
     # After the grant: the receipt shows the period it granted.
     paid: list[EventHandler] = [
         *gives,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from domain.ads import retention
 from domain.mail import delivery
 from domain.notifications import delivery as notifications
-from domain.payments import postbacks, reminders, renewing, subscription_admin, webhooks
+from domain.payments import pix_renewing, postbacks, reminders, renewing, subscription_admin
 
 
 def expire_subscriptions(deps) -> int:
@@ -31,8 +31,9 @@ def forget_old_event_visitors(deps) -> int:
 
 def charge_renewals(deps) -> int:
     """Charge the saved cards of the automatic subscriptions due (and the refused ones
-    whose retry has come), each period once; returns how many charges were made."""
-    return renewing.run_due(deps.renewals).charged
+    whose retry has come), and send the Pix Automático charges whose window is open
+    (and their retries), each period once; returns how many charges were made."""
+    return renewing.run_due(deps.renewals).charged + pix_renewing.run_due(deps.renewals).charged
 
 
 def send_renewal_reminders(deps) -> int:
@@ -72,7 +73,7 @@ def purge_notification_log(deps) -> int:
 def settle_postbacks(deps) -> int:
     """Read back and settle the gateway postbacks received (failures wait for their
     back-off); returns how many were settled."""
-    return len(postbacks.settle_all(deps.payments_service, webhooks.settle_postback))
+    return len(postbacks.settle_all(deps.payments_service, deps.settle_postback))
 
 
 # Every periodic job, in the order `creatorflix jobs` runs them: (name, job, what its

@@ -16,7 +16,7 @@ import time
 
 from domain.mail.delivery import BATCH, deliver_due
 from domain.notifications import delivery as notifications
-from domain.payments import postbacks, renewing, webhooks
+from domain.payments import pix_renewing, postbacks, renewing, webhooks
 
 log = logging.getLogger("creatorflix.mail")
 
@@ -69,7 +69,7 @@ class MailWorker:
         """One round of postbacks: settle what is due (full batches: go again)."""
         settled = 0
         while not self._stop.is_set():
-            report = postbacks.settle_due(self.deps.payments_service, webhooks.settle_postback)
+            report = postbacks.settle_due(self.deps.payments_service, self.deps.settle_postback)
             settled += len(report.outcomes)
             if report.claimed < postbacks.BATCH or len(report.outcomes) < report.claimed:
                 break
@@ -78,7 +78,8 @@ class MailWorker:
     def charge_renewals(self) -> int:
         """One round of automatic renewals (every runner may: a period is charged by
         exactly one, domain.payments.renewing)."""
-        return renewing.run_due(self.deps.renewals).charged
+        renewals = self.deps.renewals
+        return renewing.run_due(renewals).charged + pix_renewing.run_due(renewals).charged
 
     def register_pix_notices(self) -> bool:
         """With the API Pix configured, our notice URL is registered at the PSP for the

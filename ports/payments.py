@@ -89,9 +89,9 @@ class RenewalRepository(Repository[Renewal], Protocol):
         concurrent job runner made the same period's renewal first)."""
 
     def claim_due(
-        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int, gateway: str
     ) -> list[Renewal]:
-        """Claim up to `limit` renewals to charge again (status due or refused,
+        """Claim up to `limit` renewals of `gateway` to charge again (status due or refused,
         next_attempt_at reached, no live claim) for `claim_token` until `lease_until`,
         moving them to `charging` and counting the attempt; concurrent claimers never
         get the same one."""

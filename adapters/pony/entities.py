@@ -4,7 +4,7 @@ keeps each entity a flat row and every relation an explicit query."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from pony.orm import Database, Json, Optional, PrimaryKey, Required
@@ -86,6 +86,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         next_plan_id = Optional(int, column="next_plan_id", nullable=True)
         coupon_id = Optional(int, column="coupon_id", nullable=True)
         coupon_cycles_left = Optional(int, column="coupon_cycles_left", nullable=True)
+        pix_rec_id = _text("pix_rec_id")
+        renewal_anchor = Optional(date, column="renewal_anchor", nullable=True)
 
     class CouponRow(db.Entity):
         _table_ = "coupons"

@@ -289,12 +289,25 @@ def renewal_cancelled(
     now: datetime,
     user_id: int,
     subscription_id: int,
+    *,
+    means: str = "o cartão",
+    by_bank: bool = False,
+    resumable: bool = True,
 ) -> Mail:
-    """The member turned the automatic renewal off (once per change)."""
+    """The automatic renewal was turned off (once per change): by the member, or by the
+    payer in their bank (Pix Automático cancelled there: `by_bank`); `means` is what is
+    no longer charged, `resumable` whether Minha conta can turn it on again."""
     return mail(
         m.RENEWAL_CANCELLED,
         to,
-        {"name": greeting(name), "plan": plan, "end": end},
+        {
+            "name": greeting(name),
+            "plan": plan,
+            "end": end,
+            "means": means,
+            "by_bank": by_bank,
+            "resumable": resumable,
+        },
         now,
         user_id=user_id,
         dedupe_key=f"renewal_cancelled:{subscription_id}:{now.isoformat()}",

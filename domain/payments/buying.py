@@ -24,7 +24,7 @@ from domain.common.errors import (
     ValidationError,
 )
 from domain.payments import checkout as co
-from domain.payments import coupons, idempotency, settlement
+from domain.payments import coupons, idempotency, pix_recurrences, settlement
 from domain.payments.commands import StartCheckout
 from domain.payments.events import charge_event, checkout_event
 from domain.payments.gateways import (
@@ -65,7 +65,11 @@ class CheckoutView:
 
 
 def _charge_request(
-    quote: Quote, command: StartCheckout, postback_url: str, reference: str
+    quote: Quote,
+    command: StartCheckout,
+    postback_url: str,
+    reference: str,
+    first_due: str | None = None,
 ) -> ChargeRequest:
     # A free bump stays in the order but is no line of the charge: JunglePay refuses a
     # unitPrice of 0 (and the quote refuses a total of 0).
@@ -81,6 +85,7 @@ def _charge_request(
         installments=command.installments or 1,
         card_hash=command.card_hash,
         reference=reference,
+        recurrence=pix_recurrences.terms(quote.plan, first_due),
     )
 
 
@@ -111,9 +116,11 @@ def _choose(
                 "card_hash is required to pay this plan by card", field="card_hash"
             )
         return GatewayChoice(DIAS)  # the plan's external card checkout
-    if command.payment_method == co.PIX and command.card_hash:
+    if command.payment_method != co.CREDIT_CARD and command.card_hash:
         raise ValidationError("card_hash is only for credit_card payments", field="card_hash")
     choice = svc.choose(uow)
+    if command.payment_method == co.PIX_AUTOMATICO:
+        pix_recurrences.check_offered(plan, choice)
     if choice.name == DIAS:
         raise ValidationError(
             "this payment method is not available: pay by card through the plan's checkout",
@@ -142,6 +149,7 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
             payment = PaymentData(
                 provider=choice.name,
                 method=quote.payment_method,
+                recurrence_first_due=pix_recurrences.first_due(plan, quote, now, svc.zone),
                 # the saved card renews it (domain.payments.renewing)
                 renewal_consent=plan.renews_automatically and command.renewal_consent,
                 coupon=_redeem(uow, command, quote),
@@ -162,7 +170,7 @@ def start_checkout(svc: PaymentService, command: StartCheckout) -> CheckoutView:
                     total_amount=quote.total,
                     user_id=buyer.id if buyer is not None else None,
                     external_id=external_id,
-                    payment_method=quote.payment_method,
+                    payment_method=co.stored_method(quote.payment_method),
                     order_bump=bool(quote.bumps),
                     order_bump_ids=quote.order_bump_ids,
                     customer_name=customer.name,
@@ -268,6 +276,7 @@ def _charge(
         command,
         _postback_url(svc, choice, checkout_id),
         charge_reference(checkout_id, checkout.created_at),
+        checkout.payment.recurrence_first_due,
     )
     try:
         charge = svc.adapter(choice).create_charge(request)
@@ -402,6 +411,8 @@ def _charged(checkout: co.Checkout, charge: Charge, now: datetime) -> co.Checkou
     payment = checkout.payment.but(
         qr_code=charge.pix_code, expires_at=charge.pix_expires_at, secure_url=charge.secure_url
     )
+    if charge.recurrence_id is not None:
+        payment = payment.but(recurrence_id=charge.recurrence_id)
     if checkout.status == co.PENDING:
         payment = payment.but(status=charge.status)
     return attrs.evolve(

@@ -56,6 +56,19 @@ def to_payment_method(value: str | None) -> PaymentMethod | None:
     return None if value is None else lenient(PaymentMethod, value)
 
 
+def stored_method(method: str) -> PaymentMethod:
+    """The column `checkouts.payment_method` keeps the original's two values: a Pix
+    Automático checkout is a PIX one there (its payment_data says which)."""
+    return PIX if method == PIX_AUTOMATICO else PaymentMethod(method)
+
+
+def method_of(checkout: Checkout) -> str | None:
+    """How the buyer chose to pay: pix_automatico when the payment data says so."""
+    if checkout.payment_data is not None and checkout.payment_data.method == PIX_AUTOMATICO:
+        return PIX_AUTOMATICO
+    return checkout.payment_method
+
+
 # One-way state machine: a status only ever moves along these arrows, so a late,
 # repeated or forged notification can never move a paid checkout back to pending.
 # Abandoned only means we stopped waiting: a payment the gateway confirms afterwards

@@ -157,6 +157,9 @@ class PixNotice:
 
     token: str | None
     txids: tuple[str, ...] = ()
+    # What the ids name: "pix" (cob txids), "pix_rec" (idRec of rec notices), "pix_cobr"
+    # (txids of Pix Automático's cobr notices): the postback's gateway for the worker.
+    kind: str = "pix"
 
 
 @frozen

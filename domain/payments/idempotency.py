@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from domain.common.errors import Conflict
-from domain.payments.checkout import Checkout
+from domain.payments.checkout import Checkout, method_of
 from domain.payments.commands import StartCheckout
 
 HEADER = "Idempotency-Key"
@@ -38,7 +38,7 @@ def check_same_request(checkout: Checkout, command: StartCheckout) -> None:
     bumps): a key names one attempt to pay, never two."""
     same = (
         checkout.plan_id == command.plan_id
-        and checkout.payment_method == command.payment_method
+        and method_of(checkout) == command.payment_method
         and sorted(set(checkout.order_bump_ids or [])) == sorted(set(command.order_bump_ids or []))
     )
     if not same:

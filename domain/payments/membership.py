@@ -4,7 +4,7 @@ charges, and see when and how much the next charge is."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 from attrs import frozen
@@ -12,6 +12,7 @@ from attrs import frozen
 from domain.catalog.entities import Plan
 from domain.common.errors import Conflict, NotFound, ValidationError
 from domain.mail import compose
+from domain.payments import pix_automatico as pa
 from domain.payments import renewals
 from domain.payments import subscriptions as subs
 from domain.payments.events import SubscriptionCancelled, subscription_event
@@ -37,9 +38,14 @@ def view(uow: UnitOfWork, sub: Subscription, schedule: Schedule) -> MemberSubscr
         return MemberSubscription(sub)
     plan_id = renewals.renewal_plan(sub)
     plan = uow.plans.get(plan_id) if plan_id is not None else None
+    if sub.pix_rec_id is not None:  # the first day its cobr may be sent
+        first, _ = pa.send_window(pa.due_of(sub.end_date, schedule.zone))
+        charge_at = pa.period_end(first - timedelta(days=1), schedule.zone)
+    else:
+        charge_at = sub.end_date - schedule.charge_ahead
     return MemberSubscription(
         sub,
-        next_charge_at=sub.end_date - schedule.charge_ahead,
+        next_charge_at=charge_at,
         next_charge_amount=plan.price if plan else None,
         next_plan_id=plan_id,
     )
@@ -50,6 +56,17 @@ def views(
 ) -> list[MemberSubscription]:
     with uow_factory() as uow:
         return [view(uow, s, schedule) for s in subscriptions]
+
+
+def current(
+    uow_factory: UnitOfWorkFactory, user_id: int, subscription_id: int, schedule: Schedule
+) -> MemberSubscription:
+    """The member's subscription as it is now (NotFound for anyone else's)."""
+    with uow_factory() as uow:
+        sub = uow.subscriptions.get(subscription_id)
+        if sub is None or sub.user_id != user_id:
+            raise NotFound(f"subscription {subscription_id} not found")
+        return view(uow, sub, schedule)
 
 
 def _own(uow: UnitOfWork, user_id: int, subscription_id: int) -> Subscription:
@@ -63,7 +80,7 @@ def _own(uow: UnitOfWork, user_id: int, subscription_id: int) -> Subscription:
 
 
 def _renewable(sub: Subscription, now: datetime) -> None:
-    if sub.card_ref is None or sub.renewal_state is None:
+    if (sub.card_ref is None and sub.pix_rec_id is None) or sub.renewal_state is None:
         raise Conflict("this subscription does not renew automatically")
     if sub.status != subs.ACTIVE or sub.end_date is None or sub.end_date <= now:
         raise Conflict("this subscription has ended")
@@ -141,6 +158,11 @@ def change_plan(
     with uow_factory() as uow:
         sub = _own(uow, user_id, subscription_id)
         _renewable(sub, now)
+        if sub.pix_rec_id is not None:
+            raise Conflict(
+                "Pix Automático renews the plan its recurrence was authorised for: cancel "
+                "it and subscribe to the other plan"
+            )
         plan = uow.plans.get(plan_id)
         if plan is None or not plan.is_active:
             raise ValidationError(f"plan {plan_id} is not for sale", field="plan_id")

@@ -27,6 +27,9 @@ _KEYS = (
     "paid_with",
     "renewal_consent",
     "coupon",
+    "recurrence_id",
+    "recurrence_status",
+    "recurrence_first_due",
 )
 _FLAGS = ("account_created", "unclaimed", "renewal_consent")
 
@@ -56,6 +59,12 @@ class PaymentData:
     # period; the coupon applied ({id, code, discount}).
     renewal_consent: bool = False
     coupon: Mapping[str, Any] | None = None
+    # Pix Automático (method pix_automatico, domain.payments.pix_recurrences): the
+    # recurrence the QR authorises (idRec), its status as last read back, and its first
+    # due date (ISO), where the first period ends once the recurrence renews it.
+    recurrence_id: str | None = None
+    recurrence_status: str | None = None
+    recurrence_first_due: str | None = None
     extra: Mapping[str, Any] = field(factory=dict)  # keys we do not know, as read
 
     @classmethod

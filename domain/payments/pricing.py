@@ -8,7 +8,7 @@ from attrs import frozen
 
 from domain.catalog.entities import OrderBump, Plan
 from domain.common.errors import ValidationError
-from domain.payments.checkout import PAYMENT_METHODS, PIX
+from domain.payments.checkout import PAYMENT_METHODS, PIX, PIX_AUTOMATICO
 
 
 @frozen
@@ -40,7 +40,7 @@ class Quote:
 
 
 def accepts(plan: Plan, payment_method: str) -> bool:
-    return plan.accepts_pix if payment_method == PIX else plan.accepts_card
+    return plan.accepts_pix if payment_method in (PIX, PIX_AUTOMATICO) else plan.accepts_card
 
 
 def quote(

@@ -96,8 +96,14 @@ def _queue(r: Reminders, status: str, due, key, build, now: datetime) -> int:
             for s in uow.subscriptions.find({"status": status}).items
             if s.end_date is not None and due(s) and s.id is not None
         ]
-        if status == subs.ACTIVE and r.saved_cards is not None and r.saved_cards(uow):
-            candidates = [s for s in candidates if not (s.auto_renew and s.card_ref)]
+        if status == subs.ACTIVE:
+            # Those that renew themselves: on a card JunglePay charges, by Pix Automático.
+            cards = r.saved_cards is not None and r.saved_cards(uow)
+            candidates = [
+                s
+                for s in candidates
+                if not (s.auto_renew and ((s.card_ref and cards) or s.pix_rec_id))
+            ]
         taken = uow.outbox.existing_keys([key(s.id) for s in candidates])
         for sub in candidates:
             if key(sub.id) in taken:

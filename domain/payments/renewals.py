@@ -12,7 +12,7 @@ and made before the gateway is called, so no period is ever charged twice."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import attrs
 from attrs import frozen
@@ -37,7 +37,10 @@ PAID = "paid"
 REFUSED = "refused"  # refused; tried again at next_attempt_at
 FAILED = "failed"  # refused for good (final, or the last retry)
 UNCONFIRMED = "unconfirmed"  # the charge's outcome is unknown: never charged again here
-STATUSES = (DUE, CHARGING, PAID, REFUSED, FAILED, UNCONFIRMED)
+# Pix Automático: the cobr is at the PSP, to be settled on its due date by the payer's
+# bank (domain.payments.pix_renewing); read back at next_attempt_at if no notice came.
+SCHEDULED = "scheduled"
+STATUSES = (DUE, CHARGING, PAID, REFUSED, FAILED, UNCONFIRMED, SCHEDULED)
 CHARGEABLE = (DUE, REFUSED)
 
 
@@ -79,6 +82,7 @@ class Schedule:
         timedelta(hours=72),
         timedelta(hours=120),
     )
+    zone: tzinfo = UTC  # CREATORFLIX_TIMEZONE: Pix Automático's calendar
 
 
 def can_move(current: str | None, target: str) -> bool:
@@ -86,10 +90,11 @@ def can_move(current: str | None, target: str) -> bool:
 
 
 def renews(sub: Subscription) -> bool:
-    """Whether the saved card of `sub` is to be charged at the end of its period."""
+    """Whether `sub` is to be charged at the end of its period: on its saved card, or
+    through its Pix Automático recurrence."""
     return (
         sub.auto_renew
-        and sub.card_ref is not None
+        and (sub.card_ref is not None or sub.pix_rec_id is not None)
         and sub.renewal_state == RENEWING
         and sub.status == subs.ACTIVE
         and sub.end_date is not None
@@ -97,8 +102,14 @@ def renews(sub: Subscription) -> bool:
 
 
 def is_due(sub: Subscription, now: datetime, schedule: Schedule) -> bool:
-    """Due for its renewal charge: renewing, and its end within `charge_ahead`."""
-    return renews(sub) and sub.end_date is not None and sub.end_date - schedule.charge_ahead <= now
+    """Due for its card's renewal charge: renewing on a saved card, and its end within
+    `charge_ahead` (Pix Automático has its own window: domain.payments.pix_automatico)."""
+    return (
+        renews(sub)
+        and sub.card_ref is not None
+        and sub.end_date is not None
+        and sub.end_date - schedule.charge_ahead <= now
+    )
 
 
 def next_period(sub: Subscription, duration_days: int) -> tuple[datetime, datetime]:

@@ -168,7 +168,7 @@ def _open_due(r: RenewalService, now: datetime) -> Iterator[Renewal]:
 def _claim_retries(r: RenewalService, now: datetime) -> list[Renewal]:
     svc = r.payments
     with svc.uow() as uow:
-        claimed = uow.renewals.claim_due(now, secrets.token_hex(16), now + LEASE, BATCH)
+        claimed = uow.renewals.claim_due(now, secrets.token_hex(16), now + LEASE, BATCH, JUNGLEPAY)
         uow.commit()
     return claimed
 
@@ -290,7 +290,7 @@ def _paid(r: RenewalService, renewal: Renewal, transaction_id: str | None) -> st
     now = svc.clock.now()
     assert renewal.id is not None and renewal.claim_token is not None, "a claimed renewal"
     with svc.uow() as uow:
-        sub = _locked(uow, renewal.subscription_id)
+        sub = locked(uow, renewal.subscription_id)
         uow.renewals.settle(
             renewal.id,
             renewal.claim_token,
@@ -302,33 +302,44 @@ def _paid(r: RenewalService, renewal: Renewal, transaction_id: str | None) -> st
                 "updated_at": now,
             },
         )
-        renewed = renewals.paid(sub, renewal)
-        assert sub.end_date is not None, "a renewing subscription has an end"
-        renewed = uow.subscriptions.update(renewed)
-        uow.record(SubscriptionRenewed(**_event_fields(renewed, now), amount=renewal.amount))
-        owned = list(uow.subscriptions.find({"user_id": sub.user_id}).items)
-        for moved in renewals.push_later_grants(owned, renewed, sub.end_date):
-            uow.subscriptions.update(moved)
-        activation.refresh_status(uow, sub.user_id, now)
-        user = uow.users.get(sub.user_id)
-        plan = uow.plans.get(renewal.plan_id)
-        if user is not None and user.anonymised_at is None:
-            uow.outbox.enqueue(
-                compose.renewal_paid(
-                    user.email,
-                    user.name,
-                    plan.name if plan else "CreatorFlix",
-                    renewal.amount,
-                    _card(sub),
-                    renewed.end_date,
-                    now,
-                    sub.user_id,
-                    renewal.id,
-                )
-            )
+        record_paid(uow, sub, renewal, now, _card(sub))
         uow.commit()
-    log.info("renewal %s paid: subscription %s until %s", renewal.id, sub.id, renewed.end_date)
     return renewals.PAID
+
+
+def record_paid(
+    uow: UnitOfWork, sub: Subscription, renewal: Renewal, now: datetime, means: str
+) -> Subscription:
+    """Inside the unit of work that records `renewal` paid (the user's row locked): the
+    new period starts at the old end (later grants move after it), the receipt queued;
+    `means` names how it was paid in the mail."""
+    assert renewal.id is not None, "a stored renewal"
+    renewed = renewals.paid(sub, renewal)
+    assert sub.end_date is not None, "a renewing subscription has an end"
+    renewed = uow.subscriptions.update(renewed)
+    uow.record(SubscriptionRenewed(**_event_fields(renewed, now), amount=renewal.amount))
+    owned = list(uow.subscriptions.find({"user_id": sub.user_id}).items)
+    for moved in renewals.push_later_grants(owned, renewed, sub.end_date):
+        uow.subscriptions.update(moved)
+    activation.refresh_status(uow, sub.user_id, now)
+    user = uow.users.get(sub.user_id)
+    plan = uow.plans.get(renewal.plan_id)
+    if user is not None and user.anonymised_at is None:
+        uow.outbox.enqueue(
+            compose.renewal_paid(
+                user.email,
+                user.name,
+                plan.name if plan else "CreatorFlix",
+                renewal.amount,
+                means,
+                renewed.end_date,
+                now,
+                sub.user_id,
+                renewal.id,
+            )
+        )
+    log.info("renewal %s paid: subscription %s until %s", renewal.id, sub.id, renewed.end_date)
+    return renewed
 
 
 def _refused(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -> str:
@@ -338,8 +349,8 @@ def _refused(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -
     now = svc.clock.now()
     assert renewal.id is not None and renewal.claim_token is not None, "a claimed renewal"
     with svc.uow() as uow:
-        sub = _locked(uow, renewal.subscription_id)
-        moved, recorded = renewals.refused(sub, renewal, now, r.schedule, final=final)
+        sub = locked(uow, renewal.subscription_id)
+        recorded = record_refused(uow, r, sub, renewal, now, _card(sub), final=final)
         uow.renewals.settle(
             renewal.id,
             renewal.claim_token,
@@ -351,32 +362,49 @@ def _refused(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -
                 "updated_at": now,
             },
         )
-        moved = uow.subscriptions.update(moved)
-        uow.record(
-            SubscriptionPastDue(**_event_fields(moved, now), retry_at=recorded.next_attempt_at)
-        )
-        activation.refresh_status(uow, sub.user_id, now)
-        user = uow.users.get(sub.user_id)
-        plan = uow.plans.get(renewal.plan_id)
-        if user is not None and user.anonymised_at is None:
-            uow.outbox.enqueue(
-                compose.renewal_past_due(
-                    user.email,
-                    user.name,
-                    plan.name if plan else "CreatorFlix",
-                    renewal.amount,
-                    _card(sub),
-                    moved.end_date,
-                    renewal_link(r.reminders, sub.user_id, renewal.plan_id),
-                    recorded.status == renewals.REFUSED,
-                    now,
-                    sub.user_id,
-                    renewal.id,
-                )
-            )
         uow.commit()
     log.warning("renewal %s refused (%s): %s", renewal.id, reason, recorded.status)
     return recorded.status
+
+
+def record_refused(
+    uow: UnitOfWork,
+    r: RenewalService,
+    sub: Subscription,
+    renewal: Renewal,
+    now: datetime,
+    means: str,
+    *,
+    final: bool,
+    schedule: Schedule | None = None,
+) -> Renewal:
+    """Inside the unit of work that records `renewal` refused (the user's row locked):
+    past due with access for the grace days, a mail with a one-click way to pay; the
+    renewal as it is to be recorded (the caller writes it: retry scheduled or failed)."""
+    assert renewal.id is not None, "a stored renewal"
+    moved, recorded = renewals.refused(sub, renewal, now, schedule or r.schedule, final=final)
+    moved = uow.subscriptions.update(moved)
+    uow.record(SubscriptionPastDue(**_event_fields(moved, now), retry_at=recorded.next_attempt_at))
+    activation.refresh_status(uow, sub.user_id, now)
+    user = uow.users.get(sub.user_id)
+    plan = uow.plans.get(renewal.plan_id)
+    if user is not None and user.anonymised_at is None:
+        uow.outbox.enqueue(
+            compose.renewal_past_due(
+                user.email,
+                user.name,
+                plan.name if plan else "CreatorFlix",
+                renewal.amount,
+                means,
+                moved.end_date,
+                renewal_link(r.reminders, sub.user_id, renewal.plan_id),
+                recorded.status == renewals.REFUSED,
+                now,
+                sub.user_id,
+                renewal.id,
+            )
+        )
+    return recorded
 
 
 def _event_fields(sub: Subscription, now: datetime) -> dict[str, Any]:
@@ -394,7 +422,7 @@ def _event_fields(sub: Subscription, now: datetime) -> dict[str, Any]:
     }
 
 
-def _locked(uow: UnitOfWork, subscription_id: int) -> Subscription:
+def locked(uow: UnitOfWork, subscription_id: int) -> Subscription:
     """The subscription, after its user's row is locked (grants of the same user are
     made one after the other: domain.payments.activation.grant)."""
     sub = uow.subscriptions.get(subscription_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from attrs import frozen
 
 from domain.common.errors import Forbidden, ServiceUnavailable, Unauthenticated
@@ -42,6 +44,7 @@ class PaymentService:
     webhooks: WebhookUrls
     default_gateway: str
     public_url: str
+    zone: tzinfo = UTC  # CREATORFLIX_TIMEZONE: the calendar of Pix Automático's due dates
 
     def gateway_rows(self, uow: UnitOfWork) -> list[PaymentGatewayConfig]:
         return list(uow.payment_gateways.find(order_by=["id"]).items)

@@ -7,7 +7,7 @@ end exactly the grant it paid for."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 from attrs import field, frozen
@@ -55,6 +55,10 @@ class Subscription:
     # renewals (None: all of them).
     coupon_id: int | None = None
     coupon_cycles_left: int | None = None
+    # Pix Automático (domain.payments.pix_automatico): the PSP's recurrence (idRec)
+    # renewing it, and its first due date, from which each cycle's due date follows.
+    pix_rec_id: str | None = None
+    renewal_anchor: date | None = None
 
     def is_active_at(self, now: datetime) -> bool:
         """Active means status active AND not past its end: a subscription past its

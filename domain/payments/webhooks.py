@@ -12,7 +12,7 @@ import attrs
 
 from domain.common.errors import Forbidden, GatewayRejected, ServiceUnavailable, Unauthenticated
 from domain.payments import checkout as co
-from domain.payments import postbacks, settlement
+from domain.payments import pix_recurrences, pix_renewing, postbacks, settlement
 from domain.payments.commands import DiasWebhook, JunglePayWebhook, PixNotice
 from domain.payments.gateways import (
     DIAS,
@@ -32,6 +32,7 @@ from domain.payments.gateways import (
     event_key,
     gateway_row,
 )
+from domain.payments.renewing import RenewalService
 from domain.payments.service import PaymentService
 from domain.payments.settlement import IGNORED, UNMATCHED, Outcome
 
@@ -103,10 +104,19 @@ def handle_junglepay(svc: PaymentService, webhook: JunglePayWebhook) -> Outcome:
     return postbacks.record(svc, JUNGLEPAY, external_id, webhook.checkout_ref)
 
 
-def settle_postback(svc: PaymentService, postback: postbacks.Postback) -> Outcome:
-    """The worker's part of a recorded postback (domain.payments.postbacks.settle_due)."""
+def settle_postback(
+    svc: PaymentService, postback: postbacks.Postback, renewals: RenewalService | None = None
+) -> Outcome:
+    """The worker's part of a recorded postback (domain.payments.postbacks.settle_due);
+    `renewals` settles Pix Automático's cobr notices."""
     if postback.gateway == PIX_GATEWAY:
         return settle_pix(svc, postback.external_id)
+    if postback.gateway == pix_recurrences.REC_POSTBACK:
+        return pix_recurrences.settle_rec(svc, postback.external_id)
+    if postback.gateway == pix_recurrences.COBR_POSTBACK:
+        if renewals is None:
+            raise ServiceUnavailable("cobr notices are settled by the renewal engine")
+        return pix_renewing.settle_cobr(renewals, postback.external_id)
     return settle_junglepay(svc, postback.external_id, postback.checkout_ref)
 
 
@@ -123,7 +133,7 @@ def handle_pix(svc: PaymentService, notice: PixNotice) -> Outcome:
             uow.postbacks.add(
                 Postback(
                     id=None,
-                    gateway=PIX_GATEWAY,
+                    gateway=notice.kind,
                     external_id=txid,
                     next_attempt_at=now,
                     received_at=now,
@@ -313,4 +323,12 @@ def register_pix_notices(svc: PaymentService, config: PaymentGatewayConfig | Non
         )
         return False
     log.info("PIX notices: our URL is registered at the PSP for the key")
+    try:  # Pix Automático's notices: the PSP appends /rec and /cobr to the same URL
+        svc.gateways.pix_recurring(config).register_recurring_webhooks(url)
+    except (ServiceUnavailable, GatewayRejected) as problem:
+        log.warning(
+            "Pix Automático notices: our URL could not be registered at the PSP (%s): "
+            "recurrences are read back by `creatorflix jobs` only",
+            problem.message,
+        )
     return True

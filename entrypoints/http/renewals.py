@@ -4,10 +4,13 @@ coupons."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import falcon
 
 from domain.common.fields import Integer, Text
-from domain.payments import coupon_admin, coupon_preview, membership
+from domain.payments import coupon_admin, coupon_preview, membership, pix_recurrences
 from domain.payments.renewals import Schedule
 from entrypoints.bootstrap import Deps
 from entrypoints.http.account_views import MEMBER_SUBSCRIPTION_SCHEMA, member_json
@@ -59,8 +62,25 @@ class _Action:
 
 
 class CancelResource(_Action):
+    """Pix Automático's recurrence is cancelled at the PSP first (`cancel_pix`: False
+    for a subscription it does not renew), then here; the card's renewal only here."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        schedule: Schedule,
+        cancel_pix: Callable[[int, int], bool],
+    ):
+        super().__init__(uow, clock, schedule)
+        self.cancel_pix = cancel_pix
+
     def on_post(self, req: falcon.Request, resp: falcon.Response, id: int) -> None:
-        view = membership.cancel(self.uow, self.clock, required_user_id(req), id, self.schedule)
+        user_id = required_user_id(req)
+        if self.cancel_pix(user_id, id):
+            view = membership.current(self.uow, user_id, id, self.schedule)
+        else:
+            view = membership.cancel(self.uow, self.clock, user_id, id, self.schedule)
         resp.media = member_json(view)
 
 
@@ -105,7 +125,12 @@ def routes(deps: Deps) -> list[Route]:
         ),
         Route(
             "/api/me/subscriptions/{id:id}/cancel",
-            CancelResource(uow, clock, schedule),
+            CancelResource(
+                uow,
+                clock,
+                schedule,
+                functools.partial(pix_recurrences.cancel_by_member, deps.payments_service),
+            ),
             (
                 Operation(
                     "POST",

@@ -12,7 +12,7 @@ import attrs
 import falcon
 
 from domain.common.errors import Forbidden, Unauthenticated
-from domain.payments import webhooks
+from domain.payments import pix_recurrences, webhooks
 from domain.payments.commands import DiasWebhook, JunglePayWebhook, PixNotice
 from domain.payments.gateways import DIAS, JUNGLEPAY, PIX_GATEWAY, PIX_NOTICE_PATH
 from domain.payments.service import PaymentService
@@ -70,27 +70,44 @@ MAX_PIX_PER_NOTICE = 100  # a PSP may group several Pix of one key in a notice
 PIX_TXID = re.compile(r"[a-zA-Z0-9]{26,35}")  # a txid of ours (PUT /cob/{txid})
 
 
-def pix_notice(token: str | None, body: Any) -> PixNotice:
+ID_REC = re.compile(r"[a-zA-Z0-9]{29}")  # RecId
+# The notices of the API Pix: the list each kind posts, the key naming what to read
+# back from each item, and what such an id looks like (the postback's gateway).
+NOTICES = {
+    "pix": ("pix", "txid", PIX_TXID),  # WebhookPixBody
+    pix_recurrences.REC_POSTBACK: ("recs", "idRec", ID_REC),  # WebhookRecBody
+    pix_recurrences.COBR_POSTBACK: ("cobsr", "txid", PIX_TXID),  # WebhookCobRBody
+}
+
+
+def pix_notice(token: str | None, body: Any, kind: str = "pix") -> PixNotice:
     """The API Pix posts `{"pix": [{"endToEndId", "txid", "valor", "horario"}, ...]}`
-    (WebhookPixBody); only the txids that can be ours are kept, each once."""
-    items = body.get("pix") if isinstance(body, dict) else None
-    txids: dict[str, None] = {}
+    (WebhookPixBody), `{"recs": [{"idRec", "status", ...}]}` (WebhookRecBody) or
+    `{"cobsr": [{"idRec", "txid", "status", ...}]}` (WebhookCobRBody); only the ids that
+    can be ours are kept, each once (every one is read back from the PSP)."""
+    key, field, pattern = NOTICES[kind]
+    items = body.get(key) if isinstance(body, dict) else None
+    ids: dict[str, None] = {}
     for item in (items if isinstance(items, list) else [])[:MAX_PIX_PER_NOTICE]:
-        txid = item.get("txid") if isinstance(item, dict) else None
-        if isinstance(txid, str) and PIX_TXID.fullmatch(txid):
-            txids[txid] = None
-    return PixNotice(token=token, txids=tuple(txids))
+        value = item.get(field) if isinstance(item, dict) else None
+        if isinstance(value, str) and pattern.fullmatch(value):
+            ids[value] = None
+    return PixNotice(token=token, txids=tuple(ids), kind=kind)
 
 
 class PixNoticeResource:
     """POST {public url}/api/webhook/pix/{token}, and the same + "/pix" (the spec's PSPs
-    append it to the registered URL). The token is in the path and checked before the
-    body is read."""
+    append it to the registered URL), + "/rec" and + "/cobr" (Pix Automático's
+    notices, registered with PUT /webhookrec and /webhookcobr). The token is in the path
+    and checked before the body is read."""
 
     def __init__(self, svc: PaymentService, limits: Limits, max_body: int):
         self.svc, self.limits, self.max_body = svc, limits, max_body
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, token: str) -> None:
+        self._notice(req, resp, token, "pix")
+
+    def _notice(self, req: falcon.Request, resp: falcon.Response, token: str, kind: str) -> None:
         ip = self.limits.client(req)
         try:
             webhooks.authenticate(self.svc, PIX_GATEWAY, token)
@@ -99,9 +116,16 @@ class PixNoticeResource:
             self.limits.throttle.failed("webhook_token", ip)
             raise
         body = read_json(req, self.max_body, required=False)
-        resp.media = {"status": webhooks.handle_pix(self.svc, pix_notice(token, body)).status}
+        notice = pix_notice(token, body, kind)
+        resp.media = {"status": webhooks.handle_pix(self.svc, notice).status}
 
     on_post_pix = on_post
+
+    def on_post_rec(self, req: falcon.Request, resp: falcon.Response, token: str) -> None:
+        self._notice(req, resp, token, pix_recurrences.REC_POSTBACK)
+
+    def on_post_cobr(self, req: falcon.Request, resp: falcon.Response, token: str) -> None:
+        self._notice(req, resp, token, pix_recurrences.COBR_POSTBACK)
 
 
 class WebhookResource:
@@ -223,6 +247,34 @@ def routes(deps: Deps) -> list[Route]:
             pix,
             (attrs.evolve(pix_operation, summary=pix_summary + " (the spec's /pix suffix)"),),
             suffix="pix",
+        ),
+        Route(
+            PIX_NOTICE_PATH + "/{token}/rec",
+            pix,
+            (
+                attrs.evolve(
+                    pix_operation,
+                    summary='Pix Automático rec notice (`{"recs": [...]}`): recorded and '
+                    "answered at once (queued); the worker reads each rec back (GET "
+                    "/rec/{idRec}): approved with its first payment, the subscription renews "
+                    "by Pix Automático; cancelled by the payer, the renewal ends",
+                ),
+            ),
+            suffix="rec",
+        ),
+        Route(
+            PIX_NOTICE_PATH + "/{token}/cobr",
+            pix,
+            (
+                attrs.evolve(
+                    pix_operation,
+                    summary='Pix Automático cobr notice (`{"cobsr": [...]}`): recorded and '
+                    "answered at once (queued); the worker reads each cobr back (GET "
+                    "/cobr/{txid}): settled (CONCLUIDA, its amount) extends the period, "
+                    "refused schedules a retry",
+                ),
+            ),
+            suffix="cobr",
         ),
         Route(
             "/api/webhook/dias/payment-sucess",

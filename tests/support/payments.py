@@ -194,6 +194,6 @@ def notifications(deps) -> list:
 def settle_postbacks(deps) -> list[str]:
     """What the background worker does with the postbacks received (read each back
     from its gateway and settle it), run now; the statuses of their outcomes."""
-    from domain.payments import postbacks, webhooks
+    from domain.payments import postbacks
 
-    return [o.status for o in postbacks.settle_all(deps.payments_service, webhooks.settle_postback)]
+    return [o.status for o in postbacks.settle_all(deps.payments_service, deps.settle_postback)]

@@ -25,12 +25,13 @@ class MemoryRenewalRepository(MemoryRepository):
         return self.add(renewal)
 
     def claim_due(
-        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int, gateway: str
     ) -> list[Renewal]:
         due = [
             r
             for r in sorted(self._rows.values(), key=lambda x: x.id)
             if r.status in CHARGEABLE
+            and r.gateway == gateway
             and r.next_attempt_at is not None
             and r.next_attempt_at <= now
             and (r.claimed_until is None or r.claimed_until < now)

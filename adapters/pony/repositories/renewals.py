@@ -32,7 +32,7 @@ _CLAIM = """UPDATE subscription_renewals
 SET status = 'charging', claim_token = $token, claimed_until = $lease,
     attempts = attempts + 1, updated_at = $now
 WHERE id IN (SELECT id FROM subscription_renewals
-             WHERE status IN ('due', 'refused') AND next_attempt_at <= $now
+             WHERE status IN ('due', 'refused') AND next_attempt_at <= $now AND gateway = $gateway
                AND (claimed_until IS NULL OR claimed_until < $now)
              ORDER BY id LIMIT $limit{lock})"""
 
@@ -61,13 +61,21 @@ class PonyRenewalRepository(PonyRepository):
         return self.to_domain(row)
 
     def claim_due(
-        self, now: datetime, claim_token: str, lease_until: datetime, limit: int
+        self, now: datetime, claim_token: str, lease_until: datetime, limit: int, gateway: str
     ) -> list[Renewal]:
         flush()
         lock = " FOR UPDATE SKIP LOCKED" if self.pdb.dialect == "postgresql" else ""
         self.db.execute(
             _CLAIM.format(lock=lock),
-            self._params({"token": claim_token, "lease": lease_until, "now": now, "limit": limit}),
+            self._params(
+                {
+                    "token": claim_token,
+                    "lease": lease_until,
+                    "now": now,
+                    "limit": limit,
+                    "gateway": gateway,
+                }
+            ),
         )
         rows = self.E.select(claim_token=claim_token, status="charging").order_by(self.E.id)
         return [self.to_domain(row) for row in rows]

@@ -1,0 +1,380 @@
+"""Pix Automático's renewals (issue 26), the engine beside the card's
+(domain.payments.renewing), sharing its rows and its records of a paid or refused
+renewal: each cycle of a subscription a recurrence renews gets one cobr, sent between
+10 and 2 days before its due date (`creatorflix jobs`), settled by the payer's bank on
+that date and learnt from the PSP's notice (or read back the day after, when none came).
+A refused settlement is tried again (retentativa) the next day, up to 3 times within 7
+days; past due meanwhile, with access until the last retry could settle.
+
+Exactly one cobr per cycle: the cycle's renewal row is unique per (subscription, period)
+and made before the PSP is called, and its txid is derived from the subscription and
+the due date (domain.payments.pix_automatico.cobr_txid), so a PUT repeated after a lost
+answer finds the cobr already there instead of making a second one."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from domain.common.errors import GatewayRejected, ServiceUnavailable
+from domain.payments import pix_automatico as pa
+from domain.payments import pix_recurrences, renewals
+from domain.payments import subscriptions as subs
+from domain.payments.gateways import PIX_GATEWAY, gateway_row
+from domain.payments.renewals import Renewal, Schedule
+from domain.payments.renewing import (
+    BATCH,
+    BUSY_RETRY,
+    LEASE,
+    RenewalService,
+    RunReport,
+    locked,
+    record_paid,
+    record_refused,
+    renewal_price,
+)
+from domain.payments.settlement import IGNORED, PROCESSED, UNCHANGED, Outcome
+from domain.payments.subscriptions import Subscription
+from ports.payments import RecurringPixGateway
+from ports.unit_of_work import UnitOfWork
+
+log = logging.getLogger("creatorflix.renewals")
+
+# A refusal keeps access until the last retry could settle (7 days after the due
+# date); each refusal is retried at once (the retry asks the PSP for the next day).
+SCHEDULE = Schedule(
+    grace=timedelta(days=pa.RETRY_DAYS + 1), retries=(timedelta(0),) * pa.MAX_RETRIES
+)
+POLL_AFTER = timedelta(hours=6)  # after its settlement day, a cobr with no notice is read
+POLL_AGAIN = timedelta(hours=12)
+
+
+def run_due(r: RenewalService) -> RunReport:
+    """Send the cobrs whose window is open, the retries whose time has come, and read
+    back the cobrs settled without a notice. Nothing without Pix Automático renewals."""
+    svc = r.payments
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        due = [s for s in uow.subscriptions.find({"auto_renew": True}).items if _renewing(s)]
+        unapproved = [
+            s.pix_rec_id
+            for s in uow.subscriptions.find({"auto_renew": False, "renewal_state": None}).items
+            if pix_recurrences.awaiting(s) and s.pix_rec_id
+        ]
+        polls = [
+            x
+            for x in uow.renewals.find({"status": renewals.SCHEDULED, "gateway": PIX_GATEWAY}).items
+            if x.next_attempt_at is not None and x.next_attempt_at <= now
+        ][:BATCH]
+        config = gateway_row(svc.gateway_rows(uow), PIX_GATEWAY)
+    if unapproved:  # approvals whose notice did not come (or was not registered)
+        for id_rec in unapproved[:BATCH]:
+            try:
+                pix_recurrences.settle_rec(svc, id_rec)
+            except ServiceUnavailable as problem:
+                log.warning("rec %s not read back: %s", id_rec, problem.message)
+        with svc.uow() as uow:
+            due = [s for s in uow.subscriptions.find({"auto_renew": True}).items if _renewing(s)]
+    if not due and not polls and not _retries_waiting(r, now):
+        return RunReport()
+    try:
+        gateway = svc.gateways.pix_recurring(config)
+    except ServiceUnavailable as problem:
+        log.error("Pix Automático renewals wait: %s", problem.message)
+        return RunReport()
+    sent = paid = refused = 0
+    for renewal in _open_due(r, due, now):
+        outcome = _send(r, gateway, renewal)
+        sent += outcome == renewals.SCHEDULED
+        refused += outcome == renewals.FAILED
+    with svc.uow() as uow:
+        claimed = uow.renewals.claim_due(
+            now, secrets.token_hex(16), now + LEASE, BATCH, PIX_GATEWAY
+        )
+        uow.commit()
+    for renewal in claimed:
+        outcome = (
+            _retry(r, gateway, renewal) if renewal.transaction_id else _send(r, gateway, renewal)
+        )
+        sent += outcome == renewals.SCHEDULED
+        paid += outcome == renewals.PAID
+        refused += outcome == renewals.FAILED
+    for renewal in polls:
+        outcome = _apply(r, gateway, renewal.reference)
+        paid += outcome == renewals.PAID
+        refused += outcome in (renewals.REFUSED, renewals.FAILED)
+    return RunReport(charged=sent, paid=paid, refused=refused)
+
+
+def _renewing(sub: Subscription) -> bool:
+    return (
+        sub.pix_rec_id is not None
+        and sub.auto_renew
+        and sub.renewal_state == renewals.RENEWING
+        and sub.status == subs.ACTIVE
+        and sub.end_date is not None
+    )
+
+
+def _retries_waiting(r: RenewalService, now: datetime) -> bool:
+    with r.payments.uow() as uow:
+        waiting = [
+            *uow.renewals.find({"gateway": PIX_GATEWAY, "status": renewals.REFUSED}).items,
+            *uow.renewals.find({"gateway": PIX_GATEWAY, "status": renewals.DUE}).items,
+        ]
+    return any(x.next_attempt_at is not None and x.next_attempt_at <= now for x in waiting)
+
+
+def _open_due(r: RenewalService, due: list[Subscription], now: datetime) -> Iterator[Renewal]:
+    """The renewal rows this runner made for the cycles whose window is open (or has
+    passed unsent: recorded so, never sent late)."""
+    svc = r.payments
+    today = pa.local_date(now, svc.zone)
+    for sub in due:
+        assert sub.end_date is not None and sub.id is not None
+        day = pa.due_of(sub.end_date, svc.zone)
+        if today < pa.send_window(day)[0]:
+            continue
+        with svc.uow() as uow:
+            plan = uow.plans.get(sub.plan_id) if sub.plan_id is not None else None
+            period = pa.periodicity(plan.duration) if plan is not None else None
+            if plan is None or plan.id is None or period is None:
+                log.error("subscription %s: its plan has no Pix Automático cycle", sub.id)
+                continue
+            following = pa.next_due(sub.renewal_anchor or day, period, day)
+            amount, off = renewal_price(uow, sub, plan)
+            opened = uow.renewals.open(
+                Renewal(
+                    id=None,
+                    subscription_id=sub.id,
+                    period_start=sub.end_date,
+                    period_end=pa.period_end(following, svc.zone),
+                    plan_id=plan.id,
+                    amount=amount,
+                    discount=off,
+                    reference=pa.cobr_txid(sub.id, day),
+                    gateway=PIX_GATEWAY,
+                    status=renewals.CHARGING,
+                    attempts=1,
+                    claim_token=secrets.token_hex(16),
+                    claimed_until=now + LEASE,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            uow.commit()
+        if opened is not None:
+            yield opened
+
+
+def _due_of(r: RenewalService, renewal: Renewal) -> Any:
+    return pa.due_of(renewal.period_start, r.payments.zone)
+
+
+def _send(r: RenewalService, gateway: RecurringPixGateway, renewal: Renewal) -> str:
+    """PUT the cycle's cobr (claimed: outside any transaction), record what came of it."""
+    svc = r.payments
+    today = pa.local_date(svc.clock.now(), svc.zone)
+    day = _due_of(r, renewal)
+    with svc.uow() as uow:
+        sub = uow.subscriptions.get(renewal.subscription_id)
+        plan = uow.plans.get(renewal.plan_id)
+    if sub is None or sub.pix_rec_id is None or not _renewing(sub):
+        _settle(r, renewal, {"status": renewals.FAILED, "last_error": "renewal is off"})
+        return renewals.FAILED
+    if pa.missed(today, day):
+        why = f"the cobr of {day.isoformat()} could not be sent 2 days ahead"
+        return _refuse(r, renewal, why, final=True)
+    charge = pa.RecurringCharge(
+        id_rec=sub.pix_rec_id,
+        txid=renewal.reference,
+        due=day,
+        amount=renewal.amount,
+        info=(plan.name if plan else "")[:140],
+    )
+    try:
+        state = gateway.send_charge(charge)
+    except GatewayRejected as problem:
+        return _refuse(r, renewal, problem.message, final=True)
+    except ServiceUnavailable as problem:
+        # Nothing or this very cobr was made: the same PUT is safe to repeat.
+        _settle(r, renewal, _later(r, renewal, problem.message))
+        return renewals.DUE
+    _settle(r, renewal, _scheduled(r, state.txid, day))
+    log.info("renewal %s: cobr %s sent for %s", renewal.id, state.txid, day)
+    return renewals.SCHEDULED
+
+
+def _retry(r: RenewalService, gateway: RecurringPixGateway, renewal: Renewal) -> str:
+    """A refused cobr, claimed: read back first (the refusal may be stale, a retry
+    already asked for), then POST its retentativa for the next day, within 7 days."""
+    svc = r.payments
+    assert renewal.transaction_id is not None
+    try:
+        state = gateway.get_charge(renewal.transaction_id)
+    except ServiceUnavailable as problem:
+        _settle(r, renewal, {**_later(r, renewal, problem.message), "status": renewals.REFUSED})
+        return renewals.REFUSED
+    if state is None:
+        return _refuse(r, renewal, "the PSP does not know this cobr", final=True)
+    result = pa.outcome(state, renewal.amount)
+    if result != pa.REFUSED:
+        _settle(r, renewal, {"status": renewals.SCHEDULED})  # unclaimed: settled as read
+        return _apply(r, gateway, renewal.reference, state)
+    day = _due_of(r, renewal)
+    on = pa.retry_date(day, pa.local_date(svc.clock.now(), svc.zone), renewal.attempts - 2)
+    if on is None:
+        return _refuse(r, renewal, "no retry left within 7 days of the due date", final=True)
+    try:
+        gateway.retry_charge(renewal.transaction_id, on)
+    except GatewayRejected as problem:
+        return _refuse(r, renewal, problem.message, final=True)
+    except ServiceUnavailable as problem:
+        _settle(r, renewal, {**_later(r, renewal, problem.message), "status": renewals.REFUSED})
+        return renewals.REFUSED
+    _settle(r, renewal, _scheduled(r, renewal.transaction_id, on))
+    log.info("renewal %s: cobr %s to be settled again on %s", renewal.id, renewal.reference, on)
+    return renewals.SCHEDULED
+
+
+def _scheduled(r: RenewalService, txid: str, settles_on: Any) -> dict[str, Any]:
+    poll = pa.period_end(settles_on, r.payments.zone) + POLL_AFTER
+    return {
+        "status": renewals.SCHEDULED,
+        "transaction_id": txid,
+        "next_attempt_at": poll,
+        "last_error": None,
+    }
+
+
+def _later(r: RenewalService, renewal: Renewal, why: str) -> dict[str, Any]:
+    """Not sent (or not known to be): tried again shortly, the attempt not counted."""
+    return {
+        "status": renewals.DUE,
+        "attempts": renewal.attempts - 1,
+        "next_attempt_at": r.payments.clock.now() + BUSY_RETRY,
+        "last_error": why[:300],
+    }
+
+
+def _settle(r: RenewalService, renewal: Renewal, changes: dict[str, Any]) -> None:
+    svc = r.payments
+    assert renewal.id is not None and renewal.claim_token is not None, "a claimed renewal"
+    with svc.uow() as uow:
+        uow.renewals.settle(
+            renewal.id,
+            renewal.claim_token,
+            {**changes, "claimed_until": None, "updated_at": svc.clock.now()},
+        )
+        uow.commit()
+
+
+def _refuse(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -> str:
+    """A claimed renewal refused (never sent, or its retries exhausted)."""
+    svc = r.payments
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        sub = locked(uow, renewal.subscription_id)
+        recorded = record_refused(
+            uow, r, sub, renewal, now, pix_recurrences.MEANS, final=final, schedule=SCHEDULE
+        )
+        _write(uow, renewal, recorded, reason, now)
+        uow.commit()
+    log.warning("renewal %s refused (%s): %s", renewal.id, reason, recorded.status)
+    return recorded.status
+
+
+def _write(uow: UnitOfWork, renewal: Renewal, recorded: Renewal, why: str, now: datetime) -> None:
+    assert renewal.id is not None
+    current = uow.renewals.get(renewal.id)
+    assert current is not None
+    uow.renewals.update(
+        attrs.evolve(
+            current,
+            status=recorded.status,
+            next_attempt_at=recorded.next_attempt_at,
+            last_error=why[:300],
+            claim_token=None,
+            claimed_until=None,
+            updated_at=now,
+        )
+    )
+
+
+# -- what the PSP says of a cobr ------------------------------------------------------
+def settle_cobr(r: RenewalService, txid: str) -> Outcome:
+    """A cobr notice's work (the background worker): the cobr read back is what counts."""
+    with r.payments.uow() as uow:
+        config = gateway_row(r.payments.gateway_rows(uow), PIX_GATEWAY)
+    outcome = _apply(r, r.payments.gateways.pix_recurring(config), txid)
+    if outcome == IGNORED:
+        return Outcome(IGNORED)
+    return Outcome(PROCESSED if outcome in _MOVES else UNCHANGED)
+
+
+_MOVES = (renewals.PAID, renewals.REFUSED, renewals.FAILED)
+
+
+def _apply(
+    r: RenewalService,
+    gateway: RecurringPixGateway,
+    txid: str,
+    state: pa.RecurringChargeState | None = None,
+) -> str:
+    """Read cobr `txid` back (unless given) and record it on its renewal, once: paid ->
+    the period extended; an attempt refused -> past due, the retry due now; closed
+    unpaid -> the renewal ends. Returns the renewal's status, or IGNORED."""
+    svc = r.payments
+    if state is None:
+        state = gateway.get_charge(txid)
+    now = svc.clock.now()
+    with svc.uow() as uow:
+        found = uow.renewals.first({"reference": txid})
+        if state is None or found is None or found.gateway != PIX_GATEWAY or found.id is None:
+            log.warning("cobr %s is no renewal of ours (forged notice?)", txid)
+            return IGNORED
+        sub = locked(uow, found.subscription_id)
+        renewal = uow.renewals.get(found.id)
+        assert renewal is not None
+        result = pa.outcome(state, renewal.amount)
+        if renewal.status != renewals.SCHEDULED:
+            return renewal.status  # settled already, or a runner holds it
+        if result == pa.PAID:
+            uow.renewals.update(
+                attrs.evolve(
+                    renewal,
+                    status=renewals.PAID,
+                    next_attempt_at=None,
+                    last_error=None,
+                    updated_at=now,
+                )
+            )
+            record_paid(uow, sub, renewal, now, pix_recurrences.MEANS)
+            status = renewals.PAID
+        elif result in (pa.REFUSED, pa.FINAL):
+            why = f"the cobr is {state.status}" + (
+                f", its last attempt {state.attempts[-1][1]}" if state.attempts else ""
+            )
+            recorded = record_refused(
+                uow,
+                r,
+                sub,
+                renewal,
+                now,
+                pix_recurrences.MEANS,
+                final=result == pa.FINAL,
+                schedule=SCHEDULE,
+            )
+            _write(uow, renewal, recorded, why, now)
+            log.warning("renewal %s: %s", renewal.id, why)
+            status = recorded.status
+        else:  # not settled yet: read again later
+            uow.renewals.update(attrs.evolve(renewal, next_attempt_at=now + POLL_AGAIN))
+            status = renewals.SCHEDULED
+        uow.commit()
+    return status
