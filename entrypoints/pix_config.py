@@ -9,6 +9,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from adapters.payments.provider import PixSettings
+from domain.payments.gateways import (
+    DEFAULT_PIX_ACCOUNT_TYPE,
+    PIX_ACCOUNT_FORMAT,
+    PIX_ACCOUNT_TYPES,
+    normal_pix_account,
+)
 
 REQUIRED = (
     "CREATORFLIX_PIX_API_URL",
@@ -18,6 +24,7 @@ REQUIRED = (
     "CREATORFLIX_PIX_CERT_FILE",
     "CREATORFLIX_PIX_KEY",
 )
+OPTIONAL = ("CREATORFLIX_PIX_CA_FILE", "CREATORFLIX_PIX_ACCOUNT", "CREATORFLIX_PIX_ACCOUNT_TYPE")
 MAX_KEY = 77  # the spec's `chave`
 
 
@@ -46,13 +53,29 @@ def _pem(name: str, raw: str, error: type[ValueError], *, with_key: bool) -> str
     return str(path)
 
 
+def _account(env: Mapping[str, str], error: type[ValueError]) -> tuple[str | None, str]:
+    """CREATORFLIX_PIX_ACCOUNT (optional: only Pix Automático's charges name it) and
+    CREATORFLIX_PIX_ACCOUNT_TYPE."""
+    raw = env.get("CREATORFLIX_PIX_ACCOUNT", "").strip()
+    account = normal_pix_account(raw) if raw else None
+    if raw and account is None:
+        raise error(f"CREATORFLIX_PIX_ACCOUNT: expected {PIX_ACCOUNT_FORMAT}, got {raw!r}")
+    kind = env.get("CREATORFLIX_PIX_ACCOUNT_TYPE", "").strip().upper() or DEFAULT_PIX_ACCOUNT_TYPE
+    if kind not in PIX_ACCOUNT_TYPES:
+        raise error(
+            f"CREATORFLIX_PIX_ACCOUNT_TYPE: expected one of {', '.join(PIX_ACCOUNT_TYPES)}, "
+            f"got {kind!r}"
+        )
+    return account, kind
+
+
 def load_pix(
     env: Mapping[str, str], gateway: str, error: type[ValueError] = ValueError
 ) -> PixSettings | None:
     """The API Pix settings, or None when none is set and the gateway is not `pix`.
     Once one is set (or CREATORFLIX_GATEWAY=pix) every required one must be."""
     given = {name: env.get(name, "").strip() for name in REQUIRED}
-    if gateway != "pix" and not any(given.values()) and not env.get("CREATORFLIX_PIX_CA_FILE"):
+    if gateway != "pix" and not any(given.values()) and not any(env.get(n) for n in OPTIONAL):
         return None
     for name, value in given.items():
         if not value:
@@ -63,6 +86,7 @@ def load_pix(
     if len(key) > MAX_KEY or not key.isprintable():
         raise error(f"CREATORFLIX_PIX_KEY: expected your chave Pix (at most {MAX_KEY} characters)")
     ca = env.get("CREATORFLIX_PIX_CA_FILE", "").strip()
+    account, account_type = _account(env, error)
     return PixSettings(
         api_url=_https("CREATORFLIX_PIX_API_URL", given["CREATORFLIX_PIX_API_URL"], error),
         token_url=_https("CREATORFLIX_PIX_TOKEN_URL", given["CREATORFLIX_PIX_TOKEN_URL"], error),
@@ -73,4 +97,6 @@ def load_pix(
         ),
         key=key,
         ca_file=_pem("CREATORFLIX_PIX_CA_FILE", ca, error, with_key=False) if ca else None,
+        account=account,
+        account_type=account_type,
     )

@@ -65,6 +65,8 @@ def define_entities(db: Database) -> SimpleNamespace:
         api_url = _text("api_url")
         token_url = _text("token_url")
         pix_key = _text("pix_key")
+        pix_account = _text("pix_account")
+        pix_account_type = _text("pix_account_type")
         certificate = _text("certificate")
         ca_certificate = _text("ca_certificate")
 

@@ -11,6 +11,7 @@ from domain.common.errors import ValidationError
 from domain.common.fields import Boolean, Choice, HttpUrl, Integer, IntList, Text
 from domain.payments.checkout import FAILED, PAID, PAYMENT_METHODS
 from domain.payments.customer import Customer, CustomerField
+from domain.payments.gateways import PIX_ACCOUNT_FORMAT, PIX_ACCOUNT_TYPES, normal_pix_account
 
 # Names a client might use for a total: accepted and dropped (documented so in the API),
 # since the server alone prices a checkout.
@@ -90,6 +91,16 @@ GATEWAY_FIELDS = {
         normalize=lambda v, n: _https(v, n), description=("pix: the PSP's OAuth2 token endpoint")
     ),
     "pix_key": Text(max_length=77, description="pix: the operator's chave Pix"),
+    "pix_account": Text(
+        max_length=25,
+        normalize=lambda v, n: _account(v, n),
+        description="pix: the account Pix Automático's charges are paid into, "
+        + PIX_ACCOUNT_FORMAT,
+    ),
+    "pix_account_type": Choice(
+        choices=PIX_ACCOUNT_TYPES,
+        description="pix: the type of pix_account (null: CORRENTE)",
+    ),
     "certificate": Text(
         max_length=MAX_PEM,
         normalize=lambda v, n: _pem(v, n, key=True),
@@ -103,7 +114,15 @@ GATEWAY_FIELDS = {
         description="pix: the PSP's CA certificate (PEM), when it has its own",
     ),
 }
-PIX_ONLY = ("api_url", "token_url", "pix_key", "certificate", "ca_certificate")
+PIX_ONLY = (
+    "api_url",
+    "token_url",
+    "pix_key",
+    "pix_account",
+    "pix_account_type",
+    "certificate",
+    "ca_certificate",
+)
 
 
 def _https(value: str, name: str) -> str:
@@ -112,6 +131,13 @@ def _https(value: str, name: str) -> str:
             f"{name} must be an https URL (the API Pix is mutual TLS)", field=name
         )
     return value.rstrip("/")
+
+
+def _account(value: str, name: str) -> str:
+    account = normal_pix_account(value)
+    if account is None:
+        raise ValidationError(f"{name} must be {PIX_ACCOUNT_FORMAT}", field=name)
+    return account
 
 
 def _pem(value: str, name: str, *, key: bool) -> str:

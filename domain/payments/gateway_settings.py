@@ -29,6 +29,9 @@ class PixView:
     api_url: str | None
     token_url: str | None
     pix_key: str | None
+    # Pix Automático's receiving account and its type (null: CORRENTE); not secrets.
+    pix_account: str | None
+    pix_account_type: str | None
     has_certificate: bool
     ca_certificate: str | None
     missing: list[str]  # what activating it still needs
@@ -67,6 +70,8 @@ def _view(svc: PaymentService, name: str, row: PaymentGatewayConfig | None) -> G
                 api_url=row.api_url,
                 token_url=row.token_url,
                 pix_key=row.pix_key,
+                pix_account=row.pix_account,
+                pix_account_type=row.pix_account_type,
                 has_certificate=bool(row.certificate),
                 ca_certificate=row.ca_certificate,
                 missing=pix_missing(row),

@@ -349,3 +349,32 @@ def sandbox_enabled(rows: list[PaymentGatewayConfig], default: str) -> bool:
     """The sandbox may be used (and paid by an admin) only while CREATORFLIX_GATEWAY is
     sandbox and no other gateway is active."""
     return default == SANDBOX and all(gateway_of(r.name) == SANDBOX for r in rows if r.is_active)
+
+
+# -- Pix Automático's receiving account ---------------------------------------------
+# Each cobr names the account it is paid into (CobRSolicitada.recebedor: conta, required,
+# at most 20 characters; agencia, optional, at most 4; tipoConta).
+PIX_ACCOUNT_TYPES = ("CORRENTE", "POUPANCA", "PAGAMENTO")
+DEFAULT_PIX_ACCOUNT_TYPE = "CORRENTE"
+PIX_ACCOUNT_FORMAT = (
+    '"agência/conta" or "conta": digits, the conta optionally ending in a hyphen and '
+    "its check digit, e.g. 0001/123456-7 (agência at most 4 digits, conta at most 20 "
+    "characters)"
+)
+_PIX_ACCOUNT = re.compile(r"(?:([0-9]{1,4})/)?([0-9]{1,20}|[0-9]{1,18}-[0-9X])")
+
+
+def pix_account_parts(account: str) -> tuple[str | None, str] | None:
+    """(agencia, conta) of an account written "agência/conta" or "conta" (a check digit
+    X in either case), or None when `account` is neither."""
+    found = _PIX_ACCOUNT.fullmatch(account.strip().upper())
+    return None if found is None else (found.group(1), found.group(2))
+
+
+def normal_pix_account(account: str) -> str | None:
+    """The account as stored ("agência/conta" or "conta"), None when it is neither."""
+    parts = pix_account_parts(account)
+    if parts is None:
+        return None
+    agencia, conta = parts
+    return conta if agencia is None else f"{agencia}/{conta}"

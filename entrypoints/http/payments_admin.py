@@ -9,7 +9,7 @@ from domain.common.fields import parse_fields
 from domain.payments import commands as cmd
 from domain.payments import gateway_settings, settlement, subscription_admin
 from domain.payments.checkout import Checkout
-from domain.payments.gateways import CIRCUIT_STATES, CONFIGURABLE
+from domain.payments.gateways import CIRCUIT_STATES, CONFIGURABLE, PIX_ACCOUNT_TYPES
 from domain.payments.service import PaymentService
 from domain.payments.subscriptions import Subscription
 from entrypoints.bootstrap import Deps
@@ -48,6 +48,20 @@ GATEWAY_SCHEMA = {
                     "api_url": _NSTR,
                     "token_url": _NSTR,
                     "pix_key": _NSTR,
+                    "pix_account": nullable(
+                        {
+                            "type": "string",
+                            "description": "Pix Automático's receiving account: "
+                            "agência/conta or conta",
+                        }
+                    ),
+                    "pix_account_type": nullable(
+                        {
+                            "type": "string",
+                            "enum": [*PIX_ACCOUNT_TYPES, None],
+                            "description": "null: CORRENTE",
+                        }
+                    ),
                     "has_certificate": {"type": "boolean"},
                     "ca_certificate": _NSTR,
                     "missing": {

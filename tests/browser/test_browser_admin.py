@@ -87,12 +87,24 @@ def test_the_pix_gateway_is_configured_with_an_uploaded_certificate(admin_tab, p
     form.locator('[name="secret_key"]').fill("client-secret-do-not-show")
     form.locator('[name="certificate"]').set_input_files(str(pki.client_cert_file))
     form.locator('[name="ca_certificate"]').fill(pki.ca_file.read_text())
+    # Pix Automático's receiving account: refused in Portuguese next to the field...
+    admin_tab.console.allow(400)  # the API's verdict on the account, shown next to it
+    form.locator('[name="pix_account"]').fill("0001-123456")
+    expect(form.locator('[name="pix_account_type"]')).to_have_value("CORRENTE")
+    form.locator('[name="pix_account_type"]').select_option(label="Poupança")
+    form.get_by_role("button", name="Salvar").click()
+    expect(form.locator(".field-error")).to_contain_text("agência/conta")
+    expect(form.locator('[name="pix_account"]')).to_have_attribute("aria-invalid", "true")
+    # ...then stored and shown back.
+    form.locator('[name="pix_account"]').fill("0001/123456-7")
     form.get_by_role("button", name="Salvar").click()
     expect(page.locator(".alert-success")).to_contain_text("salvo")
     admin_tab.settle()
     form = page.locator('form[data-gateway="pix"]')
     expect(form.locator("[data-missing]")).to_have_count(0)
     expect(form.locator('[name="api_url"]')).to_have_value("https://pix.psp.example/v2")
+    expect(form.locator('[name="pix_account"]')).to_have_value("0001/123456-7")
+    expect(form.locator('[name="pix_account_type"]')).to_have_value("POUPANCA")
     content = page.content()
     assert "client-secret-do-not-show" not in content and "PRIVATE KEY" not in content
     [pix] = [
@@ -100,3 +112,7 @@ def test_the_pix_gateway_is_configured_with_an_uploaded_certificate(admin_tab, p
     ]
     assert pix["has_secret_key"] and pix["pix"]["has_certificate"]
     assert pix["pix"]["missing"] == [] and not pix["is_active"]
+    assert (pix["pix"]["pix_account"], pix["pix"]["pix_account_type"]) == (
+        "0001/123456-7",
+        "POUPANCA",
+    )

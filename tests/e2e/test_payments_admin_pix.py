@@ -42,6 +42,8 @@ def settings_for(pki, pix_api, **overrides) -> dict:
         "public_key": pix_api.client_id,
         "secret_key": pix_api.client_secret,
         "pix_key": pix_api.key,
+        "pix_account": "0001/123456-7",
+        "pix_account_type": "POUPANCA",
         "certificate": pki.client_cert_file.read_text(),
         "ca_certificate": pki.ca_file.read_text(),
         **overrides,
@@ -63,6 +65,8 @@ def test_an_admin_configures_and_activates_pix_and_a_pix_is_paid(
         "api_url": pix_api.api_url,
         "token_url": pix_api.token_url,
         "pix_key": pix_api.key,
+        "pix_account": "0001/123456-7",
+        "pix_account_type": "POUPANCA",
         "has_certificate": True,
         "ca_certificate": pki.ca_file.read_text().strip(),
         "missing": [],
@@ -118,6 +122,12 @@ def test_activating_pix_needs_every_setting(live_client, actors, pki, pix_api):
         ("api_url", "http://pix.psp.example/v2"),
         ("token_url", "ftp://pix.psp.example/token"),
         ("pix_key", "x" * 78),
+        ("pix_account", "0001-123456"),
+        ("pix_account", "12345/123456"),
+        ("pix_account", "0001/123456-78"),
+        ("pix_account", "conta 123"),
+        ("pix_account", ""),
+        ("pix_account_type", "SALARIO"),
     ],
 )
 def test_bad_pix_settings_are_refused_naming_the_field(live_client, actors, field, value):
@@ -129,17 +139,48 @@ def test_bad_pix_settings_are_refused_naming_the_field(live_client, actors, fiel
     )
 
 
-def test_pix_settings_belong_to_the_pix_gateway_only(live_client, actors):
+@pytest.mark.parametrize(
+    "field, value",
+    [("pix_key", "x@example.com"), ("pix_account", "123456"), ("pix_account_type", "CORRENTE")],
+)
+def test_pix_settings_belong_to_the_pix_gateway_only(live_client, actors, field, value):
     assert_error(
         live_client.simulate_put(
             "/api/admin/payment-gateways/junglepay",
             headers=actors.admin(),
-            json={"pix_key": "x@example.com"},
+            json={field: value},
         ),
         400,
         "invalid",
-        "pix_key",
+        field,
     )
+
+
+def test_the_receiving_account_is_optional_stored_and_shown_back(live_client, actors, pki, pix_api):
+    admin = actors.admin()
+    without = {
+        k: v for k, v in settings_for(pki, pix_api).items() if not k.startswith("pix_account")
+    }
+    result = live_client.simulate_put(PIX, headers=admin, json={**without, "is_active": True})
+    assert result.status_code == 200, result.json
+    assert result.json["pix"]["missing"] == []  # only Pix Automático's charges need it
+    assert (result.json["pix"]["pix_account"], result.json["pix"]["pix_account_type"]) == (
+        None,
+        None,
+    )
+    changed = live_client.simulate_put(
+        PIX, headers=admin, json={"pix_account": " 1234/98765-x ", "pix_account_type": "PAGAMENTO"}
+    )
+    assert changed.status_code == 200, changed.json
+    listed = live_client.simulate_get("/api/admin/payment-gateways", headers=admin)
+    [pix] = [g["pix"] for g in listed.json["data"] if g["name"] == "pix"]
+    assert (pix["pix_account"], pix["pix_account_type"]) == ("1234/98765-X", "PAGAMENTO")
+    cleared = live_client.simulate_put(
+        PIX, headers=admin, json={"pix_account": None, "pix_account_type": None}
+    )
+    assert cleared.json["pix"]["pix_account"] is None
+    assert cleared.json["pix"]["pix_account_type"] is None
+    assert cleared.json["is_active"]
 
 
 def test_an_unreachable_psp_at_activation_still_saves_and_logs(

@@ -402,6 +402,8 @@ ROUND_THREE["payment_gateways"] = {
     "certificate": False,
     "ca_certificate": False,
 }
+# Migration 0021: Pix Automático's receiving account (issue 26).
+ROUND_THREE["payment_gateways"].update({"pix_account": False, "pix_account_type": False})
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import attrs
+
 from domain.accounts.users import User
 from domain.catalog.entities import Plan
 from domain.payments.checkout import Checkout
@@ -153,3 +155,22 @@ def test_the_originals_gateway_rows_are_locked_not_duplicated(backend):
         again = uow.payment_gateways.lock_settings(["junglepay", "dias"])
         uow.commit()
     assert again == rows
+
+
+def test_the_pix_rows_receiving_account_is_stored(backend):
+    row = PaymentGatewayConfig(
+        id=None, name="pix", pix_key="pix@example.com", pix_account="0001/123456-7"
+    )
+    with backend.uow() as uow:
+        added = uow.payment_gateways.add(row)
+        uow.commit()
+    with backend.uow() as uow:
+        [read] = uow.payment_gateways.lock_settings(["pix"])
+        assert (read.pix_account, read.pix_account_type) == ("0001/123456-7", None)
+        uow.payment_gateways.update(attrs.evolve(read, pix_account_type="POUPANCA"))
+        uow.commit()
+    with backend.uow() as uow:
+        [read] = uow.payment_gateways.lock_settings(["pix"])
+        uow.commit()
+    assert read.id == added.id
+    assert (read.pix_account, read.pix_account_type) == ("0001/123456-7", "POUPANCA")

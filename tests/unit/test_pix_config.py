@@ -95,3 +95,59 @@ def test_a_certificate_without_its_key_is_refused(env, pki):
     env["CREATORFLIX_PIX_CERT_FILE"] = __file__
     with pytest.raises(ConfigError, match="holds no PEM certificate"):
         load_config(env)
+
+
+def test_the_receiving_account_is_optional_and_current_by_default(env):
+    pix = load_config(env).pix
+    assert (pix.account, pix.account_type) == (None, "CORRENTE")
+
+
+@pytest.mark.parametrize(
+    "account, kind, read",
+    [
+        ("0001/123456-7", "", ("0001/123456-7", "CORRENTE")),
+        (" 123456 ", "POUPANCA", ("123456", "POUPANCA")),
+        ("9708/012682", "pagamento", ("9708/012682", "PAGAMENTO")),
+        ("1234/98765-x", "CORRENTE", ("1234/98765-X", "CORRENTE")),
+        ("1" * 20, "", ("1" * 20, "CORRENTE")),
+    ],
+)
+def test_the_receiving_account_of_pix_automatico_is_read(env, account, kind, read):
+    env["CREATORFLIX_PIX_ACCOUNT"] = account
+    env["CREATORFLIX_PIX_ACCOUNT_TYPE"] = kind
+    pix = load_config(env).pix
+    assert (pix.account, pix.account_type) == read
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        "0001-123456",  # the agência is followed by a slash
+        "12345/123456",  # an agência has at most 4 digits
+        "0001/123456-78",  # one check digit
+        "0001/123-45-6",  # one hyphen
+        "0001/",
+        "/123456",
+        "conta 123456",
+        "1" * 21,  # a conta has at most 20 characters
+        "0001/12.345-6",
+        "١٢٣٤٥",  # ASCII digits only
+    ],
+)
+def test_a_malformed_receiving_account_stops_the_start(env, account):
+    env["CREATORFLIX_PIX_ACCOUNT"] = account
+    with pytest.raises(ConfigError, match="CREATORFLIX_PIX_ACCOUNT: expected") as refused:
+        load_config(env)
+    assert "agência/conta" in str(refused.value)
+
+
+def test_an_unknown_account_type_stops_the_start(env):
+    env["CREATORFLIX_PIX_ACCOUNT"] = "0001/123456-7"
+    env["CREATORFLIX_PIX_ACCOUNT_TYPE"] = "SALARIO"
+    with pytest.raises(ConfigError, match="CREATORFLIX_PIX_ACCOUNT_TYPE: expected one of"):
+        load_config(env)
+
+
+def test_an_account_alone_asks_for_the_rest_of_the_pix_settings():
+    with pytest.raises(ConfigError, match="CREATORFLIX_PIX_API_URL is required"):
+        load_config({**KEY, "CREATORFLIX_PIX_ACCOUNT": "0001/123456-7"})

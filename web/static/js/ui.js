@@ -18,6 +18,9 @@ const FIELD_MESSAGES = {
   end_date: 'O fim precisa ser depois do início.',
   token: 'Este link expirou ou já foi usado.',
   q: 'Digite ao menos 3 dígitos do CPF ou telefone, ou parte do nome ou do e-mail.',
+  pix_account: 'Informe a conta recebedora como agência/conta ou só a conta, em dígitos, '
+    + 'com o dígito verificador depois do hífen (ex.: 0001/123456-7; agência com até 4 dígitos).',
+  pix_account_type: 'Escolha o tipo de conta: corrente, poupança ou pagamento.',
   from: 'Informe uma data válida.',
   to: 'Informe uma data válida (não antes do início).',
   plan_id: 'Escolha um plano válido.',

@@ -11,7 +11,10 @@ const NAMES = { junglepay: 'JunglePay (PIX e cartão)', dias: 'Dias Marketplace 
 const CHARGING = { sandbox: 'Sandbox (testes)', junglepay: 'JunglePay', dias: 'Dias', pix: 'PIX (API Pix)' };
 // The pix gateway's own settings; its client certificate, like the secret, is write-only.
 const PIX_LABELS = { api_url: 'URL da API Pix', token_url: 'URL do token OAuth2', public_key: 'Client ID',
-  secret_key: 'Client secret', certificate: 'Certificado', pix_key: 'Chave Pix' };
+  secret_key: 'Client secret', certificate: 'Certificado', pix_key: 'Chave Pix',
+  pix_account: 'Conta recebedora (agência/conta)', pix_account_type: 'Tipo de conta' };
+// Pix Automático's receiving account: each recurring charge names it (not a secret).
+const ACCOUNT_TYPES = [['CORRENTE', 'Corrente'], ['POUPANCA', 'Poupança'], ['PAGAMENTO', 'Pagamento']];
 
 function pixFields(pix) {
   return [
@@ -19,6 +22,12 @@ function pixFields(pix) {
       hint: 'Endereço https com a versão, ex.: pix.api.efipay.com.br/v2' }),
     field(PIX_LABELS.token_url, 'token_url', { type: 'url', value: pix.token_url || '' }),
     field(PIX_LABELS.pix_key, 'pix_key', { value: pix.pix_key || '', autocomplete: 'off' }),
+    field(PIX_LABELS.pix_account, 'pix_account', { value: pix.pix_account || '', autocomplete: 'off',
+      inputmode: 'numeric', placeholder: '0001/123456-7',
+      hint: 'Para o PIX Automático: a conta em que caem as cobranças recorrentes. Agência/conta '
+        + '(ou só a conta), em dígitos, com o dígito verificador depois do hífen.' }),
+    field(PIX_LABELS.pix_account_type, 'pix_account_type', { options: ACCOUNT_TYPES,
+      value: pix.pix_account_type || 'CORRENTE' }),
     field('Certificado do cliente (PEM com a chave privada)', 'certificate', { type: 'file',
       accept: '.pem,.crt,.key,.txt',
       hint: pix.has_certificate ? 'Definido; envie outro para trocar. Nunca é exibido.'
@@ -29,7 +38,7 @@ function pixFields(pix) {
 }
 
 async function pixBody(data, body) {
-  for (const name of ['api_url', 'token_url', 'pix_key', 'ca_certificate']) {
+  for (const name of ['api_url', 'token_url', 'pix_key', 'pix_account', 'pix_account_type', 'ca_certificate']) {
     body[name] = (data.get(name) || '').trim() || null;
   }
   const file = data.get('certificate');
