@@ -12,7 +12,7 @@ from yoyo import step
 
 from adapters.sql_dialect import ddl, dialect_of
 
-__depends__ = {"0020_pix_gateway"}
+__depends__ = {"0021_pix_account"}
 
 BEFORE = ("due", "charging", "paid", "refused", "failed", "unconfirmed")
 AFTER = BEFORE + ("scheduled",)
