@@ -1,9 +1,11 @@
 """The PaymentGateway port over a PSP's API Pix (the Banco Central's standard,
 bacen/pix-api 2.9.0): one-off PIX as an immediate charge (`PUT /cob/{txid}` with our
 own txid, read back with `GET /cob/{txid}`), and our notice URL registered for the
-operator's key (`PUT /webhook/{chave}`). HTTP, mutual TLS and tokens: pix_client.py;
-the answers' schemas: pix_schemas.py. Nothing here logs a body (they carry the buyer's
-CPF and name)."""
+operator's key (`PUT /webhook/{chave}`). Pix Automático's journey 3 (payment_method
+pix_automatico) adds to that cob the recurrence its payment authorises (`POST /rec`,
+pix_recurring.py) and shows the composite QR of both. HTTP, mutual TLS and tokens:
+pix_client.py; the answers' schemas: pix_schemas.py. Nothing here logs a body (they
+carry the buyer's CPF and name)."""
 
 from __future__ import annotations
 
@@ -11,15 +13,20 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from adapters.payments.pix_client import PixApiClient, PixApiError, path_of
-from adapters.payments.pix_schemas import ATIVA, CONCLUIDA, TXID, Cob, Unreadable, parse
-from domain.common.errors import (
-    GatewayRejected,
-    GatewayTimeout,
-    ServiceUnavailable,
-    ValidationError,
+import attrs
+
+from adapters.payments.pix_client import (
+    PixApiClient,
+    PixApiError,
+    domain_error,
+    path_of,
+    readable,
+    taken,
 )
-from domain.payments.checkout import PIX
+from adapters.payments.pix_recurring import PixRecurringGateway
+from adapters.payments.pix_schemas import ATIVA, CONCLUIDA, TXID, Cob, reais
+from domain.common.errors import GatewayRejected, ServiceUnavailable, ValidationError
+from domain.payments.checkout import PIX, PIX_AUTOMATICO
 from domain.payments.gateways import (
     CANCELED,
     TX_PAID,
@@ -28,16 +35,12 @@ from domain.payments.gateways import (
     ChargeRequest,
     Transaction,
 )
+from domain.payments.pix_automatico import RecurrenceRequest
 
 log = logging.getLogger("creatorflix.pix")
 
 STATUS_OF = {ATIVA: WAITING_PAYMENT, CONCLUIDA: TX_PAID}  # REMOVIDA_*: canceled
 TXID_TAKEN = "CobOperacaoInvalida"  # the problem a PSP answers to a txid already used
-
-
-def reais(cents: int) -> str:
-    """2990 -> "29.90" (the spec's `valor.original`)."""
-    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def cob_body(request: ChargeRequest, key: str) -> dict[str, Any]:
@@ -78,10 +81,22 @@ class PixApiGateway:
     def __repr__(self) -> str:
         return f"PixApiGateway({self._client.api_url!r})"
 
+    @property
+    def client(self) -> PixApiClient:
+        return self._client
+
+    @property
+    def key(self) -> str:
+        return self._key
+
     def create_charge(self, request: ChargeRequest) -> Charge:
         txid = request.reference or ""
-        if request.payment_method != PIX:
-            raise ValidationError("the PIX gateway takes PIX only", field="payment_method")
+        recurring = request.payment_method == PIX_AUTOMATICO and request.recurrence is not None
+        if request.payment_method != PIX and not recurring:
+            raise ValidationError(
+                "the PIX gateway takes PIX, or Pix Automático with its recurrence terms",
+                field="payment_method",
+            )
         if not TXID.fullmatch(txid):
             raise GatewayRejected("the PIX txid must have 26 to 35 letters and digits")
         body = cob_body(request, self._key)
@@ -90,17 +105,39 @@ class PixApiGateway:
         except PixApiError as error:
             # The same checkout charged again (its answer was lost, a retry): the cob
             # of our txid is already there. Reused when it is this charge.
-            earlier = self._earlier(txid, request.amount) if _taken(error) else None
+            earlier = self._earlier(txid, request.amount) if taken(error, TXID_TAKEN) else None
             if earlier is None:
-                raise _domain_error(error) from None
+                raise domain_error(error) from None
             log.info("pix cob %s already existed: reused", txid)
             cob = earlier
-        return Charge(
+        charge = Charge(
             external_id=cob.txid,
             status=as_transaction(cob).status,
             pix_code=cob.pixCopiaECola,
             pix_expires_at=expires_at(cob),
         )
+        return self._with_recurrence(request, charge) if recurring else charge
+
+    def _with_recurrence(self, request: ChargeRequest, charge: Charge) -> Charge:
+        """Journey 3: the rec activated by paying the cob `charge` (POST /rec), and the
+        composite QR that pays the one and authorises the other (GET /rec/{idRec}
+        ?txid=, its dadosQR) instead of the cob's own."""
+        assert request.recurrence is not None
+        recurring = PixRecurringGateway(self._client, self._key, None)
+        rec = recurring.create_recurrence(
+            RecurrenceRequest(
+                contract=charge.external_id,
+                debtor_cpf=request.customer.document,
+                debtor_name=request.customer.name,
+                terms=request.recurrence,
+                activation_txid=charge.external_id,
+            )
+        )
+        read = recurring.get_recurrence(rec.id_rec, charge.external_id)
+        if read is None or not read.qr_code:
+            log.error("the PIX API gave no dadosQR for rec %s", rec.id_rec)
+            raise ServiceUnavailable("the PIX API gave no QR code for the recurrence")
+        return attrs.evolve(charge, pix_code=read.qr_code, recurrence_id=rec.id_rec)
 
     def get_transaction(self, external_id: str) -> Transaction | None:
         if not TXID.fullmatch(external_id):
@@ -108,7 +145,7 @@ class PixApiGateway:
         try:
             status, data = self._client.call("GET", path_of("cob", external_id))
         except PixApiError as error:
-            raise _domain_error(error) from None
+            raise domain_error(error) from None
         return None if status == 404 else as_transaction(self._cob(data))
 
     def register_webhook(self, webhook_url: str) -> None:
@@ -118,7 +155,7 @@ class PixApiGateway:
                 "PUT", path_of("webhook", self._key), json={"webhookUrl": webhook_url}
             )
         except PixApiError as error:
-            raise _domain_error(error) from None
+            raise domain_error(error) from None
 
     def _earlier(self, txid: str, amount: int) -> Cob | None:
         try:
@@ -133,29 +170,4 @@ class PixApiGateway:
 
     @staticmethod
     def _cob(data: Any) -> Cob:
-        try:
-            return parse(Cob, data)
-        except Unreadable as problem:
-            log.error("the PIX API answered a cob that breaks the spec (%s)", problem.path)
-            raise ServiceUnavailable("the PIX API gave an unreadable answer") from None
-
-
-def _taken(error: PixApiError) -> bool:
-    return error.status in (400, 409) and (
-        error.problem is None or error.problem.kind == TXID_TAKEN
-    )
-
-
-def _domain_error(error: PixApiError) -> Exception:
-    """The PSP's failure as the payment use cases understand it: a request it rejects
-    (400) cannot succeed by retrying; credentials it refuses are a misconfiguration;
-    the rest (no answer, 5xx) is "try again later"."""
-    if error.timeout:
-        return GatewayTimeout("the PIX API did not answer in time")
-    if error.status == 400:
-        return GatewayRejected(f"the PIX API rejected the request: {error}")
-    if error.status in (401, 403):
-        return ServiceUnavailable(f"the PIX gateway is misconfigured ({error})")
-    if error.status is None:
-        return ServiceUnavailable(str(error))
-    return ServiceUnavailable(f"the PIX API failed: {error}")
+        return readable(Cob, data, "cob")

@@ -18,15 +18,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
 import requests.adapters
 
 from adapters.payments.pix_schemas import AccessToken, Problema, Unreadable, parse
+from domain.common.errors import GatewayRejected, GatewayTimeout, ServiceUnavailable
 
 log = logging.getLogger("creatorflix.pix")
+
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = (3.0, 8.0)  # (connect, read) seconds
 REFRESH_MARGIN = 60.0  # seconds before expiry a token is renewed...
@@ -206,3 +209,34 @@ def _decoded(response: requests.Response) -> Any:
 def path_of(*segments: str) -> str:
     """`/cob/{txid}`: each segment quoted for the URL path."""
     return "".join("/" + quote(s, safe="") for s in segments)
+
+
+def domain_error(error: PixApiError) -> Exception:
+    """The PSP's failure as the payment use cases understand it: a request it rejects
+    (400) cannot succeed by retrying; credentials it refuses are a misconfiguration;
+    the rest (no answer, 5xx) is "try again later"."""
+    if error.timeout:
+        return GatewayTimeout("the PIX API did not answer in time")
+    if error.status == 400:
+        return GatewayRejected(f"the PIX API rejected the request: {error}")
+    if error.status in (401, 403):
+        return ServiceUnavailable(f"the PIX gateway is misconfigured ({error})")
+    if error.status is None:
+        return ServiceUnavailable(str(error))
+    return ServiceUnavailable(f"the PIX API failed: {error}")
+
+
+def taken(error: PixApiError, kind: str) -> bool:
+    """Whether `error` may be the PSP's refusal of a txid already used (a problem of
+    type `kind`, or a 400/409 without one): the caller reads that txid back."""
+    return error.status in (400, 409) and (error.problem is None or error.problem.kind == kind)
+
+
+def readable(cls: type[T], data: Any, what: str) -> T:
+    """`parse(cls, data)`, an answer that breaks the spec being ServiceUnavailable; the
+    log names the field only (the bodies carry CPFs and names)."""
+    try:
+        return parse(cls, data)
+    except Unreadable as problem:
+        log.error("the PIX API answered a %s that breaks the spec (%s)", what, problem.path)
+        raise ServiceUnavailable("the PIX API gave an unreadable answer") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from attrs import field, fields, frozen
@@ -23,6 +24,7 @@ COB_STATUSES = (ATIVA, CONCLUIDA, REMOVIDA_PELO_USUARIO_RECEBEDOR, REMOVIDA_PELO
 
 VALOR = re.compile(r"\d{1,10}\.\d{2}")  # the spec's money: "29.90"
 TXID = re.compile(r"[a-zA-Z0-9]{26,35}")  # a txid we choose (PUT /cob/{txid})
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Unreadable(ValueError):
@@ -52,6 +54,21 @@ def cents(value: Any, path: str) -> int:
         raise Unreadable(path, "expected an amount such as 29.90")
     reais, _, centavos = value.partition(".")
     return int(reais) * 100 + int(centavos)
+
+
+def reais(cents: int) -> str:
+    """2990 -> "29.90": centavos as the spec writes money (the inverse of `cents`)."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def day(value: Any, path: str) -> date:
+    """A `format: date` (YYYY-MM-DD)."""
+    if not isinstance(value, str) or not DATE.fullmatch(value):
+        raise Unreadable(path, "expected a date such as 2026-04-01")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Unreadable(path, "expected a date such as 2026-04-01") from None
 
 
 def one_of(*allowed: str) -> Callable[[Any, str], str]:

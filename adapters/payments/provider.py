@@ -8,6 +8,7 @@ import os
 import ssl
 import tempfile
 import threading
+from datetime import date
 
 import requests
 from attrs import field, frozen
@@ -16,6 +17,7 @@ from adapters.payments.guard import GatewayGuard, GuardedGateway
 from adapters.payments.junglepay import DEFAULT_TIMEOUT, JunglePayGateway
 from adapters.payments.pix_api import PixApiGateway
 from adapters.payments.pix_client import PixApiClient
+from adapters.payments.pix_recurring import PixRecurringGateway
 from adapters.payments.sandbox import SandboxPaymentGateway
 from domain.common.errors import ServiceUnavailable
 from domain.payments.gateways import (
@@ -27,8 +29,13 @@ from domain.payments.gateways import (
     PaymentGatewayConfig,
     pix_missing,
 )
+from domain.payments.pix_automatico import (
+    Recurrence,
+    RecurringCharge,
+    RecurringChargeState,
+)
 from ports.clock import Clock
-from ports.payments import PaymentGateway, SavedCardGateway
+from ports.payments import PaymentGateway, RecurringPixGateway, SavedCardGateway
 
 log = logging.getLogger("creatorflix.pix")
 
@@ -73,6 +80,7 @@ class GatewayProvider:
         self.guard = guard or GatewayGuard(concurrency)
         self._session = requests.Session()
         self._sandbox = SandboxPaymentGateway(clock)
+        self._pix_settings = pix
         # One client per process: its connection pool and its cached OAuth token.
         self._pix = (
             None
@@ -106,6 +114,18 @@ class GatewayProvider:
     def register_pix_webhook(self, config: PaymentGatewayConfig | None, webhook_url: str) -> None:
         pix = self._pix_client(config)
         self.guard.call(PIX_GATEWAY, lambda: pix.register_webhook(webhook_url))
+
+    def pix_recurring(self, config: PaymentGatewayConfig | None) -> RecurringPixGateway:
+        pix = self._pix_client(config)
+        settings = self._pix_settings
+        account = (config.pix_account if config else None) or (settings and settings.account)
+        account_type = (
+            (config.pix_account_type if config else None)
+            or (settings.account_type if settings else None)
+            or "CORRENTE"
+        )
+        recurring = PixRecurringGateway(pix.client, pix.key, account or None, account_type)
+        return GuardedRecurringPix(recurring, self.guard)
 
     def _pix_client(self, config: PaymentGatewayConfig | None) -> PixApiGateway:
         """The stored settings when complete, else CREATORFLIX_PIX_*."""
@@ -153,3 +173,33 @@ class GatewayProvider:
 
     def circuits(self) -> dict[str, CircuitView]:
         return self.guard.circuits()
+
+
+class GuardedRecurringPix:
+    """The RecurringPixGateway port, every call through the guard (as the API Pix's:
+    one breaker for the PSP)."""
+
+    def __init__(self, inner: PixRecurringGateway, guard: GatewayGuard):
+        self._inner, self._guard = inner, guard
+
+    def __repr__(self) -> str:
+        return f"GuardedRecurringPix({self._inner!r})"
+
+    def get_recurrence(self, id_rec: str, txid: str | None = None) -> Recurrence | None:
+        return self._guard.call(PIX_GATEWAY, lambda: self._inner.get_recurrence(id_rec, txid))
+
+    def cancel_recurrence(self, id_rec: str) -> Recurrence:
+        return self._guard.call(PIX_GATEWAY, lambda: self._inner.cancel_recurrence(id_rec))
+
+    def send_charge(self, charge: RecurringCharge) -> RecurringChargeState:
+        self._inner.require_account()  # not the PSP's failure: the breaker stays out
+        return self._guard.call(PIX_GATEWAY, lambda: self._inner.send_charge(charge))
+
+    def get_charge(self, txid: str) -> RecurringChargeState | None:
+        return self._guard.call(PIX_GATEWAY, lambda: self._inner.get_charge(txid))
+
+    def retry_charge(self, txid: str, on: date) -> RecurringChargeState:
+        return self._guard.call(PIX_GATEWAY, lambda: self._inner.retry_charge(txid, on))
+
+    def register_recurring_webhooks(self, webhook_url: str) -> None:
+        self._guard.call(PIX_GATEWAY, lambda: self._inner.register_recurring_webhooks(webhook_url))

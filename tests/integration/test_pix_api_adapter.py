@@ -13,7 +13,6 @@ import pytest
 import requests
 
 from adapters.payments.pix_api import PixApiGateway
-from adapters.payments.pix_client import PixApiClient
 from adapters.payments.provider import GatewayProvider
 from domain.common.errors import GatewayRejected, ServiceUnavailable
 from domain.payments.customer import Customer
@@ -25,7 +24,7 @@ from domain.payments.gateways import (
     ChargeRequest,
     charge_reference,
 )
-from tests.support.pix import pix_api, pix_settings, pki  # noqa: F401
+from tests.support.pix import client_for, pix_api, pix_settings, pki  # noqa: F401
 
 ANA = Customer(
     name="Ana Souza", email="ana@example.com", document="52998224725", phone="11987654321"
@@ -40,20 +39,6 @@ class Ticker:
 
     def __call__(self) -> float:
         return self.now
-
-
-def client_for(pki, server, *, cert_file=None, secret=None, monotonic=None) -> PixApiClient:
-    s = pix_settings(pki, server, cert_file=cert_file)
-    return PixApiClient(
-        s.api_url,
-        s.token_url,
-        s.client_id,
-        secret or s.client_secret,
-        s.cert_file,
-        ca_file=s.ca_file,
-        timeout=(3.0, 5.0),
-        **({"monotonic": monotonic} if monotonic else {}),
-    )
 
 
 def charge(checkout_id: int = 7, amount: int = 2990) -> ChargeRequest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.payments.pix_client import PixApiClient
 from adapters.payments.provider import PixSettings
 from entrypoints.config import Config
 from tests.support.deps import TEST_SECRET
@@ -23,6 +24,22 @@ def pix_settings(pki: TestPki, server: PixApiServer, *, cert_file=None) -> PixSe
         cert_file=str(cert_file or pki.client_cert_file),
         key=server.key,
         ca_file=str(pki.ca_file),
+    )
+
+
+def client_for(pki, server, *, cert_file=None, secret=None, monotonic=None) -> PixApiClient:
+    """An API Pix client for `server` as the operator configures it (or with another
+    certificate, secret or monotonic clock)."""
+    s = pix_settings(pki, server, cert_file=cert_file)
+    return PixApiClient(
+        s.api_url,
+        s.token_url,
+        s.client_id,
+        secret or s.client_secret,
+        s.cert_file,
+        ca_file=s.ca_file,
+        timeout=(3.0, 5.0),
+        **({"monotonic": monotonic} if monotonic else {}),
     )
 
 

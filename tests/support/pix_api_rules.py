@@ -56,6 +56,21 @@ def invalid_cob(violacoes: list[dict]) -> Problem:
     )
 
 
+def webhook_url(body: Any, kind: str = "WebhookOperacaoInvalida") -> str:
+    """The webhookUrl of a WebhookSolicitado (PUT /webhook/{chave}, /webhookrec,
+    /webhookcobr), or the problem `kind` naming it."""
+    url = body.get("webhookUrl") if isinstance(body, dict) else None
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise Problem(
+            400,
+            kind,
+            "Webhook inválido.",
+            "A requisição não respeita o _schema_.",
+            [{"razao": "O campo webhookUrl não respeita o _schema_.", "propriedade": "webhookUrl"}],
+        )
+    return url
+
+
 def not_found() -> Problem:
     return Problem(404, "NaoEncontrado", "Não Encontrado", "Entidade não encontrada.")
 
@@ -95,8 +110,10 @@ def cob_problems(body: Any, key: str) -> list[dict]:
     return out
 
 
-def copia_e_cola(txid: str, valor: str) -> str:
-    """An EMV-shaped BR Code for the cob (it pays nothing anywhere)."""
+def copia_e_cola(txid: str, valor: str, rec_location: str | None = None) -> str:
+    """An EMV-shaped BR Code for the cob (it pays nothing anywhere); with the location
+    of a rec, journey 3's composite QR (the rec's URL under tag 80, as the spec's
+    examples of dadosQR)."""
     from adapters.payments.sandbox import crc16_ccitt
 
     def tlv(tag: str, value: str) -> str:
@@ -119,6 +136,9 @@ def copia_e_cola(txid: str, valor: str) -> str:
                 tlv("59", "CREATORFLIX TESTE"),
                 tlv("60", "SAO PAULO"),
                 tlv("62", tlv("05", "***")),
+                tlv("80", tlv("00", "br.gov.bcb.pix") + tlv("25", rec_location))
+                if rec_location
+                else "",
             ]
         )
         + "6304"

@@ -12,13 +12,20 @@
   PUT and GET /webhook/{chave} (WebhookSolicitado -> WebhookCompleto). Errors are RFC 7807
   `application/problem+json` bodies of the spec's `Problema` (type
   https://pix.bcb.gov.br/api/v2/error/<TipoErro>, title, status, detail, violacoes).
+- Pix Automático (tests.support.pix_api_recurring): POST /rec, GET /rec/{idRec}[?txid=]
+  (journey 3's dadosQR), PATCH /rec/{idRec}, PUT /cobr/{txid}, POST /cobr, GET
+  /cobr/{txid}, POST /cobr/{txid}/retentativa/{data}, PUT and GET /webhookrec and
+  /webhookcobr; `today` (a callable, default date.today) is the PSP's calendar day.
 - Controls: `pay(txid, valor=None)` (the payer paid: CONCLUIDA plus a `pix` entry with
   endToEndId, txid, valor, horario), `remove(txid)` (REMOVIDA_PELO_PSP), `notify(txid)`
   POSTs the notice `{"pix": [...]}` to the webhook registered for the cob's key plus
-  "/pix" (the spec's callback `{$request.body#/webhookUrl}/pix`), `down` (503 problems).
+  "/pix" (the spec's callback `{$request.body#/webhookUrl}/pix`), `down` (503 problems);
+  for Pix Automático approve_rec, reject_rec, cancel_rec_by_payer, scan (approve and pay
+  the activation cob), settle_cobr, refuse_cobr, close_cobr, notify_rec, notify_cobr, and
+  the lookups recs, cobrs, rec_of_txid.
 
-Operations are rows of `routes()` (method, path pattern, scope, handler): the recurring
-ones of Pix Automático (rec, solicrec, cobr, webhookrec, webhookcobr) are added there.
+Operations are rows of `routes()` (method, path pattern with one group per path
+parameter, scope, handler called with those and the decoded body).
 """
 
 from __future__ import annotations
@@ -33,10 +40,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from tests.support.pix_api_recurring import RecurringApi
 from tests.support.pix_api_rules import (
     TXID,
     Problem,
@@ -45,15 +53,19 @@ from tests.support.pix_api_rules import (
     invalid_cob,
     not_found,
     now,
+    webhook_url,
 )
-from tests.support.pix_certs import TestPki
+from tests.support.pix_certs import TestPki, TlsServer
 
 API_PREFIX = "/v2"
 TOKEN_PATH = "/oauth/token"
-SCOPES = "cob.write cob.read webhook.write webhook.read"
+SCOPES = (
+    "cob.write cob.read webhook.write webhook.read rec.write rec.read cobr.write cobr.read "
+    "webhookrec.write webhookrec.read webhookcobr.write webhookcobr.read"
+)
 
 
-class PixApiServer:
+class PixApiServer(RecurringApi):
     def __init__(
         self,
         pki: TestPki,
@@ -74,11 +86,12 @@ class PixApiServer:
         self.webhooks: dict[str, dict] = {}  # by key: WebhookCompleto
         self.tokens: dict[str, tuple[float, set[str]]] = {}  # token -> (expiry, scopes)
         self.lock = threading.Lock()
+        self._init_recurring()
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(str(pki.server_cert_file))
         context.load_verify_locations(cafile=str(pki.ca_file))
         context.verify_mode = ssl.CERT_REQUIRED  # mutual TLS: no client certificate, no talk
-        self._server = _TlsServer(("127.0.0.1", 0), self._handler_class(), context, self)
+        self._server = TlsServer(("127.0.0.1", 0), self._handler_class(), context, self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
         )
@@ -134,7 +147,11 @@ class PixApiServer:
         `url`); returns the HTTP status our app answered."""
         if url is None:
             url = self.webhooks[self.cobs[txid]["chave"]]["webhookUrl"].rstrip("/") + "/pix"
-        data = json.dumps(body if body is not None else self.notice(txid)).encode()
+        return self.post_notice(url, body if body is not None else self.notice(txid))
+
+    def post_notice(self, url: str, body: dict) -> int:
+        """POST `body` to `url` as the PSP does (no client certificate); the status."""
+        data = json.dumps(body).encode()
         request = urllib.request.Request(
             url, data=data, method="POST", headers={"Content-Type": "application/json"}
         )
@@ -151,6 +168,7 @@ class PixApiServer:
             ("GET", re.compile(r"/cob/([^/]+)"), "cob.read", self._get_cob),
             ("PUT", re.compile(r"/webhook/([^/]+)"), "webhook.write", self._put_webhook),
             ("GET", re.compile(r"/webhook/([^/]+)"), "webhook.read", self._get_webhook),
+            *self.recurring_routes(),
         ]
 
     def _put_cob(self, txid: str, body: Any) -> tuple[int, dict]:
@@ -195,20 +213,7 @@ class PixApiServer:
             return 200, json.loads(json.dumps(self.cobs[txid]))
 
     def _put_webhook(self, key: str, body: Any) -> tuple[int, dict]:
-        url = body.get("webhookUrl") if isinstance(body, dict) else None
-        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            raise Problem(
-                400,
-                "WebhookOperacaoInvalida",
-                "Webhook inválido.",
-                "A requisição não respeita o _schema_.",
-                [
-                    {
-                        "razao": "O campo webhookUrl não respeita o _schema_.",
-                        "propriedade": "webhookUrl",
-                    }
-                ],
-            )
+        url = webhook_url(body)
         if key != self.key:
             raise not_found()
         with self.lock:
@@ -285,7 +290,8 @@ class PixApiServer:
                     parsed = json.loads(body) if body else None
                 except ValueError:
                     parsed = None
-                return operation(unquote(match.group(1)), parsed)
+                args = (None if g is None else unquote(g) for g in match.groups())
+                return operation(*args, parsed)
         raise not_found()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -299,9 +305,7 @@ class PixApiServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 try:
-                    status, answer = server.handle(
-                        self.command, self.path.split("?")[0], self.headers, body
-                    )
+                    status, answer = server.handle(self.command, self.path, self.headers, body)
                     kind = "application/json"
                 except Problem as problem:
                     status, answer, kind = (
@@ -319,30 +323,3 @@ class PixApiServer:
             do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = _serve
 
         return Handler
-
-
-class _TlsServer(ThreadingHTTPServer):
-    """Each connection's TLS handshake runs in its own thread (a client that never
-    finishes one holds only that thread); a failed handshake is counted."""
-
-    daemon_threads = True
-
-    def __init__(self, address, handler, context: ssl.SSLContext, owner: PixApiServer):
-        self.context, self.owner = context, owner
-        super().__init__(address, handler)
-
-    def finish_request(self, request, client_address) -> None:
-        try:
-            request.settimeout(10)
-            tls = self.context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            with self.owner.lock:
-                self.owner.refused_handshakes += 1
-            return
-        try:
-            self.RequestHandlerClass(tls, client_address, self)
-        finally:
-            try:
-                tls.close()
-            except OSError:
-                pass

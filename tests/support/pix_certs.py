@@ -1,13 +1,17 @@
 """A throw-away public key infrastructure for the mutual-TLS tests of the API Pix, made
 at test time (nothing is committed): a CA, a server certificate for 127.0.0.1 and a
 client certificate (the operator's, as their PSP issues it), all signed by that CA, plus
-a stranger's client certificate signed by another CA (which the server must refuse)."""
+a stranger's client certificate signed by another CA (which the server must refuse);
+and the threading HTTPS server that requires them (TlsServer)."""
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
+import ssl
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from attrs import frozen
 from cryptography import x509
@@ -113,3 +117,30 @@ def make_pki(folder: Path) -> TestPki:
     pki.client_cert_file.write_bytes(_leaf(ca, ca_key, "operator", server=False))
     pki.stranger_cert_file.write_bytes(_leaf(other_ca, other_key, "stranger", server=False))
     return pki
+
+
+class TlsServer(ThreadingHTTPServer):
+    """Each connection's TLS handshake runs in its own thread (a client that never
+    finishes one holds only that thread); a failed handshake is counted."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler, context: ssl.SSLContext, owner: Any):
+        self.context, self.owner = context, owner
+        super().__init__(address, handler)
+
+    def finish_request(self, request, client_address) -> None:
+        try:
+            request.settimeout(10)
+            tls = self.context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            with self.owner.lock:
+                self.owner.refused_handshakes += 1
+            return
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
+            try:
+                tls.close()
+            except OSError:
+                pass
