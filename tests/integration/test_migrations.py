@@ -404,6 +404,8 @@ ROUND_THREE["payment_gateways"] = {
 }
 # Migration 0021: Pix Automático's receiving account (issue 26).
 ROUND_THREE["payment_gateways"].update({"pix_account": False, "pix_account_type": False})
+# 0022_pix_automatico: the recurrence renewing a subscription, and its first due date.
+ROUND_THREE["subscriptions"].update({"pix_rec_id": False, "renewal_anchor": False})
 
 
 def expected_schema() -> dict[str, dict[str, bool]]:
