@@ -96,9 +96,17 @@ def test_a_one_off_pix_is_paid_through_a_cob(shop, deps, clock, pix_api, app_ser
     assert [(n.gateway, n.status, n.outcome) for n in notifications(deps)] == [
         ("pix", "paid", "paid")
     ]
-    # One token for the registration, the cob and both read-backs.
+    # One token for the registrations (the key's, Pix Automático's rec and cobr), the
+    # cob and both read-backs.
     assert pix_api.token_calls == 1
-    assert [m for m, _ in pix_api.api_calls] == ["PUT", "PUT", "GET", "GET"]
+    assert [(m, p.split("/")[1]) for m, p in pix_api.api_calls] == [
+        ("PUT", "webhook"),
+        ("PUT", "webhookrec"),
+        ("PUT", "webhookcobr"),
+        ("PUT", "cob"),
+        ("GET", "cob"),
+        ("GET", "cob"),
+    ]
 
 
 def test_a_notice_without_our_token_is_refused(shop, deps, pix_api, app_server):
