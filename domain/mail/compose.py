@@ -231,17 +231,19 @@ def renewal_paid(
     name: str | None,
     plan: str,
     total: int,
-    card: str,
+    means: str,
     end: datetime | None,
     now: datetime,
     user_id: int,
     renewal_id: int,
 ) -> Mail:
-    """The receipt of an automatic renewal (once per renewal)."""
+    """The receipt of an automatic renewal (once per renewal); `means` says how it was
+    charged, as the end of a sentence ("no cartão VISA final 4242", "pelo PIX
+    Automático")."""
     return mail(
         m.RENEWAL_PAID,
         to,
-        {"name": greeting(name), "plan": plan, "total": total, "card": card, "end": end},
+        {"name": greeting(name), "plan": plan, "total": total, "means": means, "end": end},
         now,
         user_id=user_id,
         dedupe_key=f"renewal_paid:{renewal_id}",
@@ -253,7 +255,7 @@ def renewal_past_due(
     name: str | None,
     plan: str,
     total: int,
-    card: str,
+    means: str,
     end: datetime | None,
     link: str,
     retries: bool,
@@ -262,7 +264,8 @@ def renewal_past_due(
     renewal_id: int,
 ) -> Mail:
     """A renewal charge was refused: access until `end`, and a one-click way to pay
-    by PIX or another card (once per renewal); `retries`: the card is tried again."""
+    by PIX or another card (once per renewal); `means` as in renewal_paid; `retries`:
+    the charge is tried again."""
     return mail(
         m.RENEWAL_PAST_DUE,
         to,
@@ -270,7 +273,7 @@ def renewal_past_due(
             "name": greeting(name),
             "plan": plan,
             "total": total,
-            "card": card,
+            "means": means,
             "end": end,
             "link": link,
             "retries": retries,
@@ -290,13 +293,13 @@ def renewal_cancelled(
     user_id: int,
     subscription_id: int,
     *,
-    means: str = "o cartão",
+    means: str = "no cartão",
     by_bank: bool = False,
     resumable: bool = True,
 ) -> Mail:
     """The automatic renewal was turned off (once per change): by the member, or by the
-    payer in their bank (Pix Automático cancelled there: `by_bank`); `means` is what is
-    no longer charged, `resumable` whether Minha conta can turn it on again."""
+    payer in their bank (Pix Automático cancelled there: `by_bank`); `means` as in
+    renewal_paid, `resumable` whether Minha conta can turn it on again."""
     return mail(
         m.RENEWAL_CANCELLED,
         to,

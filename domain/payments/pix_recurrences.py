@@ -28,7 +28,7 @@ from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.pix")
 
-MEANS = "o PIX Automático"  # what a mail says renews (or no longer renews) it
+MEANS = "pelo PIX Automático"  # how a mail says it is (or no longer is) charged
 REC_POSTBACK = "pix_rec"  # payment_postbacks.gateway of a rec notice (external_id: idRec)
 COBR_POSTBACK = "pix_cobr"  # ... of a cobr notice (external_id: txid)
 BY_PAYER = ("USUARIO_PAGADOR", "PSP_PAGADOR")

@@ -280,7 +280,7 @@ def _settle(r: RenewalService, renewal: Renewal, changes: dict[str, Any]) -> Non
 
 
 def _card(sub: Subscription) -> str:
-    return f"{(sub.card_brand or 'cartão').upper()} final {sub.card_last4 or '----'}"
+    return f"no cartão {(sub.card_brand or 'cartão').upper()} final {sub.card_last4 or '----'}"
 
 
 def _paid(r: RenewalService, renewal: Renewal, transaction_id: str | None) -> str:

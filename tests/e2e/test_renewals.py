@@ -175,7 +175,7 @@ def test_a_final_refusal_skips_the_retries(shop, deps, clock, junglepay, actors)
     assert (ended.renewal_state, ended.auto_renew) == (renewals.ENDED, False)
     assert ended.end_date == sub.end_date + timedelta(days=3) and ended.status == "active"
     [mail] = mails(deps, t.RENEWAL_PAST_DUE)
-    assert "Este cartão não será cobrado de novo." in mail.text_body
+    assert "Não vamos tentar cobrar de novo." in mail.text_body
     clock.advance(days=6)
     run_jobs(deps)
     assert len(junglepay.saved_card_charges) == 1

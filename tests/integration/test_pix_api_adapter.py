@@ -6,7 +6,6 @@ and the PSP's RFC 7807 problems become clear domain errors."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import datetime
 
 import pytest
@@ -24,7 +23,13 @@ from domain.payments.gateways import (
     ChargeRequest,
     charge_reference,
 )
-from tests.support.pix import client_for, pix_api, pix_settings, pki  # noqa: F401
+from tests.support.pix import (  # noqa: F401
+    client_for,
+    eventually,
+    pix_api,
+    pix_settings,
+    pki,
+)
 
 ANA = Customer(
     name="Ana Souza", email="ana@example.com", document="52998224725", phone="11987654321"
@@ -73,13 +78,6 @@ def test_a_cob_is_created_read_back_and_paid(gateway, pix_api):
     assert gateway.get_transaction("cf" + "0" * 30) is None  # the PSP's 404
 
 
-def _eventually(condition, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return condition()
-
-
 def test_a_request_without_the_client_certificate_is_refused(pki, pix_api, gateway):
     with pytest.raises(requests.exceptions.RequestException):
         requests.post(
@@ -90,14 +88,14 @@ def test_a_request_without_the_client_certificate_is_refused(pki, pix_api, gatew
             timeout=5,
         )
     # The server's thread counts a failed handshake just after the client saw it fail.
-    assert _eventually(lambda: pix_api.refused_handshakes == 1) and pix_api.token_calls == 0
+    assert eventually(lambda: pix_api.refused_handshakes == 1) and pix_api.token_calls == 0
     # Another CA's certificate is no better; the operator's one gets through.
     stranger = PixApiGateway(
         client_for(pki, pix_api, cert_file=pki.stranger_cert_file), pix_api.key
     )
     with pytest.raises(ServiceUnavailable):
         stranger.create_charge(charge())
-    assert _eventually(lambda: pix_api.refused_handshakes == 2) and pix_api.cobs == {}
+    assert eventually(lambda: pix_api.refused_handshakes == 2) and pix_api.cobs == {}
     gateway.create_charge(charge())
     assert pix_api.refused_handshakes == 2 and len(pix_api.cobs) == 1
 

@@ -3,6 +3,9 @@ provider's settings for it, and our app configured with CREATORFLIX_GATEWAY=pix.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 
 from adapters.payments.pix_client import PixApiClient
@@ -11,6 +14,15 @@ from entrypoints.config import Config
 from tests.support.deps import TEST_SECRET
 from tests.support.pix_api_server import PixApiServer
 from tests.support.pix_certs import TestPki, make_pki
+
+
+def eventually(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Whether `condition` holds within `seconds` (the local PSP counts a refused
+    handshake on its own thread, after the client has already seen the failure)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
 
 
 def pix_settings(pki: TestPki, server: PixApiServer, *, cert_file=None) -> PixSettings:

@@ -17,7 +17,7 @@ from adapters.clock import FakeClock
 from adapters.security import HmacSigner
 from domain.common.events import Event
 from domain.payments import handlers as payments_handlers
-from domain.payments import saved_cards
+from domain.payments import pix_recurrences, saved_cards
 from domain.payments.events import CheckoutClaimed, CheckoutPaid
 from entrypoints.bootstrap import event_handlers
 from entrypoints.config import Config
@@ -95,7 +95,8 @@ def test_a_paid_checkout_grants_then_assures_a_card_buyer_then_mails_the_receipt
     assert paid[0] is payments_handlers.grant_paid_access
     assert paid[1].__name__ == "assure_card_buyer_on_paid"
     assert paid[2] is saved_cards.keep_saved_card  # an automatic plan keeps the card
-    assert paid[3].func is payments_handlers.mail_receipt  # a partial, after the grant
+    assert paid[3].func is pix_recurrences.keep_pix_recurrence  # ...or its Pix recurrence
+    assert paid[4].func is payments_handlers.mail_receipt  # a partial, after the grant
     # Without the card method, a card payment assures nothing.
     assert [
         h
@@ -106,7 +107,7 @@ def test_a_paid_checkout_grants_then_assures_a_card_buyer_then_mails_the_receipt
 
 def test_a_claimed_checkout_gets_what_a_paid_one_gives_but_no_second_receipt():
     table = _table(("card", "sandbox"))
-    assert table[CheckoutClaimed] == table[CheckoutPaid][:3]
+    assert table[CheckoutClaimed] == table[CheckoutPaid][:4]
     assert not any(
         getattr(h, "func", None) is payments_handlers.mail_receipt for h in table[CheckoutClaimed]
     )

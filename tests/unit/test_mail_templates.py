@@ -37,9 +37,21 @@ def every_kind() -> list[m.Mail]:
         compose.expiry_notice("a@x.com", "Ana", "Mensal", NOW, "http://l", NOW, 1, 3),
         compose.withdrawal_received("a@x.com", "Ana", 7, 2990, NOW, 1),
         compose.age_document_decided("a@x.com", "Ana", True, "http://l", NOW, 1, 9),
-        compose.renewal_paid("a@x.com", "Ana", "Mensal", 2990, "VISA final 1111", NOW, NOW, 1, 4),
+        compose.renewal_paid(
+            "a@x.com", "Ana", "Mensal", 2990, "no cartão VISA final 1111", NOW, NOW, 1, 4
+        ),
         compose.renewal_past_due(
-            "a@x.com", "Ana", "Mensal", 2990, "VISA final 1111", NOW, "http://l", True, NOW, 1, 4
+            "a@x.com",
+            "Ana",
+            "Mensal",
+            2990,
+            "no cartão VISA final 1111",
+            NOW,
+            "http://l",
+            True,
+            NOW,
+            1,
+            4,
         ),
         compose.renewal_cancelled("a@x.com", "Ana", "Mensal", NOW, NOW, 1, 3),
     ]
