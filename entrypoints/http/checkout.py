@@ -10,7 +10,7 @@ from domain.common.errors import GatewayTimeout, ValidationError
 from domain.common.fields import parse_fields
 from domain.payments import buying, idempotency
 from domain.payments import commands as cmd
-from domain.payments.card_form import card_form
+from domain.payments.card_form import checkout_options
 from domain.payments.customer import CUSTOMER_FIELDS
 from domain.payments.service import PaymentService
 from entrypoints.bootstrap import Deps
@@ -117,7 +117,7 @@ class CheckoutResource:
 
 CHECKOUT_OPTIONS_SCHEMA = {
     "type": "object",
-    "required": ["card"],
+    "required": ["card", "pix_automatico"],
     "properties": {
         "card": nullable(
             {
@@ -130,7 +130,13 @@ CHECKOUT_OPTIONS_SCHEMA = {
                     "script_url": {"type": "string", "format": "uri"},
                 },
             }
-        )
+        ),
+        "pix_automatico": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "the plan durations (days) PIX Automático renews here, for plans "
+            "that renew automatically and take PIX (empty: not offered)",
+        },
     },
 }
 
@@ -142,11 +148,13 @@ class CheckoutOptionsResource:
         self.svc, self.script_url = svc, script_url
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        form = card_form(self.svc, self.script_url)
+        options = checkout_options(self.svc, self.script_url)
+        form = options.card
         resp.media = {
             "card": None
             if form is None
-            else {"public_key": form.public_key, "script_url": form.script_url}
+            else {"public_key": form.public_key, "script_url": form.script_url},
+            "pix_automatico": list(options.pix_automatico),
         }
         resp.cache_control = ("no-store",)
 
@@ -163,7 +171,8 @@ def routes(deps: Deps) -> list[Route]:
                     "GET",
                     "How the checkout page takes payments: the in-page card form "
                     "(JunglePay's public key and card-encryption script) when JunglePay "
-                    "charges",
+                    "charges; the plan durations PIX Automático renews when a PSP's API "
+                    "Pix charges",
                     tags=tags,
                     responses={200: CHECKOUT_OPTIONS_SCHEMA},
                     serves=NO_MEDIA,

@@ -50,7 +50,8 @@ def test_the_checkout_page_gets_the_card_form_and_its_csp_allows_exactly_the_scr
     client, _, _ = shop
     options = client.simulate_get("/api/checkout-options").json
     assert options == {
-        "card": {"public_key": junglepay.public_key, "script_url": junglepay.script_url}
+        "card": {"public_key": junglepay.public_key, "script_url": junglepay.script_url},
+        "pix_automatico": [],  # JunglePay has no Pix Automático
     }
     csp = client.simulate_get("/checkout").headers["content-security-policy"]
     assert f"script-src 'self' {junglepay.script_url};" in csp
@@ -58,7 +59,7 @@ def test_the_checkout_page_gets_the_card_form_and_its_csp_allows_exactly_the_scr
 
 
 def test_no_card_form_without_junglepay(client):
-    assert client.simulate_get("/api/checkout-options").json == {"card": None}
+    assert client.simulate_get("/api/checkout-options").json == {"card": None, "pix_automatico": []}
     assert (
         "script-src 'self';" in client.simulate_get("/checkout").headers["content-security-policy"]
     )
