@@ -38,9 +38,9 @@ def view(uow: UnitOfWork, sub: Subscription, schedule: Schedule) -> MemberSubscr
         return MemberSubscription(sub)
     plan_id = renewals.renewal_plan(sub)
     plan = uow.plans.get(plan_id) if plan_id is not None else None
-    if sub.pix_rec_id is not None:  # the first day its cobr may be sent
-        first, _ = pa.send_window(pa.due_of(sub.end_date, schedule.zone))
-        charge_at = pa.period_end(first - timedelta(days=1), schedule.zone)
+    if sub.pix_rec_id is not None:  # the payer's bank pays the cobr on its due date
+        due = pa.due_of(sub.end_date, schedule.zone)
+        charge_at = pa.period_end(due - timedelta(days=1), schedule.zone)
     else:
         charge_at = sub.end_date - schedule.charge_ahead
     return MemberSubscription(

@@ -38,7 +38,7 @@ from domain.payments.renewing import (
     record_refused,
     renewal_price,
 )
-from domain.payments.settlement import IGNORED, PROCESSED, UNCHANGED, Outcome
+from domain.payments.settlement import DUPLICATE, IGNORED, PROCESSED, UNCHANGED, Outcome
 from domain.payments.subscriptions import Subscription
 from ports.payments import RecurringPixGateway
 from ports.unit_of_work import UnitOfWork
@@ -312,8 +312,8 @@ def settle_cobr(r: RenewalService, txid: str) -> Outcome:
     with r.payments.uow() as uow:
         config = gateway_row(r.payments.gateway_rows(uow), PIX_GATEWAY)
     outcome = _apply(r, r.payments.gateways.pix_recurring(config), txid)
-    if outcome == IGNORED:
-        return Outcome(IGNORED)
+    if outcome in (IGNORED, DUPLICATE):
+        return Outcome(outcome)
     return Outcome(PROCESSED if outcome in _MOVES else UNCHANGED)
 
 
@@ -328,7 +328,8 @@ def _apply(
 ) -> str:
     """Read cobr `txid` back (unless given) and record it on its renewal, once: paid ->
     the period extended; an attempt refused -> past due, the retry due now; closed
-    unpaid -> the renewal ends. Returns the renewal's status, or IGNORED."""
+    unpaid -> the renewal ends. Returns the renewal's new status, IGNORED (not ours),
+    DUPLICATE (settled before) or UNCHANGED (not ours to move now)."""
     svc = r.payments
     if state is None:
         state = gateway.get_charge(txid)
@@ -342,8 +343,10 @@ def _apply(
         renewal = uow.renewals.get(found.id)
         assert renewal is not None
         result = pa.outcome(state, renewal.amount)
+        if renewal.status in (renewals.PAID, renewals.FAILED):
+            return DUPLICATE  # settled already: a repeated notice
         if renewal.status != renewals.SCHEDULED:
-            return renewal.status  # settled already, or a runner holds it
+            return UNCHANGED  # a retry is to be asked for, or a runner holds it
         if result == pa.PAID:
             uow.renewals.update(
                 attrs.evolve(

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.catalog.entities import OrderBump
+from domain.catalog.entities import AUTOMATIC, OrderBump
 from tests.support.api import assert_error
 from tests.support.payments import (
     add_catalogue,
@@ -90,6 +90,19 @@ def test_a_method_the_plan_does_not_take_is_refused(client, deps):
         "invalid",
         "payment_method",
     )
+
+
+def test_pix_automatico_needs_a_psps_api_pix(client, deps):
+    """The sandbox (or JunglePay) has no recurring PIX: an automatic weekly plan is still
+    refused it, and nothing is written."""
+    plan, _ = add_catalogue(deps, duration=7, renewal=AUTOMATIC)
+    result = client.simulate_post("/api/checkouts", json=checkout_body(plan.id, "pix_automatico"))
+    assert_error(result, 400, "invalid", "payment_method")
+    assert "API Pix" in result.json["error"]["message"]
+    assert client.simulate_get("/api/checkout-options").json["pix_automatico"] == []
+    assert subscriptions_of(deps, "ana@example.com") == []
+    with deps.uow() as uow:
+        assert uow.checkouts.find().total == 0
 
 
 def test_polling_needs_the_access_token_of_that_checkout(client, catalogue):
