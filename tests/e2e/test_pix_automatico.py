@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 import attrs
 import pytest
 
+from adapters.clock import utcnow
 from domain.catalog.entities import AUTOMATIC
 from domain.payments import renewals, webhooks
 from domain.payments.gateways import PIX_GATEWAY
 from domain.payments.pix_automatico import local_date
+from entrypoints import cli
 from tests.support.api import assert_error
 from tests.support.payments import (  # noqa: F401
     add_catalogue,
@@ -237,6 +239,42 @@ def test_the_psp_down_keeps_a_members_cancel_from_half_happening(shop, deps, pix
     [sub] = subscriptions_of(deps, EMAIL)
     assert (sub.auto_renew, sub.renewal_state) == (True, renewals.RENEWING)
     assert mails(deps, "renewal_cancelled") == []
+
+
+@pytest.mark.smoke
+def test_creatorflix_jobs_twice_sends_one_cobr(
+    shop, deps, backend, pix_api, clock, monkeypatch, tmp_path
+):
+    """The command itself, on the database, with CREATORFLIX_PIX_* and the real clock."""
+    if not backend.is_pony:
+        pytest.skip("the command runs on a database")
+    clock.current = utcnow().replace(microsecond=0)
+    client, plan = shop
+    _, rec = buy(client, deps, plan, pix_api)
+    approve_and_pay(deps, pix_api, rec)
+    pix = deps.config.pix
+    for name, value in (
+        ("CREATORFLIX_DATABASE_URL", backend.url),
+        ("CREATORFLIX_SECRET_KEY", deps.config.secret_key),
+        ("CREATORFLIX_PUBLIC_URL", deps.config.public_url),
+        ("CREATORFLIX_MAIL_URL", f"file://{tmp_path / 'outbox'}"),
+        ("CREATORFLIX_GATEWAY", "pix"),
+        ("CREATORFLIX_PIX_API_URL", pix.api_url),
+        ("CREATORFLIX_PIX_TOKEN_URL", pix.token_url),
+        ("CREATORFLIX_PIX_CLIENT_ID", pix.client_id),
+        ("CREATORFLIX_PIX_CLIENT_SECRET", pix.client_secret),
+        ("CREATORFLIX_PIX_CERT_FILE", pix.cert_file),
+        ("CREATORFLIX_PIX_CA_FILE", pix.ca_file),
+        ("CREATORFLIX_PIX_KEY", pix.key),
+        ("CREATORFLIX_PIX_ACCOUNT", ACCOUNT),
+    ):
+        monkeypatch.setenv(name, value)
+    assert cli.main(["jobs"]) == 0
+    assert cli.main(["jobs"]) == 0
+    [cobr] = cobrs_of(pix_api, rec["idRec"])
+    assert cobr["calendario"]["dataDeVencimento"] == rec["calendario"]["dataInicial"]
+    assert cobr["valor"] == {"original": "9.90"}
+    assert [r.status for r in renewal_rows(deps)] == [renewals.SCHEDULED]
 
 
 def test_a_refused_recurrence_leaves_a_paid_subscription_that_does_not_renew(shop, deps, pix_api):

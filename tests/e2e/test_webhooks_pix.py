@@ -123,6 +123,7 @@ def test_a_notice_without_our_token_is_refused(shop, deps, pix_api, app_server):
     assert subscriptions_of(deps, "ana@example.com") == [] and notifications(deps) == []
 
 
+@pytest.mark.smoke
 def test_a_notice_about_a_cob_not_concluded_activates_nothing(shop, deps, pix_api):
     client, plan = shop
     created = start(client, checkout_body(plan.id))
