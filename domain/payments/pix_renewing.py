@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from domain.catalog.entities import Plan
 from domain.common.errors import GatewayRejected, ServiceUnavailable
 from domain.payments import pix_automatico as pa
 from domain.payments import pix_recurrences, renewals
@@ -50,6 +51,7 @@ log = logging.getLogger("creatorflix.renewals")
 SCHEDULE = Schedule(
     grace=timedelta(days=pa.RETRY_DAYS + 1), retries=(timedelta(0),) * pa.MAX_RETRIES
 )
+CHUNK = 500  # references looked up per query
 POLL_AFTER = timedelta(hours=6)  # after its settlement day, a cobr with no notice is read
 POLL_AGAIN = timedelta(hours=12)
 
@@ -132,16 +134,26 @@ def _retries_waiting(r: RenewalService, now: datetime) -> bool:
 
 def _open_due(r: RenewalService, due: list[Subscription], now: datetime) -> Iterator[Renewal]:
     """The renewal rows this runner made for the cycles whose window is open (or has
-    passed unsent: recorded so, never sent late)."""
+    passed unsent: recorded so, never sent late). The cycles whose row exists already
+    (sent by an earlier run) are found in one query per chunk, not one insert each."""
     svc = r.payments
     today = pa.local_date(now, svc.zone)
+    cycles = []
     for sub in due:
         assert sub.end_date is not None and sub.id is not None
         day = pa.due_of(sub.end_date, svc.zone)
-        if today < pa.send_window(day)[0]:
+        if today >= pa.send_window(day)[0]:
+            cycles.append((sub, day, pa.cobr_txid(sub.id, day)))
+    opened_before = _known_references(r, [txid for _, _, txid in cycles])
+    plans: dict[int, Plan | None] = {}
+    for sub, day, txid in cycles:
+        if txid in opened_before:
             continue
+        assert sub.id is not None and sub.end_date is not None
         with svc.uow() as uow:
-            plan = uow.plans.get(sub.plan_id) if sub.plan_id is not None else None
+            if sub.plan_id is not None and sub.plan_id not in plans:
+                plans[sub.plan_id] = uow.plans.get(sub.plan_id)
+            plan = plans.get(sub.plan_id) if sub.plan_id is not None else None
             period = pa.periodicity(plan.duration) if plan is not None else None
             if plan is None or plan.id is None or period is None:
                 log.error("subscription %s: its plan has no Pix Automático cycle", sub.id)
@@ -157,7 +169,7 @@ def _open_due(r: RenewalService, due: list[Subscription], now: datetime) -> Iter
                     plan_id=plan.id,
                     amount=amount,
                     discount=off,
-                    reference=pa.cobr_txid(sub.id, day),
+                    reference=txid,
                     gateway=PIX_GATEWAY,
                     status=renewals.CHARGING,
                     attempts=1,
@@ -170,6 +182,15 @@ def _open_due(r: RenewalService, due: list[Subscription], now: datetime) -> Iter
             uow.commit()
         if opened is not None:
             yield opened
+
+
+def _known_references(r: RenewalService, references: list[str]) -> set[str]:
+    known: set[str] = set()
+    with r.payments.uow() as uow:
+        for at in range(0, len(references), CHUNK):
+            chunk = references[at : at + CHUNK]
+            known.update(x.reference for x in uow.renewals.find({"reference": chunk}).items)
+    return known
 
 
 def _due_of(r: RenewalService, renewal: Renewal) -> Any:
@@ -312,8 +333,10 @@ def settle_cobr(r: RenewalService, txid: str) -> Outcome:
     with r.payments.uow() as uow:
         config = gateway_row(r.payments.gateway_rows(uow), PIX_GATEWAY)
     outcome = _apply(r, r.payments.gateways.pix_recurring(config), txid)
-    if outcome in (IGNORED, DUPLICATE):
-        return Outcome(outcome)
+    if outcome == IGNORED:
+        return Outcome(IGNORED)
+    if outcome == DUPLICATE:
+        return Outcome(DUPLICATE)
     return Outcome(PROCESSED if outcome in _MOVES else UNCHANGED)
 
 
