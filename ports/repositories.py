@@ -10,8 +10,17 @@ from domain.common.pagination import Page
 E = TypeVar("E")
 
 # Filters are equality on a field; a list/tuple/set value means "field IN values",
-# None means "field IS NULL". Order is a sequence of field names, "-name" for descending.
+# None means "field IS NULL", NOT_NULL "field IS NOT NULL". Order is a sequence of field
+# names, "-name" for descending.
 Filters = Mapping[str, Any]
+
+
+class _NotNull:
+    def __repr__(self) -> str:
+        return "NOT_NULL"
+
+
+NOT_NULL: Any = _NotNull()
 
 
 class Repository(Protocol[E]):

@@ -9,7 +9,7 @@ import attrs
 
 from adapters.schema import FOREIGN_KEYS, UNIQUE
 from domain.common.pagination import Page
-from ports.repositories import DuplicateError, Filters, ReferencedError
+from ports.repositories import NOT_NULL, DuplicateError, Filters, ReferencedError
 
 
 def _matches(entity: Any, filters: Filters) -> bool:
@@ -17,6 +17,9 @@ def _matches(entity: Any, filters: Filters) -> bool:
         value = getattr(entity, name)
         if isinstance(wanted, (list, tuple, set, frozenset)):
             if value not in wanted:
+                return False
+        elif wanted is NOT_NULL:
+            if value is None:
                 return False
         elif value != wanted:
             return False

@@ -12,7 +12,7 @@ from pony.orm.dbapiprovider import IntegrityError
 
 from adapters.schema import UNIQUE
 from domain.common.pagination import Page
-from ports.repositories import DuplicateError, Filters, ReferencedError
+from ports.repositories import NOT_NULL, DuplicateError, Filters, ReferencedError
 
 
 def untrack(value: Any) -> Any:
@@ -113,6 +113,8 @@ class PonyRepository:
                 q = q.filter(f"lambda e: e.{name} in wanted", {"wanted": list(wanted)})
             elif wanted is None:
                 q = q.filter(f"lambda e: e.{name} is None")
+            elif wanted is NOT_NULL:
+                q = q.filter(f"lambda e: e.{name} is not None")
             else:
                 q = q.filter(**{name: wanted})
         keys = []

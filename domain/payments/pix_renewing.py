@@ -42,6 +42,7 @@ from domain.payments.renewing import (
 from domain.payments.settlement import DUPLICATE, IGNORED, PROCESSED, UNCHANGED, Outcome
 from domain.payments.subscriptions import Subscription
 from ports.payments import RecurringPixGateway
+from ports.repositories import NOT_NULL
 from ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger("creatorflix.renewals")
@@ -62,10 +63,12 @@ def run_due(r: RenewalService) -> RunReport:
     svc = r.payments
     now = svc.clock.now()
     with svc.uow() as uow:
-        due = [s for s in uow.subscriptions.find({"auto_renew": True}).items if _renewing(s)]
+        due = _due(uow)
         unapproved = [
             s.pix_rec_id
-            for s in uow.subscriptions.find({"auto_renew": False, "renewal_state": None}).items
+            for s in uow.subscriptions.find(
+                {"pix_rec_id": NOT_NULL, "renewal_state": None, "status": subs.ACTIVE}
+            ).items
             if pix_recurrences.awaiting(s) and s.pix_rec_id
         ]
         polls = [
@@ -81,7 +84,7 @@ def run_due(r: RenewalService) -> RunReport:
             except ServiceUnavailable as problem:
                 log.warning("rec %s not read back: %s", id_rec, problem.message)
         with svc.uow() as uow:
-            due = [s for s in uow.subscriptions.find({"auto_renew": True}).items if _renewing(s)]
+            due = _due(uow)
     if not due and not polls and not _retries_waiting(r, now):
         return RunReport()
     try:
@@ -111,6 +114,14 @@ def run_due(r: RenewalService) -> RunReport:
         paid += outcome == renewals.PAID
         refused += outcome in (renewals.REFUSED, renewals.FAILED)
     return RunReport(charged=sent, paid=paid, refused=refused)
+
+
+def _due(uow: UnitOfWork) -> list[Subscription]:
+    """The subscriptions Pix Automático renews (through the pix_rec_id index)."""
+    found = uow.subscriptions.find(
+        {"pix_rec_id": NOT_NULL, "auto_renew": True, "renewal_state": renewals.RENEWING}
+    )
+    return [s for s in found.items if _renewing(s)]
 
 
 def _renewing(sub: Subscription) -> bool:

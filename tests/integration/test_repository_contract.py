@@ -12,7 +12,7 @@ from domain.ads.rules import Ad, AdEvent
 from domain.catalog.entities import Creator, Plan, Post, Setting
 from domain.payments.subscriptions import Subscription
 from domain.whitelabel.entities import WhitelabelMedia, WhitelabelModel, WhitelabelPost
-from ports.repositories import DuplicateError, ReferencedError
+from ports.repositories import NOT_NULL, DuplicateError, ReferencedError
 
 T0 = datetime(2026, 3, 1, 10, 30, 15, 123456)
 
@@ -91,6 +91,8 @@ def test_find_filters_orders_and_paginates(backend):
         assert [p.name for p in page.items] == ["P1", "P4"]
         assert [p.name for p in uow.plans.find({"accepts_card": True}).items] == ["P2", "P4", "P6"]
         assert uow.plans.find({"cta_text": None}).total == 7
+        assert uow.plans.find({"cta_text": NOT_NULL}).total == 0
+        assert [p.name for p in uow.plans.find({"id": NOT_NULL, "price": 0}).items] == ["P3", "P6"]
         assert uow.plans.find(page=9, limit=2).items == []
         assert uow.plans.count({"price": 0}) == 2
         assert uow.plans.first({"price": 2}, order_by=["-id"]).name == "P5"
