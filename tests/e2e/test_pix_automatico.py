@@ -197,13 +197,20 @@ def test_a_weekly_plan_renews_itself_by_pix_automatico(shop, deps, pix_api, cloc
     assert len(cobrs_of(pix_api, rec["idRec"])) == 2
 
 
-@pytest.mark.smoke
-def test_a_member_cancels_in_minha_conta_and_the_psp_hears_first(shop, deps, pix_api, actors):
+def member_renewing(shop, deps, pix_api, actors) -> tuple:
+    """A logged-in buyer whose subscription renews by Pix Automático: (client, their
+    headers, the rec, the subscription as Minha conta shows it)."""
     client, plan = shop
     buyer = actors.user(EMAIL)
     _, rec = buy(client, deps, plan, pix_api, buyer)
     approve_and_pay(deps, pix_api, rec)
     [shown] = mine(client, buyer)
+    return client, buyer, rec, shown
+
+
+@pytest.mark.smoke
+def test_a_member_cancels_in_minha_conta_and_the_psp_hears_first(shop, deps, pix_api, actors):
+    client, buyer, rec, shown = member_renewing(shop, deps, pix_api, actors)
     assert (shown["pix_rec_id"], shown["renewal_state"]) == (rec["idRec"], renewals.RENEWING)
     # The next charge: the first due date (the day the payer's bank pays the cobr).
     due = datetime.fromisoformat(shown["next_charge_at"]).astimezone(SP)
@@ -228,11 +235,7 @@ def test_a_member_cancels_in_minha_conta_and_the_psp_hears_first(shop, deps, pix
 
 
 def test_the_psp_down_keeps_a_members_cancel_from_half_happening(shop, deps, pix_api, actors):
-    client, plan = shop
-    buyer = actors.user(EMAIL)
-    _, rec = buy(client, deps, plan, pix_api, buyer)
-    approve_and_pay(deps, pix_api, rec)
-    [shown] = mine(client, buyer)
+    client, buyer, _, shown = member_renewing(shop, deps, pix_api, actors)
     pix_api.down = True
     result = client.simulate_post(f"/api/me/subscriptions/{shown['id']}/cancel", headers=buyer)
     assert result.status_code == 503, result.json
