@@ -5,6 +5,7 @@ charges, and see when and how much the next charge is."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -103,24 +104,34 @@ def cancel(
         if sub.auto_renew:
             state = renewals.ENDED if sub.renewal_state == renewals.PAST_DUE else sub.renewal_state
             sub = uow.subscriptions.update(attrs.evolve(sub, auto_renew=False, renewal_state=state))
-            uow.record(subscription_event(SubscriptionCancelled, sub, now))
-            user = uow.users.get(user_id)
-            plan = uow.plans.get(sub.plan_id) if sub.plan_id is not None else None
-            if user is not None:
-                uow.outbox.enqueue(
-                    compose.renewal_cancelled(
-                        user.email,
-                        user.name,
-                        plan.name if plan else "CreatorFlix",
-                        sub.end_date,
-                        now,
-                        user_id,
-                        _stored(sub),
-                    )
-                )
+            record_cancelled(uow, sub, now)
         result = view(uow, sub, schedule)
         uow.commit()
     return result
+
+
+def record_cancelled(
+    uow: UnitOfWork, sub: Subscription, now: datetime, *, mail: bool = True, **how: Any
+) -> None:
+    """Inside the unit of work that turned `sub`'s renewal off: the event, and the
+    confirmation mail (`how`: compose.renewal_cancelled's means, by_bank, resumable)."""
+    uow.record(subscription_event(SubscriptionCancelled, sub, now))
+    user = uow.users.get(sub.user_id)
+    if not mail or user is None or user.anonymised_at is not None:
+        return
+    plan = uow.plans.get(sub.plan_id) if sub.plan_id is not None else None
+    uow.outbox.enqueue(
+        compose.renewal_cancelled(
+            user.email,
+            user.name,
+            plan.name if plan else "CreatorFlix",
+            sub.end_date,
+            now,
+            sub.user_id,
+            _stored(sub),
+            **how,
+        )
+    )
 
 
 def resume(

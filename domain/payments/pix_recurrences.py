@@ -14,11 +14,10 @@ import attrs
 
 from domain.catalog.entities import Plan
 from domain.common.errors import Conflict, NotFound, ValidationError
-from domain.mail import compose
 from domain.payments import checkout as co
-from domain.payments import coupons, renewals
+from domain.payments import coupons, membership, renewals
 from domain.payments import pix_automatico as pa
-from domain.payments.events import CheckoutEvent, SubscriptionCancelled, subscription_event
+from domain.payments.events import CheckoutEvent
 from domain.payments.gateways import PIX_GATEWAY, GatewayChoice, gateway_row
 from domain.payments.pricing import Quote
 from domain.payments.service import PaymentService
@@ -221,24 +220,9 @@ def stop_renewals(
                         updated_at=now,
                     )
                 )
-        uow.record(subscription_event(SubscriptionCancelled, sub, now))
-        user = uow.users.get(sub.user_id)
-        plan = uow.plans.get(sub.plan_id) if sub.plan_id is not None else None
-        if mail and user is not None and user.anonymised_at is None and sub.id is not None:
-            uow.outbox.enqueue(
-                compose.renewal_cancelled(
-                    user.email,
-                    user.name,
-                    plan.name if plan else "CreatorFlix",
-                    sub.end_date,
-                    now,
-                    sub.user_id,
-                    sub.id,
-                    means=MEANS,
-                    by_bank=by_bank,
-                    resumable=False,
-                )
-            )
+        membership.record_cancelled(
+            uow, sub, now, mail=mail, means=MEANS, by_bank=by_bank, resumable=False
+        )
         stopped.append(sub)
     return stopped
 

@@ -35,9 +35,9 @@ from domain.payments.renewing import (
     RenewalService,
     RunReport,
     locked,
+    open_period,
     record_paid,
     record_refused,
-    renewal_price,
 )
 from domain.payments.settlement import DUPLICATE, IGNORED, PROCESSED, UNCHANGED, Outcome
 from domain.payments.subscriptions import Subscription
@@ -170,26 +170,8 @@ def _open_due(r: RenewalService, due: list[Subscription], now: datetime) -> Iter
                 log.error("subscription %s: its plan has no Pix Automático cycle", sub.id)
                 continue
             following = pa.next_due(sub.renewal_anchor or day, period, day)
-            amount, off = renewal_price(uow, sub, plan)
-            opened = uow.renewals.open(
-                Renewal(
-                    id=None,
-                    subscription_id=sub.id,
-                    period_start=sub.end_date,
-                    period_end=pa.period_end(following, svc.zone),
-                    plan_id=plan.id,
-                    amount=amount,
-                    discount=off,
-                    reference=txid,
-                    gateway=PIX_GATEWAY,
-                    status=renewals.CHARGING,
-                    attempts=1,
-                    claim_token=secrets.token_hex(16),
-                    claimed_until=now + LEASE,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            bounds = (sub.end_date, pa.period_end(following, svc.zone))
+            opened = open_period(uow, sub, plan, bounds, txid, PIX_GATEWAY, now)
             uow.commit()
         if opened is not None:
             yield opened

@@ -140,29 +140,45 @@ def _open_due(r: RenewalService, now: datetime) -> Iterator[Renewal]:
             if plan is None or plan.id is None or sub.id is None:
                 continue
             start, end = renewals.next_period(sub, plan.duration)
-            amount, off = renewal_price(uow, sub, plan)
-            opened = uow.renewals.open(
-                Renewal(
-                    id=None,
-                    subscription_id=sub.id,
-                    period_start=start,
-                    period_end=end,
-                    plan_id=plan.id,
-                    amount=amount,
-                    discount=off,
-                    reference="rn_" + secrets.token_hex(12),
-                    gateway=JUNGLEPAY,
-                    status=renewals.CHARGING,
-                    attempts=1,
-                    claim_token=secrets.token_hex(16),
-                    claimed_until=now + LEASE,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            reference = "rn_" + secrets.token_hex(12)
+            opened = open_period(uow, sub, plan, (start, end), reference, JUNGLEPAY, now)
             uow.commit()
         if opened is not None:
             yield opened
+
+
+def open_period(
+    uow: UnitOfWork,
+    sub: Subscription,
+    plan: Plan,
+    period: tuple[datetime, datetime],
+    reference: str,
+    gateway: str,
+    now: datetime,
+) -> Renewal | None:
+    """The renewal row of `sub`'s `period` (start, end) on `plan`, made and claimed by
+    this runner; None when another made it first (one row per period)."""
+    assert sub.id is not None and plan.id is not None
+    amount, off = renewal_price(uow, sub, plan)
+    return uow.renewals.open(
+        Renewal(
+            id=None,
+            subscription_id=sub.id,
+            period_start=period[0],
+            period_end=period[1],
+            plan_id=plan.id,
+            amount=amount,
+            discount=off,
+            reference=reference,
+            gateway=gateway,
+            status=renewals.CHARGING,
+            attempts=1,
+            claim_token=secrets.token_hex(16),
+            claimed_until=now + LEASE,
+            created_at=now,
+            updated_at=now,
+        )
+    )
 
 
 def _claim_retries(r: RenewalService, now: datetime) -> list[Renewal]:
