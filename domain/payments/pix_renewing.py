@@ -38,6 +38,7 @@ from domain.payments.renewing import (
     open_period,
     record_paid,
     record_refused,
+    settle_claimed,
 )
 from domain.payments.settlement import DUPLICATE, IGNORED, PROCESSED, UNCHANGED, Outcome
 from domain.payments.subscriptions import Subscription
@@ -199,7 +200,7 @@ def _send(r: RenewalService, gateway: RecurringPixGateway, renewal: Renewal) -> 
         sub = uow.subscriptions.get(renewal.subscription_id)
         plan = uow.plans.get(renewal.plan_id)
     if sub is None or sub.pix_rec_id is None or not _renewing(sub):
-        _settle(r, renewal, {"status": renewals.FAILED, "last_error": "renewal is off"})
+        settle_claimed(r, renewal, {"status": renewals.FAILED, "last_error": "renewal is off"})
         return renewals.FAILED
     if pa.missed(today, day):
         why = f"the cobr of {day.isoformat()} could not be sent 2 days ahead"
@@ -217,9 +218,9 @@ def _send(r: RenewalService, gateway: RecurringPixGateway, renewal: Renewal) -> 
         return _refuse(r, renewal, problem.message, final=True)
     except ServiceUnavailable as problem:
         # Nothing or this very cobr was made: the same PUT is safe to repeat.
-        _settle(r, renewal, _later(r, renewal, problem.message))
+        settle_claimed(r, renewal, _later(r, renewal, problem.message))
         return renewals.DUE
-    _settle(r, renewal, _scheduled(r, state.txid, day))
+    settle_claimed(r, renewal, _scheduled(r, state.txid, day))
     log.info("renewal %s: cobr %s sent for %s", renewal.id, state.txid, day)
     return renewals.SCHEDULED
 
@@ -232,13 +233,15 @@ def _retry(r: RenewalService, gateway: RecurringPixGateway, renewal: Renewal) ->
     try:
         state = gateway.get_charge(renewal.transaction_id)
     except ServiceUnavailable as problem:
-        _settle(r, renewal, {**_later(r, renewal, problem.message), "status": renewals.REFUSED})
+        settle_claimed(
+            r, renewal, {**_later(r, renewal, problem.message), "status": renewals.REFUSED}
+        )
         return renewals.REFUSED
     if state is None:
         return _refuse(r, renewal, "the PSP does not know this cobr", final=True)
     result = pa.outcome(state, renewal.amount)
     if result != pa.REFUSED:
-        _settle(r, renewal, {"status": renewals.SCHEDULED})  # unclaimed: settled as read
+        settle_claimed(r, renewal, {"status": renewals.SCHEDULED})  # unclaimed: settled as read
         return _apply(r, gateway, renewal.reference, state)
     day = _due_of(r, renewal)
     on = pa.retry_date(day, pa.local_date(svc.clock.now(), svc.zone), renewal.attempts - 2)
@@ -249,9 +252,11 @@ def _retry(r: RenewalService, gateway: RecurringPixGateway, renewal: Renewal) ->
     except GatewayRejected as problem:
         return _refuse(r, renewal, problem.message, final=True)
     except ServiceUnavailable as problem:
-        _settle(r, renewal, {**_later(r, renewal, problem.message), "status": renewals.REFUSED})
+        settle_claimed(
+            r, renewal, {**_later(r, renewal, problem.message), "status": renewals.REFUSED}
+        )
         return renewals.REFUSED
-    _settle(r, renewal, _scheduled(r, renewal.transaction_id, on))
+    settle_claimed(r, renewal, _scheduled(r, renewal.transaction_id, on))
     log.info("renewal %s: cobr %s to be settled again on %s", renewal.id, renewal.reference, on)
     return renewals.SCHEDULED
 
@@ -274,18 +279,6 @@ def _later(r: RenewalService, renewal: Renewal, why: str) -> dict[str, Any]:
         "next_attempt_at": r.payments.clock.now() + BUSY_RETRY,
         "last_error": why[:300],
     }
-
-
-def _settle(r: RenewalService, renewal: Renewal, changes: dict[str, Any]) -> None:
-    svc = r.payments
-    assert renewal.id is not None and renewal.claim_token is not None, "a claimed renewal"
-    with svc.uow() as uow:
-        uow.renewals.settle(
-            renewal.id,
-            renewal.claim_token,
-            {**changes, "claimed_until": None, "updated_at": svc.clock.now()},
-        )
-        uow.commit()
 
 
 def _refuse(r: RenewalService, renewal: Renewal, reason: str, *, final: bool) -> str:

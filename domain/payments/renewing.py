@@ -209,7 +209,7 @@ def _charge(r: RenewalService, gateway: SavedCardGateway, postback: str, renewal
         or sub.renewal_state not in (renewals.RENEWING, renewals.PAST_DUE)
     ):
         # Cancelled, replaced by another purchase, or nothing to charge it with.
-        _settle(r, renewal, {"status": renewals.FAILED, "last_error": "renewal is off"})
+        settle_claimed(r, renewal, {"status": renewals.FAILED, "last_error": "renewal is off"})
         return renewals.FAILED
     if renewal.amount == 0:  # a 100% coupon: nothing to charge
         return _paid(r, renewal, None)
@@ -232,7 +232,7 @@ def _charge(r: RenewalService, gateway: SavedCardGateway, postback: str, renewal
         return _refused(r, renewal, problem.message, final=True)
     except GatewayBusy:
         # Never sent: due again shortly, the attempt not counted.
-        _settle(
+        settle_claimed(
             r,
             renewal,
             {
@@ -250,7 +250,7 @@ def _charge(r: RenewalService, gateway: SavedCardGateway, postback: str, renewal
             renewal.reference,
             problem.message,
         )
-        _settle(r, renewal, {"status": renewals.UNCONFIRMED, "last_error": problem.message})
+        settle_claimed(r, renewal, {"status": renewals.UNCONFIRMED, "last_error": problem.message})
         return renewals.UNCONFIRMED
     if charge.status == TX_PAID:
         return _paid(r, renewal, charge.external_id)
@@ -262,7 +262,7 @@ def _charge(r: RenewalService, gateway: SavedCardGateway, postback: str, renewal
         charge.status,
         charge.external_id,
     )
-    _settle(
+    settle_claimed(
         r,
         renewal,
         {
@@ -283,7 +283,8 @@ def _customer(purchase: co.Checkout) -> Customer:
     )
 
 
-def _settle(r: RenewalService, renewal: Renewal, changes: dict[str, Any]) -> None:
+def settle_claimed(r: RenewalService, renewal: Renewal, changes: dict[str, Any]) -> None:
+    """Write `changes` to a renewal this runner claimed, releasing its claim."""
     svc = r.payments
     assert renewal.id is not None and renewal.claim_token is not None, "a claimed renewal"
     with svc.uow() as uow:
