@@ -31,7 +31,14 @@ STATUS_LABELS: dict[str, str] = {
     co.REFUNDED: "Reembolsado",
     co.REVIEW: "Em análise",
 }
-METHOD_LABELS: dict[str, str] = {co.PIX: "PIX", co.CREDIT_CARD: "Cartão de crédito"}
+METHOD_LABELS: dict[str, str] = {
+    co.PIX: "PIX",
+    co.PIX_AUTOMATICO: "PIX Automático",
+    co.CREDIT_CARD: "Cartão de crédito",
+}
+# The methods a query filters by: as stored (a pix_automatico checkout's row says pix,
+# its payment data says how it was chosen: checkout.method_of).
+FILTER_METHODS = (co.PIX, co.CREDIT_CARD)
 
 
 @frozen
@@ -109,9 +116,9 @@ def parse_sales_query(params: Mapping[str, str], zone: tzinfo) -> SalesQuery:
     if status is not None and status not in co.STATUSES:
         raise ValidationError(f"status: one of {', '.join(co.STATUSES)}", field="status")
     method = params.get("payment_method") or None
-    if method is not None and method not in co.PAYMENT_METHODS:
+    if method is not None and method not in FILTER_METHODS:
         raise ValidationError(
-            f"payment_method: one of {', '.join(co.PAYMENT_METHODS)}", field="payment_method"
+            f"payment_method: one of {', '.join(FILTER_METHODS)}", field="payment_method"
         )
     ids = {
         name: parse_int(str(params[name]), name, minimum=1, maximum=2**31 - 1)
@@ -196,7 +203,7 @@ def export_rows(
                 local_text(c.created_at, zone),
                 local_text(c.updated_at, zone),
                 STATUS_LABELS.get(c.status, c.status),
-                METHOD_LABELS.get(c.payment_method or "", c.payment_method or ""),
+                METHOD_LABELS.get(co.method_of(c) or "", co.method_of(c) or ""),
                 plans.get(c.plan_id, f"#{c.plan_id}"),
                 brl(c.total_amount),
                 c.customer_name or "",

@@ -17,7 +17,7 @@ from domain.assurance.entities import AgeAssurance
 from domain.common.errors import ValidationError
 from domain.common.pagination import PageRequest
 from domain.payments import customers, sales
-from domain.payments.checkout import PAYMENT_METHODS, STATUSES, Checkout
+from domain.payments.checkout import STATUSES, Checkout, method_of
 from domain.payments.subscriptions import Subscription
 from domain.payments.withdrawal import Withdrawal
 from entrypoints.bootstrap import Deps
@@ -52,7 +52,11 @@ SALES_SCHEMA = {
 }
 SALES_PARAMS = (
     Param("status", {"type": "string", "enum": list(STATUSES)}),
-    Param("payment_method", {"type": "string", "enum": list(PAYMENT_METHODS)}),
+    Param(
+        "payment_method",
+        {"type": "string", "enum": list(sales.FILTER_METHODS)},
+        "pix includes PIX Automático's first payments (their rows say pix_automatico)",
+    ),
     Param("plan_id", {"type": "integer", "minimum": 1}),
     Param("user_id", {"type": "integer", "minimum": 1}),
     Param("external_id", {"type": "string", "maxLength": 200}),
@@ -100,7 +104,12 @@ def single_params(req: falcon.Request) -> dict[str, str]:
 
 
 def _row(checkout: Checkout, plan_names: dict[int, str]) -> dict:
-    return {**to_json(checkout), "plan_name": plan_names.get(checkout.plan_id)}
+    """A checkout as the panel lists it: `payment_method` as the buyer chose it."""
+    return {
+        **to_json(checkout),
+        "payment_method": method_of(checkout),
+        "plan_name": plan_names.get(checkout.plan_id),
+    }
 
 
 class SalesResource:

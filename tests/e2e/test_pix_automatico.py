@@ -9,6 +9,8 @@ trusted."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -339,3 +341,23 @@ def test_the_checkout_page_is_told_which_plans_pix_automatico_renews(shop):
     client, _ = shop
     options = client.simulate_get("/api/checkout-options").json
     assert options == {"card": None, "pix_automatico": [7, 30, 90, 180, 365]}
+
+
+def test_the_panels_sales_say_pix_automatico(shop, deps, pix_api, actors):
+    client, plan = shop
+    admin = actors.admin()
+    buy(client, deps, plan, pix_api)
+    start(client, checkout_body(plan.id, customer=customer(email="bia@example.com")))
+    sales = client.simulate_get("/api/admin/checkouts", headers=admin).json["data"]
+    assert sorted(s["payment_method"] for s in sales) == ["pix", "pix_automatico"]
+    # The stored method is pix: filtering by pix finds both.
+    found = client.simulate_get(
+        "/api/admin/checkouts", headers=admin, params={"payment_method": "pix"}
+    )
+    assert found.json["total"] == 2
+    exported = client.simulate_get("/api/admin/checkouts.csv", headers=admin)
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert sorted(dict(zip(rows[0], row))["Método"] for row in rows[1:]) == [
+        "PIX",
+        "PIX Automático",
+    ]
