@@ -111,7 +111,13 @@ def run_due(r: RenewalService) -> RunReport:
         paid += outcome == renewals.PAID
         refused += outcome == renewals.FAILED
     for renewal in polls:
-        outcome = _apply(r, gateway, renewal.reference)
+        try:
+            outcome = _apply(r, gateway, renewal.reference)
+        except ServiceUnavailable as problem:
+            # Still scheduled and due: read back at the next run. Raising would stop
+            # `creatorflix jobs` before its other jobs (expiry, mail) while the PSP is down.
+            log.warning("cobr %s not read back: %s", renewal.reference, problem.message)
+            continue
         paid += outcome == renewals.PAID
         refused += outcome in (renewals.REFUSED, renewals.FAILED)
     return RunReport(charged=sent, paid=paid, refused=refused)

@@ -440,6 +440,22 @@ def test_a_retry_the_psp_could_not_take_is_asked_again_later():
     assert (row.status, row.attempts) == (renewals.SCHEDULED, 2)
 
 
+def test_a_cobr_the_psp_could_not_be_asked_about_is_read_back_later():
+    s = renewing()
+    cobr = in_window(s)
+    at(s, ANCHOR, 8)
+    s.psp.settle(cobr.txid)  # its notice lost
+    at(s, date(2028, 2, 1), 10)
+    s.psp.fail_with(ServiceUnavailable("down"))
+    run(s)  # no error: `creatorflix jobs` goes on with its other jobs
+    assert [r.status for r in rows(s)] == [renewals.SCHEDULED]
+    assert subscription(s).end_date == end_of(ANCHOR)
+    s.psp.fail_with(None)
+    run(s)
+    assert [r.status for r in rows(s)] == [renewals.PAID]
+    assert subscription(s).end_date == end_of(date(2028, 2, 29))
+
+
 def test_a_cobr_the_psp_rejects_ends_the_renewal():
     s = renewing()
     s.psp.fail_with(GatewayRejected("the rec is not approved"))
