@@ -123,11 +123,13 @@ function closed(main, plan, status) {
     h('a', { class: 'btn', href: `/checkout?plano=${plan.id}` }, 'Tentar de novo'))));
 }
 
-/** The PIX step for `checkout` (as POST /api/checkouts answered); polls until paid. */
+/** The PIX step for `checkout` (as POST /api/checkouts answered); polls until paid.
+ *  Pix Automático's QR is one too: it pays the first period and authorises the next. */
 export function showPayment(main, plan, checkout) {
   remember(checkout);
   const token = checkout.access_token;
   const payment = checkout.payment || {};
+  const recurring = payment.method === 'pix_automatico';
   const code = payment.copy_paste || payment.qr_code || '';
   const qr = h('div', { class: 'qr', 'aria-busy': 'true' }, h('span', { class: 'muted' }, 'Gerando QR Code…'));
   const textarea = h('textarea', { class: 'pix-code', readonly: true, rows: 3,
@@ -142,13 +144,14 @@ export function showPayment(main, plan, checkout) {
       h('a', { href: `/checkout?plano=${plan.id}`, onclick: forget }, 'Gerar um novo PIX')));
   });
   render(main, h('section', { class: 'card pix' }, h('div', { class: 'card-body' },
-    h('h1', {}, 'Pague com PIX'),
+    h('h1', {}, recurring ? 'Pague e autorize no app do seu banco' : 'Pague com PIX'),
     h('p', {}, 'Total: ', h('strong', { class: 'charged-total' }, money(checkout.total_amount)),
       ` · ${plan.name}`),
     qr,
     h('ol', { class: 'steps muted small' },
       h('li', {}, 'Abra o app do seu banco e escolha PIX.'),
       h('li', {}, 'Leia o QR Code ou cole o código abaixo.'),
+      recurring ? h('li', {}, 'Confirme o pagamento e a autorização do PIX Automático.') : null,
       h('li', {}, 'A confirmação aparece aqui automaticamente.')),
     textarea,
     h('div', { class: 'actions' },

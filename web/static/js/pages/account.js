@@ -34,8 +34,10 @@ export default async function account(main) {
       .then((found) => found.data.find((p) => p.id === me.subscription.plan_id))
       .catch(() => null);
   }
-  let renewing = null;   // the current subscription as its renewal shows it (issue 25)
-  if (me.subscription?.renewal_state) {
+  // The current subscription as its renewal shows it (issue 25), or as it awaits the
+  // bank's approval of its Pix Automático (issue 26).
+  let renewing = null;
+  if (me.subscription?.renewal_state || me.subscription?.pix_rec_id) {
     renewing = await api('/api/me/subscriptions', { query: { limit: 100 } })
       .then((found) => found.data.find((s) => s.id === me.subscription.id) || null)
       .catch(() => null);

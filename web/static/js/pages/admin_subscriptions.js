@@ -1,9 +1,11 @@
 // Admin: subscriptions (issue 25), newest first, filtered by automatic or manual
-// renewal, the renewal's state and the status; each links to its customer's page.
+// renewal, the renewal's state and the status, with what renews each (card or Pix
+// Automático); each links to its customer's page.
 import { api } from '../api.js';
 import { adminPage, table } from '../admin/shell.js';
 import { formatDateTime, h, render } from '../dom.js';
 import { field } from '../forms.js';
+import { renewalMeans } from '../renewal.js';
 import { emptyState, pager, showError } from '../ui.js';
 
 const RENEWALS = [['', 'Todas'], ['true', 'Automática'], ['false', 'Manual']];
@@ -40,6 +42,7 @@ export default function adminSubscriptions(main) {
           ['Início', (s) => formatDateTime(s.start_date)],
           ['Fim', (s) => formatDateTime(s.end_date)],
           ['Renovação', (s) => (s.auto_renew ? 'Automática' : 'Manual')],
+          ['Meio', (s) => renewalMeans(s) || '—'],
           ['Estado da renovação', (s) => (s.renewal_state ? label(STATES, s.renewal_state) : '—')],
         ], 'Assinaturas') : emptyState('Nenhuma assinatura encontrada.'),
         pager(found, load));

@@ -25,8 +25,24 @@ function bumpOption(bump, onChange) {
     h('span', { class: 'bump-price' }, `+ ${money(bump.price)}`));
 }
 
+// Pix Automático (issue 26): what the buyer agrees to in their bank, said before they go.
+const PIX_AUTOMATICO_NOTE = 'Você autoriza uma vez no app do seu banco; as próximas cobranças '
+  + 'chegam sozinhas, no máximo o valor do plano, e você pode cancelar quando quiser no banco '
+  + 'ou em Minha conta.';
+
+/** Whether the checkout offers "PIX Automático" for `plan`: it renews automatically, is
+ *  sold by PIX, and its duration is one the gateway charging here renews by Pix. */
+function pixAutomaticoOffered(plan, options) {
+  return plan.accepts_pix && plan.renewal === 'automatic'
+    && options.pix_automatico.includes(plan.duration);
+}
+
 function methods(plan, options) {
   const found = [];
+  // First: recurring revenue is what the operator wants the buyer to pick.
+  if (pixAutomaticoOffered(plan, options)) {
+    found.push(['pix_automatico', 'PIX Automático (paga agora e renova sozinho)']);
+  }
   if (plan.accepts_pix) found.push(['pix', 'PIX (aprovação na hora)']);
   if (plan.accepts_card && options.card) {
     // In the page: the card is encrypted here by JunglePay's script (card_form.js).
@@ -69,12 +85,13 @@ function checkoutForm(main, plan, bumps, options, age) {
   const choices = methods(plan, options);
   const inPage = plan.accepts_card && options.card;
   card = inPage ? cardFieldset(plan, options.card, () => (form ? totalNow() : plan.price)) : null;
-  const submit = h('button', { class: 'btn btn-block btn-large', type: 'submit' },
-    choices[0][0] === 'pix' ? 'Gerar PIX' : (inPage ? 'Pagar com cartão' : 'Continuar para o pagamento'));
+  const submit = h('button', { class: 'btn btn-block btn-large', type: 'submit' });   // showChosen names it
+  const pixNote = h('p', { class: 'small pix-automatico-note' }, PIX_AUTOMATICO_NOTE);
   const chosen = () => form.querySelector('[name=payment_method]:checked, input[type=hidden][name=payment_method]')?.value;
-  const showCard = () => {
+  const showChosen = () => {
     const byCard = chosen() === 'credit_card';
     if (card) card.hidden = !byCard;
+    pixNote.hidden = chosen() !== 'pix_automatico';
     submit.textContent = !byCard ? 'Gerar PIX' : (inPage ? 'Pagar com cartão' : 'Continuar para o pagamento');
   };
   const cpf = field('CPF', 'customer.document', { inputmode: 'numeric', autocomplete: 'off',
@@ -123,7 +140,7 @@ function checkoutForm(main, plan, bumps, options, age) {
     choices.length > 1 ? h('fieldset', { class: 'methods' }, h('legend', {}, 'Pagamento'),
       choices.map(([value, label], i) => h('label', { class: 'method' },
         h('input', { type: 'radio', name: 'payment_method', value, checked: i === 0,
-          onchange: () => showCard() }), label)))
+          onchange: () => showChosen() }), label)), pixNote)
       : h('input', { type: 'hidden', name: 'payment_method', value: choices[0][0] }),
     card,
     ageNotice(age, options, plan),
@@ -131,7 +148,7 @@ function checkoutForm(main, plan, bumps, options, age) {
     h('div', { class: 'total' }, h('span', {}, 'Total'), total),
     h('p', { class: 'muted small' }, 'O valor final é calculado pelo servidor na confirmação.'),
     submit);
-  showCard();
+  showChosen();
 
   // One Idempotency-Key per attempt to pay: made when the buyer clicks pay, reused when
   // they click again for the same order after an error, so the server never charges twice.
@@ -261,13 +278,13 @@ export default async function checkout(main) {
   }
   let plan;
   let bumps = [];
-  let options = { card: null };
+  let options = { card: null, pix_automatico: [] };
   let age = null;
   try {
     const [plans, offered, found, status] = await Promise.all([
       api('/api/plans', { auth: false, query: { limit: 100 } }),
       api('/api/order-bumps', { auth: false, query: { limit: 100 } }).catch(() => ({ data: [] })),
-      api('/api/checkout-options', { auth: false }).catch(() => ({ card: null })),
+      api('/api/checkout-options', { auth: false }).catch(() => ({ card: null, pix_automatico: [] })),
       api('/api/age-assurance').catch(() => null),
     ]);
     plan = plans.data.find((p) => p.id === planId);

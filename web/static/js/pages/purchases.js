@@ -29,6 +29,14 @@ function withdrawal(checkout) {
   return button;
 }
 
+/** A renewal its charge could not pay: the mail says how to pay it. */
+function pastDueAlert(sub) {
+  if (sub.renewal_state !== 'past_due' || !sub.auto_renew) return null;
+  return alertBox('error', sub.pix_rec_id
+    ? 'Não conseguimos cobrar a renovação pelo PIX Automático. Veja o e-mail que enviamos para pagar com PIX ou cartão.'
+    : 'Não conseguimos cobrar a renovação no seu cartão. Veja o e-mail que enviamos para pagar com PIX ou outro cartão.');
+}
+
 export default async function purchases(main) {
   pageTitle('Minhas compras');
   if (!session()) { toLogin(); return; }
@@ -62,8 +70,7 @@ export default async function purchases(main) {
       subscriptions.data.length ? h('ul', { class: 'purchase-list' }, subscriptions.data.map((s) =>
         h('li', { class: 'purchase' }, h('strong', {}, SUB_STATUS[s.status] || s.status),
           ` · de ${formatDate(s.start_date)} até ${s.end_date ? formatDate(s.end_date) : '—'}`,
-          s.renewal_state === 'past_due' && s.auto_renew
-            ? alertBox('error', 'Não conseguimos cobrar a renovação no seu cartão. Veja o e-mail que enviamos para pagar com PIX ou outro cartão.') : null,
+          pastDueAlert(s),
           renewalBox(s))))
         : h('p', { class: 'muted' }, 'Nenhuma assinatura.')))));
 }
