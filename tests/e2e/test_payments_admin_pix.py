@@ -20,7 +20,7 @@ from tests.support.payments import (  # noqa: F401
     start,
     subscriptions_of,
 )
-from tests.support.pix import pix_api, pki  # noqa: F401
+from tests.support.pix import pix_api, pki, settings_for  # noqa: F401
 
 PIX = "/api/admin/payment-gateways/pix"
 
@@ -33,21 +33,6 @@ def config(tmp_path, app_server) -> Config:
         public_url=app_server.url,
         age_gate=False,
     )
-
-
-def settings_for(pki, pix_api, **overrides) -> dict:
-    return {
-        "api_url": pix_api.api_url,
-        "token_url": pix_api.token_url,
-        "public_key": pix_api.client_id,
-        "secret_key": pix_api.client_secret,
-        "pix_key": pix_api.key,
-        "pix_account": "0001/123456-7",
-        "pix_account_type": "POUPANCA",
-        "certificate": pki.client_cert_file.read_text(),
-        "ca_certificate": pki.ca_file.read_text(),
-        **overrides,
-    }
 
 
 @pytest.mark.smoke

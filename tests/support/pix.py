@@ -39,6 +39,23 @@ def pix_settings(pki: TestPki, server: PixApiServer, *, cert_file=None) -> PixSe
     )
 
 
+def settings_for(pki: TestPki, server: PixApiServer, **overrides) -> dict:
+    """The PIX gateway's settings for `server` as an admin PUTs them
+    (/api/admin/payment-gateways/pix), with `overrides`."""
+    return {
+        "api_url": server.api_url,
+        "token_url": server.token_url,
+        "public_key": server.client_id,
+        "secret_key": server.client_secret,
+        "pix_key": server.key,
+        "pix_account": "0001/123456-7",
+        "pix_account_type": "POUPANCA",
+        "certificate": pki.client_cert_file.read_text(),
+        "ca_certificate": pki.ca_file.read_text(),
+        **overrides,
+    }
+
+
 def client_for(pki, server, *, cert_file=None, secret=None, monotonic=None) -> PixApiClient:
     """An API Pix client for `server` as the operator configures it (or with another
     certificate, secret or monotonic clock)."""
