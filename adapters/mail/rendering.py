@@ -5,7 +5,7 @@ one layout.html) rendered by Jinja2: HTML autoescaped, a missing value an error
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -45,7 +45,7 @@ class JinjaMailRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(money=money, datetime=self.moment, date=self.day)
+        self.env.filters.update(money=money, datetime=self.moment, date=self.day, until=self.until)
 
     def render(self, kind: str, values: Mapping[str, Any]) -> RenderedMail:
         try:
@@ -83,6 +83,11 @@ class JinjaMailRenderer:
         if moment is None:
             return NONE
         return format_datetime(self.local(moment), "dd/MM/yyyy", locale=LOCALE)
+
+    def until(self, end: datetime | None) -> str:
+        """The last day a period ending at `end` includes: a Pix Automático period ends
+        at the local midnight after its due date, which is not a day of access."""
+        return self.day(end - timedelta(microseconds=1) if end is not None else None)
 
 
 def money(cents: int) -> str:

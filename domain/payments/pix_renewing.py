@@ -358,9 +358,12 @@ def _apply(
         renewal = uow.renewals.get(found.id)
         assert renewal is not None
         result = pa.outcome(state, renewal.amount)
-        if renewal.status in (renewals.PAID, renewals.FAILED):
+        # Paid after we gave it up (a cancel crossed the payer's bank settling it): the
+        # member gets the period they paid for, and renewal stays off.
+        late = renewal.status == renewals.FAILED and result == pa.PAID
+        if renewal.status in (renewals.PAID, renewals.FAILED) and not late:
             return DUPLICATE  # settled already: a repeated notice
-        if renewal.status != renewals.SCHEDULED:
+        if renewal.status not in (renewals.SCHEDULED, renewals.FAILED):
             return UNCHANGED  # a retry is to be asked for, or a runner holds it
         if result == pa.PAID:
             uow.renewals.update(
@@ -372,7 +375,10 @@ def _apply(
                     updated_at=now,
                 )
             )
-            record_paid(uow, sub, renewal, now, pix_recurrences.MEANS)
+            renewed = record_paid(uow, sub, renewal, now, pix_recurrences.MEANS)
+            if late and not sub.auto_renew:
+                uow.subscriptions.update(attrs.evolve(renewed, renewal_state=renewals.ENDED))
+                log.warning("renewal %s: cobr %s paid after renewal ended", renewal.id, txid)
             status = renewals.PAID
         elif result in (pa.REFUSED, pa.FINAL):
             why = f"the cobr is {state.status}" + (

@@ -286,3 +286,25 @@ def test_every_template_file_ships_as_package_data():
     for kind in m.KINDS:
         for name in ("subject.txt", "body.txt", "body.html"):
             assert (TEMPLATES / kind / name).is_file(), (kind, name)
+
+
+def test_access_until_names_the_last_day_a_period_includes():
+    # A Pix Automático period ends at the local midnight after its due date (03:00 UTC
+    # in São Paulo): the member has access through the due date, and reads that day.
+    midnight = datetime(2026, 1, 9, 3, 0)
+    paid = compose.renewal_paid(
+        "a@x.com", "Ana", "Semanal", 990, "pelo PIX Automático", midnight, NOW, 1, 4
+    )
+    assert "Seu acesso vai até 08/01/2026." in rendered(paid).text_body
+    later = compose.renewal_paid(
+        "a@x.com",
+        "Ana",
+        "Semanal",
+        990,
+        "pelo PIX Automático",
+        midnight + timedelta(hours=1),
+        NOW,
+        1,
+        4,
+    )
+    assert "Seu acesso vai até 09/01/2026." in rendered(later).text_body

@@ -26,7 +26,7 @@ from domain.payments import pix_automatico as pa
 from domain.payments import pix_recurrences, pix_renewing, renewals
 from domain.payments.checkout import PAID, PIX, Checkout
 from domain.payments.renewals import Renewal
-from domain.payments.settlement import PROCESSED
+from domain.payments.settlement import DUPLICATE, PROCESSED
 from domain.payments.subscriptions import Subscription
 from entrypoints.bootstrap import Deps, build_memory_deps
 from entrypoints.config import Config
@@ -485,6 +485,23 @@ def test_a_recurrence_the_payer_cancels_in_their_bank_ends_the_renewal():
     at(s, date(2028, 2, 19), 9)  # the next cycle's window
     run(s)
     assert list(s.psp.cobrs) == [cobr.txid]  # nothing sent any more
+
+
+def test_a_cobr_paid_as_the_recurrence_was_cancelled_still_gives_its_period():
+    s = renewing()
+    cobr = in_window(s)
+    s.psp.cancel(ID_REC)
+    pix_recurrences.settle_rec(s.deps.payments_service, ID_REC)
+    assert rows(s)[0].status == renewals.FAILED
+    at(s, ANCHOR, 8)
+    s.psp.settle(cobr.txid)  # the payer's bank settled it all the same
+    assert notice(s, cobr.txid) == PROCESSED
+    sub = subscription(s)
+    assert sub.end_date == end_of(ANCHOR + timedelta(days=29))  # the period paid for
+    assert (sub.auto_renew, sub.renewal_state) == (False, renewals.ENDED)  # and no more
+    assert [r.status for r in rows(s)] == [renewals.PAID]
+    assert len(mails(s, messages.RENEWAL_PAID)) == 1
+    assert notice(s, cobr.txid) == DUPLICATE
 
 
 def test_a_recurrence_we_cancelled_mails_nothing_more():

@@ -71,6 +71,12 @@ export function parseUtc(text) {
 }
 
 export const formatDate = (text) => { const d = parseUtc(text); return d ? DAY.format(d) : '—'; };
+/** The last day a period ending at `text` includes (a Pix Automático period ends at the
+ * local midnight after its due date, which is not a day of access). */
+export const formatUntil = (text) => {
+  const d = parseUtc(text);
+  return d ? DAY.format(new Date(d.getTime() - 1)) : '—';
+};
 export const formatDateTime = (text) => {
   const d = parseUtc(text);
   return d ? DAY_TIME.format(d) : '—';

@@ -2,7 +2,7 @@
 // Automático (issue 26), the next charge, one click to cancel it (then until when access
 // lasts) or to turn it back on.
 import { api } from './api.js';
-import { formatDate, h, money, render } from './dom.js';
+import { formatDate, formatUntil, h, money, render } from './dom.js';
 
 /** How `sub` renews: "PIX Automático", its card ("VISA final 4242"), or null when
  *  neither is known. */
@@ -45,7 +45,7 @@ export function renewalBox(sub) {
       act('cancel', 'Cancelar renovação')];
     }
     const pastDue = s.renewal_state === 'past_due' || s.renewal_state === 'ended';
-    return [h('p', { class: 'small renewal-off' }, `Renovação automática cancelada. Você tem acesso até ${formatDate(s.end_date)}.`),
+    return [h('p', { class: 'small renewal-off' }, `Renovação automática cancelada. Você tem acesso até ${formatUntil(s.end_date)}.`),
       pastDue || s.renewal_state !== 'active' ? null : act('resume', 'Reativar renovação')];
   };
   render(box, ...renewalLines(sub));

@@ -1,6 +1,6 @@
 // Member area: who is logged in, and their subscription's status and end date.
 import { api, clearSession, isAdmin } from '../api.js';
-import { formatDate, h, pageTitle, render } from '../dom.js';
+import { formatDate, formatUntil, h, pageTitle, render } from '../dom.js';
 import { renewalBox } from '../renewal.js';
 import { alertBox, memberOrLogin } from '../ui.js';
 
@@ -19,7 +19,7 @@ function subscriptionCard(subscription, plan, renewing) {
     h('dl', { class: 'facts' },
       h('dt', {}, 'Início'), h('dd', {}, formatDate(subscription.start_date)),
       h('dt', {}, 'Válida até'), h('dd', { class: 'end-date' },
-        subscription.end_date ? formatDate(subscription.end_date) : 'Sem data de término')),
+        subscription.end_date ? formatUntil(subscription.end_date) : 'Sem data de término')),
     renewing ? renewalBox(renewing) : null,
     h('a', { class: 'btn', href: '/' }, 'Ver conteúdo')));
 }

@@ -4,7 +4,7 @@
 // choose a password.
 import { api } from '../api.js';
 import { adminPage, table } from '../admin/shell.js';
-import { formatDate, formatDateTime, h, money, pathId, render } from '../dom.js';
+import { formatDate, formatDateTime, formatUntil, h, money, pathId, render } from '../dom.js';
 import { field, submitting } from '../forms.js';
 import { alertBox, emptyState, showError } from '../ui.js';
 import { cpf } from './admin_customers.js';
@@ -42,7 +42,7 @@ export default function adminCustomer(main) {
             try {
               const sub = await api(`/api/admin/users/${c.user_id}/subscriptions`,
                 { method: 'POST', body: { plan_id: Number(plan.querySelector('select').value) } });
-              render(notice, alertBox('success', `Plano concedido a ${c.name || c.email} até ${formatDate(sub.end_date)}.`));
+              render(notice, alertBox('success', `Plano concedido a ${c.name || c.email} até ${formatUntil(sub.end_date)}.`));
               await load();
             } catch (error) { showError(notice, error); }
           });
@@ -76,7 +76,7 @@ export default function adminCustomer(main) {
         ], 'Nenhum checkout.'),
         part('Assinaturas', found.subscriptions, [
           ['Plano', (s) => s.plan_name || `#${s.plan_id}`],
-          ['Início', (s) => formatDate(s.start_date)], ['Fim', (s) => (s.end_date ? formatDate(s.end_date) : '—')],
+          ['Início', (s) => formatDate(s.start_date)], ['Fim', (s) => (s.end_date ? formatUntil(s.end_date) : '—')],
           ['Situação', (s) => SUB_LABELS[s.status] || s.status],
           ['Origem', (s) => (s.external_id === 'MANUAL_ADMIN' ? 'Concedida no painel' : 'Pagamento')],
         ], 'Nenhuma assinatura.'),

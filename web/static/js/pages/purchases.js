@@ -1,7 +1,7 @@
 // Member area, "Minhas compras": my checkouts (with the right of withdrawal within 7
 // days of the payment, CDC art. 49) and my subscriptions.
 import { api, session } from '../api.js';
-import { formatDate, formatDateTime, h, money, pageTitle, parseUtc, render } from '../dom.js';
+import { formatDate, formatDateTime, formatUntil, h, money, pageTitle, parseUtc, render } from '../dom.js';
 import { renewalBox } from '../renewal.js';
 import { alertBox, describe, emptyState, showError } from '../ui.js';
 
@@ -69,7 +69,7 @@ export default async function purchases(main) {
     h('section', { class: 'card' }, h('div', { class: 'card-body' }, h('h2', {}, 'Assinaturas'),
       subscriptions.data.length ? h('ul', { class: 'purchase-list' }, subscriptions.data.map((s) =>
         h('li', { class: 'purchase' }, h('strong', {}, SUB_STATUS[s.status] || s.status),
-          ` · de ${formatDate(s.start_date)} até ${s.end_date ? formatDate(s.end_date) : '—'}`,
+          ` · de ${formatDate(s.start_date)} até ${s.end_date ? formatUntil(s.end_date) : '—'}`,
           pastDueAlert(s),
           renewalBox(s))))
         : h('p', { class: 'muted' }, 'Nenhuma assinatura.')))));
