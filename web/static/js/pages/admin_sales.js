@@ -12,7 +12,9 @@ export const STATUS_LABELS = {
   pending: 'Pendente', paid: 'Pago', failed: 'Falhou', abandoned: 'Abandonado',
   refunded: 'Reembolsado', review: 'Em análise',
 };
-export const METHOD_LABELS = { pix: 'PIX', credit_card: 'Cartão de crédito' };
+export const METHOD_LABELS = { pix: 'PIX', pix_automatico: 'PIX Automático', credit_card: 'Cartão de crédito' };
+// The filter takes the stored methods: PIX includes PIX Automático's first payments.
+const METHOD_FILTERS = [['', 'Todos'], ['pix', 'PIX (inclui PIX Automático)'], ['credit_card', METHOD_LABELS.credit_card]];
 const buyer = (c) => `${c.customer_name || '(sem nome)'} <${c.customer_email || '—'}>`;
 
 export default function adminSales(main) {
@@ -27,7 +29,7 @@ export default function adminSales(main) {
     const fields = {
       q: field('Buscar (nome, e-mail, CPF, telefone)', 'q', { type: 'search' }),
       status: field('Situação', 'status', { options: [['', 'Todas'], ...Object.entries(STATUS_LABELS)] }),
-      payment_method: field('Método', 'payment_method', { options: [['', 'Todos'], ...Object.entries(METHOD_LABELS)] }),
+      payment_method: field('Método', 'payment_method', { options: METHOD_FILTERS }),
       plan_id: field('Plano', 'plan_id', { options: [['', 'Todos'], ...plans.data.map((p) => [p.id, p.name])] }),
       from: field('De', 'from', { type: 'date' }),
       to: field('Até', 'to', { type: 'date' }),
