@@ -96,11 +96,14 @@ def main() -> int:
     rows: list[dict] = []
     problems: list[str] = []
 
+    # The white-label sync, and Pix Automático's renewal engine (issue 26), on each database.
     sync_args = ["--local-objects", "5000", "--s3-objects", "1000"] if args.quick else []
-    for database in ([], ["--pg-url", args.pg_url]):
-        found, problem = run("sync_bench.py", sync_args + database)
-        rows += [{**r, "figure": r["figure"].replace(" (temporary file)", "")} for r in found]
-        problems += [problem] if problem else []
+    pix_args = ["--subscriptions", "200"] if args.quick else []
+    for script, script_args in (("sync_bench.py", sync_args), ("pix_renewals_bench.py", pix_args)):
+        for database in ([], ["--pg-url", args.pg_url]):
+            found, problem = run(script, script_args + database)
+            rows += [{**r, "figure": r["figure"].replace(" (temporary file)", "")} for r in found]
+            problems += [problem] if problem else []
 
     why_not = ensure_wrk()
     if why_not:

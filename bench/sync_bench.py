@@ -28,12 +28,12 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch_db import ScratchDatabase  # noqa: E402
 
 POSTS_PER_MODEL, MEDIA_PER_POST = 50, 20
 SECRET = "bench-secret-key-" + "x" * 32
@@ -106,38 +106,6 @@ def s3_storage(n: int):
     return S3Storage(f"127.0.0.1:{port}", "bench", "bench", "media", secure=False), child
 
 
-# -- databases -----------------------------------------------------------------------
-class ScratchDatabase:
-    def __init__(self, pg_url: str | None, workdir: Path):
-        self.pg_url, self.name = pg_url, None
-        if pg_url:
-            import psycopg2
-
-            self.name = f"creatorflix_sync_bench_{uuid.uuid4().hex[:8]}"
-            conn = psycopg2.connect(pg_url)
-            conn.autocommit = True
-            conn.cursor().execute(f'CREATE DATABASE "{self.name}"')
-            conn.close()
-            self.url = urlunsplit(urlsplit(pg_url)._replace(path="/" + self.name))
-        else:
-            self.url = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
-        from adapters import migrator
-        from adapters.pony.database import PonyDatabase
-
-        migrator.migrate(self.url)
-        self.pdb = PonyDatabase(self.url)
-
-    def drop(self) -> None:
-        self.pdb.close()
-        if self.name:
-            import psycopg2
-
-            conn = psycopg2.connect(self.pg_url)
-            conn.autocommit = True
-            conn.cursor().execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            conn.close()
-
-
 # -- measurements --------------------------------------------------------------------
 def measure(fn, trace: bool):
     """(seconds, peak traced bytes or None, result)."""
@@ -165,7 +133,7 @@ def run_phases(storage, pg_url: str | None, workdir: Path, batch_size: int, trac
         # For reference only: what holding the listing as full objects costs.
         "listing as a list": measure(lambda: len(list(storage.list_objects())), trace),
     }
-    db = ScratchDatabase(pg_url, workdir)
+    db = ScratchDatabase(pg_url, workdir, "creatorflix_sync_bench")
     try:
 
         def sync():
