@@ -298,6 +298,8 @@ def direct_clicks(
     connection per thread, each click from a new visitor (as the wrk runs)."""
     import psycopg2
 
+    from domain.ads.counting import ip_group
+
     lock, lookup, record = click_statements()
     done = [0] * threads
     start = threading.Barrier(threads + 1)
@@ -335,6 +337,7 @@ def direct_clicks(
                     "created_at": now,
                     "counted": True,
                     "filter_reason": None,
+                    "ip_group": ip_group(ip),
                 },
             )
             conn.commit()
