@@ -35,18 +35,6 @@ ENDS = (pa.REC_CANCELLED, pa.REC_REJECTED, pa.REC_EXPIRED)
 
 
 # -- at checkout ----------------------------------------------------------------------
-def offered(plan: Plan, gateway: str | None) -> bool:
-    """Whether the checkout offers "PIX Automático" for `plan`, the gateway `gateway`
-    charging: an automatic plan of a duration the standard has a cycle for, sold by
-    PIX, through a PSP's API Pix."""
-    return (
-        gateway == PIX_GATEWAY
-        and plan.renews_automatically
-        and plan.accepts_pix
-        and pa.periodicity(plan.duration) is not None
-    )
-
-
 def check_offered(plan: Plan, choice: GatewayChoice) -> None:
     if not plan.renews_automatically:
         raise ValidationError(

@@ -169,6 +169,11 @@ def list_sales(
     return found, totals_of(by_status, amounts), {p.id: p.name for p in plans if p.id is not None}
 
 
+def _method_label(checkout: co.Checkout) -> str:
+    method = co.method_of(checkout) or ""
+    return METHOD_LABELS.get(method, method)
+
+
 def export_rows(
     uow_factory: UnitOfWorkFactory, query: SalesQuery, zone: tzinfo, batch: int = 500
 ) -> Iterator[list[str]]:
@@ -203,7 +208,7 @@ def export_rows(
                 local_text(c.created_at, zone),
                 local_text(c.updated_at, zone),
                 STATUS_LABELS.get(c.status, c.status),
-                METHOD_LABELS.get(co.method_of(c) or "", co.method_of(c) or ""),
+                _method_label(c),
                 plans.get(c.plan_id, f"#{c.plan_id}"),
                 brl(c.total_amount),
                 c.customer_name or "",
