@@ -130,8 +130,10 @@ def test_the_admin_list_says_what_renews_each_subscription(admin_tab):
     page, live = admin_tab.page, admin_tab.live
     by_pix = member(live, "pix-admin@example.com", "Pietra")["user"]["id"]
     by_card = member(live, "cartao-admin@example.com", "Carla")["user"]["id"]
+    awaiting = member(live, "pix-admin-aguarda@example.com", "Alice")["user"]["id"]
     plan = automatic_plan(live, "Mensal do meio")
     subscribed_by_pix(live, by_pix, plan, (utcnow() + timedelta(days=10)).date(), renewals.RENEWING)
+    subscribed_by_pix(live, awaiting, plan, (utcnow() + timedelta(days=30)).date(), None)
     subscribed(
         live,
         by_card,
@@ -151,6 +153,8 @@ def test_the_admin_list_says_what_renews_each_subscription(admin_tab):
 
     expect(row_of(by_pix)).to_contain_text("PIX Automático")
     expect(row_of(by_card)).to_contain_text("VISA final 4242")
+    expect(row_of(awaiting)).to_contain_text("Aguardando autorização no banco")
+    expect(row_of(by_pix)).not_to_contain_text("Aguardando")
     admin_tab.shot("admin-subscriptions-means")
 
 

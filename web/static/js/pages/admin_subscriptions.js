@@ -43,7 +43,8 @@ export default function adminSubscriptions(main) {
           ['Fim', (s) => formatDateTime(s.end_date)],
           ['Renovação', (s) => (s.auto_renew ? 'Automática' : 'Manual')],
           ['Meio', (s) => renewalMeans(s) || '—'],
-          ['Estado da renovação', (s) => (s.renewal_state ? label(STATES, s.renewal_state) : '—')],
+          ['Estado da renovação', (s) => (s.renewal_state ? label(STATES, s.renewal_state)
+            : s.pix_rec_id && s.status === 'active' ? 'Aguardando autorização no banco' : '—')],
         ], 'Assinaturas') : emptyState('Nenhuma assinatura encontrada.'),
         pager(found, load));
       } catch (error) {
