@@ -144,7 +144,9 @@ def test_a_member_sends_a_document_an_admin_approves_it_and_the_member_is_assure
     shown = item.locator("img")
     expect(shown).to_be_visible()
     assert shown.get_attribute("src").startswith("blob:")
-    assert shown.evaluate("img => img.complete && img.naturalWidth > 0")
+    queue.wait_for_function(  # visible is not decoded yet: wait for the image itself
+        "img => img.complete && img.naturalWidth > 0", arg=shown.element_handle()
+    )
     # The browser re-encoded it: the admin gets a JPEG, within one request body.
     kept = documents_in_storage(gated)[0].read_bytes()
     assert kept[:3] == b"\xff\xd8\xff" and len(kept) < 1024 * 1024

@@ -186,7 +186,10 @@ def test_an_admin_sees_white_label_media_with_the_gate_on(gated, contexts):
         assert "/verificacao-idade" not in other.url
         image = other.locator("img[src*='/media/']").first
         expect(image).to_be_visible()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        # Visible is not loaded yet: wait for the image itself (it came through the gate).
+        other.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
         assert refused == []
     finally:
         context.close()
